@@ -1,0 +1,4 @@
+export * from './permissions';
+export * from './definitions';
+export * from './validation';
+export * from './format';
