@@ -1,1 +1,10 @@
-export {};
+export * from './connection';
+export * from './prisma';
+export * from './migrate';
+export type { DB } from './generated/kysely/types';
+export * as Tables from './generated/kysely/types';
+export * from './generated/kysely/enums';
+export { Prisma, PrismaClient } from './generated/prisma/client';
+export { seed, SEED_PASSWORD, SEED_USERS } from './seed';
+export type { SeedOptions, SeedReport } from './seed';
+export * from "./testing";
