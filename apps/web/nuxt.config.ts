@@ -21,7 +21,6 @@ export default defineNuxtConfig({
 
   app: {
     head: {
-      titleTemplate: '%s · Water',
       meta: [{ name: 'viewport', content: 'width=device-width, initial-scale=1' }],
     },
   },
@@ -40,6 +39,7 @@ export default defineNuxtConfig({
 
   i18n: {
     defaultLocale: 'tr',
+    vueI18n: './i18n.config.ts',
     strategy: 'no_prefix',
     locales: [
       { code: 'tr', language: 'tr-TR', name: 'Türkçe', file: 'tr.json' },

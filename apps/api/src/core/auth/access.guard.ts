@@ -1,0 +1,56 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import { AccessService } from '../access/access.service';
+import type { AccessContext } from '../access/access-context';
+import { ForbiddenActionException, NotAuthenticatedException } from '../http/errors';
+import { ACCESS_RULE, type AccessRule } from './access.decorator';
+import { SessionRevocationService } from './session-revocation.service';
+
+interface GuardedRequest {
+  id?: string;
+  user?: { userId: string; sessionId: string };
+  access?: AccessContext;
+}
+
+/**
+ * The one gate of every HTTP route. A route that declares no access rule is refused (deny by
+ * default); a test walks all routes to prove each declares one.
+ */
+@Injectable()
+export class AccessGuard extends AuthGuard('jwt') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly access: AccessService,
+    private readonly revocations: SessionRevocationService,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
+    if (!rule) throw new ForbiddenActionException('this route declares no access rule');
+    if (rule.kind === 'public') return true;
+
+    await super.canActivate(context);
+    const req = context.switchToHttp().getRequest<GuardedRequest>();
+    const { userId, sessionId } = req.user!;
+    if (await this.revocations.isRevoked(sessionId)) throw new NotAuthenticatedException('session ended');
+    const access = await this.access.load(userId, sessionId, req.id);
+    if (!access) throw new NotAuthenticatedException('user is inactive or no longer exists');
+    req.access = access;
+    if (rule.kind === 'permission' && !access.holdsAnywhere(rule.module, rule.action)) {
+      throw new ForbiddenActionException(`requires ${rule.action} on ${rule.module}`);
+    }
+    return true;
+  }
+
+  override handleRequest<T>(err: unknown, user: T, info: unknown): T {
+    if (err || !user) {
+      const reason = info instanceof Error ? info.message : 'missing or invalid access token';
+      throw new NotAuthenticatedException(reason);
+    }
+    return user;
+  }
+}

@@ -1,0 +1,17 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { AccessService } from '../access/access.service';
+import { AuditService } from '../audit/audit.service';
+import { AccessGuard } from './access.guard';
+import { JwtStrategy } from './jwt.strategy';
+import { SessionRevocationService } from './session-revocation.service';
+
+/** Authentication and authorization shared by every module: the guard, the access and audit services. */
+@Global()
+@Module({
+  imports: [PassportModule.register({ session: false })],
+  providers: [JwtStrategy, AccessService, SessionRevocationService, AuditService, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AccessService, SessionRevocationService, AuditService],
+})
+export class AuthCoreModule {}

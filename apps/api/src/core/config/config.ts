@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+/** Every setting the processes read, validated once at start. Defaults are safe for local work. */
+export const configSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/water'),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** Prefix for every Redis key and queue, so several deployments (or test runs) can share a server. */
+    REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('water'),
+    MQTT_URL: z.string().url().default('mqtt://127.0.0.1:1883'),
+    API_HOST: z.string().default('0.0.0.0'),
+    API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+    JWT_ACCESS_SECRET: z.string().min(32).optional(),
+    JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
+    JWT_REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+    LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    /** Trust X-Forwarded-For from a reverse proxy in front of the API. */
+    TRUST_PROXY: bool.default(false),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    TZ_DEFAULT: z.string().default('Europe/Istanbul'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.NODE_ENV === 'production' && !c.JWT_ACCESS_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['JWT_ACCESS_SECRET'], message: 'is required in production (at least 32 characters)' });
+    }
+  });
+
+export type AppConfig = z.infer<typeof configSchema> & { JWT_ACCESS_SECRET: string };
+
+/** Development-only signing key; production refuses to start without JWT_ACCESS_SECRET. */
+const DEV_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty variables count as unset, as in most deployment tools.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, JWT_ACCESS_SECRET: parsed.data.JWT_ACCESS_SECRET ?? DEV_JWT_SECRET };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,111 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ZodValidationException } from 'nestjs-zod';
+import type { FastifyReply } from 'fastify';
+import type { ZodError } from 'zod';
+import { type ErrorBody, type ErrorDetail, TooManyRequestsException } from './errors';
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** PostgreSQL error codes (also surfaced by Prisma's pg adapter) that are the caller's fault. */
+function fromDatabase(err: { code?: string; constraint?: string; detail?: string; message?: string; meta?: Record<string, unknown> }): ErrorBody | null {
+  const code = err.code;
+  const constraint = err.constraint ?? (err.meta?.constraint as string | undefined) ?? (err.meta?.target as string | undefined);
+  const body = (status: number, message: string): ErrorBody => ({
+    statusCode: status,
+    error: REASONS[status],
+    message,
+    details: constraint ? [{ path: [String(constraint)], message }] : [],
+  });
+  switch (code) {
+    case '23505':
+    case 'P2002':
+      return body(409, `already exists (${describeConstraint(constraint)})`);
+    case '23503':
+    case 'P2003':
+      return body(409, `refers to or is referred to by another record (${describeConstraint(constraint)})`);
+    case '23514':
+    case 'P2004':
+      return body(400, `breaks the rule ${describeConstraint(constraint)}${err.message ? `: ${firstLine(err.message)}` : ''}`);
+    case '22P02':
+    case '22003':
+    case '22001':
+      return body(400, `invalid value: ${firstLine(err.message ?? '')}`);
+    case 'P2025':
+      return { statusCode: 404, error: REASONS[404], message: 'not found', details: [] };
+    default:
+      return null;
+  }
+}
+
+function describeConstraint(c: unknown): string {
+  if (Array.isArray(c)) return c.join(', ');
+  return c ? String(c) : 'database rule';
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0].slice(0, 300);
+}
+
+function zodDetails(error: ZodError): ErrorDetail[] {
+  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+}
+
+/** Maps every error to `{ statusCode, error, message, details[] }`. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('http');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (exception instanceof TooManyRequestsException) reply.header('Retry-After', String(exception.retryAfterSeconds));
+    void reply.status(body.statusCode).send(body);
+  }
+
+  toBody(exception: unknown): ErrorBody {
+    if (exception instanceof ZodValidationException) {
+      const details = zodDetails(exception.getZodError() as ZodError);
+      const first = details[0];
+      return {
+        statusCode: 400,
+        error: REASONS[400],
+        message: first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'invalid request',
+        details,
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const res = exception.getResponse();
+      if (typeof res === 'object' && res && 'details' in res) return res as ErrorBody;
+      const message =
+        typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message) ? String((res as { message: string[] }).message.join('; ')) : String((res as { message?: string }).message ?? exception.message);
+      return { statusCode: status, error: REASONS[status] ?? 'Error', message, details: [] };
+    }
+    const err = exception as { statusCode?: number; code?: string; message?: string; name?: string };
+    // Fastify's own errors: bad JSON, wrong content type, body too large.
+    if (typeof err?.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      return { statusCode: err.statusCode, error: REASONS[err.statusCode] ?? 'Error', message: err.message ?? 'bad request', details: [] };
+    }
+    const db = err && typeof err === 'object' ? fromDatabase(err as never) : null;
+    if (db) return db;
+    // Prisma wraps driver errors; look one level down.
+    const cause = (err as { cause?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string; constraint?: unknown } } } })?.meta?.driverAdapterError?.cause;
+    if (cause?.originalCode) {
+      const inner = fromDatabase({ code: cause.originalCode, constraint: JSON.stringify(cause.constraint), message: err.message });
+      if (inner) return inner;
+    }
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: REASONS[500], message: 'internal error', details: [] };
+  }
+}

@@ -1,0 +1,58 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+
+/** One problem with one field of a request: `path` is the field's location, e.g. ["memberships", 0, "tenantId"]. */
+export interface ErrorDetail {
+  path: (string | number)[];
+  message: string;
+}
+
+/** The error body every route answers with. */
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+  details: ErrorDetail[];
+}
+
+class AppException extends HttpException {
+  constructor(status: HttpStatus, error: string, message: string, details: ErrorDetail[] = []) {
+    super({ statusCode: status, error, message, details } satisfies ErrorBody, status);
+  }
+}
+
+export class BadInputException extends AppException {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super(HttpStatus.BAD_REQUEST, 'Bad Request', message, details);
+  }
+}
+
+export class NotAuthenticatedException extends AppException {
+  constructor(message = 'authentication required') {
+    super(HttpStatus.UNAUTHORIZED, 'Unauthorized', message);
+  }
+}
+
+export class ForbiddenActionException extends AppException {
+  constructor(message = 'you do not have the right to do this') {
+    super(HttpStatus.FORBIDDEN, 'Forbidden', message);
+  }
+}
+
+/** Also used for objects of tenants the caller cannot see, so their existence does not leak. */
+export class EntityNotFoundException extends AppException {
+  constructor(entity: string, id?: string) {
+    super(HttpStatus.NOT_FOUND, 'Not Found', id ? `${entity} ${id} not found` : `${entity} not found`);
+  }
+}
+
+export class ConflictException extends AppException {
+  constructor(message: string, details: ErrorDetail[] = []) {
+    super(HttpStatus.CONFLICT, 'Conflict', message, details);
+  }
+}
+
+export class TooManyRequestsException extends AppException {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests', message);
+  }
+}

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { AppConfig } from '../config/config';
+
+/** Structured JSON logs (pino) with the request id on every line of a request. */
+@Module({})
+export class LoggingModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID(),
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.body.password', 'req.body.refreshToken'],
+            // Health probes every few seconds would drown everything else.
+            autoLogging: { ignore: (req) => req.url === '/api/health' },
+            customProps: () => ({ service: 'api' }),
+          },
+        }),
+      ],
+    };
+  }
+}

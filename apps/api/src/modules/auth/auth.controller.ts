@@ -1,0 +1,46 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import type { AccessContext } from '../../core/access/access-context';
+import { Auth, Authenticated, Public } from '../../core/auth/access.decorator';
+import { LoginDto, MeDto, RefreshDto, TokenPairDto } from './auth.dto';
+import { AuthService } from './auth.service';
+
+const client = (req: FastifyRequest) => ({ ip: req.ip, userAgent: req.headers['user-agent'] });
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiTooManyRequestsResponse({ description: 'too many attempts for this account or address; see Retry-After' })
+  login(@Body() body: LoginDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
+    return this.auth.login(body.email, body.password, client(req));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairDto })
+  refresh(@Body() body: RefreshDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
+    return this.auth.refresh(body.refreshToken, client(req));
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  async logout(@Body() body: RefreshDto): Promise<void> {
+    await this.auth.logout(body.refreshToken);
+  }
+
+  @Authenticated()
+  @Get('me')
+  @ApiOkResponse({ type: MeDto })
+  me(@Auth() access: AccessContext): Promise<MeDto> {
+    return this.auth.me(access);
+  }
+}

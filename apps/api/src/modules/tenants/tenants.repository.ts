@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import type { Prisma } from '@water/db';
+import { DatabaseService } from '../../core/database/database.service';
+
+export type Tx = Prisma.TransactionClient;
+
+const detailInclude = {
+  address: true,
+  parent: { select: { id: true, name: true } },
+  memberships: {
+    include: { user: { select: { id: true, name: true, surname: true, email: true, isActive: true } }, permissions: true },
+    orderBy: { createdAt: 'asc' },
+  },
+  meterProfiles: { include: { meterProfile: { include: { brand: true } } } },
+  deviceProfiles: { include: { deviceProfile: { include: { brand: true } } } },
+} satisfies Prisma.TenantInclude;
+
+export type TenantWithDetail = Prisma.TenantGetPayload<{ include: typeof detailInclude }>;
+
+/** Tenant rows and their subtree statistics; no rules here. */
+@Injectable()
+export class TenantsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  get prisma() {
+    return this.database.prisma;
+  }
+
+  findDetail(id: string): Promise<TenantWithDetail | null> {
+    return this.prisma.tenant.findUnique({ where: { id }, include: detailInclude });
+  }
+
+  findMany(ids: string[]) {
+    return this.prisma.tenant.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, name: true, parentId: true, planType: true, planStatus: true },
+      orderBy: { name: 'asc' },
+    });
+  }
+
+  /** Counts over the tenant and all its descendants. */
+  async subtreeStats(id: string) {
+    const { rows } = await sql<{
+      users: number;
+      meters: number;
+      devices: number;
+      customers: number;
+      subscriptions: number;
+      active_alarms: number;
+      child_tenants: number;
+    }>`
+      WITH sub AS (
+        SELECT t.id FROM tenant t WHERE t.path <@ (SELECT path FROM tenant WHERE id = ${id})
+      )
+      SELECT
+        (SELECT count(DISTINCT m.user_id) FROM membership m WHERE m.tenant_id IN (SELECT id FROM sub))::int AS users,
+        (SELECT count(*) FROM meter WHERE tenant_id IN (SELECT id FROM sub))::int AS meters,
+        (SELECT count(*) FROM device WHERE tenant_id IN (SELECT id FROM sub))::int AS devices,
+        (SELECT count(*) FROM customer WHERE tenant_id IN (SELECT id FROM sub))::int AS customers,
+        (SELECT count(*) FROM subscription WHERE tenant_id IN (SELECT id FROM sub))::int AS subscriptions,
+        (SELECT count(*) FROM alarm WHERE cleared_at IS NULL AND tenant_id IN (SELECT id FROM sub))::int AS active_alarms,
+        (SELECT count(*) FROM sub)::int - 1 AS child_tenants
+    `.execute(this.database.db);
+    return rows[0];
+  }
+
+  /** What still lives directly in a tenant; deleting it is refused while any is non-zero. */
+  async dependents(id: string) {
+    const { rows } = await sql<{ children: number; customers: number; subscriptions: number; meters: number; devices: number }>`
+      SELECT
+        (SELECT count(*) FROM tenant WHERE parent_id = ${id})::int AS children,
+        (SELECT count(*) FROM customer WHERE tenant_id = ${id})::int AS customers,
+        (SELECT count(*) FROM subscription WHERE tenant_id = ${id})::int AS subscriptions,
+        (SELECT count(*) FROM meter WHERE tenant_id = ${id})::int AS meters,
+        (SELECT count(*) FROM device WHERE tenant_id = ${id})::int AS devices
+    `.execute(this.database.db);
+    return rows[0];
+  }
+
+  /** Meter profiles a tenant may use: all for the root, its allowed list otherwise. */
+  async usableMeterProfileIds(tenantId: string, tx: Tx = this.prisma): Promise<Set<string>> {
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
+    if (tenant.parentId === null) return new Set((await tx.meterProfile.findMany({ select: { id: true } })).map((p) => p.id));
+    return new Set((await tx.tenantMeterProfile.findMany({ where: { tenantId }, select: { meterProfileId: true } })).map((p) => p.meterProfileId));
+  }
+
+  async usableDeviceProfileIds(tenantId: string, tx: Tx = this.prisma): Promise<Set<string>> {
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
+    if (tenant.parentId === null) return new Set((await tx.deviceProfile.findMany({ select: { id: true } })).map((p) => p.id));
+    return new Set((await tx.tenantDeviceProfile.findMany({ where: { tenantId }, select: { deviceProfileId: true } })).map((p) => p.deviceProfileId));
+  }
+
+  /** Ids of the tenant and its descendants. */
+  async subtreeIds(id: string, tx: Tx = this.prisma): Promise<string[]> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM tenant WHERE path <@ (SELECT path FROM tenant WHERE id = ${id}::uuid)`;
+    return rows.map((r) => r.id);
+  }
+
+  /** Meters in a subtree still using any of the given profiles. */
+  async metersUsingProfiles(tenantIds: string[], meterProfileIds: string[], tx: Tx = this.prisma): Promise<number> {
+    if (!meterProfileIds.length) return 0;
+    return tx.meter.count({ where: { tenantId: { in: tenantIds }, meterProfileId: { in: meterProfileIds } } });
+  }
+
+  async devicesUsingProfiles(tenantIds: string[], deviceProfileIds: string[], tx: Tx = this.prisma): Promise<number> {
+    if (!deviceProfileIds.length) return 0;
+    return tx.device.count({ where: { tenantId: { in: tenantIds }, deviceProfileId: { in: deviceProfileIds } } });
+  }
+}

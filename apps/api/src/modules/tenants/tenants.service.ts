@@ -1,0 +1,215 @@
+import { Injectable } from '@nestjs/common';
+import { emptyMatrix, type PermissionMatrix, type PermissionModule } from '@water/shared';
+import type { AccessContext } from '../../core/access/access-context';
+import { AuditService } from '../../core/audit/audit.service';
+import { mapAddress, type AddressInput } from '../../core/http/address.dto';
+import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
+import type { CreateTenantDto, TenantDetail, TenantNode, UpdateTenantDto } from './tenants.dto';
+import { TenantsRepository, type TenantWithDetail, type Tx } from './tenants.repository';
+
+const TENANT_FIELDS = ['name', 'contactName', 'contactSurname', 'contactPhone', 'contactEmail', 'taxId', 'taxOffice', 'planType', 'planStatus', 'timeZone'] as const;
+
+@Injectable()
+export class TenantsService {
+  constructor(
+    private readonly tenants: TenantsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** The caller's visible tenants where they may read tenants, as a forest (never an ancestor or sibling). */
+  async tree(access: AccessContext): Promise<TenantNode[]> {
+    const ids = access.tenantIds('TENANTS', 'read');
+    const rows = await this.tenants.findMany(ids);
+    const nodes = new Map<string, TenantNode>(
+      rows.map((r) => [r.id, { id: r.id, name: r.name, parentId: r.parentId, depth: access.tenants.get(r.id)!.depth, planType: r.planType, planStatus: r.planStatus, children: [] }]),
+    );
+    const roots: TenantNode[] = [];
+    for (const node of nodes.values()) {
+      const parent = node.parentId ? nodes.get(node.parentId) : undefined;
+      if (parent) {
+        parent.children.push(node);
+        continue;
+      }
+      // A tenant never learns of its parent when the parent is outside what the caller may see.
+      if (node.parentId && !access.canSee(node.parentId)) node.parentId = null;
+      roots.push(node);
+    }
+    return roots;
+  }
+
+  async detail(access: AccessContext, id: string): Promise<TenantDetail> {
+    access.require('TENANTS', 'read', id);
+    const tenant = await this.tenants.findDetail(id);
+    if (!tenant) throw new EntityNotFoundException('tenant', id);
+    return this.mapDetail(access, tenant, await this.tenants.subtreeStats(id));
+  }
+
+  async create(access: AccessContext, input: CreateTenantDto): Promise<TenantDetail> {
+    access.require('TENANTS', 'create', input.parentId, 'parent tenant');
+    const id = await this.tenants.prisma.$transaction(async (tx) => {
+      const tenant = await tx.tenant.create({ data: { parentId: input.parentId, ...pick(input) } });
+      if (input.address) await this.setAddress(tx, tenant.id, null, input.address);
+      await this.setAllowedProfiles(tx, tenant.id, input.parentId, input.allowedMeterProfileIds ?? [], input.allowedDeviceProfileIds ?? []);
+      await this.audit.record(access, { action: 'create', entityType: 'tenant', entityId: tenant.id, tenantId: tenant.id, after: input }, tx);
+      return tenant.id;
+    });
+    return this.detail(access, id);
+  }
+
+  async update(access: AccessContext, id: string, input: UpdateTenantDto): Promise<TenantDetail> {
+    access.require('TENANTS', 'update', id);
+    const before = await this.tenants.findDetail(id);
+    if (!before) throw new EntityNotFoundException('tenant', id);
+    if (input.parentId !== undefined && input.parentId !== before.parentId) {
+      if (before.parentId === null) throw new BadInputException('the root tenant has no parent', [{ path: ['parentId'], message: 'the root tenant cannot be moved' }]);
+      access.require('TENANTS', 'update', input.parentId, 'parent tenant');
+      const target = access.tenants.get(input.parentId)!;
+      const self = access.tenants.get(id)!;
+      if (target.path === self.path || target.path.startsWith(`${self.path}.`)) {
+        throw new BadInputException('a tenant cannot be moved under itself or one of its descendants', [{ path: ['parentId'], message: 'is this tenant or one of its descendants' }]);
+      }
+    }
+    await this.tenants.prisma.$transaction(async (tx) => {
+      await tx.tenant.update({ where: { id }, data: { ...pick(input), ...(input.parentId ? { parentId: input.parentId } : {}) } });
+      if (input.address !== undefined) await this.setAddress(tx, id, before.addressId, input.address);
+      if (input.allowedMeterProfileIds || input.allowedDeviceProfileIds) {
+        const parentId = input.parentId ?? before.parentId;
+        if (!parentId) throw new BadInputException('the root tenant always uses every profile', [{ path: ['allowedMeterProfileIds'], message: 'cannot be set on the root tenant' }]);
+        await this.setAllowedProfiles(
+          tx,
+          id,
+          parentId,
+          input.allowedMeterProfileIds ?? before.meterProfiles.map((p) => p.meterProfileId),
+          input.allowedDeviceProfileIds ?? before.deviceProfiles.map((p) => p.deviceProfileId),
+        );
+      }
+      await this.audit.record(access, { action: 'update', entityType: 'tenant', entityId: id, tenantId: id, before: snapshot(before), after: input }, tx);
+    });
+    return this.detail(access, id);
+  }
+
+  async remove(access: AccessContext, id: string): Promise<void> {
+    access.require('TENANTS', 'delete', id);
+    const tenant = await this.tenants.findDetail(id);
+    if (!tenant) throw new EntityNotFoundException('tenant', id);
+    if (tenant.parentId === null) throw new ConflictException('the root tenant cannot be deleted');
+    const d = await this.tenants.dependents(id);
+    const blocking = Object.entries(d).filter(([, n]) => n > 0);
+    if (blocking.length) {
+      throw new ConflictException(
+        `tenant ${tenant.name} still holds ${blocking.map(([k, n]) => `${n} ${k}`).join(', ')}; move or delete them first`,
+        blocking.map(([k, n]) => ({ path: [k], message: `${n} remaining` })),
+      );
+    }
+    await this.tenants.prisma.$transaction(async (tx) => {
+      await tx.tenant.update({ where: { id }, data: { addressId: null } });
+      await tx.address.deleteMany({ where: { tenantId: id } });
+      await tx.tenant.delete({ where: { id } });
+      await this.audit.record(access, { action: 'delete', entityType: 'tenant', entityId: id, tenantId: null, before: snapshot(tenant) }, tx);
+    });
+  }
+
+  /** A child may only be allowed profiles its parent may use; removing one still in use is refused. */
+  private async setAllowedProfiles(tx: Tx, tenantId: string, parentId: string, meterIds: string[], deviceIds: string[]): Promise<void> {
+    const [usableMeters, usableDevices] = await Promise.all([this.tenants.usableMeterProfileIds(parentId, tx), this.tenants.usableDeviceProfileIds(parentId, tx)]);
+    const badMeter = meterIds.findIndex((p) => !usableMeters.has(p));
+    if (badMeter >= 0) throw new BadInputException('meter profile not available to the parent tenant', [{ path: ['allowedMeterProfileIds', badMeter], message: 'not usable by the parent tenant' }]);
+    const badDevice = deviceIds.findIndex((p) => !usableDevices.has(p));
+    if (badDevice >= 0) throw new BadInputException('device profile not available to the parent tenant', [{ path: ['allowedDeviceProfileIds', badDevice], message: 'not usable by the parent tenant' }]);
+
+    const subtree = await this.tenants.subtreeIds(tenantId, tx);
+    const currentMeters = (await tx.tenantMeterProfile.findMany({ where: { tenantId } })).map((r) => r.meterProfileId);
+    const currentDevices = (await tx.tenantDeviceProfile.findMany({ where: { tenantId } })).map((r) => r.deviceProfileId);
+    const removedMeters = currentMeters.filter((p) => !meterIds.includes(p));
+    const removedDevices = currentDevices.filter((p) => !deviceIds.includes(p));
+    const metersInUse = await this.tenants.metersUsingProfiles(subtree, removedMeters, tx);
+    if (metersInUse) throw new ConflictException(`${metersInUse} meters of this tenant or its children still use a meter profile being removed`);
+    const devicesInUse = await this.tenants.devicesUsingProfiles(subtree, removedDevices, tx);
+    if (devicesInUse) throw new ConflictException(`${devicesInUse} devices of this tenant or its children still use a device profile being removed`);
+
+    // Children lose what their parent loses.
+    if (removedMeters.length) await tx.tenantMeterProfile.deleteMany({ where: { tenantId: { in: subtree }, meterProfileId: { in: removedMeters } } });
+    if (removedDevices.length) await tx.tenantDeviceProfile.deleteMany({ where: { tenantId: { in: subtree }, deviceProfileId: { in: removedDevices } } });
+    const addMeters = meterIds.filter((p) => !currentMeters.includes(p));
+    const addDevices = deviceIds.filter((p) => !currentDevices.includes(p));
+    if (addMeters.length) await tx.tenantMeterProfile.createMany({ data: addMeters.map((meterProfileId) => ({ tenantId, meterProfileId })), skipDuplicates: true });
+    if (addDevices.length) await tx.tenantDeviceProfile.createMany({ data: addDevices.map((deviceProfileId) => ({ tenantId, deviceProfileId })), skipDuplicates: true });
+  }
+
+  private async setAddress(tx: Tx, tenantId: string, currentId: string | null, address: AddressInput | null): Promise<void> {
+    if (address === null) {
+      await tx.tenant.update({ where: { id: tenantId }, data: { addressId: null } });
+      return;
+    }
+    if (currentId) {
+      await tx.address.update({ where: { id: currentId }, data: address });
+    } else {
+      const created = await tx.address.create({ data: { ...address, tenantId } });
+      await tx.tenant.update({ where: { id: tenantId }, data: { addressId: created.id } });
+    }
+  }
+
+  private mapDetail(access: AccessContext, t: TenantWithDetail, stats: Awaited<ReturnType<TenantsRepository['subtreeStats']>>): TenantDetail {
+    const parentVisible = t.parentId !== null && access.canSee(t.parentId);
+    return {
+      id: t.id,
+      parentId: parentVisible ? t.parentId : null,
+      parentName: parentVisible ? (t.parent?.name ?? null) : null,
+      isRoot: t.parentId === null,
+      name: t.name,
+      contactName: t.contactName,
+      contactSurname: t.contactSurname,
+      contactPhone: t.contactPhone,
+      contactEmail: t.contactEmail,
+      taxId: t.taxId,
+      taxOffice: t.taxOffice,
+      address: t.address ? mapAddress(t.address) : null,
+      planType: t.planType,
+      planStatus: t.planStatus,
+      timeZone: t.timeZone,
+      createdAt: t.createdAt.toISOString(),
+      updatedAt: t.updatedAt.toISOString(),
+      stats: {
+        users: stats.users,
+        meters: stats.meters,
+        devices: stats.devices,
+        customers: stats.customers,
+        subscriptions: stats.subscriptions,
+        activeAlarms: stats.active_alarms,
+        childTenants: stats.child_tenants,
+      },
+      users: t.memberships.map((m) => ({
+        userId: m.user.id,
+        name: m.user.name,
+        surname: m.user.surname,
+        email: m.user.email,
+        isActive: m.user.isActive,
+        role: m.role,
+        permissions: toMatrix(m.permissions),
+      })),
+      allowedMeterProfiles: t.meterProfiles
+        .map((p) => ({ id: p.meterProfile.id, brand: p.meterProfile.brand.name, modelCode: p.meterProfile.modelCode }))
+        .sort((a, b) => `${a.brand} ${a.modelCode}`.localeCompare(`${b.brand} ${b.modelCode}`)),
+      allowedDeviceProfiles: t.deviceProfiles
+        .map((p) => ({ id: p.deviceProfile.id, brand: p.deviceProfile.brand.name, modelCode: p.deviceProfile.modelCode }))
+        .sort((a, b) => `${a.brand} ${a.modelCode}`.localeCompare(`${b.brand} ${b.modelCode}`)),
+    };
+  }
+}
+
+export function toMatrix(rows: { module: string; canCreate: boolean; canRead: boolean; canUpdate: boolean; canDelete: boolean }[]): PermissionMatrix {
+  const matrix = emptyMatrix();
+  for (const r of rows) matrix[r.module as PermissionModule] = { create: r.canCreate, read: r.canRead, update: r.canUpdate, delete: r.canDelete };
+  return matrix;
+}
+
+function pick(input: Partial<Record<(typeof TENANT_FIELDS)[number], unknown>>) {
+  const data: Record<string, unknown> = {};
+  for (const k of TENANT_FIELDS) if (input[k] !== undefined) data[k] = input[k];
+  return data as { name: string };
+}
+
+function snapshot(t: TenantWithDetail) {
+  const { memberships: _m, meterProfiles, deviceProfiles, parent: _p, ...rest } = t;
+  return { ...rest, allowedMeterProfileIds: meterProfiles.map((p) => p.meterProfileId), allowedDeviceProfileIds: deviceProfiles.map((p) => p.deviceProfileId) };
+}

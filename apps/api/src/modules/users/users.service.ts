@@ -1,0 +1,230 @@
+import { Injectable } from '@nestjs/common';
+import * as argon2 from 'argon2';
+import type { Prisma } from '@water/db';
+import { isValidTcIdNo, matrixCovers, PERMISSION_MODULES, type PermissionMatrix } from '@water/shared';
+import type { AccessContext } from '../../core/access/access-context';
+import { AuditService } from '../../core/audit/audit.service';
+import { BadInputException, ConflictException, EntityNotFoundException, ForbiddenActionException } from '../../core/http/errors';
+import { skipTake, type Page } from '../../core/http/paging';
+import { toMatrix } from '../tenants/tenants.service';
+import type { CreateUserDto, ListUsersQueryDto, SetMembershipDto, UpdateUserDto, UserDetail, UserRow } from './users.dto';
+import { UsersRepository, type UserWithMemberships } from './users.repository';
+
+const hashPassword = (p: string) => argon2.hash(p, { type: argon2.argon2id });
+
+function permissionRows(matrix: PermissionMatrix) {
+  return PERMISSION_MODULES.map((module) => ({
+    module,
+    canCreate: matrix[module].create,
+    // Any write right implies read (a database rule too).
+    canRead: matrix[module].read || matrix[module].create || matrix[module].update || matrix[module].delete,
+    canUpdate: matrix[module].update,
+    canDelete: matrix[module].delete,
+  }));
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(access: AccessContext, q: ListUsersQueryDto): Promise<Page<UserRow>> {
+    const tenantIds = access.tenantIds('USERS', 'read', q.tenantId);
+    const where: Prisma.UserWhereInput = {
+      memberships: { some: { tenantId: { in: tenantIds } } },
+      ...(q.search
+        ? {
+            OR: [
+              { name: { contains: q.search, mode: 'insensitive' } },
+              { surname: { contains: q.search, mode: 'insensitive' } },
+              { email: { contains: q.search, mode: 'insensitive' } },
+              { phone: { contains: q.search } },
+            ],
+          }
+        : {}),
+    };
+    const orderBy: Prisma.UserOrderByWithRelationInput[] =
+      q.sort === 'name' ? [{ name: q.order }, { surname: q.order }, { id: 'asc' }] : [{ [q.sort]: { sort: q.order, nulls: 'last' } }, { id: 'asc' }];
+    const { skip, take } = skipTake(q);
+    const { items, total } = await this.users.page(where, orderBy, skip, take);
+    return { items: items.map((u) => this.mapRow(access, u)), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async detail(access: AccessContext, id: string): Promise<UserDetail> {
+    const user = await this.visibleUser(access, id);
+    const visibleIds = [...access.tenants.keys()];
+    const [logins, actions] = await Promise.all([this.users.recentLogins(id), this.users.recentActions(id, visibleIds)]);
+    return {
+      ...this.mapRow(access, user),
+      tcIdNo: user.tcIdNo,
+      createdAt: user.createdAt.toISOString(),
+      memberships: user.memberships
+        .filter((m) => access.canSee(m.tenantId))
+        .map((m) => ({
+          tenantId: m.tenantId,
+          tenantName: m.tenant.name,
+          role: m.role,
+          permissions: toMatrix(m.permissions),
+          canManage: access.can('USERS', 'update', m.tenantId),
+        })),
+      activity: {
+        lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+        logins: logins.map((l) => ({ at: l.createdAt.toISOString(), success: l.success, reason: l.reason, ipAddress: l.ipAddress })),
+        actions: actions.map((a) => ({ at: a.createdAt.toISOString(), action: a.action, entityType: a.entityType, entityId: a.entityId, tenantId: a.tenantId })),
+      },
+    };
+  }
+
+  async create(access: AccessContext, input: CreateUserDto): Promise<UserDetail> {
+    if (input.tcIdNo && !isValidTcIdNo(input.tcIdNo)) throw new BadInputException('invalid TC ID No', [{ path: ['tcIdNo'], message: 'check digits do not match' }]);
+    const seen = new Set<string>();
+    input.memberships.forEach((m, i) => {
+      if (seen.has(m.tenantId)) throw new BadInputException('a tenant appears twice', [{ path: ['memberships', i, 'tenantId'], message: 'duplicate tenant' }]);
+      seen.add(m.tenantId);
+      this.checkGrant(access, m.tenantId, m.permissions, 'create', ['memberships', i]);
+    });
+    const passwordHash = await hashPassword(input.password);
+    const id = await this.users.prisma.$transaction(async (tx) => {
+      const user = await tx.user.create({
+        data: {
+          name: input.name,
+          surname: input.surname,
+          phone: input.phone ?? null,
+          email: input.email,
+          tcIdNo: input.tcIdNo ?? null,
+          isActive: input.isActive ?? true,
+          passwordHash,
+          memberships: {
+            create: input.memberships.map((m) => ({ tenantId: m.tenantId, role: m.role, permissions: { create: permissionRows(m.permissions) } })),
+          },
+        },
+      });
+      for (const m of input.memberships) {
+        await this.audit.record(access, { action: 'create', entityType: 'user', entityId: user.id, tenantId: m.tenantId, after: { ...input, password: undefined } }, tx);
+      }
+      return user.id;
+    });
+    return this.detail(access, id);
+  }
+
+  async update(access: AccessContext, id: string, input: UpdateUserDto): Promise<UserDetail> {
+    const user = await this.manageableUser(access, id, 'update');
+    if (input.tcIdNo && input.tcIdNo !== user.tcIdNo && !isValidTcIdNo(input.tcIdNo)) {
+      throw new BadInputException('invalid TC ID No', [{ path: ['tcIdNo'], message: 'check digits do not match' }]);
+    }
+    if (input.isActive === false && id === access.userId) throw new BadInputException('you cannot deactivate yourself', [{ path: ['isActive'], message: 'own account' }]);
+    const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+    await this.users.prisma.$transaction(async (tx) => {
+      const { password: _p, ...fields } = input;
+      await tx.user.update({ where: { id }, data: { ...fields, ...(passwordHash ? { passwordHash } : {}) } });
+      // A password change or deactivation ends the user's sessions.
+      if (passwordHash || input.isActive === false) {
+        await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
+      }
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user), after: { ...fields, passwordChanged: Boolean(passwordHash) } },
+        tx,
+      );
+    });
+    return this.detail(access, id);
+  }
+
+  async remove(access: AccessContext, id: string): Promise<void> {
+    if (id === access.userId) throw new BadInputException('you cannot delete yourself');
+    const user = await this.manageableUser(access, id, 'delete');
+    await this.users.prisma.$transaction(async (tx) => {
+      await tx.user.delete({ where: { id } });
+      await this.audit.record(access, { action: 'delete', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user) }, tx);
+    });
+  }
+
+  /** Adds the user to a tenant or changes their role and matrix there. */
+  async setMembership(access: AccessContext, id: string, tenantId: string, input: SetMembershipDto): Promise<UserDetail> {
+    const user = await this.visibleUser(access, id);
+    this.checkGrant(access, tenantId, input.permissions, 'update', []);
+    const existing = user.memberships.find((m) => m.tenantId === tenantId);
+    await this.users.prisma.$transaction(async (tx) => {
+      const membership = await tx.membership.upsert({
+        where: { userId_tenantId: { userId: id, tenantId } },
+        create: { userId: id, tenantId, role: input.role },
+        update: { role: input.role },
+      });
+      await tx.membershipPermission.deleteMany({ where: { membershipId: membership.id } });
+      await tx.membershipPermission.createMany({ data: permissionRows(input.permissions).map((r) => ({ ...r, membershipId: membership.id })) });
+      await this.audit.record(
+        access,
+        {
+          action: existing ? 'update' : 'create',
+          entityType: 'membership',
+          entityId: membership.id,
+          tenantId,
+          before: existing ? { role: existing.role, permissions: toMatrix(existing.permissions) } : undefined,
+          after: { userId: id, ...input },
+        },
+        tx,
+      );
+    });
+    return this.detail(access, id);
+  }
+
+  async removeMembership(access: AccessContext, id: string, tenantId: string): Promise<UserDetail> {
+    const user = await this.visibleUser(access, id);
+    access.require('USERS', 'update', tenantId);
+    const membership = user.memberships.find((m) => m.tenantId === tenantId);
+    if (!membership) throw new EntityNotFoundException('membership');
+    if (user.memberships.length === 1) throw new ConflictException('a user must belong to at least one tenant; delete the user instead');
+    await this.users.prisma.$transaction(async (tx) => {
+      await tx.membership.delete({ where: { id: membership.id } });
+      await this.audit.record(access, { action: 'delete', entityType: 'membership', entityId: membership.id, tenantId, before: { userId: id, role: membership.role, permissions: toMatrix(membership.permissions) } }, tx);
+    });
+    return this.detail(access, id);
+  }
+
+  /** Nobody grants more than they hold at that tenant. */
+  private checkGrant(access: AccessContext, tenantId: string, wanted: PermissionMatrix, action: 'create' | 'update', path: (string | number)[]): void {
+    access.require('USERS', action, tenantId);
+    if (!matrixCovers(access.matrixAt(tenantId), wanted)) {
+      throw new ForbiddenActionException('you cannot grant rights you do not hold yourself');
+    }
+    void path;
+  }
+
+  /** Visible when the user belongs to at least one tenant where the caller may read users. */
+  private async visibleUser(access: AccessContext, id: string): Promise<UserWithMemberships> {
+    const user = await this.users.find(id);
+    if (!user || !user.memberships.some((m) => access.can('USERS', 'read', m.tenantId))) throw new EntityNotFoundException('user', id);
+    return user;
+  }
+
+  /**
+   * Changing a user's identity, password or existence affects every tenant they belong to, so the
+   * caller must hold the right in all of them (an ASKİ admin cannot reset a root admin's password).
+   */
+  private async manageableUser(access: AccessContext, id: string, action: 'update' | 'delete'): Promise<UserWithMemberships> {
+    const user = await this.visibleUser(access, id);
+    const outside = user.memberships.filter((m) => !access.can('USERS', action, m.tenantId));
+    if (outside.length) throw new ForbiddenActionException(`this user also belongs to tenants where you may not ${action} users`);
+    return user;
+  }
+
+  private mapRow(access: AccessContext, u: UserWithMemberships): UserRow {
+    return {
+      id: u.id,
+      name: u.name,
+      surname: u.surname,
+      email: u.email,
+      phone: u.phone,
+      isActive: u.isActive,
+      lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
+      tenants: u.memberships.filter((m) => access.canSee(m.tenantId)).map((m) => ({ tenantId: m.tenantId, tenantName: m.tenant.name, role: m.role })),
+    };
+  }
+}
+
+function strip(u: UserWithMemberships) {
+  const { passwordHash: _h, memberships, ...rest } = u;
+  return { ...rest, tenantIds: memberships.map((m) => m.tenantId) };
+}

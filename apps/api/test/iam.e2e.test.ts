@@ -1,0 +1,232 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matrix } from './auth.e2e.test';
+import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+
+interface Node {
+  id: string;
+  name: string;
+  parentId: string | null;
+  children: Node[];
+}
+const flatten = (nodes: Node[]): Node[] => nodes.flatMap((n) => [n, ...flatten(n.children)]);
+
+describe('tenant isolation and IAM', () => {
+  let t: TestApp;
+  let admin: string;
+  let aski: string;
+  let hatsu: string;
+  let ids: Record<'root' | 'aski' | 'hatsu', string>;
+
+  beforeAll(async () => {
+    t = await startTestApp('iam');
+    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
+    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
+    const by = (n: string) => rows.find((r) => r.name === n)!.id;
+    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
+  });
+  afterAll(async () => t?.close());
+
+  it('shows each seeded user only their own subtree, never an ancestor or a sibling', async () => {
+    const tree = async (token: string) => flatten((await t.request({ url: '/api/tenants', token })).body);
+    const all = await tree(admin);
+    expect(all.map((n) => n.name).sort()).toEqual(['ASKİ', 'HATSU', 'Una IoT']);
+    expect((await t.request({ url: '/api/tenants', token: admin })).body).toHaveLength(1);
+
+    for (const [token, own, others] of [
+      [aski, 'ASKİ', [ids.root, ids.hatsu]],
+      [hatsu, 'HATSU', [ids.root, ids.aski]],
+    ] as const) {
+      const nodes = await tree(token);
+      expect(nodes.map((n) => n.name)).toEqual([own]);
+      // Even the parent's id is withheld.
+      expect(nodes[0].parentId).toBeNull();
+      const me = await t.request({ url: '/api/auth/me', token });
+      expect(me.body.tenants.map((x: { name: string }) => x.name)).toEqual([own]);
+      expect(me.body.tenants[0].parentId).toBeNull();
+      for (const other of others) {
+        const res = await t.request({ url: `/api/tenants/${other}`, token });
+        expect(res.status).toBe(404);
+      }
+    }
+  });
+
+  it('shows tenant detail with company info, stats over the subtree, users and allowed profiles', async () => {
+    const res = await t.request({ url: `/api/tenants/${ids.aski}`, token: aski });
+    expect(res.status).toBe(200);
+    expect(res.body.name).toBe('ASKİ');
+    expect(res.body.parentId).toBeNull();
+    expect(res.body.stats.meters).toBe(100);
+    expect(res.body.stats.devices).toBe(100);
+    expect(res.body.stats.customers).toBe(100);
+    expect(res.body.users.map((u: { email: string }) => u.email)).toEqual([ASKI_ADMIN]);
+    expect(res.body.allowedMeterProfiles.map((p: { brand: string }) => p.brand).sort()).toEqual(['Baylan', 'Baylan', 'Itron', 'Itron']);
+    const root = await t.request({ url: `/api/tenants/${ids.root}`, token: admin });
+    expect(root.body.isRoot).toBe(true);
+    expect(root.body.stats.meters).toBe(150);
+    expect(root.body.stats.childTenants).toBe(2);
+    const askiFromRoot = await t.request({ url: `/api/tenants/${ids.aski}`, token: admin });
+    expect(askiFromRoot.body.parentId).toBe(ids.root);
+  });
+
+  it('lets a parent manage child tenants and keeps the tree sound', async () => {
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/tenants',
+      token: aski,
+      body: {
+        parentId: ids.aski,
+        name: 'ASKİ Çankaya Bölge',
+        contactEmail: 'cankaya@example.com',
+        contactPhone: '+903124445566',
+        address: { city: 'Ankara', district: 'Çankaya', latitude: 39.9, longitude: 32.86 },
+        allowedMeterProfileIds: [],
+      },
+    });
+    expect(created.status).toBe(201);
+    const child = created.body.id;
+    expect(created.body.parentId).toBe(ids.aski);
+    expect(created.body.address.district).toBe('Çankaya');
+
+    // ASKİ cannot create under HATSU or the root, which it cannot see.
+    const foreign = await t.request({ method: 'POST', url: '/api/tenants', token: aski, body: { parentId: ids.hatsu, name: 'x' } });
+    expect(foreign.status).toBe(404);
+    // Nor move its child there.
+    expect((await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: aski, body: { parentId: ids.hatsu } })).status).toBe(404);
+    // A tenant cannot move under its own descendant.
+    const cycle = await t.request({ method: 'PATCH', url: `/api/tenants/${ids.aski}`, token: admin, body: { parentId: child } });
+    expect(cycle.status).toBe(400);
+    // Only profiles the parent may use can be allowed (HATSU-only Zenner is not ASKİ's).
+    const zenner = (await t.sql<{ id: string }>(`SELECT p.id FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id WHERE b.name = 'Zenner' LIMIT 1`))[0].id;
+    const bad = await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: aski, body: { allowedMeterProfileIds: [zenner] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details[0].path).toEqual(['allowedMeterProfileIds', 0]);
+
+    // Deleting a tenant that still holds children or assets is refused with the reason.
+    const refused = await t.request({ method: 'DELETE', url: `/api/tenants/${ids.aski}`, token: admin });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/children.*customers|customers/);
+    expect((await t.request({ method: 'DELETE', url: `/api/tenants/${ids.root}`, token: admin })).status).toBe(409);
+
+    const deleted = await t.request({ method: 'DELETE', url: `/api/tenants/${child}`, token: aski });
+    expect(deleted.status).toBe(204);
+    const audit = await t.sql(`SELECT action FROM audit_log WHERE entity_type = 'tenant' AND entity_id = $1 ORDER BY id`, [child]);
+    expect(audit.map((a) => a.action)).toEqual(['create', 'delete']);
+  });
+
+  it('enforces the permission matrix: read-only rights cannot write, missing rights cannot read', async () => {
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      token: aski,
+      body: {
+        name: 'Okur',
+        surname: 'Yazar',
+        email: 'okur@example.com',
+        password: 'Parola123',
+        tcIdNo: '10000000146',
+        memberships: [{ tenantId: ids.aski, role: 'Viewer', permissions: matrix({ DASHBOARD: 'r', METERS: 'r', USERS: 'r' }) }],
+      },
+    });
+    expect(created.status).toBe(201);
+    const viewer = await t.login('okur@example.com', 'Parola123');
+    // Read-only on users: listing works, creating is forbidden.
+    expect((await t.request({ url: '/api/users', token: viewer })).status).toBe(200);
+    const create = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      token: viewer,
+      body: { name: 'A', surname: 'B', email: 'ab@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({}) }] },
+    });
+    expect(create.status).toBe(403);
+    // No tenants right at all: the module is closed.
+    expect((await t.request({ url: '/api/tenants', token: viewer })).status).toBe(403);
+    expect((await t.request({ url: `/api/tenants/${ids.aski}`, token: viewer })).status).toBe(403);
+  });
+
+  it('never lets anyone grant more than they hold', async () => {
+    const limited = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      token: aski,
+      body: {
+        name: 'Sınırlı',
+        surname: 'Yönetici',
+        email: 'sinirli@example.com',
+        password: 'Parola123',
+        memberships: [{ tenantId: ids.aski, role: 'User admin', permissions: matrix({ USERS: 'crud', METERS: 'r' }) }],
+      },
+    });
+    expect(limited.status).toBe(201);
+    const token = await t.login('sinirli@example.com', 'Parola123');
+    const escalate = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      token,
+      body: { name: 'X', surname: 'Y', email: 'xy@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({ METERS: 'crud' }) }] },
+    });
+    expect(escalate.status).toBe(403);
+    const self = await t.request({
+      method: 'PUT',
+      url: `/api/users/${limited.body.id}/memberships/${ids.aski}`,
+      token,
+      body: { role: 'x', permissions: matrix({ USERS: 'crud', METERS: 'crud' }) },
+    });
+    expect(self.status).toBe(403);
+    const ok = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      token,
+      body: { name: 'X', surname: 'Y', email: 'xy@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({ METERS: 'r' }) }] },
+    });
+    expect(ok.status).toBe(201);
+  });
+
+  it('keeps users of other tenants invisible and protects users who also belong elsewhere', async () => {
+    const hatsuUser = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [HATSU_ADMIN]))[0].id;
+    const rootUser = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [SUPER_ADMIN]))[0].id;
+    expect((await t.request({ url: `/api/users/${hatsuUser}`, token: aski })).status).toBe(404);
+    expect((await t.request({ method: 'PATCH', url: `/api/users/${hatsuUser}`, token: aski, body: { name: 'Hacked' } })).status).toBe(404);
+    const list = await t.request({ url: '/api/users?pageSize=100', token: aski });
+    expect(list.body.items.map((u: { email: string }) => u.email)).not.toContain(HATSU_ADMIN);
+    // Filtering by an invisible tenant is a 404, not an empty list.
+    expect((await t.request({ url: `/api/users?tenantId=${ids.hatsu}`, token: aski })).status).toBe(404);
+
+    // The super admin is added to ASKİ: ASKİ now sees them but cannot change their password or delete them.
+    const add = await t.request({ method: 'PUT', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: admin, body: { role: 'Observer', permissions: matrix({ DASHBOARD: 'r' }) } });
+    expect(add.status).toBe(200);
+    const seen = await t.request({ url: `/api/users/${rootUser}`, token: aski });
+    expect(seen.status).toBe(200);
+    expect(seen.body.memberships.map((m: { tenantName: string }) => m.tenantName)).toEqual(['ASKİ']);
+    expect((await t.request({ method: 'PATCH', url: `/api/users/${rootUser}`, token: aski, body: { password: 'Takeover123' } })).status).toBe(403);
+    expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}`, token: aski })).status).toBe(403);
+    expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: aski })).status).toBe(200);
+  });
+
+  it('validates user input: TC checksum for new values, unique email, field paths', async () => {
+    const base = { name: 'Ali', surname: 'Veli', password: 'Parola123', memberships: [{ tenantId: ids.hatsu, role: 'x', permissions: matrix({ DASHBOARD: 'r' }) }] };
+    const badTc = await t.request({ method: 'POST', url: '/api/users', token: hatsu, body: { ...base, email: 'ali@example.com', tcIdNo: '12345678901' } });
+    expect(badTc.status).toBe(400);
+    expect(badTc.body.details[0].path).toEqual(['tcIdNo']);
+    const dup = await t.request({ method: 'POST', url: '/api/users', token: hatsu, body: { ...base, email: 'HATSU.yetkili@example.com' } });
+    expect(dup.status).toBe(409);
+    const weak = await t.request({ method: 'POST', url: '/api/users', token: hatsu, body: { ...base, email: 'w@example.com', password: 'short' } });
+    expect(weak.status).toBe(400);
+    expect((await t.request({ url: '/api/users/not-a-uuid', token: hatsu })).status).toBe(400);
+    // The seeded TC ID fails the checksum but stays editable: updating the name keeps it.
+    const me = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [HATSU_ADMIN]))[0].id;
+    const upd = await t.request({ method: 'PATCH', url: `/api/users/${me}`, token: hatsu, body: { phone: '+907776665545', tcIdNo: '12345678903' } });
+    expect(upd.status).toBe(200);
+    const count = await t.sql('SELECT count(*)::int AS n FROM app_user');
+    expect(count[0].n).toBeGreaterThan(3);
+  });
+
+  it('shows a user detail with activity log and assigned tenants', async () => {
+    const me = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [ASKI_ADMIN]))[0].id;
+    const res = await t.request({ url: `/api/users/${me}`, token: admin });
+    expect(res.status).toBe(200);
+    expect(res.body.activity.lastLoginAt).not.toBeNull();
+    expect(res.body.activity.logins.length).toBeGreaterThan(0);
+    expect(res.body.activity.actions.some((a: { entityType: string }) => a.entityType === 'user')).toBe(true);
+    expect(res.body.memberships[0]).toMatchObject({ tenantName: 'ASKİ', role: 'Administrator' });
+  });
+});

@@ -1,0 +1,66 @@
+import { toApiFailure } from '~/lib/api-error';
+import { safeRedirect } from '~/lib/redirect';
+
+/** State of the sign-in form: the fields, per-field messages from the API, and one form-level message. */
+export function useLoginForm() {
+  const { t } = useI18n();
+  const route = useRoute();
+  const { login } = useSession();
+
+  const email = ref('');
+  const password = ref('');
+  const pending = ref(false);
+  const formError = ref<{ title: string; message: string } | null>(null);
+  const fieldErrors = reactive<{ email?: string; password?: string }>({});
+
+  function reset() {
+    formError.value = null;
+    fieldErrors.email = undefined;
+    fieldErrors.password = undefined;
+  }
+
+  function showFailure(error: unknown) {
+    const failure = toApiFailure(error);
+    const title = t('login.errors.title');
+    if (failure.status === 401) {
+      formError.value = { title, message: t('login.errors.invalidCredentials') };
+    } else if (failure.status === 429) {
+      formError.value = {
+        title,
+        message: failure.retryAfterSeconds === null
+          ? t('login.errors.rateLimitedNoTime')
+          : t('login.errors.rateLimited', { seconds: failure.retryAfterSeconds }),
+      };
+    } else if (failure.status === 400 || failure.status === 422) {
+      // The API names the offending fields; show its messages next to them.
+      for (const detail of failure.body?.details ?? []) {
+        const field = detail.path.split('.').pop();
+        if (field === 'email' || field === 'password') fieldErrors[field] = detail.message;
+      }
+      formError.value = { title, message: failure.body?.message || t('login.errors.invalidInput') };
+    } else if (failure.status === 0 || failure.status >= 500) {
+      formError.value = { title, message: t('login.errors.unavailable') };
+    } else {
+      formError.value = { title, message: failure.body?.message || t('login.errors.unknown') };
+    }
+  }
+
+  async function submit() {
+    reset();
+    if (!email.value.trim()) fieldErrors.email = t('login.errors.required');
+    if (!password.value) fieldErrors.password = t('login.errors.required');
+    if (fieldErrors.email || fieldErrors.password) return;
+
+    pending.value = true;
+    try {
+      await login({ email: email.value.trim(), password: password.value });
+      await navigateTo(safeRedirect(route.query.redirect), { replace: true });
+    } catch (error) {
+      showFailure(error);
+    } finally {
+      pending.value = false;
+    }
+  }
+
+  return { email, password, pending, formError, fieldErrors, submit };
+}

@@ -1,0 +1,29 @@
+import type { PermissionModule } from '@water/shared';
+import type { Component } from 'vue';
+import { Activity, Building2, Cpu, FileText, Gauge, LayoutDashboard, Layers, ListTree, UserCog, Users } from 'lucide-vue-next';
+
+export interface NavItem {
+  module: PermissionModule;
+  to: string;
+  /** i18n key of the label */
+  labelKey: string;
+  icon: Component;
+}
+
+/** The brief's navigation modules, in its order; the sidebar shows those the user may read in the selected tenant. */
+export const NAV_ITEMS: readonly NavItem[] = [
+  { module: 'DASHBOARD', to: '/', labelKey: 'nav.dashboard', icon: LayoutDashboard },
+  { module: 'LIVE_READINGS', to: '/readings', labelKey: 'nav.liveReadings', icon: Activity },
+  { module: 'SUBSCRIPTIONS', to: '/subscriptions', labelKey: 'nav.subscriptions', icon: FileText },
+  { module: 'CUSTOMERS', to: '/customers', labelKey: 'nav.customers', icon: Users },
+  { module: 'METERS', to: '/meters', labelKey: 'nav.meters', icon: Gauge },
+  { module: 'DEVICES', to: '/devices', labelKey: 'nav.devices', icon: Cpu },
+  { module: 'PROFILES', to: '/profiles', labelKey: 'nav.profiles', icon: Layers },
+  { module: 'DEFINITIONS', to: '/definitions', labelKey: 'nav.definitions', icon: ListTree },
+  { module: 'TENANTS', to: '/tenants', labelKey: 'nav.tenants', icon: Building2 },
+  { module: 'USERS', to: '/users', labelKey: 'nav.users', icon: UserCog },
+];
+
+export function navItemFor(module: PermissionModule): NavItem | undefined {
+  return NAV_ITEMS.find((item) => item.module === module);
+}

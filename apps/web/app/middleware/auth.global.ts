@@ -1,0 +1,32 @@
+import { safeRedirect } from '~/lib/redirect';
+import { useSessionStore } from '~/stores/session';
+
+/**
+ * Every page needs a signed-in user unless it declares `public`, and the permission it declares
+ * in definePageMeta for the selected tenant. Loading the session goes through the proxy, which
+ * refreshes an expired token first, so navigation simply continues to where the user was going.
+ */
+export default defineNuxtRouteMiddleware(async (to) => {
+  const store = useSessionStore();
+
+  if (!store.isSignedIn) {
+    try {
+      await useSession().load();
+    } catch {
+      // The API did not answer; the sign-in page still works, other pages cannot.
+      if (!to.meta.public) throw createError({ statusCode: 503, statusMessage: 'API unavailable', fatal: true });
+    }
+  }
+
+  if (to.meta.public) {
+    if (store.isSignedIn && to.path === '/login') return navigateTo(safeRedirect(to.query.redirect), { replace: true });
+    return;
+  }
+
+  if (!store.isSignedIn) return navigateTo({ path: '/login', query: { redirect: to.fullPath } });
+
+  const permission = to.meta.permission;
+  if (permission && !store.can(permission.module, permission.action)) {
+    return navigateTo({ path: '/forbidden', query: { module: permission.module } });
+  }
+});

@@ -1,0 +1,177 @@
+import type { IdentifierValueType } from '../generated/kysely/enums';
+import { insertChunked, type SeedContext } from './context';
+
+/** Brief 1.12, in the brief's order. */
+export const METER_BRANDS = ['Baylan', 'Manas', 'Itron', 'Klepsan', 'Cem', 'Zenner', 'Türkoğlu', 'Bereket', 'Teksan'] as const;
+export type MeterBrandName = (typeof METER_BRANDS)[number];
+
+/** Brief 1.13, in the brief's order. */
+export const DEVICE_BRANDS = ['Ima', 'Itron', 'Manas', 'Inodya', 'Zenner', 'Baylan', 'Cem', 'Klepsan'] as const;
+export type DeviceBrandName = (typeof DEVICE_BRANDS)[number];
+
+/** Brief 1.7: IP54, IP65, IP67, IP68 and, for the "…", the other ratings meter makers print (IP44, IP66). */
+export const IP_RATINGS = [
+  { code: 'IP44', description: 'Protected against solid objects over 1 mm and splashing water' },
+  { code: 'IP54', description: 'Dust protected, protected against splashing water' },
+  { code: 'IP65', description: 'Dust tight, protected against water jets' },
+  { code: 'IP66', description: 'Dust tight, protected against powerful water jets' },
+  { code: 'IP67', description: 'Dust tight, protected against temporary immersion (up to 1 m)' },
+  { code: 'IP68', description: 'Dust tight, protected against continuous immersion (meter pits)' },
+] as const;
+export type IpRatingCode = (typeof IP_RATINGS)[number]['code'];
+
+/** Brief 1.15 with the daily thresholds that paint a subscription orange (BRIEF-NOTES). */
+export const SUBSCRIPTION_GROUPS = [
+  { code: 'NORMAL', name: 'Normal Consumption', dailyThresholdM3: 1.5 },
+  { code: 'HIGH', name: 'High Consumption', dailyThresholdM3: 10 },
+] as const;
+export type SubscriptionGroupCode = (typeof SUBSCRIPTION_GROUPS)[number]['code'];
+
+export interface TechnologyFieldDefinition {
+  key: string;
+  label: string;
+  valueType: IdentifierValueType;
+  /** Exact length when fixed; null when the identifier varies (IMSI, ICCID). */
+  length: number | null;
+  regex: string;
+  isRequired: boolean;
+  /** Write-only after creation (AppKey, PAC, AES and network keys). */
+  isSecret: boolean;
+  /** Identifies the device on its network: unique across the platform. */
+  isUnique: boolean;
+}
+
+export interface CommunicationTechnologyDefinition {
+  code: string;
+  name: string;
+  /** How the network server reaches the platform. */
+  transports: Array<'HTTP' | 'MQTT' | 'API'>;
+  fields: TechnologyFieldDefinition[];
+}
+
+const HEX = (n: number) => `^[a-fA-F0-9]{${n}}$`;
+const MAC_REGEX = '^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$';
+
+function field(key: string, label: string, valueType: IdentifierValueType, length: number | null, regex: string, flags: Partial<Pick<TechnologyFieldDefinition, 'isRequired' | 'isSecret' | 'isUnique'>> = {}): TechnologyFieldDefinition {
+  return { key, label, valueType, length, regex, isRequired: flags.isRequired ?? true, isSecret: flags.isSecret ?? false, isUnique: flags.isUnique ?? false };
+}
+
+const MBUS_FIELDS = (): TechnologyFieldDefinition[] => [
+  field('ManufacturerCode', 'Manufacturer code (FLAG)', 'TEXT', 3, '^[A-Za-z]{3}$'),
+  field('MeterId', 'Meter ID (secondary address)', 'DIGITS', 8, '^[0-9]{8}$', { isUnique: true }),
+  field('Version', 'Version', 'HEX', 2, HEX(2)),
+  field('DeviceType', 'Device type (medium)', 'HEX', 2, HEX(2)),
+  field('AesKey', 'AES-128 key', 'HEX', 32, HEX(32), { isSecret: true, isRequired: false }),
+];
+
+/**
+ * Brief 1.11 with the provisioning fields each network needs (BRIEF-NOTES settles the "…" ones).
+ * Exported as data so the API validates device identifiers with the same rules the seed stores.
+ */
+export const COMMUNICATION_TECHNOLOGIES: CommunicationTechnologyDefinition[] = [
+  {
+    code: 'SIGFOX',
+    name: 'Sigfox',
+    transports: ['HTTP', 'API'],
+    fields: [
+      field('ID', 'Device ID', 'HEX', 8, HEX(8), { isUnique: true }),
+      field('PAC', 'PAC', 'HEX', 16, HEX(16), { isSecret: true }),
+    ],
+  },
+  {
+    code: 'LORAWAN',
+    name: 'LoRaWAN',
+    transports: ['MQTT', 'HTTP', 'API'],
+    fields: [
+      field('DevEUI', 'DevEUI', 'HEX', 16, HEX(16), { isUnique: true }),
+      field('JoinEUI', 'JoinEUI (AppEUI)', 'HEX', 16, HEX(16)),
+      field('AppKey', 'AppKey', 'HEX', 32, HEX(32), { isSecret: true }),
+    ],
+  },
+  {
+    code: 'NBIOT',
+    name: 'NB-IoT',
+    transports: ['MQTT', 'HTTP', 'API'],
+    fields: [
+      field('IMEI', 'IMEI', 'DIGITS', 15, '^[0-9]{15}$', { isUnique: true }),
+      field('IMSI', 'IMSI', 'DIGITS', null, '^[0-9]{6,15}$'),
+      field('ICCID', 'ICCID (SIM)', 'DIGITS', null, '^89[0-9]{17,18}$'),
+    ],
+  },
+  { code: 'WMBUS', name: 'wM-Bus', transports: ['MQTT', 'HTTP', 'API'], fields: MBUS_FIELDS() },
+  {
+    code: 'MIOTY',
+    name: 'Mioty',
+    transports: ['MQTT', 'HTTP', 'API'],
+    fields: [
+      field('EUI64', 'EUI-64', 'HEX', 16, HEX(16), { isUnique: true }),
+      field('NetworkKey', 'Network key', 'HEX', 32, HEX(32), { isSecret: true }),
+      field('ShortAddress', 'Short address', 'HEX', 4, HEX(4), { isRequired: false }),
+    ],
+  },
+  { code: 'WIFI', name: 'Wi-Fi', transports: ['MQTT', 'HTTP', 'API'], fields: [field('MAC', 'MAC address', 'MAC', 17, MAC_REGEX, { isUnique: true })] },
+  { code: 'BLUETOOTH', name: 'Bluetooth', transports: ['MQTT', 'HTTP', 'API'], fields: [field('MAC', 'MAC address', 'MAC', 17, MAC_REGEX, { isUnique: true })] },
+  { code: 'NFC', name: 'NFC', transports: ['MQTT', 'HTTP', 'API'], fields: [field('UID', 'UID', 'HEX', 14, HEX(14), { isUnique: true })] },
+  { code: 'OMS', name: 'OMS', transports: ['MQTT', 'HTTP', 'API'], fields: MBUS_FIELDS() },
+];
+export type TechnologyCode = 'SIGFOX' | 'LORAWAN' | 'NBIOT' | 'WMBUS' | 'MIOTY' | 'WIFI' | 'BLUETOOTH' | 'NFC' | 'OMS';
+
+export interface DefinitionIds {
+  meterBrands: Map<string, string>;
+  deviceBrands: Map<string, string>;
+  ipRatings: Map<string, string>;
+  groups: Map<SubscriptionGroupCode, string>;
+  technologies: Map<string, string>;
+  /** `${technologyCode}.${fieldKey}` → field id. */
+  fields: Map<string, string>;
+}
+
+export async function seedDefinitions(ctx: SeedContext): Promise<DefinitionIds> {
+  const { rng } = ctx;
+  const ids: DefinitionIds = {
+    meterBrands: new Map(METER_BRANDS.map((n) => [n, rng.uuid()])),
+    deviceBrands: new Map(DEVICE_BRANDS.map((n) => [n, rng.uuid()])),
+    ipRatings: new Map(IP_RATINGS.map((r) => [r.code, rng.uuid()])),
+    groups: new Map(SUBSCRIPTION_GROUPS.map((g) => [g.code, rng.uuid()])),
+    technologies: new Map(COMMUNICATION_TECHNOLOGIES.map((t) => [t.code, rng.uuid()])),
+    fields: new Map(),
+  };
+  await insertChunked(ctx, 'meter_brand', METER_BRANDS.map((name) => ({ id: ids.meterBrands.get(name)!, name })));
+  await insertChunked(ctx, 'device_brand', DEVICE_BRANDS.map((name) => ({ id: ids.deviceBrands.get(name)!, name })));
+  await insertChunked(
+    ctx,
+    'ip_rating',
+    IP_RATINGS.map((r, i) => ({ id: ids.ipRatings.get(r.code)!, code: r.code, description: r.description, sort_order: i + 1 })),
+  );
+  await insertChunked(
+    ctx,
+    'subscription_group',
+    SUBSCRIPTION_GROUPS.map((g) => ({ id: ids.groups.get(g.code)!, code: g.code, name: g.name, daily_threshold_m3: g.dailyThresholdM3.toFixed(3) })),
+  );
+  await insertChunked(
+    ctx,
+    'communication_technology',
+    COMMUNICATION_TECHNOLOGIES.map((t, i) => ({ id: ids.technologies.get(t.code)!, code: t.code, name: t.name, transports: t.transports, sort_order: i + 1 })),
+  );
+  const fieldRows = COMMUNICATION_TECHNOLOGIES.flatMap((t) =>
+    t.fields.map((f, i) => {
+      const id = rng.uuid();
+      ids.fields.set(`${t.code}.${f.key}`, id);
+      return {
+        id,
+        technology_id: ids.technologies.get(t.code)!,
+        key: f.key,
+        label: f.label,
+        value_type: f.valueType,
+        length: f.length,
+        regex: f.regex,
+        is_required: f.isRequired,
+        is_secret: f.isSecret,
+        is_unique: f.isUnique,
+        sort_order: i + 1,
+      };
+    }),
+  );
+  await insertChunked(ctx, 'communication_technology_field', fieldRows);
+  return ids;
+}
