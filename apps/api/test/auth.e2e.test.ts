@@ -1,3 +1,4 @@
+import { matrix } from './support/matrix';
 import { createHmac } from 'node:crypto';
 import { JwtService } from '@nestjs/jwt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,13 +126,3 @@ describe('authentication', () => {
   });
 });
 
-type Rights = 'r' | 'cr' | 'cru' | 'crud' | 'ru';
-export function matrix(grants: Partial<Record<string, Rights>>) {
-  const modules = ['DASHBOARD', 'LIVE_READINGS', 'SUBSCRIPTIONS', 'CUSTOMERS', 'METERS', 'DEVICES', 'PROFILES', 'DEFINITIONS', 'TENANTS', 'USERS'];
-  return Object.fromEntries(
-    modules.map((m) => {
-      const g = grants[m] ?? '';
-      return [m, { create: g.includes('c'), read: g.includes('r'), update: g.includes('u'), delete: g.includes('d') }];
-    }),
-  );
-}

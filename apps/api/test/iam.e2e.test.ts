@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matrix } from './auth.e2e.test';
+import { matrix } from './support/matrix';
 import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
 
 interface Node {
@@ -82,7 +82,7 @@ describe('tenant isolation and IAM', () => {
         allowedMeterProfileIds: [],
       },
     });
-    expect(created.status).toBe(201);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
     const child = created.body.id;
     expect(created.body.parentId).toBe(ids.aski);
     expect(created.body.address.district).toBe('Çankaya');
@@ -193,13 +193,14 @@ describe('tenant isolation and IAM', () => {
 
     // The super admin is added to ASKİ: ASKİ now sees them but cannot change their password or delete them.
     const add = await t.request({ method: 'PUT', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: admin, body: { role: 'Observer', permissions: matrix({ DASHBOARD: 'r' }) } });
-    expect(add.status).toBe(200);
+    expect(add.status, JSON.stringify(add.body)).toBe(200);
     const seen = await t.request({ url: `/api/users/${rootUser}`, token: aski });
-    expect(seen.status).toBe(200);
+    expect(seen.status, JSON.stringify([seen.body, add.body.memberships])).toBe(200);
     expect(seen.body.memberships.map((m: { tenantName: string }) => m.tenantName)).toEqual(['ASKİ']);
     expect((await t.request({ method: 'PATCH', url: `/api/users/${rootUser}`, token: aski, body: { password: 'Takeover123' } })).status).toBe(403);
     expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}`, token: aski })).status).toBe(403);
-    expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: aski })).status).toBe(200);
+    expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: aski })).status).toBe(204);
+    expect((await t.request({ url: `/api/users/${rootUser}`, token: aski })).status).toBe(404);
   });
 
   it('validates user input: TC checksum for new values, unique email, field paths', async () => {

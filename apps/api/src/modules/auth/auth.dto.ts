@@ -38,6 +38,13 @@ export function mapMe(user: { id: string; email: string; name: string; surname: 
   return {
     user: { id: user.id, email: user.email, name: user.name, surname: user.surname, phone: user.phone },
     memberships: access.memberships.map((m) => ({ tenantId: m.tenantId, tenantName: m.tenantName, role: m.role, permissions: m.matrix })),
-    tenants: [...access.tenants.values()].map((t) => ({ id: t.id, name: t.name, parentId: t.parentId, depth: t.depth, permissions: t.matrix })),
+    // A tenant's parent is named only when the caller can see it.
+    tenants: [...access.tenants.values()].map((t) => ({
+      id: t.id,
+      name: t.name,
+      parentId: t.parentId && access.canSee(t.parentId) ? t.parentId : null,
+      depth: t.depth,
+      permissions: t.matrix,
+    })),
   };
 }

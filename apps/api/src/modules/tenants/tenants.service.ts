@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { emptyMatrix, type PermissionMatrix, type PermissionModule } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
+import { AccessService } from '../../core/access/access.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { mapAddress, type AddressInput } from '../../core/http/address.dto';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
@@ -14,6 +15,7 @@ export class TenantsService {
   constructor(
     private readonly tenants: TenantsRepository,
     private readonly audit: AuditService,
+    private readonly accessService: AccessService,
   ) {}
 
   /** The caller's visible tenants where they may read tenants, as a forest (never an ancestor or sibling). */
@@ -53,7 +55,9 @@ export class TenantsService {
       await this.audit.record(access, { action: 'create', entityType: 'tenant', entityId: tenant.id, tenantId: tenant.id, after: input }, tx);
       return tenant.id;
     });
-    return this.detail(access, id);
+    // The caller's scope was computed before the new tenant existed.
+    const refreshed = await this.accessService.load(access.userId, access.sessionId, access.requestId);
+    return this.detail(refreshed ?? access, id);
   }
 
   async update(access: AccessContext, id: string, input: UpdateTenantDto): Promise<TenantDetail> {

@@ -60,8 +60,8 @@ export class UsersController {
 
   @Access('USERS', 'update')
   @Delete(':id/memberships/:tenantId')
-  @ApiOkResponse({ type: UserDetailDto })
-  removeMembership(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Param('tenantId', UuidPipe) tenantId: string) {
-    return this.users.removeMembership(access, id, tenantId);
+  @HttpCode(204)
+  async removeMembership(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Param('tenantId', UuidPipe) tenantId: string): Promise<void> {
+    await this.users.removeMembership(access, id, tenantId);
   }
 }

@@ -170,7 +170,8 @@ export class UsersService {
     return this.detail(access, id);
   }
 
-  async removeMembership(access: AccessContext, id: string, tenantId: string): Promise<UserDetail> {
+  /** The user may vanish from the caller's view afterwards, so nothing is returned. */
+  async removeMembership(access: AccessContext, id: string, tenantId: string): Promise<void> {
     const user = await this.visibleUser(access, id);
     access.require('USERS', 'update', tenantId);
     const membership = user.memberships.find((m) => m.tenantId === tenantId);
@@ -180,7 +181,6 @@ export class UsersService {
       await tx.membership.delete({ where: { id: membership.id } });
       await this.audit.record(access, { action: 'delete', entityType: 'membership', entityId: membership.id, tenantId, before: { userId: id, role: membership.role, permissions: toMatrix(membership.permissions) } }, tx);
     });
-    return this.detail(access, id);
   }
 
   /** Nobody grants more than they hold at that tenant. */
