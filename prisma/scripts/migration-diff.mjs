@@ -1,9 +1,11 @@
-// Writes the SQL that takes the last migration's schema to the current schema.prisma into a new
-// migration folder: `pnpm --filter @water/db migration:diff <name>`. Review it and add by hand what
-// Prisma does not express (triggers, partial indexes, checks, hypertables) before committing.
+// Writes the SQL that takes the committed schema.prisma (git HEAD, or --from-rev REV) to the working
+// copy into a new migration folder: `pnpm --filter @water/db migration:diff <name>`. Review it and add
+// by hand what Prisma does not express (triggers, partial indexes, checks, hypertables) before
+// committing. (Diffing from a live database URL is not available with the driver-adapter engine.)
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prismaEnv } from './prisma-env.mjs';
 
@@ -14,7 +16,16 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 const require = createRequire(import.meta.url);
 const cli = require.resolve('prisma/build/index.js');
-const from = process.argv.includes('--from-empty') ? ['--from-empty'] : ['--from-url', process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/water'];
+function fromArgs() {
+  if (process.argv.includes('--from-empty')) return ['--from-empty'];
+  const i = process.argv.indexOf('--from-rev');
+  const rev = i > 0 ? process.argv[i + 1] : 'HEAD';
+  const old = execFileSync('git', ['show', `${rev}:./schema.prisma`], { encoding: 'utf8' });
+  const file = join(mkdtempSync(join(tmpdir(), 'schema-')), 'schema.prisma');
+  writeFileSync(file, old);
+  return ['--from-schema-datamodel', file];
+}
+const from = fromArgs();
 const sql = execFileSync(
   process.execPath,
   [cli, 'migrate', 'diff', ...from, '--to-schema-datamodel', 'schema.prisma', '--script'],

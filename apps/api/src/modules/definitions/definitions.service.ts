@@ -1,0 +1,376 @@
+import { Injectable } from '@nestjs/common';
+import type { PermissionAction } from '@water/shared';
+import type { AccessContext } from '../../core/access/access-context';
+import { AuditService } from '../../core/audit/audit.service';
+import { BadInputException, ConflictException, EntityNotFoundException, ForbiddenActionException, type ErrorDetail } from '../../core/http/errors';
+import { skipTake, type Page } from '../../core/http/paging';
+import {
+  ENUMS,
+  mapBrand,
+  mapIpRating,
+  mapSubscriptionGroup,
+  mapTechnology,
+  mapTechnologyField,
+  type Brand,
+  type CreateBrandDto,
+  type CreateIpRatingDto,
+  type CreateSubscriptionGroupDto,
+  type CreateTechnologyDto,
+  type CreateTechnologyFieldDto,
+  type Enums,
+  type IpRatingView,
+  type ListBrandsQueryDto,
+  type ListIpRatingsQueryDto,
+  type ListSubscriptionGroupsQueryDto,
+  type ListTechnologiesQueryDto,
+  type SubscriptionGroupView,
+  type TechnologyFieldView,
+  type TechnologyView,
+  type UpdateBrandDto,
+  type UpdateIpRatingDto,
+  type UpdateSubscriptionGroupDto,
+  type UpdateTechnologyDto,
+  type UpdateTechnologyFieldDto,
+} from './definitions.dto';
+import { DefinitionsRepository, type BrandKind, type BrandOrderBy, type BrandWhere } from './definitions.repository';
+
+/**
+ * Definitions and profiles are one catalogue shared by every tenant, so only rights held at the root
+ * tenant change them: a utility's admin must not rename a brand every other utility uses. Returns the
+ * root tenant's id (the audit log files the change there).
+ */
+export function requireRootRight(access: AccessContext, module: 'DEFINITIONS' | 'PROFILES', action: PermissionAction): string {
+  // Only a member of the root sees it, and it is the one visible tenant without a parent.
+  const root = [...access.tenants.values()].find((t) => t.parentId === null);
+  if (!root || !root.matrix[module][action]) {
+    throw new ForbiddenActionException(`${module.toLowerCase()} are shared by every tenant: to ${action} them you need the right at the root tenant`);
+  }
+  return root.id;
+}
+
+/** "brand Baylan is used by 2 meter profiles and 75 meters", or null when nothing refers to it. */
+export function describeUsage(what: string, usage: Record<string, number>): string | null {
+  const parts = Object.entries(usage)
+    .filter(([, n]) => n > 0)
+    .map(([noun, n]) => `${n} ${noun}${n === 1 ? '' : 's'}`);
+  if (!parts.length) return null;
+  const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return `${what} is used by ${list}`;
+}
+
+const BRAND_LABEL: Record<BrandKind, string> = { meter: 'meter brand', device: 'device brand' };
+
+@Injectable()
+export class DefinitionsService {
+  constructor(
+    private readonly definitions: DefinitionsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  enums(): Enums {
+    return ENUMS;
+  }
+
+  // ─── Brands ───────────────────────────────────────────────────────────────────
+
+  async listBrands(kind: BrandKind, q: ListBrandsQueryDto): Promise<Page<Brand>> {
+    const where: BrandWhere = {
+      ...(q.search ? { name: { contains: q.search, mode: 'insensitive' } } : {}),
+      ...(q.isActive !== undefined ? { isActive: q.isActive } : {}),
+    };
+    const orderBy: BrandOrderBy[] = [{ [q.sort]: q.order }, { id: 'asc' }];
+    const { items, total } = await this.definitions.pageBrands(kind, where, orderBy, skipTake(q));
+    return { items: items.map(mapBrand), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async brand(kind: BrandKind, id: string): Promise<Brand> {
+    const brand = await this.definitions.findBrand(kind, id);
+    if (!brand) throw new EntityNotFoundException(BRAND_LABEL[kind], id);
+    return mapBrand(brand);
+  }
+
+  async createBrand(access: AccessContext, kind: BrandKind, input: CreateBrandDto): Promise<Brand> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
+    await this.assertBrandNameFree(kind, input.name);
+    const brand = await this.definitions.prisma.$transaction(async (tx) => {
+      const created = await this.definitions.createBrand(tx, kind, input);
+      await this.audit.record(access, { action: 'create', entityType: `${kind}_brand`, entityId: created.id, tenantId: rootId, after: created }, tx);
+      return created;
+    });
+    return mapBrand(brand);
+  }
+
+  async updateBrand(access: AccessContext, kind: BrandKind, id: string, input: UpdateBrandDto): Promise<Brand> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'update');
+    const before = await this.definitions.findBrand(kind, id);
+    if (!before) throw new EntityNotFoundException(BRAND_LABEL[kind], id);
+    if (input.name !== undefined) await this.assertBrandNameFree(kind, input.name, id);
+    const brand = await this.definitions.prisma.$transaction(async (tx) => {
+      const updated = await this.definitions.updateBrand(tx, kind, id, input);
+      await this.audit.record(access, { action: 'update', entityType: `${kind}_brand`, entityId: id, tenantId: rootId, before, after: updated }, tx);
+      return updated;
+    });
+    return mapBrand(brand);
+  }
+
+  async removeBrand(access: AccessContext, kind: BrandKind, id: string): Promise<void> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'delete');
+    const brand = await this.definitions.findBrand(kind, id);
+    if (!brand) throw new EntityNotFoundException(BRAND_LABEL[kind], id);
+    const inUse = describeUsage(`${BRAND_LABEL[kind]} ${brand.name}`, await this.definitions.brandUsage(kind, id));
+    if (inUse) throw new ConflictException(`${inUse}; mark it inactive instead`);
+    await this.definitions.prisma.$transaction(async (tx) => {
+      await this.definitions.deleteBrand(tx, kind, id);
+      await this.audit.record(access, { action: 'delete', entityType: `${kind}_brand`, entityId: id, tenantId: rootId, before: brand }, tx);
+    });
+  }
+
+  private async assertBrandNameFree(kind: BrandKind, name: string, exceptId?: string): Promise<void> {
+    const other = await this.definitions.findBrandNamed(kind, name, exceptId);
+    if (other) throw new ConflictException(`${BRAND_LABEL[kind]} ${other.name} already exists`, [{ path: ['name'], message: 'already exists' }]);
+  }
+
+  // ─── IP ratings ───────────────────────────────────────────────────────────────
+
+  async listIpRatings(q: ListIpRatingsQueryDto): Promise<Page<IpRatingView>> {
+    const where = q.search
+      ? { OR: [{ code: { contains: q.search, mode: 'insensitive' as const } }, { description: { contains: q.search, mode: 'insensitive' as const } }] }
+      : {};
+    const orderBy = q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' as const }] : [{ code: q.order }];
+    const { items, total } = await this.definitions.pageIpRatings(where, orderBy, skipTake(q));
+    return { items: items.map(mapIpRating), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async ipRating(id: string): Promise<IpRatingView> {
+    const rating = await this.definitions.findIpRating(id);
+    if (!rating) throw new EntityNotFoundException('IP rating', id);
+    return mapIpRating(rating);
+  }
+
+  async createIpRating(access: AccessContext, input: CreateIpRatingDto): Promise<IpRatingView> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
+    await this.assertIpRatingCodeFree(input.code);
+    const rating = await this.definitions.prisma.$transaction(async (tx) => {
+      const created = await tx.ipRating.create({ data: { code: input.code, description: input.description ?? null, sortOrder: input.sortOrder } });
+      await this.audit.record(access, { action: 'create', entityType: 'ip_rating', entityId: created.id, tenantId: rootId, after: created }, tx);
+      return created;
+    });
+    return mapIpRating(rating);
+  }
+
+  async updateIpRating(access: AccessContext, id: string, input: UpdateIpRatingDto): Promise<IpRatingView> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'update');
+    const before = await this.definitions.findIpRating(id);
+    if (!before) throw new EntityNotFoundException('IP rating', id);
+    if (input.code !== undefined) await this.assertIpRatingCodeFree(input.code, id);
+    const rating = await this.definitions.prisma.$transaction(async (tx) => {
+      const updated = await tx.ipRating.update({ where: { id }, data: input });
+      await this.audit.record(access, { action: 'update', entityType: 'ip_rating', entityId: id, tenantId: rootId, before, after: updated }, tx);
+      return updated;
+    });
+    return mapIpRating(rating);
+  }
+
+  async removeIpRating(access: AccessContext, id: string): Promise<void> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'delete');
+    const rating = await this.definitions.findIpRating(id);
+    if (!rating) throw new EntityNotFoundException('IP rating', id);
+    const inUse = describeUsage(`IP rating ${rating.code}`, await this.definitions.ipRatingUsage(id));
+    if (inUse) throw new ConflictException(inUse);
+    await this.definitions.prisma.$transaction(async (tx) => {
+      await tx.ipRating.delete({ where: { id } });
+      await this.audit.record(access, { action: 'delete', entityType: 'ip_rating', entityId: id, tenantId: rootId, before: rating }, tx);
+    });
+  }
+
+  private async assertIpRatingCodeFree(code: string, exceptId?: string): Promise<void> {
+    if (await this.definitions.findIpRatingCoded(code, exceptId)) throw new ConflictException(`IP rating ${code} already exists`, [{ path: ['code'], message: 'already exists' }]);
+  }
+
+  // ─── Subscription groups ──────────────────────────────────────────────────────
+
+  async listSubscriptionGroups(q: ListSubscriptionGroupsQueryDto): Promise<Page<SubscriptionGroupView>> {
+    const where = q.search
+      ? { OR: [{ code: { contains: q.search, mode: 'insensitive' as const } }, { name: { contains: q.search, mode: 'insensitive' as const } }] }
+      : {};
+    const { items, total } = await this.definitions.pageSubscriptionGroups(where, [{ [q.sort]: q.order }, { id: 'asc' }], skipTake(q));
+    return { items: items.map(mapSubscriptionGroup), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async subscriptionGroup(id: string): Promise<SubscriptionGroupView> {
+    const group = await this.definitions.findSubscriptionGroup(id);
+    if (!group) throw new EntityNotFoundException('subscription group', id);
+    return mapSubscriptionGroup(group);
+  }
+
+  async createSubscriptionGroup(access: AccessContext, input: CreateSubscriptionGroupDto): Promise<SubscriptionGroupView> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
+    await this.assertGroupCodeFree(input.code);
+    const group = await this.definitions.prisma.$transaction(async (tx) => {
+      const created = await tx.subscriptionGroup.create({ data: input });
+      await this.audit.record(access, { action: 'create', entityType: 'subscription_group', entityId: created.id, tenantId: rootId, after: created }, tx);
+      return created;
+    });
+    return mapSubscriptionGroup(group);
+  }
+
+  async updateSubscriptionGroup(access: AccessContext, id: string, input: UpdateSubscriptionGroupDto): Promise<SubscriptionGroupView> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'update');
+    const before = await this.definitions.findSubscriptionGroup(id);
+    if (!before) throw new EntityNotFoundException('subscription group', id);
+    if (input.code !== undefined) await this.assertGroupCodeFree(input.code, id);
+    const group = await this.definitions.prisma.$transaction(async (tx) => {
+      const updated = await tx.subscriptionGroup.update({ where: { id }, data: input });
+      await this.audit.record(access, { action: 'update', entityType: 'subscription_group', entityId: id, tenantId: rootId, before, after: updated }, tx);
+      return updated;
+    });
+    return mapSubscriptionGroup(group);
+  }
+
+  async removeSubscriptionGroup(access: AccessContext, id: string): Promise<void> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'delete');
+    const group = await this.definitions.findSubscriptionGroup(id);
+    if (!group) throw new EntityNotFoundException('subscription group', id);
+    const inUse = describeUsage(`subscription group ${group.name}`, await this.definitions.subscriptionGroupUsage(id));
+    if (inUse) throw new ConflictException(inUse);
+    await this.definitions.prisma.$transaction(async (tx) => {
+      await tx.subscriptionGroup.delete({ where: { id } });
+      await this.audit.record(access, { action: 'delete', entityType: 'subscription_group', entityId: id, tenantId: rootId, before: group }, tx);
+    });
+  }
+
+  private async assertGroupCodeFree(code: string, exceptId?: string): Promise<void> {
+    if (await this.definitions.findSubscriptionGroupCoded(code, exceptId)) {
+      throw new ConflictException(`subscription group ${code} already exists`, [{ path: ['code'], message: 'already exists' }]);
+    }
+  }
+
+  // ─── Communication technologies ───────────────────────────────────────────────
+
+  async listTechnologies(q: ListTechnologiesQueryDto): Promise<Page<TechnologyView>> {
+    const where = q.search
+      ? { OR: [{ code: { contains: q.search, mode: 'insensitive' as const } }, { name: { contains: q.search, mode: 'insensitive' as const } }] }
+      : {};
+    const orderBy = q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' as const }] : [{ [q.sort]: q.order }, { id: 'asc' as const }];
+    const { items, total } = await this.definitions.pageTechnologies(where, orderBy, skipTake(q));
+    return { items: items.map(mapTechnology), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async technology(id: string): Promise<TechnologyView> {
+    const technology = await this.definitions.findTechnology(id);
+    if (!technology) throw new EntityNotFoundException('communication technology', id);
+    return mapTechnology(technology);
+  }
+
+  async createTechnology(access: AccessContext, input: CreateTechnologyDto): Promise<TechnologyView> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
+    if (await this.definitions.findTechnologyCoded(input.code)) {
+      throw new ConflictException(`communication technology ${input.code} already exists`, [{ path: ['code'], message: 'already exists' }]);
+    }
+    for (const [i, f] of input.fields.entries()) await this.assertDatabaseRegex(f.regex, ['fields', i, 'regex']);
+    const id = await this.definitions.prisma.$transaction(async (tx) => {
+      const { fields, ...technology } = input;
+      const created = await tx.communicationTechnology.create({
+        data: { ...technology, fields: { create: fields.map((f, i) => ({ ...f, sortOrder: f.sortOrder ?? i + 1 })) } },
+      });
+      await this.audit.record(access, { action: 'create', entityType: 'communication_technology', entityId: created.id, tenantId: rootId, after: input }, tx);
+      return created.id;
+    });
+    return this.technology(id);
+  }
+
+  async updateTechnology(access: AccessContext, id: string, input: UpdateTechnologyDto): Promise<TechnologyView> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'update');
+    const before = await this.definitions.findTechnology(id);
+    if (!before) throw new EntityNotFoundException('communication technology', id);
+    if (input.code !== undefined && (await this.definitions.findTechnologyCoded(input.code, id))) {
+      throw new ConflictException(`communication technology ${input.code} already exists`, [{ path: ['code'], message: 'already exists' }]);
+    }
+    await this.definitions.prisma.$transaction(async (tx) => {
+      await tx.communicationTechnology.update({ where: { id }, data: input });
+      const { fields: _f, ...snapshot } = before;
+      await this.audit.record(access, { action: 'update', entityType: 'communication_technology', entityId: id, tenantId: rootId, before: snapshot, after: input }, tx);
+    });
+    return this.technology(id);
+  }
+
+  async removeTechnology(access: AccessContext, id: string): Promise<void> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'delete');
+    const technology = await this.definitions.findTechnology(id);
+    if (!technology) throw new EntityNotFoundException('communication technology', id);
+    const inUse = describeUsage(`communication technology ${technology.name}`, await this.definitions.technologyUsage(id));
+    if (inUse) throw new ConflictException(inUse);
+    await this.definitions.prisma.$transaction(async (tx) => {
+      // Its fields go with it (cascade).
+      await tx.communicationTechnology.delete({ where: { id } });
+      await this.audit.record(access, { action: 'delete', entityType: 'communication_technology', entityId: id, tenantId: rootId, before: technology }, tx);
+    });
+  }
+
+  async createField(access: AccessContext, technologyId: string, input: CreateTechnologyFieldDto): Promise<TechnologyFieldView> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'update');
+    const technology = await this.definitions.findTechnology(technologyId);
+    if (!technology) throw new EntityNotFoundException('communication technology', technologyId);
+    this.assertFieldKeyFree(technology, input.key);
+    await this.assertDatabaseRegex(input.regex, ['regex']);
+    const field = await this.definitions.prisma.$transaction(async (tx) => {
+      const sortOrder = input.sortOrder ?? Math.max(0, ...technology.fields.map((f) => f.sortOrder)) + 1;
+      const created = await tx.communicationTechnologyField.create({ data: { ...input, sortOrder, technologyId } });
+      await this.audit.record(access, { action: 'create', entityType: 'communication_technology_field', entityId: created.id, tenantId: rootId, after: created }, tx);
+      return created;
+    });
+    return mapTechnologyField(field);
+  }
+
+  async updateField(access: AccessContext, technologyId: string, fieldId: string, input: UpdateTechnologyFieldDto): Promise<TechnologyFieldView> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'update');
+    const technology = await this.definitions.findTechnology(technologyId);
+    const before = technology?.fields.find((f) => f.id === fieldId);
+    if (!technology || !before) throw new EntityNotFoundException('identifier field', fieldId);
+    if (input.key !== undefined) this.assertFieldKeyFree(technology, input.key, fieldId);
+    if (input.regex !== undefined && input.regex !== before.regex) {
+      await this.assertDatabaseRegex(input.regex, ['regex']);
+      const rejected = await this.definitions.identifiersNotMatching(fieldId, input.regex);
+      if (rejected) {
+        throw new ConflictException(`${rejected} stored ${before.key} value${rejected === 1 ? '' : 's'} would not match the new pattern`, [
+          { path: ['regex'], message: 'rejects stored identifiers' },
+        ]);
+      }
+    }
+    const field = await this.definitions.prisma.$transaction(async (tx) => {
+      const updated = await tx.communicationTechnologyField.update({ where: { id: fieldId }, data: input });
+      if (input.isUnique !== undefined && input.isUnique !== before.isUnique) {
+        // Stored identifiers carry the flag for the partial unique index; duplicates make this a 409.
+        await tx.deviceIdentifier.updateMany({ where: { fieldId }, data: { isUnique: input.isUnique } });
+      }
+      await this.audit.record(access, { action: 'update', entityType: 'communication_technology_field', entityId: fieldId, tenantId: rootId, before, after: updated }, tx);
+      return updated;
+    });
+    return mapTechnologyField(field);
+  }
+
+  async removeField(access: AccessContext, technologyId: string, fieldId: string): Promise<void> {
+    const rootId = requireRootRight(access, 'DEFINITIONS', 'update');
+    const technology = await this.definitions.findTechnology(technologyId);
+    const field = technology?.fields.find((f) => f.id === fieldId);
+    if (!technology || !field) throw new EntityNotFoundException('identifier field', fieldId);
+    const inUse = describeUsage(`field ${field.key} of ${technology.name}`, { 'device identifier': await this.definitions.fieldIdentifierCount(fieldId) });
+    if (inUse) throw new ConflictException(inUse);
+    await this.definitions.prisma.$transaction(async (tx) => {
+      await tx.communicationTechnologyField.delete({ where: { id: fieldId } });
+      await this.audit.record(access, { action: 'delete', entityType: 'communication_technology_field', entityId: fieldId, tenantId: rootId, before: field }, tx);
+    });
+  }
+
+  private assertFieldKeyFree(technology: { name: string; fields: { id: string; key: string }[] }, key: string, exceptId?: string): void {
+    if (technology.fields.some((f) => f.id !== exceptId && f.key.toLowerCase() === key.toLowerCase())) {
+      throw new ConflictException(`${technology.name} already has a field ${key}`, [{ path: ['key'], message: 'already exists' }]);
+    }
+  }
+
+  /** The identifier trigger matches values with PostgreSQL's regex engine, so it must accept the pattern too. */
+  private async assertDatabaseRegex(pattern: string, path: ErrorDetail['path']): Promise<void> {
+    const error = await this.definitions.databaseRegexError(pattern);
+    if (error) throw new BadInputException(`${path.join('.')}: the database cannot use this pattern (${error})`, [{ path, message: 'not a valid PostgreSQL regular expression' }]);
+  }
+}
