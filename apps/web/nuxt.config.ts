@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 
-// The shared package ships CommonJS in dist/; the console compiles its TypeScript source instead,
-// so Vite and Nitro bundle real ES modules and tree-shake them.
+// The shared package ships CommonJS in dist/; the bundlers compile its TypeScript source instead, so
+// Vite and Nitro get real ES modules. Type-checking keeps using the package's own dist/*.d.ts (its
+// public contract, checked under its own tsconfig), which is why the alias is not a top-level `alias`.
 const sharedSource = fileURLToPath(new URL('../../packages/shared/src/index.ts', import.meta.url));
 
 export default defineNuxtConfig({
@@ -14,10 +15,6 @@ export default defineNuxtConfig({
   modules: ['@pinia/nuxt', '@nuxtjs/i18n', 'shadcn-nuxt'],
 
   css: ['~/assets/css/main.css'],
-
-  alias: {
-    '@water/shared': sharedSource,
-  },
 
   app: {
     head: {
@@ -52,6 +49,11 @@ export default defineNuxtConfig({
 
   vite: {
     plugins: [tailwindcss()],
+    resolve: { alias: { '@water/shared': sharedSource } },
+  },
+
+  nitro: {
+    alias: { '@water/shared': sharedSource },
   },
 
   typescript: {

@@ -18,6 +18,10 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     // Clients send ids and names; nothing legitimate needs more nesting than this.
     maxParamLength: 200,
   });
+  // Webhooks get a tighter body limit than the console's API: uplinks are a few hundred bytes.
+  adapter.getInstance().addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/ingest/')) route.bodyLimit = config.INGEST_BODY_LIMIT_BYTES;
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,

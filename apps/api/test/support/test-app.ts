@@ -17,6 +17,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   db: TestDatabase;
   config: AppConfig;
+  /** Base URL when started with `listen: true` (Socket.io tests), else ''. */
+  url: string;
   request<T = any>(opts: InjectOptions): Promise<{ status: number; body: T; headers: Record<string, unknown> }>;
   login(email: string, password?: string): Promise<string>;
   /** Direct SQL on the suite's database, for assertions about stored state. */
@@ -28,7 +30,7 @@ export interface TestApp {
  * Boots the real API against its own freshly migrated (and by default seeded) database and a
  * Redis key prefix of its own, so suites never share state.
  */
-export async function startTestApp(label: string, options: { seed?: boolean; readingDays?: number; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(label: string, options: { seed?: boolean; readingDays?: number; env?: Record<string, string>; listen?: boolean } = {}): Promise<TestApp> {
   const db = await createTestDatabase(label);
   if (options.seed !== false) {
     const pool = createPool(db.url, { max: 4 });
@@ -48,8 +50,14 @@ export async function startTestApp(label: string, options: { seed?: boolean; rea
     ...options.env,
   });
   const app = await createApp(config, { logger: false });
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  let url = '';
+  if (options.listen) {
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    url = await app.getUrl();
+  } else {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  }
 
   const request: TestApp['request'] = async ({ method = 'GET', url, token, body, headers = {} }) => {
     const res = await app.inject({
@@ -72,6 +80,7 @@ export async function startTestApp(label: string, options: { seed?: boolean; rea
     app,
     db,
     config,
+    url: url.replace('[::1]', '127.0.0.1'),
     request,
     async login(email, password = SEED_PASSWORD) {
       const res = await request({ method: 'POST', url: '/api/auth/login', body: { email, password } });

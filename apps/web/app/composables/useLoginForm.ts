@@ -1,4 +1,4 @@
-import { toApiFailure } from '~/lib/api-error';
+import { detailField, toApiFailure } from '~/lib/api-error';
 import { safeRedirect } from '~/lib/redirect';
 
 /** State of the sign-in form: the fields, per-field messages from the API, and one form-level message. */
@@ -34,7 +34,7 @@ export function useLoginForm() {
     } else if (failure.status === 400 || failure.status === 422) {
       // The API names the offending fields; show its messages next to them.
       for (const detail of failure.body?.details ?? []) {
-        const field = detail.path.split('.').pop();
+        const field = detailField(detail.path);
         if (field === 'email' || field === 'password') fieldErrors[field] = detail.message;
       }
       formError.value = { title, message: failure.body?.message || t('login.errors.invalidInput') };
@@ -45,7 +45,13 @@ export function useLoginForm() {
     }
   }
 
-  async function submit() {
+  /** Reads the fields from the form itself: typing or browser autofill before hydration never reached the refs. */
+  async function submit(event: Event) {
+    const form = event.target instanceof HTMLFormElement ? new FormData(event.target) : null;
+    if (form) {
+      email.value = String(form.get('email') ?? '');
+      password.value = String(form.get('password') ?? '');
+    }
     reset();
     if (!email.value.trim()) fieldErrors.email = t('login.errors.required');
     if (!password.value) fieldErrors.password = t('login.errors.required');

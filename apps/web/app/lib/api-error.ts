@@ -27,6 +27,12 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
 }
 
+/** The innermost field name of an error detail's path: ["memberships", 0, "tenantId"] and "a.b.email" give "tenantId" and "email". */
+export function detailField(path: (string | number)[] | string): string {
+  const segments = Array.isArray(path) ? path : path.split('.');
+  return String(segments[segments.length - 1] ?? '');
+}
+
 export function toApiFailure(error: unknown): ApiFailure {
   const e = (error ?? {}) as FetchErrorLike;
   const status = e.response?.status ?? e.statusCode ?? e.status ?? 0;

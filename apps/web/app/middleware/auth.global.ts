@@ -8,8 +8,11 @@ import { useSessionStore } from '~/stores/session';
  */
 export default defineNuxtRouteMiddleware(async (to) => {
   const store = useSessionStore();
+  const nuxtApp = useNuxtApp();
+  // On hydration the server has already asked who is signed in; its answer came with the payload.
+  const decidedByServer = import.meta.client && nuxtApp.isHydrating && nuxtApp.payload.serverRendered;
 
-  if (!store.isSignedIn) {
+  if (!store.isSignedIn && !decidedByServer) {
     try {
       await useSession().load();
     } catch {

@@ -7,7 +7,12 @@ import { CookieJar, setCookieLines } from '~/lib/cookie-jar';
  */
 export default defineNuxtPlugin((nuxtApp) => {
   const event = import.meta.server ? useRequestEvent() : undefined;
-  const jar = import.meta.server ? new CookieJar(useRequestHeaders(['cookie']).cookie) : undefined;
+  const incoming = import.meta.server ? useRequestHeaders(['cookie', 'x-forwarded-for']) : {};
+  const jar = import.meta.server ? new CookieJar(incoming.cookie) : undefined;
+  // The in-process call has no client socket: tell the proxy who the browser is, as a proxy would.
+  const clientAddress = event
+    ? [incoming['x-forwarded-for'], event.node.req.socket?.remoteAddress].filter(Boolean).join(', ')
+    : '';
 
   const api = $fetch.create({
     onRequest({ options }) {
@@ -15,6 +20,7 @@ export default defineNuxtPlugin((nuxtApp) => {
       const headers = new Headers(options.headers);
       const cookie = jar.toHeader();
       if (cookie) headers.set('cookie', cookie);
+      if (clientAddress) headers.set('x-forwarded-for', clientAddress);
       options.headers = headers;
     },
     onResponse({ response }) {

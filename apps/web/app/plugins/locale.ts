@@ -4,8 +4,9 @@ import { isAppLocale, useLocaleCookie } from '~/composables/useLocaleSwitch';
 export default defineNuxtPlugin({
   name: 'water:locale',
   dependsOn: ['i18n:plugin', 'i18n:plugin:route-locale-detect'],
-  async setup(nuxtApp) {
+  async setup() {
+    const { $i18n } = useNuxtApp();
     const chosen = useLocaleCookie().value;
-    if (isAppLocale(chosen) && chosen !== nuxtApp.$i18n.locale.value) await nuxtApp.$i18n.setLocale(chosen);
+    if (isAppLocale(chosen) && chosen !== $i18n.locale.value) await $i18n.setLocale(chosen);
   },
 });

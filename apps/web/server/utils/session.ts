@@ -50,31 +50,41 @@ export function errorBody(statusCode: number, error: string, message: string): A
   return { statusCode, error, message, details: [] };
 }
 
-/** POSTs JSON to the API; network failures surface as a 502 in the API's error shape. */
-export async function postToApi(path: string, body: unknown): Promise<Response> {
-  try {
-    return await fetch(apiUrl(path), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    throw createError({ statusCode: 502, statusMessage: 'Bad Gateway', data: errorBody(502, 'Bad Gateway', 'API unreachable') });
-  }
+/**
+ * X-Forwarded-For as a proxy passes it on: what earlier proxies said plus the peer that called us.
+ * The API decides how many hops it trusts (it rate-limits sign-ins per client address).
+ */
+export function forwardedFor(event: H3Event): string | undefined {
+  const prior = getRequestHeader(event, 'x-forwarded-for');
+  const peer = event.node.req.socket?.remoteAddress;
+  return [prior, peer].filter(Boolean).join(', ') || undefined;
+}
+
+/** POSTs JSON to the API; a network failure rejects (callers answer 502). */
+export function postToApi(path: string, body: unknown, clientAddress?: string): Promise<Response> {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (clientAddress) headers['x-forwarded-for'] = clientAddress;
+  return fetch(apiUrl(path), { method: 'POST', headers, body: JSON.stringify(body) });
 }
 
 // Process-wide on purpose: it must see every request carrying the same refresh token (see refresh-dedup.ts).
 // It holds only in-flight refreshes and their results for a few seconds, never per-user state.
 const refreshOnce = createRefreshDeduper(async (refreshToken: string): Promise<TokenPair | null> => {
   const response = await postToApi('/api/auth/refresh', { refreshToken });
-  if (!response.ok) return null;
+  // Only a refusal ends the session; a failing API (5xx, 429) must not sign the user out.
+  if (response.status === 400 || response.status === 401 || response.status === 403) return null;
+  if (!response.ok) throw new Error(`Refresh failed with HTTP ${response.status}`);
   const pair: unknown = await response.json();
   return isTokenPair(pair) ? pair : null;
 });
 
 /** Exchanges a refresh token once per token value; null when the API refuses it. */
-export function refreshSession(refreshToken: string): Promise<TokenPair | null> {
-  return refreshOnce(refreshToken);
+export async function refreshSession(refreshToken: string): Promise<TokenPair | null> {
+  const pair = await refreshOnce(refreshToken);
+  // A late caller may get a pair kept from a refresh a few seconds ago; if its access token has
+  // expired meanwhile, follow the rotation with the newer refresh token.
+  if (pair && Date.parse(pair.accessTokenExpiresAt) <= Date.now()) return refreshOnce(pair.refreshToken);
+  return pair;
 }
 
 /**

@@ -44,5 +44,6 @@ export interface ApiErrorBody {
   statusCode: number;
   error: string;
   message: string;
-  details?: { path: string; message: string }[];
+  /** `path` locates the field, e.g. ["memberships", 0, "tenantId"] (a dotted string is accepted too). */
+  details?: { path: (string | number)[] | string; message: string }[];
 }

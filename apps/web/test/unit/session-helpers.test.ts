@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { parseRetryAfter, toApiFailure } from '~/lib/api-error';
+import { detailField, parseRetryAfter, toApiFailure } from '~/lib/api-error';
 import { CookieJar, setCookieLines } from '~/lib/cookie-jar';
 import { safeRedirect } from '~/lib/redirect';
 import { createRefreshDeduper } from '../../server/utils/refresh-dedup';
@@ -34,6 +34,12 @@ describe('api failures', () => {
     const now = Date.parse('2025-12-08T07:18:55Z');
     expect(parseRetryAfter('Mon, 08 Dec 2025 07:19:55 GMT', now)).toBe(60);
     expect(parseRetryAfter('soon', now)).toBeNull();
+  });
+
+  it('names the field of an error detail, whether its path is an array or a dotted string', () => {
+    expect(detailField(['memberships', 0, 'tenantId'])).toBe('tenantId');
+    expect(detailField(['email'])).toBe('email');
+    expect(detailField('body.password')).toBe('password');
   });
 
   it('reports status 0 for a network failure', () => {

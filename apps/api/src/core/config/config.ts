@@ -28,6 +28,16 @@ export const configSchema = z
     TRUST_PROXY: bool.default(false),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     TZ_DEFAULT: z.string().default('Europe/Istanbul'),
+    /** Uplink jobs one worker process handles at once. */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+    /** Largest webhook body; LoRaWAN and Sigfox uplinks are a few hundred bytes. */
+    INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+    /** How often the worker looks for devices that went silent (cron, worker time zone UTC). */
+    NO_SIGNAL_CHECK_CRON: z.string().default('*/5 * * * *'),
+    /** A device is offline after this many expected intervals without an uplink. */
+    NO_SIGNAL_GRACE_FACTOR: z.coerce.number().min(1).max(48).default(2),
+    /** Run the MQTT subscriber in the worker (topics application/+/device/+/event/up and water/+/up). */
+    MQTT_ENABLED: bool.default(true),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_ACCESS_SECRET) {

@@ -48,5 +48,5 @@ export interface AlarmEvent {
   clearedAt: string | null;
 }
 
-/** Room of one tenant; an event goes to the rooms of its tenant and every ancestor. */
+/** Room of one tenant; a socket joins the rooms of every tenant it may watch, ancestors' watchers included. */
 export const tenantRoom = (tenantId: string) => `tenant:${tenantId}`;

@@ -6,7 +6,11 @@ export default defineEventHandler(async (event) => {
   const email = typeof body?.email === 'string' ? body.email.trim() : '';
   const password = typeof body?.password === 'string' ? body.password : '';
 
-  const response = await postToApi('/api/auth/login', { email, password });
+  const response = await postToApi('/api/auth/login', { email, password }, forwardedFor(event)).catch(() => null);
+  if (!response) {
+    setResponseStatus(event, 502);
+    return errorBody(502, 'Bad Gateway', 'API unreachable');
+  }
   const payload: unknown = await response.json().catch(() => null);
 
   if (response.ok && isTokenPair(payload)) {
@@ -17,7 +21,8 @@ export default defineEventHandler(async (event) => {
 
   // Pass the API's refusal on as it is (401 bad credentials, 400 validation, 429 with Retry-After).
   const retryAfter = response.headers.get('retry-after');
-  if (retryAfter) setResponseHeader(event, 'retry-after', retryAfter);
+  // Set on the node response: h3 types Retry-After as a number, but the API may send an HTTP date.
+  if (retryAfter) event.node.res.setHeader('retry-after', retryAfter);
   const status = response.ok ? 502 : response.status;
   setResponseStatus(event, status);
   const error = payload as Partial<ApiErrorBody> | null;

@@ -9,7 +9,11 @@
  */
 export default defineEventHandler(async (event) => {
   setResponseHeader(event, 'cache-control', 'no-store');
-  const accessToken = await currentAccessToken(event);
+  const accessToken = await currentAccessToken(event).catch(() => undefined);
+  if (accessToken === undefined) {
+    setResponseStatus(event, 502);
+    return errorBody(502, 'Bad Gateway', 'API unreachable');
+  }
   if (!accessToken) {
     setResponseStatus(event, 401);
     return errorBody(401, 'Unauthorized', 'Not signed in');

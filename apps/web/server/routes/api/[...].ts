@@ -16,9 +16,9 @@ function forward(event: H3Event, url: string, accessToken: string | null, body: 
     if (value) headers.set(name, value);
   }
   if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
-  const ip = getRequestIP(event, { xForwardedFor: true });
-  if (ip) headers.set('x-forwarded-for', ip);
-  return fetch(url, { method: event.method, headers, body, redirect: 'manual' });
+  const clientAddress = forwardedFor(event);
+  if (clientAddress) headers.set('x-forwarded-for', clientAddress);
+  return fetch(url, { method: event.method, headers, body: body ? new Uint8Array(body) : undefined, redirect: 'manual' });
 }
 
 /** Forwards /api/** to the API with the session's bearer token; on a 401 refreshes once and retries. */

@@ -1,0 +1,39 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Queue, type JobsOptions } from 'bullmq';
+import { RedisService } from '../redis/redis.service';
+import { JOB_QUEUE, QueueName, type JobName, type JobPayloads } from './jobs.types';
+
+/** Default options: retries with backoff, and finished jobs do not pile up in Redis. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { count: 1000 },
+  // Failed jobs stay a week so operators can see the error.
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** Enqueues typed jobs. API nodes only produce; worker processes consume (see worker.ts). */
+@Injectable()
+export class JobsService implements OnModuleDestroy {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(private readonly redis: RedisService) {}
+
+  queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.redis.client, prefix: this.redis.key('bull'), defaultJobOptions: DEFAULT_JOB_OPTIONS });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: JobsOptions = {}): Promise<string | undefined> {
+    const job = await this.queue(JOB_QUEUE[name]).add(name, payload, options);
+    return job.id;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+  }
+}

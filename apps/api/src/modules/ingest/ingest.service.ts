@@ -1,0 +1,245 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { sql } from 'kysely';
+import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import { DatabaseService } from '../../core/database/database.service';
+import { BadInputException, EntityNotFoundException, NotAuthenticatedException } from '../../core/http/errors';
+import { JobsService } from '../../core/jobs/jobs.service';
+import { JobName, type UplinkEnvelope } from '../../core/jobs/jobs.types';
+import { RedisService } from '../../core/redis/redis.service';
+import { hashSecret } from '../integrations/integrations.service';
+import { MAX_PAYLOAD_BYTES, type ChirpstackUplink, type GenericUplink, type SigfoxUplink, type TtnUplink } from './ingest.formats';
+
+type Kind = 'TTN' | 'CHIRPSTACK' | 'SIGFOX' | 'GENERIC';
+
+interface IntegrationRow {
+  id: string;
+  tenantId: string;
+  tenantPath: string;
+  kind: Kind;
+  secretHash: string;
+  isActive: boolean;
+}
+
+interface DeviceRef {
+  deviceId: string;
+  tenantId: string;
+}
+
+export interface IngestResult {
+  status: 'accepted' | 'duplicate';
+}
+
+/** How long a frame is remembered for de-duplication (network-server retries arrive within minutes). */
+const DEDUP_TTL_SECONDS = 6 * 3600;
+const CACHE_TTL_MS = 30_000;
+
+/** Which provisioning field identifies a device for each network. */
+const IDENTIFIER_OF: Record<Exclude<Kind, 'GENERIC'>, { technology: string; key: string }> = {
+  TTN: { technology: 'LORAWAN', key: 'DevEUI' },
+  CHIRPSTACK: { technology: 'LORAWAN', key: 'DevEUI' },
+  SIGFOX: { technology: 'SIGFOX', key: 'ID' },
+};
+
+class TtlCache<V> {
+  private readonly map = new Map<string, { value: V; expires: number }>();
+  constructor(private readonly max = 50_000) {}
+  get(key: string): V | undefined {
+    const hit = this.map.get(key);
+    if (!hit) return undefined;
+    if (hit.expires < Date.now()) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return hit.value;
+  }
+  set(key: string, value: V, ttlMs: number) {
+    if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value as string);
+    this.map.set(key, { value, expires: Date.now() + ttlMs });
+  }
+}
+
+/**
+ * Accepts uplinks from network servers: checks the integration secret, finds the device inside the
+ * integration's tenant, drops duplicates and enqueues the rest. Decoding happens in the workers.
+ */
+@Injectable()
+export class IngestService {
+  private readonly logger = new Logger('ingest');
+  private readonly integrations = new TtlCache<IntegrationRow | null>(10_000);
+  private readonly devices = new TtlCache<DeviceRef | null>();
+
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly redis: RedisService,
+    private readonly jobs: JobsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async ttn(integrationId: string, secret: string | undefined, body: TtnUplink, requestId?: string): Promise<IngestResult> {
+    const integration = await this.authenticate(integrationId, secret, 'TTN');
+    const m = body.uplink_message;
+    const rx = best(m.rx_metadata?.map((r) => ({ rssi: r.rssi ?? r.channel_rssi, snr: r.snr })));
+    const receivedAt = m.received_at ?? body.received_at ?? new Date().toISOString();
+    return this.accept(integration, body.end_device_ids.dev_eui, IDENTIFIER_OF.TTN, {
+      receivedAt,
+      deviceTime: receivedAt,
+      fPort: m.f_port ?? 0,
+      fCnt: m.f_cnt ?? 0,
+      payloadHex: base64ToHex(m.frm_payload ?? ''),
+      rx,
+      source: 'ttn',
+      requestId,
+    });
+  }
+
+  async chirpstack(integrationId: string, secret: string | undefined, body: ChirpstackUplink, requestId?: string, source: UplinkEnvelope['source'] = 'chirpstack'): Promise<IngestResult> {
+    const integration = await this.authenticate(integrationId, secret, 'CHIRPSTACK');
+    return this.acceptChirpstack(integration, body, requestId, source);
+  }
+
+  /** MQTT: the broker authenticated the publisher; the topic's application id names the integration. */
+  async chirpstackFromMqtt(applicationId: string, body: ChirpstackUplink): Promise<IngestResult> {
+    const row = await this.database.db
+      .selectFrom('integration as i')
+      .innerJoin('tenant as t', 't.id', 'i.tenant_id')
+      .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive'])
+      .where('i.kind', '=', 'CHIRPSTACK')
+      .where('i.external_id', '=', applicationId)
+      .executeTakeFirst();
+    if (!row || !row.isActive) throw new EntityNotFoundException('integration for application', applicationId);
+    return this.acceptChirpstack(row as IntegrationRow, body, undefined, 'mqtt-chirpstack');
+  }
+
+  async sigfox(integrationId: string, secret: string | undefined, body: SigfoxUplink, requestId?: string): Promise<IngestResult> {
+    const integration = await this.authenticate(integrationId, secret, 'SIGFOX');
+    const at = new Date(Number(body.time) * 1000).toISOString();
+    return this.accept(integration, body.device.padStart(8, '0'), IDENTIFIER_OF.SIGFOX, {
+      receivedAt: at,
+      deviceTime: at,
+      fPort: null,
+      fCnt: body.seqNumber ?? null,
+      payloadHex: body.data.toLowerCase(),
+      rx: body.rssi !== undefined || body.snr !== undefined ? { rssi: body.rssi, snr: body.snr } : null,
+      source: 'sigfox',
+      requestId,
+    });
+  }
+
+  async generic(integrationId: string, secret: string | undefined, body: GenericUplink, requestId?: string, source: UplinkEnvelope['source'] = 'generic'): Promise<IngestResult> {
+    const integration = await this.authenticate(integrationId, secret, 'GENERIC');
+    const receivedAt = body.time ?? new Date().toISOString();
+    return this.accept(integration, body.deviceId, body.idType ? { technology: null, key: body.idType } : null, {
+      receivedAt,
+      deviceTime: body.time ?? null,
+      fPort: body.port ?? null,
+      fCnt: body.counter ?? null,
+      payloadHex: body.payloadHex !== undefined ? body.payloadHex.toLowerCase() : base64ToHex(body.payloadBase64 ?? ''),
+      rx: body.rssi !== undefined || body.snr !== undefined ? { rssi: body.rssi, snr: body.snr } : null,
+      source,
+      requestId,
+    });
+  }
+
+  private acceptChirpstack(integration: IntegrationRow, body: ChirpstackUplink, requestId: string | undefined, source: UplinkEnvelope['source']) {
+    const receivedAt = body.time ?? new Date().toISOString();
+    return this.accept(integration, body.deviceInfo.devEui, IDENTIFIER_OF.CHIRPSTACK, {
+      receivedAt,
+      deviceTime: receivedAt,
+      fPort: body.fPort ?? 0,
+      fCnt: body.fCnt ?? 0,
+      payloadHex: base64ToHex(body.data ?? ''),
+      rx: best(body.rxInfo),
+      source,
+      requestId,
+    });
+  }
+
+  private async authenticate(id: string, secret: string | undefined, kind: Kind): Promise<IntegrationRow> {
+    if (!secret) throw new NotAuthenticatedException('integration secret missing (header X-Integration-Secret, Authorization: Bearer, or ?token=)');
+    let row = this.integrations.get(id);
+    if (row === undefined) {
+      row =
+        ((await this.database.db
+          .selectFrom('integration as i')
+          .innerJoin('tenant as t', 't.id', 'i.tenant_id')
+          .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive'])
+          .where('i.id', '=', id)
+          .executeTakeFirst()) as IntegrationRow | undefined) ?? null;
+      this.integrations.set(id, row, CACHE_TTL_MS);
+    }
+    const given = Buffer.from(hashSecret(secret), 'hex');
+    const ok = row !== null && row.isActive && timingSafeEqual(given, Buffer.from(row.secretHash, 'hex'));
+    if (!ok) throw new NotAuthenticatedException('unknown integration or bad secret');
+    if (row!.kind !== kind) throw new BadInputException(`this integration expects ${row!.kind} uplinks, not ${kind}`);
+    return row!;
+  }
+
+  private async accept(
+    integration: IntegrationRow,
+    identifier: string,
+    idField: { technology: string | null; key: string } | null,
+    frame: Omit<UplinkEnvelope, 'deviceId' | 'tenantId' | 'integrationId'>,
+  ): Promise<IngestResult> {
+    if (frame.payloadHex.length / 2 > MAX_PAYLOAD_BYTES) throw new BadInputException(`payload larger than ${MAX_PAYLOAD_BYTES} bytes`);
+    const device = await this.findDevice(integration, identifier, idField);
+    if (!device) {
+      this.logger.warn({ integrationId: integration.id, identifier }, 'uplink for an unknown device');
+      throw new EntityNotFoundException('device', identifier);
+    }
+    const envelope: UplinkEnvelope = { ...frame, deviceId: device.deviceId, tenantId: device.tenantId, integrationId: integration.id };
+    const key = this.redis.key('dedup', device.deviceId, dedupPart(envelope));
+    const fresh = await this.redis.client.set(key, '1', 'EX', DEDUP_TTL_SECONDS, 'NX');
+    if (fresh === null) return { status: 'duplicate' };
+    try {
+      await this.jobs.enqueue(JobName.ProcessUplink, envelope);
+    } catch (err) {
+      // Not queued means not accepted: let the network server's retry through.
+      await this.redis.client.del(key).catch(() => undefined);
+      throw err;
+    }
+    return { status: 'accepted' };
+  }
+
+  /** Finds the device by its identifying field, inside the integration's tenant subtree. */
+  private async findDevice(integration: IntegrationRow, identifier: string, idField: { technology: string | null; key: string } | null): Promise<DeviceRef | null> {
+    const value = identifier.trim().toLowerCase();
+    const cacheKey = `${integration.id}|${idField?.technology ?? ''}|${idField?.key ?? ''}|${value}`;
+    const cached = this.devices.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const row = await this.database.db
+      .selectFrom('device_identifier as i')
+      .innerJoin('communication_technology_field as f', 'f.id', 'i.field_id')
+      .innerJoin('communication_technology as ct', 'ct.id', 'f.technology_id')
+      .innerJoin('device as d', 'd.id', 'i.device_id')
+      .innerJoin('tenant as t', 't.id', 'd.tenant_id')
+      .select(['d.id as deviceId', 'd.tenant_id as tenantId'])
+      .where('i.is_unique', '=', true)
+      .where('i.normalized_value', '=', value)
+      .$if(Boolean(idField?.technology), (q) => q.where('ct.code', '=', idField!.technology!))
+      .$if(Boolean(idField?.key), (q) => q.where('f.key', '=', idField!.key))
+      .where(sql<boolean>`t.path <@ ${integration.tenantPath}::ltree`)
+      .executeTakeFirst();
+    const ref = row ?? null;
+    // Unknown devices are remembered briefly so a misconfigured sender cannot hammer the database.
+    this.devices.set(cacheKey, ref, ref ? CACHE_TTL_MS : 5_000);
+    return ref;
+  }
+}
+
+function base64ToHex(b64: string): string {
+  return Buffer.from(b64, 'base64').toString('hex');
+}
+
+/** The strongest gateway's radio figures. */
+function best(rx: { rssi?: number; snr?: number }[] | undefined): UplinkEnvelope['rx'] {
+  if (!rx?.length) return null;
+  const top = rx.reduce((a, b) => ((b.rssi ?? -999) > (a.rssi ?? -999) ? b : a));
+  return { rssi: top.rssi, snr: top.snr, gatewayCount: rx.length };
+}
+
+/** Same frame counter and payload, or (without a counter) the same time: the same frame. */
+function dedupPart(e: UplinkEnvelope): string {
+  const payload = createHash('sha1').update(e.payloadHex).digest('hex').slice(0, 12);
+  return e.fCnt !== null && e.fCnt !== undefined ? `f${e.fCnt}:${payload}` : `t${e.deviceTime ?? e.receivedAt}:${payload}`;
+}

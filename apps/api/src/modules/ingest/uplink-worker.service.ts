@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import { JobName, QueueName, type UplinkEnvelope } from '../../core/jobs/jobs.types';
+import { RedisService } from '../../core/redis/redis.service';
+import { UplinkProcessor } from './uplink.processor';
+
+/**
+ * Consumes the uplinks queue. A decode error is not retried (it is stored on the uplink as FAILED);
+ * a database or Redis failure is, with backoff; after the last attempt the job stays failed with
+ * its error for operators to see.
+ */
+@Injectable()
+export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('uplink-worker');
+  private worker?: Worker<UplinkEnvelope>;
+
+  constructor(
+    private readonly processor: UplinkProcessor,
+    private readonly redis: RedisService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.worker = new Worker<UplinkEnvelope>(
+      QueueName.Uplinks,
+      async (job: Job<UplinkEnvelope>) => {
+        if (job.name !== JobName.ProcessUplink) throw new UnrecoverableError(`unknown job ${job.name}`);
+        return this.processor.process(job.data);
+      },
+      {
+        connection: this.redis.duplicate(),
+        prefix: this.redis.key('bull'),
+        concurrency: this.config.WORKER_CONCURRENCY,
+        autorun: true,
+      },
+    );
+    this.worker.on('failed', (job, err) => this.logger.error({ jobId: job?.id, deviceId: job?.data.deviceId, attempts: job?.attemptsMade, err: err.message }, 'uplink job failed'));
+    this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'uplink worker error'));
+  }
+
+  /** Finishes the jobs in hand before the process exits. */
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import type { AppConfig } from './core/config/config';
+import { ConfigModule } from './core/config/config.module';
+import { DatabaseModule } from './core/database/database.module';
+import { JobsModule } from './core/jobs/jobs.module';
+import { LoggingModule } from './core/logging/logging.module';
+import { LivePublisherModule } from './core/realtime/realtime.module';
+import { RedisModule } from './core/redis/redis.module';
+import { NoSignalService } from './modules/alarms/no-signal.service';
+import { DecodersService } from './modules/decoders/decoders.service';
+import { IngestService } from './modules/ingest/ingest.service';
+import { MqttSubscriberService } from './modules/ingest/mqtt-subscriber.service';
+import { UplinkProcessor } from './modules/ingest/uplink.processor';
+import { UplinkWorkerService } from './modules/ingest/uplink-worker.service';
+
+/** The worker process: uplink decoding and storage, the MQTT subscriber and maintenance jobs. No HTTP. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), DatabaseModule, RedisModule, JobsModule, LivePublisherModule],
+      providers: [
+        DecodersService,
+        UplinkProcessor,
+        UplinkWorkerService,
+        NoSignalService,
+        IngestService,
+        ...(config.MQTT_ENABLED ? [MqttSubscriberService] : []),
+      ],
+    };
+  }
+}

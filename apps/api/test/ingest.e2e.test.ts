@@ -1,0 +1,265 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { encodeUplink, type DeviceProfileKey } from '@water/db';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectLive } from './support/live';
+import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { startTestWorker } from './support/worker';
+
+interface SeededDevice {
+  id: string;
+  tenant: string;
+  key: DeviceProfileKey;
+  identifier: string;
+  meterId: string;
+  lastIndex: number;
+}
+
+const PROFILE_KEYS: Record<string, DeviceProfileKey> = {
+  'MNS-LRW100': 'manas-lorawan',
+  'Cyble 5 LoRaWAN': 'itron-lorawan',
+  'BYL-NB1': 'baylan-nbiot',
+  'CEM-SFX01': 'cem-sigfox',
+  'KLP-LR10': 'klepsan-lorawan',
+  'IMA-LW-U1': 'ima-lorawan',
+  'IND-NB20': 'inodya-nbiot',
+};
+
+describe('ingestion end to end', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let admin: string;
+  const integrations: Record<string, { id: string; secret: string }> = {};
+  let devices: SeededDevice[];
+
+  async function pick(tenant: string, fieldKey: string, profileKeys?: DeviceProfileKey[]): Promise<SeededDevice> {
+    const rows = await t.sql<{ id: string; tenant: string; model: string; value: string; meter_id: string; last_index: string }>(
+      `SELECT d.id, t.name AS tenant, p.model_code AS model, i.value, d.meter_id, m.last_index_m3::text AS last_index
+         FROM device d JOIN tenant t ON t.id = d.tenant_id JOIN device_profile p ON p.id = d.device_profile_id
+         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id
+         JOIN meter m ON m.id = d.meter_id
+        WHERE t.name = $1 AND f.key = $2 AND d.status = 'ACTIVE'
+        -- Devices without open alarms first, so alarm tests start from a clean state.
+        ORDER BY EXISTS (SELECT 1 FROM alarm a WHERE a.device_id = d.id AND a.cleared_at IS NULL), d.serial_no`,
+      [tenant, fieldKey],
+    );
+    const used = new Set(devices.map((d) => d.id));
+    const row = rows.find((r) => !used.has(r.id) && (!profileKeys || profileKeys.includes(PROFILE_KEYS[r.model])));
+    if (!row) throw new Error(`no seeded ${tenant} device with ${fieldKey}`);
+    const d = { id: row.id, tenant: row.tenant, key: PROFILE_KEYS[row.model], identifier: row.value, meterId: row.meter_id, lastIndex: Number(row.last_index) };
+    devices.push(d);
+    return d;
+  }
+
+  async function integration(tenant: string, kind: string, externalId?: string) {
+    const tenantId = (await t.sql<{ id: string }>('SELECT id FROM tenant WHERE name = $1', [tenant]))[0].id;
+    const res = await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind, name: `${kind} ${tenant}`, externalId } });
+    expect(res.status).toBe(201);
+    integrations[`${kind}:${tenant}`] = { id: res.body.id, secret: res.body.secret };
+    return integrations[`${kind}:${tenant}`];
+  }
+
+  const readingsOf = (deviceId: string) => t.sql<{ index_m3: string; consumption_m3: string | null; time: Date }>('SELECT index_m3, consumption_m3, time FROM reading WHERE device_id = $1 ORDER BY time DESC', [deviceId]);
+
+  async function until<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = await fn();
+      if (v) return v;
+      if (Date.now() > end) throw new Error('condition not met in time');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  beforeAll(async () => {
+    t = await startTestApp('ingest', { listen: true, readingDays: 1 });
+    worker = await startTestWorker(t.config, { MQTT_ENABLED: true, WORKER_CONCURRENCY: 4 });
+    admin = await t.login(SUPER_ADMIN);
+    devices = [];
+    await integration('ASKİ', 'TTN');
+    await integration('ASKİ', 'CHIRPSTACK', 'aski-chirpstack-app');
+    await integration('HATSU', 'SIGFOX');
+    await integration('ASKİ', 'GENERIC');
+    await integration('HATSU', 'TTN');
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
+
+  it('stores a TTN uplink, decodes it, and pushes it to the tenant and root watchers only', async () => {
+    const d = await pick('ASKİ', 'DevEUI');
+    const [askiLive, rootLive, hatsuLive] = await Promise.all([
+      connectLive(t.url, await t.login(ASKI_ADMIN)),
+      connectLive(t.url, admin),
+      connectLive(t.url, await t.login(HATSU_ADMIN)),
+    ]);
+    const index = d.lastIndex + 0.123;
+    const up = encodeUplink(d.key, { indexM3: index, batteryPct: 81 });
+    const receivedAt = new Date().toISOString();
+    const res = await t.request({
+      method: 'POST',
+      url: `/api/ingest/ttn/${integrations['TTN:ASKİ'].id}`,
+      headers: { 'x-integration-secret': integrations['TTN:ASKİ'].secret },
+      body: {
+        end_device_ids: { device_id: 'eui-x', dev_eui: d.identifier.toUpperCase(), application_ids: { application_id: 'aski' } },
+        correlation_ids: ['as:up:01'],
+        received_at: receivedAt,
+        uplink_message: {
+          f_port: up.fPort,
+          f_cnt: 4242,
+          frm_payload: up.payload.toString('base64'),
+          rx_metadata: [{ gateway_ids: { gateway_id: 'gw1' }, rssi: -97, channel_rssi: -97, snr: 7.25 }, { rssi: -110, snr: -2 }],
+          settings: { data_rate: { lora: { bandwidth: 125000, spreading_factor: 7 } } },
+          received_at: receivedAt,
+        },
+      },
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ status: 'accepted' });
+    const seen = await askiLive.waitFor((e) => e.name === 'reading.created' && e.payload.deviceId === d.id);
+    expect(seen.payload).toMatchObject({ indexM3: Number(index.toFixed(3)), batteryPct: 81, rssi: -97, snr: 7.25 });
+    expect(seen.payload.consumptionM3).toBeCloseTo(0.123, 3);
+    await rootLive.waitFor((e) => e.name === 'reading.created' && e.payload.deviceId === d.id);
+    const rows = await readingsOf(d.id);
+    expect(Number(rows[0].index_m3)).toBeCloseTo(index, 3);
+    const [dev] = await t.sql('SELECT battery_pct::float AS b, rssi, last_seen_at FROM device WHERE id = $1', [d.id]);
+    expect(dev).toMatchObject({ b: 81, rssi: -97 });
+    const [up1] = await t.sql(`SELECT status, f_cnt::int, f_port FROM uplink WHERE device_id = $1 ORDER BY received_at DESC LIMIT 1`, [d.id]);
+    expect(up1).toMatchObject({ status: 'DECODED', f_cnt: 4242, f_port: up.fPort });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(hatsuLive.events.some((e) => e.name === 'reading.created' && e.payload.deviceId === d.id)).toBe(false);
+    for (const l of [askiLive, rootLive, hatsuLive]) l.socket.close();
+  });
+
+  it('stores a ChirpStack v4 uplink with omitted zero fields and ignores other event types', async () => {
+    const d = await pick('ASKİ', 'DevEUI');
+    const up = encodeUplink(d.key, { indexM3: d.lastIndex + 1.5, batteryPct: 70 });
+    const integ = integrations['CHIRPSTACK:ASKİ'];
+    const res = await t.request({
+      method: 'POST',
+      url: `/api/ingest/chirpstack/${integ.id}?event=up`,
+      headers: { authorization: `Bearer ${integ.secret}` },
+      body: { deduplicationId: 'x', time: new Date().toISOString(), deviceInfo: { tenantId: 't', applicationId: 'aski-chirpstack-app', devEui: d.identifier }, devAddr: '01020304', fPort: up.fPort, data: up.payload.toString('base64'), rxInfo: [{ gatewayId: 'g', rssi: -80, snr: 9 }] },
+    });
+    expect(res.status).toBe(202);
+    const rows = await until(async () => {
+      const r = await readingsOf(d.id);
+      return Number(r[0]?.index_m3) > d.lastIndex + 1 ? r : null;
+    });
+    expect(Number(rows[0].consumption_m3)).toBeCloseTo(1.5, 3);
+    const status = await t.request({ method: 'POST', url: `/api/ingest/chirpstack/${integ.id}?event=status&token=${integ.secret}`, body: { margin: 10 } });
+    expect(status.status).toBe(204);
+  });
+
+  it('stores a Sigfox callback for HATSU and an NB-IoT uplink through the generic format', async () => {
+    const s = await pick('HATSU', 'ID');
+    const up = encodeUplink(s.key, { indexM3: s.lastIndex + 0.25, batteryPct: 60 });
+    const sig = integrations['SIGFOX:HATSU'];
+    const res = await t.request({
+      method: 'POST',
+      url: `/api/ingest/sigfox/${sig.id}?token=${sig.secret}`,
+      body: { device: s.identifier.toUpperCase(), time: Math.floor(Date.now() / 1000), data: up.payload.toString('hex'), seqNumber: 77, rssi: '-121.00', snr: '12.5', station: '1A2B', deviceTypeId: 'abc' },
+    });
+    expect(res.status).toBe(202);
+    await until(async () => Number((await readingsOf(s.id))[0]?.index_m3) > s.lastIndex);
+
+    const n = await pick('ASKİ', 'IMEI');
+    const nb = encodeUplink(n.key, { indexM3: n.lastIndex + 0.5, batteryPct: 90 });
+    const gen = integrations['GENERIC:ASKİ'];
+    const res2 = await t.request({
+      method: 'POST',
+      url: `/api/ingest/generic/${gen.id}`,
+      headers: { 'x-integration-secret': gen.secret },
+      body: { deviceId: n.identifier, idType: 'IMEI', time: new Date().toISOString(), payloadBase64: nb.payload.toString('base64'), counter: 5 },
+    });
+    expect(res2.status).toBe(202);
+    await until(async () => Number((await readingsOf(n.id))[0]?.index_m3) > n.lastIndex);
+  });
+
+  it('stores duplicate deliveries once', async () => {
+    const d = await pick('ASKİ', 'DevEUI');
+    const up = encodeUplink(d.key, { indexM3: d.lastIndex + 0.01, batteryPct: 80 });
+    const integ = integrations['TTN:ASKİ'];
+    const body = { end_device_ids: { dev_eui: d.identifier }, received_at: new Date().toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 9001, frm_payload: up.payload.toString('base64') } };
+    const answers = await Promise.all([1, 2, 3].map(() => t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body })));
+    expect(answers.map((a) => a.body.status).sort()).toEqual(['accepted', 'duplicate', 'duplicate']);
+    await until(async () => (await t.sql(`SELECT 1 FROM uplink WHERE device_id = $1 AND f_cnt = 9001`, [d.id])).length === 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await t.sql(`SELECT 1 FROM uplink WHERE device_id = $1 AND f_cnt = 9001`, [d.id])).toHaveLength(1);
+  });
+
+  it('rejects bad secrets, foreign devices, malformed bodies and odd hex without storing anything', async () => {
+    const before = (await t.sql('SELECT count(*)::int AS n FROM uplink'))[0].n;
+    const ttn = integrations['TTN:ASKİ'];
+    const hatsuDevice = await pick('HATSU', 'DevEUI');
+    const good = (eui: string) => ({ end_device_ids: { dev_eui: eui }, uplink_message: { f_port: 1, frm_payload: 'AQID' } });
+    const post = (url: string, body: unknown, secret?: string) => t.request({ method: 'POST', url, body, headers: secret ? { 'x-integration-secret': secret } : {} });
+    expect((await post(`/api/ingest/ttn/${ttn.id}`, good(hatsuDevice.identifier))).status).toBe(401);
+    expect((await post(`/api/ingest/ttn/${ttn.id}`, good(hatsuDevice.identifier), 'wrong-secret')).status).toBe(401);
+    // A HATSU device through ASKİ's integration is unknown there.
+    expect((await post(`/api/ingest/ttn/${ttn.id}`, good(hatsuDevice.identifier), ttn.secret)).status).toBe(404);
+    expect((await post(`/api/ingest/ttn/${ttn.id}`, good('0000000000000000'), ttn.secret)).status).toBe(404);
+    const bad = await post(`/api/ingest/ttn/${ttn.id}`, { end_device_ids: { dev_eui: 'xyz' }, uplink_message: { frm_payload: '***' } }, ttn.secret);
+    expect(bad.status).toBe(400);
+    expect(bad.body.details.map((x: { path: string[] }) => x.path.join('.'))).toEqual(expect.arrayContaining(['end_device_ids.dev_eui', 'uplink_message.frm_payload']));
+    const sig = integrations['SIGFOX:HATSU'];
+    const odd = await post(`/api/ingest/sigfox/${sig.id}`, { device: '1A2B3C', time: Math.floor(Date.now() / 1000), data: 'abc' }, sig.secret);
+    expect(odd.status).toBe(400);
+    // The wrong kind of body for an integration.
+    expect((await post(`/api/ingest/chirpstack/${ttn.id}`, { deviceInfo: { devEui: hatsuDevice.identifier } }, ttn.secret)).status).toBe(400);
+    const huge = await t.request({ method: 'POST', url: `/api/ingest/ttn/${ttn.id}`, headers: { 'x-integration-secret': ttn.secret, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(200_000) }) });
+    expect(huge.status).toBe(413);
+    expect((await t.sql('SELECT count(*)::int AS n FROM uplink'))[0].n).toBe(before);
+  });
+
+  it('records a decode failure on the uplink and keeps processing other devices', async () => {
+    const d = await pick('HATSU', 'DevEUI');
+    const other = await pick('HATSU', 'DevEUI');
+    const integ = integrations['TTN:HATSU'];
+    const send = (dev: SeededDevice, payload: Buffer, fPort: number | null, fCnt: number) =>
+      t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body: { end_device_ids: { dev_eui: dev.identifier }, received_at: new Date().toISOString(), uplink_message: { f_port: fPort ?? 1, f_cnt: fCnt, frm_payload: payload.toString('base64') } } });
+    expect((await send(d, Buffer.from([0xff]), 1, 1)).status).toBe(202);
+    const good = encodeUplink(other.key, { indexM3: other.lastIndex + 0.2, batteryPct: 75 });
+    expect((await send(other, good.payload, good.fPort, 2)).status).toBe(202);
+    const failed = await until(async () => (await t.sql(`SELECT status, errors FROM uplink WHERE device_id = $1 AND f_cnt = 1`, [d.id]))[0]);
+    expect(failed.status).toBe('FAILED');
+    expect(JSON.stringify(failed.errors)).toMatch(/./);
+    await until(async () => Number((await readingsOf(other.id))[0]?.index_m3) > other.lastIndex);
+  });
+
+  it('opens and clears alarms from decoded flags and tells the watchers', async () => {
+    const d = await pick('ASKİ', 'DevEUI', ['manas-lorawan', 'itron-lorawan', 'ima-lorawan', 'klepsan-lorawan']);
+    const live = await connectLive(t.url, admin);
+    const integ = integrations['TTN:ASKİ'];
+    const send = (values: Parameters<typeof encodeUplink>[1], kind: 'index' | 'alarm', fCnt: number) => {
+      const up = encodeUplink(d.key, values, kind);
+      return t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body: { end_device_ids: { dev_eui: d.identifier }, received_at: new Date(Date.now() + fCnt).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: fCnt, frm_payload: up.payload.toString('base64') } } });
+    };
+    expect((await send({ indexM3: d.lastIndex + 0.05, batteryPct: 80, alarms: { tamper: true } }, 'alarm', 501)).status).toBe(202);
+    const opened = await live.waitFor((e) => e.name === 'alarm.opened' && e.payload.deviceId === d.id && e.payload.type === 'TAMPER');
+    expect(opened.payload.clearedAt).toBeNull();
+    expect((await send({ indexM3: d.lastIndex + 0.06, batteryPct: 80, alarms: { tamper: false } }, 'alarm', 502)).status).toBe(202);
+    await live.waitFor((e) => e.name === 'alarm.cleared' && e.payload.id === opened.payload.id);
+    const rows = await t.sql(`SELECT cleared_at FROM alarm WHERE id = $1`, [opened.payload.id]);
+    expect(rows[0].cleared_at).not.toBeNull();
+    live.socket.close();
+  });
+
+  it('accepts ChirpStack uplinks over MQTT on the same path', async () => {
+    const d = await pick('ASKİ', 'DevEUI');
+    const up = encodeUplink(d.key, { indexM3: d.lastIndex + 2, batteryPct: 66 });
+    const client = await mqtt.connectAsync(t.config.MQTT_URL);
+    await client.publishAsync(
+      `application/aski-chirpstack-app/device/${d.identifier}/event/up`,
+      JSON.stringify({ time: new Date().toISOString(), deviceInfo: { applicationId: 'aski-chirpstack-app', devEui: d.identifier }, fPort: up.fPort, fCnt: 31, data: up.payload.toString('base64') }),
+      { qos: 1 },
+    );
+    await client.endAsync();
+    await until(async () => Number((await readingsOf(d.id))[0]?.index_m3) >= d.lastIndex + 2);
+  });
+
+  it('refuses live connections without a valid token', async () => {
+    await expect(connectLive(t.url, 'not-a-token')).rejects.toThrow();
+  });
+});
