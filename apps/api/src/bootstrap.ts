@@ -15,8 +15,8 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || randomUUID(),
-    // Clients send ids and names; nothing legitimate needs more nesting than this.
-    maxParamLength: 200,
+    // Route parameters are ids and short names.
+    routerOptions: { maxParamLength: 200 },
   });
   // Webhooks get a tighter body limit than the console's API: uplinks are a few hundred bytes.
   adapter.getInstance().addHook('onRoute', (route) => {
