@@ -39,8 +39,9 @@ export default defineNuxtConfig({
     vueI18n: './i18n.config.ts',
     strategy: 'no_prefix',
     locales: [
-      { code: 'tr', language: 'tr-TR', name: 'Türkçe', file: 'tr.json' },
-      { code: 'en', language: 'en-GB', name: 'English', file: 'en.json' },
+      // One shared file plus one per console area, so areas can grow without touching each other.
+      { code: 'tr', language: 'tr-TR', name: 'Türkçe', files: ['tr.json', 'tr/dashboard.json', 'tr/assets.json', 'tr/admin.json'] },
+      { code: 'en', language: 'en-GB', name: 'English', files: ['en.json', 'en/dashboard.json', 'en/assets.json', 'en/admin.json'] },
     ],
     // Turkish unless the user picked another language; the choice lives in the water_locale cookie
     // (app/plugins/locale.ts), so the browser's Accept-Language never overrides it.
