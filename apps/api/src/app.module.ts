@@ -7,11 +7,26 @@ import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { ErrorFilter } from './core/http/error.filter';
 import { LoggingModule } from './core/logging/logging.module';
+import { JobsModule } from './core/jobs/jobs.module';
+import { RealtimeModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
+import { DecodersModule } from './modules/decoders/decoders.module';
+import { IngestModule } from './modules/ingest/ingest.module';
+import { IntegrationsModule } from './modules/integrations/integrations.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { TenantsModule } from './modules/tenants/tenants.module';
 import { UsersModule } from './modules/users/users.module';
+import { AddressesModule } from './modules/addresses/addresses.module';
+import { CustomersModule } from './modules/customers/customers.module';
+import { SubscriptionsModule } from './modules/subscriptions/subscriptions.module';
+import { MetersModule } from './modules/meters/meters.module';
+import { DevicesModule } from './modules/devices/devices.module';
+import { ReadingsModule } from './modules/readings/readings.module';
+import { DefinitionsModule } from './modules/definitions/definitions.module';
+import { ProfilesModule } from './modules/profiles/profiles.module';
+import { AlarmsModule } from './modules/alarms/alarms.module';
+import { DashboardModule } from './modules/dashboard/dashboard.module';
 
 @Module({})
 export class AppModule {
@@ -23,11 +38,26 @@ export class AppModule {
         LoggingModule.forRoot(config),
         DatabaseModule,
         RedisModule,
+        JobsModule,
+        RealtimeModule,
         AuthCoreModule,
+        IntegrationsModule,
+        IngestModule,
+        DecodersModule,
         HealthModule,
         AuthModule,
         TenantsModule,
         UsersModule,
+        AddressesModule,
+        CustomersModule,
+        SubscriptionsModule,
+        MetersModule,
+        DevicesModule,
+        ReadingsModule,
+        DefinitionsModule,
+        ProfilesModule,
+        AlarmsModule,
+        DashboardModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },

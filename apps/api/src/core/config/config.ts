@@ -30,6 +30,8 @@ export const configSchema = z
     TZ_DEFAULT: z.string().default('Europe/Istanbul'),
     /** Uplink jobs one worker process handles at once. */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+    /** How long a worker holds a job before another may take it over (a dead worker's jobs come back after this). */
+    WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** Largest webhook body; LoRaWAN and Sigfox uplinks are a few hundred bytes. */
     INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
     /** How often the worker looks for devices that went silent (cron, worker time zone UTC). */

@@ -14,6 +14,8 @@ import { UplinkProcessor } from './uplink.processor';
 export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('uplink-worker');
   private worker?: Worker<UplinkEnvelope>;
+  /** Jobs this process finished, for operations and the scale-out test. */
+  processed = 0;
 
   constructor(
     private readonly processor: UplinkProcessor,
@@ -26,12 +28,16 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
       QueueName.Uplinks,
       async (job: Job<UplinkEnvelope>) => {
         if (job.name !== JobName.ProcessUplink) throw new UnrecoverableError(`unknown job ${job.name}`);
-        return this.processor.process(job.data);
+        const result = await this.processor.process(job.data);
+        this.processed++;
+        return result;
       },
       {
         connection: this.redis.duplicate(),
         prefix: this.redis.key('bull'),
         concurrency: this.config.WORKER_CONCURRENCY,
+        lockDuration: this.config.WORKER_LOCK_MS,
+        stalledInterval: this.config.WORKER_LOCK_MS,
         autorun: true,
       },
     );
@@ -42,5 +48,10 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
   /** Finishes the jobs in hand before the process exits. */
   async onModuleDestroy(): Promise<void> {
     await this.worker?.close();
+  }
+
+  /** Stops at once, abandoning jobs in hand, as a crash would (used by the crash test). */
+  async kill(): Promise<void> {
+    await this.worker?.close(true);
   }
 }

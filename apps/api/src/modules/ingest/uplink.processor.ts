@@ -91,6 +91,8 @@ export class UplinkProcessor {
           decoded: decoded.data ? JSON.stringify(decoded.data) : null,
           errors: decoded.errors.length || decoded.warnings.length ? JSON.stringify({ errors: decoded.errors, warnings: decoded.warnings }) : null,
         })
+        // A retried job (its worker died after committing) finds its uplink already stored.
+        .onConflict((oc) => oc.expression(sql`device_id, received_at, (coalesce(f_cnt, -1))`).doNothing())
         .execute();
       if (!mapped) return { status: 'decode-failed' as const };
       return this.store(trx, ctx, e, time, mapped, decoded.data!);

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { AlarmsController } from './alarms.controller';
+import { AlarmsRepository } from './alarms.repository';
+import { AlarmsService } from './alarms.service';
+
+/** Alarm lists and acknowledgement. Opening and clearing happen in the worker (ingest, NoSignalService). */
+@Module({ controllers: [AlarmsController], providers: [AlarmsService, AlarmsRepository], exports: [AlarmsService] })
+export class AlarmsModule {}

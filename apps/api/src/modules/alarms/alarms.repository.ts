@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { DB, Prisma } from '@water/db';
+import type { AlarmType } from '@water/shared';
+import { DatabaseService } from '../../core/database/database.service';
+import type { AlarmRecord } from './alarms.dto';
+
+export type Tx = Prisma.TransactionClient;
+
+export interface AlarmListFilter {
+  tenantIds: string[];
+  types?: AlarmType[];
+  state: 'open' | 'cleared' | 'all';
+  acknowledged?: boolean;
+  meterId?: string;
+  deviceId?: string;
+  subscriptionId?: string;
+  from?: Date;
+  to?: Date;
+  search?: string;
+  sort: 'startedAt' | 'clearedAt' | 'type';
+  order: 'asc' | 'desc';
+  skip: number;
+  take: number;
+}
+
+type Joined = DB & { a: DB['alarm']; t: DB['tenant']; d: DB['device']; m: DB['meter']; s: DB['subscription']; c: DB['customer']; u: DB['app_user'] };
+
+/** A LIKE pattern matching `search` anywhere, with its wildcards taken literally. */
+const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const customerName = sql<string>`coalesce(c.organization_name, c.name || ' ' || c.surname)`;
+
+/** Alarm rows with the names the console shows; no rules here. */
+@Injectable()
+export class AlarmsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  get prisma() {
+    return this.database.prisma;
+  }
+
+  private joined() {
+    return this.database.db
+      .selectFrom('alarm as a')
+      .innerJoin('tenant as t', 't.id', 'a.tenant_id')
+      .leftJoin('device as d', 'd.id', 'a.device_id')
+      .leftJoin('meter as m', 'm.id', 'a.meter_id')
+      .leftJoin('subscription as s', 's.id', 'a.subscription_id')
+      .leftJoin('customer as c', 'c.id', 's.customer_id')
+      .leftJoin('app_user as u', 'u.id', 'a.acknowledged_by');
+  }
+
+  private selectRow(q: ReturnType<AlarmsRepository['joined']>) {
+    return q.select([
+      'a.id',
+      'a.tenant_id',
+      't.name as tenant_name',
+      'a.type',
+      'a.started_at',
+      'a.cleared_at',
+      'a.acknowledged_at',
+      'a.acknowledged_by',
+      sql<string | null>`u.name || ' ' || u.surname`.as('acknowledger_name'),
+      'a.device_id',
+      'd.serial_no as device_serial_no',
+      'a.meter_id',
+      'm.serial_no as meter_serial_no',
+      'a.subscription_id',
+      's.subscription_no',
+      's.customer_id',
+      customerName.as('customer_name'),
+      'a.details',
+    ]);
+  }
+
+  async row(id: string): Promise<AlarmRecord | undefined> {
+    return (await this.selectRow(this.joined().where('a.id', '=', id)).executeTakeFirst()) as AlarmRecord | undefined;
+  }
+
+  async page(f: AlarmListFilter): Promise<{ rows: AlarmRecord[]; total: number }> {
+    if (f.tenantIds.length === 0) return { rows: [], total: 0 };
+    const filtered = this.joined()
+      .where('a.tenant_id', 'in', f.tenantIds)
+      .$if(Boolean(f.types), (q) => q.where('a.type', 'in', f.types!))
+      .$if(f.state === 'open', (q) => q.where('a.cleared_at', 'is', null))
+      .$if(f.state === 'cleared', (q) => q.where('a.cleared_at', 'is not', null))
+      .$if(f.acknowledged !== undefined, (q) => q.where('a.acknowledged_at', f.acknowledged ? 'is not' : 'is', null))
+      .$if(Boolean(f.meterId), (q) => q.where('a.meter_id', '=', f.meterId!))
+      .$if(Boolean(f.deviceId), (q) => q.where('a.device_id', '=', f.deviceId!))
+      .$if(Boolean(f.subscriptionId), (q) => q.where('a.subscription_id', '=', f.subscriptionId!))
+      .$if(Boolean(f.from), (q) => q.where('a.started_at', '>=', f.from!))
+      .$if(Boolean(f.to), (q) => q.where('a.started_at', '<', f.to!))
+      .$if(Boolean(f.search), (q) => {
+        const p = likePattern(f.search!);
+        return q.where((eb: ExpressionBuilder<Joined, 'a' | 't' | 'd' | 'm' | 's' | 'c' | 'u'>) =>
+          eb.or([eb('m.serial_no', 'ilike', p), eb('d.serial_no', 'ilike', p), eb('s.subscription_no', 'ilike', p), eb(customerName, 'ilike', p)]),
+        );
+      });
+    const sortColumn = { startedAt: 'a.started_at', clearedAt: 'a.cleared_at', type: 'a.type' } as const;
+    const [rows, count] = await Promise.all([
+      this.selectRow(filtered)
+        // Only cleared_at can be null; the other sorts stay plain so (tenant_id, started_at DESC) serves them.
+        .orderBy(sortColumn[f.sort], (ob) => {
+          const directed = f.order === 'desc' ? ob.desc() : ob.asc();
+          return f.sort === 'clearedAt' ? directed.nullsLast() : directed;
+        })
+        // Ties (same type, same clearance) fall back to the newest first, then a stable id order.
+        .$if(f.sort !== 'startedAt', (q) => q.orderBy('a.started_at', 'desc'))
+        .orderBy('a.id')
+        .offset(f.skip)
+        .limit(f.take)
+        .execute(),
+      filtered.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows: rows as AlarmRecord[], total: Number(count.n) };
+  }
+
+  /** The newest open alarms of the tenants (served by the partial index alarm_open_by_tenant). */
+  async latestOpen(tenantIds: string[], limit: number): Promise<AlarmRecord[]> {
+    if (tenantIds.length === 0) return [];
+    return (await this.selectRow(this.joined().where('a.tenant_id', 'in', tenantIds).where('a.cleared_at', 'is', null))
+      .orderBy('a.started_at', 'desc')
+      .orderBy('a.id')
+      .limit(limit)
+      .execute()) as AlarmRecord[];
+  }
+
+  /** Open alarms per type, with how many of them are still unacknowledged. */
+  async openCounts(tenantIds: string[]): Promise<{ type: AlarmType; n: string; unacknowledged: string }[]> {
+    if (tenantIds.length === 0) return [];
+    return this.database.db
+      .selectFrom('alarm')
+      .select(['type', (eb) => eb.fn.countAll<string>().as('n'), sql<string>`count(*) FILTER (WHERE acknowledged_at IS NULL)`.as('unacknowledged')])
+      .where('tenant_id', 'in', tenantIds)
+      .where('cleared_at', 'is', null)
+      .groupBy('type')
+      .execute();
+  }
+
+  findScope(id: string) {
+    return this.prisma.alarm.findUnique({ where: { id }, select: { id: true, tenantId: true, type: true, acknowledgedAt: true, acknowledgedBy: true } });
+  }
+
+  /** Sets the acknowledgement only if nobody did it first; returns whether this call did. */
+  async acknowledge(id: string, userId: string, at: Date, tx: Tx): Promise<boolean> {
+    const { count } = await tx.alarm.updateMany({ where: { id, acknowledgedAt: null }, data: { acknowledgedAt: at, acknowledgedBy: userId } });
+    return count === 1;
+  }
+}

@@ -1,0 +1,237 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { ALARM_TYPES, VALVE_STATES } from '@water/shared';
+import { DEFAULT_PAGE_SIZE } from '../../core/http/paging';
+
+const uuid = () => z.string().uuid({ message: 'must be a UUID' });
+const instant = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2025-12-08T00:00:00+03:00' })
+  .transform((s) => new Date(s));
+const page = z.coerce.number({ message: 'must be a number' }).int().min(1).max(100_000).default(1);
+const pageSize = z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(DEFAULT_PAGE_SIZE);
+
+const range = <T extends { from?: Date; to?: Date }>(v: T) => !v.from || !v.to || v.from < v.to;
+const RANGE_MESSAGE = { message: 'from must be before to', path: ['from'] };
+
+/** Raw readings of one meter or device, newest first. */
+export const ReadingsQuerySchema = z
+  .object({ page, pageSize, from: instant.optional(), to: instant.optional() })
+  .strict()
+  .refine(range, RANGE_MESSAGE);
+export type ReadingsQuery = z.infer<typeof ReadingsQuerySchema>;
+export class ReadingsQueryDto extends createZodDto(ReadingsQuerySchema) {}
+
+export const CONSUMPTION_INTERVALS = ['hour', 'day', 'month'] as const;
+export type ConsumptionInterval = (typeof CONSUMPTION_INTERVALS)[number];
+/** Widest range per bucket size, so a chart never asks for millions of buckets. */
+export const MAX_RANGE_DAYS: Record<ConsumptionInterval, number> = { hour: 93, day: 1_100, month: 3_660 };
+
+export const ConsumptionQuerySchema = z
+  .object({
+    /** Start of the range (inclusive); 30 days before `to` by default. */
+    from: instant.optional(),
+    /** End of the range (exclusive); now by default. */
+    to: instant.optional(),
+    interval: z.enum(CONSUMPTION_INTERVALS, { message: 'must be hour, day or month' }).default('day'),
+  })
+  .strict()
+  .refine(range, RANGE_MESSAGE);
+export type ConsumptionQuery = z.infer<typeof ConsumptionQuerySchema>;
+export class ConsumptionQueryDto extends createZodDto(ConsumptionQuerySchema) {}
+
+/** `before` cursor of the live table: the last row's time and device id, e.g. 2025-12-08T04:00:00.000Z_<uuid>. */
+const cursor = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z_[0-9a-fA-F-]{36}$/, 'must be a cursor like 2025-12-08T04:00:00.000Z_<device id>')
+  .transform((s) => {
+    const i = s.indexOf('Z_');
+    return { time: new Date(s.slice(0, i + 1)), deviceId: s.slice(i + 2).toLowerCase() };
+  })
+  .refine((c) => !Number.isNaN(c.time.getTime()), 'not a valid time');
+
+export const LiveReadingsQuerySchema = z
+  .object({
+    page,
+    pageSize,
+    tenantId: uuid().optional(),
+    meterId: uuid().optional(),
+    brandId: uuid().optional(),
+    from: instant.optional(),
+    to: instant.optional(),
+    /** Keyset paging: rows strictly older than this cursor (then `page` is ignored). */
+    before: cursor.optional(),
+  })
+  .strict()
+  .refine(range, RANGE_MESSAGE);
+export type LiveReadingsQuery = z.infer<typeof LiveReadingsQuerySchema>;
+export class LiveReadingsQueryDto extends createZodDto(LiveReadingsQuerySchema) {}
+
+// ─── Responses ────────────────────────────────────────────────────────────────────
+
+export const ReadingSchema = z.object({
+  time: z.string().datetime(),
+  deviceId: z.string().uuid(),
+  deviceSerialNo: z.string().nullable(),
+  meterId: z.string().uuid().nullable(),
+  meterSerialNo: z.string().nullable(),
+  subscriptionId: z.string().uuid().nullable(),
+  indexM3: z.number(),
+  consumptionM3: z.number().nullable(),
+  batteryPct: z.number().nullable(),
+  rssi: z.number().nullable(),
+  snr: z.number().nullable(),
+  alarms: z.array(z.enum(ALARM_TYPES)),
+  valveState: z.enum(VALVE_STATES).nullable(),
+  source: z.string(),
+  quality: z.string(),
+  /** The decoder's output for the uplink, as stored. */
+  decoded: z.unknown().nullable(),
+});
+export type ReadingView = z.infer<typeof ReadingSchema>;
+export const ReadingPageSchema = z.object({ items: z.array(ReadingSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export class ReadingPageDto extends createZodDto(ReadingPageSchema) {}
+
+const BucketSchema = z.object({ bucketStart: z.string().datetime(), consumptionM3: z.number() });
+const SeriesSchema = z.object({ totalM3: z.number(), buckets: z.array(BucketSchema) });
+export type Series = z.infer<typeof SeriesSchema>;
+
+export const ConsumptionSchema = SeriesSchema.extend({
+  interval: z.enum(CONSUMPTION_INTERVALS),
+  from: z.string().datetime(),
+  to: z.string().datetime(),
+  /** Day and month buckets start at midnight in this zone (the tenant's). */
+  timeZone: z.string(),
+  byMeter: z
+    .array(
+      SeriesSchema.extend({
+        meterId: z.string().uuid(),
+        serialNo: z.string(),
+        periods: z.array(z.object({ startedAt: z.string().datetime(), endedAt: z.string().datetime().nullable() })),
+      }),
+    )
+    .optional(),
+  byDevice: z.array(SeriesSchema.extend({ deviceId: z.string().uuid(), serialNo: z.string().nullable() })).optional(),
+  bySubscription: z.array(SeriesSchema.extend({ subscriptionId: z.string().uuid(), subscriptionNo: z.string() })).optional(),
+});
+export type Consumption = z.infer<typeof ConsumptionSchema>;
+export class ConsumptionDto extends createZodDto(ConsumptionSchema) {}
+
+export const LiveReadingSchema = z.object({
+  time: z.string().datetime(),
+  deviceId: z.string().uuid(),
+  tenantId: z.string().uuid(),
+  meter: z.object({ id: z.string().uuid(), serialNo: z.string(), brand: z.string(), meterType: z.string() }).nullable(),
+  subscription: z.object({ id: z.string().uuid(), subscriptionNo: z.string(), type: z.string() }).nullable(),
+  customer: z.object({ id: z.string().uuid(), displayName: z.string() }).nullable(),
+  location: z.object({ latitude: z.number(), longitude: z.number() }).nullable(),
+  indexM3: z.number(),
+  consumptionM3: z.number().nullable(),
+  batteryPct: z.number().nullable(),
+  rssi: z.number().nullable(),
+  alarms: z.array(z.enum(ALARM_TYPES)),
+});
+export type LiveReading = z.infer<typeof LiveReadingSchema>;
+export const LiveReadingPageSchema = z.object({
+  items: z.array(LiveReadingSchema),
+  /** Null in keyset mode (`before`), where counting would defeat the purpose. */
+  total: z.number().int().nullable(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  /** Pass as `before` for the next page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
+export type LiveReadingPage = z.infer<typeof LiveReadingPageSchema>;
+export class LiveReadingPageDto extends createZodDto(LiveReadingPageSchema) {}
+
+const num = (v: string | number | null): number | null => (v == null ? null : Number(v));
+
+/** Postgres arrays of enums may arrive as text ("{TAMPER,TILT}") when the driver has no parser for the type. */
+export function parseAlarms(v: unknown): LiveReading['alarms'] {
+  if (Array.isArray(v)) return v as LiveReading['alarms'];
+  if (typeof v === 'string') return (v.replace(/^\{|\}$/g, '').split(',').filter(Boolean) as LiveReading['alarms']);
+  return [];
+}
+
+export interface ReadingRecord {
+  time: Date;
+  device_id: string;
+  device_serial_no: string | null;
+  meter_id: string | null;
+  meter_serial_no: string | null;
+  subscription_id: string | null;
+  index_m3: string;
+  consumption_m3: string | null;
+  battery_pct: string | null;
+  rssi: number | null;
+  snr: string | null;
+  alarms: unknown;
+  valve_state: ReadingView['valveState'];
+  source: string;
+  quality: string;
+  decoded: unknown;
+}
+
+export function mapReading(r: ReadingRecord): ReadingView {
+  return {
+    time: r.time.toISOString(),
+    deviceId: r.device_id,
+    deviceSerialNo: r.device_serial_no,
+    meterId: r.meter_id,
+    meterSerialNo: r.meter_serial_no,
+    subscriptionId: r.subscription_id,
+    indexM3: Number(r.index_m3),
+    consumptionM3: num(r.consumption_m3),
+    batteryPct: num(r.battery_pct),
+    rssi: r.rssi,
+    snr: num(r.snr),
+    alarms: parseAlarms(r.alarms),
+    valveState: r.valve_state,
+    source: r.source,
+    quality: r.quality,
+    decoded: r.decoded ?? null,
+  };
+}
+
+export interface LiveReadingRecord {
+  time: Date;
+  device_id: string;
+  tenant_id: string;
+  meter_id: string | null;
+  meter_serial_no: string | null;
+  meter_brand: string | null;
+  meter_type: string | null;
+  subscription_id: string | null;
+  subscription_no: string | null;
+  subscription_type: string | null;
+  customer_id: string | null;
+  customer_name: string | null;
+  latitude: string | null;
+  longitude: string | null;
+  index_m3: string;
+  consumption_m3: string | null;
+  battery_pct: string | null;
+  rssi: number | null;
+  alarms: unknown;
+}
+
+export function mapLiveReading(r: LiveReadingRecord): LiveReading {
+  return {
+    time: r.time.toISOString(),
+    deviceId: r.device_id,
+    tenantId: r.tenant_id,
+    meter: r.meter_id ? { id: r.meter_id, serialNo: r.meter_serial_no!, brand: r.meter_brand!, meterType: r.meter_type! } : null,
+    subscription: r.subscription_id ? { id: r.subscription_id, subscriptionNo: r.subscription_no!, type: r.subscription_type! } : null,
+    customer: r.customer_id ? { id: r.customer_id, displayName: r.customer_name! } : null,
+    location: r.latitude != null && r.longitude != null ? { latitude: Number(r.latitude), longitude: Number(r.longitude) } : null,
+    indexM3: Number(r.index_m3),
+    consumptionM3: num(r.consumption_m3),
+    batteryPct: num(r.battery_pct),
+    rssi: r.rssi,
+    alarms: parseAlarms(r.alarms),
+  };
+}
+
+export function liveCursor(r: { time: Date; device_id: string }): string {
+  return `${r.time.toISOString()}_${r.device_id}`;
+}

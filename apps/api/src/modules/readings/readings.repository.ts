@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import { DatabaseService } from '../../core/database/database.service';
+import type { ConsumptionInterval, LiveReadingRecord, ReadingRecord } from './readings.dto';
+
+/** A stretch of time during which one meter's readings count for a series (a subscription's meter period). */
+export interface MeterWindow {
+  key: string;
+  meterId: string;
+  startedAt: Date | null;
+  endedAt: Date | null;
+}
+
+export interface DeltaSum {
+  key: string;
+  device_id: string;
+  bucket_start: Date;
+  m3: string;
+}
+
+export interface LiveFilter {
+  tenantIds: string[];
+  meterId?: string;
+  brandId?: string;
+  from?: Date;
+  to?: Date;
+  before?: { time: Date; deviceId: string };
+  skip: number;
+  take: number;
+}
+
+/** Time-series reads over `reading` with Kysely; plain PostgreSQL, TimescaleDB optional. */
+@Injectable()
+export class ReadingsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  private get db() {
+    return this.database.db;
+  }
+
+  meter(id: string) {
+    return this.db
+      .selectFrom('meter as m')
+      .innerJoin('tenant as t', 't.id', 'm.tenant_id')
+      .select(['m.id', 'm.tenant_id', 'm.serial_no', 't.time_zone'])
+      .where('m.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  device(id: string) {
+    return this.db
+      .selectFrom('device as d')
+      .innerJoin('tenant as t', 't.id', 'd.tenant_id')
+      .select(['d.id', 'd.tenant_id', 'd.serial_no', 't.time_zone'])
+      .where('d.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  subscription(id: string) {
+    return this.db
+      .selectFrom('subscription as s')
+      .innerJoin('tenant as t', 't.id', 's.tenant_id')
+      .select(['s.id', 's.tenant_id', 's.subscription_no', 't.time_zone'])
+      .where('s.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  customer(id: string) {
+    return this.db
+      .selectFrom('customer as c')
+      .innerJoin('tenant as t', 't.id', 'c.tenant_id')
+      .select(['c.id', 'c.tenant_id', 't.time_zone'])
+      .where('c.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  /** Meter periods of subscriptions, oldest first. */
+  periods(subscriptionIds: string[]) {
+    if (subscriptionIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('subscription_meter as sm')
+      .innerJoin('meter as m', 'm.id', 'sm.meter_id')
+      .innerJoin('subscription as s', 's.id', 'sm.subscription_id')
+      .select(['sm.id', 'sm.subscription_id', 's.subscription_no', 'sm.meter_id', 'm.serial_no', 'sm.started_at', 'sm.ended_at'])
+      .where('sm.subscription_id', 'in', subscriptionIds)
+      .orderBy('sm.started_at')
+      .execute();
+  }
+
+  subscriptionsOfCustomer(customerId: string) {
+    return this.db.selectFrom('subscription').select(['id', 'subscription_no']).where('customer_id', '=', customerId).orderBy('subscription_no').execute();
+  }
+
+  deviceSerials(ids: string[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('device').select(['id', 'serial_no']).where('id', 'in', ids).execute();
+  }
+
+  async readingsPage(on: { meterId: string } | { deviceId: string }, from: Date | undefined, to: Date | undefined, skip: number, take: number): Promise<{ rows: ReadingRecord[]; total: number }> {
+    const base = this.db
+      .selectFrom('reading as r')
+      .$if('meterId' in on, (q) => q.where('r.meter_id', '=', (on as { meterId: string }).meterId))
+      .$if('deviceId' in on, (q) => q.where('r.device_id', '=', (on as { deviceId: string }).deviceId))
+      .$if(Boolean(from), (q) => q.where('r.time', '>=', from!))
+      .$if(Boolean(to), (q) => q.where('r.time', '<', to!));
+    const [rows, count] = await Promise.all([
+      base
+        .leftJoin('device as d', 'd.id', 'r.device_id')
+        .leftJoin('meter as m', 'm.id', 'r.meter_id')
+        .select([
+          'r.time',
+          'r.device_id',
+          'd.serial_no as device_serial_no',
+          'r.meter_id',
+          'm.serial_no as meter_serial_no',
+          'r.subscription_id',
+          'r.index_m3',
+          'r.consumption_m3',
+          'r.battery_pct',
+          'r.rssi',
+          'r.snr',
+          sql<string[]>`r.alarms::text[]`.as('alarms'),
+          'r.valve_state',
+          'r.source',
+          'r.quality',
+          'r.decoded',
+        ])
+        .orderBy('r.time', 'desc')
+        .orderBy('r.device_id', 'desc')
+        .offset(skip)
+        .limit(take)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows: rows as ReadingRecord[], total: Number(count.n) };
+  }
+
+  /**
+   * Positive index deltas between consecutive readings of the same window, summed per window,
+   * device and bucket. The reading just before `from` inside the window is the predecessor of the
+   * first one in range; readings outside their window never pair, so a meter change or a gap can
+   * neither go negative nor count twice. Buckets start at local midnight (or hour/month) in `timeZone`.
+   */
+  async deltaSums(windows: MeterWindow[], from: Date, to: Date, interval: ConsumptionInterval, timeZone: string): Promise<DeltaSum[]> {
+    if (windows.length === 0) return [];
+    const { rows } = await sql<DeltaSum>`
+      WITH w AS (
+        SELECT key, meter_id,
+               coalesce(started_at, '-infinity'::timestamptz) AS started_at,
+               coalesce(ended_at, 'infinity'::timestamptz) AS ended_at
+          FROM unnest(${windows.map((w) => w.key)}::text[], ${windows.map((w) => w.meterId)}::uuid[],
+                      ${windows.map((w) => w.startedAt)}::timestamptz[], ${windows.map((w) => w.endedAt)}::timestamptz[])
+               AS w(key, meter_id, started_at, ended_at)
+      ),
+      points AS (
+        SELECT w.key, r.device_id, r.time, r.index_m3
+          FROM w JOIN reading r ON r.meter_id = w.meter_id
+         WHERE r.time >= greatest(w.started_at, ${from}::timestamptz) AND r.time < least(w.ended_at, ${to}::timestamptz)
+        UNION ALL
+        SELECT w.key, p.device_id, p.time, p.index_m3
+          FROM w CROSS JOIN LATERAL (
+                 SELECT r.device_id, r.time, r.index_m3 FROM reading r
+                  WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(${from}::timestamptz, w.ended_at)
+                  ORDER BY r.time DESC LIMIT 1) p
+      ),
+      deltas AS (
+        SELECT key, device_id, time, index_m3 - lag(index_m3) OVER (PARTITION BY key ORDER BY time) AS delta FROM points
+      )
+      SELECT key, device_id::text AS device_id,
+             date_trunc(${interval}, time AT TIME ZONE ${timeZone}) AT TIME ZONE ${timeZone} AS bucket_start,
+             sum(greatest(delta, 0))::text AS m3
+        FROM deltas
+       WHERE time >= ${from}::timestamptz AND delta IS NOT NULL
+       GROUP BY 1, 2, 3`.execute(this.db);
+    return rows;
+  }
+
+  /** Bucket starts covering [from, to) in the zone's calendar. */
+  async buckets(from: Date, to: Date, interval: ConsumptionInterval, timeZone: string): Promise<Date[]> {
+    const { rows } = await sql<{ bucket_start: Date }>`
+      SELECT g AT TIME ZONE ${timeZone} AS bucket_start
+        FROM generate_series(date_trunc(${interval}, ${from}::timestamptz AT TIME ZONE ${timeZone}),
+                             (${to}::timestamptz - interval '1 millisecond') AT TIME ZONE ${timeZone},
+                             ('1 ' || ${interval})::interval) AS g`.execute(this.db);
+    return rows.map((r) => r.bucket_start);
+  }
+
+  /** The Live Readings table (brief 2.2): newest first, page numbers or a keyset cursor. */
+  async live(f: LiveFilter): Promise<{ rows: LiveReadingRecord[]; total: number | null }> {
+    if (f.tenantIds.length === 0) return { rows: [], total: 0 };
+    const base = this.db
+      .selectFrom('reading as r')
+      .leftJoin('meter as m', 'm.id', 'r.meter_id')
+      .where('r.tenant_id', 'in', f.tenantIds)
+      .$if(Boolean(f.meterId), (q) => q.where('r.meter_id', '=', f.meterId!))
+      .$if(Boolean(f.brandId), (q) => q.where('m.brand_id', '=', f.brandId!))
+      .$if(Boolean(f.from), (q) => q.where('r.time', '>=', f.from!))
+      .$if(Boolean(f.to), (q) => q.where('r.time', '<', f.to!));
+    const page = base
+      .$if(Boolean(f.before), (q) => q.where(sql<boolean>`(r.time, r.device_id) < (${f.before!.time}::timestamptz, ${f.before!.deviceId}::uuid)`))
+      .leftJoin('meter_brand as mb', 'mb.id', 'm.brand_id')
+      .leftJoin('meter_profile as mp', 'mp.id', 'm.meter_profile_id')
+      .leftJoin('subscription as s', 's.id', 'r.subscription_id')
+      .leftJoin('customer as c', 'c.id', 's.customer_id')
+      .leftJoin('address as a', 'a.id', 's.address_id')
+      .select([
+        'r.time',
+        'r.device_id',
+        'r.tenant_id',
+        'r.meter_id',
+        'm.serial_no as meter_serial_no',
+        'mb.name as meter_brand',
+        'mp.meter_type',
+        's.id as subscription_id',
+        's.subscription_no',
+        's.subscription_type',
+        'c.id as customer_id',
+        sql<string>`coalesce(c.organization_name, c.name || ' ' || c.surname)`.as('customer_name'),
+        'a.latitude',
+        'a.longitude',
+        'r.index_m3',
+        'r.consumption_m3',
+        'r.battery_pct',
+        'r.rssi',
+        sql<string[]>`r.alarms::text[]`.as('alarms'),
+      ])
+      .orderBy('r.time', 'desc')
+      .orderBy('r.device_id', 'desc')
+      .$if(!f.before, (q) => q.offset(f.skip))
+      .limit(f.take);
+    const [rows, count] = await Promise.all([
+      page.execute(),
+      f.before ? Promise.resolve(null) : base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows: rows as LiveReadingRecord[], total: count ? Number(count.n) : null };
+  }
+}

@@ -1,0 +1,302 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { matrix } from './support/matrix';
+import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+
+const HOUR = 3_600_000;
+const at = (base: Date, hours: number) => new Date(base.getTime() + hours * HOUR);
+
+describe('readings and consumption', () => {
+  let t: TestApp;
+  let admin: string;
+  let aski: string;
+  let hatsu: string;
+  let ids: Record<'root' | 'aski' | 'hatsu', string>;
+  const one = async <T = any>(text: string, params: unknown[] = []) => (await t.sql<T>(text, params))[0];
+  const count = async (table: string, where = 'true', params: unknown[] = []) =>
+    (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0].n;
+  const seeded = (tenantId: string, offset = 0) =>
+    one<{ meter_id: string; device_id: string; subscription_id: string; customer_id: string }>(
+      `SELECT sm.meter_id, d.id AS device_id, sm.subscription_id, s.customer_id FROM subscription_meter sm
+         JOIN device d ON d.meter_id = sm.meter_id JOIN subscription s ON s.id = sm.subscription_id
+        WHERE sm.tenant_id = $1 AND sm.ended_at IS NULL ORDER BY s.subscription_no LIMIT 1 OFFSET $2`,
+      [tenantId, offset],
+    );
+
+  /** The meter-change scenario: subscription S served by meter A until T1, then by meter B. */
+  const scenario = {
+    T0: new Date('2025-11-10T18:00:00.000Z'), // 21:00 in Istanbul: the readings cross local midnight
+    T1: new Date('2025-11-11T04:30:00.000Z'),
+    subscriptionId: '',
+    customerId: '',
+    meterA: '',
+    meterB: '',
+    deviceA: '',
+    deviceB: '',
+    /** Index of A: a gap (no reading at +4h) and a glitch (+7h reads lower than +6h). */
+    indexesA: [
+      [1, 100.01],
+      [2, 100.03],
+      [3, 100.06],
+      [5, 100.2],
+      [6, 100.25],
+      [7, 100.24],
+      [8, 100.3],
+      [9, 100.32],
+      [10, 100.4],
+    ] as Array<[number, number]>,
+    /** Index of B after T1 (it came from the warehouse at 5 m³). */
+    indexesB: [
+      [11, 5.02],
+      [12, 5.05],
+      [13, 5.09],
+      [14, 5.1],
+    ] as Array<[number, number]>,
+    /** A keeps reporting from the warehouse after T1: never the subscription's water. */
+    strayA: [[15, 180]] as Array<[number, number]>,
+  };
+  const realDeltas = (points: Array<[number, number]>) => points.slice(1).reduce((sum, [, v], i) => sum + Math.max(0, v - points[i][1]), 0);
+
+  beforeAll(async () => {
+    t = await startTestApp('readings');
+    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
+    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
+    const by = (n: string) => rows.find((r) => r.name === n)!.id;
+    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
+
+    // Build the scenario through the API: a customer's new subscription, two meters with devices, a meter change.
+    const profile = (await one<{ id: string }>(`SELECT id FROM meter_profile WHERE model_code = 'KT-15 R160'`)).id;
+    const deviceProfile = (await one<{ id: string }>(`SELECT p.id FROM device_profile p JOIN device_brand b ON b.id = p.brand_id WHERE b.name = 'Ima'`)).id;
+    const group = (await one<{ id: string }>(`SELECT id FROM subscription_group WHERE code = 'NORMAL'`)).id;
+    const customer = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' ORDER BY created_at LIMIT 1`, [ids.aski]);
+    scenario.customerId = customer.id;
+    const sub = await t.request({
+      method: 'POST',
+      url: '/api/subscriptions',
+      token: aski,
+      body: { subscriptionNo: 'ASK-555000', type: 'INDIVIDUAL', groupId: group, customerId: customer.id, address: { city: 'Ankara', latitude: 39.9, longitude: 32.8 } },
+    });
+    expect(sub.status).toBe(201);
+    scenario.subscriptionId = sub.body.id;
+    const meter = async (serialNo: string, devEui: string) => {
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/meters',
+        token: aski,
+        body: {
+          tenantId: ids.aski,
+          meterProfileId: profile,
+          serialNo,
+          device: { mode: 'new', deviceProfileId: deviceProfile, serialNo: `IMA-${serialNo}`, identifiers: { DevEUI: devEui, JoinEUI: 'A81758FFFE000001', AppKey: '00112233445566778899AABBCCDDEEFF' } },
+        },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return { meterId: res.body.id as string, deviceId: res.body.device.id as string };
+    };
+    const a = await meter('BY25CHG0001', 'A81758FFFE0CA001');
+    const b = await meter('BY25CHG0002', 'A81758FFFE0CA002');
+    Object.assign(scenario, { meterA: a.meterId, deviceA: a.deviceId, meterB: b.meterId, deviceB: b.deviceId });
+    expect((await t.request({ method: 'PUT', url: `/api/subscriptions/${sub.body.id}/meter`, token: aski, body: { meterId: a.meterId, at: scenario.T0.toISOString(), initialIndexM3: 100 } })).status).toBe(200);
+    const insert = async (meterId: string, deviceId: string, subscriptionId: string | null, points: Array<[number, number]>, alarms = '{}') => {
+      for (const [h, index] of points) {
+        await t.sql(
+          `INSERT INTO reading (time, device_id, meter_id, subscription_id, tenant_id, index_m3, battery_pct, rssi, snr, alarms) VALUES ($1, $2, $3, $4, $5, $6, 97.5, -101, 7.25, $7)`,
+          [at(scenario.T0, h), deviceId, meterId, subscriptionId, ids.aski, index, alarms],
+        );
+      }
+    };
+    await insert(a.meterId, a.deviceId, sub.body.id, scenario.indexesA);
+    const change = await t.request({ method: 'PUT', url: `/api/subscriptions/${sub.body.id}/meter`, token: aski, body: { meterId: b.meterId, at: scenario.T1.toISOString(), initialIndexM3: 5 } });
+    expect(change.status).toBe(200);
+    expect(change.body.meterHistory[1].finalIndexM3).toBe(100.4);
+    await insert(b.meterId, b.deviceId, sub.body.id, scenario.indexesB, '{TAMPER}');
+    await insert(a.meterId, a.deviceId, null, scenario.strayA);
+  });
+  afterAll(async () => t?.close());
+
+  describe('consumption', () => {
+    const range = `from=2025-11-09T00:00:00Z&to=2025-11-13T00:00:00Z`;
+
+    it('across a meter change equals the sum of both meters’ real deltas, never negative or doubled', async () => {
+      const expectedA = realDeltas(scenario.indexesA);
+      const expectedB = realDeltas(scenario.indexesB);
+      const res = await t.request({ url: `/api/subscriptions/${scenario.subscriptionId}/consumption?${range}&interval=hour`, token: aski });
+      expect(res.status).toBe(200);
+      expect(res.body.totalM3).toBeCloseTo(expectedA + expectedB, 3);
+      expect(res.body.buckets).toHaveLength(96);
+      expect(res.body.buckets.every((b: { consumptionM3: number }) => b.consumptionM3 >= 0)).toBe(true);
+      const byMeter = Object.fromEntries(res.body.byMeter.map((m: { meterId: string; totalM3: number }) => [m.meterId, m.totalM3]));
+      expect(byMeter[scenario.meterA]).toBeCloseTo(expectedA, 3);
+      expect(byMeter[scenario.meterB]).toBeCloseTo(expectedB, 3);
+      const byDevice = Object.fromEntries(res.body.byDevice.map((d: { deviceId: string; totalM3: number }) => [d.deviceId, d.totalM3]));
+      expect(byDevice[scenario.deviceA]).toBeCloseTo(expectedA, 3);
+      expect(byDevice[scenario.deviceB]).toBeCloseTo(expectedB, 3);
+      // The gap: +5h carries the water of +4h and +5h; the hour with no reading is zero, not negative.
+      const bucket = (h: number) => res.body.buckets.find((b: { bucketStart: string }) => b.bucketStart === at(scenario.T0, h).toISOString()).consumptionM3;
+      expect(bucket(4)).toBe(0);
+      expect(bucket(5)).toBeCloseTo(0.14, 3);
+      expect(bucket(7)).toBe(0);
+      // The first reading of each meter has no predecessor in its period: no jump from 100.4 to 5.02.
+      expect(bucket(11)).toBe(0);
+    });
+
+    it('puts day buckets at midnight in the tenant’s zone', async () => {
+      const res = await t.request({ url: `/api/subscriptions/${scenario.subscriptionId}/consumption?${range}&interval=day`, token: aski });
+      expect(res.status).toBe(200);
+      expect(res.body.timeZone).toBe('Europe/Istanbul');
+      // 2025-11-09T00:00Z is 03:00 in Istanbul: the first bucket starts at local midnight, 21:00Z the day before,
+      // and the range ends at 03:00 on the 13th, inside a fifth local day.
+      expect(res.body.buckets.map((b: { bucketStart: string }) => b.bucketStart)).toEqual([
+        '2025-11-08T21:00:00.000Z',
+        '2025-11-09T21:00:00.000Z',
+        '2025-11-10T21:00:00.000Z',
+        '2025-11-11T21:00:00.000Z',
+        '2025-11-12T21:00:00.000Z',
+      ]);
+      // Readings at +1h and +2h (19:00Z, 20:00Z) fall on the 10th local day; the rest on the 11th.
+      const day10 = 100.03 - 100.01;
+      expect(res.body.buckets[1].consumptionM3).toBeCloseTo(day10, 3);
+      expect(res.body.buckets[2].consumptionM3).toBeCloseTo(realDeltas(scenario.indexesA) - day10 + realDeltas(scenario.indexesB), 3);
+      const month = await t.request({ url: `/api/subscriptions/${scenario.subscriptionId}/consumption?from=2025-01-01T00:00:00%2B03:00&to=2026-01-01T00:00:00%2B03:00&interval=month`, token: aski });
+      expect(month.body.buckets).toHaveLength(12);
+      expect(month.body.buckets[10]).toEqual({ bucketStart: '2025-10-31T21:00:00.000Z', consumptionM3: month.body.totalM3 });
+    });
+
+    it('counts a meter’s own readings for the meter, and all subscriptions for the customer', async () => {
+      const meter = await t.request({ url: `/api/meters/${scenario.meterA}/consumption?${range}&interval=hour`, token: aski });
+      expect(meter.status).toBe(200);
+      expect(meter.body.totalM3).toBeCloseTo(realDeltas([...scenario.indexesA, ...scenario.strayA]), 3);
+      expect(meter.body.byDevice.map((d: { deviceId: string }) => d.deviceId)).toEqual([scenario.deviceA]);
+
+      const customer = await t.request({ url: `/api/customers/${scenario.customerId}/consumption?${range}&interval=day`, token: aski });
+      expect(customer.status).toBe(200);
+      const mine = customer.body.bySubscription.find((s: { subscriptionId: string }) => s.subscriptionId === scenario.subscriptionId);
+      expect(mine.totalM3).toBeCloseTo(realDeltas(scenario.indexesA) + realDeltas(scenario.indexesB), 3);
+      const sum = customer.body.bySubscription.reduce((a: number, s: { totalM3: number }) => a + s.totalM3, 0);
+      expect(customer.body.totalM3).toBeCloseTo(sum, 3);
+    });
+
+    it('agrees with the seeded per-reading consumption of an ordinary subscription', async () => {
+      const s = await seeded(ids.aski, 3);
+      const first = await one<{ time: Date }>('SELECT min(time) AS time FROM reading WHERE meter_id = $1', [s.meter_id]);
+      const from = new Date(first.time.getTime() + HOUR).toISOString();
+      const to = new Date().toISOString();
+      const expected = await one<{ m3: string }>('SELECT sum(consumption_m3) AS m3 FROM reading WHERE meter_id = $1 AND time >= $2 AND time < $3', [s.meter_id, from, to]);
+      const res = await t.request({ url: `/api/subscriptions/${s.subscription_id}/consumption?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=hour`, token: aski });
+      expect(res.status).toBe(200);
+      expect(res.body.totalM3).toBeCloseTo(Number(expected.m3), 3);
+    });
+
+    it('limits the range per interval and validates the query', async () => {
+      const url = `/api/subscriptions/${scenario.subscriptionId}/consumption`;
+      const tooLong = await t.request({ url: `${url}?from=2025-01-01T00:00:00Z&to=2025-04-05T00:00:00Z&interval=hour`, token: aski });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.message).toMatch(/93 days/);
+      expect((await t.request({ url: `${url}?from=2025-01-01T00:00:00Z&to=2025-04-03T00:00:00Z&interval=hour`, token: aski })).status).toBe(200);
+      for (const q of ['interval=week', 'from=2025-01-02', 'from=yesterday', 'from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z', 'unit=day', 'from=2015-01-01T00:00:00Z&to=2025-12-01T00:00:00Z&interval=month']) {
+        const res = await t.request({ url: `${url}?${q}`, token: aski });
+        expect(res.status, q).toBe(400);
+        expect(res.body.details.length, q).toBeGreaterThan(0);
+      }
+      expect((await t.request({ url: `/api/meters/x/consumption`, token: aski })).status).toBe(400);
+    });
+
+    it('keeps other tenants’ consumption invisible and follows the module rights', async () => {
+      const h = await seeded(ids.hatsu);
+      expect((await t.request({ url: `/api/subscriptions/${h.subscription_id}/consumption`, token: aski })).status).toBe(404);
+      expect((await t.request({ url: `/api/meters/${h.meter_id}/consumption`, token: aski })).status).toBe(404);
+      expect((await t.request({ url: `/api/customers/${h.customer_id}/consumption`, token: aski })).status).toBe(404);
+      expect((await t.request({ url: `/api/subscriptions/${h.subscription_id}/consumption`, token: hatsu })).status).toBe(200);
+      expect((await t.request({ url: `/api/subscriptions/${h.subscription_id}/consumption`, token: admin })).status).toBe(200);
+    });
+  });
+
+  describe('raw readings', () => {
+    it('pages a meter’s readings newest first with decoded values, battery, signal and alarms', async () => {
+      const res = await t.request({ url: `/api/meters/${scenario.meterB}/readings`, token: aski });
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(4);
+      expect(res.body.items.map((r: { indexM3: number }) => r.indexM3)).toEqual([5.1, 5.09, 5.05, 5.02]);
+      expect(res.body.items[0]).toMatchObject({ deviceId: scenario.deviceB, meterId: scenario.meterB, batteryPct: 97.5, rssi: -101, snr: 7.25, alarms: ['TAMPER'], source: 'NETWORK', quality: 'GOOD' });
+      expect(res.body.items[0].time).toBe(at(scenario.T0, 14).toISOString());
+
+      const s = await seeded(ids.aski);
+      const total = await count('reading', 'meter_id = $1', [s.meter_id]);
+      const page1 = await t.request({ url: `/api/meters/${s.meter_id}/readings`, token: aski });
+      expect(page1.body.total).toBe(total);
+      expect(page1.body.items).toHaveLength(Math.min(30, total));
+      const times = page1.body.items.map((r: { time: string }) => r.time);
+      expect(times).toEqual([...times].sort().reverse());
+      const device = await t.request({ url: `/api/devices/${s.device_id}/readings?pageSize=5&page=2`, token: aski });
+      expect(device.status).toBe(200);
+      expect(device.body.items).toHaveLength(5);
+      expect(device.body.items[0].time).toBe(page1.body.items[5].time);
+      const ranged = await t.request({ url: `/api/meters/${scenario.meterA}/readings?from=${at(scenario.T0, 5).toISOString()}&to=${at(scenario.T0, 8).toISOString()}`, token: aski });
+      expect(ranged.body.items.map((r: { indexM3: number }) => r.indexM3)).toEqual([100.24, 100.25, 100.2]);
+      for (const q of ['page=0', 'pageSize=500', 'from=today', 'sort=time']) expect((await t.request({ url: `/api/meters/${s.meter_id}/readings?${q}`, token: aski })).status, q).toBe(400);
+      const h = await seeded(ids.hatsu);
+      expect((await t.request({ url: `/api/meters/${h.meter_id}/readings`, token: aski })).status).toBe(404);
+      expect((await t.request({ url: `/api/devices/${h.device_id}/readings`, token: aski })).status).toBe(404);
+    });
+  });
+
+  describe('live readings', () => {
+    it('lists Meter ID | Date & Time | Customer | Location | Meter Brand | Type, 30 per page, newest first', async () => {
+      const res = await t.request({ url: '/api/readings/live', token: aski });
+      expect(res.status).toBe(200);
+      expect(res.body.total).toBe(await count('reading', 'tenant_id = $1', [ids.aski]));
+      expect(res.body.items).toHaveLength(30);
+      const row = res.body.items[0];
+      expect(row.tenantId).toBe(ids.aski);
+      expect(row.meter).toMatchObject({ serialNo: expect.any(String), brand: expect.any(String), meterType: expect.any(String) });
+      expect(row.customer.displayName).toMatch(/\S/);
+      expect(typeof row.location.latitude).toBe('number');
+      const times = res.body.items.map((r: { time: string }) => r.time);
+      expect(times).toEqual([...times].sort().reverse());
+      expect((await t.request({ url: '/api/readings/live', token: admin })).body.total).toBe(await count('reading'));
+    });
+
+    it('pages by cursor the same as by page number, and filters by tenant, meter, brand and time', async () => {
+      const p1 = await t.request({ url: '/api/readings/live?pageSize=20', token: aski });
+      const p2 = await t.request({ url: '/api/readings/live?pageSize=20&page=2', token: aski });
+      const k2 = await t.request({ url: `/api/readings/live?pageSize=20&before=${p1.body.nextCursor}`, token: aski });
+      expect(k2.status).toBe(200);
+      expect(k2.body.total).toBeNull();
+      expect(k2.body.items.map((r: { time: string; deviceId: string }) => `${r.time}${r.deviceId}`)).toEqual(p2.body.items.map((r: { time: string; deviceId: string }) => `${r.time}${r.deviceId}`));
+
+      const byMeter = await t.request({ url: `/api/readings/live?meterId=${scenario.meterB}`, token: aski });
+      expect(byMeter.body.total).toBe(4);
+      expect(byMeter.body.items[0].subscription.subscriptionNo).toBe('ASK-555000');
+      expect(byMeter.body.items[0].alarms).toEqual(['TAMPER']);
+      const baylan = (await one<{ id: string }>(`SELECT id FROM meter_brand WHERE name = 'Baylan'`)).id;
+      const byBrand = await t.request({ url: `/api/readings/live?brandId=${baylan}`, token: aski });
+      expect(byBrand.body.items.every((r: { meter: { brand: string } }) => r.meter.brand === 'Baylan')).toBe(true);
+      const window = await t.request({ url: `/api/readings/live?from=${at(scenario.T0, 0).toISOString()}&to=${at(scenario.T0, 24).toISOString()}`, token: aski });
+      expect(window.body.total).toBe(scenario.indexesA.length + scenario.indexesB.length + scenario.strayA.length);
+      expect((await t.request({ url: `/api/readings/live?tenantId=${ids.aski}`, token: admin })).body.total).toBe(await count('reading', 'tenant_id = $1', [ids.aski]));
+
+      for (const q of ['before=yesterday', 'pageSize=0', 'tenantId=1', 'from=2025', 'meter=1']) expect((await t.request({ url: `/api/readings/live?${q}`, token: aski })).status, q).toBe(400);
+    });
+
+    it('never shows or filters by another tenant’s readings; needs LIVE_READINGS', async () => {
+      const h = await seeded(ids.hatsu);
+      expect((await t.request({ url: `/api/readings/live?tenantId=${ids.hatsu}`, token: aski })).status).toBe(404);
+      expect((await t.request({ url: `/api/readings/live?meterId=${h.meter_id}`, token: aski })).status).toBe(404);
+      const all = await t.request({ url: '/api/readings/live?pageSize=200', token: hatsu });
+      expect(all.body.items.every((r: { tenantId: string }) => r.tenantId === ids.hatsu)).toBe(true);
+
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/users',
+        token: aski,
+        body: { name: 'Sadece', surname: 'Sayaç', email: 'sadece.sayac@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'Viewer', permissions: matrix({ METERS: 'r' }) }] },
+      });
+      expect(created.status).toBe(201);
+      const viewer = await t.login('sadece.sayac@example.com', 'Parola123');
+      expect((await t.request({ url: '/api/readings/live', token: viewer })).status).toBe(403);
+      expect((await t.request({ url: `/api/meters/${scenario.meterA}/readings`, token: viewer })).status).toBe(200);
+      expect((await t.request({ url: `/api/meters/${scenario.meterA}/consumption`, token: viewer })).status).toBe(200);
+      expect((await t.request({ url: `/api/subscriptions/${scenario.subscriptionId}/consumption`, token: viewer })).status).toBe(403);
+      expect((await t.request({ url: `/api/devices/${scenario.deviceA}/readings`, token: viewer })).status).toBe(403);
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { encodeUplink, type DeviceProfileKey } from '@water/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UplinkWorkerService } from '../src/modules/ingest/uplink-worker.service';
+import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { startTestWorker } from './support/worker';
+
+/** A worker that dies mid-stream loses nothing: its jobs come back to the next worker, stored once. */
+describe('worker crash', () => {
+  let t: TestApp;
+  let second: INestApplicationContext | undefined;
+
+  beforeAll(async () => {
+    t = await startTestApp('crash', { readingDays: 1 });
+  });
+  afterAll(async () => {
+    await second?.close();
+    await t?.close();
+  });
+
+  it('processes every accepted uplink exactly once across a crash and restart', async () => {
+    const admin = await t.login(SUPER_ADMIN);
+    const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0].id;
+    const integ = (await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'crash' } })).body;
+    const devices = await t.sql<{ id: string; eui: string; model: string; last: string }>(
+      `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last
+         FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
+         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
+        WHERE d.tenant_id = $1 AND p.model_code IN ('MNS-LRW100', 'Cyble 5 LoRaWAN', 'IMA-LW-U1', 'KLP-LR10') LIMIT 20`,
+      [tenantId],
+    );
+    const keys: Record<string, DeviceProfileKey> = { 'MNS-LRW100': 'manas-lorawan', 'Cyble 5 LoRaWAN': 'itron-lorawan', 'IMA-LW-U1': 'ima-lorawan', 'KLP-LR10': 'klepsan-lorawan' };
+    const base = Date.now();
+    let n = 0;
+    for (let round = 1; round <= 3; round++) {
+      for (const d of devices) {
+        const up = encodeUplink(keys[d.model], { indexM3: Number(d.last) + round * 0.01, batteryPct: 70 });
+        const res = await t.request({
+          method: 'POST',
+          url: `/api/ingest/ttn/${integ.id}`,
+          headers: { 'x-integration-secret': integ.secret },
+          body: { end_device_ids: { dev_eui: d.eui }, received_at: new Date(base + round * 60_000).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 100 + round, frm_payload: up.payload.toString('base64') } },
+        });
+        expect(res.status).toBe(202);
+        n++;
+      }
+    }
+    const ids = devices.map((d) => d.id);
+    const stored = async () =>
+      (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE device_id = ANY($1) AND time >= $2`, [ids, new Date(base)]))[0].n;
+
+    const first = await startTestWorker(t.config, { MQTT_ENABLED: false, WORKER_CONCURRENCY: 4, WORKER_LOCK_MS: 1500 });
+    const w1 = first.get(UplinkWorkerService);
+    const deadline = Date.now() + 20_000;
+    while (w1.processed < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await w1.kill();
+    await first.close();
+    expect(await stored()).toBeLessThan(n);
+
+    second = await startTestWorker(t.config, { MQTT_ENABLED: false, WORKER_CONCURRENCY: 4, WORKER_LOCK_MS: 1500 });
+    const end = Date.now() + 30_000;
+    while ((await stored()) < n && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
+    expect(await stored()).toBe(n);
+    const uplinks = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM uplink WHERE device_id = ANY($1) AND received_at >= $2`, [ids, new Date(base)]);
+    expect(uplinks[0].n).toBe(n);
+  });
+});
