@@ -6,6 +6,7 @@ export interface ServerEvents {
   'device.state': (e: DeviceStateEvent) => void;
   'alarm.opened': (e: AlarmEvent) => void;
   'alarm.cleared': (e: AlarmEvent) => void;
+  'alarm.acknowledged': (e: AlarmEvent & { acknowledgedAt: string; acknowledgedBy: string }) => void;
 }
 
 export interface ReadingEvent {

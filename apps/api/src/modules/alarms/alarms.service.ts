@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
+import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -14,6 +15,7 @@ export class AlarmsService {
   constructor(
     private readonly alarms: AlarmsRepository,
     private readonly audit: AuditService,
+    private readonly live: LiveEventsService,
   ) {}
 
   async list(access: AccessContext, q: ListAlarmsQuery): Promise<Page<AlarmRow>> {
@@ -79,6 +81,20 @@ export class AlarmsService {
         tx,
       );
     });
-    return this.detail(access, id);
+    const row = await this.detail(access, id);
+    // Other operators watching see that someone took charge.
+    this.live.emit('alarm.acknowledged', row.tenantId, {
+      id: row.id,
+      tenantId: row.tenantId,
+      type: row.type,
+      deviceId: row.device?.id ?? null,
+      meterId: row.meter?.id ?? null,
+      subscriptionId: row.subscription?.id ?? null,
+      startedAt: row.startedAt,
+      clearedAt: row.clearedAt,
+      acknowledgedAt: at.toISOString(),
+      acknowledgedBy: access.userId,
+    });
+    return row;
   }
 }
