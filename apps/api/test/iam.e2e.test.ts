@@ -138,6 +138,18 @@ describe('tenant isolation and IAM', () => {
       body: { name: 'A', surname: 'B', email: 'ab@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({}) }] },
     });
     expect(create.status).toBe(403);
+    // Read-only meters: listing works, creating one is forbidden; no customers right: no customers.
+    expect((await t.request({ url: '/api/meters', token: viewer })).status).toBe(200);
+    const profile = (await t.sql<{ id: string }>(`SELECT p.id FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id WHERE b.name = 'Itron' LIMIT 1`))[0].id;
+    const meter = await t.request({
+      method: 'POST',
+      url: '/api/meters',
+      token: viewer,
+      body: { tenantId: ids.aski, meterProfileId: profile, serialNo: 'RO-0001', initialIndexM3: 0, status: 'WAREHOUSE', device: { mode: 'none' } },
+    });
+    expect(meter.status).toBe(403);
+    expect((await t.sql(`SELECT 1 FROM meter WHERE serial_no = 'RO-0001'`)).length).toBe(0);
+    expect((await t.request({ url: '/api/customers', token: viewer })).status).toBe(403);
     // No tenants right at all: the module is closed.
     expect((await t.request({ url: '/api/tenants', token: viewer })).status).toBe(403);
     expect((await t.request({ url: `/api/tenants/${ids.aski}`, token: viewer })).status).toBe(403);

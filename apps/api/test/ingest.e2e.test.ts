@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { encodeUplink, type DeviceProfileKey } from '@water/db';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NoSignalService } from '../src/modules/alarms/no-signal.service';
 import { connectLive } from './support/live';
 import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
 import { startTestWorker } from './support/worker';
@@ -226,6 +227,13 @@ describe('ingestion end to end', () => {
     expect(failed.status).toBe('FAILED');
     expect(JSON.stringify(failed.errors)).toMatch(/./);
     await until(async () => Number((await readingsOf(other.id))[0]?.index_m3) > other.lastIndex);
+    // Operators find the frame and its error; other tenants cannot.
+    const hatsuToken = await t.login(HATSU_ADMIN);
+    const listed = await t.request({ url: `/api/uplinks?status=FAILED&deviceId=${d.id}`, token: hatsuToken });
+    expect(listed.status).toBe(200);
+    expect(listed.body.items[0]).toMatchObject({ deviceId: d.id, status: 'FAILED', payloadHex: 'ff', fCnt: 1 });
+    expect(listed.body.items[0].errors.length).toBeGreaterThan(0);
+    expect((await t.request({ url: `/api/uplinks?deviceId=${d.id}`, token: await t.login(ASKI_ADMIN) })).status).toBe(404);
   });
 
   it('opens and clears alarms from decoded flags and tells the watchers', async () => {
@@ -257,6 +265,23 @@ describe('ingestion end to end', () => {
     );
     await client.endAsync();
     await until(async () => Number((await readingsOf(d.id))[0]?.index_m3) >= d.lastIndex + 2);
+  });
+
+  it('opens NO_SIGNAL for a silent device and clears it with its next uplink', async () => {
+    const d = await pick('ASKİ', 'DevEUI');
+    await t.sql(`UPDATE alarm SET cleared_at = now() WHERE device_id = $1 AND cleared_at IS NULL`, [d.id]);
+    await t.sql(`UPDATE device SET last_seen_at = now() - interval '5 hours' WHERE id = $1`, [d.id]);
+    const opened = await worker.get(NoSignalService).check();
+    expect(opened).toBeGreaterThanOrEqual(1);
+    const open = await t.sql(`SELECT id FROM alarm WHERE device_id = $1 AND type = 'NO_SIGNAL' AND cleared_at IS NULL`, [d.id]);
+    expect(open).toHaveLength(1);
+    // Running the check again opens nothing new for it.
+    await worker.get(NoSignalService).check();
+    expect(await t.sql(`SELECT id FROM alarm WHERE device_id = $1 AND type = 'NO_SIGNAL'`, [d.id])).toHaveLength(1);
+    const up = encodeUplink(d.key, { indexM3: d.lastIndex + 0.3, batteryPct: 80 });
+    const integ = integrations['TTN:ASKİ'];
+    await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body: { end_device_ids: { dev_eui: d.identifier }, received_at: new Date().toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 601, frm_payload: up.payload.toString('base64') } } });
+    await until(async () => (await t.sql(`SELECT cleared_at FROM alarm WHERE id = $1`, [open[0].id]))[0].cleared_at);
   });
 
   it('refuses live connections without a valid token', async () => {

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
+import { UplinksController } from './uplinks.controller';
+import { UplinksService } from './uplinks.service';
 
-@Module({ imports: [IntegrationsModule], controllers: [IngestController], providers: [IngestService], exports: [IngestService] })
+@Module({ imports: [IntegrationsModule], controllers: [IngestController, UplinksController], providers: [IngestService, UplinksService], exports: [IngestService] })
 export class IngestModule {}
