@@ -1,0 +1,43 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+export const SEED_PASSWORD = 'Asdf1234.';
+
+/** Debian's Chromium, headless, without any of its calls home (the machine has no network). */
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export function webUrl(path = '/'): string {
+  return `${inject('webUrl')}${path}`;
+}
+
+/** Signs in through the login form and waits for the console. */
+export async function signIn(page: Page, email: string, password = SEED_PASSWORD): Promise<void> {
+  await page.goto(webUrl('/login'));
+  await page.locator('#login-email').fill(email);
+  await page.locator('#login-password').fill(password);
+  await page.locator('[data-testid="login-form"] button[type="submit"]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 30_000 });
+}
+
+/** Calls the API directly (test set-up), signed in as `email`. */
+export async function apiAs(email: string, password = SEED_PASSWORD) {
+  const base = inject('apiUrl');
+  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (login.status !== 200) throw new Error(`sign-in ${email}: ${login.status}`);
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return async <T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${accessToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+}

@@ -1,0 +1,101 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createPool, createTestDatabase, seed, type TestDatabase } from '@water/db';
+import type { TestProject } from 'vitest/node';
+
+const root = resolve(__dirname, '../../../../..');
+const apiDir = resolve(root, 'apps/api');
+const webDir = resolve(root, 'apps/web');
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    webUrl: string;
+    apiUrl: string;
+    databaseUrl: string;
+    redisPrefix: string;
+  }
+}
+
+function build(filter: string) {
+  const r = spawnSync('pnpm', ['--filter', filter, 'build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`building ${filter} failed`);
+}
+
+async function waitFor(url: string, ms: number, proc: ChildProcess, name: string) {
+  const end = Date.now() + ms;
+  for (;;) {
+    if (proc.exitCode !== null) throw new Error(`${name} exited with ${proc.exitCode}`);
+    try {
+      const res = await fetch(url, { redirect: 'manual' });
+      if (res.status < 500) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > end) throw new Error(`${name} did not answer ${url} within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Starts the stack the browser tests drive: builds API and console (skip with E2E_SKIP_BUILD=1 when
+ * they are fresh), a seeded database of its own, the API, a worker and the console on free ports.
+ */
+export default async function setup(project: TestProject) {
+  if (process.env.E2E_SKIP_BUILD !== '1' || !existsSync(resolve(apiDir, 'dist/main.js'))) build('@water/api');
+  if (process.env.E2E_SKIP_BUILD !== '1' || !existsSync(resolve(webDir, '.output/server/index.mjs'))) build('@water/web');
+
+  const db: TestDatabase = await createTestDatabase('web_e2e');
+  const pool = createPool(db.url, { max: 4 });
+  await seed(pool, { readingDays: 3 });
+  await pool.end();
+
+  const apiPort = Number(process.env.E2E_API_PORT ?? 34_101);
+  const webPort = Number(process.env.E2E_WEB_PORT ?? 34_100);
+  const redisPrefix = `e2e:${randomBytes(4).toString('hex')}`;
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: db.url,
+    REDIS_PREFIX: redisPrefix,
+    API_PORT: String(apiPort),
+    API_HOST: '127.0.0.1',
+    JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    // Browser tests sign in many times from one address.
+    LOGIN_MAX_PER_ADDRESS: '1000',
+    // The console's server forwards the browser's address.
+    TRUST_PROXY: 'true',
+    CORS_ORIGINS: `http://127.0.0.1:${webPort}`,
+  };
+  const procs: ChildProcess[] = [];
+  const start = (name: string, cwd: string, script: string, extra: Record<string, string> = {}) => {
+    const p = spawn(process.execPath, [script], { cwd, env: { ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
+    procs.push(p);
+    return p;
+  };
+  const api = start('api', apiDir, 'dist/main.js');
+  start('worker', apiDir, 'dist/worker.js');
+  const web = start('web', webDir, '.output/server/index.mjs', {
+    PORT: String(webPort),
+    HOST: '127.0.0.1',
+    NUXT_API_BASE: `http://127.0.0.1:${apiPort}`,
+    NUXT_SESSION_COOKIE_SECURE: 'false',
+  });
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const webUrl = `http://127.0.0.1:${webPort}`;
+  await waitFor(`${apiUrl}/api/health`, 60_000, api, 'api');
+  await waitFor(`${webUrl}/login`, 60_000, web, 'web');
+
+  project.provide('webUrl', webUrl);
+  project.provide('apiUrl', apiUrl);
+  project.provide('databaseUrl', db.url);
+  project.provide('redisPrefix', redisPrefix);
+
+  return async () => {
+    for (const p of procs) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => (p.exitCode !== null ? undefined : new Promise((r) => p.once('exit', r)))));
+    await db.drop();
+  };
+}
