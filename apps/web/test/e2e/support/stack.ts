@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { createPool, createTestDatabase, seed, type TestDatabase } from '@water/db';
 import type { TestProject } from 'vitest/node';
@@ -21,6 +22,19 @@ declare module 'vitest' {
 function build(filter: string) {
   const r = spawnSync('pnpm', ['--filter', filter, 'build'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`building ${filter} failed`);
+}
+
+/** A port nobody listens on right now (asked from the kernel), unless the environment fixes one. */
+function freePort(fixed: string | undefined): Promise<number> {
+  if (fixed) return Promise.resolve(Number(fixed));
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
 }
 
 async function waitFor(url: string, ms: number, proc: ChildProcess, name: string) {
@@ -51,8 +65,8 @@ export default async function setup(project: TestProject) {
   await seed(pool, { readingDays: 3 });
   await pool.end();
 
-  const apiPort = Number(process.env.E2E_API_PORT ?? 34_101);
-  const webPort = Number(process.env.E2E_WEB_PORT ?? 34_100);
+  const apiPort = await freePort(process.env.E2E_API_PORT);
+  const webPort = await freePort(process.env.E2E_WEB_PORT);
   const redisPrefix = `e2e:${randomBytes(4).toString('hex')}`;
   const env = {
     ...process.env,
@@ -85,17 +99,24 @@ export default async function setup(project: TestProject) {
   });
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const webUrl = `http://127.0.0.1:${webPort}`;
-  await waitFor(`${apiUrl}/api/health`, 60_000, api, 'api');
-  await waitFor(`${webUrl}/login`, 60_000, web, 'web');
+  const stop = async () => {
+    for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
+    await Promise.all(procs.map((p) => (p.exitCode !== null ? undefined : new Promise((r) => p.once('exit', r)))));
+    await db.drop();
+  };
+  try {
+    await waitFor(`${apiUrl}/api/health`, 60_000, api, 'api');
+    await waitFor(`${webUrl}/login`, 60_000, web, 'web');
+  } catch (err) {
+    // Leave nothing behind when the stack cannot start.
+    await stop();
+    throw err;
+  }
 
   project.provide('webUrl', webUrl);
   project.provide('apiUrl', apiUrl);
   project.provide('databaseUrl', db.url);
   project.provide('redisPrefix', redisPrefix);
 
-  return async () => {
-    for (const p of procs) p.kill('SIGTERM');
-    await Promise.all(procs.map((p) => (p.exitCode !== null ? undefined : new Promise((r) => p.once('exit', r)))));
-    await db.drop();
-  };
+  return stop;
 }
