@@ -134,8 +134,10 @@ export const LiveReadingSchema = z.object({
 export type LiveReading = z.infer<typeof LiveReadingSchema>;
 export const LiveReadingPageSchema = z.object({
   items: z.array(LiveReadingSchema),
-  /** Null in keyset mode (`before`), where counting would defeat the purpose. */
+  /** Null in keyset mode (`before`), where counting would defeat the purpose; at most 10,000. */
   total: z.number().int().nullable(),
+  /** True when there are more rows than `total` says (the count stops at 10,000). */
+  totalCapped: z.boolean(),
   page: z.number().int(),
   pageSize: z.number().int(),
   /** Pass as `before` for the next page; null on the last page. */

@@ -111,10 +111,11 @@ export class ReadingsService {
       if (!meter || !tenantIds.includes(meter.tenant_id)) throw new EntityNotFoundException('meter', q.meterId);
     }
     const { skip, take } = skipTake(q);
-    const { rows, total } = await this.readings.live({ tenantIds, meterId: q.meterId, brandId: q.brandId, from: q.from, to: q.to, before: q.before, skip, take });
+    const { rows, total, totalCapped } = await this.readings.live({ tenantIds, meterId: q.meterId, brandId: q.brandId, from: q.from, to: q.to, before: q.before, skip, take });
     return {
       items: rows.map(mapLiveReading),
       total,
+      totalCapped,
       page: q.before ? 1 : q.page,
       pageSize: q.pageSize,
       nextCursor: rows.length === take ? liveCursor(rows[rows.length - 1]) : null,

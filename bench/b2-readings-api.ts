@@ -1,0 +1,104 @@
+/**
+ * B2 — readings list and history API under concurrent users: autocannon with BENCH_USERS (100)
+ * connections for BENCH_B2_SECONDS (20 s) per scenario against (a) random meters' reading history
+ * (GET /api/meters/:id/readings, pages 1–3) and (b) the Live Readings table (GET /api/readings/live,
+ * pages 1–3, root scope). Baseline: pgbench running the same SQL (rows + total count, as the
+ * repository issues it) with BENCH_PGBENCH_CLIENTS (10 = the API's pool size) clients, same duration.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { collectPlans, enableAutoExplain, disableAutoExplain, env, log, PORT_BASE, profiling, Report, req, startApi, uptime, waterDb } from './lib/common';
+import { largeDataset } from './lib/dataset';
+
+const HISTORY_SQL = `
+SELECT r.time, r.device_id, d.serial_no AS device_serial_no, r.meter_id, m.serial_no AS meter_serial_no, r.subscription_id, r.index_m3, r.consumption_m3,
+       r.battery_pct, r.rssi, r.snr, r.alarms::text[] AS alarms, r.valve_state, r.source, r.quality, r.decoded
+  FROM reading r LEFT JOIN device d ON d.id = r.device_id LEFT JOIN meter m ON m.id = r.meter_id
+ WHERE r.meter_id = (SELECT meter_id FROM bench_fleet WHERE k = :k)
+ ORDER BY r.time DESC, r.device_id DESC OFFSET :skip LIMIT 30;
+SELECT count(*) FROM reading r WHERE r.meter_id = (SELECT meter_id FROM bench_fleet WHERE k = :k);`;
+
+const LIVE_SQL = (tenants: string[]) => `
+SELECT r.time, r.device_id, r.tenant_id, r.meter_id, m.serial_no AS meter_serial_no, mb.name AS meter_brand, mp.meter_type, s.id AS subscription_id, s.subscription_no,
+       s.subscription_type, c.id AS customer_id, coalesce(c.organization_name, c.name || ' ' || c.surname) AS customer_name, a.latitude, a.longitude,
+       r.index_m3, r.consumption_m3, r.battery_pct, r.rssi, r.alarms::text[] AS alarms
+  FROM reading r LEFT JOIN meter m ON m.id = r.meter_id LEFT JOIN meter_brand mb ON mb.id = m.brand_id LEFT JOIN meter_profile mp ON mp.id = m.meter_profile_id
+  LEFT JOIN subscription s ON s.id = r.subscription_id LEFT JOIN customer c ON c.id = s.customer_id LEFT JOIN address a ON a.id = s.address_id
+ WHERE r.tenant_id IN (${tenants.map((t) => `'${t}'`).join(', ')})
+ ORDER BY r.time DESC, r.device_id DESC OFFSET :skip LIMIT 30;
+SELECT count(*) FROM reading r LEFT JOIN meter m ON m.id = r.meter_id WHERE r.tenant_id IN (${tenants.map((t) => `'${t}'`).join(', ')});`;
+
+function pgbench(url: string, script: string, clients: number, seconds: number, meters: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-b2-'));
+  const file = path.join(dir, 'script.sql');
+  writeFileSync(file, `\\set k random(1, ${meters})\n\\set skip 30 * random(0, 2)\n${script}\n`);
+  const out = execFileSync('pgbench', ['-n', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', file, '-l', `--log-prefix=${path.join(dir, 'log')}`, url], { encoding: 'utf8', timeout: (seconds + 120) * 1000 });
+  const tps = Number(out.match(/tps = ([\d.]+)/)?.[1] ?? NaN);
+  const lat: number[] = [];
+  for (const f of readdirSync(dir).filter((f) => f.startsWith('log'))) {
+    for (const line of readFileSync(path.join(dir, f), 'utf8').split('\n')) {
+      const parts = line.split(' ');
+      if (parts.length > 3) lat.push(Number(parts[2]) / 1000);
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+  lat.sort((a, b) => a - b);
+  return { tps, p99: lat[Math.floor(lat.length * 0.99)] ?? NaN, p50: lat[Math.floor(lat.length * 0.5)] ?? NaN, n: lat.length };
+}
+
+export async function b2() {
+  const report = new Report('B2');
+  const users = env('BENCH_USERS', 100);
+  const seconds = env('BENCH_B2_SECONDS', 20);
+  const clients = env('BENCH_PGBENCH_CLIENTS', 10);
+  const autocannon = req('autocannon');
+  const ds = await largeDataset();
+  const pool = waterDb.createPool(ds.url, { max: 1 });
+  const tenants = (await pool.query(`SELECT id::text FROM tenant`)).rows.map((r) => r.id);
+  await pool.end();
+  // BENCH_EXPLAIN=1: the API's own statements slower than 50 ms log their plans (auto_explain); adds overhead.
+  const explain = process.env.BENCH_EXPLAIN === '1' ? await enableAutoExplain(ds.url, 50) : undefined;
+  const api = await startApi(ds.url, PORT_BASE + 2, `bench:b2:${process.pid}`, {}, profiling() ? 'api-b2' : undefined);
+  const meters = ds.fleet.map((f) => f.meter_id);
+  const rnd = (n: number) => Math.floor(Math.random() * n);
+  try {
+    const scenarios = [
+      { name: 'meter history (random meter, pages 1–3)', path: () => `/api/meters/${meters[rnd(meters.length)]}/readings?page=${1 + rnd(3)}`, sql: HISTORY_SQL },
+      { name: 'live readings (root scope, pages 1–3)', path: () => `/api/readings/live?page=${1 + rnd(3)}`, sql: LIVE_SQL(tenants) },
+    ];
+    for (const s of scenarios) {
+      const result = await autocannon({
+        url: api.base,
+        connections: users,
+        duration: seconds,
+        requests: [{ method: 'GET', headers: { authorization: `Bearer ${api.token}` }, setupRequest: (r: object) => ({ ...r, path: s.path() }) }],
+      });
+      const apiLoad = uptime();
+      const rps = result.requests.average;
+      const bad = result.non2xx + result.errors + result.timeouts;
+      const raw = pgbench(ds.url, s.sql, clients, seconds, meters.length);
+      const rawLoad = uptime();
+      report.extra[s.name] = { api: { rps, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, total: result.requests.total, load: apiLoad }, pgbench: { ...raw, clients, load: rawLoad } };
+      report.add({ metric: `${s.name} throughput`, value: rps, unit: 'req/s', baseline: { name: `pgbench same SQL (${clients} clients)`, value: raw.tps }, target: '≥ 0.8× raw', met: rps >= 0.8 * raw.tps, load: apiLoad, note: `${users} connections, ${bad} failed; pgbench at [${rawLoad}]` });
+      report.add({ metric: `${s.name} p99`, value: result.latency.p99, unit: 'ms', baseline: { name: 'pgbench p99', value: raw.p99 }, target: '≤ 200 ms', met: result.latency.p99 <= 200 && bad === 0, load: apiLoad });
+      log(`B2 ${s.name}: API ${Math.round(rps)} req/s p50 ${result.latency.p50} p99 ${result.latency.p99} ms (${bad} failed); pgbench ${Math.round(raw.tps)} tps p50 ${raw.p50.toFixed(1)} p99 ${raw.p99.toFixed(1)} ms`);
+    }
+  } finally {
+    await api.stop();
+    if (explain) {
+      await disableAutoExplain(ds.url);
+      report.extra.apiPlans = collectPlans(explain.name, explain.offset);
+      for (const p of report.extra.apiPlans as { ms: number; plan: string }[]) log(`B2 slow API statement ${p.ms} ms:\n${p.plan.split('\n').slice(0, 14).join('\n')}`);
+    }
+    await ds.release();
+  }
+  report.write();
+  return report;
+}
+
+if (require.main === module) b2().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

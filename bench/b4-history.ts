@@ -1,0 +1,135 @@
+/**
+ * B4 — one meter's consumption history through the API (GET /api/meters/:id/consumption), hourly and
+ * daily, sequential requests, p50/p95; baselines in the same run: the API's own SQL
+ * (ReadingsRepository.deltaSums, copied here) run raw with node-postgres, and the plain
+ * "sum per bucket on (meter_id, time)" query a hand-written endpoint would run.
+ * Sizes: the shared data set (BENCH_METERS × BENCH_DAYS hourly), BENCH_SAMPLES (200).
+ */
+import { collectPlans, enableAutoExplain, disableAutoExplain, env, profiling, log, PORT_BASE, Report, sample, startApi, stats, uptime, waterDb } from './lib/common';
+import { largeDataset } from './lib/dataset';
+
+const DAY = 86_400_000;
+
+/** ReadingsRepository.deltaSums with one open window, as the API runs it. */
+const API_SQL = `
+  WITH w AS (
+    SELECT key, meter_id, coalesce(started_at, '-infinity'::timestamptz) AS started_at, coalesce(ended_at, 'infinity'::timestamptz) AS ended_at
+      FROM unnest($1::text[], $2::uuid[], $3::timestamptz[], $4::timestamptz[]) AS w(key, meter_id, started_at, ended_at)
+  ),
+  points AS (
+    SELECT w.key, r.device_id, r.time, r.index_m3
+      FROM w JOIN reading r ON r.meter_id = w.meter_id
+     WHERE r.time >= greatest(w.started_at, $5::timestamptz) AND r.time < least(w.ended_at, $6::timestamptz)
+    UNION ALL
+    SELECT w.key, p.device_id, p.time, p.index_m3
+      FROM w CROSS JOIN LATERAL (
+             SELECT r.device_id, r.time, r.index_m3 FROM reading r
+              WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least($5::timestamptz, w.ended_at)
+              ORDER BY r.time DESC LIMIT 1) p
+  ),
+  deltas AS (SELECT key, device_id, time, index_m3 - lag(index_m3) OVER (PARTITION BY key ORDER BY time) AS delta FROM points)
+  SELECT key, device_id::text AS device_id,
+         date_trunc($7, time AT TIME ZONE $8) AT TIME ZONE $8 AS bucket_start, sum(greatest(delta, 0))::text AS m3
+    FROM deltas WHERE time >= $5::timestamptz AND delta IS NOT NULL GROUP BY 1, 2, 3`;
+
+/** What a hand-written endpoint would run: stored consumption summed per bucket on (meter_id, time). */
+const PLAIN_SQL = `
+  SELECT date_trunc($4, time AT TIME ZONE $5) AS bucket, sum(consumption_m3)::text AS m3
+    FROM reading WHERE meter_id = $1 AND time >= $2 AND time < $3 GROUP BY 1 ORDER BY 1`;
+
+/** Daily consumption straight from the rollup the worker already maintains. */
+const ROLLUP_SQL = `SELECT day, consumption_m3::text FROM meter_daily_consumption WHERE meter_id = $1 AND day >= $2::date AND day < $3::date ORDER BY day`;
+
+export async function b4() {
+  const report = new Report('B4');
+  const n = env('BENCH_SAMPLES', 100);
+  const ds = await largeDataset();
+  const meter = ds.fleet[Math.floor(ds.fleet.length / 2)].meter_id;
+  const tz = 'Europe/Istanbul';
+  const to = new Date(ds.end.getTime() + 3_600_000);
+  const cases = [
+    { name: 'hourly 93 days (API max, 2,232 points)', interval: 'hour', days: 93 },
+    { name: 'daily 365 days', interval: 'day', days: 365 },
+    { name: 'hourly 365 days (8,760 points)', interval: 'hour', days: 365 },
+  ];
+  // BENCH_EXPLAIN=1: the API's own statements slower than 10 ms log their plans (auto_explain); adds overhead.
+  const explain = process.env.BENCH_EXPLAIN === '1' ? await enableAutoExplain(ds.url, 10) : undefined;
+  const api = await startApi(ds.url, PORT_BASE + 4, `bench:b4:${process.pid}`, {}, profiling() ? 'api-b4' : undefined);
+  const pool = waterDb.createPool(ds.url, { max: 2 });
+  try {
+    // Floors of the same API process: health (SELECT 1 + PING, no auth) and /auth/me (the auth guard's
+    // Redis check + two access queries + one Prisma query): what any authenticated read pays first.
+    const health = stats(await sample(() => fetch(`${api.base}/api/health`).then((r) => r.text()), n, 5));
+    const me = stats(await sample(() => api.get('/api/auth/me'), n, 5));
+    report.add({ metric: 'floor: GET /api/health p50', value: health.p50, unit: 'ms', note: `p95 ${health.p95}` });
+    report.add({ metric: 'floor: GET /api/auth/me p50 (authenticated)', value: me.p50, unit: 'ms', baseline: { name: 'health p50', value: health.p50 }, note: `p95 ${me.p95}` });
+    for (const c of cases) {
+      const from = new Date(to.getTime() - c.days * DAY);
+      const url = `/api/meters/${meter}/consumption?interval=${c.interval}&from=${from.toISOString()}&to=${to.toISOString()}`;
+      let apiStats: ReturnType<typeof stats> | null = null;
+      let points = 0;
+      try {
+        points = JSON.parse(await api.get(url)).buckets.length;
+        apiStats = stats(await sample(() => api.get(url), n, 5));
+      } catch (e) {
+        log(`B4 ${c.name}: API refused: ${(e as Error).message.slice(0, 200)}`);
+        report.extra[`refused ${c.name}`] = (e as Error).message.slice(0, 300);
+      }
+      const apiParams = [[meter], [meter], [null], [null], from, to, c.interval, tz];
+      const rawApi = stats(await sample(() => pool.query(API_SQL, apiParams), n, 5));
+      const plainParams = [meter, from, to, c.interval, tz];
+      const plainRows = (await pool.query(PLAIN_SQL, plainParams)).rowCount;
+      const plain = stats(await sample(() => pool.query(PLAIN_SQL, plainParams), n, 5));
+      const load = uptime();
+      if (apiStats) {
+        report.add({ metric: `${c.name} API p50`, value: apiStats.p50, unit: 'ms', baseline: { name: 'plain SQL p50', value: plain.p50 }, load });
+        report.add({ metric: `${c.name} API p95`, value: apiStats.p95, unit: 'ms', baseline: { name: 'plain SQL p95', value: plain.p95 }, target: '≤ 20 ms', met: apiStats.p95 <= 20, load, note: `${points} points` });
+      }
+      report.add({ metric: `${c.name} API's SQL raw p95`, value: rawApi.p95, unit: 'ms', baseline: { name: 'plain SQL p95', value: plain.p95 }, load, note: `plain SQL returns ${plainRows} buckets` });
+      report.extra[c.name] = { api: apiStats, apiSqlRaw: rawApi, plainSql: plain, points };
+      const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${API_SQL}`, apiParams);
+      report.extra[`plan ${c.name}`] = plan.rows.map((r) => r['QUERY PLAN']);
+      if (c.interval === 'day') {
+        const rollupParams = [meter, from, to];
+        const rollup = stats(await sample(() => pool.query(ROLLUP_SQL, rollupParams), n, 5));
+        report.add({ metric: `${c.name} from the daily rollup (raw SQL) p95`, value: rollup.p95, unit: 'ms', baseline: { name: "API's SQL raw p95", value: rawApi.p95 }, note: 'what the API could read instead of reading' });
+      }
+    }
+    // Candidate fix, measured on this bench database only: a covering (meter_id, time) index lets the
+    // history be an index-only scan instead of one heap page per reading (ingest is time-ordered).
+    if (process.env.BENCH_B4_FIX !== '0') {
+      await pool.query(`CREATE INDEX IF NOT EXISTS bench_reading_meter_time_cover ON reading (meter_id, time) INCLUDE (index_m3, device_id)`);
+      await pool.query(`VACUUM ANALYZE reading`);
+      for (const c of cases) {
+        const from = new Date(to.getTime() - c.days * DAY);
+        const apiParams = [[meter], [meter], [null], [null], from, to, c.interval, tz];
+        const rawApi = stats(await sample(() => pool.query(API_SQL, apiParams), n, 5));
+        const url = `/api/meters/${meter}/consumption?interval=${c.interval}&from=${from.toISOString()}&to=${to.toISOString()}`;
+        const viaApi = c.days <= 93 || c.interval !== 'hour' ? stats(await sample(() => api.get(url), n, 5)) : null;
+        // Re-measured now: the machine's load moves, so the fix is compared with a baseline of the same minute.
+        const plain = stats(await sample(() => pool.query(PLAIN_SQL, [meter, from, to, c.interval, tz]), n, 5));
+        report.add({ metric: `${c.name} API's SQL raw p95 WITH covering index`, value: rawApi.p95, unit: 'ms', baseline: { name: 'plain SQL p95 (no new index, same minute)', value: plain.p95 }, note: 'candidate fix' });
+        if (viaApi) report.add({ metric: `${c.name} API p95 WITH covering index`, value: viaApi.p95, unit: 'ms', baseline: { name: 'plain SQL p95 (same minute)', value: plain.p95 }, target: '≤ 20 ms', met: viaApi.p95 <= 20, note: 'candidate fix' });
+        const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${API_SQL}`, apiParams);
+        report.extra[`plan with covering index ${c.name}`] = plan.rows.map((r) => r['QUERY PLAN']);
+      }
+      await pool.query(`DROP INDEX bench_reading_meter_time_cover`);
+    }
+  } finally {
+    await pool.end();
+    await api.stop();
+    if (explain) {
+      await disableAutoExplain(ds.url);
+      report.extra.apiPlans = collectPlans(explain.name, explain.offset);
+      for (const p of report.extra.apiPlans as { ms: number; plan: string }[]) log(`B4 slow API statement ${p.ms} ms:\n${p.plan.split('\n').slice(0, 14).join('\n')}`);
+    }
+    await ds.release();
+  }
+  report.write();
+  return report;
+}
+
+if (require.main === module) b4().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

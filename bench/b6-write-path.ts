@@ -1,0 +1,142 @@
+/**
+ * B6 — worker write path: BENCH_UPLINKS uplink jobs (real encoded frames of the seeded devices) are
+ * put in the uplinks queue first, then one worker process (`node apps/api/dist/worker.js`) drains it:
+ * decode in QuickJS, store uplink + reading, device/meter state, daily rollup, alarms. Stored readings
+ * per second, against baselines in the same run on the same database: multi-row INSERT (1,000 rows
+ * per statement via unnest) and COPY of reading rows of the same shape.
+ * Sizes: BENCH_UPLINKS (10,000), BENCH_BASELINE_ROWS (200,000), BENCH_WORKER_CONCURRENCY (the app default).
+ */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PORT_BASE, clearRedisPrefix, createBenchDb, env, log, now, profileArgs, profiledScript, profiling, Report, REDIS_URL, req, sleep, startNode, stats, uptime, waterDb, apiEnv } from './lib/common';
+import { loadDevices } from './lib/devices';
+
+const HOUR = 3_600_000;
+
+export async function b6() {
+  const report = new Report('B6');
+  const uplinks = env('BENCH_UPLINKS', 10_000);
+  const baseRows = env('BENCH_BASELINE_ROWS', 200_000);
+  const timeoutMs = env('BENCH_B6_TIMEOUT_S', 240) * 1000;
+  const db = await createBenchDb('b6');
+  const pool = waterDb.createPool(db.url, { max: 4 });
+  const prefix = `bench:b6:${process.pid}`;
+  const { Queue } = req('bullmq') as typeof import('bullmq');
+  const IORedis = req('ioredis');
+  const redis = new IORedis(REDIS_URL, { maxRetriesPerRequest: null });
+  let worker: Awaited<ReturnType<typeof startNode>> | undefined;
+  try {
+    await waterDb.seed(pool, { readingDays: 2 });
+    const devices = await loadDevices(pool);
+    const start = new Date(Math.ceil(Date.now() / HOUR) * HOUR + HOUR);
+    const perDevice = Math.ceil(uplinks / devices.length);
+    // Jobs in time order (frame i of every device, then frame i+1), as a live network delivers them.
+    const jobs: { name: string; data: unknown; opts: object }[] = [];
+    for (let i = 0; i < perDevice && jobs.length < uplinks; i++) {
+      for (const d of devices) {
+        if (jobs.length >= uplinks) break;
+        d.index += 0.021;
+        const up = waterDb.encodeUplink(d.key, { indexM3: Math.round(d.index * 1000) / 1000, batteryPct: Math.round(d.battery) });
+        const at = new Date(start.getTime() + i * HOUR).toISOString();
+        jobs.push({
+          name: 'process-uplink',
+          data: { deviceId: d.id, tenantId: d.tenantId, integrationId: null, receivedAt: at, deviceTime: at, fPort: up.fPort, fCnt: i + 1, payloadHex: up.payload.toString('hex'), rx: { rssi: -90, snr: 5 }, source: 'simulator' },
+          opts: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+        });
+      }
+    }
+    const queue = new Queue('uplinks', { connection: redis, prefix: `${prefix}:bull` });
+    const tq = now();
+    for (let i = 0; i < jobs.length; i += 1000) await queue.addBulk(jobs.slice(i, i + 1000) as never);
+    const enqueueMs = now() - tq;
+    log(`B6: ${jobs.length} jobs for ${devices.length} devices enqueued in ${Math.round(enqueueMs)} ms (${Math.round(jobs.length / (enqueueMs / 1000))}/s with addBulk)`);
+
+    const countNew = async () => Number((await pool.query(`SELECT count(*) AS n FROM reading WHERE time >= $1`, [start])).rows[0].n);
+    const extra: Record<string, string> = { WORKER_LOCK_MS: '60000' };
+    if (process.env.BENCH_WORKER_CONCURRENCY) extra.WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY;
+    const wenv = apiEnv(db.url, PORT_BASE + 60, prefix, extra); // the worker validates API_PORT but does not listen
+    worker = await startNode(profiling() ? profiledScript('dist/worker.js') : 'dist/worker.js', wenv, undefined, profiling() ? profileArgs('worker-b6') : []);
+    const samples: { t: number; n: number; load: string }[] = [];
+    const t0 = now();
+    let first = 0;
+    let n = 0;
+    while (now() - t0 < timeoutMs) {
+      n = await countNew();
+      if (n > 0 && !first) first = now();
+      samples.push({ t: Math.round(now() - t0), n, load: uptime() });
+      if (n >= jobs.length) break;
+      if (worker.proc.exitCode !== null) throw new Error(`worker exited ${worker.proc.exitCode}: ${worker.stderr()}`);
+      if (!first && now() - t0 > 60_000) throw new Error(`worker stored nothing in 60 s: ${worker.stderr()}`);
+      await sleep(500);
+    }
+    const end = now();
+    const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+    const load = uptime();
+    const rate = first ? (n / ((end - first) / 1000)) : 0;
+    report.extra.progress = samples;
+    report.extra.queue = counts;
+    log(`B6: ${n}/${jobs.length} readings stored; queue ${JSON.stringify(counts)}`);
+    await worker.stop();
+    worker = undefined;
+    await queue.close();
+
+    // Baselines: the same reading shape, into empty copies of the table (same indexes), same database.
+    const devs = devices.map((d) => d);
+    const rowAt = (i: number) => {
+      const d = devs[i % devs.length];
+      return [new Date(start.getTime() + Math.floor(i / devs.length) * HOUR).toISOString(), d.id, d.tenantId, (1000 + i * 0.021).toFixed(3)];
+    };
+    const meterOf = new Map((await pool.query(`SELECT id::text, meter_id::text FROM device`)).rows.map((r) => [r.id, r.meter_id]));
+    await pool.query(`CREATE TABLE reading_ins (LIKE reading INCLUDING ALL); CREATE TABLE reading_copy (LIKE reading INCLUDING ALL)`);
+    const c = await pool.connect();
+    const ti = now();
+    for (let i = 0; i < baseRows; i += 1000) {
+      const cols: string[][] = [[], [], [], [], []];
+      for (let j = i; j < Math.min(baseRows, i + 1000); j++) {
+        const [t, dev, ten, idx] = rowAt(j);
+        cols[0].push(t); cols[1].push(dev); cols[2].push(meterOf.get(dev)); cols[3].push(ten); cols[4].push(idx);
+      }
+      await c.query(
+        `INSERT INTO reading_ins (time, device_id, meter_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, source, quality)
+         SELECT t, d, m, te, i, 0.021, 90, -90, 5, '{}', 'NETWORK', 'GOOD' FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::numeric[]) AS x(t, d, m, te, i)`,
+        cols,
+      );
+    }
+    const insRate = baseRows / ((now() - ti) / 1000);
+    const { from: copyFrom } = req('pg-copy-streams') as typeof import('pg-copy-streams');
+    const tc = now();
+    function* lines() {
+      for (let i = 0; i < baseRows; i += 1000) {
+        let s = '';
+        for (let j = i; j < Math.min(baseRows, i + 1000); j++) {
+          const [t, dev, ten, idx] = rowAt(j);
+          s += `${t}\t${dev}\t${meterOf.get(dev)}\t${ten}\t${idx}\t0.021\t90\t-90\t5\t{}\tNETWORK\tGOOD\n`;
+        }
+        yield s;
+      }
+    }
+    await pipeline(Readable.from(lines()), c.query(copyFrom(`COPY reading_copy (time, device_id, meter_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, source, quality) FROM STDIN`)));
+    const copyRate = baseRows / ((now() - tc) / 1000);
+    c.release();
+    const baseLoad = uptime();
+    report.add({ metric: `worker readings/s (${n} uplinks, 1 worker process)`, value: rate, unit: 'rows/s', baseline: { name: 'multi-row INSERT', value: insRate }, target: '≥ 100,000 rows/s', met: rate >= 100_000, load, note: `zero loss: ${n === jobs.length}` });
+    report.add({ metric: 'multi-row INSERT (1,000/stmt)', value: insRate, unit: 'rows/s', baseline: { name: 'COPY', value: copyRate }, load: baseLoad, note: `${baseRows} rows` });
+    report.add({ metric: 'COPY', value: copyRate, unit: 'rows/s', load: baseLoad, note: `${baseRows} rows` });
+    report.add({ metric: 'worker vs COPY', value: rate, unit: 'rows/s', baseline: { name: 'COPY', value: copyRate }, load });
+    report.extra.enqueuePerS = jobs.length / (enqueueMs / 1000);
+    report.extra.stats = stats(samples.map((s) => s.n));
+  } finally {
+    await worker?.stop();
+    await redis.quit();
+    await clearRedisPrefix(prefix);
+    await pool.end();
+    await db.drop();
+  }
+  report.write();
+  return report;
+}
+
+if (require.main === module) b6().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
