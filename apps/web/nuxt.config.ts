@@ -27,6 +27,15 @@ export default defineNuxtConfig({
     apiBase: 'http://127.0.0.1:3001',
     // NUXT_SESSION_COOKIE_SECURE: "true"/"false"; empty means Secure in production builds only.
     sessionCookieSecure: '',
+    public: {
+      // NUXT_PUBLIC_LIVE_URL: the API origin the browser opens Socket.io on (path /api/socket.io); this
+      // server proxies HTTP only. Empty: this site's own origin (a reverse proxy routes /api/socket.io).
+      liveUrl: 'http://localhost:3001',
+      // NUXT_PUBLIC_MAP_TILES_URL: raster tile template of the dashboard map; empty shows the map without tiles.
+      mapTilesUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      // NUXT_PUBLIC_MAP_TILES_ATTRIBUTION: credit line the tile provider requires.
+      mapTilesAttribution: '© OpenStreetMap contributors',
+    },
   },
 
   shadcn: {

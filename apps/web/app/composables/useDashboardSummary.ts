@@ -1,13 +1,37 @@
+import type { AlarmType, AssetStatus } from '@water/shared';
+import type { AlarmRow } from '~/composables/useAlarms';
+import type { ReadingEvent } from '~/composables/useLiveConnection';
 import { formatDateTime } from '@water/shared';
 import { toApiFailure } from '~/lib/api-error';
 
-/** GET /api/dashboard/summary: totals for the selected tenant's subtree. */
+export type OutOfServiceStatus = Exclude<AssetStatus, 'ACTIVE'>;
+
+/** GET /api/dashboard/summary: totals for the selected tenant's subtree (apps/api dashboard.dto.ts SummarySchema). */
 export interface DashboardSummary {
   subscriptions: number;
   meters: number;
   devices: number;
+  /** m³ over the last 30 days before today plus today so far. */
   totalConsumptionM3: number;
+  consumptionTodayM3: number;
   openAlarms: number;
+  unacknowledgedAlarms: number;
+  openAlarmsByType: Record<AlarmType, number>;
+  /** The 10 newest open alarms. */
+  latestAlarms: AlarmRow[];
+  outOfService: { meters: Record<OutOfServiceStatus, number>; devices: Record<OutOfServiceStatus, number> };
+}
+
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/** The summary after a reading of today: its consumption added to today's and the period's totals. */
+export function summaryAfterReading(summary: DashboardSummary, event: Pick<ReadingEvent, 'time' | 'consumptionM3'>, now = Date.now()): DashboardSummary {
+  if (!event.consumptionM3 || formatDateTime(event.time).slice(0, 10) !== formatDateTime(now).slice(0, 10)) return summary;
+  return {
+    ...summary,
+    consumptionTodayM3: round3(summary.consumptionTodayM3 + event.consumptionM3),
+    totalConsumptionM3: round3(summary.totalConsumptionM3 + event.consumptionM3),
+  };
 }
 
 /** The summary of one tenant, refetched when the tenant changes; `missing` when the API has no such route yet. */
@@ -27,6 +51,13 @@ export function useDashboardSummary(tenantId: MaybeRefOrGetter<string | null>) {
   const missing = computed(() => !!error.value && toApiFailure(error.value).status === 404);
   const updatedAt = computed(() => (data.value ? formatDateTime(data.value.fetchedAt) : null));
 
+  /** Live: consumption moves with each reading; alarm counts are refetched (see useDashboardLive). */
+  function applyReading(event: ReadingEvent) {
+    if (!data.value) return;
+    const summary = summaryAfterReading(data.value.summary, event);
+    if (summary !== data.value.summary) data.value = { ...data.value, summary };
+  }
+
   return {
     summary: computed(() => data.value?.summary ?? null),
     updatedAt,
@@ -34,5 +65,6 @@ export function useDashboardSummary(tenantId: MaybeRefOrGetter<string | null>) {
     failed: computed(() => !!error.value && !missing.value),
     missing,
     refresh,
+    applyReading,
   };
 }

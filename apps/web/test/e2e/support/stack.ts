@@ -89,16 +89,18 @@ export default async function setup(project: TestProject) {
     procs.push(p);
     return p;
   };
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const webUrl = `http://127.0.0.1:${webPort}`;
   const api = start('api', apiDir, 'dist/main.js');
   start('worker', apiDir, 'dist/worker.js');
   const web = start('web', webDir, '.output/server/index.mjs', {
     PORT: String(webPort),
     HOST: '127.0.0.1',
-    NUXT_API_BASE: `http://127.0.0.1:${apiPort}`,
+    NUXT_API_BASE: apiUrl,
+    // The browser opens Socket.io on the API itself (CORS_ORIGINS above admits the console).
+    NUXT_PUBLIC_LIVE_URL: apiUrl,
     NUXT_SESSION_COOKIE_SECURE: 'false',
   });
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const webUrl = `http://127.0.0.1:${webPort}`;
   const stop = async () => {
     for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => (p.exitCode !== null ? undefined : new Promise((r) => p.once('exit', r)))));

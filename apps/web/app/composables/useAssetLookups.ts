@@ -1,0 +1,279 @@
+import type { PermissionAction, PermissionModule } from '@water/shared';
+import type { VisibleTenant } from '#shared/types/auth';
+import type { IdentifierField } from '~/lib/identifier-fields';
+import type { ListQuerySpec } from '~/lib/list-query';
+import { DEFAULT_TIME_ZONE, formatDateTime } from '@water/shared';
+import { apiMessageKey, assetFailureMessage } from '~/lib/asset-errors';
+import { labelKey } from '~/lib/asset-labels';
+import { createSubmitState } from '~/lib/form-errors';
+import { bindListQuery } from '~/lib/list-query';
+import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';
+import { useUnsavedChanges } from '~/lib/unsaved-changes';
+import { useSessionStore } from '~/stores/session';
+
+/**
+ * Lookups and shared page state of the subscription, customer, meter and device pages: tenant
+ * choices, brand / group / profile lists, URL-bound list state, formatting and the unsaved-changes guard.
+ */
+
+/** A choice of a searchable select (components/assets/SearchSelect.vue). */
+export interface SearchOption {
+  value: string;
+  label: string;
+  /** Secondary text (a customer's TC ID, a meter's brand) */
+  hint?: string;
+}
+
+export interface TenantOption {
+  id: string;
+  name: string;
+  level: number;
+}
+
+/** The selected tenant and the tenants below it that the user sees (the lists show that subtree). */
+function subtreeOf(tenants: readonly VisibleTenant[], rootId: string | null): VisibleTenant[] {
+  if (!rootId) return [];
+  const byId = new Map(tenants.map((t) => [t.id, t]));
+  const within = (t: VisibleTenant) => {
+    for (let cur: VisibleTenant | undefined = t, hops = 0; cur && hops < 64; cur = cur.parentId ? byId.get(cur.parentId) : undefined, hops++) {
+      if (cur.id === rootId) return true;
+    }
+    return false;
+  };
+  return tenants.filter(within);
+}
+
+/** Tenants of the selected subtree where the user holds `module`/`action`, as an indented list. */
+export function useAssetTenants(module: PermissionModule, action: PermissionAction = 'read') {
+  const store = useSessionStore();
+  const options = computed<TenantOption[]>(() => {
+    const subtree = subtreeOf(store.tenants, store.selectedTenantId);
+    const rows = flattenTenantTree(buildTenantTree(subtree));
+    return rows.filter((r) => r.tenant.permissions[module]?.[action]).map((r) => ({ id: r.tenant.id, name: r.tenant.name, level: r.level }));
+  });
+  /** The tenant a new record goes to by default: the selected one when allowed there, else the first allowed. */
+  const defaultId = computed(() => options.value.find((o) => o.id === store.selectedTenantId)?.id ?? options.value[0]?.id ?? null);
+  return { options, defaultId, selectedTenantId: computed(() => store.selectedTenantId) };
+}
+
+export interface BrandOption {
+  id: string;
+  name: string;
+  isActive: boolean;
+}
+
+export interface SubscriptionGroupOption {
+  id: string;
+  code: string;
+  name: string;
+  dailyThresholdM3: number;
+}
+
+export interface MeterProfileOption {
+  id: string;
+  brand: { id: string; name: string };
+  modelCode: string;
+  meterType: string;
+  diameterMm: number;
+  communicationModule: 'INTEGRATED' | 'RETROFIT' | 'NONE';
+}
+
+export interface DeviceProfileOption {
+  id: string;
+  brand: { id: string; name: string };
+  modelCode: string;
+  communicationModule: string;
+  technologies: { id: string; code: string; name: string }[];
+}
+
+interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+// Catalogue lists are short; one page of the API's largest size holds them.
+const ALL = { page: 1, pageSize: 200 } as const;
+
+/** Meter or device brands (brief 1.12, 1.13) for the list filters. */
+export function useAssetBrands(kind: 'meter' | 'device') {
+  const { $api } = useNuxtApp();
+  const { data, error } = useAsyncData(`assets:brands:${kind}`, () =>
+    $api<Page<BrandOption>>(`/api/definitions/${kind}-brands`, { query: { ...ALL, sort: 'name' } }).then((p) => p.items),
+  );
+  return { brands: computed(() => data.value ?? []), error };
+}
+
+/** Subscription groups (brief 1.15). */
+export function useSubscriptionGroups() {
+  const { $api } = useNuxtApp();
+  const { data, error } = useAsyncData('assets:subscription-groups', () =>
+    $api<Page<SubscriptionGroupOption>>('/api/definitions/subscription-groups', { query: ALL }).then((p) => p.items),
+  );
+  return { groups: computed(() => data.value ?? []), error };
+}
+
+/** Meter profiles a tenant may use (the meter form's list, brief 2.5.3.3); nothing until a tenant is chosen. */
+export function useMeterProfileOptions(tenantId: MaybeRefOrGetter<string | null | undefined>) {
+  const { $api } = useNuxtApp();
+  const { data, error, status } = useAsyncData(
+    () => `assets:meter-profiles:${toValue(tenantId) ?? 'none'}`,
+    async () => {
+      const id = toValue(tenantId);
+      if (!id) return [];
+      return (await $api<Page<MeterProfileOption>>('/api/meter-profiles', { query: { ...ALL, tenantId: id, sort: 'brand' } })).items;
+    },
+  );
+  return { profiles: computed(() => data.value ?? []), error, pending: computed(() => status.value === 'pending') };
+}
+
+/** Device profiles a tenant may use, narrowed to those compatible with a meter profile when one is given. */
+export function useDeviceProfileOptions(tenantId: MaybeRefOrGetter<string | null | undefined>, meterProfileId?: MaybeRefOrGetter<string | null | undefined>) {
+  const { $api } = useNuxtApp();
+  const { data, error, status } = useAsyncData(
+    () => `assets:device-profiles:${toValue(tenantId) ?? 'all'}:${toValue(meterProfileId) ?? 'any'}`,
+    async () => {
+      const query: Record<string, string | number> = { ...ALL, sort: 'brand' };
+      const tenant = toValue(tenantId);
+      const meterProfile = toValue(meterProfileId);
+      if (tenant) query.tenantId = tenant;
+      if (meterProfile) query.meterProfileId = meterProfile;
+      return (await $api<Page<DeviceProfileOption>>('/api/device-profiles', { query })).items;
+    },
+  );
+  return { profiles: computed(() => data.value ?? []), error, pending: computed(() => status.value === 'pending') };
+}
+
+/** The identifier fields a device profile asks for (GET /api/device-profiles/:id/fields). */
+export function useIdentifierFields(deviceProfileId: MaybeRefOrGetter<string | null | undefined>) {
+  const { $api } = useNuxtApp();
+  const { data, error, status, refresh } = useAsyncData(
+    () => `assets:identifier-fields:${toValue(deviceProfileId) ?? 'none'}`,
+    async () => {
+      const id = toValue(deviceProfileId);
+      return id ? $api<IdentifierField[]>(`/api/device-profiles/${id}/fields`) : [];
+    },
+  );
+  return { fields: computed(() => data.value ?? []), error, pending: computed(() => status.value === 'pending'), refresh };
+}
+
+/**
+ * Keeps showing the page on screen while the next one loads, so paging and filtering never flash
+ * an empty table.
+ */
+export function useAssetLastPage<T>(data: Ref<T | null | undefined>) {
+  // Computed, not a copy: during SSR watchers never run, and the server must render what the payload hydrates.
+  const previous = shallowRef<T | null>(null);
+  watch(data, (value, old) => {
+    if (value == null && old != null) previous.value = old;
+  });
+  return computed<T | null>(() => data.value ?? previous.value);
+}
+
+/** A server-paged table's page, search, sort and filters, kept in the URL query. */
+export function useAssetListQuery<S extends string, F extends string>(spec: ListQuerySpec<S, F>) {
+  return bindListQuery(useRoute(), useRouter(), spec);
+}
+
+/** Asks before leaving a form with unsaved changes; call release() after saving. */
+export function useAssetUnsavedGuard(isDirty: () => boolean) {
+  const { t } = useI18n();
+  return useUnsavedChanges(isDirty, () => t('assets.form.unsavedConfirm'));
+}
+
+/** Display helpers: dates as DD.MM.YYYY HH:mm:ss in the tenant's zone, m³ with three decimals, labels of codes. */
+export function useAssetFormat() {
+  const { t, n } = useI18n();
+  return {
+    dateTime: (value: string | null | undefined, timeZone: string = DEFAULT_TIME_ZONE) => (value ? formatDateTime(value, timeZone) : '—'),
+    volume: (value: number | null | undefined) => (value == null ? '—' : n(value, 'volume')),
+    integer: (value: number | null | undefined) => (value == null ? '—' : n(value, 'integer')),
+    /** A 0–100 value such as a battery level, with the language's percent sign ("%59", "59%"). */
+    percent: (value: number | null | undefined) => (value == null ? '—' : n(value / 100, { style: 'percent', maximumFractionDigits: 0 })),
+    /** Text of a code through a label map; unknown codes shown as they are, missing ones as a dash. */
+    label: <K extends string>(labels: Record<K, string>, code: string | null | undefined) => {
+      const key = labelKey(labels, code);
+      return key ? t(key) : (code ?? '—');
+    },
+    text: (value: string | number | null | undefined) => (value == null || value === '' ? '—' : String(value)),
+  };
+}
+
+/**
+ * State of one create/edit form: the values, whether they changed, the client checks (i18n keys by the
+ * API's dotted paths), the API's refusal with its field messages, and a guard against leaving unsaved.
+ * Client messages show once a field was left or the form was submitted; the API's until the next submit.
+ */
+export function useAssetForm<T extends object>(initial: () => T, validate: (state: T) => Record<string, string>) {
+  const { t } = useI18n();
+  const state = reactive(initial()) as T;
+  const snapshot = ref(JSON.stringify(state));
+  const dirty = computed(() => JSON.stringify(state) !== snapshot.value);
+  const submitted = ref(false);
+  const touched = reactive(new Set<string>());
+  const submit = createSubmitState();
+  const clientErrors = computed(() => validate(state as T));
+  const guard = useAssetUnsavedGuard(() => dirty.value && !submit.pending.value);
+
+  function translateApiMessage(message: string): string {
+    const key = apiMessageKey(message);
+    return key ? t(key) : message;
+  }
+
+  function errorOf(path: string): string | undefined {
+    const api = submit.fieldErrors.value[path];
+    if (api) return translateApiMessage(api);
+    const key = clientErrors.value[path];
+    return key && (submitted.value || touched.has(path)) ? t(key) : undefined;
+  }
+
+  const formMessage = computed(() =>
+    assetFailureMessage(submit.failure.value, {
+      unavailable: t('assets.form.errors.unavailable'),
+      forbidden: t('assets.form.errors.forbidden'),
+      notFound: t('assets.form.errors.notFound'),
+      conflict: t('assets.form.errors.conflict'),
+      invalid: t('assets.form.errors.invalid'),
+      other: t('assets.form.errors.other'),
+    }),
+  );
+
+  /** Runs `action` when the client checks pass; moves focus to the first invalid field otherwise. */
+  async function save<R>(action: () => Promise<R>, extraInvalid = false): Promise<R | undefined> {
+    submitted.value = true;
+    if (Object.keys(clientErrors.value).length || extraInvalid) {
+      await nextTick();
+      if (import.meta.client) document.querySelector<HTMLElement>('form [aria-invalid="true"]')?.focus();
+      return undefined;
+    }
+    const result = await submit.run(action);
+    if (result !== undefined) {
+      snapshot.value = JSON.stringify(state);
+      guard.release();
+    } else if (import.meta.client) {
+      await nextTick();
+      document.querySelector<HTMLElement>('form [aria-invalid="true"], [data-form-error]')?.focus();
+    }
+    return result;
+  }
+
+  /** Fills in defaults that arrive later (a list's first entry) without counting them as the user's changes. */
+  function setDefaults(patch: Partial<T>) {
+    const clean = !dirty.value;
+    Object.assign(state, patch);
+    if (clean) snapshot.value = JSON.stringify(state);
+  }
+
+  return {
+    state,
+    dirty,
+    setDefaults,
+    submitted,
+    touch: (path: string) => touched.add(path),
+    errorOf,
+    clientErrors,
+    pending: submit.pending,
+    failure: submit.failure,
+    formMessage,
+    save,
+  };
+}

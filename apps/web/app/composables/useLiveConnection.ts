@@ -1,0 +1,239 @@
+import type { AlarmType, ValveState } from '@water/shared';
+
+/**
+ * The console's Socket.io connection to the API's gateway (apps/api/src/core/realtime), without any
+ * Nuxt or browser dependency so it can be tested with a fake socket: stores/live.ts gives it the real
+ * socket.io-client and the token route.
+ */
+
+// ─── Events (apps/api/src/core/realtime/events.ts) ───────────────────────────────
+
+export interface ReadingEvent {
+  tenantId: string;
+  deviceId: string;
+  meterId: string | null;
+  meterSerialNo: string | null;
+  subscriptionId: string | null;
+  time: string;
+  indexM3: number;
+  consumptionM3: number | null;
+  batteryPct: number | null;
+  rssi: number | null;
+  snr: number | null;
+  alarms: AlarmType[];
+  valveState: ValveState | null;
+  receivedAt: string;
+}
+
+export interface DeviceStateEvent {
+  tenantId: string;
+  deviceId: string;
+  meterId: string | null;
+  lastSeenAt: string;
+  batteryPct: number | null;
+  rssi: number | null;
+  snr: number | null;
+  lastIndexM3: number | null;
+}
+
+export interface AlarmEvent {
+  id: string;
+  tenantId: string;
+  type: AlarmType;
+  deviceId: string | null;
+  meterId: string | null;
+  subscriptionId: string | null;
+  startedAt: string;
+  clearedAt: string | null;
+  acknowledgedAt?: string;
+  acknowledgedBy?: string;
+}
+
+export interface LiveEvents {
+  'reading.created': ReadingEvent;
+  'device.state': DeviceStateEvent;
+  'alarm.opened': AlarmEvent;
+  'alarm.cleared': AlarmEvent;
+  'alarm.acknowledged': AlarmEvent;
+}
+export type LiveEventName = keyof LiveEvents;
+export const LIVE_EVENT_NAMES: readonly LiveEventName[] = ['reading.created', 'device.state', 'alarm.opened', 'alarm.cleared', 'alarm.acknowledged'];
+
+// ─── Status ───────────────────────────────────────────────────────────────────────
+
+/**
+ * idle: nobody on a live page; connecting: first handshake; connected: the gateway said `ready`;
+ * reconnecting: lost and trying again by itself; paused: stopped on purpose (by the user, or while
+ * the tab is hidden); offline: the API cannot be reached and no retry is under way; denied: the
+ * gateway refused (no live right in any tenant).
+ */
+export type LiveStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'paused' | 'offline' | 'denied';
+
+export type LiveSignal =
+  | { type: 'start' }
+  | { type: 'ready' }
+  | { type: 'lost'; retrying: boolean }
+  | { type: 'retrying' }
+  | { type: 'denied' }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' };
+
+export function nextLiveStatus(current: LiveStatus, signal: LiveSignal): LiveStatus {
+  switch (signal.type) {
+    case 'stop':
+      return 'idle';
+    case 'pause':
+      return current === 'idle' || current === 'denied' ? current : 'paused';
+    case 'resume':
+      return current === 'paused' ? 'connecting' : current;
+    case 'start':
+      return current === 'idle' || current === 'offline' ? 'connecting' : current;
+    case 'denied':
+      return current === 'paused' || current === 'idle' ? current : 'denied';
+    case 'ready':
+      return current === 'paused' || current === 'idle' ? current : 'connected';
+    case 'lost':
+      if (current === 'paused' || current === 'idle' || current === 'denied') return current;
+      return signal.retrying ? 'reconnecting' : 'offline';
+    case 'retrying':
+      return current === 'connecting' || current === 'connected' || current === 'offline' ? 'reconnecting' : current;
+  }
+}
+
+// ─── Connection ───────────────────────────────────────────────────────────────────
+
+/** The part of socket.io-client's Socket this module uses. */
+export interface LiveSocket {
+  readonly active: boolean;
+  readonly connected: boolean;
+  on(event: string, listener: (...args: any[]) => void): unknown;
+  connect(): unknown;
+  disconnect(): unknown;
+  io: { on(event: string, listener: (...args: any[]) => void): unknown };
+}
+
+export type LiveAuth = (cb: (data: { token: string }) => void) => void;
+
+export interface LiveConnectionDeps {
+  /** Creates (and starts) the socket; `auth` is asked for a fresh token at every handshake. */
+  createSocket(auth: LiveAuth): LiveSocket;
+  /** The access token for the handshake (GET /api/session/socket-token); null when there is none. */
+  fetchToken(): Promise<string | null>;
+  onStatus(status: LiveStatus): void;
+  onEvent<E extends LiveEventName>(name: E, payload: LiveEvents[E]): void;
+  /** After each `ready`; `resumed` is true when events may have been missed since the last one. */
+  onReady(resumed: boolean): void;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+/** Refusals of the gateway that a retry cannot cure. */
+const PERMANENT_REFUSALS = ['no live data may be read', 'inactive user'];
+
+/**
+ * Keeps one socket open while started. socket.io-client reconnects by itself after network loss; a
+ * refusal by the gateway (bad or expired token) closes the socket from the server side, which
+ * socket.io does not retry, so this retries with a fresh token and a growing delay.
+ */
+export class LiveConnection {
+  private socket: LiveSocket | null = null;
+  private status: LiveStatus = 'idle';
+  private readyCount = 0;
+  private refusals = 0;
+  private retryHandle: unknown = null;
+  private wanted = false;
+
+  constructor(private readonly deps: LiveConnectionDeps) {}
+
+  get current(): LiveStatus {
+    return this.status;
+  }
+
+  private signal(signal: LiveSignal): void {
+    const next = nextLiveStatus(this.status, signal);
+    if (next === this.status) return;
+    this.status = next;
+    this.deps.onStatus(next);
+  }
+
+  private setTimer(fn: () => void, ms: number): unknown {
+    return (this.deps.setTimer ?? setTimeout)(fn, ms);
+  }
+
+  private clearRetry(): void {
+    if (this.retryHandle !== null) (this.deps.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>)))(this.retryHandle);
+    this.retryHandle = null;
+  }
+
+  /** Delay before the next attempt after a refusal: 2 s, 4 s, 8 s … at most a minute. */
+  static retryDelay(attempt: number): number {
+    return Math.min(60_000, 2_000 * 2 ** Math.max(0, attempt - 1));
+  }
+
+  start(): void {
+    this.wanted = true;
+    if (this.status === 'paused') this.signal({ type: 'resume' });
+    else this.signal({ type: 'start' });
+    if (this.socket) {
+      if (!this.socket.connected && !this.socket.active) this.socket.connect();
+      return;
+    }
+    this.socket = this.deps.createSocket((cb) => {
+      this.deps
+        .fetchToken()
+        .then((token) => cb({ token: token ?? '' }))
+        .catch(() => cb({ token: '' }));
+    });
+    this.bind(this.socket);
+  }
+
+  /** Closes the socket; `paused` keeps the indicator on "paused" instead of going idle. */
+  stop(paused = false): void {
+    this.wanted = false;
+    this.clearRetry();
+    this.socket?.disconnect();
+    this.signal(paused ? { type: 'pause' } : { type: 'stop' });
+  }
+
+  private bind(socket: LiveSocket): void {
+    socket.on('ready', () => {
+      this.refusals = 0;
+      this.signal({ type: 'ready' });
+      this.deps.onReady(this.readyCount++ > 0);
+    });
+    socket.on('error', (error: { message?: string } | undefined) => {
+      const message = error?.message ?? '';
+      if (PERMANENT_REFUSALS.includes(message)) {
+        this.wanted = false;
+        this.signal({ type: 'denied' });
+      }
+    });
+    socket.on('connect_error', () => {
+      this.signal({ type: 'lost', retrying: socket.active });
+    });
+    socket.on('disconnect', (reason: string) => {
+      if (reason === 'io client disconnect') return;
+      if (reason === 'io server disconnect') {
+        // The gateway refused the handshake (token expired or revoked): try again with a new one.
+        if (!this.wanted) return;
+        this.refusals++;
+        this.signal({ type: 'lost', retrying: true });
+        this.clearRetry();
+        this.retryHandle = this.setTimer(() => {
+          this.retryHandle = null;
+          if (this.wanted) socket.connect();
+        }, LiveConnection.retryDelay(this.refusals));
+        return;
+      }
+      this.signal({ type: 'lost', retrying: socket.active });
+    });
+    socket.io.on('reconnect_attempt', () => this.signal({ type: 'retrying' }));
+    for (const name of LIVE_EVENT_NAMES) {
+      socket.on(name, (payload: LiveEvents[typeof name]) => {
+        if (this.status === 'paused') return;
+        this.deps.onEvent(name, payload);
+      });
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import type { ApiFailure } from '~/lib/api-error';
+import type { FormModel } from '~/lib/form-editor';
+import { createFormEditor } from '~/lib/form-editor';
+import { failureMessage } from '~/lib/form-errors';
+
+/** Translated refusals of the tenant pages. */
+export function useTenantsTexts() {
+  const { t } = useI18n();
+  function failure(value: ApiFailure | null | undefined): string | null {
+    return failureMessage(value, {
+      unavailable: t('tenants.errors.unavailable'),
+      forbidden: t('tenants.errors.forbidden'),
+      notFound: t('tenants.errors.notFound'),
+      conflict: t('tenants.errors.conflict'),
+      invalid: t('tenants.errors.invalid'),
+      other: t('tenants.errors.other'),
+    });
+  }
+  return { failure };
+}
+
+/** Saving a tenant form (see createFormEditor); a saved tenant makes cached tenant data stale. */
+export function useTenantsEditor<F extends string, T>(form: FormModel<F>, save: () => Promise<T>, afterSave: (saved: T) => unknown) {
+  const { t } = useI18n();
+  const texts = useTenantsTexts();
+  return createFormEditor(
+    form,
+    save,
+    (saved) => {
+      clearNuxtData((key) => key.startsWith('tenants'));
+      return afterSave(saved);
+    },
+    {
+      translate: (issue) => t(issue.key, issue.params ?? {}),
+      unsavedChanges: () => t('tenants.form.unsavedChanges'),
+      invalid: () => t('tenants.errors.invalid'),
+      failure: texts.failure,
+    },
+  );
+}

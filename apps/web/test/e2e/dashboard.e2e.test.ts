@@ -1,0 +1,103 @@
+import type { Browser, Locator, Page } from 'playwright-core';
+import { encodeUplink, type DeviceProfileKey } from '@water/db';
+import { MAP_STATUSES } from '@water/shared';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiAs, launch, signIn, webUrl } from './support/browser';
+
+/** Seeded LoRaWAN device profiles (model code → encoder key), as the simulator maps them. */
+const LORAWAN_PROFILES: Record<string, DeviceProfileKey> = {
+  'MNS-LRW100': 'manas-lorawan',
+  'Cyble 5 LoRaWAN': 'itron-lorawan',
+  'KLP-LR10': 'klepsan-lorawan',
+  'IMA-LW-U1': 'ima-lorawan',
+};
+
+interface DeviceRow {
+  id: string;
+  profile: { modelCode: string };
+  networkId: { key: string; value: string } | null;
+  meter: { id: string; serialNo: string } | null;
+}
+
+/** The distinct colours of the markers and clusters on the map. */
+async function shownStatuses(map: Locator): Promise<string[]> {
+  const statuses = await map.locator('[data-testid="map-marker"], [data-testid="map-cluster"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.status ?? ''));
+  return [...new Set(statuses)].sort();
+}
+
+describe('dashboard and live readings', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => browser?.close());
+
+  async function signedIn(email: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    const page = await context.newPage();
+    await signIn(page, email);
+    return page;
+  }
+
+  it('shows the subscriptions on the map in every colour, with the legend counting them', async () => {
+    const page = await signedIn('iot@una.net.tr');
+    await page.goto(webUrl('/'));
+    const map = page.locator('[data-testid="subscription-map"]');
+    await map.locator('.leaflet-marker-icon').first().waitFor({ timeout: 30_000 });
+
+    for (const status of MAP_STATUSES) {
+      const legend = page.locator(`[data-testid="map-legend-${status}"]`);
+      expect(Number(await legend.getAttribute('data-count')), `${status} markers`).toBeGreaterThan(0);
+      // Showing one colour alone: every marker or cluster left on the map has that colour.
+      await legend.dblclick();
+      await expect.poll(() => shownStatuses(map), { timeout: 10_000 }).toEqual([status]);
+      await legend.dblclick();
+    }
+
+    // Every colour back; a cluster takes the most urgent colour inside it.
+    await expect.poll(() => shownStatuses(map)).toContain('RED');
+    await page.context().close();
+  });
+
+  it('puts a reading that arrives through an integration at the top of the live table without a reload', async () => {
+    const api = await apiAs('iot@una.net.tr');
+    const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
+    const aski = me.body.tenants.find((t) => t.name === 'ASKİ')!.id;
+
+    const integration = await api<{ id: string; secret: string }>('POST', '/api/integrations', { tenantId: aski, kind: 'TTN', name: 'Browser test TTN' });
+    expect(integration.status).toBe(201);
+    const devices = await api<{ items: DeviceRow[] }>('GET', `/api/devices?tenantId=${aski}&status=ACTIVE&attached=true&pageSize=200`);
+    const device = devices.body.items.find((d) => LORAWAN_PROFILES[d.profile.modelCode] && d.networkId && d.meter);
+    expect(device, 'an active LoRaWAN device on a meter').toBeDefined();
+    const detail = await api<{ meter: { lastIndexM3: number | null } | null }>('GET', `/api/devices/${device!.id}`);
+    const index = Math.round(((detail.body.meter?.lastIndexM3 ?? 0) + 0.042) * 1000) / 1000;
+
+    const page = await signedIn('iot@una.net.tr');
+    await page.goto(webUrl('/readings'));
+    await page.locator('[data-testid="live-status"][data-status="connected"]').waitFor({ timeout: 30_000 });
+    await page.locator('[data-testid="reading-row"]').first().waitFor();
+    // Keep the pointer off the table: a held table would wait behind the "new readings" button.
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    const uplink = encodeUplink(LORAWAN_PROFILES[device!.profile.modelCode]!, { indexM3: index, batteryPct: 77 });
+    const res = await fetch(`${inject('apiUrl')}/api/ingest/ttn/${integration.body.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-integration-secret': integration.body.secret },
+      body: JSON.stringify({
+        end_device_ids: { dev_eui: device!.networkId!.value },
+        received_at: new Date().toISOString(),
+        uplink_message: { f_port: uplink.fPort, f_cnt: 4242, frm_payload: uplink.payload.toString('base64'), rx_metadata: [{ rssi: -81, snr: 7.5 }] },
+      }),
+    });
+    expect(res.status).toBe(202);
+
+    const row = page.locator(`[data-testid="reading-row"][data-meter="${device!.meter!.serialNo}"][data-new]`);
+    await row.first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid="reading-row"]').first().getAttribute('data-meter')).toBe(device!.meter!.serialNo);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    // The date column reads DD.MM.YYYY HH:mm:ss.
+    expect(await row.first().locator('td').nth(1).innerText()).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$/);
+    await page.context().close();
+  });
+});
