@@ -9,8 +9,12 @@ import { IngestService } from './ingest.service';
 export const CHIRPSTACK_TOPIC = 'application/+/device/+/event/up';
 /** Devices that speak MQTT themselves (NB-IoT, Wi-Fi) publish the generic JSON format here. */
 export const GENERIC_TOPIC = 'water/+/up';
-/** Shared subscriptions: several workers split the messages instead of each getting all of them. */
-const SHARE = '$share/water-workers/';
+/**
+ * Shared subscriptions: the workers of one deployment split the messages instead of each getting all
+ * of them. The group is named after the deployment's key prefix, so two deployments (or test runs)
+ * on one broker never take each other's messages.
+ */
+const shareGroup = (prefix: string) => `$share/${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}-workers/`;
 
 /**
  * MQTT ingestion, on the same validation, de-duplication and queue path as the webhooks. The broker
@@ -44,7 +48,8 @@ export class MqttSubscriberService implements OnApplicationBootstrap, OnModuleDe
         }
       };
       client.on('connect', () => {
-        client.subscribe([SHARE + CHIRPSTACK_TOPIC, SHARE + GENERIC_TOPIC], { qos: 1 }, (err) => {
+        const share = shareGroup(this.config.REDIS_PREFIX);
+        client.subscribe([share + CHIRPSTACK_TOPIC, share + GENERIC_TOPIC], { qos: 1 }, (err) => {
           if (err) this.logger.error({ err: err.message }, 'subscribe failed');
           else this.logger.log(`subscribed to ${CHIRPSTACK_TOPIC} and ${GENERIC_TOPIC} on ${this.config.MQTT_URL}`);
           done();
