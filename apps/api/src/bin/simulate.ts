@@ -52,7 +52,7 @@ async function main() {
   const http = async (path: string, init: RequestInit & { token?: string } = {}) => {
     const res = await fetch(`${api}${path}`, {
       ...init,
-      headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) },
+      headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) },
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
