@@ -10,7 +10,9 @@ import { NoSignalService } from './modules/alarms/no-signal.service';
 import { DecodersService } from './modules/decoders/decoders.service';
 import { IngestService } from './modules/ingest/ingest.service';
 import { MqttSubscriberService } from './modules/ingest/mqtt-subscriber.service';
+import { UplinkBatcher } from './modules/ingest/uplink-batcher.service';
 import { UplinkProcessor } from './modules/ingest/uplink.processor';
+import { UplinkRepository } from './modules/ingest/uplink.repository';
 import { UplinkWorkerService } from './modules/ingest/uplink-worker.service';
 
 /** The worker process: uplink decoding and storage, the MQTT subscriber and maintenance jobs. No HTTP. */
@@ -22,10 +24,12 @@ export class WorkerModule {
       imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), DatabaseModule, RedisModule, JobsModule, LivePublisherModule],
       providers: [
         DecodersService,
+        UplinkRepository,
         UplinkProcessor,
         UplinkWorkerService,
         NoSignalService,
         IngestService,
+        UplinkBatcher,
         ...(config.MQTT_ENABLED ? [MqttSubscriberService] : []),
       ],
     };

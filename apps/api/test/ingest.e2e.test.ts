@@ -214,6 +214,47 @@ describe('ingestion end to end', () => {
     expect((await t.sql('SELECT count(*)::int AS n FROM uplink'))[0].n).toBe(before);
   });
 
+  it('keeps consumption and the daily rollup right for frames batched together and for a late frame', async () => {
+    const d = await pick('ASKİ', 'DevEUI');
+    const integ = integrations['TTN:ASKİ'];
+    const base = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3_600_000;
+    const post = (hour: number, index: number, fCnt: number) => {
+      const up = encodeUplink(d.key, { indexM3: index, batteryPct: 80 });
+      return t.request({
+        method: 'POST',
+        url: `/api/ingest/ttn/${integ.id}`,
+        headers: { 'x-integration-secret': integ.secret },
+        body: { end_device_ids: { dev_eui: d.identifier }, received_at: new Date(base + hour * 3_600_000).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: fCnt, frm_payload: up.payload.toString('base64') } },
+      });
+    };
+    const i0 = d.lastIndex;
+    // Hours 1 and 3 arrive together (one batch), hour 2 afterwards: its successor must be corrected.
+    const together = await Promise.all([post(1, i0 + 0.1, 501), post(3, i0 + 0.45, 503)]);
+    expect(together.map((r) => r.status)).toEqual([202, 202]);
+    await until(async () => (await t.sql(`SELECT 1 FROM reading WHERE device_id = $1 AND time > $2`, [d.id, new Date(base)])).length === 2);
+    expect((await post(2, i0 + 0.25, 502)).status).toBe(202);
+    await until(async () => (await t.sql(`SELECT 1 FROM reading WHERE device_id = $1 AND time > $2`, [d.id, new Date(base)])).length === 3);
+
+    const rows = await t.sql<{ consumption_m3: string }>(`SELECT consumption_m3 FROM reading WHERE device_id = $1 AND time > $2 ORDER BY time`, [d.id, new Date(base)]);
+    expect(rows.map((r) => Number(r.consumption_m3))).toEqual([0.1, 0.15, 0.2]);
+    const meter = await t.sql<{ last_index_m3: string }>(`SELECT last_index_m3 FROM meter WHERE id = $1`, [d.meterId]);
+    expect(Number(meter[0].last_index_m3)).toBeCloseTo(i0 + 0.45, 3);
+    // The rollup of each day equals the sum of that day's readings (tenant time zone).
+    const days = await t.sql<{ day: string; rollup: string; readings: string; count: number; n: number }>(
+      `SELECT c.day::text, c.consumption_m3::text AS rollup, c.reading_count AS count, r.sum::text AS readings, r.n
+         FROM meter_daily_consumption c
+         JOIN LATERAL (SELECT coalesce(sum(consumption_m3), 0) AS sum, count(*)::int AS n FROM reading
+                        WHERE meter_id = c.meter_id AND (time AT TIME ZONE 'Europe/Istanbul')::date = c.day) r ON true
+        WHERE c.meter_id = $1 AND c.day >= (($2::timestamptz) AT TIME ZONE 'Europe/Istanbul')::date`,
+      [d.meterId, new Date(base)],
+    );
+    expect(days.length).toBeGreaterThan(0);
+    for (const day of days) {
+      expect(Number(day.rollup), day.day).toBeCloseTo(Number(day.readings), 3);
+      expect(day.count, day.day).toBe(day.n);
+    }
+  });
+
   it('records a decode failure on the uplink and keeps processing other devices', async () => {
     const d = await pick('HATSU', 'DevEUI');
     const other = await pick('HATSU', 'DevEUI');

@@ -28,8 +28,14 @@ export const configSchema = z
     TRUST_PROXY: bool.default(false),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     TZ_DEFAULT: z.string().default('Europe/Istanbul'),
-    /** Uplink jobs one worker process handles at once. */
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(16),
+    /** Uplink batches one worker process handles at once (each holds a database connection). */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
+    /** Largest batch of uplinks in one job. */
+    INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+    /** How long an ingest node gathers uplinks before queuing them (the latency it adds, at most). */
+    INGEST_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(10),
+    /** Batches waiting for a worker above which webhooks answer 503 with Retry-After instead of queuing. */
+    INGEST_MAX_BACKLOG: z.coerce.number().int().min(1).default(2000),
     /** How long a worker holds a job before another may take it over (a dead worker's jobs come back after this). */
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     /** Largest webhook body; LoRaWAN and Sigfox uplinks are a few hundred bytes. */

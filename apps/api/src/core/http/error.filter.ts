@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { ZodValidationException } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
 import type { ZodError } from 'zod';
-import { type ErrorBody, type ErrorDetail, TooManyRequestsException } from './errors';
+import { type ErrorBody, type ErrorDetail, ServiceUnavailableException, TooManyRequestsException } from './errors';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -70,7 +70,7 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (exception instanceof TooManyRequestsException) reply.header('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof TooManyRequestsException || exception instanceof ServiceUnavailableException) reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 

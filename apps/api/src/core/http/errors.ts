@@ -56,3 +56,10 @@ export class TooManyRequestsException extends AppException {
     super(HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests', message);
   }
 }
+
+/** The service is saturated (e.g. the uplink backlog): the caller should retry after the given delay. */
+export class ServiceUnavailableException extends AppException {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable', message);
+  }
+}

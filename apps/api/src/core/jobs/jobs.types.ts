@@ -5,7 +5,9 @@ export enum QueueName {
 }
 
 export enum JobName {
-  /** Decode and store one accepted uplink. */
+  /** Decode and store a batch of accepted uplinks (the ingest nodes gather them for a few milliseconds). */
+  ProcessUplinks = 'process-uplinks',
+  /** One uplink: the job of releases before batching, still consumed so an upgrade loses nothing queued. */
   ProcessUplink = 'process-uplink',
   /** Open NO_SIGNAL alarms for devices silent longer than their expected interval allows. */
   CheckNoSignal = 'check-no-signal',
@@ -28,12 +30,18 @@ export interface UplinkEnvelope {
   requestId?: string;
 }
 
+export interface UplinkBatch {
+  uplinks: UplinkEnvelope[];
+}
+
 export interface JobPayloads {
+  [JobName.ProcessUplinks]: UplinkBatch;
   [JobName.ProcessUplink]: UplinkEnvelope;
   [JobName.CheckNoSignal]: Record<string, never>;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.ProcessUplinks]: QueueName.Uplinks,
   [JobName.ProcessUplink]: QueueName.Uplinks,
   [JobName.CheckNoSignal]: QueueName.Maintenance,
 };

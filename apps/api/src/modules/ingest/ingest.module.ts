@@ -2,8 +2,9 @@ import { Module } from '@nestjs/common';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { IngestController } from './ingest.controller';
 import { IngestService } from './ingest.service';
+import { UplinkBatcher } from './uplink-batcher.service';
 import { UplinksController } from './uplinks.controller';
 import { UplinksService } from './uplinks.service';
 
-@Module({ imports: [IntegrationsModule], controllers: [IngestController, UplinksController], providers: [IngestService, UplinksService], exports: [IngestService] })
+@Module({ imports: [IntegrationsModule], controllers: [IngestController, UplinksController], providers: [IngestService, UplinkBatcher, UplinksService], exports: [IngestService] })
 export class IngestModule {}

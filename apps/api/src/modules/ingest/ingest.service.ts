@@ -1,14 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { sql } from 'kysely';
-import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { DatabaseService } from '../../core/database/database.service';
-import { BadInputException, EntityNotFoundException, NotAuthenticatedException } from '../../core/http/errors';
-import { JobsService } from '../../core/jobs/jobs.service';
-import { JobName, type UplinkEnvelope } from '../../core/jobs/jobs.types';
+import { BadInputException, EntityNotFoundException, NotAuthenticatedException, ServiceUnavailableException } from '../../core/http/errors';
+import type { UplinkEnvelope } from '../../core/jobs/jobs.types';
 import { RedisService } from '../../core/redis/redis.service';
 import { hashSecret } from '../integrations/integrations.service';
 import { MAX_PAYLOAD_BYTES, type ChirpstackUplink, type GenericUplink, type SigfoxUplink, type TtnUplink } from './ingest.formats';
+import { UplinkBatcher } from './uplink-batcher.service';
 
 type Kind = 'TTN' | 'CHIRPSTACK' | 'SIGFOX' | 'GENERIC';
 
@@ -72,8 +71,7 @@ export class IngestService {
   constructor(
     private readonly database: DatabaseService,
     private readonly redis: RedisService,
-    private readonly jobs: JobsService,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly batcher: UplinkBatcher,
   ) {}
 
   async ttn(integrationId: string, secret: string | undefined, body: TtnUplink, requestId?: string): Promise<IngestResult> {
@@ -182,6 +180,9 @@ export class IngestService {
     frame: Omit<UplinkEnvelope, 'deviceId' | 'tenantId' | 'integrationId'>,
   ): Promise<IngestResult> {
     if (frame.payloadHex.length / 2 > MAX_PAYLOAD_BYTES) throw new BadInputException(`payload larger than ${MAX_PAYLOAD_BYTES} bytes`);
+    // Refused before anything is remembered, so the sender's retry is not taken for a duplicate.
+    const retryAfter = await this.batcher.overloaded();
+    if (retryAfter !== null) throw new ServiceUnavailableException('uplink backlog full, retry later', retryAfter);
     const device = await this.findDevice(integration, identifier, idField);
     if (!device) {
       this.logger.warn({ integrationId: integration.id, identifier }, 'uplink for an unknown device');
@@ -192,7 +193,7 @@ export class IngestService {
     const fresh = await this.redis.client.set(key, '1', 'EX', DEDUP_TTL_SECONDS, 'NX');
     if (fresh === null) return { status: 'duplicate' };
     try {
-      await this.jobs.enqueue(JobName.ProcessUplink, envelope);
+      await this.batcher.add(envelope);
     } catch (err) {
       // Not queued means not accepted: let the network server's retry through.
       await this.redis.client.del(key).catch(() => undefined);

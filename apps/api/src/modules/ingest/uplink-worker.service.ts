@@ -1,20 +1,21 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
-import { JobName, QueueName, type UplinkEnvelope } from '../../core/jobs/jobs.types';
+import { JobName, QueueName, type UplinkBatch, type UplinkEnvelope } from '../../core/jobs/jobs.types';
 import { RedisService } from '../../core/redis/redis.service';
 import { UplinkProcessor } from './uplink.processor';
 
 /**
- * Consumes the uplinks queue. A decode error is not retried (it is stored on the uplink as FAILED);
- * a database or Redis failure is, with backoff; after the last attempt the job stays failed with
- * its error for operators to see.
+ * Consumes the uplinks queue, a batch of uplinks per job. A decode error is not retried (it is stored
+ * on the uplink as FAILED); a database or Redis failure is, with backoff, for the whole batch (stored
+ * facts are skipped as duplicates on the retry); after the last attempt the job stays failed with its
+ * error for operators to see.
  */
 @Injectable()
 export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('uplink-worker');
-  private worker?: Worker<UplinkEnvelope>;
-  /** Jobs this process finished, for operations and the scale-out test. */
+  private worker?: Worker<UplinkBatch | UplinkEnvelope>;
+  /** Uplinks this process finished, for operations and the scale-out test. */
   processed = 0;
 
   constructor(
@@ -24,12 +25,15 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    this.worker = new Worker<UplinkEnvelope>(
+    this.worker = new Worker<UplinkBatch | UplinkEnvelope>(
       QueueName.Uplinks,
-      async (job: Job<UplinkEnvelope>) => {
-        if (job.name !== JobName.ProcessUplink) throw new UnrecoverableError(`unknown job ${job.name}`);
-        const result = await this.processor.process(job.data);
-        this.processed++;
+      async (job: Job<UplinkBatch | UplinkEnvelope>) => {
+        let uplinks: UplinkEnvelope[];
+        if (job.name === JobName.ProcessUplinks) uplinks = (job.data as UplinkBatch).uplinks;
+        else if (job.name === JobName.ProcessUplink) uplinks = [job.data as UplinkEnvelope];
+        else throw new UnrecoverableError(`unknown job ${job.name}`);
+        const result = await this.processor.process(uplinks);
+        this.processed += uplinks.length;
         return result;
       },
       {
@@ -41,7 +45,9 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
         autorun: true,
       },
     );
-    this.worker.on('failed', (job, err) => this.logger.error({ jobId: job?.id, deviceId: job?.data.deviceId, attempts: job?.attemptsMade, err: err.message }, 'uplink job failed'));
+    this.worker.on('failed', (job, err) =>
+      this.logger.error({ jobId: job?.id, uplinks: job && 'uplinks' in job.data ? job.data.uplinks.length : 1, attempts: job?.attemptsMade, err: err.message }, 'uplink job failed'),
+    );
     this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'uplink worker error'));
   }
 

@@ -1,347 +1,367 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { RED_ALARM_TYPES, type AlarmType } from '@water/shared';
-import { sql, type Transaction } from 'kysely';
+import type { AlarmType, ValveState } from '@water/shared';
+import type { Transaction } from 'kysely';
 import type { DB } from '@water/db';
-import { DatabaseService } from '../../core/database/database.service';
 import type { UplinkEnvelope } from '../../core/jobs/jobs.types';
-import type { AlarmEvent } from '../../core/realtime/events';
+import type { AlarmEvent, ServerEvents } from '../../core/realtime/events';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
-import { mapDecoded, type FieldMapping, type MappedReading } from '../decoders/decoded-mapping';
+import { mapDecoded, type MappedReading } from '../decoders/decoded-mapping';
+import type { DecodeOutput } from '../decoders/decoder-sandbox';
 import { DecodersService } from '../decoders/decoders.service';
+import { flaggedAlarms, localDayFormatter, planAlarms, planConsumption, type AlarmFrame, type MeterPoint } from './uplink-batch';
+import { UplinkRepository, type AlarmRow, type DailyRow, type DeviceContext, type ReadingRow } from './uplink.repository';
 
-/** Battery level under which LOW_BATTERY opens even when the frame sets no flag. */
-export const LOW_BATTERY_PCT = 10;
+export { LOW_BATTERY_PCT } from './uplink-batch';
+
 const CONTEXT_TTL_MS = 15_000;
 
-interface DeviceContext {
-  deviceId: string;
-  tenantId: string;
-  profileId: string;
-  meterId: string | null;
-  meterSerialNo: string | null;
-  meterHasValve: boolean;
-  subscriptionId: string | null;
-  dailyThresholdM3: number | null;
-  timeZone: string;
-  scenarios: { id: string; version: number; fPort: number | null; decoderSource: string; fieldMapping: FieldMapping }[];
+export interface BatchResult {
+  stored: number;
+  duplicate: number;
+  decodeFailed: number;
+  /** Uplinks decoded without a meter index (status frames, devices without a meter). */
+  noReading: number;
+  unknownDevice: number;
 }
 
-export interface ProcessResult {
-  status: 'stored' | 'decode-failed' | 'duplicate' | 'no-reading';
-  errors?: string[];
+/** One uplink of a batch, decoded. */
+interface Item {
+  e: UplinkEnvelope;
+  ctx: DeviceContext;
+  time: Date;
+  day: string;
+  scenarioId: string | null;
+  decoded: DecodeOutput;
+  mapped: MappedReading | null;
+  rssi: number | null;
+  snr: number | null;
+  flagged: AlarmType[];
+  reading?: ReadingRow;
+  /** Set when its reading was stored by this batch. */
+  stored?: boolean;
+  /** Its reading was stored before (a network server's retry, a replayed batch). */
+  duplicate?: boolean;
 }
+
+type ReadingEvent = Parameters<ServerEvents['reading.created']>[0];
 
 /**
- * Turns one accepted uplink into stored facts: the raw uplink, the reading, the device's and meter's
- * last state, the daily rollup and alarms, then tells the live watchers.
+ * Turns a batch of accepted uplinks into stored facts in one transaction: the raw uplinks, the
+ * readings with their consumption, the devices' and meters' last state, the daily rollup and alarms;
+ * then tells the live watchers. Every table gets one multi-row statement per batch, so the cost per
+ * uplink falls with the batch size. Batches that share devices or meters run one after another (row
+ * locks), in whatever worker process they land, so consumption is right even when frames arrive late.
  */
 @Injectable()
 export class UplinkProcessor {
   private readonly logger = new Logger('uplinks');
   private readonly contexts = new Map<string, { value: DeviceContext; expires: number }>();
-  /** Uplinks of one device are handled one after another, so consumption is computed in order. */
-  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly dayOf = localDayFormatter();
 
   constructor(
-    private readonly database: DatabaseService,
+    private readonly repository: UplinkRepository,
     private readonly decoders: DecodersService,
     private readonly live: LiveEventsService,
   ) {}
 
-  process(envelope: UplinkEnvelope): Promise<ProcessResult> {
-    const previous = this.chains.get(envelope.deviceId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(() => this.handle(envelope));
-    this.chains.set(envelope.deviceId, next);
-    void next.finally(() => {
-      if (this.chains.get(envelope.deviceId) === next) this.chains.delete(envelope.deviceId);
-    });
-    return next;
+  async process(envelopes: UplinkEnvelope[]): Promise<BatchResult> {
+    const result: BatchResult = { stored: 0, duplicate: 0, decodeFailed: 0, noReading: 0, unknownDevice: 0 };
+    const contexts = await this.load([...new Set(envelopes.map((e) => e.deviceId))]);
+    const items: Item[] = [];
+    for (const e of envelopes) {
+      const ctx = contexts.get(e.deviceId);
+      if (!ctx) {
+        this.logger.warn({ deviceId: e.deviceId, requestId: e.requestId }, 'uplink for a device that no longer exists');
+        result.unknownDevice++;
+        continue;
+      }
+      items.push(await this.decode(e, ctx));
+    }
+    if (!items.length) return result;
+
+    const { opened, cleared } = await this.repository.transaction((trx) => this.write(trx, items));
+
+    for (const it of items) {
+      if (!it.mapped) result.decodeFailed++;
+      else if (it.stored) result.stored++;
+      else if (it.duplicate) result.duplicate++;
+      else result.noReading++;
+    }
+    this.announce(items, opened, cleared);
+    return result;
   }
 
-  private async handle(e: UplinkEnvelope): Promise<ProcessResult> {
-    const ctx = await this.context(e.deviceId);
-    if (!ctx) {
-      this.logger.warn({ deviceId: e.deviceId }, 'uplink for a device that no longer exists');
-      return { status: 'no-reading', errors: ['device no longer exists'] };
-    }
+  private async decode(e: UplinkEnvelope, ctx: DeviceContext): Promise<Item> {
     const time = new Date(e.deviceTime ?? e.receivedAt);
-    const bytes = [...Buffer.from(e.payloadHex, 'hex')];
     const scenario = ctx.scenarios.find((s) => s.fPort !== null && s.fPort === e.fPort) ?? ctx.scenarios.find((s) => s.fPort === null);
-    const decoded = scenario
-      ? await this.decoders.decode(scenario, { bytes, fPort: e.fPort, recvTime: time })
+    const decoded: DecodeOutput = scenario
+      ? await this.decoders.decode(scenario, { bytes: [...Buffer.from(e.payloadHex, 'hex')], fPort: e.fPort, recvTime: time })
       : { data: null, warnings: [], errors: [`no message scenario of the device profile handles port ${e.fPort ?? 'none'}`] };
     const failed = !decoded.data || decoded.errors.length > 0;
     const mapped = failed ? null : mapDecoded(decoded.data!, scenario!.fieldMapping);
+    return {
+      e,
+      ctx,
+      time,
+      day: this.dayOf(time, ctx.timeZone),
+      scenarioId: scenario?.id ?? null,
+      decoded,
+      mapped,
+      rssi: e.rx?.rssi !== undefined ? Math.round(e.rx.rssi) : null,
+      snr: e.rx?.snr ?? null,
+      flagged: mapped ? flaggedAlarms(mapped.alarms, mapped.batteryPct) : [],
+    };
+  }
 
-    const outcome = await this.database.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('uplink')
-        .values({
-          received_at: new Date(e.receivedAt),
-          device_id: ctx.deviceId,
-          tenant_id: ctx.tenantId,
-          integration_id: e.integrationId,
-          device_time: e.deviceTime ? new Date(e.deviceTime) : null,
-          f_port: e.fPort,
-          f_cnt: e.fCnt === null ? null : String(e.fCnt),
-          payload: Buffer.from(e.payloadHex, 'hex'),
-          rx_metadata: e.rx ? JSON.stringify({ ...e.rx, source: e.source }) : JSON.stringify({ source: e.source }),
-          status: failed ? 'FAILED' : 'DECODED',
-          scenario_id: scenario?.id ?? null,
-          decoded: decoded.data ? JSON.stringify(decoded.data) : null,
-          errors: decoded.errors.length || decoded.warnings.length ? JSON.stringify({ errors: decoded.errors, warnings: decoded.warnings }) : null,
-        })
-        // A retried job (its worker died after committing) finds its uplink already stored.
-        .onConflict((oc) => oc.expression(sql`device_id, received_at, (coalesce(f_cnt, -1))`).doNothing())
-        .execute();
-      if (!mapped) return { status: 'decode-failed' as const };
-      return this.store(trx, ctx, e, time, mapped, decoded.data!);
-    });
+  private async write(trx: Transaction<DB>, items: Item[]) {
+    const decoded = items.filter((it) => it.mapped).sort((a, b) => a.time.getTime() - b.time.getTime());
+    const deviceIds = [...new Set(items.map((it) => it.ctx.deviceId))].sort();
+    const meterIds = [...new Set(decoded.flatMap((it) => (it.ctx.meterId ? [it.ctx.meterId] : [])))].sort();
+    await this.repository.lock(trx, deviceIds, meterIds);
 
-    if (outcome.status === 'decode-failed') return { status: 'decode-failed', errors: decoded.errors };
-    if (outcome.status !== 'stored') return { status: outcome.status };
-    const { reading, alarms } = outcome;
-    if (reading) {
-      this.live.emit('reading.created', ctx.tenantId, reading);
-      this.live.emit('device.state', ctx.tenantId, {
-        tenantId: ctx.tenantId,
+    await this.repository.insertUplinks(
+      trx,
+      items.map(({ e, ctx, decoded: d, mapped, scenarioId }) => ({
+        receivedAt: new Date(e.receivedAt),
         deviceId: ctx.deviceId,
-        meterId: ctx.meterId,
-        lastSeenAt: reading.time,
-        batteryPct: reading.batteryPct,
-        rssi: reading.rssi,
-        snr: reading.snr,
-        lastIndexM3: reading.indexM3,
+        tenantId: ctx.tenantId,
+        integrationId: e.integrationId,
+        deviceTime: e.deviceTime ? new Date(e.deviceTime) : null,
+        fPort: e.fPort,
+        fCnt: e.fCnt,
+        payload: Buffer.from(e.payloadHex, 'hex'),
+        rxMetadata: e.rx ? { ...e.rx, source: e.source } : { source: e.source },
+        status: mapped ? 'DECODED' : 'FAILED',
+        scenarioId,
+        decoded: d.data,
+        errors: d.errors.length || d.warnings.length ? { errors: d.errors, warnings: d.warnings } : null,
+      })),
+    );
+
+    const daily = await this.storeReadings(trx, decoded);
+
+    // Device state from every decoded frame, the newest value of each field winning.
+    const devices = new Map<string, { deviceId: string; time: Date; batteryPct: number | null; rssi: number | null; snr: number | null }>();
+    for (const it of decoded) {
+      const d = devices.get(it.ctx.deviceId);
+      devices.set(it.ctx.deviceId, {
+        deviceId: it.ctx.deviceId,
+        time: it.time,
+        batteryPct: it.mapped!.batteryPct ?? d?.batteryPct ?? null,
+        rssi: it.rssi ?? d?.rssi ?? null,
+        snr: it.snr ?? d?.snr ?? null,
       });
     }
-    for (const a of alarms.opened) this.live.emit('alarm.opened', ctx.tenantId, a);
-    for (const a of alarms.cleared) this.live.emit('alarm.cleared', ctx.tenantId, a);
-    return { status: 'stored' };
+    await this.repository.updateDevices(trx, [...devices.values()]);
+
+    return this.storeAlarms(trx, decoded, daily);
   }
 
-  private async store(trx: Transaction<DB>, ctx: DeviceContext, e: UplinkEnvelope, time: Date, m: MappedReading, data: Record<string, unknown>) {
-    const rssi = e.rx?.rssi !== undefined ? Math.round(e.rx.rssi) : null;
-    const snr = e.rx?.snr ?? null;
-    const flagged = (Object.entries(m.alarms) as [AlarmType, boolean][]).filter(([, on]) => on).map(([t]) => t);
-    if (m.batteryPct !== null && m.batteryPct < LOW_BATTERY_PCT && !flagged.includes('LOW_BATTERY')) flagged.push('LOW_BATTERY');
-
-    await trx
-      .updateTable('device')
-      .set({
-        last_seen_at: time,
-        battery_pct: m.batteryPct !== null ? String(m.batteryPct) : sql`battery_pct`,
-        rssi: rssi ?? sql`rssi`,
-        snr: snr !== null ? String(snr) : sql`snr`,
-        updated_at: new Date(),
-      })
-      .where('id', '=', ctx.deviceId)
-      .where((w) => w.or([w('last_seen_at', 'is', null), w('last_seen_at', '<', time)]))
-      .execute();
-
-    let reading: Parameters<LiveEventsService['emit']>[2] | null = null;
-    if (m.indexM3 !== null && ctx.meterId) {
-      const prev = await trx
-        .selectFrom('reading')
-        .select('index_m3')
-        .where('meter_id', '=', ctx.meterId)
-        .where('time', '<', time)
-        .orderBy('time', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const delta = prev ? m.indexM3 - Number(prev.index_m3) : null;
-      // An index that goes backwards is recorded but counts as no consumption and is marked suspect.
-      const consumption = delta === null ? null : Math.max(0, Math.round(delta * 1000) / 1000);
-      const inserted = await trx
-        .insertInto('reading')
-        .values({
-          time,
-          device_id: ctx.deviceId,
-          meter_id: ctx.meterId,
-          subscription_id: ctx.subscriptionId,
-          tenant_id: ctx.tenantId,
-          index_m3: m.indexM3.toFixed(3),
-          consumption_m3: consumption === null ? null : consumption.toFixed(3),
-          battery_pct: m.batteryPct === null ? null : String(m.batteryPct),
-          rssi,
-          snr: snr === null ? null : String(snr),
-          alarms: sql`${sql.val(flagged)}::alarm_type[]`,
-          valve_state: m.valveState,
-          source: 'NETWORK',
-          quality: delta !== null && delta < 0 ? 'SUSPECT' : 'GOOD',
-          decoded: JSON.stringify(data),
-        })
-        .onConflict((oc) => oc.columns(['device_id', 'time']).doNothing())
-        .returning('time')
-        .executeTakeFirst();
-      if (!inserted) return { status: 'duplicate' as const };
-
-      await trx
-        .updateTable('meter')
-        .set({
-          last_index_m3: m.indexM3.toFixed(3),
-          last_reading_at: time,
-          valve_state: ctx.meterHasValve && m.valveState ? m.valveState : sql`valve_state`,
-          updated_at: new Date(),
-        })
-        .where('id', '=', ctx.meterId)
-        .where((w) => w.or([w('last_reading_at', 'is', null), w('last_reading_at', '<', time)]))
-        .execute();
-
-      const day = await trx
-        .insertInto('meter_daily_consumption')
-        .values({
-          meter_id: ctx.meterId,
-          day: sql`(${time}::timestamptz AT TIME ZONE ${ctx.timeZone})::date`,
-          tenant_id: ctx.tenantId,
-          subscription_id: ctx.subscriptionId,
-          consumption_m3: (consumption ?? 0).toFixed(3),
-          last_index_m3: m.indexM3.toFixed(3),
-          reading_count: 1,
-        })
-        .onConflict((oc) =>
-          oc.columns(['meter_id', 'day']).doUpdateSet({
-            consumption_m3: sql`meter_daily_consumption.consumption_m3 + excluded.consumption_m3`,
-            last_index_m3: sql`greatest(meter_daily_consumption.last_index_m3, excluded.last_index_m3)`,
-            reading_count: sql`meter_daily_consumption.reading_count + 1`,
-          }),
-        )
-        .returning(['consumption_m3', 'day'])
-        .executeTakeFirstOrThrow();
-
-      reading = {
-        tenantId: ctx.tenantId,
-        deviceId: ctx.deviceId,
-        meterId: ctx.meterId,
-        meterSerialNo: ctx.meterSerialNo,
-        subscriptionId: ctx.subscriptionId,
-        time: time.toISOString(),
-        indexM3: m.indexM3,
-        consumptionM3: consumption,
-        batteryPct: m.batteryPct,
-        rssi,
-        snr,
-        alarms: flagged,
-        valveState: m.valveState,
-        receivedAt: e.receivedAt,
-      };
-      const alarms = await this.alarms(trx, ctx, time, m, flagged, Number(day.consumption_m3));
-      return { status: 'stored' as const, reading, alarms };
+  /** Readings with their consumption, the meters' last state and the daily rollup; returns the day totals. */
+  private async storeReadings(trx: Transaction<DB>, decoded: Item[]): Promise<Map<string, number>> {
+    const withIndex = decoded.filter((it) => it.mapped!.indexM3 !== null && it.ctx.meterId);
+    const perMeter = new Map<string, Item[]>();
+    for (const it of withIndex) {
+      const list = perMeter.get(it.ctx.meterId!);
+      if (list) list.push(it);
+      else perMeter.set(it.ctx.meterId!, [it]);
     }
-    const alarms = await this.alarms(trx, ctx, time, m, flagged, null);
-    return { status: 'stored' as const, reading, alarms };
+    const stored = await this.repository.neighbours(
+      trx,
+      [...perMeter].map(([meterId, list]) => ({ meterId, from: list[0]!.time, to: list[list.length - 1]!.time })),
+    );
+
+    const rows: ReadingRow[] = [];
+    const fixes: { meterId: string; ctx: DeviceContext; deviceId: string; time: Date; consumptionM3: number; suspect: boolean; diffM3: number }[] = [];
+    for (const [meterId, list] of perMeter) {
+      const points: MeterPoint[] = list.map((it, i) => ({ time: it.time, deviceId: it.ctx.deviceId, indexM3: it.mapped!.indexM3!, batchRef: i }));
+      const plan = planConsumption(
+        stored.filter((p) => p.meterId === meterId),
+        points,
+      );
+      for (const c of plan.readings) {
+        const it = list[c.batchRef]!;
+        it.reading = {
+          time: it.time,
+          deviceId: it.ctx.deviceId,
+          meterId,
+          subscriptionId: it.ctx.subscriptionId,
+          tenantId: it.ctx.tenantId,
+          indexM3: it.mapped!.indexM3!,
+          consumptionM3: c.consumptionM3,
+          batteryPct: it.mapped!.batteryPct,
+          rssi: it.rssi,
+          snr: it.snr,
+          alarms: it.flagged,
+          valveState: it.mapped!.valveState,
+          suspect: c.suspect,
+          decoded: it.decoded.data,
+        };
+        rows.push(it.reading);
+      }
+      for (const ref of plan.duplicates) list[ref]!.duplicate = true;
+      for (const f of plan.fixes) fixes.push({ ...f, meterId, ctx: list[0]!.ctx });
+    }
+
+    const inserted = await this.repository.insertReadings(trx, rows);
+    await this.repository.fixConsumption(trx, fixes);
+
+    const meters = new Map<string, { meterId: string; time: Date; indexM3: number; valveState: ValveState | null }>();
+    const days = new Map<string, DailyRow>();
+    const addDay = (meterId: string, ctx: DeviceContext, day: string, consumption: number, index: number | null, count: number) => {
+      const key = `${meterId}|${day}`;
+      const d = days.get(key) ?? { meterId, day, tenantId: ctx.tenantId, subscriptionId: ctx.subscriptionId, consumptionM3: 0, lastIndexM3: null, readingCount: 0 };
+      d.consumptionM3 = Math.round((d.consumptionM3 + consumption) * 1000) / 1000;
+      if (index !== null) d.lastIndexM3 = Math.max(d.lastIndexM3 ?? index, index);
+      d.readingCount += count;
+      days.set(key, d);
+    };
+    for (const it of withIndex) {
+      const r = it.reading;
+      if (!r || it.duplicate) continue;
+      if (!inserted.has(`${r.deviceId}|${r.time.getTime()}`)) {
+        it.duplicate = true;
+        continue;
+      }
+      it.stored = true;
+      addDay(r.meterId, it.ctx, it.day, r.consumptionM3 ?? 0, r.indexM3, 1);
+      meters.set(r.meterId, { meterId: r.meterId, time: r.time, indexM3: r.indexM3, valveState: it.ctx.meterHasValve ? r.valveState : null });
+    }
+    for (const f of fixes) if (f.diffM3 !== 0) addDay(f.meterId, f.ctx, this.dayOf(f.time, f.ctx.timeZone), f.diffM3, null, 0);
+
+    await this.repository.updateMeters(trx, [...meters.values()]);
+    return this.repository.addDaily(trx, [...days.values()]);
   }
 
-  /** Opens alarms the frame raises, clears the ones it reports gone, and judges usage against the group threshold. */
-  private async alarms(trx: Transaction<DB>, ctx: DeviceContext, time: Date, m: MappedReading, flagged: AlarmType[], todayM3: number | null) {
-    const reported = Object.keys(m.alarms) as AlarmType[];
-    const toOpen = new Set<AlarmType>(flagged.filter((t) => RED_ALARM_TYPES.includes(t)));
-    const toClear = new Set<AlarmType>(['NO_SIGNAL']);
-    for (const t of reported) if (!m.alarms[t]) toClear.add(t);
-    if (m.batteryPct !== null && m.batteryPct >= LOW_BATTERY_PCT && m.alarms.LOW_BATTERY !== true) toClear.add('LOW_BATTERY');
-    let usage: Record<string, unknown> | null = null;
-    if (todayM3 !== null && ctx.dailyThresholdM3 !== null && ctx.subscriptionId) {
-      if (todayM3 > ctx.dailyThresholdM3) {
-        toOpen.add('HIGH_USAGE');
-        usage = { todayM3, thresholdM3: ctx.dailyThresholdM3 };
-      } else toClear.add('HIGH_USAGE');
+  private async storeAlarms(trx: Transaction<DB>, decoded: Item[], totals: Map<string, number>) {
+    // Each stored reading's running total of its day: the day's new total minus what came after it.
+    const today = new Map<Item, number>();
+    const after = new Map<string, number>();
+    for (const it of [...decoded].reverse()) {
+      if (!it.stored) continue;
+      const key = `${it.ctx.meterId}|${it.day}`;
+      const total = totals.get(key);
+      if (total === undefined) continue;
+      const later = after.get(key) ?? 0;
+      today.set(it, Math.round((total - later) * 1000) / 1000);
+      after.set(key, later + (it.reading!.consumptionM3 ?? 0));
     }
-    for (const t of toOpen) toClear.delete(t);
 
-    const opened: AlarmEvent[] = [];
-    for (const type of toOpen) {
-      const row = await trx
-        .insertInto('alarm')
-        .values({
-          tenant_id: ctx.tenantId,
-          type,
-          device_id: ctx.deviceId,
-          meter_id: ctx.meterId,
-          subscription_id: ctx.subscriptionId,
-          started_at: time,
-          details: JSON.stringify(type === 'HIGH_USAGE' ? usage : { batteryPct: m.batteryPct }),
-        })
-        .onConflict((oc) => oc.columns(['type', 'device_id']).where(sql<boolean>`cleared_at IS NULL AND device_id IS NOT NULL`).doNothing())
-        .returning(['id', 'type', 'started_at'])
-        .executeTakeFirst();
-      if (row) opened.push(this.alarmEvent(ctx, row.id, row.type, row.started_at, null));
+    const byDevice = new Map<string, Item[]>();
+    // A duplicate frame was handled when it first arrived.
+    for (const it of decoded) {
+      if (it.duplicate) continue;
+      const list = byDevice.get(it.ctx.deviceId);
+      if (list) list.push(it);
+      else byDevice.set(it.ctx.deviceId, [it]);
     }
-    const cleared: AlarmEvent[] = [];
-    if (toClear.size) {
-      const rows = await trx
-        .updateTable('alarm')
-        .set({ cleared_at: time })
-        .where('device_id', '=', ctx.deviceId)
-        .where('cleared_at', 'is', null)
-        .where('type', 'in', [...toClear])
-        // HIGH_USAGE clears only once a new day starts below the threshold.
-        .where((w) => w.or([w('type', '!=', 'HIGH_USAGE'), w('started_at', '<', sql<Date>`date_trunc('day', ${time}::timestamptz AT TIME ZONE ${ctx.timeZone}) AT TIME ZONE ${ctx.timeZone}`)]))
-        .where('started_at', '<=', time)
-        .returning(['id', 'type', 'started_at', 'cleared_at'])
-        .execute();
-      for (const r of rows) cleared.push(this.alarmEvent(ctx, r.id, r.type, r.started_at, r.cleared_at));
+    const open = await this.repository.openAlarms(trx, [...byDevice.keys()]);
+
+    const toInsert: Parameters<UplinkRepository['insertAlarms']>[1] = [];
+    const toClear: { id: string; clearedAt: Date }[] = [];
+    for (const [deviceId, list] of byDevice) {
+      const ctx = list[0]!.ctx;
+      const frames: AlarmFrame[] = list.map((it) => ({
+        time: it.time,
+        flagged: it.flagged,
+        reported: it.mapped!.alarms,
+        batteryPct: it.mapped!.batteryPct,
+        todayM3: ctx.subscriptionId ? (today.get(it) ?? null) : null,
+        dailyThresholdM3: ctx.dailyThresholdM3,
+        day: it.day,
+      }));
+      const plan = planAlarms(
+        open.filter((a) => a.deviceId === deviceId).map((a) => ({ id: a.id, type: a.type, startedAt: new Date(a.startedAt) })),
+        frames,
+        (d) => this.dayOf(d, ctx.timeZone),
+      );
+      for (const a of plan.opened) toInsert.push({ ...a, tenantId: ctx.tenantId, deviceId, meterId: ctx.meterId, subscriptionId: ctx.subscriptionId });
+      toClear.push(...plan.cleared);
     }
+    const opened = await this.repository.insertAlarms(trx, toInsert);
+    const cleared = await this.repository.clearAlarms(trx, toClear);
     return { opened, cleared };
   }
 
-  private alarmEvent(ctx: DeviceContext, id: string, type: AlarmType, startedAt: Date, clearedAt: Date | null): AlarmEvent {
+  /** Live events after the commit, in time order: readings, each device's newest state, alarms. */
+  private announce(items: Item[], opened: AlarmRow[], cleared: AlarmRow[]) {
+    const byDevice = new Map<string, DeviceContext>(items.map((it) => [it.ctx.deviceId, it.ctx]));
+    const latest = new Map<string, ReadingEvent>();
+    for (const it of [...items].sort((a, b) => a.time.getTime() - b.time.getTime())) {
+      if (!it.stored) continue;
+      const r = it.reading!;
+      const event: ReadingEvent = {
+        tenantId: it.ctx.tenantId,
+        deviceId: it.ctx.deviceId,
+        meterId: r.meterId,
+        meterSerialNo: it.ctx.meterSerialNo,
+        subscriptionId: it.ctx.subscriptionId,
+        time: r.time.toISOString(),
+        indexM3: r.indexM3,
+        consumptionM3: r.consumptionM3,
+        batteryPct: r.batteryPct,
+        rssi: r.rssi,
+        snr: r.snr,
+        alarms: r.alarms,
+        valveState: r.valveState,
+        receivedAt: it.e.receivedAt,
+      };
+      this.live.emit('reading.created', it.ctx.tenantId, event);
+      latest.set(it.ctx.deviceId, event);
+    }
+    for (const r of latest.values()) {
+      this.live.emit('device.state', r.tenantId, {
+        tenantId: r.tenantId,
+        deviceId: r.deviceId,
+        meterId: r.meterId,
+        lastSeenAt: r.time,
+        batteryPct: r.batteryPct,
+        rssi: r.rssi,
+        snr: r.snr,
+        lastIndexM3: r.indexM3,
+      });
+    }
+    for (const a of opened) {
+      const ctx = byDevice.get(a.deviceId)!;
+      this.live.emit('alarm.opened', ctx.tenantId, this.alarmEvent(ctx, a, null));
+      if (a.clearedAt) this.live.emit('alarm.cleared', ctx.tenantId, this.alarmEvent(ctx, a, a.clearedAt));
+    }
+    for (const a of cleared) {
+      const ctx = byDevice.get(a.deviceId)!;
+      this.live.emit('alarm.cleared', ctx.tenantId, this.alarmEvent(ctx, a, a.clearedAt));
+    }
+  }
+
+  private alarmEvent(ctx: DeviceContext, a: AlarmRow, clearedAt: Date | null): AlarmEvent {
     return {
-      id,
+      id: a.id,
       tenantId: ctx.tenantId,
-      type,
+      type: a.type,
       deviceId: ctx.deviceId,
       meterId: ctx.meterId,
       subscriptionId: ctx.subscriptionId,
-      startedAt: new Date(startedAt).toISOString(),
+      startedAt: new Date(a.startedAt).toISOString(),
       clearedAt: clearedAt ? new Date(clearedAt).toISOString() : null,
     };
   }
 
-  /** Device, meter, subscription and scenarios, cached briefly (profile edits bump scenario versions). */
-  private async context(deviceId: string): Promise<DeviceContext | null> {
-    const hit = this.contexts.get(deviceId);
-    if (hit && hit.expires > Date.now()) return hit.value;
-    const db = this.database.db;
-    const row = await db
-      .selectFrom('device as d')
-      .innerJoin('tenant as t', 't.id', 'd.tenant_id')
-      .leftJoin('meter as m', 'm.id', 'd.meter_id')
-      .leftJoin('subscription_meter as sm', (j) => j.onRef('sm.meter_id', '=', 'm.id').on('sm.ended_at', 'is', null))
-      .leftJoin('subscription as s', 's.id', 'sm.subscription_id')
-      .leftJoin('subscription_group as g', 'g.id', 's.group_id')
-      .select([
-        'd.id as deviceId',
-        'd.tenant_id as tenantId',
-        'd.device_profile_id as profileId',
-        'd.meter_id as meterId',
-        'm.serial_no as meterSerialNo',
-        'm.has_valve as meterHasValve',
-        'sm.subscription_id as subscriptionId',
-        'g.daily_threshold_m3 as threshold',
-        't.time_zone as timeZone',
-      ])
-      .where('d.id', '=', deviceId)
-      .executeTakeFirst();
-    if (!row) return null;
-    const scenarios = await db
-      .selectFrom('message_scenario')
-      .select(['id', 'version', 'f_port as fPort', 'decoder_source as decoderSource', 'field_mapping as fieldMapping'])
-      .where('device_profile_id', '=', row.profileId)
-      .where('is_active', '=', true)
-      .orderBy('sort_order')
-      .execute();
-    const value: DeviceContext = {
-      deviceId: row.deviceId,
-      tenantId: row.tenantId,
-      profileId: row.profileId,
-      meterId: row.meterId,
-      meterSerialNo: row.meterSerialNo,
-      meterHasValve: Boolean(row.meterHasValve),
-      subscriptionId: row.subscriptionId,
-      dailyThresholdM3: row.threshold === null ? null : Number(row.threshold),
-      timeZone: row.timeZone,
-      scenarios: scenarios.map((s) => ({ ...s, fieldMapping: (s.fieldMapping ?? {}) as FieldMapping })),
-    };
-    this.contexts.set(deviceId, { value, expires: Date.now() + CONTEXT_TTL_MS });
-    return value;
+  /** Device contexts, cached briefly (profile edits bump scenario versions); misses load in one query. */
+  private async load(deviceIds: string[]): Promise<Map<string, DeviceContext>> {
+    const out = new Map<string, DeviceContext>();
+    const missing: string[] = [];
+    const now = Date.now();
+    for (const id of deviceIds) {
+      const hit = this.contexts.get(id);
+      if (hit && hit.expires > now) out.set(id, hit.value);
+      else missing.push(id);
+    }
+    if (missing.length) {
+      for (const ctx of await this.repository.contexts(missing)) {
+        out.set(ctx.deviceId, ctx);
+        this.contexts.set(ctx.deviceId, { value: ctx, expires: now + CONTEXT_TTL_MS });
+      }
+      if (this.contexts.size > 100_000) for (const [id, c] of this.contexts) if (c.expires <= now) this.contexts.delete(id);
+    }
+    return out;
   }
 }

@@ -1,0 +1,354 @@
+import { Injectable } from '@nestjs/common';
+import type { AlarmType, ValveState } from '@water/shared';
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '@water/db';
+import { DatabaseService } from '../../core/database/database.service';
+import type { FieldMapping } from '../decoders/decoded-mapping';
+
+/** What the worker needs to know about a device to store its uplinks. */
+export interface DeviceContext {
+  deviceId: string;
+  tenantId: string;
+  profileId: string;
+  meterId: string | null;
+  meterSerialNo: string | null;
+  meterHasValve: boolean;
+  subscriptionId: string | null;
+  dailyThresholdM3: number | null;
+  timeZone: string;
+  scenarios: { id: string; version: number; fPort: number | null; decoderSource: string; fieldMapping: FieldMapping }[];
+}
+
+export interface UplinkRow {
+  receivedAt: Date;
+  deviceId: string;
+  tenantId: string;
+  integrationId: string | null;
+  deviceTime: Date | null;
+  fPort: number | null;
+  fCnt: number | null;
+  payload: Buffer;
+  rxMetadata: unknown;
+  status: 'DECODED' | 'FAILED';
+  scenarioId: string | null;
+  decoded: unknown;
+  errors: unknown;
+}
+
+export interface ReadingRow {
+  time: Date;
+  deviceId: string;
+  meterId: string;
+  subscriptionId: string | null;
+  tenantId: string;
+  indexM3: number;
+  consumptionM3: number | null;
+  batteryPct: number | null;
+  rssi: number | null;
+  snr: number | null;
+  alarms: AlarmType[];
+  valveState: ValveState | null;
+  suspect: boolean;
+  decoded: unknown;
+}
+
+export interface StoredPoint {
+  meterId: string;
+  time: Date;
+  deviceId: string;
+  indexM3: number;
+  consumptionM3: number | null;
+}
+
+export interface DailyRow {
+  meterId: string;
+  day: string;
+  tenantId: string;
+  subscriptionId: string | null;
+  consumptionM3: number;
+  lastIndexM3: number | null;
+  readingCount: number;
+}
+
+export interface AlarmRow {
+  id: string;
+  type: AlarmType;
+  deviceId: string;
+  startedAt: Date;
+  clearedAt: Date | null;
+}
+
+/** Rows per INSERT: far under PostgreSQL's 65,535 bind parameters at 14 columns. */
+const CHUNK = 1000;
+
+function chunks<T>(rows: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+const num = (n: number | null, digits: number) => (n === null ? null : n.toFixed(digits));
+
+/** The worker's statements: every write of a batch of uplinks is one multi-row statement per table. */
+@Injectable()
+export class UplinkRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  transaction<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T> {
+    return this.database.db.transaction().execute(work);
+  }
+
+  /** Devices with their meter, open subscription, usage threshold, tenant time zone and active scenarios. */
+  async contexts(deviceIds: string[]): Promise<DeviceContext[]> {
+    if (!deviceIds.length) return [];
+    const db = this.database.db;
+    const rows = await db
+      .selectFrom('device as d')
+      .innerJoin('tenant as t', 't.id', 'd.tenant_id')
+      .leftJoin('meter as m', 'm.id', 'd.meter_id')
+      .leftJoin('subscription_meter as sm', (j) => j.onRef('sm.meter_id', '=', 'm.id').on('sm.ended_at', 'is', null))
+      .leftJoin('subscription as s', 's.id', 'sm.subscription_id')
+      .leftJoin('subscription_group as g', 'g.id', 's.group_id')
+      .select([
+        'd.id as deviceId',
+        'd.tenant_id as tenantId',
+        'd.device_profile_id as profileId',
+        'd.meter_id as meterId',
+        'm.serial_no as meterSerialNo',
+        'm.has_valve as meterHasValve',
+        'sm.subscription_id as subscriptionId',
+        'g.daily_threshold_m3 as threshold',
+        't.time_zone as timeZone',
+      ])
+      .where('d.id', 'in', deviceIds)
+      .execute();
+    if (!rows.length) return [];
+    const scenarios = await db
+      .selectFrom('message_scenario')
+      .select(['device_profile_id as profileId', 'id', 'version', 'f_port as fPort', 'decoder_source as decoderSource', 'field_mapping as fieldMapping'])
+      .where('device_profile_id', 'in', [...new Set(rows.map((r) => r.profileId))])
+      .where('is_active', '=', true)
+      .orderBy('sort_order')
+      .execute();
+    return rows.map((row) => ({
+      deviceId: row.deviceId,
+      tenantId: row.tenantId,
+      profileId: row.profileId,
+      meterId: row.meterId,
+      meterSerialNo: row.meterSerialNo,
+      meterHasValve: Boolean(row.meterHasValve),
+      subscriptionId: row.subscriptionId,
+      dailyThresholdM3: row.threshold === null ? null : Number(row.threshold),
+      timeZone: row.timeZone,
+      scenarios: scenarios
+        .filter((s) => s.profileId === row.profileId)
+        .map((s) => ({ id: s.id, version: s.version, fPort: s.fPort, decoderSource: s.decoderSource, fieldMapping: (s.fieldMapping ?? {}) as FieldMapping })),
+    }));
+  }
+
+  /**
+   * Serialises batches that touch the same devices and meters, in every worker process: rows are
+   * locked in one global order (devices, then meters, each by id), so two batches cannot deadlock.
+   */
+  async lock(trx: Transaction<DB>, deviceIds: string[], meterIds: string[]): Promise<void> {
+    if (deviceIds.length) await trx.selectFrom('device').select('id').where('id', 'in', deviceIds).orderBy('id').forNoKeyUpdate().execute();
+    if (meterIds.length) await trx.selectFrom('meter').select('id').where('id', 'in', meterIds).orderBy('id').forNoKeyUpdate().execute();
+  }
+
+  /** Raw uplinks; a retried batch (its worker died after committing) finds its uplinks stored already. */
+  async insertUplinks(trx: Transaction<DB>, rows: UplinkRow[]): Promise<void> {
+    for (const part of chunks(rows)) {
+      await trx
+        .insertInto('uplink')
+        .values(
+          part.map((u) => ({
+            received_at: u.receivedAt,
+            device_id: u.deviceId,
+            tenant_id: u.tenantId,
+            integration_id: u.integrationId,
+            device_time: u.deviceTime,
+            f_port: u.fPort,
+            f_cnt: u.fCnt === null ? null : String(u.fCnt),
+            payload: u.payload,
+            rx_metadata: JSON.stringify(u.rxMetadata),
+            status: u.status,
+            scenario_id: u.scenarioId,
+            decoded: u.decoded === null ? null : JSON.stringify(u.decoded),
+            errors: u.errors === null ? null : JSON.stringify(u.errors),
+          })),
+        )
+        .onConflict((oc) => oc.expression(sql`device_id, received_at, (coalesce(f_cnt, -1))`).doNothing())
+        .execute();
+    }
+  }
+
+  /**
+   * Per meter: the stored reading before `from`, those between `from` and `to`, and the one after `to`,
+   * through the (meter_id, time) covering index.
+   */
+  async neighbours(trx: Transaction<DB>, ranges: { meterId: string; from: Date; to: Date }[]): Promise<StoredPoint[]> {
+    if (!ranges.length) return [];
+    const { rows } = await sql<{ meter_id: string; time: Date; device_id: string; index_m3: string; consumption_m3: string | null }>`
+      SELECT b.meter_id, r.time, r.device_id, r.index_m3, r.consumption_m3
+      FROM unnest(${ranges.map((r) => r.meterId)}::uuid[], ${ranges.map((r) => r.from)}::timestamptz[], ${ranges.map((r) => r.to)}::timestamptz[]) AS b(meter_id, t0, t1)
+      CROSS JOIN LATERAL (
+        (SELECT time, device_id, index_m3, consumption_m3 FROM reading WHERE meter_id = b.meter_id AND time < b.t0 ORDER BY time DESC LIMIT 1)
+        UNION ALL
+        (SELECT time, device_id, index_m3, consumption_m3 FROM reading WHERE meter_id = b.meter_id AND time >= b.t0 AND time <= b.t1)
+        UNION ALL
+        (SELECT time, device_id, index_m3, consumption_m3 FROM reading WHERE meter_id = b.meter_id AND time > b.t1 ORDER BY time LIMIT 1)
+      ) r`.execute(trx);
+    return rows.map((r) => ({ meterId: r.meter_id, time: new Date(r.time), deviceId: r.device_id, indexM3: Number(r.index_m3), consumptionM3: r.consumption_m3 === null ? null : Number(r.consumption_m3) }));
+  }
+
+  /** Inserts readings, skipping ones stored already; returns the keys (device|epoch ms) it inserted. */
+  async insertReadings(trx: Transaction<DB>, rows: ReadingRow[]): Promise<Set<string>> {
+    const inserted = new Set<string>();
+    for (const part of chunks(rows)) {
+      const out = await trx
+        .insertInto('reading')
+        .values(
+          part.map((r) => ({
+            time: r.time,
+            device_id: r.deviceId,
+            meter_id: r.meterId,
+            subscription_id: r.subscriptionId,
+            tenant_id: r.tenantId,
+            index_m3: r.indexM3.toFixed(3),
+            consumption_m3: num(r.consumptionM3, 3),
+            battery_pct: r.batteryPct === null ? null : String(r.batteryPct),
+            rssi: r.rssi,
+            snr: r.snr === null ? null : String(r.snr),
+            alarms: sql`${sql.val(r.alarms)}::alarm_type[]`,
+            valve_state: r.valveState,
+            source: 'NETWORK' as const,
+            quality: r.suspect ? ('SUSPECT' as const) : ('GOOD' as const),
+            decoded: JSON.stringify(r.decoded),
+          })),
+        )
+        .onConflict((oc) => oc.columns(['device_id', 'time']).doNothing())
+        .returning(['device_id', 'time'])
+        .execute();
+      for (const r of out) inserted.add(`${r.device_id}|${new Date(r.time).getTime()}`);
+    }
+    return inserted;
+  }
+
+  /** Stored readings whose predecessor arrived late get their consumption recomputed. */
+  async fixConsumption(trx: Transaction<DB>, fixes: { deviceId: string; time: Date; consumptionM3: number; suspect: boolean }[]): Promise<void> {
+    if (!fixes.length) return;
+    await sql`
+      UPDATE reading r
+      SET consumption_m3 = v.consumption,
+          quality = CASE WHEN v.suspect THEN 'SUSPECT'::reading_quality WHEN r.quality = 'SUSPECT' THEN 'GOOD'::reading_quality ELSE r.quality END
+      FROM unnest(${fixes.map((f) => f.deviceId)}::uuid[], ${fixes.map((f) => f.time)}::timestamptz[], ${fixes.map((f) => f.consumptionM3.toFixed(3))}::numeric[], ${fixes.map((f) => f.suspect)}::boolean[])
+        AS v(device_id, time, consumption, suspect)
+      WHERE r.device_id = v.device_id AND r.time = v.time`.execute(trx);
+  }
+
+  /** Last seen, battery and radio of each device, unless a newer uplink got there first. */
+  async updateDevices(trx: Transaction<DB>, rows: { deviceId: string; time: Date; batteryPct: number | null; rssi: number | null; snr: number | null }[]): Promise<void> {
+    if (!rows.length) return;
+    await sql`
+      UPDATE device d
+      SET last_seen_at = v.time,
+          battery_pct = coalesce(v.battery_pct, d.battery_pct),
+          rssi = coalesce(v.rssi, d.rssi),
+          snr = coalesce(v.snr, d.snr),
+          updated_at = now()
+      FROM unnest(${rows.map((r) => r.deviceId)}::uuid[], ${rows.map((r) => r.time)}::timestamptz[], ${rows.map((r) => num(r.batteryPct, 2))}::numeric[],
+                  ${rows.map((r) => r.rssi)}::smallint[], ${rows.map((r) => num(r.snr, 2))}::numeric[]) AS v(id, time, battery_pct, rssi, snr)
+      WHERE d.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at < v.time)`.execute(trx);
+  }
+
+  /** Last index, reading time and valve state of each meter, unless a newer reading got there first. */
+  async updateMeters(trx: Transaction<DB>, rows: { meterId: string; time: Date; indexM3: number; valveState: ValveState | null }[]): Promise<void> {
+    if (!rows.length) return;
+    await sql`
+      UPDATE meter m
+      SET last_index_m3 = v.index_m3,
+          last_reading_at = v.time,
+          valve_state = CASE WHEN m.has_valve AND v.valve_state IS NOT NULL THEN v.valve_state::valve_state ELSE m.valve_state END,
+          updated_at = now()
+      FROM unnest(${rows.map((r) => r.meterId)}::uuid[], ${rows.map((r) => r.time)}::timestamptz[], ${rows.map((r) => r.indexM3.toFixed(3))}::numeric[],
+                  ${rows.map((r) => r.valveState)}::text[]) AS v(id, time, index_m3, valve_state)
+      WHERE m.id = v.id AND (m.last_reading_at IS NULL OR m.last_reading_at < v.time)`.execute(trx);
+  }
+
+  /** Adds to each meter's daily rollup; returns each touched day's new total. */
+  async addDaily(trx: Transaction<DB>, rows: DailyRow[]): Promise<Map<string, number>> {
+    const totals = new Map<string, number>();
+    if (!rows.length) return totals;
+    for (const part of chunks(rows)) {
+      const out = await trx
+        .insertInto('meter_daily_consumption')
+        .values(
+          part.map((r) => ({
+            meter_id: r.meterId,
+            day: sql`${r.day}::date`,
+            tenant_id: r.tenantId,
+            subscription_id: r.subscriptionId,
+            consumption_m3: r.consumptionM3.toFixed(3),
+            last_index_m3: r.lastIndexM3 === null ? '0' : r.lastIndexM3.toFixed(3),
+            reading_count: r.readingCount,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['meter_id', 'day']).doUpdateSet({
+            consumption_m3: sql`meter_daily_consumption.consumption_m3 + excluded.consumption_m3`,
+            last_index_m3: sql`greatest(meter_daily_consumption.last_index_m3, excluded.last_index_m3)`,
+            reading_count: sql`meter_daily_consumption.reading_count + excluded.reading_count`,
+          }),
+        )
+        .returning(['meter_id', sql<string>`day::text`.as('day'), 'consumption_m3'])
+        .execute();
+      for (const r of out) totals.set(`${r.meter_id}|${r.day}`, Number(r.consumption_m3));
+    }
+    return totals;
+  }
+
+  async openAlarms(trx: Transaction<DB>, deviceIds: string[]): Promise<AlarmRow[]> {
+    if (!deviceIds.length) return [];
+    return trx
+      .selectFrom('alarm')
+      .select(['id', 'type', 'device_id as deviceId', 'started_at as startedAt', 'cleared_at as clearedAt'])
+      .where('device_id', 'in', deviceIds)
+      .where('cleared_at', 'is', null)
+      .execute() as Promise<AlarmRow[]>;
+  }
+
+  async insertAlarms(
+    trx: Transaction<DB>,
+    rows: { tenantId: string; type: AlarmType; deviceId: string; meterId: string | null; subscriptionId: string | null; startedAt: Date; clearedAt: Date | null; details: unknown }[],
+  ): Promise<AlarmRow[]> {
+    if (!rows.length) return [];
+    return trx
+      .insertInto('alarm')
+      .values(
+        rows.map((a) => ({
+          tenant_id: a.tenantId,
+          type: a.type,
+          device_id: a.deviceId,
+          meter_id: a.meterId,
+          subscription_id: a.subscriptionId,
+          started_at: a.startedAt,
+          cleared_at: a.clearedAt,
+          details: a.details === null ? null : JSON.stringify(a.details),
+        })),
+      )
+      // One open alarm per type and device (a partial unique index); another process may have opened it.
+      .onConflict((oc) => oc.columns(['type', 'device_id']).where(sql<boolean>`cleared_at IS NULL AND device_id IS NOT NULL`).doNothing())
+      .returning(['id', 'type', 'device_id as deviceId', 'started_at as startedAt', 'cleared_at as clearedAt'])
+      .execute() as Promise<AlarmRow[]>;
+  }
+
+  async clearAlarms(trx: Transaction<DB>, rows: { id: string; clearedAt: Date }[]): Promise<AlarmRow[]> {
+    if (!rows.length) return [];
+    const { rows: out } = await sql<AlarmRow>`
+      UPDATE alarm a SET cleared_at = v.cleared_at
+      FROM unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.clearedAt)}::timestamptz[]) AS v(id, cleared_at)
+      WHERE a.id = v.id AND a.cleared_at IS NULL
+      RETURNING a.id, a.type, a.device_id AS "deviceId", a.started_at AS "startedAt", a.cleared_at AS "clearedAt"`.execute(trx);
+    return out;
+  }
+}
