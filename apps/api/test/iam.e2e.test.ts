@@ -155,6 +155,40 @@ describe('tenant isolation and IAM', () => {
     expect((await t.request({ url: `/api/tenants/${ids.aski}`, token: viewer })).status).toBe(403);
   });
 
+  it('applies changed rights, deactivation and new tenants to sessions already open, on their next request', async () => {
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      token: aski,
+      body: {
+        name: 'Oturum',
+        surname: 'Açık',
+        email: 'oturum@example.com',
+        password: 'Parola123',
+        memberships: [{ tenantId: ids.aski, role: 'Viewer', permissions: matrix({ DASHBOARD: 'r', METERS: 'r' }) }],
+      },
+    });
+    expect(created.status).toBe(201);
+    const session = await t.login('oturum@example.com', 'Parola123');
+    // Twice: the second answer comes from the node's cached rights.
+    expect((await t.request({ url: '/api/meters', token: session })).status).toBe(200);
+    expect((await t.request({ url: '/api/meters', token: session })).status).toBe(200);
+
+    const narrowed = await t.request({ method: 'PUT', url: `/api/users/${created.body.id}/memberships/${ids.aski}`, token: aski, body: { role: 'Viewer', permissions: matrix({ DASHBOARD: 'r' }) } });
+    expect(narrowed.status).toBe(200);
+    expect((await t.request({ url: '/api/meters', token: session })).status).toBe(403);
+
+    // A tenant created under ASKİ is in the scope of ASKİ's already-open session at once.
+    await t.request({ url: '/api/tenants', token: aski });
+    const child = await t.request({ method: 'POST', url: '/api/tenants', token: admin, body: { parentId: ids.aski, name: 'Oturum Alt', planStatus: 'ACTIVE' } });
+    expect(child.status).toBe(201);
+    expect((await t.request({ url: `/api/tenants/${child.body.id}`, token: aski })).status).toBe(200);
+
+    const off = await t.request({ method: 'PATCH', url: `/api/users/${created.body.id}`, token: aski, body: { isActive: false } });
+    expect(off.status).toBe(200);
+    expect((await t.request({ url: '/api/auth/me', token: session })).status).toBe(401);
+  });
+
   it('never lets anyone grant more than they hold', async () => {
     const limited = await t.request({
       method: 'POST',

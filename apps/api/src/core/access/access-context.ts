@@ -35,10 +35,15 @@ export class AccessContext {
     readonly userId: string,
     readonly sessionId: string,
     readonly memberships: readonly MembershipGrant[],
-    tenants: readonly VisibleTenant[],
+    tenants: readonly VisibleTenant[] | ReadonlyMap<string, VisibleTenant>,
     readonly requestId?: string,
   ) {
-    this.tenants = new Map(tenants.map((t) => [t.id, t]));
+    this.tenants = tenants instanceof Map ? tenants : new Map((tenants as readonly VisibleTenant[]).map((t) => [t.id, t]));
+  }
+
+  /** The same rights for another request of the same session (contexts are cached between requests). */
+  forRequest(requestId?: string): AccessContext {
+    return new AccessContext(this.userId, this.sessionId, this.memberships, this.tenants, requestId);
   }
 
   static build(userId: string, sessionId: string, memberships: MembershipGrant[], tenants: Omit<VisibleTenant, 'matrix'>[], requestId?: string): AccessContext {

@@ -36,8 +36,8 @@ export class AccessGuard extends AuthGuard('jwt') {
     await super.canActivate(context);
     const req = context.switchToHttp().getRequest<GuardedRequest>();
     const { userId, sessionId } = req.user!;
-    if (await this.revocations.isRevoked(sessionId)) throw new NotAuthenticatedException('session ended');
-    const access = await this.access.load(userId, sessionId, req.id);
+    const [revoked, access] = await Promise.all([this.revocations.isRevoked(sessionId), this.access.resolve(userId, sessionId, req.id)]);
+    if (revoked) throw new NotAuthenticatedException('session ended');
     if (!access) throw new NotAuthenticatedException('user is inactive or no longer exists');
     req.access = access;
     if (rule.kind === 'permission' && !access.holdsAnywhere(rule.module, rule.action)) {

@@ -28,6 +28,8 @@ export const configSchema = z
     TRUST_PROXY: bool.default(false),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
     TZ_DEFAULT: z.string().default('Europe/Istanbul'),
+    /** How long an API node reuses a session's rights between requests (0: load them on every request). */
+    ACCESS_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
     /** Uplink batches one worker process handles at once (each holds a database connection). */
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
     /** Largest batch of uplinks in one job. */

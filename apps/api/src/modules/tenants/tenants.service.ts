@@ -55,6 +55,7 @@ export class TenantsService {
       await this.audit.record(access, { action: 'create', entityType: 'tenant', entityId: tenant.id, tenantId: tenant.id, after: input }, tx);
       return tenant.id;
     });
+    await this.accessService.invalidate();
     // The caller's scope was computed before the new tenant existed.
     const refreshed = await this.accessService.load(access.userId, access.sessionId, access.requestId);
     return this.detail(refreshed ?? access, id);
@@ -89,6 +90,7 @@ export class TenantsService {
       }
       await this.audit.record(access, { action: 'update', entityType: 'tenant', entityId: id, tenantId: id, before: snapshot(before), after: input }, tx);
     });
+    await this.accessService.invalidate();
     return this.detail(access, id);
   }
 
@@ -111,6 +113,7 @@ export class TenantsService {
       await tx.tenant.delete({ where: { id } });
       await this.audit.record(access, { action: 'delete', entityType: 'tenant', entityId: id, tenantId: null, before: snapshot(tenant) }, tx);
     });
+    await this.accessService.invalidate();
   }
 
   /** A child may only be allowed profiles its parent may use; removing one still in use is refused. */

@@ -3,6 +3,7 @@ import * as argon2 from 'argon2';
 import type { Prisma } from '@water/db';
 import { isValidTcIdNo, matrixCovers, PERMISSION_MODULES, type PermissionMatrix } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
+import { AccessService } from '../../core/access/access.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException, ForbiddenActionException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -28,6 +29,7 @@ export class UsersService {
   constructor(
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    private readonly accessService: AccessService,
   ) {}
 
   async list(access: AccessContext, q: ListUsersQueryDto): Promise<Page<UserRow>> {
@@ -129,6 +131,7 @@ export class UsersService {
         tx,
       );
     });
+    await this.accessService.invalidate();
     return this.detail(access, id);
   }
 
@@ -139,6 +142,7 @@ export class UsersService {
       await tx.user.delete({ where: { id } });
       await this.audit.record(access, { action: 'delete', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user) }, tx);
     });
+    await this.accessService.invalidate();
   }
 
   /** Adds the user to a tenant or changes their role and matrix there. */
@@ -167,6 +171,7 @@ export class UsersService {
         tx,
       );
     });
+    await this.accessService.invalidate();
     return this.detail(access, id);
   }
 
@@ -181,6 +186,7 @@ export class UsersService {
       await tx.membership.delete({ where: { id: membership.id } });
       await this.audit.record(access, { action: 'delete', entityType: 'membership', entityId: membership.id, tenantId, before: { userId: id, role: membership.role, permissions: toMatrix(membership.permissions) } }, tx);
     });
+    await this.accessService.invalidate();
   }
 
   /** Nobody grants more than they hold at that tenant. */
