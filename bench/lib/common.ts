@@ -156,7 +156,7 @@ export interface Child {
 
 /** Starts `node <script>` under apps/api with the given environment; resolves when `ready` answers. */
 export async function startNode(script: string | string[], envVars: Record<string, string>, ready?: () => Promise<boolean>, nodeArgs: string[] = []): Promise<Child> {
-  const proc = spawn(process.execPath, [...nodeArgs, ...[script].flat()], { cwd: API_DIR, env: { ...process.env, ...envVars }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, ...[script].flat()], { cwd: API_DIR, env: { ...process.env, ...envVars }, stdio: ['ignore', process.env.BENCH_CHILD_LOGS === '1' ? 'inherit' : 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const stop = async () => {

@@ -4,6 +4,7 @@ import {
   getQuickJS,
   shouldInterruptAfterDeadline,
   type QuickJSContext,
+  type QuickJSHandle,
   type QuickJSRuntime,
   type QuickJSWASMModule,
 } from 'quickjs-emscripten';
@@ -63,12 +64,15 @@ var exports = module.exports;
 let preludeSource: string | undefined;
 
 class CompiledDecoder {
+  /** `__call(json)`: parses the input, runs the decoder, returns its result as JSON (compiled once). */
+  call?: QuickJSHandle;
   constructor(
     readonly runtime: QuickJSRuntime,
     readonly context: QuickJSContext,
   ) {}
   dispose() {
     try {
+      this.call?.dispose();
       this.context.dispose();
     } finally {
       this.runtime.dispose();
@@ -198,19 +202,30 @@ export class DecoderSandbox {
       decoder.dispose();
       return { error: 'decoder defines no decodeUplink(input) function' };
     }
+    // Compiled once: each uplink then costs a function call, not the parsing of a new script.
+    const call = context.evalCode(
+      `(function (s) {
+        var a = JSON.parse(s);
+        var r = globalThis.__decode({ bytes: a.bytes, fPort: a.fPort, recvTime: new Date(a.recvTime) });
+        return JSON.stringify(r === undefined ? null : r);
+      })`,
+      'call.js',
+    );
+    if (call.error) {
+      const text = errorText(context, call.error);
+      decoder.dispose();
+      return { error: `sandbox call failed: ${text}` };
+    }
+    decoder.call = call.value;
     return { decoder };
   }
 
   private call(decoder: CompiledDecoder, input: DecodeInput): DecodeOutput {
     const { context, runtime } = decoder;
-    const arg = JSON.stringify({ bytes: input.bytes, fPort: input.fPort ?? undefined, recvTime: input.recvTime.getTime() });
-    const code = `(function () {
-      var a = ${arg};
-      var r = globalThis.__decode({ bytes: a.bytes, fPort: a.fPort, recvTime: new Date(a.recvTime) });
-      return JSON.stringify(r === undefined ? null : r);
-    })()`;
+    const arg = context.newString(JSON.stringify({ bytes: input.bytes, fPort: input.fPort ?? undefined, recvTime: input.recvTime.getTime() }));
     runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + this.limits.timeoutMs));
-    const res = context.evalCode(code, 'call.js');
+    const res = context.callFunction(decoder.call!, context.undefined, arg);
+    arg.dispose();
     if (res.error) return { data: null, warnings: [], errors: [errorText(context, res.error)] };
     const text = context.dump(res.value) as unknown;
     res.value.dispose();

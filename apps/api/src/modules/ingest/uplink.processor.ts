@@ -208,12 +208,12 @@ export class UplinkProcessor {
 
     const meters = new Map<string, { meterId: string; time: Date; indexM3: number; valveState: ValveState | null }>();
     const days = new Map<string, DailyRow>();
-    const addDay = (meterId: string, ctx: DeviceContext, day: string, consumption: number, index: number | null, count: number) => {
+    const addDay = (meterId: string, ctx: DeviceContext, day: string, consumption: number, index: number) => {
       const key = `${meterId}|${day}`;
-      const d = days.get(key) ?? { meterId, day, tenantId: ctx.tenantId, subscriptionId: ctx.subscriptionId, consumptionM3: 0, lastIndexM3: null, readingCount: 0 };
+      const d = days.get(key) ?? { meterId, day, tenantId: ctx.tenantId, subscriptionId: ctx.subscriptionId, consumptionM3: 0, lastIndexM3: index, readingCount: 0 };
       d.consumptionM3 = Math.round((d.consumptionM3 + consumption) * 1000) / 1000;
-      if (index !== null) d.lastIndexM3 = Math.max(d.lastIndexM3 ?? index, index);
-      d.readingCount += count;
+      d.lastIndexM3 = Math.max(d.lastIndexM3, index);
+      d.readingCount += 1;
       days.set(key, d);
     };
     for (const it of withIndex) {
@@ -224,12 +224,22 @@ export class UplinkProcessor {
         continue;
       }
       it.stored = true;
-      addDay(r.meterId, it.ctx, it.day, r.consumptionM3 ?? 0, r.indexM3, 1);
+      addDay(r.meterId, it.ctx, it.day, r.consumptionM3 ?? 0, r.indexM3);
       meters.set(r.meterId, { meterId: r.meterId, time: r.time, indexM3: r.indexM3, valveState: it.ctx.meterHasValve ? r.valveState : null });
     }
-    for (const f of fixes) if (f.diffM3 !== 0) addDay(f.meterId, f.ctx, this.dayOf(f.time, f.ctx.timeZone), f.diffM3, null, 0);
+    // A corrected reading was counted in its day's rollup already: shift that day by the difference.
+    const shifts = new Map<string, { meterId: string; day: string; diffM3: number }>();
+    for (const f of fixes) {
+      if (f.diffM3 === 0) continue;
+      const day = this.dayOf(f.time, f.ctx.timeZone);
+      const key = `${f.meterId}|${day}`;
+      const s = shifts.get(key) ?? { meterId: f.meterId, day, diffM3: 0 };
+      s.diffM3 = Math.round((s.diffM3 + f.diffM3) * 1000) / 1000;
+      shifts.set(key, s);
+    }
 
     await this.repository.updateMeters(trx, [...meters.values()]);
+    await this.repository.shiftDaily(trx, [...shifts.values()]);
     return this.repository.addDaily(trx, [...days.values()]);
   }
 

@@ -66,7 +66,7 @@ export interface DailyRow {
   tenantId: string;
   subscriptionId: string | null;
   consumptionM3: number;
-  lastIndexM3: number | null;
+  lastIndexM3: number;
   readingCount: number;
 }
 
@@ -289,7 +289,7 @@ export class UplinkRepository {
             tenant_id: r.tenantId,
             subscription_id: r.subscriptionId,
             consumption_m3: r.consumptionM3.toFixed(3),
-            last_index_m3: r.lastIndexM3 === null ? '0' : r.lastIndexM3.toFixed(3),
+            last_index_m3: r.lastIndexM3.toFixed(3),
             reading_count: r.readingCount,
           })),
         )
@@ -305,6 +305,16 @@ export class UplinkRepository {
       for (const r of out) totals.set(`${r.meter_id}|${r.day}`, Number(r.consumption_m3));
     }
     return totals;
+  }
+
+  /** Moves days' totals by the difference of corrected readings (which the totals counted already). */
+  async shiftDaily(trx: Transaction<DB>, rows: { meterId: string; day: string; diffM3: number }[]): Promise<void> {
+    if (!rows.length) return;
+    await sql`
+      UPDATE meter_daily_consumption c
+      SET consumption_m3 = greatest(0, c.consumption_m3 + v.diff)
+      FROM unnest(${rows.map((r) => r.meterId)}::uuid[], ${rows.map((r) => r.day)}::date[], ${rows.map((r) => r.diffM3.toFixed(3))}::numeric[]) AS v(meter_id, day, diff)
+      WHERE c.meter_id = v.meter_id AND c.day = v.day`.execute(trx);
   }
 
   async openAlarms(trx: Transaction<DB>, deviceIds: string[]): Promise<AlarmRow[]> {
