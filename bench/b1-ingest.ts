@@ -17,7 +17,7 @@ const HOUR = 3_600_000;
 export async function b1() {
   const report = new Report('B1');
   const devicesN = env('BENCH_DEVICES', 10_000);
-  const rates = (process.env.BENCH_B1_RATES || '50,100,200,400,800').split(',').map(Number);
+  const rates = (process.env.BENCH_B1_RATES || '250,500,1000,2000,4000').split(',').map(Number);
   const stepS = env('BENCH_B1_STEP_S', 15);
   const overloadS = env('BENCH_B1_OVERLOAD_S', 30);
   const drainS = env('BENCH_B1_DRAIN_S', 120);
