@@ -55,3 +55,9 @@ export const RED_ALARM_TYPES: readonly AlarmType[] = ['TAMPER', 'LOW_BATTERY', '
 /** Map marker colours in priority order: red over orange over grey over green. */
 export const MAP_STATUSES = ['RED', 'ORANGE', 'GREY', 'GREEN'] as const;
 export type MapStatus = (typeof MAP_STATUSES)[number];
+
+/** Bucket sizes of consumption history. */
+export const CONSUMPTION_INTERVALS = ['hour', 'day', 'month'] as const;
+export type ConsumptionInterval = (typeof CONSUMPTION_INTERVALS)[number];
+/** Widest range per bucket size (a year of hours is 8,784 buckets at most), so a chart never asks for millions. */
+export const MAX_RANGE_DAYS: Record<ConsumptionInterval, number> = { hour: 366, day: 1_100, month: 3_660 };

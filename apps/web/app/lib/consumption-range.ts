@@ -1,16 +1,13 @@
 import type { DateInputProblem } from '~/lib/date-input';
-import { DEFAULT_TIME_ZONE } from '@water/shared';
+import { CONSUMPTION_INTERVALS, DEFAULT_TIME_ZONE, MAX_RANGE_DAYS, type ConsumptionInterval } from '@water/shared';
 import { formatDateInput, nextDay, parseDateInput } from '~/lib/date-input';
 
 /**
  * The range and bucket size of a consumption chart, kept in the URL (interval, from, to as DD.MM.YYYY,
  * both days inclusive) and turned into the API's ISO `from` (inclusive) and `to` (exclusive) instants.
  */
-export const CONSUMPTION_INTERVALS = ['hour', 'day', 'month'] as const;
-export type ConsumptionInterval = (typeof CONSUMPTION_INTERVALS)[number];
+export { CONSUMPTION_INTERVALS, MAX_RANGE_DAYS, type ConsumptionInterval };
 
-/** The API's widest range per bucket size (readings.dto.ts MAX_RANGE_DAYS). */
-export const MAX_RANGE_DAYS: Record<ConsumptionInterval, number> = { hour: 93, day: 1_100, month: 3_660 };
 /** Days shown when the URL names no range. */
 export const DEFAULT_RANGE_DAYS: Record<ConsumptionInterval, number> = { hour: 2, day: 30, month: 365 };
 

@@ -1,6 +1,6 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
-import { ALARM_TYPES, VALVE_STATES } from '@water/shared';
+import { ALARM_TYPES, CONSUMPTION_INTERVALS, MAX_RANGE_DAYS, VALVE_STATES, type ConsumptionInterval } from '@water/shared';
 import { DEFAULT_PAGE_SIZE } from '../../core/http/paging';
 
 const uuid = () => z.string().uuid({ message: 'must be a UUID' });
@@ -22,10 +22,7 @@ export const ReadingsQuerySchema = z
 export type ReadingsQuery = z.infer<typeof ReadingsQuerySchema>;
 export class ReadingsQueryDto extends createZodDto(ReadingsQuerySchema) {}
 
-export const CONSUMPTION_INTERVALS = ['hour', 'day', 'month'] as const;
-export type ConsumptionInterval = (typeof CONSUMPTION_INTERVALS)[number];
-/** Widest range per bucket size, so a chart never asks for millions of buckets. */
-export const MAX_RANGE_DAYS: Record<ConsumptionInterval, number> = { hour: 93, day: 1_100, month: 3_660 };
+export { CONSUMPTION_INTERVALS, MAX_RANGE_DAYS, type ConsumptionInterval };
 
 export const ConsumptionQuerySchema = z
   .object({

@@ -17,6 +17,7 @@ export interface MeterWindow {
 export interface DeltaSum {
   key: string;
   device_id: string;
+  device_serial_no: string | null;
   bucket_start: Date;
   m3: string;
 }
@@ -94,11 +95,6 @@ export class ReadingsRepository {
     return this.db.selectFrom('subscription').select(['id', 'subscription_no']).where('customer_id', '=', customerId).orderBy('subscription_no').execute();
   }
 
-  deviceSerials(ids: string[]) {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('device').select(['id', 'serial_no']).where('id', 'in', ids).execute();
-  }
-
   async readingsPage(on: { meterId: string } | { deviceId: string }, from: Date | undefined, to: Date | undefined, skip: number, take: number): Promise<{ rows: ReadingRecord[]; total: number }> {
     const base = this.db
       .selectFrom('reading as r')
@@ -169,12 +165,14 @@ export class ReadingsRepository {
       deltas AS (
         SELECT key, device_id, time, index_m3 - lag(index_m3) OVER (PARTITION BY key ORDER BY time) AS delta FROM points
       )
-      SELECT key, device_id::text AS device_id,
-             date_trunc(${interval}, time AT TIME ZONE ${timeZone}) AT TIME ZONE ${timeZone} AS bucket_start,
-             sum(greatest(delta, 0))::text AS m3
-        FROM deltas
-       WHERE time >= ${from}::timestamptz AND delta IS NOT NULL
-       GROUP BY 1, 2, 3`.execute(this.db);
+      SELECT s.key, s.device_id::text AS device_id, d.serial_no AS device_serial_no, s.bucket_start, s.m3
+        FROM (SELECT key, device_id,
+                     date_trunc(${interval}, time AT TIME ZONE ${timeZone}) AT TIME ZONE ${timeZone} AS bucket_start,
+                     sum(greatest(delta, 0))::text AS m3
+                FROM deltas
+               WHERE time >= ${from}::timestamptz AND delta IS NOT NULL
+               GROUP BY 1, 2, 3) s
+        LEFT JOIN device d ON d.id = s.device_id`.execute(this.db);
     return rows;
   }
 

@@ -56,7 +56,7 @@ export class ReadingsService {
     access.require('METERS', 'read', meter.tenant_id, 'meter', id);
     const range = resolveRange(q, meter.time_zone);
     const { buckets, sums } = await this.compute([{ key: id, meterId: id, startedAt: null, endedAt: null }], range);
-    return { ...header(range), ...series(buckets, sums), byDevice: await this.byDevice(buckets, sums) };
+    return { ...header(range), ...series(buckets, sums), byDevice: this.byDevice(buckets, sums) };
   }
 
   /** Total, by meter (across meter changes, each within its period) and by device. */
@@ -81,7 +81,7 @@ export class ReadingsService {
           ...series(buckets, sums.filter((x) => keys.has(x.key))),
         };
       }),
-      byDevice: await this.byDevice(buckets, sums),
+      byDevice: this.byDevice(buckets, sums),
     };
   }
 
@@ -133,10 +133,9 @@ export class ReadingsService {
     return { buckets, sums };
   }
 
-  private async byDevice(buckets: Date[], sums: DeltaSum[]): Promise<NonNullable<Consumption['byDevice']>> {
-    const ids = [...new Set(sums.map((s) => s.device_id))];
-    const serials = new Map((await this.readings.deviceSerials(ids)).map((d) => [d.id, d.serial_no]));
-    return ids.map((deviceId) => ({ deviceId, serialNo: serials.get(deviceId) ?? null, ...series(buckets, sums.filter((s) => s.device_id === deviceId)) }));
+  private byDevice(buckets: Date[], sums: DeltaSum[]): NonNullable<Consumption['byDevice']> {
+    const serials = new Map(sums.map((s) => [s.device_id, s.device_serial_no]));
+    return [...serials].map(([deviceId, serialNo]) => ({ deviceId, serialNo, ...series(buckets, sums.filter((s) => s.device_id === deviceId)) }));
   }
 }
 
