@@ -89,6 +89,8 @@ export async function generateReadings(pool: Pool, o: GenerateOptions) {
     await c.query(`ALTER TABLE reading ADD CONSTRAINT reading_pkey PRIMARY KEY (device_id, time)`);
     for (const i of idx.rows) if (i.indexname !== 'reading_pkey') await c.query(i.indexdef);
     mark('rebuild indexes');
+    // Triggers on again before the rollup: they keep tenant_daily_consumption from it.
+    await c.query(`SET session_replication_role = DEFAULT`);
     await c.query(
       `INSERT INTO meter_daily_consumption (meter_id, day, tenant_id, subscription_id, consumption_m3, last_index_m3, reading_count)
        SELECT r.meter_id, (r.time AT TIME ZONE t.time_zone)::date, r.tenant_id, NULL, coalesce(sum(r.consumption_m3), 0), max(r.index_m3), count(*)::int
@@ -98,9 +100,9 @@ export async function generateReadings(pool: Pool, o: GenerateOptions) {
     await c.query(`UPDATE meter m SET last_reading_at = $1, last_index_m3 = round(f.k * 0.5 + ($2::int - 1) * 0.021, 3) FROM bench_fleet f WHERE f.meter_id = m.id`, [end, points]);
     await c.query(`UPDATE device d SET last_seen_at = $1, battery_pct = 90 FROM bench_fleet f WHERE f.device_id = d.id`, [end]);
     mark('rollup and last state');
-    await c.query(`SET session_replication_role = DEFAULT`);
     await c.query(`VACUUM ANALYZE reading`);
     await c.query(`ANALYZE meter_daily_consumption`);
+    await c.query(`ANALYZE tenant_daily_consumption`);
     mark('vacuum analyze');
     return { rows: ins.rowCount ?? 0, start, end, phases };
   } finally {

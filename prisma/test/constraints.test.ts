@@ -96,6 +96,24 @@ describe('database rules', () => {
     expect(under.n).toBe(3);
   });
 
+  it('keeps each tenant day equal to the sum of its meters days through inserts, upserts and deletes', async () => {
+    const w = await makeWorld();
+    const [m1, m2] = [await w.makeMeter('T-1'), await w.makeMeter('T-2')];
+    const tenantDay = () => one<{ m3: string; n: number } | undefined>(`SELECT consumption_m3::text AS m3, reading_count AS n FROM tenant_daily_consumption WHERE tenant_id = $1 AND day = '2026-11-24'`, [w.child.id]);
+    const upsert = `INSERT INTO meter_daily_consumption (meter_id, day, tenant_id, consumption_m3, last_index_m3, reading_count)
+                    VALUES ($1, '2026-11-24', $2, $3, 10, 1), ($4, '2026-11-24', $2, $5, 10, 1)
+                    ON CONFLICT (meter_id, day) DO UPDATE SET consumption_m3 = meter_daily_consumption.consumption_m3 + excluded.consumption_m3,
+                                                            reading_count = meter_daily_consumption.reading_count + 1`;
+    await c.query(upsert, [m1.id, w.child.id, '0.250', m2.id, '0.100']);
+    expect(await tenantDay()).toEqual({ m3: '0.350', n: 2 });
+    await c.query(upsert, [m1.id, w.child.id, '0.050', m2.id, '0.000']);
+    expect(await tenantDay()).toEqual({ m3: '0.400', n: 4 });
+    await c.query(`UPDATE meter_daily_consumption SET consumption_m3 = consumption_m3 - 0.1 WHERE meter_id = $1`, [m1.id]);
+    expect(await tenantDay()).toEqual({ m3: '0.300', n: 4 });
+    await c.query(`DELETE FROM meter_daily_consumption WHERE meter_id = $1`, [m2.id]);
+    expect(await tenantDay()).toEqual({ m3: '0.200', n: 2 });
+  });
+
   it('refuses a second active meter on a subscription and a meter on two subscriptions', async () => {
     const w = await makeWorld();
     const s1 = await w.makeSubscription('S1');

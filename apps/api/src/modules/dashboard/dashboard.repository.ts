@@ -6,7 +6,8 @@ import { DatabaseService } from '../../core/database/database.service';
 import type { BBox, MapMarkerRecord, OutOfServiceRecord } from './dashboard.dto';
 
 /*
- * Dashboard aggregates. They read the daily rollup (meter_daily_consumption), the alarm indexes and
+ * Dashboard aggregates. They read the daily rollups (tenant_daily_consumption for fleet totals,
+ * meter_daily_consumption for a subscription's today), the alarm indexes and
  * the denormalised last state of meters and devices; none of them scans `reading`, so they stay fast
  * at tens of millions of readings. Plain PostgreSQL: no TimescaleDB function is used.
  */
@@ -71,7 +72,7 @@ export class DashboardRepository {
     if (tenantIds.length === 0) return { total: '0', today: '0' };
     const today = localToday('t.time_zone');
     return this.db
-      .selectFrom('meter_daily_consumption as dc')
+      .selectFrom('tenant_daily_consumption as dc')
       .innerJoin('tenant as t', 't.id', 'dc.tenant_id')
       .select([
         sql<string>`coalesce(sum(dc.consumption_m3), 0)`.as('total'),
@@ -105,7 +106,7 @@ export class DashboardRepository {
     const { rows } = await sql<{ day: string; m3: string | null }>`
       WITH daily AS (
         SELECT dc.day, sum(dc.consumption_m3) AS m3
-          FROM meter_daily_consumption dc
+          FROM tenant_daily_consumption dc
          WHERE dc.tenant_id IN (${sql.join(tenantIds)})
            AND dc.day > ${latestToday(tenantIds)} - ${days}::int
            AND dc.day <= ${latestToday(tenantIds)}
