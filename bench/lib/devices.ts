@@ -1,17 +1,10 @@
 /** Seeded devices with what a simulator needs to speak for them (profile key for encodeUplink, identifier). */
 import type { Pool } from 'pg';
 import type { DeviceProfileKey } from '@water/db';
+import { waterDb } from './common';
 
-/** Device profile model code → payload encoder (as apps/api/src/bin/simulate.ts). */
-export const PROFILE_KEYS: Record<string, DeviceProfileKey> = {
-  'MNS-LRW100': 'manas-lorawan',
-  'Cyble 5 LoRaWAN': 'itron-lorawan',
-  'BYL-NB1': 'baylan-nbiot',
-  'CEM-SFX01': 'cem-sigfox',
-  'KLP-LR10': 'klepsan-lorawan',
-  'IMA-LW-U1': 'ima-lorawan',
-  'IND-NB20': 'inodya-nbiot',
-};
+/** Device profile model code → payload encoder. */
+export const PROFILE_KEYS = waterDb.DEVICE_PROFILE_KEY_BY_MODEL;
 
 export interface SimDevice {
   id: string;

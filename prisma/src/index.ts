@@ -10,5 +10,5 @@ export type { SeedOptions, SeedReport } from './seed';
 export * from "./testing";
 export { encodeUplink, encodeIndexFrame, encodeAlarmFrame, NO_ALARMS } from './seed/payloads';
 export type { MeterFrameValues, AlarmFlags, EncodedUplink } from './seed/payloads';
-export { DEVICE_PROFILES } from './seed/profiles';
+export { DEVICE_PROFILES, DEVICE_PROFILE_KEY_BY_MODEL } from './seed/profiles';
 export type { DeviceProfileKey } from './seed/profiles';

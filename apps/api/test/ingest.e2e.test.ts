@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { encodeUplink, type DeviceProfileKey } from '@water/db';
+import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink, type DeviceProfileKey } from '@water/db';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoSignalService } from '../src/modules/alarms/no-signal.service';
@@ -16,15 +16,7 @@ interface SeededDevice {
   lastIndex: number;
 }
 
-const PROFILE_KEYS: Record<string, DeviceProfileKey> = {
-  'MNS-LRW100': 'manas-lorawan',
-  'Cyble 5 LoRaWAN': 'itron-lorawan',
-  'BYL-NB1': 'baylan-nbiot',
-  'CEM-SFX01': 'cem-sigfox',
-  'KLP-LR10': 'klepsan-lorawan',
-  'IMA-LW-U1': 'ima-lorawan',
-  'IND-NB20': 'inodya-nbiot',
-};
+const PROFILE_KEYS = DEVICE_PROFILE_KEY_BY_MODEL;
 
 describe('ingestion end to end', () => {
   let t: TestApp;

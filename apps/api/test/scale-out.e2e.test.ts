@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { encodeUplink, type DeviceProfileKey } from '@water/db';
+import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/bootstrap';
 import { UplinkWorkerService } from '../src/modules/ingest/uplink-worker.service';
@@ -45,12 +45,11 @@ describe('scale-out', () => {
         WHERE d.tenant_id = $1 AND p.model_code IN ('MNS-LRW100', 'Cyble 5 LoRaWAN', 'IMA-LW-U1') LIMIT 40`,
       [tenantId],
     );
-    const keys: Record<string, DeviceProfileKey> = { 'MNS-LRW100': 'manas-lorawan', 'Cyble 5 LoRaWAN': 'itron-lorawan', 'IMA-LW-U1': 'ima-lorawan' };
     // The watcher is connected to node B only.
     const live = await connectLive(bUrl, await a.login(ASKI_ADMIN));
     const posted = await Promise.all(
       devices.map((d, i) => {
-        const up = encodeUplink(keys[d.model], { indexM3: Number(d.last) + 0.1, batteryPct: 77 });
+        const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[d.model], { indexM3: Number(d.last) + 0.1, batteryPct: 77 });
         return a.request({
           method: 'POST',
           url: `/api/ingest/ttn/${integ.id}`,

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { encodeUplink, type DeviceProfileKey } from '@water/db';
+import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UplinkWorkerService } from '../src/modules/ingest/uplink-worker.service';
 import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
@@ -29,12 +29,11 @@ describe('worker crash', () => {
         WHERE d.tenant_id = $1 AND p.model_code IN ('MNS-LRW100', 'Cyble 5 LoRaWAN', 'IMA-LW-U1', 'KLP-LR10') LIMIT 20`,
       [tenantId],
     );
-    const keys: Record<string, DeviceProfileKey> = { 'MNS-LRW100': 'manas-lorawan', 'Cyble 5 LoRaWAN': 'itron-lorawan', 'IMA-LW-U1': 'ima-lorawan', 'KLP-LR10': 'klepsan-lorawan' };
     const base = Date.now();
     let n = 0;
     for (let round = 1; round <= 3; round++) {
       for (const d of devices) {
-        const up = encodeUplink(keys[d.model], { indexM3: Number(d.last) + round * 0.01, batteryPct: 70 });
+        const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[d.model], { indexM3: Number(d.last) + round * 0.01, batteryPct: 70 });
         const res = await t.request({
           method: 'POST',
           url: `/api/ingest/ttn/${integ.id}`,

@@ -70,6 +70,10 @@ export const DEVICE_PROFILES: DeviceProfileDefinition[] = [
   { key: 'inodya-nbiot', brand: 'Inodya', modelCode: 'IND-NB20', technology: 'NBIOT', communicationModule: 'RETROFIT', batteryLifeMonths: 120, expectedIntervalMinutes: 60, description: 'NB-IoT reader reporting text key=value frames over UDP/MQTT' },
 ];
 
+/** Device profile model code → its payload encoder key (what simulators and tests need to speak for a device). */
+export const DEVICE_PROFILE_KEY_BY_MODEL: Readonly<Record<string, DeviceProfileKey>> = Object.fromEntries(DEVICE_PROFILES.map((p) => [p.modelCode, p.key]));
+
+
 /**
  * Compatibility at brand level: the union of both tables of the brief (BRIEF-NOTES). The device
  * table adds nothing for brands that have meter profiles; Türkoğlu, Bereket and Teksan have none.

@@ -10,17 +10,9 @@
  * last index. LoRaWAN devices alternate between The Things Stack and ChirpStack formats.
  */
 import { parseArgs } from 'node:util';
-import { createPool, databaseUrl, encodeUplink, SEED_PASSWORD, type DeviceProfileKey } from '@water/db';
+import { createPool, databaseUrl, DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink, SEED_PASSWORD, type DeviceProfileKey } from '@water/db';
 
-const PROFILE_KEYS: Record<string, DeviceProfileKey> = {
-  'MNS-LRW100': 'manas-lorawan',
-  'Cyble 5 LoRaWAN': 'itron-lorawan',
-  'BYL-NB1': 'baylan-nbiot',
-  'CEM-SFX01': 'cem-sigfox',
-  'KLP-LR10': 'klepsan-lorawan',
-  'IMA-LW-U1': 'ima-lorawan',
-  'IND-NB20': 'inodya-nbiot',
-};
+const PROFILE_KEYS = DEVICE_PROFILE_KEY_BY_MODEL;
 
 interface SimDevice {
   id: string;
