@@ -95,26 +95,6 @@ export async function b4() {
         report.add({ metric: `${c.name} from the daily rollup (raw SQL) p95`, value: rollup.p95, unit: 'ms', baseline: { name: "API's SQL raw p95", value: rawApi.p95 }, note: 'what the API could read instead of reading' });
       }
     }
-    // Candidate fix, measured on this bench database only: a covering (meter_id, time) index lets the
-    // history be an index-only scan instead of one heap page per reading (ingest is time-ordered).
-    if (process.env.BENCH_B4_FIX !== '0') {
-      await pool.query(`CREATE INDEX IF NOT EXISTS bench_reading_meter_time_cover ON reading (meter_id, time) INCLUDE (index_m3, device_id)`);
-      await pool.query(`VACUUM ANALYZE reading`);
-      for (const c of cases) {
-        const from = new Date(to.getTime() - c.days * DAY);
-        const apiParams = [[meter], [meter], [null], [null], from, to, c.interval, tz];
-        const rawApi = stats(await sample(() => pool.query(API_SQL, apiParams), n, 5));
-        const url = `/api/meters/${meter}/consumption?interval=${c.interval}&from=${from.toISOString()}&to=${to.toISOString()}`;
-        const viaApi = c.days <= 93 || c.interval !== 'hour' ? stats(await sample(() => api.get(url), n, 5)) : null;
-        // Re-measured now: the machine's load moves, so the fix is compared with a baseline of the same minute.
-        const plain = stats(await sample(() => pool.query(PLAIN_SQL, [meter, from, to, c.interval, tz]), n, 5));
-        report.add({ metric: `${c.name} API's SQL raw p95 WITH covering index`, value: rawApi.p95, unit: 'ms', baseline: { name: 'plain SQL p95 (no new index, same minute)', value: plain.p95 }, note: 'candidate fix' });
-        if (viaApi) report.add({ metric: `${c.name} API p95 WITH covering index`, value: viaApi.p95, unit: 'ms', baseline: { name: 'plain SQL p95 (same minute)', value: plain.p95 }, target: '≤ 20 ms', met: viaApi.p95 <= 20, note: 'candidate fix' });
-        const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${API_SQL}`, apiParams);
-        report.extra[`plan with covering index ${c.name}`] = plan.rows.map((r) => r['QUERY PLAN']);
-      }
-      await pool.query(`DROP INDEX bench_reading_meter_time_cover`);
-    }
   } finally {
     await pool.end();
     await api.stop();
