@@ -42,8 +42,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,
       });
-      if (await this.revocations.isRevoked(payload.sid)) throw new Error('session ended');
-      const access = await this.access.load(payload.sub, payload.sid);
+      // The session's cached rights, as HTTP requests use them: a reconnect storm costs no queries.
+      const [revoked, access] = await Promise.all([this.revocations.isRevoked(payload.sid), this.access.resolve(payload.sub, payload.sid)]);
+      if (revoked) throw new Error('session ended');
       if (!access) throw new Error('inactive user');
       // Every visible tenant's room: an event is sent once, to its own tenant's room.
       const rooms = [...access.tenants.values()]
