@@ -1,6 +1,6 @@
 import type { PermissionModule } from '@water/shared';
 import type { Component } from 'vue';
-import { Activity, Building2, Cpu, FileText, Gauge, LayoutDashboard, Layers, ListTree, UserCog, Users } from 'lucide-vue-next';
+import { Activity, Bell, Building2, Cpu, FileText, Gauge, LayoutDashboard, Layers, ListTree, UserCog, Users } from 'lucide-vue-next';
 
 export interface NavItem {
   module: PermissionModule;
@@ -13,6 +13,8 @@ export interface NavItem {
 /** The brief's navigation modules, in its order; the sidebar shows those the user may read in the selected tenant. */
 export const NAV_ITEMS: readonly NavItem[] = [
   { module: 'DASHBOARD', to: '/', labelKey: 'nav.dashboard', icon: LayoutDashboard },
+  // The alarm list belongs to the dashboard module (brief 2.1: alert count and latest alarms).
+  { module: 'DASHBOARD', to: '/alarms', labelKey: 'nav.alarms', icon: Bell },
   { module: 'LIVE_READINGS', to: '/readings', labelKey: 'nav.liveReadings', icon: Activity },
   { module: 'SUBSCRIPTIONS', to: '/subscriptions', labelKey: 'nav.subscriptions', icon: FileText },
   { module: 'CUSTOMERS', to: '/customers', labelKey: 'nav.customers', icon: Users },
@@ -24,6 +26,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { module: 'USERS', to: '/users', labelKey: 'nav.users', icon: UserCog },
 ];
 
+/** The module's main entry (the first one: the dashboard for DASHBOARD). */
 export function navItemFor(module: PermissionModule): NavItem | undefined {
   return NAV_ITEMS.find((item) => item.module === module);
 }

@@ -49,6 +49,8 @@ describe('console access', () => {
     // The modules the user may read are listed once the session has loaded.
     await nav.locator('a[href="/readings"]').waitFor({ timeout: 30_000 });
     expect(await nav.locator('a[href="/meters"]').count()).toBe(0);
+    // Alarms belong to the dashboard module, which this user may read.
+    expect(await nav.locator('a[href="/alarms"]').count()).toBe(1);
     expect(await nav.locator('a[href="/customers"]').count()).toBe(0);
     await page.goto(webUrl('/meters'));
     await page.waitForLoadState('networkidle');
