@@ -1,6 +1,7 @@
 /**
  * B3 — live fan-out: BENCH_CLIENTS (2,000; up to 10,000) authenticated Socket.io clients of the root
- * scope on one API process; the bench emits one reading event per second for BENCH_B3_SECONDS (30;
+ * scope on one API process (then, unless BENCH_B3_TWO=0, half on each of two API processes sharing the Redis
+ * stream); the bench emits one reading event per second for BENCH_B3_SECONDS (30;
  * the issue asks 300) through the Redis Streams adapter exactly as a worker does, and every client
  * times emit → receive. Baseline in the same run: a bare Socket.io server (bench/lib/raw-socket-server.js)
  * with the same clients and event size. Server memory per connection = RSS growth / clients.
@@ -67,6 +68,7 @@ export async function b3() {
   const { Server } = req('socket.io');
   let raw: Awaited<ReturnType<typeof startNode>> | undefined;
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
+  let api2: Awaited<ReturnType<typeof startApi>> | undefined;
   const redis = new IORedis(REDIS_URL);
   let emitter: { of(ns: string): { adapter: unknown }; to(room: string): { emit(e: string, p: unknown): void } } | undefined;
   try {
@@ -90,6 +92,26 @@ export async function b3() {
     const payload = () => ({ sentAt: Date.now(), tenantId: tenant, deviceId: '00000000-0000-0000-0000-000000000000', meterId: null, meterSerialNo: 'X', subscriptionId: null, time: new Date().toISOString(), indexM3: 1, consumptionM3: 0.02, batteryPct: 90, rssi: -90, snr: 5, alarms: [], valveState: null, receivedAt: new Date().toISOString() });
     const token = api.token;
     const res = await measure('API (Redis Streams adapter)', n, seconds, (on) => connectAll(api!.base, n, token, on), async () => emitter!.to(`tenant:${tenant}`).emit('reading.created', payload()), () => rssOf(apiPid));
+    // The same clients split over two API processes: every event crosses the Redis stream to both.
+    let two: Awaited<ReturnType<typeof measure>> | undefined;
+    if (process.env.BENCH_B3_TWO !== '0') {
+      api2 = await startApi(db.url, PORT_BASE + 32, prefix);
+      const api2Pid = api2.proc.pid!;
+      two = await measure(
+        'two API processes (Redis Streams adapter)',
+        n,
+        seconds,
+        async (on) => {
+          const a = await connectAll(api!.base, Math.ceil(n / 2), token, on);
+          const b = await connectAll(api2!.base, Math.floor(n / 2), token, on);
+          return { sockets: [...a.sockets, ...b.sockets], failed: a.failed + b.failed };
+        },
+        async () => emitter!.to(`tenant:${tenant}`).emit('reading.created', payload()),
+        () => rssOf(apiPid) + rssOf(api2Pid),
+      );
+      await api2.stop();
+      api2 = undefined;
+    }
     const rawAfter = await rawRun('raw socket.io (after)');
     const base = rawBefore.latency.p99 <= rawAfter.latency.p99 ? rawBefore : rawAfter;
     report.extra.raw = { before: rawBefore, after: rawAfter };
@@ -97,10 +119,16 @@ export async function b3() {
     report.add({ metric: `p99 emit→receive, ${res.connected} clients`, value: res.latency.p99, unit: 'ms', baseline: { name: 'bare Socket.io p99', value: base.latency.p99 }, target: '≤ 1.2× raw', met: res.latency.p99 <= 1.2 * base.latency.p99, load: res.load, note: `p50 ${res.latency.p50} vs ${base.latency.p50} ms` });
     report.add({ metric: 'delivered', value: res.delivered / Math.max(1, res.expected), unit: 'ratio', baseline: { name: 'bare Socket.io', value: base.delivered / Math.max(1, base.expected) }, target: '100%', met: res.delivered === res.expected && res.connected === n, load: res.load, note: `${res.delivered}/${res.expected}` });
     report.add({ metric: 'server RSS per connection', value: res.perConnKB, unit: 'KB', baseline: { name: 'bare Socket.io', value: base.perConnKB }, target: '≤ 20 KB', met: res.perConnKB <= 20, load: res.load });
+    if (two) {
+      report.extra.twoProcesses = two;
+      report.add({ metric: `two API processes: p99 emit→receive, ${two.connected} clients`, value: two.latency.p99, unit: 'ms', baseline: { name: 'bare Socket.io p99', value: base.latency.p99 }, target: '≤ 1.2× raw', met: two.latency.p99 <= 1.2 * base.latency.p99, load: two.load, note: `p50 ${two.latency.p50} ms, half the clients on each process` });
+      report.add({ metric: 'two API processes: delivered', value: two.delivered / Math.max(1, two.expected), unit: 'ratio', target: '100%', met: two.delivered === two.expected && two.connected === n, load: two.load, note: `${two.delivered}/${two.expected}` });
+    }
   } finally {
     // A listener-less server has no engine: close its adapter only (as LiveEventsService does).
     await Promise.resolve((emitter?.of('/').adapter as { close?: () => unknown } | undefined)?.close?.());
     await raw?.stop();
+    await api2?.stop();
     await api?.stop();
     redis.disconnect();
     await clearRedisPrefix(prefix);
