@@ -2,3 +2,4 @@ export * from './permissions';
 export * from './definitions';
 export * from './validation';
 export * from './format';
+export * from './live-events';

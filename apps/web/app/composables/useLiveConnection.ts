@@ -1,4 +1,4 @@
-import type { AlarmType, ValveState } from '@water/shared';
+import { LIVE_EVENT_NAMES, type LiveEventName, type LiveEvents } from '@water/shared';
 
 /**
  * The console's Socket.io connection to the API's gateway (apps/api/src/core/realtime), without any
@@ -6,58 +6,9 @@ import type { AlarmType, ValveState } from '@water/shared';
  * socket.io-client and the token route.
  */
 
-// ─── Events (apps/api/src/core/realtime/events.ts) ───────────────────────────────
+// ─── Events: defined once in @water/shared (live-events.ts) ───────────────────────
 
-export interface ReadingEvent {
-  tenantId: string;
-  deviceId: string;
-  meterId: string | null;
-  meterSerialNo: string | null;
-  subscriptionId: string | null;
-  time: string;
-  indexM3: number;
-  consumptionM3: number | null;
-  batteryPct: number | null;
-  rssi: number | null;
-  snr: number | null;
-  alarms: AlarmType[];
-  valveState: ValveState | null;
-  receivedAt: string;
-}
-
-export interface DeviceStateEvent {
-  tenantId: string;
-  deviceId: string;
-  meterId: string | null;
-  lastSeenAt: string;
-  batteryPct: number | null;
-  rssi: number | null;
-  snr: number | null;
-  lastIndexM3: number | null;
-}
-
-export interface AlarmEvent {
-  id: string;
-  tenantId: string;
-  type: AlarmType;
-  deviceId: string | null;
-  meterId: string | null;
-  subscriptionId: string | null;
-  startedAt: string;
-  clearedAt: string | null;
-  acknowledgedAt?: string;
-  acknowledgedBy?: string;
-}
-
-export interface LiveEvents {
-  'reading.created': ReadingEvent;
-  'device.state': DeviceStateEvent;
-  'alarm.opened': AlarmEvent;
-  'alarm.cleared': AlarmEvent;
-  'alarm.acknowledged': AlarmEvent;
-}
-export type LiveEventName = keyof LiveEvents;
-export const LIVE_EVENT_NAMES: readonly LiveEventName[] = ['reading.created', 'device.state', 'alarm.opened', 'alarm.cleared', 'alarm.acknowledged'];
+export { LIVE_EVENT_NAMES, type AlarmEvent, type DeviceStateEvent, type LiveEventName, type LiveEvents, type ReadingEvent } from '@water/shared';
 
 // ─── Status ───────────────────────────────────────────────────────────────────────
 
