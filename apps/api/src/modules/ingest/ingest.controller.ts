@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiQuery, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodValidationException } from 'nestjs-zod';
 import type { ZodType } from 'zod';
@@ -25,7 +25,8 @@ function parse<T>(schema: ZodType<T>, body: unknown): T {
 
 /**
  * Uplink webhooks. They answer 202 once the uplink is queued, before decoding; 401 for a bad
- * secret, 404 for a device unknown to the integration's tenant, 400 for a malformed body.
+ * secret, 404 for a device unknown to the integration's tenant, 400 for a malformed body, 503 with
+ * Retry-After while the uplink backlog is full (nothing is remembered: the retry is accepted later).
  */
 @ApiTags('ingest')
 @ApiHeader({ name: 'X-Integration-Secret', required: false, description: 'or Authorization: Bearer <secret>, or ?token=<secret>' })
@@ -34,6 +35,7 @@ function parse<T>(schema: ZodType<T>, body: unknown): T {
 @ApiBadRequestResponse({ description: 'malformed body' })
 @ApiUnauthorizedResponse({ description: 'unknown integration or bad secret' })
 @ApiNotFoundResponse({ description: 'no such device in the integration tenant' })
+@ApiServiceUnavailableResponse({ description: 'uplink backlog full: retry after the Retry-After header (seconds)' })
 @Controller('ingest')
 export class IngestController {
   constructor(private readonly ingest: IngestService) {}
