@@ -1,4 +1,4 @@
-import type { PermissionModule } from '@water/shared';
+import type { PermissionAction, PermissionModule } from '@water/shared';
 import type { Component } from 'vue';
 import { Activity, Bell, Building2, Cpu, FileText, Gauge, LayoutDashboard, Layers, ListTree, UserCog, Users } from 'lucide-vue-next';
 
@@ -29,4 +29,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
 /** The module's main entry (the first one: the dashboard for DASHBOARD). */
 export function navItemFor(module: PermissionModule): NavItem | undefined {
   return NAV_ITEMS.find((item) => item.module === module);
+}
+
+/** The entries a user may open, in order: those whose module `can` grants reading. */
+export function navItemsFor(can: (module: PermissionModule, action: PermissionAction) => boolean): NavItem[] {
+  return NAV_ITEMS.filter((item) => can(item.module, 'read'));
 }

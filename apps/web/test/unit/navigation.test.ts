@@ -1,0 +1,47 @@
+import type { PermissionMatrix, PermissionModule } from '@water/shared';
+import { can, emptyMatrix, fullMatrix } from '@water/shared';
+import { describe, expect, it } from 'vitest';
+import { NAV_ITEMS, navItemFor, navItemsFor } from '~/lib/navigation';
+import en from '../../i18n/locales/en.json';
+import tr from '../../i18n/locales/tr.json';
+
+function readerOf(...modules: PermissionModule[]): PermissionMatrix {
+  const matrix = emptyMatrix();
+  for (const module of modules) matrix[module].read = true;
+  return matrix;
+}
+
+const linksFor = (matrix: PermissionMatrix) => navItemsFor((module, action) => can(matrix, module, action)).map((item) => item.to);
+
+function message(messages: Record<string, unknown>, key: string): unknown {
+  return key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown> | undefined)?.[part], messages);
+}
+
+describe('sidebar entries', () => {
+  it('lists the alarms after the dashboard for a user who may read the dashboard module', () => {
+    expect(linksFor(readerOf('DASHBOARD', 'LIVE_READINGS'))).toEqual(['/', '/alarms', '/readings']);
+  });
+
+  it('leaves the alarms out for a user without the dashboard module', () => {
+    expect(linksFor(readerOf('METERS'))).toEqual(['/meters']);
+    expect(linksFor(emptyMatrix())).toEqual([]);
+  });
+
+  it('shows every entry to a user with every right, each once', () => {
+    const links = linksFor(fullMatrix());
+    expect(links).toEqual(NAV_ITEMS.map((item) => item.to));
+    expect(new Set(links).size).toBe(links.length);
+  });
+
+  it('keeps the dashboard as the module entry of DASHBOARD (the forbidden page and the permission grid use it)', () => {
+    expect(navItemFor('DASHBOARD')?.to).toBe('/');
+  });
+
+  it('has a Turkish and an English label for every entry', () => {
+    for (const item of NAV_ITEMS) {
+      expect(message(tr, item.labelKey), `tr ${item.labelKey}`).toEqual(expect.any(String));
+      expect(message(en, item.labelKey), `en ${item.labelKey}`).toEqual(expect.any(String));
+    }
+    expect([message(tr, 'nav.alarms'), message(en, 'nav.alarms')]).toEqual(['Alarmlar', 'Alarms']);
+  });
+});
