@@ -1,16 +1,11 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { encodeUplink, type DeviceProfileKey } from '@water/db';
+import type { Browser, Locator } from 'playwright-core';
+import { DEVICE_PROFILES, encodeUplink, type DeviceProfileKey } from '@water/db';
 import { MAP_STATUSES } from '@water/shared';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { apiAs, launch, signIn, webUrl } from './support/browser';
+import { apiAs, launch, signedInPage, webUrl } from './support/browser';
 
-/** Seeded LoRaWAN device profiles (model code → encoder key), as the simulator maps them. */
-const LORAWAN_PROFILES: Record<string, DeviceProfileKey> = {
-  'MNS-LRW100': 'manas-lorawan',
-  'Cyble 5 LoRaWAN': 'itron-lorawan',
-  'KLP-LR10': 'klepsan-lorawan',
-  'IMA-LW-U1': 'ima-lorawan',
-};
+/** Seeded LoRaWAN device profiles (model code → encoder key). */
+const LORAWAN_PROFILES: Record<string, DeviceProfileKey> = Object.fromEntries(DEVICE_PROFILES.filter((p) => p.technology === 'LORAWAN').map((p) => [p.modelCode, p.key]));
 
 interface DeviceRow {
   id: string;
@@ -32,12 +27,7 @@ describe('dashboard and live readings', () => {
   });
   afterAll(async () => browser?.close());
 
-  async function signedIn(email: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-    const page = await context.newPage();
-    await signIn(page, email);
-    return page;
-  }
+  const signedIn = (email: string) => signedInPage(browser, email);
 
   it('shows the subscriptions on the map in every colour, with the legend counting them', async () => {
     const page = await signedIn('iot@una.net.tr');

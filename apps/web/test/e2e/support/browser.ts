@@ -25,6 +25,23 @@ export async function signIn(page: Page, email: string, password = SEED_PASSWORD
   await page.waitForURL((url) => !url.pathname.startsWith('/login'), { timeout: 30_000 });
 }
 
+/**
+ * Opens a console page and waits until Vue has hydrated it: before that the server-rendered
+ * controls ignore clicks (a select would not open). Nuxt's client puts useNuxtApp on window.
+ */
+export async function openPage(page: Page, path: string): Promise<void> {
+  await page.goto(webUrl(path));
+  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false);
+}
+
+/** A fresh browser context at desktop size, signed in as `email`. */
+export async function signedInPage(browser: Browser, email: string, password = SEED_PASSWORD): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+  const page = await context.newPage();
+  await signIn(page, email, password);
+  return page;
+}
+
 /** Calls the API directly (test set-up), signed in as `email`. */
 export async function apiAs(email: string, password = SEED_PASSWORD) {
   const base = inject('apiUrl');
