@@ -122,8 +122,10 @@ describe('readings and consumption', () => {
       const res = await t.request({ url: `/api/subscriptions/${scenario.subscriptionId}/consumption?${range}&interval=hour`, token: aski });
       expect(res.status).toBe(200);
       expect(res.body.totalM3).toBeCloseTo(expectedA + expectedB, 3);
-      expect(res.body.buckets).toHaveLength(96);
-      expect(res.body.buckets.every((b: { consumptionM3: number }) => b.consumptionM3 >= 0)).toBe(true);
+      expect(res.body.bucketStarts).toHaveLength(96);
+      expect(res.body.values).toHaveLength(96);
+      expect(res.body.values.every((v: number) => v >= 0)).toBe(true);
+      for (const series of [...res.body.byMeter, ...res.body.byDevice]) expect(series.values).toHaveLength(96);
       const byMeter = Object.fromEntries(res.body.byMeter.map((m: { meterId: string; totalM3: number }) => [m.meterId, m.totalM3]));
       expect(byMeter[scenario.meterA]).toBeCloseTo(expectedA, 3);
       expect(byMeter[scenario.meterB]).toBeCloseTo(expectedB, 3);
@@ -131,7 +133,7 @@ describe('readings and consumption', () => {
       expect(byDevice[scenario.deviceA]).toBeCloseTo(expectedA, 3);
       expect(byDevice[scenario.deviceB]).toBeCloseTo(expectedB, 3);
       // The gap: +5h carries the water of +4h and +5h; the hour with no reading is zero, not negative.
-      const bucket = (h: number) => res.body.buckets.find((b: { bucketStart: string }) => b.bucketStart === at(scenario.T0, h).toISOString()).consumptionM3;
+      const bucket = (h: number) => res.body.values[res.body.bucketStarts.indexOf(at(scenario.T0, h).toISOString())];
       expect(bucket(4)).toBe(0);
       expect(bucket(5)).toBeCloseTo(0.14, 3);
       expect(bucket(7)).toBe(0);
@@ -145,7 +147,7 @@ describe('readings and consumption', () => {
       expect(res.body.timeZone).toBe('Europe/Istanbul');
       // 2025-11-09T00:00Z is 03:00 in Istanbul: the first bucket starts at local midnight, 21:00Z the day before,
       // and the range ends at 03:00 on the 13th, inside a fifth local day.
-      expect(res.body.buckets.map((b: { bucketStart: string }) => b.bucketStart)).toEqual([
+      expect(res.body.bucketStarts).toEqual([
         '2025-11-08T21:00:00.000Z',
         '2025-11-09T21:00:00.000Z',
         '2025-11-10T21:00:00.000Z',
@@ -154,11 +156,12 @@ describe('readings and consumption', () => {
       ]);
       // Readings at +1h and +2h (19:00Z, 20:00Z) fall on the 10th local day; the rest on the 11th.
       const day10 = 100.03 - 100.01;
-      expect(res.body.buckets[1].consumptionM3).toBeCloseTo(day10, 3);
-      expect(res.body.buckets[2].consumptionM3).toBeCloseTo(realDeltas(scenario.indexesA) - day10 + realDeltas(scenario.indexesB), 3);
+      expect(res.body.values[1]).toBeCloseTo(day10, 3);
+      expect(res.body.values[2]).toBeCloseTo(realDeltas(scenario.indexesA) - day10 + realDeltas(scenario.indexesB), 3);
       const month = await t.request({ url: `/api/subscriptions/${scenario.subscriptionId}/consumption?from=2025-01-01T00:00:00%2B03:00&to=2026-01-01T00:00:00%2B03:00&interval=month`, token: aski });
-      expect(month.body.buckets).toHaveLength(12);
-      expect(month.body.buckets[10]).toEqual({ bucketStart: '2025-10-31T21:00:00.000Z', consumptionM3: month.body.totalM3 });
+      expect(month.body.bucketStarts).toHaveLength(12);
+      expect(month.body.bucketStarts[10]).toBe('2025-10-31T21:00:00.000Z');
+      expect(month.body.values[10]).toBe(month.body.totalM3);
     });
 
     it('counts a meter’s own readings for the meter, and all subscriptions for the customer', async () => {
@@ -194,7 +197,8 @@ describe('readings and consumption', () => {
       // A whole year of hours (8,760 buckets) is one request.
       const year = await t.request({ url: `${url}?from=2025-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&interval=hour`, token: aski });
       expect(year.status).toBe(200);
-      expect(year.body.buckets).toHaveLength(8760);
+      expect(year.body.bucketStarts).toHaveLength(8760);
+      expect(year.body.values).toHaveLength(8760);
       for (const q of ['interval=week', 'from=2025-01-02', 'from=yesterday', 'from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z', 'unit=day', 'from=2015-01-01T00:00:00Z&to=2025-12-01T00:00:00Z&interval=month']) {
         const res = await t.request({ url: `${url}?${q}`, token: aski });
         expect(res.status, q).toBe(400);

@@ -1,4 +1,4 @@
-import type { ChartSeries } from '~/lib/chart-scale';
+import type { Bucket, ChartSeries } from '~/lib/chart-scale';
 import type { ConsumptionInterval, ConsumptionRangeInput } from '~/lib/consumption-range';
 import { DEFAULT_TIME_ZONE } from '@water/shared';
 import { defaultRange, isInterval, rangeQuery } from '~/lib/consumption-range';
@@ -9,11 +9,18 @@ export interface Consumption {
   from: string;
   to: string;
   timeZone: string;
+  /** Every series' `values[i]` is the m³ of the bucket starting at `bucketStarts[i]`. */
+  bucketStarts: string[];
   totalM3: number;
-  buckets: { bucketStart: string; consumptionM3: number }[];
-  byMeter?: { meterId: string; serialNo: string; totalM3: number; buckets: { bucketStart: string; consumptionM3: number }[] }[];
-  byDevice?: { deviceId: string; serialNo: string | null; totalM3: number; buckets: { bucketStart: string; consumptionM3: number }[] }[];
-  bySubscription?: { subscriptionId: string; subscriptionNo: string; totalM3: number; buckets: { bucketStart: string; consumptionM3: number }[] }[];
+  values: number[];
+  byMeter?: { meterId: string; serialNo: string; totalM3: number; values: number[] }[];
+  byDevice?: { deviceId: string; serialNo: string | null; totalM3: number; values: number[] }[];
+  bySubscription?: { subscriptionId: string; subscriptionNo: string; totalM3: number; values: number[] }[];
+}
+
+/** The chart's bucket list of one series from the answer's columns. */
+export function seriesBuckets(bucketStarts: readonly string[], values: readonly number[]): Bucket[] {
+  return bucketStarts.map((bucketStart, i) => ({ bucketStart, consumptionM3: values[i] ?? 0 }));
 }
 
 export type ConsumptionOwner = 'meters' | 'subscriptions' | 'customers';
@@ -54,10 +61,11 @@ export function useConsumption(owner: ConsumptionOwner, id: MaybeRefOrGetter<str
   const series = computed<ChartSeries[]>(() => {
     const c = data.value;
     if (!c) return [];
-    if (view.value === 'byMeter' && c.byMeter) return c.byMeter.map((m) => ({ key: m.meterId, label: m.serialNo, buckets: m.buckets }));
-    if (view.value === 'byDevice' && c.byDevice) return c.byDevice.map((d) => ({ key: d.deviceId, label: d.serialNo ?? d.deviceId.slice(0, 8), buckets: d.buckets }));
-    if (view.value === 'bySubscription' && c.bySubscription) return c.bySubscription.map((s) => ({ key: s.subscriptionId, label: s.subscriptionNo, buckets: s.buckets }));
-    return [{ key: 'total', label: 'total', buckets: c.buckets }];
+    const buckets = (values: number[]) => seriesBuckets(c.bucketStarts, values);
+    if (view.value === 'byMeter' && c.byMeter) return c.byMeter.map((m) => ({ key: m.meterId, label: m.serialNo, buckets: buckets(m.values) }));
+    if (view.value === 'byDevice' && c.byDevice) return c.byDevice.map((d) => ({ key: d.deviceId, label: d.serialNo ?? d.deviceId.slice(0, 8), buckets: buckets(d.values) }));
+    if (view.value === 'bySubscription' && c.bySubscription) return c.bySubscription.map((s) => ({ key: s.subscriptionId, label: s.subscriptionNo, buckets: buckets(s.values) }));
+    return [{ key: 'total', label: 'total', buckets: buckets(c.values) }];
   });
 
   /** Applies a new interval, range or view; a new interval without a range takes that interval's default window. */

@@ -89,8 +89,8 @@ export type ReadingView = z.infer<typeof ReadingSchema>;
 export const ReadingPageSchema = z.object({ items: z.array(ReadingSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
 export class ReadingPageDto extends createZodDto(ReadingPageSchema) {}
 
-const BucketSchema = z.object({ bucketStart: z.string().datetime(), consumptionM3: z.number() });
-const SeriesSchema = z.object({ totalM3: z.number(), buckets: z.array(BucketSchema) });
+/** m³ per bucket, aligned with the answer's `bucketStarts` (columns, so a year of hours stays small). */
+const SeriesSchema = z.object({ totalM3: z.number(), values: z.array(z.number()) });
 export type Series = z.infer<typeof SeriesSchema>;
 
 export const ConsumptionSchema = SeriesSchema.extend({
@@ -99,6 +99,8 @@ export const ConsumptionSchema = SeriesSchema.extend({
   to: z.string().datetime(),
   /** Day and month buckets start at midnight in this zone (the tenant's). */
   timeZone: z.string(),
+  /** Start of every bucket, oldest first; each series' `values[i]` is the consumption of bucket i. */
+  bucketStarts: z.array(z.string().datetime()),
   byMeter: z
     .array(
       SeriesSchema.extend({

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { DatabaseService } from '../../core/database/database.service';
+import type { WindowPoint } from './consumption-buckets';
 import type { ConsumptionInterval, LiveReadingRecord, ReadingRecord } from './readings.dto';
 
 /** The live readings table counts at most this many rows (enough for 333 pages of 30). */
@@ -8,18 +9,9 @@ export const LIVE_COUNT_CAP = 10_000;
 
 /** A stretch of time during which one meter's readings count for a series (a subscription's meter period). */
 export interface MeterWindow {
-  key: string;
   meterId: string;
   startedAt: Date | null;
   endedAt: Date | null;
-}
-
-export interface DeltaSum {
-  key: string;
-  device_id: string;
-  device_serial_no: string | null;
-  bucket_start: Date;
-  m3: string;
 }
 
 export interface LiveFilter {
@@ -135,55 +127,52 @@ export class ReadingsRepository {
   }
 
   /**
-   * Positive index deltas between consecutive readings of the same window, summed per window,
-   * device and bucket. The reading just before `from` inside the window is the predecessor of the
-   * first one in range; readings outside their window never pair, so a meter change or a gap can
-   * neither go negative nor count twice. Buckets start at local midnight (or hour/month) in `timeZone`.
+   * The points each window's consumption is computed from (consumption-buckets.ts): its readings in
+   * [from, to), sorted by time, and the last one before `from` inside the window as the predecessor of
+   * the first. Read from the covering (meter_id, time) index only; time as epoch milliseconds and the
+   * index in litres so the API parses numbers, not dates and decimals.
    */
-  async deltaSums(windows: MeterWindow[], from: Date, to: Date, interval: ConsumptionInterval, timeZone: string): Promise<DeltaSum[]> {
+  async windowPoints(windows: MeterWindow[], from: Date, to: Date): Promise<WindowPoint[][]> {
     if (windows.length === 0) return [];
-    const { rows } = await sql<DeltaSum>`
+    const { rows } = await sql<{ w: number; t: number; l: number; d: string }>`
       WITH w AS (
-        SELECT key, meter_id,
-               coalesce(started_at, '-infinity'::timestamptz) AS started_at,
-               coalesce(ended_at, 'infinity'::timestamptz) AS ended_at
-          FROM unnest(${windows.map((w) => w.key)}::text[], ${windows.map((w) => w.meterId)}::uuid[],
-                      ${windows.map((w) => w.startedAt)}::timestamptz[], ${windows.map((w) => w.endedAt)}::timestamptz[])
-               AS w(key, meter_id, started_at, ended_at)
-      ),
-      points AS (
-        SELECT w.key, r.device_id, r.time, r.index_m3
-          FROM w JOIN reading r ON r.meter_id = w.meter_id
-         WHERE r.time >= greatest(w.started_at, ${from}::timestamptz) AND r.time < least(w.ended_at, ${to}::timestamptz)
-        UNION ALL
-        SELECT w.key, p.device_id, p.time, p.index_m3
-          FROM w CROSS JOIN LATERAL (
-                 SELECT r.device_id, r.time, r.index_m3 FROM reading r
-                  WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(${from}::timestamptz, w.ended_at)
-                  ORDER BY r.time DESC LIMIT 1) p
-      ),
-      deltas AS (
-        SELECT key, device_id, time, index_m3 - lag(index_m3) OVER (PARTITION BY key ORDER BY time) AS delta FROM points
+        SELECT w.ord, w.meter_id,
+               coalesce(w.started_at, '-infinity'::timestamptz) AS started_at,
+               coalesce(w.ended_at, 'infinity'::timestamptz) AS ended_at
+          FROM unnest(${windows.map((w) => w.meterId)}::uuid[], ${windows.map((w) => w.startedAt)}::timestamptz[],
+                      ${windows.map((w) => w.endedAt)}::timestamptz[]) WITH ORDINALITY AS w(meter_id, started_at, ended_at, ord)
       )
-      SELECT s.key, s.device_id::text AS device_id, d.serial_no AS device_serial_no, s.bucket_start, s.m3
-        FROM (SELECT key, device_id,
-                     date_trunc(${interval}, time AT TIME ZONE ${timeZone}) AT TIME ZONE ${timeZone} AS bucket_start,
-                     sum(greatest(delta, 0))::text AS m3
-                FROM deltas
-               WHERE time >= ${from}::timestamptz AND delta IS NOT NULL
-               GROUP BY 1, 2, 3) s
-        LEFT JOIN device d ON d.id = s.device_id`.execute(this.db);
-    return rows;
+      SELECT w.ord::int AS w, p.t, p.l, p.d
+        FROM w CROSS JOIN LATERAL (
+               (SELECT date_part('epoch', r.time) * 1000 AS t, (r.index_m3 * 1000)::float8 AS l, r.device_id::text AS d
+                  FROM reading r
+                 WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(${from}::timestamptz, w.ended_at)
+                 ORDER BY r.time DESC LIMIT 1)
+               UNION ALL
+               (SELECT date_part('epoch', r.time) * 1000, (r.index_m3 * 1000)::float8, r.device_id::text
+                  FROM reading r
+                 WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, ${from}::timestamptz) AND r.time < least(w.ended_at, ${to}::timestamptz))
+             ) p`.execute(this.db);
+    const out = windows.map((): WindowPoint[] => []);
+    for (const r of rows) out[r.w - 1].push({ timeMs: Math.round(r.t), litres: Math.round(r.l), deviceId: r.d });
+    // Nearly sorted already (index order); sorting here keeps the statement free of a sort node.
+    for (const points of out) points.sort((a, b) => a.timeMs - b.timeMs);
+    return out;
   }
 
-  /** Bucket starts covering [from, to) in the zone's calendar. */
-  async buckets(from: Date, to: Date, interval: ConsumptionInterval, timeZone: string): Promise<Date[]> {
-    const { rows } = await sql<{ bucket_start: Date }>`
-      SELECT g AT TIME ZONE ${timeZone} AS bucket_start
+  /** Bucket starts (epoch ms) covering [from, to) in the zone's calendar: local hours, midnights or firsts of the month. */
+  async bucketStarts(from: Date, to: Date, interval: ConsumptionInterval, timeZone: string): Promise<number[]> {
+    const { rows } = await sql<{ b: number }>`
+      SELECT date_part('epoch', g AT TIME ZONE ${timeZone}) * 1000 AS b
         FROM generate_series(date_trunc(${interval}, ${from}::timestamptz AT TIME ZONE ${timeZone}),
                              (${to}::timestamptz - interval '1 millisecond') AT TIME ZONE ${timeZone},
                              ('1 ' || ${interval})::interval) AS g`.execute(this.db);
-    return rows.map((r) => r.bucket_start);
+    return rows.map((r) => Math.round(r.b));
+  }
+
+  deviceSerials(ids: string[]) {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('device').select(['id', 'serial_no']).where('id', 'in', ids).execute();
   }
 
   /** The Live Readings table (brief 2.2): newest first, page numbers or a keyset cursor. */

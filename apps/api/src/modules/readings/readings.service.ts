@@ -16,7 +16,8 @@ import {
   type ReadingView,
   type Series,
 } from './readings.dto';
-import { ReadingsRepository, type DeltaSum, type MeterWindow } from './readings.repository';
+import { addInto, hourStarts, sumWindow, toSeries, type WindowSums } from './consumption-buckets';
+import { ReadingsRepository, type MeterWindow } from './readings.repository';
 
 const DAY_MS = 86_400_000;
 /** Range shown when the caller gives no `from`: enough for one screen of the chart. */
@@ -28,8 +29,6 @@ interface Range {
   interval: ConsumptionInterval;
   timeZone: string;
 }
-
-const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
 /** Raw readings, consumption history from index deltas, and the live readings table. */
 @Injectable()
@@ -55,8 +54,8 @@ export class ReadingsService {
     if (!meter) throw new EntityNotFoundException('meter', id);
     access.require('METERS', 'read', meter.tenant_id, 'meter', id);
     const range = resolveRange(q, meter.time_zone);
-    const { buckets, sums } = await this.compute([{ key: id, meterId: id, startedAt: null, endedAt: null }], range);
-    return { ...header(range), ...series(buckets, sums), byDevice: this.byDevice(buckets, sums) };
+    const c = await this.compute([{ meterId: id, startedAt: null, endedAt: null }], range);
+    return { ...header(range, c.bucketStarts), ...series(c, c.windows), byDevice: await this.byDevice(c) };
   }
 
   /** Total, by meter (across meter changes, each within its period) and by device. */
@@ -66,41 +65,41 @@ export class ReadingsService {
     access.require('SUBSCRIPTIONS', 'read', s.tenant_id, 'subscription', id);
     const range = resolveRange(q, s.time_zone);
     const periods = await this.readings.periods([id]);
-    const { buckets, sums } = await this.compute(periods.map(toWindow), range);
+    const c = await this.compute(periods.map(toWindow), range);
     const meters = [...new Map(periods.map((p) => [p.meter_id, p.serial_no])).entries()];
     return {
-      ...header(range),
-      ...series(buckets, sums),
+      ...header(range, c.bucketStarts),
+      ...series(c, c.windows),
       byMeter: meters.map(([meterId, serialNo]) => {
         const own = periods.filter((p) => p.meter_id === meterId);
-        const keys = new Set(own.map((p) => p.id));
         return {
           meterId,
           serialNo,
           periods: own.map((p) => ({ startedAt: p.started_at.toISOString(), endedAt: p.ended_at?.toISOString() ?? null })),
-          ...series(buckets, sums.filter((x) => keys.has(x.key))),
+          ...series(c, c.windows.filter((_, i) => periods[i].meter_id === meterId)),
         };
       }),
-      byDevice: this.byDevice(buckets, sums),
+      byDevice: await this.byDevice(c),
     };
   }
 
   /** Total and by subscription over all of the customer's subscriptions. */
   async customerConsumption(access: AccessContext, id: string, q: ConsumptionQuery): Promise<Consumption> {
-    const c = await this.readings.customer(id);
-    if (!c) throw new EntityNotFoundException('customer', id);
-    access.require('CUSTOMERS', 'read', c.tenant_id, 'customer', id);
-    const range = resolveRange(q, c.time_zone);
+    const customer = await this.readings.customer(id);
+    if (!customer) throw new EntityNotFoundException('customer', id);
+    access.require('CUSTOMERS', 'read', customer.tenant_id, 'customer', id);
+    const range = resolveRange(q, customer.time_zone);
     const subscriptions = await this.readings.subscriptionsOfCustomer(id);
     const periods = await this.readings.periods(subscriptions.map((s) => s.id));
-    const { buckets, sums } = await this.compute(periods.map(toWindow), range);
+    const c = await this.compute(periods.map(toWindow), range);
     return {
-      ...header(range),
-      ...series(buckets, sums),
-      bySubscription: subscriptions.map((s) => {
-        const keys = new Set(periods.filter((p) => p.subscription_id === s.id).map((p) => p.id));
-        return { subscriptionId: s.id, subscriptionNo: s.subscription_no, ...series(buckets, sums.filter((x) => keys.has(x.key))) };
-      }),
+      ...header(range, c.bucketStarts),
+      ...series(c, c.windows),
+      bySubscription: subscriptions.map((s) => ({
+        subscriptionId: s.id,
+        subscriptionNo: s.subscription_no,
+        ...series(c, c.windows.filter((_, i) => periods[i].subscription_id === s.id)),
+      })),
     };
   }
 
@@ -128,19 +127,37 @@ export class ReadingsService {
     return { items: rows.map(mapReading), total, page: q.page, pageSize: q.pageSize };
   }
 
-  private async compute(windows: MeterWindow[], r: Range): Promise<{ buckets: Date[]; sums: DeltaSum[] }> {
-    const [buckets, sums] = await Promise.all([this.readings.buckets(r.from, r.to, r.interval, r.timeZone), this.readings.deltaSums(windows, r.from, r.to, r.interval, r.timeZone)]);
-    return { buckets, sums };
+  /** Bucket starts and, per window (in the order given), litres per bucket in total and per device. */
+  private async compute(windows: MeterWindow[], r: Range): Promise<Computed> {
+    const starts =
+      r.interval === 'hour'
+        ? this.readings.bucketStarts(r.from, r.to, 'day', r.timeZone).then((days) => hourStarts(days, r.from.getTime(), r.to.getTime()))
+        : this.readings.bucketStarts(r.from, r.to, r.interval, r.timeZone);
+    const [bucketStarts, points] = await Promise.all([starts, this.readings.windowPoints(windows, r.from, r.to)]);
+    return { bucketStarts, windows: points.map((p) => sumWindow(p, bucketStarts, r.from.getTime())) };
   }
 
-  private byDevice(buckets: Date[], sums: DeltaSum[]): NonNullable<Consumption['byDevice']> {
-    const serials = new Map(sums.map((s) => [s.device_id, s.device_serial_no]));
-    return [...serials].map(([deviceId, serialNo]) => ({ deviceId, serialNo, ...series(buckets, sums.filter((s) => s.device_id === deviceId)) }));
+  private async byDevice(c: Computed): Promise<NonNullable<Consumption['byDevice']>> {
+    const litres = new Map<string, Float64Array>();
+    for (const w of c.windows) {
+      for (const [deviceId, own] of w.byDevice) {
+        const sum = litres.get(deviceId);
+        if (sum) addInto(sum, own);
+        else litres.set(deviceId, Float64Array.from(own));
+      }
+    }
+    const serials = new Map((await this.readings.deviceSerials([...litres.keys()])).map((d) => [d.id, d.serial_no]));
+    return [...litres].map(([deviceId, own]) => ({ deviceId, serialNo: serials.get(deviceId) ?? null, ...toSeries(own) }));
   }
 }
 
-function toWindow(p: { id: string; meter_id: string; started_at: Date; ended_at: Date | null }): MeterWindow {
-  return { key: p.id, meterId: p.meter_id, startedAt: p.started_at, endedAt: p.ended_at };
+interface Computed {
+  bucketStarts: number[];
+  windows: WindowSums[];
+}
+
+function toWindow(p: { meter_id: string; started_at: Date; ended_at: Date | null }): MeterWindow {
+  return { meterId: p.meter_id, startedAt: p.started_at, endedAt: p.ended_at };
 }
 
 function resolveRange(q: ConsumptionQuery, timeZone: string): Range {
@@ -154,18 +171,13 @@ function resolveRange(q: ConsumptionQuery, timeZone: string): Range {
   return { from, to, interval: q.interval, timeZone };
 }
 
-function header(r: Range) {
-  return { interval: r.interval, from: r.from.toISOString(), to: r.to.toISOString(), timeZone: r.timeZone };
+function header(r: Range, bucketStarts: number[]) {
+  return { interval: r.interval, from: r.from.toISOString(), to: r.to.toISOString(), timeZone: r.timeZone, bucketStarts: bucketStarts.map((b) => new Date(b).toISOString()) };
 }
 
-function series(buckets: Date[], sums: DeltaSum[]): Series {
-  const byBucket = new Map<number, number>();
-  for (const s of sums) byBucket.set(s.bucket_start.getTime(), (byBucket.get(s.bucket_start.getTime()) ?? 0) + Number(s.m3));
-  let total = 0;
-  const out = buckets.map((b) => {
-    const v = round3(byBucket.get(b.getTime()) ?? 0);
-    total += v;
-    return { bucketStart: b.toISOString(), consumptionM3: v };
-  });
-  return { totalM3: round3(total), buckets: out };
+/** One series over the given windows: the sum of their litres per bucket. */
+function series(c: Computed, windows: WindowSums[]): Series {
+  const litres = new Float64Array(c.bucketStarts.length);
+  for (const w of windows) addInto(litres, w.total);
+  return toSeries(litres);
 }
