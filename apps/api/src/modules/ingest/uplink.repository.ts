@@ -78,7 +78,7 @@ export interface AlarmRow {
   clearedAt: Date | null;
 }
 
-/** Rows per INSERT: far under PostgreSQL's 65,535 bind parameters at 14 columns. */
+/** Rows per statement: bounds one statement's arrays (and the VALUES lists of the statements that still bind per row). */
 const CHUNK = 1000;
 
 function chunks<T>(rows: T[], size = CHUNK): T[][] {
@@ -157,28 +157,18 @@ export class UplinkRepository {
 
   /** Raw uplinks; a retried batch (its worker died after committing) finds its uplinks stored already. */
   async insertUplinks(trx: Transaction<DB>, rows: UplinkRow[]): Promise<void> {
+    // One array per column through unnest: a fixed 13-parameter statement, where VALUES would bind and plan 13 per row.
     for (const part of chunks(rows)) {
-      await trx
-        .insertInto('uplink')
-        .values(
-          part.map((u) => ({
-            received_at: u.receivedAt,
-            device_id: u.deviceId,
-            tenant_id: u.tenantId,
-            integration_id: u.integrationId,
-            device_time: u.deviceTime,
-            f_port: u.fPort,
-            f_cnt: u.fCnt === null ? null : String(u.fCnt),
-            payload: u.payload,
-            rx_metadata: JSON.stringify(u.rxMetadata),
-            status: u.status,
-            scenario_id: u.scenarioId,
-            decoded: u.decoded === null ? null : JSON.stringify(u.decoded),
-            errors: u.errors === null ? null : JSON.stringify(u.errors),
-          })),
-        )
-        .onConflict((oc) => oc.expression(sql`device_id, received_at, (coalesce(f_cnt, -1))`).doNothing())
-        .execute();
+      await sql`
+        INSERT INTO uplink (received_at, device_id, tenant_id, integration_id, device_time, f_port, f_cnt, payload, rx_metadata, status, scenario_id, decoded, errors)
+        SELECT received_at, device_id, tenant_id, integration_id, device_time, f_port, f_cnt, decode(payload, 'hex'), rx_metadata::jsonb, status::uplink_status, scenario_id, decoded::jsonb, errors::jsonb
+          FROM unnest(${part.map((u) => u.receivedAt)}::timestamptz[], ${part.map((u) => u.deviceId)}::uuid[], ${part.map((u) => u.tenantId)}::uuid[],
+                      ${part.map((u) => u.integrationId)}::uuid[], ${part.map((u) => u.deviceTime)}::timestamptz[], ${part.map((u) => u.fPort)}::int[],
+                      ${part.map((u) => (u.fCnt === null ? null : String(u.fCnt)))}::bigint[], ${part.map((u) => u.payload.toString('hex'))}::text[],
+                      ${part.map((u) => (u.rxMetadata === undefined ? null : JSON.stringify(u.rxMetadata)))}::text[], ${part.map((u) => u.status)}::text[], ${part.map((u) => u.scenarioId)}::uuid[],
+                      ${part.map((u) => (u.decoded === null ? null : JSON.stringify(u.decoded)))}::text[], ${part.map((u) => (u.errors === null ? null : JSON.stringify(u.errors)))}::text[])
+               AS v(received_at, device_id, tenant_id, integration_id, device_time, f_port, f_cnt, payload, rx_metadata, status, scenario_id, decoded, errors)
+        ON CONFLICT (device_id, received_at, (coalesce(f_cnt, -1))) DO NOTHING`.execute(trx);
     }
   }
 
@@ -205,30 +195,20 @@ export class UplinkRepository {
   async insertReadings(trx: Transaction<DB>, rows: ReadingRow[]): Promise<Set<string>> {
     const inserted = new Set<string>();
     for (const part of chunks(rows)) {
-      const out = await trx
-        .insertInto('reading')
-        .values(
-          part.map((r) => ({
-            time: r.time,
-            device_id: r.deviceId,
-            meter_id: r.meterId,
-            subscription_id: r.subscriptionId,
-            tenant_id: r.tenantId,
-            index_m3: r.indexM3.toFixed(3),
-            consumption_m3: num(r.consumptionM3, 3),
-            battery_pct: r.batteryPct === null ? null : String(r.batteryPct),
-            rssi: r.rssi,
-            snr: r.snr === null ? null : String(r.snr),
-            alarms: sql`${sql.val(r.alarms)}::alarm_type[]`,
-            valve_state: r.valveState,
-            source: 'NETWORK' as const,
-            quality: r.suspect ? ('SUSPECT' as const) : ('GOOD' as const),
-            decoded: JSON.stringify(r.decoded),
-          })),
-        )
-        .onConflict((oc) => oc.columns(['device_id', 'time']).doNothing())
-        .returning(['device_id', 'time'])
-        .execute();
+      // Alarms travel as array literals ('{TAMPER,TILT}'): unnest cannot take a ragged two-dimensional array.
+      const { rows: out } = await sql<{ device_id: string; time: Date }>`
+        INSERT INTO reading (time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, valve_state, source, quality, decoded)
+        SELECT time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms::alarm_type[], valve_state::valve_state,
+               'NETWORK', quality::reading_quality, decoded::jsonb
+          FROM unnest(${part.map((r) => r.time)}::timestamptz[], ${part.map((r) => r.deviceId)}::uuid[], ${part.map((r) => r.meterId)}::uuid[],
+                      ${part.map((r) => r.subscriptionId)}::uuid[], ${part.map((r) => r.tenantId)}::uuid[], ${part.map((r) => r.indexM3.toFixed(3))}::numeric[],
+                      ${part.map((r) => num(r.consumptionM3, 3))}::numeric[], ${part.map((r) => (r.batteryPct === null ? null : String(r.batteryPct)))}::numeric[],
+                      ${part.map((r) => r.rssi)}::smallint[], ${part.map((r) => (r.snr === null ? null : String(r.snr)))}::numeric[],
+                      ${part.map((r) => `{${r.alarms.join(',')}}`)}::text[], ${part.map((r) => r.valveState)}::text[],
+                      ${part.map((r) => (r.suspect ? 'SUSPECT' : 'GOOD'))}::text[], ${part.map((r) => JSON.stringify(r.decoded ?? null))}::text[])
+               AS v(time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, valve_state, quality, decoded)
+        ON CONFLICT (device_id, time) DO NOTHING
+        RETURNING device_id, time`.execute(trx);
       for (const r of out) inserted.add(`${r.device_id}|${new Date(r.time).getTime()}`);
     }
     return inserted;
