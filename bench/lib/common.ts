@@ -20,8 +20,11 @@ export const waterDb = req('@water/db') as typeof import('@water/db');
 
 export const SERVER_URL = process.env.BENCH_DATABASE_SERVER || 'postgresql://postgres@127.0.0.1:5432';
 export const REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
-/** Ports 35000–35099 belong to the bench. */
-export const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 35000);
+/**
+ * Ports 30000–30099 belong to the bench: below the kernel's ephemeral range (32768–60999), where B3's
+ * 10,000 client sockets would otherwise take a port a server of the bench is about to listen on.
+ */
+export const PORT_BASE = Number(process.env.BENCH_PORT_BASE || 30000);
 
 export const env = (name: string, def: number) => (process.env[name] ? Number(process.env[name]) : def);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
