@@ -56,6 +56,34 @@ describe('readings and consumption', () => {
   };
   const realDeltas = (points: Array<[number, number]>) => points.slice(1).reduce((sum, [, v], i) => sum + Math.max(0, v - points[i][1]), 0);
 
+  let profile: string;
+  let deviceProfile: string;
+  /** A new ASKİ meter with a new device, through the API. */
+  const meter = async (serialNo: string, devEui: string) => {
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/meters',
+      token: aski,
+      body: {
+        tenantId: ids.aski,
+        meterProfileId: profile,
+        serialNo,
+        device: { mode: 'new', deviceProfileId: deviceProfile, serialNo: `IMA-${serialNo}`, identifiers: { DevEUI: devEui, JoinEUI: 'A81758FFFE000001', AppKey: '00112233445566778899AABBCCDDEEFF' } },
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return { meterId: res.body.id as string, deviceId: res.body.device.id as string };
+  };
+  /** Readings written straight into the table at hours after `base`, without the consumption and rollup the worker derives. */
+  const insert = async (meterId: string, deviceId: string, subscriptionId: string | null, points: Array<[number, number]>, alarms = '{}', base = scenario.T0) => {
+    for (const [h, index] of points) {
+      await t.sql(
+        `INSERT INTO reading (time, device_id, meter_id, subscription_id, tenant_id, index_m3, battery_pct, rssi, snr, alarms) VALUES ($1, $2, $3, $4, $5, $6, 97.5, -101, 7.25, $7)`,
+        [at(base, h), deviceId, meterId, subscriptionId, ids.aski, index, alarms],
+      );
+    }
+  };
+
   beforeAll(async () => {
     t = await startTestApp('readings');
     [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
@@ -64,8 +92,8 @@ describe('readings and consumption', () => {
     ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
 
     // Build the scenario through the API: a customer's new subscription, two meters with devices, a meter change.
-    const profile = (await one<{ id: string }>(`SELECT id FROM meter_profile WHERE model_code = 'KT-15 R160'`)).id;
-    const deviceProfile = (await one<{ id: string }>(`SELECT p.id FROM device_profile p JOIN device_brand b ON b.id = p.brand_id WHERE b.name = 'Ima'`)).id;
+    profile = (await one<{ id: string }>(`SELECT id FROM meter_profile WHERE model_code = 'KT-15 R160'`)).id;
+    deviceProfile = (await one<{ id: string }>(`SELECT p.id FROM device_profile p JOIN device_brand b ON b.id = p.brand_id WHERE b.name = 'Ima'`)).id;
     const group = (await one<{ id: string }>(`SELECT id FROM subscription_group WHERE code = 'NORMAL'`)).id;
     const customer = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' ORDER BY created_at LIMIT 1`, [ids.aski]);
     scenario.customerId = customer.id;
@@ -77,33 +105,10 @@ describe('readings and consumption', () => {
     });
     expect(sub.status).toBe(201);
     scenario.subscriptionId = sub.body.id;
-    const meter = async (serialNo: string, devEui: string) => {
-      const res = await t.request({
-        method: 'POST',
-        url: '/api/meters',
-        token: aski,
-        body: {
-          tenantId: ids.aski,
-          meterProfileId: profile,
-          serialNo,
-          device: { mode: 'new', deviceProfileId: deviceProfile, serialNo: `IMA-${serialNo}`, identifiers: { DevEUI: devEui, JoinEUI: 'A81758FFFE000001', AppKey: '00112233445566778899AABBCCDDEEFF' } },
-        },
-      });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return { meterId: res.body.id as string, deviceId: res.body.device.id as string };
-    };
     const a = await meter('BY25CHG0001', 'A81758FFFE0CA001');
     const b = await meter('BY25CHG0002', 'A81758FFFE0CA002');
     Object.assign(scenario, { meterA: a.meterId, deviceA: a.deviceId, meterB: b.meterId, deviceB: b.deviceId });
     expect((await t.request({ method: 'PUT', url: `/api/subscriptions/${sub.body.id}/meter`, token: aski, body: { meterId: a.meterId, at: scenario.T0.toISOString(), initialIndexM3: 100 } })).status).toBe(200);
-    const insert = async (meterId: string, deviceId: string, subscriptionId: string | null, points: Array<[number, number]>, alarms = '{}') => {
-      for (const [h, index] of points) {
-        await t.sql(
-          `INSERT INTO reading (time, device_id, meter_id, subscription_id, tenant_id, index_m3, battery_pct, rssi, snr, alarms) VALUES ($1, $2, $3, $4, $5, $6, 97.5, -101, 7.25, $7)`,
-          [at(scenario.T0, h), deviceId, meterId, subscriptionId, ids.aski, index, alarms],
-        );
-      }
-    };
     await insert(a.meterId, a.deviceId, sub.body.id, scenario.indexesA);
     const change = await t.request({ method: 'PUT', url: `/api/subscriptions/${sub.body.id}/meter`, token: aski, body: { meterId: b.meterId, at: scenario.T1.toISOString(), initialIndexM3: 5 } });
     expect(change.status).toBe(200);
@@ -187,6 +192,83 @@ describe('readings and consumption', () => {
       const res = await t.request({ url: `/api/subscriptions/${s.subscription_id}/consumption?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=hour`, token: aski });
       expect(res.status).toBe(200);
       expect(res.body.totalM3).toBeCloseTo(Number(expected.m3), 3);
+    });
+
+    /** Fetches the hourly and the daily answer of one range and checks every day equals its hours, in total and in every split. */
+    const expectDaysEqualHours = async (url: string, from: Date, to: Date) => {
+      const q = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+      const [hours, days] = await Promise.all([t.request({ url: `${url}?${q}&interval=hour`, token: aski }), t.request({ url: `${url}?${q}&interval=day`, token: aski })]);
+      expect(hours.status).toBe(200);
+      expect(days.status).toBe(200);
+      const starts = days.body.bucketStarts.map((b: string) => Date.parse(b));
+      const perDay = (values: number[]) => {
+        const out = starts.map(() => 0);
+        hours.body.bucketStarts.forEach((b: string, i: number) => (out[starts.findLastIndex((s: number) => s <= Date.parse(b))] += values[i]));
+        return out;
+      };
+      const close = (actual: number[], expected: number[]) => actual.forEach((v, i) => expect(v, days.body.bucketStarts[i]).toBeCloseTo(expected[i], 3));
+      expect(days.body.totalM3).toBeCloseTo(hours.body.totalM3, 3);
+      close(days.body.values, perDay(hours.body.values));
+      for (const [split, key] of [['byDevice', 'deviceId'], ['byMeter', 'meterId'], ['bySubscription', 'subscriptionId']] as const) {
+        const own = (body: Record<string, Array<Record<string, string>>>) => new Map((body[split] ?? []).map((x) => [x[key], x as unknown as { values: number[] }]));
+        const [h, d] = [own(hours.body), own(days.body)];
+        expect([...d.keys()].sort(), split).toEqual([...h.keys()].sort());
+        for (const [id, series] of h) close(d.get(id)!.values, perDay(series.values));
+      }
+      return { hours: hours.body, days: days.body };
+    };
+
+    it('takes whole days from the daily rollup where it agrees with the readings, and the rest from the readings', async () => {
+      // Meter C read by device X for three days, then by device Y (a device swap at 12:30 local on the 4th).
+      const base = new Date('2025-12-01T09:30:00.000Z'); // 12:30 in Istanbul
+      const c = await meter('BY25ROL0001', 'A81758FFFE0CB001');
+      const y = await meter('BY25ROL0002', 'A81758FFFE0CB002');
+      const points = Array.from({ length: 144 }, (_, h): [number, number] => [h, Math.round((20 + h * 0.013 + (h % 7) * 0.001) * 1000) / 1000]);
+      await insert(c.meterId, c.deviceId, null, points.slice(0, 72), '{}', base);
+      await insert(c.meterId, y.deviceId, null, points.slice(72), '{}', base);
+      // What the worker derives as it stores them: each reading's consumption and the meter's local days.
+      await t.sql(
+        `UPDATE reading r SET consumption_m3 = greatest(r.index_m3 - p.prev, 0)
+           FROM (SELECT device_id, time, lag(index_m3) OVER (ORDER BY time) AS prev FROM reading WHERE meter_id = $1) p
+          WHERE r.device_id = p.device_id AND r.time = p.time AND p.prev IS NOT NULL`,
+        [c.meterId],
+      );
+      await t.sql(
+        `INSERT INTO meter_daily_consumption (meter_id, day, tenant_id, consumption_m3, last_index_m3, reading_count)
+         SELECT r.meter_id, (r.time AT TIME ZONE tn.time_zone)::date, r.tenant_id, coalesce(sum(r.consumption_m3), 0), max(r.index_m3), count(*)::int
+           FROM reading r JOIN tenant tn ON tn.id = r.tenant_id WHERE r.meter_id = $1 GROUP BY 1, 2, 3`,
+        [c.meterId],
+      );
+      const url = `/api/meters/${c.meterId}/consumption`;
+      const from = at(base, 2); // 14:30 on the 1st: a partial first day
+      const to = at(base, 140); // 08:30 on the 7th: a partial last day
+      const { days } = await expectDaysEqualHours(url, from, to);
+      expect(days.bucketStarts).toHaveLength(7);
+      expect(days.totalM3).toBeCloseTo(points[140 - 1][1] - points[2 - 1][1], 3);
+      const month = await t.request({ url: `${url}?from=${from.toISOString()}&to=${to.toISOString()}&interval=month`, token: aski });
+      expect(month.body.values).toEqual([days.totalM3]);
+
+      // The 2nd (X alone) is read from the rollup: a change there shows; the 4th (both devices) is not.
+      const bump = (day: string, sets: string) => t.sql(`UPDATE meter_daily_consumption SET ${sets} WHERE meter_id = $1 AND day = $2`, [c.meterId, day]);
+      await bump('2025-12-02', 'consumption_m3 = consumption_m3 + 1');
+      await bump('2025-12-04', 'consumption_m3 = consumption_m3 + 1');
+      const bumped = (await t.request({ url: `${url}?from=${from.toISOString()}&to=${to.toISOString()}&interval=day`, token: aski })).body;
+      expect(bumped.values[1]).toBeCloseTo(days.values[1] + 1, 3);
+      expect(bumped.values[3]).toBeCloseTo(days.values[3], 3);
+      expect(bumped.byDevice.find((d: { deviceId: string }) => d.deviceId === c.deviceId).totalM3).toBeCloseTo(days.byDevice.find((d: { deviceId: string }) => d.deviceId === c.deviceId).totalM3 + 1, 3);
+      // A rollup whose reading counts disagree with the readings (rows written around the worker) is not trusted.
+      await bump('2025-12-02', 'reading_count = reading_count + 1');
+      await expectDaysEqualHours(url, from, to);
+    });
+
+    it('gives each day of a seeded subscription and customer what its hours add up to', async () => {
+      const s = await seeded(ids.aski, 2);
+      const last = await one<{ time: Date }>('SELECT max(time) AS time FROM reading WHERE meter_id = $1', [s.meter_id]);
+      const to = new Date(last.time.getTime() + 1000);
+      const from = new Date(to.getTime() - 20 * 24 * HOUR - 7 * HOUR);
+      const sub = await expectDaysEqualHours(`/api/subscriptions/${s.subscription_id}/consumption`, from, to);
+      expect(sub.days.totalM3).toBeGreaterThan(0);
+      await expectDaysEqualHours(`/api/customers/${s.customer_id}/consumption`, from, to);
     });
 
     it('limits the range per interval and validates the query', async () => {

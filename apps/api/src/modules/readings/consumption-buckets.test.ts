@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addInto, hourStarts, sumWindow, toSeries, type WindowPoint } from './consumption-buckets';
+import { addInto, dayBuckets, hourStarts, mergeInto, planDays, sumWindow, toSeries, type DeviceSpan, type WindowPoint } from './consumption-buckets';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2025, 10, 9);
@@ -73,5 +73,58 @@ describe('hourStarts', () => {
     const hours = hourStarts([day, day + D], day, day + D);
     expect(hours).toHaveLength(24);
     expect(new Date(hours[1]).toISOString()).toBe('2025-11-08T19:30:00.000Z');
+  });
+});
+
+describe('planDays', () => {
+  const D = 24 * H;
+  const bounds = (n: number) => Array.from({ length: n + 1 }, (_, i) => T0 + i * D);
+  const span = (deviceId: string, fromDay: number, toDay: number): DeviceSpan => ({ deviceId, firstMs: T0 + fromDay * D, lastMs: T0 + toDay * D, count: 1 });
+  const all = () => true;
+
+  it('reads whole days of one device from the rollup and the partial edge days from the points', () => {
+    const plan = planDays(bounds(4), { fromMs: T0 + 3 * H, toMs: T0 + 3 * D + 5 * H, openStart: true }, [span('a', 0.2, 3.1)], all);
+    expect(plan.rollup).toEqual([{ day: 1, deviceId: 'a' }, { day: 2, deviceId: 'a' }]);
+    expect(plan.raw).toEqual([[T0 + 3 * H, T0 + D], [T0 + 3 * D, T0 + 3 * D + 5 * H]]);
+  });
+
+  it('sends the day two devices reported (a swap) to the points, merged with a neighbouring partial day', () => {
+    const plan = planDays(bounds(3), { fromMs: T0, toMs: T0 + 2.5 * D, openStart: true }, [span('a', 0, 1.4), span('b', 1.5, 2.4)], all);
+    expect(plan.rollup).toEqual([{ day: 0, deviceId: 'a' }]);
+    expect(plan.raw).toEqual([[T0 + D, T0 + 2.5 * D]]);
+  });
+
+  it('takes no day from the rollup before the window has a reading of its own when the window has a start', () => {
+    // A subscription period starting at midnight: its first day's first delta pairs with a reading
+    // before the period, which the rollup counts and the window does not.
+    const plan = planDays(bounds(3), { fromMs: T0, toMs: T0 + 3 * D, openStart: false }, [span('a', 0.1, 2.9)], all);
+    expect(plan.raw).toEqual([[T0, T0 + D]]);
+    expect(plan.rollup.map((r) => r.day)).toEqual([1, 2]);
+  });
+
+  it('skips days without readings and falls back to the points where the rollup has no row', () => {
+    const plan = planDays(bounds(4), { fromMs: T0, toMs: T0 + 4 * D, openStart: true }, [span('a', 0.5, 0.6), span('a2', 2.5, 3.5)], (day) => day !== 3);
+    expect(plan.rollup).toEqual([{ day: 0, deviceId: 'a' }, { day: 2, deviceId: 'a2' }]);
+    expect(plan.raw).toEqual([[T0 + 3 * D, T0 + 4 * D]]);
+  });
+
+  it('plans nothing for a window outside the range', () => {
+    expect(planDays(bounds(2), { fromMs: T0 + 5 * D, toMs: T0 + 6 * D, openStart: true }, [], all)).toEqual({ rollup: [], raw: [] });
+  });
+});
+
+describe('dayBuckets and mergeInto', () => {
+  it('maps local days to their month bucket', () => {
+    const days = [Date.UTC(2025, 0, 30), Date.UTC(2025, 0, 31), Date.UTC(2025, 1, 1), Date.UTC(2025, 1, 2), Date.UTC(2025, 2, 1)];
+    expect(dayBuckets(days, [Date.UTC(2025, 0, 1), Date.UTC(2025, 1, 1), Date.UTC(2025, 2, 1)])).toEqual([0, 0, 1, 1, 2]);
+    expect(dayBuckets(days, days)).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('adds partial sums of one window, per device', () => {
+    const target = { total: Float64Array.from([1, 2]), byDevice: new Map([['a', Float64Array.from([1, 2])]]) };
+    mergeInto(target, { total: Float64Array.from([3, 4]), byDevice: new Map([['a', Float64Array.from([0, 1])], ['b', Float64Array.from([3, 3])]]) });
+    expect([...target.total]).toEqual([4, 6]);
+    expect([...target.byDevice.get('a')!]).toEqual([1, 3]);
+    expect([...target.byDevice.get('b')!]).toEqual([3, 3]);
   });
 });

@@ -77,3 +77,85 @@ export function toSeries(litres: Float64Array): { totalM3: number; values: numbe
   }
   return { totalM3: sum / 1000, values };
 }
+
+/** One device's first and last reading of a window inside the asked range, and how many it sent there. */
+export interface DeviceSpan {
+  deviceId: string;
+  firstMs: number;
+  lastMs: number;
+  count: number;
+}
+
+/** One meter-day of the daily rollup the worker keeps (meter_daily_consumption). */
+export interface RollupDay {
+  litres: number;
+  readingCount: number;
+}
+
+/** Where each local day of one window's consumption comes from. */
+export interface DayPlan {
+  /** Whole days read from the rollup: the day's index and the only device that reported that day. */
+  rollup: { day: number; deviceId: string }[];
+  /** Time ranges [fromMs, toMs) whose consumption is summed from the raw points. */
+  raw: [number, number][];
+}
+
+/**
+ * Splits one window's part of the range into local days read from the daily rollup and ranges read
+ * from raw points (B4: a year of days is 366 rollup rows instead of 8,760 readings). A day comes from
+ * the rollup only when its result is bound to equal the raw one: it lies wholly inside the window's
+ * part [fromMs, toMs), exactly one device reported in it (the rollup has no per-device split), its
+ * first reading's predecessor is one the window counts (the window is open at the start, or it has a
+ * reading before that day), and the rollup has a row for it. Every other day with readings, and the
+ * partial days at the edges, go to the raw ranges (adjacent ones merged). Days with no reading add
+ * nothing either way. `dayBounds` holds the local midnights, the last one closing the last day.
+ */
+export function planDays(
+  dayBounds: readonly number[],
+  window: { fromMs: number; toMs: number; openStart: boolean },
+  spans: readonly DeviceSpan[],
+  hasRollup: (day: number) => boolean,
+): DayPlan {
+  const plan: DayPlan = { rollup: [], raw: [] };
+  const first = spans.reduce((min, s) => Math.min(min, s.firstMs), Infinity);
+  for (let i = 0; i + 1 < dayBounds.length; i++) {
+    const start = dayBounds[i];
+    const end = dayBounds[i + 1];
+    const from = Math.max(start, window.fromMs);
+    const to = Math.min(end, window.toMs);
+    if (from >= to) continue;
+    const devices = spans.filter((s) => s.firstMs < end && s.lastMs >= start);
+    if (devices.length === 0) continue;
+    const whole = from === start && to === end;
+    if (whole && devices.length === 1 && (window.openStart || first < start) && hasRollup(i)) {
+      plan.rollup.push({ day: i, deviceId: devices[0].deviceId });
+      continue;
+    }
+    const last = plan.raw[plan.raw.length - 1];
+    if (last && last[1] === from) last[1] = to;
+    else plan.raw.push([from, to]);
+  }
+  return plan;
+}
+
+/** Adds one window's partial sums (another range of the same window) into its running sums. */
+export function mergeInto(target: WindowSums, source: WindowSums): WindowSums {
+  addInto(target.total, source.total);
+  for (const [deviceId, own] of source.byDevice) {
+    const sum = target.byDevice.get(deviceId);
+    if (sum) addInto(sum, own);
+    else target.byDevice.set(deviceId, Float64Array.from(own));
+  }
+  return target;
+}
+
+/** For each local day start, the index of the bucket it falls in (the same day, or its month). */
+export function dayBuckets(dayStarts: readonly number[], bucketStarts: readonly number[]): number[] {
+  const out = new Array<number>(dayStarts.length);
+  let k = 0;
+  for (let i = 0; i < dayStarts.length; i++) {
+    while (k + 1 < bucketStarts.length && bucketStarts[k + 1] <= dayStarts[i]) k++;
+    out[i] = k;
+  }
+  return out;
+}

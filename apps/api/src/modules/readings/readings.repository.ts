@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { DatabaseService } from '../../core/database/database.service';
-import type { WindowPoint } from './consumption-buckets';
+import type { DeviceSpan, RollupDay, WindowPoint } from './consumption-buckets';
 import type { ConsumptionInterval, LiveReadingRecord, ReadingRecord } from './readings.dto';
 
 /** The live readings table counts at most this many rows (enough for 333 pages of 30). */
@@ -12,6 +12,12 @@ export interface MeterWindow {
   meterId: string;
   startedAt: Date | null;
   endedAt: Date | null;
+}
+
+/** A window and the part of the asked range to read for it. */
+export interface RangedWindow extends MeterWindow {
+  from: Date;
+  to: Date;
 }
 
 export interface LiveFilter {
@@ -128,36 +134,89 @@ export class ReadingsRepository {
 
   /**
    * The points each window's consumption is computed from (consumption-buckets.ts): its readings in
-   * [from, to), sorted by time, and the last one before `from` inside the window as the predecessor of
-   * the first. Read from the covering (meter_id, time) index only; time as epoch milliseconds and the
-   * index in litres so the API parses numbers, not dates and decimals.
+   * its range [from, to), sorted by time, and the last one before `from` inside the window as the
+   * predecessor of the first. Read from the covering (meter_id, time) index only; time as epoch
+   * milliseconds and the index in litres so the API parses numbers, not dates and decimals.
    */
-  async windowPoints(windows: MeterWindow[], from: Date, to: Date): Promise<WindowPoint[][]> {
+  async windowPoints(windows: RangedWindow[]): Promise<WindowPoint[][]> {
     if (windows.length === 0) return [];
     const { rows } = await sql<{ w: number; t: number; l: number; d: string }>`
       WITH w AS (
-        SELECT w.ord, w.meter_id,
+        SELECT w.ord, w.meter_id, w.range_from, w.range_to,
                coalesce(w.started_at, '-infinity'::timestamptz) AS started_at,
                coalesce(w.ended_at, 'infinity'::timestamptz) AS ended_at
           FROM unnest(${windows.map((w) => w.meterId)}::uuid[], ${windows.map((w) => w.startedAt)}::timestamptz[],
-                      ${windows.map((w) => w.endedAt)}::timestamptz[]) WITH ORDINALITY AS w(meter_id, started_at, ended_at, ord)
+                      ${windows.map((w) => w.endedAt)}::timestamptz[], ${windows.map((w) => w.from)}::timestamptz[],
+                      ${windows.map((w) => w.to)}::timestamptz[]) WITH ORDINALITY AS w(meter_id, started_at, ended_at, range_from, range_to, ord)
       )
       SELECT w.ord::int AS w, p.t, p.l, p.d
         FROM w CROSS JOIN LATERAL (
                (SELECT date_part('epoch', r.time) * 1000 AS t, (r.index_m3 * 1000)::float8 AS l, r.device_id::text AS d
                   FROM reading r
-                 WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(${from}::timestamptz, w.ended_at)
+                 WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(w.range_from, w.ended_at)
                  ORDER BY r.time DESC LIMIT 1)
                UNION ALL
                (SELECT date_part('epoch', r.time) * 1000, (r.index_m3 * 1000)::float8, r.device_id::text
                   FROM reading r
-                 WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, ${from}::timestamptz) AND r.time < least(w.ended_at, ${to}::timestamptz))
+                 WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, w.range_from) AND r.time < least(w.ended_at, w.range_to))
              ) p`.execute(this.db);
     const out = windows.map((): WindowPoint[] => []);
     for (const r of rows) out[r.w - 1].push({ timeMs: Math.round(r.t), litres: Math.round(r.l), deviceId: r.d });
     // Nearly sorted already (index order); sorting here keeps the statement free of a sort node.
     for (const points of out) points.sort((a, b) => a.timeMs - b.timeMs);
     return out;
+  }
+
+  /**
+   * Per window, each device's first and last reading in [from, to) and their count: which days one
+   * device alone reported (consumption-buckets.ts planDays). One pass over the covering index.
+   */
+  async deviceSpans(windows: { meterId: string; from: Date; to: Date }[]): Promise<DeviceSpan[][]> {
+    if (windows.length === 0) return [];
+    const { rows } = await sql<{ w: number; d: string; f: number; l: number; n: number }>`
+      SELECT w.ord::int AS w, s.d, s.f, s.l, s.n
+        FROM unnest(${windows.map((w) => w.meterId)}::uuid[], ${windows.map((w) => w.from)}::timestamptz[],
+                    ${windows.map((w) => w.to)}::timestamptz[]) WITH ORDINALITY AS w(meter_id, range_from, range_to, ord)
+       CROSS JOIN LATERAL (
+             SELECT r.device_id::text AS d, date_part('epoch', min(r.time)) * 1000 AS f, date_part('epoch', max(r.time)) * 1000 AS l, count(*)::int AS n
+               FROM reading r
+              WHERE r.meter_id = w.meter_id AND r.time >= w.range_from AND r.time < w.range_to
+              GROUP BY r.device_id
+           ) s`.execute(this.db);
+    const out = windows.map((): DeviceSpan[] => []);
+    for (const r of rows) out[r.w - 1].push({ deviceId: r.d, firstMs: Math.round(r.f), lastMs: Math.round(r.l), count: r.n });
+    return out;
+  }
+
+  /**
+   * The worker's daily rollup of the given meters for the local days overlapping [from, to), keyed
+   * `meterId|YYYY-MM-DD`. Only rows of tenants whose zone is the asked one: their days are its days.
+   */
+  async dailyRollup(meterIds: string[], from: Date, to: Date, timeZone: string): Promise<Map<string, RollupDay>> {
+    const out = new Map<string, RollupDay>();
+    if (meterIds.length === 0) return out;
+    const { rows } = await sql<{ m: string; d: string; l: number; n: number }>`
+      SELECT dc.meter_id::text AS m, dc.day::text AS d, (dc.consumption_m3 * 1000)::float8 AS l, dc.reading_count AS n
+        FROM meter_daily_consumption dc
+        JOIN tenant t ON t.id = dc.tenant_id AND t.time_zone = ${timeZone}
+       WHERE dc.meter_id = ANY(${[...new Set(meterIds)]}::uuid[])
+         AND dc.day >= (${from}::timestamptz AT TIME ZONE ${timeZone})::date
+         AND dc.day <= ((${to}::timestamptz - interval '1 millisecond') AT TIME ZONE ${timeZone})::date`.execute(this.db);
+    for (const r of rows) out.set(`${r.m}|${r.d}`, { litres: Math.round(r.l), readingCount: r.n });
+    return out;
+  }
+
+  /**
+   * The zone's local midnights from the one starting the day `from` falls in to the one ending the
+   * day before `to` (epoch ms, with the date): n + 1 bounds for the n local days overlapping the range.
+   */
+  async localDays(from: Date, to: Date, timeZone: string): Promise<{ startMs: number; day: string }[]> {
+    const { rows } = await sql<{ b: number; d: string }>`
+      SELECT date_part('epoch', g AT TIME ZONE ${timeZone}) * 1000 AS b, g::date::text AS d
+        FROM generate_series(date_trunc('day', ${from}::timestamptz AT TIME ZONE ${timeZone}),
+                             date_trunc('day', (${to}::timestamptz - interval '1 millisecond') AT TIME ZONE ${timeZone}) + interval '1 day',
+                             interval '1 day') AS g`.execute(this.db);
+    return rows.map((r) => ({ startMs: Math.round(r.b), day: r.d }));
   }
 
   /** Bucket starts (epoch ms) covering [from, to) in the zone's calendar: local hours, midnights or firsts of the month. */

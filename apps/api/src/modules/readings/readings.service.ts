@@ -16,7 +16,7 @@ import {
   type ReadingView,
   type Series,
 } from './readings.dto';
-import { addInto, hourStarts, sumWindow, toSeries, type WindowSums } from './consumption-buckets';
+import { addInto, dayBuckets, hourStarts, mergeInto, planDays, sumWindow, toSeries, type WindowSums } from './consumption-buckets';
 import { ReadingsRepository, type MeterWindow } from './readings.repository';
 
 const DAY_MS = 86_400_000;
@@ -127,14 +127,64 @@ export class ReadingsService {
     return { items: rows.map(mapReading), total, page: q.page, pageSize: q.pageSize };
   }
 
-  /** Bucket starts and, per window (in the order given), litres per bucket in total and per device. */
+  /**
+   * Bucket starts and, per window (in the order given), litres per bucket in total and per device.
+   * Hours are summed from the raw points; days and months take whole days from the worker's daily
+   * rollup where it is bound to agree with the points (planDays) and the points for the rest.
+   */
   private async compute(windows: MeterWindow[], r: Range): Promise<Computed> {
-    const starts =
-      r.interval === 'hour'
-        ? this.readings.bucketStarts(r.from, r.to, 'day', r.timeZone).then((days) => hourStarts(days, r.from.getTime(), r.to.getTime()))
-        : this.readings.bucketStarts(r.from, r.to, r.interval, r.timeZone);
-    const [bucketStarts, points] = await Promise.all([starts, this.readings.windowPoints(windows, r.from, r.to)]);
-    return { bucketStarts, windows: points.map((p) => sumWindow(p, bucketStarts, r.from.getTime())) };
+    if (r.interval === 'hour') {
+      const [days, points] = await Promise.all([
+        this.readings.localDays(r.from, r.to, r.timeZone),
+        this.readings.windowPoints(windows.map((w) => ({ ...w, from: r.from, to: r.to }))),
+      ]);
+      const bucketStarts = hourStarts(days.map((d) => d.startMs), r.from.getTime(), r.to.getTime());
+      return { bucketStarts, windows: points.map((p) => sumWindow(p, bucketStarts, r.from.getTime())) };
+    }
+    const parts = windows.map((w) => ({
+      meterId: w.meterId,
+      from: new Date(Math.max(r.from.getTime(), w.startedAt?.getTime() ?? -Infinity)),
+      to: new Date(Math.min(r.to.getTime(), w.endedAt?.getTime() ?? Infinity)),
+    }));
+    const [days, monthStarts, spans, rollup] = await Promise.all([
+      this.readings.localDays(r.from, r.to, r.timeZone),
+      r.interval === 'month' ? this.readings.bucketStarts(r.from, r.to, 'month', r.timeZone) : null,
+      this.readings.deviceSpans(parts),
+      this.readings.dailyRollup(windows.map((w) => w.meterId), r.from, r.to, r.timeZone),
+    ]);
+    const dayBounds = days.map((d) => d.startMs);
+    const bucketStarts = monthStarts ?? dayBounds.slice(0, -1);
+    const bucketOfDay = dayBuckets(dayBounds.slice(0, -1), bucketStarts);
+    const plans = windows.map((w, i) =>
+      planDays(dayBounds, { fromMs: parts[i].from.getTime(), toMs: parts[i].to.getTime(), openStart: w.startedAt === null }, spans[i], (d) => rollup.has(`${w.meterId}|${days[d].day}`)),
+    );
+    const raw = plans.flatMap((plan, i) => plan.raw.map(([from, to]) => ({ ...windows[i], window: i, from: new Date(from), to: new Date(to) })));
+    const points = await this.readings.windowPoints(raw);
+    const sums = windows.map((): WindowSums => ({ total: new Float64Array(bucketStarts.length), byDevice: new Map() }));
+    const counted = windows.map(() => 0);
+    plans.forEach((plan, i) => {
+      for (const { day, deviceId } of plan.rollup) {
+        const row = rollup.get(`${windows[i].meterId}|${days[day].day}`)!;
+        const k = bucketOfDay[day];
+        sums[i].total[k] += row.litres;
+        let own = sums[i].byDevice.get(deviceId);
+        if (!own) sums[i].byDevice.set(deviceId, (own = new Float64Array(bucketStarts.length)));
+        own[k] += row.litres;
+        counted[i] += row.readingCount;
+      }
+    });
+    raw.forEach((part, j) => {
+      mergeInto(sums[part.window], sumWindow(points[j], bucketStarts, part.from.getTime()));
+      counted[part.window] += points[j].filter((p) => p.timeMs >= part.from.getTime()).length;
+    });
+    // The rollup's reading counts must add up to the readings there are; where they do not (readings
+    // written around the worker), the window is summed from its points alone.
+    const stale = windows.flatMap((w, i) => (counted[i] === spans[i].reduce((n, s) => n + s.count, 0) ? [] : [{ ...w, window: i, ...parts[i] }]));
+    if (stale.length > 0) {
+      const again = await this.readings.windowPoints(stale);
+      stale.forEach((part, j) => (sums[part.window] = sumWindow(again[j], bucketStarts, part.from.getTime())));
+    }
+    return { bucketStarts, windows: sums };
   }
 
   private async byDevice(c: Computed): Promise<NonNullable<Consumption['byDevice']>> {
