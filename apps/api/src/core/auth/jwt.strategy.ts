@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -11,13 +12,27 @@ export interface AccessTokenPayload {
   sid: string;
 }
 
+const keys = new Map<string, KeyObject>();
+
+/**
+ * The access-token secret as a KeyObject, made once. Given a string, jsonwebtoken first tries it as a
+ * PEM public key (createPublicKey, which throws for an HMAC secret) on every verify: ~0.6 ms of each
+ * authenticated request and socket connect (docs/benchmarks.md, B4 profile). The typings of
+ * passport-jwt and @nestjs/jwt say string | Buffer; jsonwebtoken 9 takes a KeyObject.
+ */
+export function accessTokenKey(secret: string): string {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = createSecretKey(Buffer.from(secret))));
+  return key as unknown as string;
+}
+
 /** Bearer access tokens (HS256, short-lived). The web console's server adds them from its httpOnly cookie. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.JWT_ACCESS_SECRET,
+      secretOrKey: accessTokenKey(config.JWT_ACCESS_SECRET),
       algorithms: ['HS256'],
       issuer: JWT_ISSUER,
       audience: JWT_AUDIENCE,

@@ -3,7 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { AccessService } from '../access/access.service';
-import { JWT_AUDIENCE, JWT_ISSUER, type AccessTokenPayload } from '../auth/jwt.strategy';
+import { accessTokenKey, JWT_AUDIENCE, JWT_ISSUER, type AccessTokenPayload } from '../auth/jwt.strategy';
 import { SessionRevocationService } from '../auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { tenantRoom } from './events';
@@ -37,7 +37,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
       const token = (socket.handshake.auth as { token?: string })?.token ?? socket.handshake.headers.authorization?.replace(/^Bearer /, '');
       if (!token) throw new Error('missing token');
       const payload = await this.jwt.verifyAsync<AccessTokenPayload>(token, {
-        secret: this.config.JWT_ACCESS_SECRET,
+        secret: accessTokenKey(this.config.JWT_ACCESS_SECRET),
         algorithms: ['HS256'],
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,

@@ -5,7 +5,7 @@ import * as argon2 from 'argon2';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AccessService } from '../../core/access/access.service';
 import type { AccessContext } from '../../core/access/access-context';
-import { JWT_AUDIENCE, JWT_ISSUER } from '../../core/auth/jwt.strategy';
+import { accessTokenKey, JWT_AUDIENCE, JWT_ISSUER } from '../../core/auth/jwt.strategy';
 import { SessionRevocationService } from '../../core/auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { DatabaseService } from '../../core/database/database.service';
@@ -128,7 +128,7 @@ export class AuthService implements OnModuleInit {
     const refreshExpires = new Date(now + this.config.JWT_REFRESH_TTL_DAYS * 86_400_000);
     const accessToken = await this.jwt.signAsync(
       { sub: userId, sid: familyId },
-      { secret: this.config.JWT_ACCESS_SECRET, algorithm: 'HS256', expiresIn: this.config.JWT_ACCESS_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
+      { secret: accessTokenKey(this.config.JWT_ACCESS_SECRET), algorithm: 'HS256', expiresIn: this.config.JWT_ACCESS_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
     );
     const refreshToken = randomBytes(32).toString('base64url');
     await this.database.prisma.refreshToken.create({

@@ -16,7 +16,7 @@ import {
   type ReadingView,
   type Series,
 } from './readings.dto';
-import { addInto, dayBuckets, hourStarts, mergeInto, planDays, sumWindow, toSeries, type WindowSums } from './consumption-buckets';
+import { addInto, dayBuckets, hourStarts, isoStrings, mergeInto, planDays, sumWindow, toSeries, type WindowSums } from './consumption-buckets';
 import { ReadingsRepository, type MeterWindow } from './readings.repository';
 
 const DAY_MS = 86_400_000;
@@ -222,7 +222,7 @@ function resolveRange(q: ConsumptionQuery, timeZone: string): Range {
 }
 
 function header(r: Range, bucketStarts: number[]) {
-  return { interval: r.interval, from: r.from.toISOString(), to: r.to.toISOString(), timeZone: r.timeZone, bucketStarts: bucketStarts.map((b) => new Date(b).toISOString()) };
+  return { interval: r.interval, from: r.from.toISOString(), to: r.to.toISOString(), timeZone: r.timeZone, bucketStarts: isoStrings(bucketStarts) };
 }
 
 /** One series over the given windows: the sum of their litres per bucket. */
