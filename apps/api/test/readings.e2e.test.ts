@@ -195,9 +195,9 @@ describe('readings and consumption', () => {
     });
 
     /** Fetches the hourly and the daily answer of one range and checks every day equals its hours, in total and in every split. */
-    const expectDaysEqualHours = async (url: string, from: Date, to: Date) => {
+    const expectDaysEqualHours = async (url: string, from: Date, to: Date, token = aski) => {
       const q = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
-      const [hours, days] = await Promise.all([t.request({ url: `${url}?${q}&interval=hour`, token: aski }), t.request({ url: `${url}?${q}&interval=day`, token: aski })]);
+      const [hours, days] = await Promise.all([t.request({ url: `${url}?${q}&interval=hour`, token }), t.request({ url: `${url}?${q}&interval=day`, token })]);
       expect(hours.status).toBe(200);
       expect(days.status).toBe(200);
       const starts = days.body.bucketStarts.map((b: string) => Date.parse(b));
@@ -269,6 +269,38 @@ describe('readings and consumption', () => {
       const sub = await expectDaysEqualHours(`/api/subscriptions/${s.subscription_id}/consumption`, from, to);
       expect(sub.days.totalM3).toBeGreaterThan(0);
       await expectDaysEqualHours(`/api/customers/${s.customer_id}/consumption`, from, to);
+    });
+
+    it('cuts a tenant’s days anew when its time zone changes, and keeps them on a refused change', async () => {
+      const h = await seeded(ids.hatsu);
+      const rollup = () =>
+        one<{ rows: number; m3: string; tenant_m3: string }>(
+          `SELECT count(*)::int AS rows, sum(consumption_m3)::text AS m3,
+                  (SELECT sum(consumption_m3)::text FROM tenant_daily_consumption WHERE tenant_id = $1) AS tenant_m3
+             FROM meter_daily_consumption WHERE tenant_id = $1`,
+          [ids.hatsu],
+        );
+      const localDays = (zone: string) =>
+        one<{ n: number }>(`SELECT count(DISTINCT (meter_id, (time AT TIME ZONE $2)::date))::int AS n FROM reading WHERE tenant_id = $1 AND meter_id IS NOT NULL`, [ids.hatsu, zone]);
+      const before = await rollup();
+      const patch = (timeZone: string) => t.request({ method: 'PATCH', url: `/api/tenants/${ids.hatsu}`, token: admin, body: { timeZone } });
+
+      expect((await patch('Mars/Olympus_Mons')).status).toBe(400);
+      expect(await rollup()).toEqual(before);
+
+      expect((await patch('America/New_York')).status).toBe(200);
+      const after = await rollup();
+      expect(after.rows).toBe((await localDays('America/New_York')).n);
+      expect(Number(after.m3)).toBeCloseTo(Number(before.m3), 3);
+      expect(Number(after.tenant_m3)).toBeCloseTo(Number(after.m3), 3);
+      const last = await one<{ time: Date }>('SELECT max(time) AS time FROM reading WHERE meter_id = $1', [h.meter_id]);
+      const to = new Date(last.time.getTime() + 1000);
+      const res = await expectDaysEqualHours(`/api/subscriptions/${h.subscription_id}/consumption`, new Date(to.getTime() - 10 * 24 * HOUR), to, hatsu);
+      expect(res.days.timeZone).toBe('America/New_York');
+      expect(res.days.bucketStarts[1]).toMatch(/T0[45]:00:00.000Z$/); // New York's midnight
+
+      expect((await patch('Europe/Istanbul')).status).toBe(200);
+      expect((await rollup()).rows).toBe(before.rows);
     });
 
     it('limits the range per interval and validates the query', async () => {

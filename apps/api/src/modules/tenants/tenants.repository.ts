@@ -27,6 +27,26 @@ export class TenantsRepository {
     return this.database.prisma;
   }
 
+  /**
+   * Cuts the tenant's meter days anew from its readings in its new time zone (the worker cut them in
+   * the old one as they arrived); the tenant rollup follows by its triggers. A day's subscription is
+   * the one of its last reading. Run in the transaction that changes the zone.
+   */
+  async recutDailyConsumption(tx: Tx, tenantId: string, timeZone: string): Promise<void> {
+    await tx.$executeRaw`DELETE FROM meter_daily_consumption WHERE tenant_id = ${tenantId}::uuid`;
+    await tx.$executeRaw`
+      INSERT INTO meter_daily_consumption (meter_id, day, tenant_id, subscription_id, consumption_m3, last_index_m3, reading_count)
+      SELECT r.meter_id, r.day, r.tenant_id, (array_agg(r.subscription_id ORDER BY r.time DESC))[1],
+             coalesce(sum(r.consumption_m3), 0), max(r.index_m3), count(*)::int
+        FROM (SELECT *, (time AT TIME ZONE ${timeZone})::date AS day FROM reading
+               WHERE tenant_id = ${tenantId}::uuid AND meter_id IS NOT NULL) r
+       GROUP BY r.meter_id, r.day, r.tenant_id
+      ON CONFLICT (meter_id, day) DO UPDATE
+        SET consumption_m3 = meter_daily_consumption.consumption_m3 + excluded.consumption_m3,
+            last_index_m3 = greatest(meter_daily_consumption.last_index_m3, excluded.last_index_m3),
+            reading_count = meter_daily_consumption.reading_count + excluded.reading_count`;
+  }
+
   findDetail(id: string): Promise<TenantWithDetail | null> {
     return this.prisma.tenant.findUnique({ where: { id }, include: detailInclude });
   }
