@@ -247,6 +247,55 @@ describe('ingestion end to end', () => {
     }
   });
 
+  it('cuts days in the tenant’s new time zone from the first batch after the change', async () => {
+    const d = await pick('HATSU', 'DevEUI');
+    const integ = integrations['TTN:HATSU'];
+    const hatsuId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0].id;
+    const post = async (time: number, index: number, fCnt: number) => {
+      const up = encodeUplink(d.key, { indexM3: index, batteryPct: 80 });
+      const res = await t.request({
+        method: 'POST',
+        url: `/api/ingest/ttn/${integ.id}`,
+        headers: { 'x-integration-secret': integ.secret },
+        body: { end_device_ids: { dev_eui: d.identifier }, received_at: new Date(time).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: fCnt, frm_payload: up.payload.toString('base64') } },
+      });
+      expect(res.status).toBe(202);
+      await until(async () => (await t.sql('SELECT 1 FROM reading WHERE device_id = $1 AND time = $2', [d.id, new Date(time)])).length === 1);
+    };
+    const DAY = 86_400_000;
+    const midnight = Math.ceil(Date.now() / DAY) * DAY + DAY; // a UTC midnight ahead of every seeded reading
+    const rollupMatchesReadings = async (zone: string) => {
+      const [diff] = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (
+           (SELECT day, consumption_m3, reading_count FROM meter_daily_consumption WHERE meter_id = $1
+            EXCEPT SELECT (time AT TIME ZONE $2)::date, sum(consumption_m3), count(*)::int FROM reading WHERE meter_id = $1 GROUP BY 1)
+           UNION ALL
+           (SELECT (time AT TIME ZONE $2)::date, sum(consumption_m3), count(*)::int FROM reading WHERE meter_id = $1 GROUP BY 1
+            EXCEPT SELECT day, consumption_m3, reading_count FROM meter_daily_consumption WHERE meter_id = $1)) x`,
+        [d.meterId, zone],
+      );
+      return diff.n;
+    };
+    try {
+      // 18:00 UTC: this frame puts the device (and its tenant's zone, Istanbul) in the worker's cache.
+      await post(midnight - 6 * 3_600_000, d.lastIndex + 0.2, 701);
+      expect(await rollupMatchesReadings('Europe/Istanbul')).toBe(0);
+      const patched = await t.request({ method: 'PATCH', url: `/api/tenants/${hatsuId}`, token: admin, body: { timeZone: 'America/New_York' } });
+      expect(patched.status).toBe(200);
+      // 02:00 UTC is 05:00 of the next day in Istanbul but still 21:00 of the same day in New York.
+      await post(midnight + 2 * 3_600_000, d.lastIndex + 0.5, 702);
+      expect(await rollupMatchesReadings('America/New_York')).toBe(0);
+      const [day] = await t.sql<{ day: string; n: number }>(
+        `SELECT day::text, reading_count AS n FROM meter_daily_consumption WHERE meter_id = $1 ORDER BY day DESC LIMIT 1`,
+        [d.meterId],
+      );
+      expect(day).toEqual({ day: new Date(midnight - DAY).toISOString().slice(0, 10), n: 2 });
+    } finally {
+      const restored = await t.request({ method: 'PATCH', url: `/api/tenants/${hatsuId}`, token: admin, body: { timeZone: 'Europe/Istanbul' } });
+      expect(restored.status).toBe(200);
+    }
+  });
+
   it('records a decode failure on the uplink and keeps processing other devices', async () => {
     const d = await pick('HATSU', 'DevEUI');
     const other = await pick('HATSU', 'DevEUI');

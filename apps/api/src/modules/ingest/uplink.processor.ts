@@ -29,6 +29,8 @@ interface Item {
   e: UplinkEnvelope;
   ctx: DeviceContext;
   time: Date;
+  /** The zone `day` was cut in. */
+  zone: string;
   day: string;
   scenarioId: string | null;
   decoded: DecodeOutput;
@@ -103,6 +105,7 @@ export class UplinkProcessor {
       e,
       ctx,
       time,
+      zone: ctx.timeZone,
       day: this.dayOf(time, ctx.timeZone),
       scenarioId: scenario?.id ?? null,
       decoded,
@@ -118,6 +121,16 @@ export class UplinkProcessor {
     const deviceIds = [...new Set(items.map((it) => it.ctx.deviceId))].sort();
     const meterIds = [...new Set(decoded.flatMap((it) => (it.ctx.meterId ? [it.ctx.meterId] : [])))].sort();
     await this.repository.lock(trx, deviceIds, meterIds);
+    // The cached contexts may hold a zone changed since: days are cut in the zone read under the lock.
+    const zones = await this.repository.lockTimeZones(trx, [...new Set(items.map((it) => it.ctx.tenantId))].sort());
+    for (const it of items) {
+      const zone = zones.get(it.ctx.tenantId);
+      if (zone && zone !== it.zone) {
+        it.ctx.timeZone = zone;
+        it.zone = zone;
+        it.day = this.dayOf(it.time, zone);
+      }
+    }
 
     await this.repository.insertUplinks(
       trx,

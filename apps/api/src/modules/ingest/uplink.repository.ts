@@ -155,6 +155,17 @@ export class UplinkRepository {
     if (meterIds.length) await trx.selectFrom('meter').select('id').where('id', 'in', meterIds).orderBy('id').forNoKeyUpdate().execute();
   }
 
+  /**
+   * The tenants' time zones as they are now, read under a share lock taken after the device and meter
+   * locks: a tenant update (which re-cuts the tenant's daily rollup when its zone changes) waits for
+   * the batches in flight, and batches wait for it, so no batch adds a day cut in a zone just replaced.
+   */
+  async lockTimeZones(trx: Transaction<DB>, tenantIds: string[]): Promise<Map<string, string>> {
+    if (!tenantIds.length) return new Map();
+    const rows = await trx.selectFrom('tenant').select(['id', 'time_zone']).where('id', 'in', tenantIds).orderBy('id').forShare().execute();
+    return new Map(rows.map((r) => [r.id, r.time_zone]));
+  }
+
   /** Raw uplinks; a retried batch (its worker died after committing) finds its uplinks stored already. */
   async insertUplinks(trx: Transaction<DB>, rows: UplinkRow[]): Promise<void> {
     // One array per column through unnest: a fixed 13-parameter statement, where VALUES would bind and plan 13 per row.
