@@ -1,6 +1,7 @@
 export * from './connection';
 export * from './prisma';
 export * from './migrate';
+export { insertMeterDaysFromReadings } from './rollups';
 export type { DB } from './generated/kysely/types';
 export * as Tables from './generated/kysely/types';
 export * from './generated/kysely/enums';

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { from as copyFrom } from 'pg-copy-streams';
+import { insertMeterDaysFromReadings } from '../rollups';
 import { DAY_MS, HOUR_MS, ISTANBUL_OFFSET_MS, type SeedContext } from './context';
 import type { Random } from './random';
 import type { ReadingSeries } from './scenarios';
@@ -147,14 +148,7 @@ export async function copyReadings(ctx: SeedContext, series: ReadingSeries[]): P
 
 /** Daily totals per meter in the tenant's zone, and each device's and meter's latest state. */
 export async function deriveFromReadings(ctx: SeedContext): Promise<void> {
-  const daily = await sql`
-    INSERT INTO meter_daily_consumption (meter_id, day, tenant_id, subscription_id, consumption_m3, last_index_m3, reading_count)
-    SELECT r.meter_id, (r.time AT TIME ZONE t.time_zone)::date, r.tenant_id, r.subscription_id,
-           sum(r.consumption_m3), max(r.index_m3), count(*)::int
-      FROM reading r
-      JOIN tenant t ON t.id = r.tenant_id
-     WHERE r.meter_id IS NOT NULL
-     GROUP BY r.meter_id, (r.time AT TIME ZONE t.time_zone)::date, r.tenant_id, r.subscription_id`.execute(ctx.db);
+  const daily = await insertMeterDaysFromReadings().execute(ctx.db);
   ctx.counts.meter_daily_consumption = Number(daily.numAffectedRows ?? 0);
 
   // One index probe per device/meter (LATERAL … LIMIT 1) instead of sorting every reading.

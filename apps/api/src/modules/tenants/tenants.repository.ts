@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
-import type { Prisma } from '@water/db';
+import { insertMeterDaysFromReadings, type Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
 
 export type Tx = Prisma.TransactionClient;
@@ -28,23 +28,13 @@ export class TenantsRepository {
   }
 
   /**
-   * Cuts the tenant's meter days anew from its readings in its new time zone (the worker cut them in
-   * the old one as they arrived); the tenant rollup follows by its triggers. A day's subscription is
-   * the one of its last reading. Run in the transaction that changes the zone.
+   * Cuts the tenant's meter days anew from its readings in its zone as this transaction has just set it
+   * (the worker cut them in the old one as they arrived); the tenant rollup follows by its triggers.
    */
-  async recutDailyConsumption(tx: Tx, tenantId: string, timeZone: string): Promise<void> {
+  async recutDailyConsumption(tx: Tx, tenantId: string): Promise<void> {
     await tx.$executeRaw`DELETE FROM meter_daily_consumption WHERE tenant_id = ${tenantId}::uuid`;
-    await tx.$executeRaw`
-      INSERT INTO meter_daily_consumption (meter_id, day, tenant_id, subscription_id, consumption_m3, last_index_m3, reading_count)
-      SELECT r.meter_id, r.day, r.tenant_id, (array_agg(r.subscription_id ORDER BY r.time DESC))[1],
-             coalesce(sum(r.consumption_m3), 0), max(r.index_m3), count(*)::int
-        FROM (SELECT *, (time AT TIME ZONE ${timeZone})::date AS day FROM reading
-               WHERE tenant_id = ${tenantId}::uuid AND meter_id IS NOT NULL) r
-       GROUP BY r.meter_id, r.day, r.tenant_id
-      ON CONFLICT (meter_id, day) DO UPDATE
-        SET consumption_m3 = meter_daily_consumption.consumption_m3 + excluded.consumption_m3,
-            last_index_m3 = greatest(meter_daily_consumption.last_index_m3, excluded.last_index_m3),
-            reading_count = meter_daily_consumption.reading_count + excluded.reading_count`;
+    const insert = insertMeterDaysFromReadings(tenantId).compile(this.database.db);
+    await tx.$executeRawUnsafe(insert.sql, ...insert.parameters);
   }
 
   findDetail(id: string): Promise<TenantWithDetail | null> {

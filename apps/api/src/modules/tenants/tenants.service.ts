@@ -78,7 +78,7 @@ export class TenantsService {
       await tx.tenant.update({ where: { id }, data: { ...pick(input), ...(input.parentId ? { parentId: input.parentId } : {}) } });
       if (input.address !== undefined) await this.setAddress(tx, id, before.addressId, input.address);
       // Daily totals (dashboard, consumption history) are local days: a new zone cuts them anew.
-      if (input.timeZone !== undefined && input.timeZone !== before.timeZone) await this.tenants.recutDailyConsumption(tx, id, input.timeZone);
+      if (input.timeZone !== undefined && input.timeZone !== before.timeZone) await this.tenants.recutDailyConsumption(tx, id);
       if (input.allowedMeterProfileIds || input.allowedDeviceProfileIds) {
         const parentId = input.parentId ?? before.parentId;
         if (!parentId) throw new BadInputException('the root tenant always uses every profile', [{ path: ['allowedMeterProfileIds'], message: 'cannot be set on the root tenant' }]);
