@@ -8,6 +8,7 @@ import { skipTake, type Page } from '../../core/http/paging';
 import type { AddressDetail, AddressRef, AddressRow, CreateAddressDto, ListAddressesQueryDto, UpdateAddressDto } from './addresses.dto';
 import { mapAddressRow } from './addresses.dto';
 import { AddressesRepository, type Tx } from './addresses.repository';
+import { containsText, equalsText, startsWithText } from '../../core/http/like';
 
 /**
  * Addresses (brief 1.14.1) belong to a tenant. Rights follow the customers module, whose forms
@@ -25,17 +26,17 @@ export class AddressesService {
     const s = q.search;
     const where: Prisma.AddressWhereInput = {
       tenantId: { in: tenantIds },
-      ...(q.city ? { city: { equals: q.city, mode: 'insensitive' } } : {}),
+      ...(q.city ? { city: equalsText(q.city) } : {}),
       ...(s
         ? {
             OR: [
-              { name: { contains: s, mode: 'insensitive' } },
-              { city: { contains: s, mode: 'insensitive' } },
-              { district: { contains: s, mode: 'insensitive' } },
-              { neighborhood: { contains: s, mode: 'insensitive' } },
-              { street: { contains: s, mode: 'insensitive' } },
-              { uavtCode: { startsWith: s } },
-              { postalCode: { startsWith: s } },
+              { name: containsText(s) },
+              { city: containsText(s) },
+              { district: containsText(s) },
+              { neighborhood: containsText(s) },
+              { street: containsText(s) },
+              { uavtCode: startsWithText(s) },
+              { postalCode: startsWithText(s) },
             ],
           }
         : {}),

@@ -4,6 +4,7 @@ import type { DB, Prisma } from '@water/db';
 import type { AlarmType } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
 import type { AlarmRecord } from './alarms.dto';
+import { likePattern } from '../../core/http/like';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -26,8 +27,6 @@ export interface AlarmListFilter {
 
 type Joined = DB & { a: DB['alarm']; t: DB['tenant']; d: DB['device']; m: DB['meter']; s: DB['subscription']; c: DB['customer']; u: DB['app_user'] };
 
-/** A LIKE pattern matching `search` anywhere, with its wildcards taken literally. */
-const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 const customerName = sql<string>`coalesce(c.organization_name, c.name || ' ' || c.surname)`;
 
 /** Alarm rows with the names the console shows; no rules here. */

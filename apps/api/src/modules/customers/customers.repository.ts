@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
+import { likePattern } from '../../core/http/like';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -36,10 +37,6 @@ export interface CustomerListFilter {
   take: number;
 }
 
-/** Escapes LIKE wildcards so a search for "50%" finds the text "50%". */
-export function likePattern(search: string): string {
-  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 @Injectable()
 export class CustomersRepository {

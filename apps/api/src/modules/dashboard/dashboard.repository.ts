@@ -4,6 +4,7 @@ import type { DB } from '@water/db';
 import type { AlarmType, AssetStatus } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
 import type { BBox, MapMarkerRecord, OutOfServiceRecord } from './dashboard.dto';
+import { likePattern } from '../../core/http/like';
 
 /*
  * Dashboard aggregates. They read the daily rollups (tenant_daily_consumption for fleet totals,
@@ -24,8 +25,6 @@ const earliestToday = (tenantIds: string[]) =>
 const latestToday = (tenantIds: string[]) =>
   sql<Date>`(SELECT max((now() AT TIME ZONE time_zone)::date) FROM tenant WHERE id IN (${sql.join(tenantIds)}))`;
 
-/** A LIKE pattern matching `search` anywhere, with its wildcards taken literally. */
-const likePattern = (search: string) => `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export interface MapFilter {
   tenantIds: string[];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
+import { equalsText } from '../../core/http/like';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -42,7 +43,7 @@ export class DefinitionsRepository {
 
   /** Another brand of the same kind spelled the same way, ignoring case. */
   findBrandNamed(kind: BrandKind, name: string, exceptId?: string) {
-    const where = { name: { equals: name, mode: 'insensitive' as const }, ...(exceptId ? { NOT: { id: exceptId } } : {}) };
+    const where = { name: equalsText(name), ...(exceptId ? { NOT: { id: exceptId } } : {}) };
     return kind === 'meter' ? this.prisma.meterBrand.findFirst({ where }) : this.prisma.deviceBrand.findFirst({ where });
   }
 
@@ -81,7 +82,7 @@ export class DefinitionsRepository {
   }
 
   findIpRatingCoded(code: string, exceptId?: string) {
-    return this.prisma.ipRating.findFirst({ where: { code: { equals: code, mode: 'insensitive' }, ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
+    return this.prisma.ipRating.findFirst({ where: { code: equalsText(code), ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
   }
 
   async ipRatingUsage(id: string): Promise<Record<string, number>> {
@@ -103,7 +104,7 @@ export class DefinitionsRepository {
   }
 
   findSubscriptionGroupCoded(code: string, exceptId?: string) {
-    return this.prisma.subscriptionGroup.findFirst({ where: { code: { equals: code, mode: 'insensitive' }, ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
+    return this.prisma.subscriptionGroup.findFirst({ where: { code: equalsText(code), ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
   }
 
   async subscriptionGroupUsage(id: string): Promise<Record<string, number>> {
@@ -125,7 +126,7 @@ export class DefinitionsRepository {
   }
 
   findTechnologyCoded(code: string, exceptId?: string) {
-    return this.prisma.communicationTechnology.findFirst({ where: { code: { equals: code, mode: 'insensitive' }, ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
+    return this.prisma.communicationTechnology.findFirst({ where: { code: equalsText(code), ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
   }
 
   async technologyUsage(id: string): Promise<Record<string, number>> {

@@ -33,6 +33,7 @@ import {
   type UpdateTechnologyFieldDto,
 } from './definitions.dto';
 import { DefinitionsRepository, type BrandKind, type BrandOrderBy, type BrandWhere } from './definitions.repository';
+import { containsText } from '../../core/http/like';
 
 /**
  * Definitions and profiles are one catalogue shared by every tenant, so only rights held at the root
@@ -75,7 +76,7 @@ export class DefinitionsService {
 
   async listBrands(kind: BrandKind, q: ListBrandsQueryDto): Promise<Page<Brand>> {
     const where: BrandWhere = {
-      ...(q.search ? { name: { contains: q.search, mode: 'insensitive' } } : {}),
+      ...(q.search ? { name: containsText(q.search) } : {}),
       ...(q.isActive !== undefined ? { isActive: q.isActive } : {}),
     };
     const orderBy: BrandOrderBy[] = [{ [q.sort]: q.order }, { id: 'asc' }];
@@ -134,7 +135,7 @@ export class DefinitionsService {
 
   async listIpRatings(q: ListIpRatingsQueryDto): Promise<Page<IpRatingView>> {
     const where = q.search
-      ? { OR: [{ code: { contains: q.search, mode: 'insensitive' as const } }, { description: { contains: q.search, mode: 'insensitive' as const } }] }
+      ? { OR: [{ code: containsText(q.search) }, { description: containsText(q.search) }] }
       : {};
     const orderBy = q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' as const }] : [{ code: q.order }];
     const { items, total } = await this.definitions.pageIpRatings(where, orderBy, skipTake(q));
@@ -191,7 +192,7 @@ export class DefinitionsService {
 
   async listSubscriptionGroups(q: ListSubscriptionGroupsQueryDto): Promise<Page<SubscriptionGroupView>> {
     const where = q.search
-      ? { OR: [{ code: { contains: q.search, mode: 'insensitive' as const } }, { name: { contains: q.search, mode: 'insensitive' as const } }] }
+      ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] }
       : {};
     const { items, total } = await this.definitions.pageSubscriptionGroups(where, [{ [q.sort]: q.order }, { id: 'asc' }], skipTake(q));
     return { items: items.map(mapSubscriptionGroup), total, page: q.page, pageSize: q.pageSize };
@@ -249,7 +250,7 @@ export class DefinitionsService {
 
   async listTechnologies(q: ListTechnologiesQueryDto): Promise<Page<TechnologyView>> {
     const where = q.search
-      ? { OR: [{ code: { contains: q.search, mode: 'insensitive' as const } }, { name: { contains: q.search, mode: 'insensitive' as const } }] }
+      ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] }
       : {};
     const orderBy = q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' as const }] : [{ [q.sort]: q.order }, { id: 'asc' as const }];
     const { items, total } = await this.definitions.pageTechnologies(where, orderBy, skipTake(q));

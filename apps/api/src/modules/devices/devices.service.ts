@@ -18,6 +18,7 @@ import {
   type UpdateDeviceInput,
 } from './devices.dto';
 import { DevicesRepository, type DeviceWithDetail, type IdentifierField, type Tx } from './devices.repository';
+import { containsExact, containsText } from '../../core/http/like';
 
 type Path = (string | number)[];
 
@@ -48,10 +49,10 @@ export class DevicesService {
       ...(s
         ? {
             OR: [
-              { serialNo: { contains: s, mode: 'insensitive' } },
-              { meter: { serialNo: { contains: s, mode: 'insensitive' } } },
+              { serialNo: containsText(s) },
+              { meter: { serialNo: containsText(s) } },
               // Secrets are never searchable: a search must not become an oracle for them.
-              { identifiers: { some: { normalizedValue: { contains: s.toLowerCase() }, field: { isSecret: false } } } },
+              { identifiers: { some: { normalizedValue: containsExact(s.toLowerCase()), field: { isSecret: false } } } },
             ],
           }
         : {}),

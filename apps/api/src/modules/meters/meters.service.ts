@@ -8,6 +8,7 @@ import { DevicesService, type AttachableMeter } from '../devices/devices.service
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { mapMeterDetail, mapMeterRow, type CreateMeterInput, type DeviceConfig, type ListMetersQuery, type MeterDetail, type MeterRow, type UpdateMeterInput } from './meters.dto';
 import { MetersRepository, type MeterWithDetail, type Tx } from './meters.repository';
+import { containsText } from '../../core/http/like';
 
 /** Meters (brief 2.5): one tenant, one profile it may use, at most one device and one subscription at a time. */
 @Injectable()
@@ -32,9 +33,9 @@ export class MetersService {
       ...(s
         ? {
             OR: [
-              { serialNo: { contains: s, mode: 'insensitive' } },
-              { device: { serialNo: { contains: s, mode: 'insensitive' } } },
-              { subscriptions: { some: { endedAt: null, subscription: { subscriptionNo: { contains: s, mode: 'insensitive' } } } } },
+              { serialNo: containsText(s) },
+              { device: { serialNo: containsText(s) } },
+              { subscriptions: { some: { endedAt: null, subscription: { subscriptionNo: containsText(s) } } } },
             ],
           }
         : {}),

@@ -22,6 +22,7 @@ import {
 } from './device-profiles.dto';
 import { ProfileRulesService } from './profile-rules.service';
 import { ProfilesRepository, scenarioInclude, type DeviceProfileWithDetail, type Tx } from './profiles.repository';
+import { containsText } from '../../core/http/like';
 
 const label = (p: { brand: { name: string }; modelCode: string }) => `device profile ${p.brand.name} ${p.modelCode}`;
 
@@ -40,7 +41,7 @@ export class DeviceProfilesService {
     if (q.communicationModule) and.push({ communicationModule: q.communicationModule });
     if (q.technologyId) and.push({ technologies: { some: { technologyId: q.technologyId } } });
     if (q.meterProfileId) and.push({ compatibleMeters: { some: { meterProfileId: q.meterProfileId } } });
-    if (q.search) and.push({ OR: [{ modelCode: { contains: q.search, mode: 'insensitive' } }, { brand: { name: { contains: q.search, mode: 'insensitive' } } }] });
+    if (q.search) and.push({ OR: [{ modelCode: containsText(q.search) }, { brand: { name: containsText(q.search) } }] });
     const orderBy: Prisma.DeviceProfileOrderByWithRelationInput[] =
       q.sort === 'brand' ? [{ brand: { name: q.order } }, { modelCode: q.order }, { id: 'asc' }] : [{ [q.sort]: q.order }, { modelCode: 'asc' }, { id: 'asc' }];
     const { skip, take } = skipTake(q);

@@ -18,6 +18,7 @@ import {
 } from './meter-profiles.dto';
 import { ProfileRulesService } from './profile-rules.service';
 import { ProfilesRepository, type MeterProfileWithDetail, type Tx } from './profiles.repository';
+import { containsText } from '../../core/http/like';
 
 const label = (p: { brand: { name: string }; modelCode: string }) => `meter profile ${p.brand.name} ${p.modelCode}`;
 
@@ -36,7 +37,7 @@ export class MeterProfilesService {
     if (q.meterType) and.push({ meterType: q.meterType });
     if (q.communicationModule) and.push({ communicationModule: q.communicationModule });
     if (q.deviceProfileId) and.push({ compatibleDevices: { some: { deviceProfileId: q.deviceProfileId } } });
-    if (q.search) and.push({ OR: [{ modelCode: { contains: q.search, mode: 'insensitive' } }, { brand: { name: { contains: q.search, mode: 'insensitive' } } }] });
+    if (q.search) and.push({ OR: [{ modelCode: containsText(q.search) }, { brand: { name: containsText(q.search) } }] });
     const orderBy: Prisma.MeterProfileOrderByWithRelationInput[] =
       q.sort === 'brand' ? [{ brand: { name: q.order } }, { modelCode: q.order }, { id: 'asc' }] : [{ [q.sort]: q.order }, { modelCode: 'asc' }, { id: 'asc' }];
     const { skip, take } = skipTake(q);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
+import { equalsText } from '../../core/http/like';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -60,7 +61,7 @@ export class ProfilesRepository {
   /** Another profile of the brand with the same model code, ignoring case. */
   findMeterProfileByModel(brandId: string, modelCode: string, exceptId?: string) {
     return this.prisma.meterProfile.findFirst({
-      where: { brandId, modelCode: { equals: modelCode, mode: 'insensitive' }, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+      where: { brandId, modelCode: equalsText(modelCode), ...(exceptId ? { NOT: { id: exceptId } } : {}) },
       include: { brand: true },
     });
   }
@@ -98,7 +99,7 @@ export class ProfilesRepository {
 
   findDeviceProfileByModel(brandId: string, modelCode: string, exceptId?: string) {
     return this.prisma.deviceProfile.findFirst({
-      where: { brandId, modelCode: { equals: modelCode, mode: 'insensitive' }, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+      where: { brandId, modelCode: equalsText(modelCode), ...(exceptId ? { NOT: { id: exceptId } } : {}) },
       include: { brand: true },
     });
   }

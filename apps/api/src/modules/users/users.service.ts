@@ -10,6 +10,7 @@ import { skipTake, type Page } from '../../core/http/paging';
 import { toMatrix } from '../tenants/tenants.service';
 import type { CreateUserDto, ListUsersQueryDto, SetMembershipDto, UpdateUserDto, UserDetail, UserRow } from './users.dto';
 import { UsersRepository, type UserWithMemberships } from './users.repository';
+import { containsExact, containsText } from '../../core/http/like';
 
 const hashPassword = (p: string) => argon2.hash(p, { type: argon2.argon2id });
 
@@ -39,10 +40,10 @@ export class UsersService {
       ...(q.search
         ? {
             OR: [
-              { name: { contains: q.search, mode: 'insensitive' } },
-              { surname: { contains: q.search, mode: 'insensitive' } },
-              { email: { contains: q.search, mode: 'insensitive' } },
-              { phone: { contains: q.search } },
+              { name: containsText(q.search) },
+              { surname: containsText(q.search) },
+              { email: containsText(q.search) },
+              { phone: containsExact(q.search) },
             ],
           }
         : {}),
