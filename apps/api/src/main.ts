@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createApp } from './bootstrap';
+import { closeGracefullyOn, createApp } from './bootstrap';
 import { ConfigError, loadConfig } from './core/config/config';
 
 async function main() {
@@ -14,6 +14,7 @@ async function main() {
     throw err;
   }
   const app = await createApp(config);
+  closeGracefullyOn(app, config.SHUTDOWN_GRACE_MS);
   await app.listen({ port: config.API_PORT, host: config.API_HOST });
 }
 

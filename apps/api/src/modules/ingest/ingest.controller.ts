@@ -26,7 +26,8 @@ function parse<T>(schema: ZodType<T>, body: unknown): T {
 /**
  * Uplink webhooks. They answer 202 once the uplink is queued, before decoding; 401 for a bad
  * secret, 404 for a device unknown to the integration's tenant, 400 for a malformed body, 503 with
- * Retry-After while the uplink backlog is full (nothing is remembered: the retry is accepted later).
+ * Retry-After while the uplink backlog is full (nothing is remembered: the retry is accepted later) or
+ * while an earlier delivery of the same frame is still being queued. `duplicate` means queued already.
  */
 @ApiTags('ingest')
 @ApiHeader({ name: 'X-Integration-Secret', required: false, description: 'or Authorization: Bearer <secret>, or ?token=<secret>' })
@@ -35,7 +36,7 @@ function parse<T>(schema: ZodType<T>, body: unknown): T {
 @ApiBadRequestResponse({ description: 'malformed body' })
 @ApiUnauthorizedResponse({ description: 'unknown integration or bad secret' })
 @ApiNotFoundResponse({ description: 'no such device in the integration tenant' })
-@ApiServiceUnavailableResponse({ description: 'uplink backlog full: retry after the Retry-After header (seconds)' })
+@ApiServiceUnavailableResponse({ description: 'uplink backlog full, or the same frame still being queued by an earlier delivery: retry after the Retry-After header (seconds)' })
 @Controller('ingest')
 export class IngestController {
   constructor(private readonly ingest: IngestService) {}
@@ -60,6 +61,7 @@ export class IngestController {
     @Query('event') event?: string,
   ) {
     if (event && event !== 'up') {
+      await this.ingest.chirpstackEvent(id, secretOf(req, token));
       void reply.status(204);
       return;
     }

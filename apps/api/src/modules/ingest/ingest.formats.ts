@@ -18,6 +18,9 @@ const base64 = z
 const eui = z.string().regex(/^[0-9a-fA-F]{16}$/, 'must be a 16-digit hexadecimal EUI');
 const isoTime = z.string().datetime({ offset: true });
 const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+/** What receivers report (dBm, dB): a figure outside is a sender's error, refused before anything is stored. */
+const rssi = z.number().min(-200).max(50);
+const snr = z.number().min(-50).max(50);
 
 /** The Things Stack v3 webhook, "uplink message". */
 export const TtnUplinkSchema = z.object({
@@ -27,7 +30,7 @@ export const TtnUplinkSchema = z.object({
     f_port: z.number().int().min(0).max(255).optional(),
     f_cnt: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     frm_payload: base64.optional(),
-    rx_metadata: z.array(z.object({ rssi: z.number().optional(), channel_rssi: z.number().optional(), snr: z.number().optional() })).max(100).optional(),
+    rx_metadata: z.array(z.object({ rssi: rssi.optional(), channel_rssi: rssi.optional(), snr: snr.optional() })).max(100).optional(),
     received_at: isoTime.optional(),
   }),
 });
@@ -40,7 +43,7 @@ export const ChirpstackUplinkSchema = z.object({
   fPort: z.number().int().min(0).max(255).optional(),
   fCnt: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   data: base64.optional(),
-  rxInfo: z.array(z.object({ rssi: z.number().optional(), snr: z.number().optional() })).max(100).optional(),
+  rxInfo: z.array(z.object({ rssi: rssi.optional(), snr: snr.optional() })).max(100).optional(),
 });
 export type ChirpstackUplink = z.infer<typeof ChirpstackUplinkSchema>;
 
@@ -53,8 +56,8 @@ export const SigfoxUplinkSchema = z.object({
   time: num.refine((t) => t > 1_000_000_000 && t < 10_000_000_000, 'must be seconds since 1970'),
   data: hex.refine((h) => h.length <= 24, 'a Sigfox uplink carries at most 12 bytes'),
   seqNumber: num.pipe(z.number().int().min(0).max(4095)).optional(),
-  rssi: num.optional(),
-  snr: num.optional(),
+  rssi: num.pipe(rssi).optional(),
+  snr: num.pipe(snr).optional(),
 });
 export type SigfoxUplink = z.infer<typeof SigfoxUplinkSchema>;
 
@@ -70,8 +73,8 @@ export const GenericUplinkSchema = z
     payloadBase64: base64.optional(),
     port: z.number().int().min(0).max(255).optional(),
     counter: z.number().int().min(0).max(2 ** 32 - 1).optional(),
-    rssi: z.number().optional(),
-    snr: z.number().optional(),
+    rssi: rssi.optional(),
+    snr: snr.optional(),
   })
   .refine((g) => (g.payloadHex === undefined) !== (g.payloadBase64 === undefined), { message: 'give exactly one of payloadHex and payloadBase64', path: ['payloadHex'] });
 export type GenericUplink = z.infer<typeof GenericUplinkSchema>;

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { sql } from 'kysely';
+import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { DatabaseService } from '../../core/database/database.service';
 import { BadInputException, EntityNotFoundException, NotAuthenticatedException, ServiceUnavailableException } from '../../core/http/errors';
 import type { UplinkEnvelope } from '../../core/jobs/jobs.types';
@@ -32,6 +33,37 @@ export interface IngestResult {
 /** How long a frame is remembered for de-duplication (network-server retries arrive within minutes). */
 const DEDUP_TTL_SECONDS = 6 * 3600;
 const CACHE_TTL_MS = 30_000;
+/**
+ * Integrations are re-read this often on each node, so a rotated secret, a deactivation or a deletion
+ * takes effect everywhere within a second (one indexed lookup per integration a second).
+ */
+const INTEGRATION_TTL_MS = 1_000;
+
+/**
+ * Claims a frame for acceptance. The mark is `p|<claimed at, ms>|<receivedAt>` until its batch is
+ * queued, then `1` (UplinkBatcher.confirm). Answers:
+ *  - nil: claimed now;
+ *  - '1' (or any value of older releases): the frame is queued already;
+ *  - {'held', ms}: another request is queuing it, claimed that many ms ago;
+ *  - {'taken', receivedAt}: that claim is older than ARGV[2] ms (its node died): claimed anew, and the
+ *    frame keeps its first receivedAt so the worker stores a copy that slipped through only once.
+ * Time is Redis's, so nodes with skewed clocks agree.
+ */
+const CLAIM_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local v = redis.call('GET', KEYS[1])
+if not v then
+  redis.call('SET', KEYS[1], 'p|' .. now .. '|' .. ARGV[1], 'EX', ARGV[3])
+  return nil
+end
+local at, received = string.match(v, '^p|(%d+)|(.*)$')
+if not at then return v end
+local age = now - tonumber(at)
+if age < tonumber(ARGV[2]) then return {'held', tostring(age)} end
+redis.call('SET', KEYS[1], 'p|' .. now .. '|' .. received, 'EX', ARGV[3])
+return {'taken', received}
+`;
 
 /** Which provisioning field identifies a device for each network. */
 const IDENTIFIER_OF: Record<Exclude<Kind, 'GENERIC'>, { technology: string; key: string }> = {
@@ -72,7 +104,16 @@ export class IngestService {
     private readonly database: DatabaseService,
     private readonly redis: RedisService,
     private readonly batcher: UplinkBatcher,
-  ) {}
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    // EVALSHA with the script sent once per connection, not on every uplink.
+    if (!('claimFrame' in redis.client)) redis.client.defineCommand('claimFrame', { numberOfKeys: 1, lua: CLAIM_SCRIPT });
+  }
+
+  /** ChirpStack's other event types (join, status, ack, …) carry no readings, but only the integration may post them. */
+  async chirpstackEvent(integrationId: string, secret: string | undefined): Promise<void> {
+    await this.authenticate(integrationId, secret, 'CHIRPSTACK');
+  }
 
   async ttn(integrationId: string, secret: string | undefined, body: TtnUplink, requestId?: string): Promise<IngestResult> {
     const integration = await this.authenticate(integrationId, secret, 'TTN');
@@ -164,7 +205,7 @@ export class IngestService {
           .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive'])
           .where('i.id', '=', id)
           .executeTakeFirst()) as IntegrationRow | undefined) ?? null;
-      this.integrations.set(id, row, CACHE_TTL_MS);
+      this.integrations.set(id, row, INTEGRATION_TTL_MS);
     }
     const given = Buffer.from(hashSecret(secret), 'hex');
     const ok = row !== null && row.isActive && timingSafeEqual(given, Buffer.from(row.secretHash, 'hex'));
@@ -190,10 +231,19 @@ export class IngestService {
     }
     const envelope: UplinkEnvelope = { ...frame, deviceId: device.deviceId, tenantId: device.tenantId, integrationId: integration.id };
     const key = this.redis.key('dedup', device.deviceId, dedupPart(envelope));
-    const fresh = await this.redis.client.set(key, '1', 'EX', DEDUP_TTL_SECONDS, 'NX');
-    if (fresh === null) return { status: 'duplicate' };
+    const claimFrame = (this.redis.client as unknown as { claimFrame: (...args: string[]) => Promise<null | string | [string, string]> }).claimFrame;
+    const claim = await claimFrame.call(this.redis.client, key, envelope.receivedAt, String(this.config.INGEST_CLAIM_MS), String(DEDUP_TTL_SECONDS));
+    if (typeof claim === 'string') return { status: 'duplicate' };
+    if (Array.isArray(claim) && claim[0] === 'held') {
+      const wait = Math.max(1, Math.ceil((this.config.INGEST_CLAIM_MS - Number(claim[1])) / 1000));
+      throw new ServiceUnavailableException('this frame is being queued by an earlier delivery: retry to learn whether it was', wait);
+    }
+    if (Array.isArray(claim)) {
+      if (envelope.deviceTime === envelope.receivedAt) envelope.deviceTime = claim[1];
+      envelope.receivedAt = claim[1];
+    }
     try {
-      await this.batcher.add(envelope);
+      await this.batcher.add(envelope, { key, ttlSeconds: DEDUP_TTL_SECONDS });
     } catch (err) {
       // Not queued means not accepted: let the network server's retry through.
       await this.redis.client.del(key).catch(() => undefined);

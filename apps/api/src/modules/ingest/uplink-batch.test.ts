@@ -25,6 +25,10 @@ describe('planConsumption', () => {
     expect(plan.readings.find((r) => r.batchRef === 0)!.consumptionM3).toBe(0.3);
   });
 
+  it('keeps a jump no consumption column can hold out of the chain and marks it suspect', () => {
+    expect(planConsumption([stored(1, 10)], [fresh(2, 2e9, 0)]).readings).toEqual([{ batchRef: 0, consumptionM3: null, suspect: true }]);
+  });
+
   it('counts a backwards index as no consumption and marks it suspect', () => {
     expect(planConsumption([stored(1, 10)], [fresh(2, 9.5, 0)]).readings).toEqual([{ batchRef: 0, consumptionM3: 0, suspect: true }]);
   });

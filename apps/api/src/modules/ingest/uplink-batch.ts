@@ -23,7 +23,7 @@ export interface MeterPoint {
 export interface PointConsumption {
   batchRef: number;
   consumptionM3: number | null;
-  /** The index went backwards: recorded, counted as no consumption, marked suspect. */
+  /** The index went backwards (or jumped past any meter's reach): recorded, counted as no consumption, marked suspect. */
   suspect: boolean;
 }
 
@@ -38,6 +38,9 @@ export interface ConsumptionFix {
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/** Largest interval consumption the column holds (DECIMAL(12,3)); a larger jump is no consumption but suspect. */
+export const MAX_CONSUMPTION_M3 = 999_999_999;
 
 /**
  * Consumption of each batch reading of one meter = its index minus the index of the meter's previous
@@ -65,8 +68,9 @@ export function planConsumption(stored: MeterPoint[], batch: MeterPoint[]): { re
     const p = all[i]!;
     const prev = i > 0 ? all[i - 1]! : null;
     const delta = prev ? p.indexM3 - prev.indexM3 : null;
-    const consumption = delta === null ? null : Math.max(0, round3(delta));
-    const suspect = delta !== null && delta < 0;
+    const impossible = delta !== null && delta > MAX_CONSUMPTION_M3;
+    const consumption = delta === null || impossible ? null : Math.max(0, round3(delta));
+    const suspect = delta !== null && (delta < 0 || impossible);
     if (p.batchRef !== undefined) readings.push({ batchRef: p.batchRef, consumptionM3: consumption, suspect });
     else if (prev?.batchRef !== undefined && consumption !== null) {
       const before = p.consumptionM3 ?? 0;

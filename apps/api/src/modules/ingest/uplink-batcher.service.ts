@@ -2,9 +2,17 @@ import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { JobsService } from '../../core/jobs/jobs.service';
 import { JobName, QueueName, type UplinkEnvelope } from '../../core/jobs/jobs.types';
+import { RedisService } from '../../core/redis/redis.service';
+
+/** A de-duplication mark to confirm once its uplink is queued: the key and how long it lives. */
+export interface QueuedMark {
+  key: string;
+  ttlSeconds: number;
+}
 
 interface Pending {
   uplinks: UplinkEnvelope[];
+  marks: QueuedMark[];
   done: Promise<void>;
   resolve: () => void;
   reject: (err: unknown) => void;
@@ -15,7 +23,8 @@ interface Pending {
  * Gathers accepted uplinks for a few milliseconds (INGEST_BATCH_WAIT_MS) or until INGEST_BATCH_MAX
  * of them, and queues them as one job: the queue and the worker's statements then cost per batch,
  * not per uplink. Each caller's promise settles when its batch is in Redis, so a webhook answers 202
- * only for uplinks that are queued. It also watches the queue's backlog so ingest can refuse load
+ * only for uplinks that are queued, and their de-duplication marks are confirmed (`1`) only after that,
+ * so a `duplicate` answer always means queued. It also watches the queue's backlog so ingest can refuse load
  * (503 + Retry-After) before Redis fills up, rather than lose anything.
  */
 @Injectable()
@@ -29,10 +38,11 @@ export class UplinkBatcher implements OnModuleDestroy {
 
   constructor(
     private readonly jobs: JobsService,
+    private readonly redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  add(uplink: UplinkEnvelope): Promise<void> {
+  add(uplink: UplinkEnvelope, mark?: QueuedMark): Promise<void> {
     let p = this.pending;
     if (!p) {
       let resolve!: () => void;
@@ -41,10 +51,11 @@ export class UplinkBatcher implements OnModuleDestroy {
         resolve = res;
         reject = rej;
       });
-      p = { uplinks: [], done, resolve, reject, timer: setTimeout(() => this.flush(), this.config.INGEST_BATCH_WAIT_MS) };
+      p = { uplinks: [], marks: [], done, resolve, reject, timer: setTimeout(() => this.flush(), this.config.INGEST_BATCH_WAIT_MS) };
       this.pending = p;
     }
     p.uplinks.push(uplink);
+    if (mark) p.marks.push(mark);
     if (p.uplinks.length >= this.config.INGEST_BATCH_MAX) this.flush();
     return p.done;
   }
@@ -75,12 +86,26 @@ export class UplinkBatcher implements OnModuleDestroy {
     if (!p) return;
     this.pending = null;
     clearTimeout(p.timer);
-    const sent = this.jobs.enqueue(JobName.ProcessUplinks, { uplinks: p.uplinks }).then(
-      () => p.resolve(),
-      (err: unknown) => p.reject(err),
-    );
+    const sent = this.jobs
+      .enqueue(JobName.ProcessUplinks, { uplinks: p.uplinks })
+      .then(() => this.confirm(p.marks))
+      .then(
+        () => p.resolve(),
+        (err: unknown) => p.reject(err),
+      );
     this.inFlight.add(sent);
     void sent.finally(() => this.inFlight.delete(sent));
+  }
+
+  /**
+   * Turns the batch's claims into confirmed marks. The batch is queued whatever happens here: a mark
+   * left a claim is taken over by the sender's retry once stale, and the worker stores the copy once.
+   */
+  private async confirm(marks: QueuedMark[]): Promise<void> {
+    if (!marks.length) return;
+    const pipeline = this.redis.client.pipeline();
+    for (const m of marks) pipeline.set(m.key, '1', 'EX', m.ttlSeconds);
+    await pipeline.exec().catch((err: Error) => this.logger.warn({ err: err.message, marks: marks.length }, 'could not confirm de-duplication marks'));
   }
 
   /** Queues what is gathered before the process exits. */

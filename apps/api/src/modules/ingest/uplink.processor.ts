@@ -9,11 +9,32 @@ import { mapDecoded, type MappedReading } from '../decoders/decoded-mapping';
 import type { DecodeOutput } from '../decoders/decoder-sandbox';
 import { DecodersService } from '../decoders/decoders.service';
 import { flaggedAlarms, localDayFormatter, planAlarms, planConsumption, type AlarmFrame, type MeterPoint } from './uplink-batch';
-import { UplinkRepository, type AlarmRow, type DailyRow, type DeviceContext, type ReadingRow } from './uplink.repository';
+import { UplinkRepository, type AlarmRow, type DailyRow, type DeviceContext, type ReadingRow, type UplinkRow } from './uplink.repository';
 
 export { LOW_BATTERY_PCT } from './uplink-batch';
 
 const CONTEXT_TTL_MS = 15_000;
+
+/** What the reading columns can hold (index_m3 DECIMAL(14,3)); a decoder's value past it is not a reading. */
+const MAX_INDEX_M3 = 99_999_999_999;
+/** Radio figures a receiver can report; others are a sender's error and are not stored on the reading. */
+const RSSI_RANGE: [number, number] = [-200, 50];
+const SNR_RANGE: [number, number] = [-50, 50];
+
+/**
+ * SQLSTATE classes a retry of the same statements may not meet again (connection, rollback by
+ * serialization or deadlock, resources, operator intervention, system); others are about the data.
+ */
+const TRANSIENT_SQLSTATE = /^(08|40|53|57|58)/;
+
+/** A failure worth retrying the whole job for, rather than one caused by an uplink's own values. */
+export function isTransientFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) return TRANSIENT_SQLSTATE.test(code);
+  // Node's socket errors (ECONNRESET, ECONNREFUSED, ETIMEDOUT, …) and pg's pool and connection messages.
+  if (typeof code === 'string' && code.startsWith('E')) return true;
+  return /connection|terminated|timeout|Connection is closed/i.test(String((err as Error | null)?.message ?? ''));
+}
 
 export interface BatchResult {
   stored: number;
@@ -22,6 +43,8 @@ export interface BatchResult {
   /** Uplinks decoded without a meter index (status frames, devices without a meter). */
   noReading: number;
   unknownDevice: number;
+  /** Uplinks whose facts the database refused (stored as FAILED with the reason, alone). */
+  storeFailed: number;
 }
 
 /** One uplink of a batch, decoded. */
@@ -43,6 +66,8 @@ interface Item {
   stored?: boolean;
   /** Its reading was stored before (a network server's retry, a replayed batch). */
   duplicate?: boolean;
+  /** Why the database refused this uplink's facts; it was then stored alone as FAILED. */
+  storeError?: string;
 }
 
 type ReadingEvent = Parameters<ServerEvents['reading.created']>[0];
@@ -67,7 +92,7 @@ export class UplinkProcessor {
   ) {}
 
   async process(envelopes: UplinkEnvelope[]): Promise<BatchResult> {
-    const result: BatchResult = { stored: 0, duplicate: 0, decodeFailed: 0, noReading: 0, unknownDevice: 0 };
+    const result: BatchResult = { stored: 0, duplicate: 0, decodeFailed: 0, noReading: 0, unknownDevice: 0, storeFailed: 0 };
     const contexts = await this.load([...new Set(envelopes.map((e) => e.deviceId))]);
     const items: Item[] = [];
     for (const e of envelopes) {
@@ -81,10 +106,11 @@ export class UplinkProcessor {
     }
     if (!items.length) return result;
 
-    const { opened, cleared } = await this.repository.transaction((trx) => this.write(trx, items));
+    const { opened, cleared } = await this.writeIsolating(items);
 
     for (const it of items) {
-      if (!it.mapped) result.decodeFailed++;
+      if (it.storeError) result.storeFailed++;
+      else if (!it.mapped) result.decodeFailed++;
       else if (it.stored) result.stored++;
       else if (it.duplicate) result.duplicate++;
       else result.noReading++;
@@ -100,7 +126,11 @@ export class UplinkProcessor {
       ? await this.decoders.decode(scenario, { bytes: [...Buffer.from(e.payloadHex, 'hex')], fPort: e.fPort, recvTime: time })
       : { data: null, warnings: [], errors: [`no message scenario of the device profile handles port ${e.fPort ?? 'none'}`] };
     const failed = !decoded.data || decoded.errors.length > 0;
-    const mapped = failed ? null : mapDecoded(decoded.data!, scenario!.fieldMapping);
+    let mapped = failed ? null : mapDecoded(decoded.data!, scenario!.fieldMapping);
+    if (mapped?.indexM3 != null && mapped.indexM3 > MAX_INDEX_M3) {
+      decoded.errors.push(`indexM3 ${mapped.indexM3} is beyond any register (at most ${MAX_INDEX_M3} m³)`);
+      mapped = null;
+    }
     return {
       e,
       ctx,
@@ -110,9 +140,60 @@ export class UplinkProcessor {
       scenarioId: scenario?.id ?? null,
       decoded,
       mapped,
-      rssi: e.rx?.rssi !== undefined ? Math.round(e.rx.rssi) : null,
-      snr: e.rx?.snr ?? null,
+      rssi: within(e.rx?.rssi, RSSI_RANGE, 'rssi', decoded.warnings, 0),
+      snr: within(e.rx?.snr, SNR_RANGE, 'snr', decoded.warnings, 2),
       flagged: mapped ? flaggedAlarms(mapped.alarms, mapped.batteryPct) : [],
+    };
+  }
+
+  /**
+   * Writes the batch in one transaction. When the database refuses it for the values of some uplink
+   * (not for a lost connection, which the job's retry handles), the batch is halved until each
+   * culprit is alone, and each culprit is stored as FAILED with the reason: one bad uplink never costs
+   * the others, and none is lost.
+   */
+  private async writeIsolating(items: Item[]): Promise<{ opened: AlarmRow[]; cleared: AlarmRow[] }> {
+    try {
+      return await this.repository.transaction((trx) => this.write(trx, items));
+    } catch (err) {
+      if (isTransientFailure(err)) throw err;
+      // The rolled-back attempt's marks are void.
+      for (const it of items) {
+        it.reading = undefined;
+        it.stored = undefined;
+        it.duplicate = undefined;
+      }
+      const reason = String((err as Error).message ?? err).replace(/\u0000/g, '').slice(0, 500);
+      if (items.length === 1) {
+        const it = items[0]!;
+        it.storeError = reason;
+        this.logger.error({ deviceId: it.ctx.deviceId, requestId: it.e.requestId, err: reason }, 'uplink refused by the database; stored as FAILED');
+        await this.repository.transaction((trx) => this.repository.insertUplinks(trx, [{ ...this.uplinkRow(it), status: 'FAILED', decoded: null, errors: { errors: [`not stored: ${reason}`], warnings: [] } }]));
+        return { opened: [], cleared: [] };
+      }
+      this.logger.warn({ uplinks: items.length, err: reason }, 'batch refused by the database; storing it in halves');
+      const half = Math.ceil(items.length / 2);
+      const first = await this.writeIsolating(items.slice(0, half));
+      const second = await this.writeIsolating(items.slice(half));
+      return { opened: [...first.opened, ...second.opened], cleared: [...first.cleared, ...second.cleared] };
+    }
+  }
+
+  private uplinkRow({ e, ctx, decoded: d, mapped, scenarioId }: Item): UplinkRow {
+    return {
+      receivedAt: new Date(e.receivedAt),
+      deviceId: ctx.deviceId,
+      tenantId: ctx.tenantId,
+      integrationId: e.integrationId,
+      deviceTime: e.deviceTime ? new Date(e.deviceTime) : null,
+      fPort: e.fPort,
+      fCnt: e.fCnt,
+      payload: Buffer.from(e.payloadHex, 'hex'),
+      rxMetadata: e.rx ? { ...e.rx, source: e.source } : { source: e.source },
+      status: mapped ? 'DECODED' : 'FAILED',
+      scenarioId,
+      decoded: d.data,
+      errors: d.errors.length || d.warnings.length ? { errors: d.errors, warnings: d.warnings } : null,
     };
   }
 
@@ -134,21 +215,7 @@ export class UplinkProcessor {
 
     await this.repository.insertUplinks(
       trx,
-      items.map(({ e, ctx, decoded: d, mapped, scenarioId }) => ({
-        receivedAt: new Date(e.receivedAt),
-        deviceId: ctx.deviceId,
-        tenantId: ctx.tenantId,
-        integrationId: e.integrationId,
-        deviceTime: e.deviceTime ? new Date(e.deviceTime) : null,
-        fPort: e.fPort,
-        fCnt: e.fCnt,
-        payload: Buffer.from(e.payloadHex, 'hex'),
-        rxMetadata: e.rx ? { ...e.rx, source: e.source } : { source: e.source },
-        status: mapped ? 'DECODED' : 'FAILED',
-        scenarioId,
-        decoded: d.data,
-        errors: d.errors.length || d.warnings.length ? { errors: d.errors, warnings: d.warnings } : null,
-      })),
+      items.map((it) => this.uplinkRow(it)),
     );
 
     const daily = await this.storeReadings(trx, decoded);
@@ -387,4 +454,15 @@ export class UplinkProcessor {
     }
     return out;
   }
+}
+
+/** A radio figure inside what receivers report, rounded to the column's digits; outside it, null and a warning on the uplink. */
+function within(v: number | undefined, [min, max]: [number, number], name: string, warnings: string[], digits: number): number | null {
+  if (v === undefined || v === null) return null;
+  if (!Number.isFinite(v) || v < min || v > max) {
+    warnings.push(`${name} ${v} is outside ${min}…${max}: not stored on the reading`);
+    return null;
+  }
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
 }
