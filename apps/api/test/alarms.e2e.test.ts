@@ -131,14 +131,13 @@ describe('alarms', () => {
     const hatsuAll = await list(hatsu, '?pageSize=200');
     expect(new Set(hatsuAll.body.items.map((a) => a.tenantId))).toEqual(new Set([ids.hatsu]));
 
-    // Filtering by an invisible tenant is a 404; by another tenant's meter, simply nothing.
+    // Filtering by an invisible tenant or another tenant's meter is a 404, as opening it would be (decisions.md, Access).
     expect((await list(aski, `?tenantId=${ids.hatsu}`)).status).toBe(404);
     expect((await list(aski, `?tenantId=${ids.root}`)).status).toBe(404);
     expect((await t.request({ url: `/api/alarms/counts?tenantId=${ids.hatsu}`, token: aski })).status).toBe(404);
     const [hatsuAlarm] = await t.sql(`SELECT id, meter_id FROM alarm WHERE tenant_id = $1 LIMIT 1`, [ids.hatsu]);
     const foreignMeter = await list(aski, `?meterId=${hatsuAlarm.meter_id}`);
-    expect(foreignMeter.status).toBe(200);
-    expect(foreignMeter.body.total).toBe(0);
+    expect(foreignMeter.status).toBe(404);
     expect((await t.request({ url: `/api/alarms/${hatsuAlarm.id}`, token: aski })).status).toBe(404);
 
     // The root sees both, and narrows to one subtree on request.

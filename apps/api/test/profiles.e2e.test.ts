@@ -108,6 +108,28 @@ describe('profiles', () => {
       expect((await t.request({ url: `/api/meter-profiles?tenantId=${tenants.hatsu}`, token: aski })).status).toBe(404);
       expect((await t.request({ url: `/api/device-profiles?tenantId=${tenants.root}`, token: hatsu })).status).toBe(404);
     });
+
+    it('answers a filter naming a profile the caller cannot see with 404, as opening it would', async () => {
+      const zenner = meter['Zenner ETKD-N DN15 R100'];
+      const cem = device.Cem;
+      const unknown = '00000000-0000-4000-8000-000000000001';
+      for (const url of [
+        `/api/device-profiles?meterProfileId=${zenner}`,
+        `/api/meter-profiles?deviceProfileId=${cem}`,
+        `/api/device-profiles?meterProfileId=${unknown}`,
+        `/api/meter-profiles?brandId=${unknown}`,
+        `/api/device-profiles?brandId=${unknown}`,
+        `/api/device-profiles?technologyId=${unknown}`,
+      ]) {
+        const res = await t.request({ url, token: aski });
+        expect(res.status, `${url}: ${JSON.stringify(res.body).slice(0, 200)}`).toBe(404);
+      }
+      // Visible to HATSU: the same filters answer.
+      const forHatsu = await t.request({ url: `/api/device-profiles?meterProfileId=${zenner}`, token: hatsu });
+      expect(forHatsu.status).toBe(200);
+      expect(forHatsu.body.total).toBeGreaterThan(0);
+      expect((await t.request({ url: `/api/meter-profiles?deviceProfileId=${cem}`, token: admin })).status).toBe(200);
+    });
   });
 
   describe('meter profiles', () => {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
+import { requireVisibleFilters } from '../../core/access/list-filters';
+import { DatabaseService } from '../../core/database/database.service';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { ConflictException, EntityNotFoundException } from '../../core/http/errors';
@@ -16,10 +18,12 @@ export class AlarmsService {
     private readonly alarms: AlarmsRepository,
     private readonly audit: AuditService,
     private readonly live: LiveEventsService,
+    private readonly database: DatabaseService,
   ) {}
 
   async list(access: AccessContext, q: ListAlarmsQuery): Promise<Page<AlarmRow>> {
     const tenantIds = access.tenantIds(MODULE, 'read', q.tenantId);
+    await requireVisibleFilters(this.database.db, access, access.tenantIds(MODULE, 'read'), { meter: q.meterId, device: q.deviceId, subscription: q.subscriptionId });
     const { rows, total } = await this.alarms.page({
       tenantIds,
       types: q.type,

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { luhnValid } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
+import { requireVisibleFilters } from '../../core/access/list-filters';
+import { DatabaseService } from '../../core/database/database.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException, type ErrorDetail } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -35,10 +37,12 @@ export class DevicesService {
   constructor(
     private readonly devices: DevicesRepository,
     private readonly audit: AuditService,
+    private readonly database: DatabaseService,
   ) {}
 
   async list(access: AccessContext, q: ListDevicesQuery): Promise<Page<DeviceRow>> {
     const tenantIds = access.tenantIds('DEVICES', 'read', q.tenantId);
+    await requireVisibleFilters(this.database.db, access, access.tenantIds('DEVICES', 'read'), { deviceBrand: q.brandId, deviceProfile: q.deviceProfileId });
     const s = q.search;
     const where: Prisma.DeviceWhereInput = {
       tenantId: { in: tenantIds },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
+import { requireVisibleFilters } from '../../core/access/list-filters';
 import { DatabaseService } from '../../core/database/database.service';
-import { EntityNotFoundException } from '../../core/http/errors';
 import type { Page } from '../../core/http/paging';
 import type { ListUplinksQueryDto } from './uplinks.controller';
 
@@ -27,10 +27,7 @@ export class UplinksService {
 
   async list(access: AccessContext, q: ListUplinksQueryDto): Promise<Page<UplinkRow>> {
     const tenantIds = access.tenantIds('DEVICES', 'read', q.tenantId);
-    if (q.deviceId) {
-      const device = await this.database.db.selectFrom('device').select('tenant_id').where('id', '=', q.deviceId).executeTakeFirst();
-      if (!device || !tenantIds.includes(device.tenant_id)) throw new EntityNotFoundException('device', q.deviceId);
-    }
+    await requireVisibleFilters(this.database.db, access, access.tenantIds('DEVICES', 'read'), { device: q.deviceId });
     const base = this.database.db
       .selectFrom('uplink as u')
       .innerJoin('device as d', 'd.id', 'u.device_id')

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import type { AccessContext } from '../../core/access/access-context';
+import { requireVisibleFilters } from '../../core/access/list-filters';
+import { DatabaseService } from '../../core/database/database.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -18,10 +20,12 @@ export class MetersService {
     private readonly devices: DevicesService,
     private readonly subscriptions: SubscriptionsService,
     private readonly audit: AuditService,
+    private readonly database: DatabaseService,
   ) {}
 
   async list(access: AccessContext, q: ListMetersQuery): Promise<Page<MeterRow>> {
     const tenantIds = access.tenantIds('METERS', 'read', q.tenantId);
+    await requireVisibleFilters(this.database.db, access, access.tenantIds('METERS', 'read'), { meterBrand: q.brandId, meterProfile: q.meterProfileId });
     const s = q.search;
     const where: Prisma.MeterWhereInput = {
       tenantId: { in: tenantIds },

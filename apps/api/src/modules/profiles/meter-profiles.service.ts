@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import type { AccessContext } from '../../core/access/access-context';
+import { requireVisibleFilters } from '../../core/access/list-filters';
+import { DatabaseService } from '../../core/database/database.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -28,11 +30,13 @@ export class MeterProfilesService {
     private readonly profiles: ProfilesRepository,
     private readonly rules: ProfileRulesService,
     private readonly audit: AuditService,
+    private readonly database: DatabaseService,
   ) {}
 
   async list(access: AccessContext, q: ListMeterProfilesQueryDto): Promise<Page<MeterProfileRow>> {
     const and: Prisma.MeterProfileWhereInput[] = [this.rules.visibleMeterProfiles(access)];
     if (q.tenantId) and.push(this.rules.usableBy(access, q.tenantId));
+    await requireVisibleFilters(this.database.db, access, access.tenantIds('PROFILES', 'read'), { meterBrand: q.brandId, deviceProfile: q.deviceProfileId });
     if (q.brandId) and.push({ brandId: q.brandId });
     if (q.meterType) and.push({ meterType: q.meterType });
     if (q.communicationModule) and.push({ communicationModule: q.communicationModule });

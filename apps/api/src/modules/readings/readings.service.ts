@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
+import { requireVisibleFilters } from '../../core/access/list-filters';
+import { DatabaseService } from '../../core/database/database.service';
 import { BadInputException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
 import {
@@ -33,7 +35,10 @@ interface Range {
 /** Raw readings, consumption history from index deltas, and the live readings table. */
 @Injectable()
 export class ReadingsService {
-  constructor(private readonly readings: ReadingsRepository) {}
+  constructor(
+    private readonly readings: ReadingsRepository,
+    private readonly database: DatabaseService,
+  ) {}
 
   async ofMeter(access: AccessContext, id: string, q: ReadingsQuery): Promise<Page<ReadingView>> {
     const meter = await this.readings.meter(id);
@@ -105,10 +110,7 @@ export class ReadingsService {
 
   async live(access: AccessContext, q: LiveReadingsQuery): Promise<LiveReadingPage> {
     const tenantIds = access.tenantIds('LIVE_READINGS', 'read', q.tenantId);
-    if (q.meterId) {
-      const meter = await this.readings.meter(q.meterId);
-      if (!meter || !tenantIds.includes(meter.tenant_id)) throw new EntityNotFoundException('meter', q.meterId);
-    }
+    await requireVisibleFilters(this.database.db, access, access.tenantIds('LIVE_READINGS', 'read'), { meter: q.meterId, meterBrand: q.brandId });
     const { skip, take } = skipTake(q);
     const { rows, total, totalCapped } = await this.readings.live({ tenantIds, meterId: q.meterId, brandId: q.brandId, from: q.from, to: q.to, before: q.before, skip, take });
     return {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
+import { requireVisibleFilters } from '../../core/access/list-filters';
+import { DatabaseService } from '../../core/database/database.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -32,10 +34,12 @@ export class SubscriptionsService {
     private readonly customers: CustomersService,
     private readonly addresses: AddressesService,
     private readonly audit: AuditService,
+    private readonly database: DatabaseService,
   ) {}
 
   async list(access: AccessContext, q: ListSubscriptionsQuery): Promise<Page<SubscriptionRow>> {
     const tenantIds = access.tenantIds('SUBSCRIPTIONS', 'read', q.tenantId);
+    await requireVisibleFilters(this.database.db, access, access.tenantIds('SUBSCRIPTIONS', 'read'), { customer: q.customerId, subscriptionGroup: q.groupId });
     const { skip, take } = skipTake(q);
     const { rows, total } = await this.subscriptions.page({ ...q, tenantIds, skip, take });
     return { items: rows.map(mapSubscriptionRow), total, page: q.page, pageSize: q.pageSize };
