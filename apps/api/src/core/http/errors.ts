@@ -33,8 +33,9 @@ export class NotAuthenticatedException extends AppException {
 }
 
 export class ForbiddenActionException extends AppException {
-  constructor(message = 'you do not have the right to do this') {
-    super(HttpStatus.FORBIDDEN, 'Forbidden', message);
+  /** `details` names the refused fields, e.g. [{ path: ['planType'], … }]. */
+  constructor(message = 'you do not have the right to do this', details: ErrorDetail[] = []) {
+    super(HttpStatus.FORBIDDEN, 'Forbidden', message, details);
   }
 }
 
@@ -61,5 +62,12 @@ export class TooManyRequestsException extends AppException {
 export class ServiceUnavailableException extends AppException {
   constructor(message: string, readonly retryAfterSeconds: number) {
     super(HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable', message);
+  }
+}
+
+/** The request body is in a media type or charset the API does not take (it takes UTF-8 JSON). */
+export class UnsupportedMediaTypeException extends AppException {
+  constructor(message: string) {
+    super(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'Unsupported Media Type', message);
   }
 }

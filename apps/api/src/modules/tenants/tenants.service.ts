@@ -4,9 +4,16 @@ import type { AccessContext } from '../../core/access/access-context';
 import { AccessService } from '../../core/access/access.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { mapAddress, type AddressInput } from '../../core/http/address.dto';
-import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
+import { BadInputException, ConflictException, EntityNotFoundException, ForbiddenActionException } from '../../core/http/errors';
 import type { CreateTenantDto, TenantDetail, TenantNode, UpdateTenantDto } from './tenants.dto';
 import { TenantsRepository, type TenantWithDetail, type Tx } from './tenants.repository';
+
+/**
+ * What a tenant may use and pay for, and where it hangs: set only by users who may update tenants at
+ * its parent (at the root for the root itself), never by the tenant's own administrators, who edit its
+ * name, contacts, address, tax details and time zone (decisions.md, Access).
+ */
+export const PARENT_LEVEL_FIELDS = ['parentId', 'planType', 'planStatus', 'allowedMeterProfileIds', 'allowedDeviceProfileIds'] as const;
 
 const TENANT_FIELDS = ['name', 'contactName', 'contactSurname', 'contactPhone', 'contactEmail', 'taxId', 'taxOffice', 'planType', 'planStatus', 'timeZone'] as const;
 
@@ -65,7 +72,9 @@ export class TenantsService {
     access.require('TENANTS', 'update', id);
     const before = await this.tenants.findDetail(id);
     if (!before) throw new EntityNotFoundException('tenant', id);
-    if (input.parentId !== undefined && input.parentId !== before.parentId) {
+    requireParentLevel(access, before, input);
+    const moved = input.parentId !== undefined && input.parentId !== before.parentId;
+    if (input.parentId !== undefined && moved) {
       if (before.parentId === null) throw new BadInputException('the root tenant has no parent', [{ path: ['parentId'], message: 'the root tenant cannot be moved' }]);
       access.require('TENANTS', 'update', input.parentId, 'parent tenant');
       const target = access.tenants.get(input.parentId)!;
@@ -79,7 +88,8 @@ export class TenantsService {
       if (input.address !== undefined) await this.setAddress(tx, id, before.addressId, input.address);
       // Daily totals (dashboard, consumption history) are local days: a new zone cuts them anew.
       if (input.timeZone !== undefined && input.timeZone !== before.timeZone) await this.tenants.recutDailyConsumption(tx, id);
-      if (input.allowedMeterProfileIds || input.allowedDeviceProfileIds) {
+      // A moved tenant's lists must fit its new parent's too (setAllowedProfiles checks them).
+      if (input.allowedMeterProfileIds || input.allowedDeviceProfileIds || moved) {
         const parentId = input.parentId ?? before.parentId;
         if (!parentId) throw new BadInputException('the root tenant always uses every profile', [{ path: ['allowedMeterProfileIds'], message: 'cannot be set on the root tenant' }]);
         await this.setAllowedProfiles(
@@ -204,6 +214,28 @@ export class TenantsService {
         .sort((a, b) => `${a.brand} ${a.modelCode}`.localeCompare(`${b.brand} ${b.modelCode}`)),
     };
   }
+}
+
+/**
+ * Refuses (403 naming the fields) a parent-level field in a change by a user without the right to
+ * update tenants at the tenant's parent. `parentId` is refused whenever it is sent; a plan or list equal
+ * to the current one changes nothing and passes (the console's form sends them back unchanged).
+ */
+export function requireParentLevel(access: AccessContext, before: TenantWithDetail, input: UpdateTenantDto): void {
+  const sameSet = (a: string[], b: string[]) => a.length === b.length && new Set([...a, ...b]).size === new Set(a).size;
+  const changes: Record<(typeof PARENT_LEVEL_FIELDS)[number], boolean> = {
+    parentId: input.parentId !== undefined,
+    planType: input.planType !== undefined && input.planType !== before.planType,
+    planStatus: input.planStatus !== undefined && input.planStatus !== before.planStatus,
+    allowedMeterProfileIds: input.allowedMeterProfileIds !== undefined && !sameSet(input.allowedMeterProfileIds, before.meterProfiles.map((p) => p.meterProfileId)),
+    allowedDeviceProfileIds: input.allowedDeviceProfileIds !== undefined && !sameSet(input.allowedDeviceProfileIds, before.deviceProfiles.map((p) => p.deviceProfileId)),
+  };
+  const asked = PARENT_LEVEL_FIELDS.filter((f) => changes[f]);
+  if (!asked.length || access.can('TENANTS', 'update', before.parentId ?? before.id)) return;
+  throw new ForbiddenActionException(
+    `${asked.join(', ')} of ${before.name} can only be set by users who may update tenants at its parent tenant; you may change its name, contacts, address, tax details and time zone`,
+    asked.map((f) => ({ path: [f], message: 'set by the parent tenant' })),
+  );
 }
 
 export function toMatrix(rows: { module: string; canCreate: boolean; canRead: boolean; canUpdate: boolean; canDelete: boolean }[]): PermissionMatrix {
