@@ -3,14 +3,23 @@ import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, NestFactory } from '@nestjs/core';
 import { describe, expect, it } from 'vitest';
 import { AppModule } from '../src/app.module';
-import { ACCESS_RULE } from '../src/core/auth/access.decorator';
+import { ACCESS_RULE, type AccessRule } from '../src/core/auth/access.decorator';
 import { loadConfig } from '../src/core/config/config';
 import { DiscoveryModule } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 
-/** Deny by default, proved: every route of every controller declares its access rule. */
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const describeRule = (rule: AccessRule | undefined): string =>
+  !rule ? 'UNDECLARED' : rule.kind === 'permission' ? `${rule.module} ${rule.action}` : rule.kind === 'public' ? '@Public' : '@Authenticated';
+
+/**
+ * Deny by default, proved: every route of every controller declares its access rule; and who may call
+ * each write route is pinned in a reviewed file (test/__snapshots__/write-routes.txt), so a changed or
+ * new write rule shows up in review (update with `vitest run test/routes.test.ts -u`).
+ */
 describe('route access declarations', () => {
-  it('has an access rule on every registered route', async () => {
+  it('has an access rule on every registered route, and the write routes keep their declared callers', async () => {
     @Module({ imports: [AppModule.forRoot(loadConfig({ LOG_LEVEL: 'silent' })), DiscoveryModule] })
     class Probe {}
     const app = await NestFactory.createApplicationContext(Probe, { logger: false, abortOnError: false });
@@ -19,6 +28,7 @@ describe('route access declarations', () => {
       const scanner = app.get(MetadataScanner);
       const routes: string[] = [];
       const undeclared: string[] = [];
+      const writes: string[] = [];
       for (const wrapper of discovery.getControllers()) {
         const instance = wrapper.instance as object;
         const proto = Object.getPrototypeOf(instance);
@@ -29,11 +39,18 @@ describe('route access declarations', () => {
           const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
           const label = `${method} ${Reflect.getMetadata(PATH_METADATA, proto.constructor)}/${Reflect.getMetadata(PATH_METADATA, handler)}`;
           routes.push(label);
-          if (!Reflect.getMetadata(ACCESS_RULE, handler) && !classRule) undeclared.push(label);
+          const rule = (Reflect.getMetadata(ACCESS_RULE, handler) ?? classRule) as AccessRule | undefined;
+          if (!rule) undeclared.push(label);
+          if (WRITES.has(method)) {
+            const path = `/api/${Reflect.getMetadata(PATH_METADATA, proto.constructor)}/${Reflect.getMetadata(PATH_METADATA, handler)}`.replace(/\/+/g, '/').replace(/\/$/, '');
+            writes.push(`${method.padEnd(6)} ${path.padEnd(60)} ${describeRule(rule)}`);
+          }
         }
       }
       expect(routes.length).toBeGreaterThan(10);
       expect(undeclared).toEqual([]);
+      expect(writes.length).toBeGreaterThan(10);
+      await expect(`${writes.sort().join('\n')}\n`).toMatchFileSnapshot('__snapshots__/write-routes.txt');
     } finally {
       await app.close();
     }
