@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -8,6 +7,8 @@ import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import type { AppConfig } from './core/config/config';
+import { registerRequestHygiene } from './core/http/request-hygiene';
+import { registerResponseHeaders } from './core/http/response-headers';
 
 /** Builds the HTTP application; used by main.ts, the tests and the OpenAPI script alike. */
 export async function createApp(config: AppConfig, options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
@@ -22,15 +23,19 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   adapter.getInstance().addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/ingest/')) route.bodyLimit = config.INGEST_BODY_LIMIT_BYTES;
   });
+  // UTF-8 bodies only, no NUL in any string of body, query or path: for every route, before any handler.
+  registerRequestHygiene(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // Body parsers are registerRequestHygiene's (UTF-8 only).
+    bodyParser: false,
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   else app.useLogger(false);
   app.setGlobalPrefix('api');
   app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
-  await app.register(helmet, { contentSecurityPolicy: false });
+  await registerResponseHeaders(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
   return app;

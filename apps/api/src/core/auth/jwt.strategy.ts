@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { isUuid } from '../http/id-param.pipe';
 
 export const JWT_ISSUER = 'water-api';
 export const JWT_AUDIENCE = 'water-console';
@@ -40,7 +41,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: AccessTokenPayload): { userId: string; sessionId: string } {
+  validate(payload: AccessTokenPayload): { userId: string; sessionId: string } | false {
+    // Both ids reach SQL and Redis keys: a token (even validly signed) with anything else is refused (401).
+    if (!isUuid(payload.sub) || !isUuid(payload.sid)) return false;
     return { userId: payload.sub, sessionId: payload.sid };
   }
 }

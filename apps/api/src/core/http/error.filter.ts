@@ -36,25 +36,23 @@ function fromDatabase(err: { code?: string; constraint?: string; detail?: string
       return body(409, `refers to or is referred to by another record (${describeConstraint(constraint)})`);
     case '23514':
     case 'P2004':
-      return body(400, `breaks the rule ${describeConstraint(constraint)}${err.message ? `: ${firstLine(err.message)}` : ''}`);
-    case '22P02':
-    case '22003':
-    case '22001':
-      return body(400, `invalid value: ${firstLine(err.message ?? '')}`);
+      return body(400, `breaks the rule ${describeConstraint(constraint)}`);
     case 'P2025':
       return { statusCode: 404, error: REASONS[404], message: 'not found', details: [] };
-    default:
-      return null;
   }
+  // A value the database could not take (class 22: bad uuid/number/date syntax, out of range, too
+  // long, NUL in text, …). The database's sentence quotes the raw value (`invalid input syntax for
+  // type uuid: "x' or 1=1--"`) and names its columns: neither goes back to the caller.
+  if (code && (code.startsWith('22') || PRISMA_BAD_VALUE.has(code))) return { statusCode: 400, error: REASONS[400], message: 'invalid value', details: [] };
+  return null;
 }
+
+/** Prisma's own codes for a value its column cannot take (too long, wrong type, out of range, bad uuid). */
+const PRISMA_BAD_VALUE = new Set(['P2000', 'P2005', 'P2006', 'P2007', 'P2019', 'P2020', 'P2023']);
 
 function describeConstraint(c: unknown): string {
   if (Array.isArray(c)) return c.join(', ');
   return c ? String(c) : 'database rule';
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0].slice(0, 300);
 }
 
 function zodDetails(error: ZodError): ErrorDetail[] {
@@ -100,8 +98,10 @@ export class ErrorFilter implements ExceptionFilter {
     }
     const db = err && typeof err === 'object' ? fromDatabase(err as never) : null;
     if (db) return db;
-    // Prisma wraps driver errors; look one level down.
-    const cause = (err as { cause?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: string; constraint?: unknown } } } })?.meta?.driverAdapterError?.cause;
+    // Prisma wraps driver errors (P2010's meta, or a bare DriverAdapterError's cause); look one level down.
+    type DriverCause = { originalCode?: string; constraint?: unknown };
+    const wrapped = err as { cause?: DriverCause; meta?: { driverAdapterError?: { cause?: DriverCause } } };
+    const cause = wrapped?.meta?.driverAdapterError?.cause ?? (err?.name === 'DriverAdapterError' ? wrapped.cause : undefined);
     if (cause?.originalCode) {
       const inner = fromDatabase({ code: cause.originalCode, constraint: JSON.stringify(cause.constraint), message: err.message });
       if (inner) return inner;
