@@ -14,6 +14,27 @@ describe('configuration', () => {
   });
   it('refuses production without a signing secret', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_ACCESS_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_ACCESS_SECRET: 'x'.repeat(32) }).JWT_ACCESS_SECRET).toHaveLength(32);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_ACCESS_SECRET: 'k7Gq2Xv9Lm4Tz8Rb1Wn6Yc3Hd5Fs0Pa2' }).JWT_ACCESS_SECRET).toHaveLength(32);
+  });
+  it('refuses in production a published default, a short or a low-variety signing secret, naming the variable', () => {
+    const strong = 'p9Vx2LkQ7rT4mZ8wB1nC6yH3jF5dS0aG';
+    const prod = (env: Record<string, string>) => loadConfig({ NODE_ENV: 'production', JWT_ACCESS_SECRET: strong, ...env });
+    // docker-compose.yml and .env.example shipped this value: it is public.
+    expect(() => prod({ JWT_ACCESS_SECRET: 'dev-only-insecure-jwt-secret-change-me-0123456789' })).toThrow(/JWT_ACCESS_SECRET/);
+    expect(() => prod({ JWT_ACCESS_SECRET: 'development-only-secret-change-me-0123456789' })).toThrow(/JWT_ACCESS_SECRET/);
+    expect(() => prod({ JWT_ACCESS_SECRET: 'short-secret' })).toThrow(/JWT_ACCESS_SECRET/);
+    expect(() => prod({ JWT_ACCESS_SECRET: 'x'.repeat(48) })).toThrow(/JWT_ACCESS_SECRET/);
+    expect(() => prod({ CONSOLE_PROXY_SECRET: 'too-short' })).toThrow(/CONSOLE_PROXY_SECRET/);
+    expect(() => prod({ CONSOLE_PROXY_SECRET: strong })).toThrow(/CONSOLE_PROXY_SECRET/);
+    expect(prod({ CONSOLE_PROXY_SECRET: 'Zq1Wx2Ec3Rv4Tb5Yn6Um7Ik8Ol9Pa0Sd' }).JWT_ACCESS_SECRET).toBe(strong);
+    // Outside production the development default still applies, and a set secret must be long enough.
+    expect(loadConfig({}).JWT_ACCESS_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(() => loadConfig({ CONSOLE_PROXY_SECRET: 'short' })).toThrow(/CONSOLE_PROXY_SECRET/);
+  });
+  it('bounds the live sockets re-validation period', () => {
+    expect(loadConfig({}).LIVE_REVALIDATE_SECONDS).toBeGreaterThanOrEqual(1);
+    expect(loadConfig({}).LIVE_REVALIDATE_SECONDS).toBeLessThanOrEqual(10);
+    expect(() => loadConfig({ LIVE_REVALIDATE_SECONDS: '0' })).toThrow(/LIVE_REVALIDATE_SECONDS/);
   });
 });
+

@@ -20,10 +20,19 @@ export const configSchema = z
     JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
     JWT_REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+    /**
+     * Shared with the web console's server (NUXT_CONSOLE_PROXY_SECRET): with it the console passes each
+     * browser's own address in X-Console-Client-IP, which the API trusts only with this secret.
+     */
+    CONSOLE_PROXY_SECRET: z.string().min(32).optional(),
+    /** How often each API node re-checks its open live sockets (session, token expiry, rights): the bound on a missed revocation. */
+    LIVE_REVALIDATE_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
+    /** Longest block of an account after repeated failures (each block doubles the last, from LOGIN_WINDOW_SECONDS). */
+    LOGIN_BLOCK_MAX_SECONDS: z.coerce.number().int().min(1).default(86_400),
     /** Trust X-Forwarded-For from a reverse proxy in front of the API. */
     TRUST_PROXY: bool.default(false),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
@@ -53,7 +62,28 @@ export const configSchema = z
     if (c.NODE_ENV === 'production' && !c.JWT_ACCESS_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_ACCESS_SECRET'], message: 'is required in production (at least 32 characters)' });
     }
+    if (c.NODE_ENV !== 'production') return;
+    // Signing and shared secrets: production refuses values that are public or guessable.
+    for (const name of ['JWT_ACCESS_SECRET', 'CONSOLE_PROXY_SECRET'] as const) {
+      const problem = weakSecret(c[name]);
+      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: `${problem}; set a random value of at least 32 characters (openssl rand -base64 48)` });
+    }
+    if (c.CONSOLE_PROXY_SECRET && c.CONSOLE_PROXY_SECRET === c.JWT_ACCESS_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['CONSOLE_PROXY_SECRET'], message: 'must differ from JWT_ACCESS_SECRET (the console holds it)' });
+    }
   });
+
+/** Secret values published in this repository (docker-compose.yml, .env.example, code): never valid in production. */
+const PUBLISHED_SECRETS = new Set(['dev-only-insecure-jwt-secret-change-me-0123456789', 'development-only-secret-change-me-0123456789']);
+
+/** Why a production secret is unacceptable, or null. */
+function weakSecret(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (PUBLISHED_SECRETS.has(value) || /change-?me|dev-only|insecure/i.test(value)) return 'is a published development default';
+  if (value.length < 32) return 'is shorter than 32 characters';
+  if (new Set(value).size < 10) return 'has fewer than 10 distinct characters';
+  return null;
+}
 
 export type AppConfig = z.infer<typeof configSchema> & { JWT_ACCESS_SECRET: string };
 

@@ -5,6 +5,7 @@ import { isValidTcIdNo, matrixCovers, PERMISSION_MODULES, type PermissionMatrix 
 import type { AccessContext } from '../../core/access/access-context';
 import { AccessService } from '../../core/access/access.service';
 import { AuditService } from '../../core/audit/audit.service';
+import { SessionRevocationService } from '../../core/auth/session-revocation.service';
 import { BadInputException, ConflictException, EntityNotFoundException, ForbiddenActionException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
 import { toMatrix } from '../tenants/tenants.service';
@@ -31,6 +32,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
     private readonly accessService: AccessService,
+    private readonly revocations: SessionRevocationService,
   ) {}
 
   async list(access: AccessContext, q: ListUsersQueryDto): Promise<Page<UserRow>> {
@@ -133,6 +135,9 @@ export class UsersService {
       );
     });
     await this.accessService.invalidate();
+    // Access tokens already handed out (every session, own included) stop working on every node, and
+    // open live sockets are closed (SessionRevocationService).
+    if (passwordHash || input.isActive === false) await this.revocations.revokeUser(id);
     return this.detail(access, id);
   }
 
@@ -144,6 +149,7 @@ export class UsersService {
       await this.audit.record(access, { action: 'delete', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user) }, tx);
     });
     await this.accessService.invalidate();
+    await this.revocations.revokeUser(id);
   }
 
   /** Adds the user to a tenant or changes their role and matrix there. */
