@@ -9,7 +9,7 @@ import { SessionRevocationService } from './session-revocation.service';
 
 interface GuardedRequest {
   id?: string;
-  user?: { userId: string; sessionId: string };
+  user?: { userId: string; sessionId: string; generation: number };
   access?: AccessContext;
 }
 
@@ -35,9 +35,11 @@ export class AccessGuard extends AuthGuard('jwt') {
 
     await super.canActivate(context);
     const req = context.switchToHttp().getRequest<GuardedRequest>();
-    const { userId, sessionId } = req.user!;
-    const [revoked, access] = await Promise.all([this.revocations.isRevoked(sessionId), this.access.resolve(userId, sessionId, req.id)]);
-    if (revoked) throw new NotAuthenticatedException('session ended');
+    const { userId, sessionId, generation } = req.user!;
+    // Read from Redis on every request, never cached: a logout, password change or deactivation ends
+    // the session on every node before its next request.
+    const [state, access] = await Promise.all([this.revocations.state(userId, sessionId), this.access.resolve(userId, sessionId, req.id)]);
+    if (SessionRevocationService.ended(state, generation)) throw new NotAuthenticatedException('session ended');
     if (!access) throw new NotAuthenticatedException('user is inactive or no longer exists');
     req.access = access;
     if (rule.kind === 'permission' && !access.holdsAnywhere(rule.module, rule.action)) {

@@ -1,5 +1,5 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -10,7 +10,42 @@ export const JWT_AUDIENCE = 'water-console';
 
 export interface AccessTokenPayload {
   sub: string;
+  /** Session (refresh-token family) id. */
   sid: string;
+  /** The user's session generation when the token was issued (SessionRevocationService.revokeUser). */
+  gen: number;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string | string[];
+}
+
+/** Clock difference tolerated between API nodes, in seconds. */
+export const ACCESS_TOKEN_SKEW_SECONDS = 30;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
+
+/**
+ * What a signature check leaves open: jsonwebtoken accepts a token without `exp` (or `iat`), and any
+ * lifetime. Every access token must carry exp, iat, iss, aud, a session and a generation, and live
+ * no longer than JWT_ACCESS_TTL_SECONDS (+ skew), so a token minted with a long life dies like the
+ * others. Returns why the payload is refused, or null. Used by the HTTP guard and the live gateway.
+ */
+export function accessClaimsProblem(payload: unknown, ttlSeconds: number, nowMs = Date.now()): string | null {
+  const p = payload as Partial<Record<keyof AccessTokenPayload, unknown>> | null;
+  if (!p || typeof p !== 'object') return 'malformed access token';
+  if (!isInt(p.exp) || !isInt(p.iat)) return 'access token lacks exp or iat';
+  if (p.iss !== JWT_ISSUER) return 'access token has the wrong issuer';
+  const aud = Array.isArray(p.aud) ? p.aud : [p.aud];
+  if (!aud.includes(JWT_AUDIENCE)) return 'access token has the wrong audience';
+  if (typeof p.sub !== 'string' || !UUID_PATTERN.test(p.sub) || typeof p.sid !== 'string' || !UUID_PATTERN.test(p.sid)) return 'malformed access token';
+  if (!isInt(p.gen) || p.gen < 0) return 'malformed access token';
+  const now = Math.floor(nowMs / 1000);
+  if (p.iat > now + ACCESS_TOKEN_SKEW_SECONDS) return 'access token issued in the future';
+  if (p.exp - p.iat > ttlSeconds + ACCESS_TOKEN_SKEW_SECONDS) return 'access token lifetime exceeds the configured maximum';
+  if (p.exp <= now) return 'jwt expired';
+  return null;
 }
 
 const keys = new Map<string, KeyObject>();
@@ -30,7 +65,7 @@ export function accessTokenKey(secret: string): string {
 /** Bearer access tokens (HS256, short-lived). The web console's server adds them from its httpOnly cookie. */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKey: accessTokenKey(config.JWT_ACCESS_SECRET),
@@ -41,9 +76,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(payload: AccessTokenPayload): { userId: string; sessionId: string } | false {
+  validate(payload: AccessTokenPayload): { userId: string; sessionId: string; generation: number } | false {
     // Both ids reach SQL and Redis keys: a token (even validly signed) with anything else is refused (401).
     if (!isUuid(payload.sub) || !isUuid(payload.sid)) return false;
-    return { userId: payload.sub, sessionId: payload.sid };
+    // exp, iat, iss, aud, generation and a bounded lifetime (401 with the reason).
+    const problem = accessClaimsProblem(payload, this.config.JWT_ACCESS_TTL_SECONDS);
+    if (problem) throw new UnauthorizedException(problem);
+    return { userId: payload.sub, sessionId: payload.sid, generation: payload.gen };
   }
 }

@@ -1,35 +1,102 @@
-import { Inject, Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type Redis from 'ioredis';
 import type { Server, Socket } from 'socket.io';
+import type { AccessContext } from '../access/access-context';
 import { AccessService } from '../access/access.service';
-import { accessTokenKey, JWT_AUDIENCE, JWT_ISSUER, type AccessTokenPayload } from '../auth/jwt.strategy';
-import { SessionRevocationService } from '../auth/session-revocation.service';
+import { accessClaimsProblem, accessTokenKey, JWT_AUDIENCE, JWT_ISSUER, type AccessTokenPayload } from '../auth/jwt.strategy';
+import { SessionRevocationService, type RevocationEvent } from '../auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { RedisService } from '../redis/redis.service';
 import { tenantRoom } from './events';
 import { LiveEventsService } from './live-events.service';
+
+/** What a socket was authenticated with; re-checked for as long as it stays open. */
+interface SocketAuth {
+  userId: string;
+  sessionId: string;
+  generation: number;
+  /** Expiry of the access token the socket was opened with (epoch seconds). */
+  exp: number;
+}
+
+/**
+ * Origins whose polling requests get CORS headers. The decorator's options are fixed when the class is
+ * declared, before any configuration exists, so each gateway adds its CORS_ORIGINS here when it is
+ * built (one process serves one configuration; tests that start several apps share theirs). The
+ * authoritative check is the per-instance allowRequest set in afterInit.
+ */
+const corsOrigins = new Set<string>();
+
+/** How often the gateway looks for a change of rights (AccessService's generation counter) and expired tokens. */
+const TICK_MS = 1_000;
 
 /**
  * Socket.io endpoint (path /api/socket.io). Clients authenticate with the same access token as the
  * HTTP API (`auth: { token }`) and join the rooms of the tenants whose live data they may read:
  * a reading in ASKİ reaches ASKİ's and Una IoT's watchers, never HATSU's.
+ *
+ * An open socket follows its session and rights, on every node:
+ * - a revoked session or user (logout, refresh-token reuse, password change, deactivation, deletion)
+ *   is published over Redis (SessionRevocationService): matching sockets are disconnected at once;
+ * - a change of users, memberships or tenants bumps AccessService's generation, read here every
+ *   second: every socket's rooms are recomputed (rooms whose read right is gone are left, a socket
+ *   left with none is disconnected);
+ * - every LIVE_REVALIDATE_SECONDS all sockets are re-checked against Redis and their rights (the
+ *   second wall, should a message be lost), and a socket whose access token expired is disconnected
+ *   (the console reconnects with a fresh one).
+ * The handshake's Origin must be one of CORS_ORIGINS (requests without one, from non-browser
+ * clients, pass: the check protects browser sessions).
  */
-@WebSocketGateway({ path: '/api/socket.io', cors: { origin: true, credentials: true }, perMessageDeflate: false, transports: ['websocket', 'polling'] })
-export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
+@WebSocketGateway({
+  path: '/api/socket.io',
+  cors: { origin: (origin: string | undefined, cb: (err: Error | null, allow?: boolean) => void) => cb(null, !!origin && corsOrigins.has(origin)), credentials: true },
+  perMessageDeflate: false,
+  transports: ['websocket', 'polling'],
+})
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnModuleDestroy {
   private readonly logger = new Logger('realtime');
   @WebSocketServer() server!: Server;
+  private readonly allowedOrigins: Set<string>;
+  private subscriber?: Redis;
+  private timer?: NodeJS.Timeout;
+  private lastAccessGeneration: string | null = null;
+  private lastFullCheck = Date.now();
+  private sweeping: Promise<void> | null = null;
+  private pending: { rights: boolean } | null = null;
 
   constructor(
     private readonly live: LiveEventsService,
     private readonly jwt: JwtService,
     private readonly access: AccessService,
     private readonly revocations: SessionRevocationService,
+    private readonly redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.allowedOrigins = new Set(
+      config.CORS_ORIGINS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+    for (const o of this.allowedOrigins) corsOrigins.add(o);
+  }
 
   afterInit(server: Server): void {
     server.adapter(this.live.adapter());
     this.live.attach(server);
+    // Browsers send Origin on every handshake (polling and websocket); a foreign page is refused (403).
+    server.engine.opts.allowRequest = (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => {
+      const origin = req.headers.origin;
+      if (origin && !this.allowedOrigins.has(origin)) return callback('origin not allowed', false);
+      callback(null, true);
+    };
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, message: string) => this.onRevocation(message));
+    this.subscriber.subscribe(this.revocations.channel()).catch((err: unknown) => this.logger.error({ err }, 'could not subscribe to revocations'));
+    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    this.timer.unref();
   }
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -42,21 +109,133 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection {
         issuer: JWT_ISSUER,
         audience: JWT_AUDIENCE,
       });
+      const problem = accessClaimsProblem(payload, this.config.JWT_ACCESS_TTL_SECONDS);
+      if (problem) throw new Error(problem);
+      // Known before the checks below, so a revocation published meanwhile already finds the socket.
+      const auth: SocketAuth = { userId: payload.sub, sessionId: payload.sid, generation: payload.gen, exp: payload.exp };
+      socket.data.auth = auth;
+      socket.data.userId = payload.sub;
       // The session's cached rights, as HTTP requests use them: a reconnect storm costs no queries.
-      const [revoked, access] = await Promise.all([this.revocations.isRevoked(payload.sid), this.access.resolve(payload.sub, payload.sid)]);
-      if (revoked) throw new Error('session ended');
+      const [state, access] = await Promise.all([this.revocations.state(auth.userId, auth.sessionId), this.access.resolve(auth.userId, auth.sessionId)]);
+      if (SessionRevocationService.ended(state, auth.generation)) throw new Error('session ended');
       if (!access) throw new Error('inactive user');
       // Every visible tenant's room: an event is sent once, to its own tenant's room.
-      const rooms = [...access.tenants.values()]
-        .filter((t) => t.matrix.LIVE_READINGS.read || t.matrix.DASHBOARD.read)
-        .map((t) => tenantRoom(t.id));
+      const rooms = liveRooms(access);
       if (!rooms.length) throw new Error('no live data may be read');
+      if (socket.disconnected) return;
       await socket.join(rooms);
-      socket.data.userId = payload.sub;
       socket.emit('ready' as never, { rooms: rooms.length } as never);
     } catch (err) {
-      socket.emit('error' as never, { message: (err as Error).message } as never);
-      socket.disconnect(true);
+      refuse(socket, (err as Error).message);
     }
   }
+
+  /** Local sockets that completed authentication. */
+  private sockets(): { socket: Socket; auth: SocketAuth }[] {
+    const out: { socket: Socket; auth: SocketAuth }[] = [];
+    for (const socket of this.server.sockets.sockets.values()) {
+      const auth = socket.data?.auth as SocketAuth | undefined;
+      if (auth) out.push({ socket, auth });
+    }
+    return out;
+  }
+
+  private onRevocation(message: string): void {
+    let event: RevocationEvent;
+    try {
+      event = JSON.parse(message) as RevocationEvent;
+    } catch {
+      return;
+    }
+    for (const { socket, auth } of this.sockets()) {
+      if (event.kind === 'session' ? auth.sessionId === event.sessionId : auth.userId === event.userId && auth.generation < event.generation) {
+        refuse(socket, 'session ended');
+      }
+    }
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const now = Date.now();
+      for (const { socket, auth } of this.sockets()) if (auth.exp * 1000 <= now) refuse(socket, 'session expired');
+      // AccessService's generation counter (bumped by every change of users, memberships or tenants).
+      const generation = (await this.redis.client.get(this.redis.key('access-generation'))) ?? '0';
+      const rightsChanged = this.lastAccessGeneration !== null && generation !== this.lastAccessGeneration;
+      this.lastAccessGeneration = generation;
+      const full = now - this.lastFullCheck >= this.config.LIVE_REVALIDATE_SECONDS * 1000;
+      if (full) this.lastFullCheck = now;
+      if (rightsChanged || full) await this.sweep(true);
+    } catch (err) {
+      this.logger.warn({ err }, 'live sockets re-check failed');
+    }
+  }
+
+  /** Re-checks every local socket: its session in Redis and (with `rights`) the rooms it may be in. One sweep at a time. */
+  async sweep(rights: boolean): Promise<void> {
+    if (this.sweeping) {
+      this.pending = { rights: rights || (this.pending?.rights ?? false) };
+      return this.sweeping;
+    }
+    this.sweeping = this.runSweep(rights).finally(() => {
+      this.sweeping = null;
+      const next = this.pending;
+      this.pending = null;
+      if (next) void this.sweep(next.rights);
+    });
+    return this.sweeping;
+  }
+
+  private async runSweep(rights: boolean): Promise<void> {
+    const all = this.sockets();
+    if (!all.length) return;
+    // One state per session (thousands of sockets of one console share a session).
+    const sessions = new Map<string, { userId: string; sessionId: string }>();
+    for (const { auth } of all) sessions.set(auth.sessionId, { userId: auth.userId, sessionId: auth.sessionId });
+    const list = [...sessions.values()];
+    const states = await this.revocations.states(list);
+    const stateOf = new Map(list.map((s, i) => [s.sessionId, states[i]]));
+    const alive: { socket: Socket; auth: SocketAuth }[] = [];
+    for (const entry of all) {
+      if (SessionRevocationService.ended(stateOf.get(entry.auth.sessionId)!, entry.auth.generation)) refuse(entry.socket, 'session ended');
+      else alive.push(entry);
+    }
+    if (!rights) return;
+    // One rights lookup per user (AccessService's cache: a query only when something changed).
+    const roomsOf = new Map<string, Set<string> | null>();
+    for (const { auth } of alive) {
+      if (roomsOf.has(auth.userId)) continue;
+      const access = await this.access.resolve(auth.userId, auth.sessionId);
+      roomsOf.set(auth.userId, access ? new Set(liveRooms(access)) : null);
+    }
+    for (const { socket, auth } of alive) {
+      if (socket.disconnected) continue;
+      const wanted = roomsOf.get(auth.userId);
+      if (!wanted) {
+        refuse(socket, 'inactive user');
+        continue;
+      }
+      if (!wanted.size) {
+        refuse(socket, 'no live data may be read');
+        continue;
+      }
+      for (const room of socket.rooms) if (room !== socket.id && !wanted.has(room)) void socket.leave(room);
+      const missing = [...wanted].filter((r) => !socket.rooms.has(r));
+      if (missing.length) void socket.join(missing);
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.subscriber?.disconnect();
+  }
+}
+
+function liveRooms(access: AccessContext): string[] {
+  return [...access.tenants.values()].filter((t) => t.matrix.LIVE_READINGS.read || t.matrix.DASHBOARD.read).map((t) => tenantRoom(t.id));
+}
+
+function refuse(socket: Socket, message: string): void {
+  if (socket.disconnected) return;
+  socket.emit('error' as never, { message } as never);
+  socket.disconnect(true);
 }

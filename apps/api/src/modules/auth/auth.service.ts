@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import * as argon2 from 'argon2';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -31,8 +31,13 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 @Injectable()
 export class AuthService implements OnModuleInit {
+  private readonly logger = new Logger('auth');
+  /** Attempts per account in the window; over it the account is blocked (see blockAccount). */
   private perAccount!: RateLimiterRedis;
+  /** Attempts per client address in the window; successful ones are given back. */
   private perAddress!: RateLimiterRedis;
+  /** How many times an account was blocked recently: each block lasts twice the previous one. */
+  private accountBlocks!: RateLimiterRedis;
   /** Verified when the email is unknown, so both answers take the same time. */
   private dummyHash!: string;
 
@@ -49,14 +54,22 @@ export class AuthService implements OnModuleInit {
     const common = { storeClient: this.redis.client, duration: this.config.LOGIN_WINDOW_SECONDS };
     this.perAccount = new RateLimiterRedis({ ...common, keyPrefix: this.redis.key('login-account'), points: this.config.LOGIN_MAX_PER_ACCOUNT });
     this.perAddress = new RateLimiterRedis({ ...common, keyPrefix: this.redis.key('login-address'), points: this.config.LOGIN_MAX_PER_ADDRESS });
+    this.accountBlocks = new RateLimiterRedis({
+      storeClient: this.redis.client,
+      keyPrefix: this.redis.key('login-account-blocks'),
+      points: Number.MAX_SAFE_INTEGER,
+      duration: 2 * this.config.LOGIN_BLOCK_MAX_SECONDS,
+    });
     this.dummyHash = await argon2.hash(randomBytes(16).toString('hex'), { type: argon2.argon2id });
   }
 
   async login(emailInput: string, password: string, client: ClientInfo): Promise<TokenPair> {
     const email = emailInput.trim().toLowerCase();
     const address = client.ip ?? 'unknown';
-    // Failed attempts count against the account and the address; a success clears the account's count.
-    const blocked = await this.blockedFor(email, address);
+    // Every attempt is counted before the password is looked at, by an atomic increment in Redis:
+    // of any number of concurrent guesses, at most LOGIN_MAX_PER_ACCOUNT (per account) and
+    // LOGIN_MAX_PER_ADDRESS (per address) are ever evaluated in a window.
+    const blocked = await this.countAttempt(email, address);
     if (blocked) {
       await this.recordLogin(null, email, false, 'rate_limited', client);
       throw new TooManyRequestsException('too many login attempts, try again later', blocked);
@@ -66,14 +79,13 @@ export class AuthService implements OnModuleInit {
     const passwordOk = await argon2.verify(user?.passwordHash ?? this.dummyHash, password).catch(() => false);
     if (!user || !passwordOk || !user.isActive) {
       const reason = !user ? 'unknown_email' : !passwordOk ? 'bad_password' : 'inactive';
-      await Promise.all([
-        this.perAccount.penalty(email, 1),
-        this.perAddress.penalty(address, 1),
-        this.recordLogin(user?.id ?? null, email, false, reason, client),
-      ]);
+      // The attempt stays counted against the account and the address.
+      await this.recordLogin(user?.id ?? null, email, false, reason, client);
       throw new NotAuthenticatedException(BAD_CREDENTIALS);
     }
 
+    // A success clears the account's count and back-off, and gives the address its point back.
+    await Promise.all([this.accountBlocks.delete(email), this.perAddress.reward(address, 1)]);
     await this.perAccount.delete(email);
     const now = new Date();
     await Promise.all([
@@ -126,8 +138,10 @@ export class AuthService implements OnModuleInit {
     const now = Date.now();
     const accessExpires = new Date(now + this.config.JWT_ACCESS_TTL_SECONDS * 1000);
     const refreshExpires = new Date(now + this.config.JWT_REFRESH_TTL_DAYS * 86_400_000);
+    // The user's current session generation: a later password change or deactivation outdates the token.
+    const gen = await this.revocations.generationOf(userId);
     const accessToken = await this.jwt.signAsync(
-      { sub: userId, sid: familyId },
+      { sub: userId, sid: familyId, gen },
       { secret: accessTokenKey(this.config.JWT_ACCESS_SECRET), algorithm: 'HS256', expiresIn: this.config.JWT_ACCESS_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
     );
     const refreshToken = randomBytes(32).toString('base64url');
@@ -154,11 +168,39 @@ export class AuthService implements OnModuleInit {
     await this.revocations.revoke(familyId);
   }
 
-  /** Seconds to wait when either limit is exhausted, else 0. */
-  private async blockedFor(email: string, address: string): Promise<number> {
-    const [a, b] = await Promise.all([this.perAccount.get(email), this.perAddress.get(address)]);
-    const over = (r: RateLimiterRes | null, max: number) => (r && r.consumedPoints >= max ? Math.ceil(r.msBeforeNext / 1000) : 0);
-    return Math.max(over(a, this.config.LOGIN_MAX_PER_ACCOUNT), over(b, this.config.LOGIN_MAX_PER_ADDRESS));
+  /**
+   * Consumes one attempt of the account and one of the address; the seconds to wait when either is
+   * over its limit (the attempt must then not be evaluated), else 0. The one request that first
+   * exceeds an account's limit blocks the account, for longer each time (blockAccount).
+   */
+  private async countAttempt(email: string, address: string): Promise<number> {
+    const [account, origin] = await Promise.allSettled([this.perAccount.consume(email), this.perAddress.consume(address)]);
+    // A Redis failure is not a refusal of the limiter: fail closed (500), never evaluate uncounted.
+    for (const r of [account, origin]) if (r.status === 'rejected' && !(r.reason instanceof RateLimiterRes)) throw r.reason;
+    if (account.status === 'fulfilled' && origin.status === 'fulfilled') return 0;
+    const wait = (r: PromiseSettledResult<RateLimiterRes>) => (r.status === 'rejected' ? Math.ceil((r.reason as RateLimiterRes).msBeforeNext / 1000) : 0);
+    let seconds = Math.max(wait(account), wait(origin), 1);
+    if (account.status === 'rejected') {
+      if ((account.reason as RateLimiterRes).consumedPoints === this.config.LOGIN_MAX_PER_ACCOUNT + 1) {
+        seconds = Math.max(seconds, await this.blockAccount(email, address));
+      }
+    } else {
+      // Refused for its address only: not an attempt on the account, which gets its point back.
+      await this.perAccount.reward(email, 1);
+    }
+    return seconds;
+  }
+
+  /** Blocks the account for LOGIN_WINDOW_SECONDS × 2^(blocks so far), at most LOGIN_BLOCK_MAX_SECONDS, and says so in the log. */
+  private async blockAccount(email: string, address: string): Promise<number> {
+    const blocks = (await this.accountBlocks.penalty(email, 1)).consumedPoints;
+    const seconds = Math.min(this.config.LOGIN_WINDOW_SECONDS * 2 ** Math.min(blocks - 1, 30), this.config.LOGIN_BLOCK_MAX_SECONDS);
+    await this.perAccount.block(email, seconds);
+    this.logger.warn(
+      { event: 'login.account_blocked', account: email, address, blocks, blockSeconds: seconds },
+      `login blocked for account ${email} for ${seconds} s after ${this.config.LOGIN_MAX_PER_ACCOUNT} attempts (block ${blocks} in a row)`,
+    );
+    return seconds;
   }
 
   private async recordLogin(userId: string | null, email: string, success: boolean, reason: string | null, client: ClientInfo): Promise<void> {
