@@ -111,6 +111,10 @@ export class TenantsService {
     const tenant = await this.tenants.findDetail(id);
     if (!tenant) throw new EntityNotFoundException('tenant', id);
     if (tenant.parentId === null) throw new ConflictException('the root tenant cannot be deleted');
+    // A tenant exists by its parent's decision (it is created with the right there): so it is deleted.
+    if (!access.can('TENANTS', 'delete', tenant.parentId)) {
+      throw new ForbiddenActionException(`${tenant.name} can only be deleted by users who may delete tenants at its parent tenant`);
+    }
     const d = await this.tenants.dependents(id);
     const blocking = Object.entries(d).filter(([, n]) => n > 0);
     if (blocking.length) {
