@@ -229,7 +229,16 @@ describe('tenant isolation and IAM', () => {
 
   it('keeps users of other tenants invisible and protects users who also belong elsewhere', async () => {
     const hatsuUser = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [HATSU_ADMIN]))[0].id;
-    const rootUser = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [SUPER_ADMIN]))[0].id;
+    // A second administrator of the root (nobody changes their own memberships, so the super admin cannot add itself).
+    const full = matrix({ DASHBOARD: 'crud', LIVE_READINGS: 'crud', SUBSCRIPTIONS: 'crud', CUSTOMERS: 'crud', METERS: 'crud', DEVICES: 'crud', PROFILES: 'crud', DEFINITIONS: 'crud', TENANTS: 'crud', USERS: 'crud' });
+    const second = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      token: admin,
+      body: { name: 'Kök', surname: 'Yönetici', email: 'kok@example.com', password: 'Parola123', memberships: [{ tenantId: ids.root, role: 'Administrator', permissions: full }] },
+    });
+    expect(second.status, JSON.stringify(second.body)).toBe(201);
+    const rootUser = second.body.id as string;
     expect((await t.request({ url: `/api/users/${hatsuUser}`, token: aski })).status).toBe(404);
     expect((await t.request({ method: 'PATCH', url: `/api/users/${hatsuUser}`, token: aski, body: { name: 'Hacked' } })).status).toBe(404);
     const list = await t.request({ url: '/api/users?pageSize=100', token: aski });
@@ -237,7 +246,7 @@ describe('tenant isolation and IAM', () => {
     // Filtering by an invisible tenant is a 404, not an empty list.
     expect((await t.request({ url: `/api/users?tenantId=${ids.hatsu}`, token: aski })).status).toBe(404);
 
-    // The super admin is added to ASKİ: ASKİ now sees them but cannot change their password or delete them.
+    // A root admin is added to ASKİ: ASKİ now sees them but cannot change their password, delete them or remove them.
     const add = await t.request({ method: 'PUT', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: admin, body: { role: 'Observer', permissions: matrix({ DASHBOARD: 'r' }) } });
     expect(add.status, JSON.stringify(add.body)).toBe(200);
     const seen = await t.request({ url: `/api/users/${rootUser}`, token: aski });
@@ -245,7 +254,8 @@ describe('tenant isolation and IAM', () => {
     expect(seen.body.memberships.map((m: { tenantName: string }) => m.tenantName)).toEqual(['ASKİ']);
     expect((await t.request({ method: 'PATCH', url: `/api/users/${rootUser}`, token: aski, body: { password: 'Takeover123' } })).status).toBe(403);
     expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}`, token: aski })).status).toBe(403);
-    expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: aski })).status).toBe(204);
+    expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: aski })).status).toBe(403);
+    expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: admin })).status).toBe(204);
     expect((await t.request({ url: `/api/users/${rootUser}`, token: aski })).status).toBe(404);
   });
 

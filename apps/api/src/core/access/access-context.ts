@@ -110,4 +110,26 @@ export class AccessContext {
   matrixAt(tenantId: string): PermissionMatrix {
     return this.tenants.get(tenantId)?.matrix ?? emptyMatrix();
   }
+
+  /**
+   * The rights a user holds through their memberships that the caller does not hold at the same tenant
+   * (the caller's effective rights there, so a right inherited from an ancestor counts; at a tenant the
+   * caller cannot see they hold nothing). Empty when the caller holds everything the user holds,
+   * everywhere: the condition for changing that user at all (decisions.md, Access).
+   */
+  rightsBeyond(memberships: readonly { tenantId: string; matrix: PermissionMatrix }[]): { tenantId: string; rights: string[] }[] {
+    const out: { tenantId: string; rights: string[] }[] = [];
+    for (const m of memberships) {
+      const rights = missingRights(this.matrixAt(m.tenantId), m.matrix);
+      if (rights.length) out.push({ tenantId: m.tenantId, rights });
+    }
+    return out;
+  }
+}
+
+/** What `wanted` grants that `held` does not, as "MODULE action" labels (e.g. "METERS delete"). */
+export function missingRights(held: PermissionMatrix, wanted: PermissionMatrix): string[] {
+  const out: string[] = [];
+  for (const mod of PERMISSION_MODULES) for (const a of PERMISSION_ACTIONS) if (wanted[mod][a] && !held[mod][a]) out.push(`${mod} ${a}`);
+  return out;
 }

@@ -61,6 +61,8 @@ export class UsersService {
     const user = await this.visibleUser(access, id);
     const visibleIds = [...access.tenants.keys()];
     const [logins, actions] = await Promise.all([this.users.recentLogins(id), this.users.recentActions(id, visibleIds)]);
+    // The rule of changeableUser, so the console offers only what the API will accept.
+    const manageable = id !== access.userId && access.rightsBeyond(user.memberships.map((m) => ({ tenantId: m.tenantId, matrix: toMatrix(m.permissions) }))).length === 0;
     return {
       ...this.mapRow(access, user),
       tcIdNo: user.tcIdNo,
@@ -72,7 +74,7 @@ export class UsersService {
           tenantName: m.tenant.name,
           role: m.role,
           permissions: toMatrix(m.permissions),
-          canManage: access.can('USERS', 'update', m.tenantId),
+          canManage: manageable && access.can('USERS', 'update', m.tenantId),
         })),
       activity: {
         lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
@@ -115,7 +117,7 @@ export class UsersService {
   }
 
   async update(access: AccessContext, id: string, input: UpdateUserDto): Promise<UserDetail> {
-    const user = await this.manageableUser(access, id, 'update');
+    const user = await this.changeableUser(access, id, 'update');
     if (input.tcIdNo && input.tcIdNo !== user.tcIdNo && !isValidTcIdNo(input.tcIdNo)) {
       throw new BadInputException('invalid TC ID No', [{ path: ['tcIdNo'], message: 'check digits do not match' }]);
     }
@@ -143,7 +145,7 @@ export class UsersService {
 
   async remove(access: AccessContext, id: string): Promise<void> {
     if (id === access.userId) throw new BadInputException('you cannot delete yourself');
-    const user = await this.manageableUser(access, id, 'delete');
+    const user = await this.changeableUser(access, id, 'delete');
     await this.users.prisma.$transaction(async (tx) => {
       await tx.user.delete({ where: { id } });
       await this.audit.record(access, { action: 'delete', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user) }, tx);
@@ -154,7 +156,7 @@ export class UsersService {
 
   /** Adds the user to a tenant or changes their role and matrix there. */
   async setMembership(access: AccessContext, id: string, tenantId: string, input: SetMembershipDto): Promise<UserDetail> {
-    const user = await this.visibleUser(access, id);
+    const user = await this.changeableUser(access, id, 'update', tenantId);
     this.checkGrant(access, tenantId, input.permissions, 'update', []);
     const existing = user.memberships.find((m) => m.tenantId === tenantId);
     await this.users.prisma.$transaction(async (tx) => {
@@ -184,8 +186,7 @@ export class UsersService {
 
   /** The user may vanish from the caller's view afterwards, so nothing is returned. */
   async removeMembership(access: AccessContext, id: string, tenantId: string): Promise<void> {
-    const user = await this.visibleUser(access, id);
-    access.require('USERS', 'update', tenantId);
+    const user = await this.changeableUser(access, id, 'update', tenantId);
     const membership = user.memberships.find((m) => m.tenantId === tenantId);
     if (!membership) throw new EntityNotFoundException('membership');
     if (user.memberships.length === 1) throw new ConflictException('a user must belong to at least one tenant; delete the user instead');
@@ -213,13 +214,32 @@ export class UsersService {
   }
 
   /**
-   * Changing a user's identity, password or existence affects every tenant they belong to, so the
-   * caller must hold the right in all of them (an ASKİ admin cannot reset a root admin's password).
+   * The one gate of every change to an existing user (identity, password, activation, deletion,
+   * memberships), decisions.md "Access":
+   * - 404 when the user is invisible to the caller;
+   * - a membership (`membershipTenantId`) is changed with USERS `action` at that tenant, and never by
+   *   its own user; identity, password, activation and existence affect every tenant the user belongs
+   *   to, so they need USERS `action` in all of them;
+   * - and in every case the caller must hold, at each tenant the user belongs to, every right the user
+   *   holds there (effective rights, inherited ones included): a USERS-only user cannot reset the
+   *   password of, deactivate or demote an administrator.
    */
-  private async manageableUser(access: AccessContext, id: string, action: 'update' | 'delete'): Promise<UserWithMemberships> {
+  private async changeableUser(access: AccessContext, id: string, action: 'update' | 'delete', membershipTenantId?: string): Promise<UserWithMemberships> {
     const user = await this.visibleUser(access, id);
-    const outside = user.memberships.filter((m) => !access.can('USERS', action, m.tenantId));
-    if (outside.length) throw new ForbiddenActionException(`this user also belongs to tenants where you may not ${action} users`);
+    if (membershipTenantId !== undefined) {
+      if (id === access.userId) throw new ForbiddenActionException('you cannot change your own memberships; another administrator must do it');
+      access.require('USERS', action, membershipTenantId);
+    } else {
+      const outside = user.memberships.filter((m) => !access.can('USERS', action, m.tenantId));
+      if (outside.length) throw new ForbiddenActionException(`this user also belongs to tenants where you may not ${action} users`);
+    }
+    const beyond = access.rightsBeyond(user.memberships.map((m) => ({ tenantId: m.tenantId, matrix: toMatrix(m.permissions) })));
+    if (beyond.length) {
+      const where = beyond
+        .map((b) => `${b.rights.join(', ')} at ${access.tenants.get(b.tenantId)?.name ?? 'a tenant you cannot see'}`)
+        .join('; ');
+      throw new ForbiddenActionException(`this user holds rights you do not hold (${where}): only someone holding all of them may change this user`);
+    }
     return user;
   }
 
