@@ -27,6 +27,12 @@ export default defineNuxtConfig({
     apiBase: 'http://127.0.0.1:3001',
     // NUXT_SESSION_COOKIE_SECURE: "true"/"false"; empty means Secure in production builds only.
     sessionCookieSecure: '',
+    // NUXT_CONSOLE_PROXY_SECRET: the API's CONSOLE_PROXY_SECRET; with it each browser's own address is
+    // passed to the API (X-Console-Client-IP), so sign-in limits count browsers, not this server.
+    consoleProxySecret: '',
+    // NUXT_TRUST_PROXY_HOPS: reverse proxies of our own in front of this server (their X-Forwarded-For
+    // entries are believed); 0: the socket's peer is the browser.
+    trustProxyHops: 0,
     public: {
       // NUXT_PUBLIC_LIVE_URL: the API origin the browser opens Socket.io on (path /api/socket.io); this
       // server proxies HTTP only. Empty: this site's own origin (a reverse proxy routes /api/socket.io).

@@ -6,14 +6,15 @@
  * the user out. Requests that arrive while a refresh is running, or shortly after it (the
  * browser may not have stored the new cookies yet), get the same result instead.
  */
-export function createRefreshDeduper<T>(refresh: (refreshToken: string) => Promise<T>, graceMs = 30_000) {
+export function createRefreshDeduper<T, A extends unknown[] = []>(refresh: (refreshToken: string, ...args: A) => Promise<T>, graceMs = 30_000) {
   const pending = new Map<string, Promise<T>>();
 
-  return function refreshOnce(refreshToken: string): Promise<T> {
+  /** Extra arguments (e.g. the caller's client headers) are those of the request that starts the refresh. */
+  return function refreshOnce(refreshToken: string, ...args: A): Promise<T> {
     const existing = pending.get(refreshToken);
     if (existing) return existing;
 
-    const promise = refresh(refreshToken).then(
+    const promise = refresh(refreshToken, ...args).then(
       (result) => {
         // Keep the outcome for late arrivals still holding the old token, then forget it.
         setTimeout(() => pending.delete(refreshToken), graceMs).unref?.();

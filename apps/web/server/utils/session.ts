@@ -1,5 +1,7 @@
+import { Socket } from 'node:net';
 import type { H3Event } from 'h3';
 import type { ApiErrorBody, TokenPair } from '#shared/types/auth';
+import { browserAddress, consoleProxyHeaders } from './client-address';
 import { createRefreshDeduper } from './refresh-dedup';
 
 /** httpOnly cookies holding the API tokens; the browser sends them but its scripts never read them. */
@@ -51,26 +53,31 @@ export function errorBody(statusCode: number, error: string, message: string): A
 }
 
 /**
- * X-Forwarded-For as a proxy passes it on: what earlier proxies said plus the peer that called us.
- * The API decides how many hops it trusts (it rate-limits sign-ins per client address).
+ * The browser's own address for the API, in headers the API trusts only with the shared secret
+ * (NUXT_CONSOLE_PROXY_SECRET = the API's CONSOLE_PROXY_SECRET): the API rate-limits sign-ins per
+ * client address, and without them every console user would share this server's address. The
+ * browser's own X-Forwarded-For or X-Console-* headers are never passed on (see client-address.ts).
  */
-export function forwardedFor(event: H3Event): string | undefined {
-  const prior = getRequestHeader(event, 'x-forwarded-for');
-  const peer = event.node.req.socket?.remoteAddress;
-  return [prior, peer].filter(Boolean).join(', ') || undefined;
+export function clientHeaders(event: H3Event | undefined): Record<string, string> {
+  if (!event) return {};
+  const config = useRuntimeConfig(event);
+  const socket = event.node.req.socket;
+  // Only a request from outside arrives on a real socket; the in-process calls of SSR have a stand-in.
+  const inProcess = !(socket instanceof Socket);
+  const address = browserAddress(getRequestHeader(event, 'x-forwarded-for'), inProcess ? undefined : socket.remoteAddress, Number(config.trustProxyHops) || 0, inProcess);
+  return consoleProxyHeaders(address, String(config.consoleProxySecret ?? ''));
 }
 
 /** POSTs JSON to the API; a network failure rejects (callers answer 502). */
-export function postToApi(path: string, body: unknown, clientAddress?: string): Promise<Response> {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (clientAddress) headers['x-forwarded-for'] = clientAddress;
+export function postToApi(path: string, body: unknown, extraHeaders: Record<string, string> = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...extraHeaders, 'content-type': 'application/json', accept: 'application/json' };
   return fetch(apiUrl(path), { method: 'POST', headers, body: JSON.stringify(body) });
 }
 
 // Process-wide on purpose: it must see every request carrying the same refresh token (see refresh-dedup.ts).
 // It holds only in-flight refreshes and their results for a few seconds, never per-user state.
-const refreshOnce = createRefreshDeduper(async (refreshToken: string): Promise<TokenPair | null> => {
-  const response = await postToApi('/api/auth/refresh', { refreshToken });
+const refreshOnce = createRefreshDeduper(async (refreshToken: string, headers: Record<string, string> = {}): Promise<TokenPair | null> => {
+  const response = await postToApi('/api/auth/refresh', { refreshToken }, headers);
   // Only a refusal ends the session; a failing API (5xx, 429) must not sign the user out.
   if (response.status === 400 || response.status === 401 || response.status === 403) return null;
   if (!response.ok) throw new Error(`Refresh failed with HTTP ${response.status}`);
@@ -79,11 +86,12 @@ const refreshOnce = createRefreshDeduper(async (refreshToken: string): Promise<T
 });
 
 /** Exchanges a refresh token once per token value; null when the API refuses it. */
-export async function refreshSession(refreshToken: string): Promise<TokenPair | null> {
-  const pair = await refreshOnce(refreshToken);
+export async function refreshSession(refreshToken: string, event?: H3Event): Promise<TokenPair | null> {
+  const headers = clientHeaders(event);
+  const pair = await refreshOnce(refreshToken, headers);
   // A late caller may get a pair kept from a refresh a few seconds ago; if its access token has
   // expired meanwhile, follow the rotation with the newer refresh token.
-  if (pair && Date.parse(pair.accessTokenExpiresAt) <= Date.now()) return refreshOnce(pair.refreshToken);
+  if (pair && Date.parse(pair.accessTokenExpiresAt) <= Date.now()) return refreshOnce(pair.refreshToken, headers);
   return pair;
 }
 
@@ -96,7 +104,7 @@ export async function currentAccessToken(event: H3Event): Promise<string | null>
   if (access) return access;
   const refresh = getCookie(event, REFRESH_COOKIE);
   if (!refresh) return null;
-  const pair = await refreshSession(refresh);
+  const pair = await refreshSession(refresh, event);
   if (!pair) {
     clearSessionCookies(event);
     return null;

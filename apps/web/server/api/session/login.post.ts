@@ -6,7 +6,7 @@ export default defineEventHandler(async (event) => {
   const email = typeof body?.email === 'string' ? body.email.trim() : '';
   const password = typeof body?.password === 'string' ? body.password : '';
 
-  const response = await postToApi('/api/auth/login', { email, password }, forwardedFor(event)).catch(() => null);
+  const response = await postToApi('/api/auth/login', { email, password }, clientHeaders(event)).catch(() => null);
   if (!response) {
     setResponseStatus(event, 502);
     return errorBody(502, 'Bad Gateway', 'API unreachable');

@@ -4,7 +4,7 @@ export default defineEventHandler(async (event) => {
   clearSessionCookies(event);
   if (refreshToken) {
     // The user is signed out here either way; an unreachable API must not keep the cookies alive.
-    await postToApi('/api/auth/logout', { refreshToken }).catch(() => undefined);
+    await postToApi('/api/auth/logout', { refreshToken }, clientHeaders(event)).catch(() => undefined);
   }
   setResponseStatus(event, 204);
   return null;

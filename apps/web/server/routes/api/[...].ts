@@ -4,6 +4,7 @@ import type { H3Event } from 'h3';
 const BLOCKED = new Set(['/api/auth/login', '/api/auth/refresh', '/api/auth/logout']);
 
 // Request headers worth passing on; cookies stay here (the API authenticates by bearer token only).
+// Never X-Forwarded-For or X-Console-*: the browser's address goes in clientHeaders(), vouched for by the shared secret.
 const FORWARDED_REQUEST_HEADERS = ['accept', 'accept-language', 'content-type', 'if-none-match', 'if-modified-since', 'user-agent', 'x-request-id'];
 
 // fetch() has already decoded the body and the web server owns the cookies, so these are not copied back.
@@ -16,8 +17,7 @@ function forward(event: H3Event, url: string, accessToken: string | null, body: 
     if (value) headers.set(name, value);
   }
   if (accessToken) headers.set('authorization', `Bearer ${accessToken}`);
-  const clientAddress = forwardedFor(event);
-  if (clientAddress) headers.set('x-forwarded-for', clientAddress);
+  for (const [name, value] of Object.entries(clientHeaders(event))) headers.set(name, value);
   return fetch(url, { method: event.method, headers, body: body ? new Uint8Array(body) : undefined, redirect: 'manual' });
 }
 
@@ -39,7 +39,7 @@ export default defineEventHandler(async (event) => {
   // Called at most once per request: with a missing access cookie, or after the API refused the token.
   const refresh = async (): Promise<string | undefined> => {
     refreshed = true;
-    const pair = refreshToken ? await refreshSession(refreshToken) : null;
+    const pair = refreshToken ? await refreshSession(refreshToken, event) : null;
     if (!pair) {
       clearSessionCookies(event);
       return undefined;
