@@ -57,9 +57,9 @@ export interface ChildNode {
   output: () => string;
 }
 
-/** Starts `node <dir>/<entry>` with the given environment, keeping its last output for diagnostics. */
-export function startNode(dir: string, entry: 'main.js' | 'worker.js', env: NodeJS.ProcessEnv): ChildNode {
-  const child = spawn(process.execPath, [join(dir, entry)], { cwd: apiRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node [nodeArgs] <dir>/<entry>` with the given environment, keeping its last output for diagnostics. */
+export function startNode(dir: string, entry: 'main.js' | 'worker.js', env: NodeJS.ProcessEnv, nodeArgs: string[] = []): ChildNode {
+  const child = spawn(process.execPath, [...nodeArgs, join(dir, entry)], { cwd: apiRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const keep = (b: Buffer) => {
     out = (out + b.toString()).slice(-20_000);

@@ -10,7 +10,7 @@ export class RedisService implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     this.prefix = config.REDIS_PREFIX;
-    this.client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false });
+    this.client = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: false, enableAutoPipelining: true });
   }
 
   /** A new connection for consumers that block (BullMQ workers, stream readers). */
