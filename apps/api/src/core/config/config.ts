@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const bool = z
@@ -57,6 +58,12 @@ export const configSchema = z
     NO_SIGNAL_GRACE_FACTOR: z.coerce.number().min(1).max(48).default(2),
     /** Run the MQTT subscriber in the worker (topics application/+/device/+/event/up and water/+/up). */
     MQTT_ENABLED: bool.default(true),
+    /** Worker threads that run decoders, per process (default: 2, or 1 on a single core). */
+    DECODER_THREADS: z.coerce.number().int().min(1).max(32).default(Math.min(2, availableParallelism())),
+    /** Wall-clock budget of one decoder call; the thread is terminated when it passes (a scenario may set its own, up to 1 s). */
+    DECODER_TIMEOUT_MS: z.coerce.number().int().min(1).max(1000).default(100),
+    /** QuickJS memory of one decoder, in MiB. */
+    DECODER_MEMORY_MB: z.coerce.number().int().min(4).max(512).default(32),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_ACCESS_SECRET) {

@@ -1,0 +1,327 @@
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import {
+  DEFAULT_LIMITS,
+  MAX_TIMEOUT_MS,
+  failure,
+  limitError,
+  type DecoderFunction,
+  type OutputOf,
+  type SandboxLimits,
+  type SandboxOutput,
+  type SandboxRequest,
+} from './decoder-sandbox';
+import { PHASE, type ThreadData, type ThreadJob, type ThreadMessage } from './decoder-thread';
+
+export interface DecoderPoolOptions {
+  /** Threads; each holds its own QuickJS module and cache of compiled decoders. */
+  size: number;
+  limits?: Partial<SandboxLimits>;
+  /** Compiled decoders each thread keeps (least recently used go first). */
+  maxCachedPerThread?: number;
+  /** V8 heap of a thread (its QuickJS memory is capped by limits.memoryBytes per decoder). */
+  threadHeapMb?: number;
+  /** Time past a deadline before the thread is terminated (QuickJS's own interrupt usually stops it first). */
+  graceMs?: number;
+}
+
+export interface DecoderPoolStats {
+  threads: number;
+  /** Threads terminated for running past a deadline. */
+  timeouts: number;
+  /** Threads that ended on their own (heap limit, a trapped runtime, a crash). */
+  crashes: number;
+  /** Threads started, the first ones included. */
+  started: number;
+  queued: number;
+}
+
+interface Job {
+  id: number;
+  key: string | null;
+  source: string;
+  req: SandboxRequest;
+  timeoutMs: number;
+  resolve: (out: SandboxOutput) => void;
+}
+
+/** One thread of the pool. */
+class Slot {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly phase: Float64Array;
+  ready = false;
+  /** Ending: takes no more jobs. */
+  closing = false;
+  job: Job | null = null;
+  timer: NodeJS.Timeout | null = null;
+  /** Patience left while the thread has not yet started its job. */
+  idleChecks = 0;
+  /** The decoders the thread has cached, as far as the pool knows (it tells after each call). */
+  readonly keys = new Map<string, true>();
+  /** Set when the pool ends the thread, so the exit is not reported as a crash. */
+  killed = false;
+  error: Error | null = null;
+
+  constructor(file: string, data: Omit<ThreadData, 'phase' | 'port'>, heapMb: number) {
+    const shared = new SharedArrayBuffer(16);
+    this.phase = new Float64Array(shared);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const workerData: ThreadData = { ...data, phase: shared, port: port2 };
+    const options = {
+      workerData,
+      transferList: [port2],
+      resourceLimits: { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16, stackSizeMb: 4 },
+      stdout: false,
+      stderr: false,
+    };
+    if (file.endsWith('.ts')) {
+      // Under the test runner the sources are TypeScript: the thread compiles them with tsx.
+      const tsx = createRequire(__filename).resolve('tsx/cjs');
+      this.worker = new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, { ...options, eval: true });
+    } else {
+      this.worker = new Worker(file, options);
+    }
+    this.worker.unref();
+    this.port.unref();
+  }
+}
+
+function threadFile(): string {
+  // Compiled (dist/…/decoder-pool.js) next to decoder-thread.js; under vitest, the .ts sources.
+  return join(__dirname, __filename.endsWith('.ts') ? 'decoder-thread.ts' : 'decoder-thread.js');
+}
+
+/**
+ * A small pool of worker threads that run decoders off the event loop, each call with a wall-clock
+ * budget: the thread writes where it is and its deadline to shared memory, and a watchdog timer
+ * terminates the thread when the deadline passes (plus a little grace for QuickJS's own interrupt),
+ * answers the call with a `timeout` error and starts a fresh thread. A thread that dies of its heap
+ * limit answers `memory`. Calls wait in a queue for a free thread; one whose decoder a free thread
+ * already has compiled goes there.
+ */
+export class DecoderPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private readonly file = threadFile();
+  private readonly limits: SandboxLimits;
+  private readonly maxCached: number;
+  private readonly heapMb: number;
+  private readonly graceMs: number;
+  private nextId = 1;
+  private closed = false;
+  /** Threads that ended before they were ready, in a row: a broken setup, not a bad decoder. */
+  private startFailures = 0;
+  private readonly counters = { timeouts: 0, crashes: 0, started: 0 };
+
+  constructor(readonly options: DecoderPoolOptions) {
+    this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.maxCached = options.maxCachedPerThread ?? 100;
+    this.heapMb = options.threadHeapMb ?? 128;
+    this.graceMs = options.graceMs ?? 20;
+    for (let i = 0; i < Math.max(1, options.size); i++) this.slots.push(this.spawn());
+  }
+
+  /**
+   * Calls `req.fn` of the decoder `source`, cached in the threads under `key` (null: compiled for
+   * this call only). `timeoutMs` is the call's budget (default the pool's, at most 1 s); loading
+   * a decoder has its own (limits.compileTimeoutMs).
+   */
+  run<F extends DecoderFunction>(key: string | null, source: string, req: Extract<SandboxRequest, { fn: F }>, timeoutMs?: number): Promise<OutputOf<F>> {
+    if (this.closed) return Promise.resolve(failure(req.fn, ['decoder pool is closed']));
+    const budget = Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.round(timeoutMs ?? this.limits.timeoutMs)));
+    return new Promise<OutputOf<F>>((resolve) => {
+      this.queue.push({ id: this.nextId++, key, source, req, timeoutMs: budget, resolve: resolve as (out: SandboxOutput) => void });
+      this.pump();
+    });
+  }
+
+  stats(): DecoderPoolStats {
+    return { threads: this.slots.length, ...this.counters, queued: this.queue.length };
+  }
+
+  /** Resolves when every thread is ready (tests and warm-up). */
+  async ready(): Promise<void> {
+    while (!this.closed && this.slots.some((s) => !s.ready)) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.queue.splice(0)) job.resolve(failure(job.req.fn, ['decoder pool is closed']));
+    await Promise.all(
+      this.slots.map((s) => {
+        s.closing = true;
+        s.killed = true;
+        if (s.timer) clearTimeout(s.timer);
+        if (s.job) s.job.resolve(failure(s.job.req.fn, ['decoder pool is closed']));
+        s.job = null;
+        s.port.close();
+        return s.worker.terminate();
+      }),
+    );
+  }
+
+  private spawn(): Slot {
+    const slot = new Slot(this.file, { limits: this.limits, maxCached: this.maxCached }, this.heapMb);
+    this.counters.started++;
+    slot.port.on('message', (m: ThreadMessage) => this.onMessage(slot, m));
+    slot.worker.on('error', (e) => {
+      slot.error = e;
+    });
+    slot.worker.on('exit', () => this.onExit(slot));
+    return slot;
+  }
+
+  private pump() {
+    while (this.queue.length) {
+      const idle = this.slots.filter((s) => s.ready && !s.closing && !s.job);
+      if (!idle.length) return;
+      // A job whose decoder some free thread has compiled goes there; else the oldest job to any free thread.
+      let pick = -1;
+      let slot: Slot | undefined;
+      for (let i = 0; i < this.queue.length && i < 32 && !slot; i++) {
+        const key = this.queue[i]!.key;
+        if (key !== null) slot = idle.find((s) => s.keys.has(key));
+        if (slot) pick = i;
+      }
+      if (!slot) {
+        pick = 0;
+        slot = idle[0]!;
+      }
+      const job = this.queue.splice(pick, 1)[0]!;
+      this.send(slot, job, job.key !== null && slot.keys.has(job.key));
+    }
+  }
+
+  private send(slot: Slot, job: Job, cached: boolean) {
+    slot.job = job;
+    slot.idleChecks = 0;
+    // Idle until the thread writes its first deadline.
+    slot.phase[0] = PHASE.idle;
+    const message: ThreadJob = { id: job.id, key: job.key, source: cached ? undefined : job.source, req: job.req, timeoutMs: job.timeoutMs };
+    slot.port.postMessage(message);
+    this.arm(slot, job.timeoutMs + this.graceMs);
+  }
+
+  private arm(slot: Slot, ms: number) {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => this.watch(slot), Math.max(1, ms));
+  }
+
+  /** The watchdog: runs when a job may have passed its deadline. */
+  private watch(slot: Slot) {
+    slot.timer = null;
+    const job = slot.job;
+    if (!job) return;
+    // A reply may be waiting behind this timer in the event loop: take it now, synchronously.
+    for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) this.onMessage(slot, m.message as ThreadMessage);
+    if (slot.job !== job) return;
+    const phase = slot.phase[0];
+    const deadline = slot.phase[1]!;
+    const now = Date.now();
+    if (phase === PHASE.idle) {
+      // The thread has not started the job yet (a pause of the whole process): give it one more budget.
+      if (slot.idleChecks++ < 1) return this.arm(slot, job.timeoutMs + this.graceMs);
+    } else if (now < deadline + this.graceMs) {
+      return this.arm(slot, deadline + this.graceMs - now);
+    }
+    this.counters.timeouts++;
+    const text =
+      phase === PHASE.compile ? `decoder failed to load: ${limitError.timeout(this.limits.compileTimeoutMs)}` : limitError.timeout(job.timeoutMs);
+    this.finish(slot, failure(job.req.fn, [text]));
+    this.retire(slot);
+  }
+
+  private onMessage(slot: Slot, m: ThreadMessage) {
+    switch (m.type) {
+      case 'ready':
+        slot.ready = true;
+        this.startFailures = 0;
+        this.pump();
+        return;
+      case 'missing': {
+        // The thread no longer has it (the pool's view was behind): send it again with its source.
+        const job = slot.job;
+        if (job && job.id === m.id) {
+          slot.keys.delete(job.key!);
+          if (slot.timer) clearTimeout(slot.timer);
+          this.send(slot, job, false);
+        }
+        return;
+      }
+      case 'result': {
+        const job = slot.job;
+        if (!job || job.id !== m.id) return;
+        if (job.key !== null) {
+          slot.keys.delete(job.key);
+          if (m.cached) slot.keys.set(job.key, true);
+          while (slot.keys.size > this.maxCached) slot.keys.delete(slot.keys.keys().next().value as string);
+        }
+        this.finish(slot, m.output);
+        this.pump();
+        return;
+      }
+      case 'broken':
+        // It exits by itself; its replacement starts on exit.
+        slot.closing = true;
+        slot.killed = true;
+        this.counters.crashes++;
+        return;
+    }
+  }
+
+  private finish(slot: Slot, output: SandboxOutput) {
+    const job = slot.job!;
+    slot.job = null;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    job.resolve(output);
+  }
+
+  /** Terminates a thread and starts its replacement at once. */
+  private retire(slot: Slot) {
+    slot.closing = true;
+    slot.killed = true;
+    slot.port.close();
+    void slot.worker.terminate();
+    this.replace(slot);
+  }
+
+  private onExit(slot: Slot) {
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    const wasReady = slot.ready;
+    if (!slot.killed) {
+      this.counters.crashes++;
+      const job = slot.job;
+      if (job) {
+        const oom = (slot.error as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
+        const text = oom ? limitError.memory(this.limits.memoryBytes) : `decoder thread stopped: ${slot.error?.message ?? 'exited'}`;
+        slot.job = null;
+        job.resolve(failure(job.req.fn, [text]));
+      }
+    }
+    if (!wasReady && !slot.killed) this.startFailures++;
+    if (this.slots.includes(slot)) this.replace(slot);
+  }
+
+  private replace(slot: Slot) {
+    const i = this.slots.indexOf(slot);
+    if (i < 0 || this.closed) return;
+    if (this.startFailures >= 3) {
+      // Threads cannot start (a missing file, a broken install): answer what waits, try again later.
+      const reason = slot.error?.message ?? 'exited before it was ready';
+      for (const job of this.queue.splice(0)) job.resolve(failure(job.req.fn, [`decoder threads cannot start: ${reason}`]));
+      this.slots.splice(i, 1);
+      const retry = setTimeout(() => {
+        if (this.closed) return;
+        this.slots.push(this.spawn());
+      }, 1000);
+      retry.unref();
+      return;
+    }
+    this.slots[i] = this.spawn();
+  }
+}
