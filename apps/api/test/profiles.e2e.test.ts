@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
 
@@ -515,6 +516,84 @@ describe('profiles', () => {
       expect((await t.request({ method: 'DELETE', url: `/api/device-profiles/${created}`, token: admin })).status).toBe(204);
       expect(await t.sql('SELECT 1 FROM meter_profile_device_profile WHERE device_profile_id = $1', [created])).toEqual([]);
       expect(await t.sql('SELECT 1 FROM tenant_device_profile WHERE device_profile_id = $1', [created])).toEqual([]);
+    });
+  });
+
+  describe('decoder test panel', () => {
+    let scenarioUrl: string;
+    beforeAll(async () => {
+      const scenarios = await t.request({ url: `/api/device-profiles/${device.Ima}/scenarios`, token: aski });
+      const index = scenarios.body.find((s: { fPort: number | null }) => s.fPort === 1);
+      scenarioUrl = `/api/device-profiles/${device.Ima}/scenarios/${index.id}/test`;
+    });
+
+    it('runs the stored decoder on a payload, or the editor text, with its console lines', async () => {
+      const stored = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { payloadHex: '4901 0001E240 57 00'.replace(/\s/g, '') } });
+      expect(stored.status).toBe(200);
+      expect(stored.body).toMatchObject({ function: 'decodeUplink', data: { indexM3: 123.456, batteryPct: 87, valve: 'OPEN' }, warnings: [], errors: [], logs: [] });
+
+      const decoderSource = `const crypto = require('crypto');
+        function decodeUplink(input) { console.log('port', input.fPort, 'len', input.bytes.length); return { data: { sha: crypto.createHash('sha256').update(Buffer.from(input.bytes)).digest('hex').slice(0, 8), none: undefined } }; }
+        function encodeDownlink(input) { console.info('encoding', input.data); return { bytes: [input.data.valve === 'CLOSED' ? 2 : 1], fPort: 3 }; }
+        function decodeDownlink(input) { return { data: { valve: input.bytes[0] === 2 ? 'CLOSED' : 'OPEN', port: input.fPort } }; }`;
+      const up = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { payloadBase64: Buffer.from('abc').toString('base64'), fPort: 9, decoderSource } });
+      expect(up.status).toBe(200);
+      expect(up.body).toEqual({
+        function: 'decodeUplink',
+        data: { sha: createHash('sha256').update('abc').digest('hex').slice(0, 8), none: null },
+        warnings: [],
+        errors: [],
+        logs: ['port 9 len 3'],
+      });
+
+      const enc = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { function: 'encodeDownlink', data: { valve: 'CLOSED' }, decoderSource } });
+      expect(enc.status).toBe(200);
+      expect(enc.body).toEqual({ function: 'encodeDownlink', bytes: [2], payloadHex: '02', fPort: 3, warnings: [], errors: [], logs: ['info: encoding {"valve":"CLOSED"}'] });
+      const dec = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { function: 'decodeDownlink', payloadHex: enc.body.payloadHex, fPort: 3, decoderSource } });
+      expect(dec.body).toEqual({ function: 'decodeDownlink', data: { valve: 'CLOSED', port: 3 }, warnings: [], errors: [], logs: [] });
+      // The stored decoder has no downlink codec: said so, not a failure of the request.
+      const none = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { function: 'encodeDownlink', data: {} } });
+      expect(none.body.errors).toEqual(['decoder defines no encodeDownlink(input) function']);
+
+      for (const [body, path] of [
+        [{ function: 'encodeDownlink' }, ['data']],
+        [{ function: 'encodeDownlink', data: {}, payloadHex: '00' }, ['payloadHex']],
+        [{ function: 'decodeUplink', payloadHex: '00', data: {} }, ['data']],
+        [{ function: 'decodeDownlink' }, ['payloadHex']],
+        [{ function: 'eval', payloadHex: '00' }, ['function']],
+        [{ payloadHex: '00', timeoutMs: 1001 }, ['timeoutMs']],
+      ] as [Record<string, unknown>, string[]][]) {
+        const res = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body });
+        expect(res.status, JSON.stringify(body)).toBe(400);
+        expect(res.body.details[0].path, JSON.stringify(body)).toEqual(path);
+      }
+    });
+
+    it('stops a runaway decoder at its budget while the API answers other requests', async () => {
+      const started = Date.now();
+      const runaway = t.request({
+        method: 'POST',
+        url: scenarioUrl,
+        token: aski,
+        body: { payloadHex: '00', timeoutMs: 300, decoderSource: "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }" },
+      });
+      // Meanwhile the API answers: health, and another decoder test on the other thread.
+      await new Promise((r) => setTimeout(r, 50));
+      const t0 = Date.now();
+      expect((await t.request({ url: '/api/health' })).status).toBe(200);
+      const other = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { payloadHex: '490100000001' + '6400' } });
+      const otherMs = Date.now() - t0;
+      expect(other.body.data).toMatchObject({ indexM3: 0.001, batteryPct: 100 });
+      const res = await runaway;
+      const elapsed = Date.now() - started;
+      expect(otherMs).toBeLessThan(250);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ function: 'decodeUplink', data: null, warnings: [], errors: ['timeout: the decoder ran longer than its 300 ms budget and was stopped'], logs: [] });
+      expect(elapsed).toBeLessThan(2 * 300 + 500);
+      expect(elapsed).toBeGreaterThanOrEqual(300);
+      // The next decode works normally.
+      const next = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { payloadHex: '4901 0001E240 57 00'.replace(/\s/g, '') } });
+      expect(next.body.data).toMatchObject({ indexM3: 123.456 });
     });
   });
 });
