@@ -7,6 +7,7 @@ import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { ErrorFilter } from './core/http/error.filter';
 import { LoggingModule } from './core/logging/logging.module';
+import { MetricsModule } from './core/metrics/metrics.module';
 import { JobsModule } from './core/jobs/jobs.module';
 import { RealtimeModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
@@ -37,6 +38,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
         DatabaseModule,
+        MetricsModule,
         RedisModule,
         JobsModule,
         RealtimeModule,

@@ -7,6 +7,7 @@ import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import type { AppConfig } from './core/config/config';
+import { registerHttpMetrics } from './core/metrics/http-metrics';
 import { registerRequestHygiene } from './core/http/request-hygiene';
 import { registerResponseHeaders } from './core/http/response-headers';
 
@@ -25,6 +26,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   });
   // UTF-8 bodies only, no NUL in any string of body, query or path: for every route, before any handler.
   registerRequestHygiene(adapter.getInstance());
+  registerHttpMetrics(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: true,
     abortOnError: false,
@@ -36,7 +38,6 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   app.setGlobalPrefix('api');
   app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
   await registerResponseHeaders(app.getHttpAdapter().getInstance());
-  app.enableShutdownHooks();
   SwaggerModule.setup('api/docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'api/docs/openapi.json' });
   return app;
 }
@@ -52,4 +53,26 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       .build(),
   );
   return cleanupOpenApiDoc(doc);
+}
+
+/**
+ * SIGTERM/SIGINT: stop accepting connections and let the requests in flight finish (within
+ * `graceMs`) first, and only then close queues, Redis and the pools. Nest's own shutdown hooks close
+ * the modules before the HTTP server, so requests still running would fail on a closed Redis.
+ */
+export function closeGracefullyOn(app: NestFastifyApplication, graceMs: number, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
+  let closing = false;
+  const close = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    const logger = app.get(Logger);
+    logger.log({ signal }, 'shutting down: draining HTTP requests');
+    // A process that cannot finish in time is ended rather than left half-closed.
+    setTimeout(() => process.exit(1), graceMs + 10_000).unref();
+    const drained = app.getHttpAdapter().getInstance().close();
+    await Promise.race([drained, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    await app.close();
+    process.exit(0);
+  };
+  for (const signal of signals) process.once(signal, (s) => void close(s));
 }

@@ -4,6 +4,7 @@ import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
 import { JobsModule } from './core/jobs/jobs.module';
 import { LoggingModule } from './core/logging/logging.module';
+import { WorkerMetricsModule } from './core/metrics/metrics.module';
 import { LivePublisherModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
 import { NoSignalService } from './modules/alarms/no-signal.service';
@@ -21,7 +22,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), DatabaseModule, RedisModule, JobsModule, LivePublisherModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), DatabaseModule, RedisModule, JobsModule, LivePublisherModule, WorkerMetricsModule],
       providers: [
         DecodersService,
         UplinkRepository,

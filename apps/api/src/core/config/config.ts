@@ -46,6 +46,11 @@ export const configSchema = z
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
     /** How long an ingest node gathers uplinks before queuing them (the latency it adds, at most). */
     INGEST_BATCH_WAIT_MS: z.coerce.number().int().min(0).max(1000).default(10),
+    /**
+     * How long an uplink's de-duplication claim waits for its enqueue before a retry of the same frame
+     * may take it over (the first request's node died): until then a retry answers 503 + Retry-After.
+     */
+    INGEST_CLAIM_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
     /** Batches waiting for a worker above which webhooks answer 503 with Retry-After instead of queuing. */
     INGEST_MAX_BACKLOG: z.coerce.number().int().min(1).default(2000),
     /** How long a worker holds a job before another may take it over (a dead worker's jobs come back after this). */
@@ -56,6 +61,13 @@ export const configSchema = z
     NO_SIGNAL_CHECK_CRON: z.string().default('*/5 * * * *'),
     /** A device is offline after this many expected intervals without an uplink. */
     NO_SIGNAL_GRACE_FACTOR: z.coerce.number().min(1).max(48).default(2),
+    /** How long an API process waits for requests in flight after SIGTERM before closing Redis and pools. */
+    SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    /** Bearer token Prometheus sends to scrape `/api/metrics` and the worker's port; unset, nothing may scrape. */
+    METRICS_TOKEN: z.string().min(16).optional(),
+    /** Port of the worker's own `/metrics` listener (it has no HTTP API); 0 turns it off. */
+    WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
     /** Run the MQTT subscriber in the worker (topics application/+/device/+/event/up and water/+/up). */
     MQTT_ENABLED: bool.default(true),
     /** Worker threads that run decoders, per process (default: 2, or 1 on a single core). */

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
+import { liveEvents } from '../metrics/metrics';
 import { RedisService } from '../redis/redis.service';
 import { tenantRoom, type ServerEvents } from './events';
 
@@ -39,8 +40,14 @@ export class LiveEventsService implements OnModuleDestroy {
     return this.io;
   }
 
+  /** Clients connected to this process's Socket.io server (none in a worker). */
+  connectedClients(): number {
+    return this.io?.httpServer ? this.io.engine.clientsCount : 0;
+  }
+
   /** Sends to the tenant's room; watchers of ancestor tenants joined it too (see RealtimeGateway). */
   emit<E extends keyof ServerEvents>(event: E, tenantId: string, payload: Parameters<ServerEvents[E]>[0]): void {
+    liveEvents.inc({ event });
     try {
       (this.server().to(tenantRoom(tenantId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
     } catch (err) {

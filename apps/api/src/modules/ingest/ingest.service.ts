@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { sql } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import { ingestUplinks } from '../../core/metrics/metrics';
 import { DatabaseService } from '../../core/database/database.service';
 import { BadInputException, EntityNotFoundException, NotAuthenticatedException, ServiceUnavailableException } from '../../core/http/errors';
 import type { UplinkEnvelope } from '../../core/jobs/jobs.types';
@@ -195,7 +196,10 @@ export class IngestService {
   }
 
   private async authenticate(id: string, secret: string | undefined, kind: Kind): Promise<IntegrationRow> {
-    if (!secret) throw new NotAuthenticatedException('integration secret missing (header X-Integration-Secret, Authorization: Bearer, or ?token=)');
+    if (!secret) {
+      ingestUplinks.inc({ kind, outcome: 'unauthenticated' });
+      throw new NotAuthenticatedException('integration secret missing (header X-Integration-Secret, Authorization: Bearer, or ?token=)');
+    }
     let row = this.integrations.get(id);
     if (row === undefined) {
       row =
@@ -209,7 +213,10 @@ export class IngestService {
     }
     const given = Buffer.from(hashSecret(secret), 'hex');
     const ok = row !== null && row.isActive && timingSafeEqual(given, Buffer.from(row.secretHash, 'hex'));
-    if (!ok) throw new NotAuthenticatedException('unknown integration or bad secret');
+    if (!ok) {
+      ingestUplinks.inc({ kind, outcome: 'unauthenticated' });
+      throw new NotAuthenticatedException('unknown integration or bad secret');
+    }
     if (row!.kind !== kind) throw new BadInputException(`this integration expects ${row!.kind} uplinks, not ${kind}`);
     return row!;
   }
@@ -220,22 +227,34 @@ export class IngestService {
     idField: { technology: string | null; key: string } | null,
     frame: Omit<UplinkEnvelope, 'deviceId' | 'tenantId' | 'integrationId'>,
   ): Promise<IngestResult> {
-    if (frame.payloadHex.length / 2 > MAX_PAYLOAD_BYTES) throw new BadInputException(`payload larger than ${MAX_PAYLOAD_BYTES} bytes`);
+    const kind = integration.kind;
+    if (frame.payloadHex.length / 2 > MAX_PAYLOAD_BYTES) {
+      ingestUplinks.inc({ kind, outcome: 'refused' });
+      throw new BadInputException(`payload larger than ${MAX_PAYLOAD_BYTES} bytes`);
+    }
     // Refused before anything is remembered, so the sender's retry is not taken for a duplicate.
     const retryAfter = await this.batcher.overloaded();
-    if (retryAfter !== null) throw new ServiceUnavailableException('uplink backlog full, retry later', retryAfter);
+    if (retryAfter !== null) {
+      ingestUplinks.inc({ kind, outcome: 'shed' });
+      throw new ServiceUnavailableException('uplink backlog full, retry later', retryAfter);
+    }
     const device = await this.findDevice(integration, identifier, idField);
     if (!device) {
       this.logger.warn({ integrationId: integration.id, identifier }, 'uplink for an unknown device');
+      ingestUplinks.inc({ kind, outcome: 'unknown_device' });
       throw new EntityNotFoundException('device', identifier);
     }
     const envelope: UplinkEnvelope = { ...frame, deviceId: device.deviceId, tenantId: device.tenantId, integrationId: integration.id };
     const key = this.redis.key('dedup', device.deviceId, dedupPart(envelope));
     const claimFrame = (this.redis.client as unknown as { claimFrame: (...args: string[]) => Promise<null | string | [string, string]> }).claimFrame;
     const claim = await claimFrame.call(this.redis.client, key, envelope.receivedAt, String(this.config.INGEST_CLAIM_MS), String(DEDUP_TTL_SECONDS));
-    if (typeof claim === 'string') return { status: 'duplicate' };
+    if (typeof claim === 'string') {
+      ingestUplinks.inc({ kind, outcome: 'duplicate' });
+      return { status: 'duplicate' };
+    }
     if (Array.isArray(claim) && claim[0] === 'held') {
       const wait = Math.max(1, Math.ceil((this.config.INGEST_CLAIM_MS - Number(claim[1])) / 1000));
+      ingestUplinks.inc({ kind, outcome: 'held' });
       throw new ServiceUnavailableException('this frame is being queued by an earlier delivery: retry to learn whether it was', wait);
     }
     if (Array.isArray(claim)) {
@@ -249,6 +268,7 @@ export class IngestService {
       await this.redis.client.del(key).catch(() => undefined);
       throw err;
     }
+    ingestUplinks.inc({ kind, outcome: 'accepted' });
     return { status: 'accepted' };
   }
 

@@ -4,6 +4,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '@water/db';
 import type { UplinkEnvelope } from '../../core/jobs/jobs.types';
 import type { AlarmEvent, ServerEvents } from '../../core/realtime/events';
+import { batchUplinks, decodeDuration, decodeFailures, storeDuration, workerUplinks } from '../../core/metrics/metrics';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { mapDecoded, type MappedReading } from '../decoders/decoded-mapping';
 import type { DecodeOutput } from '../decoders/decoder-sandbox';
@@ -106,7 +107,10 @@ export class UplinkProcessor {
     }
     if (!items.length) return result;
 
+    const stopStore = storeDuration.startTimer();
     const { opened, cleared } = await this.writeIsolating(items);
+    stopStore();
+    batchUplinks.observe(items.length);
 
     for (const it of items) {
       if (it.storeError) result.storeFailed++;
@@ -116,16 +120,28 @@ export class UplinkProcessor {
       else result.noReading++;
     }
     this.announce(items, opened, cleared);
+    for (const [outcome, n] of [
+      ['stored', result.stored],
+      ['duplicate', result.duplicate],
+      ['decode_failed', result.decodeFailed],
+      ['no_reading', result.noReading],
+      ['unknown_device', result.unknownDevice],
+      ['store_failed', result.storeFailed],
+    ] as const)
+      if (n) workerUplinks.inc({ outcome }, n);
     return result;
   }
 
   private async decode(e: UplinkEnvelope, ctx: DeviceContext): Promise<Item> {
     const time = new Date(e.deviceTime ?? e.receivedAt);
     const scenario = ctx.scenarios.find((s) => s.fPort !== null && s.fPort === e.fPort) ?? ctx.scenarios.find((s) => s.fPort === null);
+    const stopDecode = decodeDuration.startTimer();
     const decoded: DecodeOutput = scenario
       ? await this.decoders.decode(scenario, { bytes: [...Buffer.from(e.payloadHex, 'hex')], fPort: e.fPort, recvTime: time })
       : { data: null, warnings: [], errors: [`no message scenario of the device profile handles port ${e.fPort ?? 'none'}`] };
     const failed = !decoded.data || decoded.errors.length > 0;
+    if (scenario) stopDecode({ outcome: failed ? 'failed' : 'ok' });
+    if (failed) decodeFailures.inc({ reason: failureReason(scenario !== undefined, decoded) });
     let mapped = failed ? null : mapDecoded(decoded.data!, scenario!.fieldMapping);
     if (mapped?.indexM3 != null && mapped.indexM3 > MAX_INDEX_M3) {
       decoded.errors.push(`indexM3 ${mapped.indexM3} is beyond any register (at most ${MAX_INDEX_M3} m³)`);
@@ -465,4 +481,14 @@ function within(v: number | undefined, [min, max]: [number, number], name: strin
   }
   const f = 10 ** digits;
   return Math.round(v * f) / f;
+}
+
+/** Why a decode failed, in a few stable words for metrics (the uplink keeps the full text). */
+function failureReason(hadScenario: boolean, d: DecodeOutput): string {
+  if (!hadScenario) return 'no_scenario';
+  const text = d.errors.join(' ');
+  if (/timeout|timed out|budget/i.test(text)) return 'timeout';
+  if (/memory/i.test(text)) return 'memory';
+  if (!d.errors.length) return 'no_data';
+  return 'decoder_error';
 }

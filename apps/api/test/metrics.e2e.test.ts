@@ -1,0 +1,134 @@
+import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileApi, envOf, startNode, type ChildNode } from './support/processes';
+import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+
+const TOKEN = 'metrics-token-for-the-test-0123456789';
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+
+/** Sums the samples of one metric whose labels include `labels` in a Prometheus text exposition. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number {
+  let sum = 0;
+  let found = false;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    const m = line.match(/^[^{ ]+(?:\{(.*)\})? (\S+)$/);
+    if (!m) continue;
+    const have = Object.fromEntries([...(m[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => have[k] === v)) {
+      sum += Number(m[2]);
+      found = true;
+    }
+  }
+  return found ? sum : Number.NaN;
+}
+
+/** Both processes expose Prometheus metrics behind a token, and their counters move with traffic. */
+describe('metrics', () => {
+  let t: TestApp;
+  let build: Awaited<ReturnType<typeof compileApi>>;
+  let worker: ChildNode;
+  let workerUrl: string;
+
+  beforeAll(async () => {
+    t = await startTestApp('metrics', { readingDays: 1, env: { METRICS_TOKEN: TOKEN } });
+    build = await compileApi('metrics');
+    const port = await freePort();
+    workerUrl = `http://127.0.0.1:${port}/metrics`;
+    // The worker is a process of its own, so its figures are its own.
+    worker = startNode(build.dir, 'worker.js', envOf(t.config, { MQTT_ENABLED: 'false', LOG_LEVEL: 'error', WORKER_METRICS_PORT: String(port) }));
+    const end = Date.now() + 30_000;
+    for (;;) {
+      if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
+      if (await fetch(workerUrl).then(() => true, () => false)) break;
+      if (Date.now() > end) throw new Error(`worker metrics not listening:\n${worker.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
+  afterAll(async () => {
+    worker?.child.kill('SIGTERM');
+    await worker?.exited;
+    await build?.remove();
+    await t?.close();
+  });
+
+  const scrapeApi = async (token?: string) => t.request({ url: '/api/metrics', headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const scrapeWorker = async (token?: string) => {
+    const res = await fetch(workerUrl, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    return { status: res.status, text: await res.text() };
+  };
+
+  it('refuses scrapes without the token, on the API and on the worker', async () => {
+    expect((await scrapeApi()).status).toBe(401);
+    expect((await scrapeApi('not-the-token-at-all-000')).status).toBe(401);
+    expect((await scrapeWorker()).status).toBe(401);
+    expect((await scrapeWorker('not-the-token-at-all-000')).status).toBe(401);
+    expect((await fetch(workerUrl.replace('/metrics', '/other'))).status).toBe(404);
+  });
+
+  it('counts uplinks, HTTP requests and the worker’s decoding and storing as traffic flows', async () => {
+    const admin = await t.login(SUPER_ADMIN);
+    const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
+    const integ = (await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'metrics' } })).body;
+    const [d] = await t.sql<{ id: string; eui: string; model: string; last: string }>(
+      `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last
+         FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
+         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
+        WHERE d.tenant_id = $1 AND p.model_code IN ('MNS-LRW100', 'Cyble 5 LoRaWAN', 'IMA-LW-U1') LIMIT 1`,
+      [tenantId],
+    );
+    const before = { api: (await scrapeApi(TOKEN)).body as string, worker: (await scrapeWorker(TOKEN)).text };
+    const ttn = (fCnt: number, payload: Buffer, port: number) =>
+      t.request({
+        method: 'POST',
+        url: `/api/ingest/ttn/${integ.id}`,
+        headers: { 'x-integration-secret': integ.secret },
+        body: { end_device_ids: { dev_eui: d!.eui }, received_at: new Date(Date.now() - 3_600_000 + fCnt * 1000).toISOString(), uplink_message: { f_port: port, f_cnt: fCnt, frm_payload: payload.toString('base64') } },
+      });
+    const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[d!.model], { indexM3: Number(d!.last) + 0.5, batteryPct: 70 });
+    expect((await ttn(31_001, up.payload, up.fPort)).body.status).toBe('accepted');
+    expect((await ttn(31_001, up.payload, up.fPort)).body.status).toBe('duplicate');
+    expect((await ttn(31_002, Buffer.from([0xff]), up.fPort)).body.status).toBe('accepted');
+    expect((await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': 'wrong' }, body: {} })).status).toBe(400);
+
+    const end = Date.now() + 20_000;
+    let workerText = before.worker;
+    while (Date.now() < end) {
+      workerText = (await scrapeWorker(TOKEN)).text;
+      if ((sample(workerText, 'water_worker_uplinks_total', { outcome: 'stored' }) || 0) - (sample(before.worker, 'water_worker_uplinks_total', { outcome: 'stored' }) || 0) >= 1 && sample(workerText, 'water_decode_failures_total', { reason: 'decoder_error' }) >= 1) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const apiText = (await scrapeApi(TOKEN)).body as string;
+    const moved = (text: string, was: string, name: string, labels: Record<string, string>) => (sample(text, name, labels) || 0) - (sample(was, name, labels) || 0);
+    expect(moved(apiText, before.api, 'water_ingest_uplinks_total', { kind: 'TTN', outcome: 'accepted' })).toBe(2);
+    expect(moved(apiText, before.api, 'water_ingest_uplinks_total', { kind: 'TTN', outcome: 'duplicate' })).toBe(1);
+    // Route templates, never raw ids, as labels.
+    expect(moved(apiText, before.api, 'water_http_request_duration_seconds_count', { route: '/api/ingest/ttn/:integrationId', status: '202' })).toBe(3);
+    expect(moved(apiText, before.api, 'water_http_request_duration_seconds_count', { route: '/api/ingest/ttn/:integrationId', status: '400' })).toBe(1);
+    expect(apiText).not.toContain(integ.id);
+    expect(sample(apiText, 'water_db_pool_connections', { state: 'idle' })).toBeGreaterThanOrEqual(0);
+    expect(sample(apiText, 'water_queue_jobs', { queue: 'uplinks', state: 'waiting' })).toBeGreaterThanOrEqual(0);
+    expect(sample(apiText, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(sample(apiText, 'water_live_clients')).toBe(0);
+
+    expect(moved(workerText, before.worker, 'water_worker_uplinks_total', { outcome: 'stored' })).toBe(1);
+    expect(moved(workerText, before.worker, 'water_worker_uplinks_total', { outcome: 'decode_failed' })).toBe(1);
+    expect(moved(workerText, before.worker, 'water_decode_failures_total', { reason: 'decoder_error' })).toBe(1);
+    expect(moved(workerText, before.worker, 'water_decode_duration_seconds_count', { outcome: 'ok' })).toBe(1);
+    expect(moved(workerText, before.worker, 'water_worker_batch_uplinks_count', {})).toBeGreaterThanOrEqual(1);
+    expect(moved(workerText, before.worker, 'water_live_events_total', { event: 'reading.created' })).toBe(1);
+    expect(sample(workerText, 'water_worker_store_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    // The worker counts no webhooks: those are the API's.
+    expect(sample(workerText, 'water_ingest_uplinks_total', { outcome: 'accepted' })).toBeNaN();
+  });
+});
