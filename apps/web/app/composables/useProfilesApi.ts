@@ -91,9 +91,17 @@ export interface ProfilesScenario {
 
 /** What POST /api/device-profiles/:id/scenarios/:scenarioId/test answers. */
 export interface ProfilesDecodeResult {
-  data: Record<string, unknown> | null;
+  function?: 'decodeUplink' | 'decodeDownlink' | 'encodeDownlink';
+  /** decodeUplink and decodeDownlink. */
+  data?: Record<string, unknown> | null;
+  /** encodeDownlink. */
+  bytes?: number[] | null;
+  payloadHex?: string | null;
+  fPort?: number | null;
   warnings: string[];
   errors: string[];
+  /** What the decoder wrote to console during the call. */
+  logs?: string[];
 }
 
 export type ProfilesKind = 'meter' | 'device';

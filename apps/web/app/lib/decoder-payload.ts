@@ -29,6 +29,37 @@ export function payloadBody(format: PayloadFormat, text: string, fPort: number |
   };
 }
 
+/** The TS013 functions the test panel can call. */
+export type DecoderFunction = 'decodeUplink' | 'decodeDownlink' | 'encodeDownlink';
+export const DECODER_FUNCTIONS: readonly DecoderFunction[] = ['decodeUplink', 'decodeDownlink', 'encodeDownlink'];
+
+/** What is wrong with the JSON object typed as encodeDownlink's `data`, or null. */
+export function downlinkDataIssue(text: string): 'empty' | 'json' | 'object' | null {
+  if (!text.trim()) return 'empty';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return 'json';
+  }
+  return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? null : 'object';
+}
+
+/** The body of POST …/scenarios/:id/test for a function: bytes for the decoders, a JSON object for encodeDownlink. */
+export function testBody(
+  fn: DecoderFunction,
+  input: { format: PayloadFormat; payload: string; fPort: number | null; data: string },
+  decoderSource: string,
+): Record<string, unknown> {
+  if (fn === 'encodeDownlink') return { function: fn, data: JSON.parse(input.data) as Record<string, unknown>, decoderSource };
+  return { function: fn, ...payloadBody(input.format, input.payload, input.fPort, decoderSource) };
+}
+
+/** Bytes as the panel shows them: spaced hexadecimal pairs. */
+export function hexBytes(bytes: readonly number[]): string {
+  return bytes.map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
+}
+
 export type FieldMappingResult = { ok: true; value: Record<string, string> } | { ok: false; issue: 'json' | 'object' | 'entry' | 'tooMany'; key?: string };
 
 /** Parses the field mapping text: a JSON object of decoder output key → reading field, both non-empty strings. */
