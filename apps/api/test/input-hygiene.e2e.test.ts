@@ -1,4 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
+import { SEED_PASSWORD } from '@water/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseService } from '../src/core/database/database.service';
 import { ErrorFilter } from '../src/core/http/error.filter';
@@ -212,14 +213,17 @@ describe('input hygiene', () => {
 
   describe('database errors are never echoed', () => {
     it('a validly signed token whose subject is not a uuid is refused with 401, without database text', async () => {
+      // Control: the real token's own claims, signed again here, are accepted.
+      const claims = JSON.parse(Buffer.from(aski.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+      expect((await t.request({ url: '/api/auth/me', token: sign(t.config.JWT_ACCESS_SECRET, claims) })).status).toBe(200);
       for (const sub of [`x' or 1=1--`, '1', '']) {
-        const token = sign(t.config.JWT_ACCESS_SECRET, { sub, sid: randomUUID() });
+        const token = sign(t.config.JWT_ACCESS_SECRET, { ...claims, sub });
         const res = await t.request({ url: '/api/auth/me', token });
         expect(res.status, sub).toBe(401);
         expectNoDatabaseText(res.body);
         expect((await t.request({ url: '/api/customers', token })).status).toBe(401);
       }
-      const badSession = sign(t.config.JWT_ACCESS_SECRET, { sub: randomUUID(), sid: `x' or 1=1--` });
+      const badSession = sign(t.config.JWT_ACCESS_SECRET, { ...claims, sid: `x' or 1=1--` });
       const res = await t.request({ url: '/api/customers', token: badSession });
       expect(res.status).toBe(401);
       expectNoDatabaseText(res.body);
@@ -267,6 +271,9 @@ describe('input hygiene', () => {
     it('auth answers and tenant data are never stored by caches', async () => {
       const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'wrong password' } });
       expect(login.headers['cache-control']).toBe('no-store');
+      const tokens = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: SEED_PASSWORD } });
+      expect(tokens.status).toBe(200);
+      expect(tokens.headers['cache-control']).toBe('no-store');
       for (const url of ['/api/auth/me', '/api/customers', '/api/meters', '/api/dashboard/summary', '/api/customers/00000000-0000-4000-8000-000000000000']) {
         const res = await t.request({ url, token: aski });
         expect(res.headers['cache-control'], url).toBe('no-store');
@@ -296,6 +303,19 @@ describe('input hygiene', () => {
         expect(res.headers['strict-transport-security'], url).toBeUndefined();
       }
       expect((await t.request({ url: '/api/customers', token: aski })).headers['content-security-policy']).toContain("default-src 'none'");
+    });
+
+    it('sends HSTS on answers that came over TLS, as a trusted proxy reports it', async () => {
+      const behindProxy = await startTestApp('hygiene_tls', { seed: false, env: { TRUST_PROXY: 'true' } });
+      try {
+        const tls = await behindProxy.request({ url: '/api/health', headers: { 'x-forwarded-proto': 'https' } });
+        expect(tls.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+        expect((await behindProxy.request({ url: '/api/health' })).headers['strict-transport-security']).toBeUndefined();
+        // Without TRUST_PROXY the header is the client's word, not the proxy's: no HSTS.
+        expect((await t.request({ url: '/api/health', headers: { 'x-forwarded-proto': 'https' } })).headers['strict-transport-security']).toBeUndefined();
+      } finally {
+        await behindProxy.close();
+      }
     });
   });
 });
