@@ -1,6 +1,9 @@
+import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UplinkProcessor } from '../src/modules/ingest/uplink.processor';
 import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { startTestWorker } from './support/worker';
 
 interface Ref {
   id: string;
@@ -594,6 +597,60 @@ describe('profiles', () => {
       // The next decode works normally.
       const next = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { payloadHex: '4901 0001E240 57 00'.replace(/\s/g, '') } });
       expect(next.body.data).toMatchObject({ indexM3: 123.456 });
+    });
+  });
+
+  describe('runaway decoders in the worker', () => {
+    it('stores the uplinks of a decoder that never ends as FAILED with `timeout`, the rest of the batch as usual, and then skips it for a while', async () => {
+      const rows = await t.sql<{ id: string; tenant_id: string; profile_id: string; model: string; last: string }>(
+        `SELECT DISTINCT ON (p.id) d.id, d.tenant_id, p.id AS profile_id, p.model_code AS model, m.last_index_m3::text AS last
+           FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
+          WHERE d.status = 'ACTIVE' ORDER BY p.id, d.serial_no`,
+      );
+      const usable = rows.filter((r) => DEVICE_PROFILE_KEY_BY_MODEL[r.model]);
+      expect(usable.length).toBeGreaterThanOrEqual(2);
+      const [bad, good] = usable as [(typeof usable)[0], (typeof usable)[0]];
+      await t.sql(
+        `UPDATE message_scenario SET version = version + 1, decoder_source = $2 WHERE device_profile_id = $1`,
+        [bad.profile_id, "function decodeUplink() { return { data: { indexM3: /^(a+)+$/.test('a'.repeat(40) + 'b') ? 1 : 2 } }; }"],
+      );
+      const worker = await startTestWorker(t.config, { MQTT_ENABLED: false, DECODER_TIMEOUT_MS: 100 });
+      try {
+        const processor = worker.get(UplinkProcessor);
+        const at = Date.now() - 3_600_000;
+        const envelope = (d: typeof bad, k: number) => {
+          const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[d.model]!, { indexM3: Number(d.last) + 0.001 * (k + 1), batteryPct: 70 });
+          const time = new Date(at + k * 60_000).toISOString();
+          return {
+            deviceId: d.id,
+            tenantId: d.tenant_id,
+            integrationId: null,
+            receivedAt: time,
+            deviceTime: time,
+            fPort: up.fPort,
+            fCnt: 900_000 + k,
+            payloadHex: up.payload.toString('hex'),
+            rx: null,
+            source: 'simulator' as const,
+          };
+        };
+        const batch = [envelope(bad, 0), envelope(good, 0), envelope(bad, 1), envelope(bad, 2), envelope(good, 1), envelope(bad, 3)];
+        const started = Date.now();
+        await processor.process(batch);
+        // Three decodes stopped at their budget (each ≤ 2 × 100 ms + slack), the fourth not even run.
+        expect(Date.now() - started).toBeLessThan(3 * (2 * 100 + 500));
+        const stored = await t.sql<{ device_id: string; f_cnt: number; status: string; errors: { errors: string[] } | null }>(
+          `SELECT device_id, f_cnt, status, errors FROM uplink WHERE device_id = ANY($1) AND f_cnt >= 900000 ORDER BY device_id, f_cnt`,
+          [[bad.id, good.id]],
+        );
+        const of = (d: typeof bad) => stored.filter((r) => r.device_id === d.id);
+        expect(of(good).map((r) => r.status)).toEqual(['DECODED', 'DECODED']);
+        expect(of(bad).map((r) => r.status)).toEqual(['FAILED', 'FAILED', 'FAILED', 'FAILED']);
+        expect(of(bad).slice(0, 3).map((r) => r.errors!.errors)).toEqual(Array(3).fill(['timeout: the decoder ran longer than its 100 ms budget and was stopped']));
+        expect(of(bad)[3]!.errors!.errors[0]).toMatch(/^timeout: .*\(not run: stopped 3 times in a row, runs again from /);
+      } finally {
+        await worker.close();
+      }
     });
   });
 });

@@ -130,6 +130,35 @@ describe('decoder pool: hard limits', () => {
     expect((await pool.run('cache:2', v2, { fn: 'decodeUplink', input })).data).toEqual({ v: 2 });
   });
 
+  it('does not run a cached decoder stopped three times in a row for a while, so a flood of its uplinks costs nothing', async () => {
+    const key = 'strikes:1';
+    const loop = 'function decodeUplink(input) { if (input.bytes[0] === 7) return { data: { ok: true } }; for (;;) {} }';
+    // A success between failures clears the count.
+    expect((await pool.run(key, loop, { fn: 'decodeUplink', input })).errors[0]).toMatch(/^timeout: /);
+    expect((await pool.run(key, loop, { fn: 'decodeUplink', input })).errors[0]).toMatch(/^timeout: /);
+    expect((await pool.run(key, loop, { fn: 'decodeUplink', input: { ...input, bytes: [7] } })).data).toEqual({ ok: true });
+    for (let i = 0; i < 3; i++) expect((await pool.run(key, loop, { fn: 'decodeUplink', input })).errors[0]).toMatch(/^timeout: .*100 ms budget and was stopped$/);
+    const before = pool.stats();
+    const t0 = Date.now();
+    const flood = await Promise.all(Array.from({ length: 50 }, () => pool.run(key, loop, { fn: 'decodeUplink', input: { ...input, bytes: [7] } })));
+    expect(Date.now() - t0).toBeLessThan(50);
+    expect(flood.every((r) => r.data === null && /^timeout: .*\(not run: stopped 3 times in a row, runs again from \d{4}-/.test(r.errors[0]!))).toBe(true);
+    expect(pool.stats().skipped).toBe(before.skipped + 50);
+    // Other decoders, and a new version of this one, run as usual.
+    expect((await pool.run('good:1', GOOD, { fn: 'decodeUplink', input })).data).toEqual({ n: 3, first: 1 });
+    expect((await pool.run('strikes:2', loop, { fn: 'decodeUplink', input: { ...input, bytes: [7] } })).data).toEqual({ ok: true });
+    // After the quarantine it runs again.
+    const short = new DecoderPool({ size: 1, limits: { timeoutMs: 50 }, quarantineMs: 300, strikes: 1 });
+    try {
+      expect((await short.run(key, loop, { fn: 'decodeUplink', input })).errors[0]).toMatch(/^timeout: /);
+      expect((await short.run(key, loop, { fn: 'decodeUplink', input: { ...input, bytes: [7] } })).errors[0]).toMatch(/not run/);
+      await new Promise((r) => setTimeout(r, 350));
+      expect((await short.run(key, loop, { fn: 'decodeUplink', input: { ...input, bytes: [7] } })).data).toEqual({ ok: true });
+    } finally {
+      await short.close();
+    }
+  });
+
   it('decodes many calls at once across the threads, in order of their answers', async () => {
     const src = 'function decodeUplink(input) { return { data: { b: input.bytes[0] } }; }';
     const outs = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.run('many:1', src, { fn: 'decodeUplink', input: { ...input, bytes: [i % 256] } })));

@@ -24,6 +24,10 @@ export interface DecoderPoolOptions {
   threadHeapMb?: number;
   /** Time past a deadline before the thread is terminated (QuickJS's own interrupt usually stops it first). */
   graceMs?: number;
+  /** Calls of one cached decoder stopped in a row (timeout, memory, stack) after which it is not run for a while… */
+  strikes?: number;
+  /** …this long (ms): a flood of uplinks for a broken decoder must not keep the threads busy or restarting. */
+  quarantineMs?: number;
 }
 
 export interface DecoderPoolStats {
@@ -35,6 +39,8 @@ export interface DecoderPoolStats {
   /** Threads started, the first ones included. */
   started: number;
   queued: number;
+  /** Calls answered without running: their decoder was stopped too often in a row. */
+  skipped: number;
 }
 
 interface Job {
@@ -114,13 +120,19 @@ export class DecoderPool {
   private closed = false;
   /** Threads that ended before they were ready, in a row: a broken setup, not a bad decoder. */
   private startFailures = 0;
-  private readonly counters = { timeouts: 0, crashes: 0, started: 0 };
+  private readonly counters = { timeouts: 0, crashes: 0, started: 0, skipped: 0 };
+  /** Cached decoders stopped by a limit in a row, with the last error and until when they are not run. */
+  private readonly strikes = new Map<string, { count: number; error: string; until: number }>();
+  private readonly maxStrikes: number;
+  private readonly quarantineMs: number;
 
   constructor(readonly options: DecoderPoolOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.maxCached = options.maxCachedPerThread ?? 100;
     this.heapMb = options.threadHeapMb ?? 128;
     this.graceMs = options.graceMs ?? 20;
+    this.maxStrikes = options.strikes ?? 3;
+    this.quarantineMs = options.quarantineMs ?? 60_000;
     for (let i = 0; i < Math.max(1, options.size); i++) this.slots.push(this.spawn());
   }
 
@@ -132,10 +144,33 @@ export class DecoderPool {
   run<F extends DecoderFunction>(key: string | null, source: string, req: Extract<SandboxRequest, { fn: F }>, timeoutMs?: number): Promise<OutputOf<F>> {
     if (this.closed) return Promise.resolve(failure(req.fn, ['decoder pool is closed']));
     const budget = Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.round(timeoutMs ?? this.limits.timeoutMs)));
+    const strike = key === null ? undefined : this.strikes.get(key);
+    if (strike && strike.until > Date.now()) {
+      this.counters.skipped++;
+      const again = new Date(strike.until).toISOString();
+      return Promise.resolve(failure(req.fn, [`${strike.error} (not run: stopped ${strike.count} times in a row, runs again from ${again})`]));
+    }
     return new Promise<OutputOf<F>>((resolve) => {
-      this.queue.push({ id: this.nextId++, key, source, req, timeoutMs: budget, resolve: resolve as (out: SandboxOutput) => void });
+      const done = (out: SandboxOutput) => {
+        if (key !== null) this.score(key, out);
+        resolve(out as OutputOf<F>);
+      };
+      this.queue.push({ id: this.nextId++, key, source, req, timeoutMs: budget, resolve: done });
       this.pump();
     });
+  }
+
+  /** Counts a cached decoder's limit failures in a row; any other answer clears them. */
+  private score(key: string, out: SandboxOutput) {
+    const limit = out.errors.find((e) => /^(decoder failed to load: )?(timeout|memory|stack overflow):/.test(e));
+    if (!limit) {
+      this.strikes.delete(key);
+      return;
+    }
+    const count = (this.strikes.get(key)?.count ?? 0) + 1;
+    this.strikes.set(key, { count, error: limit, until: count >= this.maxStrikes ? Date.now() + this.quarantineMs : 0 });
+    // Bounded: a key seen once and never again does not stay forever.
+    if (this.strikes.size > 10_000) this.strikes.delete(this.strikes.keys().next().value as string);
   }
 
   stats(): DecoderPoolStats {
