@@ -28,6 +28,7 @@ import { DefinitionsModule } from './modules/definitions/definitions.module';
 import { ProfilesModule } from './modules/profiles/profiles.module';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
+import { AuditLogModule } from './modules/audit-log/audit-log.module';
 
 @Module({})
 export class AppModule {
@@ -60,6 +61,7 @@ export class AppModule {
         ProfilesModule,
         AlarmsModule,
         DashboardModule,
+        AuditLogModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
