@@ -8,13 +8,16 @@ function overTls(event: H3Event): boolean {
 
 /**
  * Security headers of every console answer (nosniff, no framing, referrer policy, HSTS over TLS),
- * and on rendered pages a Content-Security-Policy allowing exactly the page's inline scripts, plus
- * Cache-Control: no-store (a signed-in page carries tenant data in its payload). Off under `nuxt dev`,
- * whose Vite client injects scripts and styles of its own.
+ * Cache-Control: no-store on /api/** (session endpoints and the API proxy), and on rendered pages a
+ * Content-Security-Policy allowing exactly the page's inline scripts, plus Cache-Control: no-store (a
+ * signed-in page carries tenant data in its payload). The CSP is off under `nuxt dev`, whose Vite
+ * client injects scripts and styles of its own.
  */
 export default defineNitroPlugin((nitroApp) => {
   nitroApp.hooks.hook('request', (event) => {
     setResponseHeaders(event, { ...BASELINE_SECURITY_HEADERS, ...(overTls(event) ? { 'strict-transport-security': HSTS_HEADER } : {}) });
+    // The session endpoints (a socket token, sign-in answers) and the API proxy: never cached.
+    if (event.path.startsWith('/api/')) setResponseHeaders(event, { 'cache-control': 'no-store' });
   });
 
   if (import.meta.dev) return;
