@@ -159,6 +159,28 @@ describe('decoder pool: hard limits', () => {
     }
   });
 
+  it('sends waiting calls in batches, and a runaway call inside a batch costs only itself', async () => {
+    // One thread, so the waiting calls go to it in batches of 8.
+    const single = new DecoderPool({ size: 1, limits: { timeoutMs: BUDGET }, batchMax: 8 });
+    try {
+      await single.ready();
+      const hang = "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }";
+      const calls = Array.from({ length: 30 }, (_, i) =>
+        i === 11 ? single.run('hang:1', hang, { fn: 'decodeUplink', input }) : single.run(`batch:${i % 3}`, GOOD, { fn: 'decodeUplink', input: { ...input, bytes: [i] } }),
+      );
+      const t0 = Date.now();
+      const outs = await Promise.all(calls);
+      expect(Date.now() - t0).toBeLessThan(BOUND + 1000);
+      outs.forEach((out, i) => {
+        if (i === 11) expect(out.errors).toEqual(['timeout: the decoder ran longer than its 100 ms budget and was stopped']);
+        else expect(out).toEqual({ data: { n: 1, first: i }, warnings: [], errors: [] });
+      });
+      expect(single.stats()).toMatchObject({ timeouts: 1, crashes: 0, threads: 1, queued: 0 });
+    } finally {
+      await single.close();
+    }
+  });
+
   it('decodes many calls at once across the threads, in order of their answers', async () => {
     const src = 'function decodeUplink(input) { return { data: { b: input.bytes[0] } }; }';
     const outs = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.run('many:1', src, { fn: 'decodeUplink', input: { ...input, bytes: [i % 256] } })));

@@ -12,7 +12,7 @@ import {
   type SandboxOutput,
   type SandboxRequest,
 } from './decoder-sandbox';
-import { PHASE, type ThreadData, type ThreadJob, type ThreadMessage } from './decoder-thread';
+import { PHASE, type ThreadData, type ThreadJob, type ThreadMessage, type ThreadResult } from './decoder-thread';
 
 export interface DecoderPoolOptions {
   /** Threads; each holds its own QuickJS module and cache of compiled decoders. */
@@ -24,6 +24,8 @@ export interface DecoderPoolOptions {
   threadHeapMb?: number;
   /** Time past a deadline before the thread is terminated (QuickJS's own interrupt usually stops it first). */
   graceMs?: number;
+  /** Most calls sent to a thread in one message when calls wait (one message per call costs the event loop more than a small decode). */
+  batchMax?: number;
   /** Calls of one cached decoder stopped in a row (timeout, memory, stack) after which it is not run for a while… */
   strikes?: number;
   /** …this long (ms): a flood of uplinks for a broken decoder must not keep the threads busy or restarting. */
@@ -49,6 +51,8 @@ interface Job {
   source: string;
   req: SandboxRequest;
   timeoutMs: number;
+  /** The thread said it does not have the decoder: send its source whatever the pool believes. */
+  needsSource?: boolean;
   resolve: (out: SandboxOutput) => void;
 }
 
@@ -60,7 +64,8 @@ class Slot {
   ready = false;
   /** Ending: takes no more jobs. */
   closing = false;
-  job: Job | null = null;
+  /** The batch the thread is running, in order (null: idle). */
+  jobs: Job[] | null = null;
   timer: NodeJS.Timeout | null = null;
   /** Patience left while the thread has not yet started its job. */
   idleChecks = 0;
@@ -71,7 +76,7 @@ class Slot {
   error: Error | null = null;
 
   constructor(file: string, data: Omit<ThreadData, 'phase' | 'port'>, heapMb: number) {
-    const shared = new SharedArrayBuffer(16);
+    const shared = new SharedArrayBuffer(24);
     this.phase = new Float64Array(shared);
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
@@ -116,6 +121,7 @@ export class DecoderPool {
   private readonly maxCached: number;
   private readonly heapMb: number;
   private readonly graceMs: number;
+  private readonly batchMax: number;
   private nextId = 1;
   private closed = false;
   /** Threads that ended before they were ready, in a row: a broken setup, not a bad decoder. */
@@ -131,6 +137,7 @@ export class DecoderPool {
     this.maxCached = options.maxCachedPerThread ?? 100;
     this.heapMb = options.threadHeapMb ?? 128;
     this.graceMs = options.graceMs ?? 20;
+    this.batchMax = Math.max(1, options.batchMax ?? 32);
     this.maxStrikes = options.strikes ?? 3;
     this.quarantineMs = options.quarantineMs ?? 60_000;
     for (let i = 0; i < Math.max(1, options.size); i++) this.slots.push(this.spawn());
@@ -190,8 +197,8 @@ export class DecoderPool {
         s.closing = true;
         s.killed = true;
         if (s.timer) clearTimeout(s.timer);
-        if (s.job) s.job.resolve(failure(s.job.req.fn, ['decoder pool is closed']));
-        s.job = null;
+        for (const job of s.jobs ?? []) job.resolve(failure(job.req.fn, ['decoder pool is closed']));
+        s.jobs = null;
         s.port.close();
         return s.worker.terminate();
       }),
@@ -211,33 +218,32 @@ export class DecoderPool {
 
   private pump() {
     while (this.queue.length) {
-      const idle = this.slots.filter((s) => s.ready && !s.closing && !s.job);
+      const idle = this.slots.filter((s) => s.ready && !s.closing && !s.jobs);
       if (!idle.length) return;
-      // A job whose decoder some free thread has compiled goes there; else the oldest job to any free thread.
-      let pick = -1;
-      let slot: Slot | undefined;
-      for (let i = 0; i < this.queue.length && i < 32 && !slot; i++) {
-        const key = this.queue[i]!.key;
-        if (key !== null) slot = idle.find((s) => s.keys.has(key));
-        if (slot) pick = i;
-      }
-      if (!slot) {
-        pick = 0;
-        slot = idle[0]!;
-      }
-      const job = this.queue.splice(pick, 1)[0]!;
-      this.send(slot, job, job.key !== null && slot.keys.has(job.key));
+      // The next call goes to a free thread that has its decoder compiled, if any, with the calls after it:
+      // waiting calls are shared among the free threads, at most batchMax to a message.
+      const key = this.queue[0]!.key;
+      const slot = (key !== null && idle.find((s) => s.keys.has(key))) || idle[0]!;
+      const n = Math.min(this.batchMax, Math.ceil(this.queue.length / idle.length));
+      this.send(slot, this.queue.splice(0, n));
     }
   }
 
-  private send(slot: Slot, job: Job, cached: boolean) {
-    slot.job = job;
+  private send(slot: Slot, jobs: Job[]) {
+    slot.jobs = jobs;
     slot.idleChecks = 0;
     // Idle until the thread writes its first deadline.
     slot.phase[0] = PHASE.idle;
-    const message: ThreadJob = { id: job.id, key: job.key, source: cached ? undefined : job.source, req: job.req, timeoutMs: job.timeoutMs };
+    slot.phase[2] = 0;
+    // A decoder's source goes once per batch, and not at all when the thread has it compiled.
+    const sent = new Set<string>();
+    const message: ThreadJob[] = jobs.map((job) => {
+      const has = job.key !== null && !job.needsSource && (slot.keys.has(job.key) || sent.has(job.key));
+      if (job.key !== null) sent.add(job.key);
+      return { id: job.id, key: job.key, source: has ? undefined : job.source, req: job.req, timeoutMs: job.timeoutMs };
+    });
     slot.port.postMessage(message);
-    this.arm(slot, job.timeoutMs + this.graceMs);
+    this.arm(slot, jobs[0]!.timeoutMs + this.graceMs);
   }
 
   private arm(slot: Slot, ms: number) {
@@ -245,19 +251,21 @@ export class DecoderPool {
     slot.timer = setTimeout(() => this.watch(slot), Math.max(1, ms));
   }
 
-  /** The watchdog: runs when a job may have passed its deadline. */
+  /** The watchdog: runs when a call may have passed its deadline. */
   private watch(slot: Slot) {
     slot.timer = null;
-    const job = slot.job;
-    if (!job) return;
+    const jobs = slot.jobs;
+    if (!jobs) return;
     // A reply may be waiting behind this timer in the event loop: take it now, synchronously.
     for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) this.onMessage(slot, m.message as ThreadMessage);
-    if (slot.job !== job) return;
+    if (slot.jobs !== jobs) return;
     const phase = slot.phase[0];
     const deadline = slot.phase[1]!;
+    const index = Math.min(jobs.length - 1, Math.max(0, slot.phase[2]!));
+    const job = jobs[index]!;
     const now = Date.now();
     if (phase === PHASE.idle) {
-      // The thread has not started the job yet (a pause of the whole process): give it one more budget.
+      // The thread has not started the batch yet (a pause of the whole process): give it one more budget.
       if (slot.idleChecks++ < 1) return this.arm(slot, job.timeoutMs + this.graceMs);
     } else if (now < deadline + this.graceMs) {
       return this.arm(slot, deadline + this.graceMs - now);
@@ -265,8 +273,14 @@ export class DecoderPool {
     this.counters.timeouts++;
     const text =
       phase === PHASE.compile ? `decoder failed to load: ${limitError.timeout(this.limits.compileTimeoutMs)}` : limitError.timeout(job.timeoutMs);
-    this.finish(slot, failure(job.req.fn, [text]));
+    slot.jobs = null;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    // The others of the batch run again elsewhere (those before it were done, but their answers went with the thread).
+    this.queue.unshift(...jobs.filter((j) => j !== job));
+    job.resolve(failure(job.req.fn, [text]));
     this.retire(slot);
+    this.pump();
   }
 
   private onMessage(slot: Slot, m: ThreadMessage) {
@@ -276,28 +290,9 @@ export class DecoderPool {
         this.startFailures = 0;
         this.pump();
         return;
-      case 'missing': {
-        // The thread no longer has it (the pool's view was behind): send it again with its source.
-        const job = slot.job;
-        if (job && job.id === m.id) {
-          slot.keys.delete(job.key!);
-          if (slot.timer) clearTimeout(slot.timer);
-          this.send(slot, job, false);
-        }
+      case 'results':
+        this.onResults(slot, m.results);
         return;
-      }
-      case 'result': {
-        const job = slot.job;
-        if (!job || job.id !== m.id) return;
-        if (job.key !== null) {
-          slot.keys.delete(job.key);
-          if (m.cached) slot.keys.set(job.key, true);
-          while (slot.keys.size > this.maxCached) slot.keys.delete(slot.keys.keys().next().value as string);
-        }
-        this.finish(slot, m.output);
-        this.pump();
-        return;
-      }
       case 'broken':
         // It exits by itself; its replacement starts on exit.
         slot.closing = true;
@@ -307,12 +302,35 @@ export class DecoderPool {
     }
   }
 
-  private finish(slot: Slot, output: SandboxOutput) {
-    const job = slot.job!;
-    slot.job = null;
+  private onResults(slot: Slot, results: ThreadResult[]) {
+    const jobs = slot.jobs;
+    if (!jobs) return;
+    slot.jobs = null;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
-    job.resolve(output);
+    const byId = new Map(jobs.map((j) => [j.id, j]));
+    const again: Job[] = [];
+    for (const r of results) {
+      const job = byId.get(r.id);
+      if (!job) continue;
+      byId.delete(r.id);
+      if ('missing' in r) {
+        // The thread no longer has it (the pool's view was behind): again, with its source.
+        if (job.key !== null) slot.keys.delete(job.key);
+        job.needsSource = true;
+        again.push(job);
+        continue;
+      }
+      if (job.key !== null) {
+        slot.keys.delete(job.key);
+        if (r.cached) slot.keys.set(job.key, true);
+        while (slot.keys.size > this.maxCached) slot.keys.delete(slot.keys.keys().next().value as string);
+      }
+      job.resolve(r.output);
+    }
+    // Calls the thread did not reach (it trapped on one before them) run again.
+    this.queue.unshift(...again, ...byId.values());
+    this.pump();
   }
 
   /** Terminates a thread and starts its replacement at once. */
@@ -330,16 +348,21 @@ export class DecoderPool {
     const wasReady = slot.ready;
     if (!slot.killed) {
       this.counters.crashes++;
-      const job = slot.job;
-      if (job) {
+      const jobs = slot.jobs;
+      slot.jobs = null;
+      if (jobs) {
+        // The call it died on is answered; the others of its batch run again elsewhere.
+        const index = Math.min(jobs.length - 1, Math.max(0, slot.phase[2]!));
+        const job = jobs[index]!;
         const oom = (slot.error as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
         const text = oom ? limitError.memory(this.limits.memoryBytes) : `decoder thread stopped: ${slot.error?.message ?? 'exited'}`;
-        slot.job = null;
+        this.queue.unshift(...jobs.filter((j) => j !== job));
         job.resolve(failure(job.req.fn, [text]));
       }
     }
     if (!wasReady && !slot.killed) this.startFailures++;
     if (this.slots.includes(slot)) this.replace(slot);
+    this.pump();
   }
 
   private replace(slot: Slot) {

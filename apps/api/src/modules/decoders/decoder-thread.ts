@@ -3,15 +3,17 @@ import { DecoderSandbox, MissingSourceError, failure, type SandboxLimits, type S
 
 /**
  * Entry of a decoder thread (decoder-pool.ts starts it): one QuickJS sandbox with its cache of
- * compiled decoders, taking one call at a time from its port. Before each step it writes the step
- * and its deadline to memory shared with the pool, whose watchdog terminates the thread when a
- * deadline passes (QuickJS's own interrupt is not reached everywhere, its regex engine for one).
+ * compiled decoders, taking batches of calls from its port and answering each batch in one message
+ * (a message costs the event loop more than a small decode). Before each step it writes the step, its
+ * deadline and the call's index in the batch to memory shared with the pool, whose watchdog
+ * terminates the thread when a deadline passes (QuickJS's own interrupt is not reached everywhere,
+ * its regex engine for one).
  */
 
 export interface ThreadData {
   limits: Partial<SandboxLimits>;
   maxCached: number;
-  /** Float64Array(2): [0] the phase (0 idle, 1 loading a decoder, 2 calling it), [1] its deadline (ms since the epoch). */
+  /** Float64Array(3): [0] the phase (0 idle, 1 loading a decoder, 2 calling it), [1] its deadline (ms since the epoch), [2] the call's index in its batch. */
   phase: SharedArrayBuffer;
   port: MessagePort;
 }
@@ -26,10 +28,13 @@ export interface ThreadJob {
   timeoutMs: number;
 }
 
+/** The answer to one call: its output, or that the decoder is not cached and its source must come. */
+export type ThreadResult = { id: number; output: SandboxOutput; cached: boolean } | { id: number; missing: true };
+
 export type ThreadMessage =
   | { type: 'ready' }
-  | { type: 'result'; id: number; output: SandboxOutput; cached: boolean }
-  | { type: 'missing'; id: number }
+  /** Answers to a batch, in its order; calls after a trap are missing (the pool runs them again). */
+  | { type: 'results'; results: ThreadResult[] }
   /** The WebAssembly runtime trapped: the thread ends after this reply and the pool starts another. */
   | { type: 'broken'; reason: string };
 
@@ -44,17 +49,25 @@ function start(data: ThreadData) {
     phase[0] = p === 'compile' ? PHASE.compile : p === 'call' ? PHASE.call : PHASE.idle;
   });
   const send = (m: ThreadMessage) => port.postMessage(m);
-  port.on('message', (job: ThreadJob) => {
+  port.on('message', (jobs: ThreadJob[]) => {
     void ready.then((sandbox) => {
-      let output: SandboxOutput;
-      try {
-        output = sandbox.run(job.key, job.source, job.req, job.timeoutMs);
-      } catch (e) {
-        phase[0] = PHASE.idle;
-        if (e instanceof MissingSourceError) return send({ type: 'missing', id: job.id });
-        output = failure(job.req.fn, [`decoder sandbox failed: ${e instanceof Error ? e.message : String(e)}`]);
+      const results: ThreadResult[] = [];
+      for (let i = 0; i < jobs.length && !sandbox.broken; i++) {
+        const job = jobs[i]!;
+        phase[2] = i;
+        let output: SandboxOutput;
+        try {
+          output = sandbox.run(job.key, job.source, job.req, job.timeoutMs);
+        } catch (e) {
+          if (e instanceof MissingSourceError) {
+            results.push({ id: job.id, missing: true });
+            continue;
+          }
+          output = failure(job.req.fn, [`decoder sandbox failed: ${e instanceof Error ? e.message : String(e)}`]);
+        }
+        results.push({ id: job.id, output, cached: job.key !== null && sandbox.has(job.key) });
       }
-      send({ type: 'result', id: job.id, output, cached: job.key !== null && sandbox.has(job.key) });
+      send({ type: 'results', results });
       phase[0] = PHASE.idle;
       if (sandbox.broken) {
         send({ type: 'broken', reason: sandbox.broken });
