@@ -15,6 +15,7 @@ import { UplinkBatcher } from './modules/ingest/uplink-batcher.service';
 import { UplinkProcessor } from './modules/ingest/uplink.processor';
 import { UplinkRepository } from './modules/ingest/uplink.repository';
 import { UplinkWorkerService } from './modules/ingest/uplink-worker.service';
+import { RedecodeWorkerService } from './modules/ingest/redecode-worker.service';
 
 /** The worker process: uplink decoding and storage, the MQTT subscriber and maintenance jobs. No HTTP. */
 @Module({})
@@ -28,6 +29,7 @@ export class WorkerModule {
         UplinkRepository,
         UplinkProcessor,
         UplinkWorkerService,
+        RedecodeWorkerService,
         NoSignalService,
         IngestService,
         UplinkBatcher,

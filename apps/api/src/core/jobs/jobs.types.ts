@@ -2,6 +2,8 @@
 export enum QueueName {
   Uplinks = 'uplinks',
   Maintenance = 'maintenance',
+  /** Operators' re-decode runs: long, so kept off the uplink queue's latency. */
+  Redecode = 'redecode',
 }
 
 export enum JobName {
@@ -11,6 +13,8 @@ export enum JobName {
   ProcessUplink = 'process-uplink',
   /** Open NO_SIGNAL alarms for devices silent longer than their expected interval allows. */
   CheckNoSignal = 'check-no-signal',
+  /** Decode stored uplinks again (after a decoder fix) and store what they yield through the normal path. */
+  RedecodeUplinks = 'redecode-uplinks',
 }
 
 /** An accepted uplink, normalised from whichever network server sent it. */
@@ -34,14 +38,41 @@ export interface UplinkBatch {
   uplinks: UplinkEnvelope[];
 }
 
+/** Which stored uplinks a re-decode run takes; the API checked the caller's rights on all of them. */
+export interface RedecodeRequest {
+  /** Tenants the uplinks may belong to (the caller's DEVICES update scope, narrowed by the filters). */
+  tenantIds: string[];
+  deviceId?: string;
+  deviceProfileId?: string;
+  integrationId?: string;
+  /** Uplink ids (within the other filters), for re-running single frames. */
+  uplinkIds?: string[];
+  status?: 'RECEIVED' | 'DECODED' | 'FAILED';
+  from: string;
+  to: string;
+  /** Uplinks counted when the run was asked for. */
+  total: number;
+  requestedBy: string;
+  requestId?: string;
+}
+
+export interface RedecodeProgress {
+  total: number;
+  done: number;
+  stored: number;
+  failed: number;
+}
+
 export interface JobPayloads {
   [JobName.ProcessUplinks]: UplinkBatch;
   [JobName.ProcessUplink]: UplinkEnvelope;
   [JobName.CheckNoSignal]: Record<string, never>;
+  [JobName.RedecodeUplinks]: RedecodeRequest;
 }
 
 export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.ProcessUplinks]: QueueName.Uplinks,
   [JobName.ProcessUplink]: QueueName.Uplinks,
   [JobName.CheckNoSignal]: QueueName.Maintenance,
+  [JobName.RedecodeUplinks]: QueueName.Redecode,
 };

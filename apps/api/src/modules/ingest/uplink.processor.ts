@@ -92,9 +92,15 @@ export class UplinkProcessor {
     private readonly live: LiveEventsService,
   ) {}
 
-  async process(envelopes: UplinkEnvelope[]): Promise<BatchResult> {
+  /**
+   * Stores a batch. `redecode`: the uplinks are stored already (an operator re-runs them after a
+   * decoder fix): device contexts are read afresh (the fixed scenario) and each uplink's decode result
+   * is replaced; readings, rollups, alarms and live events follow the normal path.
+   */
+  async process(envelopes: UplinkEnvelope[], options: { redecode?: boolean } = {}): Promise<BatchResult> {
+    const redecode = options.redecode ?? false;
     const result: BatchResult = { stored: 0, duplicate: 0, decodeFailed: 0, noReading: 0, unknownDevice: 0, storeFailed: 0 };
-    const contexts = await this.load([...new Set(envelopes.map((e) => e.deviceId))]);
+    const contexts = await this.load([...new Set(envelopes.map((e) => e.deviceId))], redecode);
     const items: Item[] = [];
     for (const e of envelopes) {
       const ctx = contexts.get(e.deviceId);
@@ -108,7 +114,7 @@ export class UplinkProcessor {
     if (!items.length) return result;
 
     const stopStore = storeDuration.startTimer();
-    const { opened, cleared } = await this.writeIsolating(items);
+    const { opened, cleared } = await this.writeIsolating(items, redecode);
     stopStore();
     batchUplinks.observe(items.length);
 
@@ -168,9 +174,9 @@ export class UplinkProcessor {
    * culprit is alone, and each culprit is stored as FAILED with the reason: one bad uplink never costs
    * the others, and none is lost.
    */
-  private async writeIsolating(items: Item[]): Promise<{ opened: AlarmRow[]; cleared: AlarmRow[] }> {
+  private async writeIsolating(items: Item[], redecode: boolean): Promise<{ opened: AlarmRow[]; cleared: AlarmRow[] }> {
     try {
-      return await this.repository.transaction((trx) => this.write(trx, items));
+      return await this.repository.transaction((trx) => this.write(trx, items, redecode));
     } catch (err) {
       if (isTransientFailure(err)) throw err;
       // The rolled-back attempt's marks are void.
@@ -184,13 +190,15 @@ export class UplinkProcessor {
         const it = items[0]!;
         it.storeError = reason;
         this.logger.error({ deviceId: it.ctx.deviceId, requestId: it.e.requestId, err: reason }, 'uplink refused by the database; stored as FAILED');
-        await this.repository.transaction((trx) => this.repository.insertUplinks(trx, [{ ...this.uplinkRow(it), status: 'FAILED', decoded: null, errors: { errors: [`not stored: ${reason}`], warnings: [] } }]));
+        await this.repository.transaction((trx) =>
+          this.repository.insertUplinks(trx, [{ ...this.uplinkRow(it), status: 'FAILED', decoded: null, errors: { errors: [`not stored: ${reason}`], warnings: [] } }], redecode),
+        );
         return { opened: [], cleared: [] };
       }
       this.logger.warn({ uplinks: items.length, err: reason }, 'batch refused by the database; storing it in halves');
       const half = Math.ceil(items.length / 2);
-      const first = await this.writeIsolating(items.slice(0, half));
-      const second = await this.writeIsolating(items.slice(half));
+      const first = await this.writeIsolating(items.slice(0, half), redecode);
+      const second = await this.writeIsolating(items.slice(half), redecode);
       return { opened: [...first.opened, ...second.opened], cleared: [...first.cleared, ...second.cleared] };
     }
   }
@@ -213,7 +221,7 @@ export class UplinkProcessor {
     };
   }
 
-  private async write(trx: Transaction<DB>, items: Item[]) {
+  private async write(trx: Transaction<DB>, items: Item[], redecode: boolean) {
     const decoded = items.filter((it) => it.mapped).sort((a, b) => a.time.getTime() - b.time.getTime());
     const deviceIds = [...new Set(items.map((it) => it.ctx.deviceId))].sort();
     const meterIds = [...new Set(decoded.flatMap((it) => (it.ctx.meterId ? [it.ctx.meterId] : [])))].sort();
@@ -232,6 +240,7 @@ export class UplinkProcessor {
     await this.repository.insertUplinks(
       trx,
       items.map((it) => this.uplinkRow(it)),
+      redecode,
     );
 
     const daily = await this.storeReadings(trx, decoded);
@@ -452,12 +461,12 @@ export class UplinkProcessor {
   }
 
   /** Device contexts, cached briefly (profile edits bump scenario versions); misses load in one query. */
-  private async load(deviceIds: string[]): Promise<Map<string, DeviceContext>> {
+  private async load(deviceIds: string[], fresh = false): Promise<Map<string, DeviceContext>> {
     const out = new Map<string, DeviceContext>();
     const missing: string[] = [];
     const now = Date.now();
     for (const id of deviceIds) {
-      const hit = this.contexts.get(id);
+      const hit = fresh ? undefined : this.contexts.get(id);
       if (hit && hit.expires > now) out.set(id, hit.value);
       else missing.push(id);
     }

@@ -3,6 +3,7 @@ import type { AlarmType, ValveState } from '@water/shared';
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
+import type { RedecodeRequest } from '../../core/jobs/jobs.types';
 import type { FieldMapping } from '../decoders/decoded-mapping';
 
 /** What the worker needs to know about a device to store its uplinks. */
@@ -50,6 +51,20 @@ export interface ReadingRow {
   valveState: ValveState | null;
   suspect: boolean;
   decoded: unknown;
+}
+
+/** A stored uplink as the re-decode run reads it back. */
+export interface StoredUplink {
+  id: string;
+  receivedAt: Date;
+  deviceId: string;
+  tenantId: string;
+  integrationId: string | null;
+  deviceTime: Date | null;
+  fPort: number | null;
+  fCnt: number | null;
+  payloadHex: string;
+  rx: Record<string, unknown> | null;
 }
 
 export interface StoredPoint {
@@ -166,8 +181,57 @@ export class UplinkRepository {
     return new Map(rows.map((r) => [r.id, r.time_zone]));
   }
 
-  /** Raw uplinks; a retried batch (its worker died after committing) finds its uplinks stored already. */
-  async insertUplinks(trx: Transaction<DB>, rows: UplinkRow[]): Promise<void> {
+  /** Stored uplinks a re-decode run takes (the request's tenants, time range and filters). */
+  private matching(q: Omit<RedecodeRequest, 'total' | 'requestedBy' | 'requestId'>) {
+    return this.database.db
+      .selectFrom('uplink as u')
+      .innerJoin('device as d', 'd.id', 'u.device_id')
+      .where('u.tenant_id', 'in', q.tenantIds.length ? q.tenantIds : ['00000000-0000-0000-0000-000000000000'])
+      .where('u.received_at', '>=', new Date(q.from))
+      .where('u.received_at', '<', new Date(q.to))
+      .$if(Boolean(q.deviceId), (w) => w.where('u.device_id', '=', q.deviceId!))
+      .$if(Boolean(q.deviceProfileId), (w) => w.where('d.device_profile_id', '=', q.deviceProfileId!))
+      .$if(Boolean(q.integrationId), (w) => w.where('u.integration_id', '=', q.integrationId!))
+      .$if(Boolean(q.status), (w) => w.where('u.status', '=', q.status!))
+      .$if(Boolean(q.uplinkIds?.length), (w) => w.where(sql<boolean>`u.id = ANY(${q.uplinkIds!}::bigint[])`));
+  }
+
+  async countMatching(q: Omit<RedecodeRequest, 'total' | 'requestedBy' | 'requestId'>): Promise<number> {
+    const row = await this.matching(q).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** The next `limit` matching uplinks after `after`, oldest first, so consumption chains in time order. */
+  async nextMatching(q: RedecodeRequest, after: { receivedAt: Date; id: string } | null, limit: number): Promise<StoredUplink[]> {
+    const rows = await this.matching(q)
+      .select(['u.id', 'u.received_at', 'u.device_id', 'u.tenant_id', 'u.integration_id', 'u.device_time', 'u.f_port', 'u.f_cnt', 'u.payload', 'u.rx_metadata'])
+      .$if(after !== null, (w) => w.where(sql<boolean>`(u.received_at, u.id) > (${after!.receivedAt}::timestamptz, ${after!.id}::bigint)`))
+      .orderBy('u.received_at')
+      .orderBy('u.id')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: String(r.id),
+      receivedAt: new Date(r.received_at),
+      deviceId: r.device_id,
+      tenantId: r.tenant_id,
+      integrationId: r.integration_id,
+      deviceTime: r.device_time ? new Date(r.device_time) : null,
+      fPort: r.f_port,
+      fCnt: r.f_cnt === null ? null : Number(r.f_cnt),
+      payloadHex: Buffer.from(r.payload).toString('hex'),
+      rx: (r.rx_metadata ?? null) as Record<string, unknown> | null,
+    }));
+  }
+
+  /**
+   * Raw uplinks; a retried batch (its worker died after committing) finds its uplinks stored already.
+   * `redecode` replaces a stored uplink's decode result (status, scenario, decoded, errors) instead.
+   */
+  async insertUplinks(trx: Transaction<DB>, rows: UplinkRow[], redecode = false): Promise<void> {
+    const onConflict = redecode
+      ? sql`DO UPDATE SET status = excluded.status, scenario_id = excluded.scenario_id, decoded = excluded.decoded, errors = excluded.errors`
+      : sql`DO NOTHING`;
     // One array per column through unnest: a fixed 13-parameter statement, where VALUES would bind and plan 13 per row.
     for (const part of chunks(rows)) {
       await sql`
@@ -179,7 +243,7 @@ export class UplinkRepository {
                       ${part.map((u) => (u.rxMetadata === undefined ? null : JSON.stringify(u.rxMetadata)))}::text[], ${part.map((u) => u.status)}::text[], ${part.map((u) => u.scenarioId)}::uuid[],
                       ${part.map((u) => (u.decoded === null ? null : JSON.stringify(u.decoded)))}::text[], ${part.map((u) => (u.errors === null ? null : JSON.stringify(u.errors)))}::text[])
                AS v(received_at, device_id, tenant_id, integration_id, device_time, f_port, f_cnt, payload, rx_metadata, status, scenario_id, decoded, errors)
-        ON CONFLICT (device_id, received_at, (coalesce(f_cnt, -1))) DO NOTHING`.execute(trx);
+        ON CONFLICT (device_id, received_at, (coalesce(f_cnt, -1))) ${onConflict}`.execute(trx);
     }
   }
 

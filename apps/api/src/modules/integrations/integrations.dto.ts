@@ -34,7 +34,13 @@ export const IntegrationSchema = z.object({
   webhookPath: z.string(),
 });
 export class IntegrationDto extends createZodDto(IntegrationSchema) {}
-export class IntegrationListDto extends createZodDto(z.array(IntegrationSchema)) {}
+
+/** A list row adds what an operator checks first: when the network server last posted, and how it went over 24 h. */
+export const IntegrationWithStatsSchema = IntegrationSchema.extend({
+  lastUplinkAt: z.string().datetime().nullable(),
+  uplinks24h: z.object({ DECODED: z.number().int(), FAILED: z.number().int(), RECEIVED: z.number().int() }),
+});
+export class IntegrationListDto extends createZodDto(z.array(IntegrationWithStatsSchema)) {}
 
 /** The secret is shown once, at creation or rotation. */
 export const IntegrationWithSecretSchema = IntegrationSchema.extend({ secret: z.string() });
