@@ -46,6 +46,7 @@ describe('decoder pool: hard limits', () => {
     ['JSON.stringify of a million-element array, forever', 'function decodeUplink() { while (true) { JSON.stringify(new Array(1e6)); } }', /^timeout: .*100 ms/],
     ['a catastrophic regular expression', "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }", /^timeout: .*100 ms/],
     ['deep recursion', 'function f(n) { return f(n + 1) + 1; } function decodeUplink() { return { data: { n: f(0) } }; }', /^stack overflow: /],
+    ['a parser recursion that overflows the native stack (a WebAssembly trap: the thread is replaced)', 'function decodeUplink() { return { data: { n: eval("(".repeat(1e5) + "1" + ")".repeat(1e5)) } }; }', /^stack overflow: /],
     ['a 1 GB allocation', 'function decodeUplink() { var a = new Uint8Array(1024 * 1024 * 1024); a[5] = 1; return { data: { n: a[5] } }; }', /^memory: .*32 MiB/],
     ['a billion-element array', 'function decodeUplink() { var a = new Array(1e9).fill(0); return { data: { n: a.length } }; }', /^(memory|timeout): /],
   ];
@@ -87,6 +88,20 @@ describe('decoder pool: hard limits', () => {
     expect(pool.stats().threads).toBe(2);
   });
 
+  it('answers the calls queued behind a call that trapped the runtime, on the thread that replaces it', async () => {
+    const single = new DecoderPool({ size: 1, limits: { timeoutMs: BUDGET } });
+    try {
+      await single.ready();
+      const trap = single.run(null, 'function decodeUplink() { return { data: { n: eval("(".repeat(1e5) + "1" + ")".repeat(1e5)) } }; }', { fn: 'decodeUplink', input });
+      const behind = Array.from({ length: 5 }, (_, i) => single.run('behind:1', GOOD, { fn: 'decodeUplink', input: { ...input, bytes: [i] } }));
+      expect((await trap).errors[0]).toMatch(/^stack overflow: /);
+      expect((await Promise.all(behind)).map((r) => r.data)).toEqual([0, 1, 2, 3, 4].map((b) => ({ n: 1, first: b })));
+      expect(single.stats()).toMatchObject({ crashes: 1, started: 2, threads: 1 });
+    } finally {
+      await single.close();
+    }
+  });
+
   it('gives a call its own budget, up to 1 s', async () => {
     const loop = 'function decodeUplink() { var t = Date.now(); while (Date.now() - t < 250) {} return { data: { waited: true } }; }';
     // 250 ms of work: too long for the default budget, within a budget of 400 ms.
@@ -113,12 +128,13 @@ describe('decoder pool: hard limits', () => {
       ['function decodeUplink() { return { data: { s: "x".repeat(1e6) } }; }', /^decoder result larger than 262144 characters$/],
       ['function decodeUplink() { return 42; }', /^decodeUplink must return an object/],
     ];
+    const crashes = pool.stats().crashes;
     const outs = await Promise.all(cases.map(([src]) => pool.run(null, src, { fn: 'decodeUplink', input })));
     outs.forEach((out, i) => {
       expect(out.data).toBeNull();
       expect(out.errors[0]).toMatch(cases[i]![1]);
     });
-    expect(pool.stats().crashes).toBe(0);
+    expect(pool.stats().crashes).toBe(crashes);
   });
 
   it('keeps compiled decoders in the threads, by key', async () => {

@@ -291,13 +291,13 @@ export class DecoderPool {
         this.pump();
         return;
       case 'results':
+        if (m.broken) {
+          // It exits by itself (its runtime trapped); its replacement starts on exit. Nothing more goes to it.
+          slot.closing = true;
+          slot.killed = true;
+          this.counters.crashes++;
+        }
         this.onResults(slot, m.results);
-        return;
-      case 'broken':
-        // It exits by itself; its replacement starts on exit.
-        slot.closing = true;
-        slot.killed = true;
-        this.counters.crashes++;
         return;
     }
   }
@@ -346,10 +346,13 @@ export class DecoderPool {
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;
     const wasReady = slot.ready;
-    if (!slot.killed) {
+    const jobs = slot.jobs;
+    slot.jobs = null;
+    if (slot.killed) {
+      // Ended by the pool or after a trap it reported: what it still held never ran; it runs elsewhere.
+      if (jobs) this.queue.unshift(...jobs);
+    } else {
       this.counters.crashes++;
-      const jobs = slot.jobs;
-      slot.jobs = null;
       if (jobs) {
         // The call it died on is answered; the others of its batch run again elsewhere.
         const index = Math.min(jobs.length - 1, Math.max(0, slot.phase[2]!));

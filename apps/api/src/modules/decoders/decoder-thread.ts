@@ -33,10 +33,11 @@ export type ThreadResult = { id: number; output: SandboxOutput; cached: boolean 
 
 export type ThreadMessage =
   | { type: 'ready' }
-  /** Answers to a batch, in its order; calls after a trap are missing (the pool runs them again). */
-  | { type: 'results'; results: ThreadResult[] }
-  /** The WebAssembly runtime trapped: the thread ends after this reply and the pool starts another. */
-  | { type: 'broken'; reason: string };
+  /**
+   * Answers to a batch, in its order. With `broken`, the WebAssembly runtime trapped: the thread ends
+   * after this reply (calls after the trap are missing, the pool runs them again on another thread).
+   */
+  | { type: 'results'; results: ThreadResult[]; broken?: string };
 
 export const PHASE = { idle: 0, compile: 1, call: 2 } as const;
 
@@ -67,12 +68,9 @@ function start(data: ThreadData) {
         }
         results.push({ id: job.id, output, cached: job.key !== null && sandbox.has(job.key) });
       }
-      send({ type: 'results', results });
+      send(sandbox.broken ? { type: 'results', results, broken: sandbox.broken } : { type: 'results', results });
       phase[0] = PHASE.idle;
-      if (sandbox.broken) {
-        send({ type: 'broken', reason: sandbox.broken });
-        process.exit(1);
-      }
+      if (sandbox.broken) process.exit(1);
     });
   });
   void ready.then(
