@@ -292,7 +292,7 @@ export class DecoderSandbox {
       return { error: `sandbox prelude failed: ${text}` };
     }
     loadedPrelude.value.dispose();
-    const loaded = context.evalCode(source, 'decoder.js');
+    const loaded = context.evalCode(scriptOf(source), 'decoder.js');
     if (loaded.error) {
       const text = this.limitText(errorText(context, loaded.error), this.limits.compileTimeoutMs);
       const logs = this.takeLogs(context);
@@ -375,6 +375,19 @@ export class DecoderSandbox {
     if (logs) out.logs = logs;
     return out;
   }
+}
+
+/**
+ * ES-module codecs (`export function decodeUplink…`) as scripts: their exported declarations become
+ * plain top-level ones, `export default x` becomes `module.exports = x`, and `export { a, b }` lists
+ * are dropped (the names are top-level already). A script without `export` is left as it is.
+ */
+export function scriptOf(source: string): string {
+  if (!/^[ \t]*export\s/m.test(source)) return source;
+  return source
+    .replace(/^([ \t]*)export\s+default\s+/gm, '$1module.exports = ')
+    .replace(/^([ \t]*)export\s+(?=(async\s+)?function\b|const\b|let\b|var\b|class\b)/gm, '$1')
+    .replace(/^[ \t]*export\s*\{[^}]*\}\s*;?/gm, '');
 }
 
 function clip(s: string): string {

@@ -227,6 +227,9 @@ describe('sandbox globals', () => {
       moduleExportsDriver: 'module.exports.driver = { decodeUplink: function () { return { data: { via: "moduleExportsDriver" } }; } };',
       driver: 'var driver = { decodeUplink: function () { return { data: { via: "driver" } }; } };',
       globalDriver: 'globalThis.driver = { decodeUplink: function () { return { data: { via: "globalDriver" } }; } };',
+      esModule: 'const VIA = "esModule";\nexport function decodeUplink(input) { return { data: { via: VIA } }; }\nexport const other = 1;',
+      esDefault: 'export default function decodeUplink(input) { return { data: { via: "esDefault" } }; }',
+      esList: 'function decode(input) { return { data: { via: "esList" } }; }\nconst decodeUplink = decode;\nexport { decodeUplink, decode };',
     };
     for (const [via, src] of Object.entries(shapes)) expect(sandbox.test(src, input()), via).toEqual({ data: { via }, warnings: [], errors: [] });
   });
