@@ -269,6 +269,27 @@ export async function readArchive(file: string, pgRestore = findTool('pg_restore
   };
 }
 
+/**
+ * Roles the archive's privileges name (GRANT … TO role, ALTER DEFAULT PRIVILEGES … TO role). pg_dump
+ * copies a database, not the cluster's roles: a target server without them would stop pg_restore
+ * half-way (--exit-on-error), so they are checked first. Owners are not needed (--no-owner).
+ */
+export function referencedRoles(file: string, pgRestore = findTool('pg_restore')): string[] {
+  const res = spawnSync(pgRestore.path, ['--schema-only', '--no-owner', '--file=-', file], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  if (res.error || res.status !== 0) throw new BackupError(`pg_restore could not read the privileges of ${file}: ${res.error?.message ?? res.stderr.trim()}`);
+  const roles = new Set<string>();
+  for (const line of res.stdout.split('\n')) {
+    if (!/^(GRANT|REVOKE|ALTER DEFAULT PRIVILEGES)\b/.test(line)) continue;
+    for (const m of line.matchAll(/\b(?:TO|FROM)\s+((?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*)(?:\s*,\s*(?:"(?:[^"]|"")+"|[A-Za-z_][\w$]*))*)/g)) {
+      for (const raw of m[1].split(/\s*,\s*/)) {
+        const name = raw.startsWith('"') ? raw.slice(1, -1).replace(/""/g, '"') : raw.toLowerCase();
+        if (name !== 'public' || raw.startsWith('"')) roles.add(name);
+      }
+    }
+  }
+  return [...roles].sort();
+}
+
 export interface RestoreResult {
   database: string;
   created: boolean;
@@ -292,6 +313,21 @@ export async function restoreDatabase(file: string, targetUrl: string, options: 
   const pgRestore = findTool('pg_restore');
   const archive = await readArchive(source, pgRestore);
   const name = databaseName(targetUrl);
+
+  const roles = referencedRoles(source, pgRestore);
+  if (roles.length) {
+    const server = new URL(targetUrl);
+    server.pathname = '/postgres';
+    const existing = await withClient(server.toString(), async (c) => (await c.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [roles])).rows.map((r) => r.rolname));
+    const missing = roles.filter((r) => !existing.includes(r));
+    if (missing.length) {
+      throw new BackupError(
+        `the backup grants privileges to roles the target server does not have: ${missing.join(', ')}. pg_dump copies a database, not the server's roles: ` +
+          `create them first (for the API's role: CREATE ROLE water_api NOLOGIN NOBYPASSRLS; GRANT water_api TO <the user DATABASE_URL connects as>), ` +
+          'or copy them with pg_dumpall --roles-only from the source server',
+      );
+    }
+  }
 
   const created = await ensureDatabase(targetUrl, log);
   let replaced = false;

@@ -12,6 +12,7 @@ import {
   checkRestoreVersions,
   defaultBackupFile,
   majorVersion,
+  referencedRoles,
   restoreDatabase,
   verifyMigrations,
   type BackupResult,
@@ -150,6 +151,38 @@ describe('db:backup / db:restore round trip (pg_dump custom format, real Postgre
   it('refuses to overwrite an existing backup file and a missing backup file', async () => {
     await expect(backupDatabase(source.url, backup.file)).rejects.toThrow(/already exists/);
     await expect(restoreDatabase(join(dir, 'missing.dump'), target.url)).rejects.toThrow(/backup file not found/);
+  });
+});
+
+describe('roles the backup grants privileges to', () => {
+  it('are checked on the target server before anything is created or restored', async () => {
+    const db = await createTestDatabase('backup_role', { migrate: false });
+    const role = `water_test_role_${randomBytes(4).toString('hex')}`;
+    const dir = mkdtempSync(join(tmpdir(), 'water-backup-role-'));
+    const target = freshDatabaseUrl(db.url, 'backup_role_dst');
+    try {
+      await query(db.url, `CREATE TABLE thing (id int PRIMARY KEY); INSERT INTO thing VALUES (1), (2)`);
+      await query(db.url, `CREATE ROLE "${role}" NOLOGIN; GRANT SELECT ON thing TO "${role}"`);
+      const { file } = await backupDatabase(db.url, join(dir, 'role.dump'));
+      expect(referencedRoles(file)).toEqual([role]);
+      // While the role exists the restore goes through, grant included.
+      const ok = await restoreDatabase(file, target.url, { migrationsDir: dir }).catch((e: Error) => e);
+      // No _migration table in this small database: the restore itself worked, the migration check says what it is not.
+      expect(ok).toBeInstanceOf(BackupError);
+      expect((ok as Error).message).toMatch(/no "_migration" table/);
+      expect(await query(target.url, `SELECT has_table_privilege('${role}', 'thing', 'SELECT') AS p, (SELECT count(*) FROM thing)::int AS n`)).toEqual([{ p: true, n: 2 }]);
+      await dropDatabase(target.url, target.name);
+
+      await query(db.url, `REVOKE ALL ON thing FROM "${role}"; DROP ROLE "${role}"`);
+      await expect(restoreDatabase(file, target.url)).rejects.toThrow(new RegExp(`roles the target server does not have: ${role}\\. .*CREATE ROLE water_api`));
+      const created = await query(freshDatabaseUrl(db.url, 'x').url.replace(/\/[^/]*$/, '/postgres'), `SELECT count(*)::int AS n FROM pg_database WHERE datname = '${target.name}'`);
+      expect(created).toEqual([{ n: 0 }]);
+    } finally {
+      await dropDatabase(target.url, target.name);
+      await db.drop();
+      await query(db.url.replace(/\/[^/]*$/, '/postgres'), `DROP ROLE IF EXISTS "${role}"`);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
