@@ -37,6 +37,9 @@ export default defineNuxtConfig({
       // NUXT_PUBLIC_LIVE_URL: the API origin the browser opens Socket.io on (path /api/socket.io); this
       // server proxies HTTP only. Empty: this site's own origin (a reverse proxy routes /api/socket.io).
       liveUrl: 'http://localhost:3001',
+      // NUXT_PUBLIC_INGEST_URL: the API origin as network servers reach it, for the webhook URLs the
+      // integrations page shows. Empty: NUXT_PUBLIC_LIVE_URL, or this site's own origin when that is empty too.
+      ingestUrl: '',
       // NUXT_PUBLIC_MAP_TILES_URL: raster tile template of the dashboard map; empty shows the map without tiles.
       mapTilesUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
       // NUXT_PUBLIC_MAP_TILES_ATTRIBUTION: credit line the tile provider requires.
@@ -55,8 +58,8 @@ export default defineNuxtConfig({
     strategy: 'no_prefix',
     locales: [
       // One shared file plus one per console area, so areas can grow without touching each other.
-      { code: 'tr', language: 'tr-TR', name: 'Türkçe', files: ['tr.json', 'tr/dashboard.json', 'tr/assets.json', 'tr/admin.json'] },
-      { code: 'en', language: 'en-GB', name: 'English', files: ['en.json', 'en/dashboard.json', 'en/assets.json', 'en/admin.json'] },
+      { code: 'tr', language: 'tr-TR', name: 'Türkçe', files: ['tr.json', 'tr/dashboard.json', 'tr/assets.json', 'tr/admin.json', 'tr/ops.json'] },
+      { code: 'en', language: 'en-GB', name: 'English', files: ['en.json', 'en/dashboard.json', 'en/assets.json', 'en/admin.json', 'en/ops.json'] },
     ],
     // Turkish unless the user picked another language; the choice lives in the water_locale cookie
     // (app/plugins/locale.ts), so the browser's Accept-Language never overrides it.

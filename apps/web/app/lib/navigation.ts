@@ -1,6 +1,6 @@
 import type { PermissionAction, PermissionModule } from '@water/shared';
 import type { Component } from 'vue';
-import { Activity, Bell, Building2, Cpu, FileText, Gauge, LayoutDashboard, Layers, ListTree, UserCog, Users } from 'lucide-vue-next';
+import { Activity, Bell, Building2, Cpu, FileText, Gauge, LayoutDashboard, Layers, ListTree, Plug, ScrollText, UserCog, Users } from 'lucide-vue-next';
 
 export interface NavItem {
   module: PermissionModule;
@@ -20,10 +20,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { module: 'CUSTOMERS', to: '/customers', labelKey: 'nav.customers', icon: Users },
   { module: 'METERS', to: '/meters', labelKey: 'nav.meters', icon: Gauge },
   { module: 'DEVICES', to: '/devices', labelKey: 'nav.devices', icon: Cpu },
+  // Network-server integrations and their uplinks belong to device connectivity (the API's DEVICES rights).
+  { module: 'DEVICES', to: '/integrations', labelKey: 'nav.integrations', icon: Plug },
   { module: 'PROFILES', to: '/profiles', labelKey: 'nav.profiles', icon: Layers },
   { module: 'DEFINITIONS', to: '/definitions', labelKey: 'nav.definitions', icon: ListTree },
   { module: 'TENANTS', to: '/tenants', labelKey: 'nav.tenants', icon: Building2 },
   { module: 'USERS', to: '/users', labelKey: 'nav.users', icon: UserCog },
+  // Who changed what: read with the users' right, as the API decides (audit-log.controller.ts).
+  { module: 'USERS', to: '/audit-log', labelKey: 'nav.auditLog', icon: ScrollText },
 ];
 
 /** The module's main entry (the first one: the dashboard for DASHBOARD). */

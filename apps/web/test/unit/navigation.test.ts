@@ -33,6 +33,16 @@ describe('sidebar entries', () => {
     expect(new Set(links).size).toBe(links.length);
   });
 
+  it('lists integrations after the devices for device readers, and the audit log after the users for user readers', () => {
+    expect(linksFor(readerOf('DEVICES'))).toEqual(['/devices', '/integrations']);
+    expect(linksFor(readerOf('USERS'))).toEqual(['/users', '/audit-log']);
+    expect(linksFor(readerOf('METERS', 'TENANTS'))).not.toContain('/integrations');
+    expect(linksFor(readerOf('TENANTS'))).not.toContain('/audit-log');
+    // The module's main entry stays the first one (the forbidden page links to it).
+    expect(navItemFor('DEVICES')?.to).toBe('/devices');
+    expect(navItemFor('USERS')?.to).toBe('/users');
+  });
+
   it('keeps the dashboard as the module entry of DASHBOARD (the forbidden page and the permission grid use it)', () => {
     expect(navItemFor('DASHBOARD')?.to).toBe('/');
   });
