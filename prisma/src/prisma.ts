@@ -1,7 +1,11 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import type { Pool } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
 
-/** Prisma (Rust-free client over node-postgres) for CRUD. */
-export function createPrismaClient(connectionString: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+/**
+ * Prisma (Rust-free client over node-postgres) for CRUD, on its own pool from a connection string or on
+ * a pool the caller prepared (the API's, whose connections carry the caller's tenant scope).
+ */
+export function createPrismaClient(connection: string | Pool): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaPg(typeof connection === 'string' ? { connectionString: connection } : connection) });
 }

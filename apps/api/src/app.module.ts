@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ZodValidationPipe } from 'nestjs-zod';
+import { TenantScopeInterceptor } from './core/access/tenant-scope.interceptor';
 import { AuthCoreModule } from './core/auth/auth-core.module';
 import type { AppConfig } from './core/config/config';
 import { ConfigModule } from './core/config/config.module';
@@ -38,7 +39,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule.forRoot(config),
-        DatabaseModule,
+        DatabaseModule.forRoot({ rowLevelSecurity: config.DATABASE_RLS }),
         MetricsModule,
         RedisModule,
         JobsModule,
@@ -66,6 +67,7 @@ export class AppModule {
       providers: [
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: TenantScopeInterceptor },
       ],
     };
   }

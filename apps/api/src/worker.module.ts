@@ -23,7 +23,7 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), DatabaseModule, RedisModule, JobsModule, LivePublisherModule, WorkerMetricsModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot(config), DatabaseModule.forRoot({ rowLevelSecurity: false }), RedisModule, JobsModule, LivePublisherModule, WorkerMetricsModule],
       providers: [
         DecodersService,
         UplinkRepository,

@@ -11,6 +11,12 @@ export const configSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
     DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/water'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * Row-level security under the API's checks (migration 0010): its queries run as DATABASE_RLS_ROLE
+     * bound to the caller's tenants. Off only where the connecting user may not SET ROLE.
+     */
+    DATABASE_RLS: bool.default(true),
+    DATABASE_RLS_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('water_api'),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     /** Prefix for every Redis key and queue, so several deployments (or test runs) can share a server. */
     REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('water'),

@@ -1,6 +1,18 @@
-import { Global, Module } from '@nestjs/common';
-import { DatabaseService } from './database.service';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DATABASE_RLS, DatabaseService } from './database.service';
 
+/**
+ * The process's database clients. `rowLevelSecurity`: the API's connections run as the restricted role
+ * with each request's tenant scope; the worker's (which stores every tenant's uplinks) run as the owner.
+ */
 @Global()
-@Module({ providers: [DatabaseService], exports: [DatabaseService] })
-export class DatabaseModule {}
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: { rowLevelSecurity: boolean }): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [{ provide: DATABASE_RLS, useValue: options.rowLevelSecurity }, DatabaseService],
+      exports: [DatabaseService],
+    };
+  }
+}

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { ingestUplinks } from '../../core/metrics/metrics';
 import { DatabaseService } from '../../core/database/database.service';
+import { asSystem } from '../../core/database/tenant-scope';
 import { BadInputException, EntityNotFoundException, NotAuthenticatedException, ServiceUnavailableException } from '../../core/http/errors';
 import type { UplinkEnvelope } from '../../core/jobs/jobs.types';
 import { RedisService } from '../../core/redis/redis.service';
@@ -140,13 +141,13 @@ export class IngestService {
 
   /** MQTT: the broker authenticated the publisher; the topic's application id names the integration. */
   async chirpstackFromMqtt(applicationId: string, body: ChirpstackUplink): Promise<IngestResult> {
-    const row = await this.database.db
+    const query = this.database.db
       .selectFrom('integration as i')
       .innerJoin('tenant as t', 't.id', 'i.tenant_id')
       .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive'])
       .where('i.kind', '=', 'CHIRPSTACK')
-      .where('i.external_id', '=', applicationId)
-      .executeTakeFirst();
+      .where('i.external_id', '=', applicationId);
+    const row = await asSystem(() => query.executeTakeFirst());
     if (!row || !row.isActive) throw new EntityNotFoundException('integration for application', applicationId);
     return this.acceptChirpstack(row as IntegrationRow, body, undefined, 'mqtt-chirpstack');
   }
@@ -202,13 +203,16 @@ export class IngestService {
     }
     let row = this.integrations.get(id);
     if (row === undefined) {
+      // Webhooks are not a user's requests: the integration is found by its id, then proves its secret.
       row =
-        ((await this.database.db
+        ((await asSystem(() =>
+          this.database.db
           .selectFrom('integration as i')
           .innerJoin('tenant as t', 't.id', 'i.tenant_id')
           .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive'])
           .where('i.id', '=', id)
-          .executeTakeFirst()) as IntegrationRow | undefined) ?? null;
+          .executeTakeFirst(),
+        )) as IntegrationRow | undefined) ?? null;
       this.integrations.set(id, row, INTEGRATION_TTL_MS);
     }
     const given = Buffer.from(hashSecret(secret), 'hex');
@@ -278,7 +282,8 @@ export class IngestService {
     const cacheKey = `${integration.id}|${idField?.technology ?? ''}|${idField?.key ?? ''}|${value}`;
     const cached = this.devices.get(cacheKey);
     if (cached !== undefined) return cached;
-    const row = await this.database.db
+    // Bounded by the integration's tenant subtree in the query itself.
+    const row = await asSystem(() => this.database.db
       .selectFrom('device_identifier as i')
       .innerJoin('communication_technology_field as f', 'f.id', 'i.field_id')
       .innerJoin('communication_technology as ct', 'ct.id', 'f.technology_id')
@@ -290,7 +295,7 @@ export class IngestService {
       .$if(Boolean(idField?.technology), (q) => q.where('ct.code', '=', idField!.technology!))
       .$if(Boolean(idField?.key), (q) => q.where('f.key', '=', idField!.key))
       .where(sql<boolean>`t.path <@ ${integration.tenantPath}::ltree`)
-      .executeTakeFirst();
+      .executeTakeFirst());
     const ref = row ?? null;
     // Unknown devices are remembered briefly so a misconfigured sender cannot hammer the database.
     this.devices.set(cacheKey, ref, ref ? CACHE_TTL_MS : 5_000);
