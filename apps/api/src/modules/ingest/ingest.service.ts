@@ -204,15 +204,12 @@ export class IngestService {
     let row = this.integrations.get(id);
     if (row === undefined) {
       // Webhooks are not a user's requests: the integration is found by its id, then proves its secret.
-      row =
-        ((await asSystem(() =>
-          this.database.db
-          .selectFrom('integration as i')
-          .innerJoin('tenant as t', 't.id', 'i.tenant_id')
-          .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive'])
-          .where('i.id', '=', id)
-          .executeTakeFirst(),
-        )) as IntegrationRow | undefined) ?? null;
+      const query = this.database.db
+        .selectFrom('integration as i')
+        .innerJoin('tenant as t', 't.id', 'i.tenant_id')
+        .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive'])
+        .where('i.id', '=', id);
+      row = ((await asSystem(() => query.executeTakeFirst())) as IntegrationRow | undefined) ?? null;
       this.integrations.set(id, row, INTEGRATION_TTL_MS);
     }
     const given = Buffer.from(hashSecret(secret), 'hex');
@@ -282,8 +279,7 @@ export class IngestService {
     const cacheKey = `${integration.id}|${idField?.technology ?? ''}|${idField?.key ?? ''}|${value}`;
     const cached = this.devices.get(cacheKey);
     if (cached !== undefined) return cached;
-    // Bounded by the integration's tenant subtree in the query itself.
-    const row = await asSystem(() => this.database.db
+    const query = this.database.db
       .selectFrom('device_identifier as i')
       .innerJoin('communication_technology_field as f', 'f.id', 'i.field_id')
       .innerJoin('communication_technology as ct', 'ct.id', 'f.technology_id')
@@ -294,8 +290,9 @@ export class IngestService {
       .where('i.normalized_value', '=', value)
       .$if(Boolean(idField?.technology), (q) => q.where('ct.code', '=', idField!.technology!))
       .$if(Boolean(idField?.key), (q) => q.where('f.key', '=', idField!.key))
-      .where(sql<boolean>`t.path <@ ${integration.tenantPath}::ltree`)
-      .executeTakeFirst());
+      .where(sql<boolean>`t.path <@ ${integration.tenantPath}::ltree`);
+    // System work for row-level security, bounded by the integration's tenant subtree in the query itself.
+    const row = await asSystem(() => query.executeTakeFirst());
     const ref = row ?? null;
     // Unknown devices are remembered briefly so a misconfigured sender cannot hammer the database.
     this.devices.set(cacheKey, ref, ref ? CACHE_TTL_MS : 5_000);
