@@ -128,6 +128,9 @@ describe('metrics', () => {
     expect(moved(workerText, before.worker, 'water_worker_batch_uplinks_count', {})).toBeGreaterThanOrEqual(1);
     expect(moved(workerText, before.worker, 'water_live_events_total', { event: 'reading.created' })).toBe(1);
     expect(sample(workerText, 'water_worker_store_duration_seconds_count')).toBeGreaterThanOrEqual(1);
+    // The worker decodes on its thread pool; none was stopped by a limit.
+    expect(sample(workerText, 'water_decoder_threads', { state: 'threads' })).toBeGreaterThanOrEqual(1);
+    expect(sample(workerText, 'water_decoder_stops_total', { reason: 'timeout' })).toBe(0);
     // The worker counts no webhooks: those are the API's.
     expect(sample(workerText, 'water_ingest_uplinks_total', { outcome: 'accepted' })).toBeNaN();
   });

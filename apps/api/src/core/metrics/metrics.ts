@@ -84,6 +84,8 @@ export interface MetricSources {
   queues?: () => Promise<{ queue: string; counts: Record<string, number> }[]>;
   pool?: () => { total: number; idle: number; waiting: number };
   sockets?: () => number;
+  /** The decoder thread pool's counters, once it started. */
+  decoders?: () => { threads: number; timeouts: number; crashes: number; queued: number; skipped: number } | null;
 }
 
 export const sources = new Set<MetricSources>();
@@ -128,5 +130,39 @@ new Gauge({
     let n = 0;
     for (const s of sources) n += s.sockets?.() ?? 0;
     this.set(n);
+  },
+});
+
+new Gauge({
+  name: 'water_decoder_threads',
+  help: 'Decoder worker threads of this process: running (threads), calls waiting for one (queued)',
+  labelNames: ['state'] as const,
+  registers,
+  collect() {
+    this.reset();
+    for (const s of sources) {
+      const d = s.decoders?.();
+      if (!d) continue;
+      this.inc({ state: 'threads' }, d.threads);
+      this.inc({ state: 'queued' }, d.queued);
+    }
+  },
+});
+
+/** Counted by the pool since the process started; exposed as counters read at scrape time. */
+new Counter({
+  name: 'water_decoder_stops_total',
+  help: 'Decoder calls stopped by a limit, by reason: timeout (thread terminated past its deadline), crash (thread ended on its own), skipped (not run: its decoder was stopped 3 times in a row)',
+  labelNames: ['reason'] as const,
+  registers,
+  collect() {
+    this.reset();
+    for (const s of sources) {
+      const d = s.decoders?.();
+      if (!d) continue;
+      this.inc({ reason: 'timeout' }, d.timeouts);
+      this.inc({ reason: 'crash' }, d.crashes);
+      this.inc({ reason: 'skipped' }, d.skipped);
+    }
   },
 });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import { sources } from '../../core/metrics/metrics';
 import { DecoderPool, type DecoderPoolStats } from './decoder-pool';
 import type { DecodeInput, DecodeOutput, DecoderFunction, DownlinkDecodeInput, EncodeInput, OutputOf, SandboxRequest } from './decoder-sandbox';
 
@@ -21,8 +22,12 @@ export type InputOf<F extends DecoderFunction> = F extends 'decodeUplink' ? Deco
 @Injectable()
 export class DecodersService implements OnModuleDestroy {
   private pool?: DecoderPool;
+  /** The pool's counters in this process's metrics. */
+  private readonly metrics = { decoders: () => this.stats() };
 
-  constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {}
+  constructor(@Optional() @Inject(APP_CONFIG) private readonly config?: AppConfig) {
+    sources.add(this.metrics);
+  }
 
   private get(): DecoderPool {
     this.pool ??= new DecoderPool({
@@ -55,6 +60,7 @@ export class DecodersService implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    sources.delete(this.metrics);
     await this.pool?.close();
   }
 }
