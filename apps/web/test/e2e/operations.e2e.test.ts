@@ -105,6 +105,22 @@ describe('integrations, uplink inspector and audit log', () => {
       ]),
     );
 
+    // Rotating shows the new secret once; the old one stops working at once.
+    const chirpRow = page.locator(`[data-testid="integrations-table"] tr[data-integration="${chirp.name}"]`);
+    await chirpRow.locator('[data-testid="integration-rotate"]').click();
+    await page.locator('[data-testid="confirm-dialog"]').getByRole('button', { name: /^(Yenile|Rotate)$/ }).click();
+    const rotated = page.locator('[data-testid="integration-secret-dialog"]');
+    await rotated.waitFor();
+    const newSecret = (await rotated.locator('[data-testid="integration-secret"] [data-testid="copy-value"]').innerText()).trim();
+    expect(newSecret).not.toBe(chirp.secret);
+    await rotated.locator('[data-testid="integration-secret-done"]').click();
+    await rotated.waitFor({ state: 'hidden' });
+    const chirpUp = (secret: string) =>
+      fetch(`${chirp.webhookUrl}?token=${encodeURIComponent(secret)}&event=status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+    expect(await chirpUp(chirp.secret)).toBe(401);
+    expect(await chirpUp(newSecret)).toBe(204);
+    chirp.secret = newSecret;
+
     // Once the dialog is closed the secrets are gone: the list and its settings show a placeholder.
     const row = page.locator(`[data-testid="integrations-table"] tr[data-integration="${ttn.name}"]`);
     await row.waitFor();
@@ -203,6 +219,12 @@ describe('integrations, uplink inspector and audit log', () => {
       await page.screenshot({ path: `${SHOTS}/integrations.png` });
     }
 
+    // The integration's own inspector lists the same frames, with their device.
+    await openPage(page, `/integrations/${ttn.id}`);
+    const own = page.locator('[data-testid="uplink-inspector"]');
+    await own.locator(`tr[data-fcnt="${fCnt}"]`).waitFor();
+    expect(await own.locator(`tr[data-fcnt="${fCnt + 1}"] a[href="/devices/${device.id}"]`).innerText()).toBe(device.serialNo);
+
     // The integration has uplinks now: deleting it is refused, and disabling is offered instead.
     await openPage(page, '/integrations');
     const row = page.locator(`[data-testid="integrations-table"] tr[data-integration="${ttn.name}"]`);
@@ -223,8 +245,9 @@ describe('integrations, uplink inspector and audit log', () => {
     await scenarioRow.locator('[data-testid="audit-expand"]').click();
     const details = page.locator('[data-testid="audit-details"]').first();
     // The newest change is the fix: from the broken decoder back to the original.
-    expect(await details.locator('[data-testid="audit-after"]').innerText()).toContain('decoderSource');
-    expect(await details.innerText()).toContain('decoderSource');
+    expect(await details.locator('[data-testid="audit-before"]').innerText()).toContain('vendor bug: e2e');
+    expect(await details.locator('[data-testid="audit-after"]').innerText()).toContain(JSON.stringify(scenarios[0]!.decoderSource).slice(1, 40));
+    expect(await details.innerText()).toMatch(/(Değişen|Changed):\s*decoderSource/);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/audit-log.png` });
 
     await choose(page, page.locator('#audit-filter-entity'), /^(Entegrasyon|Integration)$/);
