@@ -1,10 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UplinkProcessor } from '../src/modules/ingest/uplink.processor';
-import { compileApi, envOf, startNode, waitForHealth, type ChildNode } from './support/processes';
+import { compileApi, envOf, freePort, startNode, waitForHealth, type ChildNode } from './support/processes';
 import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { createIntegration, loraDevices, ttnUplink, type LoraDevice } from './support/uplinks';
 import { startTestWorker } from './support/worker';
 
 interface Frame {
@@ -13,16 +12,6 @@ interface Frame {
 }
 
 type Outcome = 'accepted' | 'duplicate' | number | 'error';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -38,22 +27,14 @@ describe('ingest loses nothing', () => {
   let worker: INestApplicationContext | undefined;
   const children: ChildNode[] = [];
   let integ: { id: string; secret: string };
-  let devices: { id: string; eui: string; model: string; last: number; profileId: string }[];
+  let devices: LoraDevice[];
   let round = 0;
 
   beforeAll(async () => {
     t = await startTestApp('noloss', { readingDays: 1, env: { INGEST_CLAIM_MS: '1000', WORKER_LOCK_MS: '1500', INGEST_BATCH_MAX: '50' } });
     admin = await t.login(SUPER_ADMIN);
-    const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
-    integ = (await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'no-loss' } })).body;
-    const rows = await t.sql<{ id: string; eui: string; model: string; last: string; profile_id: string }>(
-      `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last, p.id AS profile_id
-         FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
-         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
-        WHERE d.tenant_id = $1 AND d.status = 'ACTIVE' ORDER BY d.serial_no LIMIT 40`,
-      [tenantId],
-    );
-    devices = rows.filter((r) => DEVICE_PROFILE_KEY_BY_MODEL[r.model]).map((r) => ({ id: r.id, eui: r.eui, model: r.model, last: Number(r.last), profileId: r.profile_id }));
+    integ = await createIntegration(t, admin, 'ASKİ', 'TTN', 'no-loss');
+    devices = await loraDevices(t, 'ASKİ', { limit: 40 });
     expect(devices.length).toBeGreaterThanOrEqual(30);
     build = await compileApi('noloss');
   });
@@ -73,15 +54,7 @@ describe('ingest loses nothing', () => {
     for (let k = 0; k < perDevice; k++) {
       for (const d of devices) {
         d.last = Math.round((d.last + 0.013) * 1000) / 1000;
-        const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[d.model], { indexM3: d.last, batteryPct: 70 });
-        out.push({
-          deviceId: d.id,
-          body: {
-            end_device_ids: { dev_eui: d.eui },
-            received_at: new Date(base + k * 60_000).toISOString(),
-            uplink_message: { f_port: up.fPort, f_cnt: round * 10_000 + k, frm_payload: up.payload.toString('base64') },
-          },
-        });
+        out.push({ deviceId: d.id, body: ttnUplink(d, { indexM3: d.last, fCnt: round * 10_000 + k, at: new Date(base + k * 60_000) }) });
       }
     }
     return out;

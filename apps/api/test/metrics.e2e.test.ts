@@ -1,20 +1,9 @@
-import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileApi, envOf, startNode, type ChildNode } from './support/processes';
+import { compileApi, envOf, freePort, startNode, type ChildNode } from './support/processes';
 import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { createIntegration, loraDevices, ttnUplink } from './support/uplinks';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 
 /** Sums the samples of one metric whose labels include `labels` in a Prometheus text exposition. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number {
@@ -77,28 +66,16 @@ describe('metrics', () => {
   });
 
   it('counts uplinks, HTTP requests and the worker’s decoding and storing as traffic flows', async () => {
-    const admin = await t.login(SUPER_ADMIN);
-    const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
-    const integ = (await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'metrics' } })).body;
-    const [d] = await t.sql<{ id: string; eui: string; model: string; last: string }>(
-      `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last
-         FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
-         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
-        WHERE d.tenant_id = $1 AND p.model_code IN ('MNS-LRW100', 'Cyble 5 LoRaWAN', 'IMA-LW-U1') LIMIT 1`,
-      [tenantId],
-    );
+    const integ = await createIntegration(t, await t.login(SUPER_ADMIN), 'ASKİ', 'TTN', 'metrics');
+    const [d] = await loraDevices(t, 'ASKİ', { limit: 1 });
     const before = { api: (await scrapeApi(TOKEN)).body as string, worker: (await scrapeWorker(TOKEN)).text };
-    const ttn = (fCnt: number, payload: Buffer, port: number) =>
-      t.request({
-        method: 'POST',
-        url: `/api/ingest/ttn/${integ.id}`,
-        headers: { 'x-integration-secret': integ.secret },
-        body: { end_device_ids: { dev_eui: d!.eui }, received_at: new Date(Date.now() - 3_600_000 + fCnt * 1000).toISOString(), uplink_message: { f_port: port, f_cnt: fCnt, frm_payload: payload.toString('base64') } },
-      });
-    const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[d!.model], { indexM3: Number(d!.last) + 0.5, batteryPct: 70 });
-    expect((await ttn(31_001, up.payload, up.fPort)).body.status).toBe('accepted');
-    expect((await ttn(31_001, up.payload, up.fPort)).body.status).toBe('duplicate');
-    expect((await ttn(31_002, Buffer.from([0xff]), up.fPort)).body.status).toBe('accepted');
+    const post = (body: unknown) => t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });
+    const frame = ttnUplink(d!, { indexM3: d!.last + 0.5, fCnt: 31_001, at: new Date(Date.now() - 3_600_000) });
+    expect((await post(frame)).body.status).toBe('accepted');
+    expect((await post(frame)).body.status).toBe('duplicate');
+    const unreadable = ttnUplink(d!, { indexM3: d!.last + 0.6, fCnt: 31_002, at: new Date(Date.now() - 3_599_000) });
+    unreadable.uplink_message.frm_payload = Buffer.from([0xff]).toString('base64');
+    expect((await post(unreadable)).body.status).toBe('accepted');
     expect((await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': 'wrong' }, body: {} })).status).toBe(400);
 
     const end = Date.now() + 20_000;

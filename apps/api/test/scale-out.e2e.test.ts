@@ -6,6 +6,7 @@ import { createApp } from '../src/bootstrap';
 import { UplinkWorkerService } from '../src/modules/ingest/uplink-worker.service';
 import { connectLive } from './support/live';
 import { ASKI_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { createIntegration, loraDevices, ttnUplink } from './support/uplinks';
 import { startTestWorker } from './support/worker';
 
 /**
@@ -68,16 +69,10 @@ describe('scale-out', () => {
 
   it('keeps one meter’s consumption chain right when both workers take its frames, in shuffled order', async () => {
     const admin = await a.login(SUPER_ADMIN);
-    const tenantId = (await a.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
-    const integ = (await a.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'order' } })).body;
-    const [d] = await a.sql<{ id: string; eui: string; model: string; last: string }>(
-      `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last
-         FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
-         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
-        WHERE d.tenant_id = $1 AND p.model_code IN ('MNS-LRW100', 'Cyble 5 LoRaWAN', 'IMA-LW-U1') ORDER BY d.serial_no DESC LIMIT 1`,
-      [tenantId],
-    );
-    const start = Number(d!.last);
+    const integ = await createIntegration(a, admin, 'ASKİ', 'TTN', 'order');
+    // Not one of the first test's devices.
+    const [d] = await loraDevices(a, 'ASKİ', { limit: 1, descending: true });
+    const start = d!.last;
     const base = Date.now() - 2 * 86_400_000;
     // 60 frames a minute apart, each 10 litres on; posted shuffled in bursts, so batches of 4 land on both workers out of order.
     const frames = Array.from({ length: 60 }, (_, k) => ({ k, index: Math.round((start + (k + 1) * 0.01) * 1000) / 1000 }));
@@ -88,15 +83,14 @@ describe('scale-out', () => {
     const before = workers.map((w) => w.get(UplinkWorkerService).processed);
     for (let i = 0; i < frames.length; i += 12) {
       const answers = await Promise.all(
-        frames.slice(i, i + 12).map((f) => {
-          const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[d!.model], { indexM3: f.index, batteryPct: 80 });
-          return a.request({
+        frames.slice(i, i + 12).map((f) =>
+          a.request({
             method: 'POST',
             url: `/api/ingest/ttn/${integ.id}`,
             headers: { 'x-integration-secret': integ.secret },
-            body: { end_device_ids: { dev_eui: d!.eui }, received_at: new Date(base + f.k * 60_000).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 20_000 + f.k, frm_payload: up.payload.toString('base64') } },
-          });
-        }),
+            body: ttnUplink(d!, { indexM3: f.index, fCnt: 20_000 + f.k, at: new Date(base + f.k * 60_000), batteryPct: 80 }),
+          }),
+        ),
       );
       expect(answers.every((x) => x.status === 202)).toBe(true);
     }

@@ -1,10 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobsService } from '../src/core/jobs/jobs.service';
 import { QueueName } from '../src/core/jobs/jobs.types';
 import { matrix } from './support/matrix';
 import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { createIntegration, loraDevices, ttnUplink, type LoraDevice } from './support/uplinks';
 import { startTestWorker } from './support/worker';
 
 /** The uplink inspector's re-decode: after a decoder fix, failed uplinks are run again and yield their readings. */
@@ -14,7 +14,7 @@ describe('uplink re-decode', () => {
   let hatsu: string;
   let aski: string;
   let integ: { id: string; secret: string };
-  let device: { id: string; eui: string; model: string; last: string; profile_id: string };
+  let device: LoraDevice;
   const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
   const to = new Date(Date.now() + 60_000).toISOString();
 
@@ -34,15 +34,8 @@ describe('uplink re-decode', () => {
     const root = await t.login(SUPER_ADMIN);
     hatsu = await t.login(HATSU_ADMIN);
     aski = await t.login(ASKI_ADMIN);
-    const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0]!.id;
-    integ = (await t.request({ method: 'POST', url: '/api/integrations', token: root, body: { tenantId, kind: 'TTN', name: 'redecode' } })).body;
-    [device] = await t.sql(
-      `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last, p.id AS profile_id
-         FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
-         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
-        WHERE d.tenant_id = $1 AND d.status = 'ACTIVE' ORDER BY d.serial_no LIMIT 1`,
-      [tenantId],
-    );
+    integ = await createIntegration(t, root, 'HATSU', 'TTN', 'redecode');
+    [device] = await loraDevices(t, 'HATSU', { limit: 1 });
   });
   afterAll(async () => {
     await worker?.close();
@@ -50,23 +43,19 @@ describe('uplink re-decode', () => {
   });
 
   it('re-runs a device’s failed uplinks after its decoder is fixed, storing their readings', async () => {
-    const original = await t.sql<{ id: string; decoder_source: string }>(`SELECT id, decoder_source FROM message_scenario WHERE device_profile_id = $1`, [device.profile_id]);
-    await t.sql(`UPDATE message_scenario SET decoder_source = 'function decodeUplink(input) { return { errors: ["vendor bug"] }; }', version = version + 1 WHERE device_profile_id = $1`, [device.profile_id]);
+    const original = await t.sql<{ id: string; decoder_source: string }>(`SELECT id, decoder_source FROM message_scenario WHERE device_profile_id = $1`, [device.profileId]);
+    await t.sql(`UPDATE message_scenario SET decoder_source = 'function decodeUplink(input) { return { errors: ["vendor bug"] }; }', version = version + 1 WHERE device_profile_id = $1`, [device.profileId]);
     // Before the seeded day of readings, so the only readings of that hour are these.
     const base = Date.now() - 36 * 3_600_000;
     for (let k = 1; k <= 3; k++) {
-      const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[device.model], { indexM3: Number(device.last) + k * 0.05, batteryPct: 66 });
-      const res = await t.request({
-        method: 'POST',
-        url: `/api/ingest/ttn/${integ.id}`,
-        headers: { 'x-integration-secret': integ.secret },
-        body: { end_device_ids: { dev_eui: device.eui }, received_at: new Date(base + k * 60_000).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 40_000 + k, frm_payload: up.payload.toString('base64') } },
-      });
+      const body = ttnUplink(device, { indexM3: device.last + k * 0.05, fCnt: 40_000 + k, at: new Date(base + k * 60_000), batteryPct: 66 });
+      const res = await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });
       expect(res.body.status).toBe('accepted');
     }
     const failed = await until(async () => {
       const page = await t.request({ url: `/api/uplinks?deviceId=${device.id}&integrationId=${integ.id}&status=FAILED`, token: hatsu });
-      return page.body.total === 3 ? page.body : null;
+      // Rows and total are two statements: wait until both see all three.
+      return page.body.total === 3 && page.body.items.length === 3 ? page.body : null;
     });
     expect(failed.items[0]).toMatchObject({ integrationId: integ.id, status: 'FAILED', errors: ['vendor bug'] });
     const readings = () => t.sql(`SELECT 1 FROM reading WHERE device_id = $1 AND time > $2 AND time < $3`, [device.id, new Date(base), new Date(base + 600_000)]);
@@ -102,13 +91,13 @@ describe('uplink re-decode', () => {
     expect((await post({ deviceId: device.id, from, to, uplinkIds: ['1; DROP TABLE uplink'] })).status).toBe(400);
     expect((await post({ deviceId: 'not-a-uuid', from, to })).status).toBe(400);
     // A profile without a decoder has nothing to re-run.
-    await t.sql(`UPDATE message_scenario SET is_active = false WHERE device_profile_id = $1`, [device.profile_id]);
+    await t.sql(`UPDATE message_scenario SET is_active = false WHERE device_profile_id = $1`, [device.profileId]);
     try {
-      const bare = await post({ deviceProfileId: device.profile_id, from, to });
+      const bare = await post({ deviceProfileId: device.profileId, from, to });
       expect(bare.status).toBe(409);
       expect(bare.body.message).toMatch(/no active message scenario/);
     } finally {
-      await t.sql(`UPDATE message_scenario SET is_active = true WHERE device_profile_id = $1`, [device.profile_id]);
+      await t.sql(`UPDATE message_scenario SET is_active = true WHERE device_profile_id = $1`, [device.profileId]);
     }
     // Another tenant's integration as a filter is not found.
     expect((await t.request({ url: `/api/uplinks?integrationId=${integ.id}`, token: aski })).status).toBe(404);

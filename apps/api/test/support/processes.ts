@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { dirname, join, relative } from 'node:path';
 import { transformFile } from '@swc/core';
 import type { AppConfig } from '../../src/core/config/config';
@@ -84,4 +85,16 @@ export async function waitForHealth(url: string, node: ChildNode, ms = 30_000): 
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`API not healthy after ${ms} ms:\n${node.output()}`);
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a child process to listen on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
