@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@water/db';
-import { DatabaseService } from '../database/database.service';
+import type { LegacyTransaction, Transaction } from '../database/unit-of-work';
 import type { AccessContext } from '../access/access-context';
+import { AuditRepository, type AuditRowInput } from './audit.repository';
 
 export type AuditAction = 'create' | 'update' | 'delete' | 'login' | 'logout';
 
@@ -14,16 +14,14 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-type Tx = Pick<DatabaseService['prisma'], 'auditLog'>;
-
 /** Writes the audit log; call it inside the transaction of the change it records. */
 @Injectable()
 export class AuditService {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(private readonly repository: AuditRepository) {}
 
-  async record(actor: Pick<AccessContext, 'userId' | 'requestId'> | null, entry: AuditEntry, tx: Tx = this.database.prisma): Promise<void> {
-    await tx.auditLog.create({
-      data: {
+  async record(actor: Pick<AccessContext, 'userId' | 'requestId'> | null, entry: AuditEntry, tx?: Transaction | LegacyTransaction): Promise<void> {
+    await this.repository.insert(
+      {
         actorId: actor?.userId ?? null,
         tenantId: entry.tenantId ?? null,
         action: entry.action,
@@ -33,14 +31,15 @@ export class AuditService {
         after: toJson(entry.after),
         requestId: actor?.requestId ?? null,
       },
-    });
+      tx,
+    );
   }
 }
 
 /** Audit snapshots never hold secrets. */
 const SECRET_KEYS = new Set(['passwordHash', 'password_hash', 'password', 'secretHash', 'tokenHash']);
 
-function toJson(value: unknown): Prisma.InputJsonValue | undefined {
+function toJson(value: unknown): AuditRowInput['before'] {
   if (value === undefined || value === null) return undefined;
   return JSON.parse(
     JSON.stringify(value, (k, v) => {
@@ -48,5 +47,5 @@ function toJson(value: unknown): Prisma.InputJsonValue | undefined {
       if (typeof v === 'bigint') return v.toString();
       return v;
     }),
-  ) as Prisma.InputJsonValue;
+  ) as AuditRowInput['before'];
 }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessService } from '../access/access.service';
+import { AuditRepository } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 import { AccessGuard } from './access.guard';
 import { JwtStrategy } from './jwt.strategy';
@@ -11,7 +12,7 @@ import { SessionRevocationService } from './session-revocation.service';
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [JwtStrategy, AccessService, SessionRevocationService, AuditService, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [JwtStrategy, AccessService, SessionRevocationService, AuditService, AuditRepository, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AccessService, SessionRevocationService, AuditService],
 })
 export class AuthCoreModule {}

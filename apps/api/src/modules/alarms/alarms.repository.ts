@@ -4,7 +4,7 @@ import type { DB, Prisma } from '@water/db';
 import type { AlarmType } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
 import type { AlarmRecord } from './alarms.dto';
-import { likePattern } from '../../core/http/like';
+import { likePattern } from '../../core/database/like';
 
 export type Tx = Prisma.TransactionClient;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { likePattern } from '../../core/http/like';
+import { likePattern } from '../../core/database/like';
 
 export type Tx = Prisma.TransactionClient;
 

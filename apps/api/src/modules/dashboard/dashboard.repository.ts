@@ -4,7 +4,7 @@ import type { DB } from '@water/db';
 import type { AlarmType, AssetStatus } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
 import type { BBox, MapMarkerRecord, OutOfServiceRecord } from './dashboard.dto';
-import { likePattern } from '../../core/http/like';
+import { likePattern } from '../../core/database/like';
 
 /*
  * Dashboard aggregates. They read the daily rollups (tenant_daily_consumption for fleet totals,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { equalsText } from '../../core/http/like';
+import { equalsText } from '../../core/database/like';
 
 export type Tx = Prisma.TransactionClient;
 

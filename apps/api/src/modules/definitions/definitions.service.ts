@@ -33,7 +33,7 @@ import {
   type UpdateTechnologyFieldDto,
 } from './definitions.dto';
 import { DefinitionsRepository, type BrandKind, type BrandOrderBy, type BrandWhere } from './definitions.repository';
-import { containsText } from '../../core/http/like';
+import { containsText } from '../../core/database/like';
 
 /**
  * Definitions and profiles are one catalogue shared by every tenant, so only rights held at the root

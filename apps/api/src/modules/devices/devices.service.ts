@@ -20,7 +20,7 @@ import {
   type UpdateDeviceInput,
 } from './devices.dto';
 import { DevicesRepository, type DeviceWithDetail, type IdentifierField, type Tx } from './devices.repository';
-import { containsExact, containsText } from '../../core/http/like';
+import { containsExact, containsText } from '../../core/database/like';
 
 type Path = (string | number)[];
 

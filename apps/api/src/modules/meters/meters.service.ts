@@ -10,7 +10,7 @@ import { DevicesService, type AttachableMeter } from '../devices/devices.service
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { mapMeterDetail, mapMeterRow, type CreateMeterInput, type DeviceConfig, type ListMetersQuery, type MeterDetail, type MeterRow, type UpdateMeterInput } from './meters.dto';
 import { MetersRepository, type MeterWithDetail, type Tx } from './meters.repository';
-import { containsText } from '../../core/http/like';
+import { containsText } from '../../core/database/like';
 
 /** Meters (brief 2.5): one tenant, one profile it may use, at most one device and one subscription at a time. */
 @Injectable()

@@ -24,7 +24,7 @@ import {
 } from './device-profiles.dto';
 import { ProfileRulesService } from './profile-rules.service';
 import { ProfilesRepository, scenarioInclude, type DeviceProfileWithDetail, type Tx } from './profiles.repository';
-import { containsText } from '../../core/http/like';
+import { containsText } from '../../core/database/like';
 
 const label = (p: { brand: { name: string }; modelCode: string }) => `device profile ${p.brand.name} ${p.modelCode}`;
 

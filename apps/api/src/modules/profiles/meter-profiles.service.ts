@@ -20,7 +20,7 @@ import {
 } from './meter-profiles.dto';
 import { ProfileRulesService } from './profile-rules.service';
 import { ProfilesRepository, type MeterProfileWithDetail, type Tx } from './profiles.repository';
-import { containsText } from '../../core/http/like';
+import { containsText } from '../../core/database/like';
 
 const label = (p: { brand: { name: string }; modelCode: string }) => `meter profile ${p.brand.name} ${p.modelCode}`;
 

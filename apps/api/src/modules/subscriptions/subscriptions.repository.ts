@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB, Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { likePattern } from '../../core/http/like';
+import { likePattern } from '../../core/database/like';
 import type { SubscriptionRowRecord } from './subscriptions.dto';
 
 export type Tx = Prisma.TransactionClient;

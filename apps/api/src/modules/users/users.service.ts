@@ -11,7 +11,7 @@ import { skipTake, type Page } from '../../core/http/paging';
 import { toMatrix } from '../tenants/tenants.service';
 import type { CreateUserDto, ListUsersQueryDto, SetMembershipDto, UpdateUserDto, UserDetail, UserRow } from './users.dto';
 import { UsersRepository, type UserWithMemberships } from './users.repository';
-import { containsExact, containsText } from '../../core/http/like';
+import { containsExact, containsText } from '../../core/database/like';
 
 const hashPassword = (p: string) => argon2.hash(p, { type: argon2.argon2id });
 
