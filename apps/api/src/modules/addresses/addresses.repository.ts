@@ -1,8 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
+import { containsText, equalsText, startsWithText } from '../../core/database/like';
+import { clientOf, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import type { AddressInput } from '../../core/http/address.dto';
+import type { ListAddressesQueryDto, UpdateAddressDto } from './addresses.dto';
 
-export type Tx = Prisma.TransactionClient;
+// TODO(issue 16): Transaction only, once customers and subscriptions pass their UnitOfWork handle.
+type Tx = Transaction | LegacyTransaction;
 
 export interface AddressUsage {
   customers: number;
@@ -16,29 +21,59 @@ export interface AddressUsage {
 export class AddressesRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  get prisma() {
-    return this.database.prisma;
+  find(id: string, tx?: Tx) {
+    return clientOf(this.database, tx).address.findUnique({ where: { id }, include: { tenant: { select: { name: true } } } });
   }
 
-  find(id: string, tx: Tx = this.prisma) {
-    return tx.address.findUnique({ where: { id }, include: { tenant: { select: { name: true } } } });
-  }
-
-  async page(where: Prisma.AddressWhereInput, orderBy: Prisma.AddressOrderByWithRelationInput[], skip: number, take: number) {
+  async page(tenantIds: string[], q: ListAddressesQueryDto, skip: number, take: number) {
+    const s = q.search;
+    const where: Prisma.AddressWhereInput = {
+      tenantId: { in: tenantIds },
+      ...(q.city ? { city: equalsText(q.city) } : {}),
+      ...(s
+        ? {
+            OR: [
+              { name: containsText(s) },
+              { city: containsText(s) },
+              { district: containsText(s) },
+              { neighborhood: containsText(s) },
+              { street: containsText(s) },
+              { uavtCode: startsWithText(s) },
+              { postalCode: startsWithText(s) },
+            ],
+          }
+        : {}),
+    };
+    const orderBy: Prisma.AddressOrderByWithRelationInput[] = [q.sort === 'createdAt' ? { createdAt: q.order } : { [q.sort]: { sort: q.order, nulls: 'last' } }, { id: 'asc' }];
+    const prisma = this.database.prisma;
     const [items, total] = await Promise.all([
-      this.prisma.address.findMany({ where, orderBy, skip, take, include: { tenant: { select: { name: true } } } }),
-      this.prisma.address.count({ where }),
+      prisma.address.findMany({ where, orderBy, skip, take, include: { tenant: { select: { name: true } } } }),
+      prisma.address.count({ where }),
     ]);
     return { items, total };
   }
 
-  async usage(id: string, tx: Tx = this.prisma): Promise<AddressUsage> {
+  async usage(id: string, tx?: Tx): Promise<AddressUsage> {
+    const db = clientOf(this.database, tx);
     const [customers, contacts, subscriptions, tenants] = await Promise.all([
-      tx.customer.count({ where: { addressId: id } }),
-      tx.customerContact.count({ where: { addressId: id } }),
-      tx.subscription.count({ where: { addressId: id } }),
-      tx.tenant.count({ where: { addressId: id } }),
+      db.customer.count({ where: { addressId: id } }),
+      db.customerContact.count({ where: { addressId: id } }),
+      db.subscription.count({ where: { addressId: id } }),
+      db.tenant.count({ where: { addressId: id } }),
     ]);
     return { customers, contacts, subscriptions, tenants };
+  }
+
+  async create(tenantId: string, input: AddressInput, tx: Tx): Promise<string> {
+    const created = await clientOf(this.database, tx).address.create({ data: { ...input, tenantId } });
+    return created.id;
+  }
+
+  async update(id: string, input: UpdateAddressDto | AddressInput, tx: Tx): Promise<void> {
+    await clientOf(this.database, tx).address.update({ where: { id }, data: input });
+  }
+
+  async delete(id: string, tx: Tx): Promise<void> {
+    await clientOf(this.database, tx).address.delete({ where: { id } });
   }
 }

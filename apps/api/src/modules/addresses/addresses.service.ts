@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@water/db';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import { mapAddress, type AddressInput } from '../../core/http/address.dto';
@@ -7,8 +6,11 @@ import { BadInputException, ConflictException, EntityNotFoundException } from '.
 import { skipTake, type Page } from '../../core/http/paging';
 import type { AddressDetail, AddressRef, AddressRow, CreateAddressDto, ListAddressesQueryDto, UpdateAddressDto } from './addresses.dto';
 import { mapAddressRow } from './addresses.dto';
-import { AddressesRepository, type Tx } from './addresses.repository';
-import { containsText, equalsText, startsWithText } from '../../core/http/like';
+import { UnitOfWork, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { AddressesRepository } from './addresses.repository';
+
+// TODO(issue 16): Transaction only, once customers and subscriptions pass their UnitOfWork handle.
+type Tx = Transaction | LegacyTransaction;
 
 /**
  * Addresses (brief 1.14.1) belong to a tenant. Rights follow the customers module, whose forms
@@ -19,31 +21,13 @@ export class AddressesService {
   constructor(
     private readonly addresses: AddressesRepository,
     private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(access: AccessContext, q: ListAddressesQueryDto): Promise<Page<AddressRow>> {
     const tenantIds = access.tenantIds('CUSTOMERS', 'read', q.tenantId);
-    const s = q.search;
-    const where: Prisma.AddressWhereInput = {
-      tenantId: { in: tenantIds },
-      ...(q.city ? { city: equalsText(q.city) } : {}),
-      ...(s
-        ? {
-            OR: [
-              { name: containsText(s) },
-              { city: containsText(s) },
-              { district: containsText(s) },
-              { neighborhood: containsText(s) },
-              { street: containsText(s) },
-              { uavtCode: startsWithText(s) },
-              { postalCode: startsWithText(s) },
-            ],
-          }
-        : {}),
-    };
-    const orderBy: Prisma.AddressOrderByWithRelationInput[] = [q.sort === 'createdAt' ? { createdAt: q.order } : { [q.sort]: { sort: q.order, nulls: 'last' } }, { id: 'asc' }];
     const { skip, take } = skipTake(q);
-    const { items, total } = await this.addresses.page(where, orderBy, skip, take);
+    const { items, total } = await this.addresses.page(tenantIds, q, skip, take);
     return { items: items.map(mapAddressRow), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -57,10 +41,10 @@ export class AddressesService {
   async create(access: AccessContext, input: CreateAddressDto): Promise<AddressDetail> {
     const { tenantId, ...fields } = input;
     access.require('CUSTOMERS', 'create', tenantId);
-    const id = await this.addresses.prisma.$transaction(async (tx) => {
-      const created = await tx.address.create({ data: { ...fields, tenantId } });
-      await this.audit.record(access, { action: 'create', entityType: 'address', entityId: created.id, tenantId, after: input }, tx);
-      return created.id;
+    const id = await this.unitOfWork.run(async (tx) => {
+      const createdId = await this.addresses.create(tenantId, fields, tx);
+      await this.audit.record(access, { action: 'create', entityType: 'address', entityId: createdId, tenantId, after: input }, tx);
+      return createdId;
     });
     return this.detail(access, id);
   }
@@ -69,8 +53,8 @@ export class AddressesService {
     const before = await this.addresses.find(id);
     if (!before) throw new EntityNotFoundException('address', id);
     access.require('CUSTOMERS', 'update', before.tenantId, 'address', id);
-    await this.addresses.prisma.$transaction(async (tx) => {
-      await tx.address.update({ where: { id }, data: input });
+    await this.unitOfWork.run(async (tx) => {
+      await this.addresses.update(id, input, tx);
       await this.audit.record(access, { action: 'update', entityType: 'address', entityId: id, tenantId: before.tenantId, before: strip(before), after: input }, tx);
     });
     return this.detail(access, id);
@@ -80,7 +64,7 @@ export class AddressesService {
     const before = await this.addresses.find(id);
     if (!before) throw new EntityNotFoundException('address', id);
     access.require('CUSTOMERS', 'delete', before.tenantId, 'address', id);
-    await this.addresses.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       const usage = await this.addresses.usage(id, tx);
       const users = Object.entries(usage).filter(([, n]) => n > 0);
       if (users.length) {
@@ -89,7 +73,7 @@ export class AddressesService {
           users.map(([k, n]) => ({ path: [k], message: `${n} uses this address` })),
         );
       }
-      await tx.address.delete({ where: { id } });
+      await this.addresses.delete(id, tx);
       await this.audit.record(access, { action: 'delete', entityType: 'address', entityId: id, tenantId: before.tenantId, before: strip(before) }, tx);
     });
   }
@@ -120,7 +104,7 @@ export class AddressesService {
     if (ref.address && !ref.addressId && currentId) {
       const usage = await this.addresses.usage(currentId, tx);
       if (usage.customers + usage.contacts + usage.subscriptions + usage.tenants <= 1) {
-        await tx.address.update({ where: { id: currentId }, data: ref.address });
+        await this.addresses.update(currentId, ref.address, tx);
         await this.audit.record(access, { action: 'update', entityType: 'address', entityId: currentId, tenantId, after: ref.address }, tx);
         return currentId;
       }
@@ -135,7 +119,7 @@ export class AddressesService {
     if (usage.customers + usage.contacts + usage.subscriptions + usage.tenants > 0) return;
     const before = await this.addresses.find(id, tx);
     if (!before) return;
-    await tx.address.delete({ where: { id } });
+    await this.addresses.delete(id, tx);
     await this.audit.record(access, { action: 'delete', entityType: 'address', entityId: id, tenantId: before.tenantId, before: strip(before) }, tx);
   }
 
@@ -146,9 +130,9 @@ export class AddressesService {
   }
 
   private async createInline(access: AccessContext, tx: Tx, tenantId: string, input: AddressInput): Promise<string> {
-    const created = await tx.address.create({ data: { ...input, tenantId } });
-    await this.audit.record(access, { action: 'create', entityType: 'address', entityId: created.id, tenantId, after: input }, tx);
-    return created.id;
+    const createdId = await this.addresses.create(tenantId, input, tx);
+    await this.audit.record(access, { action: 'create', entityType: 'address', entityId: createdId, tenantId, after: input }, tx);
+    return createdId;
   }
 }
 
