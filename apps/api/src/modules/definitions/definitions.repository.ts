@@ -1,16 +1,28 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { equalsText } from '../../core/database/like';
-
-export type Tx = Prisma.TransactionClient;
+import { containsText, equalsText } from '../../core/database/like';
+import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
+import type {
+  CreateTechnologyDto,
+  CreateTechnologyFieldDto,
+  CreateSubscriptionGroupDto,
+  ListBrandsQueryDto,
+  ListIpRatingsQueryDto,
+  ListSubscriptionGroupsQueryDto,
+  ListTechnologiesQueryDto,
+  UpdateIpRatingDto,
+  UpdateSubscriptionGroupDto,
+  UpdateTechnologyDto,
+  UpdateTechnologyFieldDto,
+} from './definitions.dto';
 
 export const technologyInclude = { fields: { orderBy: [{ sortOrder: 'asc' }, { key: 'asc' }] } } satisfies Prisma.CommunicationTechnologyInclude;
 export type TechnologyWithFields = Prisma.CommunicationTechnologyGetPayload<{ include: typeof technologyInclude }>;
 
 export type BrandKind = 'meter' | 'device';
-export type BrandWhere = Prisma.MeterBrandWhereInput & Prisma.DeviceBrandWhereInput;
-export type BrandOrderBy = Prisma.MeterBrandOrderByWithRelationInput & Prisma.DeviceBrandOrderByWithRelationInput;
+type BrandWhere = Prisma.MeterBrandWhereInput & Prisma.DeviceBrandWhereInput;
+type BrandOrderBy = Prisma.MeterBrandOrderByWithRelationInput & Prisma.DeviceBrandOrderByWithRelationInput;
 
 interface Paging {
   skip: number;
@@ -22,13 +34,18 @@ interface Paging {
 export class DefinitionsRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  get prisma() {
+  private get prisma() {
     return this.database.prisma;
   }
 
   // ─── Brands (meter and device brands have the same shape) ─────────────────────
 
-  async pageBrands(kind: BrandKind, where: BrandWhere, orderBy: BrandOrderBy[], { skip, take }: Paging) {
+  async pageBrands(kind: BrandKind, q: ListBrandsQueryDto, { skip, take }: Paging) {
+    const where: BrandWhere = {
+      ...(q.search ? { name: containsText(q.search) } : {}),
+      ...(q.isActive !== undefined ? { isActive: q.isActive } : {}),
+    };
+    const orderBy: BrandOrderBy[] = [{ [q.sort]: q.order }, { id: 'asc' }];
     if (kind === 'meter') {
       const [items, total] = await Promise.all([this.prisma.meterBrand.findMany({ where, orderBy, skip, take }), this.prisma.meterBrand.count({ where })]);
       return { items, total };
@@ -48,16 +65,19 @@ export class DefinitionsRepository {
   }
 
   createBrand(tx: Tx, kind: BrandKind, data: { name: string; isActive: boolean }) {
-    return kind === 'meter' ? tx.meterBrand.create({ data }) : tx.deviceBrand.create({ data });
+    const db = clientOf(this.database, tx);
+    return kind === 'meter' ? db.meterBrand.create({ data }) : db.deviceBrand.create({ data });
   }
 
   updateBrand(tx: Tx, kind: BrandKind, id: string, data: { name?: string; isActive?: boolean }) {
-    return kind === 'meter' ? tx.meterBrand.update({ where: { id }, data }) : tx.deviceBrand.update({ where: { id }, data });
+    const db = clientOf(this.database, tx);
+    return kind === 'meter' ? db.meterBrand.update({ where: { id }, data }) : db.deviceBrand.update({ where: { id }, data });
   }
 
   async deleteBrand(tx: Tx, kind: BrandKind, id: string): Promise<void> {
-    if (kind === 'meter') await tx.meterBrand.delete({ where: { id } });
-    else await tx.deviceBrand.delete({ where: { id } });
+    const db = clientOf(this.database, tx);
+    if (kind === 'meter') await db.meterBrand.delete({ where: { id } });
+    else await db.deviceBrand.delete({ where: { id } });
   }
 
   /** What still refers to a brand, as counts named for the 409 message. */
@@ -72,7 +92,9 @@ export class DefinitionsRepository {
 
   // ─── IP ratings ───────────────────────────────────────────────────────────────
 
-  async pageIpRatings(where: Prisma.IpRatingWhereInput, orderBy: Prisma.IpRatingOrderByWithRelationInput[], { skip, take }: Paging) {
+  async pageIpRatings(q: ListIpRatingsQueryDto, { skip, take }: Paging) {
+    const where: Prisma.IpRatingWhereInput = q.search ? { OR: [{ code: containsText(q.search) }, { description: containsText(q.search) }] } : {};
+    const orderBy: Prisma.IpRatingOrderByWithRelationInput[] = q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' }] : [{ code: q.order }];
     const [items, total] = await Promise.all([this.prisma.ipRating.findMany({ where, orderBy, skip, take }), this.prisma.ipRating.count({ where })]);
     return { items, total };
   }
@@ -85,13 +107,27 @@ export class DefinitionsRepository {
     return this.prisma.ipRating.findFirst({ where: { code: equalsText(code), ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
   }
 
+  createIpRating(tx: Tx, data: { code: string; description: string | null; sortOrder?: number }) {
+    return clientOf(this.database, tx).ipRating.create({ data });
+  }
+
+  updateIpRating(tx: Tx, id: string, data: UpdateIpRatingDto) {
+    return clientOf(this.database, tx).ipRating.update({ where: { id }, data });
+  }
+
+  async deleteIpRating(tx: Tx, id: string): Promise<void> {
+    await clientOf(this.database, tx).ipRating.delete({ where: { id } });
+  }
+
   async ipRatingUsage(id: string): Promise<Record<string, number>> {
     return { 'meter profile': await this.prisma.meterProfile.count({ where: { ipRatingId: id } }) };
   }
 
   // ─── Subscription groups ──────────────────────────────────────────────────────
 
-  async pageSubscriptionGroups(where: Prisma.SubscriptionGroupWhereInput, orderBy: Prisma.SubscriptionGroupOrderByWithRelationInput[], { skip, take }: Paging) {
+  async pageSubscriptionGroups(q: ListSubscriptionGroupsQueryDto, { skip, take }: Paging) {
+    const where: Prisma.SubscriptionGroupWhereInput = q.search ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] } : {};
+    const orderBy: Prisma.SubscriptionGroupOrderByWithRelationInput[] = [{ [q.sort]: q.order }, { id: 'asc' }];
     const [items, total] = await Promise.all([
       this.prisma.subscriptionGroup.findMany({ where, orderBy, skip, take }),
       this.prisma.subscriptionGroup.count({ where }),
@@ -107,13 +143,28 @@ export class DefinitionsRepository {
     return this.prisma.subscriptionGroup.findFirst({ where: { code: equalsText(code), ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
   }
 
+  createSubscriptionGroup(tx: Tx, data: CreateSubscriptionGroupDto) {
+    return clientOf(this.database, tx).subscriptionGroup.create({ data });
+  }
+
+  updateSubscriptionGroup(tx: Tx, id: string, data: UpdateSubscriptionGroupDto) {
+    return clientOf(this.database, tx).subscriptionGroup.update({ where: { id }, data });
+  }
+
+  async deleteSubscriptionGroup(tx: Tx, id: string): Promise<void> {
+    await clientOf(this.database, tx).subscriptionGroup.delete({ where: { id } });
+  }
+
   async subscriptionGroupUsage(id: string): Promise<Record<string, number>> {
     return { subscription: await this.prisma.subscription.count({ where: { groupId: id } }) };
   }
 
   // ─── Communication technologies ───────────────────────────────────────────────
 
-  async pageTechnologies(where: Prisma.CommunicationTechnologyWhereInput, orderBy: Prisma.CommunicationTechnologyOrderByWithRelationInput[], { skip, take }: Paging) {
+  async pageTechnologies(q: ListTechnologiesQueryDto, { skip, take }: Paging) {
+    const where: Prisma.CommunicationTechnologyWhereInput = q.search ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] } : {};
+    const orderBy: Prisma.CommunicationTechnologyOrderByWithRelationInput[] =
+      q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' }] : [{ [q.sort]: q.order }, { id: 'asc' }];
     const [items, total] = await Promise.all([
       this.prisma.communicationTechnology.findMany({ where, orderBy, skip, take, include: technologyInclude }),
       this.prisma.communicationTechnology.count({ where }),
@@ -121,12 +172,42 @@ export class DefinitionsRepository {
     return { items, total };
   }
 
-  findTechnology(id: string, tx: Tx = this.prisma): Promise<TechnologyWithFields | null> {
-    return tx.communicationTechnology.findUnique({ where: { id }, include: technologyInclude });
+  findTechnology(id: string, tx?: Tx): Promise<TechnologyWithFields | null> {
+    return clientOf(this.database, tx).communicationTechnology.findUnique({ where: { id }, include: technologyInclude });
   }
 
   findTechnologyCoded(code: string, exceptId?: string) {
     return this.prisma.communicationTechnology.findFirst({ where: { code: equalsText(code), ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
+  }
+
+  createTechnology(tx: Tx, technology: Omit<CreateTechnologyDto, 'fields'>, fields: (CreateTechnologyDto['fields'][number] & { sortOrder: number })[]) {
+    return clientOf(this.database, tx).communicationTechnology.create({ data: { ...technology, fields: { create: fields } } });
+  }
+
+  async updateTechnology(tx: Tx, id: string, data: UpdateTechnologyDto): Promise<void> {
+    await clientOf(this.database, tx).communicationTechnology.update({ where: { id }, data });
+  }
+
+  /** Its fields go with it (cascade). */
+  async deleteTechnology(tx: Tx, id: string): Promise<void> {
+    await clientOf(this.database, tx).communicationTechnology.delete({ where: { id } });
+  }
+
+  createField(tx: Tx, technologyId: string, data: CreateTechnologyFieldDto & { sortOrder: number }) {
+    return clientOf(this.database, tx).communicationTechnologyField.create({ data: { ...data, technologyId } });
+  }
+
+  updateField(tx: Tx, fieldId: string, data: UpdateTechnologyFieldDto) {
+    return clientOf(this.database, tx).communicationTechnologyField.update({ where: { id: fieldId }, data });
+  }
+
+  /** Stored identifiers carry the field's flag for the partial unique index. */
+  async setIdentifiersUnique(tx: Tx, fieldId: string, isUnique: boolean): Promise<void> {
+    await clientOf(this.database, tx).deviceIdentifier.updateMany({ where: { fieldId }, data: { isUnique } });
+  }
+
+  async deleteField(tx: Tx, fieldId: string): Promise<void> {
+    await clientOf(this.database, tx).communicationTechnologyField.delete({ where: { id: fieldId } });
   }
 
   async technologyUsage(id: string): Promise<Record<string, number>> {

@@ -32,8 +32,8 @@ import {
   type UpdateTechnologyDto,
   type UpdateTechnologyFieldDto,
 } from './definitions.dto';
-import { DefinitionsRepository, type BrandKind, type BrandOrderBy, type BrandWhere } from './definitions.repository';
-import { containsText } from '../../core/database/like';
+import { UnitOfWork } from '../../core/database/unit-of-work';
+import { DefinitionsRepository, type BrandKind } from './definitions.repository';
 
 /**
  * Definitions and profiles are one catalogue shared by every tenant, so only rights held at the root
@@ -66,6 +66,7 @@ export class DefinitionsService {
   constructor(
     private readonly definitions: DefinitionsRepository,
     private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   enums(): Enums {
@@ -75,12 +76,7 @@ export class DefinitionsService {
   // ─── Brands ───────────────────────────────────────────────────────────────────
 
   async listBrands(kind: BrandKind, q: ListBrandsQueryDto): Promise<Page<Brand>> {
-    const where: BrandWhere = {
-      ...(q.search ? { name: containsText(q.search) } : {}),
-      ...(q.isActive !== undefined ? { isActive: q.isActive } : {}),
-    };
-    const orderBy: BrandOrderBy[] = [{ [q.sort]: q.order }, { id: 'asc' }];
-    const { items, total } = await this.definitions.pageBrands(kind, where, orderBy, skipTake(q));
+    const { items, total } = await this.definitions.pageBrands(kind, q, skipTake(q));
     return { items: items.map(mapBrand), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -93,7 +89,7 @@ export class DefinitionsService {
   async createBrand(access: AccessContext, kind: BrandKind, input: CreateBrandDto): Promise<Brand> {
     const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
     await this.assertBrandNameFree(kind, input.name);
-    const brand = await this.definitions.prisma.$transaction(async (tx) => {
+    const brand = await this.unitOfWork.run(async (tx) => {
       const created = await this.definitions.createBrand(tx, kind, input);
       await this.audit.record(access, { action: 'create', entityType: `${kind}_brand`, entityId: created.id, tenantId: rootId, after: created }, tx);
       return created;
@@ -106,7 +102,7 @@ export class DefinitionsService {
     const before = await this.definitions.findBrand(kind, id);
     if (!before) throw new EntityNotFoundException(BRAND_LABEL[kind], id);
     if (input.name !== undefined) await this.assertBrandNameFree(kind, input.name, id);
-    const brand = await this.definitions.prisma.$transaction(async (tx) => {
+    const brand = await this.unitOfWork.run(async (tx) => {
       const updated = await this.definitions.updateBrand(tx, kind, id, input);
       await this.audit.record(access, { action: 'update', entityType: `${kind}_brand`, entityId: id, tenantId: rootId, before, after: updated }, tx);
       return updated;
@@ -120,7 +116,7 @@ export class DefinitionsService {
     if (!brand) throw new EntityNotFoundException(BRAND_LABEL[kind], id);
     const inUse = describeUsage(`${BRAND_LABEL[kind]} ${brand.name}`, await this.definitions.brandUsage(kind, id));
     if (inUse) throw new ConflictException(`${inUse}; mark it inactive instead`);
-    await this.definitions.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       await this.definitions.deleteBrand(tx, kind, id);
       await this.audit.record(access, { action: 'delete', entityType: `${kind}_brand`, entityId: id, tenantId: rootId, before: brand }, tx);
     });
@@ -134,11 +130,7 @@ export class DefinitionsService {
   // ─── IP ratings ───────────────────────────────────────────────────────────────
 
   async listIpRatings(q: ListIpRatingsQueryDto): Promise<Page<IpRatingView>> {
-    const where = q.search
-      ? { OR: [{ code: containsText(q.search) }, { description: containsText(q.search) }] }
-      : {};
-    const orderBy = q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' as const }] : [{ code: q.order }];
-    const { items, total } = await this.definitions.pageIpRatings(where, orderBy, skipTake(q));
+    const { items, total } = await this.definitions.pageIpRatings(q, skipTake(q));
     return { items: items.map(mapIpRating), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -151,8 +143,8 @@ export class DefinitionsService {
   async createIpRating(access: AccessContext, input: CreateIpRatingDto): Promise<IpRatingView> {
     const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
     await this.assertIpRatingCodeFree(input.code);
-    const rating = await this.definitions.prisma.$transaction(async (tx) => {
-      const created = await tx.ipRating.create({ data: { code: input.code, description: input.description ?? null, sortOrder: input.sortOrder } });
+    const rating = await this.unitOfWork.run(async (tx) => {
+      const created = await this.definitions.createIpRating(tx, { code: input.code, description: input.description ?? null, sortOrder: input.sortOrder });
       await this.audit.record(access, { action: 'create', entityType: 'ip_rating', entityId: created.id, tenantId: rootId, after: created }, tx);
       return created;
     });
@@ -164,8 +156,8 @@ export class DefinitionsService {
     const before = await this.definitions.findIpRating(id);
     if (!before) throw new EntityNotFoundException('IP rating', id);
     if (input.code !== undefined) await this.assertIpRatingCodeFree(input.code, id);
-    const rating = await this.definitions.prisma.$transaction(async (tx) => {
-      const updated = await tx.ipRating.update({ where: { id }, data: input });
+    const rating = await this.unitOfWork.run(async (tx) => {
+      const updated = await this.definitions.updateIpRating(tx, id, input);
       await this.audit.record(access, { action: 'update', entityType: 'ip_rating', entityId: id, tenantId: rootId, before, after: updated }, tx);
       return updated;
     });
@@ -178,8 +170,8 @@ export class DefinitionsService {
     if (!rating) throw new EntityNotFoundException('IP rating', id);
     const inUse = describeUsage(`IP rating ${rating.code}`, await this.definitions.ipRatingUsage(id));
     if (inUse) throw new ConflictException(inUse);
-    await this.definitions.prisma.$transaction(async (tx) => {
-      await tx.ipRating.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.definitions.deleteIpRating(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'ip_rating', entityId: id, tenantId: rootId, before: rating }, tx);
     });
   }
@@ -191,10 +183,7 @@ export class DefinitionsService {
   // ─── Subscription groups ──────────────────────────────────────────────────────
 
   async listSubscriptionGroups(q: ListSubscriptionGroupsQueryDto): Promise<Page<SubscriptionGroupView>> {
-    const where = q.search
-      ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] }
-      : {};
-    const { items, total } = await this.definitions.pageSubscriptionGroups(where, [{ [q.sort]: q.order }, { id: 'asc' }], skipTake(q));
+    const { items, total } = await this.definitions.pageSubscriptionGroups(q, skipTake(q));
     return { items: items.map(mapSubscriptionGroup), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -207,8 +196,8 @@ export class DefinitionsService {
   async createSubscriptionGroup(access: AccessContext, input: CreateSubscriptionGroupDto): Promise<SubscriptionGroupView> {
     const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
     await this.assertGroupCodeFree(input.code);
-    const group = await this.definitions.prisma.$transaction(async (tx) => {
-      const created = await tx.subscriptionGroup.create({ data: input });
+    const group = await this.unitOfWork.run(async (tx) => {
+      const created = await this.definitions.createSubscriptionGroup(tx, input);
       await this.audit.record(access, { action: 'create', entityType: 'subscription_group', entityId: created.id, tenantId: rootId, after: created }, tx);
       return created;
     });
@@ -220,8 +209,8 @@ export class DefinitionsService {
     const before = await this.definitions.findSubscriptionGroup(id);
     if (!before) throw new EntityNotFoundException('subscription group', id);
     if (input.code !== undefined) await this.assertGroupCodeFree(input.code, id);
-    const group = await this.definitions.prisma.$transaction(async (tx) => {
-      const updated = await tx.subscriptionGroup.update({ where: { id }, data: input });
+    const group = await this.unitOfWork.run(async (tx) => {
+      const updated = await this.definitions.updateSubscriptionGroup(tx, id, input);
       await this.audit.record(access, { action: 'update', entityType: 'subscription_group', entityId: id, tenantId: rootId, before, after: updated }, tx);
       return updated;
     });
@@ -234,8 +223,8 @@ export class DefinitionsService {
     if (!group) throw new EntityNotFoundException('subscription group', id);
     const inUse = describeUsage(`subscription group ${group.name}`, await this.definitions.subscriptionGroupUsage(id));
     if (inUse) throw new ConflictException(inUse);
-    await this.definitions.prisma.$transaction(async (tx) => {
-      await tx.subscriptionGroup.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.definitions.deleteSubscriptionGroup(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'subscription_group', entityId: id, tenantId: rootId, before: group }, tx);
     });
   }
@@ -249,11 +238,7 @@ export class DefinitionsService {
   // ─── Communication technologies ───────────────────────────────────────────────
 
   async listTechnologies(q: ListTechnologiesQueryDto): Promise<Page<TechnologyView>> {
-    const where = q.search
-      ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] }
-      : {};
-    const orderBy = q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' as const }] : [{ [q.sort]: q.order }, { id: 'asc' as const }];
-    const { items, total } = await this.definitions.pageTechnologies(where, orderBy, skipTake(q));
+    const { items, total } = await this.definitions.pageTechnologies(q, skipTake(q));
     return { items: items.map(mapTechnology), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -269,11 +254,9 @@ export class DefinitionsService {
       throw new ConflictException(`communication technology ${input.code} already exists`, [{ path: ['code'], message: 'already exists' }]);
     }
     for (const [i, f] of input.fields.entries()) await this.assertDatabaseRegex(f.regex, ['fields', i, 'regex']);
-    const id = await this.definitions.prisma.$transaction(async (tx) => {
+    const id = await this.unitOfWork.run(async (tx) => {
       const { fields, ...technology } = input;
-      const created = await tx.communicationTechnology.create({
-        data: { ...technology, fields: { create: fields.map((f, i) => ({ ...f, sortOrder: f.sortOrder ?? i + 1 })) } },
-      });
+      const created = await this.definitions.createTechnology(tx, technology, fields.map((f, i) => ({ ...f, sortOrder: f.sortOrder ?? i + 1 })));
       await this.audit.record(access, { action: 'create', entityType: 'communication_technology', entityId: created.id, tenantId: rootId, after: input }, tx);
       return created.id;
     });
@@ -287,8 +270,8 @@ export class DefinitionsService {
     if (input.code !== undefined && (await this.definitions.findTechnologyCoded(input.code, id))) {
       throw new ConflictException(`communication technology ${input.code} already exists`, [{ path: ['code'], message: 'already exists' }]);
     }
-    await this.definitions.prisma.$transaction(async (tx) => {
-      await tx.communicationTechnology.update({ where: { id }, data: input });
+    await this.unitOfWork.run(async (tx) => {
+      await this.definitions.updateTechnology(tx, id, input);
       const { fields: _f, ...snapshot } = before;
       await this.audit.record(access, { action: 'update', entityType: 'communication_technology', entityId: id, tenantId: rootId, before: snapshot, after: input }, tx);
     });
@@ -301,9 +284,8 @@ export class DefinitionsService {
     if (!technology) throw new EntityNotFoundException('communication technology', id);
     const inUse = describeUsage(`communication technology ${technology.name}`, await this.definitions.technologyUsage(id));
     if (inUse) throw new ConflictException(inUse);
-    await this.definitions.prisma.$transaction(async (tx) => {
-      // Its fields go with it (cascade).
-      await tx.communicationTechnology.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.definitions.deleteTechnology(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'communication_technology', entityId: id, tenantId: rootId, before: technology }, tx);
     });
   }
@@ -314,9 +296,9 @@ export class DefinitionsService {
     if (!technology) throw new EntityNotFoundException('communication technology', technologyId);
     this.assertFieldKeyFree(technology, input.key);
     await this.assertDatabaseRegex(input.regex, ['regex']);
-    const field = await this.definitions.prisma.$transaction(async (tx) => {
+    const field = await this.unitOfWork.run(async (tx) => {
       const sortOrder = input.sortOrder ?? Math.max(0, ...technology.fields.map((f) => f.sortOrder)) + 1;
-      const created = await tx.communicationTechnologyField.create({ data: { ...input, sortOrder, technologyId } });
+      const created = await this.definitions.createField(tx, technologyId, { ...input, sortOrder });
       await this.audit.record(access, { action: 'create', entityType: 'communication_technology_field', entityId: created.id, tenantId: rootId, after: created }, tx);
       return created;
     });
@@ -338,11 +320,11 @@ export class DefinitionsService {
         ]);
       }
     }
-    const field = await this.definitions.prisma.$transaction(async (tx) => {
-      const updated = await tx.communicationTechnologyField.update({ where: { id: fieldId }, data: input });
+    const field = await this.unitOfWork.run(async (tx) => {
+      const updated = await this.definitions.updateField(tx, fieldId, input);
       if (input.isUnique !== undefined && input.isUnique !== before.isUnique) {
         // Stored identifiers carry the flag for the partial unique index; duplicates make this a 409.
-        await tx.deviceIdentifier.updateMany({ where: { fieldId }, data: { isUnique: input.isUnique } });
+        await this.definitions.setIdentifiersUnique(tx, fieldId, input.isUnique);
       }
       await this.audit.record(access, { action: 'update', entityType: 'communication_technology_field', entityId: fieldId, tenantId: rootId, before, after: updated }, tx);
       return updated;
@@ -357,8 +339,8 @@ export class DefinitionsService {
     if (!technology || !field) throw new EntityNotFoundException('identifier field', fieldId);
     const inUse = describeUsage(`field ${field.key} of ${technology.name}`, { 'device identifier': await this.definitions.fieldIdentifierCount(fieldId) });
     if (inUse) throw new ConflictException(inUse);
-    await this.definitions.prisma.$transaction(async (tx) => {
-      await tx.communicationTechnologyField.delete({ where: { id: fieldId } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.definitions.deleteField(tx, fieldId);
       await this.audit.record(access, { action: 'delete', entityType: 'communication_technology_field', entityId: fieldId, tenantId: rootId, before: field }, tx);
     });
   }
