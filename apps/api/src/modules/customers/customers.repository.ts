@@ -3,8 +3,10 @@ import { sql } from 'kysely';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
 import { likePattern } from '../../core/database/like';
+import { clientOf, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
 
-export type Tx = Prisma.TransactionClient;
+// TODO(issue 16): Transaction only, once subscriptions passes its UnitOfWork handle.
+type Tx = Transaction | LegacyTransaction;
 
 const deviceRef = { include: { brand: { select: { name: true } }, profile: { select: { modelCode: true } } } } as const;
 
@@ -42,16 +44,16 @@ export interface CustomerListFilter {
 export class CustomersRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  get prisma() {
+  private get prisma() {
     return this.database.prisma;
   }
 
-  findDetail(id: string, tx: Tx = this.prisma): Promise<CustomerWithDetail | null> {
-    return tx.customer.findUnique({ where: { id }, include: customerDetailInclude });
+  findDetail(id: string, tx?: Tx): Promise<CustomerWithDetail | null> {
+    return clientOf(this.database, tx).customer.findUnique({ where: { id }, include: customerDetailInclude });
   }
 
-  findBare(id: string, tx: Tx = this.prisma) {
-    return tx.customer.findUnique({ where: { id }, include: { contacts: true, subscriptions: { select: { id: true, subscriptionNo: true } } } });
+  findBare(id: string, tx?: Tx) {
+    return clientOf(this.database, tx).customer.findUnique({ where: { id }, include: { contacts: true, subscriptions: { select: { id: true, subscriptionNo: true } } } });
   }
 
   /** Ids of one page of customers, in order, and the total; names are compared as the console shows them. */
@@ -91,6 +93,30 @@ export class CustomersRepository {
     return { ids: rows.map((r) => r.id), total: Number(count.n) };
   }
 
+  async create(tx: Tx, data: Prisma.CustomerUncheckedCreateInput): Promise<string> {
+    return (await clientOf(this.database, tx).customer.create({ data })).id;
+  }
+
+  async update(tx: Tx, id: string, data: Prisma.CustomerUncheckedUpdateInput): Promise<void> {
+    await clientOf(this.database, tx).customer.update({ where: { id }, data });
+  }
+
+  async delete(tx: Tx, id: string): Promise<void> {
+    await clientOf(this.database, tx).customer.delete({ where: { id } });
+  }
+
+  async createContact(tx: Tx, data: Prisma.CustomerContactUncheckedCreateInput): Promise<string> {
+    return (await clientOf(this.database, tx).customerContact.create({ data })).id;
+  }
+
+  async updateContact(tx: Tx, id: string, data: Prisma.CustomerContactUncheckedUpdateInput): Promise<void> {
+    await clientOf(this.database, tx).customerContact.update({ where: { id }, data });
+  }
+
+  async deleteContact(tx: Tx, id: string): Promise<void> {
+    await clientOf(this.database, tx).customerContact.delete({ where: { id } });
+  }
+
   findRows(ids: string[]) {
     return this.prisma.customer.findMany({
       where: { id: { in: ids } },
@@ -98,7 +124,7 @@ export class CustomersRepository {
     });
   }
 
-  tcIdTaken(tenantId: string, tcIdNo: string, exceptId: string | null, tx: Tx = this.prisma) {
-    return tx.customer.findFirst({ where: { tenantId, tcIdNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+  tcIdTaken(tenantId: string, tcIdNo: string, exceptId: string | null, tx?: Tx) {
+    return clientOf(this.database, tx).customer.findFirst({ where: { tenantId, tcIdNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
   }
 }

@@ -21,7 +21,11 @@ import {
   type UpdateContactInput,
   type UpdateCustomerInput,
 } from './customers.dto';
-import { CustomersRepository, type CustomerWithDetail, type Tx } from './customers.repository';
+import { UnitOfWork, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { CustomersRepository, type CustomerWithDetail } from './customers.repository';
+
+// TODO(issue 16): Transaction only, once subscriptions passes its UnitOfWork handle.
+type Tx = Transaction | LegacyTransaction;
 
 type Path = (string | number)[];
 
@@ -41,6 +45,7 @@ export class CustomersService {
     private readonly customers: CustomersRepository,
     private readonly addresses: AddressesService,
     private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(access: AccessContext, q: ListCustomersQueryDto): Promise<Page<CustomerRow>> {
@@ -68,7 +73,7 @@ export class CustomersService {
   async create(access: AccessContext, input: CreateCustomerDto): Promise<CustomerDetail> {
     const { tenantId, ...customer } = input;
     access.require('CUSTOMERS', 'create', tenantId);
-    const id = await this.customers.prisma.$transaction((tx) => this.createInTx(access, tx, tenantId, customer as NewCustomerInput, []));
+    const id = await this.unitOfWork.run((tx) => this.createInTx(access, tx, tenantId, customer as NewCustomerInput, []));
     return this.detail(access, id);
   }
 
@@ -87,11 +92,11 @@ export class CustomersService {
       input.type === 'INDIVIDUAL'
         ? { name: input.name, surname: input.surname, tcIdNo: input.tcIdNo, phone: input.phone ?? null, email: input.email ?? null }
         : { organizationName: input.organizationName, taxId: input.taxId, taxOffice: input.taxOffice ?? null, phone: input.phone ?? null, email: input.email ?? null };
-    const customer = await tx.customer.create({ data: { tenantId, customerType: input.type, addressId, ...fields } });
-    if (input.type === 'ORGANIZATIONAL') await this.createContact(access, tx, customer.id, tenantId, input.contact, true, [...path, 'contact']);
-    for (const [i, c] of (input.contacts ?? []).entries()) await this.createContact(access, tx, customer.id, tenantId, c, false, [...path, 'contacts', i]);
-    await this.audit.record(access, { action: 'create', entityType: 'customer', entityId: customer.id, tenantId, after: input }, tx);
-    return customer.id;
+    const customerId = await this.customers.create(tx, { tenantId, customerType: input.type, addressId, ...fields });
+    if (input.type === 'ORGANIZATIONAL') await this.createContact(access, tx, customerId, tenantId, input.contact, true, [...path, 'contact']);
+    for (const [i, c] of (input.contacts ?? []).entries()) await this.createContact(access, tx, customerId, tenantId, c, false, [...path, 'contacts', i]);
+    await this.audit.record(access, { action: 'create', entityType: 'customer', entityId: customerId, tenantId, after: input }, tx);
+    return customerId;
   }
 
   async update(access: AccessContext, id: string, input: UpdateCustomerInput): Promise<CustomerDetail> {
@@ -111,14 +116,14 @@ export class CustomersService {
     checkIdentity(input, before, []);
     if (input.contact) checkIdentity(input.contact, before.contacts.find((c) => c.isPrimary) ?? null, ['contact']);
 
-    await this.customers.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       if (input.tcIdNo && input.tcIdNo !== before.tcIdNo) await this.checkTcUnique(tx, before.tenantId, input.tcIdNo, id, []);
       const addressId = await this.addresses.replace(access, tx, before.tenantId, before.addressId, input);
       const { type: _t, contact, addressId: _a, address: _b, ...fields } = input;
-      await tx.customer.update({ where: { id }, data: { ...fields, ...(addressId !== undefined ? { addressId } : {}) } });
+      await this.customers.update(tx, id, { ...fields, ...(addressId !== undefined ? { addressId } : {}) });
       if (contact) {
         const primary = before.contacts.find((c) => c.isPrimary);
-        if (primary) await tx.customerContact.update({ where: { id: primary.id }, data: contact });
+        if (primary) await this.customers.updateContact(tx, primary.id, contact);
         else {
           if (!contact.name || !contact.surname) throw new BadInputException('the contact person needs a name and surname', [{ path: ['contact', contact.name ? 'surname' : 'name'], message: 'required' }]);
           await this.createContact(access, tx, id, before.tenantId, contact as PrimaryContactInput, true, ['contact']);
@@ -143,8 +148,8 @@ export class CustomersService {
         nos.map((no, i) => ({ path: ['subscriptions', i], message: no })),
       );
     }
-    await this.customers.prisma.$transaction(async (tx) => {
-      await tx.customer.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.customers.delete(tx, id);
       for (const addressId of new Set([before.addressId, ...before.contacts.map((c) => c.addressId)])) await this.addresses.deleteIfUnused(access, tx, addressId);
       await this.audit.record(access, { action: 'delete', entityType: 'customer', entityId: id, tenantId: before.tenantId, before }, tx);
     });
@@ -155,7 +160,7 @@ export class CustomersService {
     if (!customer) throw new EntityNotFoundException('customer', customerId);
     access.require('CUSTOMERS', 'update', customer.tenantId, 'customer', customerId);
     checkIdentity(input, null, []);
-    const contactId = await this.customers.prisma.$transaction((tx) => this.createContact(access, tx, customerId, customer.tenantId, input, false, []));
+    const contactId = await this.unitOfWork.run((tx) => this.createContact(access, tx, customerId, customer.tenantId, input, false, []));
     return this.contact(customerId, contactId);
   }
 
@@ -166,10 +171,10 @@ export class CustomersService {
     const before = customer.contacts.find((c) => c.id === contactId);
     if (!before) throw new EntityNotFoundException('contact', contactId);
     checkIdentity(input, before, []);
-    await this.customers.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       const addressId = await this.addresses.replace(access, tx, customer.tenantId, before.addressId, input);
       const { addressId: _a, address: _b, ...fields } = input;
-      await tx.customerContact.update({ where: { id: contactId }, data: { ...fields, ...(addressId !== undefined ? { addressId } : {}) } });
+      await this.customers.updateContact(tx, contactId, { ...fields, ...(addressId !== undefined ? { addressId } : {}) });
       if (addressId !== undefined && addressId !== before.addressId) await this.addresses.deleteIfUnused(access, tx, before.addressId);
       await this.audit.record(access, { action: 'update', entityType: 'customer_contact', entityId: contactId, tenantId: customer.tenantId, before, after: input }, tx);
     });
@@ -185,8 +190,8 @@ export class CustomersService {
     if (before.isPrimary && customer.customerType === 'ORGANIZATIONAL') {
       throw new ConflictException('an organisation keeps its contact person; change it instead of deleting it');
     }
-    await this.customers.prisma.$transaction(async (tx) => {
-      await tx.customerContact.delete({ where: { id: contactId } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.customers.deleteContact(tx, contactId);
       await this.addresses.deleteIfUnused(access, tx, before.addressId);
       await this.audit.record(access, { action: 'delete', entityType: 'customer_contact', entityId: contactId, tenantId: customer.tenantId, before }, tx);
     });
@@ -202,10 +207,10 @@ export class CustomersService {
   private async createContact(access: AccessContext, tx: Tx, customerId: string, tenantId: string, input: ContactInput | PrimaryContactInput, isPrimary: boolean, path: Path): Promise<string> {
     const addressId = 'address' in input || 'addressId' in input ? await this.addresses.resolve(access, tx, tenantId, input as ContactInput, path) : undefined;
     const { addressId: _a, address: _b, ...fields } = input as ContactInput;
-    const created = await tx.customerContact.create({ data: { ...fields, customerId, isPrimary, addressId: addressId ?? null } });
+    const contactId = await this.customers.createContact(tx, { ...fields, customerId, isPrimary, addressId: addressId ?? null });
     // The contact person of an organisation is part of the customer's own audit entry.
-    if (!isPrimary) await this.audit.record(access, { action: 'create', entityType: 'customer_contact', entityId: created.id, tenantId, after: { customerId, ...input } }, tx);
-    return created.id;
+    if (!isPrimary) await this.audit.record(access, { action: 'create', entityType: 'customer_contact', entityId: contactId, tenantId, after: { customerId, ...input } }, tx);
+    return contactId;
   }
 
   private async checkTcUnique(tx: Tx, tenantId: string, tcIdNo: string, exceptId: string | null, path: Path): Promise<void> {
