@@ -46,8 +46,13 @@ export const configSchema = z
     TZ_DEFAULT: z.string().default('Europe/Istanbul'),
     /** How long an API node reuses a session's rights between requests (0: load them on every request). */
     ACCESS_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
-    /** Uplink batches one worker process handles at once (each holds a database connection). */
-    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(4),
+    /**
+     * Uplink jobs one worker process takes at once. With merging on, the jobs in hand are stored together,
+     * one transaction at a time; with it off, each job is its own transaction (and holds a connection).
+     */
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(8),
+    /** Most uplinks the worker stores in one transaction when merging the jobs in hand; 0 stores each job alone. */
+    WORKER_MERGE_MAX_UPLINKS: z.coerce.number().int().min(0).max(20_000).default(5000),
     /** Largest batch of uplinks in one job. */
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
     /** How long an ingest node gathers uplinks before queuing them (the latency it adds, at most). */

@@ -3,10 +3,12 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { JobName, QueueName, type UplinkBatch, type UplinkEnvelope } from '../../core/jobs/jobs.types';
 import { RedisService } from '../../core/redis/redis.service';
+import { UplinkMerger } from './uplink-merger';
 import { UplinkProcessor } from './uplink.processor';
 
 /**
- * Consumes the uplinks queue, a batch of uplinks per job. A decode error is not retried (it is stored
+ * Consumes the uplinks queue, a batch of uplinks per job; the jobs in hand are stored together, one
+ * transaction at a time (UplinkMerger, WORKER_MERGE_MAX_UPLINKS). A decode error is not retried (it is stored
  * on the uplink as FAILED); a database or Redis failure is, with backoff, for the whole batch (stored
  * facts are skipped as duplicates on the retry); after the last attempt the job stays failed with its
  * error for operators to see.
@@ -15,6 +17,8 @@ import { UplinkProcessor } from './uplink.processor';
 export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('uplink-worker');
   private worker?: Worker<UplinkBatch | UplinkEnvelope>;
+  /** Stores the jobs in hand together (WORKER_MERGE_MAX_UPLINKS > 0), one transaction at a time. */
+  private merger?: UplinkMerger;
   /** Uplinks this process finished, for operations and the scale-out test. */
   processed = 0;
 
@@ -25,6 +29,7 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
+    if (this.config.WORKER_MERGE_MAX_UPLINKS > 0) this.merger = new UplinkMerger((uplinks) => this.processor.process(uplinks), this.config.WORKER_MERGE_MAX_UPLINKS);
     this.worker = new Worker<UplinkBatch | UplinkEnvelope>(
       QueueName.Uplinks,
       async (job: Job<UplinkBatch | UplinkEnvelope>) => {
@@ -32,7 +37,7 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
         if (job.name === JobName.ProcessUplinks) uplinks = (job.data as UplinkBatch).uplinks;
         else if (job.name === JobName.ProcessUplink) uplinks = [job.data as UplinkEnvelope];
         else throw new UnrecoverableError(`unknown job ${job.name}`);
-        const result = await this.processor.process(uplinks);
+        const result = this.merger ? await this.merger.submit(uplinks) : await this.processor.process(uplinks);
         this.processed += uplinks.length;
         return result;
       },

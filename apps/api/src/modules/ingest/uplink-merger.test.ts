@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import type { UplinkEnvelope } from '../../core/jobs/jobs.types';
+import type { BatchResult } from './uplink.processor';
+import { UplinkMerger } from './uplink-merger';
+
+const result = (stored: number): BatchResult => ({ stored, duplicate: 0, decodeFailed: 0, noReading: 0, unknownDevice: 0, storeFailed: 0 });
+const uplinks = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ deviceId: `${tag}${i}` }) as UplinkEnvelope);
+
+describe('UplinkMerger', () => {
+  it('stores a job at once when idle, and the jobs that wait meanwhile together, up to the limit', async () => {
+    const calls: string[][] = [];
+    let release!: () => void;
+    const first = new Promise<void>((r) => (release = r));
+    const merger = new UplinkMerger(async (u) => {
+      calls.push(u.map((x) => x.deviceId));
+      if (calls.length === 1) await first;
+      return result(u.length);
+    }, 5);
+    const a = merger.submit(uplinks(2, 'a'));
+    const b = merger.submit(uplinks(2, 'b'));
+    const c = merger.submit(uplinks(2, 'c'));
+    const d = merger.submit(uplinks(2, 'd'));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toEqual([['a0', 'a1']]);
+    release();
+    await Promise.all([a, b, c, d]);
+    // b and c fit in 5 together; d waits for the next transaction.
+    expect(calls).toEqual([['a0', 'a1'], ['b0', 'b1', 'c0', 'c1'], ['d0', 'd1']]);
+    expect((await b).stored).toBe(4);
+  });
+
+  it('fails every job of a group whose transaction failed, and goes on with the next', async () => {
+    let n = 0;
+    let release!: () => void;
+    const first = new Promise<void>((r) => (release = r));
+    const merger = new UplinkMerger(async (u) => {
+      n++;
+      if (n === 1) await first;
+      if (n === 2) throw new Error('connection lost');
+      return result(u.length);
+    }, 100);
+    const a = merger.submit(uplinks(1, 'a'));
+    const b = merger.submit(uplinks(1, 'b'));
+    const c = merger.submit(uplinks(1, 'c'));
+    release();
+    await expect(a).resolves.toMatchObject({ stored: 1 });
+    await expect(b).rejects.toThrow('connection lost');
+    await expect(c).rejects.toThrow('connection lost');
+    await expect(merger.submit(uplinks(1, 'd'))).resolves.toMatchObject({ stored: 1 });
+  });
+});
