@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AccessService } from '../access/access.service';
+import { ListFiltersRepository } from '../access/list-filters.repository';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 import { AccessGuard } from './access.guard';
@@ -12,7 +13,7 @@ import { SessionRevocationService } from './session-revocation.service';
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [JwtStrategy, AccessService, SessionRevocationService, AuditService, AuditRepository, { provide: APP_GUARD, useClass: AccessGuard }],
-  exports: [AccessService, SessionRevocationService, AuditService],
+  providers: [JwtStrategy, AccessService, SessionRevocationService, AuditService, AuditRepository, ListFiltersRepository, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AccessService, SessionRevocationService, AuditService, ListFiltersRepository],
 })
 export class AuthCoreModule {}
