@@ -3,9 +3,11 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB, Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
 import { likePattern } from '../../core/database/like';
+import { clientOf, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
 import type { SubscriptionRowRecord } from './subscriptions.dto';
 
-export type Tx = Prisma.TransactionClient;
+// TODO(issue 16): Transaction only, once meters passes its UnitOfWork handle.
+type Tx = Transaction | LegacyTransaction;
 
 const assetRef = { brand: { select: { name: true } } } as const;
 
@@ -58,16 +60,16 @@ const consumption30d = sql<string>`(
 export class SubscriptionsRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  get prisma() {
+  private get prisma() {
     return this.database.prisma;
   }
 
-  findDetail(id: string, tx: Tx = this.prisma): Promise<SubscriptionWithDetail | null> {
-    return tx.subscription.findUnique({ where: { id }, include: subscriptionDetailInclude });
+  findDetail(id: string, tx?: Tx): Promise<SubscriptionWithDetail | null> {
+    return clientOf(this.database, tx).subscription.findUnique({ where: { id }, include: subscriptionDetailInclude });
   }
 
-  findBare(id: string, tx: Tx = this.prisma) {
-    return tx.subscription.findUnique({ where: { id }, include: { _count: { select: { meterHistory: true } } } });
+  findBare(id: string, tx?: Tx) {
+    return clientOf(this.database, tx).subscription.findUnique({ where: { id }, include: { _count: { select: { meterHistory: true } } } });
   }
 
   private rowQuery(): RowQuery {
@@ -165,29 +167,51 @@ export class SubscriptionsRepository {
     return this.prisma.subscriptionGroup.findUnique({ where: { id }, select: { id: true } });
   }
 
-  numberTaken(tenantId: string, subscriptionNo: string, exceptId: string | null, tx: Tx = this.prisma) {
-    return tx.subscription.findFirst({ where: { tenantId, subscriptionNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+  numberTaken(tenantId: string, subscriptionNo: string, exceptId: string | null, tx?: Tx) {
+    return clientOf(this.database, tx).subscription.findFirst({ where: { tenantId, subscriptionNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+  }
+
+  async create(tx: Tx, data: Prisma.SubscriptionUncheckedCreateInput): Promise<string> {
+    return (await clientOf(this.database, tx).subscription.create({ data })).id;
+  }
+
+  async update(tx: Tx, id: string, data: Prisma.SubscriptionUncheckedUpdateInput): Promise<void> {
+    await clientOf(this.database, tx).subscription.update({ where: { id }, data });
+  }
+
+  async delete(tx: Tx, id: string): Promise<void> {
+    await clientOf(this.database, tx).subscription.delete({ where: { id } });
+  }
+
+  /** Ends a meter period. */
+  async closePeriod(tx: Tx, periodId: string, endedAt: Date, finalIndexM3: number): Promise<void> {
+    await clientOf(this.database, tx).subscriptionMeter.update({ where: { id: periodId }, data: { endedAt, finalIndexM3 } });
+  }
+
+  /** Starts a meter period; returns its id. */
+  async openPeriodFor(tx: Tx, data: { tenantId: string; subscriptionId: string; meterId: string; startedAt: Date; initialIndexM3: number }): Promise<string> {
+    return (await clientOf(this.database, tx).subscriptionMeter.create({ data })).id;
   }
 
   openPeriod(subscriptionId: string, tx: Tx) {
-    return tx.subscriptionMeter.findFirst({ where: { subscriptionId, endedAt: null }, include: { meter: { select: { serialNo: true, lastIndexM3: true } } } });
+    return clientOf(this.database, tx).subscriptionMeter.findFirst({ where: { subscriptionId, endedAt: null }, include: { meter: { select: { serialNo: true, lastIndexM3: true } } } });
   }
 
   meterForAssignment(meterId: string, tx: Tx) {
-    return tx.meter.findUnique({ where: { id: meterId }, select: { id: true, tenantId: true, serialNo: true, lastIndexM3: true, initialIndexM3: true } });
+    return clientOf(this.database, tx).meter.findUnique({ where: { id: meterId }, select: { id: true, tenantId: true, serialNo: true, lastIndexM3: true, initialIndexM3: true } });
   }
 
   /** The subscription a meter serves now, if any. */
   servingPeriod(meterId: string, tx: Tx) {
-    return tx.subscriptionMeter.findFirst({ where: { meterId, endedAt: null }, include: { subscription: { select: { id: true, subscriptionNo: true } } } });
+    return clientOf(this.database, tx).subscriptionMeter.findFirst({ where: { meterId, endedAt: null }, include: { subscription: { select: { id: true, subscriptionNo: true } } } });
   }
 
   lastClosedPeriodOfMeter(meterId: string, tx: Tx) {
-    return tx.subscriptionMeter.findFirst({ where: { meterId, endedAt: { not: null } }, orderBy: { endedAt: 'desc' } });
+    return clientOf(this.database, tx).subscriptionMeter.findFirst({ where: { meterId, endedAt: { not: null } }, orderBy: { endedAt: 'desc' } });
   }
 
   /** The meter's last reading at or before `at` and not before `since`. */
   lastReadingIndex(meterId: string, since: Date, at: Date, tx: Tx) {
-    return tx.reading.findFirst({ where: { meterId, time: { gte: since, lte: at } }, orderBy: { time: 'desc' }, select: { indexM3: true, time: true } });
+    return clientOf(this.database, tx).reading.findFirst({ where: { meterId, time: { gte: since, lte: at } }, orderBy: { time: 'desc' }, select: { indexM3: true, time: true } });
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
-import { requireVisibleFilters } from '../../core/access/list-filters';
-import { DatabaseService } from '../../core/database/database.service';
+import { ListFiltersRepository } from '../../core/access/list-filters.repository';
+import { UnitOfWork, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -19,7 +19,10 @@ import {
   type SubscriptionRow,
   type UpdateSubscriptionInput,
 } from './subscriptions.dto';
-import { SubscriptionsRepository, type Tx } from './subscriptions.repository';
+import { SubscriptionsRepository } from './subscriptions.repository';
+
+// TODO(issue 16): Transaction only, once meters passes its UnitOfWork handle.
+type Tx = Transaction | LegacyTransaction;
 
 /** A meter change may be dated up to this much ahead of the server clock (clock skew of the field tablet). */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
@@ -34,12 +37,13 @@ export class SubscriptionsService {
     private readonly customers: CustomersService,
     private readonly addresses: AddressesService,
     private readonly audit: AuditService,
-    private readonly database: DatabaseService,
+    private readonly listFilters: ListFiltersRepository,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(access: AccessContext, q: ListSubscriptionsQuery): Promise<Page<SubscriptionRow>> {
     const tenantIds = access.tenantIds('SUBSCRIPTIONS', 'read', q.tenantId);
-    await requireVisibleFilters(this.database.db, access, access.tenantIds('SUBSCRIPTIONS', 'read'), { customer: q.customerId, subscriptionGroup: q.groupId });
+    await this.listFilters.requireVisible(access, access.tenantIds('SUBSCRIPTIONS', 'read'), { customer: q.customerId, subscriptionGroup: q.groupId });
     const { skip, take } = skipTake(q);
     const { rows, total } = await this.subscriptions.page({ ...q, tenantIds, skip, take });
     return { items: rows.map(mapSubscriptionRow), total, page: q.page, pageSize: q.pageSize };
@@ -73,18 +77,24 @@ export class SubscriptionsService {
     await this.checkGroup(input.groupId);
     await this.checkNumberFree(tenantId, input.subscriptionNo, null);
 
-    const id = await this.subscriptions.prisma.$transaction(async (tx) => {
+    const id = await this.unitOfWork.run(async (tx) => {
       const addressId = (await this.addresses.resolve(access, tx, tenantId, input)) ?? null;
       const customerId =
         input.customerId ?? (await this.customers.createInTx(access, tx, tenantId, { type: input.type, ...input.customer } as NewCustomerInput, ['customer'], addressId));
-      const s = await tx.subscription.create({
-        data: { tenantId, customerId, subscriptionNo: input.subscriptionNo, subscriptionType: input.type, groupId: input.groupId, addressId, isActive: input.isActive ?? true },
+      const subscriptionId = await this.subscriptions.create(tx, {
+        tenantId,
+        customerId,
+        subscriptionNo: input.subscriptionNo,
+        subscriptionType: input.type,
+        groupId: input.groupId,
+        addressId,
+        isActive: input.isActive ?? true,
       });
-      await this.audit.record(access, { action: 'create', entityType: 'subscription', entityId: s.id, tenantId, after: { ...input, customerId } }, tx);
+      await this.audit.record(access, { action: 'create', entityType: 'subscription', entityId: subscriptionId, tenantId, after: { ...input, customerId } }, tx);
       if (input.meterId) {
-        await this.assignMeterInTx(access, tx, { id: s.id, tenantId }, { meterId: input.meterId, at: input.meterStartedAt, initialIndexM3: input.initialIndexM3 }, { meterId: ['meterId'], at: ['meterStartedAt'] });
+        await this.assignMeterInTx(access, tx, { id: subscriptionId, tenantId }, { meterId: input.meterId, at: input.meterStartedAt, initialIndexM3: input.initialIndexM3 }, { meterId: ['meterId'], at: ['meterStartedAt'] });
       }
-      return s.id;
+      return subscriptionId;
     });
     return this.detail(access, id);
   }
@@ -106,17 +116,14 @@ export class SubscriptionsService {
     if (input.groupId) await this.checkGroup(input.groupId);
     if (input.subscriptionNo && input.subscriptionNo !== before.subscriptionNo) await this.checkNumberFree(before.tenantId, input.subscriptionNo, id);
 
-    await this.subscriptions.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       const addressId = await this.addresses.replace(access, tx, before.tenantId, before.addressId, input);
-      await tx.subscription.update({
-        where: { id },
-        data: {
-          ...(input.subscriptionNo !== undefined ? { subscriptionNo: input.subscriptionNo } : {}),
-          ...(input.groupId !== undefined ? { groupId: input.groupId } : {}),
-          ...(input.customerId !== undefined ? { customerId: input.customerId } : {}),
-          ...(input.isActive !== undefined ? { isActive: input.isActive } : {}),
-          ...(addressId ? { addressId } : {}),
-        },
+      await this.subscriptions.update(tx, id, {
+        ...(input.subscriptionNo !== undefined ? { subscriptionNo: input.subscriptionNo } : {}),
+        ...(input.groupId !== undefined ? { groupId: input.groupId } : {}),
+        ...(input.customerId !== undefined ? { customerId: input.customerId } : {}),
+        ...(input.isActive !== undefined ? { isActive: input.isActive } : {}),
+        ...(addressId ? { addressId } : {}),
       });
       if (addressId && addressId !== before.addressId) await this.addresses.deleteIfUnused(access, tx, before.addressId);
       const { _count, ...snapshot } = before;
@@ -133,8 +140,8 @@ export class SubscriptionsService {
     if (before._count.meterHistory > 0) {
       throw new ConflictException(`subscription ${before.subscriptionNo} has meter history; deactivate it (isActive: false) instead of deleting it`);
     }
-    await this.subscriptions.prisma.$transaction(async (tx) => {
-      await tx.subscription.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.subscriptions.delete(tx, id);
       await this.addresses.deleteIfUnused(access, tx, before.addressId);
       const { _count, ...snapshot } = before;
       await this.audit.record(access, { action: 'delete', entityType: 'subscription', entityId: id, tenantId: before.tenantId, before: snapshot }, tx);
@@ -146,7 +153,7 @@ export class SubscriptionsService {
     const s = await this.subscriptions.findBare(id);
     if (!s) throw new EntityNotFoundException('subscription', id);
     access.require('SUBSCRIPTIONS', 'update', s.tenantId, 'subscription', id);
-    await this.subscriptions.prisma.$transaction((tx) => this.assignMeterInTx(access, tx, { id, tenantId: s.tenantId }, input, { meterId: ['meterId'], at: ['at'] }));
+    await this.unitOfWork.run((tx) => this.assignMeterInTx(access, tx, { id, tenantId: s.tenantId }, input, { meterId: ['meterId'], at: ['at'] }));
     return this.detail(access, id);
   }
 
@@ -193,7 +200,7 @@ export class SubscriptionsService {
       if (finalIndex < num(open.initialIndexM3)!) {
         throw new BadInputException(`the final index is below the initial index ${num(open.initialIndexM3)} m³ of meter ${open.meter.serialNo}`, [{ path: ['finalIndexM3'], message: 'below the initial index' }]);
       }
-      await tx.subscriptionMeter.update({ where: { id: open.id }, data: { endedAt: at, finalIndexM3: finalIndex } });
+      await this.subscriptions.closePeriod(tx, open.id, at, finalIndex);
       await this.audit.record(
         access,
         { action: 'update', entityType: 'subscription_meter', entityId: open.id, tenantId: subscription.tenantId, before: { endedAt: null }, after: { subscriptionId: subscription.id, meterId: open.meterId, endedAt: at, finalIndexM3: finalIndex } },
@@ -205,10 +212,10 @@ export class SubscriptionsService {
 
     if (meter) {
       const initialIndexM3 = input.initialIndexM3 ?? num(meter.lastIndexM3) ?? num(meter.initialIndexM3)!;
-      const period = await tx.subscriptionMeter.create({ data: { tenantId: subscription.tenantId, subscriptionId: subscription.id, meterId: meter.id, startedAt: at, initialIndexM3 } });
+      const periodId = await this.subscriptions.openPeriodFor(tx, { tenantId: subscription.tenantId, subscriptionId: subscription.id, meterId: meter.id, startedAt: at, initialIndexM3 });
       await this.audit.record(
         access,
-        { action: 'create', entityType: 'subscription_meter', entityId: period.id, tenantId: subscription.tenantId, after: { subscriptionId: subscription.id, meterId: meter.id, startedAt: at, initialIndexM3 } },
+        { action: 'create', entityType: 'subscription_meter', entityId: periodId, tenantId: subscription.tenantId, after: { subscriptionId: subscription.id, meterId: meter.id, startedAt: at, initialIndexM3 } },
         tx,
       );
     }
