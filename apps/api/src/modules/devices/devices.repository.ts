@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
+import { containsExact, containsText } from '../../core/database/like';
+import { clientOf, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import type { ListDevicesQuery } from './devices.dto';
 
-export type Tx = Prisma.TransactionClient;
+// TODO(issue 16): Transaction only, once meters passes its UnitOfWork handle.
+type Tx = Transaction | LegacyTransaction;
 
 const named = { select: { name: true } } as const;
 
@@ -57,38 +61,58 @@ export interface IdentifierField {
 export class DevicesRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  get prisma() {
+  private get prisma() {
     return this.database.prisma;
   }
 
-  findDetail(id: string, tx: Tx = this.prisma): Promise<DeviceWithDetail | null> {
-    return tx.device.findUnique({ where: { id }, include: deviceInclude });
+  findDetail(id: string, tx?: Tx): Promise<DeviceWithDetail | null> {
+    return clientOf(this.database, tx).device.findUnique({ where: { id }, include: deviceInclude });
   }
 
-  async page(where: Prisma.DeviceWhereInput, orderBy: Prisma.DeviceOrderByWithRelationInput[], skip: number, take: number) {
+  async page(tenantIds: string[], q: ListDevicesQuery, skip: number, take: number) {
+    const s = q.search;
+    const where: Prisma.DeviceWhereInput = {
+      tenantId: { in: tenantIds },
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.brandId ? { brandId: q.brandId } : {}),
+      ...(q.deviceProfileId ? { deviceProfileId: q.deviceProfileId } : {}),
+      ...(q.attached !== undefined ? { meterId: q.attached ? { not: null } : null } : {}),
+      ...(s
+        ? {
+            OR: [
+              { serialNo: containsText(s) },
+              { meter: { serialNo: containsText(s) } },
+              // Secrets are never searchable: a search must not become an oracle for them.
+              { identifiers: { some: { normalizedValue: containsExact(s.toLowerCase()), field: { isSecret: false } } } },
+            ],
+          }
+        : {}),
+    };
+    const nullable = q.sort === 'lastSeenAt' || q.sort === 'batteryPct';
+    const orderBy: Prisma.DeviceOrderByWithRelationInput[] = [nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order }, { id: 'asc' }];
     const [items, total] = await Promise.all([this.prisma.device.findMany({ where, orderBy, skip, take, include: deviceInclude }), this.prisma.device.count({ where })]);
     return { items, total };
   }
 
   /** The device profile if the tenant may use it: the root tenant uses every profile, others their allowed ones. */
-  async usableProfile(tenantId: string, deviceProfileId: string, tx: Tx = this.prisma): Promise<{ id: string; brandId: string } | null> {
-    const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { parentId: true } });
+  async usableProfile(tenantId: string, deviceProfileId: string, tx?: Tx): Promise<{ id: string; brandId: string } | null> {
+    const tenant = await clientOf(this.database, tx).tenant.findUnique({ where: { id: tenantId }, select: { parentId: true } });
     if (!tenant) return null;
-    if (tenant.parentId === null) return tx.deviceProfile.findUnique({ where: { id: deviceProfileId }, select: { id: true, brandId: true } });
-    const allowed = await tx.tenantDeviceProfile.findUnique({
+    if (tenant.parentId === null) return clientOf(this.database, tx).deviceProfile.findUnique({ where: { id: deviceProfileId }, select: { id: true, brandId: true } });
+    const allowed = await clientOf(this.database, tx).tenantDeviceProfile.findUnique({
       where: { tenantId_deviceProfileId: { tenantId, deviceProfileId } },
       select: { deviceProfile: { select: { id: true, brandId: true } } },
     });
     return allowed?.deviceProfile ?? null;
   }
 
-  async compatible(meterProfileId: string, deviceProfileId: string, tx: Tx = this.prisma): Promise<boolean> {
-    return Boolean(await tx.meterProfileDeviceProfile.findUnique({ where: { meterProfileId_deviceProfileId: { meterProfileId, deviceProfileId } } }));
+  async compatible(meterProfileId: string, deviceProfileId: string, tx?: Tx): Promise<boolean> {
+    return Boolean(await clientOf(this.database, tx).meterProfileDeviceProfile.findUnique({ where: { meterProfileId_deviceProfileId: { meterProfileId, deviceProfileId } } }));
   }
 
   /** Provisioning fields of the profile's communication technologies, in display order. */
-  async identifierFields(deviceProfileId: string, tx: Tx = this.prisma): Promise<IdentifierField[]> {
-    const rows = await tx.communicationTechnologyField.findMany({
+  async identifierFields(deviceProfileId: string, tx?: Tx): Promise<IdentifierField[]> {
+    const rows = await clientOf(this.database, tx).communicationTechnologyField.findMany({
       where: { technology: { profiles: { some: { deviceProfileId } } } },
       include: { technology: { select: { code: true } } },
       orderBy: [{ technology: { sortOrder: 'asc' } }, { sortOrder: 'asc' }],
@@ -108,22 +132,47 @@ export class DevicesRepository {
   }
 
   /** Another device already holding this identifying value. */
-  identifierOwner(fieldId: string, value: string, exceptDeviceId: string | null, tx: Tx = this.prisma) {
-    return tx.deviceIdentifier.findFirst({
+  identifierOwner(fieldId: string, value: string, exceptDeviceId: string | null, tx?: Tx) {
+    return clientOf(this.database, tx).deviceIdentifier.findFirst({
       where: { fieldId, normalizedValue: value.toLowerCase(), isUnique: true, ...(exceptDeviceId ? { NOT: { deviceId: exceptDeviceId } } : {}) },
       select: { deviceId: true },
     });
   }
 
-  serialTaken(brandId: string, serialNo: string, exceptId: string | null, tx: Tx = this.prisma) {
-    return tx.device.findFirst({ where: { brandId, serialNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+  serialTaken(brandId: string, serialNo: string, exceptId: string | null, tx?: Tx) {
+    return clientOf(this.database, tx).device.findFirst({ where: { brandId, serialNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
   }
 
-  meterForAttach(meterId: string, tx: Tx = this.prisma) {
-    return tx.meter.findUnique({ where: { id: meterId }, select: { id: true, tenantId: true, serialNo: true, meterProfileId: true, device: { select: { id: true, serialNo: true } } } });
+  meterForAttach(meterId: string, tx?: Tx) {
+    return clientOf(this.database, tx).meter.findUnique({ where: { id: meterId }, select: { id: true, tenantId: true, serialNo: true, meterProfileId: true, device: { select: { id: true, serialNo: true } } } });
   }
 
-  async hasReadings(deviceId: string, tx: Tx = this.prisma): Promise<boolean> {
-    return Boolean(await tx.reading.findFirst({ where: { deviceId }, select: { time: true } }));
+  findRef(id: string, tx?: Tx) {
+    return clientOf(this.database, tx).device.findUnique({ where: { id }, select: { id: true, tenantId: true, serialNo: true, deviceProfileId: true, meterId: true } });
+  }
+
+  async create(tx: Tx, data: Prisma.DeviceUncheckedCreateInput): Promise<string> {
+    return (await clientOf(this.database, tx).device.create({ data })).id;
+  }
+
+  async update(tx: Tx, id: string, data: Prisma.DeviceUncheckedUpdateInput): Promise<void> {
+    await clientOf(this.database, tx).device.update({ where: { id }, data });
+  }
+
+  async delete(tx: Tx, id: string): Promise<void> {
+    await clientOf(this.database, tx).device.delete({ where: { id } });
+  }
+
+  /** Drops the device's identifiers of every field but `keepFieldIds`. */
+  async deleteIdentifiersExcept(tx: Tx, deviceId: string, keepFieldIds: string[]): Promise<void> {
+    await clientOf(this.database, tx).deviceIdentifier.deleteMany({ where: { deviceId, fieldId: { notIn: keepFieldIds } } });
+  }
+
+  async upsertIdentifier(tx: Tx, deviceId: string, fieldId: string, data: { value: string; normalizedValue: string; isUnique: boolean }): Promise<void> {
+    await clientOf(this.database, tx).deviceIdentifier.upsert({ where: { deviceId_fieldId: { deviceId, fieldId } }, create: { deviceId, fieldId, ...data }, update: data });
+  }
+
+  async hasReadings(deviceId: string, tx?: Tx): Promise<boolean> {
+    return Boolean(await clientOf(this.database, tx).reading.findFirst({ where: { deviceId }, select: { time: true } }));
   }
 }

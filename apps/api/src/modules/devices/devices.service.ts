@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@water/db';
 import { luhnValid } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
-import { requireVisibleFilters } from '../../core/access/list-filters';
-import { DatabaseService } from '../../core/database/database.service';
+import { ListFiltersRepository } from '../../core/access/list-filters.repository';
+import { UnitOfWork, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException, type ErrorDetail } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -19,10 +18,11 @@ import {
   type NewDeviceInput,
   type UpdateDeviceInput,
 } from './devices.dto';
-import { DevicesRepository, type DeviceWithDetail, type IdentifierField, type Tx } from './devices.repository';
-import { containsExact, containsText } from '../../core/database/like';
+import { DevicesRepository, type DeviceWithDetail, type IdentifierField } from './devices.repository';
 
 type Path = (string | number)[];
+// TODO(issue 16): Transaction only, once meters passes its UnitOfWork handle.
+type Tx = Transaction | LegacyTransaction;
 
 export interface AttachableMeter {
   id: string;
@@ -37,34 +37,15 @@ export class DevicesService {
   constructor(
     private readonly devices: DevicesRepository,
     private readonly audit: AuditService,
-    private readonly database: DatabaseService,
+    private readonly listFilters: ListFiltersRepository,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(access: AccessContext, q: ListDevicesQuery): Promise<Page<DeviceRow>> {
     const tenantIds = access.tenantIds('DEVICES', 'read', q.tenantId);
-    await requireVisibleFilters(this.database.db, access, access.tenantIds('DEVICES', 'read'), { deviceBrand: q.brandId, deviceProfile: q.deviceProfileId });
-    const s = q.search;
-    const where: Prisma.DeviceWhereInput = {
-      tenantId: { in: tenantIds },
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.brandId ? { brandId: q.brandId } : {}),
-      ...(q.deviceProfileId ? { deviceProfileId: q.deviceProfileId } : {}),
-      ...(q.attached !== undefined ? { meterId: q.attached ? { not: null } : null } : {}),
-      ...(s
-        ? {
-            OR: [
-              { serialNo: containsText(s) },
-              { meter: { serialNo: containsText(s) } },
-              // Secrets are never searchable: a search must not become an oracle for them.
-              { identifiers: { some: { normalizedValue: containsExact(s.toLowerCase()), field: { isSecret: false } } } },
-            ],
-          }
-        : {}),
-    };
-    const nullable = q.sort === 'lastSeenAt' || q.sort === 'batteryPct';
-    const orderBy: Prisma.DeviceOrderByWithRelationInput[] = [nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order }, { id: 'asc' }];
+    await this.listFilters.requireVisible(access, access.tenantIds('DEVICES', 'read'), { deviceBrand: q.brandId, deviceProfile: q.deviceProfileId });
     const { skip, take } = skipTake(q);
-    const { items, total } = await this.devices.page(where, orderBy, skip, take);
+    const { items, total } = await this.devices.page(tenantIds, q, skip, take);
     return { items: items.map(mapDeviceRow), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -78,7 +59,7 @@ export class DevicesService {
   async create(access: AccessContext, input: CreateDeviceInput): Promise<DeviceDetail> {
     const { tenantId, meterId, ...fields } = input;
     access.require('DEVICES', 'create', tenantId);
-    const id = await this.devices.prisma.$transaction(async (tx) => {
+    const id = await this.unitOfWork.run(async (tx) => {
       const meter = meterId ? await this.attachableMeter(access, tx, meterId, tenantId, ['meterId'], null) : null;
       return this.createInTx(access, tx, tenantId, fields, [], meter);
     });
@@ -98,23 +79,28 @@ export class DevicesService {
     const values = planIdentifiers(fields, input.identifiers, new Map(), [...path, 'identifiers']);
     await this.requireIdentifiersFree(tx, fields, values, new Map(), null, [...path, 'identifiers']);
 
-    const device = await tx.device.create({
-      data: { tenantId, deviceProfileId: profile.id, brandId: profile.brandId, serialNo: input.serialNo, status: input.status, meterId: meter?.id ?? null },
+    const deviceId = await this.devices.create(tx, {
+      tenantId,
+      deviceProfileId: profile.id,
+      brandId: profile.brandId,
+      serialNo: input.serialNo,
+      status: input.status,
+      meterId: meter?.id ?? null,
     });
-    await this.writeIdentifiers(tx, device.id, fields, values, new Map());
+    await this.writeIdentifiers(tx, deviceId, fields, values, new Map());
     await this.audit.record(
       access,
-      { action: 'create', entityType: 'device', entityId: device.id, tenantId, after: { ...input, meterId: meter?.id ?? null, identifiers: redact(fields, values) } },
+      { action: 'create', entityType: 'device', entityId: deviceId, tenantId, after: { ...input, meterId: meter?.id ?? null, identifiers: redact(fields, values) } },
       tx,
     );
-    return device.id;
+    return deviceId;
   }
 
   async update(access: AccessContext, id: string, input: UpdateDeviceInput): Promise<DeviceDetail> {
     const before = await this.devices.findDetail(id);
     if (!before) throw new EntityNotFoundException('device', id);
     access.require('DEVICES', 'update', before.tenantId, 'device', id);
-    await this.devices.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       let profile = { id: before.deviceProfileId, brandId: before.brandId };
       if (input.deviceProfileId && input.deviceProfileId !== before.deviceProfileId) {
         const usable = await this.devices.usableProfile(before.tenantId, input.deviceProfileId, tx);
@@ -135,10 +121,7 @@ export class DevicesService {
       const values = planIdentifiers(fields, input.identifiers ?? {}, current, ['identifiers']);
       await this.requireIdentifiersFree(tx, fields, values, current, id, ['identifiers']);
 
-      await tx.device.update({
-        where: { id },
-        data: { deviceProfileId: profile.id, brandId: profile.brandId, serialNo, meterId, ...(input.status ? { status: input.status } : {}) },
-      });
+      await this.devices.update(tx, id, { deviceProfileId: profile.id, brandId: profile.brandId, serialNo, meterId, ...(input.status ? { status: input.status } : {}) });
       await this.writeIdentifiers(tx, id, fields, values, current);
       await this.audit.record(
         access,
@@ -176,15 +159,15 @@ export class DevicesService {
     if (await this.devices.hasReadings(id)) {
       throw new ConflictException(`device ${before.serialNo} has readings and cannot be deleted; retire it: set status USED or PASSIVE`);
     }
-    await this.devices.prisma.$transaction(async (tx) => {
-      await tx.device.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.devices.delete(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'device', entityId: id, tenantId: before.tenantId, before: snapshot(before) }, tx);
     });
   }
 
   /** A device another form refers to (the meter form's "select from inventory"): visible or 404. */
   async reference(access: AccessContext, id: string, tx?: Tx): Promise<{ id: string; tenantId: string; serialNo: string; deviceProfileId: string; meterId: string | null }> {
-    const d = await (tx ?? this.devices.prisma).device.findUnique({ where: { id }, select: { id: true, tenantId: true, serialNo: true, deviceProfileId: true, meterId: true } });
+    const d = await this.devices.findRef(id, tx);
     if (!d || !access.canSee(d.tenantId)) throw new EntityNotFoundException('device', id);
     return d;
   }
@@ -200,7 +183,7 @@ export class DevicesService {
       await this.requireCompatible(tx, meter, device.deviceProfileId, path);
     }
     if (device.meterId === (meter?.id ?? null)) return;
-    await tx.device.update({ where: { id: deviceId }, data: { meterId: meter?.id ?? null } });
+    await this.devices.update(tx, deviceId, { meterId: meter?.id ?? null });
     await this.audit.record(access, { action: 'update', entityType: 'device', entityId: deviceId, tenantId: device.tenantId, before: { meterId: device.meterId }, after: { meterId: meter?.id ?? null } }, tx);
   }
 
@@ -237,12 +220,12 @@ export class DevicesService {
   }
 
   private async writeIdentifiers(tx: Tx, deviceId: string, fields: IdentifierField[], values: Map<string, string>, current: Map<string, string>): Promise<void> {
-    await tx.deviceIdentifier.deleteMany({ where: { deviceId, fieldId: { notIn: fields.filter((f) => values.has(f.key)).map((f) => f.id) } } });
+    await this.devices.deleteIdentifiersExcept(tx, deviceId, fields.filter((f) => values.has(f.key)).map((f) => f.id));
     for (const f of fields) {
       const value = values.get(f.key);
       if (value === undefined || value === current.get(f.key)) continue;
       const data = { value, normalizedValue: value.toLowerCase(), isUnique: f.isUnique };
-      await tx.deviceIdentifier.upsert({ where: { deviceId_fieldId: { deviceId, fieldId: f.id } }, create: { deviceId, fieldId: f.id, ...data }, update: data });
+      await this.devices.upsertIdentifier(tx, deviceId, f.id, data);
     }
   }
 }
