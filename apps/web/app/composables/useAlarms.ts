@@ -1,33 +1,14 @@
 import type { AlarmType } from '@water/shared';
 import type { LocationQuery } from 'vue-router';
+import type { ApiQuery, ApiSchema } from '~/lib/api-client';
 import { ALARM_TYPES } from '@water/shared';
+import { unwrap } from '~/lib/api-client';
 import { toApiFailure } from '~/lib/api-error';
 import { useSessionStore } from '~/stores/session';
 
-/** An alarm as the API lists it (apps/api alarms.dto.ts AlarmRowSchema). */
-export interface AlarmRow {
-  id: string;
-  tenantId: string;
-  tenantName: string;
-  type: AlarmType;
-  state: 'OPEN' | 'CLEARED';
-  startedAt: string;
-  clearedAt: string | null;
-  acknowledgedAt: string | null;
-  acknowledgedBy: { id: string; displayName: string } | null;
-  device: { id: string; serialNo: string } | null;
-  meter: { id: string; serialNo: string } | null;
-  subscription: { id: string; subscriptionNo: string } | null;
-  customer: { id: string; displayName: string } | null;
-  details: Record<string, unknown> | null;
-}
-
-export interface AlarmPage {
-  items: AlarmRow[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+/** An alarm as the API lists it (GET /api/alarms). */
+export type AlarmRow = ApiSchema<'AlarmRowDto'>;
+export type AlarmPage = ApiSchema<'AlarmPageDto'>;
 
 export const ALARM_TYPE_LABELS: Readonly<Record<AlarmType, string>> = {
   TAMPER: 'alarms.types.TAMPER',
@@ -56,7 +37,7 @@ export function useAlarmAcknowledge(onDone: () => unknown) {
     busy.value = id;
     failed.value = false;
     try {
-      await $api(`/api/alarms/${id}/acknowledge`, { method: 'POST' });
+      unwrap(await $api.POST('/api/alarms/{id}/acknowledge', { params: { path: { id } } }));
     } catch (error) {
       if (toApiFailure(error).status !== 409) failed.value = true;
     } finally {
@@ -122,7 +103,7 @@ export function useAlarmList() {
   const state = computed(() => readAlarmListQuery(route.query));
   const apiQuery = computed(() => {
     const s = state.value;
-    const query: Record<string, string | number> = { page: s.page, pageSize: ALARM_PAGE_SIZE, state: s.state, order: 'desc', sort: 'startedAt' };
+    const query: ApiQuery<'/api/alarms'> = { page: s.page, pageSize: ALARM_PAGE_SIZE, state: s.state, order: 'desc', sort: 'startedAt' };
     if (session.selectedTenantId) query.tenantId = session.selectedTenantId;
     if (s.type) query.type = s.type;
     if (s.acknowledged !== 'all') query.acknowledged = s.acknowledged === 'yes' ? 'true' : 'false';
@@ -131,7 +112,7 @@ export function useAlarmList() {
 
   const { data, error, status, refresh } = useAsyncData(
     () => `alarms:${JSON.stringify(apiQuery.value)}`,
-    () => $api<AlarmPage>('/api/alarms', { query: apiQuery.value }),
+    async () => unwrap(await $api.GET('/api/alarms', { params: { query: apiQuery.value } })),
   );
 
   function update(next: Partial<AlarmListState>) {

@@ -96,31 +96,31 @@ const ALL = { page: 1, pageSize: 200 } as const;
 
 /** Meter or device brands (brief 1.12, 1.13) for the list filters. */
 export function useAssetBrands(kind: 'meter' | 'device') {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error } = useAsyncData(`assets:brands:${kind}`, () =>
-    $api<Page<BrandOption>>(`/api/definitions/${kind}-brands`, { query: { ...ALL, sort: 'name' } }).then((p) => p.items),
+    $apiFetch<Page<BrandOption>>(`/api/definitions/${kind}-brands`, { query: { ...ALL, sort: 'name' } }).then((p) => p.items),
   );
   return { brands: computed(() => data.value ?? []), error };
 }
 
 /** Subscription groups (brief 1.15). */
 export function useSubscriptionGroups() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error } = useAsyncData('assets:subscription-groups', () =>
-    $api<Page<SubscriptionGroupOption>>('/api/definitions/subscription-groups', { query: ALL }).then((p) => p.items),
+    $apiFetch<Page<SubscriptionGroupOption>>('/api/definitions/subscription-groups', { query: ALL }).then((p) => p.items),
   );
   return { groups: computed(() => data.value ?? []), error };
 }
 
 /** Meter profiles a tenant may use (the meter form's list, brief 2.5.3.3); nothing until a tenant is chosen. */
 export function useMeterProfileOptions(tenantId: MaybeRefOrGetter<string | null | undefined>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status } = useAsyncData(
     () => `assets:meter-profiles:${toValue(tenantId) ?? 'none'}`,
     async () => {
       const id = toValue(tenantId);
       if (!id) return [];
-      return (await $api<Page<MeterProfileOption>>('/api/meter-profiles', { query: { ...ALL, tenantId: id, sort: 'brand' } })).items;
+      return (await $apiFetch<Page<MeterProfileOption>>('/api/meter-profiles', { query: { ...ALL, tenantId: id, sort: 'brand' } })).items;
     },
   );
   return { profiles: computed(() => data.value ?? []), error, pending: computed(() => status.value === 'pending') };
@@ -128,7 +128,7 @@ export function useMeterProfileOptions(tenantId: MaybeRefOrGetter<string | null 
 
 /** Device profiles a tenant may use, narrowed to those compatible with a meter profile when one is given. */
 export function useDeviceProfileOptions(tenantId: MaybeRefOrGetter<string | null | undefined>, meterProfileId?: MaybeRefOrGetter<string | null | undefined>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status } = useAsyncData(
     () => `assets:device-profiles:${toValue(tenantId) ?? 'all'}:${toValue(meterProfileId) ?? 'any'}`,
     async () => {
@@ -137,7 +137,7 @@ export function useDeviceProfileOptions(tenantId: MaybeRefOrGetter<string | null
       const meterProfile = toValue(meterProfileId);
       if (tenant) query.tenantId = tenant;
       if (meterProfile) query.meterProfileId = meterProfile;
-      return (await $api<Page<DeviceProfileOption>>('/api/device-profiles', { query })).items;
+      return (await $apiFetch<Page<DeviceProfileOption>>('/api/device-profiles', { query })).items;
     },
   );
   return { profiles: computed(() => data.value ?? []), error, pending: computed(() => status.value === 'pending') };
@@ -145,12 +145,12 @@ export function useDeviceProfileOptions(tenantId: MaybeRefOrGetter<string | null
 
 /** The identifier fields a device profile asks for (GET /api/device-profiles/:id/fields). */
 export function useIdentifierFields(deviceProfileId: MaybeRefOrGetter<string | null | undefined>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:identifier-fields:${toValue(deviceProfileId) ?? 'none'}`,
     async () => {
       const id = toValue(deviceProfileId);
-      return id ? $api<IdentifierField[]>(`/api/device-profiles/${id}/fields`) : [];
+      return id ? $apiFetch<IdentifierField[]>(`/api/device-profiles/${id}/fields`) : [];
     },
   );
   return { fields: computed(() => data.value ?? []), error, pending: computed(() => status.value === 'pending'), refresh };

@@ -1,23 +1,9 @@
-import type { UsersRow } from '~/composables/useUsersApi';
-import type { PagedList } from '~/lib/list-query';
+import type { ApiQuery, ApiSchema } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 import { AUDIT_LIST, auditExportHref, auditListQuery } from '~/lib/audit-log';
 
-/** One entry of GET /api/audit-log (apps/api modules/audit-log/audit-log.dto.ts); secrets come masked. */
-export interface AuditEntry {
-  id: string;
-  createdAt: string;
-  action: string;
-  entityType: string;
-  entityId: string | null;
-  tenantId: string | null;
-  tenantName: string | null;
-  actorId: string | null;
-  actorName: string | null;
-  actorEmail: string | null;
-  requestId: string | null;
-  before: unknown;
-  after: unknown;
-}
+/** One entry of GET /api/audit-log; secrets come masked, before/after are the record's JSON as stored. */
+export type AuditEntry = ApiSchema<'AuditPageDto'>['items'][number];
 
 const PAGE_SIZE = 30;
 
@@ -25,10 +11,10 @@ const PAGE_SIZE = 30;
 export function useAuditLog() {
   const { $api } = useNuxtApp();
   const list = useAssetListQuery(AUDIT_LIST);
-  const query = computed(() => auditListQuery(list.state.value.filters, list.state.value.page, PAGE_SIZE));
+  const query = computed<ApiQuery<'/api/audit-log'>>(() => auditListQuery(list.state.value.filters, list.state.value.page, PAGE_SIZE));
   const { data, error, status, refresh } = useAsyncData(
     () => `audit-log:${JSON.stringify(query.value)}`,
-    () => $api<PagedList<AuditEntry>>('/api/audit-log', { query: query.value }),
+    async () => unwrap(await $api.GET('/api/audit-log', { params: { query: query.value } })),
   );
   return {
     state: list.state,
@@ -47,7 +33,7 @@ export function useAuditLog() {
 export function useAuditUserOptions() {
   const { $api } = useNuxtApp();
   const { data } = useAsyncData('audit-log:users', () =>
-    $api<PagedList<UsersRow>>('/api/users', { query: { page: 1, pageSize: 200, sort: 'name' } }).then((page) => page.items),
+    $api.GET('/api/users', { params: { query: { page: 1, pageSize: 200, sort: 'name' } } }).then((answer) => unwrap(answer).items),
   );
   return computed(() => (data.value ?? []).map((u) => ({ value: u.id, label: `${u.name} ${u.surname}` })));
 }

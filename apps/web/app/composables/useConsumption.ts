@@ -37,7 +37,7 @@ function first(value: unknown): string | undefined {
  * (?interval=day&from=01.11.2026&to=30.11.2026&view=byMeter) so a chart can be shared as it is seen.
  */
 export function useConsumption(owner: ConsumptionOwner, id: MaybeRefOrGetter<string>, views: readonly ConsumptionView[], timeZone: MaybeRefOrGetter<string | null | undefined> = DEFAULT_TIME_ZONE) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
   const zone = computed(() => toValue(timeZone) || DEFAULT_TIME_ZONE);
@@ -55,7 +55,7 @@ export function useConsumption(owner: ConsumptionOwner, id: MaybeRefOrGetter<str
 
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:consumption:${owner}:${toValue(id)}:${JSON.stringify(query.value)}`,
-    async () => (query.value.ok ? $api<Consumption>(`/api/${owner}/${toValue(id)}/consumption`, { query: query.value.query }) : null),
+    async () => (query.value.ok ? $apiFetch<Consumption>(`/api/${owner}/${toValue(id)}/consumption`, { query: query.value.query }) : null),
   );
 
   const series = computed<ChartSeries[]>(() => {

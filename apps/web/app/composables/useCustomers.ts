@@ -63,29 +63,29 @@ export const CUSTOMER_LIST: ListQuerySpec<'name' | 'identityNo' | 'subscriptions
 
 /** The customers table (brief 2.4.1.1), in the selected tenant's subtree by default. */
 export function useCustomerList() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(CUSTOMER_LIST);
   const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:customers:${JSON.stringify(query.value)}`,
-    () => (query.value.tenantId ? $api<PagedList<CustomerRow>>('/api/customers', { query: query.value }) : Promise.resolve(null)),
+    () => (query.value.tenantId ? $apiFetch<PagedList<CustomerRow>>('/api/customers', { query: query.value }) : Promise.resolve(null)),
   );
   return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useCustomer(id: MaybeRefOrGetter<string>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:customer:${toValue(id)}`,
-    () => $api<CustomerDetail>(`/api/customers/${toValue(id)}`),
+    () => $apiFetch<CustomerDetail>(`/api/customers/${toValue(id)}`),
   );
   return { customer: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
 
 /** Customers of a tenant (of one type when given) for the subscription form's "select existing". */
 export function useCustomerSearch(tenantId: MaybeRefOrGetter<string | null | undefined>, type: MaybeRefOrGetter<CustomerType | null | undefined>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
     const kind = toValue(type);
@@ -94,7 +94,7 @@ export function useCustomerSearch(tenantId: MaybeRefOrGetter<string | null | und
       const query: Record<string, string | number> = { tenantId: tenant, pageSize: 20, sort: 'name' };
       if (search) query.search = search;
       if (kind) query.type = kind;
-      const page = await $api<PagedList<CustomerRow>>('/api/customers', { query });
+      const page = await $apiFetch<PagedList<CustomerRow>>('/api/customers', { query });
       return page.items.map((c) => ({ value: c.id, label: c.displayName, hint: [c.identityNo, c.phone].filter(Boolean).join(' · ') }));
     };
   });
@@ -106,7 +106,7 @@ interface CustomerFormState extends CustomerForm {
 
 /** The customer form (brief 2.4.3): create, or edit `initial` (its type then stays). Extra contacts are saved after the customer. */
 export function useCustomerForm(initial: CustomerDetail | null) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const tenants = useAssetTenants('CUSTOMERS', 'create');
   const start = (): CustomerFormState => (initial ? { ...customerFormFrom(initial), tenantId: initial.tenantId } : { ...emptyCustomer('INDIVIDUAL'), tenantId: tenants.defaultId.value ?? '' });
   const initialForm = start();
@@ -119,22 +119,22 @@ export function useCustomerForm(initial: CustomerDetail | null) {
   async function save(): Promise<CustomerDetail> {
     if (!initial) {
       const { tenantId, type } = form.state;
-      return $api<CustomerDetail>('/api/customers', { method: 'POST', body: { tenantId, type, ...customerPayload(form.state, 'create') } });
+      return $apiFetch<CustomerDetail>('/api/customers', { method: 'POST', body: { tenantId, type, ...customerPayload(form.state, 'create') } });
     }
     const body = customerPayload(form.state, 'update', { address: addressChanged(form.state, initialForm) ? 'include' : 'omit' });
-    let saved = await $api<CustomerDetail>(`/api/customers/${initial.id}`, { method: 'PATCH', body });
+    let saved = await $apiFetch<CustomerDetail>(`/api/customers/${initial.id}`, { method: 'PATCH', body });
     const changes = contactChanges(form.state, initialForm);
     for (const change of changes) {
       try {
-        if (change.kind === 'create') await $api(`/api/customers/${initial.id}/contacts`, { method: 'POST', body: change.body });
-        if (change.kind === 'update') await $api(`/api/customers/${initial.id}/contacts/${change.id}`, { method: 'PATCH', body: change.body });
-        if (change.kind === 'delete') await $api(`/api/customers/${initial.id}/contacts/${change.id}`, { method: 'DELETE' });
+        if (change.kind === 'create') await $apiFetch(`/api/customers/${initial.id}/contacts`, { method: 'POST', body: change.body });
+        if (change.kind === 'update') await $apiFetch(`/api/customers/${initial.id}/contacts/${change.id}`, { method: 'PATCH', body: change.body });
+        if (change.kind === 'delete') await $apiFetch(`/api/customers/${initial.id}/contacts/${change.id}`, { method: 'DELETE' });
       } catch (error) {
         if (change.kind !== 'delete') prefixErrorPaths(error, ['contacts', change.index]);
         throw error;
       }
     }
-    if (changes.length) saved = await $api<CustomerDetail>(`/api/customers/${initial.id}`);
+    if (changes.length) saved = await $apiFetch<CustomerDetail>(`/api/customers/${initial.id}`);
     return saved;
   }
 
@@ -150,8 +150,8 @@ export function useCustomerForm(initial: CustomerDetail | null) {
 }
 
 export function useCustomerActions() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return {
-    remove: (id: string) => $api(`/api/customers/${id}`, { method: 'DELETE' }),
+    remove: (id: string) => $apiFetch(`/api/customers/${id}`, { method: 'DELETE' }),
   };
 }

@@ -1,29 +1,12 @@
 import type { OutOfServiceStatus } from '~/composables/useDashboardSummary';
+import type { ApiQuery, ApiSchema } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 
 export type AssetKind = 'meter' | 'device';
 
-/** A meter or device that is not in use (apps/api dashboard.dto.ts OutOfServiceRowSchema). */
-export interface OutOfServiceRow {
-  kind: AssetKind;
-  id: string;
-  serialNo: string;
-  brand: string;
-  model: string;
-  status: OutOfServiceStatus;
-  tenantId: string;
-  tenantName: string;
-  linked: { kind: AssetKind; id: string; serialNo: string } | null;
-  subscription: { id: string; subscriptionNo: string } | null;
-  address: { line: string; city: string | null; district: string | null; latitude: number | null; longitude: number | null } | null;
-  lastSeenAt: string | null;
-}
-
-export interface OutOfServicePage {
-  items: OutOfServiceRow[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+/** A meter or device that is not in use (GET /api/dashboard/out-of-service). */
+export type OutOfServiceRow = ApiSchema<'OutOfServicePageDto'>['items'][number];
+export type OutOfServicePage = ApiSchema<'OutOfServicePageDto'>;
 
 export interface OutOfServiceQuery {
   kind: AssetKind;
@@ -45,7 +28,7 @@ export const OUT_OF_SERVICE_LABELS: Readonly<Record<OutOfServiceStatus, string>>
 /** Brief 2.1.7: the meters or devices not in use, one page, fetched only while the list is open. */
 export function useDashboardOutOfService(tenantId: MaybeRefOrGetter<string | null>, query: MaybeRefOrGetter<OutOfServiceQuery | null>) {
   const { $api } = useNuxtApp();
-  const params = computed(() => {
+  const params = computed((): ApiQuery<'/api/dashboard/out-of-service'> | null => {
     const q = toValue(query);
     const id = toValue(tenantId);
     if (!q || !id) return null;
@@ -53,7 +36,7 @@ export function useDashboardOutOfService(tenantId: MaybeRefOrGetter<string | nul
   });
   const { data, error, status, refresh } = useAsyncData(
     () => `dashboard-out-of-service:${JSON.stringify(params.value)}`,
-    async () => (params.value ? $api<OutOfServicePage>('/api/dashboard/out-of-service', { query: params.value }) : null),
+    async () => (params.value ? unwrap(await $api.GET('/api/dashboard/out-of-service', { params: { query: params.value } })) : null),
     { lazy: true },
   );
   return {

@@ -1,26 +1,14 @@
-import type { AlarmType, AssetStatus } from '@water/shared';
-import type { AlarmRow } from '~/composables/useAlarms';
+import type { AssetStatus } from '@water/shared';
+import type { ApiSchema } from '~/lib/api-client';
 import type { ReadingEvent } from '~/composables/useLiveConnection';
 import { formatDateTime } from '@water/shared';
+import { unwrap } from '~/lib/api-client';
 import { toApiFailure } from '~/lib/api-error';
 
 export type OutOfServiceStatus = Exclude<AssetStatus, 'ACTIVE'>;
 
-/** GET /api/dashboard/summary: totals for the selected tenant's subtree (apps/api dashboard.dto.ts SummarySchema). */
-export interface DashboardSummary {
-  subscriptions: number;
-  meters: number;
-  devices: number;
-  /** m³ over the last 30 days before today plus today so far. */
-  totalConsumptionM3: number;
-  consumptionTodayM3: number;
-  openAlarms: number;
-  unacknowledgedAlarms: number;
-  openAlarmsByType: Record<AlarmType, number>;
-  /** The 10 newest open alarms. */
-  latestAlarms: AlarmRow[];
-  outOfService: { meters: Record<OutOfServiceStatus, number>; devices: Record<OutOfServiceStatus, number> };
-}
+/** GET /api/dashboard/summary: totals for the selected tenant's subtree. */
+export type DashboardSummary = ApiSchema<'SummaryDto'>;
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
@@ -43,7 +31,7 @@ export function useDashboardSummary(tenantId: MaybeRefOrGetter<string | null>) {
     async () => {
       const id = toValue(tenantId);
       if (!id) return null;
-      const summary = await $api<DashboardSummary>('/api/dashboard/summary', { query: { tenantId: id } });
+      const summary = unwrap(await $api.GET('/api/dashboard/summary', { params: { query: { tenantId: id } } }));
       return { summary, fetchedAt: new Date().toISOString() };
     },
   );

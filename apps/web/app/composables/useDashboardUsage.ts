@@ -1,12 +1,10 @@
 import type { ReadingEvent } from '~/composables/useLiveConnection';
+import type { ApiSchema } from '~/lib/api-client';
 import { formatDateTime } from '@water/shared';
+import { unwrap } from '~/lib/api-client';
 
-/** One local day of fleet consumption (GET /api/dashboard/usage), oldest first, zero-filled. */
-export interface UsageDay {
-  /** YYYY-MM-DD in the tenant's time zone. */
-  day: string;
-  consumptionM3: number;
-}
+/** One local day of fleet consumption (GET /api/dashboard/usage), oldest first, zero-filled; day is YYYY-MM-DD in the tenant's zone. */
+export type UsageDay = ApiSchema<'UsageDto'>[number];
 
 /** Brief 2.1.6: 30 days before today plus today, the same period as the summary's total. */
 export const USAGE_DAYS = 31;
@@ -37,7 +35,7 @@ export function useDashboardUsage(tenantId: MaybeRefOrGetter<string | null>) {
     async () => {
       const id = toValue(tenantId);
       if (!id) return [];
-      return $api<UsageDay[]>('/api/dashboard/usage', { query: { tenantId: id, days: USAGE_DAYS } });
+      return unwrap(await $api.GET('/api/dashboard/usage', { params: { query: { tenantId: id, days: USAGE_DAYS } } }));
     },
     { lazy: true },
   );

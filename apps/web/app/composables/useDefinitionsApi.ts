@@ -60,10 +60,10 @@ const base = (resource: DefinitionsResource) => `/api/definitions/${resource}`;
 
 /** One page of an editable definition list, refetched when the query changes. */
 export function useDefinitionsPage<R extends DefinitionsResource>(resource: R, query: MaybeRefOrGetter<Record<string, string | number>>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `definitions:${resource}:${JSON.stringify(toValue(query))}`,
-    () => $api<PagedList<DefinitionsItem[R]>>(base(resource), { query: toValue(query) }),
+    () => $apiFetch<PagedList<DefinitionsItem[R]>>(base(resource), { query: toValue(query) }),
   );
   return {
     page: computed(() => data.value ?? null),
@@ -75,18 +75,18 @@ export function useDefinitionsPage<R extends DefinitionsResource>(resource: R, q
 
 /** Create, change and delete entries of the editable lists (the API checks the right at the root tenant). */
 export function useDefinitionsMutations() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return {
     create: <R extends DefinitionsResource>(resource: R, body: Record<string, unknown>) =>
-      $api<DefinitionsItem[R]>(base(resource), { method: 'POST', body }),
+      $apiFetch<DefinitionsItem[R]>(base(resource), { method: 'POST', body }),
     update: <R extends DefinitionsResource>(resource: R, id: string, body: Record<string, unknown>) =>
-      $api<DefinitionsItem[R]>(`${base(resource)}/${id}`, { method: 'PATCH', body }),
-    remove: (resource: DefinitionsResource, id: string) => $api(`${base(resource)}/${id}`, { method: 'DELETE' }),
+      $apiFetch<DefinitionsItem[R]>(`${base(resource)}/${id}`, { method: 'PATCH', body }),
+    remove: (resource: DefinitionsResource, id: string) => $apiFetch(`${base(resource)}/${id}`, { method: 'DELETE' }),
     createField: (technologyId: string, body: Record<string, unknown>) =>
-      $api<DefinitionsTechnologyField>(`${base('technologies')}/${technologyId}/fields`, { method: 'POST', body }),
+      $apiFetch<DefinitionsTechnologyField>(`${base('technologies')}/${technologyId}/fields`, { method: 'POST', body }),
     updateField: (technologyId: string, fieldId: string, body: Record<string, unknown>) =>
-      $api<DefinitionsTechnologyField>(`${base('technologies')}/${technologyId}/fields/${fieldId}`, { method: 'PATCH', body }),
+      $apiFetch<DefinitionsTechnologyField>(`${base('technologies')}/${technologyId}/fields/${fieldId}`, { method: 'PATCH', body }),
     removeField: (technologyId: string, fieldId: string) =>
-      $api(`${base('technologies')}/${technologyId}/fields/${fieldId}`, { method: 'DELETE' }),
+      $apiFetch(`${base('technologies')}/${technologyId}/fields/${fieldId}`, { method: 'DELETE' }),
   };
 }

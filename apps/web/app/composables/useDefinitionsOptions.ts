@@ -6,12 +6,12 @@ const ALL = { page: 1, pageSize: 200 } as const;
 
 /** Choices for the profile forms: brands, IP ratings and communication technologies. */
 export function useDefinitionsOptions(kind: 'meter' | 'device') {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(`definitions-options:${kind}`, async () => {
     const [brands, ipRatings, technologies] = await Promise.all([
-      $api<PagedList<DefinitionsBrand>>(`/api/definitions/${kind}-brands`, { query: { ...ALL, sort: 'name' } }),
-      kind === 'meter' ? $api<PagedList<DefinitionsIpRating>>('/api/definitions/ip-ratings', { query: ALL }) : null,
-      kind === 'device' ? $api<PagedList<DefinitionsTechnology>>('/api/definitions/technologies', { query: ALL }) : null,
+      $apiFetch<PagedList<DefinitionsBrand>>(`/api/definitions/${kind}-brands`, { query: { ...ALL, sort: 'name' } }),
+      kind === 'meter' ? $apiFetch<PagedList<DefinitionsIpRating>>('/api/definitions/ip-ratings', { query: ALL }) : null,
+      kind === 'device' ? $apiFetch<PagedList<DefinitionsTechnology>>('/api/definitions/technologies', { query: ALL }) : null,
     ]);
     return { brands: brands.items, ipRatings: ipRatings?.items ?? [], technologies: technologies?.items ?? [] };
   });

@@ -61,22 +61,22 @@ export const DEVICE_LIST: ListQuerySpec<'serialNo' | 'status' | 'lastSeenAt' | '
 
 /** The devices table (brief 2.6.1.1), in the selected tenant's subtree by default. */
 export function useDeviceList() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(DEVICE_LIST);
   const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:devices:${JSON.stringify(query.value)}`,
-    () => (query.value.tenantId ? $api<PagedList<DeviceRow>>('/api/devices', { query: query.value }) : Promise.resolve(null)),
+    () => (query.value.tenantId ? $apiFetch<PagedList<DeviceRow>>('/api/devices', { query: query.value }) : Promise.resolve(null)),
   );
   return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useDevice(id: MaybeRefOrGetter<string>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:device:${toValue(id)}`,
-    () => $api<DeviceDetail>(`/api/devices/${toValue(id)}`),
+    () => $apiFetch<DeviceDetail>(`/api/devices/${toValue(id)}`),
   );
   return { device: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
@@ -86,7 +86,7 @@ export function useDevice(id: MaybeRefOrGetter<string>) {
  * to the given compatible device profiles; `keep` is the device the meter already has.
  */
 export function useInventorySearch(tenantId: MaybeRefOrGetter<string | null | undefined>, profileIds: MaybeRefOrGetter<readonly string[]>, keep?: MaybeRefOrGetter<SearchOption | null>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
     const allowed = new Set(toValue(profileIds));
@@ -97,7 +97,7 @@ export function useInventorySearch(tenantId: MaybeRefOrGetter<string | null | un
       if (search) query.search = search;
       // One profile can be asked of the API; several are filtered here (an inventory page holds up to 200 devices).
       if (allowed.size === 1) query.deviceProfileId = [...allowed][0]!;
-      const page = await $api<PagedList<DeviceRow>>('/api/devices', { query });
+      const page = await $apiFetch<PagedList<DeviceRow>>('/api/devices', { query });
       const options = page.items
         .filter((d) => allowed.has(d.profile.id))
         .map((d) => ({ value: d.id, label: d.serialNo, hint: [`${d.profile.brand} ${d.profile.modelCode}`, d.networkId ? `${d.networkId.key} ${d.networkId.value}` : ''].filter(Boolean).join(' · ') }));
@@ -109,7 +109,7 @@ export function useInventorySearch(tenantId: MaybeRefOrGetter<string | null | un
 
 /** The device form (brief 2.6.3): create, or edit `initial`. Navigates to the device once saved. */
 export function useDeviceForm(initial: DeviceDetail | null, fields: Ref<IdentifierField[]>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const tenants = useAssetTenants('DEVICES', 'create');
   const start = (): DeviceForm => (initial ? deviceFormFrom(initial) : { ...emptyNewDevice(), tenantId: tenants.defaultId.value ?? '', meterId: null });
   const initialForm = start();
@@ -129,8 +129,8 @@ export function useDeviceForm(initial: DeviceDetail | null, fields: Ref<Identifi
     const saved = await form.save(
       () =>
         initial
-          ? $api<DeviceDetail>(`/api/devices/${initial.id}`, { method: 'PATCH', body: updateDevicePayload(form.state, initialForm, fields.value) })
-          : $api<DeviceDetail>('/api/devices', { method: 'POST', body: createDevicePayload(form.state, fields.value) }),
+          ? $apiFetch<DeviceDetail>(`/api/devices/${initial.id}`, { method: 'PATCH', body: updateDevicePayload(form.state, initialForm, fields.value) })
+          : $apiFetch<DeviceDetail>('/api/devices', { method: 'POST', body: createDevicePayload(form.state, fields.value) }),
       Object.keys(identifierProblems.value).length > 0,
     );
     if (saved) {
@@ -143,8 +143,8 @@ export function useDeviceForm(initial: DeviceDetail | null, fields: Ref<Identifi
 }
 
 export function useDeviceActions() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return {
-    remove: (id: string) => $api(`/api/devices/${id}`, { method: 'DELETE' }),
+    remove: (id: string) => $apiFetch(`/api/devices/${id}`, { method: 'DELETE' }),
   };
 }

@@ -27,12 +27,12 @@ export interface IntegrationWithSecret extends Integration {
 
 /** The integrations of a tenant's subtree (the selected tenant by default). */
 export function useIntegrationsList(tenantId: MaybeRefOrGetter<string | null | undefined>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `integrations:list:${toValue(tenantId) ?? 'none'}`,
     async () => {
       const id = toValue(tenantId);
-      return id ? $api<IntegrationRow[]>('/api/integrations', { query: { tenantId: id } }) : [];
+      return id ? $apiFetch<IntegrationRow[]>('/api/integrations', { query: { tenantId: id } }) : [];
     },
   );
   return { integrations: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
@@ -40,23 +40,23 @@ export function useIntegrationsList(tenantId: MaybeRefOrGetter<string | null | u
 
 /** One integration, found in the list of every tenant the user reads devices in (the API has no single GET). */
 export function useIntegration(id: MaybeRefOrGetter<string>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `integrations:one:${toValue(id)}`,
-    async () => (await $api<IntegrationRow[]>('/api/integrations')).find((row) => row.id === toValue(id)) ?? null,
+    async () => (await $apiFetch<IntegrationRow[]>('/api/integrations')).find((row) => row.id === toValue(id)) ?? null,
   );
   return { integration: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useIntegrationsMutations() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return {
     create: (body: { tenantId: string; kind: IntegrationKind; name: string; externalId?: string | null }) =>
-      $api<IntegrationWithSecret>('/api/integrations', { method: 'POST', body }),
+      $apiFetch<IntegrationWithSecret>('/api/integrations', { method: 'POST', body }),
     update: (id: string, body: { name?: string; isActive?: boolean; externalId?: string | null }) =>
-      $api<Integration>(`/api/integrations/${id}`, { method: 'PATCH', body }),
-    rotateSecret: (id: string) => $api<IntegrationWithSecret>(`/api/integrations/${id}/rotate-secret`, { method: 'POST' }),
-    remove: (id: string) => $api(`/api/integrations/${id}`, { method: 'DELETE' }),
+      $apiFetch<Integration>(`/api/integrations/${id}`, { method: 'PATCH', body }),
+    rotateSecret: (id: string) => $apiFetch<IntegrationWithSecret>(`/api/integrations/${id}/rotate-secret`, { method: 'POST' }),
+    remove: (id: string) => $apiFetch(`/api/integrations/${id}`, { method: 'DELETE' }),
   };
 }
 

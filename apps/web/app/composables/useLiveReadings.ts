@@ -48,7 +48,7 @@ const HIGHLIGHT_MS = 4_000;
  * behind a button while the user holds the table (`holding`: hovered, scrolled, focused).
  */
 export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
   const session = useSessionStore();
@@ -66,7 +66,7 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
 
   const { data, error, status, refresh } = useAsyncData(
     () => `readings-live:${JSON.stringify(apiQuery.value)}`,
-    () => $api<LiveReadingPage>('/api/readings/live', { query: apiQuery.value }),
+    () => $apiFetch<LiveReadingPage>('/api/readings/live', { query: apiQuery.value }),
   );
 
   // Live changes apply to the page they were made on; a new page (or SSR) starts from the fetched one.
@@ -106,7 +106,7 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
     const from = pollFrom(table.value, { anchor, filterFrom: state.value.from });
     const query = liveReadingsPollQuery(state.value, session.selectedTenantId, from);
     const key = JSON.stringify(apiQuery.value);
-    const answer = await $api<LiveReadingPage>('/api/readings/live', { query });
+    const answer = await $apiFetch<LiveReadingPage>('/api/readings/live', { query });
     // The user changed page or filters meanwhile: this answer is for another table.
     if (key !== JSON.stringify(apiQuery.value)) return;
     const result = applyPoll(table.value, { from, items: answer.items, total: answer.total, totalCapped: answer.totalCapped }, { hold: held.value, pageSize: LIVE_PAGE_SIZE });
@@ -200,7 +200,7 @@ export interface FilterOption {
 
 /** Options of the table's filters: the tenants of the selected subtree and the meter brands. */
 export function useLiveReadingsFilterOptions() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const session = useSessionStore();
   const scope = useLiveScope(() => session.selectedTenantId);
 
@@ -212,7 +212,7 @@ export function useLiveReadingsFilterOptions() {
 
   const { data } = useAsyncData(
     'readings-meter-brands',
-    () => $api<{ items: { id: string; name: string; isActive: boolean }[] }>('/api/definitions/meter-brands', { query: { pageSize: 200, sort: 'name' } }),
+    () => $apiFetch<{ items: { id: string; name: string; isActive: boolean }[] }>('/api/definitions/meter-brands', { query: { pageSize: 200, sort: 'name' } }),
     { lazy: true },
   );
   const brands = computed<FilterOption[]>(() => (data.value?.items ?? []).map((b) => ({ id: b.id, name: b.name })));

@@ -1,29 +1,13 @@
-import type { AlarmType, MapStatus } from '@water/shared';
+import type { ApiSchema } from '~/lib/api-client';
 import type { ReadingEvent } from '~/composables/useLiveConnection';
 import { formatDateTime } from '@water/shared';
+import { unwrap } from '~/lib/api-client';
 import { createCoalescer } from '~/composables/useLiveBuffer';
 import { countByStatus } from '~/composables/useMapStatus';
 
-/** One subscription on the dashboard map (apps/api dashboard.dto.ts MapMarkerSchema). */
-export interface MapMarker {
-  subscriptionId: string;
-  subscriptionNo: string;
-  tenantId: string;
-  lat: number;
-  lng: number;
-  status: MapStatus;
-  reasons: AlarmType[];
-  customerName: string;
-  meterSerialNo: string | null;
-  lastReadingAt: string | null;
-  todayM3: number;
-}
-
-export interface MapView {
-  markers: MapMarker[];
-  counts: Record<MapStatus, number>;
-  truncated: boolean;
-}
+/** One subscription on the dashboard map (GET /api/dashboard/map). */
+export type MapMarker = ApiSchema<'MapDto'>['markers'][number];
+export type MapView = ApiSchema<'MapDto'>;
 
 /** Above this many changed markers one full reload is cheaper than one small request each. */
 const MAX_MARKER_REQUESTS = 12;
@@ -63,7 +47,7 @@ export function useMap(tenantId: MaybeRefOrGetter<string | null>) {
     async () => {
       const id = toValue(tenantId);
       if (!id) return null;
-      return $api<MapView>('/api/dashboard/map', { query: { tenantId: id } });
+      return unwrap(await $api.GET('/api/dashboard/map', { params: { query: { tenantId: id } } }));
     },
     { server: false, lazy: true },
   );
@@ -91,7 +75,7 @@ export function useMap(tenantId: MaybeRefOrGetter<string | null>) {
     }
     const boxes = [...new Set(targets.map((m) => pointBox(m.lat, m.lng)))];
     const answers = await Promise.all(
-      boxes.map((bbox) => $api<MapView>('/api/dashboard/map', { query: { tenantId: id, bbox } }).catch(() => null)),
+      boxes.map((bbox) => $api.GET('/api/dashboard/map', { params: { query: { tenantId: id, bbox } } }).then(unwrap).catch(() => null)),
     );
     if (id !== toValue(tenantId)) return;
     replace(answers.flatMap((answer) => answer?.markers ?? []));

@@ -69,29 +69,29 @@ export const METER_LIST: ListQuerySpec<'serialNo' | 'status' | 'installedAt' | '
 
 /** The meters table (brief 2.5.1.1): the URL's page, sort and filters, in the selected tenant's subtree by default. */
 export function useMeterList() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(METER_LIST);
   const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:meters:${JSON.stringify(query.value)}`,
-    () => (query.value.tenantId ? $api<PagedList<MeterRow>>('/api/meters', { query: query.value }) : Promise.resolve(null)),
+    () => (query.value.tenantId ? $apiFetch<PagedList<MeterRow>>('/api/meters', { query: query.value }) : Promise.resolve(null)),
   );
   return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useMeter(id: MaybeRefOrGetter<string>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:meter:${toValue(id)}`,
-    () => $api<MeterDetail>(`/api/meters/${toValue(id)}`),
+    () => $apiFetch<MeterDetail>(`/api/meters/${toValue(id)}`),
   );
   return { meter: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
 
 /** Meters of a tenant for a searchable select; `free` keeps those without a device or without a subscription, `keep` stays listed. */
 export function useMeterSearch(tenantId: MaybeRefOrGetter<string | null | undefined>, free: { hasDevice?: boolean; hasSubscription?: boolean; keep?: SearchOption | null } = {}) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
     return async (search: string): Promise<(SearchOption & { profileId: string })[]> => {
@@ -100,7 +100,7 @@ export function useMeterSearch(tenantId: MaybeRefOrGetter<string | null | undefi
       if (search) query.search = search;
       if (free.hasDevice !== undefined) query.hasDevice = free.hasDevice;
       if (free.hasSubscription !== undefined) query.hasSubscription = free.hasSubscription;
-      const page = await $api<PagedList<MeterRow>>('/api/meters', { query });
+      const page = await $apiFetch<PagedList<MeterRow>>('/api/meters', { query });
       const found = page.items.map((m) => ({ value: m.id, label: m.serialNo, hint: `${m.brand.name} ${m.profile.modelCode}`, profileId: m.profile.id }));
       // The record's own meter is not "free" but must stay choosable on its edit form.
       const keep = free.keep;
@@ -112,7 +112,7 @@ export function useMeterSearch(tenantId: MaybeRefOrGetter<string | null | undefi
 
 /** The meter form (brief 2.5.3): create, or edit `initial`. Navigates to the meter once saved. */
 export function useMeterForm(initial: MeterDetail | null, deviceFields: Ref<IdentifierField[]>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const tenants = useAssetTenants('METERS', 'create');
   const timeZone = initial?.timeZone ?? DEFAULT_TIME_ZONE;
   const start = (): MeterForm => (initial ? meterFormFrom(initial) : emptyMeterForm(tenants.defaultId.value ?? ''));
@@ -131,8 +131,8 @@ export function useMeterForm(initial: MeterDetail | null, deviceFields: Ref<Iden
     const saved = await form.save(
       () =>
         initial
-          ? $api<MeterDetail>(`/api/meters/${initial.id}`, { method: 'PATCH', body: updateMeterPayload(form.state, initialForm, timeZone, deviceFields.value) })
-          : $api<MeterDetail>('/api/meters', { method: 'POST', body: createMeterPayload(form.state, timeZone, deviceFields.value) }),
+          ? $apiFetch<MeterDetail>(`/api/meters/${initial.id}`, { method: 'PATCH', body: updateMeterPayload(form.state, initialForm, timeZone, deviceFields.value) })
+          : $apiFetch<MeterDetail>('/api/meters', { method: 'POST', body: createMeterPayload(form.state, timeZone, deviceFields.value) }),
       Object.keys(identifierProblems.value).length > 0,
     );
     if (saved) {
@@ -145,8 +145,8 @@ export function useMeterForm(initial: MeterDetail | null, deviceFields: Ref<Iden
 }
 
 export function useMeterActions() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return {
-    remove: (id: string) => $api(`/api/meters/${id}`, { method: 'DELETE' }),
+    remove: (id: string) => $apiFetch(`/api/meters/${id}`, { method: 'DELETE' }),
   };
 }

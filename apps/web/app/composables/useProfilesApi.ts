@@ -110,24 +110,24 @@ const base = (kind: ProfilesKind) => (kind === 'meter' ? '/api/meter-profiles' :
 
 /** One page of meter or device profiles, refetched when the query changes. */
 export function useProfilesPage<K extends ProfilesKind>(kind: K, query: MaybeRefOrGetter<Record<string, string | number>>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   type Row = K extends 'meter' ? ProfilesMeterRow : ProfilesDeviceRow;
   const { data, error, status, refresh } = useAsyncData(
     () => `profiles:${kind}:${JSON.stringify(toValue(query))}`,
-    () => $api<PagedList<Row>>(base(kind), { query: toValue(query) }),
+    () => $apiFetch<PagedList<Row>>(base(kind), { query: toValue(query) }),
   );
   return { page: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 /** One profile with its relations; `id` null (a new profile) fetches nothing. */
 export function useProfilesDetail<K extends ProfilesKind>(kind: K, id: MaybeRefOrGetter<string | null>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   type Detail = K extends 'meter' ? ProfilesMeterDetail : ProfilesDeviceDetail;
   const { data, error, status, refresh } = useAsyncData(
     () => `profiles:${kind}:detail:${toValue(id) ?? 'new'}`,
     async () => {
       const value = toValue(id);
-      return value ? $api<Detail>(`${base(kind)}/${value}`) : null;
+      return value ? $apiFetch<Detail>(`${base(kind)}/${value}`) : null;
     },
   );
   return { profile: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
@@ -135,29 +135,29 @@ export function useProfilesDetail<K extends ProfilesKind>(kind: K, id: MaybeRefO
 
 /** The message scenarios of a device profile, with their decoders. */
 export function useProfilesScenarios(deviceProfileId: MaybeRefOrGetter<string>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `profiles:device:scenarios:${toValue(deviceProfileId)}`,
-    () => $api<ProfilesScenario[]>(`${base('device')}/${toValue(deviceProfileId)}/scenarios`),
+    () => $apiFetch<ProfilesScenario[]>(`${base('device')}/${toValue(deviceProfileId)}/scenarios`),
   );
   return { scenarios: computed(() => data.value ?? []), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 /** Writes of the profile catalogue (the API requires the right at the root tenant). */
 export function useProfilesMutations() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const scenarios = (profileId: string) => `${base('device')}/${profileId}/scenarios`;
   return {
-    createMeter: (body: Record<string, unknown>) => $api<ProfilesMeterDetail>(base('meter'), { method: 'POST', body }),
-    updateMeter: (id: string, body: Record<string, unknown>) => $api<ProfilesMeterDetail>(`${base('meter')}/${id}`, { method: 'PATCH', body }),
-    createDevice: (body: Record<string, unknown>) => $api<ProfilesDeviceDetail>(base('device'), { method: 'POST', body }),
-    updateDevice: (id: string, body: Record<string, unknown>) => $api<ProfilesDeviceDetail>(`${base('device')}/${id}`, { method: 'PATCH', body }),
-    remove: (kind: ProfilesKind, id: string) => $api(`${base(kind)}/${id}`, { method: 'DELETE' }),
-    createScenario: (profileId: string, body: Record<string, unknown>) => $api<ProfilesScenario>(scenarios(profileId), { method: 'POST', body }),
+    createMeter: (body: Record<string, unknown>) => $apiFetch<ProfilesMeterDetail>(base('meter'), { method: 'POST', body }),
+    updateMeter: (id: string, body: Record<string, unknown>) => $apiFetch<ProfilesMeterDetail>(`${base('meter')}/${id}`, { method: 'PATCH', body }),
+    createDevice: (body: Record<string, unknown>) => $apiFetch<ProfilesDeviceDetail>(base('device'), { method: 'POST', body }),
+    updateDevice: (id: string, body: Record<string, unknown>) => $apiFetch<ProfilesDeviceDetail>(`${base('device')}/${id}`, { method: 'PATCH', body }),
+    remove: (kind: ProfilesKind, id: string) => $apiFetch(`${base(kind)}/${id}`, { method: 'DELETE' }),
+    createScenario: (profileId: string, body: Record<string, unknown>) => $apiFetch<ProfilesScenario>(scenarios(profileId), { method: 'POST', body }),
     updateScenario: (profileId: string, scenarioId: string, body: Record<string, unknown>) =>
-      $api<ProfilesScenario>(`${scenarios(profileId)}/${scenarioId}`, { method: 'PATCH', body }),
-    removeScenario: (profileId: string, scenarioId: string) => $api(`${scenarios(profileId)}/${scenarioId}`, { method: 'DELETE' }),
+      $apiFetch<ProfilesScenario>(`${scenarios(profileId)}/${scenarioId}`, { method: 'PATCH', body }),
+    removeScenario: (profileId: string, scenarioId: string) => $apiFetch(`${scenarios(profileId)}/${scenarioId}`, { method: 'DELETE' }),
     testScenario: (profileId: string, scenarioId: string, body: Record<string, unknown>) =>
-      $api<ProfilesDecodeResult>(`${scenarios(profileId)}/${scenarioId}/test`, { method: 'POST', body }),
+      $apiFetch<ProfilesDecodeResult>(`${scenarios(profileId)}/${scenarioId}/test`, { method: 'POST', body }),
   };
 }

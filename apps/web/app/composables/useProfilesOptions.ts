@@ -6,9 +6,9 @@ import { useSessionStore } from '~/stores/session';
 
 /** The profiles of one kind as checklist options ("Brand model"), for the compatibility lists of the forms. */
 export function useProfilesOptions(kind: 'meter' | 'device') {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(`profiles-options:${kind}`, () =>
-    $api<PagedList<ProfilesMeterRow | ProfilesDeviceRow>>(kind === 'meter' ? '/api/meter-profiles' : '/api/device-profiles', {
+    $apiFetch<PagedList<ProfilesMeterRow | ProfilesDeviceRow>>(kind === 'meter' ? '/api/meter-profiles' : '/api/device-profiles', {
       query: { page: 1, pageSize: 200, sort: 'brand' },
     }),
   );

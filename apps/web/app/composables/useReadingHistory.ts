@@ -25,7 +25,7 @@ const PARAM = 'readingsPage';
 
 /** The paged reading table of a meter or a device; its page lives in the URL (?readingsPage=) so a view can be shared. */
 export function useReadingHistory(owner: 'meters' | 'devices', id: MaybeRefOrGetter<string>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
   const page = computed(() => {
@@ -34,7 +34,7 @@ export function useReadingHistory(owner: 'meters' | 'devices', id: MaybeRefOrGet
   });
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:readings:${owner}:${toValue(id)}:${page.value}`,
-    () => $api<PagedList<Reading>>(`/api/${owner}/${toValue(id)}/readings`, { query: { page: page.value, pageSize: PAGE_SIZE } }),
+    () => $apiFetch<PagedList<Reading>>(`/api/${owner}/${toValue(id)}/readings`, { query: { page: page.value, pageSize: PAGE_SIZE } }),
   );
   function setPage(next: number) {
     const query = { ...route.query };

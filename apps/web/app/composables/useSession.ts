@@ -1,4 +1,4 @@
-import type { Me } from '#shared/types/auth';
+import { unwrap } from '~/lib/api-client';
 import { toApiFailure } from '~/lib/api-error';
 import { useSessionStore } from '~/stores/session';
 
@@ -15,7 +15,7 @@ export function useSession() {
   /** Loads /api/auth/me (the proxy refreshes an expired token on the way); false when nobody is signed in. */
   async function load(): Promise<boolean> {
     try {
-      store.setMe(await nuxtApp.$api<Me>('/api/auth/me'));
+      store.setMe(unwrap(await nuxtApp.$api.GET('/api/auth/me')));
       return true;
     } catch (error) {
       if (toApiFailure(error).status !== 401) throw error;
@@ -24,16 +24,17 @@ export function useSession() {
     }
   }
 
+  // Sign-in and sign-out are this server's own routes (server/api/session), not the API's: plain $fetch, browser only.
   /** Throws the API's refusal (see toApiFailure) for the form to show. */
   async function login(credentials: Credentials): Promise<void> {
-    await nuxtApp.$api('/api/session/login', { method: 'POST', body: credentials });
+    await $fetch('/api/session/login', { method: 'POST', body: credentials });
     clearNuxtData();
     await load();
   }
 
   async function logout(): Promise<void> {
     try {
-      await nuxtApp.$api('/api/session/logout', { method: 'POST' });
+      await $fetch('/api/session/logout', { method: 'POST' });
     } finally {
       store.clear();
       clearNuxtData();

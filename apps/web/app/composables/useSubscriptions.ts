@@ -67,29 +67,29 @@ export const SUBSCRIPTION_LIST: ListQuerySpec<'subscriptionNo' | 'customer' | 'i
 
 /** The subscriptions table (brief 2.3.1.1), in the selected tenant's subtree by default. */
 export function useSubscriptionList() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(SUBSCRIPTION_LIST);
   const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:subscriptions:${JSON.stringify(query.value)}`,
-    () => (query.value.tenantId ? $api<PagedList<SubscriptionRow>>('/api/subscriptions', { query: query.value }) : Promise.resolve(null)),
+    () => (query.value.tenantId ? $apiFetch<PagedList<SubscriptionRow>>('/api/subscriptions', { query: query.value }) : Promise.resolve(null)),
   );
   return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useSubscription(id: MaybeRefOrGetter<string>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:subscription:${toValue(id)}`,
-    () => $api<SubscriptionDetail>(`/api/subscriptions/${toValue(id)}`),
+    () => $apiFetch<SubscriptionDetail>(`/api/subscriptions/${toValue(id)}`),
   );
   return { subscription: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
 
 /** Subscriptions of a tenant for a searchable select; `hasMeter: false` keeps those waiting for a meter, `keep` stays listed. */
 export function useSubscriptionSearch(tenantId: MaybeRefOrGetter<string | null | undefined>, options: { hasMeter?: boolean; keep?: SearchOption | null } = {}) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
     return async (search: string): Promise<SearchOption[]> => {
@@ -97,7 +97,7 @@ export function useSubscriptionSearch(tenantId: MaybeRefOrGetter<string | null |
       const query: Record<string, string | number | boolean> = { tenantId: tenant, pageSize: 20 };
       if (search) query.search = search;
       if (options.hasMeter !== undefined) query.hasMeter = options.hasMeter;
-      const page = await $api<PagedList<SubscriptionRow>>('/api/subscriptions', { query });
+      const page = await $apiFetch<PagedList<SubscriptionRow>>('/api/subscriptions', { query });
       const found = page.items.map((s) => ({ value: s.id, label: s.subscriptionNo, hint: [s.customer.displayName, s.address?.line].filter(Boolean).join(' · ') }));
       const keep = options.keep;
       return keep && !found.some((o) => o.value === keep.value) && (!search || keep.label.includes(search)) ? [keep, ...found] : found;
@@ -107,7 +107,7 @@ export function useSubscriptionSearch(tenantId: MaybeRefOrGetter<string | null |
 
 /** The subscription form (brief 2.3.3): create with an existing or a new customer, or edit `initial`. */
 export function useSubscriptionForm(initial: SubscriptionDetail | null) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const tenants = useAssetTenants('SUBSCRIPTIONS', 'create');
   const timeZone = DEFAULT_TIME_ZONE;
   const mode = initial ? 'update' : 'create';
@@ -127,8 +127,8 @@ export function useSubscriptionForm(initial: SubscriptionDetail | null) {
   async function submit() {
     const saved = await form.save(() =>
       initial
-        ? $api<SubscriptionDetail>(`/api/subscriptions/${initial.id}`, { method: 'PATCH', body: updateSubscriptionPayload(form.state, initialForm) })
-        : $api<SubscriptionDetail>('/api/subscriptions', { method: 'POST', body: createSubscriptionPayload(form.state, timeZone) }),
+        ? $apiFetch<SubscriptionDetail>(`/api/subscriptions/${initial.id}`, { method: 'PATCH', body: updateSubscriptionPayload(form.state, initialForm) })
+        : $apiFetch<SubscriptionDetail>('/api/subscriptions', { method: 'POST', body: createSubscriptionPayload(form.state, timeZone) }),
     );
     if (saved) {
       clearNuxtData((key) => key.startsWith('assets:'));
@@ -140,11 +140,11 @@ export function useSubscriptionForm(initial: SubscriptionDetail | null) {
 }
 
 export function useSubscriptionActions() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return {
-    remove: (id: string) => $api(`/api/subscriptions/${id}`, { method: 'DELETE' }),
+    remove: (id: string) => $apiFetch(`/api/subscriptions/${id}`, { method: 'DELETE' }),
     /** PUT /api/subscriptions/:id/meter: closes the current period and opens the next (meterId null: no meter). */
     changeMeter: (id: string, body: { meterId: string | null; at?: string; finalIndexM3?: number; initialIndexM3?: number }) =>
-      $api<SubscriptionDetail>(`/api/subscriptions/${id}/meter`, { method: 'PUT', body }),
+      $apiFetch<SubscriptionDetail>(`/api/subscriptions/${id}/meter`, { method: 'PUT', body }),
   };
 }

@@ -74,25 +74,25 @@ export interface TenantsDetail {
 
 /** The tenants the caller may read, as a forest. */
 export function useTenantsTree() {
-  const { $api } = useNuxtApp();
-  const { data, error, status, refresh } = useAsyncData('tenants:tree', () => $api<TenantsNode[]>('/api/tenants'));
+  const { $apiFetch } = useNuxtApp();
+  const { data, error, status, refresh } = useAsyncData('tenants:tree', () => $apiFetch<TenantsNode[]>('/api/tenants'));
   return { roots: computed(() => data.value ?? []), loaded: computed(() => !!data.value), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useTenantsDetail(id: MaybeRefOrGetter<string>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `tenants:detail:${toValue(id)}`,
-    () => $api<TenantsDetail>(`/api/tenants/${toValue(id)}`),
+    () => $apiFetch<TenantsDetail>(`/api/tenants/${toValue(id)}`),
   );
   return { tenant: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useTenantsMutations() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return {
-    create: (body: Record<string, unknown>) => $api<TenantsDetail>('/api/tenants', { method: 'POST', body }),
-    update: (id: string, body: Record<string, unknown>) => $api<TenantsDetail>(`/api/tenants/${id}`, { method: 'PATCH', body }),
-    remove: (id: string) => $api(`/api/tenants/${id}`, { method: 'DELETE' }),
+    create: (body: Record<string, unknown>) => $apiFetch<TenantsDetail>('/api/tenants', { method: 'POST', body }),
+    update: (id: string, body: Record<string, unknown>) => $apiFetch<TenantsDetail>(`/api/tenants/${id}`, { method: 'PATCH', body }),
+    remove: (id: string) => $apiFetch(`/api/tenants/${id}`, { method: 'DELETE' }),
   };
 }

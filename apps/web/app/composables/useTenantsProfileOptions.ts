@@ -14,7 +14,7 @@ interface ProfileRow {
  * the parent cannot be seen, only the tenant's current profiles are offered.
  */
 export function useTenantsProfileOptions(parentId: () => string | null, current: () => { meter: TenantsProfileRef[]; device: TenantsProfileRef[] }) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { t } = useI18n();
   const { data, error, status } = useAsyncData(
     () => `tenants:profile-options:${parentId() ?? 'none'}`,
@@ -23,8 +23,8 @@ export function useTenantsProfileOptions(parentId: () => string | null, current:
       if (!id) return null;
       const query = { tenantId: id, page: 1, pageSize: 200, sort: 'brand' };
       const [meter, device] = await Promise.all([
-        $api<PagedList<ProfileRow>>('/api/meter-profiles', { query }),
-        $api<PagedList<ProfileRow>>('/api/device-profiles', { query }),
+        $apiFetch<PagedList<ProfileRow>>('/api/meter-profiles', { query }),
+        $apiFetch<PagedList<ProfileRow>>('/api/device-profiles', { query }),
       ]);
       return { meter: meter.items, device: device.items };
     },

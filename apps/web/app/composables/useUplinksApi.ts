@@ -31,7 +31,7 @@ const PARAMS = { status: 'uplinkStatus', range: 'uplinkRange', page: 'uplinkPage
  * same between the server's render and the browser's.
  */
 export function useUplinkInspector(scope: MaybeRefOrGetter<RedecodeScope>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
   const state = computed(() => {
@@ -51,7 +51,7 @@ export function useUplinkInspector(scope: MaybeRefOrGetter<RedecodeScope>) {
       const { from } = rangeBounds(state.value.range, Date.now());
       const query: Record<string, string | number> = { ...toValue(scope), from, page: state.value.page, pageSize: PAGE_SIZE };
       if (state.value.status) query.status = state.value.status;
-      return $api<PagedList<UplinkRow>>('/api/uplinks', { query });
+      return $apiFetch<PagedList<UplinkRow>>('/api/uplinks', { query });
     },
   );
 
@@ -88,7 +88,7 @@ const POLL_MS = 1_000;
  * calls `onFinished` (the inspector refreshes its table and the page's readings).
  */
 export function useRedecodeRun(onFinished: (status: RedecodeStatus) => unknown) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const run = ref<RedecodeStatus | null>(null);
   const starting = ref(false);
   const failure = ref<ApiFailure | null>(null);
@@ -98,7 +98,7 @@ export function useRedecodeRun(onFinished: (status: RedecodeStatus) => unknown) 
   async function poll(jobId: string) {
     if (stopped) return;
     try {
-      const status = await $api<RedecodeStatus>(`/api/uplinks/redecode/${jobId}`);
+      const status = await $apiFetch<RedecodeStatus>(`/api/uplinks/redecode/${jobId}`);
       if (stopped) return;
       run.value = status;
       if (isRedecodeFinished(status.state)) {
@@ -118,7 +118,7 @@ export function useRedecodeRun(onFinished: (status: RedecodeStatus) => unknown) 
     failure.value = null;
     run.value = null;
     try {
-      const started = await $api<{ jobId: string; total: number }>('/api/uplinks/redecode', { method: 'POST', body });
+      const started = await $apiFetch<{ jobId: string; total: number }>('/api/uplinks/redecode', { method: 'POST', body });
       const now = new Date().toISOString();
       run.value = { jobId: started.jobId, state: 'waiting', progress: { total: started.total, done: 0, stored: 0, failed: 0 }, failedReason: null, createdAt: now, finishedAt: null };
       timer = setTimeout(() => poll(started.jobId), started.total === 0 ? 0 : POLL_MS);

@@ -38,32 +38,32 @@ export interface UsersDetail extends UsersRow {
 
 /** One page of users, refetched when the query changes. */
 export function useUsersPage(query: MaybeRefOrGetter<Record<string, string | number>>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `users:list:${JSON.stringify(toValue(query))}`,
-    () => $api<PagedList<UsersRow>>('/api/users', { query: toValue(query) }),
+    () => $apiFetch<PagedList<UsersRow>>('/api/users', { query: toValue(query) }),
   );
   return { page: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useUsersDetail(id: MaybeRefOrGetter<string>) {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `users:detail:${toValue(id)}`,
-    () => $api<UsersDetail>(`/api/users/${toValue(id)}`),
+    () => $apiFetch<UsersDetail>(`/api/users/${toValue(id)}`),
   );
   return { user: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useUsersMutations() {
-  const { $api } = useNuxtApp();
+  const { $apiFetch } = useNuxtApp();
   return {
-    create: (body: Record<string, unknown>) => $api<UsersDetail>('/api/users', { method: 'POST', body }),
-    update: (id: string, body: Record<string, unknown>) => $api<UsersDetail>(`/api/users/${id}`, { method: 'PATCH', body }),
-    remove: (id: string) => $api(`/api/users/${id}`, { method: 'DELETE' }),
+    create: (body: Record<string, unknown>) => $apiFetch<UsersDetail>('/api/users', { method: 'POST', body }),
+    update: (id: string, body: Record<string, unknown>) => $apiFetch<UsersDetail>(`/api/users/${id}`, { method: 'PATCH', body }),
+    remove: (id: string) => $apiFetch(`/api/users/${id}`, { method: 'DELETE' }),
     /** Adds the user to the tenant, or changes their role and matrix there. */
     setMembership: (id: string, tenantId: string, body: { role: string; permissions: PermissionMatrix }) =>
-      $api<UsersDetail>(`/api/users/${id}/memberships/${tenantId}`, { method: 'PUT', body }),
-    removeMembership: (id: string, tenantId: string) => $api(`/api/users/${id}/memberships/${tenantId}`, { method: 'DELETE' }),
+      $apiFetch<UsersDetail>(`/api/users/${id}/memberships/${tenantId}`, { method: 'PUT', body }),
+    removeMembership: (id: string, tenantId: string) => $apiFetch(`/api/users/${id}/memberships/${tenantId}`, { method: 'DELETE' }),
   };
 }

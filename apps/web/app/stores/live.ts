@@ -30,7 +30,6 @@ export const useLiveStore = defineStore('live', () => {
 
   function build(): LiveConnection {
     const config = useRuntimeConfig();
-    const { $api } = useNuxtApp();
     return new LiveConnection({
       createSocket: (auth) => {
         // Loaded on first use only: socket.io-client stays out of pages without live data.
@@ -51,7 +50,8 @@ export const useLiveStore = defineStore('live', () => {
       },
       fetchToken: async () => {
         try {
-          return (await $api<{ accessToken: string }>('/api/session/socket-token')).accessToken;
+          // This server's own route (server/api/session), not the API's: plain $fetch in the browser.
+          return (await $fetch<{ accessToken: string }>('/api/session/socket-token')).accessToken;
         } catch {
           return null;
         }
