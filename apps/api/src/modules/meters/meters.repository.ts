@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-
-export type Tx = Prisma.TransactionClient;
+import { containsText } from '../../core/database/like';
+import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
+import type { ListMetersQuery } from './meters.dto';
 
 const named = { select: { name: true } } as const;
 
@@ -27,36 +28,68 @@ export type MeterWithDetail = Prisma.MeterGetPayload<{ include: typeof meterIncl
 export class MetersRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  get prisma() {
+  private get prisma() {
     return this.database.prisma;
   }
 
-  findDetail(id: string, tx: Tx = this.prisma): Promise<MeterWithDetail | null> {
-    return tx.meter.findUnique({ where: { id }, include: meterInclude });
+  findDetail(id: string, tx?: Tx): Promise<MeterWithDetail | null> {
+    return clientOf(this.database, tx).meter.findUnique({ where: { id }, include: meterInclude });
   }
 
-  async page(where: Prisma.MeterWhereInput, orderBy: Prisma.MeterOrderByWithRelationInput[], skip: number, take: number) {
+  async page(tenantIds: string[], q: ListMetersQuery, skip: number, take: number) {
+    const s = q.search;
+    const where: Prisma.MeterWhereInput = {
+      tenantId: { in: tenantIds },
+      ...(q.status ? { status: q.status } : {}),
+      ...(q.brandId ? { brandId: q.brandId } : {}),
+      ...(q.meterProfileId ? { meterProfileId: q.meterProfileId } : {}),
+      ...(q.hasDevice !== undefined ? { device: q.hasDevice ? { isNot: null } : { is: null } } : {}),
+      ...(q.hasSubscription !== undefined ? { subscriptions: q.hasSubscription ? { some: { endedAt: null } } : { none: { endedAt: null } } } : {}),
+      ...(s
+        ? {
+            OR: [
+              { serialNo: containsText(s) },
+              { device: { serialNo: containsText(s) } },
+              { subscriptions: { some: { endedAt: null, subscription: { subscriptionNo: containsText(s) } } } },
+            ],
+          }
+        : {}),
+    };
+    const nullable = ['installedAt', 'lastReadingAt', 'lastIndexM3'].includes(q.sort);
+    const orderBy: Prisma.MeterOrderByWithRelationInput[] = [nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order }, { id: 'asc' }];
     const [items, total] = await Promise.all([this.prisma.meter.findMany({ where, orderBy, skip, take, include: meterInclude }), this.prisma.meter.count({ where })]);
     return { items, total };
   }
 
   /** The meter profile if the tenant may use it: the root tenant uses every profile, others their allowed ones. */
-  async usableProfile(tenantId: string, meterProfileId: string, tx: Tx = this.prisma): Promise<{ id: string; brandId: string } | null> {
-    const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { parentId: true } });
+  async usableProfile(tenantId: string, meterProfileId: string, tx?: Tx): Promise<{ id: string; brandId: string } | null> {
+    const tenant = await clientOf(this.database, tx).tenant.findUnique({ where: { id: tenantId }, select: { parentId: true } });
     if (!tenant) return null;
-    if (tenant.parentId === null) return tx.meterProfile.findUnique({ where: { id: meterProfileId }, select: { id: true, brandId: true } });
-    const allowed = await tx.tenantMeterProfile.findUnique({
+    if (tenant.parentId === null) return clientOf(this.database, tx).meterProfile.findUnique({ where: { id: meterProfileId }, select: { id: true, brandId: true } });
+    const allowed = await clientOf(this.database, tx).tenantMeterProfile.findUnique({
       where: { tenantId_meterProfileId: { tenantId, meterProfileId } },
       select: { meterProfile: { select: { id: true, brandId: true } } },
     });
     return allowed?.meterProfile ?? null;
   }
 
-  serialTaken(brandId: string, serialNo: string, exceptId: string | null, tx: Tx = this.prisma) {
-    return tx.meter.findFirst({ where: { brandId, serialNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+  serialTaken(brandId: string, serialNo: string, exceptId: string | null, tx?: Tx) {
+    return clientOf(this.database, tx).meter.findFirst({ where: { brandId, serialNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
   }
 
-  async hasReadings(meterId: string, tx: Tx = this.prisma): Promise<boolean> {
-    return Boolean(await tx.reading.findFirst({ where: { meterId }, select: { time: true } }));
+  create(tx: Tx, data: Prisma.MeterUncheckedCreateInput): Promise<{ id: string; serialNo: string }> {
+    return clientOf(this.database, tx).meter.create({ data, select: { id: true, serialNo: true } });
+  }
+
+  async update(tx: Tx, id: string, data: Prisma.MeterUncheckedUpdateInput): Promise<void> {
+    await clientOf(this.database, tx).meter.update({ where: { id }, data });
+  }
+
+  async delete(tx: Tx, id: string): Promise<void> {
+    await clientOf(this.database, tx).meter.delete({ where: { id } });
+  }
+
+  async hasReadings(meterId: string, tx?: Tx): Promise<boolean> {
+    return Boolean(await clientOf(this.database, tx).reading.findFirst({ where: { meterId }, select: { time: true } }));
   }
 }

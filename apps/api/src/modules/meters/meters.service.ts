@@ -1,16 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@water/db';
 import type { AccessContext } from '../../core/access/access-context';
-import { requireVisibleFilters } from '../../core/access/list-filters';
-import { DatabaseService } from '../../core/database/database.service';
+import { ListFiltersRepository } from '../../core/access/list-filters.repository';
+import { UnitOfWork, type Transaction as Tx } from '../../core/database/unit-of-work';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
 import { DevicesService, type AttachableMeter } from '../devices/devices.service';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { mapMeterDetail, mapMeterRow, type CreateMeterInput, type DeviceConfig, type ListMetersQuery, type MeterDetail, type MeterRow, type UpdateMeterInput } from './meters.dto';
-import { MetersRepository, type MeterWithDetail, type Tx } from './meters.repository';
-import { containsText } from '../../core/database/like';
+import { MetersRepository, type MeterWithDetail } from './meters.repository';
 
 /** Meters (brief 2.5): one tenant, one profile it may use, at most one device and one subscription at a time. */
 @Injectable()
@@ -20,34 +18,15 @@ export class MetersService {
     private readonly devices: DevicesService,
     private readonly subscriptions: SubscriptionsService,
     private readonly audit: AuditService,
-    private readonly database: DatabaseService,
+    private readonly listFilters: ListFiltersRepository,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(access: AccessContext, q: ListMetersQuery): Promise<Page<MeterRow>> {
     const tenantIds = access.tenantIds('METERS', 'read', q.tenantId);
-    await requireVisibleFilters(this.database.db, access, access.tenantIds('METERS', 'read'), { meterBrand: q.brandId, meterProfile: q.meterProfileId });
-    const s = q.search;
-    const where: Prisma.MeterWhereInput = {
-      tenantId: { in: tenantIds },
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.brandId ? { brandId: q.brandId } : {}),
-      ...(q.meterProfileId ? { meterProfileId: q.meterProfileId } : {}),
-      ...(q.hasDevice !== undefined ? { device: q.hasDevice ? { isNot: null } : { is: null } } : {}),
-      ...(q.hasSubscription !== undefined ? { subscriptions: q.hasSubscription ? { some: { endedAt: null } } : { none: { endedAt: null } } } : {}),
-      ...(s
-        ? {
-            OR: [
-              { serialNo: containsText(s) },
-              { device: { serialNo: containsText(s) } },
-              { subscriptions: { some: { endedAt: null, subscription: { subscriptionNo: containsText(s) } } } },
-            ],
-          }
-        : {}),
-    };
-    const nullable = ['installedAt', 'lastReadingAt', 'lastIndexM3'].includes(q.sort);
-    const orderBy: Prisma.MeterOrderByWithRelationInput[] = [nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order }, { id: 'asc' }];
+    await this.listFilters.requireVisible(access, access.tenantIds('METERS', 'read'), { meterBrand: q.brandId, meterProfile: q.meterProfileId });
     const { skip, take } = skipTake(q);
-    const { items, total } = await this.meters.page(where, orderBy, skip, take);
+    const { items, total } = await this.meters.page(tenantIds, q, skip, take);
     return { items: items.map(mapMeterRow), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -64,22 +43,20 @@ export class MetersService {
     const subscription = input.subscriptionId ? await this.subscriptionOf(access, input.subscriptionId, tenantId) : null;
     this.requireDeviceRight(access, tenantId, input.device);
 
-    const id = await this.meters.prisma.$transaction(async (tx) => {
+    const id = await this.unitOfWork.run(async (tx) => {
       const profile = await this.usableProfile(tx, tenantId, input.meterProfileId);
       await this.requireSerialFree(tx, profile.brandId, input.serialNo, null);
-      const meter = await tx.meter.create({
-        data: {
-          tenantId,
-          meterProfileId: profile.id,
-          brandId: profile.brandId,
-          serialNo: input.serialNo,
-          initialIndexM3: input.initialIndexM3,
-          installedAt: input.installedAt ?? null,
-          status: input.status,
-          communicationModule: input.communicationModule ?? null,
-          hasValve: input.hasValve,
-          valveState: input.valveState ?? null,
-        },
+      const meter = await this.meters.create(tx, {
+        tenantId,
+        meterProfileId: profile.id,
+        brandId: profile.brandId,
+        serialNo: input.serialNo,
+        initialIndexM3: input.initialIndexM3,
+        installedAt: input.installedAt ?? null,
+        status: input.status,
+        communicationModule: input.communicationModule ?? null,
+        hasValve: input.hasValve,
+        valveState: input.valveState ?? null,
       });
       const { device: _d, ...fields } = input;
       await this.audit.record(access, { action: 'create', entityType: 'meter', entityId: meter.id, tenantId, after: { ...fields, deviceMode: input.device.mode } }, tx);
@@ -119,7 +96,7 @@ export class MetersService {
       valveState = null;
     }
 
-    await this.meters.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       let profile = { id: before.meterProfileId, brandId: before.brandId };
       if (input.meterProfileId && input.meterProfileId !== before.meterProfileId) profile = await this.usableProfile(tx, tenantId, input.meterProfileId);
       const serialNo = input.serialNo ?? before.serialNo;
@@ -130,19 +107,16 @@ export class MetersService {
         const device = await this.devices.reference(access, before.device.id, tx);
         await this.devices.requireCompatible(tx, attachable, device.deviceProfileId, ['meterProfileId']);
       }
-      await tx.meter.update({
-        where: { id },
-        data: {
-          meterProfileId: profile.id,
-          brandId: profile.brandId,
-          serialNo,
-          ...(input.initialIndexM3 !== undefined ? { initialIndexM3: input.initialIndexM3 } : {}),
-          ...(input.installedAt !== undefined ? { installedAt: input.installedAt } : {}),
-          ...(input.status ? { status: input.status } : {}),
-          ...(input.communicationModule !== undefined ? { communicationModule: input.communicationModule } : {}),
-          hasValve,
-          valveState,
-        },
+      await this.meters.update(tx, id, {
+        meterProfileId: profile.id,
+        brandId: profile.brandId,
+        serialNo,
+        ...(input.initialIndexM3 !== undefined ? { initialIndexM3: input.initialIndexM3 } : {}),
+        ...(input.installedAt !== undefined ? { installedAt: input.installedAt } : {}),
+        ...(input.status ? { status: input.status } : {}),
+        ...(input.communicationModule !== undefined ? { communicationModule: input.communicationModule } : {}),
+        hasValve,
+        valveState,
       });
       if (input.device) await this.configureDevice(access, tx, attachable, before.device?.id ?? null, input.device);
       if (target !== undefined) {
@@ -163,10 +137,10 @@ export class MetersService {
     if (before.subscriptions.length || (await this.meters.hasReadings(id))) {
       throw new ConflictException(`meter ${before.serialNo} has readings or subscription history and cannot be deleted; retire it: set status USED or PASSIVE`);
     }
-    await this.meters.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       // Its device goes back to the inventory.
       if (before.device) await this.devices.setMeterInTx(access, tx, before.device.id, null, ['device']);
-      await tx.meter.delete({ where: { id } });
+      await this.meters.delete(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'meter', entityId: id, tenantId: before.tenantId, before: snapshot(before) }, tx);
     });
   }
