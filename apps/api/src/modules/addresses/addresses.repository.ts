@@ -2,12 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
 import { containsText, equalsText, startsWithText } from '../../core/database/like';
-import { clientOf, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 import type { AddressInput } from '../../core/http/address.dto';
 import type { ListAddressesQueryDto, UpdateAddressDto } from './addresses.dto';
 
-// TODO(issue 16): Transaction only, once customers and subscriptions pass their UnitOfWork handle.
-type Tx = Transaction | LegacyTransaction;
+type Tx = Transaction;
 
 export interface AddressUsage {
   customers: number;

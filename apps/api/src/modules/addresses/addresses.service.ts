@@ -6,11 +6,10 @@ import { BadInputException, ConflictException, EntityNotFoundException } from '.
 import { skipTake, type Page } from '../../core/http/paging';
 import type { AddressDetail, AddressRef, AddressRow, CreateAddressDto, ListAddressesQueryDto, UpdateAddressDto } from './addresses.dto';
 import { mapAddressRow } from './addresses.dto';
-import { UnitOfWork, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { AddressesRepository } from './addresses.repository';
 
-// TODO(issue 16): Transaction only, once customers and subscriptions pass their UnitOfWork handle.
-type Tx = Transaction | LegacyTransaction;
+type Tx = Transaction;
 
 /**
  * Addresses (brief 1.14.1) belong to a tenant. Rights follow the customers module, whose forms

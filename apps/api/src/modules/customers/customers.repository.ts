@@ -3,10 +3,9 @@ import { sql } from 'kysely';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
 import { likePattern } from '../../core/database/like';
-import { clientOf, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 
-// TODO(issue 16): Transaction only, once subscriptions passes its UnitOfWork handle.
-type Tx = Transaction | LegacyTransaction;
+type Tx = Transaction;
 
 const deviceRef = { include: { brand: { select: { name: true } }, profile: { select: { modelCode: true } } } } as const;
 

@@ -21,11 +21,10 @@ import {
   type UpdateContactInput,
   type UpdateCustomerInput,
 } from './customers.dto';
-import { UnitOfWork, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { CustomersRepository, type CustomerWithDetail } from './customers.repository';
 
-// TODO(issue 16): Transaction only, once subscriptions passes its UnitOfWork handle.
-type Tx = Transaction | LegacyTransaction;
+type Tx = Transaction;
 
 type Path = (string | number)[];
 

@@ -2,11 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
 import { containsExact, containsText } from '../../core/database/like';
-import { clientOf, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 import type { ListDevicesQuery } from './devices.dto';
 
-// TODO(issue 16): Transaction only, once meters passes its UnitOfWork handle.
-type Tx = Transaction | LegacyTransaction;
+type Tx = Transaction;
 
 const named = { select: { name: true } } as const;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { luhnValid } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
 import { ListFiltersRepository } from '../../core/access/list-filters.repository';
-import { UnitOfWork, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException, type ErrorDetail } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -21,8 +21,7 @@ import {
 import { DevicesRepository, type DeviceWithDetail, type IdentifierField } from './devices.repository';
 
 type Path = (string | number)[];
-// TODO(issue 16): Transaction only, once meters passes its UnitOfWork handle.
-type Tx = Transaction | LegacyTransaction;
+type Tx = Transaction;
 
 export interface AttachableMeter {
   id: string;

@@ -3,11 +3,10 @@ import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { DB, Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
 import { likePattern } from '../../core/database/like';
-import { clientOf, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 import type { SubscriptionRowRecord } from './subscriptions.dto';
 
-// TODO(issue 16): Transaction only, once meters passes its UnitOfWork handle.
-type Tx = Transaction | LegacyTransaction;
+type Tx = Transaction;
 
 const assetRef = { brand: { select: { name: true } } } as const;
 

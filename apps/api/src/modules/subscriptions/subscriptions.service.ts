@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
 import { ListFiltersRepository } from '../../core/access/list-filters.repository';
-import { UnitOfWork, type LegacyTransaction, type Transaction } from '../../core/database/unit-of-work';
+import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -21,8 +21,7 @@ import {
 } from './subscriptions.dto';
 import { SubscriptionsRepository } from './subscriptions.repository';
 
-// TODO(issue 16): Transaction only, once meters passes its UnitOfWork handle.
-type Tx = Transaction | LegacyTransaction;
+type Tx = Transaction;
 
 /** A meter change may be dated up to this much ahead of the server clock (clock skew of the field tablet). */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;
