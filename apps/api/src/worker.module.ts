@@ -9,6 +9,7 @@ import { LivePublisherModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
 import { NoSignalService } from './modules/alarms/no-signal.service';
 import { DecodersService } from './modules/decoders/decoders.service';
+import { IngestRepository } from './modules/ingest/ingest.repository';
 import { IngestService } from './modules/ingest/ingest.service';
 import { MqttSubscriberService } from './modules/ingest/mqtt-subscriber.service';
 import { UplinkBatcher } from './modules/ingest/uplink-batcher.service';
@@ -32,6 +33,7 @@ export class WorkerModule {
         RedecodeWorkerService,
         NoSignalService,
         IngestService,
+        IngestRepository,
         UplinkBatcher,
         ...(config.MQTT_ENABLED ? [MqttSubscriberService] : []),
       ],

@@ -1,32 +1,17 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { sql } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { ingestUplinks } from '../../core/metrics/metrics';
-import { DatabaseService } from '../../core/database/database.service';
 import { asSystem } from '../../core/database/tenant-scope';
 import { BadInputException, EntityNotFoundException, NotAuthenticatedException, ServiceUnavailableException } from '../../core/http/errors';
 import type { UplinkEnvelope } from '../../core/jobs/jobs.types';
 import { RedisService } from '../../core/redis/redis.service';
 import { hashSecret } from '../integrations/integrations.service';
 import { MAX_PAYLOAD_BYTES, type ChirpstackUplink, type GenericUplink, type SigfoxUplink, type TtnUplink } from './ingest.formats';
+import { IngestRepository, type DeviceRef, type IntegrationKind, type IntegrationRow } from './ingest.repository';
 import { UplinkBatcher } from './uplink-batcher.service';
 
-type Kind = 'TTN' | 'CHIRPSTACK' | 'SIGFOX' | 'GENERIC';
-
-interface IntegrationRow {
-  id: string;
-  tenantId: string;
-  tenantPath: string;
-  kind: Kind;
-  secretHash: string;
-  isActive: boolean;
-}
-
-interface DeviceRef {
-  deviceId: string;
-  tenantId: string;
-}
+type Kind = IntegrationKind;
 
 export interface IngestResult {
   status: 'accepted' | 'duplicate';
@@ -103,7 +88,7 @@ export class IngestService {
   private readonly devices = new TtlCache<DeviceRef | null>();
 
   constructor(
-    private readonly database: DatabaseService,
+    private readonly repository: IngestRepository,
     private readonly redis: RedisService,
     private readonly batcher: UplinkBatcher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -141,15 +126,9 @@ export class IngestService {
 
   /** MQTT: the broker authenticated the publisher; the topic's application id names the integration. */
   async chirpstackFromMqtt(applicationId: string, body: ChirpstackUplink): Promise<IngestResult> {
-    const query = this.database.db
-      .selectFrom('integration as i')
-      .innerJoin('tenant as t', 't.id', 'i.tenant_id')
-      .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive'])
-      .where('i.kind', '=', 'CHIRPSTACK')
-      .where('i.external_id', '=', applicationId);
-    const row = await asSystem(() => query.executeTakeFirst());
+    const row = await asSystem(() => this.repository.chirpstackIntegration(applicationId));
     if (!row || !row.isActive) throw new EntityNotFoundException('integration for application', applicationId);
-    return this.acceptChirpstack(row as IntegrationRow, body, undefined, 'mqtt-chirpstack');
+    return this.acceptChirpstack(row, body, undefined, 'mqtt-chirpstack');
   }
 
   async sigfox(integrationId: string, secret: string | undefined, body: SigfoxUplink, requestId?: string): Promise<IngestResult> {
@@ -204,12 +183,7 @@ export class IngestService {
     let row = this.integrations.get(id);
     if (row === undefined) {
       // Webhooks are not a user's requests: the integration is found by its id, then proves its secret.
-      const query = this.database.db
-        .selectFrom('integration as i')
-        .innerJoin('tenant as t', 't.id', 'i.tenant_id')
-        .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive'])
-        .where('i.id', '=', id);
-      row = ((await asSystem(() => query.executeTakeFirst())) as IntegrationRow | undefined) ?? null;
+      row = await asSystem(() => this.repository.integration(id));
       this.integrations.set(id, row, INTEGRATION_TTL_MS);
     }
     const given = Buffer.from(hashSecret(secret), 'hex');
@@ -279,20 +253,8 @@ export class IngestService {
     const cacheKey = `${integration.id}|${idField?.technology ?? ''}|${idField?.key ?? ''}|${value}`;
     const cached = this.devices.get(cacheKey);
     if (cached !== undefined) return cached;
-    const query = this.database.db
-      .selectFrom('device_identifier as i')
-      .innerJoin('communication_technology_field as f', 'f.id', 'i.field_id')
-      .innerJoin('communication_technology as ct', 'ct.id', 'f.technology_id')
-      .innerJoin('device as d', 'd.id', 'i.device_id')
-      .innerJoin('tenant as t', 't.id', 'd.tenant_id')
-      .select(['d.id as deviceId', 'd.tenant_id as tenantId'])
-      .where('i.is_unique', '=', true)
-      .where('i.normalized_value', '=', value)
-      .$if(Boolean(idField?.technology), (q) => q.where('ct.code', '=', idField!.technology!))
-      .$if(Boolean(idField?.key), (q) => q.where('f.key', '=', idField!.key))
-      .where(sql<boolean>`t.path <@ ${integration.tenantPath}::ltree`);
     // System work for row-level security, bounded by the integration's tenant subtree in the query itself.
-    const row = await asSystem(() => query.executeTakeFirst());
+    const row = await asSystem(() => this.repository.device(value, idField, integration.tenantPath));
     const ref = row ?? null;
     // Unknown devices are remembered briefly so a misconfigured sender cannot hammer the database.
     this.devices.set(cacheKey, ref, ref ? CACHE_TTL_MS : 5_000);
