@@ -4,9 +4,9 @@ import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
-import { DatabaseService } from '../../core/database/database.service';
-import { BadInputException, EntityNotFoundException } from '../../core/http/errors';
+import { BadInputException } from '../../core/http/errors';
 import { UuidPipe } from '../../core/http/id-param.pipe';
+import { DeviceProfilesService } from '../profiles/device-profiles.service';
 import { DECODER_FUNCTIONS, MAX_TIMEOUT_MS, type DecoderFunction } from './decoder-sandbox';
 import { DecodersService } from './decoders.service';
 
@@ -62,7 +62,7 @@ class DecodeResultDto extends createZodDto(DecodeResultSchema) {}
 export class DecoderTestController {
   constructor(
     private readonly decoders: DecodersService,
-    private readonly database: DatabaseService,
+    private readonly profiles: DeviceProfilesService,
   ) {}
 
   @Access('PROFILES', 'read')
@@ -70,22 +70,9 @@ export class DecoderTestController {
   @HttpCode(200)
   @ApiOkResponse({ type: DecodeResultDto })
   async test(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Param('scenarioId', UuidPipe) scenarioId: string, @Body() body: TestPayloadDto) {
-    const scenario = await this.database.db
-      .selectFrom('message_scenario as s')
-      .leftJoin('tenant_device_profile as tdp', 'tdp.device_profile_id', 's.device_profile_id')
-      .select(['s.decoder_source', 's.f_port'])
-      .select((eb) => eb.fn.agg<string[]>('array_agg', ['tdp.tenant_id']).as('tenantIds'))
-      .where('s.id', '=', scenarioId)
-      .where('s.device_profile_id', '=', id)
-      .groupBy(['s.id', 's.decoder_source', 's.f_port'])
-      .executeTakeFirst();
-    // Visible like its profile: to the root's readers, or to readers of a tenant it is allowed to.
-    const visible =
-      scenario &&
-      [...access.tenants.values()].some((t) => t.matrix.PROFILES.read && (t.parentId === null || (scenario.tenantIds ?? []).includes(t.id)));
-    if (!visible) throw new EntityNotFoundException('message scenario', scenarioId);
-    const source = body.decoderSource ?? scenario.decoder_source;
-    const fPort = body.fPort === undefined ? scenario.f_port : body.fPort;
+    const scenario = await this.profiles.scenarioDecoder(access, id, scenarioId);
+    const source = body.decoderSource ?? scenario.decoderSource;
+    const fPort = body.fPort === undefined ? scenario.fPort : body.fPort;
     if (body.function === 'encodeDownlink') {
       const out = await this.decoders.call('encodeDownlink', source, { data: body.data }, body.timeoutMs);
       return { function: body.function, ...out, payloadHex: out.bytes ? Buffer.from(out.bytes).toString('hex') : null, logs: out.logs ?? [] };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DecoderTestController } from './decoder-test.controller';
 import { DecodersService } from './decoders.service';
+import { ProfilesModule } from '../profiles/profiles.module';
 
-@Module({ controllers: [DecoderTestController], providers: [DecodersService], exports: [DecodersService] })
+@Module({ imports: [ProfilesModule], controllers: [DecoderTestController], providers: [DecodersService], exports: [DecodersService] })
 export class DecodersModule {}

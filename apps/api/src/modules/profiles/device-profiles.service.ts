@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@water/db';
 import type { AccessContext } from '../../core/access/access-context';
-import { requireVisibleFilters } from '../../core/access/list-filters';
-import { DatabaseService } from '../../core/database/database.service';
+import { ListFiltersRepository } from '../../core/access/list-filters.repository';
+import { UnitOfWork } from '../../core/database/unit-of-work';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -23,8 +22,7 @@ import {
   type UpdateScenarioDto,
 } from './device-profiles.dto';
 import { ProfileRulesService } from './profile-rules.service';
-import { ProfilesRepository, scenarioInclude, type DeviceProfileWithDetail, type Tx } from './profiles.repository';
-import { containsText } from '../../core/database/like';
+import { ProfilesRepository, type DeviceProfileWithDetail } from './profiles.repository';
 
 const label = (p: { brand: { name: string }; modelCode: string }) => `device profile ${p.brand.name} ${p.modelCode}`;
 
@@ -34,26 +32,20 @@ export class DeviceProfilesService {
     private readonly profiles: ProfilesRepository,
     private readonly rules: ProfileRulesService,
     private readonly audit: AuditService,
-    private readonly database: DatabaseService,
+    private readonly listFilters: ListFiltersRepository,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(access: AccessContext, q: ListDeviceProfilesQueryDto): Promise<Page<DeviceProfileRow>> {
-    const and: Prisma.DeviceProfileWhereInput[] = [this.rules.visibleDeviceProfiles(access)];
-    if (q.tenantId) and.push(this.rules.usableBy(access, q.tenantId));
-    await requireVisibleFilters(this.database.db, access, access.tenantIds('PROFILES', 'read'), {
+    const scope = this.rules.visibleScope(access);
+    const usableBy = q.tenantId ? this.rules.usableBy(access, q.tenantId) : undefined;
+    await this.listFilters.requireVisible(access, access.tenantIds('PROFILES', 'read'), {
       deviceBrand: q.brandId,
       technology: q.technologyId,
       meterProfile: q.meterProfileId,
     });
-    if (q.brandId) and.push({ brandId: q.brandId });
-    if (q.communicationModule) and.push({ communicationModule: q.communicationModule });
-    if (q.technologyId) and.push({ technologies: { some: { technologyId: q.technologyId } } });
-    if (q.meterProfileId) and.push({ compatibleMeters: { some: { meterProfileId: q.meterProfileId } } });
-    if (q.search) and.push({ OR: [{ modelCode: containsText(q.search) }, { brand: { name: containsText(q.search) } }] });
-    const orderBy: Prisma.DeviceProfileOrderByWithRelationInput[] =
-      q.sort === 'brand' ? [{ brand: { name: q.order } }, { modelCode: q.order }, { id: 'asc' }] : [{ [q.sort]: q.order }, { modelCode: 'asc' }, { id: 'asc' }];
     const { skip, take } = skipTake(q);
-    const { items, total } = await this.profiles.pageDeviceProfiles({ AND: and }, orderBy, skip, take);
+    const { items, total } = await this.profiles.pageDeviceProfiles(scope, usableBy, q, skip, take);
     return { items: items.map(mapDeviceProfileRow), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -74,14 +66,11 @@ export class DeviceProfilesService {
     await this.checkTechnologies(input.technologyIds);
     await this.checkCompatible(input.compatibleMeterProfileIds);
     await this.rules.checkAllowedTenants(access, rootId, input.allowedTenantIds, 'allowedTenantIds');
-    const id = await this.profiles.prisma.$transaction(async (tx) => {
+    const id = await this.unitOfWork.run(async (tx) => {
       const { technologyIds, compatibleMeterProfileIds, allowedTenantIds, ...fields } = input;
-      const profile = await tx.deviceProfile.create({ data: fields });
-      await tx.deviceProfileTechnology.createMany({ data: technologyIds.map((technologyId) => ({ deviceProfileId: profile.id, technologyId })) });
-      await tx.meterProfileDeviceProfile.createMany({ data: compatibleMeterProfileIds.map((meterProfileId) => ({ meterProfileId, deviceProfileId: profile.id })) });
-      await tx.tenantDeviceProfile.createMany({ data: allowedTenantIds.map((tenantId) => ({ tenantId, deviceProfileId: profile.id })) });
-      await this.audit.record(access, { action: 'create', entityType: 'device_profile', entityId: profile.id, tenantId: rootId, after: input }, tx);
-      return profile.id;
+      const profileId = await this.profiles.createDeviceProfile(tx, fields, { technologyIds, compatibleMeterProfileIds, allowedTenantIds });
+      await this.audit.record(access, { action: 'create', entityType: 'device_profile', entityId: profileId, tenantId: rootId, after: input }, tx);
+      return profileId;
     });
     return this.detail(access, id);
   }
@@ -89,7 +78,7 @@ export class DeviceProfilesService {
   async update(access: AccessContext, id: string, input: UpdateDeviceProfileDto): Promise<DeviceProfileDetail> {
     await this.visible(access, id);
     const rootId = requireRootRight(access, 'PROFILES', 'update');
-    const before = (await this.profiles.findDeviceProfile({ id }, {}))!;
+    const before = (await this.profiles.findDeviceProfile(id, null))!;
     const battery = batteryIssue({
       communicationModule: input.communicationModule ?? before.communicationModule,
       batteryLifeMonths: input.batteryLifeMonths !== undefined ? input.batteryLifeMonths : before.batteryLifeMonths,
@@ -109,16 +98,12 @@ export class DeviceProfilesService {
     const removedTenants = input.allowedTenantIds ? currentTenants.filter((t) => !input.allowedTenantIds!.includes(t)) : [];
     await this.assertCanLose(before, removedTechnologies, removedMeters, removedTenants);
 
-    await this.profiles.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       const { technologyIds, compatibleMeterProfileIds, allowedTenantIds, ...fields } = input;
-      await tx.deviceProfile.update({ where: { id }, data: fields });
-      if (technologyIds) {
-        await tx.deviceProfileTechnology.deleteMany({ where: { deviceProfileId: id, technologyId: { notIn: technologyIds } } });
-        const added = technologyIds.filter((t) => !currentTechnologies.includes(t));
-        if (added.length) await tx.deviceProfileTechnology.createMany({ data: added.map((technologyId) => ({ deviceProfileId: id, technologyId })) });
-      }
-      if (compatibleMeterProfileIds) await this.setCompatible(tx, id, currentMeters, compatibleMeterProfileIds);
-      if (allowedTenantIds) await this.setTenants(tx, id, currentTenants, allowedTenantIds);
+      await this.profiles.updateDeviceProfile(tx, id, fields);
+      if (technologyIds) await this.profiles.setDeviceProfileTechnologies(tx, id, currentTechnologies, technologyIds);
+      if (compatibleMeterProfileIds) await this.profiles.setDeviceProfileMeters(tx, id, currentMeters, compatibleMeterProfileIds);
+      if (allowedTenantIds) await this.profiles.setDeviceProfileTenants(tx, id, currentTenants, allowedTenantIds);
       await this.audit.record(access, { action: 'update', entityType: 'device_profile', entityId: id, tenantId: rootId, before: snapshot(before), after: input }, tx);
     });
     return this.detail(access, id);
@@ -129,9 +114,8 @@ export class DeviceProfilesService {
     const rootId = requireRootRight(access, 'PROFILES', 'delete');
     const inUse = describeUsage(label(profile), { device: await this.profiles.countDevices({ deviceProfileId: id }) });
     if (inUse) throw new ConflictException(inUse);
-    await this.profiles.prisma.$transaction(async (tx) => {
-      // Technologies, scenarios, compatibility and tenant rows go with it (cascade).
-      await tx.deviceProfile.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.profiles.deleteDeviceProfile(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'device_profile', entityId: id, tenantId: rootId, before: snapshot(profile) }, tx);
     });
   }
@@ -148,8 +132,8 @@ export class DeviceProfilesService {
     const profile = await this.visible(access, id);
     const rootId = requireRootRight(access, 'PROFILES', 'update');
     this.checkScenarioTechnology(profile, input.technologyId);
-    const scenario = await this.profiles.prisma.$transaction(async (tx) => {
-      const created = await tx.messageScenario.create({ data: { ...input, deviceProfileId: id }, include: scenarioInclude });
+    const scenario = await this.unitOfWork.run(async (tx) => {
+      const created = await this.profiles.createScenario(tx, id, input);
       await this.audit.record(access, { action: 'create', entityType: 'message_scenario', entityId: created.id, tenantId: rootId, after: { deviceProfileId: id, ...input } }, tx);
       return created;
     });
@@ -162,9 +146,8 @@ export class DeviceProfilesService {
     const before = await this.profiles.findScenario(id, scenarioId);
     if (!before) throw new EntityNotFoundException('message scenario', scenarioId);
     if (input.technologyId !== undefined) this.checkScenarioTechnology(profile, input.technologyId);
-    const scenario = await this.profiles.prisma.$transaction(async (tx) => {
-      // A new version tells the decoder cache to recompile.
-      const updated = await tx.messageScenario.update({ where: { id: scenarioId }, data: { ...input, version: { increment: 1 } }, include: scenarioInclude });
+    const scenario = await this.unitOfWork.run(async (tx) => {
+      const updated = await this.profiles.updateScenario(tx, scenarioId, input);
       await this.audit.record(access, { action: 'update', entityType: 'message_scenario', entityId: scenarioId, tenantId: rootId, before: { ...before, technology: undefined }, after: input }, tx);
       return updated;
     });
@@ -176,16 +159,26 @@ export class DeviceProfilesService {
     const rootId = requireRootRight(access, 'PROFILES', 'update');
     const scenario = await this.profiles.findScenario(id, scenarioId);
     if (!scenario) throw new EntityNotFoundException('message scenario', scenarioId);
-    await this.profiles.prisma.$transaction(async (tx) => {
-      await tx.messageScenario.delete({ where: { id: scenarioId } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.profiles.deleteScenario(tx, scenarioId);
       await this.audit.record(access, { action: 'delete', entityType: 'message_scenario', entityId: scenarioId, tenantId: rootId, before: { ...scenario, technology: undefined } }, tx);
     });
+  }
+
+  /**
+   * The decoder and port of a scenario for the console's test panel: visible like its profile (to the
+   * root's profile readers, or to readers of a tenant the profile is allowed to), 404 otherwise.
+   */
+  async scenarioDecoder(access: AccessContext, id: string, scenarioId: string): Promise<{ decoderSource: string; fPort: number | null }> {
+    const scenario = await this.profiles.findScenarioDecoder(id, scenarioId, this.rules.visibleScope(access));
+    if (!scenario) throw new EntityNotFoundException('message scenario', scenarioId);
+    return scenario;
   }
 
   // ─── Rules ────────────────────────────────────────────────────────────────────
 
   private async visible(access: AccessContext, id: string): Promise<DeviceProfileWithDetail> {
-    const profile = await this.profiles.findDeviceProfile({ AND: [{ id }, this.rules.visibleDeviceProfiles(access)] }, this.rules.visibleMeterProfiles(access));
+    const profile = await this.profiles.findDeviceProfile(id, this.rules.visibleScope(access));
     if (!profile) throw new EntityNotFoundException('device profile', id);
     return profile;
   }
@@ -242,18 +235,6 @@ export class DeviceProfilesService {
         ]);
       }
     }
-  }
-
-  private async setCompatible(tx: Tx, id: string, current: string[], wanted: string[]): Promise<void> {
-    await tx.meterProfileDeviceProfile.deleteMany({ where: { deviceProfileId: id, meterProfileId: { notIn: wanted } } });
-    const added = wanted.filter((m) => !current.includes(m));
-    if (added.length) await tx.meterProfileDeviceProfile.createMany({ data: added.map((meterProfileId) => ({ meterProfileId, deviceProfileId: id })) });
-  }
-
-  private async setTenants(tx: Tx, id: string, current: string[], wanted: string[]): Promise<void> {
-    await tx.tenantDeviceProfile.deleteMany({ where: { deviceProfileId: id, tenantId: { notIn: wanted } } });
-    const added = wanted.filter((t) => !current.includes(t));
-    if (added.length) await tx.tenantDeviceProfile.createMany({ data: added.map((tenantId) => ({ tenantId, deviceProfileId: id })) });
   }
 }
 

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@water/db';
 import type { AccessContext } from '../../core/access/access-context';
-import { requireVisibleFilters } from '../../core/access/list-filters';
-import { DatabaseService } from '../../core/database/database.service';
+import { ListFiltersRepository } from '../../core/access/list-filters.repository';
+import { UnitOfWork } from '../../core/database/unit-of-work';
 import { AuditService } from '../../core/audit/audit.service';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
@@ -19,8 +18,7 @@ import {
   type UpdateMeterProfileDto,
 } from './meter-profiles.dto';
 import { ProfileRulesService } from './profile-rules.service';
-import { ProfilesRepository, type MeterProfileWithDetail, type Tx } from './profiles.repository';
-import { containsText } from '../../core/database/like';
+import { ProfilesRepository, type MeterProfileWithDetail } from './profiles.repository';
 
 const label = (p: { brand: { name: string }; modelCode: string }) => `meter profile ${p.brand.name} ${p.modelCode}`;
 
@@ -30,22 +28,16 @@ export class MeterProfilesService {
     private readonly profiles: ProfilesRepository,
     private readonly rules: ProfileRulesService,
     private readonly audit: AuditService,
-    private readonly database: DatabaseService,
+    private readonly listFilters: ListFiltersRepository,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(access: AccessContext, q: ListMeterProfilesQueryDto): Promise<Page<MeterProfileRow>> {
-    const and: Prisma.MeterProfileWhereInput[] = [this.rules.visibleMeterProfiles(access)];
-    if (q.tenantId) and.push(this.rules.usableBy(access, q.tenantId));
-    await requireVisibleFilters(this.database.db, access, access.tenantIds('PROFILES', 'read'), { meterBrand: q.brandId, deviceProfile: q.deviceProfileId });
-    if (q.brandId) and.push({ brandId: q.brandId });
-    if (q.meterType) and.push({ meterType: q.meterType });
-    if (q.communicationModule) and.push({ communicationModule: q.communicationModule });
-    if (q.deviceProfileId) and.push({ compatibleDevices: { some: { deviceProfileId: q.deviceProfileId } } });
-    if (q.search) and.push({ OR: [{ modelCode: containsText(q.search) }, { brand: { name: containsText(q.search) } }] });
-    const orderBy: Prisma.MeterProfileOrderByWithRelationInput[] =
-      q.sort === 'brand' ? [{ brand: { name: q.order } }, { modelCode: q.order }, { id: 'asc' }] : [{ [q.sort]: q.order }, { modelCode: 'asc' }, { id: 'asc' }];
+    const scope = this.rules.visibleScope(access);
+    const usableBy = q.tenantId ? this.rules.usableBy(access, q.tenantId) : undefined;
+    await this.listFilters.requireVisible(access, access.tenantIds('PROFILES', 'read'), { meterBrand: q.brandId, deviceProfile: q.deviceProfileId });
     const { skip, take } = skipTake(q);
-    const { items, total } = await this.profiles.pageMeterProfiles({ AND: and }, orderBy, skip, take);
+    const { items, total } = await this.profiles.pageMeterProfiles(scope, usableBy, q, skip, take);
     return { items: items.map(mapMeterProfileRow), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -59,14 +51,17 @@ export class MeterProfilesService {
     await this.assertModelFree(input.brandId, input.modelCode);
     await this.checkCompatible(input.compatibleDeviceProfileIds);
     await this.rules.checkAllowedTenants(access, rootId, input.allowedTenantIds, 'allowedTenantIds');
-    const id = await this.profiles.prisma.$transaction(async (tx) => {
+    const id = await this.unitOfWork.run(async (tx) => {
       const { compatibleDeviceProfileIds, allowedTenantIds, rValue, ...fields } = input;
       // Without a hand-entered R the database computes Q3/Q1 (trigger).
-      const profile = await tx.meterProfile.create({ data: { ...fields, ...(rValue !== null ? { rValue, rValueManual: true } : { rValueManual: false }) } });
-      await tx.meterProfileDeviceProfile.createMany({ data: compatibleDeviceProfileIds.map((deviceProfileId) => ({ meterProfileId: profile.id, deviceProfileId })) });
-      await tx.tenantMeterProfile.createMany({ data: allowedTenantIds.map((tenantId) => ({ tenantId, meterProfileId: profile.id })) });
-      await this.audit.record(access, { action: 'create', entityType: 'meter_profile', entityId: profile.id, tenantId: rootId, after: input }, tx);
-      return profile.id;
+      const profileId = await this.profiles.createMeterProfile(
+        tx,
+        { ...fields, ...(rValue !== null ? { rValue, rValueManual: true } : { rValueManual: false }) },
+        compatibleDeviceProfileIds,
+        allowedTenantIds,
+      );
+      await this.audit.record(access, { action: 'create', entityType: 'meter_profile', entityId: profileId, tenantId: rootId, after: input }, tx);
+      return profileId;
     });
     return this.detail(access, id);
   }
@@ -88,19 +83,19 @@ export class MeterProfilesService {
     if (input.compatibleDeviceProfileIds) await this.checkCompatible(input.compatibleDeviceProfileIds);
     if (input.allowedTenantIds) await this.rules.checkAllowedTenants(access, rootId, input.allowedTenantIds, 'allowedTenantIds');
 
-    const full = await this.profiles.findMeterProfile({ id }, {});
+    const full = await this.profiles.findMeterProfile(id, null);
     const currentDevices = full!.compatibleDevices.map((c) => c.deviceProfileId);
     const currentTenants = full!.tenants.map((t) => t.tenantId);
     const removedDevices = input.compatibleDeviceProfileIds ? currentDevices.filter((d) => !input.compatibleDeviceProfileIds!.includes(d)) : [];
     const removedTenants = input.allowedTenantIds ? currentTenants.filter((t) => !input.allowedTenantIds!.includes(t)) : [];
     await this.assertCanLose(full!, removedDevices, removedTenants);
 
-    await this.profiles.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       const { compatibleDeviceProfileIds, allowedTenantIds, rValue, ...fields } = input;
       const r = rValue === undefined ? {} : rValue === null ? { rValueManual: false } : { rValue, rValueManual: true };
-      await tx.meterProfile.update({ where: { id }, data: { ...fields, ...r } });
-      if (compatibleDeviceProfileIds) await this.setCompatible(tx, id, currentDevices, compatibleDeviceProfileIds);
-      if (allowedTenantIds) await this.setTenants(tx, id, currentTenants, allowedTenantIds);
+      await this.profiles.updateMeterProfile(tx, id, { ...fields, ...r });
+      if (compatibleDeviceProfileIds) await this.profiles.setMeterProfileDevices(tx, id, currentDevices, compatibleDeviceProfileIds);
+      if (allowedTenantIds) await this.profiles.setMeterProfileTenants(tx, id, currentTenants, allowedTenantIds);
       await this.audit.record(access, { action: 'update', entityType: 'meter_profile', entityId: id, tenantId: rootId, before: snapshot(full!), after: input }, tx);
     });
     return this.detail(access, id);
@@ -111,16 +106,15 @@ export class MeterProfilesService {
     const rootId = requireRootRight(access, 'PROFILES', 'delete');
     const inUse = describeUsage(label(profile), { meter: await this.profiles.countMeters({ meterProfileId: id }) });
     if (inUse) throw new ConflictException(inUse);
-    await this.profiles.prisma.$transaction(async (tx) => {
-      // Compatibility and tenant rows go with it (cascade).
-      await tx.meterProfile.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.profiles.deleteMeterProfile(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'meter_profile', entityId: id, tenantId: rootId, before: snapshot(profile) }, tx);
     });
   }
 
   /** 404 for a profile the caller cannot see, whatever they meant to do with it. */
   private async visible(access: AccessContext, id: string): Promise<MeterProfileWithDetail> {
-    const profile = await this.profiles.findMeterProfile({ AND: [{ id }, this.rules.visibleMeterProfiles(access)] }, this.rules.visibleDeviceProfiles(access));
+    const profile = await this.profiles.findMeterProfile(id, this.rules.visibleScope(access));
     if (!profile) throw new EntityNotFoundException('meter profile', id);
     return profile;
   }
@@ -162,18 +156,6 @@ export class MeterProfilesService {
         ]);
       }
     }
-  }
-
-  private async setCompatible(tx: Tx, id: string, current: string[], wanted: string[]): Promise<void> {
-    await tx.meterProfileDeviceProfile.deleteMany({ where: { meterProfileId: id, deviceProfileId: { notIn: wanted } } });
-    const added = wanted.filter((d) => !current.includes(d));
-    if (added.length) await tx.meterProfileDeviceProfile.createMany({ data: added.map((deviceProfileId) => ({ meterProfileId: id, deviceProfileId })) });
-  }
-
-  private async setTenants(tx: Tx, id: string, current: string[], wanted: string[]): Promise<void> {
-    await tx.tenantMeterProfile.deleteMany({ where: { meterProfileId: id, tenantId: { notIn: wanted } } });
-    const added = wanted.filter((t) => !current.includes(t));
-    if (added.length) await tx.tenantMeterProfile.createMany({ data: added.map((tenantId) => ({ tenantId, meterProfileId: id })) });
   }
 }
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@water/db';
 import type { AccessContext } from '../../core/access/access-context';
 import { BadInputException } from '../../core/http/errors';
 import { mapIdentifierField, type IdentifierField } from './device-profiles.dto';
-import { ProfilesRepository, type Tx } from './profiles.repository';
+import type { Transaction as Tx } from '../../core/database/unit-of-work';
+import { ProfilesRepository, type ProfileScope, type ProfileUser } from './profiles.repository';
 
 /**
  * Who may use and see which profile, and which profiles go together. Exported for the meters and
@@ -40,27 +40,19 @@ export class ProfileRulesService {
 
   // ─── Visibility (BRIEF-NOTES): the root sees every profile, a child tenant those allowed to it ──
 
-  /** Tenants where the caller reads profiles; null when one of them is the root (everything is visible). */
-  private profileReaders(access: AccessContext): string[] | null {
+  /**
+   * The meter and device profiles the caller sees: the union over the tenants where they read
+   * profiles of what is allowed to them; every profile (null) when one of them is the root.
+   */
+  visibleScope(access: AccessContext): ProfileScope {
     const ids = access.tenantIds('PROFILES', 'read');
     return ids.some((id) => access.tenants.get(id)?.parentId === null) ? null : ids;
   }
 
-  /** Meter profiles the caller sees: the union over the tenants where they may read profiles. */
-  visibleMeterProfiles(access: AccessContext): Prisma.MeterProfileWhereInput {
-    const readers = this.profileReaders(access);
-    return readers === null ? {} : { tenants: { some: { tenantId: { in: readers } } } };
-  }
-
-  visibleDeviceProfiles(access: AccessContext): Prisma.DeviceProfileWhereInput {
-    const readers = this.profileReaders(access);
-    return readers === null ? {} : { tenants: { some: { tenantId: { in: readers } } } };
-  }
-
   /** Narrows a list to what one tenant may use; the tenant must be one where the caller reads profiles. */
-  usableBy(access: AccessContext, tenantId: string): { tenants?: { some: { tenantId: string } } } {
+  usableBy(access: AccessContext, tenantId: string): ProfileUser {
     const tenant = access.require('PROFILES', 'read', tenantId);
-    return tenant.parentId === null ? {} : { tenants: { some: { tenantId } } };
+    return tenant.parentId === null ? null : tenantId;
   }
 
   /**
