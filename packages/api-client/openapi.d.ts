@@ -1501,7 +1501,7 @@ export interface components {
         };
         CreateBrandDto: {
             /** @default true */
-            isActive: boolean;
+            isActive?: boolean;
             name: string;
         };
         CreateCustomerDto: {
@@ -1577,7 +1577,7 @@ export interface components {
             /** Format: uuid */
             deviceProfileId: string;
             /** @default {} */
-            identifiers: {
+            identifiers?: {
                 [key: string]: string | null;
             };
             /** Format: uuid */
@@ -1587,31 +1587,31 @@ export interface components {
              * @default WAREHOUSE
              * @enum {string}
              */
-            status: "ACTIVE" | "PASSIVE" | "WAREHOUSE" | "MAINTENANCE" | "PLANNED" | "DEPLOYED_NOT_STARTED" | "USED";
+            status?: "ACTIVE" | "PASSIVE" | "WAREHOUSE" | "MAINTENANCE" | "PLANNED" | "DEPLOYED_NOT_STARTED" | "USED";
             /** Format: uuid */
             tenantId: string;
         };
         CreateDeviceProfileDto: {
             /** @default [] */
-            allowedTenantIds: string[];
+            allowedTenantIds?: string[];
             /** @default null */
-            batteryLifeMonths: number | null;
+            batteryLifeMonths?: number | null;
             /** Format: uuid */
             brandId: string;
             /**
              * @default RETROFIT
              * @enum {string}
              */
-            communicationModule: "INTEGRATED" | "RETROFIT" | "NONE";
+            communicationModule?: "INTEGRATED" | "RETROFIT" | "NONE";
             /** @default [] */
-            compatibleMeterProfileIds: string[];
+            compatibleMeterProfileIds?: string[];
             /** @default null */
-            description: string | null;
+            description?: string | null;
             /** @default 60 */
-            expectedIntervalMinutes: number;
+            expectedIntervalMinutes?: number;
             modelCode: string;
             /** @default [] */
-            technologyIds: string[];
+            technologyIds?: string[];
         };
         CreateIntegrationDto: {
             externalId?: string | null;
@@ -1625,7 +1625,7 @@ export interface components {
             code: string;
             description?: string | null;
             /** @default 0 */
-            sortOrder: number;
+            sortOrder?: number;
         };
         CreateMeterDto: {
             /** @enum {string|null} */
@@ -1635,7 +1635,7 @@ export interface components {
              *       "mode": "none"
              *     }
              */
-            device: {
+            device?: {
                 /** @enum {string} */
                 mode: "none";
             } | {
@@ -1647,7 +1647,7 @@ export interface components {
                 /** Format: uuid */
                 deviceProfileId: string;
                 /** @default {} */
-                identifiers: {
+                identifiers?: {
                     [key: string]: string | null;
                 };
                 /** @enum {string} */
@@ -1657,12 +1657,12 @@ export interface components {
                  * @default WAREHOUSE
                  * @enum {string}
                  */
-                status: "ACTIVE" | "PASSIVE" | "WAREHOUSE" | "MAINTENANCE" | "PLANNED" | "DEPLOYED_NOT_STARTED" | "USED";
+                status?: "ACTIVE" | "PASSIVE" | "WAREHOUSE" | "MAINTENANCE" | "PLANNED" | "DEPLOYED_NOT_STARTED" | "USED";
             };
             /** @default false */
-            hasValve: boolean;
+            hasValve?: boolean;
             /** @default 0 */
-            initialIndexM3: number;
+            initialIndexM3?: number;
             /** Format: date-time */
             installedAt?: string | null;
             /** Format: uuid */
@@ -1672,7 +1672,7 @@ export interface components {
              * @default WAREHOUSE
              * @enum {string}
              */
-            status: "ACTIVE" | "PASSIVE" | "WAREHOUSE" | "MAINTENANCE" | "PLANNED" | "DEPLOYED_NOT_STARTED" | "USED";
+            status?: "ACTIVE" | "PASSIVE" | "WAREHOUSE" | "MAINTENANCE" | "PLANNED" | "DEPLOYED_NOT_STARTED" | "USED";
             /** Format: uuid */
             subscriptionId?: string | null;
             /** Format: uuid */
@@ -1682,41 +1682,41 @@ export interface components {
         };
         CreateMeterProfileDto: {
             /** @default [] */
-            allowedTenantIds: string[];
+            allowedTenantIds?: string[];
             /** Format: uuid */
             brandId: string;
             /** @enum {string} */
             communicationModule: "INTEGRATED" | "RETROFIT" | "NONE";
             /** @default [] */
-            compatibleDeviceProfileIds: string[];
+            compatibleDeviceProfileIds?: string[];
             /** @enum {string} */
             connectionType: "THREAD" | "FLANGE";
             /** @enum {string} */
             dialType: "SEMI_DRY" | "DRY" | "SUPER_DRY" | "WET";
             diameterMm: number;
             /** @default null */
-            heightMm: number | null;
+            heightMm?: number | null;
             /** Format: uuid */
             ipRatingId: string;
             /** @default null */
-            lengthMm: number | null;
+            lengthMm?: number | null;
             /** @enum {string} */
             meterType: "SINGLE_JET" | "MULTI_JET" | "WOLTMAN_PARALLEL" | "WOLTMAN_VERTICAL" | "VOLUMETRIC" | "ULTRASONIC" | "ELECTROMAGNETIC" | "COMPOUND" | "IRRIGATION";
             modelCode: string;
             /** @enum {string} */
             mountingType: "VERTICAL" | "HORIZONTAL" | "BOTH";
             /** @default null */
-            pressureLossBar: number | null;
+            pressureLossBar?: number | null;
             q1: number;
             q2: number;
             q3: number;
             q4: number;
             /** @default null */
-            rValue: number | null;
+            rValue?: number | null;
             /** @enum {string} */
             temperatureType: "T30" | "T90";
             /** @default null */
-            widthMm: number | null;
+            widthMm?: number | null;
         };
         CreateScenarioDto: {
             decoderSource: string;
@@ -1724,16 +1724,16 @@ export interface components {
              * @description decoder output key → reading field, for vendors whose keys differ from the convention
              * @default {}
              */
-            fieldMapping: {
+            fieldMapping?: {
                 [key: string]: string;
             };
             /** @default null */
-            fPort: number | null;
+            fPort?: number | null;
             /** @default true */
-            isActive: boolean;
+            isActive?: boolean;
             name: string;
             /** @default 0 */
-            sortOrder: number;
+            sortOrder?: number;
             /** Format: uuid */
             technologyId: string;
         };
@@ -1846,17 +1846,17 @@ export interface components {
         CreateTechnologyDto: {
             code: string;
             /** @default [] */
-            fields: {
+            fields?: {
                 /** @default true */
-                isRequired: boolean;
+                isRequired?: boolean;
                 /** @default false */
-                isSecret: boolean;
+                isSecret?: boolean;
                 /** @default false */
-                isUnique: boolean;
+                isUnique?: boolean;
                 key: string;
                 label: string;
                 /** @default null */
-                length: number | null;
+                length?: number | null;
                 regex: string;
                 sortOrder?: number;
                 /** @enum {string} */
@@ -1864,21 +1864,21 @@ export interface components {
             }[];
             name: string;
             /** @default 0 */
-            sortOrder: number;
+            sortOrder?: number;
             /** @default [] */
-            transports: ("HTTP" | "MQTT" | "API")[];
+            transports?: ("HTTP" | "MQTT" | "API")[];
         };
         CreateTechnologyFieldDto: {
             /** @default true */
-            isRequired: boolean;
+            isRequired?: boolean;
             /** @default false */
-            isSecret: boolean;
+            isSecret?: boolean;
             /** @default false */
-            isUnique: boolean;
+            isUnique?: boolean;
             key: string;
             label: string;
             /** @default null */
-            length: number | null;
+            length?: number | null;
             regex: string;
             sortOrder?: number;
             /** @enum {string} */
@@ -1986,7 +1986,7 @@ export interface components {
                     };
                 };
                 /** @default Member */
-                role: string;
+                role?: string;
                 /** Format: uuid */
                 tenantId: string;
             }[];
@@ -3092,7 +3092,7 @@ export interface components {
              * @default FAILED
              * @enum {string}
              */
-            status: "FAILED" | "DECODED" | "RECEIVED" | "ANY";
+            status?: "FAILED" | "DECODED" | "RECEIVED" | "ANY";
             /** Format: uuid */
             tenantId?: string;
             /** Format: date-time */
@@ -3700,7 +3700,7 @@ export interface components {
              * @default decodeUplink
              * @enum {string}
              */
-            function: "decodeUplink" | "decodeDownlink" | "encodeDownlink";
+            function?: "decodeUplink" | "decodeDownlink" | "encodeDownlink";
             payloadBase64?: string;
             payloadHex?: string;
             /** Format: date-time */
@@ -3852,7 +3852,7 @@ export interface components {
                 /** Format: uuid */
                 deviceProfileId: string;
                 /** @default {} */
-                identifiers: {
+                identifiers?: {
                     [key: string]: string | null;
                 };
                 /** @enum {string} */
@@ -3862,7 +3862,7 @@ export interface components {
                  * @default WAREHOUSE
                  * @enum {string}
                  */
-                status: "ACTIVE" | "PASSIVE" | "WAREHOUSE" | "MAINTENANCE" | "PLANNED" | "DEPLOYED_NOT_STARTED" | "USED";
+                status?: "ACTIVE" | "PASSIVE" | "WAREHOUSE" | "MAINTENANCE" | "PLANNED" | "DEPLOYED_NOT_STARTED" | "USED";
             };
             hasValve?: boolean;
             initialIndexM3?: number;
