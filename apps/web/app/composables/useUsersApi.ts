@@ -1,69 +1,42 @@
-import type { PermissionMatrix } from '@water/shared';
-import type { PagedList } from '~/lib/list-query';
+import type { ApiBody, ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
+import { unwrap, unwrapNullable } from '~/lib/api-client';
 
-/** Shapes of /api/users (apps/api/src/modules/users/users.dto.ts). */
-export interface UsersTenantRef {
-  tenantId: string;
-  tenantName: string;
-  role: string;
-}
-
-export interface UsersRow {
-  id: string;
-  name: string;
-  surname: string;
-  email: string;
-  phone: string | null;
-  isActive: boolean;
-  lastLoginAt: string | null;
-  tenants: UsersTenantRef[];
-}
-
-export interface UsersMembership extends UsersTenantRef {
-  permissions: PermissionMatrix;
-  /** The signed-in user may change this membership (USERS update there). */
-  canManage: boolean;
-}
-
-export interface UsersDetail extends UsersRow {
-  tcIdNo: string | null;
-  createdAt: string;
-  memberships: UsersMembership[];
-  activity: {
-    lastLoginAt: string | null;
-    logins: { at: string; success: boolean; reason: string | null; ipAddress: string | null }[];
-    actions: { at: string; action: string; entityType: string; entityId: string | null; tenantId: string | null }[];
-  };
-}
+export type UsersRow = ApiSchema<'UserPageDto'>['items'][number];
+export type UsersTenantRef = UsersRow['tenants'][number];
+const DETAIL_NULLABLE = ['phone', 'tcIdNo'] as const;
+export type UsersDetail = NullableFields<ApiSchema<'UserDetailDto'>, (typeof DETAIL_NULLABLE)[number]>;
+/** canManage: the signed-in user may change this membership (USERS update there). */
+export type UsersMembership = UsersDetail['memberships'][number];
 
 /** One page of users, refetched when the query changes. */
-export function useUsersPage(query: MaybeRefOrGetter<Record<string, string | number>>) {
-  const { $apiFetch } = useNuxtApp();
+export function useUsersPage(query: MaybeRefOrGetter<ApiQuery<'/api/users'>>) {
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `users:list:${JSON.stringify(toValue(query))}`,
-    () => $apiFetch<PagedList<UsersRow>>('/api/users', { query: toValue(query) }),
+    async () => unwrap(await $api.GET('/api/users', { params: { query: toValue(query) } })),
   );
   return { page: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useUsersDetail(id: MaybeRefOrGetter<string>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `users:detail:${toValue(id)}`,
-    () => $apiFetch<UsersDetail>(`/api/users/${toValue(id)}`),
+    async () => unwrapNullable(await $api.GET('/api/users/{id}', { params: { path: { id: toValue(id) } } }), DETAIL_NULLABLE),
   );
   return { user: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useUsersMutations() {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   return {
-    create: (body: Record<string, unknown>) => $apiFetch<UsersDetail>('/api/users', { method: 'POST', body }),
-    update: (id: string, body: Record<string, unknown>) => $apiFetch<UsersDetail>(`/api/users/${id}`, { method: 'PATCH', body }),
-    remove: (id: string) => $apiFetch(`/api/users/${id}`, { method: 'DELETE' }),
+    create: async (body: ApiBody<'/api/users', 'post'>) => unwrapNullable(await $api.POST('/api/users', { body }), DETAIL_NULLABLE),
+    update: async (id: string, body: ApiBody<'/api/users/{id}', 'patch'>) => unwrapNullable(await $api.PATCH('/api/users/{id}', { params: { path: { id } }, body }), DETAIL_NULLABLE),
+    remove: async (id: string) => unwrap(await $api.DELETE('/api/users/{id}', { params: { path: { id } } })),
     /** Adds the user to the tenant, or changes their role and matrix there. */
-    setMembership: (id: string, tenantId: string, body: { role: string; permissions: PermissionMatrix }) =>
-      $apiFetch<UsersDetail>(`/api/users/${id}/memberships/${tenantId}`, { method: 'PUT', body }),
-    removeMembership: (id: string, tenantId: string) => $apiFetch(`/api/users/${id}/memberships/${tenantId}`, { method: 'DELETE' }),
+    setMembership: async (id: string, tenantId: string, body: ApiBody<'/api/users/{id}/memberships/{tenantId}', 'put'>) =>
+      unwrapNullable(await $api.PUT('/api/users/{id}/memberships/{tenantId}', { params: { path: { id, tenantId } }, body }), DETAIL_NULLABLE),
+    removeMembership: async (id: string, tenantId: string) =>
+      unwrap(await $api.DELETE('/api/users/{id}/memberships/{tenantId}', { params: { path: { id, tenantId } } })),
   };
 }

@@ -1,5 +1,6 @@
 import type { PermissionMatrix } from '@water/shared';
 import type { UsersDetail } from '~/composables/useUsersApi';
+import type { ApiBody } from '~/lib/api-client';
 import type { FieldIssue, FieldIssues } from '~/lib/form-model';
 import { emptyMatrix, isValidTcIdNo, PHONE_REGEX } from '@water/shared';
 import { computed, reactive, ref } from 'vue';
@@ -131,7 +132,7 @@ function userFields(values: UsersFormValues) {
 }
 
 /** POST /api/users body. */
-export function createUserPayload(values: UsersFormValues): Record<string, unknown> {
+export function createUserPayload(values: UsersFormValues): ApiBody<'/api/users', 'post'> {
   return {
     ...userFields(values),
     password: values.password,
