@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { insertMeterDaysFromReadings, type Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-
-export type Tx = Prisma.TransactionClient;
+import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
+import type { AddressInput } from '../../core/http/address.dto';
 
 const detailInclude = {
   address: true,
@@ -23,7 +23,7 @@ export type TenantWithDetail = Prisma.TenantGetPayload<{ include: typeof detailI
 export class TenantsRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  get prisma() {
+  private get prisma() {
     return this.database.prisma;
   }
 
@@ -32,9 +32,10 @@ export class TenantsRepository {
    * (the worker cut them in the old one as they arrived); the tenant rollup follows by its triggers.
    */
   async recutDailyConsumption(tx: Tx, tenantId: string): Promise<void> {
-    await tx.$executeRaw`DELETE FROM meter_daily_consumption WHERE tenant_id = ${tenantId}::uuid`;
+    const db = clientOf(this.database, tx);
+    await db.$executeRaw`DELETE FROM meter_daily_consumption WHERE tenant_id = ${tenantId}::uuid`;
     const insert = insertMeterDaysFromReadings(tenantId).compile(this.database.db);
-    await tx.$executeRawUnsafe(insert.sql, ...insert.parameters);
+    await db.$executeRawUnsafe(insert.sql, ...insert.parameters);
   }
 
   findDetail(id: string): Promise<TenantWithDetail | null> {
@@ -89,32 +90,85 @@ export class TenantsRepository {
   }
 
   /** Meter profiles a tenant may use: all for the root, its allowed list otherwise. */
-  async usableMeterProfileIds(tenantId: string, tx: Tx = this.prisma): Promise<Set<string>> {
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
-    if (tenant.parentId === null) return new Set((await tx.meterProfile.findMany({ select: { id: true } })).map((p) => p.id));
-    return new Set((await tx.tenantMeterProfile.findMany({ where: { tenantId }, select: { meterProfileId: true } })).map((p) => p.meterProfileId));
+  async usableMeterProfileIds(tenantId: string, tx?: Tx): Promise<Set<string>> {
+    const tenant = await clientOf(this.database, tx).tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
+    if (tenant.parentId === null) return new Set((await clientOf(this.database, tx).meterProfile.findMany({ select: { id: true } })).map((p) => p.id));
+    return new Set((await clientOf(this.database, tx).tenantMeterProfile.findMany({ where: { tenantId }, select: { meterProfileId: true } })).map((p) => p.meterProfileId));
   }
 
-  async usableDeviceProfileIds(tenantId: string, tx: Tx = this.prisma): Promise<Set<string>> {
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
-    if (tenant.parentId === null) return new Set((await tx.deviceProfile.findMany({ select: { id: true } })).map((p) => p.id));
-    return new Set((await tx.tenantDeviceProfile.findMany({ where: { tenantId }, select: { deviceProfileId: true } })).map((p) => p.deviceProfileId));
+  async usableDeviceProfileIds(tenantId: string, tx?: Tx): Promise<Set<string>> {
+    const tenant = await clientOf(this.database, tx).tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
+    if (tenant.parentId === null) return new Set((await clientOf(this.database, tx).deviceProfile.findMany({ select: { id: true } })).map((p) => p.id));
+    return new Set((await clientOf(this.database, tx).tenantDeviceProfile.findMany({ where: { tenantId }, select: { deviceProfileId: true } })).map((p) => p.deviceProfileId));
   }
 
   /** Ids of the tenant and its descendants. */
-  async subtreeIds(id: string, tx: Tx = this.prisma): Promise<string[]> {
-    const rows = await tx.$queryRaw<{ id: string }[]>`SELECT id::text FROM tenant WHERE path <@ (SELECT path FROM tenant WHERE id = ${id}::uuid)`;
+  async subtreeIds(id: string, tx?: Tx): Promise<string[]> {
+    const rows = await clientOf(this.database, tx).$queryRaw<{ id: string }[]>`SELECT id::text FROM tenant WHERE path <@ (SELECT path FROM tenant WHERE id = ${id}::uuid)`;
     return rows.map((r) => r.id);
   }
 
   /** Meters in a subtree still using any of the given profiles. */
-  async metersUsingProfiles(tenantIds: string[], meterProfileIds: string[], tx: Tx = this.prisma): Promise<number> {
+  async metersUsingProfiles(tenantIds: string[], meterProfileIds: string[], tx?: Tx): Promise<number> {
     if (!meterProfileIds.length) return 0;
-    return tx.meter.count({ where: { tenantId: { in: tenantIds }, meterProfileId: { in: meterProfileIds } } });
+    return clientOf(this.database, tx).meter.count({ where: { tenantId: { in: tenantIds }, meterProfileId: { in: meterProfileIds } } });
   }
 
-  async devicesUsingProfiles(tenantIds: string[], deviceProfileIds: string[], tx: Tx = this.prisma): Promise<number> {
+  async devicesUsingProfiles(tenantIds: string[], deviceProfileIds: string[], tx?: Tx): Promise<number> {
     if (!deviceProfileIds.length) return 0;
-    return tx.device.count({ where: { tenantId: { in: tenantIds }, deviceProfileId: { in: deviceProfileIds } } });
+    return clientOf(this.database, tx).device.count({ where: { tenantId: { in: tenantIds }, deviceProfileId: { in: deviceProfileIds } } });
+  }
+
+  // ─── Writes ───────────────────────────────────────────────────────────────────
+
+  async create(tx: Tx, data: Prisma.TenantUncheckedCreateInput): Promise<string> {
+    return (await clientOf(this.database, tx).tenant.create({ data })).id;
+  }
+
+  async update(tx: Tx, id: string, data: Prisma.TenantUncheckedUpdateInput): Promise<void> {
+    await clientOf(this.database, tx).tenant.update({ where: { id }, data });
+  }
+
+  /** Deletes the tenant with its own addresses. */
+  async delete(tx: Tx, id: string): Promise<void> {
+    const db = clientOf(this.database, tx);
+    await db.tenant.update({ where: { id }, data: { addressId: null } });
+    await db.address.deleteMany({ where: { tenantId: id } });
+    await db.tenant.delete({ where: { id } });
+  }
+
+  async updateAddress(tx: Tx, addressId: string, address: AddressInput): Promise<void> {
+    await clientOf(this.database, tx).address.update({ where: { id: addressId }, data: address });
+  }
+
+  /** Gives the tenant a new address of its own. */
+  async createAddress(tx: Tx, tenantId: string, address: AddressInput): Promise<void> {
+    const db = clientOf(this.database, tx);
+    const created = await db.address.create({ data: { ...address, tenantId } });
+    await db.tenant.update({ where: { id: tenantId }, data: { addressId: created.id } });
+  }
+
+  /** The profile ids on the tenant's own allowed lists. */
+  async allowedProfileIds(tx: Tx, tenantId: string): Promise<{ meters: string[]; devices: string[] }> {
+    const db = clientOf(this.database, tx);
+    const meters = (await db.tenantMeterProfile.findMany({ where: { tenantId } })).map((r) => r.meterProfileId);
+    const devices = (await db.tenantDeviceProfile.findMany({ where: { tenantId } })).map((r) => r.deviceProfileId);
+    return { meters, devices };
+  }
+
+  async disallowMeterProfiles(tx: Tx, tenantIds: string[], meterProfileIds: string[]): Promise<void> {
+    await clientOf(this.database, tx).tenantMeterProfile.deleteMany({ where: { tenantId: { in: tenantIds }, meterProfileId: { in: meterProfileIds } } });
+  }
+
+  async disallowDeviceProfiles(tx: Tx, tenantIds: string[], deviceProfileIds: string[]): Promise<void> {
+    await clientOf(this.database, tx).tenantDeviceProfile.deleteMany({ where: { tenantId: { in: tenantIds }, deviceProfileId: { in: deviceProfileIds } } });
+  }
+
+  async allowMeterProfiles(tx: Tx, tenantId: string, meterProfileIds: string[]): Promise<void> {
+    await clientOf(this.database, tx).tenantMeterProfile.createMany({ data: meterProfileIds.map((meterProfileId) => ({ tenantId, meterProfileId })), skipDuplicates: true });
+  }
+
+  async allowDeviceProfiles(tx: Tx, tenantId: string, deviceProfileIds: string[]): Promise<void> {
+    await clientOf(this.database, tx).tenantDeviceProfile.createMany({ data: deviceProfileIds.map((deviceProfileId) => ({ tenantId, deviceProfileId })), skipDuplicates: true });
   }
 }

@@ -6,7 +6,8 @@ import { AuditService } from '../../core/audit/audit.service';
 import { mapAddress, type AddressInput } from '../../core/http/address.dto';
 import { BadInputException, ConflictException, EntityNotFoundException, ForbiddenActionException } from '../../core/http/errors';
 import type { CreateTenantDto, TenantDetail, TenantNode, UpdateTenantDto } from './tenants.dto';
-import { TenantsRepository, type TenantWithDetail, type Tx } from './tenants.repository';
+import { UnitOfWork, type Transaction as Tx } from '../../core/database/unit-of-work';
+import { TenantsRepository, type TenantWithDetail } from './tenants.repository';
 
 /**
  * What a tenant may use and pay for, and where it hangs: set only by users who may update tenants at
@@ -23,6 +24,7 @@ export class TenantsService {
     private readonly tenants: TenantsRepository,
     private readonly audit: AuditService,
     private readonly accessService: AccessService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   /** The caller's visible tenants where they may read tenants, as a forest (never an ancestor or sibling). */
@@ -55,12 +57,12 @@ export class TenantsService {
 
   async create(access: AccessContext, input: CreateTenantDto): Promise<TenantDetail> {
     access.require('TENANTS', 'create', input.parentId, 'parent tenant');
-    const id = await this.tenants.prisma.$transaction(async (tx) => {
-      const tenant = await tx.tenant.create({ data: { parentId: input.parentId, ...pick(input) } });
-      if (input.address) await this.setAddress(tx, tenant.id, null, input.address);
-      await this.setAllowedProfiles(tx, tenant.id, input.parentId, input.allowedMeterProfileIds ?? [], input.allowedDeviceProfileIds ?? []);
-      await this.audit.record(access, { action: 'create', entityType: 'tenant', entityId: tenant.id, tenantId: tenant.id, after: input }, tx);
-      return tenant.id;
+    const id = await this.unitOfWork.run(async (tx) => {
+      const tenantId = await this.tenants.create(tx, { parentId: input.parentId, ...pick(input) });
+      if (input.address) await this.setAddress(tx, tenantId, null, input.address);
+      await this.setAllowedProfiles(tx, tenantId, input.parentId, input.allowedMeterProfileIds ?? [], input.allowedDeviceProfileIds ?? []);
+      await this.audit.record(access, { action: 'create', entityType: 'tenant', entityId: tenantId, tenantId, after: input }, tx);
+      return tenantId;
     });
     await this.accessService.invalidate();
     // The caller's scope was computed before the new tenant existed.
@@ -83,8 +85,8 @@ export class TenantsService {
         throw new BadInputException('a tenant cannot be moved under itself or one of its descendants', [{ path: ['parentId'], message: 'is this tenant or one of its descendants' }]);
       }
     }
-    await this.tenants.prisma.$transaction(async (tx) => {
-      await tx.tenant.update({ where: { id }, data: { ...pick(input), ...(input.parentId ? { parentId: input.parentId } : {}) } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.tenants.update(tx, id, { ...pick(input), ...(input.parentId ? { parentId: input.parentId } : {}) });
       if (input.address !== undefined) await this.setAddress(tx, id, before.addressId, input.address);
       // Daily totals (dashboard, consumption history) are local days: a new zone cuts them anew.
       if (input.timeZone !== undefined && input.timeZone !== before.timeZone) await this.tenants.recutDailyConsumption(tx, id);
@@ -123,10 +125,8 @@ export class TenantsService {
         blocking.map(([k, n]) => ({ path: [k], message: `${n} remaining` })),
       );
     }
-    await this.tenants.prisma.$transaction(async (tx) => {
-      await tx.tenant.update({ where: { id }, data: { addressId: null } });
-      await tx.address.deleteMany({ where: { tenantId: id } });
-      await tx.tenant.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.tenants.delete(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'tenant', entityId: id, tenantId: null, before: snapshot(tenant) }, tx);
     });
     await this.accessService.invalidate();
@@ -141,8 +141,7 @@ export class TenantsService {
     if (badDevice >= 0) throw new BadInputException('device profile not available to the parent tenant', [{ path: ['allowedDeviceProfileIds', badDevice], message: 'not usable by the parent tenant' }]);
 
     const subtree = await this.tenants.subtreeIds(tenantId, tx);
-    const currentMeters = (await tx.tenantMeterProfile.findMany({ where: { tenantId } })).map((r) => r.meterProfileId);
-    const currentDevices = (await tx.tenantDeviceProfile.findMany({ where: { tenantId } })).map((r) => r.deviceProfileId);
+    const { meters: currentMeters, devices: currentDevices } = await this.tenants.allowedProfileIds(tx, tenantId);
     const removedMeters = currentMeters.filter((p) => !meterIds.includes(p));
     const removedDevices = currentDevices.filter((p) => !deviceIds.includes(p));
     const metersInUse = await this.tenants.metersUsingProfiles(subtree, removedMeters, tx);
@@ -151,25 +150,21 @@ export class TenantsService {
     if (devicesInUse) throw new ConflictException(`${devicesInUse} devices of this tenant or its children still use a device profile being removed`);
 
     // Children lose what their parent loses.
-    if (removedMeters.length) await tx.tenantMeterProfile.deleteMany({ where: { tenantId: { in: subtree }, meterProfileId: { in: removedMeters } } });
-    if (removedDevices.length) await tx.tenantDeviceProfile.deleteMany({ where: { tenantId: { in: subtree }, deviceProfileId: { in: removedDevices } } });
+    if (removedMeters.length) await this.tenants.disallowMeterProfiles(tx, subtree, removedMeters);
+    if (removedDevices.length) await this.tenants.disallowDeviceProfiles(tx, subtree, removedDevices);
     const addMeters = meterIds.filter((p) => !currentMeters.includes(p));
     const addDevices = deviceIds.filter((p) => !currentDevices.includes(p));
-    if (addMeters.length) await tx.tenantMeterProfile.createMany({ data: addMeters.map((meterProfileId) => ({ tenantId, meterProfileId })), skipDuplicates: true });
-    if (addDevices.length) await tx.tenantDeviceProfile.createMany({ data: addDevices.map((deviceProfileId) => ({ tenantId, deviceProfileId })), skipDuplicates: true });
+    if (addMeters.length) await this.tenants.allowMeterProfiles(tx, tenantId, addMeters);
+    if (addDevices.length) await this.tenants.allowDeviceProfiles(tx, tenantId, addDevices);
   }
 
   private async setAddress(tx: Tx, tenantId: string, currentId: string | null, address: AddressInput | null): Promise<void> {
     if (address === null) {
-      await tx.tenant.update({ where: { id: tenantId }, data: { addressId: null } });
+      await this.tenants.update(tx, tenantId, { addressId: null });
       return;
     }
-    if (currentId) {
-      await tx.address.update({ where: { id: currentId }, data: address });
-    } else {
-      const created = await tx.address.create({ data: { ...address, tenantId } });
-      await tx.tenant.update({ where: { id: tenantId }, data: { addressId: created.id } });
-    }
+    if (currentId) await this.tenants.updateAddress(tx, currentId, address);
+    else await this.tenants.createAddress(tx, tenantId, address);
   }
 
   private mapDetail(access: AccessContext, t: TenantWithDetail, stats: Awaited<ReturnType<TenantsRepository['subtreeStats']>>): TenantDetail {
