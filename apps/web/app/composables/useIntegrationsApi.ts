@@ -1,38 +1,23 @@
-import type { IntegrationKind, SettingSection } from '~/lib/integration-settings';
+import type { ApiBody, ApiSchema, NullableFields } from '~/lib/api-client';
+import type { SettingSection } from '~/lib/integration-settings';
+import { unwrap, unwrapNullable } from '~/lib/api-client';
 import { networkServerSettings, webhookUrl } from '~/lib/integration-settings';
 
-/** Shapes of /api/integrations (apps/api/src/modules/integrations/integrations.dto.ts). */
-export interface Integration {
-  id: string;
-  tenantId: string;
-  kind: IntegrationKind;
-  name: string;
-  /** ChirpStack application id. */
-  externalId: string | null;
-  isActive: boolean;
-  createdAt: string;
-  /** Where the network server posts uplinks, under the API's public origin. */
-  webhookPath: string;
-}
-
-export interface IntegrationRow extends Integration {
-  lastUplinkAt: string | null;
-  uplinks24h: { DECODED: number; FAILED: number; RECEIVED: number };
-}
-
+const NULLABLE = ['externalId'] as const;
+/** externalId: the ChirpStack application id; webhookPath: where the network server posts uplinks, under the API's public origin. */
+export type Integration = NullableFields<ApiSchema<'IntegrationDto'>, (typeof NULLABLE)[number]>;
+export type IntegrationRow = ApiSchema<'IntegrationListDto'>[number];
 /** Creation and rotation answer the secret, once. */
-export interface IntegrationWithSecret extends Integration {
-  secret: string;
-}
+export type IntegrationWithSecret = NullableFields<ApiSchema<'IntegrationWithSecretDto'>, (typeof NULLABLE)[number]>;
 
 /** The integrations of a tenant's subtree (the selected tenant by default). */
 export function useIntegrationsList(tenantId: MaybeRefOrGetter<string | null | undefined>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `integrations:list:${toValue(tenantId) ?? 'none'}`,
     async () => {
       const id = toValue(tenantId);
-      return id ? $apiFetch<IntegrationRow[]>('/api/integrations', { query: { tenantId: id } }) : [];
+      return id ? unwrap(await $api.GET('/api/integrations', { params: { query: { tenantId: id } } })) : [];
     },
   );
   return { integrations: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
@@ -40,23 +25,22 @@ export function useIntegrationsList(tenantId: MaybeRefOrGetter<string | null | u
 
 /** One integration, found in the list of every tenant the user reads devices in (the API has no single GET). */
 export function useIntegration(id: MaybeRefOrGetter<string>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `integrations:one:${toValue(id)}`,
-    async () => (await $apiFetch<IntegrationRow[]>('/api/integrations')).find((row) => row.id === toValue(id)) ?? null,
+    async () => unwrap(await $api.GET('/api/integrations')).find((row) => row.id === toValue(id)) ?? null,
   );
   return { integration: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useIntegrationsMutations() {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   return {
-    create: (body: { tenantId: string; kind: IntegrationKind; name: string; externalId?: string | null }) =>
-      $apiFetch<IntegrationWithSecret>('/api/integrations', { method: 'POST', body }),
-    update: (id: string, body: { name?: string; isActive?: boolean; externalId?: string | null }) =>
-      $apiFetch<Integration>(`/api/integrations/${id}`, { method: 'PATCH', body }),
-    rotateSecret: (id: string) => $apiFetch<IntegrationWithSecret>(`/api/integrations/${id}/rotate-secret`, { method: 'POST' }),
-    remove: (id: string) => $apiFetch(`/api/integrations/${id}`, { method: 'DELETE' }),
+    create: async (body: ApiBody<'/api/integrations', 'post'>) => unwrapNullable(await $api.POST('/api/integrations', { body }), NULLABLE),
+    update: async (id: string, body: ApiBody<'/api/integrations/{id}', 'patch'>) =>
+      unwrapNullable(await $api.PATCH('/api/integrations/{id}', { params: { path: { id } }, body }), NULLABLE),
+    rotateSecret: async (id: string) => unwrapNullable(await $api.POST('/api/integrations/{id}/rotate-secret', { params: { path: { id } } }), NULLABLE),
+    remove: async (id: string) => unwrap(await $api.DELETE('/api/integrations/{id}', { params: { path: { id } } })),
   };
 }
 

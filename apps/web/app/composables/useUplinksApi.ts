@@ -1,25 +1,11 @@
-import type { PagedList } from '~/lib/list-query';
+import type { ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { RedecodeBody, RedecodeScope, RedecodeStatus, UplinkRange, UplinkStatus } from '~/lib/uplinks';
+import { unwrap, unwrapNullable } from '~/lib/api-client';
 import { toApiFailure, type ApiFailure } from '~/lib/api-error';
 import { DEFAULT_UPLINK_RANGE, isRedecodeFinished, isUplinkRange, isUplinkStatus, rangeBounds, summarizeRedecode } from '~/lib/uplinks';
 
-/** One raw uplink (GET /api/uplinks; apps/api modules/ingest/uplinks.controller.ts), newest first. */
-export interface UplinkRow {
-  id: string;
-  receivedAt: string;
-  deviceId: string;
-  deviceSerialNo: string;
-  tenantId: string;
-  integrationId: string | null;
-  fPort: number | null;
-  fCnt: number | null;
-  payloadHex: string;
-  status: UplinkStatus;
-  decoded: unknown;
-  errors: string[];
-  warnings: string[];
-  rx: unknown;
-}
+/** One raw uplink (GET /api/uplinks), newest first. */
+export type UplinkRow = ApiSchema<'UplinkPageDto'>['items'][number];
 
 const PAGE_SIZE = 20;
 // The inspector shares its page with others (the device's readings): its URL parameters carry a prefix.
@@ -31,7 +17,7 @@ const PARAMS = { status: 'uplinkStatus', range: 'uplinkRange', page: 'uplinkPage
  * same between the server's render and the browser's.
  */
 export function useUplinkInspector(scope: MaybeRefOrGetter<RedecodeScope>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
   const state = computed(() => {
@@ -47,11 +33,11 @@ export function useUplinkInspector(scope: MaybeRefOrGetter<RedecodeScope>) {
   const scopeKey = computed(() => JSON.stringify(toValue(scope)));
   const { data, error, status, refresh } = useAsyncData(
     () => `uplinks:${scopeKey.value}:${state.value.status ?? 'all'}:${state.value.range}:${state.value.page}`,
-    () => {
+    async () => {
       const { from } = rangeBounds(state.value.range, Date.now());
-      const query: Record<string, string | number> = { ...toValue(scope), from, page: state.value.page, pageSize: PAGE_SIZE };
+      const query: ApiQuery<'/api/uplinks'> = { ...toValue(scope), from, page: state.value.page, pageSize: PAGE_SIZE };
       if (state.value.status) query.status = state.value.status;
-      return $apiFetch<PagedList<UplinkRow>>('/api/uplinks', { query });
+      return unwrap(await $api.GET('/api/uplinks', { params: { query } }));
     },
   );
 
@@ -88,7 +74,7 @@ const POLL_MS = 1_000;
  * calls `onFinished` (the inspector refreshes its table and the page's readings).
  */
 export function useRedecodeRun(onFinished: (status: RedecodeStatus) => unknown) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const run = ref<RedecodeStatus | null>(null);
   const starting = ref(false);
   const failure = ref<ApiFailure | null>(null);
@@ -98,7 +84,7 @@ export function useRedecodeRun(onFinished: (status: RedecodeStatus) => unknown) 
   async function poll(jobId: string) {
     if (stopped) return;
     try {
-      const status = await $apiFetch<RedecodeStatus>(`/api/uplinks/redecode/${jobId}`);
+      const status: RedecodeStatus = unwrapNullable(await $api.GET('/api/uplinks/redecode/{jobId}', { params: { path: { jobId } } }), ['failedReason']);
       if (stopped) return;
       run.value = status;
       if (isRedecodeFinished(status.state)) {
@@ -118,7 +104,7 @@ export function useRedecodeRun(onFinished: (status: RedecodeStatus) => unknown) 
     failure.value = null;
     run.value = null;
     try {
-      const started = await $apiFetch<{ jobId: string; total: number }>('/api/uplinks/redecode', { method: 'POST', body });
+      const started = unwrap(await $api.POST('/api/uplinks/redecode', { body }));
       const now = new Date().toISOString();
       run.value = { jobId: started.jobId, state: 'waiting', progress: { total: started.total, done: 0, stored: 0, failed: 0 }, failedReason: null, createdAt: now, finishedAt: null };
       timer = setTimeout(() => poll(started.jobId), started.total === 0 ? 0 : POLL_MS);

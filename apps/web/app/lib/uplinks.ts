@@ -2,6 +2,7 @@
  * Pure helpers of the uplink inspector: payload encodings, radio metadata, time ranges and the
  * re-decode run's requests and progress (apps/api modules/ingest/uplinks.controller.ts).
  */
+import type { ApiBody, ApiSchema, NullableFields } from '~/lib/api-client';
 
 export const UPLINK_STATUSES = ['FAILED', 'DECODED', 'RECEIVED'] as const;
 export type UplinkStatus = (typeof UPLINK_STATUSES)[number];
@@ -56,14 +57,8 @@ export function readRx(rx: unknown): UplinkRx {
 /** Who a re-decode run covers: one device or one integration. */
 export type RedecodeScope = { deviceId: string } | { integrationId: string };
 
-export interface RedecodeBody {
-  deviceId?: string;
-  integrationId?: string;
-  uplinkIds?: string[];
-  status: 'FAILED' | 'DECODED' | 'RECEIVED' | 'ANY';
-  from: string;
-  to: string;
-}
+/** POST /api/uplinks/redecode */
+export type RedecodeBody = ApiBody<'/api/uplinks/redecode', 'post'>;
 
 /** Re-decode the failed uplinks of a device or an integration received within the range. */
 export function rangeRedecodeBody(scope: RedecodeScope, range: UplinkRange, now: number): RedecodeBody {
@@ -79,16 +74,9 @@ export function singleRedecodeBody(uplink: { id: string; deviceId: string; recei
   return { deviceId: uplink.deviceId, uplinkIds: [uplink.id], status: 'ANY', from: new Date(at - 1_000).toISOString(), to: new Date(at + 1_000).toISOString() };
 }
 
-export type RedecodeState = 'waiting' | 'active' | 'completed' | 'failed' | 'delayed' | 'unknown';
-
-export interface RedecodeStatus {
-  jobId: string;
-  state: RedecodeState;
-  progress: { total: number; done: number; stored: number; failed: number };
-  failedReason: string | null;
-  createdAt: string;
-  finishedAt: string | null;
-}
+/** GET /api/uplinks/redecode/:jobId */
+export type RedecodeStatus = NullableFields<ApiSchema<'RedecodeStatusDto'>, 'failedReason'>;
+export type RedecodeState = RedecodeStatus['state'];
 
 /** A run is over once BullMQ calls it completed or failed; polling stops then. */
 export function isRedecodeFinished(state: RedecodeState): boolean {
