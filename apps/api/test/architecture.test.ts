@@ -28,7 +28,6 @@ const KNOWN_DATABASE_EXCEPTIONS: Record<string, string> = {
   'modules/alarms/no-signal.service.ts': 'not converted yet',
   'modules/auth/auth.service.ts': 'not converted yet',
   'modules/readings/readings.service.ts': 'not converted yet',
-  'modules/users/users.service.ts': 'not converted yet',
 };
 
 const KNOWN_REPOSITORY_EXCEPTIONS: Record<string, string> = {

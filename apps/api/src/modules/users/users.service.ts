@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import * as argon2 from 'argon2';
-import type { Prisma } from '@water/db';
 import { isValidTcIdNo, matrixCovers, PERMISSION_MODULES, type PermissionMatrix } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
 import { AccessService } from '../../core/access/access.service';
@@ -10,8 +9,8 @@ import { BadInputException, ConflictException, EntityNotFoundException, Forbidde
 import { skipTake, type Page } from '../../core/http/paging';
 import { toMatrix } from '../tenants/tenants.service';
 import type { CreateUserDto, ListUsersQueryDto, SetMembershipDto, UpdateUserDto, UserDetail, UserRow } from './users.dto';
+import { UnitOfWork } from '../../core/database/unit-of-work';
 import { UsersRepository, type UserWithMemberships } from './users.repository';
-import { containsExact, containsText } from '../../core/database/like';
 
 const hashPassword = (p: string) => argon2.hash(p, { type: argon2.argon2id });
 
@@ -33,27 +32,13 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly accessService: AccessService,
     private readonly revocations: SessionRevocationService,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(access: AccessContext, q: ListUsersQueryDto): Promise<Page<UserRow>> {
     const tenantIds = access.tenantIds('USERS', 'read', q.tenantId);
-    const where: Prisma.UserWhereInput = {
-      memberships: { some: { tenantId: { in: tenantIds } } },
-      ...(q.search
-        ? {
-            OR: [
-              { name: containsText(q.search) },
-              { surname: containsText(q.search) },
-              { email: containsText(q.search) },
-              { phone: containsExact(q.search) },
-            ],
-          }
-        : {}),
-    };
-    const orderBy: Prisma.UserOrderByWithRelationInput[] =
-      q.sort === 'name' ? [{ name: q.order }, { surname: q.order }, { id: 'asc' }] : [{ [q.sort]: { sort: q.order, nulls: 'last' } }, { id: 'asc' }];
     const { skip, take } = skipTake(q);
-    const { items, total } = await this.users.page(where, orderBy, skip, take);
+    const { items, total } = await this.users.page(tenantIds, q, skip, take);
     return { items: items.map((u) => this.mapRow(access, u)), total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -93,9 +78,10 @@ export class UsersService {
       this.checkGrant(access, m.tenantId, m.permissions, 'create', ['memberships', i]);
     });
     const passwordHash = await hashPassword(input.password);
-    const id = await this.users.prisma.$transaction(async (tx) => {
-      const user = await tx.user.create({
-        data: {
+    const id = await this.unitOfWork.run(async (tx) => {
+      const userId = await this.users.create(
+        tx,
+        {
           name: input.name,
           surname: input.surname,
           phone: input.phone ?? null,
@@ -103,15 +89,13 @@ export class UsersService {
           tcIdNo: input.tcIdNo ?? null,
           isActive: input.isActive ?? true,
           passwordHash,
-          memberships: {
-            create: input.memberships.map((m) => ({ tenantId: m.tenantId, role: m.role, permissions: { create: permissionRows(m.permissions) } })),
-          },
         },
-      });
+        input.memberships.map((m) => ({ tenantId: m.tenantId, role: m.role, permissions: permissionRows(m.permissions) })),
+      );
       for (const m of input.memberships) {
-        await this.audit.record(access, { action: 'create', entityType: 'user', entityId: user.id, tenantId: m.tenantId, after: { ...input, password: undefined } }, tx);
+        await this.audit.record(access, { action: 'create', entityType: 'user', entityId: userId, tenantId: m.tenantId, after: { ...input, password: undefined } }, tx);
       }
-      return user.id;
+      return userId;
     });
     return this.detail(access, id);
   }
@@ -123,13 +107,11 @@ export class UsersService {
     }
     if (input.isActive === false && id === access.userId) throw new BadInputException('you cannot deactivate yourself', [{ path: ['isActive'], message: 'own account' }]);
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-    await this.users.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       const { password: _p, ...fields } = input;
-      await tx.user.update({ where: { id }, data: { ...fields, ...(passwordHash ? { passwordHash } : {}) } });
+      await this.users.update(tx, id, { ...fields, ...(passwordHash ? { passwordHash } : {}) });
       // A password change or deactivation ends the user's sessions.
-      if (passwordHash || input.isActive === false) {
-        await tx.refreshToken.updateMany({ where: { userId: id, revokedAt: null }, data: { revokedAt: new Date() } });
-      }
+      if (passwordHash || input.isActive === false) await this.users.revokeRefreshTokens(tx, id);
       await this.audit.record(
         access,
         { action: 'update', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user), after: { ...fields, passwordChanged: Boolean(passwordHash) } },
@@ -146,8 +128,8 @@ export class UsersService {
   async remove(access: AccessContext, id: string): Promise<void> {
     if (id === access.userId) throw new BadInputException('you cannot delete yourself');
     const user = await this.changeableUser(access, id, 'delete');
-    await this.users.prisma.$transaction(async (tx) => {
-      await tx.user.delete({ where: { id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.users.delete(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user) }, tx);
     });
     await this.accessService.invalidate();
@@ -159,20 +141,14 @@ export class UsersService {
     const user = await this.changeableUser(access, id, 'update', tenantId);
     this.checkGrant(access, tenantId, input.permissions, 'update', []);
     const existing = user.memberships.find((m) => m.tenantId === tenantId);
-    await this.users.prisma.$transaction(async (tx) => {
-      const membership = await tx.membership.upsert({
-        where: { userId_tenantId: { userId: id, tenantId } },
-        create: { userId: id, tenantId, role: input.role },
-        update: { role: input.role },
-      });
-      await tx.membershipPermission.deleteMany({ where: { membershipId: membership.id } });
-      await tx.membershipPermission.createMany({ data: permissionRows(input.permissions).map((r) => ({ ...r, membershipId: membership.id })) });
+    await this.unitOfWork.run(async (tx) => {
+      const membershipId = await this.users.setMembership(tx, id, tenantId, input.role, permissionRows(input.permissions));
       await this.audit.record(
         access,
         {
           action: existing ? 'update' : 'create',
           entityType: 'membership',
-          entityId: membership.id,
+          entityId: membershipId,
           tenantId,
           before: existing ? { role: existing.role, permissions: toMatrix(existing.permissions) } : undefined,
           after: { userId: id, ...input },
@@ -190,8 +166,8 @@ export class UsersService {
     const membership = user.memberships.find((m) => m.tenantId === tenantId);
     if (!membership) throw new EntityNotFoundException('membership');
     if (user.memberships.length === 1) throw new ConflictException('a user must belong to at least one tenant; delete the user instead');
-    await this.users.prisma.$transaction(async (tx) => {
-      await tx.membership.delete({ where: { id: membership.id } });
+    await this.unitOfWork.run(async (tx) => {
+      await this.users.deleteMembership(tx, membership.id);
       await this.audit.record(access, { action: 'delete', entityType: 'membership', entityId: membership.id, tenantId, before: { userId: id, role: membership.role, permissions: toMatrix(membership.permissions) } }, tx);
     });
     await this.accessService.invalidate();
