@@ -27,7 +27,6 @@ const KNOWN_DATABASE_EXCEPTIONS: Record<string, string> = {
   'modules/alarms/alarms.service.ts': 'not converted yet',
   'modules/alarms/no-signal.service.ts': 'not converted yet',
   'modules/auth/auth.service.ts': 'not converted yet',
-  'modules/readings/readings.service.ts': 'not converted yet',
 };
 
 const KNOWN_REPOSITORY_EXCEPTIONS: Record<string, string> = {

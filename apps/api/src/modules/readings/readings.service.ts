@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
-import { requireVisibleFilters } from '../../core/access/list-filters';
-import { DatabaseService } from '../../core/database/database.service';
+import { ListFiltersRepository } from '../../core/access/list-filters.repository';
 import { BadInputException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
 import {
@@ -37,7 +36,7 @@ interface Range {
 export class ReadingsService {
   constructor(
     private readonly readings: ReadingsRepository,
-    private readonly database: DatabaseService,
+    private readonly listFilters: ListFiltersRepository,
   ) {}
 
   async ofMeter(access: AccessContext, id: string, q: ReadingsQuery): Promise<Page<ReadingView>> {
@@ -110,7 +109,7 @@ export class ReadingsService {
 
   async live(access: AccessContext, q: LiveReadingsQuery): Promise<LiveReadingPage> {
     const tenantIds = access.tenantIds('LIVE_READINGS', 'read', q.tenantId);
-    await requireVisibleFilters(this.database.db, access, access.tenantIds('LIVE_READINGS', 'read'), { meter: q.meterId, meterBrand: q.brandId });
+    await this.listFilters.requireVisible(access, access.tenantIds('LIVE_READINGS', 'read'), { meter: q.meterId, meterBrand: q.brandId });
     const { skip, take } = skipTake(q);
     const { rows, total, totalCapped } = await this.readings.live({ tenantIds, meterId: q.meterId, brandId: q.brandId, from: q.from, to: q.to, before: q.before, skip, take });
     return {
