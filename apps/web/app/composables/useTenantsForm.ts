@@ -1,4 +1,4 @@
-import type { TenantsAddress, TenantsDetail, TenantsPlanStatus } from '~/composables/useTenantsApi';
+import type { TenantsAddress, TenantsBody, TenantsDetail, TenantsPlanStatus } from '~/composables/useTenantsApi';
 import type { FieldIssues } from '~/lib/form-model';
 import { isValidTaxId, PHONE_REGEX } from '@water/shared';
 import { computed, reactive, ref } from 'vue';
@@ -123,7 +123,7 @@ export function validateTenant(values: TenantsFormValues, shape: TenantsFormShap
 }
 
 /** The address as the API takes it: null when every field is empty. */
-export function addressPayload(address: TenantsAddressValues): Record<string, string | number | null> | null {
+export function addressPayload(address: TenantsAddressValues): TenantsBody['address'] {
   if (TENANTS_ADDRESS_FIELDS.every((key) => !address[key].trim())) return null;
   const body: Record<string, string | number | null> = {};
   for (const key of TENANTS_ADDRESS_FIELDS) {
@@ -133,7 +133,7 @@ export function addressPayload(address: TenantsAddressValues): Record<string, st
   return body;
 }
 
-export function tenantPayload(values: TenantsFormValues, shape: TenantsFormShape): Record<string, unknown> {
+export function tenantPayload(values: TenantsFormValues, shape: TenantsFormShape): TenantsBody {
   const optional = (text: string) => text.trim() || null;
   return {
     ...(shape.withParent ? { parentId: values.parentId } : {}),

@@ -1,12 +1,7 @@
 import type { ChecklistOption } from '~/components/ui/checklist';
 import type { TenantsProfileRef } from '~/composables/useTenantsApi';
-import type { PagedList } from '~/lib/list-query';
-
-interface ProfileRow {
-  id: string;
-  brand: { name: string };
-  modelCode: string;
-}
+import type { ApiQuery } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 
 /**
  * The profiles a tenant may be allowed: those its parent may use (the API's ?tenantId= filter).
@@ -14,17 +9,17 @@ interface ProfileRow {
  * the parent cannot be seen, only the tenant's current profiles are offered.
  */
 export function useTenantsProfileOptions(parentId: () => string | null, current: () => { meter: TenantsProfileRef[]; device: TenantsProfileRef[] }) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { t } = useI18n();
   const { data, error, status } = useAsyncData(
     () => `tenants:profile-options:${parentId() ?? 'none'}`,
     async () => {
       const id = parentId();
       if (!id) return null;
-      const query = { tenantId: id, page: 1, pageSize: 200, sort: 'brand' };
+      const query: ApiQuery<'/api/meter-profiles'> & ApiQuery<'/api/device-profiles'> = { tenantId: id, page: 1, pageSize: 200, sort: 'brand' };
       const [meter, device] = await Promise.all([
-        $apiFetch<PagedList<ProfileRow>>('/api/meter-profiles', { query }),
-        $apiFetch<PagedList<ProfileRow>>('/api/device-profiles', { query }),
+        $api.GET('/api/meter-profiles', { params: { query } }).then(unwrap),
+        $api.GET('/api/device-profiles', { params: { query } }).then(unwrap),
       ]);
       return { meter: meter.items, device: device.items };
     },
@@ -34,7 +29,7 @@ export function useTenantsProfileOptions(parentId: () => string | null, current:
   const labels = new Map<string, string>();
   watch([data, current], () => {
     for (const p of current().meter.concat(current().device)) labels.set(p.id, `${p.brand} ${p.modelCode}`);
-    for (const p of (data.value?.meter ?? []).concat(data.value?.device ?? [])) labels.set(p.id, `${p.brand.name} ${p.modelCode}`);
+    for (const p of [...(data.value?.meter ?? []), ...(data.value?.device ?? [])]) labels.set(p.id, `${p.brand.name} ${p.modelCode}`);
   }, { immediate: true });
 
   function options(kind: 'meter' | 'device', selected: readonly string[]): ChecklistOption[] {
