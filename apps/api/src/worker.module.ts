@@ -7,6 +7,7 @@ import { LoggingModule } from './core/logging/logging.module';
 import { WorkerMetricsModule } from './core/metrics/metrics.module';
 import { LivePublisherModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
+import { AlarmsRepository } from './modules/alarms/alarms.repository';
 import { NoSignalService } from './modules/alarms/no-signal.service';
 import { DecodersService } from './modules/decoders/decoders.service';
 import { IngestRepository } from './modules/ingest/ingest.repository';
@@ -32,6 +33,7 @@ export class WorkerModule {
         UplinkWorkerService,
         RedecodeWorkerService,
         NoSignalService,
+        AlarmsRepository,
         IngestService,
         IngestRepository,
         UplinkBatcher,

@@ -1,12 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { DB, Prisma } from '@water/db';
+import type { DB } from '@water/db';
 import type { AlarmType } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
 import type { AlarmRecord } from './alarms.dto';
 import { likePattern } from '../../core/database/like';
+import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
 
-export type Tx = Prisma.TransactionClient;
+/** An alarm the no-signal check opened. */
+export interface OpenedAlarm {
+  id: string;
+  tenant_id: string;
+  device_id: string;
+  meter_id: string | null;
+  subscription_id: string | null;
+  started_at: Date;
+}
 
 export interface AlarmListFilter {
   tenantIds: string[];
@@ -34,9 +43,6 @@ const customerName = sql<string>`coalesce(c.organization_name, c.name || ' ' || 
 export class AlarmsRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  get prisma() {
-    return this.database.prisma;
-  }
 
   private joined() {
     return this.database.db
@@ -137,12 +143,32 @@ export class AlarmsRepository {
   }
 
   findScope(id: string) {
-    return this.prisma.alarm.findUnique({ where: { id }, select: { id: true, tenantId: true, type: true, acknowledgedAt: true, acknowledgedBy: true } });
+    return this.database.prisma.alarm.findUnique({ where: { id }, select: { id: true, tenantId: true, type: true, acknowledgedAt: true, acknowledgedBy: true } });
   }
 
   /** Sets the acknowledgement only if nobody did it first; returns whether this call did. */
   async acknowledge(id: string, userId: string, at: Date, tx: Tx): Promise<boolean> {
-    const { count } = await tx.alarm.updateMany({ where: { id, acknowledgedAt: null }, data: { acknowledgedAt: at, acknowledgedBy: userId } });
+    const { count } = await clientOf(this.database, tx).alarm.updateMany({ where: { id, acknowledgedAt: null }, data: { acknowledgedAt: at, acknowledgedBy: userId } });
     return count === 1;
+  }
+
+  /**
+   * Opens NO_SIGNAL alarms for active devices silent (since their last uplink, or their creation) for
+   * longer than `graceFactor` times their profile's expected interval; an open one is left as it is.
+   */
+  async openNoSignal(now: Date, graceFactor: number): Promise<OpenedAlarm[]> {
+    const { rows } = await sql<OpenedAlarm>`
+      INSERT INTO alarm (tenant_id, type, device_id, meter_id, subscription_id, started_at, details)
+      SELECT d.tenant_id, 'NO_SIGNAL', d.id, d.meter_id, sm.subscription_id, ${now},
+             jsonb_build_object('lastSeenAt', d.last_seen_at, 'expectedIntervalMinutes', p.expected_interval_minutes)
+        FROM device d
+        JOIN device_profile p ON p.id = d.device_profile_id
+        LEFT JOIN subscription_meter sm ON sm.meter_id = d.meter_id AND sm.ended_at IS NULL
+       WHERE d.status = 'ACTIVE'
+         AND coalesce(d.last_seen_at, d.created_at) < ${now}::timestamptz - make_interval(mins => (p.expected_interval_minutes * ${graceFactor})::int)
+      ON CONFLICT (type, device_id) WHERE cleared_at IS NULL AND device_id IS NOT NULL DO NOTHING
+      RETURNING id, tenant_id, device_id, meter_id, subscription_id, started_at
+    `.execute(this.database.db);
+    return rows;
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
-import { requireVisibleFilters } from '../../core/access/list-filters';
-import { DatabaseService } from '../../core/database/database.service';
+import { ListFiltersRepository } from '../../core/access/list-filters.repository';
+import { UnitOfWork } from '../../core/database/unit-of-work';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { ConflictException, EntityNotFoundException } from '../../core/http/errors';
@@ -18,12 +18,13 @@ export class AlarmsService {
     private readonly alarms: AlarmsRepository,
     private readonly audit: AuditService,
     private readonly live: LiveEventsService,
-    private readonly database: DatabaseService,
+    private readonly listFilters: ListFiltersRepository,
+    private readonly unitOfWork: UnitOfWork,
   ) {}
 
   async list(access: AccessContext, q: ListAlarmsQuery): Promise<Page<AlarmRow>> {
     const tenantIds = access.tenantIds(MODULE, 'read', q.tenantId);
-    await requireVisibleFilters(this.database.db, access, access.tenantIds(MODULE, 'read'), { meter: q.meterId, device: q.deviceId, subscription: q.subscriptionId });
+    await this.listFilters.requireVisible(access, access.tenantIds(MODULE, 'read'), { meter: q.meterId, device: q.deviceId, subscription: q.subscriptionId });
     const { rows, total } = await this.alarms.page({
       tenantIds,
       types: q.type,
@@ -69,7 +70,7 @@ export class AlarmsService {
     access.require(MODULE, 'update', alarm.tenantId, 'alarm', id);
     if (alarm.acknowledgedAt) throw new ConflictException(`alarm ${id} was already acknowledged at ${alarm.acknowledgedAt.toISOString()}`);
     const at = new Date();
-    await this.alarms.prisma.$transaction(async (tx) => {
+    await this.unitOfWork.run(async (tx) => {
       // Re-checked in the UPDATE itself: of two simultaneous acknowledgements only one wins.
       if (!(await this.alarms.acknowledge(id, access.userId, at, tx))) throw new ConflictException(`alarm ${id} was already acknowledged`);
       await this.audit.record(

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import { sql } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
-import { DatabaseService } from '../../core/database/database.service';
 import { JobsService } from '../../core/jobs/jobs.service';
 import { JobName, QueueName } from '../../core/jobs/jobs.types';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { RedisService } from '../../core/redis/redis.service';
+import { AlarmsRepository } from './alarms.repository';
 
 /**
  * Opens NO_SIGNAL alarms for active devices silent for longer than NO_SIGNAL_GRACE_FACTOR times their
@@ -19,7 +18,7 @@ export class NoSignalService implements OnApplicationBootstrap, OnModuleDestroy 
   private worker?: Worker;
 
   constructor(
-    private readonly database: DatabaseService,
+    private readonly alarms: AlarmsRepository,
     private readonly jobs: JobsService,
     private readonly redis: RedisService,
     private readonly live: LiveEventsService,
@@ -38,19 +37,8 @@ export class NoSignalService implements OnApplicationBootstrap, OnModuleDestroy 
 
   /** Opens the alarms of newly silent devices; returns how many it opened. */
   async check(now = new Date()): Promise<number> {
-    const rows = await sql<{ id: string; tenant_id: string; device_id: string; meter_id: string | null; subscription_id: string | null; started_at: Date }>`
-      INSERT INTO alarm (tenant_id, type, device_id, meter_id, subscription_id, started_at, details)
-      SELECT d.tenant_id, 'NO_SIGNAL', d.id, d.meter_id, sm.subscription_id, ${now},
-             jsonb_build_object('lastSeenAt', d.last_seen_at, 'expectedIntervalMinutes', p.expected_interval_minutes)
-        FROM device d
-        JOIN device_profile p ON p.id = d.device_profile_id
-        LEFT JOIN subscription_meter sm ON sm.meter_id = d.meter_id AND sm.ended_at IS NULL
-       WHERE d.status = 'ACTIVE'
-         AND coalesce(d.last_seen_at, d.created_at) < ${now}::timestamptz - make_interval(mins => (p.expected_interval_minutes * ${this.config.NO_SIGNAL_GRACE_FACTOR})::int)
-      ON CONFLICT (type, device_id) WHERE cleared_at IS NULL AND device_id IS NOT NULL DO NOTHING
-      RETURNING id, tenant_id, device_id, meter_id, subscription_id, started_at
-    `.execute(this.database.db);
-    for (const r of rows.rows) {
+    const opened = await this.alarms.openNoSignal(now, this.config.NO_SIGNAL_GRACE_FACTOR);
+    for (const r of opened) {
       this.live.emit('alarm.opened', r.tenant_id, {
         id: r.id,
         tenantId: r.tenant_id,
@@ -62,8 +50,8 @@ export class NoSignalService implements OnApplicationBootstrap, OnModuleDestroy 
         clearedAt: null,
       });
     }
-    if (rows.rows.length) this.logger.log({ opened: rows.rows.length }, 'devices went silent');
-    return rows.rows.length;
+    if (opened.length) this.logger.log({ opened: opened.length }, 'devices went silent');
+    return opened.length;
   }
 
   async onModuleDestroy(): Promise<void> {
