@@ -24,7 +24,6 @@ const KNOWN_DATABASE_EXCEPTIONS: Record<string, string> = {
   'core/access/list-filters.ts': 'the filter-visibility queries; ListFiltersRepository wraps them for services',
   'modules/health/health.service.ts': 'pings PostgreSQL through DatabaseService',
   // TODO(issue 16): modules still to convert.
-  'modules/auth/auth.service.ts': 'not converted yet',
 };
 
 const KNOWN_REPOSITORY_EXCEPTIONS: Record<string, string> = {

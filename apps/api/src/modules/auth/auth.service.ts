@@ -8,10 +8,10 @@ import type { AccessContext } from '../../core/access/access-context';
 import { accessTokenKey, JWT_AUDIENCE, JWT_ISSUER } from '../../core/auth/jwt.strategy';
 import { SessionRevocationService } from '../../core/auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
-import { DatabaseService } from '../../core/database/database.service';
 import { NotAuthenticatedException, TooManyRequestsException } from '../../core/http/errors';
 import { RedisService } from '../../core/redis/redis.service';
 import { mapMe } from './auth.dto';
+import { AuthRepository } from './auth.repository';
 
 export interface ClientInfo {
   ip?: string;
@@ -42,7 +42,7 @@ export class AuthService implements OnModuleInit {
   private dummyHash!: string;
 
   constructor(
-    private readonly database: DatabaseService,
+    private readonly auth: AuthRepository,
     private readonly redis: RedisService,
     private readonly jwt: JwtService,
     private readonly access: AccessService,
@@ -75,7 +75,7 @@ export class AuthService implements OnModuleInit {
       throw new TooManyRequestsException('too many login attempts, try again later', blocked);
     }
 
-    const user = await this.database.prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true, isActive: true } });
+    const user = await this.auth.findCredentials(email);
     const passwordOk = await argon2.verify(user?.passwordHash ?? this.dummyHash, password).catch(() => false);
     if (!user || !passwordOk || !user.isActive) {
       const reason = !user ? 'unknown_email' : !passwordOk ? 'bad_password' : 'inactive';
@@ -89,7 +89,7 @@ export class AuthService implements OnModuleInit {
     await this.perAccount.delete(email);
     const now = new Date();
     await Promise.all([
-      this.database.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: now } }),
+      this.auth.setLastLogin(user.id, now),
       this.recordLogin(user.id, email, true, null, client),
     ]);
     return this.issue(user.id, randomUUID(), client);
@@ -97,17 +97,13 @@ export class AuthService implements OnModuleInit {
 
   /** Rotates the refresh token. Presenting a token that was already rotated revokes its whole family. */
   async refresh(refreshToken: string, client: ClientInfo): Promise<TokenPair> {
-    const prisma = this.database.prisma;
     const hash = sha256(refreshToken);
     const now = new Date();
     // Claim the token atomically: of two concurrent uses only one can rotate it.
-    const claimed = await prisma.refreshToken.updateMany({
-      where: { tokenHash: hash, rotatedAt: null, revokedAt: null, expiresAt: { gt: now } },
-      data: { rotatedAt: now },
-    });
-    const token = await prisma.refreshToken.findUnique({ where: { tokenHash: hash }, include: { user: { select: { isActive: true } } } });
+    const claimed = await this.auth.claimRefreshToken(hash, now);
+    const token = await this.auth.findRefreshToken(hash);
     if (!token) throw new NotAuthenticatedException('unknown refresh token');
-    if (claimed.count === 0) {
+    if (!claimed) {
       if (token.rotatedAt || token.revokedAt) {
         await this.revokeFamily(token.familyId);
         throw new NotAuthenticatedException('refresh token was already used; the session has been ended');
@@ -122,15 +118,12 @@ export class AuthService implements OnModuleInit {
   }
 
   async logout(refreshToken: string): Promise<void> {
-    const token = await this.database.prisma.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) } });
+    const token = await this.auth.findRefreshToken(sha256(refreshToken));
     if (token) await this.revokeFamily(token.familyId);
   }
 
   async me(access: AccessContext) {
-    const user = await this.database.prisma.user.findUniqueOrThrow({
-      where: { id: access.userId },
-      select: { id: true, email: true, name: true, surname: true, phone: true },
-    });
+    const user = await this.auth.findProfile(access.userId);
     return mapMe(user, access);
   }
 
@@ -145,15 +138,13 @@ export class AuthService implements OnModuleInit {
       { secret: accessTokenKey(this.config.JWT_ACCESS_SECRET), algorithm: 'HS256', expiresIn: this.config.JWT_ACCESS_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
     );
     const refreshToken = randomBytes(32).toString('base64url');
-    await this.database.prisma.refreshToken.create({
-      data: {
-        userId,
-        familyId,
-        tokenHash: sha256(refreshToken),
-        expiresAt: refreshExpires,
-        userAgent: client.userAgent?.slice(0, 300) ?? null,
-        ipAddress: client.ip?.slice(0, 64) ?? null,
-      },
+    await this.auth.createRefreshToken({
+      userId,
+      familyId,
+      tokenHash: sha256(refreshToken),
+      expiresAt: refreshExpires,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
+      ipAddress: client.ip?.slice(0, 64) ?? null,
     });
     return {
       accessToken,
@@ -164,7 +155,7 @@ export class AuthService implements OnModuleInit {
   }
 
   private async revokeFamily(familyId: string): Promise<void> {
-    await this.database.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+    await this.auth.revokeFamily(familyId);
     await this.revocations.revoke(familyId);
   }
 
@@ -204,15 +195,13 @@ export class AuthService implements OnModuleInit {
   }
 
   private async recordLogin(userId: string | null, email: string, success: boolean, reason: string | null, client: ClientInfo): Promise<void> {
-    await this.database.prisma.loginEvent.create({
-      data: {
-        userId,
-        email: email.slice(0, 254),
-        success,
-        reason,
-        ipAddress: client.ip?.slice(0, 64) ?? null,
-        userAgent: client.userAgent?.slice(0, 300) ?? null,
-      },
+    await this.auth.recordLogin({
+      userId,
+      email: email.slice(0, 254),
+      success,
+      reason,
+      ipAddress: client.ip?.slice(0, 64) ?? null,
+      userAgent: client.userAgent?.slice(0, 300) ?? null,
     });
   }
 }
