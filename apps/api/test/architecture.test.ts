@@ -19,11 +19,6 @@ const KNOWN_DATABASE_EXCEPTIONS: Record<string, string> = {
   // TODO(issue 16): the lead converts ingest and core/metrics in this session.
   'modules/ingest/uplink.processor.ts': 'ingest (lead) — Kysely types for its batch writes',
   'core/metrics/metrics.service.ts': 'core/metrics (lead) — database gauges',
-  // TODO(issue 16): core services still query directly.
-  'core/access/access.service.ts': 'loads memberships with Kysely; wants an AccessRepository',
-  'core/access/list-filters.ts': 'the filter-visibility queries; ListFiltersRepository wraps them for services',
-  'modules/health/health.service.ts': 'pings PostgreSQL through DatabaseService',
-  // TODO(issue 16): modules still to convert.
 };
 
 const KNOWN_REPOSITORY_EXCEPTIONS: Record<string, string> = {

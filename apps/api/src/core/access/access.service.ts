@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { emptyMatrix, type PermissionModule } from '@water/shared';
-import { sql } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { DatabaseService } from '../database/database.service';
 import { RedisService } from '../redis/redis.service';
 import { AccessContext, type MembershipGrant } from './access-context';
+import { AccessRepository } from './access.repository';
 
 const CACHE_MAX = 10_000;
 
@@ -19,7 +18,7 @@ export class AccessService {
   private readonly cache = new Map<string, { generation: string; context: AccessContext | null; expires: number }>();
 
   constructor(
-    private readonly database: DatabaseService,
+    private readonly repository: AccessRepository,
     private readonly redis: RedisService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -51,27 +50,7 @@ export class AccessService {
 
   /** Null when the user does not exist or is inactive: their tokens stop working at once. */
   async load(userId: string, sessionId: string, requestId?: string): Promise<AccessContext | null> {
-    const db = this.database.db;
-    const rows = await db
-      .selectFrom('app_user as u')
-      .leftJoin('membership as m', 'm.user_id', 'u.id')
-      .leftJoin('tenant as t', 't.id', 'm.tenant_id')
-      .leftJoin('membership_permission as p', 'p.membership_id', 'm.id')
-      .select([
-        'u.is_active',
-        'm.id as membership_id',
-        'm.tenant_id',
-        'm.role',
-        't.name as tenant_name',
-        sql<string>`t.path::text`.as('path'),
-        'p.module',
-        'p.can_create',
-        'p.can_read',
-        'p.can_update',
-        'p.can_delete',
-      ])
-      .where('u.id', '=', userId)
-      .execute();
+    const rows = await this.repository.membershipRows(userId);
     if (rows.length === 0 || !rows[0].is_active) return null;
 
     const grants = new Map<string, MembershipGrant>();
@@ -93,14 +72,7 @@ export class AccessService {
     }
     const memberships = [...grants.values()];
     const paths = memberships.map((m) => m.path);
-    const tenants = paths.length
-      ? await db
-          .selectFrom('tenant')
-          .select(['id', 'name', 'parent_id as parentId', sql<string>`path::text`.as('path'), sql<number>`nlevel(path)`.as('depth')])
-          .where(sql<boolean>`path <@ ANY(${sql.val(paths)}::ltree[])`)
-          .orderBy(sql`path`)
-          .execute()
-      : [];
+    const tenants = paths.length ? await this.repository.tenantsUnder(paths) : [];
     return AccessContext.build(userId, sessionId, memberships, tenants, requestId);
   }
 }

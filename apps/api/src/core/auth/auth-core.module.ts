@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
+import { AccessRepository } from '../access/access.repository';
 import { AccessService } from '../access/access.service';
 import { ListFiltersRepository } from '../access/list-filters.repository';
 import { AuditRepository } from '../audit/audit.repository';
@@ -13,7 +14,7 @@ import { SessionRevocationService } from './session-revocation.service';
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [JwtStrategy, AccessService, SessionRevocationService, AuditService, AuditRepository, ListFiltersRepository, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [JwtStrategy, AccessService, AccessRepository, SessionRevocationService, AuditService, AuditRepository, ListFiltersRepository, { provide: APP_GUARD, useClass: AccessGuard }],
   exports: [AccessService, SessionRevocationService, AuditService, ListFiltersRepository],
 })
 export class AuthCoreModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService } from '../../core/database/database.service';
 import { RedisService } from '../../core/redis/redis.service';
+import { HealthRepository } from './health.repository';
 
 export interface HealthReport {
   status: 'ok' | 'unavailable';
@@ -22,7 +22,7 @@ async function probe(fn: () => Promise<void>) {
 @Injectable()
 export class HealthService {
   constructor(
-    private readonly database: DatabaseService,
+    private readonly database: HealthRepository,
     private readonly redis: RedisService,
   ) {}
 
