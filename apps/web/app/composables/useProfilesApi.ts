@@ -1,133 +1,52 @@
-import type { CommunicationModule, ConnectionType, DialType, MeterType, MountingType, TemperatureType } from '@water/shared';
-import type { PagedList } from '~/lib/list-query';
+import type { ApiBody, ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
+import { unwrap, unwrapNullable } from '~/lib/api-client';
 
-/** Shapes of /api/meter-profiles and /api/device-profiles (apps/api/src/modules/profiles/*.dto.ts). */
-export interface ProfilesRef {
-  id: string;
-  brand: string;
-  modelCode: string;
-}
+const METER_NULLABLE = ['lengthMm', 'widthMm', 'heightMm', 'pressureLossBar'] as const;
+const DEVICE_NULLABLE = ['description'] as const;
+const DECODE_NULLABLE = ['payloadHex'] as const;
 
-export interface ProfilesTenantRef {
-  id: string;
-  name: string;
-}
-
-export interface ProfilesMeterRow {
-  id: string;
-  brand: { id: string; name: string };
-  modelCode: string;
-  meterType: MeterType;
-  dialType: DialType;
-  temperatureType: TemperatureType;
-  mountingType: MountingType;
-  connectionType: ConnectionType;
-  ipRating: { id: string; code: string };
-  diameterMm: number;
-  lengthMm: number | null;
-  widthMm: number | null;
-  heightMm: number | null;
-  q1: number;
-  q2: number;
-  q3: number;
-  q4: number;
-  rValue: number;
-  rValueManual: boolean;
-  pressureLossBar: number | null;
-  communicationModule: CommunicationModule;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ProfilesMeterDetail extends ProfilesMeterRow {
-  compatibleDeviceProfiles: ProfilesRef[];
-  allowedTenants: ProfilesTenantRef[];
-}
-
-export interface ProfilesDeviceRow {
-  id: string;
-  brand: { id: string; name: string };
-  modelCode: string;
-  communicationModule: CommunicationModule;
-  batteryLifeMonths: number | null;
-  expectedIntervalMinutes: number;
-  description: string | null;
-  technologies: { id: string; code: string; name: string }[];
-  scenarioCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ProfilesScenarioSummary {
-  id: string;
-  name: string;
-  technologyId: string;
-  fPort: number | null;
-  isActive: boolean;
-  sortOrder: number;
-  version: number;
-}
-
-export interface ProfilesDeviceDetail extends ProfilesDeviceRow {
-  compatibleMeterProfiles: ProfilesRef[];
-  allowedTenants: ProfilesTenantRef[];
-  scenarios: ProfilesScenarioSummary[];
-}
-
-export interface ProfilesScenario {
-  id: string;
-  deviceProfileId: string;
-  technology: { id: string; code: string; name: string };
-  name: string;
-  fPort: number | null;
-  decoderSource: string;
-  fieldMapping: Record<string, string>;
-  isActive: boolean;
-  sortOrder: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** What POST /api/device-profiles/:id/scenarios/:scenarioId/test answers. */
-export interface ProfilesDecodeResult {
-  function?: 'decodeUplink' | 'decodeDownlink' | 'encodeDownlink';
-  /** decodeUplink and decodeDownlink. */
-  data?: Record<string, unknown> | null;
-  /** encodeDownlink. */
-  bytes?: number[] | null;
-  payloadHex?: string | null;
-  fPort?: number | null;
-  warnings: string[];
-  errors: string[];
-  /** What the decoder wrote to console during the call. */
-  logs?: string[];
-}
+export type ProfilesMeterRow = ApiSchema<'MeterProfilePageDto'>['items'][number];
+export type ProfilesMeterDetail = NullableFields<ApiSchema<'MeterProfileDetailDto'>, (typeof METER_NULLABLE)[number]>;
+export type ProfilesDeviceRow = ApiSchema<'DeviceProfilePageDto'>['items'][number];
+export type ProfilesDeviceDetail = NullableFields<ApiSchema<'DeviceProfileDetailDto'>, (typeof DEVICE_NULLABLE)[number]>;
+export type ProfilesRef = ProfilesMeterDetail['compatibleDeviceProfiles'][number];
+export type ProfilesTenantRef = ProfilesMeterDetail['allowedTenants'][number];
+export type ProfilesScenarioSummary = ProfilesDeviceDetail['scenarios'][number];
+export type ProfilesScenario = ApiSchema<'ScenarioDto'>;
+/** What POST /api/device-profiles/:id/scenarios/:scenarioId/test answers (logs: what the decoder wrote to console). */
+export type ProfilesDecodeResult = NullableFields<ApiSchema<'DecodeResultDto'>, (typeof DECODE_NULLABLE)[number]>;
 
 export type ProfilesKind = 'meter' | 'device';
 
-const base = (kind: ProfilesKind) => (kind === 'meter' ? '/api/meter-profiles' : '/api/device-profiles');
+type ProfilesPage<K extends ProfilesKind> = ApiSchema<K extends 'meter' ? 'MeterProfilePageDto' : 'DeviceProfilePageDto'>;
+type ProfilesDetail<K extends ProfilesKind> = K extends 'meter' ? ProfilesMeterDetail : ProfilesDeviceDetail;
 
 /** One page of meter or device profiles, refetched when the query changes. */
-export function useProfilesPage<K extends ProfilesKind>(kind: K, query: MaybeRefOrGetter<Record<string, string | number>>) {
-  const { $apiFetch } = useNuxtApp();
-  type Row = K extends 'meter' ? ProfilesMeterRow : ProfilesDeviceRow;
+export function useProfilesPage<K extends ProfilesKind>(kind: K, query: MaybeRefOrGetter<ApiQuery<'/api/meter-profiles'> & ApiQuery<'/api/device-profiles'>>) {
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `profiles:${kind}:${JSON.stringify(toValue(query))}`,
-    () => $apiFetch<PagedList<Row>>(base(kind), { query: toValue(query) }),
+    // TypeScript cannot narrow K from `kind`: each branch is typed by its route, the union is named once.
+    async () =>
+      (kind === 'meter'
+        ? unwrap(await $api.GET('/api/meter-profiles', { params: { query: toValue(query) } }))
+        : unwrap(await $api.GET('/api/device-profiles', { params: { query: toValue(query) } }))) as ProfilesPage<K>,
   );
   return { page: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 /** One profile with its relations; `id` null (a new profile) fetches nothing. */
 export function useProfilesDetail<K extends ProfilesKind>(kind: K, id: MaybeRefOrGetter<string | null>) {
-  const { $apiFetch } = useNuxtApp();
-  type Detail = K extends 'meter' ? ProfilesMeterDetail : ProfilesDeviceDetail;
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `profiles:${kind}:detail:${toValue(id) ?? 'new'}`,
     async () => {
       const value = toValue(id);
-      return value ? $apiFetch<Detail>(`${base(kind)}/${value}`) : null;
+      if (!value) return null;
+      const path = { id: value };
+      return (kind === 'meter'
+        ? unwrapNullable(await $api.GET('/api/meter-profiles/{id}', { params: { path } }), METER_NULLABLE)
+        : unwrapNullable(await $api.GET('/api/device-profiles/{id}', { params: { path } }), DEVICE_NULLABLE)) as ProfilesDetail<K>;
     },
   );
   return { profile: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
@@ -135,29 +54,34 @@ export function useProfilesDetail<K extends ProfilesKind>(kind: K, id: MaybeRefO
 
 /** The message scenarios of a device profile, with their decoders. */
 export function useProfilesScenarios(deviceProfileId: MaybeRefOrGetter<string>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `profiles:device:scenarios:${toValue(deviceProfileId)}`,
-    () => $apiFetch<ProfilesScenario[]>(`${base('device')}/${toValue(deviceProfileId)}/scenarios`),
+    async () => unwrap(await $api.GET('/api/device-profiles/{id}/scenarios', { params: { path: { id: toValue(deviceProfileId) } } })),
   );
   return { scenarios: computed(() => data.value ?? []), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 /** Writes of the profile catalogue (the API requires the right at the root tenant). */
 export function useProfilesMutations() {
-  const { $apiFetch } = useNuxtApp();
-  const scenarios = (profileId: string) => `${base('device')}/${profileId}/scenarios`;
+  const { $api } = useNuxtApp();
+  const scenario = (id: string, scenarioId: string) => ({ path: { id, scenarioId } });
   return {
-    createMeter: (body: Record<string, unknown>) => $apiFetch<ProfilesMeterDetail>(base('meter'), { method: 'POST', body }),
-    updateMeter: (id: string, body: Record<string, unknown>) => $apiFetch<ProfilesMeterDetail>(`${base('meter')}/${id}`, { method: 'PATCH', body }),
-    createDevice: (body: Record<string, unknown>) => $apiFetch<ProfilesDeviceDetail>(base('device'), { method: 'POST', body }),
-    updateDevice: (id: string, body: Record<string, unknown>) => $apiFetch<ProfilesDeviceDetail>(`${base('device')}/${id}`, { method: 'PATCH', body }),
-    remove: (kind: ProfilesKind, id: string) => $apiFetch(`${base(kind)}/${id}`, { method: 'DELETE' }),
-    createScenario: (profileId: string, body: Record<string, unknown>) => $apiFetch<ProfilesScenario>(scenarios(profileId), { method: 'POST', body }),
-    updateScenario: (profileId: string, scenarioId: string, body: Record<string, unknown>) =>
-      $apiFetch<ProfilesScenario>(`${scenarios(profileId)}/${scenarioId}`, { method: 'PATCH', body }),
-    removeScenario: (profileId: string, scenarioId: string) => $apiFetch(`${scenarios(profileId)}/${scenarioId}`, { method: 'DELETE' }),
-    testScenario: (profileId: string, scenarioId: string, body: Record<string, unknown>) =>
-      $apiFetch<ProfilesDecodeResult>(`${scenarios(profileId)}/${scenarioId}/test`, { method: 'POST', body }),
+    createMeter: async (body: ApiBody<'/api/meter-profiles', 'post'>) => unwrapNullable(await $api.POST('/api/meter-profiles', { body }), METER_NULLABLE),
+    updateMeter: async (id: string, body: ApiBody<'/api/meter-profiles/{id}', 'patch'>) =>
+      unwrapNullable(await $api.PATCH('/api/meter-profiles/{id}', { params: { path: { id } }, body }), METER_NULLABLE),
+    createDevice: async (body: ApiBody<'/api/device-profiles', 'post'>) => unwrapNullable(await $api.POST('/api/device-profiles', { body }), DEVICE_NULLABLE),
+    updateDevice: async (id: string, body: ApiBody<'/api/device-profiles/{id}', 'patch'>) =>
+      unwrapNullable(await $api.PATCH('/api/device-profiles/{id}', { params: { path: { id } }, body }), DEVICE_NULLABLE),
+    remove: async (kind: ProfilesKind, id: string) =>
+      unwrap(kind === 'meter' ? await $api.DELETE('/api/meter-profiles/{id}', { params: { path: { id } } }) : await $api.DELETE('/api/device-profiles/{id}', { params: { path: { id } } })),
+    createScenario: async (profileId: string, body: ApiBody<'/api/device-profiles/{id}/scenarios', 'post'>) =>
+      unwrap(await $api.POST('/api/device-profiles/{id}/scenarios', { params: { path: { id: profileId } }, body })),
+    updateScenario: async (profileId: string, scenarioId: string, body: ApiBody<'/api/device-profiles/{id}/scenarios/{scenarioId}', 'patch'>) =>
+      unwrap(await $api.PATCH('/api/device-profiles/{id}/scenarios/{scenarioId}', { params: scenario(profileId, scenarioId), body })),
+    removeScenario: async (profileId: string, scenarioId: string) =>
+      unwrap(await $api.DELETE('/api/device-profiles/{id}/scenarios/{scenarioId}', { params: scenario(profileId, scenarioId) })),
+    testScenario: async (profileId: string, scenarioId: string, body: ApiBody<'/api/device-profiles/{id}/scenarios/{scenarioId}/test', 'post'>) =>
+      unwrapNullable(await $api.POST('/api/device-profiles/{id}/scenarios/{scenarioId}/test', { params: scenario(profileId, scenarioId), body }), DECODE_NULLABLE),
   };
 }

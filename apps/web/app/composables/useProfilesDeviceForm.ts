@@ -1,5 +1,6 @@
 import type { CommunicationModule } from '@water/shared';
 import type { ProfilesDeviceDetail } from '~/composables/useProfilesApi';
+import type { ApiBody } from '~/lib/api-client';
 import type { FieldIssues } from '~/lib/form-model';
 import { computed, reactive, ref, watch } from 'vue';
 import { changedEntries, snapshot } from '~/lib/form-model';
@@ -55,7 +56,8 @@ export function validateDeviceProfile(values: ProfilesDeviceFormValues): FieldIs
   return issues;
 }
 
-export function deviceProfilePayload(values: ProfilesDeviceFormValues): Record<string, unknown> {
+// Built from values that passed validation: the empty choices and unparsed numbers the form can hold are not left.
+export function deviceProfilePayload(values: ProfilesDeviceFormValues): ApiBody<'/api/device-profiles', 'post'> {
   return {
     brandId: values.brandId,
     modelCode: values.modelCode.trim(),
@@ -66,7 +68,7 @@ export function deviceProfilePayload(values: ProfilesDeviceFormValues): Record<s
     technologyIds: [...values.technologyIds],
     compatibleMeterProfileIds: [...values.compatibleMeterProfileIds],
     allowedTenantIds: [...values.allowedTenantIds],
-  };
+  } as ApiBody<'/api/device-profiles', 'post'>;
 }
 
 /** The device profile form's state; choosing no communication module drops the battery life. */

@@ -1,5 +1,6 @@
 import type { CommunicationModule, ConnectionType, DialType, MeterType, MountingType, TemperatureType } from '@water/shared';
 import type { ProfilesMeterDetail } from '~/composables/useProfilesApi';
+import type { ApiBody } from '~/lib/api-client';
 import type { FieldIssue, FieldIssues } from '~/lib/form-model';
 import { computeRValue } from '@water/shared';
 import { computed, reactive, ref } from 'vue';
@@ -117,8 +118,11 @@ export function validateMeterProfile(values: ProfilesMeterFormValues, rManual: b
   return issues;
 }
 
-/** The API body of valid form values (create); R is null unless entered by hand, so the database computes Q3/Q1. */
-export function meterProfilePayload(values: ProfilesMeterFormValues, rManual: boolean): Record<string, unknown> {
+/**
+ * The API body of valid form values (create); R is null unless entered by hand, so the database computes Q3/Q1.
+ * Only called after validation, so the empty choices and unparsed numbers the form can hold are not left (hence the cast).
+ */
+export function meterProfilePayload(values: ProfilesMeterFormValues, rManual: boolean): ApiBody<'/api/meter-profiles', 'post'> {
   const decimal = (text: string) => parseDecimal(text);
   return {
     brandId: values.brandId,
@@ -142,7 +146,7 @@ export function meterProfilePayload(values: ProfilesMeterFormValues, rManual: bo
     communicationModule: values.communicationModule,
     compatibleDeviceProfileIds: [...values.compatibleDeviceProfileIds],
     allowedTenantIds: [...values.allowedTenantIds],
-  };
+  } as ApiBody<'/api/meter-profiles', 'post'>;
 }
 
 /**

@@ -1,17 +1,15 @@
 import type { ChecklistOption } from '~/components/ui/checklist';
-import type { ProfilesDeviceRow, ProfilesMeterRow } from '~/composables/useProfilesApi';
-import type { PagedList } from '~/lib/list-query';
+import { unwrap } from '~/lib/api-client';
 import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';
 import { useSessionStore } from '~/stores/session';
 
 /** The profiles of one kind as checklist options ("Brand model"), for the compatibility lists of the forms. */
 export function useProfilesOptions(kind: 'meter' | 'device') {
-  const { $apiFetch } = useNuxtApp();
-  const { data, error, status, refresh } = useAsyncData(`profiles-options:${kind}`, () =>
-    $apiFetch<PagedList<ProfilesMeterRow | ProfilesDeviceRow>>(kind === 'meter' ? '/api/meter-profiles' : '/api/device-profiles', {
-      query: { page: 1, pageSize: 200, sort: 'brand' },
-    }),
-  );
+  const { $api } = useNuxtApp();
+  const { data, error, status, refresh } = useAsyncData(`profiles-options:${kind}`, async () => {
+    const params = { query: { page: 1, pageSize: 200, sort: 'brand' as const } };
+    return kind === 'meter' ? unwrap(await $api.GET('/api/meter-profiles', { params })) : unwrap(await $api.GET('/api/device-profiles', { params }));
+  });
   const options = computed<ChecklistOption[]>(() =>
     (data.value?.items ?? []).map((p) => ({ value: p.id, label: `${p.brand.name} ${p.modelCode}` })),
   );

@@ -1,4 +1,5 @@
 import type { ProfilesScenario } from '~/composables/useProfilesApi';
+import type { ApiBody } from '~/lib/api-client';
 import type { FieldIssues } from '~/lib/form-model';
 import { computed, reactive, ref } from 'vue';
 import { fieldMappingText, parseFieldMapping } from '~/lib/decoder-payload';
@@ -60,7 +61,8 @@ export function validateScenario(values: ProfilesScenarioFormValues): FieldIssue
   return issues;
 }
 
-export function scenarioPayload(values: ProfilesScenarioFormValues): Record<string, unknown> {
+// Built from values that passed validation: the empty choices and unparsed numbers the form can hold are not left.
+export function scenarioPayload(values: ProfilesScenarioFormValues): ApiBody<'/api/device-profiles/{id}/scenarios', 'post'> {
   const mapping = parseFieldMapping(values.fieldMapping);
   return {
     name: values.name.trim(),
@@ -70,7 +72,7 @@ export function scenarioPayload(values: ProfilesScenarioFormValues): Record<stri
     fieldMapping: mapping.ok ? mapping.value : {},
     isActive: values.isActive,
     sortOrder: parseInteger(values.sortOrder),
-  };
+  } as ApiBody<'/api/device-profiles/{id}/scenarios', 'post'>;
 }
 
 export function createScenarioForm(scenario: ProfilesScenario | null, defaultTechnologyId = '') {

@@ -51,7 +51,7 @@ export type ApiResponse<P extends keyof paths, M extends Method = 'get'> = Opera
  * under nestjs-zod), e.g. TenantDetailDto.contactEmail. Those fields are really `E | null`; this corrects
  * the named ones until the API's document is fixed (then drop the wrapper).
  */
-export type NullableFields<T, K extends keyof T> = Omit<T, K> & { [P in K]: (T[P] extends readonly (infer E)[] ? E : T[P]) | null };
+export type NullableFields<T, K extends keyof T> = Omit<T, K> & { [P in keyof Pick<T, K>]: (NonNullable<T[P]> extends readonly (infer E)[] ? E : T[P]) | null };
 
 /** unwrap() of an answer whose `fields` NullableFields corrects; the list names them where the call is made. */
 export function unwrapNullable<T, K extends keyof T>(result: { data?: T; error?: unknown; response: Response }, _fields: readonly K[]): NullableFields<T, K> {
