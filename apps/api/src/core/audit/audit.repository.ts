@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../database/database.service';
-import { clientOf, type LegacyTransaction, type Transaction } from '../database/unit-of-work';
+import { clientOf, type Transaction } from '../database/unit-of-work';
 
 export type AuditRowInput = Prisma.AuditLogUncheckedCreateInput;
 
@@ -10,7 +10,7 @@ export type AuditRowInput = Prisma.AuditLogUncheckedCreateInput;
 export class AuditRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  async insert(data: AuditRowInput, tx?: Transaction | LegacyTransaction): Promise<void> {
+  async insert(data: AuditRowInput, tx?: Transaction): Promise<void> {
     await clientOf(this.database, tx).auditLog.create({ data });
   }
 }

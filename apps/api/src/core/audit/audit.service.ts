@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { LegacyTransaction, Transaction } from '../database/unit-of-work';
+import type { Transaction } from '../database/unit-of-work';
 import type { AccessContext } from '../access/access-context';
 import { AuditRepository, type AuditRowInput } from './audit.repository';
 
@@ -19,7 +19,7 @@ export interface AuditEntry {
 export class AuditService {
   constructor(private readonly repository: AuditRepository) {}
 
-  async record(actor: Pick<AccessContext, 'userId' | 'requestId'> | null, entry: AuditEntry, tx?: Transaction | LegacyTransaction): Promise<void> {
+  async record(actor: Pick<AccessContext, 'userId' | 'requestId'> | null, entry: AuditEntry, tx?: Transaction): Promise<void> {
     await this.repository.insert(
       {
         actorId: actor?.userId ?? null,

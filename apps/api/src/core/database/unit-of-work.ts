@@ -13,12 +13,6 @@ export interface Transaction {
 }
 
 /**
- * A Prisma transaction client still handed around by modules that open `$transaction` themselves.
- * TODO(issue 16): remove once ingest and integrations open their transactions through UnitOfWork.
- */
-export type LegacyTransaction = Prisma.TransactionClient;
-
-/**
  * Runs work in one database transaction (Prisma `$transaction`, on the same pool and tenant scope as
  * every other query): the change and its audit entry commit or roll back together.
  */
@@ -32,6 +26,6 @@ export class UnitOfWork {
 }
 
 /** For repositories: the Prisma client of `tx`, or the process's client outside a transaction. */
-export function clientOf(database: DatabaseService, tx?: Transaction | LegacyTransaction): Prisma.TransactionClient {
+export function clientOf(database: DatabaseService, tx?: Transaction): Prisma.TransactionClient {
   return (tx as unknown as Prisma.TransactionClient | undefined) ?? database.prisma;
 }
