@@ -1,49 +1,12 @@
-import type { IdentifierValueType, Transport } from '~/lib/definition-labels';
+import type { ApiBody, ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
 import type { PagedList } from '~/lib/list-query';
+import { unwrap } from '~/lib/api-client';
 
-/** Shapes of /api/definitions/* (apps/api/src/modules/definitions/definitions.dto.ts). */
-export interface DefinitionsBrand {
-  id: string;
-  name: string;
-  isActive: boolean;
-  createdAt: string;
-}
-
-export interface DefinitionsIpRating {
-  id: string;
-  code: string;
-  description: string | null;
-  sortOrder: number;
-}
-
-export interface DefinitionsSubscriptionGroup {
-  id: string;
-  code: string;
-  name: string;
-  dailyThresholdM3: number;
-}
-
-export interface DefinitionsTechnologyField {
-  id: string;
-  key: string;
-  label: string;
-  valueType: IdentifierValueType;
-  length: number | null;
-  regex: string;
-  isRequired: boolean;
-  isSecret: boolean;
-  isUnique: boolean;
-  sortOrder: number;
-}
-
-export interface DefinitionsTechnology {
-  id: string;
-  code: string;
-  name: string;
-  transports: Transport[];
-  sortOrder: number;
-  fields: DefinitionsTechnologyField[];
-}
+export type DefinitionsBrand = ApiSchema<'BrandDto'>;
+export type DefinitionsIpRating = NullableFields<ApiSchema<'IpRatingDto'>, 'description'>;
+export type DefinitionsSubscriptionGroup = ApiSchema<'SubscriptionGroupDto'>;
+export type DefinitionsTechnologyField = ApiSchema<'TechnologyFieldDto'>;
+export type DefinitionsTechnology = ApiSchema<'TechnologyDto'>;
 
 /** The editable lists of the definitions module, by their API path segment. */
 export type DefinitionsResource = 'meter-brands' | 'device-brands' | 'ip-ratings' | 'subscription-groups' | 'technologies';
@@ -56,14 +19,23 @@ export interface DefinitionsItem {
   'technologies': DefinitionsTechnology;
 }
 
-const base = (resource: DefinitionsResource) => `/api/definitions/${resource}`;
+type ListPath<R extends DefinitionsResource> = `/api/definitions/${R}`;
+type ItemPath<R extends DefinitionsResource> = `/api/definitions/${R}/{id}`;
+export type DefinitionsQuery<R extends DefinitionsResource> = ApiQuery<ListPath<R>>;
+export type DefinitionsCreateBody<R extends DefinitionsResource> = ApiBody<ListPath<R>, 'post'>;
+export type DefinitionsUpdateBody<R extends DefinitionsResource> = ApiBody<ItemPath<R>, 'patch'>;
+
+// The five catalogues share one implementation: inside it the route is a union of five, which openapi-fetch
+// cannot pair with one body, so the calls go through `as never`; callers are typed per resource by the signatures.
+const listPath = <R extends DefinitionsResource>(resource: R) => `/api/definitions/${resource}` as ListPath<DefinitionsResource>;
+const itemPath = <R extends DefinitionsResource>(resource: R) => `/api/definitions/${resource}/{id}` as ItemPath<DefinitionsResource>;
 
 /** One page of an editable definition list, refetched when the query changes. */
-export function useDefinitionsPage<R extends DefinitionsResource>(resource: R, query: MaybeRefOrGetter<Record<string, string | number>>) {
-  const { $apiFetch } = useNuxtApp();
+export function useDefinitionsPage<R extends DefinitionsResource>(resource: R, query: MaybeRefOrGetter<DefinitionsQuery<R>>) {
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `definitions:${resource}:${JSON.stringify(toValue(query))}`,
-    () => $apiFetch<PagedList<DefinitionsItem[R]>>(base(resource), { query: toValue(query) }),
+    async () => unwrap(await $api.GET(listPath(resource), { params: { query: toValue(query) } } as never)) as PagedList<DefinitionsItem[R]>,
   );
   return {
     page: computed(() => data.value ?? null),
@@ -75,18 +47,18 @@ export function useDefinitionsPage<R extends DefinitionsResource>(resource: R, q
 
 /** Create, change and delete entries of the editable lists (the API checks the right at the root tenant). */
 export function useDefinitionsMutations() {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   return {
-    create: <R extends DefinitionsResource>(resource: R, body: Record<string, unknown>) =>
-      $apiFetch<DefinitionsItem[R]>(base(resource), { method: 'POST', body }),
-    update: <R extends DefinitionsResource>(resource: R, id: string, body: Record<string, unknown>) =>
-      $apiFetch<DefinitionsItem[R]>(`${base(resource)}/${id}`, { method: 'PATCH', body }),
-    remove: (resource: DefinitionsResource, id: string) => $apiFetch(`${base(resource)}/${id}`, { method: 'DELETE' }),
-    createField: (technologyId: string, body: Record<string, unknown>) =>
-      $apiFetch<DefinitionsTechnologyField>(`${base('technologies')}/${technologyId}/fields`, { method: 'POST', body }),
-    updateField: (technologyId: string, fieldId: string, body: Record<string, unknown>) =>
-      $apiFetch<DefinitionsTechnologyField>(`${base('technologies')}/${technologyId}/fields/${fieldId}`, { method: 'PATCH', body }),
-    removeField: (technologyId: string, fieldId: string) =>
-      $apiFetch(`${base('technologies')}/${technologyId}/fields/${fieldId}`, { method: 'DELETE' }),
+    create: async <R extends DefinitionsResource>(resource: R, body: DefinitionsCreateBody<R>) =>
+      unwrap(await $api.POST(listPath(resource), { body } as never)) as DefinitionsItem[R],
+    update: async <R extends DefinitionsResource>(resource: R, id: string, body: DefinitionsUpdateBody<R>) =>
+      unwrap(await $api.PATCH(itemPath(resource), { params: { path: { id } }, body } as never)) as DefinitionsItem[R],
+    remove: async (resource: DefinitionsResource, id: string) => unwrap(await $api.DELETE(itemPath(resource), { params: { path: { id } } })),
+    createField: async (technologyId: string, body: ApiBody<'/api/definitions/technologies/{id}/fields', 'post'>) =>
+      unwrap(await $api.POST('/api/definitions/technologies/{id}/fields', { params: { path: { id: technologyId } }, body })),
+    updateField: async (technologyId: string, fieldId: string, body: ApiBody<'/api/definitions/technologies/{id}/fields/{fieldId}', 'patch'>) =>
+      unwrap(await $api.PATCH('/api/definitions/technologies/{id}/fields/{fieldId}', { params: { path: { id: technologyId, fieldId } }, body })),
+    removeField: async (technologyId: string, fieldId: string) =>
+      unwrap(await $api.DELETE('/api/definitions/technologies/{id}/fields/{fieldId}', { params: { path: { id: technologyId, fieldId } } })),
   };
 }

@@ -1,19 +1,21 @@
-import type { DefinitionsBrand, DefinitionsIpRating, DefinitionsTechnology } from '~/composables/useDefinitionsApi';
-import type { PagedList } from '~/lib/list-query';
+import type { DefinitionsIpRating } from '~/composables/useDefinitionsApi';
+import { unwrap } from '~/lib/api-client';
 
 // Catalogues are short (tens of entries); one page of the API's maximum size holds them.
 const ALL = { page: 1, pageSize: 200 } as const;
 
 /** Choices for the profile forms: brands, IP ratings and communication technologies. */
 export function useDefinitionsOptions(kind: 'meter' | 'device') {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(`definitions-options:${kind}`, async () => {
+    const brandQuery = { params: { query: { ...ALL, sort: 'name' as const } } };
     const [brands, ipRatings, technologies] = await Promise.all([
-      $apiFetch<PagedList<DefinitionsBrand>>(`/api/definitions/${kind}-brands`, { query: { ...ALL, sort: 'name' } }),
-      kind === 'meter' ? $apiFetch<PagedList<DefinitionsIpRating>>('/api/definitions/ip-ratings', { query: ALL }) : null,
-      kind === 'device' ? $apiFetch<PagedList<DefinitionsTechnology>>('/api/definitions/technologies', { query: ALL }) : null,
+      (kind === 'meter' ? $api.GET('/api/definitions/meter-brands', brandQuery) : $api.GET('/api/definitions/device-brands', brandQuery)).then(unwrap),
+      kind === 'meter' ? $api.GET('/api/definitions/ip-ratings', { params: { query: ALL } }).then(unwrap) : null,
+      kind === 'device' ? $api.GET('/api/definitions/technologies', { params: { query: ALL } }).then(unwrap) : null,
     ]);
-    return { brands: brands.items, ipRatings: ipRatings?.items ?? [], technologies: technologies?.items ?? [] };
+    // IpRatingDto.description is one of the fields the OpenAPI document renders as an array (see NullableFields).
+    return { brands: brands.items, ipRatings: (ipRatings?.items ?? []) as unknown as DefinitionsIpRating[], technologies: technologies?.items ?? [] };
   });
   return {
     brands: computed(() => data.value?.brands ?? []),
