@@ -1,8 +1,9 @@
 import type { PermissionAction, PermissionModule } from '@water/shared';
 import type { VisibleTenant } from '#shared/types/auth';
-import type { IdentifierField } from '~/lib/identifier-fields';
+import type { ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { ListQuerySpec } from '~/lib/list-query';
 import { DEFAULT_TIME_ZONE, formatDateTime } from '@water/shared';
+import { unwrap } from '~/lib/api-client';
 import { apiMessageKey, assetFailureMessage } from '~/lib/asset-errors';
 import { labelKey } from '~/lib/asset-labels';
 import { createSubmitState } from '~/lib/form-errors';
@@ -56,71 +57,43 @@ export function useAssetTenants(module: PermissionModule, action: PermissionActi
   return { options, defaultId, selectedTenantId: computed(() => store.selectedTenantId) };
 }
 
-export interface BrandOption {
-  id: string;
-  name: string;
-  isActive: boolean;
-}
-
-export interface SubscriptionGroupOption {
-  id: string;
-  code: string;
-  name: string;
-  dailyThresholdM3: number;
-}
-
-export interface MeterProfileOption {
-  id: string;
-  brand: { id: string; name: string };
-  modelCode: string;
-  meterType: string;
-  diameterMm: number;
-  communicationModule: 'INTEGRATED' | 'RETROFIT' | 'NONE';
-}
-
-export interface DeviceProfileOption {
-  id: string;
-  brand: { id: string; name: string };
-  modelCode: string;
-  communicationModule: string;
-  technologies: { id: string; code: string; name: string }[];
-}
-
-interface Page<T> {
-  items: T[];
-  total: number;
-}
+export type BrandOption = ApiSchema<'BrandDto'>;
+export type SubscriptionGroupOption = ApiSchema<'SubscriptionGroupDto'>;
+export type MeterProfileOption = ApiSchema<'MeterProfilePageDto'>['items'][number];
+export type DeviceProfileOption = ApiSchema<'DeviceProfilePageDto'>['items'][number];
 
 // Catalogue lists are short; one page of the API's largest size holds them.
 const ALL = { page: 1, pageSize: 200 } as const;
 
 /** Meter or device brands (brief 1.12, 1.13) for the list filters. */
 export function useAssetBrands(kind: 'meter' | 'device') {
-  const { $apiFetch } = useNuxtApp();
-  const { data, error } = useAsyncData(`assets:brands:${kind}`, () =>
-    $apiFetch<Page<BrandOption>>(`/api/definitions/${kind}-brands`, { query: { ...ALL, sort: 'name' } }).then((p) => p.items),
-  );
+  const { $api } = useNuxtApp();
+  const { data, error } = useAsyncData(`assets:brands:${kind}`, async () => {
+    const params = { query: { ...ALL, sort: 'name' as const } };
+    const page = unwrap(kind === 'meter' ? await $api.GET('/api/definitions/meter-brands', { params }) : await $api.GET('/api/definitions/device-brands', { params }));
+    return page.items;
+  });
   return { brands: computed(() => data.value ?? []), error };
 }
 
 /** Subscription groups (brief 1.15). */
 export function useSubscriptionGroups() {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error } = useAsyncData('assets:subscription-groups', () =>
-    $apiFetch<Page<SubscriptionGroupOption>>('/api/definitions/subscription-groups', { query: ALL }).then((p) => p.items),
+    $api.GET('/api/definitions/subscription-groups', { params: { query: ALL } }).then((answer) => unwrap(answer).items),
   );
   return { groups: computed(() => data.value ?? []), error };
 }
 
 /** Meter profiles a tenant may use (the meter form's list, brief 2.5.3.3); nothing until a tenant is chosen. */
 export function useMeterProfileOptions(tenantId: MaybeRefOrGetter<string | null | undefined>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status } = useAsyncData(
     () => `assets:meter-profiles:${toValue(tenantId) ?? 'none'}`,
     async () => {
       const id = toValue(tenantId);
       if (!id) return [];
-      return (await $apiFetch<Page<MeterProfileOption>>('/api/meter-profiles', { query: { ...ALL, tenantId: id, sort: 'brand' } })).items;
+      return unwrap(await $api.GET('/api/meter-profiles', { params: { query: { ...ALL, tenantId: id, sort: 'brand' } } })).items;
     },
   );
   return { profiles: computed(() => data.value ?? []), error, pending: computed(() => status.value === 'pending') };
@@ -128,16 +101,16 @@ export function useMeterProfileOptions(tenantId: MaybeRefOrGetter<string | null 
 
 /** Device profiles a tenant may use, narrowed to those compatible with a meter profile when one is given. */
 export function useDeviceProfileOptions(tenantId: MaybeRefOrGetter<string | null | undefined>, meterProfileId?: MaybeRefOrGetter<string | null | undefined>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status } = useAsyncData(
     () => `assets:device-profiles:${toValue(tenantId) ?? 'all'}:${toValue(meterProfileId) ?? 'any'}`,
     async () => {
-      const query: Record<string, string | number> = { ...ALL, sort: 'brand' };
+      const query: ApiQuery<'/api/device-profiles'> = { ...ALL, sort: 'brand' };
       const tenant = toValue(tenantId);
       const meterProfile = toValue(meterProfileId);
       if (tenant) query.tenantId = tenant;
       if (meterProfile) query.meterProfileId = meterProfile;
-      return (await $apiFetch<Page<DeviceProfileOption>>('/api/device-profiles', { query })).items;
+      return unwrap(await $api.GET('/api/device-profiles', { params: { query } })).items;
     },
   );
   return { profiles: computed(() => data.value ?? []), error, pending: computed(() => status.value === 'pending') };
@@ -145,12 +118,12 @@ export function useDeviceProfileOptions(tenantId: MaybeRefOrGetter<string | null
 
 /** The identifier fields a device profile asks for (GET /api/device-profiles/:id/fields). */
 export function useIdentifierFields(deviceProfileId: MaybeRefOrGetter<string | null | undefined>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:identifier-fields:${toValue(deviceProfileId) ?? 'none'}`,
     async () => {
       const id = toValue(deviceProfileId);
-      return id ? $apiFetch<IdentifierField[]>(`/api/device-profiles/${id}/fields`) : [];
+      return id ? unwrap(await $api.GET('/api/device-profiles/{id}/fields', { params: { path: { id } } })) : [];
     },
   );
   return { fields: computed(() => data.value ?? []), error, pending: computed(() => status.value === 'pending'), refresh };

@@ -1,22 +1,12 @@
 import type { Bucket, ChartSeries } from '~/lib/chart-scale';
 import type { ConsumptionInterval, ConsumptionRangeInput } from '~/lib/consumption-range';
+import type { ApiSchema } from '~/lib/api-client';
 import { DEFAULT_TIME_ZONE } from '@water/shared';
+import { unwrap } from '~/lib/api-client';
 import { defaultRange, isInterval, rangeQuery } from '~/lib/consumption-range';
 
-/** GET /api/{meters|subscriptions|customers}/:id/consumption (apps/api readings.dto.ts ConsumptionSchema). */
-export interface Consumption {
-  interval: ConsumptionInterval;
-  from: string;
-  to: string;
-  timeZone: string;
-  /** Every series' `values[i]` is the m³ of the bucket starting at `bucketStarts[i]`. */
-  bucketStarts: string[];
-  totalM3: number;
-  values: number[];
-  byMeter?: { meterId: string; serialNo: string; totalM3: number; values: number[] }[];
-  byDevice?: { deviceId: string; serialNo: string | null; totalM3: number; values: number[] }[];
-  bySubscription?: { subscriptionId: string; subscriptionNo: string; totalM3: number; values: number[] }[];
-}
+/** GET /api/{meters|subscriptions|customers}/:id/consumption: every series' `values[i]` is the m³ of the bucket starting at `bucketStarts[i]`. */
+export type Consumption = ApiSchema<'ConsumptionDto'>;
 
 /** The chart's bucket list of one series from the answer's columns. */
 export function seriesBuckets(bucketStarts: readonly string[], values: readonly number[]): Bucket[] {
@@ -37,7 +27,7 @@ function first(value: unknown): string | undefined {
  * (?interval=day&from=01.11.2026&to=30.11.2026&view=byMeter) so a chart can be shared as it is seen.
  */
 export function useConsumption(owner: ConsumptionOwner, id: MaybeRefOrGetter<string>, views: readonly ConsumptionView[], timeZone: MaybeRefOrGetter<string | null | undefined> = DEFAULT_TIME_ZONE) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
   const zone = computed(() => toValue(timeZone) || DEFAULT_TIME_ZONE);
@@ -55,7 +45,13 @@ export function useConsumption(owner: ConsumptionOwner, id: MaybeRefOrGetter<str
 
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:consumption:${owner}:${toValue(id)}:${JSON.stringify(query.value)}`,
-    async () => (query.value.ok ? $apiFetch<Consumption>(`/api/${owner}/${toValue(id)}/consumption`, { query: query.value.query }) : null),
+    async () => {
+      if (!query.value.ok) return null;
+      const params = { path: { id: toValue(id) }, query: query.value.query };
+      if (owner === 'meters') return unwrap(await $api.GET('/api/meters/{id}/consumption', { params }));
+      if (owner === 'subscriptions') return unwrap(await $api.GET('/api/subscriptions/{id}/consumption', { params }));
+      return unwrap(await $api.GET('/api/customers/{id}/consumption', { params }));
+    },
   );
 
   const series = computed<ChartSeries[]>(() => {

@@ -1,5 +1,6 @@
 import type { LiveTableState } from '~/composables/useLiveBuffer';
 import type { LiveReadingsState } from '~/composables/useLiveReadingsQuery';
+import type { ApiSchema, NullableFields } from '~/lib/api-client';
 import { applyPoll, createCoalescer, flushPending, liveTable, pollFrom, readingKey } from '~/composables/useLiveBuffer';
 import {
   inLiveRange,
@@ -9,35 +10,13 @@ import {
   readLiveReadingsQuery,
   writeLiveReadingsQuery,
 } from '~/composables/useLiveReadingsQuery';
+import { unwrap, unwrapNullable } from '~/lib/api-client';
 import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';
 import { useSessionStore } from '~/stores/session';
 
-/** One row of GET /api/readings/live (apps/api readings.dto.ts LiveReadingSchema). */
-export interface LiveReading {
-  time: string;
-  deviceId: string;
-  tenantId: string;
-  meter: { id: string; serialNo: string; brand: string; meterType: string } | null;
-  subscription: { id: string; subscriptionNo: string; type: string } | null;
-  customer: { id: string; displayName: string } | null;
-  location: { latitude: number; longitude: number } | null;
-  indexM3: number;
-  consumptionM3: number | null;
-  batteryPct: number | null;
-  rssi: number | null;
-  alarms: string[];
-}
-
-export interface LiveReadingPage {
-  items: LiveReading[];
-  /** At most 10,000: the API stops counting there (see totalCapped). */
-  total: number | null;
-  /** More rows match than `total` says. */
-  totalCapped?: boolean;
-  page: number;
-  pageSize: number;
-  nextCursor: string | null;
-}
+/** One page of GET /api/readings/live: total counts up to 10,000 (then totalCapped), nextCursor as the API's document gets wrong (see NullableFields). */
+export type LiveReadingPage = NullableFields<ApiSchema<'LiveReadingPageDto'>, 'nextCursor'>;
+export type LiveReading = LiveReadingPage['items'][number];
 
 /** How long a row that arrived live stays highlighted. */
 const HIGHLIGHT_MS = 4_000;
@@ -48,7 +27,7 @@ const HIGHLIGHT_MS = 4_000;
  * behind a button while the user holds the table (`holding`: hovered, scrolled, focused).
  */
 export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
   const session = useSessionStore();
@@ -66,7 +45,7 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
 
   const { data, error, status, refresh } = useAsyncData(
     () => `readings-live:${JSON.stringify(apiQuery.value)}`,
-    () => $apiFetch<LiveReadingPage>('/api/readings/live', { query: apiQuery.value }),
+    async () => unwrapNullable(await $api.GET('/api/readings/live', { params: { query: apiQuery.value } }), ['nextCursor']),
   );
 
   // Live changes apply to the page they were made on; a new page (or SSR) starts from the fetched one.
@@ -106,7 +85,7 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
     const from = pollFrom(table.value, { anchor, filterFrom: state.value.from });
     const query = liveReadingsPollQuery(state.value, session.selectedTenantId, from);
     const key = JSON.stringify(apiQuery.value);
-    const answer = await $apiFetch<LiveReadingPage>('/api/readings/live', { query });
+    const answer = unwrap(await $api.GET('/api/readings/live', { params: { query } }));
     // The user changed page or filters meanwhile: this answer is for another table.
     if (key !== JSON.stringify(apiQuery.value)) return;
     const result = applyPoll(table.value, { from, items: answer.items, total: answer.total, totalCapped: answer.totalCapped }, { hold: held.value, pageSize: LIVE_PAGE_SIZE });
@@ -200,7 +179,7 @@ export interface FilterOption {
 
 /** Options of the table's filters: the tenants of the selected subtree and the meter brands. */
 export function useLiveReadingsFilterOptions() {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const session = useSessionStore();
   const scope = useLiveScope(() => session.selectedTenantId);
 
@@ -212,7 +191,7 @@ export function useLiveReadingsFilterOptions() {
 
   const { data } = useAsyncData(
     'readings-meter-brands',
-    () => $apiFetch<{ items: { id: string; name: string; isActive: boolean }[] }>('/api/definitions/meter-brands', { query: { pageSize: 200, sort: 'name' } }),
+    async () => unwrap(await $api.GET('/api/definitions/meter-brands', { params: { query: { pageSize: 200, sort: 'name' } } })),
     { lazy: true },
   );
   const brands = computed<FilterOption[]>(() => (data.value?.items ?? []).map((b) => ({ id: b.id, name: b.name })));

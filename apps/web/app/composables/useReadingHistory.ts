@@ -1,31 +1,15 @@
-import type { AlarmType, ValveState } from '@water/shared';
-import type { PagedList } from '~/lib/list-query';
+import type { ApiSchema } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 
 /** One raw reading (GET /api/meters/:id/readings, /api/devices/:id/readings), newest first. */
-export interface Reading {
-  time: string;
-  deviceId: string;
-  deviceSerialNo: string | null;
-  meterId: string | null;
-  meterSerialNo: string | null;
-  subscriptionId: string | null;
-  indexM3: number;
-  consumptionM3: number | null;
-  batteryPct: number | null;
-  rssi: number | null;
-  snr: number | null;
-  alarms: AlarmType[];
-  valveState: ValveState | null;
-  source: string;
-  quality: string;
-}
+export type Reading = ApiSchema<'ReadingPageDto'>['items'][number];
 
 const PAGE_SIZE = 30;
 const PARAM = 'readingsPage';
 
 /** The paged reading table of a meter or a device; its page lives in the URL (?readingsPage=) so a view can be shared. */
 export function useReadingHistory(owner: 'meters' | 'devices', id: MaybeRefOrGetter<string>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
   const page = computed(() => {
@@ -34,7 +18,10 @@ export function useReadingHistory(owner: 'meters' | 'devices', id: MaybeRefOrGet
   });
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:readings:${owner}:${toValue(id)}:${page.value}`,
-    () => $apiFetch<PagedList<Reading>>(`/api/${owner}/${toValue(id)}/readings`, { query: { page: page.value, pageSize: PAGE_SIZE } }),
+    async () => {
+      const params = { path: { id: toValue(id) }, query: { page: page.value, pageSize: PAGE_SIZE } };
+      return unwrap(owner === 'meters' ? await $api.GET('/api/meters/{id}/readings', { params }) : await $api.GET('/api/devices/{id}/readings', { params }));
+    },
   );
   function setPage(next: number) {
     const query = { ...route.query };
