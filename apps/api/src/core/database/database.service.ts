@@ -3,6 +3,7 @@ import { createKysely, createPool, createPrismaClient, type DB, type PrismaClien
 import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { sources } from '../metrics/metrics';
 import { scopeConnections } from './tenant-scope';
 
 /** Whether this process's connections are bound by row-level security (the API) or not (the worker). */
@@ -34,13 +35,25 @@ export class DatabaseService implements OnModuleDestroy {
     this.prisma = createPrismaClient(this.prismaPool);
     this.pool = pool('water-api');
     this.db = createKysely(this.pool);
+    sources.add(this.metrics);
   }
+
+  /** Both pools' connections in this process's metrics. */
+  private readonly metrics = {
+    pool: () => {
+      const pools = [this.pool, this.prismaPool];
+      const total = pools.reduce((n, p) => n + p.totalCount, 0);
+      const idle = pools.reduce((n, p) => n + p.idleCount, 0);
+      return { total, idle, waiting: pools.reduce((n, p) => n + p.waitingCount, 0) };
+    },
+  };
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }
 
   async onModuleDestroy(): Promise<void> {
+    sources.delete(this.metrics);
     await Promise.allSettled([this.prisma.$disconnect().then(() => this.prismaPool.end()), this.db.destroy()]);
   }
 }

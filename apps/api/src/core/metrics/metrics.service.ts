@@ -2,7 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { DatabaseService } from '../database/database.service';
 import { JobsService } from '../jobs/jobs.service';
 import { QueueName } from '../jobs/jobs.types';
 import { LiveEventsService } from '../realtime/live-events.service';
@@ -19,18 +18,17 @@ export function scrapeAllowed(authorization: string | undefined, token: string |
   return timingSafeEqual(digest(authorization.slice(7)), digest(token));
 }
 
-/** Wires this process's queues, database pool and live sockets into the metrics read at each scrape. */
+/** Wires this process's queues and live sockets into the metrics read at each scrape (the database pools add themselves). */
 @Injectable()
 export class MetricsService implements OnModuleInit, OnModuleDestroy {
   private readonly source: MetricSources;
 
-  constructor(jobs: JobsService, database: DatabaseService, @Optional() live?: LiveEventsService) {
+  constructor(jobs: JobsService, @Optional() live?: LiveEventsService) {
     this.source = {
       queues: () =>
         Promise.all(
           Object.values(QueueName).map(async (queue) => ({ queue, counts: await jobs.queue(queue).getJobCounts('waiting', 'active', 'delayed', 'failed') })),
         ),
-      pool: () => ({ total: database.pool.totalCount, idle: database.pool.idleCount, waiting: database.pool.waitingCount }),
       sockets: () => live?.connectedClients() ?? 0,
     };
   }

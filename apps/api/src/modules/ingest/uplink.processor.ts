@@ -1,7 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AlarmType, ValveState } from '@water/shared';
-import type { Transaction } from 'kysely';
-import type { DB } from '@water/db';
 import type { UplinkEnvelope } from '../../core/jobs/jobs.types';
 import type { AlarmEvent, ServerEvents } from '../../core/realtime/events';
 import { batchUplinks, decodeDuration, decodeFailures, storeDuration, workerUplinks } from '../../core/metrics/metrics';
@@ -10,7 +8,7 @@ import { mapDecoded, type MappedReading } from '../decoders/decoded-mapping';
 import type { DecodeOutput } from '../decoders/decoder-sandbox';
 import { DecodersService } from '../decoders/decoders.service';
 import { flaggedAlarms, localDayFormatter, planAlarms, planConsumption, type AlarmFrame, type MeterPoint } from './uplink-batch';
-import { UplinkRepository, type AlarmRow, type DailyRow, type DeviceContext, type ReadingRow, type UplinkRow } from './uplink.repository';
+import { UplinkRepository, type AlarmRow, type BatchTransaction, type DailyRow, type DeviceContext, type ReadingRow, type UplinkRow } from './uplink.repository';
 
 export { LOW_BATTERY_PCT } from './uplink-batch';
 
@@ -223,7 +221,7 @@ export class UplinkProcessor {
     };
   }
 
-  private async write(trx: Transaction<DB>, items: Item[], redecode: boolean) {
+  private async write(trx: BatchTransaction, items: Item[], redecode: boolean) {
     const decoded = items.filter((it) => it.mapped).sort((a, b) => a.time.getTime() - b.time.getTime());
     const deviceIds = [...new Set(items.map((it) => it.ctx.deviceId))].sort();
     const meterIds = [...new Set(decoded.flatMap((it) => (it.ctx.meterId ? [it.ctx.meterId] : [])))].sort();
@@ -265,7 +263,7 @@ export class UplinkProcessor {
   }
 
   /** Readings with their consumption, the meters' last state and the daily rollup; returns the day totals. */
-  private async storeReadings(trx: Transaction<DB>, decoded: Item[]): Promise<Map<string, number>> {
+  private async storeReadings(trx: BatchTransaction, decoded: Item[]): Promise<Map<string, number>> {
     const withIndex = decoded.filter((it) => it.mapped!.indexM3 !== null && it.ctx.meterId);
     const perMeter = new Map<string, Item[]>();
     for (const it of withIndex) {
@@ -350,7 +348,7 @@ export class UplinkProcessor {
     return this.repository.addDaily(trx, [...days.values()]);
   }
 
-  private async storeAlarms(trx: Transaction<DB>, decoded: Item[], totals: Map<string, number>) {
+  private async storeAlarms(trx: BatchTransaction, decoded: Item[], totals: Map<string, number>) {
     // Each stored reading's running total of its day: the day's new total minus what came after it.
     const today = new Map<Item, number>();
     const after = new Map<string, number>();

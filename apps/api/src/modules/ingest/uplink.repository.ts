@@ -6,6 +6,9 @@ import { DatabaseService } from '../../core/database/database.service';
 import type { RedecodeRequest } from '../../core/jobs/jobs.types';
 import type { FieldMapping } from '../decoders/decoded-mapping';
 
+/** A batch's open transaction, as the processor passes it back to this repository. */
+export type BatchTransaction = Transaction<DB>;
+
 /** What the worker needs to know about a device to store its uplinks. */
 export interface DeviceContext {
   deviceId: string;
