@@ -1,57 +1,17 @@
-import type { AssetStatus } from '@water/shared';
 import type { SearchOption } from '~/composables/useAssetLookups';
-import type { AddressView } from '~/lib/address-form';
+import type { ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
 import type { DeviceForm } from '~/lib/device-form';
-import type { IdentifierField, IdentifierView } from '~/lib/identifier-fields';
-import type { ListQuerySpec, PagedList } from '~/lib/list-query';
+import type { IdentifierField } from '~/lib/identifier-fields';
+import type { ListQuerySpec } from '~/lib/list-query';
+import { unwrap, unwrapNullable } from '~/lib/api-client';
 import { createDevicePayload, deviceFormFrom, storedSecretKeys, updateDevicePayload, validateNewDevice } from '~/lib/device-form';
 import { emptyNewDevice } from '~/lib/device-form';
 import { useSessionStore } from '~/stores/session';
 
-/** Shapes of /api/devices (apps/api/src/modules/devices/devices.dto.ts). */
-export interface DeviceRow {
-  id: string;
-  tenantId: string;
-  tenantName: string;
-  serialNo: string;
-  status: AssetStatus;
-  brand: { id: string; name: string };
-  profile: { id: string; brand: string; modelCode: string };
-  /** The network's identifying field (DevEUI, IMEI ...), never a secret. */
-  networkId: { key: string; value: string } | null;
-  meter: { id: string; serialNo: string } | null;
-  lastSeenAt: string | null;
-  batteryPct: number | null;
-  rssi: number | null;
-  snr: number | null;
-  online: boolean;
-  createdAt: string;
-}
-
-export interface DeviceDetail extends Omit<DeviceRow, 'profile' | 'meter'> {
-  profile: {
-    id: string;
-    brand: string;
-    modelCode: string;
-    communicationModule: string;
-    batteryLifeMonths: number | null;
-    expectedIntervalMinutes: number;
-    technologies: { code: string; name: string }[];
-  };
-  meter: {
-    id: string;
-    serialNo: string;
-    brand: string;
-    modelCode: string;
-    status: AssetStatus;
-    lastIndexM3: number | null;
-    lastReadingAt: string | null;
-    subscription: { id: string; subscriptionNo: string; customerName: string } | null;
-  } | null;
-  address: AddressView | null;
-  identifiers: Record<string, IdentifierView>;
-  updatedAt: string;
-}
+const DETAIL_NULLABLE = ['batteryPct', 'rssi', 'snr'] as const;
+/** networkId: the network's identifying field (DevEUI, IMEI ...), never a secret. */
+export type DeviceRow = ApiSchema<'DevicePageDto'>['items'][number];
+export type DeviceDetail = NullableFields<ApiSchema<'DeviceDetailDto'>, (typeof DETAIL_NULLABLE)[number]>;
 
 export const DEVICE_LIST: ListQuerySpec<'serialNo' | 'status' | 'lastSeenAt' | 'batteryPct', 'tenantId' | 'status' | 'brandId' | 'deviceProfileId' | 'attached'> = {
   sorts: ['serialNo', 'status', 'lastSeenAt', 'batteryPct'],
@@ -61,22 +21,22 @@ export const DEVICE_LIST: ListQuerySpec<'serialNo' | 'status' | 'lastSeenAt' | '
 
 /** The devices table (brief 2.6.1.1), in the selected tenant's subtree by default. */
 export function useDeviceList() {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(DEVICE_LIST);
   const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:devices:${JSON.stringify(query.value)}`,
-    () => (query.value.tenantId ? $apiFetch<PagedList<DeviceRow>>('/api/devices', { query: query.value }) : Promise.resolve(null)),
+    async () => (query.value.tenantId ? unwrap(await $api.GET('/api/devices', { params: { query: query.value } })) : null),
   );
   return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useDevice(id: MaybeRefOrGetter<string>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:device:${toValue(id)}`,
-    () => $apiFetch<DeviceDetail>(`/api/devices/${toValue(id)}`),
+    async () => unwrapNullable(await $api.GET('/api/devices/{id}', { params: { path: { id: toValue(id) } } }), DETAIL_NULLABLE),
   );
   return { device: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
@@ -86,18 +46,18 @@ export function useDevice(id: MaybeRefOrGetter<string>) {
  * to the given compatible device profiles; `keep` is the device the meter already has.
  */
 export function useInventorySearch(tenantId: MaybeRefOrGetter<string | null | undefined>, profileIds: MaybeRefOrGetter<readonly string[]>, keep?: MaybeRefOrGetter<SearchOption | null>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
     const allowed = new Set(toValue(profileIds));
     const current = keep ? toValue(keep) : null;
     return async (search: string): Promise<SearchOption[]> => {
       if (!tenant) return [];
-      const query: Record<string, string | number | boolean> = { tenantId: tenant, attached: false, pageSize: 200, sort: 'serialNo' };
+      const query: ApiQuery<'/api/devices'> = { tenantId: tenant, attached: 'false', pageSize: 200, sort: 'serialNo' };
       if (search) query.search = search;
       // One profile can be asked of the API; several are filtered here (an inventory page holds up to 200 devices).
       if (allowed.size === 1) query.deviceProfileId = [...allowed][0]!;
-      const page = await $apiFetch<PagedList<DeviceRow>>('/api/devices', { query });
+      const page = unwrap(await $api.GET('/api/devices', { params: { query } }));
       const options = page.items
         .filter((d) => allowed.has(d.profile.id))
         .map((d) => ({ value: d.id, label: d.serialNo, hint: [`${d.profile.brand} ${d.profile.modelCode}`, d.networkId ? `${d.networkId.key} ${d.networkId.value}` : ''].filter(Boolean).join(' · ') }));
@@ -109,7 +69,7 @@ export function useInventorySearch(tenantId: MaybeRefOrGetter<string | null | un
 
 /** The device form (brief 2.6.3): create, or edit `initial`. Navigates to the device once saved. */
 export function useDeviceForm(initial: DeviceDetail | null, fields: Ref<IdentifierField[]>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const tenants = useAssetTenants('DEVICES', 'create');
   const start = (): DeviceForm => (initial ? deviceFormFrom(initial) : { ...emptyNewDevice(), tenantId: tenants.defaultId.value ?? '', meterId: null });
   const initialForm = start();
@@ -127,10 +87,10 @@ export function useDeviceForm(initial: DeviceDetail | null, fields: Ref<Identifi
 
   async function submit() {
     const saved = await form.save(
-      () =>
+      async () =>
         initial
-          ? $apiFetch<DeviceDetail>(`/api/devices/${initial.id}`, { method: 'PATCH', body: updateDevicePayload(form.state, initialForm, fields.value) })
-          : $apiFetch<DeviceDetail>('/api/devices', { method: 'POST', body: createDevicePayload(form.state, fields.value) }),
+          ? unwrapNullable(await $api.PATCH('/api/devices/{id}', { params: { path: { id: initial.id } }, body: updateDevicePayload(form.state, initialForm, fields.value) }), DETAIL_NULLABLE)
+          : unwrapNullable(await $api.POST('/api/devices', { body: createDevicePayload(form.state, fields.value) }), DETAIL_NULLABLE),
       Object.keys(identifierProblems.value).length > 0,
     );
     if (saved) {
@@ -143,8 +103,8 @@ export function useDeviceForm(initial: DeviceDetail | null, fields: Ref<Identifi
 }
 
 export function useDeviceActions() {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   return {
-    remove: (id: string) => $apiFetch(`/api/devices/${id}`, { method: 'DELETE' }),
+    remove: async (id: string) => unwrap(await $api.DELETE('/api/devices/{id}', { params: { path: { id } } })),
   };
 }
