@@ -1,59 +1,16 @@
 import type { SearchOption } from '~/composables/useAssetLookups';
-import type { AddressView } from '~/lib/address-form';
+import type { ApiBody, ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
 import type { CustomerForm, CustomerType } from '~/lib/customer-fields';
-import type { ContactView, CustomerDetailLike } from '~/lib/customer-form';
-import type { ListQuerySpec, PagedList } from '~/lib/list-query';
+import type { ListQuerySpec } from '~/lib/list-query';
+import { unwrap, unwrapNullable } from '~/lib/api-client';
 import { customerPayload, emptyCustomer, validateCustomer } from '~/lib/customer-fields';
 import { addressChanged, contactChanges, customerFormFrom, prefixErrorPaths, storedIdentity } from '~/lib/customer-form';
 import { useSessionStore } from '~/stores/session';
 
-/** Shapes of /api/customers (apps/api/src/modules/customers/customers.dto.ts). */
-export interface CustomerRow {
-  id: string;
-  tenantId: string;
-  tenantName: string;
-  type: CustomerType;
-  displayName: string;
-  name: string | null;
-  surname: string | null;
-  organizationName: string | null;
-  tcIdNo: string | null;
-  taxId: string | null;
-  identityNo: string | null;
-  phone: string | null;
-  email: string | null;
-  subscriptionCount: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface AssetRef {
-  id: string;
-  serialNo: string;
-  brand: string;
-  modelCode: string;
-  status: string;
-}
-
-export interface CustomerSubscription {
-  id: string;
-  subscriptionNo: string;
-  type: CustomerType;
-  group: { id: string; code: string; name: string };
-  isActive: boolean;
-  address: AddressView | null;
-  meter: (AssetRef & { lastIndexM3: number | null; lastReadingAt: string | null; since: string }) | null;
-  device: (AssetRef & { lastSeenAt: string | null; batteryPct: number | null }) | null;
-}
-
-export interface CustomerDetail extends CustomerRow, CustomerDetailLike {
-  taxOffice: string | null;
-  address: AddressView | null;
-  contact: ContactView | null;
-  contacts: ContactView[];
-  addresses: (AddressView & { usedBy: string[] })[];
-  subscriptions: CustomerSubscription[];
-}
+const DETAIL_NULLABLE = ['name', 'surname', 'organizationName', 'tcIdNo', 'taxId', 'identityNo', 'phone', 'email', 'taxOffice'] as const;
+export type CustomerRow = ApiSchema<'CustomerPageDto'>['items'][number];
+export type CustomerDetail = NullableFields<ApiSchema<'CustomerDetailDto'>, (typeof DETAIL_NULLABLE)[number]>;
+export type CustomerSubscription = CustomerDetail['subscriptions'][number];
 
 export const CUSTOMER_LIST: ListQuerySpec<'name' | 'identityNo' | 'subscriptions' | 'createdAt', 'tenantId' | 'type'> = {
   sorts: ['name', 'identityNo', 'subscriptions', 'createdAt'],
@@ -63,38 +20,38 @@ export const CUSTOMER_LIST: ListQuerySpec<'name' | 'identityNo' | 'subscriptions
 
 /** The customers table (brief 2.4.1.1), in the selected tenant's subtree by default. */
 export function useCustomerList() {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(CUSTOMER_LIST);
   const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:customers:${JSON.stringify(query.value)}`,
-    () => (query.value.tenantId ? $apiFetch<PagedList<CustomerRow>>('/api/customers', { query: query.value }) : Promise.resolve(null)),
+    async () => (query.value.tenantId ? unwrap(await $api.GET('/api/customers', { params: { query: query.value } })) : null),
   );
   return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useCustomer(id: MaybeRefOrGetter<string>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:customer:${toValue(id)}`,
-    () => $apiFetch<CustomerDetail>(`/api/customers/${toValue(id)}`),
+    async () => unwrapNullable(await $api.GET('/api/customers/{id}', { params: { path: { id: toValue(id) } } }), DETAIL_NULLABLE),
   );
   return { customer: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
 
 /** Customers of a tenant (of one type when given) for the subscription form's "select existing". */
 export function useCustomerSearch(tenantId: MaybeRefOrGetter<string | null | undefined>, type: MaybeRefOrGetter<CustomerType | null | undefined>) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
     const kind = toValue(type);
     return async (search: string): Promise<SearchOption[]> => {
       if (!tenant) return [];
-      const query: Record<string, string | number> = { tenantId: tenant, pageSize: 20, sort: 'name' };
+      const query: ApiQuery<'/api/customers'> = { tenantId: tenant, pageSize: 20, sort: 'name' };
       if (search) query.search = search;
       if (kind) query.type = kind;
-      const page = await $apiFetch<PagedList<CustomerRow>>('/api/customers', { query });
+      const page = unwrap(await $api.GET('/api/customers', { params: { query } }));
       return page.items.map((c) => ({ value: c.id, label: c.displayName, hint: [c.identityNo, c.phone].filter(Boolean).join(' · ') }));
     };
   });
@@ -106,7 +63,7 @@ interface CustomerFormState extends CustomerForm {
 
 /** The customer form (brief 2.4.3): create, or edit `initial` (its type then stays). Extra contacts are saved after the customer. */
 export function useCustomerForm(initial: CustomerDetail | null) {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   const tenants = useAssetTenants('CUSTOMERS', 'create');
   const start = (): CustomerFormState => (initial ? { ...customerFormFrom(initial), tenantId: initial.tenantId } : { ...emptyCustomer('INDIVIDUAL'), tenantId: tenants.defaultId.value ?? '' });
   const initialForm = start();
@@ -119,22 +76,24 @@ export function useCustomerForm(initial: CustomerDetail | null) {
   async function save(): Promise<CustomerDetail> {
     if (!initial) {
       const { tenantId, type } = form.state;
-      return $apiFetch<CustomerDetail>('/api/customers', { method: 'POST', body: { tenantId, type, ...customerPayload(form.state, 'create') } });
+      const body: ApiBody<'/api/customers', 'post'> = { tenantId, type, ...customerPayload(form.state, 'create') };
+      return unwrapNullable(await $api.POST('/api/customers', { body }), DETAIL_NULLABLE);
     }
-    const body = customerPayload(form.state, 'update', { address: addressChanged(form.state, initialForm) ? 'include' : 'omit' });
-    let saved = await $apiFetch<CustomerDetail>(`/api/customers/${initial.id}`, { method: 'PATCH', body });
+    const id = initial.id;
+    const body: ApiBody<'/api/customers/{id}', 'patch'> = customerPayload(form.state, 'update', { address: addressChanged(form.state, initialForm) ? 'include' : 'omit' });
+    let saved = unwrapNullable(await $api.PATCH('/api/customers/{id}', { params: { path: { id } }, body }), DETAIL_NULLABLE);
     const changes = contactChanges(form.state, initialForm);
     for (const change of changes) {
       try {
-        if (change.kind === 'create') await $apiFetch(`/api/customers/${initial.id}/contacts`, { method: 'POST', body: change.body });
-        if (change.kind === 'update') await $apiFetch(`/api/customers/${initial.id}/contacts/${change.id}`, { method: 'PATCH', body: change.body });
-        if (change.kind === 'delete') await $apiFetch(`/api/customers/${initial.id}/contacts/${change.id}`, { method: 'DELETE' });
+        if (change.kind === 'create') unwrap(await $api.POST('/api/customers/{id}/contacts', { params: { path: { id } }, body: change.body }));
+        if (change.kind === 'update') unwrap(await $api.PATCH('/api/customers/{id}/contacts/{contactId}', { params: { path: { id, contactId: change.id } }, body: change.body }));
+        if (change.kind === 'delete') unwrap(await $api.DELETE('/api/customers/{id}/contacts/{contactId}', { params: { path: { id, contactId: change.id } } }));
       } catch (error) {
         if (change.kind !== 'delete') prefixErrorPaths(error, ['contacts', change.index]);
         throw error;
       }
     }
-    if (changes.length) saved = await $apiFetch<CustomerDetail>(`/api/customers/${initial.id}`);
+    if (changes.length) saved = unwrapNullable(await $api.GET('/api/customers/{id}', { params: { path: { id } } }), DETAIL_NULLABLE);
     return saved;
   }
 
@@ -150,8 +109,8 @@ export function useCustomerForm(initial: CustomerDetail | null) {
 }
 
 export function useCustomerActions() {
-  const { $apiFetch } = useNuxtApp();
+  const { $api } = useNuxtApp();
   return {
-    remove: (id: string) => $apiFetch(`/api/customers/${id}`, { method: 'DELETE' }),
+    remove: async (id: string) => unwrap(await $api.DELETE('/api/customers/{id}', { params: { path: { id } } })),
   };
 }

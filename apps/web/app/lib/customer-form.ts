@@ -1,4 +1,5 @@
 import type { AddressView } from '~/lib/address-form';
+import type { ApiBody } from '~/lib/api-client';
 import type { ContactForm, CustomerForm, CustomerType, StoredIdentity } from '~/lib/customer-fields';
 import { addressFormFrom, emptyAddress, sameAddress } from '~/lib/address-form';
 import { contactPayload, emptyPerson } from '~/lib/customer-fields';
@@ -82,9 +83,12 @@ export function addressChanged(form: CustomerForm, initial: CustomerForm): boole
   return form.withAddress !== initial.withAddress || (form.withAddress && !sameAddress(form.address, initial.address));
 }
 
+type CreateContactBody = ApiBody<'/api/customers/{id}/contacts', 'post'>;
+type UpdateContactBody = ApiBody<'/api/customers/{id}/contacts/{contactId}', 'patch'>;
+
 export type ContactChange =
-  | { kind: 'create'; index: number; body: Record<string, unknown> }
-  | { kind: 'update'; index: number; id: string; body: Record<string, unknown> }
+  | { kind: 'create'; index: number; body: CreateContactBody }
+  | { kind: 'update'; index: number; id: string; body: UpdateContactBody }
   | { kind: 'delete'; id: string };
 
 /** The extra contacts' own requests after the customer itself is saved: new ones added, changed ones patched, removed ones deleted. */
@@ -92,8 +96,9 @@ export function contactChanges(form: CustomerForm, initial: CustomerForm): Conta
   const before = new Map(initial.contacts.filter((c) => c.id).map((c) => [c.id!, c]));
   const changes: ContactChange[] = [];
   form.contacts.forEach((c, index) => {
-    if (!c.id) changes.push({ kind: 'create', index, body: contactPayload(c, 'create') });
-    else if (JSON.stringify(c) !== JSON.stringify(before.get(c.id))) changes.push({ kind: 'update', index, id: c.id, body: contactPayload(c, 'update') });
+    // contactPayload builds a loose record (lib/customer-fields); it sets `name` and only the contact fields of these bodies.
+    if (!c.id) changes.push({ kind: 'create', index, body: contactPayload(c, 'create') as CreateContactBody });
+    else if (JSON.stringify(c) !== JSON.stringify(before.get(c.id))) changes.push({ kind: 'update', index, id: c.id, body: contactPayload(c, 'update') as UpdateContactBody });
   });
   const kept = new Set(form.contacts.map((c) => c.id).filter(Boolean));
   for (const id of before.keys()) if (!kept.has(id)) changes.push({ kind: 'delete', id });

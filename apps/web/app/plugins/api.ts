@@ -48,30 +48,5 @@ export default defineNuxtPlugin((nuxtApp) => {
     },
   });
 
-  // The untyped $fetch client the composables used before the generated types; removed once the last one is converted.
-  const apiFetch = $fetch.create({
-    onRequest({ options }) {
-      if (!jar) return;
-      const headers = new Headers(options.headers);
-      const cookie = jar.toHeader();
-      if (cookie) headers.set('cookie', cookie);
-      if (clientAddress) headers.set('x-forwarded-for', clientAddress);
-      options.headers = headers;
-    },
-    onResponse({ response }) {
-      if (!jar || !event) return;
-      for (const line of setCookieLines(response.headers)) {
-        jar.apply(line);
-        event.node.res.appendHeader('set-cookie', line);
-      }
-    },
-    async onResponseError({ request, response }) {
-      if (import.meta.server || response.status !== 401) return;
-      const url = typeof request === 'string' ? request : request.url;
-      if (url.includes('/api/session/')) return;
-      await nuxtApp.runWithContext(() => useSession().expire());
-    },
-  });
-
-  return { provide: { api, apiFetch } };
+  return { provide: { api } };
 });
