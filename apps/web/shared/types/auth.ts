@@ -1,45 +1,16 @@
-import type { PermissionMatrix } from '@water/shared';
+import type { components } from '@water/api-client';
 
 /** What the API's login and refresh endpoints answer; only the web server ever holds it. */
-export interface TokenPair {
-  accessToken: string;
-  accessTokenExpiresAt: string;
-  refreshToken: string;
-  refreshTokenExpiresAt: string;
-}
-
-export interface SessionUser {
-  id: string;
-  email: string;
-  name: string;
-  surname: string;
-  phone: string | null;
-}
-
-export interface Membership {
-  tenantId: string;
-  tenantName: string;
-  role: string;
-  permissions: PermissionMatrix;
-}
-
-/** A tenant the user may see; parentId may name a tenant outside the list (then it is a root for this user). */
-export interface VisibleTenant {
-  id: string;
-  name: string;
-  parentId: string | null;
-  depth: number;
-  permissions: PermissionMatrix;
-}
+export type TokenPair = components['schemas']['TokenPairDto'];
 
 /** GET /api/auth/me */
-export interface Me {
-  user: SessionUser;
-  memberships: Membership[];
-  tenants: VisibleTenant[];
-}
+export type Me = components['schemas']['MeDto'];
+export type SessionUser = Me['user'];
+export type Membership = Me['memberships'][number];
+/** A tenant the user may see; parentId may name a tenant outside the list (then it is a root for this user). */
+export type VisibleTenant = Me['tenants'][number];
 
-/** Error body of every API route (and of this server's own session routes). */
+/** Error body of every API route (and of this server's own session routes); the OpenAPI document does not describe error bodies. */
 export interface ApiErrorBody {
   statusCode: number;
   error: string;
