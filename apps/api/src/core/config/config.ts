@@ -53,6 +53,8 @@ export const configSchema = z
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(8),
     /** Most uplinks the worker stores in one transaction when merging the jobs in hand; 0 stores each job alone. */
     WORKER_MERGE_MAX_UPLINKS: z.coerce.number().int().min(0).max(20_000).default(5000),
+    /** How long an idle worker waits for the jobs fetched alongside the first before storing them together. */
+    WORKER_MERGE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
     /** Largest batch of uplinks in one job. */
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
     /** How long an ingest node gathers uplinks before queuing them (the latency it adds, at most). */

@@ -48,4 +48,21 @@ describe('UplinkMerger', () => {
     await expect(c).rejects.toThrow('connection lost');
     await expect(merger.submit(uplinks(1, 'd'))).resolves.toMatchObject({ stored: 1 });
   });
+
+  it('lets an idle worker wait a moment for the jobs fetched alongside the first', async () => {
+    const calls: number[] = [];
+    const merger = new UplinkMerger(async (u) => {
+      calls.push(u.length);
+      return result(u.length);
+    }, 100, 30);
+    const a = merger.submit(uplinks(2, 'a'));
+    await new Promise((r) => setTimeout(r, 5));
+    const b = merger.submit(uplinks(3, 'b'));
+    await Promise.all([a, b]);
+    expect(calls).toEqual([5]);
+    // A job that fills a group does not wait, however long the linger.
+    const patient = new UplinkMerger(async (u) => result(u.length), 100, 60_000);
+    const answer = await Promise.race([patient.submit(uplinks(100, 'c')), new Promise((r) => setTimeout(() => r('lingered'), 2000))]);
+    expect(answer).toMatchObject({ stored: 100 });
+  });
 });

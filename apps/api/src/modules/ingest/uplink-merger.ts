@@ -9,28 +9,39 @@ interface Waiting {
 
 /**
  * Group commit for uplink jobs: a job that arrives while a batch is being stored waits, and every job
- * waiting then is stored together in the next transaction (up to `maxUplinks`). An idle worker stores
- * a job at once, so nothing waits that need not; under load the statements' fixed cost is shared by
- * more uplinks and jobs of the same devices stop queueing on each other's row locks. Each job settles
- * with its group, after the commit: a worker killed before that leaves its jobs to BullMQ's retry.
+ * waiting then is stored together in the next transaction (up to `maxUplinks`). An idle worker waits
+ * `lingerMs` for the jobs BullMQ is fetching alongside (they come one Redis round trip apart), so under
+ * load the statements' fixed cost is shared by more uplinks and jobs of the same devices stop queueing
+ * on each other's row locks. Each job settles with its group, after the commit: a worker killed before
+ * that leaves its jobs to BullMQ's retry.
  */
 export class UplinkMerger {
   private readonly waiting: Waiting[] = [];
   private running = false;
+  private lingering?: NodeJS.Timeout;
 
   constructor(
     private readonly store: (uplinks: UplinkEnvelope[]) => Promise<BatchResult>,
     private readonly maxUplinks: number,
+    private readonly lingerMs = 0,
   ) {}
 
   submit(uplinks: UplinkEnvelope[]): Promise<BatchResult> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ uplinks, resolve, reject });
-      this.next();
+      if (this.running || this.lingering) return;
+      if (this.lingerMs > 0 && this.waitingUplinks() < this.maxUplinks) this.lingering = setTimeout(() => this.next(), this.lingerMs);
+      else this.next();
     });
   }
 
+  private waitingUplinks(): number {
+    return this.waiting.reduce((n, w) => n + w.uplinks.length, 0);
+  }
+
   private next(): void {
+    clearTimeout(this.lingering);
+    this.lingering = undefined;
     if (this.running || !this.waiting.length) return;
     const group: Waiting[] = [this.waiting.shift()!];
     let n = group[0]!.uplinks.length;

@@ -29,7 +29,7 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.WORKER_MERGE_MAX_UPLINKS > 0) this.merger = new UplinkMerger((uplinks) => this.processor.process(uplinks), this.config.WORKER_MERGE_MAX_UPLINKS);
+    if (this.config.WORKER_MERGE_MAX_UPLINKS > 0) this.merger = new UplinkMerger((uplinks) => this.processor.process(uplinks), this.config.WORKER_MERGE_MAX_UPLINKS, this.config.WORKER_MERGE_LINGER_MS);
     this.worker = new Worker<UplinkBatch | UplinkEnvelope>(
       QueueName.Uplinks,
       async (job: Job<UplinkBatch | UplinkEnvelope>) => {
