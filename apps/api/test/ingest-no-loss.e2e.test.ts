@@ -218,37 +218,34 @@ describe('ingest loses nothing', () => {
     expect(readings.find((r) => r.device_id === list[3]!.deviceId)!.rssi).toBeNull();
   });
 
-  it('stores every frame exactly once when the API is killed (SIGKILL) mid-burst and the sender retries', async () => {
+  /** A burst of 2,000 frames at an API process that gets `signal` after 600 answers; then a new API process takes the retries. */
+  async function burstThrough(signal: NodeJS.Signals) {
     worker ??= await startTestWorker(t.config, { MQTT_ENABLED: false });
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const api = await startApi(port);
     const list = frames(50);
     const outcomes = await burst(url, list, 40, (done) => {
-      if (done === 600) api.child.kill('SIGKILL');
+      if (done === 600) api.child.kill(signal);
     });
-    await api.exited;
-    const lost = outcomes.filter((o) => o !== 'accepted' && o !== 'duplicate').length;
-    expect(lost).toBeGreaterThan(0);
+    const exit = await api.exited;
+    const answered = [...outcomes];
     await startApi(port);
     await retryUntilTaken(url, list, outcomes);
+    return { list, answered, exit };
+  }
+
+  it('stores every frame exactly once when the API is killed (SIGKILL) mid-burst and the sender retries', async () => {
+    const { list, answered } = await burstThrough('SIGKILL');
+    expect(answered.filter((o) => o !== 'accepted' && o !== 'duplicate').length).toBeGreaterThan(0);
     await expectStoredOnce(list);
   });
 
   it('drains requests in flight on SIGTERM (no 500), then stores every frame once after the retries', async () => {
-    worker ??= await startTestWorker(t.config, { MQTT_ENABLED: false });
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const api = await startApi(port);
-    const list = frames(50);
-    const outcomes = await burst(url, list, 40, (done) => {
-      if (done === 600) api.child.kill('SIGTERM');
-    });
-    expect(await api.exited).toBe(0);
+    const { list, answered, exit } = await burstThrough('SIGTERM');
+    expect(exit).toBe(0);
     // Answers are 202, 503 (closing) or a refused connection: never a server error.
-    expect(outcomes.filter((o) => typeof o === 'number' && o !== 503)).toEqual([]);
-    await startApi(port);
-    await retryUntilTaken(url, list, outcomes);
+    expect(answered.filter((o) => typeof o === 'number' && o !== 503)).toEqual([]);
     await expectStoredOnce(list);
   });
 
