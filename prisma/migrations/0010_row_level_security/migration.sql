@@ -4,20 +4,30 @@
 -- such as webhook authentication); rows of other tenants are neither seen nor written, whatever a
 -- service forgets. The worker and the migration/seed tools run as the owner, which RLS does not bind.
 
--- Roles are cluster-wide: create it once, tolerating a concurrent migration of another database.
+-- Roles are cluster-wide: create it once, tolerating a concurrent migration of another database. A
+-- migrating user without CREATEROLE (managed databases) needs an administrator to run, beforehand,
+-- `CREATE ROLE water_api NOLOGIN NOBYPASSRLS; GRANT water_api TO <owner>;` — then both steps pass.
 DO $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'water_api') THEN
     CREATE ROLE water_api NOLOGIN NOBYPASSRLS;
   END IF;
-EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+EXCEPTION
+  WHEN duplicate_object OR unique_violation THEN NULL;
+  WHEN insufficient_privilege THEN
+    RAISE EXCEPTION 'migration 0010 needs the role water_api: run as a user with CREATEROLE, or have an administrator run CREATE ROLE water_api NOLOGIN NOBYPASSRLS; GRANT water_api TO %;', current_user;
 END $$;
 
 -- The connecting (owner) user must be able to SET ROLE water_api.
 DO $$
 BEGIN
-  EXECUTE format('GRANT water_api TO %I', current_user);
-EXCEPTION WHEN duplicate_object OR invalid_grant_operation THEN NULL;
+  IF NOT pg_has_role(current_user, 'water_api', 'MEMBER') THEN
+    EXECUTE format('GRANT water_api TO %I', current_user);
+  END IF;
+EXCEPTION
+  WHEN duplicate_object OR invalid_grant_operation THEN NULL;
+  WHEN insufficient_privilege THEN
+    RAISE EXCEPTION 'migration 0010: % may not SET ROLE water_api; an administrator must run GRANT water_api TO %;', current_user, current_user;
 END $$;
 
 GRANT USAGE ON SCHEMA public TO water_api;
