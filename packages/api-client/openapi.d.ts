@@ -1161,27 +1161,27 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         AddressDetailDto: {
-            buildingNo: string[];
-            city: string[];
+            buildingNo: string | null;
+            city: string | null;
             /** Format: date-time */
             createdAt: string;
-            description: string[];
-            district: string[];
-            doorNo: string[];
-            extraDetails: string[];
-            floor: string[];
+            description: string | null;
+            district: string | null;
+            doorNo: string | null;
+            extraDetails: string | null;
+            floor: string | null;
             /** Format: uuid */
             id: string;
-            latitude: number[];
-            longitude: number[];
-            name: string[];
-            neighborhood: string[];
-            postalCode: string[];
-            street: string[];
+            latitude: number | null;
+            longitude: number | null;
+            name: string | null;
+            neighborhood: string | null;
+            postalCode: string | null;
+            street: string | null;
             /** Format: uuid */
             tenantId: string;
             tenantName: string;
-            uavtCode: string[];
+            uavtCode: string | null;
             /** Format: date-time */
             updatedAt: string;
             usage: {
@@ -1444,15 +1444,15 @@ export interface components {
                 street: string | null;
                 uavtCode: string | null;
             } | null;
-            details: string[];
-            email: string[];
+            details: string | null;
+            email: string | null;
             /** Format: uuid */
             id: string;
             isPrimary: boolean;
             name: string;
-            phone: string[];
-            surname: string[];
-            tcIdNo: string[];
+            phone: string | null;
+            surname: string | null;
+            tcIdNo: string | null;
         };
         ContactInputDto: {
             address?: {
@@ -1914,7 +1914,7 @@ export interface components {
             /** @enum {string} */
             planStatus?: "ACTIVE" | "PASSIVE";
             planType?: string;
-            taxId?: string[];
+            taxId?: string | null;
             taxOffice?: string | null;
             timeZone?: string;
         };
@@ -2095,13 +2095,13 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             displayName: string;
-            email: string[];
+            email: string | null;
             /** Format: uuid */
             id: string;
-            identityNo: string[];
-            name: string[];
-            organizationName: string[];
-            phone: string[];
+            identityNo: string | null;
+            name: string | null;
+            organizationName: string | null;
+            phone: string | null;
             subscriptionCount: number;
             subscriptions: {
                 address: {
@@ -2159,10 +2159,10 @@ export interface components {
                 /** @enum {string} */
                 type: "INDIVIDUAL" | "ORGANIZATIONAL";
             }[];
-            surname: string[];
-            taxId: string[];
-            taxOffice: string[];
-            tcIdNo: string[];
+            surname: string | null;
+            taxId: string | null;
+            taxOffice: string | null;
+            tcIdNo: string | null;
             /** Format: uuid */
             tenantId: string;
             tenantName: string;
@@ -2209,7 +2209,7 @@ export interface components {
             /** @enum {string} */
             function: "decodeUplink" | "decodeDownlink" | "encodeDownlink";
             logs: string[];
-            payloadHex?: string[];
+            payloadHex?: string | null;
             warnings: string[];
         };
         DeviceDetailDto: {
@@ -2231,7 +2231,7 @@ export interface components {
                 street: string | null;
                 uavtCode: string | null;
             } | null;
-            batteryPct: number[];
+            batteryPct: number | null;
             brand: {
                 /** Format: uuid */
                 id: string;
@@ -2290,9 +2290,9 @@ export interface components {
                     name: string;
                 }[];
             };
-            rssi: number[];
+            rssi: number | null;
             serialNo: string;
-            snr: number[];
+            snr: number | null;
             /** @enum {string} */
             status: "ACTIVE" | "PASSIVE" | "WAREHOUSE" | "MAINTENANCE" | "PLANNED" | "DEPLOYED_NOT_STARTED" | "USED";
             /** Format: uuid */
@@ -2366,7 +2366,7 @@ export interface components {
             }[];
             /** Format: date-time */
             createdAt: string;
-            description: string[];
+            description: string | null;
             expectedIntervalMinutes: number;
             /** Format: uuid */
             id: string;
@@ -2459,7 +2459,7 @@ export interface components {
         IntegrationDto: {
             /** Format: date-time */
             createdAt: string;
-            externalId: string[];
+            externalId: string | null;
             /** Format: uuid */
             id: string;
             isActive: boolean;
@@ -2494,7 +2494,7 @@ export interface components {
         IntegrationWithSecretDto: {
             /** Format: date-time */
             createdAt: string;
-            externalId: string[];
+            externalId: string | null;
             /** Format: uuid */
             id: string;
             isActive: boolean;
@@ -2508,7 +2508,7 @@ export interface components {
         };
         IpRatingDto: {
             code: string;
-            description: string[];
+            description: string | null;
             /** Format: uuid */
             id: string;
             sortOrder: number;
@@ -2561,7 +2561,7 @@ export interface components {
                 /** Format: date-time */
                 time: string;
             }[];
-            nextCursor: string[];
+            nextCursor: string | null;
             page: number;
             pageSize: number;
             total: number | null;
@@ -2812,7 +2812,7 @@ export interface components {
             initialIndexM3: number;
             /** Format: date-time */
             installedAt: string | null;
-            lastIndexM3: number[];
+            lastIndexM3: number | null;
             /** Format: date-time */
             lastReadingAt: string | null;
             profile: {
@@ -2937,7 +2937,7 @@ export interface components {
             /** @enum {string} */
             dialType: "SEMI_DRY" | "DRY" | "SUPER_DRY" | "WET";
             diameterMm: number;
-            heightMm: number[];
+            heightMm: number | null;
             /** Format: uuid */
             id: string;
             ipRating: {
@@ -2945,13 +2945,13 @@ export interface components {
                 /** Format: uuid */
                 id: string;
             };
-            lengthMm: number[];
+            lengthMm: number | null;
             /** @enum {string} */
             meterType: "SINGLE_JET" | "MULTI_JET" | "WOLTMAN_PARALLEL" | "WOLTMAN_VERTICAL" | "VOLUMETRIC" | "ULTRASONIC" | "ELECTROMAGNETIC" | "COMPOUND" | "IRRIGATION";
             modelCode: string;
             /** @enum {string} */
             mountingType: "VERTICAL" | "HORIZONTAL" | "BOTH";
-            pressureLossBar: number[];
+            pressureLossBar: number | null;
             q1: number;
             q2: number;
             q3: number;
@@ -2962,7 +2962,7 @@ export interface components {
             temperatureType: "T30" | "T90";
             /** Format: date-time */
             updatedAt: string;
-            widthMm: number[];
+            widthMm: number | null;
         };
         MeterProfilePageDto: {
             items: {
@@ -3106,7 +3106,7 @@ export interface components {
         RedecodeStatusDto: {
             /** Format: date-time */
             createdAt: string;
-            failedReason: string[];
+            failedReason: string | null;
             /** Format: date-time */
             finishedAt: string | null;
             jobId: string;
@@ -3291,7 +3291,7 @@ export interface components {
             };
             /** Format: uuid */
             id: string;
-            identityNo: string[];
+            identityNo: string | null;
             isActive: boolean;
             meter: {
                 brand: string;
@@ -3575,10 +3575,10 @@ export interface components {
                 id: string;
                 modelCode: string;
             }[];
-            contactEmail: string[];
-            contactName: string[];
-            contactPhone: string[];
-            contactSurname: string[];
+            contactEmail: string | null;
+            contactName: string | null;
+            contactPhone: string | null;
+            contactSurname: string | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: uuid */
@@ -3587,7 +3587,7 @@ export interface components {
             name: string;
             /** Format: uuid */
             parentId: string | null;
-            parentName: string[];
+            parentName: string | null;
             /** @enum {string} */
             planStatus: "ACTIVE" | "PASSIVE";
             planType: string;
@@ -3600,8 +3600,8 @@ export interface components {
                 subscriptions: number;
                 users: number;
             };
-            taxId: string[];
-            taxOffice: string[];
+            taxId: string | null;
+            taxOffice: string | null;
             timeZone: string;
             /** Format: date-time */
             updatedAt: string;
@@ -4004,7 +4004,7 @@ export interface components {
             /** @enum {string} */
             planStatus?: "ACTIVE" | "PASSIVE";
             planType?: string;
-            taxId?: string[];
+            taxId?: string | null;
             taxOffice?: string | null;
             timeZone?: string;
         };
@@ -4146,9 +4146,9 @@ export interface components {
                 tenantName: string;
             }[];
             name: string;
-            phone: string[];
+            phone: string | null;
             surname: string;
-            tcIdNo: string[];
+            tcIdNo: string | null;
             tenants: {
                 role: string;
                 /** Format: uuid */

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
 import type { AppConfig } from './core/config/config';
 import { registerHttpMetrics } from './core/metrics/http-metrics';
+import { nullableFor30 } from './core/http/zod-dto';
 import { registerRequestHygiene } from './core/http/request-hygiene';
 import { registerResponseHeaders } from './core/http/response-headers';
 
@@ -52,7 +53,7 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       .addBearerAuth()
       .build(),
   );
-  return cleanupOpenApiDoc(doc);
+  return nullableFor30(cleanupOpenApiDoc(doc));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../../core/http/zod-dto';
 import { z } from 'zod';
 import { PERMISSION_MODULES } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';

@@ -1,4 +1,4 @@
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../../core/http/zod-dto';
 import { z } from 'zod';
 import { ALARM_TYPES, MAP_STATUSES, OUT_OF_SERVICE_STATUSES, type AlarmType, type AssetStatus, type MapStatus } from '@water/shared';
 import { pageQueryShape, pageSchema } from '../../core/http/paging';

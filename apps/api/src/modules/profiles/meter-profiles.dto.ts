@@ -1,4 +1,4 @@
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../../core/http/zod-dto';
 import { z } from 'zod';
 import { COMMUNICATION_MODULES, CONNECTION_TYPES, DIAL_TYPES, METER_TYPES, MOUNTING_TYPES, TEMPERATURE_TYPES } from '@water/shared';
 import { pageQueryShape, pageSchema } from '../../core/http/paging';

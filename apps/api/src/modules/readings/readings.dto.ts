@@ -1,4 +1,4 @@
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../../core/http/zod-dto';
 import { z } from 'zod';
 import { ALARM_TYPES, CONSUMPTION_INTERVALS, MAX_RANGE_DAYS, VALVE_STATES, type ConsumptionInterval } from '@water/shared';
 import { DEFAULT_PAGE_SIZE } from '../../core/http/paging';

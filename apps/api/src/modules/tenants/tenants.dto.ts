@@ -1,4 +1,4 @@
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../../core/http/zod-dto';
 import { z } from 'zod';
 import { PHONE_REGEX, isValidTaxId } from '@water/shared';
 import { AddressInputSchema, AddressSchema } from '../../core/http/address.dto';

@@ -1,4 +1,4 @@
-import { createZodDto } from 'nestjs-zod';
+import { createZodDto } from '../../core/http/zod-dto';
 import { z } from 'zod';
 import { PHONE_REGEX } from '@water/shared';
 import { pageQueryShape, pageSchema } from '../../core/http/paging';
