@@ -100,3 +100,11 @@ describe('architecture: data access', () => {
     expect(foreignRepositoryImports('modules/meters/meters.service.ts', `import { X } from './meters.repository';`)).toEqual([]);
   });
 });
+
+describe('architecture: API contract', () => {
+  it('builds every DTO with core/http/zod-dto, which documents bare nullable fields as nullable', () => {
+    const direct = files.filter((f) => f.name !== 'core/http/zod-dto.ts' && /import \{[^}]*\bcreateZodDto\b[^}]*\} from 'nestjs-zod'/.test(f.text)).map((f) => f.name);
+    expect(direct, 'import createZodDto from core/http/zod-dto').toEqual([]);
+  });
+});
+

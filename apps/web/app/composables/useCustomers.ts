@@ -1,15 +1,14 @@
 import type { SearchOption } from '~/composables/useAssetLookups';
-import type { ApiBody, ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
+import type { ApiBody, ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { CustomerForm, CustomerType } from '~/lib/customer-fields';
 import type { ListQuerySpec } from '~/lib/list-query';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 import { customerPayload, emptyCustomer, validateCustomer } from '~/lib/customer-fields';
 import { addressChanged, contactChanges, customerFormFrom, prefixErrorPaths, storedIdentity } from '~/lib/customer-form';
 import { useSessionStore } from '~/stores/session';
 
-const DETAIL_NULLABLE = ['name', 'surname', 'organizationName', 'tcIdNo', 'taxId', 'identityNo', 'phone', 'email', 'taxOffice'] as const;
 export type CustomerRow = ApiSchema<'CustomerPageDto'>['items'][number];
-export type CustomerDetail = NullableFields<ApiSchema<'CustomerDetailDto'>, (typeof DETAIL_NULLABLE)[number]>;
+export type CustomerDetail = ApiSchema<'CustomerDetailDto'>;
 export type CustomerSubscription = CustomerDetail['subscriptions'][number];
 
 export const CUSTOMER_LIST: ListQuerySpec<'name' | 'identityNo' | 'subscriptions' | 'createdAt', 'tenantId' | 'type'> = {
@@ -35,7 +34,7 @@ export function useCustomer(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:customer:${toValue(id)}`,
-    async () => unwrapNullable(await $api.GET('/api/customers/{id}', { params: { path: { id: toValue(id) } } }), DETAIL_NULLABLE),
+    async () => unwrap(await $api.GET('/api/customers/{id}', { params: { path: { id: toValue(id) } } })),
   );
   return { customer: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
@@ -77,11 +76,11 @@ export function useCustomerForm(initial: CustomerDetail | null) {
     if (!initial) {
       const { tenantId, type } = form.state;
       const body: ApiBody<'/api/customers', 'post'> = { tenantId, type, ...customerPayload(form.state, 'create') };
-      return unwrapNullable(await $api.POST('/api/customers', { body }), DETAIL_NULLABLE);
+      return unwrap(await $api.POST('/api/customers', { body }));
     }
     const id = initial.id;
     const body: ApiBody<'/api/customers/{id}', 'patch'> = customerPayload(form.state, 'update', { address: addressChanged(form.state, initialForm) ? 'include' : 'omit' });
-    let saved = unwrapNullable(await $api.PATCH('/api/customers/{id}', { params: { path: { id } }, body }), DETAIL_NULLABLE);
+    let saved = unwrap(await $api.PATCH('/api/customers/{id}', { params: { path: { id } }, body }));
     const changes = contactChanges(form.state, initialForm);
     for (const change of changes) {
       try {
@@ -93,7 +92,7 @@ export function useCustomerForm(initial: CustomerDetail | null) {
         throw error;
       }
     }
-    if (changes.length) saved = unwrapNullable(await $api.GET('/api/customers/{id}', { params: { path: { id } } }), DETAIL_NULLABLE);
+    if (changes.length) saved = unwrap(await $api.GET('/api/customers/{id}', { params: { path: { id } } }));
     return saved;
   }
 

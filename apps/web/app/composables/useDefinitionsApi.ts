@@ -1,9 +1,9 @@
-import type { ApiBody, ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
+import type { ApiBody, ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { PagedList } from '~/lib/list-query';
 import { unwrap } from '~/lib/api-client';
 
 export type DefinitionsBrand = ApiSchema<'BrandDto'>;
-export type DefinitionsIpRating = NullableFields<ApiSchema<'IpRatingDto'>, 'description'>;
+export type DefinitionsIpRating = ApiSchema<'IpRatingDto'>;
 export type DefinitionsSubscriptionGroup = ApiSchema<'SubscriptionGroupDto'>;
 export type DefinitionsTechnologyField = ApiSchema<'TechnologyFieldDto'>;
 export type DefinitionsTechnology = ApiSchema<'TechnologyDto'>;

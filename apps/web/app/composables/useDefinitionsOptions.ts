@@ -14,8 +14,7 @@ export function useDefinitionsOptions(kind: 'meter' | 'device') {
       kind === 'meter' ? $api.GET('/api/definitions/ip-ratings', { params: { query: ALL } }).then(unwrap) : null,
       kind === 'device' ? $api.GET('/api/definitions/technologies', { params: { query: ALL } }).then(unwrap) : null,
     ]);
-    // IpRatingDto.description is one of the fields the OpenAPI document renders as an array (see NullableFields).
-    return { brands: brands.items, ipRatings: (ipRatings?.items ?? []) as unknown as DefinitionsIpRating[], technologies: technologies?.items ?? [] };
+    return { brands: brands.items, ipRatings: ipRatings?.items ?? [], technologies: technologies?.items ?? [] };
   });
   return {
     brands: computed(() => data.value?.brands ?? []),

@@ -1,17 +1,16 @@
 import type { SearchOption } from '~/composables/useAssetLookups';
-import type { ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
+import type { ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { DeviceForm } from '~/lib/device-form';
 import type { IdentifierField } from '~/lib/identifier-fields';
 import type { ListQuerySpec } from '~/lib/list-query';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 import { createDevicePayload, deviceFormFrom, storedSecretKeys, updateDevicePayload, validateNewDevice } from '~/lib/device-form';
 import { emptyNewDevice } from '~/lib/device-form';
 import { useSessionStore } from '~/stores/session';
 
-const DETAIL_NULLABLE = ['batteryPct', 'rssi', 'snr'] as const;
 /** networkId: the network's identifying field (DevEUI, IMEI ...), never a secret. */
 export type DeviceRow = ApiSchema<'DevicePageDto'>['items'][number];
-export type DeviceDetail = NullableFields<ApiSchema<'DeviceDetailDto'>, (typeof DETAIL_NULLABLE)[number]>;
+export type DeviceDetail = ApiSchema<'DeviceDetailDto'>;
 
 export const DEVICE_LIST: ListQuerySpec<'serialNo' | 'status' | 'lastSeenAt' | 'batteryPct', 'tenantId' | 'status' | 'brandId' | 'deviceProfileId' | 'attached'> = {
   sorts: ['serialNo', 'status', 'lastSeenAt', 'batteryPct'],
@@ -36,7 +35,7 @@ export function useDevice(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:device:${toValue(id)}`,
-    async () => unwrapNullable(await $api.GET('/api/devices/{id}', { params: { path: { id: toValue(id) } } }), DETAIL_NULLABLE),
+    async () => unwrap(await $api.GET('/api/devices/{id}', { params: { path: { id: toValue(id) } } })),
   );
   return { device: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
@@ -89,8 +88,8 @@ export function useDeviceForm(initial: DeviceDetail | null, fields: Ref<Identifi
     const saved = await form.save(
       async () =>
         initial
-          ? unwrapNullable(await $api.PATCH('/api/devices/{id}', { params: { path: { id: initial.id } }, body: updateDevicePayload(form.state, initialForm, fields.value) }), DETAIL_NULLABLE)
-          : unwrapNullable(await $api.POST('/api/devices', { body: createDevicePayload(form.state, fields.value) }), DETAIL_NULLABLE),
+          ? unwrap(await $api.PATCH('/api/devices/{id}', { params: { path: { id: initial.id } }, body: updateDevicePayload(form.state, initialForm, fields.value) }))
+          : unwrap(await $api.POST('/api/devices', { body: createDevicePayload(form.state, fields.value) })),
       Object.keys(identifierProblems.value).length > 0,
     );
     if (saved) {

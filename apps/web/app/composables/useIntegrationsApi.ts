@@ -1,14 +1,13 @@
-import type { ApiBody, ApiSchema, NullableFields } from '~/lib/api-client';
+import type { ApiBody, ApiSchema } from '~/lib/api-client';
 import type { SettingSection } from '~/lib/integration-settings';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 import { networkServerSettings, webhookUrl } from '~/lib/integration-settings';
 
-const NULLABLE = ['externalId'] as const;
 /** externalId: the ChirpStack application id; webhookPath: where the network server posts uplinks, under the API's public origin. */
-export type Integration = NullableFields<ApiSchema<'IntegrationDto'>, (typeof NULLABLE)[number]>;
+export type Integration = ApiSchema<'IntegrationDto'>;
 export type IntegrationRow = ApiSchema<'IntegrationListDto'>[number];
 /** Creation and rotation answer the secret, once. */
-export type IntegrationWithSecret = NullableFields<ApiSchema<'IntegrationWithSecretDto'>, (typeof NULLABLE)[number]>;
+export type IntegrationWithSecret = ApiSchema<'IntegrationWithSecretDto'>;
 
 /** The integrations of a tenant's subtree (the selected tenant by default). */
 export function useIntegrationsList(tenantId: MaybeRefOrGetter<string | null | undefined>) {
@@ -36,10 +35,10 @@ export function useIntegration(id: MaybeRefOrGetter<string>) {
 export function useIntegrationsMutations() {
   const { $api } = useNuxtApp();
   return {
-    create: async (body: ApiBody<'/api/integrations', 'post'>) => unwrapNullable(await $api.POST('/api/integrations', { body }), NULLABLE),
+    create: async (body: ApiBody<'/api/integrations', 'post'>) => unwrap(await $api.POST('/api/integrations', { body })),
     update: async (id: string, body: ApiBody<'/api/integrations/{id}', 'patch'>) =>
-      unwrapNullable(await $api.PATCH('/api/integrations/{id}', { params: { path: { id } }, body }), NULLABLE),
-    rotateSecret: async (id: string) => unwrapNullable(await $api.POST('/api/integrations/{id}/rotate-secret', { params: { path: { id } } }), NULLABLE),
+      unwrap(await $api.PATCH('/api/integrations/{id}', { params: { path: { id } }, body })),
+    rotateSecret: async (id: string) => unwrap(await $api.POST('/api/integrations/{id}/rotate-secret', { params: { path: { id } } })),
     remove: async (id: string) => unwrap(await $api.DELETE('/api/integrations/{id}', { params: { path: { id } } })),
   };
 }

@@ -1,6 +1,6 @@
 import type { LiveTableState } from '~/composables/useLiveBuffer';
 import type { LiveReadingsState } from '~/composables/useLiveReadingsQuery';
-import type { ApiSchema, NullableFields } from '~/lib/api-client';
+import type { ApiSchema } from '~/lib/api-client';
 import { applyPoll, createCoalescer, flushPending, liveTable, pollFrom, readingKey } from '~/composables/useLiveBuffer';
 import {
   inLiveRange,
@@ -10,12 +10,12 @@ import {
   readLiveReadingsQuery,
   writeLiveReadingsQuery,
 } from '~/composables/useLiveReadingsQuery';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';
 import { useSessionStore } from '~/stores/session';
 
-/** One page of GET /api/readings/live: total counts up to 10,000 (then totalCapped), nextCursor as the API's document gets wrong (see NullableFields). */
-export type LiveReadingPage = NullableFields<ApiSchema<'LiveReadingPageDto'>, 'nextCursor'>;
+/** One page of GET /api/readings/live: total counts up to 10,000 (then totalCapped). */
+export type LiveReadingPage = ApiSchema<'LiveReadingPageDto'>;
 export type LiveReading = LiveReadingPage['items'][number];
 
 /** How long a row that arrived live stays highlighted. */
@@ -45,7 +45,7 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
 
   const { data, error, status, refresh } = useAsyncData(
     () => `readings-live:${JSON.stringify(apiQuery.value)}`,
-    async () => unwrapNullable(await $api.GET('/api/readings/live', { params: { query: apiQuery.value } }), ['nextCursor']),
+    async () => unwrap(await $api.GET('/api/readings/live', { params: { query: apiQuery.value } })),
   );
 
   // Live changes apply to the page they were made on; a new page (or SSR) starts from the fetched one.

@@ -1,16 +1,15 @@
 import type { SearchOption } from '~/composables/useAssetLookups';
-import type { ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
+import type { ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { IdentifierField } from '~/lib/identifier-fields';
 import type { ListQuerySpec } from '~/lib/list-query';
 import type { MeterForm } from '~/lib/meter-form';
 import { DEFAULT_TIME_ZONE } from '@water/shared';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 import { createMeterPayload, emptyMeterForm, meterFormFrom, updateMeterPayload, validateMeterForm } from '~/lib/meter-form';
 import { useSessionStore } from '~/stores/session';
 
-const DETAIL_NULLABLE = ['lastIndexM3'] as const;
 export type MeterRow = ApiSchema<'MeterPageDto'>['items'][number];
-export type MeterDetail = NullableFields<ApiSchema<'MeterDetailDto'>, (typeof DETAIL_NULLABLE)[number]>;
+export type MeterDetail = ApiSchema<'MeterDetailDto'>;
 
 export const METER_LIST: ListQuerySpec<'serialNo' | 'status' | 'installedAt' | 'lastReadingAt' | 'lastIndexM3', 'tenantId' | 'status' | 'brandId' | 'hasDevice' | 'hasSubscription'> = {
   sorts: ['serialNo', 'status', 'installedAt', 'lastReadingAt', 'lastIndexM3'],
@@ -35,7 +34,7 @@ export function useMeter(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:meter:${toValue(id)}`,
-    async () => unwrapNullable(await $api.GET('/api/meters/{id}', { params: { path: { id: toValue(id) } } }), DETAIL_NULLABLE),
+    async () => unwrap(await $api.GET('/api/meters/{id}', { params: { path: { id: toValue(id) } } })),
   );
   return { meter: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
@@ -82,8 +81,8 @@ export function useMeterForm(initial: MeterDetail | null, deviceFields: Ref<Iden
     const saved = await form.save(
       async () =>
         initial
-          ? unwrapNullable(await $api.PATCH('/api/meters/{id}', { params: { path: { id: initial.id } }, body: updateMeterPayload(form.state, initialForm, timeZone, deviceFields.value) }), DETAIL_NULLABLE)
-          : unwrapNullable(await $api.POST('/api/meters', { body: createMeterPayload(form.state, timeZone, deviceFields.value) }), DETAIL_NULLABLE),
+          ? unwrap(await $api.PATCH('/api/meters/{id}', { params: { path: { id: initial.id } }, body: updateMeterPayload(form.state, initialForm, timeZone, deviceFields.value) }))
+          : unwrap(await $api.POST('/api/meters', { body: createMeterPayload(form.state, timeZone, deviceFields.value) })),
       Object.keys(identifierProblems.value).length > 0,
     );
     if (saved) {

@@ -1,20 +1,17 @@
-import type { ApiBody, ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import type { ApiBody, ApiQuery, ApiSchema } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 
-const METER_NULLABLE = ['lengthMm', 'widthMm', 'heightMm', 'pressureLossBar'] as const;
-const DEVICE_NULLABLE = ['description'] as const;
-const DECODE_NULLABLE = ['payloadHex'] as const;
 
 export type ProfilesMeterRow = ApiSchema<'MeterProfilePageDto'>['items'][number];
-export type ProfilesMeterDetail = NullableFields<ApiSchema<'MeterProfileDetailDto'>, (typeof METER_NULLABLE)[number]>;
+export type ProfilesMeterDetail = ApiSchema<'MeterProfileDetailDto'>;
 export type ProfilesDeviceRow = ApiSchema<'DeviceProfilePageDto'>['items'][number];
-export type ProfilesDeviceDetail = NullableFields<ApiSchema<'DeviceProfileDetailDto'>, (typeof DEVICE_NULLABLE)[number]>;
+export type ProfilesDeviceDetail = ApiSchema<'DeviceProfileDetailDto'>;
 export type ProfilesRef = ProfilesMeterDetail['compatibleDeviceProfiles'][number];
 export type ProfilesTenantRef = ProfilesMeterDetail['allowedTenants'][number];
 export type ProfilesScenarioSummary = ProfilesDeviceDetail['scenarios'][number];
 export type ProfilesScenario = ApiSchema<'ScenarioDto'>;
 /** What POST /api/device-profiles/:id/scenarios/:scenarioId/test answers (logs: what the decoder wrote to console). */
-export type ProfilesDecodeResult = NullableFields<ApiSchema<'DecodeResultDto'>, (typeof DECODE_NULLABLE)[number]>;
+export type ProfilesDecodeResult = ApiSchema<'DecodeResultDto'>;
 
 export type ProfilesKind = 'meter' | 'device';
 
@@ -45,8 +42,8 @@ export function useProfilesDetail<K extends ProfilesKind>(kind: K, id: MaybeRefO
       if (!value) return null;
       const path = { id: value };
       return (kind === 'meter'
-        ? unwrapNullable(await $api.GET('/api/meter-profiles/{id}', { params: { path } }), METER_NULLABLE)
-        : unwrapNullable(await $api.GET('/api/device-profiles/{id}', { params: { path } }), DEVICE_NULLABLE)) as ProfilesDetail<K>;
+        ? unwrap(await $api.GET('/api/meter-profiles/{id}', { params: { path } }))
+        : unwrap(await $api.GET('/api/device-profiles/{id}', { params: { path } }))) as ProfilesDetail<K>;
     },
   );
   return { profile: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
@@ -67,12 +64,12 @@ export function useProfilesMutations() {
   const { $api } = useNuxtApp();
   const scenario = (id: string, scenarioId: string) => ({ path: { id, scenarioId } });
   return {
-    createMeter: async (body: ApiBody<'/api/meter-profiles', 'post'>) => unwrapNullable(await $api.POST('/api/meter-profiles', { body }), METER_NULLABLE),
+    createMeter: async (body: ApiBody<'/api/meter-profiles', 'post'>) => unwrap(await $api.POST('/api/meter-profiles', { body })),
     updateMeter: async (id: string, body: ApiBody<'/api/meter-profiles/{id}', 'patch'>) =>
-      unwrapNullable(await $api.PATCH('/api/meter-profiles/{id}', { params: { path: { id } }, body }), METER_NULLABLE),
-    createDevice: async (body: ApiBody<'/api/device-profiles', 'post'>) => unwrapNullable(await $api.POST('/api/device-profiles', { body }), DEVICE_NULLABLE),
+      unwrap(await $api.PATCH('/api/meter-profiles/{id}', { params: { path: { id } }, body })),
+    createDevice: async (body: ApiBody<'/api/device-profiles', 'post'>) => unwrap(await $api.POST('/api/device-profiles', { body })),
     updateDevice: async (id: string, body: ApiBody<'/api/device-profiles/{id}', 'patch'>) =>
-      unwrapNullable(await $api.PATCH('/api/device-profiles/{id}', { params: { path: { id } }, body }), DEVICE_NULLABLE),
+      unwrap(await $api.PATCH('/api/device-profiles/{id}', { params: { path: { id } }, body })),
     remove: async (kind: ProfilesKind, id: string) =>
       unwrap(kind === 'meter' ? await $api.DELETE('/api/meter-profiles/{id}', { params: { path: { id } } }) : await $api.DELETE('/api/device-profiles/{id}', { params: { path: { id } } })),
     createScenario: async (profileId: string, body: ApiBody<'/api/device-profiles/{id}/scenarios', 'post'>) =>
@@ -82,6 +79,6 @@ export function useProfilesMutations() {
     removeScenario: async (profileId: string, scenarioId: string) =>
       unwrap(await $api.DELETE('/api/device-profiles/{id}/scenarios/{scenarioId}', { params: scenario(profileId, scenarioId) })),
     testScenario: async (profileId: string, scenarioId: string, body: ApiBody<'/api/device-profiles/{id}/scenarios/{scenarioId}/test', 'post'>) =>
-      unwrapNullable(await $api.POST('/api/device-profiles/{id}/scenarios/{scenarioId}/test', { params: scenario(profileId, scenarioId), body }), DECODE_NULLABLE),
+      unwrap(await $api.POST('/api/device-profiles/{id}/scenarios/{scenarioId}/test', { params: scenario(profileId, scenarioId), body })),
   };
 }

@@ -1,16 +1,15 @@
 import type { SearchOption } from '~/composables/useAssetLookups';
-import type { ApiBody, ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
+import type { ApiBody, ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { ListQuerySpec } from '~/lib/list-query';
 import type { SubscriptionForm } from '~/lib/subscription-form';
 import { DEFAULT_TIME_ZONE } from '@water/shared';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 import { createSubscriptionPayload, emptySubscriptionForm, subscriptionFormFrom, updateSubscriptionPayload, validateSubscriptionForm } from '~/lib/subscription-form';
 import { useSessionStore } from '~/stores/session';
 
-const DETAIL_NULLABLE = ['identityNo'] as const;
 /** identityNo: the TC ID No of an individual, the tax id of an organisation. */
 export type SubscriptionRow = ApiSchema<'SubscriptionPageDto'>['items'][number];
-export type SubscriptionDetail = NullableFields<ApiSchema<'SubscriptionDetailDto'>, (typeof DETAIL_NULLABLE)[number]>;
+export type SubscriptionDetail = ApiSchema<'SubscriptionDetailDto'>;
 export type MeterPeriod = SubscriptionDetail['meterHistory'][number];
 
 export const SUBSCRIPTION_LIST: ListQuerySpec<'subscriptionNo' | 'customer' | 'identityNo' | 'consumption', 'tenantId' | 'type' | 'groupId' | 'hasMeter' | 'isActive'> = {
@@ -36,7 +35,7 @@ export function useSubscription(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:subscription:${toValue(id)}`,
-    async () => unwrapNullable(await $api.GET('/api/subscriptions/{id}', { params: { path: { id: toValue(id) } } }), DETAIL_NULLABLE),
+    async () => unwrap(await $api.GET('/api/subscriptions/{id}', { params: { path: { id: toValue(id) } } })),
   );
   return { subscription: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
@@ -83,8 +82,8 @@ export function useSubscriptionForm(initial: SubscriptionDetail | null) {
     // address is sent as null, which PATCH's address (optional, not nullable) refuses; cast until lib/subscription-form is typed by the API.
     const saved = await form.save(async () =>
       initial
-        ? unwrapNullable(await $api.PATCH('/api/subscriptions/{id}', { params: { path: { id: initial.id } }, body: updateSubscriptionPayload(form.state, initialForm) as ApiBody<'/api/subscriptions/{id}', 'patch'> }), DETAIL_NULLABLE)
-        : unwrapNullable(await $api.POST('/api/subscriptions', { body: createSubscriptionPayload(form.state, timeZone) as ApiBody<'/api/subscriptions', 'post'> }), DETAIL_NULLABLE),
+        ? unwrap(await $api.PATCH('/api/subscriptions/{id}', { params: { path: { id: initial.id } }, body: updateSubscriptionPayload(form.state, initialForm) as ApiBody<'/api/subscriptions/{id}', 'patch'> }))
+        : unwrap(await $api.POST('/api/subscriptions', { body: createSubscriptionPayload(form.state, timeZone) as ApiBody<'/api/subscriptions', 'post'> })),
     );
     if (saved) {
       clearNuxtData((key) => key.startsWith('assets:'));
@@ -101,6 +100,6 @@ export function useSubscriptionActions() {
     remove: async (id: string) => unwrap(await $api.DELETE('/api/subscriptions/{id}', { params: { path: { id } } })),
     /** PUT /api/subscriptions/:id/meter: closes the current period and opens the next (meterId null: no meter). */
     changeMeter: async (id: string, body: ApiBody<'/api/subscriptions/{id}/meter', 'put'>) =>
-      unwrapNullable(await $api.PUT('/api/subscriptions/{id}/meter', { params: { path: { id } }, body }), DETAIL_NULLABLE),
+      unwrap(await $api.PUT('/api/subscriptions/{id}/meter', { params: { path: { id } }, body })),
   };
 }

@@ -1,20 +1,16 @@
-import type { ApiBody, ApiSchema, NullableFields } from '~/lib/api-client';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import type { ApiBody, ApiSchema } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 
-const DETAIL_NULLABLE = ['parentName', 'contactName', 'contactSurname', 'contactPhone', 'contactEmail', 'taxId', 'taxOffice'] as const;
 /** parentId is null for a tenant whose parent the caller cannot see. */
 export type TenantsNode = ApiSchema<'TenantTreeDto'>[number];
-export type TenantsDetail = NullableFields<ApiSchema<'TenantDetailDto'>, (typeof DETAIL_NULLABLE)[number]>;
+export type TenantsDetail = ApiSchema<'TenantDetailDto'>;
 export type TenantsPlanStatus = TenantsDetail['planStatus'];
 export type TenantsAddress = NonNullable<TenantsDetail['address']>;
 export type TenantsMember = TenantsDetail['users'][number];
 export type TenantsProfileRef = TenantsDetail['allowedMeterProfiles'][number];
 type CreateBody = ApiBody<'/api/tenants', 'post'>;
-/**
- * What the tenant form sends: the create body, parentId only when creating, and taxId as the API takes it
- * (string or null; the OpenAPI document renders it as an array, see NullableFields).
- */
-export type TenantsBody = Omit<CreateBody, 'parentId' | 'taxId'> & { parentId?: string; taxId?: string | null };
+/** What the tenant form sends: the create body, parentId only when creating. */
+export type TenantsBody = Omit<CreateBody, 'parentId'> & { parentId?: string };
 
 /** The tenants the caller may read, as a forest. */
 export function useTenantsTree() {
@@ -27,7 +23,7 @@ export function useTenantsDetail(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `tenants:detail:${toValue(id)}`,
-    async () => unwrapNullable(await $api.GET('/api/tenants/{id}', { params: { path: { id: toValue(id) } } }), DETAIL_NULLABLE),
+    async () => unwrap(await $api.GET('/api/tenants/{id}', { params: { path: { id: toValue(id) } } })),
   );
   return { tenant: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
@@ -35,9 +31,9 @@ export function useTenantsDetail(id: MaybeRefOrGetter<string>) {
 export function useTenantsMutations() {
   const { $api } = useNuxtApp();
   return {
-    create: async (body: TenantsBody) => unwrapNullable(await $api.POST('/api/tenants', { body: body as CreateBody }), DETAIL_NULLABLE),
+    create: async (body: TenantsBody) => unwrap(await $api.POST('/api/tenants', { body: body as CreateBody })),
     update: async (id: string, body: Partial<TenantsBody>) =>
-      unwrapNullable(await $api.PATCH('/api/tenants/{id}', { params: { path: { id } }, body: body as ApiBody<'/api/tenants/{id}', 'patch'> }), DETAIL_NULLABLE),
+      unwrap(await $api.PATCH('/api/tenants/{id}', { params: { path: { id } }, body: body as ApiBody<'/api/tenants/{id}', 'patch'> })),
     remove: async (id: string) => unwrap(await $api.DELETE('/api/tenants/{id}', { params: { path: { id } } })),
   };
 }

@@ -1,6 +1,6 @@
 import type { ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { RedecodeBody, RedecodeScope, RedecodeStatus, UplinkRange, UplinkStatus } from '~/lib/uplinks';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 import { toApiFailure, type ApiFailure } from '~/lib/api-error';
 import { DEFAULT_UPLINK_RANGE, isRedecodeFinished, isUplinkRange, isUplinkStatus, rangeBounds, summarizeRedecode } from '~/lib/uplinks';
 
@@ -84,7 +84,7 @@ export function useRedecodeRun(onFinished: (status: RedecodeStatus) => unknown) 
   async function poll(jobId: string) {
     if (stopped) return;
     try {
-      const status: RedecodeStatus = unwrapNullable(await $api.GET('/api/uplinks/redecode/{jobId}', { params: { path: { jobId } } }), ['failedReason']);
+      const status: RedecodeStatus = unwrap(await $api.GET('/api/uplinks/redecode/{jobId}', { params: { path: { jobId } } }));
       if (stopped) return;
       run.value = status;
       if (isRedecodeFinished(status.state)) {

@@ -1,10 +1,9 @@
-import type { ApiBody, ApiQuery, ApiSchema, NullableFields } from '~/lib/api-client';
-import { unwrap, unwrapNullable } from '~/lib/api-client';
+import type { ApiBody, ApiQuery, ApiSchema } from '~/lib/api-client';
+import { unwrap } from '~/lib/api-client';
 
 export type UsersRow = ApiSchema<'UserPageDto'>['items'][number];
 export type UsersTenantRef = UsersRow['tenants'][number];
-const DETAIL_NULLABLE = ['phone', 'tcIdNo'] as const;
-export type UsersDetail = NullableFields<ApiSchema<'UserDetailDto'>, (typeof DETAIL_NULLABLE)[number]>;
+export type UsersDetail = ApiSchema<'UserDetailDto'>;
 /** canManage: the signed-in user may change this membership (USERS update there). */
 export type UsersMembership = UsersDetail['memberships'][number];
 
@@ -22,7 +21,7 @@ export function useUsersDetail(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `users:detail:${toValue(id)}`,
-    async () => unwrapNullable(await $api.GET('/api/users/{id}', { params: { path: { id: toValue(id) } } }), DETAIL_NULLABLE),
+    async () => unwrap(await $api.GET('/api/users/{id}', { params: { path: { id: toValue(id) } } })),
   );
   return { user: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
 }
@@ -30,12 +29,12 @@ export function useUsersDetail(id: MaybeRefOrGetter<string>) {
 export function useUsersMutations() {
   const { $api } = useNuxtApp();
   return {
-    create: async (body: ApiBody<'/api/users', 'post'>) => unwrapNullable(await $api.POST('/api/users', { body }), DETAIL_NULLABLE),
-    update: async (id: string, body: ApiBody<'/api/users/{id}', 'patch'>) => unwrapNullable(await $api.PATCH('/api/users/{id}', { params: { path: { id } }, body }), DETAIL_NULLABLE),
+    create: async (body: ApiBody<'/api/users', 'post'>) => unwrap(await $api.POST('/api/users', { body })),
+    update: async (id: string, body: ApiBody<'/api/users/{id}', 'patch'>) => unwrap(await $api.PATCH('/api/users/{id}', { params: { path: { id } }, body })),
     remove: async (id: string) => unwrap(await $api.DELETE('/api/users/{id}', { params: { path: { id } } })),
     /** Adds the user to the tenant, or changes their role and matrix there. */
     setMembership: async (id: string, tenantId: string, body: ApiBody<'/api/users/{id}/memberships/{tenantId}', 'put'>) =>
-      unwrapNullable(await $api.PUT('/api/users/{id}/memberships/{tenantId}', { params: { path: { id, tenantId } }, body }), DETAIL_NULLABLE),
+      unwrap(await $api.PUT('/api/users/{id}/memberships/{tenantId}', { params: { path: { id, tenantId } }, body })),
     removeMembership: async (id: string, tenantId: string) =>
       unwrap(await $api.DELETE('/api/users/{id}/memberships/{tenantId}', { params: { path: { id, tenantId } } })),
   };

@@ -45,15 +45,3 @@ export type ApiResponse<P extends keyof paths, M extends Method = 'get'> = Opera
   ? JsonOf<R[Extract<keyof R, 200 | 201>]>
   : never;
 
-/**
- * Response fields the OpenAPI document gets wrong: a top-level `z.string().nullable()` (or number) of a
- * response DTO comes out as an array (`type: ['string', 'null']` read as an array type by @nestjs/swagger
- * under nestjs-zod), e.g. TenantDetailDto.contactEmail. Those fields are really `E | null`; this corrects
- * the named ones until the API's document is fixed (then drop the wrapper).
- */
-export type NullableFields<T, K extends keyof T> = Omit<T, K> & { [P in keyof Pick<T, K>]: (NonNullable<T[P]> extends readonly (infer E)[] ? E : T[P]) | null };
-
-/** unwrap() of an answer whose `fields` NullableFields corrects; the list names them where the call is made. */
-export function unwrapNullable<T, K extends keyof T>(result: { data?: T; error?: unknown; response: Response }, _fields: readonly K[]): NullableFields<T, K> {
-  return unwrap(result) as unknown as NullableFields<T, K>;
-}

@@ -2,7 +2,7 @@
  * Pure helpers of the uplink inspector: payload encodings, radio metadata, time ranges and the
  * re-decode run's requests and progress (apps/api modules/ingest/uplinks.controller.ts).
  */
-import type { ApiBody, ApiSchema, NullableFields } from '~/lib/api-client';
+import type { ApiBody, ApiSchema } from '~/lib/api-client';
 
 export const UPLINK_STATUSES = ['FAILED', 'DECODED', 'RECEIVED'] as const;
 export type UplinkStatus = (typeof UPLINK_STATUSES)[number];
@@ -75,7 +75,7 @@ export function singleRedecodeBody(uplink: { id: string; deviceId: string; recei
 }
 
 /** GET /api/uplinks/redecode/:jobId */
-export type RedecodeStatus = NullableFields<ApiSchema<'RedecodeStatusDto'>, 'failedReason'>;
+export type RedecodeStatus = ApiSchema<'RedecodeStatusDto'>;
 export type RedecodeState = RedecodeStatus['state'];
 
 /** A run is over once BullMQ calls it completed or failed; polling stops then. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, unwrap, unwrapNullable } from '~/lib/api-client';
+import { ApiError, unwrap } from '~/lib/api-client';
 import { toApiFailure } from '~/lib/api-error';
 
 const answer = (status: number, headers: Record<string, string> = {}) => new Response(null, { status, headers });
@@ -21,10 +21,5 @@ describe('unwrap', () => {
     expect(thrown).toBeInstanceOf(ApiError);
     expect(thrown).toMatchObject({ statusCode: 429, data: body });
     expect(toApiFailure(thrown)).toEqual({ status: 429, body, retryAfterSeconds: 30 });
-  });
-
-  it('keeps the value of a field NullableFields corrects (type only)', () => {
-    const detail = unwrapNullable({ data: { phone: null as unknown as string[] }, response: answer(200) }, ['phone']);
-    expect(detail.phone).toBeNull();
   });
 });
