@@ -35,6 +35,18 @@ describe('input hygiene', () => {
   });
   afterAll(async () => t?.close());
 
+  it('names the part of the request a refusal is about: an unknown query key is the query’s, not the body’s', async () => {
+    const query = await t.request({ url: '/api/meters?limit=1', token: admin });
+    expect(query.status).toBe(400);
+    expect(query.body.message).toMatch(/^query: /);
+    const body = await t.request({ method: 'POST', url: '/api/customers', token: admin, body: { surprise: 1 } });
+    expect(body.status).toBe(400);
+    expect(body.body.message).not.toMatch(/^query: /);
+    const hook = await t.request({ method: 'POST', url: '/api/ingest/ttn/00000000-0000-0000-0000-000000000000', body: [] });
+    expect(hook.status).toBe(400);
+    expect(hook.body.message).toMatch(/^body: /);
+  });
+
   describe('NUL bytes are refused with 400 and the field’s path, on every route, before any query', () => {
     it('in a JSON body field (Zod-validated route)', async () => {
       const res = await t.request({ method: 'POST', url: '/api/definitions/meter-brands', token: admin, body: { name: 'Brand\u0000X' } });

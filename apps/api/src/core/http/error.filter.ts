@@ -3,6 +3,7 @@ import { ZodValidationException } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
 import type { ZodError } from 'zod';
 import { type ErrorBody, type ErrorDetail, ServiceUnavailableException, TooManyRequestsException } from './errors';
+import { VALIDATION_LOCATION } from './validation.pipe';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -79,7 +80,7 @@ export class ErrorFilter implements ExceptionFilter {
       return {
         statusCode: 400,
         error: REASONS[400],
-        message: first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'invalid request',
+        message: first ? `${first.path.join('.') || ((exception as unknown as Record<symbol, string | undefined>)[VALIDATION_LOCATION] ?? 'request')}: ${first.message}` : 'invalid request',
         details,
       };
     }

@@ -5,6 +5,7 @@ import { ZodValidationException } from 'nestjs-zod';
 import type { ZodType } from 'zod';
 import { Public } from '../../core/auth/access.decorator';
 import { UuidPipe } from '../../core/http/id-param.pipe';
+import { locate } from '../../core/http/validation.pipe';
 import { ChirpstackUplinkSchema, GenericUplinkSchema, SigfoxUplinkSchema, TtnUplinkSchema } from './ingest.formats';
 import { IngestService } from './ingest.service';
 
@@ -19,7 +20,7 @@ function secretOf(req: FastifyRequest, token?: string): string | undefined {
 
 function parse<T>(schema: ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);
-  if (!result.success) throw new ZodValidationException(result.error);
+  if (!result.success) throw locate(new ZodValidationException(result.error), 'body');
   return result.data;
 }
 
