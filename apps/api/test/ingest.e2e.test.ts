@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoSignalService } from '../src/modules/alarms/no-signal.service';
 import { connectLive } from './support/live';
 import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { until } from './support/until';
 import { startTestWorker } from './support/worker';
 
 interface SeededDevice {
@@ -53,16 +54,6 @@ describe('ingestion end to end', () => {
   }
 
   const readingsOf = (deviceId: string) => t.sql<{ index_m3: string; consumption_m3: string | null; time: Date }>('SELECT index_m3, consumption_m3, time FROM reading WHERE device_id = $1 ORDER BY time DESC', [deviceId]);
-
-  async function until<T>(fn: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > end) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
 
   beforeAll(async () => {
     t = await startTestApp('ingest', { listen: true, readingDays: 1 });

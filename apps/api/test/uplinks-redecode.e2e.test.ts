@@ -5,6 +5,7 @@ import { QueueName } from '../src/core/jobs/jobs.types';
 import { matrix } from './support/matrix';
 import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
 import { createIntegration, loraDevices, ttnUplink, type LoraDevice } from './support/uplinks';
+import { until } from './support/until';
 import { startTestWorker } from './support/worker';
 
 /** The uplink inspector's re-decode: after a decoder fix, failed uplinks are run again and yield their readings. */
@@ -17,16 +18,6 @@ describe('uplink re-decode', () => {
   let device: LoraDevice;
   const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
   const to = new Date(Date.now() + 60_000).toISOString();
-
-  const until = async <T>(fn: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const v = await fn();
-      if (v) return v;
-      if (Date.now() > end) throw new Error('condition not met in time');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
 
   beforeAll(async () => {
     t = await startTestApp('redecode', { readingDays: 1 });
@@ -56,7 +47,7 @@ describe('uplink re-decode', () => {
       const page = await t.request({ url: `/api/uplinks?deviceId=${device.id}&integrationId=${integ.id}&status=FAILED`, token: hatsu });
       // Rows and total are two statements: wait until both see all three.
       return page.body.total === 3 && page.body.items.length === 3 ? page.body : null;
-    });
+    }, 20_000);
     expect(failed.items[0]).toMatchObject({ integrationId: integ.id, status: 'FAILED', errors: ['vendor bug'] });
     const readings = () => t.sql(`SELECT 1 FROM reading WHERE device_id = $1 AND time > $2 AND time < $3`, [device.id, new Date(base), new Date(base + 600_000)]);
     expect(await readings()).toHaveLength(0);
@@ -69,7 +60,7 @@ describe('uplink re-decode', () => {
       const s = await t.request({ url: `/api/uplinks/redecode/${started.body.jobId}`, token: hatsu });
       expect(s.status).toBe(200);
       return s.body.state === 'completed' ? s.body : null;
-    });
+    }, 20_000);
     expect(done.progress).toEqual({ total: 3, done: 3, stored: 3, failed: 0 });
     expect(await readings()).toHaveLength(3);
     const now = await t.request({ url: `/api/uplinks?deviceId=${device.id}&status=DECODED&from=${encodeURIComponent(new Date(base).toISOString())}`, token: hatsu });
