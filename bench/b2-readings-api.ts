@@ -9,7 +9,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { collectPlans, enableAutoExplain, disableAutoExplain, env, log, PORT_BASE, profiling, Report, req, startApi, uptime, waterDb } from './lib/common';
+import {
+  collectPlans,
+  enableAutoExplain,
+  disableAutoExplain,
+  env,
+  log,
+  PORT_BASE,
+  profiling,
+  Report,
+  req,
+  startApi,
+  uptime,
+  waterDb,
+} from './lib/common';
 import { largeDataset } from './lib/dataset';
 
 const HISTORY_SQL = `
@@ -34,7 +47,11 @@ function pgbench(url: string, script: string, clients: number, seconds: number, 
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-b2-'));
   const file = path.join(dir, 'script.sql');
   writeFileSync(file, `\\set k random(1, ${meters})\n\\set skip 30 * random(0, 2)\n${script}\n`);
-  const out = execFileSync('pgbench', ['-n', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', file, '-l', `--log-prefix=${path.join(dir, 'log')}`, url], { encoding: 'utf8', timeout: (seconds + 120) * 1000 });
+  const out = execFileSync(
+    'pgbench',
+    ['-n', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', file, '-l', `--log-prefix=${path.join(dir, 'log')}`, url],
+    { encoding: 'utf8', timeout: (seconds + 120) * 1000 },
+  );
   const tps = Number(out.match(/tps = ([\d.]+)/)?.[1] ?? NaN);
   const lat: number[] = [];
   for (const f of readdirSync(dir).filter((f) => f.startsWith('log'))) {
@@ -65,7 +82,11 @@ export async function b2() {
   const rnd = (n: number) => Math.floor(Math.random() * n);
   try {
     const scenarios = [
-      { name: 'meter history (random meter, pages 1–3)', path: () => `/api/meters/${meters[rnd(meters.length)]}/readings?page=${1 + rnd(3)}`, sql: HISTORY_SQL },
+      {
+        name: 'meter history (random meter, pages 1–3)',
+        path: () => `/api/meters/${meters[rnd(meters.length)]}/readings?page=${1 + rnd(3)}`,
+        sql: HISTORY_SQL,
+      },
       { name: 'live readings (root scope, pages 1–3)', path: () => `/api/readings/live?page=${1 + rnd(3)}`, sql: LIVE_SQL(tenants) },
     ];
     for (const s of scenarios) {
@@ -73,24 +94,58 @@ export async function b2() {
         url: api.base,
         connections: users,
         duration: seconds,
-        requests: [{ method: 'GET', headers: { authorization: `Bearer ${api.token}` }, setupRequest: (r: object) => ({ ...r, path: s.path() }) }],
+        requests: [
+          { method: 'GET', headers: { authorization: `Bearer ${api.token}` }, setupRequest: (r: object) => ({ ...r, path: s.path() }) },
+        ],
       });
       const apiLoad = uptime();
       const rps = result.requests.average;
       const bad = result.non2xx + result.errors + result.timeouts;
       const raw = pgbench(ds.url, s.sql, clients, seconds, meters.length);
       const rawLoad = uptime();
-      report.extra[s.name] = { api: { rps, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts, total: result.requests.total, load: apiLoad }, pgbench: { ...raw, clients, load: rawLoad } };
-      report.add({ metric: `${s.name} throughput`, value: rps, unit: 'req/s', baseline: { name: `pgbench same SQL (${clients} clients)`, value: raw.tps }, target: '≥ 0.8× raw', met: rps >= 0.8 * raw.tps, load: apiLoad, note: `${users} connections, ${bad} failed; pgbench at [${rawLoad}]` });
-      report.add({ metric: `${s.name} p99`, value: result.latency.p99, unit: 'ms', baseline: { name: 'pgbench p99', value: raw.p99 }, target: '≤ 200 ms', met: result.latency.p99 <= 200 && bad === 0, load: apiLoad });
-      log(`B2 ${s.name}: API ${Math.round(rps)} req/s p50 ${result.latency.p50} p99 ${result.latency.p99} ms (${bad} failed); pgbench ${Math.round(raw.tps)} tps p50 ${raw.p50.toFixed(1)} p99 ${raw.p99.toFixed(1)} ms`);
+      report.extra[s.name] = {
+        api: {
+          rps,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          total: result.requests.total,
+          load: apiLoad,
+        },
+        pgbench: { ...raw, clients, load: rawLoad },
+      };
+      report.add({
+        metric: `${s.name} throughput`,
+        value: rps,
+        unit: 'req/s',
+        baseline: { name: `pgbench same SQL (${clients} clients)`, value: raw.tps },
+        target: '≥ 0.8× raw',
+        met: rps >= 0.8 * raw.tps,
+        load: apiLoad,
+        note: `${users} connections, ${bad} failed; pgbench at [${rawLoad}]`,
+      });
+      report.add({
+        metric: `${s.name} p99`,
+        value: result.latency.p99,
+        unit: 'ms',
+        baseline: { name: 'pgbench p99', value: raw.p99 },
+        target: '≤ 200 ms',
+        met: result.latency.p99 <= 200 && bad === 0,
+        load: apiLoad,
+      });
+      log(
+        `B2 ${s.name}: API ${Math.round(rps)} req/s p50 ${result.latency.p50} p99 ${result.latency.p99} ms (${bad} failed); pgbench ${Math.round(raw.tps)} tps p50 ${raw.p50.toFixed(1)} p99 ${raw.p99.toFixed(1)} ms`,
+      );
     }
   } finally {
     await api.stop();
     if (explain) {
       await disableAutoExplain(ds.url);
       report.extra.apiPlans = collectPlans(explain.name, explain.offset);
-      for (const p of report.extra.apiPlans as { ms: number; plan: string }[]) log(`B2 slow API statement ${p.ms} ms:\n${p.plan.split('\n').slice(0, 14).join('\n')}`);
+      for (const p of report.extra.apiPlans as { ms: number; plan: string }[])
+        log(`B2 slow API statement ${p.ms} ms:\n${p.plan.split('\n').slice(0, 14).join('\n')}`);
     }
     await ds.release();
   }
@@ -98,7 +153,8 @@ export async function b2() {
   return report;
 }
 
-if (require.main === module) b2().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module)
+  b2().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

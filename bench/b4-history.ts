@@ -7,7 +7,21 @@
  * a hand-written endpoint would run.
  * Sizes: the shared data set (BENCH_METERS × BENCH_DAYS hourly), BENCH_SAMPLES (200).
  */
-import { collectPlans, enableAutoExplain, disableAutoExplain, env, profiling, log, PORT_BASE, Report, sample, startApi, stats, uptime, waterDb } from './lib/common';
+import {
+  collectPlans,
+  enableAutoExplain,
+  disableAutoExplain,
+  env,
+  profiling,
+  log,
+  PORT_BASE,
+  Report,
+  sample,
+  startApi,
+  stats,
+  uptime,
+  waterDb,
+} from './lib/common';
 import { largeDataset } from './lib/dataset';
 
 const DAY = 86_400_000;
@@ -66,7 +80,6 @@ const PLAIN_SQL = `
   SELECT date_trunc($4, time AT TIME ZONE $5) AS bucket, sum(consumption_m3)::text AS m3
     FROM reading WHERE meter_id = $1 AND time >= $2 AND time < $3 GROUP BY 1 ORDER BY 1`;
 
-
 export async function b4() {
   const report = new Report('B4');
   const n = env('BENCH_SAMPLES', 100);
@@ -89,7 +102,13 @@ export async function b4() {
     const health = stats(await sample(() => fetch(`${api.base}/api/health`).then((r) => r.text()), n, 5));
     const me = stats(await sample(() => api.get('/api/auth/me'), n, 5));
     report.add({ metric: 'floor: GET /api/health p50', value: health.p50, unit: 'ms', note: `p95 ${health.p95}` });
-    report.add({ metric: 'floor: GET /api/auth/me p50 (authenticated)', value: me.p50, unit: 'ms', baseline: { name: 'health p50', value: health.p50 }, note: `p95 ${me.p95}` });
+    report.add({
+      metric: 'floor: GET /api/auth/me p50 (authenticated)',
+      value: me.p50,
+      unit: 'ms',
+      baseline: { name: 'health p50', value: health.p50 },
+      note: `p95 ${me.p95}`,
+    });
     for (const c of cases) {
       const from = new Date(to.getTime() - c.days * DAY);
       const url = `/api/meters/${meter}/consumption?interval=${c.interval}&from=${from.toISOString()}&to=${to.toISOString()}`;
@@ -108,12 +127,26 @@ export async function b4() {
       const edges = { from: [from, days[days.length - 2]], to: [days[1], to] };
       const rawApi =
         c.interval === 'hour'
-          ? stats(await sample(() => Promise.all([pool.query(DAYS_SQL, [from, to, tz]), pool.query(POINTS_SQL, [[meter], [null], [null], [from], [to]])]), n, 5))
+          ? stats(
+              await sample(
+                () => Promise.all([pool.query(DAYS_SQL, [from, to, tz]), pool.query(POINTS_SQL, [[meter], [null], [null], [from], [to]])]),
+                n,
+                5,
+              ),
+            )
           : stats(
-              await sample(async () => {
-                await Promise.all([pool.query(DAYS_SQL, [from, to, tz]), pool.query(SPANS_SQL, [[meter], [from], [to]]), pool.query(API_ROLLUP_SQL, [[meter], from, to, tz])]);
-                await pool.query(POINTS_SQL, [[meter, meter], [null, null], [null, null], edges.from, edges.to]);
-              }, n, 5),
+              await sample(
+                async () => {
+                  await Promise.all([
+                    pool.query(DAYS_SQL, [from, to, tz]),
+                    pool.query(SPANS_SQL, [[meter], [from], [to]]),
+                    pool.query(API_ROLLUP_SQL, [[meter], from, to, tz]),
+                  ]);
+                  await pool.query(POINTS_SQL, [[meter, meter], [null, null], [null, null], edges.from, edges.to]);
+                },
+                n,
+                5,
+              ),
             );
       const plainParams = [meter, from, to, c.interval, tz];
       const aggregate = stats(await sample(() => pool.query(AGGREGATE_SQL, plainParams), n, 5));
@@ -121,13 +154,45 @@ export async function b4() {
       const plain = stats(await sample(() => pool.query(PLAIN_SQL, plainParams), n, 5));
       const load = uptime();
       if (apiStats) {
-        report.add({ metric: `${c.name} API p50`, value: apiStats.p50, unit: 'ms', baseline: { name: 'plain SQL p50', value: plain.p50 }, load });
-        report.add({ metric: `${c.name} API p95`, value: apiStats.p95, unit: 'ms', baseline: { name: 'plain SQL p95', value: plain.p95 }, target: '≤ 20 ms', met: apiStats.p95 <= 20, load, note: `${points} points` });
+        report.add({
+          metric: `${c.name} API p50`,
+          value: apiStats.p50,
+          unit: 'ms',
+          baseline: { name: 'plain SQL p50', value: plain.p50 },
+          load,
+        });
+        report.add({
+          metric: `${c.name} API p95`,
+          value: apiStats.p95,
+          unit: 'ms',
+          baseline: { name: 'plain SQL p95', value: plain.p95 },
+          target: '≤ 20 ms',
+          met: apiStats.p95 <= 20,
+          load,
+          note: `${points} points`,
+        });
       }
-      report.add({ metric: `${c.name} API's SQL raw p95`, value: rawApi.p95, unit: 'ms', baseline: { name: 'plain SQL p95', value: plain.p95 }, load, note: `${c.interval === 'hour' ? 'points ∥ local days' : 'local days ∥ device spans ∥ rollup rows, then the edge days’ points'}; plain SQL returns ${plainRows} buckets` });
-      report.add({ metric: `${c.name} deltas aggregated in SQL p95`, value: aggregate.p95, unit: 'ms', baseline: { name: 'plain SQL p95', value: plain.p95 }, load, note: 'window function + zone truncation + hash aggregate (the API until 2026-12-02)' });
+      report.add({
+        metric: `${c.name} API's SQL raw p95`,
+        value: rawApi.p95,
+        unit: 'ms',
+        baseline: { name: 'plain SQL p95', value: plain.p95 },
+        load,
+        note: `${c.interval === 'hour' ? 'points ∥ local days' : 'local days ∥ device spans ∥ rollup rows, then the edge days’ points'}; plain SQL returns ${plainRows} buckets`,
+      });
+      report.add({
+        metric: `${c.name} deltas aggregated in SQL p95`,
+        value: aggregate.p95,
+        unit: 'ms',
+        baseline: { name: 'plain SQL p95', value: plain.p95 },
+        load,
+        note: 'window function + zone truncation + hash aggregate (the API until 2026-12-02)',
+      });
       report.extra[c.name] = { api: apiStats, apiSqlRaw: rawApi, plainSql: plain, aggregateSql: aggregate, points };
-      const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${c.interval === 'hour' ? POINTS_SQL : SPANS_SQL}`, c.interval === 'hour' ? [[meter], [null], [null], [from], [to]] : [[meter], [from], [to]]);
+      const plan = await pool.query(
+        `EXPLAIN (ANALYZE, BUFFERS) ${c.interval === 'hour' ? POINTS_SQL : SPANS_SQL}`,
+        c.interval === 'hour' ? [[meter], [null], [null], [from], [to]] : [[meter], [from], [to]],
+      );
       report.extra[`plan ${c.name}`] = plan.rows.map((r) => r['QUERY PLAN']);
     }
   } finally {
@@ -136,7 +201,8 @@ export async function b4() {
     if (explain) {
       await disableAutoExplain(ds.url);
       report.extra.apiPlans = collectPlans(explain.name, explain.offset);
-      for (const p of report.extra.apiPlans as { ms: number; plan: string }[]) log(`B4 slow API statement ${p.ms} ms:\n${p.plan.split('\n').slice(0, 14).join('\n')}`);
+      for (const p of report.extra.apiPlans as { ms: number; plan: string }[])
+        log(`B4 slow API statement ${p.ms} ms:\n${p.plan.split('\n').slice(0, 14).join('\n')}`);
     }
     await ds.release();
   }
@@ -144,7 +210,8 @@ export async function b4() {
   return report;
 }
 
-if (require.main === module) b4().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module)
+  b4().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

@@ -5,7 +5,21 @@
  * scanning `reading` (what the dashboard would cost without the daily rollup).
  * Sizes: the shared data set (BENCH_METERS × BENCH_DAYS hourly, ≥ 10M readings by default), BENCH_SAMPLES.
  */
-import { collectPlans, enableAutoExplain, disableAutoExplain, env, log, profiling, PORT_BASE, Report, sample, startApi, stats, uptime, waterDb } from './lib/common';
+import {
+  collectPlans,
+  enableAutoExplain,
+  disableAutoExplain,
+  env,
+  log,
+  profiling,
+  PORT_BASE,
+  Report,
+  sample,
+  startApi,
+  stats,
+  uptime,
+  waterDb,
+} from './lib/common';
 import { largeDataset } from './lib/dataset';
 
 /** 30 days + today and today alone, fleet-wide, from raw readings. */
@@ -44,7 +58,15 @@ export async function b5() {
     for (const [name, url, raw] of endpoints) {
       const s = stats(await sample(() => api.get(url), n, 5));
       report.extra[name] = s;
-      report.add({ metric: `${name} API p95`, value: s.p95, unit: 'ms', baseline: { name: 'raw scan of reading p95', value: raw.p95 }, target: '≤ 100 ms', met: s.p95 <= 100, note: `p50 ${s.p50} ms, ${ds.readings.toLocaleString('en-US')} readings` });
+      report.add({
+        metric: `${name} API p95`,
+        value: s.p95,
+        unit: 'ms',
+        baseline: { name: 'raw scan of reading p95', value: raw.p95 },
+        target: '≤ 100 ms',
+        met: s.p95 <= 100,
+        note: `p50 ${s.p50} ms, ${ds.readings.toLocaleString('en-US')} readings`,
+      });
     }
     const plan = await pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${RAW_TOTAL}`);
     report.extra['plan raw total'] = plan.rows.map((r) => r['QUERY PLAN']);
@@ -54,7 +76,8 @@ export async function b5() {
     if (explain) {
       await disableAutoExplain(ds.url);
       report.extra.apiPlans = collectPlans(explain.name, explain.offset);
-      for (const p of report.extra.apiPlans as { ms: number; plan: string }[]) log(`B5 slow API statement ${p.ms} ms:\n${p.plan.split('\n').slice(0, 14).join('\n')}`);
+      for (const p of report.extra.apiPlans as { ms: number; plan: string }[])
+        log(`B5 slow API statement ${p.ms} ms:\n${p.plan.split('\n').slice(0, 14).join('\n')}`);
     }
     await ds.release();
   }
@@ -62,7 +85,8 @@ export async function b5() {
   return report;
 }
 
-if (require.main === module) b5().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module)
+  b5().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

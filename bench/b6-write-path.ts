@@ -9,7 +9,27 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { API_DIR, PORT_BASE, clearRedisPrefix, createBenchDb, env, log, now, profileArgs, profiledScript, profiling, Report, REDIS_URL, req, sleep, startNode, stats, uptime, waterDb, apiEnv } from './lib/common';
+import {
+  API_DIR,
+  PORT_BASE,
+  clearRedisPrefix,
+  createBenchDb,
+  env,
+  log,
+  now,
+  profileArgs,
+  profiledScript,
+  profiling,
+  Report,
+  REDIS_URL,
+  req,
+  sleep,
+  startNode,
+  stats,
+  uptime,
+  waterDb,
+  apiEnv,
+} from './lib/common';
 import { loadDevices } from './lib/devices';
 
 const HOUR = 3_600_000;
@@ -40,7 +60,18 @@ export async function b6() {
         d.index += 0.021;
         const up = waterDb.encodeUplink(d.key, { indexM3: Math.round(d.index * 1000) / 1000, batteryPct: Math.round(d.battery) });
         const at = new Date(start.getTime() + i * HOUR).toISOString();
-        frames.push({ deviceId: d.id, tenantId: d.tenantId, integrationId: null, receivedAt: at, deviceTime: at, fPort: up.fPort, fCnt: i + 1, payloadHex: up.payload.toString('hex'), rx: { rssi: -90, snr: 5 }, source: 'simulator' });
+        frames.push({
+          deviceId: d.id,
+          tenantId: d.tenantId,
+          integrationId: null,
+          receivedAt: at,
+          deviceTime: at,
+          fPort: up.fPort,
+          fCnt: i + 1,
+          payloadHex: up.payload.toString('hex'),
+          rx: { rssi: -90, snr: 5 },
+          source: 'simulator',
+        });
       }
     }
     const jobs: { name: string; data: unknown; opts: object }[] = [];
@@ -48,7 +79,12 @@ export async function b6() {
       jobs.push({
         name: 'process-uplinks',
         data: { uplinks: frames.slice(i, i + batch) },
-        opts: { attempts: 5, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: { count: 1000 }, removeOnFail: { age: 7 * 24 * 3600 } },
+        opts: {
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: { count: 1000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
       });
     }
     const queue = new Queue('uplinks', { connection: redis, prefix: `${prefix}:bull` });
@@ -61,7 +97,12 @@ export async function b6() {
     const extra: Record<string, string> = { WORKER_LOCK_MS: '60000' };
     if (process.env.BENCH_WORKER_CONCURRENCY) extra.WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY;
     const wenv = apiEnv(db.url, PORT_BASE + 60, prefix, extra); // the worker validates API_PORT but does not listen
-    worker = await startNode(profiling() ? profiledScript('dist/worker.js') : 'dist/worker.js', wenv, undefined, profiling() ? profileArgs('worker-b6') : []);
+    worker = await startNode(
+      profiling() ? profiledScript('dist/worker.js') : 'dist/worker.js',
+      wenv,
+      undefined,
+      profiling() ? profileArgs('worker-b6') : [],
+    );
     const samples: { t: number; n: number; load: string }[] = [];
     const t0 = now();
     let first = 0;
@@ -78,7 +119,7 @@ export async function b6() {
     const end = now();
     const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
     const load = uptime();
-    const rate = first ? (n / ((end - first) / 1000)) : 0;
+    const rate = first ? n / ((end - first) / 1000) : 0;
     report.extra.progress = samples;
     report.extra.queue = counts;
     log(`B6: ${n}/${frames.length} readings stored; queue ${JSON.stringify(counts)}`);
@@ -90,7 +131,12 @@ export async function b6() {
     const devs = devices.map((d) => d);
     const rowAt = (i: number) => {
       const d = devs[i % devs.length];
-      return [new Date(start.getTime() + Math.floor(i / devs.length) * HOUR).toISOString(), d.id, d.tenantId, (1000 + i * 0.021).toFixed(3)];
+      return [
+        new Date(start.getTime() + Math.floor(i / devs.length) * HOUR).toISOString(),
+        d.id,
+        d.tenantId,
+        (1000 + i * 0.021).toFixed(3),
+      ];
     };
     const meterOf = new Map((await pool.query(`SELECT id::text, meter_id::text FROM device`)).rows.map((r) => [r.id, r.meter_id]));
     await pool.query(`CREATE TABLE reading_ins (LIKE reading INCLUDING ALL); CREATE TABLE reading_copy (LIKE reading INCLUDING ALL)`);
@@ -100,7 +146,11 @@ export async function b6() {
       const cols: string[][] = [[], [], [], [], []];
       for (let j = i; j < Math.min(baseRows, i + 1000); j++) {
         const [t, dev, ten, idx] = rowAt(j);
-        cols[0].push(t); cols[1].push(dev); cols[2].push(meterOf.get(dev)); cols[3].push(ten); cols[4].push(idx);
+        cols[0].push(t);
+        cols[1].push(dev);
+        cols[2].push(meterOf.get(dev));
+        cols[3].push(ten);
+        cols[4].push(idx);
       }
       await c.query(
         `INSERT INTO reading_ins (time, device_id, meter_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, source, quality)
@@ -113,13 +163,30 @@ export async function b6() {
 
     // The worker's own readings statement (UplinkRepository.insertReadings, from apps/api/dist), one
     // transaction per 500 rows as a batch writes them, into the real table (its foreign keys included).
-    const { UplinkRepository } = require(`${API_DIR}/dist/modules/ingest/uplink.repository.js`) as typeof import('../apps/api/src/modules/ingest/uplink.repository');
+    const { UplinkRepository } = require(
+      `${API_DIR}/dist/modules/ingest/uplink.repository.js`,
+    ) as typeof import('../apps/api/src/modules/ingest/uplink.repository');
     const kysely = waterDb.createKysely(waterDb.createPool(db.url, { max: 1 }));
     const repo = new UplinkRepository({ db: kysely } as never);
     const later = start.getTime() + (perDevice + 1) * HOUR;
     const readingAt = (i: number) => {
       const d = devs[i % devs.length];
-      return { time: new Date(later + Math.floor(i / devs.length) * HOUR), deviceId: d.id, meterId: meterOf.get(d.id)!, subscriptionId: null, tenantId: d.tenantId, indexM3: 1000 + i * 0.021, consumptionM3: 0.021, batteryPct: 90, rssi: -90, snr: 5, alarms: [], valveState: null, suspect: false, decoded: { indexM3: 1000 + i * 0.021 } };
+      return {
+        time: new Date(later + Math.floor(i / devs.length) * HOUR),
+        deviceId: d.id,
+        meterId: meterOf.get(d.id)!,
+        subscriptionId: null,
+        tenantId: d.tenantId,
+        indexM3: 1000 + i * 0.021,
+        consumptionM3: 0.021,
+        batteryPct: 90,
+        rssi: -90,
+        snr: 5,
+        alarms: [],
+        valveState: null,
+        suspect: false,
+        decoded: { indexM3: 1000 + i * 0.021 },
+      };
     };
     const tr = now();
     for (let i = 0; i < baseRows; i += batch) {
@@ -141,13 +208,45 @@ export async function b6() {
         yield s;
       }
     }
-    await pipeline(Readable.from(lines()), c2.query(copyFrom(`COPY reading_copy (time, device_id, meter_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, source, quality) FROM STDIN`)));
+    await pipeline(
+      Readable.from(lines()),
+      c2.query(
+        copyFrom(
+          `COPY reading_copy (time, device_id, meter_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, source, quality) FROM STDIN`,
+        ),
+      ),
+    );
     const copyRate = baseRows / ((now() - tc) / 1000);
     c2.release();
     const baseLoad = uptime();
-    report.add({ metric: `worker readings/s (${n} uplinks, 1 worker process)`, value: rate, unit: 'rows/s', baseline: { name: 'multi-row INSERT', value: insRate }, target: '≥ 100,000 rows/s', met: rate >= 100_000, load, note: `zero loss: ${n === frames.length}, ${batch} uplinks a job` });
-    report.add({ metric: `the worker's readings statement (insertReadings, ${batch} rows a transaction, into reading with its foreign keys)`, value: repoRate, unit: 'rows/s', baseline: { name: 'multi-row INSERT', value: insRate }, target: '≥ 100,000 rows/s', met: repoRate >= 100_000, load: baseLoad, note: `${baseRows} rows` });
-    report.add({ metric: 'multi-row INSERT (1,000/stmt)', value: insRate, unit: 'rows/s', baseline: { name: 'COPY', value: copyRate }, load: baseLoad, note: `${baseRows} rows` });
+    report.add({
+      metric: `worker readings/s (${n} uplinks, 1 worker process)`,
+      value: rate,
+      unit: 'rows/s',
+      baseline: { name: 'multi-row INSERT', value: insRate },
+      target: '≥ 100,000 rows/s',
+      met: rate >= 100_000,
+      load,
+      note: `zero loss: ${n === frames.length}, ${batch} uplinks a job`,
+    });
+    report.add({
+      metric: `the worker's readings statement (insertReadings, ${batch} rows a transaction, into reading with its foreign keys)`,
+      value: repoRate,
+      unit: 'rows/s',
+      baseline: { name: 'multi-row INSERT', value: insRate },
+      target: '≥ 100,000 rows/s',
+      met: repoRate >= 100_000,
+      load: baseLoad,
+      note: `${baseRows} rows`,
+    });
+    report.add({
+      metric: 'multi-row INSERT (1,000/stmt)',
+      value: insRate,
+      unit: 'rows/s',
+      baseline: { name: 'COPY', value: copyRate },
+      load: baseLoad,
+      note: `${baseRows} rows`,
+    });
     report.add({ metric: 'COPY', value: copyRate, unit: 'rows/s', load: baseLoad, note: `${baseRows} rows` });
     report.add({ metric: 'worker vs COPY', value: rate, unit: 'rows/s', baseline: { name: 'COPY', value: copyRate }, load });
     report.extra.enqueuePerS = frames.length / (enqueueMs / 1000);
@@ -163,7 +262,8 @@ export async function b6() {
   return report;
 }
 
-if (require.main === module) b6().catch((e) => {
-  console.error(e);
-  process.exit(1);
-});
+if (require.main === module)
+  b6().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

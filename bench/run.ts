@@ -53,7 +53,20 @@ async function main() {
     process.stdout.write(`  ${f.bench} ${f.metric}: ${fmt(f.value)} ${f.unit}${base}${tgt} | ${f.load}\n`);
   }
   const file = path.join(ROOT, `bench/results/run-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), machine: machine(), env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))), figures, failures }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine: machine(),
+        env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))),
+        figures,
+        failures,
+      },
+      null,
+      2,
+    ),
+  );
   log(`bench: all figures in ${path.relative(ROOT, file)}`);
   if (failures.length) process.exitCode = 1;
 }

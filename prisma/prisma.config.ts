@@ -7,6 +7,5 @@ export default defineConfig({
   experimental: { adapter: true },
   schema: 'schema.prisma',
   engine: 'js',
-  adapter: async () =>
-    new PrismaPg({ connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/water' }),
+  adapter: async () => new PrismaPg({ connectionString: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/water' }),
 });

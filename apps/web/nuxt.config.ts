@@ -58,8 +58,18 @@ export default defineNuxtConfig({
     strategy: 'no_prefix',
     locales: [
       // One shared file plus one per console area, so areas can grow without touching each other.
-      { code: 'tr', language: 'tr-TR', name: 'Türkçe', files: ['tr.json', 'tr/dashboard.json', 'tr/assets.json', 'tr/admin.json', 'tr/ops.json'] },
-      { code: 'en', language: 'en-GB', name: 'English', files: ['en.json', 'en/dashboard.json', 'en/assets.json', 'en/admin.json', 'en/ops.json'] },
+      {
+        code: 'tr',
+        language: 'tr-TR',
+        name: 'Türkçe',
+        files: ['tr.json', 'tr/dashboard.json', 'tr/assets.json', 'tr/admin.json', 'tr/ops.json'],
+      },
+      {
+        code: 'en',
+        language: 'en-GB',
+        name: 'English',
+        files: ['en.json', 'en/dashboard.json', 'en/assets.json', 'en/admin.json', 'en/ops.json'],
+      },
     ],
     // Turkish unless the user picked another language; the choice lives in the water_locale cookie
     // (app/plugins/locale.ts), so the browser's Accept-Language never overrides it.

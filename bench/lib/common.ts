@@ -48,7 +48,14 @@ export function pct(sorted: number[], p: number): number {
 export function stats(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 100) / 100;
-  return { n: s.length, p50: r(pct(s, 50)), p95: r(pct(s, 95)), p99: r(pct(s, 99)), max: r(s[s.length - 1] ?? NaN), mean: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)) };
+  return {
+    n: s.length,
+    p50: r(pct(s, 50)),
+    p95: r(pct(s, 95)),
+    p99: r(pct(s, 99)),
+    max: r(s[s.length - 1] ?? NaN),
+    mean: r(s.reduce((a, b) => a + b, 0) / (s.length || 1)),
+  };
 }
 
 /** Runs fn `count` times (bounded by `maxMs`), sequentially, after `warmup` untimed runs. */
@@ -130,7 +137,14 @@ export class Report {
     const dir = path.join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `${this.bench}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(file, JSON.stringify({ bench: this.bench, at: new Date().toISOString(), machine: machine(), figures: this.figures, extra: this.extra }, null, 2));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { bench: this.bench, at: new Date().toISOString(), machine: machine(), figures: this.figures, extra: this.extra },
+        null,
+        2,
+      ),
+    );
     log(`${this.bench}: results in ${path.relative(ROOT, file)}`);
     return file;
   }
@@ -158,8 +172,17 @@ export interface Child {
 }
 
 /** Starts `node <script>` under apps/api with the given environment; resolves when `ready` answers. */
-export async function startNode(script: string | string[], envVars: Record<string, string>, ready?: () => Promise<boolean>, nodeArgs: string[] = []): Promise<Child> {
-  const proc = spawn(process.execPath, [...nodeArgs, ...[script].flat()], { cwd: API_DIR, env: { ...process.env, ...envVars }, stdio: ['ignore', process.env.BENCH_CHILD_LOGS === '1' ? 'inherit' : 'ignore', 'pipe'] });
+export async function startNode(
+  script: string | string[],
+  envVars: Record<string, string>,
+  ready?: () => Promise<boolean>,
+  nodeArgs: string[] = [],
+): Promise<Child> {
+  const proc = spawn(process.execPath, [...nodeArgs, ...[script].flat()], {
+    cwd: API_DIR,
+    env: { ...process.env, ...envVars },
+    stdio: ['ignore', process.env.BENCH_CHILD_LOGS === '1' ? 'inherit' : 'ignore', 'pipe'],
+  });
   let stderr = '';
   proc.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   const stop = async () => {
@@ -207,8 +230,17 @@ export function apiEnv(dbUrl: string, port: number, prefix: string, extra: Recor
 /** Starts the built API on `port` and logs in as the root super admin. */
 export async function startApi(dbUrl: string, port: number, prefix: string, extra: Record<string, string> = {}, profile?: string) {
   const base = `http://127.0.0.1:${port}`;
-  const child = await startNode(profile ? profiledScript('dist/main.js') : 'dist/main.js', apiEnv(dbUrl, port, prefix, extra), async () => (await fetch(`${base}/api/health`)).ok, profile ? profileArgs(profile) : []);
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'iot@una.net.tr', password: waterDb.SEED_PASSWORD }) });
+  const child = await startNode(
+    profile ? profiledScript('dist/main.js') : 'dist/main.js',
+    apiEnv(dbUrl, port, prefix, extra),
+    async () => (await fetch(`${base}/api/health`)).ok,
+    profile ? profileArgs(profile) : [],
+  );
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'iot@una.net.tr', password: waterDb.SEED_PASSWORD }),
+  });
   if (!res.ok) throw new Error(`login failed ${res.status} ${await res.text()}`);
   const token = ((await res.json()) as { accessToken: string }).accessToken;
   const stop = async () => {
@@ -228,7 +260,11 @@ export const PROFILE_DIR = path.join(ROOT, 'bench/results/profiles');
 /** BENCH_PROFILE=1 runs the API/worker under `node --cpu-prof`; profiles land in bench/results/profiles. */
 export const profiling = () => process.env.BENCH_PROFILE === '1';
 export const profiledScript = (entry: string) => [path.join(ROOT, 'bench/lib/profiled.js'), entry];
-export const profileArgs = (name: string) => ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`];
+export const profileArgs = (name: string) => [
+  '--cpu-prof',
+  `--cpu-prof-dir=${PROFILE_DIR}`,
+  `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
+];
 
 /** Deletes every Redis key under `prefix` (SCAN, bounded). */
 export async function clearRedisPrefix(prefix: string) {
@@ -267,7 +303,8 @@ export async function disableAutoExplain(url: string) {
   const name = new URL(url).pathname.slice(1);
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  for (const k of ['session_preload_libraries', 'auto_explain.log_min_duration', 'auto_explain.log_analyze', 'auto_explain.log_buffers']) await c.query(`ALTER DATABASE "${name}" RESET ${k}`);
+  for (const k of ['session_preload_libraries', 'auto_explain.log_min_duration', 'auto_explain.log_analyze', 'auto_explain.log_buffers'])
+    await c.query(`ALTER DATABASE "${name}" RESET ${k}`);
   await c.end();
 }
 

@@ -1,7 +1,12 @@
 /** Summarises a .cpuprofile: self time by function, and by package (node_modules/<pkg>, app, node internals). */
 import { readFileSync } from 'node:fs';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount: number;
+  children?: number[];
+}
 
 export function summarise(file: string, top = 25) {
   const p = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
@@ -15,12 +20,26 @@ export function summarise(file: string, top = 25) {
     if (!us) continue;
     const url = n.callFrame.url.replace(/^file:\/\//, '');
     const m = url.match(/node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)/);
-    const pkg = m ? m[1] : url.includes('/apps/api/dist/') ? 'app (apps/api/dist)' : url.includes('/prisma/dist/') ? '@water/db' : url.startsWith('node:') ? 'node internals' : url ? url.split('/').slice(-2).join('/') : `(${n.callFrame.functionName || 'native'})`;
+    const pkg = m
+      ? m[1]
+      : url.includes('/apps/api/dist/')
+        ? 'app (apps/api/dist)'
+        : url.includes('/prisma/dist/')
+          ? '@water/db'
+          : url.startsWith('node:')
+            ? 'node internals'
+            : url
+              ? url.split('/').slice(-2).join('/')
+              : `(${n.callFrame.functionName || 'native'})`;
     byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + us);
     const key = `${n.callFrame.functionName || '(anonymous)'} ${url ? `${url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber + 1}` : ''}`;
     byFn.set(key, (byFn.get(key) ?? 0) + us);
   }
-  const fmt = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
+  const fmt = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`);
   return { totalMs: Math.round(total / 1000), byPackage: fmt(byPkg), byFunction: fmt(byFn) };
 }
 

@@ -31,5 +31,13 @@ export async function loadDevices(pool: Pool, technology?: string): Promise<SimD
   );
   return rows
     .filter((r) => PROFILE_KEYS[r.model])
-    .map((r) => ({ id: r.id, tenantId: r.tenant_id, key: PROFILE_KEYS[r.model], technology: r.tech, identifier: r.value, index: Number(r.index ?? 0), battery: Math.max(20, Number(r.battery ?? 90)) }));
+    .map((r) => ({
+      id: r.id,
+      tenantId: r.tenant_id,
+      key: PROFILE_KEYS[r.model],
+      technology: r.tech,
+      identifier: r.value,
+      index: Number(r.index ?? 0),
+      battery: Math.max(20, Number(r.battery ?? 90)),
+    }));
 }

@@ -18,7 +18,9 @@ export async function cloneFleet(pool: Pool, meters: number) {
   const c = await pool.connect();
   try {
     await c.query('BEGIN');
-    await c.query(`CREATE TABLE IF NOT EXISTS bench_fleet (k int PRIMARY KEY, meter_id uuid NOT NULL, device_id uuid NOT NULL, tenant_id uuid NOT NULL, src_meter uuid NOT NULL, src_device uuid NOT NULL)`);
+    await c.query(
+      `CREATE TABLE IF NOT EXISTS bench_fleet (k int PRIMARY KEY, meter_id uuid NOT NULL, device_id uuid NOT NULL, tenant_id uuid NOT NULL, src_meter uuid NOT NULL, src_device uuid NOT NULL)`,
+    );
     await c.query(
       `INSERT INTO bench_fleet (k, meter_id, device_id, tenant_id, src_meter, src_device)
        SELECT row_number() OVER (), gen_random_uuid(), gen_random_uuid(), m.tenant_id, m.id, d.id
@@ -72,7 +74,9 @@ export async function generateReadings(pool: Pool, o: GenerateOptions) {
     await c.query(`SET session_replication_role = replica`);
     await c.query(`SET maintenance_work_mem = '512MB'`);
     await c.query(`SET synchronous_commit = off`);
-    const idx = await c.query<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'reading' AND schemaname = 'public'`);
+    const idx = await c.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'reading' AND schemaname = 'public'`,
+    );
     await c.query(`ALTER TABLE reading DROP CONSTRAINT reading_pkey`);
     for (const i of idx.rows) if (i.indexname !== 'reading_pkey') await c.query(`DROP INDEX "${i.indexname}"`);
     mark('drop indexes');
@@ -97,7 +101,10 @@ export async function generateReadings(pool: Pool, o: GenerateOptions) {
          FROM reading r JOIN tenant t ON t.id = r.tenant_id JOIN bench_fleet f ON f.device_id = r.device_id
         GROUP BY 1, 2, 3`,
     );
-    await c.query(`UPDATE meter m SET last_reading_at = $1, last_index_m3 = round(f.k * 0.5 + ($2::int - 1) * 0.021, 3) FROM bench_fleet f WHERE f.meter_id = m.id`, [end, points]);
+    await c.query(
+      `UPDATE meter m SET last_reading_at = $1, last_index_m3 = round(f.k * 0.5 + ($2::int - 1) * 0.021, 3) FROM bench_fleet f WHERE f.meter_id = m.id`,
+      [end, points],
+    );
     await c.query(`UPDATE device d SET last_seen_at = $1, battery_pct = 90 FROM bench_fleet f WHERE f.device_id = d.id`, [end]);
     mark('rollup and last state');
     await c.query(`VACUUM ANALYZE reading`);
@@ -119,6 +126,8 @@ export async function buildLargeDataset(pool: Pool, meters: number, days: number
   const g = await generateReadings(pool, { days });
   const total = Number((await pool.query(`SELECT count(*) AS n FROM reading`)).rows[0].n);
   const ms = now() - t0;
-  log(`generate: ${total.toLocaleString('en-US')} readings in ${(ms / 1000).toFixed(1)} s (${Math.round(g.rows / ((g.phases[`insert ${g.rows} rows`] ?? ms) / 1000)).toLocaleString('en-US')} rows/s insert phase)`);
+  log(
+    `generate: ${total.toLocaleString('en-US')} readings in ${(ms / 1000).toFixed(1)} s (${Math.round(g.rows / ((g.phases[`insert ${g.rows} rows`] ?? ms) / 1000)).toLocaleString('en-US')} rows/s insert phase)`,
+  );
   return { total, ms, generated: g };
 }

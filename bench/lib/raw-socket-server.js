@@ -8,7 +8,23 @@ const http = createServer((req, res) => {
     global.gc?.();
     res.end(JSON.stringify({ ...process.memoryUsage(), clients: io.engine.clientsCount }));
   } else if (req.url === '/emit') {
-    io.to('tenant:bench').emit('reading.created', { sentAt: Date.now(), tenantId: 'bench', deviceId: '00000000-0000-0000-0000-000000000000', meterId: null, meterSerialNo: 'X', subscriptionId: null, time: new Date().toISOString(), indexM3: 1, consumptionM3: 0.02, batteryPct: 90, rssi: -90, snr: 5, alarms: [], valveState: null, receivedAt: new Date().toISOString() });
+    io.to('tenant:bench').emit('reading.created', {
+      sentAt: Date.now(),
+      tenantId: 'bench',
+      deviceId: '00000000-0000-0000-0000-000000000000',
+      meterId: null,
+      meterSerialNo: 'X',
+      subscriptionId: null,
+      time: new Date().toISOString(),
+      indexM3: 1,
+      consumptionM3: 0.02,
+      batteryPct: 90,
+      rssi: -90,
+      snr: 5,
+      alarms: [],
+      valveState: null,
+      receivedAt: new Date().toISOString(),
+    });
     res.end('ok');
   } else res.end('ok');
 });

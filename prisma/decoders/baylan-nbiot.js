@@ -41,12 +41,12 @@ function decodeUplink(input) {
         tilt: (f & 0x04) !== 0,
         reverseFlow: (f & 0x08) !== 0,
         leak: (f & 0x10) !== 0,
-        burst: (f & 0x20) !== 0
+        burst: (f & 0x20) !== 0,
       },
       valve: b[9] === 0x01 ? 'CLOSED' : 'OPEN',
-      meterTime: new Date(seconds * 1000).toISOString()
+      meterTime: new Date(seconds * 1000).toISOString(),
     },
     warnings: warnings,
-    errors: []
+    errors: [],
   };
 }

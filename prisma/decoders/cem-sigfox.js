@@ -32,13 +32,13 @@ function decodeUplink(input) {
         tilt: (f & 0x04) !== 0,
         reverseFlow: (f & 0x08) !== 0,
         leak: (f & 0x10) !== 0,
-        burst: (f & 0x20) !== 0
+        burst: (f & 0x20) !== 0,
       },
       valve: b[7] === 0x01 ? 'CLOSED' : 'OPEN',
       peakFlowLph: (b[8] << 8) | b[9],
-      temperatureC: b[10] > 127 ? b[10] - 256 : b[10]
+      temperatureC: b[10] > 127 ? b[10] - 256 : b[10],
     },
     warnings: b[5] > 100 ? ['battery level out of range: ' + b[5]] : [],
-    errors: []
+    errors: [],
   };
 }

@@ -27,12 +27,12 @@ function decodeUplink(input) {
         tilt: (f & 0x02) !== 0,
         reverseFlow: (f & 0x04) !== 0,
         leak: (f & 0x10) !== 0,
-        burst: (f & 0x20) !== 0
+        burst: (f & 0x20) !== 0,
       },
       valve: (f & 0x40) !== 0 ? 'CLOSED' : 'OPEN',
-      detectedMinutesAgo: (b[7] << 8) | b[8]
+      detectedMinutesAgo: (b[7] << 8) | b[8],
     },
     warnings: b[2] > 100 ? ['battery level out of range: ' + b[2]] : [],
-    errors: []
+    errors: [],
   };
 }

@@ -28,11 +28,11 @@ function decodeUplink(input) {
         tilt: (f & 0x02) !== 0,
         reverseFlow: (f & 0x04) !== 0,
         leak: (f & 0x10) !== 0,
-        burst: (f & 0x20) !== 0
+        burst: (f & 0x20) !== 0,
       },
-      valve: (f & 0x40) !== 0 ? 'CLOSED' : 'OPEN'
+      valve: (f & 0x40) !== 0 ? 'CLOSED' : 'OPEN',
     },
     warnings: b[6] > 100 ? ['battery level out of range: ' + b[6]] : [],
-    errors: []
+    errors: [],
   };
 }

@@ -35,11 +35,11 @@ function decodeUplink(input) {
         tilt: (f & 0x04) !== 0,
         reverseFlow: (f & 0x08) !== 0,
         leak: (f & 0x10) !== 0,
-        burst: (f & 0x20) !== 0
+        burst: (f & 0x20) !== 0,
       },
-      valve: fields.VLV === 'C' ? 'CLOSED' : 'OPEN'
+      valve: fields.VLV === 'C' ? 'CLOSED' : 'OPEN',
     },
     warnings: battery > 100 ? ['battery level out of range: ' + battery] : [],
-    errors: []
+    errors: [],
   };
 }

@@ -28,12 +28,12 @@ function decodeUplink(input) {
         tilt: (status & 0x0002) !== 0,
         reverseFlow: (status & 0x0004) !== 0,
         leak: (status & 0x0008) !== 0,
-        burst: (status & 0x0010) !== 0
+        burst: (status & 0x0010) !== 0,
       },
       valve: (status & 0x0100) !== 0 ? 'CLOSED' : 'OPEN',
-      peakFlowLph: b[8] | (b[9] << 8)
+      peakFlowLph: b[8] | (b[9] << 8),
     },
     warnings: b[7] > 100 ? ['battery level out of range: ' + b[7]] : [],
-    errors: []
+    errors: [],
   };
 }

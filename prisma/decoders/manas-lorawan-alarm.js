@@ -27,12 +27,12 @@ function decodeUplink(input) {
         tilt: (flags & 0x04) !== 0,
         reverseFlow: (flags & 0x08) !== 0,
         leak: (flags & 0x10) !== 0,
-        burst: (flags & 0x20) !== 0
+        burst: (flags & 0x20) !== 0,
       },
       valve: b[2] === 0x01 ? 'CLOSED' : 'OPEN',
-      eventCount: b[8]
+      eventCount: b[8],
     },
     warnings: b[7] > 100 ? ['battery level out of range: ' + b[7]] : [],
-    errors: []
+    errors: [],
   };
 }

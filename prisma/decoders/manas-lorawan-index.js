@@ -29,11 +29,11 @@ function decodeUplink(input) {
         tilt: (flags & 0x04) !== 0,
         reverseFlow: (flags & 0x08) !== 0,
         leak: (flags & 0x10) !== 0,
-        burst: (flags & 0x20) !== 0
+        burst: (flags & 0x20) !== 0,
       },
-      valve: b[7] === 0x01 ? 'CLOSED' : 'OPEN'
+      valve: b[7] === 0x01 ? 'CLOSED' : 'OPEN',
     },
     warnings: warnings,
-    errors: []
+    errors: [],
   };
 }

@@ -26,11 +26,10 @@ function fromArgs() {
   return ['--from-schema-datamodel', file];
 }
 const from = fromArgs();
-const sql = execFileSync(
-  process.execPath,
-  [cli, 'migrate', 'diff', ...from, '--to-schema-datamodel', 'schema.prisma', '--script'],
-  { env: prismaEnv(), encoding: 'utf8' },
-);
+const sql = execFileSync(process.execPath, [cli, 'migrate', 'diff', ...from, '--to-schema-datamodel', 'schema.prisma', '--script'], {
+  env: prismaEnv(),
+  encoding: 'utf8',
+});
 const existing = existsSync('migrations') ? readdirSync('migrations').filter((d) => /^\d{4}_/.test(d)) : [];
 const next = String(existing.length + 1).padStart(4, '0');
 const dir = join('migrations', `${next}_${name}`);

@@ -29,7 +29,10 @@ export function majorVersion(text: string): number {
 export function findTool(tool: PgTool): { path: string; version: string; major: number } {
   const bin = process.env.PG_BIN;
   const path = bin ? join(bin, tool) : tool;
-  const res = spawnSync(path, ['--version'], { encoding: 'utf8', env: bin ? { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` } : process.env });
+  const res = spawnSync(path, ['--version'], {
+    encoding: 'utf8',
+    env: bin ? { ...process.env, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` } : process.env,
+  });
   if (res.error) {
     const code = (res.error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EACCES') {
@@ -57,7 +60,12 @@ export function checkDumpVersions(toolMajor: number, serverMajor: number, toolVe
 }
 
 /** pg_restore must be at least as new as the pg_dump that wrote the archive; the target server at least as new as the source. */
-export function checkRestoreVersions(info: { restoreMajor: number; dumpedByMajor: number; dumpedFromMajor: number; targetMajor: number }): void {
+export function checkRestoreVersions(info: {
+  restoreMajor: number;
+  dumpedByMajor: number;
+  dumpedFromMajor: number;
+  targetMajor: number;
+}): void {
   if (info.restoreMajor < info.dumpedByMajor) {
     throw new BackupError(
       `version mismatch: pg_restore ${info.restoreMajor} cannot read an archive written by pg_dump ${info.dumpedByMajor}; ` +
@@ -81,7 +89,16 @@ export function libpqTarget(databaseUrl: string): { dbname: string; env: NodeJS.
   const env: NodeJS.ProcessEnv = {};
   if (url.password) env.PGPASSWORD = decodeURIComponent(url.password);
   url.password = '';
-  for (const p of ['schema', 'connection_limit', 'pool_timeout', 'pgbouncer', 'statement_cache_size', 'socket_timeout', 'connect_timeout_ms']) url.searchParams.delete(p);
+  for (const p of [
+    'schema',
+    'connection_limit',
+    'pool_timeout',
+    'pgbouncer',
+    'statement_cache_size',
+    'socket_timeout',
+    'connect_timeout_ms',
+  ])
+    url.searchParams.delete(p);
   return { dbname: url.toString(), env };
 }
 
@@ -139,7 +156,13 @@ export function formatBytes(n: number): string {
 
 /** `water-20261204T230512Z.dump`: UTC, sortable. */
 export function defaultBackupFile(now = new Date(), dir = 'backups'): string {
-  return join(dir, `water-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}.dump`);
+  return join(
+    dir,
+    `water-${now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}Z$/, 'Z')}.dump`,
+  );
 }
 
 /** What `<dump>.json` next to each backup records, read back by restore (TimescaleDB's version must match). */
@@ -167,21 +190,35 @@ export async function backupDatabase(databaseUrl: string, file: string, options:
   if (existsSync(target)) throw new BackupError(`${target} already exists: choose another file name`);
   const pgDump = findTool('pg_dump');
   const info = await withClient(databaseUrl, async (c) => {
-    const server = (await c.query<{ v: string; n: string }>(`SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n`)).rows[0];
-    const ext = (await c.query<{ extname: string; extversion: string }>('SELECT extname, extversion FROM pg_extension ORDER BY extname')).rows;
+    const server = (
+      await c.query<{ v: string; n: string }>(`SELECT current_setting('server_version') AS v, current_setting('server_version_num') AS n`)
+    ).rows[0];
+    const ext = (await c.query<{ extname: string; extversion: string }>('SELECT extname, extversion FROM pg_extension ORDER BY extname'))
+      .rows;
     const migrated = await c.query<{ t: string | null }>(`SELECT to_regclass('public."_migration"')::text AS t`);
-    const migrations = migrated.rows[0].t ? (await c.query<{ name: string }>('SELECT name FROM "_migration" ORDER BY name')).rows.map((r) => r.name) : [];
-    return { serverVersion: server.v, serverMajor: Math.floor(Number(server.n) / 10000), extensions: Object.fromEntries(ext.map((e) => [e.extname, e.extversion])), migrations };
+    const migrations = migrated.rows[0].t
+      ? (await c.query<{ name: string }>('SELECT name FROM "_migration" ORDER BY name')).rows.map((r) => r.name)
+      : [];
+    return {
+      serverVersion: server.v,
+      serverMajor: Math.floor(Number(server.n) / 10000),
+      extensions: Object.fromEntries(ext.map((e) => [e.extname, e.extversion])),
+      migrations,
+    };
   });
   checkDumpVersions(pgDump.major, info.serverMajor, pgDump.version);
   if (info.extensions.timescaledb) {
-    log(`TimescaleDB ${info.extensions.timescaledb}: the restore needs this same TimescaleDB version on the target (recorded in the .json next to the dump)`);
+    log(
+      `TimescaleDB ${info.extensions.timescaledb}: the restore needs this same TimescaleDB version on the target (recorded in the .json next to the dump)`,
+    );
   }
   mkdirSync(dirname(target), { recursive: true });
   const partial = `${target}.partial`;
   const { dbname, env } = libpqTarget(databaseUrl);
   try {
-    await run('pg_dump', pgDump.path, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${dbname}`], env, (l) => log(`pg_dump: ${l}`));
+    await run('pg_dump', pgDump.path, ['--format=custom', '--no-password', `--file=${partial}`, `--dbname=${dbname}`], env, (l) =>
+      log(`pg_dump: ${l}`),
+    );
   } catch (err) {
     rmSync(partial, { force: true });
     throw err;
@@ -249,13 +286,18 @@ async function userObjects(c: Client): Promise<number> {
 }
 
 /** Archive header fields of a custom-format dump (`pg_restore --list`). */
-export async function readArchive(file: string, pgRestore = findTool('pg_restore')): Promise<{ dumpedFromMajor: number; dumpedByMajor: number; hasTimescale: boolean }> {
+export async function readArchive(
+  file: string,
+  pgRestore = findTool('pg_restore'),
+): Promise<{ dumpedFromMajor: number; dumpedByMajor: number; hasTimescale: boolean }> {
   const res = spawnSync(pgRestore.path, ['--list', file], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (res.error) throw new BackupError(`pg_restore could not start: ${res.error.message}`);
   if (res.status !== 0) {
     const msg = (res.stderr || '').trim();
     if (/unsupported version/.test(msg)) {
-      throw new BackupError(`version mismatch: ${pgRestore.version} cannot read ${file} (${msg}); use the pg_restore of the pg_dump that wrote it, or newer`);
+      throw new BackupError(
+        `version mismatch: ${pgRestore.version} cannot read ${file} (${msg}); use the pg_restore of the pg_dump that wrote it, or newer`,
+      );
     }
     throw new BackupError(`${file} is not a readable pg_dump custom-format archive: ${msg}`);
   }
@@ -275,8 +317,12 @@ export async function readArchive(file: string, pgRestore = findTool('pg_restore
  * half-way (--exit-on-error), so they are checked first. Owners are not needed (--no-owner).
  */
 export function referencedRoles(file: string, pgRestore = findTool('pg_restore')): string[] {
-  const res = spawnSync(pgRestore.path, ['--schema-only', '--no-owner', '--file=-', file], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
-  if (res.error || res.status !== 0) throw new BackupError(`pg_restore could not read the privileges of ${file}: ${res.error?.message ?? res.stderr.trim()}`);
+  const res = spawnSync(pgRestore.path, ['--schema-only', '--no-owner', '--file=-', file], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (res.error || res.status !== 0)
+    throw new BackupError(`pg_restore could not read the privileges of ${file}: ${res.error?.message ?? res.stderr.trim()}`);
   const roles = new Set<string>();
   for (const line of res.stdout.split('\n')) {
     if (!/^(GRANT|REVOKE|ALTER DEFAULT PRIVILEGES)\b/.test(line)) continue;
@@ -305,7 +351,11 @@ export interface RestoreResult {
  * --exit-on-error` (wrapped in timescaledb_pre_restore()/post_restore() when the dump holds TimescaleDB),
  * then compares `_migration` with the repository's migrations.
  */
-export async function restoreDatabase(file: string, targetUrl: string, options: { force?: boolean; log?: Log; migrationsDir?: string } = {}): Promise<RestoreResult> {
+export async function restoreDatabase(
+  file: string,
+  targetUrl: string,
+  options: { force?: boolean; log?: Log; migrationsDir?: string } = {},
+): Promise<RestoreResult> {
   const log = options.log ?? (() => {});
   const started = Date.now();
   const source = resolve(file);
@@ -318,7 +368,9 @@ export async function restoreDatabase(file: string, targetUrl: string, options: 
   if (roles.length) {
     const server = new URL(targetUrl);
     server.pathname = '/postgres';
-    const existing = await withClient(server.toString(), async (c) => (await c.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [roles])).rows.map((r) => r.rolname));
+    const existing = await withClient(server.toString(), async (c) =>
+      (await c.query<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [roles])).rows.map((r) => r.rolname),
+    );
     const missing = roles.filter((r) => !existing.includes(r));
     if (missing.length) {
       throw new BackupError(
@@ -335,7 +387,9 @@ export async function restoreDatabase(file: string, targetUrl: string, options: 
     const objects = await withClient(targetUrl, userObjects);
     if (objects > 0) {
       if (!options.force) {
-        throw new BackupError(`database "${name}" is not empty (${objects} tables, views or sequences): restore into a new database, or pass --force to drop and re-create it`);
+        throw new BackupError(
+          `database "${name}" is not empty (${objects} tables, views or sequences): restore into a new database, or pass --force to drop and re-create it`,
+        );
       }
       const admin = new URL(targetUrl);
       admin.pathname = '/postgres';
@@ -348,8 +402,15 @@ export async function restoreDatabase(file: string, targetUrl: string, options: 
     }
   }
 
-  const targetMajor = await withClient(targetUrl, async (c) => Math.floor(Number((await c.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`)).rows[0].n) / 10000));
-  checkRestoreVersions({ restoreMajor: pgRestore.major, dumpedByMajor: archive.dumpedByMajor, dumpedFromMajor: archive.dumpedFromMajor, targetMajor });
+  const targetMajor = await withClient(targetUrl, async (c) =>
+    Math.floor(Number((await c.query<{ n: string }>(`SELECT current_setting('server_version_num') AS n`)).rows[0].n) / 10000),
+  );
+  checkRestoreVersions({
+    restoreMajor: pgRestore.major,
+    dumpedByMajor: archive.dumpedByMajor,
+    dumpedFromMajor: archive.dumpedFromMajor,
+    targetMajor,
+  });
 
   const manifestFile = `${source}.json`;
   const manifest = existsSync(manifestFile) ? (JSON.parse(readFileSync(manifestFile, 'utf8')) as Partial<BackupManifest>) : undefined;
@@ -359,16 +420,25 @@ export async function restoreDatabase(file: string, targetUrl: string, options: 
     // created before the restore, timescaledb_pre_restore(), pg_restore (never parallel), timescaledb_post_restore().
     await withClient(targetUrl, async (c) => {
       const available = await c.query(`SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb'`);
-      if (!available.rowCount) throw new BackupError(`the backup uses TimescaleDB but the target server has no timescaledb extension: restore into a TimescaleDB server`);
+      if (!available.rowCount)
+        throw new BackupError(
+          `the backup uses TimescaleDB but the target server has no timescaledb extension: restore into a TimescaleDB server`,
+        );
       const version = manifest?.extensions?.timescaledb;
-      if (version && !/^[0-9A-Za-z.\-]+$/.test(version)) throw new BackupError(`unexpected TimescaleDB version in ${manifestFile}: ${version}`);
+      if (version && !/^[0-9A-Za-z.\-]+$/.test(version))
+        throw new BackupError(`unexpected TimescaleDB version in ${manifestFile}: ${version}`);
       try {
-        await c.query(version ? `CREATE EXTENSION IF NOT EXISTS timescaledb VERSION '${version}'` : 'CREATE EXTENSION IF NOT EXISTS timescaledb');
+        await c.query(
+          version ? `CREATE EXTENSION IF NOT EXISTS timescaledb VERSION '${version}'` : 'CREATE EXTENSION IF NOT EXISTS timescaledb',
+        );
       } catch (err) {
-        throw new BackupError(`cannot create TimescaleDB ${version ?? ''} on the target (the backup's version must be installed there): ${(err as Error).message}`);
+        throw new BackupError(
+          `cannot create TimescaleDB ${version ?? ''} on the target (the backup's version must be installed there): ${(err as Error).message}`,
+        );
       }
       const installed = (await c.query<{ v: string }>(`SELECT extversion AS v FROM pg_extension WHERE extname = 'timescaledb'`)).rows[0].v;
-      if (version && installed !== version) throw new BackupError(`TimescaleDB ${installed} on the target, ${version} in the backup: they must be equal`);
+      if (version && installed !== version)
+        throw new BackupError(`TimescaleDB ${installed} on the target, ${version} in the backup: they must be equal`);
       await c.query('SELECT timescaledb_pre_restore()');
       log(`TimescaleDB ${installed}: timescaledb_pre_restore() done`);
     });
@@ -376,7 +446,9 @@ export async function restoreDatabase(file: string, targetUrl: string, options: 
 
   const { dbname, env } = libpqTarget(targetUrl);
   try {
-    await run('pg_restore', pgRestore.path, ['--no-owner', '--exit-on-error', '--no-password', `--dbname=${dbname}`, source], env, (l) => log(`pg_restore: ${l}`));
+    await run('pg_restore', pgRestore.path, ['--no-owner', '--exit-on-error', '--no-password', `--dbname=${dbname}`, source], env, (l) =>
+      log(`pg_restore: ${l}`),
+    );
   } finally {
     if (archive.hasTimescale) {
       await withClient(targetUrl, async (c) => {

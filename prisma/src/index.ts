@@ -8,7 +8,7 @@ export * from './generated/kysely/enums';
 export { Prisma, PrismaClient } from './generated/prisma/client';
 export { seed, SEED_PASSWORD, SEED_USERS } from './seed';
 export type { SeedOptions, SeedReport } from './seed';
-export * from "./testing";
+export * from './testing';
 export { encodeUplink, encodeIndexFrame, encodeAlarmFrame, NO_ALARMS } from './seed/payloads';
 export type { MeterFrameValues, AlarmFlags, EncodedUplink } from './seed/payloads';
 export { DEVICE_PROFILES, DEVICE_PROFILE_KEY_BY_MODEL } from './seed/profiles';

@@ -18,7 +18,11 @@ export interface MigrateResult {
 }
 
 export class MigrationChecksumError extends Error {
-  constructor(readonly migration: string, readonly expected: string, readonly actual: string) {
+  constructor(
+    readonly migration: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
     super(
       `migration ${migration} was changed after it was applied (recorded checksum ${expected.slice(0, 12)}…, file ${actual.slice(0, 12)}…); ` +
         'never edit an applied migration: add a new one',
@@ -45,7 +49,11 @@ const LOCK_KEY = 727_100_001;
  * Applies pending migrations in name order, each in its own transaction, recording name and
  * checksum in `_migration`. A recorded migration whose file changed stops everything.
  */
-export async function migrate(connectionString: string, dir = MIGRATIONS_DIR, log: (line: string) => void = () => {}): Promise<MigrateResult> {
+export async function migrate(
+  connectionString: string,
+  dir = MIGRATIONS_DIR,
+  log: (line: string) => void = () => {},
+): Promise<MigrateResult> {
   const migrations = loadMigrations(dir);
   const client = new Client({ connectionString });
   await client.connect();

@@ -35,10 +35,16 @@ async function query<T = Record<string, unknown>>(url: string, text: string): Pr
 
 /** Every table of the public schema with its row count and an md5 of all its rows in a fixed order. */
 async function fingerprint(url: string): Promise<Record<string, { rows: number; md5: string | null }>> {
-  const tables = await query<{ t: string }>(url, `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`);
+  const tables = await query<{ t: string }>(
+    url,
+    `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY 1`,
+  );
   const out: Record<string, { rows: number; md5: string | null }> = {};
   for (const { t } of tables) {
-    const [r] = await query<{ n: string; md5: string | null }>(url, `SELECT count(*) AS n, md5(string_agg(x::text, E'\\n' ORDER BY x::text)) AS md5 FROM "${t}" x`);
+    const [r] = await query<{ n: string; md5: string | null }>(
+      url,
+      `SELECT count(*) AS n, md5(string_agg(x::text, E'\\n' ORDER BY x::text)) AS md5 FROM "${t}" x`,
+    );
     out[t] = { rows: Number(r.n), md5: r.md5 };
   }
   return out;
@@ -104,7 +110,18 @@ describe('db:backup / db:restore round trip (pg_dump custom format, real Postgre
     const after = await fingerprint(target.url);
     expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
     // The seed filled the key tables: a round trip of empty tables would prove little.
-    for (const t of ['tenant', 'app_user', 'customer', 'subscription', 'meter', 'device', 'reading', 'meter_daily_consumption', 'alarm', '_migration']) {
+    for (const t of [
+      'tenant',
+      'app_user',
+      'customer',
+      'subscription',
+      'meter',
+      'device',
+      'reading',
+      'meter_daily_consumption',
+      'alarm',
+      '_migration',
+    ]) {
       expect(before[t]?.rows, t).toBeGreaterThan(0);
     }
     expect(before.reading.rows).toBeGreaterThanOrEqual(150 * 24);
@@ -143,7 +160,11 @@ describe('db:backup / db:restore round trip (pg_dump custom format, real Postgre
 
   it('the CLI (pnpm db:restore) exits non-zero with the reason on a non-empty target', () => {
     const tsx = resolve(__dirname, '../../node_modules/.bin/tsx');
-    const res = spawnSync(tsx, ['src/cli/restore.ts', backup.file, target.url], { cwd: resolve(__dirname, '..'), encoding: 'utf8', timeout: 30_000 });
+    const res = spawnSync(tsx, ['src/cli/restore.ts', backup.file, target.url], {
+      cwd: resolve(__dirname, '..'),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(res.status).toBe(1);
     expect(res.stderr).toMatch(/db:restore: database "water_test_backup_dst_[0-9a-f]+" is not empty .* pass --force/);
   });
@@ -170,12 +191,19 @@ describe('roles the backup grants privileges to', () => {
       // No _migration table in this small database: the restore itself worked, the migration check says what it is not.
       expect(ok).toBeInstanceOf(BackupError);
       expect((ok as Error).message).toMatch(/no "_migration" table/);
-      expect(await query(target.url, `SELECT has_table_privilege('${role}', 'thing', 'SELECT') AS p, (SELECT count(*) FROM thing)::int AS n`)).toEqual([{ p: true, n: 2 }]);
+      expect(
+        await query(target.url, `SELECT has_table_privilege('${role}', 'thing', 'SELECT') AS p, (SELECT count(*) FROM thing)::int AS n`),
+      ).toEqual([{ p: true, n: 2 }]);
       await dropDatabase(target.url, target.name);
 
       await query(db.url, `REVOKE ALL ON thing FROM "${role}"; DROP ROLE "${role}"`);
-      await expect(restoreDatabase(file, target.url)).rejects.toThrow(new RegExp(`roles the target server does not have: ${role}\\. .*CREATE ROLE water_api`));
-      const created = await query(freshDatabaseUrl(db.url, 'x').url.replace(/\/[^/]*$/, '/postgres'), `SELECT count(*)::int AS n FROM pg_database WHERE datname = '${target.name}'`);
+      await expect(restoreDatabase(file, target.url)).rejects.toThrow(
+        new RegExp(`roles the target server does not have: ${role}\\. .*CREATE ROLE water_api`),
+      );
+      const created = await query(
+        freshDatabaseUrl(db.url, 'x').url.replace(/\/[^/]*$/, '/postgres'),
+        `SELECT count(*)::int AS n FROM pg_database WHERE datname = '${target.name}'`,
+      );
       expect(created).toEqual([{ n: 0 }]);
     } finally {
       await dropDatabase(target.url, target.name);
@@ -209,8 +237,12 @@ describe('tools and versions', () => {
     expect(() => checkDumpVersions(15, 16)).toThrow(BackupError);
     expect(() => checkDumpVersions(15, 16)).toThrow(/cannot dump a PostgreSQL 16 server.*postgresql-client-16/);
     expect(() => checkDumpVersions(16, 15)).not.toThrow();
-    expect(() => checkRestoreVersions({ restoreMajor: 15, dumpedByMajor: 16, dumpedFromMajor: 15, targetMajor: 16 })).toThrow(/pg_restore 15 cannot read an archive written by pg_dump 16/);
-    expect(() => checkRestoreVersions({ restoreMajor: 16, dumpedByMajor: 16, dumpedFromMajor: 16, targetMajor: 15 })).toThrow(/target server is PostgreSQL 15/);
+    expect(() => checkRestoreVersions({ restoreMajor: 15, dumpedByMajor: 16, dumpedFromMajor: 15, targetMajor: 16 })).toThrow(
+      /pg_restore 15 cannot read an archive written by pg_dump 16/,
+    );
+    expect(() => checkRestoreVersions({ restoreMajor: 16, dumpedByMajor: 16, dumpedFromMajor: 16, targetMajor: 15 })).toThrow(
+      /target server is PostgreSQL 15/,
+    );
     expect(() => checkRestoreVersions({ restoreMajor: 16, dumpedByMajor: 15, dumpedFromMajor: 15, targetMajor: 16 })).not.toThrow();
   });
 

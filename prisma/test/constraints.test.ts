@@ -30,7 +30,10 @@ describe('database rules', () => {
   }
   async function fails(sql: string, params: unknown[], pattern: RegExp) {
     await c.query('SAVEPOINT s');
-    const err = await c.query(sql, params).then(() => null, (e: Error & { constraint?: string }) => e);
+    const err = await c.query(sql, params).then(
+      () => null,
+      (e: Error & { constraint?: string }) => e,
+    );
     await c.query('ROLLBACK TO SAVEPOINT s');
     expect(err, `expected ${pattern} from: ${sql}`).not.toBeNull();
     // Constraint names are the stable part; messages are for people.
@@ -55,7 +58,9 @@ describe('database rules', () => {
       [mb.id, ip.id],
     );
     const dp = await one<{ id: string }>(`INSERT INTO device_profile (brand_id, model_code) VALUES ($1, 'D1') RETURNING id`, [db_.id]);
-    const group = await one<{ id: string }>(`INSERT INTO subscription_group (code, name, daily_threshold_m3) VALUES ('N', 'Normal', 1.5) RETURNING id`);
+    const group = await one<{ id: string }>(
+      `INSERT INTO subscription_group (code, name, daily_threshold_m3) VALUES ('N', 'Normal', 1.5) RETURNING id`,
+    );
     const customer = await one<{ id: string }>(
       `INSERT INTO customer (tenant_id, customer_type, name, surname) VALUES ($1, 'INDIVIDUAL', 'Ayşe', 'Yılmaz') RETURNING id`,
       [child.id],
@@ -67,10 +72,12 @@ describe('database rules', () => {
         [child.id, customer.id, no, group.id],
       );
     const makeMeter = (serial: string, tenantId = child.id) =>
-      one<{ id: string }>(
-        `INSERT INTO meter (tenant_id, meter_profile_id, brand_id, serial_no) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [tenantId, mp.id, mb.id, serial],
-      );
+      one<{ id: string }>(`INSERT INTO meter (tenant_id, meter_profile_id, brand_id, serial_no) VALUES ($1, $2, $3, $4) RETURNING id`, [
+        tenantId,
+        mp.id,
+        mb.id,
+        serial,
+      ]);
     const makeDevice = (serial: string, meterId: string | null, tenantId = child.id) =>
       one<{ id: string }>(
         `INSERT INTO device (tenant_id, device_profile_id, brand_id, serial_no, meter_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
@@ -92,14 +99,20 @@ describe('database rules', () => {
     await c.query('UPDATE tenant SET parent_id = $1 WHERE id = $2', [w.other.id, w.child.id]);
     const moved = await one<{ path: string }>('SELECT path::text FROM tenant WHERE id = $1', [grand.id]);
     expect(moved.path.split('.')).toHaveLength(4);
-    const under = await one<{ n: number }>('SELECT count(*)::int AS n FROM tenant WHERE path <@ (SELECT path FROM tenant WHERE id = $1)', [w.other.id]);
+    const under = await one<{ n: number }>('SELECT count(*)::int AS n FROM tenant WHERE path <@ (SELECT path FROM tenant WHERE id = $1)', [
+      w.other.id,
+    ]);
     expect(under.n).toBe(3);
   });
 
   it('keeps each tenant day equal to the sum of its meters days through inserts, upserts and deletes', async () => {
     const w = await makeWorld();
     const [m1, m2] = [await w.makeMeter('T-1'), await w.makeMeter('T-2')];
-    const tenantDay = () => one<{ m3: string; n: number } | undefined>(`SELECT consumption_m3::text AS m3, reading_count AS n FROM tenant_daily_consumption WHERE tenant_id = $1 AND day = '2026-11-24'`, [w.child.id]);
+    const tenantDay = () =>
+      one<{ m3: string; n: number } | undefined>(
+        `SELECT consumption_m3::text AS m3, reading_count AS n FROM tenant_daily_consumption WHERE tenant_id = $1 AND day = '2026-11-24'`,
+        [w.child.id],
+      );
     const upsert = `INSERT INTO meter_daily_consumption (meter_id, day, tenant_id, consumption_m3, last_index_m3, reading_count)
                     VALUES ($1, '2026-11-24', $2, $3, 10, 1), ($4, '2026-11-24', $2, $5, 10, 1)
                     ON CONFLICT (meter_id, day) DO UPDATE SET consumption_m3 = meter_daily_consumption.consumption_m3 + excluded.consumption_m3,
@@ -135,8 +148,11 @@ describe('database rules', () => {
     const w = await makeWorld();
     const m1 = await w.makeMeter('B1');
     const d1 = await w.makeDevice('D-1', m1.id);
-    await fails('INSERT INTO device (tenant_id, device_profile_id, brand_id, serial_no, meter_id) VALUES ($1, $2, $3, $4, $5)',
-      [w.child.id, w.dp.id, w.dbrand.id, 'D-2', m1.id], /device_meter_id_key/);
+    await fails(
+      'INSERT INTO device (tenant_id, device_profile_id, brand_id, serial_no, meter_id) VALUES ($1, $2, $3, $4, $5)',
+      [w.child.id, w.dp.id, w.dbrand.id, 'D-2', m1.id],
+      /device_meter_id_key/,
+    );
     const foreign = await w.makeMeter('B2', w.other.id);
     await fails('UPDATE device SET meter_id = $1 WHERE id = $2', [foreign.id, d1.id], /foreign key/);
   });
@@ -150,17 +166,26 @@ describe('database rules', () => {
       [w.mb.id, w.ip.id],
       /meter_profile_brand_id_model_code_key/,
     );
-    await fails(`INSERT INTO device_profile (brand_id, model_code) VALUES ($1, 'D1')`, [w.dbrand.id], /device_profile_brand_id_model_code_key/);
+    await fails(
+      `INSERT INTO device_profile (brand_id, model_code) VALUES ($1, 'D1')`,
+      [w.dbrand.id],
+      /device_profile_brand_id_model_code_key/,
+    );
     await w.makeMeter('C1');
-    await fails('INSERT INTO meter (tenant_id, meter_profile_id, brand_id, serial_no) VALUES ($1, $2, $3, $4)',
-      [w.child.id, w.mp.id, w.mb.id, 'C1'], /meter_brand_id_serial_no_key/);
+    await fails(
+      'INSERT INTO meter (tenant_id, meter_profile_id, brand_id, serial_no) VALUES ($1, $2, $3, $4)',
+      [w.child.id, w.mp.id, w.mb.id, 'C1'],
+      /meter_brand_id_serial_no_key/,
+    );
   });
 
   it('computes R = Q3/Q1 unless entered by hand and checks Q1 ≤ Q2 ≤ Q3 ≤ Q4', async () => {
     const w = await makeWorld();
     expect(w.mp.r_value).toBe('100.00');
     const manual = await one<{ r_value: string }>(
-      `UPDATE meter_profile SET r_value_manual = true, r_value = 80 WHERE id = $1 RETURNING r_value::text`, [w.mp.id]);
+      `UPDATE meter_profile SET r_value_manual = true, r_value = 80 WHERE id = $1 RETURNING r_value::text`,
+      [w.mp.id],
+    );
     expect(manual.r_value).toBe('80.00');
     await fails('UPDATE meter_profile SET q2 = 5 WHERE id = $1', [w.mp.id], /meter_profile_flow_order/);
   });
@@ -173,8 +198,11 @@ describe('database rules', () => {
       /foreign key/,
     );
     const otherBrand = await one<{ id: string }>(`INSERT INTO meter_brand (name) VALUES ('Other') RETURNING id`);
-    await fails('INSERT INTO meter (tenant_id, meter_profile_id, brand_id, serial_no) VALUES ($1, $2, $3, $4)',
-      [w.child.id, w.mp.id, otherBrand.id, 'Z1'], /foreign key/);
+    await fails(
+      'INSERT INTO meter (tenant_id, meter_profile_id, brand_id, serial_no) VALUES ($1, $2, $3, $4)',
+      [w.child.id, w.mp.id, otherBrand.id, 'Z1'],
+      /foreign key/,
+    );
   });
 
   it('validates device identifiers against their technology field and keeps DevEUIs unique', async () => {
@@ -182,7 +210,9 @@ describe('database rules', () => {
     const tech = await one<{ id: string }>(`INSERT INTO communication_technology (code, name) VALUES ('LORAWAN', 'LoRaWAN') RETURNING id`);
     const devEui = await one<{ id: string }>(
       `INSERT INTO communication_technology_field (technology_id, key, label, value_type, length, regex, is_unique)
-       VALUES ($1, 'DevEUI', 'DevEUI', 'HEX', 16, '^[a-fA-F0-9]{16}$', true) RETURNING id`, [tech.id]);
+       VALUES ($1, 'DevEUI', 'DevEUI', 'HEX', 16, '^[a-fA-F0-9]{16}$', true) RETURNING id`,
+      [tech.id],
+    );
     const d1 = await w.makeDevice('E1', null);
     const d2 = await w.makeDevice('E2', null);
     const put = 'INSERT INTO device_identifier (device_id, field_id, value, normalized_value) VALUES ($1, $2, $3, $3)';
@@ -197,18 +227,40 @@ describe('database rules', () => {
 
   it('requires the fields of each customer type and rejects malformed identity numbers', async () => {
     const w = await makeWorld();
-    await fails(`INSERT INTO customer (tenant_id, customer_type, name) VALUES ($1, 'INDIVIDUAL', 'Ali')`, [w.child.id], /customer_individual_fields/);
-    await fails(`INSERT INTO customer (tenant_id, customer_type, organization_name) VALUES ($1, 'ORGANIZATIONAL', 'ACME')`, [w.child.id], /customer_organizational_fields/);
-    await fails(`INSERT INTO app_user (email, name, surname, password_hash, tc_id_no) VALUES ('a@b.co', 'A', 'B', 'x', '01234567890')`, [], /app_user_tc_id_no_format/);
+    await fails(
+      `INSERT INTO customer (tenant_id, customer_type, name) VALUES ($1, 'INDIVIDUAL', 'Ali')`,
+      [w.child.id],
+      /customer_individual_fields/,
+    );
+    await fails(
+      `INSERT INTO customer (tenant_id, customer_type, organization_name) VALUES ($1, 'ORGANIZATIONAL', 'ACME')`,
+      [w.child.id],
+      /customer_organizational_fields/,
+    );
+    await fails(
+      `INSERT INTO app_user (email, name, surname, password_hash, tc_id_no) VALUES ('a@b.co', 'A', 'B', 'x', '01234567890')`,
+      [],
+      /app_user_tc_id_no_format/,
+    );
     await c.query(`INSERT INTO app_user (email, name, surname, password_hash) VALUES ('Case@Example.com', 'A', 'B', 'x')`);
-    await fails(`INSERT INTO app_user (email, name, surname, password_hash) VALUES ('case@example.COM', 'A', 'B', 'x')`, [], /app_user_email_key/);
+    await fails(
+      `INSERT INTO app_user (email, name, surname, password_hash) VALUES ('case@example.COM', 'A', 'B', 'x')`,
+      [],
+      /app_user_email_key/,
+    );
   });
 
   it('stores a write right only together with the read right', async () => {
     await makeWorld();
-    const u = await one<{ id: string }>(`INSERT INTO app_user (email, name, surname, password_hash) VALUES ('p@example.com', 'P', 'Q', 'x') RETURNING id`);
+    const u = await one<{ id: string }>(
+      `INSERT INTO app_user (email, name, surname, password_hash) VALUES ('p@example.com', 'P', 'Q', 'x') RETURNING id`,
+    );
     const t = await one<{ id: string }>(`SELECT id FROM tenant WHERE parent_id IS NULL`);
     const m = await one<{ id: string }>('INSERT INTO membership (user_id, tenant_id) VALUES ($1, $2) RETURNING id', [u.id, t.id]);
-    await fails(`INSERT INTO membership_permission (membership_id, module, can_create) VALUES ($1, 'METERS', true)`, [m.id], /write_implies_read/);
+    await fails(
+      `INSERT INTO membership_permission (membership_id, module, can_create) VALUES ($1, 'METERS', true)`,
+      [m.id],
+      /write_implies_read/,
+    );
   });
 });

@@ -69,7 +69,23 @@ function registeredMetrics(): Set<string> {
   return names;
 }
 
-const KEYWORDS = new Set(['and', 'or', 'unless', 'bool', 'offset', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'inf', 'nan', 'Inf', 'NaN']);
+const KEYWORDS = new Set([
+  'and',
+  'or',
+  'unless',
+  'bool',
+  'offset',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'inf',
+  'nan',
+  'Inf',
+  'NaN',
+]);
 
 /** The metric names a PromQL expression selects (functions, labels, keywords, durations and strings left out). */
 function metricNames(expr: string): string[] {
@@ -93,7 +109,9 @@ describe('metric names in alerts and dashboard', () => {
 
   it('the extractor finds the metrics of a query and nothing else', () => {
     expect(
-      metricNames('histogram_quantile(0.95, sum by (le, route) (rate(water_x_bucket{status=~"5..", route="a:b"}[$__rate_interval]))) / on() group_left(job) max without (instance) (up offset 15m) and bool 1e3'),
+      metricNames(
+        'histogram_quantile(0.95, sum by (le, route) (rate(water_x_bucket{status=~"5..", route="a:b"}[$__rate_interval]))) / on() group_left(job) max without (instance) (up offset 15m) and bool 1e3',
+      ),
     ).toEqual(['water_x_bucket', 'up']);
     expect(metricNames('deriv(max(water_queue_jobs{queue="uplinks"})[10m:1m]) > 0 or vector(0)')).toEqual(['water_queue_jobs']);
   });
@@ -143,7 +161,14 @@ describe('metric names in alerts and dashboard', () => {
 describe('alert rules', () => {
   it('cover ingest stopped, decode failures, queue backlog, event-loop lag and 5xx', () => {
     const byName = new Map(alerts.map((a) => [a.alert, a]));
-    for (const name of ['WaterIngestStopped', 'WaterDecodeFailureRateHigh', 'WaterUplinkQueueBacklogGrowing', 'WaterUplinkQueueBacklogHigh', 'WaterEventLoopLagHigh', 'WaterHttp5xxRateHigh']) {
+    for (const name of [
+      'WaterIngestStopped',
+      'WaterDecodeFailureRateHigh',
+      'WaterUplinkQueueBacklogGrowing',
+      'WaterUplinkQueueBacklogHigh',
+      'WaterEventLoopLagHigh',
+      'WaterHttp5xxRateHigh',
+    ]) {
       const rule = byName.get(name);
       expect(rule, name).toBeDefined();
       expect(rule!.labels?.severity, `${name} severity`).toMatch(/^(warning|critical)$/);
@@ -222,7 +247,10 @@ describe.skipIf(!hasPromtool)('promtool (Debian package prometheus)', () => {
   it('check config: prometheus.yml with its rule file (the token file pointed at a temporary one)', () => {
     cpSync(PROM_DIR, dir, { recursive: true });
     writeFileSync(join(dir, 'metrics_token'), 'x'.repeat(32));
-    const config = readFileSync(join(PROM_DIR, 'prometheus.yml'), 'utf8').replaceAll('/run/water/metrics_token', join(dir, 'metrics_token'));
+    const config = readFileSync(join(PROM_DIR, 'prometheus.yml'), 'utf8').replaceAll(
+      '/run/water/metrics_token',
+      join(dir, 'metrics_token'),
+    );
     expect(config).not.toContain('/run/water');
     writeFileSync(join(dir, 'prometheus.yml'), config);
     const res = run('check', 'config', 'prometheus.yml');
@@ -239,7 +267,10 @@ describe.skipIf(!hasPromtool)('promtool (Debian package prometheus)', () => {
   });
 
   it("every dashboard query is valid PromQL (checked as recording rules, Grafana's $__rate_interval as 5m)", () => {
-    const rules = dashboardQueries.map((q, i) => ({ record: `water:dashboard_query_${i}`, expr: q.expr.replaceAll('$__rate_interval', '5m') }));
+    const rules = dashboardQueries.map((q, i) => ({
+      record: `water:dashboard_query_${i}`,
+      expr: q.expr.replaceAll('$__rate_interval', '5m'),
+    }));
     writeFileSync(join(dir, 'dashboard-queries.yml'), JSON.stringify({ groups: [{ name: 'dashboard', rules }] }));
     const res = run('check', 'rules', 'dashboard-queries.yml');
     expect(res.status, res.out).toBe(0);

@@ -18,11 +18,35 @@ import {
 
 const RED_TYPES = ['TAMPER', 'LOW_BATTERY', 'TILT', 'REVERSE_FLOW'];
 const TABLES = [
-  'tenant', 'app_user', 'membership', 'membership_permission', 'meter_brand', 'device_brand', 'ip_rating', 'subscription_group',
-  'communication_technology', 'communication_technology_field', 'meter_profile', 'device_profile', 'device_profile_technology',
-  'meter_profile_device_profile', 'tenant_meter_profile', 'tenant_device_profile', 'message_scenario', 'address', 'customer',
-  'customer_contact', 'subscription', 'subscription_meter', 'meter', 'device', 'device_identifier', 'reading',
-  'meter_daily_consumption', 'alarm', '_seed',
+  'tenant',
+  'app_user',
+  'membership',
+  'membership_permission',
+  'meter_brand',
+  'device_brand',
+  'ip_rating',
+  'subscription_group',
+  'communication_technology',
+  'communication_technology_field',
+  'meter_profile',
+  'device_profile',
+  'device_profile_technology',
+  'meter_profile_device_profile',
+  'tenant_meter_profile',
+  'tenant_device_profile',
+  'message_scenario',
+  'address',
+  'customer',
+  'customer_contact',
+  'subscription',
+  'subscription_meter',
+  'meter',
+  'device',
+  'device_identifier',
+  'reading',
+  'meter_daily_consumption',
+  'alarm',
+  '_seed',
 ];
 
 async function rows<T = Record<string, unknown>>(pool: Pool, text: string, params: unknown[] = []): Promise<T[]> {
@@ -71,7 +95,10 @@ describe('seed with the default 45 days of hourly readings', () => {
     expect(report.skipped).toBe(false);
     expect(report.counts.reading).toBe(162_000);
     expect(Number((await rows<{ n: string }>(pool, 'SELECT count(*) AS n FROM reading'))[0].n)).toBe(162_000);
-    const perDevice = await rows<{ n: string; devices: string }>(pool, 'SELECT n, count(*) AS devices FROM (SELECT device_id, count(*) AS n FROM reading GROUP BY device_id) x GROUP BY n');
+    const perDevice = await rows<{ n: string; devices: string }>(
+      pool,
+      'SELECT n, count(*) AS devices FROM (SELECT device_id, count(*) AS n FROM reading GROUP BY device_id) x GROUP BY n',
+    );
     expect(perDevice).toEqual([{ n: '1080', devices: '150' }]);
     // Generous bound against regressions on a busy CI box; the measured time is logged above.
     expect(report.elapsedMs).toBeLessThan(20_000);
@@ -165,7 +192,8 @@ describe('seed with the default 45 days of hourly readings', () => {
         WHERE a.cleared_at IS NULL AND a.type = ANY($1::alarm_type[]) GROUP BY 1, 2`,
       [RED_TYPES],
     );
-    for (const tenant of tenants) for (const type of RED_TYPES) expect(red.some((r) => r.tenant === tenant && r.type === type && Number(r.n) >= 1)).toBe(true);
+    for (const tenant of tenants)
+      for (const type of RED_TYPES) expect(red.some((r) => r.tenant === tenant && r.type === type && Number(r.n) >= 1)).toBe(true);
     const [flags] = await rows<{ missing: string; early: string }>(
       pool,
       `SELECT count(*) FILTER (WHERE r.time >= a.started_at AND NOT (a.type = ANY(r.alarms))) AS missing,
@@ -283,10 +311,22 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
       { name: 'ASKİ', parent: 'Una IoT', depth: 2 },
       { name: 'HATSU', parent: 'Una IoT', depth: 2 },
     ]);
-    const [addr] = await rows<{ n: string }>(pool, 'SELECT count(*) AS n FROM tenant t JOIN address a ON a.id = t.address_id AND a.tenant_id = t.id WHERE t.tax_id IS NOT NULL');
+    const [addr] = await rows<{ n: string }>(
+      pool,
+      'SELECT count(*) AS n FROM tenant t JOIN address a ON a.id = t.address_id AND a.tenant_id = t.id WHERE t.tax_id IS NOT NULL',
+    );
     expect(Number(addr.n)).toBe(3);
 
-    const users = await rows<{ email: string; name: string; surname: string; phone: string; tc_id_no: string; tenant: string; role: string; password_hash: string }>(
+    const users = await rows<{
+      email: string;
+      name: string;
+      surname: string;
+      phone: string;
+      tc_id_no: string;
+      tenant: string;
+      role: string;
+      password_hash: string;
+    }>(
       pool,
       `SELECT u.email, u.name, u.surname, u.phone, u.tc_id_no, t.name AS tenant, m.role, u.password_hash
          FROM app_user u JOIN membership m ON m.user_id = u.id JOIN tenant t ON t.id = m.tenant_id ORDER BY u.email`,
@@ -294,7 +334,14 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
     expect(users).toHaveLength(3);
     for (const expected of SEED_USERS) {
       const u = users.find((x) => x.email === expected.email)!;
-      expect(u).toMatchObject({ name: expected.name, surname: expected.surname, phone: expected.phone, tc_id_no: expected.tcIdNo, tenant: expected.tenantName, role: 'Administrator' });
+      expect(u).toMatchObject({
+        name: expected.name,
+        surname: expected.surname,
+        phone: expected.phone,
+        tc_id_no: expected.tcIdNo,
+        tenant: expected.tenantName,
+        role: 'Administrator',
+      });
       expect(u.password_hash.startsWith('$argon2id$')).toBe(true);
       expect(await argon2.verify(u.password_hash, SEED_PASSWORD)).toBe(true);
       expect(await argon2.verify(u.password_hash, 'wrong')).toBe(false);
@@ -311,12 +358,19 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
       `SELECT count(*) AS n, count(*) FILTER (WHERE can_create AND can_read AND can_update AND can_delete) AS full
          FROM membership_permission GROUP BY membership_id`,
     );
-    expect(perms).toEqual([{ n: '10', full: '10' }, { n: '10', full: '10' }, { n: '10', full: '10' }]);
+    expect(perms).toEqual([
+      { n: '10', full: '10' },
+      { n: '10', full: '10' },
+      { n: '10', full: '10' },
+    ]);
   });
 
   it('loads the definitions', async () => {
-    const names = async (table: string, col = 'name') => (await rows<{ v: string }>(pool, `SELECT ${col} AS v FROM ${table} ORDER BY ${col}`)).map((r) => r.v);
-    expect(await names('meter_brand')).toEqual(['Baylan', 'Bereket', 'Cem', 'Itron', 'Klepsan', 'Manas', 'Teksan', 'Türkoğlu', 'Zenner'].sort());
+    const names = async (table: string, col = 'name') =>
+      (await rows<{ v: string }>(pool, `SELECT ${col} AS v FROM ${table} ORDER BY ${col}`)).map((r) => r.v);
+    expect(await names('meter_brand')).toEqual(
+      ['Baylan', 'Bereket', 'Cem', 'Itron', 'Klepsan', 'Manas', 'Teksan', 'Türkoğlu', 'Zenner'].sort(),
+    );
     expect(await names('device_brand')).toEqual(['Baylan', 'Cem', 'Ima', 'Inodya', 'Itron', 'Klepsan', 'Manas', 'Zenner'].sort());
     expect(await names('ip_rating', 'code')).toEqual(['IP44', 'IP54', 'IP65', 'IP66', 'IP67', 'IP68']);
     expect(await rows(pool, 'SELECT code, name, daily_threshold_m3 FROM subscription_group ORDER BY code')).toEqual([
@@ -348,7 +402,14 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
       pool,
       'SELECT b.name AS brand, count(*) AS n FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id GROUP BY 1 ORDER BY 1',
     );
-    expect(Object.fromEntries(meterProfiles.map((r) => [r.brand, Number(r.n)]))).toEqual({ Baylan: 2, Cem: 1, Itron: 2, Klepsan: 1, Manas: 2, Zenner: 2 });
+    expect(Object.fromEntries(meterProfiles.map((r) => [r.brand, Number(r.n)]))).toEqual({
+      Baylan: 2,
+      Cem: 1,
+      Itron: 2,
+      Klepsan: 1,
+      Manas: 2,
+      Zenner: 2,
+    });
     const deviceProfiles = await rows<{ brand: string; tech: string; battery: number; interval: number }>(
       pool,
       `SELECT b.name AS brand, string_agg(t.code, ',') AS tech, p.battery_life_months AS battery, p.expected_interval_minutes AS interval
@@ -357,7 +418,13 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
         GROUP BY 1, 3, 4 ORDER BY 1`,
     );
     expect(Object.fromEntries(deviceProfiles.map((r) => [r.brand, r.tech]))).toEqual({
-      Baylan: 'NBIOT', Cem: 'SIGFOX', Ima: 'LORAWAN', Inodya: 'NBIOT', Itron: 'LORAWAN', Klepsan: 'LORAWAN', Manas: 'LORAWAN',
+      Baylan: 'NBIOT',
+      Cem: 'SIGFOX',
+      Ima: 'LORAWAN',
+      Inodya: 'NBIOT',
+      Itron: 'LORAWAN',
+      Klepsan: 'LORAWAN',
+      Manas: 'LORAWAN',
     });
     for (const p of deviceProfiles) {
       expect(p.battery).toBeGreaterThan(0);
@@ -395,7 +462,12 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
          JOIN meter_profile p ON p.id = v.meter_profile_id JOIN meter_brand b ON b.id = p.brand_id GROUP BY 1 ORDER BY 1`,
     );
     expect(Object.fromEntries(meterVis.map((r) => [r.brand, r.tenants]))).toEqual({
-      Baylan: 'ASKİ+HATSU', Cem: 'HATSU', Itron: 'ASKİ+HATSU', Klepsan: 'HATSU', Manas: 'HATSU', Zenner: 'HATSU',
+      Baylan: 'ASKİ+HATSU',
+      Cem: 'HATSU',
+      Itron: 'ASKİ+HATSU',
+      Klepsan: 'HATSU',
+      Manas: 'HATSU',
+      Zenner: 'HATSU',
     });
     const deviceVis = await rows<{ brand: string; tenants: string }>(
       pool,
@@ -404,7 +476,13 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
          JOIN device_profile p ON p.id = v.device_profile_id JOIN device_brand b ON b.id = p.brand_id GROUP BY 1 ORDER BY 1`,
     );
     expect(Object.fromEntries(deviceVis.map((r) => [r.brand, r.tenants]))).toEqual({
-      Baylan: 'ASKİ+HATSU', Cem: 'HATSU', Ima: 'ASKİ+HATSU', Inodya: 'ASKİ+HATSU', Itron: 'ASKİ+HATSU', Klepsan: 'HATSU', Manas: 'ASKİ+HATSU',
+      Baylan: 'ASKİ+HATSU',
+      Cem: 'HATSU',
+      Ima: 'ASKİ+HATSU',
+      Inodya: 'ASKİ+HATSU',
+      Itron: 'ASKİ+HATSU',
+      Klepsan: 'HATSU',
+      Manas: 'ASKİ+HATSU',
     });
     const [rootRows] = await rows<{ n: string }>(
       pool,
@@ -416,14 +494,26 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
 
   it('has the brief counts of customers, subscriptions, meters and devices', async () => {
     const q = (sql: string) => perTenant(pool, sql);
-    expect(await q('SELECT t.name AS tenant, count(*) AS n FROM customer c JOIN tenant t ON t.id = c.tenant_id GROUP BY 1')).toEqual({ 'ASKİ': 100, HATSU: 64 });
-    expect(await q('SELECT t.name AS tenant, count(*) AS n FROM subscription s JOIN tenant t ON t.id = s.tenant_id GROUP BY 1')).toEqual({ 'ASKİ': 128, HATSU: 50 });
-    expect(await q('SELECT t.name AS tenant, count(*) AS n FROM meter m JOIN tenant t ON t.id = m.tenant_id GROUP BY 1')).toEqual({ 'ASKİ': 100, HATSU: 50 });
-    expect(await q('SELECT t.name AS tenant, count(*) AS n FROM device d JOIN tenant t ON t.id = d.tenant_id GROUP BY 1')).toEqual({ 'ASKİ': 100, HATSU: 50 });
+    expect(await q('SELECT t.name AS tenant, count(*) AS n FROM customer c JOIN tenant t ON t.id = c.tenant_id GROUP BY 1')).toEqual({
+      ASKİ: 100,
+      HATSU: 64,
+    });
+    expect(await q('SELECT t.name AS tenant, count(*) AS n FROM subscription s JOIN tenant t ON t.id = s.tenant_id GROUP BY 1')).toEqual({
+      ASKİ: 128,
+      HATSU: 50,
+    });
+    expect(await q('SELECT t.name AS tenant, count(*) AS n FROM meter m JOIN tenant t ON t.id = m.tenant_id GROUP BY 1')).toEqual({
+      ASKİ: 100,
+      HATSU: 50,
+    });
+    expect(await q('SELECT t.name AS tenant, count(*) AS n FROM device d JOIN tenant t ON t.id = d.tenant_id GROUP BY 1')).toEqual({
+      ASKİ: 100,
+      HATSU: 50,
+    });
     expect(
       await q(`SELECT t.name AS tenant, count(*) AS n FROM subscription s JOIN tenant t ON t.id = s.tenant_id
                 WHERE NOT EXISTS (SELECT 1 FROM subscription_meter sm WHERE sm.subscription_id = s.id AND sm.ended_at IS NULL) GROUP BY 1`),
-    ).toEqual({ 'ASKİ': 28 });
+    ).toEqual({ ASKİ: 28 });
     expect(
       await q(`SELECT t.name AS tenant, count(*) AS n FROM customer c JOIN tenant t ON t.id = c.tenant_id
                 WHERE NOT EXISTS (SELECT 1 FROM subscription s WHERE s.customer_id = c.id) GROUP BY 1`),
@@ -431,7 +521,7 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
     expect(
       await q(`SELECT t.name AS tenant, count(*) AS n FROM customer c JOIN tenant t ON t.id = c.tenant_id
                 WHERE (SELECT count(*) FROM subscription s WHERE s.customer_id = c.id) = 2 GROUP BY 1`),
-    ).toEqual({ 'ASKİ': 28 });
+    ).toEqual({ ASKİ: 28 });
     const [links] = await rows<{ unattached: string; meters_without_sub: string; bad_history: string }>(
       pool,
       `SELECT (SELECT count(*) FROM device WHERE meter_id IS NULL) AS unattached,
@@ -488,12 +578,24 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
     for (const r of ids.filter((x) => x.key === 'IMSI')) expect(r.value.startsWith('286')).toBe(true);
     const devEuis = ids.filter((r) => r.key === 'DevEUI').map((r) => r.value);
     expect(new Set(devEuis).size).toBe(devEuis.length);
-    const [techs] = await rows<{ n: string }>(pool, `SELECT count(DISTINCT x.technology_id) AS n FROM device d JOIN device_profile_technology x ON x.device_profile_id = d.device_profile_id`);
+    const [techs] = await rows<{ n: string }>(
+      pool,
+      `SELECT count(DISTINCT x.technology_id) AS n FROM device d JOIN device_profile_technology x ON x.device_profile_id = d.device_profile_id`,
+    );
     expect(Number(techs.n)).toBe(3);
   });
 
   it('gives customers valid identities and fully filled addresses in their city', async () => {
-    const customers = await rows<{ customer_type: string; tc_id_no: string | null; tax_id: string | null; tax_office: string | null; phone: string; email: string; tenant: string; contacts: string }>(
+    const customers = await rows<{
+      customer_type: string;
+      tc_id_no: string | null;
+      tax_id: string | null;
+      tax_office: string | null;
+      phone: string;
+      email: string;
+      tenant: string;
+      contacts: string;
+    }>(
       pool,
       `SELECT c.customer_type, c.tc_id_no, c.tax_id, c.tax_office, c.phone, c.email, t.name AS tenant,
               (SELECT count(*) FROM customer_contact cc WHERE cc.customer_id = c.id AND cc.is_primary) AS contacts
@@ -564,9 +666,12 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
       `SELECT DISTINCT t.name AS tenant, a.type FROM alarm a JOIN tenant t ON t.id = a.tenant_id WHERE a.cleared_at IS NULL`,
     );
     for (const tenant of ['ASKİ', 'HATSU']) {
-      expect(open.filter((o) => o.tenant === tenant).map((o) => o.type).sort()).toEqual(
-        ['HIGH_USAGE', 'LOW_BATTERY', 'NO_SIGNAL', 'REVERSE_FLOW', 'TAMPER', 'TILT'],
-      );
+      expect(
+        open
+          .filter((o) => o.tenant === tenant)
+          .map((o) => o.type)
+          .sort(),
+      ).toEqual(['HIGH_USAGE', 'LOW_BATTERY', 'NO_SIGNAL', 'REVERSE_FLOW', 'TAMPER', 'TILT']);
     }
     const [flags] = await rows<{ missing: string }>(
       pool,
@@ -592,7 +697,12 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
       { indexM3: 0, batteryPct: 100, alarms: {}, valve: 'OPEN' },
       { indexM3: 123.456, batteryPct: 87, alarms: { tamper: true }, valve: 'OPEN' },
       { indexM3: 4567.001, batteryPct: 9, alarms: { lowBattery: true, reverseFlow: true }, valve: 'CLOSED' },
-      { indexM3: 99_999.999, batteryPct: 0, alarms: { tamper: true, lowBattery: true, tilt: true, reverseFlow: true, leak: true, burst: true }, valve: 'CLOSED' },
+      {
+        indexM3: 99_999.999,
+        batteryPct: 0,
+        alarms: { tamper: true, lowBattery: true, tilt: true, reverseFlow: true, leak: true, burst: true },
+        valve: 'CLOSED',
+      },
       { indexM3: 0.001, batteryPct: 55, alarms: { tilt: true, leak: true }, valve: 'OPEN' },
       { indexM3: 31_415.926, batteryPct: 42, alarms: { burst: true }, valve: 'OPEN' },
     ];
@@ -612,7 +722,11 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
         warnings?: string[];
       };
       for (const values of samples) {
-        const uplink = encodeUplink(profile.key as DeviceProfileKey, values, def.kind, { meterTime: now, peakFlowLph: 240, temperatureC: -3 });
+        const uplink = encodeUplink(profile.key as DeviceProfileKey, values, def.kind, {
+          meterTime: now,
+          peakFlowLph: 240,
+          temperatureC: -3,
+        });
         const out = decodeUplink({ bytes: [...uplink.payload], fPort: uplink.fPort, recvTime: now });
         expect(out.errors ?? [], `${s.model_code} ${s.name}`).toEqual([]);
         expect(out.warnings).toEqual([]);
@@ -624,7 +738,11 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
         });
       }
       if (profile.key === 'cem-sigfox') {
-        const out = decodeUplink({ bytes: [...encodeUplink('cem-sigfox', samples[1], 'index', { peakFlowLph: 240, temperatureC: -3 }).payload], fPort: null, recvTime: now });
+        const out = decodeUplink({
+          bytes: [...encodeUplink('cem-sigfox', samples[1], 'index', { peakFlowLph: 240, temperatureC: -3 }).payload],
+          fPort: null,
+          recvTime: now,
+        });
         expect(out.data).toMatchObject({ peakFlowLph: 240, temperatureC: -3 });
       }
       const truncated = [...encodeUplink(profile.key as DeviceProfileKey, samples[1], def.kind).payload].slice(0, 3);

@@ -7,7 +7,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { databaseUrl } from '../src/connection';
 
 const CLI = resolve(__dirname, '../dist/cli/setup.js');
-const TABLES = ['tenant', 'app_user', 'membership', 'meter_profile', 'device_profile', 'customer', 'subscription', 'meter', 'device', 'reading', 'alarm', 'meter_daily_consumption'];
+const TABLES = [
+  'tenant',
+  'app_user',
+  'membership',
+  'meter_profile',
+  'device_profile',
+  'customer',
+  'subscription',
+  'meter',
+  'device',
+  'reading',
+  'alarm',
+  'meter_daily_consumption',
+];
 
 /** `pnpm db:setup` as users run it: creates the database, migrates, seeds; a second run changes nothing. */
 describe('db:setup', () => {
@@ -36,7 +49,11 @@ describe('db:setup', () => {
 
   it('creates a missing database, loads everything, and is a no-op the second time', () => {
     expect(existsSync(CLI), 'build @water/db first (pnpm install does)').toBe(true);
-    const run = () => execFileSync(process.execPath, [CLI], { env: { ...process.env, DATABASE_URL: url.toString(), SEED_READING_DAYS: '2' }, encoding: 'utf8' });
+    const run = () =>
+      execFileSync(process.execPath, [CLI], {
+        env: { ...process.env, DATABASE_URL: url.toString(), SEED_READING_DAYS: '2' },
+        encoding: 'utf8',
+      });
     const first = run();
     expect(first).toMatch(/created database/);
     return counts().then(async (before) => {

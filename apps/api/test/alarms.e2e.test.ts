@@ -26,8 +26,10 @@ describe('alarms', () => {
   let ids: Record<'root' | 'aski' | 'hatsu', string>;
   let askiUserId: string;
 
-  const count = async (where: string, params: unknown[] = []) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM alarm a WHERE ${where}`, params))[0].n;
-  const list = async (token: string, query = '') => t.request<{ items: AlarmRow[]; total: number; page: number; pageSize: number }>({ url: `/api/alarms${query}`, token });
+  const count = async (where: string, params: unknown[] = []) =>
+    (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM alarm a WHERE ${where}`, params))[0].n;
+  const list = async (token: string, query = '') =>
+    t.request<{ items: AlarmRow[]; total: number; page: number; pageSize: number }>({ url: `/api/alarms${query}`, token });
 
   beforeAll(async () => {
     t = await startTestApp('alarms');
@@ -75,7 +77,9 @@ describe('alarms', () => {
     expect(await total('?state=open')).toBe(await count('tenant_id = $1 AND cleared_at IS NULL', [ids.aski]));
     expect(await total('?state=cleared')).toBe(await count('tenant_id = $1 AND cleared_at IS NOT NULL', [ids.aski]));
     expect(await total('?type=TAMPER')).toBe(await count(`tenant_id = $1 AND type = 'TAMPER'`, [ids.aski]));
-    expect(await total('?type=TAMPER,TILT&state=open')).toBe(await count(`tenant_id = $1 AND type IN ('TAMPER', 'TILT') AND cleared_at IS NULL`, [ids.aski]));
+    expect(await total('?type=TAMPER,TILT&state=open')).toBe(
+      await count(`tenant_id = $1 AND type IN ('TAMPER', 'TILT') AND cleared_at IS NULL`, [ids.aski]),
+    );
     expect(await total('?type=TAMPER&type=TILT&state=open')).toBe(await total('?type=TAMPER,TILT&state=open'));
     expect(await total('?acknowledged=false')).toBe(await count('tenant_id = $1 AND acknowledged_at IS NULL', [ids.aski]));
     expect(await total('?acknowledged=true')).toBe(await count('tenant_id = $1 AND acknowledged_at IS NOT NULL', [ids.aski]));
@@ -96,7 +100,9 @@ describe('alarms', () => {
     expect(window.body.items.map((a) => a.id)).toContain(one.id);
     expect(window.body.total).toBe(await count('tenant_id = $1 AND started_at >= $2 AND started_at < $3', [ids.aski, from, to]));
 
-    const [sub] = await t.sql(`SELECT s.subscription_no FROM alarm a JOIN subscription s ON s.id = a.subscription_id WHERE a.id = $1`, [one.id]);
+    const [sub] = await t.sql(`SELECT s.subscription_no FROM alarm a JOIN subscription s ON s.id = a.subscription_id WHERE a.id = $1`, [
+      one.id,
+    ]);
     const searched = await list(aski, `?search=${sub.subscription_no}`);
     expect(searched.body.items.every((a) => a.subscription?.subscriptionNo === sub.subscription_no)).toBe(true);
   });
@@ -111,7 +117,16 @@ describe('alarms', () => {
     };
     const res = await t.request({ url: '/api/alarms/counts', token: aski });
     expect(res.status).toBe(200);
-    expect(Object.keys(res.body.byType).sort()).toEqual(['BURST', 'HIGH_USAGE', 'LEAK', 'LOW_BATTERY', 'NO_SIGNAL', 'REVERSE_FLOW', 'TAMPER', 'TILT']);
+    expect(Object.keys(res.body.byType).sort()).toEqual([
+      'BURST',
+      'HIGH_USAGE',
+      'LEAK',
+      'LOW_BATTERY',
+      'NO_SIGNAL',
+      'REVERSE_FLOW',
+      'TAMPER',
+      'TILT',
+    ]);
     const nonZero = Object.fromEntries(Object.entries(res.body.byType).filter(([, n]) => n !== 0));
     expect(nonZero).toEqual(await expected([ids.aski]));
     expect(res.body.open).toBe(await count('tenant_id = $1 AND cleared_at IS NULL', [ids.aski]));
@@ -174,12 +189,19 @@ describe('alarms', () => {
     ] as const) {
       const res = await list(aski, query);
       expect(res.status, query).toBe(400);
-      if (path) expect(res.body.details.map((d: { path: unknown[] }) => d.path[0]), query).toContain(path);
+      if (path)
+        expect(
+          res.body.details.map((d: { path: unknown[] }) => d.path[0]),
+          query,
+        ).toContain(path);
     }
   });
 
   it('acknowledges an alarm once, in the audit log, and refuses a second time with 409', async () => {
-    const [alarm] = await t.sql(`SELECT id FROM alarm WHERE tenant_id = $1 AND cleared_at IS NULL AND acknowledged_at IS NULL ORDER BY started_at LIMIT 1`, [ids.aski]);
+    const [alarm] = await t.sql(
+      `SELECT id FROM alarm WHERE tenant_id = $1 AND cleared_at IS NULL AND acknowledged_at IS NULL ORDER BY started_at LIMIT 1`,
+      [ids.aski],
+    );
     const before = (await t.request({ url: '/api/alarms/counts', token: aski })).body.unacknowledged;
 
     const res = await t.request<AlarmRow>({ method: 'POST', url: `/api/alarms/${alarm.id}/acknowledge`, token: aski });
@@ -192,7 +214,9 @@ describe('alarms', () => {
     expect(new Date(stored.acknowledged_at).toISOString()).toBe(res.body.acknowledgedAt);
     // Acknowledging is not clearing: only the device or the worker clears.
     expect(stored.cleared_at).toBeNull();
-    const audit = await t.sql(`SELECT action, actor_id, tenant_id, after FROM audit_log WHERE entity_type = 'alarm' AND entity_id = $1`, [alarm.id]);
+    const audit = await t.sql(`SELECT action, actor_id, tenant_id, after FROM audit_log WHERE entity_type = 'alarm' AND entity_id = $1`, [
+      alarm.id,
+    ]);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ action: 'update', actor_id: askiUserId, tenant_id: ids.aski });
     expect(audit[0].after.acknowledgedBy).toBe(askiUserId);
@@ -214,7 +238,9 @@ describe('alarms', () => {
     expect(await t.sql(`SELECT 1 FROM audit_log WHERE entity_id = $1`, [foreign.id])).toHaveLength(0);
 
     expect((await t.request({ method: 'POST', url: '/api/alarms/nope/acknowledge', token: aski })).status).toBe(400);
-    expect((await t.request({ method: 'POST', url: '/api/alarms/00000000-0000-4000-8000-000000000000/acknowledge', token: aski })).status).toBe(404);
+    expect(
+      (await t.request({ method: 'POST', url: '/api/alarms/00000000-0000-4000-8000-000000000000/acknowledge', token: aski })).status,
+    ).toBe(404);
 
     const created = await t.request({
       method: 'POST',
@@ -239,7 +265,13 @@ describe('alarms', () => {
       method: 'POST',
       url: '/api/users',
       token: aski,
-      body: { name: 'Sayaç', surname: 'Okuyucu', email: 'sayac@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'Reader', permissions: matrix({ METERS: 'r' }) }] },
+      body: {
+        name: 'Sayaç',
+        surname: 'Okuyucu',
+        email: 'sayac@example.com',
+        password: 'Parola123',
+        memberships: [{ tenantId: ids.aski, role: 'Reader', permissions: matrix({ METERS: 'r' }) }],
+      },
     });
     expect(noDashboard.status).toBe(201);
     const reader = await t.login('sayac@example.com', 'Parola123');

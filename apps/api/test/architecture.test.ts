@@ -26,7 +26,10 @@ const DATABASE_USES: [RegExp, string][] = [
   [/database\/database\.service'|\bDatabaseService\b/, 'uses DatabaseService'],
   [/database\/like'/, 'uses the LIKE helpers of core/database/like (query building)'],
   [/\$transaction\b|\$queryRaw|\$executeRaw/, 'opens a Prisma transaction or raw query'],
-  [/\btx\.\w+\.(findUnique|findFirst|findMany|create|createMany|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)\(/, 'calls a Prisma delegate on a transaction'],
+  [
+    /\btx\.\w+\.(findUnique|findFirst|findMany|create|createMany|update|updateMany|upsert|delete|deleteMany|count|aggregate|groupBy)\(/,
+    'calls a Prisma delegate on a transaction',
+  ],
   [/\.prisma\./, 'reaches a Prisma client'],
   [/\.db\.(selectFrom|insertInto|updateTable|deleteFrom|transaction|with)\b/, 'runs a Kysely query'],
 ];
@@ -46,7 +49,8 @@ function databaseViolations(text: string): string[] {
   const found = DATABASE_USES.filter(([re]) => re.test(text)).map(([, what]) => what);
   // @water/db also exports domain helpers (codecs, seed constants): only its client and types count.
   const dbImports = [...text.matchAll(/import[^;]*?from '@water\/db'/g)].map((m) => m[0]);
-  if (dbImports.some((i) => /\b(Prisma|PrismaClient|DB|createKysely|createPool|createPrismaClient)\b/.test(i))) found.unshift('imports the database client or its types from @water/db');
+  if (dbImports.some((i) => /\b(Prisma|PrismaClient|DB|createKysely|createPool|createPrismaClient)\b/.test(i)))
+    found.unshift('imports the database client or its types from @water/db');
   return found;
 }
 
@@ -56,7 +60,9 @@ const moduleOf = (name: string) => /^modules\/([^/]+)\//.exec(name)?.[1] ?? null
 function foreignRepositoryImports(name: string, text: string): string[] {
   const out: string[] = [];
   for (const [, spec] of text.matchAll(/from '(\.[^']+\.repository)'/g)) {
-    const target = relative(SRC, resolve(SRC, dirname(name), spec)).split('\\').join('/');
+    const target = relative(SRC, resolve(SRC, dirname(name), spec))
+      .split('\\')
+      .join('/');
     const owner = moduleOf(target);
     if (owner && owner !== moduleOf(name)) out.push(target);
   }
@@ -96,15 +102,18 @@ describe('architecture: data access', () => {
     expect(databaseViolations(`await this.meters.update(tx, id, data);`)).toEqual([]);
     expect(databaseViolations(`import { sql } from 'kysely';`)).toHaveLength(1);
     expect(databaseViolations(`constructor(private readonly database: DatabaseService) {}`)).toHaveLength(1);
-    expect(foreignRepositoryImports('modules/meters/meters.service.ts', `import { X } from '../devices/devices.repository';`)).toEqual(['modules/devices/devices.repository']);
+    expect(foreignRepositoryImports('modules/meters/meters.service.ts', `import { X } from '../devices/devices.repository';`)).toEqual([
+      'modules/devices/devices.repository',
+    ]);
     expect(foreignRepositoryImports('modules/meters/meters.service.ts', `import { X } from './meters.repository';`)).toEqual([]);
   });
 });
 
 describe('architecture: API contract', () => {
   it('builds every DTO with core/http/zod-dto, which documents bare nullable fields as nullable', () => {
-    const direct = files.filter((f) => f.name !== 'core/http/zod-dto.ts' && /import \{[^}]*\bcreateZodDto\b[^}]*\} from 'nestjs-zod'/.test(f.text)).map((f) => f.name);
+    const direct = files
+      .filter((f) => f.name !== 'core/http/zod-dto.ts' && /import \{[^}]*\bcreateZodDto\b[^}]*\} from 'nestjs-zod'/.test(f.text))
+      .map((f) => f.name);
     expect(direct, 'import createZodDto from core/http/zod-dto').toEqual([]);
   });
 });
-

@@ -18,14 +18,20 @@ describe('audit log', () => {
     for (const [key, name] of [
       ['aski', 'ASKİ'],
       ['hatsu', 'HATSU'],
-    ]) ids[key] = (await t.sql<{ id: string }>('SELECT id FROM tenant WHERE name = $1', [name]))[0]!.id;
+    ])
+      ids[key] = (await t.sql<{ id: string }>('SELECT id FROM tenant WHERE name = $1', [name]))[0]!.id;
     // One change in each tenant, made by the root's administrator, and one by ASKİ's own.
     for (const [tenant, token] of [
       ['aski', root],
       ['hatsu', root],
       ['aski', aski],
     ] as const) {
-      const res = await t.request({ method: 'POST', url: '/api/integrations', token, body: { tenantId: ids[tenant], kind: 'TTN', name: `audit ${tenant}` } });
+      const res = await t.request({
+        method: 'POST',
+        url: '/api/integrations',
+        token,
+        body: { tenantId: ids[tenant], kind: 'TTN', name: `audit ${tenant}` },
+      });
       expect(res.status).toBe(201);
     }
   });
@@ -48,7 +54,10 @@ describe('audit log', () => {
     const rootUser = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [SUPER_ADMIN]))[0]!.id;
     const byRoot = await t.request({ url: `/api/audit-log?entityType=integration&userId=${rootUser}&tenantId=${ids.aski}`, token: root });
     expect(byRoot.body.total).toBe(1);
-    const future = await t.request({ url: `/api/audit-log?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`, token: root });
+    const future = await t.request({
+      url: `/api/audit-log?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+      token: root,
+    });
     expect(future.body.total).toBe(0);
   });
 
@@ -57,7 +66,11 @@ describe('audit log', () => {
     expect(JSON.stringify(created.body)).not.toMatch(/"secret"\s*:\s*"[^[]/);
     await t.sql(
       `INSERT INTO audit_log (tenant_id, action, entity_type, entity_id, before, after) VALUES ($1, 'update', 'legacy', 'x', $2, $3)`,
-      [ids.aski, JSON.stringify({ secretHash: 'abc', name: 'n' }), JSON.stringify({ nested: { password: 'hunter2', apiKey: 'k' }, tokens: ['t'] })],
+      [
+        ids.aski,
+        JSON.stringify({ secretHash: 'abc', name: 'n' }),
+        JSON.stringify({ nested: { password: 'hunter2', apiKey: 'k' }, tokens: ['t'] }),
+      ],
     );
     const res = await t.request({ url: '/api/audit-log?entityType=legacy', token: aski });
     expect(res.body.items[0].before).toEqual({ secretHash: '[secret]', name: 'n' });
@@ -89,7 +102,13 @@ describe('audit log', () => {
       method: 'POST',
       url: '/api/users',
       token: aski,
-      body: { name: 'Meter', surname: 'Reader', email: 'reader.audit@example.com', password: 'Parola123.', memberships: [{ tenantId: ids.aski, role: 'Viewer', permissions: matrix({ METERS: 'r' }) }] },
+      body: {
+        name: 'Meter',
+        surname: 'Reader',
+        email: 'reader.audit@example.com',
+        password: 'Parola123.',
+        memberships: [{ tenantId: ids.aski, role: 'Viewer', permissions: matrix({ METERS: 'r' }) }],
+      },
     });
     expect(viewer.status).toBe(201);
     const token = await t.login('reader.audit@example.com', 'Parola123.');

@@ -40,7 +40,11 @@ describe('authentication', () => {
 
   it('answers a wrong password and an unknown email the same way', async () => {
     const a = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'wrong-password1' } });
-    const b = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: 'nobody@example.com', password: 'wrong-password1' } });
+    const b = await t.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      body: { email: 'nobody@example.com', password: 'wrong-password1' },
+    });
     expect(a.status).toBe(401);
     expect(b.status).toBe(401);
     expect(a.body).toEqual(b.body);
@@ -56,7 +60,9 @@ describe('authentication', () => {
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     // Other accounts are not affected.
-    expect((await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'Asdf1234.' } })).status).toBe(200);
+    expect((await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'Asdf1234.' } })).status).toBe(
+      200,
+    );
   });
 
   it('refuses inactive users with the same answer', async () => {
@@ -107,7 +113,8 @@ describe('authentication', () => {
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
     const jwt = new JwtService();
     // jsonwebtoken keeps a given iat, and drops it only with noTimestamp.
-    const sign = (payload: Record<string, unknown>) => jwt.signAsync(payload, { secret: t.config.JWT_ACCESS_SECRET, algorithm: 'HS256', noTimestamp: !('iat' in payload) });
+    const sign = (payload: Record<string, unknown>) =>
+      jwt.signAsync(payload, { secret: t.config.JWT_ACCESS_SECRET, algorithm: 'HS256', noTimestamp: !('iat' in payload) });
     const me = async (payload: Record<string, unknown>) => (await t.request({ url: '/api/auth/me', token: await sign(payload) })).status;
     const now = Math.floor(Date.now() / 1000);
     const without = (key: string) => Object.fromEntries(Object.entries(claims).filter(([k]) => k !== key));
@@ -129,7 +136,13 @@ describe('authentication', () => {
       method: 'POST',
       url: '/api/users',
       token: admin,
-      body: { name: 'Oturum', surname: 'Sahibi', email: 'sessions@example.com', password: 'Parola123', memberships: [{ tenantId: hatsu, role: 'Admin', permissions: matrix({ DASHBOARD: 'r', USERS: 'cru' }) }] },
+      body: {
+        name: 'Oturum',
+        surname: 'Sahibi',
+        email: 'sessions@example.com',
+        password: 'Parola123',
+        memberships: [{ tenantId: hatsu, role: 'Admin', permissions: matrix({ DASHBOARD: 'r', USERS: 'cru' }) }],
+      },
     });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
@@ -138,14 +151,18 @@ describe('authentication', () => {
     await other.init();
     await other.getHttpAdapter().getInstance().ready();
     const meOn = async (node: 'a' | 'b', token: string) =>
-      node === 'a' ? (await t.request({ url: '/api/auth/me', token })).status : (await other.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } })).statusCode;
+      node === 'a'
+        ? (await t.request({ url: '/api/auth/me', token })).status
+        : (await other.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${token}` } })).statusCode;
     try {
       const s1 = await t.login('sessions@example.com', 'Parola123');
       const s2 = await t.login('sessions@example.com', 'Parola123');
       for (const s of [s1, s2]) for (const node of ['a', 'b'] as const) expect(await meOn(node, s)).toBe(200);
 
       // An admin reset through PATCH /api/users/:id.
-      expect((await t.request({ method: 'PATCH', url: `/api/users/${id}`, token: admin, body: { password: 'Yenisi456' } })).status).toBe(200);
+      expect((await t.request({ method: 'PATCH', url: `/api/users/${id}`, token: admin, body: { password: 'Yenisi456' } })).status).toBe(
+        200,
+      );
       for (const s of [s1, s2]) for (const node of ['a', 'b'] as const) expect(await meOn(node, s)).toBe(401);
       await expect(t.login('sessions@example.com', 'Parola123')).rejects.toThrow(/401/);
 
@@ -183,9 +200,13 @@ describe('authentication', () => {
 
   it('ends the session on logout', async () => {
     const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'Asdf1234.' } });
-    expect((await t.request({ method: 'POST', url: '/api/auth/logout', body: { refreshToken: login.body.refreshToken } })).status).toBe(204);
+    expect((await t.request({ method: 'POST', url: '/api/auth/logout', body: { refreshToken: login.body.refreshToken } })).status).toBe(
+      204,
+    );
     expect((await t.request({ url: '/api/auth/me', token: login.body.accessToken })).status).toBe(401);
-    expect((await t.request({ method: 'POST', url: '/api/auth/refresh', body: { refreshToken: login.body.refreshToken } })).status).toBe(401);
+    expect((await t.request({ method: 'POST', url: '/api/auth/refresh', body: { refreshToken: login.body.refreshToken } })).status).toBe(
+      401,
+    );
   });
 
   it('rejects malformed login bodies with field details', async () => {
@@ -194,7 +215,6 @@ describe('authentication', () => {
     expect(res.body.details.map((d: { path: string[] }) => d.path.join('.'))).toEqual(expect.arrayContaining(['email', 'password']));
   });
 });
-
 
 /** Attempts are counted in Redis before the password is checked, per account and per client address. */
 describe('login limiter', () => {
@@ -205,10 +225,17 @@ describe('login limiter', () => {
   const capture: LoggerService = { log() {}, error() {}, debug() {}, verbose() {}, warn: (...args: unknown[]) => void warnings.push(args) };
   /** A login as the console sends it: the real client address in a header authenticated by the shared secret. */
   const viaConsole = (address: string, email: string, password: string, secret = CONSOLE_SECRET) =>
-    t.request({ method: 'POST', url: '/api/auth/login', body: { email, password }, headers: { 'x-console-client-ip': address, 'x-console-secret': secret } });
+    t.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      body: { email, password },
+      headers: { 'x-console-client-ip': address, 'x-console-secret': secret },
+    });
 
   beforeAll(async () => {
-    t = await startTestApp('limiter', { env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_ADDRESS: '20', LOGIN_WINDOW_SECONDS: '600', CONSOLE_PROXY_SECRET: CONSOLE_SECRET } });
+    t = await startTestApp('limiter', {
+      env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_ADDRESS: '20', LOGIN_WINDOW_SECONDS: '600', CONSOLE_PROXY_SECRET: CONSOLE_SECRET },
+    });
     t.app.useLogger(capture);
     t.app.flushLogs();
     redis = new Redis(t.config.REDIS_URL);
@@ -225,7 +252,13 @@ describe('login limiter', () => {
       method: 'POST',
       url: '/api/users',
       token: admin,
-      body: { name: 'Hedef', surname: 'Hesap', email, password: 'Parola123', memberships: [{ tenantId: hatsu, role: 'Viewer', permissions: matrix({ DASHBOARD: 'r' }) }] },
+      body: {
+        name: 'Hedef',
+        surname: 'Hesap',
+        email,
+        password: 'Parola123',
+        memberships: [{ tenantId: hatsu, role: 'Viewer', permissions: matrix({ DASHBOARD: 'r' }) }],
+      },
     });
     expect(res.status).toBe(201);
   }
@@ -240,7 +273,9 @@ describe('login limiter', () => {
     expect(statuses[24]).toBe(429);
     expect(statuses).not.toContain(200);
     // Passwords checked (argon2) = failures recorded as bad_password: at most N.
-    const [{ n }] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM login_event WHERE email = 'target@example.com' AND reason = 'bad_password'`);
+    const [{ n }] = await t.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM login_event WHERE email = 'target@example.com' AND reason = 'bad_password'`,
+    );
     expect(n).toBeLessThanOrEqual(3);
     // The right password stays refused while the account is blocked.
     expect((await viaConsole('192.0.2.11', 'target@example.com', 'Parola123')).status).toBe(429);
@@ -270,7 +305,9 @@ describe('login limiter', () => {
   });
 
   it('answers 429 to 100 concurrent failures across distinct accounts from one address', async () => {
-    const answers = await Promise.all(Array.from({ length: 100 }, (_, i) => viaConsole('192.0.2.30', `spray${i}@example.com`, 'wrong-password1')));
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => viaConsole('192.0.2.30', `spray${i}@example.com`, 'wrong-password1')),
+    );
     const statuses = answers.map((a) => a.status);
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(20);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(80);
@@ -280,19 +317,34 @@ describe('login limiter', () => {
 
   it('takes the client address from the console header only with the right secret, never from a client header', async () => {
     const ipOf = async (email: string) =>
-      (await t.sql<{ ip_address: string }>(`SELECT ip_address FROM login_event WHERE email = $1 ORDER BY created_at DESC LIMIT 1`, [email]))[0]?.ip_address;
+      (
+        await t.sql<{ ip_address: string }>(`SELECT ip_address FROM login_event WHERE email = $1 ORDER BY created_at DESC LIMIT 1`, [email])
+      )[0]?.ip_address;
     await viaConsole('203.0.113.7', 'addr1@example.com', 'wrong-password1');
     expect(await ipOf('addr1@example.com')).toBe('203.0.113.7');
     await viaConsole('203.0.113.8', 'addr2@example.com', 'wrong-password1', 'not-the-console-secret-0123456789abcdef');
     expect(await ipOf('addr2@example.com')).toBe('127.0.0.1');
-    await t.request({ method: 'POST', url: '/api/auth/login', body: { email: 'addr3@example.com', password: 'wrong-password1' }, headers: { 'x-console-client-ip': '203.0.113.9' } });
+    await t.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      body: { email: 'addr3@example.com', password: 'wrong-password1' },
+      headers: { 'x-console-client-ip': '203.0.113.9' },
+    });
     expect(await ipOf('addr3@example.com')).toBe('127.0.0.1');
     // TRUST_PROXY is off: X-Forwarded-For from anyone is ignored.
-    await t.request({ method: 'POST', url: '/api/auth/login', body: { email: 'addr4@example.com', password: 'wrong-password1' }, headers: { 'x-forwarded-for': '198.51.100.1' } });
+    await t.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      body: { email: 'addr4@example.com', password: 'wrong-password1' },
+      headers: { 'x-forwarded-for': '198.51.100.1' },
+    });
     expect(await ipOf('addr4@example.com')).toBe('127.0.0.1');
     // A header with the wrong secret counts against the socket address, not the claimed one.
     for (let i = 0; i < 20; i++) await viaConsole('203.0.113.50', `claimed${i}@example.com`, 'wrong-password1', 'x'.repeat(48));
     expect((await viaConsole('203.0.113.50', 'claimed-last@example.com', 'wrong-password1')).status).toBe(401);
-    expect((await t.request({ method: 'POST', url: '/api/auth/login', body: { email: 'direct@example.com', password: 'wrong-password1' } })).status).toBe(429);
+    expect(
+      (await t.request({ method: 'POST', url: '/api/auth/login', body: { email: 'direct@example.com', password: 'wrong-password1' } }))
+        .status,
+    ).toBe(429);
   });
 });

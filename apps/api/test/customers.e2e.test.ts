@@ -42,9 +42,16 @@ describe('customers and addresses', () => {
 
       const orgs = await t.request({ url: '/api/customers?type=ORGANIZATIONAL&pageSize=100', token: aski });
       expect(orgs.body.total).toBeGreaterThan(0);
-      expect(orgs.body.items.every((c: { type: string; taxId: string; identityNo: string }) => c.type === 'ORGANIZATIONAL' && c.identityNo === c.taxId)).toBe(true);
+      expect(
+        orgs.body.items.every(
+          (c: { type: string; taxId: string; identityNo: string }) => c.type === 'ORGANIZATIONAL' && c.identityNo === c.taxId,
+        ),
+      ).toBe(true);
 
-      const some = await one<{ tc_id_no: string; surname: string }>(`SELECT tc_id_no, surname FROM customer WHERE tenant_id = $1 AND tc_id_no IS NOT NULL LIMIT 1`, [ids.aski]);
+      const some = await one<{ tc_id_no: string; surname: string }>(
+        `SELECT tc_id_no, surname FROM customer WHERE tenant_id = $1 AND tc_id_no IS NOT NULL LIMIT 1`,
+        [ids.aski],
+      );
       const byTc = await t.request({ url: `/api/customers?search=${some.tc_id_no}`, token: aski });
       expect(byTc.body.total).toBe(1);
       expect(byTc.body.items[0].tcIdNo).toBe(some.tc_id_no);
@@ -58,7 +65,16 @@ describe('customers and addresses', () => {
     });
 
     it('rejects bad list queries with field paths', async () => {
-      for (const q of ['type=PERSON', 'pageSize=0', 'pageSize=1000', 'page=-1', 'sort=password', 'tenantId=abc', 'foo=bar', `search=${'x'.repeat(101)}`]) {
+      for (const q of [
+        'type=PERSON',
+        'pageSize=0',
+        'pageSize=1000',
+        'page=-1',
+        'sort=password',
+        'tenantId=abc',
+        'foo=bar',
+        `search=${'x'.repeat(101)}`,
+      ]) {
         const res = await t.request({ url: `/api/customers?${q}`, token: aski });
         expect(res.status, q).toBe(400);
         expect(res.body.details.length, q).toBeGreaterThan(0);
@@ -68,7 +84,10 @@ describe('customers and addresses', () => {
     it('never lists or filters by another tenant’s customers', async () => {
       expect((await t.request({ url: `/api/customers?tenantId=${ids.hatsu}`, token: aski })).status).toBe(404);
       expect((await t.request({ url: `/api/customers?tenantId=${ids.root}`, token: aski })).status).toBe(404);
-      const hatsuTc = await one<{ tc_id_no: string }>(`SELECT tc_id_no FROM customer WHERE tenant_id = $1 AND tc_id_no IS NOT NULL LIMIT 1`, [ids.hatsu]);
+      const hatsuTc = await one<{ tc_id_no: string }>(
+        `SELECT tc_id_no FROM customer WHERE tenant_id = $1 AND tc_id_no IS NOT NULL LIMIT 1`,
+        [ids.hatsu],
+      );
       expect((await t.request({ url: `/api/customers?search=${hatsuTc.tc_id_no}`, token: aski })).body.total).toBe(0);
     });
   });
@@ -92,7 +111,9 @@ describe('customers and addresses', () => {
       expect(usedBy.filter((u: string) => u.startsWith('subscription:'))).toHaveLength(2);
       expect(res.body.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
-      const org = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'ORGANIZATIONAL' LIMIT 1`, [ids.aski]);
+      const org = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'ORGANIZATIONAL' LIMIT 1`, [
+        ids.aski,
+      ]);
       const orgRes = await t.request({ url: `/api/customers/${org.id}`, token: aski });
       expect(orgRes.body.contact).toMatchObject({ isPrimary: true });
       expect(orgRes.body.contact.name).toMatch(/\S/);
@@ -123,18 +144,47 @@ describe('customers and addresses', () => {
           tcIdNo: TC[0],
           phone: '+905321112233',
           email: 'Ayse.Yilmaz@Example.com',
-          address: { city: 'Ankara', district: 'Çankaya', street: 'Atatürk Bulvarı', buildingNo: '12', latitude: 39.91, longitude: 32.85, uavtCode: '1234567890' },
-          contacts: [{ name: 'Mehmet', surname: 'Yılmaz', tcIdNo: TC[1], phone: '+905329998877', details: 'Eşi', address: { city: 'Ankara', district: 'Keçiören' } }],
+          address: {
+            city: 'Ankara',
+            district: 'Çankaya',
+            street: 'Atatürk Bulvarı',
+            buildingNo: '12',
+            latitude: 39.91,
+            longitude: 32.85,
+            uavtCode: '1234567890',
+          },
+          contacts: [
+            {
+              name: 'Mehmet',
+              surname: 'Yılmaz',
+              tcIdNo: TC[1],
+              phone: '+905329998877',
+              details: 'Eşi',
+              address: { city: 'Ankara', district: 'Keçiören' },
+            },
+          ],
         },
       });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ type: 'INDIVIDUAL', name: 'Ayşe', displayName: 'Ayşe Yılmaz', email: 'ayse.yilmaz@example.com', identityNo: TC[0], subscriptionCount: 0 });
+      expect(res.body).toMatchObject({
+        type: 'INDIVIDUAL',
+        name: 'Ayşe',
+        displayName: 'Ayşe Yılmaz',
+        email: 'ayse.yilmaz@example.com',
+        identityNo: TC[0],
+        subscriptionCount: 0,
+      });
       expect(res.body.address).toMatchObject({ district: 'Çankaya', latitude: 39.91, longitude: 32.85 });
       expect(res.body.contacts).toHaveLength(1);
       expect(res.body.contacts[0]).toMatchObject({ name: 'Mehmet', isPrimary: false, address: { district: 'Keçiören' } });
       expect(res.body.contact).toBeNull();
-      const audit = await t.sql(`SELECT action, entity_type FROM audit_log WHERE tenant_id = $1 AND entity_type IN ('customer','customer_contact','address') ORDER BY id`, [ids.aski]);
-      expect(audit.map((a) => `${a.action} ${a.entity_type}`)).toEqual(expect.arrayContaining(['create customer', 'create customer_contact', 'create address']));
+      const audit = await t.sql(
+        `SELECT action, entity_type FROM audit_log WHERE tenant_id = $1 AND entity_type IN ('customer','customer_contact','address') ORDER BY id`,
+        [ids.aski],
+      );
+      expect(audit.map((a) => `${a.action} ${a.entity_type}`)).toEqual(
+        expect.arrayContaining(['create customer', 'create customer_contact', 'create address']),
+      );
     });
 
     it('creates an organisation with its contact person as primary contact', async () => {
@@ -171,20 +221,52 @@ describe('customers and addresses', () => {
         [{ tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], isVip: true }, []],
         [{ tenantId: ids.aski, type: 'PERSON', name: 'A', surname: 'B', tcIdNo: TC[2] }, ['type']],
         [{ tenantId: 'aski', type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2] }, ['tenantId']],
-        [{ tenantId: ids.aski, type: 'ORGANIZATIONAL', organizationName: 'X', taxId: '1234567891', contact: { name: 'A', surname: 'B' } }, ['taxId']],
+        [
+          { tenantId: ids.aski, type: 'ORGANIZATIONAL', organizationName: 'X', taxId: '1234567891', contact: { name: 'A', surname: 'B' } },
+          ['taxId'],
+        ],
         [{ tenantId: ids.aski, type: 'ORGANIZATIONAL', organizationName: 'X', taxId: TAX[1] }, ['contact']],
-        [{ tenantId: ids.aski, type: 'ORGANIZATIONAL', organizationName: 'X', taxId: TAX[1], contact: { name: 'A' } }, ['contact', 'surname']],
-        [{ tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], address: { latitude: 91, longitude: 0 } }, ['address', 'latitude']],
-        [{ tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], address: { latitude: 39 } }, ['address', 'longitude']],
-        [{ tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], address: { uavtCode: '12' } }, ['address', 'uavtCode']],
-        [{ tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], contacts: [{ name: 'C', tcIdNo: '12345678901' }] }, ['contacts', 0, 'tcIdNo']],
-        [{ tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], contacts: [{ surname: 'C' }] }, ['contacts', 0, 'name']],
+        [
+          { tenantId: ids.aski, type: 'ORGANIZATIONAL', organizationName: 'X', taxId: TAX[1], contact: { name: 'A' } },
+          ['contact', 'surname'],
+        ],
+        [
+          { tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], address: { latitude: 91, longitude: 0 } },
+          ['address', 'latitude'],
+        ],
+        [
+          { tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], address: { latitude: 39 } },
+          ['address', 'longitude'],
+        ],
+        [
+          { tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], address: { uavtCode: '12' } },
+          ['address', 'uavtCode'],
+        ],
+        [
+          {
+            tenantId: ids.aski,
+            type: 'INDIVIDUAL',
+            name: 'A',
+            surname: 'B',
+            tcIdNo: TC[2],
+            contacts: [{ name: 'C', tcIdNo: '12345678901' }],
+          },
+          ['contacts', 0, 'tcIdNo'],
+        ],
+        [
+          { tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[2], contacts: [{ surname: 'C' }] },
+          ['contacts', 0, 'name'],
+        ],
       ];
       for (const [body, path] of cases) {
         const res = await t.request({ method: 'POST', url: '/api/customers', token: aski, body });
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect(res.body.message).toBeTruthy();
-        if (path.length) expect(res.body.details.map((d: { path: unknown }) => d.path), JSON.stringify(body)).toContainEqual(path);
+        if (path.length)
+          expect(
+            res.body.details.map((d: { path: unknown }) => d.path),
+            JSON.stringify(body),
+          ).toContainEqual(path);
       }
       expect(await count('customer')).toBe(before);
       expect(await count('address')).toBe(addresses);
@@ -192,26 +274,55 @@ describe('customers and addresses', () => {
 
     it('refuses a TC ID No already registered in the tenant (409) but allows it in another tenant', async () => {
       const body = { type: 'INDIVIDUAL', name: 'Ali', surname: 'Can', tcIdNo: TC[3] };
-      expect((await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { ...body, tenantId: ids.aski } })).status).toBe(201);
+      expect((await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { ...body, tenantId: ids.aski } })).status).toBe(
+        201,
+      );
       const dup = await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { ...body, tenantId: ids.aski } });
       expect(dup.status).toBe(409);
       expect(dup.body.details[0].path).toEqual(['tcIdNo']);
-      expect((await t.request({ method: 'POST', url: '/api/customers', token: hatsu, body: { ...body, tenantId: ids.hatsu } })).status).toBe(201);
+      expect(
+        (await t.request({ method: 'POST', url: '/api/customers', token: hatsu, body: { ...body, tenantId: ids.hatsu } })).status,
+      ).toBe(201);
     });
 
     it('rejects wrong content types, malformed JSON and oversized bodies', async () => {
       const before = await count('customer');
-      const xml = await t.request({ method: 'POST', url: '/api/customers', token: aski, body: '<customer/>', headers: { 'content-type': 'application/xml' } });
+      const xml = await t.request({
+        method: 'POST',
+        url: '/api/customers',
+        token: aski,
+        body: '<customer/>',
+        headers: { 'content-type': 'application/xml' },
+      });
       expect(xml.status).toBe(415);
-      const text = await t.request({ method: 'POST', url: '/api/customers', token: aski, body: 'name=x', headers: { 'content-type': 'text/plain' } });
+      const text = await t.request({
+        method: 'POST',
+        url: '/api/customers',
+        token: aski,
+        body: 'name=x',
+        headers: { 'content-type': 'text/plain' },
+      });
       expect(text.status).toBe(400);
-      const bad = await t.request({ method: 'POST', url: '/api/customers', token: aski, body: '{"name":', headers: { 'content-type': 'application/json' } });
+      const bad = await t.request({
+        method: 'POST',
+        url: '/api/customers',
+        token: aski,
+        body: '{"name":',
+        headers: { 'content-type': 'application/json' },
+      });
       expect(bad.status).toBe(400);
       const huge = await t.request({
         method: 'POST',
         url: '/api/customers',
         token: aski,
-        body: JSON.stringify({ tenantId: ids.aski, type: 'INDIVIDUAL', name: 'x', surname: 'y', tcIdNo: TC[4], address: { extraDetails: 'x'.repeat(t.config.BODY_LIMIT_BYTES) } }),
+        body: JSON.stringify({
+          tenantId: ids.aski,
+          type: 'INDIVIDUAL',
+          name: 'x',
+          surname: 'y',
+          tcIdNo: TC[4],
+          address: { extraDetails: 'x'.repeat(t.config.BODY_LIMIT_BYTES) },
+        }),
         headers: { 'content-type': 'application/json' },
       });
       expect(huge.status).toBe(413);
@@ -222,29 +333,85 @@ describe('customers and addresses', () => {
   describe('tenant isolation on writes', () => {
     it('puts HATSU ids into every reference field of ASKİ’s writes: 404/400 and nothing changes', async () => {
       const hatsuAddress = await one<{ id: string }>(`SELECT id FROM address WHERE tenant_id = $1 LIMIT 1`, [ids.hatsu]);
-      const hatsuCustomer = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`, [ids.hatsu]);
-      const askiCustomer = await one<{ id: string; address_id: string }>(`SELECT id, address_id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`, [ids.aski]);
-      const before = { customers: await count('customer'), contacts: await count('customer_contact'), addresses: await count('address'), audit: await count('audit_log') };
+      const hatsuCustomer = await one<{ id: string }>(
+        `SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`,
+        [ids.hatsu],
+      );
+      const askiCustomer = await one<{ id: string; address_id: string }>(
+        `SELECT id, address_id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`,
+        [ids.aski],
+      );
+      const before = {
+        customers: await count('customer'),
+        contacts: await count('customer_contact'),
+        addresses: await count('address'),
+        audit: await count('audit_log'),
+      };
 
       const base = { type: 'INDIVIDUAL', name: 'X', surname: 'Y', tcIdNo: TC[4] };
-      expect((await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { ...base, tenantId: ids.hatsu } })).status).toBe(404);
-      expect((await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { ...base, tenantId: ids.root } })).status).toBe(404);
-      expect((await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { ...base, tenantId: ids.aski, addressId: hatsuAddress.id } })).status).toBe(404);
+      expect((await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { ...base, tenantId: ids.hatsu } })).status).toBe(
+        404,
+      );
+      expect((await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { ...base, tenantId: ids.root } })).status).toBe(
+        404,
+      );
       expect(
-        (await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { ...base, tenantId: ids.aski, contacts: [{ name: 'C', addressId: hatsuAddress.id }] } })).status,
+        (
+          await t.request({
+            method: 'POST',
+            url: '/api/customers',
+            token: aski,
+            body: { ...base, tenantId: ids.aski, addressId: hatsuAddress.id },
+          })
+        ).status,
       ).toBe(404);
-      expect((await t.request({ method: 'PATCH', url: `/api/customers/${askiCustomer.id}`, token: aski, body: { addressId: hatsuAddress.id } })).status).toBe(404);
-      expect((await t.request({ method: 'POST', url: `/api/customers/${askiCustomer.id}/contacts`, token: aski, body: { name: 'C', addressId: hatsuAddress.id } })).status).toBe(404);
-      expect((await t.request({ method: 'PATCH', url: `/api/customers/${hatsuCustomer.id}`, token: aski, body: { name: 'Hacked' } })).status).toBe(404);
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: '/api/customers',
+            token: aski,
+            body: { ...base, tenantId: ids.aski, contacts: [{ name: 'C', addressId: hatsuAddress.id }] },
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/customers/${askiCustomer.id}`, token: aski, body: { addressId: hatsuAddress.id } }))
+          .status,
+      ).toBe(404);
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: `/api/customers/${askiCustomer.id}/contacts`,
+            token: aski,
+            body: { name: 'C', addressId: hatsuAddress.id },
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/customers/${hatsuCustomer.id}`, token: aski, body: { name: 'Hacked' } })).status,
+      ).toBe(404);
       expect((await t.request({ method: 'DELETE', url: `/api/customers/${hatsuCustomer.id}`, token: aski })).status).toBe(404);
-      expect((await t.request({ method: 'POST', url: `/api/customers/${hatsuCustomer.id}/contacts`, token: aski, body: { name: 'C' } })).status).toBe(404);
+      expect(
+        (await t.request({ method: 'POST', url: `/api/customers/${hatsuCustomer.id}/contacts`, token: aski, body: { name: 'C' } })).status,
+      ).toBe(404);
       expect((await t.request({ url: `/api/addresses/${hatsuAddress.id}`, token: aski })).status).toBe(404);
-      expect((await t.request({ method: 'PATCH', url: `/api/addresses/${hatsuAddress.id}`, token: aski, body: { city: 'X' } })).status).toBe(404);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/addresses/${hatsuAddress.id}`, token: aski, body: { city: 'X' } })).status,
+      ).toBe(404);
       expect((await t.request({ method: 'DELETE', url: `/api/addresses/${hatsuAddress.id}`, token: aski })).status).toBe(404);
-      expect((await t.request({ method: 'POST', url: '/api/addresses', token: aski, body: { tenantId: ids.hatsu, city: 'X' } })).status).toBe(404);
+      expect(
+        (await t.request({ method: 'POST', url: '/api/addresses', token: aski, body: { tenantId: ids.hatsu, city: 'X' } })).status,
+      ).toBe(404);
 
       // The root admin sees both, but an address still has to be of the customer's own tenant.
-      const cross = await t.request({ method: 'POST', url: '/api/customers', token: admin, body: { ...base, tenantId: ids.aski, addressId: hatsuAddress.id } });
+      const cross = await t.request({
+        method: 'POST',
+        url: '/api/customers',
+        token: admin,
+        body: { ...base, tenantId: ids.aski, addressId: hatsuAddress.id },
+      });
       expect(cross.status).toBe(400);
       expect(cross.body.details[0].path).toEqual(['addressId']);
 
@@ -273,8 +440,19 @@ describe('customers and addresses', () => {
       expect((await t.request({ url: '/api/customers', token: viewer })).status).toBe(200);
       expect((await t.request({ url: '/api/addresses', token: viewer })).status).toBe(200);
       const c = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 LIMIT 1`, [ids.aski]);
-      expect((await t.request({ method: 'PATCH', url: `/api/customers/${c.id}`, token: viewer, body: { phone: '+905320000000' } })).status).toBe(403);
-      expect((await t.request({ method: 'POST', url: '/api/customers', token: viewer, body: { tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[4] } })).status).toBe(403);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/customers/${c.id}`, token: viewer, body: { phone: '+905320000000' } })).status,
+      ).toBe(403);
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: '/api/customers',
+            token: viewer,
+            body: { tenantId: ids.aski, type: 'INDIVIDUAL', name: 'A', surname: 'B', tcIdNo: TC[4] },
+          })
+        ).status,
+      ).toBe(403);
       expect((await t.request({ url: '/api/subscriptions', token: viewer })).status).toBe(403);
       expect((await t.request({ url: '/api/customers' })).status).toBe(401);
     });
@@ -282,9 +460,17 @@ describe('customers and addresses', () => {
 
   describe('update and delete', () => {
     it('keeps a legacy TC ID that fails the checksum when other fields change, but checks a changed one', async () => {
-      const c = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1 OFFSET 3`, [ids.aski]);
+      const c = await one<{ id: string }>(
+        `SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1 OFFSET 3`,
+        [ids.aski],
+      );
       await t.sql(`UPDATE customer SET tc_id_no = '12345678904' WHERE id = $1`, [c.id]);
-      const ok = await t.request({ method: 'PATCH', url: `/api/customers/${c.id}`, token: aski, body: { type: 'INDIVIDUAL', name: 'Yeni', tcIdNo: '12345678904', phone: '+905320001122' } });
+      const ok = await t.request({
+        method: 'PATCH',
+        url: `/api/customers/${c.id}`,
+        token: aski,
+        body: { type: 'INDIVIDUAL', name: 'Yeni', tcIdNo: '12345678904', phone: '+905320001122' },
+      });
       expect(ok.status).toBe(200);
       expect(ok.body).toMatchObject({ name: 'Yeni', tcIdNo: '12345678904', phone: '+905320001122' });
       const bad = await t.request({ method: 'PATCH', url: `/api/customers/${c.id}`, token: aski, body: { tcIdNo: '12345678905' } });
@@ -295,34 +481,66 @@ describe('customers and addresses', () => {
       const misfit = await t.request({ method: 'PATCH', url: `/api/customers/${c.id}`, token: aski, body: { taxId: TAX[0] } });
       expect(misfit.status).toBe(400);
       expect(misfit.body.details[0].path).toEqual(['taxId']);
-      const audit = await t.sql(`SELECT before, after FROM audit_log WHERE entity_type = 'customer' AND entity_id = $1 AND action = 'update'`, [c.id]);
+      const audit = await t.sql(
+        `SELECT before, after FROM audit_log WHERE entity_type = 'customer' AND entity_id = $1 AND action = 'update'`,
+        [c.id],
+      );
       expect(audit).toHaveLength(1);
     });
 
     it('edits an address in place when only the customer uses it, manages contacts', async () => {
-      const created = await t.request({ method: 'POST', url: '/api/customers', token: aski, body: { tenantId: ids.aski, type: 'INDIVIDUAL', name: 'Adres', surname: 'Sahibi', tcIdNo: TC[4], address: { city: 'Ankara' } } });
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/customers',
+        token: aski,
+        body: { tenantId: ids.aski, type: 'INDIVIDUAL', name: 'Adres', surname: 'Sahibi', tcIdNo: TC[4], address: { city: 'Ankara' } },
+      });
       expect(created.status).toBe(201);
       const id = created.body.id;
       const addressId = created.body.address.id;
-      const upd = await t.request({ method: 'PATCH', url: `/api/customers/${id}`, token: aski, body: { address: { city: 'Ankara', district: 'Yenimahalle' } } });
+      const upd = await t.request({
+        method: 'PATCH',
+        url: `/api/customers/${id}`,
+        token: aski,
+        body: { address: { city: 'Ankara', district: 'Yenimahalle' } },
+      });
       expect(upd.body.address).toMatchObject({ id: addressId, district: 'Yenimahalle' });
 
-      const contact = await t.request({ method: 'POST', url: `/api/customers/${id}/contacts`, token: aski, body: { name: 'Kiracı', phone: '+905301112233' } });
+      const contact = await t.request({
+        method: 'POST',
+        url: `/api/customers/${id}/contacts`,
+        token: aski,
+        body: { name: 'Kiracı', phone: '+905301112233' },
+      });
       expect(contact.status).toBe(201);
-      const changed = await t.request({ method: 'PATCH', url: `/api/customers/${id}/contacts/${contact.body.id}`, token: aski, body: { email: 'kiraci@example.com' } });
+      const changed = await t.request({
+        method: 'PATCH',
+        url: `/api/customers/${id}/contacts/${contact.body.id}`,
+        token: aski,
+        body: { email: 'kiraci@example.com' },
+      });
       expect(changed.body).toMatchObject({ name: 'Kiracı', email: 'kiraci@example.com' });
-      expect((await t.request({ method: 'DELETE', url: `/api/customers/${id}/contacts/${contact.body.id}`, token: aski })).status).toBe(204);
+      expect((await t.request({ method: 'DELETE', url: `/api/customers/${id}/contacts/${contact.body.id}`, token: aski })).status).toBe(
+        204,
+      );
       expect(await count('customer_contact', 'customer_id = $1', [id])).toBe(0);
 
       // Address CRUD through /api/addresses: in use → 409, free → deleted.
       expect((await t.request({ method: 'DELETE', url: `/api/addresses/${addressId}`, token: aski })).status).toBe(409);
-      const free = await t.request({ method: 'POST', url: '/api/addresses', token: aski, body: { tenantId: ids.aski, name: 'Depo', city: 'Ankara', postalCode: '06100' } });
+      const free = await t.request({
+        method: 'POST',
+        url: '/api/addresses',
+        token: aski,
+        body: { tenantId: ids.aski, name: 'Depo', city: 'Ankara', postalCode: '06100' },
+      });
       expect(free.status).toBe(201);
       expect(free.body.usage).toEqual({ customers: 0, contacts: 0, subscriptions: 0, tenants: 0 });
       const listed = await t.request({ url: `/api/addresses?search=Depo`, token: aski });
       expect(listed.status, JSON.stringify(listed.body)).toBe(200);
       expect(listed.body.items.map((a: { id: string }) => a.id)).toContain(free.body.id);
-      expect((await t.request({ method: 'PATCH', url: `/api/addresses/${free.body.id}`, token: aski, body: { postalCode: '6100' } })).status).toBe(400);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/addresses/${free.body.id}`, token: aski, body: { postalCode: '6100' } })).status,
+      ).toBe(400);
       expect((await t.request({ method: 'DELETE', url: `/api/addresses/${free.body.id}`, token: aski })).status).toBe(204);
 
       // Deleting the customer takes its unused address with it.
@@ -336,7 +554,9 @@ describe('customers and addresses', () => {
         `SELECT c.id FROM customer c WHERE c.tenant_id = $1 AND (SELECT count(*) FROM subscription s WHERE s.customer_id = c.id) = 2 LIMIT 1`,
         [ids.aski],
       );
-      const nos = (await t.sql<{ subscription_no: string }>('SELECT subscription_no FROM subscription WHERE customer_id = $1 ORDER BY 1', [c.id])).map((r) => r.subscription_no);
+      const nos = (
+        await t.sql<{ subscription_no: string }>('SELECT subscription_no FROM subscription WHERE customer_id = $1 ORDER BY 1', [c.id])
+      ).map((r) => r.subscription_no);
       const res = await t.request({ method: 'DELETE', url: `/api/customers/${c.id}`, token: aski });
       expect(res.status).toBe(409);
       for (const no of nos) expect(res.body.message).toContain(no);

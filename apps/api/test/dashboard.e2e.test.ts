@@ -93,12 +93,18 @@ describe('dashboard', () => {
       expect(s.totalConsumptionM3).toBeCloseTo(consumption.total, 3);
       expect(s.consumptionTodayM3).toBeCloseTo(consumption.today, 3);
 
-      const open = await t.sql<{ type: string; n: number }>(`SELECT type, count(*)::int AS n FROM alarm WHERE tenant_id = $1 AND cleared_at IS NULL GROUP BY type`, [ids.aski]);
+      const open = await t.sql<{ type: string; n: number }>(
+        `SELECT type, count(*)::int AS n FROM alarm WHERE tenant_id = $1 AND cleared_at IS NULL GROUP BY type`,
+        [ids.aski],
+      );
       expect(s.openAlarms).toBe(open.reduce((a, r) => a + r.n, 0));
       for (const r of open) expect(s.openAlarmsByType[r.type]).toBe(r.n);
       expect(Object.values(s.openAlarmsByType as Record<string, number>).reduce((a, n) => a + n, 0)).toBe(s.openAlarms);
 
-      const newest = await t.sql<{ id: string }>(`SELECT id FROM alarm WHERE tenant_id = $1 AND cleared_at IS NULL ORDER BY started_at DESC, id LIMIT 10`, [ids.aski]);
+      const newest = await t.sql<{ id: string }>(
+        `SELECT id FROM alarm WHERE tenant_id = $1 AND cleared_at IS NULL ORDER BY started_at DESC, id LIMIT 10`,
+        [ids.aski],
+      );
       expect(s.latestAlarms.map((a: { id: string }) => a.id)).toEqual(newest.map((r) => r.id));
       for (const a of s.latestAlarms) {
         expect(a).toMatchObject({ state: 'OPEN', tenantName: 'ASKİ' });
@@ -106,7 +112,10 @@ describe('dashboard', () => {
         expect(a.subscription.subscriptionNo).toMatch(/\S/);
       }
 
-      const statuses = await t.sql<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM meter WHERE tenant_id = $1 AND status <> 'ACTIVE' GROUP BY status`, [ids.aski]);
+      const statuses = await t.sql<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM meter WHERE tenant_id = $1 AND status <> 'ACTIVE' GROUP BY status`,
+        [ids.aski],
+      );
       expect(statuses.length).toBeGreaterThan(0);
       for (const r of statuses) expect(s.outOfService.meters[r.status]).toBe(r.n);
       expect(s.outOfService.meters.ACTIVE).toBeUndefined();
@@ -149,7 +158,8 @@ describe('dashboard', () => {
         expect(m.counts.ORANGE).toBe(SEEDED_ORANGE);
 
         for (const x of m.markers) {
-          if (x.status === 'RED') expect(x.reasons.some((r) => ['TAMPER', 'LOW_BATTERY', 'TILT', 'REVERSE_FLOW', 'LEAK', 'BURST'].includes(r))).toBe(true);
+          if (x.status === 'RED')
+            expect(x.reasons.some((r) => ['TAMPER', 'LOW_BATTERY', 'TILT', 'REVERSE_FLOW', 'LEAK', 'BURST'].includes(r))).toBe(true);
           if (x.status === 'ORANGE') expect(x.reasons[0]).toBe('HIGH_USAGE');
           if (x.status === 'GREY') expect(x.reasons).toEqual(['NO_SIGNAL']);
           if (x.status === 'GREEN') expect(x.reasons).toEqual([]);
@@ -174,14 +184,23 @@ describe('dashboard', () => {
           WHERE s.id = $1`,
         [marker.subscriptionId],
       );
-      expect(marker).toMatchObject({ subscriptionNo: row.subscription_no, customerName: row.customer, meterSerialNo: row.serial_no, tenantId: ids.aski });
+      expect(marker).toMatchObject({
+        subscriptionNo: row.subscription_no,
+        customerName: row.customer,
+        meterSerialNo: row.serial_no,
+        tenantId: ids.aski,
+      });
       expect(marker.lastReadingAt).toBe(new Date(row.last_reading_at).toISOString());
       expect(marker.todayM3).toBeGreaterThanOrEqual(0);
     });
 
     it('keeps each tenant to its own subscriptions', async () => {
-      const hatsuSubs = new Set((await t.sql<{ id: string }>('SELECT id FROM subscription WHERE tenant_id = $1', [ids.hatsu])).map((r) => r.id));
-      const askiSubs = new Set((await t.sql<{ id: string }>('SELECT id FROM subscription WHERE tenant_id = $1', [ids.aski])).map((r) => r.id));
+      const hatsuSubs = new Set(
+        (await t.sql<{ id: string }>('SELECT id FROM subscription WHERE tenant_id = $1', [ids.hatsu])).map((r) => r.id),
+      );
+      const askiSubs = new Set(
+        (await t.sql<{ id: string }>('SELECT id FROM subscription WHERE tenant_id = $1', [ids.aski])).map((r) => r.id),
+      );
       const askiMap = await map(aski);
       expect(askiMap.markers.filter((x) => hatsuSubs.has(x.subscriptionId))).toEqual([]);
       expect(askiMap.markers.every((x) => askiSubs.has(x.subscriptionId) && x.tenantId === ids.aski)).toBe(true);
@@ -246,10 +265,11 @@ describe('dashboard', () => {
       expect(find(after, silent.subscriptionId)).toMatchObject({ status: 'GREY', reasons: ['NO_SIGNAL'] });
 
       // A tamper alarm outranks high usage; every reason is still listed, in priority order.
-      await t.sql(
-        `INSERT INTO alarm (tenant_id, type, meter_id, subscription_id, started_at) VALUES ($1, 'TAMPER', $2, $3, now())`,
-        [sm.tenant_id, sm.meter_id, over.subscriptionId],
-      );
+      await t.sql(`INSERT INTO alarm (tenant_id, type, meter_id, subscription_id, started_at) VALUES ($1, 'TAMPER', $2, $3, now())`, [
+        sm.tenant_id,
+        sm.meter_id,
+        over.subscriptionId,
+      ]);
       after = await map(aski);
       expect(find(after, over.subscriptionId)).toMatchObject({ status: 'RED', reasons: ['TAMPER', 'HIGH_USAGE'] });
       expect(after.counts.RED).toBe(before.counts.RED + 1);
@@ -304,11 +324,17 @@ describe('dashboard', () => {
       expect(withSub.address.line).toMatch(/\S/);
 
       const devices = await get('/api/dashboard/out-of-service?kind=device', aski);
-      expect(devices.body.total).toBe((await t.sql(`SELECT count(*)::int AS n FROM device WHERE tenant_id = $1 AND status <> 'ACTIVE'`, [ids.aski]))[0].n);
-      expect(devices.body.items.every((d: { kind: string; linked: { kind: string } }) => d.kind === 'device' && d.linked.kind === 'meter')).toBe(true);
+      expect(devices.body.total).toBe(
+        (await t.sql(`SELECT count(*)::int AS n FROM device WHERE tenant_id = $1 AND status <> 'ACTIVE'`, [ids.aski]))[0].n,
+      );
+      expect(
+        devices.body.items.every((d: { kind: string; linked: { kind: string } }) => d.kind === 'device' && d.linked.kind === 'meter'),
+      ).toBe(true);
 
       const maintenance = await get('/api/dashboard/out-of-service?kind=meter&status=MAINTENANCE', aski);
-      expect(maintenance.body.total).toBe((await t.sql(`SELECT count(*)::int AS n FROM meter WHERE tenant_id = $1 AND status = 'MAINTENANCE'`, [ids.aski]))[0].n);
+      expect(maintenance.body.total).toBe(
+        (await t.sql(`SELECT count(*)::int AS n FROM meter WHERE tenant_id = $1 AND status = 'MAINTENANCE'`, [ids.aski]))[0].n,
+      );
       expect(maintenance.body.items.every((m: { status: string }) => m.status === 'MAINTENANCE')).toBe(true);
 
       const hatsuMeters = await get('/api/dashboard/out-of-service', hatsu);
@@ -348,7 +374,13 @@ describe('dashboard', () => {
         method: 'POST',
         url: '/api/users',
         token: aski,
-        body: { name: 'Saha', surname: 'Teknisyeni', email: 'saha@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'Field', permissions: matrix({ METERS: 'r' }) }] },
+        body: {
+          name: 'Saha',
+          surname: 'Teknisyeni',
+          email: 'saha@example.com',
+          password: 'Parola123',
+          memberships: [{ tenantId: ids.aski, role: 'Field', permissions: matrix({ METERS: 'r' }) }],
+        },
       });
       expect(created.status).toBe(201);
       const token = await t.login('saha@example.com', 'Parola123');

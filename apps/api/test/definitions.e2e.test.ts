@@ -8,7 +8,8 @@ describe('definitions', () => {
   let hatsu: string;
 
   const count = async (table: string) => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
-  const idOf = async (table: string, column: string, value: string) => (await t.sql<{ id: string }>(`SELECT id FROM ${table} WHERE ${column} = $1`, [value]))[0].id;
+  const idOf = async (table: string, column: string, value: string) =>
+    (await t.sql<{ id: string }>(`SELECT id FROM ${table} WHERE ${column} = $1`, [value]))[0].id;
 
   beforeAll(async () => {
     t = await startTestApp('definitions');
@@ -41,7 +42,17 @@ describe('definitions', () => {
       expect(all.status).toBe(200);
       expect(all.body.total).toBe(9);
       expect(all.body.pageSize).toBe(30);
-      expect(all.body.items.map((b: { name: string }) => b.name)).toEqual(['Baylan', 'Bereket', 'Cem', 'Itron', 'Klepsan', 'Manas', 'Teksan', 'Türkoğlu', 'Zenner']);
+      expect(all.body.items.map((b: { name: string }) => b.name)).toEqual([
+        'Baylan',
+        'Bereket',
+        'Cem',
+        'Itron',
+        'Klepsan',
+        'Manas',
+        'Teksan',
+        'Türkoğlu',
+        'Zenner',
+      ]);
 
       const page = await t.request({ url: '/api/definitions/meter-brands?pageSize=2&page=2&order=desc', token: aski });
       expect(page.body.items.map((b: { name: string }) => b.name)).toEqual(['Teksan', 'Manas']);
@@ -64,10 +75,20 @@ describe('definitions', () => {
       const duplicate = await t.request({ method: 'POST', url: '/api/definitions/meter-brands', token: admin, body: { name: 'sensus' } });
       expect(duplicate.status).toBe(409);
       expect(duplicate.body.details[0].path).toEqual(['name']);
-      const renameClash = await t.request({ method: 'PATCH', url: `/api/definitions/meter-brands/${created.body.id}`, token: admin, body: { name: 'BAYLAN' } });
+      const renameClash = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/meter-brands/${created.body.id}`,
+        token: admin,
+        body: { name: 'BAYLAN' },
+      });
       expect(renameClash.status).toBe(409);
 
-      const renamed = await t.request({ method: 'PATCH', url: `/api/definitions/meter-brands/${created.body.id}`, token: admin, body: { name: 'Sensus Metering', isActive: false } });
+      const renamed = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/meter-brands/${created.body.id}`,
+        token: admin,
+        body: { name: 'Sensus Metering', isActive: false },
+      });
       expect(renamed.status).toBe(200);
       expect(renamed.body).toMatchObject({ name: 'Sensus Metering', isActive: false });
       const inactive = await t.request({ url: '/api/definitions/meter-brands?isActive=false', token: aski });
@@ -75,7 +96,9 @@ describe('definitions', () => {
 
       const deleted = await t.request({ method: 'DELETE', url: `/api/definitions/meter-brands/${created.body.id}`, token: admin });
       expect(deleted.status).toBe(204);
-      const audit = await t.sql(`SELECT action FROM audit_log WHERE entity_type = 'meter_brand' AND entity_id = $1 ORDER BY id`, [created.body.id]);
+      const audit = await t.sql(`SELECT action FROM audit_log WHERE entity_type = 'meter_brand' AND entity_id = $1 ORDER BY id`, [
+        created.body.id,
+      ]);
       expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'delete']);
     });
 
@@ -97,11 +120,26 @@ describe('definitions', () => {
       const create = await t.request({ method: 'POST', url: '/api/definitions/meter-brands', token: aski, body: { name: 'Askibrand' } });
       expect(create.status).toBe(403);
       expect(create.body.message).toMatch(/root tenant/);
-      expect((await t.request({ method: 'PATCH', url: `/api/definitions/meter-brands/${baylan}`, token: aski, body: { name: 'Renamed' } })).status).toBe(403);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/definitions/meter-brands/${baylan}`, token: aski, body: { name: 'Renamed' } }))
+          .status,
+      ).toBe(403);
       expect((await t.request({ method: 'DELETE', url: `/api/definitions/meter-brands/${baylan}`, token: hatsu })).status).toBe(403);
-      expect((await t.request({ method: 'POST', url: '/api/definitions/technologies', token: hatsu, body: { code: 'ZIGBEE', name: 'Zigbee' } })).status).toBe(403);
+      expect(
+        (await t.request({ method: 'POST', url: '/api/definitions/technologies', token: hatsu, body: { code: 'ZIGBEE', name: 'Zigbee' } }))
+          .status,
+      ).toBe(403);
       const group = await idOf('subscription_group', 'code', 'NORMAL');
-      expect((await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${group}`, token: aski, body: { dailyThresholdM3: 99 } })).status).toBe(403);
+      expect(
+        (
+          await t.request({
+            method: 'PATCH',
+            url: `/api/definitions/subscription-groups/${group}`,
+            token: aski,
+            body: { dailyThresholdM3: 99 },
+          })
+        ).status,
+      ).toBe(403);
       expect(await count('meter_brand')).toBe(before);
       expect((await t.sql(`SELECT name FROM meter_brand WHERE id = $1`, [baylan]))[0].name).toBe('Baylan');
       expect((await t.sql(`SELECT daily_threshold_m3::float AS v FROM subscription_group WHERE id = $1`, [group]))[0].v).toBe(1.5);
@@ -109,7 +147,12 @@ describe('definitions', () => {
 
     it('answers bad input with 400 and the field path, changing nothing', async () => {
       const before = await count('meter_brand');
-      const unknown = await t.request({ method: 'POST', url: '/api/definitions/meter-brands', token: admin, body: { name: 'X', country: 'TR' } });
+      const unknown = await t.request({
+        method: 'POST',
+        url: '/api/definitions/meter-brands',
+        token: admin,
+        body: { name: 'X', country: 'TR' },
+      });
       expect(unknown.status).toBe(400);
       expect(unknown.body.details[0].message).toMatch(/country|unrecognized/i);
       const long = await t.request({ method: 'POST', url: '/api/definitions/meter-brands', token: admin, body: { name: 'x'.repeat(101) } });
@@ -117,10 +160,14 @@ describe('definitions', () => {
       expect(long.body.details[0].path).toEqual(['name']);
       const blank = await t.request({ method: 'POST', url: '/api/definitions/device-brands', token: admin, body: { name: '   ' } });
       expect(blank.status).toBe(400);
-      expect((await t.request({ method: 'PATCH', url: '/api/definitions/meter-brands/not-a-uuid', token: admin, body: { name: 'Y' } })).status).toBe(400);
+      expect(
+        (await t.request({ method: 'PATCH', url: '/api/definitions/meter-brands/not-a-uuid', token: admin, body: { name: 'Y' } })).status,
+      ).toBe(400);
       expect((await t.request({ url: '/api/definitions/meter-brands?pageSize=1000', token: admin })).status).toBe(400);
       expect((await t.request({ url: '/api/definitions/meter-brands?sort=color', token: admin })).status).toBe(400);
-      expect((await t.request({ url: '/api/definitions/meter-brands/5b0a3f0e-7c1d-4e8a-9f2b-1c3d4e5f6a7b', token: admin })).status).toBe(404);
+      expect((await t.request({ url: '/api/definitions/meter-brands/5b0a3f0e-7c1d-4e8a-9f2b-1c3d4e5f6a7b', token: admin })).status).toBe(
+        404,
+      );
       expect(await count('meter_brand')).toBe(before);
     });
   });
@@ -130,10 +177,17 @@ describe('definitions', () => {
       const list = await t.request({ url: '/api/definitions/ip-ratings', token: aski });
       expect(list.body.items.map((r: { code: string }) => r.code)).toEqual(['IP44', 'IP54', 'IP65', 'IP66', 'IP67', 'IP68']);
 
-      const created = await t.request({ method: 'POST', url: '/api/definitions/ip-ratings', token: admin, body: { code: 'ip69k', description: 'High-pressure wash-down', sortOrder: 7 } });
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/definitions/ip-ratings',
+        token: admin,
+        body: { code: 'ip69k', description: 'High-pressure wash-down', sortOrder: 7 },
+      });
       expect(created.status).toBe(201);
       expect(created.body.code).toBe('IP69K');
-      expect((await t.request({ method: 'POST', url: '/api/definitions/ip-ratings', token: admin, body: { code: 'IP69K' } })).status).toBe(409);
+      expect((await t.request({ method: 'POST', url: '/api/definitions/ip-ratings', token: admin, body: { code: 'IP69K' } })).status).toBe(
+        409,
+      );
       const bad = await t.request({ method: 'POST', url: '/api/definitions/ip-ratings', token: admin, body: { code: 'IP6' } });
       expect(bad.status).toBe(400);
       expect(bad.body.details[0].path).toEqual(['code']);
@@ -155,40 +209,99 @@ describe('definitions', () => {
       ]);
       const normal = list.body.items[1].id;
 
-      const updated = await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${normal}`, token: admin, body: { dailyThresholdM3: 2.25 } });
+      const updated = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/subscription-groups/${normal}`,
+        token: admin,
+        body: { dailyThresholdM3: 2.25 },
+      });
       expect(updated.status).toBe(200);
       expect(updated.body.dailyThresholdM3).toBe(2.25);
 
       for (const value of [0, -1, 1.2345, '3']) {
-        const bad = await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${normal}`, token: admin, body: { dailyThresholdM3: value } });
+        const bad = await t.request({
+          method: 'PATCH',
+          url: `/api/definitions/subscription-groups/${normal}`,
+          token: admin,
+          body: { dailyThresholdM3: value },
+        });
         expect(bad.status).toBe(400);
         expect(bad.body.details[0].path).toEqual(['dailyThresholdM3']);
       }
       expect((await t.sql(`SELECT daily_threshold_m3::float AS v FROM subscription_group WHERE id = $1`, [normal]))[0].v).toBe(2.25);
 
-      const created = await t.request({ method: 'POST', url: '/api/definitions/subscription-groups', token: admin, body: { code: 'INDUSTRIAL', name: 'Industrial', dailyThresholdM3: 50 } });
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/definitions/subscription-groups',
+        token: admin,
+        body: { code: 'INDUSTRIAL', name: 'Industrial', dailyThresholdM3: 50 },
+      });
       expect(created.status).toBe(201);
-      expect((await t.request({ method: 'POST', url: '/api/definitions/subscription-groups', token: admin, body: { code: 'INDUSTRIAL', name: 'Again', dailyThresholdM3: 5 } })).status).toBe(409);
-      expect((await t.request({ method: 'POST', url: '/api/definitions/subscription-groups', token: admin, body: { code: 'lower case', name: 'x', dailyThresholdM3: 5 } })).status).toBe(400);
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: '/api/definitions/subscription-groups',
+            token: admin,
+            body: { code: 'INDUSTRIAL', name: 'Again', dailyThresholdM3: 5 },
+          })
+        ).status,
+      ).toBe(409);
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: '/api/definitions/subscription-groups',
+            token: admin,
+            body: { code: 'lower case', name: 'x', dailyThresholdM3: 5 },
+          })
+        ).status,
+      ).toBe(400);
 
       const inUse = await t.request({ method: 'DELETE', url: `/api/definitions/subscription-groups/${normal}`, token: admin });
       expect(inUse.status).toBe(409);
       expect(inUse.body.message).toMatch(/^subscription group Normal Consumption is used by \d+ subscriptions/);
-      expect((await t.request({ method: 'DELETE', url: `/api/definitions/subscription-groups/${created.body.id}`, token: admin })).status).toBe(204);
+      expect(
+        (await t.request({ method: 'DELETE', url: `/api/definitions/subscription-groups/${created.body.id}`, token: admin })).status,
+      ).toBe(204);
     });
   });
 
   describe('communication technologies', () => {
-    const field = (over: Record<string, unknown> = {}) => ({ key: 'NodeId', label: 'Node ID', valueType: 'HEX', length: 8, regex: '^[0-9a-fA-F]{8}$', ...over });
+    const field = (over: Record<string, unknown> = {}) => ({
+      key: 'NodeId',
+      label: 'Node ID',
+      valueType: 'HEX',
+      length: 8,
+      regex: '^[0-9a-fA-F]{8}$',
+      ...over,
+    });
 
     it('lists the nine technologies with their identifier fields', async () => {
       const list = await t.request({ url: '/api/definitions/technologies', token: aski });
       expect(list.status).toBe(200);
-      expect(list.body.items.map((x: { code: string }) => x.code)).toEqual(['SIGFOX', 'LORAWAN', 'NBIOT', 'WMBUS', 'MIOTY', 'WIFI', 'BLUETOOTH', 'NFC', 'OMS']);
+      expect(list.body.items.map((x: { code: string }) => x.code)).toEqual([
+        'SIGFOX',
+        'LORAWAN',
+        'NBIOT',
+        'WMBUS',
+        'MIOTY',
+        'WIFI',
+        'BLUETOOTH',
+        'NFC',
+        'OMS',
+      ]);
       const lorawan = list.body.items[1];
       expect(lorawan.transports).toEqual(['MQTT', 'HTTP', 'API']);
       expect(lorawan.fields.map((f: { key: string }) => f.key)).toEqual(['DevEUI', 'JoinEUI', 'AppKey']);
-      expect(lorawan.fields[0]).toMatchObject({ valueType: 'HEX', length: 16, regex: '^[a-fA-F0-9]{16}$', isRequired: true, isUnique: true, isSecret: false });
+      expect(lorawan.fields[0]).toMatchObject({
+        valueType: 'HEX',
+        length: 16,
+        regex: '^[a-fA-F0-9]{16}$',
+        isRequired: true,
+        isUnique: true,
+        isSecret: false,
+      });
       expect(lorawan.fields[2]).toMatchObject({ key: 'AppKey', isSecret: true });
       const search = await t.request({ url: '/api/definitions/technologies?search=lora', token: aski });
       expect(search.body.items.map((x: { code: string }) => x.code)).toEqual(['LORAWAN']);
@@ -199,7 +312,16 @@ describe('definitions', () => {
         method: 'POST',
         url: '/api/definitions/technologies',
         token: admin,
-        body: { code: 'ZIGBEE', name: 'Zigbee', transports: ['MQTT'], sortOrder: 10, fields: [field({ isUnique: true }), field({ key: 'LinkKey', label: 'Link key', length: 32, regex: '^[0-9a-fA-F]{32}$', isSecret: true })] },
+        body: {
+          code: 'ZIGBEE',
+          name: 'Zigbee',
+          transports: ['MQTT'],
+          sortOrder: 10,
+          fields: [
+            field({ isUnique: true }),
+            field({ key: 'LinkKey', label: 'Link key', length: 32, regex: '^[0-9a-fA-F]{32}$', isSecret: true }),
+          ],
+        },
       });
       expect(created.status).toBe(201);
       expect(created.body.fields.map((f: { key: string; isSecret: boolean }) => [f.key, f.isSecret])).toEqual([
@@ -207,18 +329,47 @@ describe('definitions', () => {
         ['LinkKey', true],
       ]);
       const id = created.body.id;
-      expect((await t.request({ method: 'POST', url: '/api/definitions/technologies', token: admin, body: { code: 'ZIGBEE', name: 'Again' } })).status).toBe(409);
+      expect(
+        (await t.request({ method: 'POST', url: '/api/definitions/technologies', token: admin, body: { code: 'ZIGBEE', name: 'Again' } }))
+          .status,
+      ).toBe(409);
 
-      const added = await t.request({ method: 'POST', url: `/api/definitions/technologies/${id}/fields`, token: admin, body: field({ key: 'PanId', label: 'PAN ID', length: 4, regex: '^[0-9a-fA-F]{4}$', isRequired: false }) });
+      const added = await t.request({
+        method: 'POST',
+        url: `/api/definitions/technologies/${id}/fields`,
+        token: admin,
+        body: field({ key: 'PanId', label: 'PAN ID', length: 4, regex: '^[0-9a-fA-F]{4}$', isRequired: false }),
+      });
       expect(added.status).toBe(201);
-      expect((await t.request({ method: 'POST', url: `/api/definitions/technologies/${id}/fields`, token: admin, body: field({ key: 'panid' }) })).status).toBe(409);
-      const changed = await t.request({ method: 'PATCH', url: `/api/definitions/technologies/${id}/fields/${added.body.id}`, token: admin, body: { label: 'PAN identifier', sortOrder: 5 } });
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: `/api/definitions/technologies/${id}/fields`,
+            token: admin,
+            body: field({ key: 'panid' }),
+          })
+        ).status,
+      ).toBe(409);
+      const changed = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/technologies/${id}/fields/${added.body.id}`,
+        token: admin,
+        body: { label: 'PAN identifier', sortOrder: 5 },
+      });
       expect(changed.status).toBe(200);
       expect(added.body.sortOrder).toBe(3);
       expect(changed.body).toMatchObject({ key: 'PanId', label: 'PAN identifier', sortOrder: 5, isRequired: false });
-      expect((await t.request({ method: 'DELETE', url: `/api/definitions/technologies/${id}/fields/${added.body.id}`, token: admin })).status).toBe(204);
+      expect(
+        (await t.request({ method: 'DELETE', url: `/api/definitions/technologies/${id}/fields/${added.body.id}`, token: admin })).status,
+      ).toBe(204);
 
-      const renamed = await t.request({ method: 'PATCH', url: `/api/definitions/technologies/${id}`, token: admin, body: { name: 'Zigbee 3.0', transports: ['MQTT', 'API'] } });
+      const renamed = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/technologies/${id}`,
+        token: admin,
+        body: { name: 'Zigbee 3.0', transports: ['MQTT', 'API'] },
+      });
       expect(renamed.body).toMatchObject({ code: 'ZIGBEE', name: 'Zigbee 3.0', transports: ['MQTT', 'API'] });
       expect(renamed.body.fields).toHaveLength(2);
 
@@ -232,45 +383,86 @@ describe('definitions', () => {
         [[field({ regex: '^[a-f$' })], ['fields', 0, 'regex']],
         [[field({ regex: '[0-9]{8}' })], ['fields', 0, 'regex']],
         [[field({ regex: '^[0-9]{8}\\$' })], ['fields', 0, 'regex']],
-        [[field(), field({ key: 'Other', regex: '^(?<id>[0-9]{8})$' })], ['fields', 1, 'regex']],
-        [[field(), field({ key: 'nodeid' })], ['fields', 1, 'key']],
+        [
+          [field(), field({ key: 'Other', regex: '^(?<id>[0-9]{8})$' })],
+          ['fields', 1, 'regex'],
+        ],
+        [
+          [field(), field({ key: 'nodeid' })],
+          ['fields', 1, 'key'],
+        ],
         [[field({ valueType: 'BASE64' })], ['fields', 0, 'valueType']],
         [[field({ length: 0 })], ['fields', 0, 'length']],
         [[field({ regex: `^${'a'.repeat(300)}$` })], ['fields', 0, 'regex']],
         [[field({ color: 'red' })], ['fields', 0]],
       ];
       for (const [fields, path] of cases) {
-        const res = await t.request({ method: 'POST', url: '/api/definitions/technologies', token: admin, body: { code: 'THREAD_NET', name: 'Thread', fields } });
+        const res = await t.request({
+          method: 'POST',
+          url: '/api/definitions/technologies',
+          token: admin,
+          body: { code: 'THREAD_NET', name: 'Thread', fields },
+        });
         expect(res.status, JSON.stringify(fields)).toBe(400);
         expect(res.body.details[0].path).toEqual(path);
       }
-      const transports = await t.request({ method: 'POST', url: '/api/definitions/technologies', token: admin, body: { code: 'THREAD_NET', name: 'Thread', transports: ['MQTT', 'MQTT'] } });
+      const transports = await t.request({
+        method: 'POST',
+        url: '/api/definitions/technologies',
+        token: admin,
+        body: { code: 'THREAD_NET', name: 'Thread', transports: ['MQTT', 'MQTT'] },
+      });
       expect(transports.status).toBe(400);
       expect(transports.body.details[0].path).toEqual(['transports', 1]);
-      const badTransport = await t.request({ method: 'POST', url: '/api/definitions/technologies', token: admin, body: { code: 'THREAD_NET', name: 'Thread', transports: ['COAP'] } });
+      const badTransport = await t.request({
+        method: 'POST',
+        url: '/api/definitions/technologies',
+        token: admin,
+        body: { code: 'THREAD_NET', name: 'Thread', transports: ['COAP'] },
+      });
       expect(badTransport.body.details[0].path).toEqual(['transports', 0]);
       expect(await count('communication_technology')).toBe(before);
     });
 
     it('protects identifiers already stored: in-use fields and technologies stay, patterns cannot reject stored values', async () => {
       const lorawan = await idOf('communication_technology', 'code', 'LORAWAN');
-      const devEui = (await t.sql<{ id: string }>(`SELECT id FROM communication_technology_field WHERE technology_id = $1 AND key = 'DevEUI'`, [lorawan]))[0].id;
+      const devEui = (
+        await t.sql<{ id: string }>(`SELECT id FROM communication_technology_field WHERE technology_id = $1 AND key = 'DevEUI'`, [lorawan])
+      )[0].id;
 
       const tech = await t.request({ method: 'DELETE', url: `/api/definitions/technologies/${lorawan}`, token: admin });
       expect(tech.status).toBe(409);
-      expect(tech.body.message).toMatch(/^communication technology LoRaWAN is used by 4 device profiles, \d+ message scenarios and \d+ device identifiers/);
+      expect(tech.body.message).toMatch(
+        /^communication technology LoRaWAN is used by 4 device profiles, \d+ message scenarios and \d+ device identifiers/,
+      );
 
-      const fieldDelete = await t.request({ method: 'DELETE', url: `/api/definitions/technologies/${lorawan}/fields/${devEui}`, token: admin });
+      const fieldDelete = await t.request({
+        method: 'DELETE',
+        url: `/api/definitions/technologies/${lorawan}/fields/${devEui}`,
+        token: admin,
+      });
       expect(fieldDelete.status).toBe(409);
       expect(fieldDelete.body.message).toMatch(/^field DevEUI of LoRaWAN is used by \d+ device identifiers/);
 
-      const narrower = await t.request({ method: 'PATCH', url: `/api/definitions/technologies/${lorawan}/fields/${devEui}`, token: admin, body: { regex: '^[A-F0-9]{12}$' } });
+      const narrower = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/technologies/${lorawan}/fields/${devEui}`,
+        token: admin,
+        body: { regex: '^[A-F0-9]{12}$' },
+      });
       expect(narrower.status).toBe(409);
       expect(narrower.body.details[0].path).toEqual(['regex']);
       // Upper-case only would reject stored lower-case values too, if any; an equivalent pattern is fine.
-      const same = await t.request({ method: 'PATCH', url: `/api/definitions/technologies/${lorawan}/fields/${devEui}`, token: admin, body: { regex: '^[0-9a-fA-F]{16}$' } });
+      const same = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/technologies/${lorawan}/fields/${devEui}`,
+        token: admin,
+        body: { regex: '^[0-9a-fA-F]{16}$' },
+      });
       expect(same.status).toBe(200);
-      expect((await t.request({ url: `/api/definitions/technologies/${lorawan}`, token: aski })).body.fields[0].regex).toBe('^[0-9a-fA-F]{16}$');
+      expect((await t.request({ url: `/api/definitions/technologies/${lorawan}`, token: aski })).body.fields[0].regex).toBe(
+        '^[0-9a-fA-F]{16}$',
+      );
     });
   });
 });

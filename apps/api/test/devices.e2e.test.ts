@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
 
-const lorawan = (eui: string, appKey = '00112233445566778899AABBCCDDEEFF') => ({ DevEUI: eui, JoinEUI: '70B3D57ED0019A11', AppKey: appKey });
+const lorawan = (eui: string, appKey = '00112233445566778899AABBCCDDEEFF') => ({
+  DevEUI: eui,
+  JoinEUI: '70B3D57ED0019A11',
+  AppKey: appKey,
+});
 
 describe('devices', () => {
   let t: TestApp;
@@ -18,7 +22,8 @@ describe('devices', () => {
     devices: await count('device'),
     attached: await count('device', 'meter_id IS NOT NULL'),
     identifiers: await count('device_identifier'),
-    identifierValues: (await one<{ v: string }>(`SELECT string_agg(value, ',' ORDER BY device_id, field_id) AS v FROM device_identifier`)).v,
+    identifierValues: (await one<{ v: string }>(`SELECT string_agg(value, ',' ORDER BY device_id, field_id) AS v FROM device_identifier`))
+      .v,
     audit: await count('audit_log'),
   });
   /** A seeded LoRaWAN device of a tenant with its identifiers. */
@@ -33,7 +38,12 @@ describe('devices', () => {
     );
   const post = (body: unknown, token = aski) => t.request({ method: 'POST', url: '/api/devices', token, body });
   const newMeter = async (serialNo: string, model = 'Flodis DN15 R160', token = aski, tenantId = ids.aski) => {
-    const res = await t.request({ method: 'POST', url: '/api/meters', token, body: { tenantId, meterProfileId: meterProfiles[model], serialNo } });
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/meters',
+      token,
+      body: { tenantId, meterProfileId: meterProfiles[model], serialNo },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.id as string;
   };
@@ -45,9 +55,13 @@ describe('devices', () => {
     const by = (n: string) => rows.find((r) => r.name === n)!.id;
     ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
     deviceProfiles = Object.fromEntries(
-      (await t.sql<{ id: string; name: string }>('SELECT p.id, b.name FROM device_profile p JOIN device_brand b ON b.id = p.brand_id')).map((r) => [r.name, r.id]),
+      (await t.sql<{ id: string; name: string }>('SELECT p.id, b.name FROM device_profile p JOIN device_brand b ON b.id = p.brand_id')).map(
+        (r) => [r.name, r.id],
+      ),
     );
-    meterProfiles = Object.fromEntries((await t.sql<{ id: string; model_code: string }>('SELECT id, model_code FROM meter_profile')).map((r) => [r.model_code, r.id]));
+    meterProfiles = Object.fromEntries(
+      (await t.sql<{ id: string; model_code: string }>('SELECT id, model_code FROM meter_profile')).map((r) => [r.model_code, r.id]),
+    );
   });
   afterAll(async () => t?.close());
 
@@ -66,7 +80,9 @@ describe('devices', () => {
       const brandId = (await one<{ id: string }>(`SELECT id FROM device_brand WHERE name = 'Baylan'`)).id;
       const baylan = await t.request({ url: `/api/devices?brandId=${brandId}&pageSize=100`, token: aski });
       expect(baylan.body.items.every((d: { brand: { name: string } }) => d.brand.name === 'Baylan')).toBe(true);
-      expect((await t.request({ url: '/api/devices?status=ACTIVE', token: aski })).body.total).toBe(await count('device', `tenant_id = $1 AND status = 'ACTIVE'`, [ids.aski]));
+      expect((await t.request({ url: '/api/devices?status=ACTIVE', token: aski })).body.total).toBe(
+        await count('device', `tenant_id = $1 AND status = 'ACTIVE'`, [ids.aski]),
+      );
 
       const d = await loraDevice(ids.aski);
       const byEui = await t.request({ url: `/api/devices?search=${d.dev_eui.toLowerCase()}`, token: aski });
@@ -107,13 +123,21 @@ describe('devices', () => {
 
   describe('create', () => {
     it('creates an inventory device with identifiers checked against its profile’s technology fields', async () => {
-      const res = await post({ tenantId: ids.aski, deviceProfileId: deviceProfiles.Ima, serialNo: 'IMA25NEW001', status: 'WAREHOUSE', identifiers: lorawan('a81758fffe00cc01', 'FFEEDDCCBBAA99887766554433221A2B') });
+      const res = await post({
+        tenantId: ids.aski,
+        deviceProfileId: deviceProfiles.Ima,
+        serialNo: 'IMA25NEW001',
+        status: 'WAREHOUSE',
+        identifiers: lorawan('a81758fffe00cc01', 'FFEEDDCCBBAA99887766554433221A2B'),
+      });
       expect(res.status).toBe(201);
       expect(res.body.meter).toBeNull();
       expect(res.body.identifiers.DevEUI.value).toBe('a81758fffe00cc01');
       expect(res.body.identifiers.AppKey).toEqual(expect.objectContaining({ value: '••••••••••••1A2B', hasValue: true }));
       expect(await count('device_identifier', 'device_id = $1', [res.body.id])).toBe(3);
-      const audit = await t.sql(`SELECT after::text AS after FROM audit_log WHERE entity_type = 'device' AND entity_id = $1`, [res.body.id]);
+      const audit = await t.sql(`SELECT after::text AS after FROM audit_log WHERE entity_type = 'device' AND entity_id = $1`, [
+        res.body.id,
+      ]);
       expect(audit).toHaveLength(1);
       expect(audit[0].after).not.toContain('FFEEDDCCBBAA99887766554433221A2B');
       expect(audit[0].after).toContain('[secret]');
@@ -130,8 +154,20 @@ describe('devices', () => {
         [{ ...base, identifiers: { ...lorawan('A81758FFFE00DD01'), DevEUI: 'A'.repeat(101) } }, 400, ['identifiers', 'DevEUI']],
         [{ ...base, identifiers: 'A81758FFFE00DD01' }, 400, ['identifiers']],
         [{ ...base, identifiers: { DevEUI: 12 } }, 400, ['identifiers', 'DevEUI']],
-        [{ ...base, deviceProfileId: deviceProfiles.Baylan, identifiers: { IMEI: '490154203237519', IMSI: '286011234567890', ICCID: '8990011234567890123' } }, 400, ['identifiers', 'IMEI']],
-        [{ ...base, deviceProfileId: deviceProfiles.Cem, identifiers: { ID: '00ABCDEF', PAC: '0011223344556677' } }, 400, ['deviceProfileId']],
+        [
+          {
+            ...base,
+            deviceProfileId: deviceProfiles.Baylan,
+            identifiers: { IMEI: '490154203237519', IMSI: '286011234567890', ICCID: '8990011234567890123' },
+          },
+          400,
+          ['identifiers', 'IMEI'],
+        ],
+        [
+          { ...base, deviceProfileId: deviceProfiles.Cem, identifiers: { ID: '00ABCDEF', PAC: '0011223344556677' } },
+          400,
+          ['deviceProfileId'],
+        ],
         [{ ...base, status: 'LOST', identifiers: lorawan('A81758FFFE00DD01') }, 400, ['status']],
         [{ ...base, serialNo: '', identifiers: lorawan('A81758FFFE00DD01') }, 400, ['serialNo']],
         [{ ...base, meterId: 'meter', identifiers: lorawan('A81758FFFE00DD01') }, 400, ['meterId']],
@@ -140,7 +176,11 @@ describe('devices', () => {
       for (const [body, status, path] of cases) {
         const res = await post(body);
         expect(res.status, JSON.stringify(body)).toBe(status);
-        if (path.length) expect(res.body.details.map((d: { path: unknown }) => d.path), JSON.stringify(body)).toContainEqual(path);
+        if (path.length)
+          expect(
+            res.body.details.map((d: { path: unknown }) => d.path),
+            JSON.stringify(body),
+          ).toContainEqual(path);
       }
       expect(await snapshot()).toEqual(before);
     });
@@ -149,14 +189,26 @@ describe('devices', () => {
       const before = await snapshot();
       const hd = await loraDevice(ids.hatsu);
       // A DevEUI of a HATSU device, in lower case: still taken, and ASKİ learns nothing else about it.
-      const dup = await post({ tenantId: ids.aski, deviceProfileId: deviceProfiles.Ima, serialNo: 'IMA25DUP001', identifiers: lorawan(hd.dev_eui.toLowerCase()) });
+      const dup = await post({
+        tenantId: ids.aski,
+        deviceProfileId: deviceProfiles.Ima,
+        serialNo: 'IMA25DUP001',
+        identifiers: lorawan(hd.dev_eui.toLowerCase()),
+      });
       expect(dup.status).toBe(409);
       expect(dup.body.details[0].path).toEqual(['identifiers', 'DevEUI']);
       expect(dup.body.message).toContain('DevEUI');
       expect(dup.body.message).not.toContain(hd.serial_no);
       const d = await loraDevice(ids.aski);
-      const brand = await one<{ name: string }>('SELECT b.name FROM device d JOIN device_brand b ON b.id = d.brand_id WHERE d.id = $1', [d.id]);
-      const serial = await post({ tenantId: ids.aski, deviceProfileId: deviceProfiles[brand.name], serialNo: d.serial_no, identifiers: lorawan('A81758FFFE00EE01') });
+      const brand = await one<{ name: string }>('SELECT b.name FROM device d JOIN device_brand b ON b.id = d.brand_id WHERE d.id = $1', [
+        d.id,
+      ]);
+      const serial = await post({
+        tenantId: ids.aski,
+        deviceProfileId: deviceProfiles[brand.name],
+        serialNo: d.serial_no,
+        identifiers: lorawan('A81758FFFE00EE01'),
+      });
       expect(serial.status).toBe(409);
       expect(serial.body.details[0].path).toEqual(['serialNo']);
       expect(await snapshot()).toEqual(before);
@@ -168,7 +220,12 @@ describe('devices', () => {
       const seeded = await loraDevice(ids.aski);
       const hatsuMeter = await one<{ id: string }>('SELECT id FROM meter WHERE tenant_id = $1 LIMIT 1', [ids.hatsu]);
       const before = await snapshot();
-      const base = { tenantId: ids.aski, deviceProfileId: deviceProfiles.Manas, serialNo: 'MNL25NEW001', identifiers: lorawan('70B3D5E75E00FF01') };
+      const base = {
+        tenantId: ids.aski,
+        deviceProfileId: deviceProfiles.Manas,
+        serialNo: 'MNL25NEW001',
+        identifiers: lorawan('70B3D5E75E00FF01'),
+      };
       expect((await post({ ...base, meterId: hatsuMeter.id })).status).toBe(404);
       expect((await post({ ...base, meterId: seeded.meter_id })).status).toBe(409);
       const incompatible = await post({ ...base, meterId: freeBaylan });
@@ -186,7 +243,11 @@ describe('devices', () => {
     it('rejects wrong content types, malformed JSON and oversized bodies, changing nothing', async () => {
       const d = await loraDevice(ids.aski, 9);
       const before = await snapshot();
-      for (const [method, url] of [['POST', '/api/devices'], ['PATCH', `/api/devices/${d.id}`], ['POST', `/api/devices/${d.id}/attach`]] as const) {
+      for (const [method, url] of [
+        ['POST', '/api/devices'],
+        ['PATCH', `/api/devices/${d.id}`],
+        ['POST', `/api/devices/${d.id}/attach`],
+      ] as const) {
         const send = (body: string, type: string) => t.request({ method, url, token: aski, body, headers: { 'content-type': type } });
         expect((await send('<device/>', 'application/xml')).status, url).toBe(415);
         expect((await send('{"serialNo":', 'application/json')).status, url).toBe(400);
@@ -198,24 +259,53 @@ describe('devices', () => {
 
   describe('update, attach, detach, delete', () => {
     it('keeps a secret when it is omitted or sent back masked, replaces it when a new one is given', async () => {
-      const created = await post({ tenantId: ids.aski, deviceProfileId: deviceProfiles.Itron, serialNo: 'CY5-25000001', identifiers: lorawan('0018B20000AA0001', '0123456789ABCDEF0123456789ABCDEF') });
+      const created = await post({
+        tenantId: ids.aski,
+        deviceProfileId: deviceProfiles.Itron,
+        serialNo: 'CY5-25000001',
+        identifiers: lorawan('0018B20000AA0001', '0123456789ABCDEF0123456789ABCDEF'),
+      });
       expect(created.status).toBe(201);
       const id = created.body.id;
-      const stored = async () => (await one<{ value: string }>(`SELECT i.value FROM device_identifier i JOIN communication_technology_field f ON f.id = i.field_id WHERE i.device_id = $1 AND f.key = 'AppKey'`, [id])).value;
-      const r1 = await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { identifiers: { JoinEUI: '0018B24441524632' } } });
+      const stored = async () =>
+        (
+          await one<{ value: string }>(
+            `SELECT i.value FROM device_identifier i JOIN communication_technology_field f ON f.id = i.field_id WHERE i.device_id = $1 AND f.key = 'AppKey'`,
+            [id],
+          )
+        ).value;
+      const r1 = await t.request({
+        method: 'PATCH',
+        url: `/api/devices/${id}`,
+        token: aski,
+        body: { identifiers: { JoinEUI: '0018B24441524632' } },
+      });
       expect(r1.status).toBe(200);
       expect(r1.body.identifiers.JoinEUI.value).toBe('0018B24441524632');
       expect(await stored()).toBe('0123456789ABCDEF0123456789ABCDEF');
-      const r2 = await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { identifiers: { ...lorawan('0018B20000AA0001'), AppKey: r1.body.identifiers.AppKey.value } } });
+      const r2 = await t.request({
+        method: 'PATCH',
+        url: `/api/devices/${id}`,
+        token: aski,
+        body: { identifiers: { ...lorawan('0018B20000AA0001'), AppKey: r1.body.identifiers.AppKey.value } },
+      });
       expect(r2.status).toBe(200);
       expect(await stored()).toBe('0123456789ABCDEF0123456789ABCDEF');
-      const r3 = await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { identifiers: { AppKey: 'ABCDEF0123456789ABCDEF0123456789' } } });
+      const r3 = await t.request({
+        method: 'PATCH',
+        url: `/api/devices/${id}`,
+        token: aski,
+        body: { identifiers: { AppKey: 'ABCDEF0123456789ABCDEF0123456789' } },
+      });
       expect(r3.body.identifiers.AppKey.value).toBe('••••••••••••6789');
       expect(await stored()).toBe('ABCDEF0123456789ABCDEF0123456789');
       const cleared = await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { identifiers: { DevEUI: null } } });
       expect(cleared.status).toBe(400);
       expect(cleared.body.details[0].path).toEqual(['identifiers', 'DevEUI']);
-      const audit = await t.sql(`SELECT coalesce(before::text, '') || coalesce(after::text, '') AS text FROM audit_log WHERE entity_type = 'device' AND entity_id = $1`, [id]);
+      const audit = await t.sql(
+        `SELECT coalesce(before::text, '') || coalesce(after::text, '') AS text FROM audit_log WHERE entity_type = 'device' AND entity_id = $1`,
+        [id],
+      );
       expect(audit.length).toBe(4);
       for (const a of audit) {
         expect(a.text).not.toContain('0123456789ABCDEF0123456789ABCDEF');
@@ -224,31 +314,57 @@ describe('devices', () => {
     });
 
     it('changes profile only to one the tenant may use, re-checking identifiers and the meter', async () => {
-      const created = await post({ tenantId: ids.aski, deviceProfileId: deviceProfiles.Ima, serialNo: 'IMA25PRF001', identifiers: lorawan('A81758FFFE00AB01') });
+      const created = await post({
+        tenantId: ids.aski,
+        deviceProfileId: deviceProfiles.Ima,
+        serialNo: 'IMA25PRF001',
+        identifiers: lorawan('A81758FFFE00AB01'),
+      });
       const id = created.body.id;
       // Manas LoRaWAN has the same fields: the identifiers carry over.
-      const manas = await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { deviceProfileId: deviceProfiles.Manas } });
+      const manas = await t.request({
+        method: 'PATCH',
+        url: `/api/devices/${id}`,
+        token: aski,
+        body: { deviceProfileId: deviceProfiles.Manas },
+      });
       expect(manas.status).toBe(200);
       expect(manas.body.brand.name).toBe('Manas');
       expect(manas.body.identifiers.DevEUI.value).toBe('A81758FFFE00AB01');
       // NB-IoT needs its own fields.
-      const nb = await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { deviceProfileId: deviceProfiles.Inodya } });
+      const nb = await t.request({
+        method: 'PATCH',
+        url: `/api/devices/${id}`,
+        token: aski,
+        body: { deviceProfileId: deviceProfiles.Inodya },
+      });
       expect(nb.status).toBe(400);
       expect(nb.body.details.map((d: { path: unknown }) => d.path)).toContainEqual(['identifiers', 'IMEI']);
       const nbOk = await t.request({
         method: 'PATCH',
         url: `/api/devices/${id}`,
         token: aski,
-        body: { deviceProfileId: deviceProfiles.Inodya, identifiers: { IMEI: '867433040000015', IMSI: '286031234567890', ICCID: '8990031234567890123' } },
+        body: {
+          deviceProfileId: deviceProfiles.Inodya,
+          identifiers: { IMEI: '867433040000015', IMSI: '286031234567890', ICCID: '8990031234567890123' },
+        },
       });
       expect(nbOk.status).toBe(200);
       expect(Object.keys(nbOk.body.identifiers)).toEqual(['IMEI', 'IMSI', 'ICCID']);
       expect(await count('device_identifier', 'device_id = $1', [id])).toBe(3);
-      expect((await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { deviceProfileId: deviceProfiles.Klepsan } })).status).toBe(400);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { deviceProfileId: deviceProfiles.Klepsan } }))
+          .status,
+      ).toBe(400);
     });
 
     it('attaches, moves and detaches with the pairing rules; PATCH meterId does the same', async () => {
-      const created = await post({ tenantId: ids.aski, deviceProfileId: deviceProfiles.Ima, serialNo: 'IMA25ATT001', identifiers: lorawan('A81758FFFE00AC01') });
+      const created = await post({
+        tenantId: ids.aski,
+        deviceProfileId: deviceProfiles.Ima,
+        serialNo: 'IMA25ATT001',
+        identifiers: lorawan('A81758FFFE00AC01'),
+      });
       const id = created.body.id;
       const m1 = await newMeter('I25FA001101');
       const m2 = await newMeter('BY25DEV0101', 'KT-15 R160');
@@ -260,7 +376,9 @@ describe('devices', () => {
       expect(moved.body.meter.id).toBe(m2);
       expect(await count('device', 'meter_id = $1', [m1])).toBe(0);
       const seeded = await loraDevice(ids.aski, 3);
-      expect((await t.request({ method: 'POST', url: `/api/devices/${id}/attach`, token: aski, body: { meterId: seeded.meter_id } })).status).toBe(409);
+      expect(
+        (await t.request({ method: 'POST', url: `/api/devices/${id}/attach`, token: aski, body: { meterId: seeded.meter_id } })).status,
+      ).toBe(409);
       const detached = await t.request({ method: 'POST', url: `/api/devices/${id}/detach`, token: aski });
       expect(detached.status).toBe(200);
       expect(detached.body.meter).toBeNull();
@@ -271,7 +389,12 @@ describe('devices', () => {
     });
 
     it('puts HATSU ids into every reference field of ASKİ’s device writes: 404/400 and nothing changes', async () => {
-      const created = await post({ tenantId: ids.aski, deviceProfileId: deviceProfiles.Ima, serialNo: 'IMA25ISO001', identifiers: lorawan('A81758FFFE00AD01') });
+      const created = await post({
+        tenantId: ids.aski,
+        deviceProfileId: deviceProfiles.Ima,
+        serialNo: 'IMA25ISO001',
+        identifiers: lorawan('A81758FFFE00AD01'),
+      });
       const id = created.body.id;
       const hd = await loraDevice(ids.hatsu);
       const hatsuMeter = await newMeter('I25FA009001', 'Flodis DN15 R160', hatsu, ids.hatsu);
@@ -280,13 +403,24 @@ describe('devices', () => {
       expect((await post({ ...base, tenantId: ids.hatsu })).status).toBe(404);
       expect((await post({ ...base, tenantId: ids.root })).status).toBe(404);
       expect((await post({ ...base, tenantId: ids.aski, meterId: hatsuMeter })).status).toBe(404);
-      expect((await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { meterId: hatsuMeter } })).status).toBe(404);
-      expect((await t.request({ method: 'POST', url: `/api/devices/${id}/attach`, token: aski, body: { meterId: hatsuMeter } })).status).toBe(404);
-      expect((await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { deviceProfileId: deviceProfiles.Cem } })).status).toBe(400);
-      expect((await t.request({ method: 'PATCH', url: `/api/devices/${hd.id}`, token: aski, body: { status: 'PASSIVE' } })).status).toBe(404);
+      expect((await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { meterId: hatsuMeter } })).status).toBe(
+        404,
+      );
+      expect(
+        (await t.request({ method: 'POST', url: `/api/devices/${id}/attach`, token: aski, body: { meterId: hatsuMeter } })).status,
+      ).toBe(404);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/devices/${id}`, token: aski, body: { deviceProfileId: deviceProfiles.Cem } }))
+          .status,
+      ).toBe(400);
+      expect((await t.request({ method: 'PATCH', url: `/api/devices/${hd.id}`, token: aski, body: { status: 'PASSIVE' } })).status).toBe(
+        404,
+      );
       expect((await t.request({ method: 'POST', url: `/api/devices/${hd.id}/detach`, token: aski })).status).toBe(404);
       expect((await t.request({ method: 'DELETE', url: `/api/devices/${hd.id}`, token: aski })).status).toBe(404);
-      expect((await t.request({ method: 'POST', url: `/api/devices/${id}/attach`, token: admin, body: { meterId: hatsuMeter } })).status).toBe(400);
+      expect(
+        (await t.request({ method: 'POST', url: `/api/devices/${id}/attach`, token: admin, body: { meterId: hatsuMeter } })).status,
+      ).toBe(400);
       expect(await snapshot()).toEqual(before);
     });
 
@@ -295,11 +429,25 @@ describe('devices', () => {
       const refused = await t.request({ method: 'DELETE', url: `/api/devices/${seeded.id}`, token: aski });
       expect(refused.status).toBe(409);
       expect(refused.body.message).toContain('retire it');
-      const created = await post({ tenantId: ids.aski, deviceProfileId: deviceProfiles.Ima, serialNo: 'IMA25DEL001', identifiers: lorawan('A81758FFFE00AE01') });
+      const created = await post({
+        tenantId: ids.aski,
+        deviceProfileId: deviceProfiles.Ima,
+        serialNo: 'IMA25DEL001',
+        identifiers: lorawan('A81758FFFE00AE01'),
+      });
       expect((await t.request({ method: 'DELETE', url: `/api/devices/${created.body.id}`, token: aski })).status).toBe(204);
       expect(await count('device_identifier', 'device_id = $1', [created.body.id])).toBe(0);
       // The DevEUI is free again.
-      expect((await post({ tenantId: ids.aski, deviceProfileId: deviceProfiles.Ima, serialNo: 'IMA25DEL002', identifiers: lorawan('A81758FFFE00AE01') })).status).toBe(201);
+      expect(
+        (
+          await post({
+            tenantId: ids.aski,
+            deviceProfileId: deviceProfiles.Ima,
+            serialNo: 'IMA25DEL002',
+            identifiers: lorawan('A81758FFFE00AE01'),
+          })
+        ).status,
+      ).toBe(201);
     });
   });
 });

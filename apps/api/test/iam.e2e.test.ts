@@ -91,12 +91,18 @@ describe('tenant isolation and IAM', () => {
     const foreign = await t.request({ method: 'POST', url: '/api/tenants', token: aski, body: { parentId: ids.hatsu, name: 'x' } });
     expect(foreign.status).toBe(404);
     // Nor move its child there.
-    expect((await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: aski, body: { parentId: ids.hatsu } })).status).toBe(404);
+    expect((await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: aski, body: { parentId: ids.hatsu } })).status).toBe(
+      404,
+    );
     // A tenant cannot move under its own descendant.
     const cycle = await t.request({ method: 'PATCH', url: `/api/tenants/${ids.aski}`, token: admin, body: { parentId: child } });
     expect(cycle.status).toBe(400);
     // Only profiles the parent may use can be allowed (HATSU-only Zenner is not ASKİ's).
-    const zenner = (await t.sql<{ id: string }>(`SELECT p.id FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id WHERE b.name = 'Zenner' LIMIT 1`))[0].id;
+    const zenner = (
+      await t.sql<{ id: string }>(
+        `SELECT p.id FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id WHERE b.name = 'Zenner' LIMIT 1`,
+      )
+    )[0].id;
     const bad = await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: aski, body: { allowedMeterProfileIds: [zenner] } });
     expect(bad.status).toBe(400);
     expect(bad.body.details[0].path).toEqual(['allowedMeterProfileIds', 0]);
@@ -135,17 +141,32 @@ describe('tenant isolation and IAM', () => {
       method: 'POST',
       url: '/api/users',
       token: viewer,
-      body: { name: 'A', surname: 'B', email: 'ab@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({}) }] },
+      body: {
+        name: 'A',
+        surname: 'B',
+        email: 'ab@example.com',
+        password: 'Parola123',
+        memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({}) }],
+      },
     });
     expect(create.status).toBe(403);
     // Read-only meters: listing works, creating one is forbidden; no customers right: no customers.
     expect((await t.request({ url: '/api/meters', token: viewer })).status).toBe(200);
-    const profile = (await t.sql<{ id: string }>(`SELECT p.id FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id WHERE b.name = 'Itron' LIMIT 1`))[0].id;
+    const profile = (
+      await t.sql<{ id: string }>(`SELECT p.id FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id WHERE b.name = 'Itron' LIMIT 1`)
+    )[0].id;
     const meter = await t.request({
       method: 'POST',
       url: '/api/meters',
       token: viewer,
-      body: { tenantId: ids.aski, meterProfileId: profile, serialNo: 'RO-0001', initialIndexM3: 0, status: 'WAREHOUSE', device: { mode: 'none' } },
+      body: {
+        tenantId: ids.aski,
+        meterProfileId: profile,
+        serialNo: 'RO-0001',
+        initialIndexM3: 0,
+        status: 'WAREHOUSE',
+        device: { mode: 'none' },
+      },
     });
     expect(meter.status).toBe(403);
     expect((await t.sql(`SELECT 1 FROM meter WHERE serial_no = 'RO-0001'`)).length).toBe(0);
@@ -174,13 +195,23 @@ describe('tenant isolation and IAM', () => {
     expect((await t.request({ url: '/api/meters', token: session })).status).toBe(200);
     expect((await t.request({ url: '/api/meters', token: session })).status).toBe(200);
 
-    const narrowed = await t.request({ method: 'PUT', url: `/api/users/${created.body.id}/memberships/${ids.aski}`, token: aski, body: { role: 'Viewer', permissions: matrix({ DASHBOARD: 'r' }) } });
+    const narrowed = await t.request({
+      method: 'PUT',
+      url: `/api/users/${created.body.id}/memberships/${ids.aski}`,
+      token: aski,
+      body: { role: 'Viewer', permissions: matrix({ DASHBOARD: 'r' }) },
+    });
     expect(narrowed.status).toBe(200);
     expect((await t.request({ url: '/api/meters', token: session })).status).toBe(403);
 
     // A tenant created under ASKİ is in the scope of ASKİ's already-open session at once.
     await t.request({ url: '/api/tenants', token: aski });
-    const child = await t.request({ method: 'POST', url: '/api/tenants', token: admin, body: { parentId: ids.aski, name: 'Oturum Alt', planStatus: 'ACTIVE' } });
+    const child = await t.request({
+      method: 'POST',
+      url: '/api/tenants',
+      token: admin,
+      body: { parentId: ids.aski, name: 'Oturum Alt', planStatus: 'ACTIVE' },
+    });
     expect(child.status).toBe(201);
     expect((await t.request({ url: `/api/tenants/${child.body.id}`, token: aski })).status).toBe(200);
 
@@ -208,7 +239,13 @@ describe('tenant isolation and IAM', () => {
       method: 'POST',
       url: '/api/users',
       token,
-      body: { name: 'X', surname: 'Y', email: 'xy@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({ METERS: 'crud' }) }] },
+      body: {
+        name: 'X',
+        surname: 'Y',
+        email: 'xy@example.com',
+        password: 'Parola123',
+        memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({ METERS: 'crud' }) }],
+      },
     });
     expect(escalate.status).toBe(403);
     const self = await t.request({
@@ -222,7 +259,13 @@ describe('tenant isolation and IAM', () => {
       method: 'POST',
       url: '/api/users',
       token,
-      body: { name: 'X', surname: 'Y', email: 'xy@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({ METERS: 'r' }) }] },
+      body: {
+        name: 'X',
+        surname: 'Y',
+        email: 'xy@example.com',
+        password: 'Parola123',
+        memberships: [{ tenantId: ids.aski, role: 'x', permissions: matrix({ METERS: 'r' }) }],
+      },
     });
     expect(ok.status).toBe(201);
   });
@@ -230,12 +273,29 @@ describe('tenant isolation and IAM', () => {
   it('keeps users of other tenants invisible and protects users who also belong elsewhere', async () => {
     const hatsuUser = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [HATSU_ADMIN]))[0].id;
     // A second administrator of the root (nobody changes their own memberships, so the super admin cannot add itself).
-    const full = matrix({ DASHBOARD: 'crud', LIVE_READINGS: 'crud', SUBSCRIPTIONS: 'crud', CUSTOMERS: 'crud', METERS: 'crud', DEVICES: 'crud', PROFILES: 'crud', DEFINITIONS: 'crud', TENANTS: 'crud', USERS: 'crud' });
+    const full = matrix({
+      DASHBOARD: 'crud',
+      LIVE_READINGS: 'crud',
+      SUBSCRIPTIONS: 'crud',
+      CUSTOMERS: 'crud',
+      METERS: 'crud',
+      DEVICES: 'crud',
+      PROFILES: 'crud',
+      DEFINITIONS: 'crud',
+      TENANTS: 'crud',
+      USERS: 'crud',
+    });
     const second = await t.request({
       method: 'POST',
       url: '/api/users',
       token: admin,
-      body: { name: 'Kök', surname: 'Yönetici', email: 'kok@example.com', password: 'Parola123', memberships: [{ tenantId: ids.root, role: 'Administrator', permissions: full }] },
+      body: {
+        name: 'Kök',
+        surname: 'Yönetici',
+        email: 'kok@example.com',
+        password: 'Parola123',
+        memberships: [{ tenantId: ids.root, role: 'Administrator', permissions: full }],
+      },
     });
     expect(second.status, JSON.stringify(second.body)).toBe(201);
     const rootUser = second.body.id as string;
@@ -247,12 +307,19 @@ describe('tenant isolation and IAM', () => {
     expect((await t.request({ url: `/api/users?tenantId=${ids.hatsu}`, token: aski })).status).toBe(404);
 
     // A root admin is added to ASKİ: ASKİ now sees them but cannot change their password, delete them or remove them.
-    const add = await t.request({ method: 'PUT', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: admin, body: { role: 'Observer', permissions: matrix({ DASHBOARD: 'r' }) } });
+    const add = await t.request({
+      method: 'PUT',
+      url: `/api/users/${rootUser}/memberships/${ids.aski}`,
+      token: admin,
+      body: { role: 'Observer', permissions: matrix({ DASHBOARD: 'r' }) },
+    });
     expect(add.status, JSON.stringify(add.body)).toBe(200);
     const seen = await t.request({ url: `/api/users/${rootUser}`, token: aski });
     expect(seen.status, JSON.stringify([seen.body, add.body.memberships])).toBe(200);
     expect(seen.body.memberships.map((m: { tenantName: string }) => m.tenantName)).toEqual(['ASKİ']);
-    expect((await t.request({ method: 'PATCH', url: `/api/users/${rootUser}`, token: aski, body: { password: 'Takeover123' } })).status).toBe(403);
+    expect(
+      (await t.request({ method: 'PATCH', url: `/api/users/${rootUser}`, token: aski, body: { password: 'Takeover123' } })).status,
+    ).toBe(403);
     expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}`, token: aski })).status).toBe(403);
     expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: aski })).status).toBe(403);
     expect((await t.request({ method: 'DELETE', url: `/api/users/${rootUser}/memberships/${ids.aski}`, token: admin })).status).toBe(204);
@@ -260,18 +327,38 @@ describe('tenant isolation and IAM', () => {
   });
 
   it('validates user input: TC checksum for new values, unique email, field paths', async () => {
-    const base = { name: 'Ali', surname: 'Veli', password: 'Parola123', memberships: [{ tenantId: ids.hatsu, role: 'x', permissions: matrix({ DASHBOARD: 'r' }) }] };
-    const badTc = await t.request({ method: 'POST', url: '/api/users', token: hatsu, body: { ...base, email: 'ali@example.com', tcIdNo: '12345678901' } });
+    const base = {
+      name: 'Ali',
+      surname: 'Veli',
+      password: 'Parola123',
+      memberships: [{ tenantId: ids.hatsu, role: 'x', permissions: matrix({ DASHBOARD: 'r' }) }],
+    };
+    const badTc = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      token: hatsu,
+      body: { ...base, email: 'ali@example.com', tcIdNo: '12345678901' },
+    });
     expect(badTc.status).toBe(400);
     expect(badTc.body.details[0].path).toEqual(['tcIdNo']);
     const dup = await t.request({ method: 'POST', url: '/api/users', token: hatsu, body: { ...base, email: 'HATSU.yetkili@example.com' } });
     expect(dup.status).toBe(409);
-    const weak = await t.request({ method: 'POST', url: '/api/users', token: hatsu, body: { ...base, email: 'w@example.com', password: 'short' } });
+    const weak = await t.request({
+      method: 'POST',
+      url: '/api/users',
+      token: hatsu,
+      body: { ...base, email: 'w@example.com', password: 'short' },
+    });
     expect(weak.status).toBe(400);
     expect((await t.request({ url: '/api/users/not-a-uuid', token: hatsu })).status).toBe(400);
     // The seeded TC ID fails the checksum but stays editable: updating the name keeps it.
     const me = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [HATSU_ADMIN]))[0].id;
-    const upd = await t.request({ method: 'PATCH', url: `/api/users/${me}`, token: hatsu, body: { phone: '+907776665545', tcIdNo: '12345678903' } });
+    const upd = await t.request({
+      method: 'PATCH',
+      url: `/api/users/${me}`,
+      token: hatsu,
+      body: { phone: '+907776665545', tcIdNo: '12345678903' },
+    });
     expect(upd.status).toBe(200);
     const count = await t.sql('SELECT count(*)::int AS n FROM app_user');
     expect(count[0].n).toBeGreaterThan(3);

@@ -24,7 +24,9 @@ describe('ingest backlog', () => {
   it('refuses uplinks with 503 and Retry-After while the backlog is full, then accepts the retry', async () => {
     const admin = await t.login(SUPER_ADMIN);
     const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
-    const integ = (await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'backlog' } })).body;
+    const integ = (
+      await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'backlog' } })
+    ).body;
     const [d] = await t.sql<{ id: string; eui: string; last: string }>(
       `SELECT d.id, i.value AS eui, m.last_index_m3::text AS last
          FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
@@ -39,7 +41,11 @@ describe('ingest backlog', () => {
         method: 'POST',
         url: `/api/ingest/ttn/${integ.id}`,
         headers: { 'x-integration-secret': integ.secret },
-        body: { end_device_ids: { dev_eui: d.eui }, received_at: new Date(base + n * 60_000).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 800 + n, frm_payload: up.payload.toString('base64') } },
+        body: {
+          end_device_ids: { dev_eui: d.eui },
+          received_at: new Date(base + n * 60_000).toISOString(),
+          uplink_message: { f_port: up.fPort, f_cnt: 800 + n, frm_payload: up.payload.toString('base64') },
+        },
       });
     };
 
@@ -62,7 +68,9 @@ describe('ingest backlog', () => {
     expect(accepted.length).toBeGreaterThan(2);
 
     worker = await startTestWorker(t.config, { MQTT_ENABLED: false });
-    const stored = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE device_id = $1 AND time >= $2`, [d.id, new Date(base)]))[0].n;
+    const stored = async () =>
+      (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE device_id = $1 AND time >= $2`, [d.id, new Date(base)]))[0]
+        .n;
     const end = Date.now() + 20_000;
     while ((await stored()) < accepted.length && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
     expect(await stored()).toBe(accepted.length);

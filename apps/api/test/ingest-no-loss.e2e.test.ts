@@ -77,7 +77,12 @@ describe('ingest loses nothing', () => {
   }
 
   /** Posts every frame with `concurrency` in flight; `during(done)` runs after each answer (to kill a process mid-burst). */
-  async function burst(url: string, list: Frame[], concurrency: number, during: (done: number) => void = () => undefined): Promise<Outcome[]> {
+  async function burst(
+    url: string,
+    list: Frame[],
+    concurrency: number,
+    during: (done: number) => void = () => undefined,
+  ): Promise<Outcome[]> {
     const outcomes: Outcome[] = new Array(list.length);
     let next = 0;
     let done = 0;
@@ -98,7 +103,8 @@ describe('ingest loses nothing', () => {
     const end = Date.now() + 60_000;
     let open = list.map((_, i) => i).filter((i) => outcomes[i] !== 'accepted' && outcomes[i] !== 'duplicate');
     while (open.length) {
-      if (Date.now() > end) throw new Error(`${open.length} frames never taken: ${JSON.stringify(open.slice(0, 5).map((i) => outcomes[i]))}`);
+      if (Date.now() > end)
+        throw new Error(`${open.length} frames never taken: ${JSON.stringify(open.slice(0, 5).map((i) => outcomes[i]))}`);
       let wait = 100;
       const still: number[] = [];
       for (const i of open) {
@@ -142,12 +148,20 @@ describe('ingest loses nothing', () => {
     // Nothing arrives late either (a copy still queued would add a second row now).
     await sleep(1500);
     expect(await count()).toEqual(c);
-    const failed = await t.sql(`SELECT 1 FROM uplink WHERE device_id = ANY($1) AND f_cnt BETWEEN $2 AND $3 AND status <> 'DECODED'`, [ids, from, to]);
+    const failed = await t.sql(`SELECT 1 FROM uplink WHERE device_id = ANY($1) AND f_cnt BETWEEN $2 AND $3 AND status <> 'DECODED'`, [
+      ids,
+      from,
+      to,
+    ]);
     expect(failed).toHaveLength(0);
   }
 
   async function startApi(port: number): Promise<ChildNode> {
-    const node = startNode(build.dir, 'main.js', envOf(t.config, { API_HOST: '127.0.0.1', API_PORT: String(port), LOG_LEVEL: 'error', SHUTDOWN_GRACE_MS: '5000' }));
+    const node = startNode(
+      build.dir,
+      'main.js',
+      envOf(t.config, { API_HOST: '127.0.0.1', API_PORT: String(port), LOG_LEVEL: 'error', SHUTDOWN_GRACE_MS: '5000' }),
+    );
     children.push(node);
     await waitForHealth(`http://127.0.0.1:${port}`, node);
     return node;
@@ -157,12 +171,22 @@ describe('ingest loses nothing', () => {
     const [f] = frames(1);
     const body = structuredClone(f!.body) as { uplink_message: Record<string, unknown> };
     body.uplink_message.rx_metadata = [{ rssi: 99999, snr: 7 }];
-    const res = await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });
+    const res = await t.request({
+      method: 'POST',
+      url: `/api/ingest/ttn/${integ.id}`,
+      headers: { 'x-integration-secret': integ.secret },
+      body,
+    });
     expect(res.status).toBe(400);
     expect(res.body.details.map((d: { path: string[] }) => d.path.join('.'))).toContain('uplink_message.rx_metadata.0.rssi');
     // The refusal remembered nothing: the frame with sane figures is accepted.
     body.uplink_message.rx_metadata = [{ rssi: -99, snr: 7 }];
-    const ok = await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });
+    const ok = await t.request({
+      method: 'POST',
+      url: `/api/ingest/ttn/${integ.id}`,
+      headers: { 'x-integration-secret': integ.secret },
+      body,
+    });
     expect(ok.body.status).toBe('accepted');
   });
 
@@ -213,7 +237,10 @@ describe('ingest loses nothing', () => {
     const loud = rows.find((r) => r.device_id === list[3]!.deviceId)!;
     expect(loud.status).toBe('DECODED');
     expect(loud.errors!.warnings.join(' ')).toMatch(/rssi 99999 is outside/);
-    const readings = await t.sql<{ device_id: string; rssi: number | null }>(`SELECT device_id, rssi FROM reading WHERE device_id = ANY($1) AND time = $2`, [ids, new Date(list[0]!.body.received_at as string)]);
+    const readings = await t.sql<{ device_id: string; rssi: number | null }>(
+      `SELECT device_id, rssi FROM reading WHERE device_id = ANY($1) AND time = $2`,
+      [ids, new Date(list[0]!.body.received_at as string)],
+    );
     expect(readings).toHaveLength(list.length - 1);
     expect(readings.find((r) => r.device_id === list[3]!.deviceId)!.rssi).toBeNull();
   });
@@ -253,13 +280,22 @@ describe('ingest loses nothing', () => {
     await worker?.close();
     worker = undefined;
     const list = frames(25);
-    const outcomes = await Promise.all(list.map((f) => t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body: f.body })));
+    const outcomes = await Promise.all(
+      list.map((f) =>
+        t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body: f.body }),
+      ),
+    );
     expect(outcomes.every((o) => o.status === 202 && o.body.status === 'accepted')).toBe(true);
-    const node = startNode(build.dir, 'worker.js', envOf(t.config, { MQTT_ENABLED: 'false', LOG_LEVEL: 'error', WORKER_CONCURRENCY: '4', WORKER_LOCK_MS: '1500' }));
+    const node = startNode(
+      build.dir,
+      'worker.js',
+      envOf(t.config, { MQTT_ENABLED: 'false', LOG_LEVEL: 'error', WORKER_CONCURRENCY: '4', WORKER_LOCK_MS: '1500' }),
+    );
     children.push(node);
     const ids = [...new Set(list.map((f) => f.deviceId))];
     const t0 = new Date(list[0]!.body.received_at as string);
-    const stored = async () => (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE device_id = ANY($1) AND time >= $2`, [ids, t0]))[0]!.n;
+    const stored = async () =>
+      (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE device_id = ANY($1) AND time >= $2`, [ids, t0]))[0]!.n;
     const end = Date.now() + 60_000;
     while ((await stored()) === 0 && Date.now() < end) {
       if (node.child.exitCode !== null) throw new Error(`worker exited early:\n${node.output()}`);

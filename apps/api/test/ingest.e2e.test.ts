@@ -40,20 +40,36 @@ describe('ingestion end to end', () => {
     const used = new Set(devices.map((d) => d.id));
     const row = rows.find((r) => !used.has(r.id) && (!profileKeys || profileKeys.includes(PROFILE_KEYS[r.model])));
     if (!row) throw new Error(`no seeded ${tenant} device with ${fieldKey}`);
-    const d = { id: row.id, tenant: row.tenant, key: PROFILE_KEYS[row.model], identifier: row.value, meterId: row.meter_id, lastIndex: Number(row.last_index) };
+    const d = {
+      id: row.id,
+      tenant: row.tenant,
+      key: PROFILE_KEYS[row.model],
+      identifier: row.value,
+      meterId: row.meter_id,
+      lastIndex: Number(row.last_index),
+    };
     devices.push(d);
     return d;
   }
 
   async function integration(tenant: string, kind: string, externalId?: string) {
     const tenantId = (await t.sql<{ id: string }>('SELECT id FROM tenant WHERE name = $1', [tenant]))[0].id;
-    const res = await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind, name: `${kind} ${tenant}`, externalId } });
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/integrations',
+      token: admin,
+      body: { tenantId, kind, name: `${kind} ${tenant}`, externalId },
+    });
     expect(res.status).toBe(201);
     integrations[`${kind}:${tenant}`] = { id: res.body.id, secret: res.body.secret };
     return integrations[`${kind}:${tenant}`];
   }
 
-  const readingsOf = (deviceId: string) => t.sql<{ index_m3: string; consumption_m3: string | null; time: Date }>('SELECT index_m3, consumption_m3, time FROM reading WHERE device_id = $1 ORDER BY time DESC', [deviceId]);
+  const readingsOf = (deviceId: string) =>
+    t.sql<{ index_m3: string; consumption_m3: string | null; time: Date }>(
+      'SELECT index_m3, consumption_m3, time FROM reading WHERE device_id = $1 ORDER BY time DESC',
+      [deviceId],
+    );
 
   beforeAll(async () => {
     t = await startTestApp('ingest', { listen: true, readingDays: 1 });
@@ -93,7 +109,10 @@ describe('ingestion end to end', () => {
           f_port: up.fPort,
           f_cnt: 4242,
           frm_payload: up.payload.toString('base64'),
-          rx_metadata: [{ gateway_ids: { gateway_id: 'gw1' }, rssi: -97, channel_rssi: -97, snr: 7.25 }, { rssi: -110, snr: -2 }],
+          rx_metadata: [
+            { gateway_ids: { gateway_id: 'gw1' }, rssi: -97, channel_rssi: -97, snr: 7.25 },
+            { rssi: -110, snr: -2 },
+          ],
           settings: { data_rate: { lora: { bandwidth: 125000, spreading_factor: 7 } } },
           received_at: receivedAt,
         },
@@ -109,7 +128,9 @@ describe('ingestion end to end', () => {
     expect(Number(rows[0].index_m3)).toBeCloseTo(index, 3);
     const [dev] = await t.sql('SELECT battery_pct::float AS b, rssi, last_seen_at FROM device WHERE id = $1', [d.id]);
     expect(dev).toMatchObject({ b: 81, rssi: -97 });
-    const [up1] = await t.sql(`SELECT status, f_cnt::int, f_port FROM uplink WHERE device_id = $1 ORDER BY received_at DESC LIMIT 1`, [d.id]);
+    const [up1] = await t.sql(`SELECT status, f_cnt::int, f_port FROM uplink WHERE device_id = $1 ORDER BY received_at DESC LIMIT 1`, [
+      d.id,
+    ]);
     expect(up1).toMatchObject({ status: 'DECODED', f_cnt: 4242, f_port: up.fPort });
     await new Promise((r) => setTimeout(r, 300));
     expect(hatsuLive.events.some((e) => e.name === 'reading.created' && e.payload.deviceId === d.id)).toBe(false);
@@ -124,7 +145,15 @@ describe('ingestion end to end', () => {
       method: 'POST',
       url: `/api/ingest/chirpstack/${integ.id}?event=up`,
       headers: { authorization: `Bearer ${integ.secret}` },
-      body: { deduplicationId: 'x', time: new Date().toISOString(), deviceInfo: { tenantId: 't', applicationId: 'aski-chirpstack-app', devEui: d.identifier }, devAddr: '01020304', fPort: up.fPort, data: up.payload.toString('base64'), rxInfo: [{ gatewayId: 'g', rssi: -80, snr: 9 }] },
+      body: {
+        deduplicationId: 'x',
+        time: new Date().toISOString(),
+        deviceInfo: { tenantId: 't', applicationId: 'aski-chirpstack-app', devEui: d.identifier },
+        devAddr: '01020304',
+        fPort: up.fPort,
+        data: up.payload.toString('base64'),
+        rxInfo: [{ gatewayId: 'g', rssi: -80, snr: 9 }],
+      },
     });
     expect(res.status).toBe(202);
     const rows = await until(async () => {
@@ -132,17 +161,26 @@ describe('ingestion end to end', () => {
       return Number(r[0]?.index_m3) > d.lastIndex + 1 ? r : null;
     });
     expect(Number(rows[0].consumption_m3)).toBeCloseTo(1.5, 3);
-    const status = await t.request({ method: 'POST', url: `/api/ingest/chirpstack/${integ.id}?event=status&token=${integ.secret}`, body: { margin: 10 } });
+    const status = await t.request({
+      method: 'POST',
+      url: `/api/ingest/chirpstack/${integ.id}?event=status&token=${integ.secret}`,
+      body: { margin: 10 },
+    });
     expect(status.status).toBe(204);
     // Every event type proves the integration's secret, not only "up".
-    expect((await t.request({ method: 'POST', url: `/api/ingest/chirpstack/${integ.id}?event=status&token=wrong`, body: { margin: 10 } })).status).toBe(401);
+    expect(
+      (await t.request({ method: 'POST', url: `/api/ingest/chirpstack/${integ.id}?event=status&token=wrong`, body: { margin: 10 } }))
+        .status,
+    ).toBe(401);
     expect((await t.request({ method: 'POST', url: `/api/ingest/chirpstack/${integ.id}?event=join`, body: {} })).status).toBe(401);
   });
 
   it('stops accepting an old secret and a deactivated integration within a second', async () => {
     const d = await pick('HATSU', 'DevEUI');
     const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0].id;
-    const created = (await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'rotating' } })).body;
+    const created = (
+      await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'rotating' } })
+    ).body;
     let counter = 50_000;
     const send = (secret: string) => {
       const up = encodeUplink(d.key, { indexM3: d.lastIndex + counter / 1e6, batteryPct: 70 });
@@ -150,7 +188,11 @@ describe('ingestion end to end', () => {
         method: 'POST',
         url: `/api/ingest/ttn/${created.id}`,
         headers: { 'x-integration-secret': secret },
-        body: { end_device_ids: { dev_eui: d.identifier }, received_at: new Date().toISOString(), uplink_message: { f_port: up.fPort, f_cnt: counter++, frm_payload: up.payload.toString('base64') } },
+        body: {
+          end_device_ids: { dev_eui: d.identifier },
+          received_at: new Date().toISOString(),
+          uplink_message: { f_port: up.fPort, f_cnt: counter++, frm_payload: up.payload.toString('base64') },
+        },
       });
     };
     expect((await send(created.secret)).status).toBe(202);
@@ -159,7 +201,9 @@ describe('ingestion end to end', () => {
     await new Promise((r) => setTimeout(r, 1100));
     expect((await send(created.secret)).status).toBe(401);
     expect((await send(rotated.body.secret)).status).toBe(202);
-    expect((await t.request({ method: 'PATCH', url: `/api/integrations/${created.id}`, token: admin, body: { isActive: false } })).status).toBe(200);
+    expect(
+      (await t.request({ method: 'PATCH', url: `/api/integrations/${created.id}`, token: admin, body: { isActive: false } })).status,
+    ).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await send(rotated.body.secret)).status).toBe(401);
   });
@@ -171,7 +215,16 @@ describe('ingestion end to end', () => {
     const res = await t.request({
       method: 'POST',
       url: `/api/ingest/sigfox/${sig.id}?token=${sig.secret}`,
-      body: { device: s.identifier.toUpperCase(), time: Math.floor(Date.now() / 1000), data: up.payload.toString('hex'), seqNumber: 77, rssi: '-121.00', snr: '12.5', station: '1A2B', deviceTypeId: 'abc' },
+      body: {
+        device: s.identifier.toUpperCase(),
+        time: Math.floor(Date.now() / 1000),
+        data: up.payload.toString('hex'),
+        seqNumber: 77,
+        rssi: '-121.00',
+        snr: '12.5',
+        station: '1A2B',
+        deviceTypeId: 'abc',
+      },
     });
     expect(res.status).toBe(202);
     await until(async () => Number((await readingsOf(s.id))[0]?.index_m3) > s.lastIndex);
@@ -183,7 +236,13 @@ describe('ingestion end to end', () => {
       method: 'POST',
       url: `/api/ingest/generic/${gen.id}`,
       headers: { 'x-integration-secret': gen.secret },
-      body: { deviceId: n.identifier, idType: 'IMEI', time: new Date().toISOString(), payloadBase64: nb.payload.toString('base64'), counter: 5 },
+      body: {
+        deviceId: n.identifier,
+        idType: 'IMEI',
+        time: new Date().toISOString(),
+        payloadBase64: nb.payload.toString('base64'),
+        counter: 5,
+      },
     });
     expect(res2.status).toBe(202);
     await until(async () => Number((await readingsOf(n.id))[0]?.index_m3) > n.lastIndex);
@@ -193,8 +252,13 @@ describe('ingestion end to end', () => {
     const d = await pick('ASKİ', 'DevEUI');
     const up = encodeUplink(d.key, { indexM3: d.lastIndex + 0.01, batteryPct: 80 });
     const integ = integrations['TTN:ASKİ'];
-    const body = { end_device_ids: { dev_eui: d.identifier }, received_at: new Date().toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 9001, frm_payload: up.payload.toString('base64') } };
-    const deliver = () => t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });
+    const body = {
+      end_device_ids: { dev_eui: d.identifier },
+      received_at: new Date().toISOString(),
+      uplink_message: { f_port: up.fPort, f_cnt: 9001, frm_payload: up.payload.toString('base64') },
+    };
+    const deliver = () =>
+      t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });
     const answers = await Promise.all([1, 2, 3].map(deliver));
     // One is taken; copies that arrive while it is being queued are told to retry, never "duplicate" before it is queued.
     expect(answers.filter((a) => a.body.status === 'accepted')).toHaveLength(1);
@@ -213,21 +277,39 @@ describe('ingestion end to end', () => {
     const ttn = integrations['TTN:ASKİ'];
     const hatsuDevice = await pick('HATSU', 'DevEUI');
     const good = (eui: string) => ({ end_device_ids: { dev_eui: eui }, uplink_message: { f_port: 1, frm_payload: 'AQID' } });
-    const post = (url: string, body: unknown, secret?: string) => t.request({ method: 'POST', url, body, headers: secret ? { 'x-integration-secret': secret } : {} });
+    const post = (url: string, body: unknown, secret?: string) =>
+      t.request({ method: 'POST', url, body, headers: secret ? { 'x-integration-secret': secret } : {} });
     expect((await post(`/api/ingest/ttn/${ttn.id}`, good(hatsuDevice.identifier))).status).toBe(401);
     expect((await post(`/api/ingest/ttn/${ttn.id}`, good(hatsuDevice.identifier), 'wrong-secret')).status).toBe(401);
     // A HATSU device through ASKİ's integration is unknown there.
     expect((await post(`/api/ingest/ttn/${ttn.id}`, good(hatsuDevice.identifier), ttn.secret)).status).toBe(404);
     expect((await post(`/api/ingest/ttn/${ttn.id}`, good('0000000000000000'), ttn.secret)).status).toBe(404);
-    const bad = await post(`/api/ingest/ttn/${ttn.id}`, { end_device_ids: { dev_eui: 'xyz' }, uplink_message: { frm_payload: '***' } }, ttn.secret);
+    const bad = await post(
+      `/api/ingest/ttn/${ttn.id}`,
+      { end_device_ids: { dev_eui: 'xyz' }, uplink_message: { frm_payload: '***' } },
+      ttn.secret,
+    );
     expect(bad.status).toBe(400);
-    expect(bad.body.details.map((x: { path: string[] }) => x.path.join('.'))).toEqual(expect.arrayContaining(['end_device_ids.dev_eui', 'uplink_message.frm_payload']));
+    expect(bad.body.details.map((x: { path: string[] }) => x.path.join('.'))).toEqual(
+      expect.arrayContaining(['end_device_ids.dev_eui', 'uplink_message.frm_payload']),
+    );
     const sig = integrations['SIGFOX:HATSU'];
-    const odd = await post(`/api/ingest/sigfox/${sig.id}`, { device: '1A2B3C', time: Math.floor(Date.now() / 1000), data: 'abc' }, sig.secret);
+    const odd = await post(
+      `/api/ingest/sigfox/${sig.id}`,
+      { device: '1A2B3C', time: Math.floor(Date.now() / 1000), data: 'abc' },
+      sig.secret,
+    );
     expect(odd.status).toBe(400);
     // The wrong kind of body for an integration.
-    expect((await post(`/api/ingest/chirpstack/${ttn.id}`, { deviceInfo: { devEui: hatsuDevice.identifier } }, ttn.secret)).status).toBe(400);
-    const huge = await t.request({ method: 'POST', url: `/api/ingest/ttn/${ttn.id}`, headers: { 'x-integration-secret': ttn.secret, 'content-type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(200_000) }) });
+    expect((await post(`/api/ingest/chirpstack/${ttn.id}`, { deviceInfo: { devEui: hatsuDevice.identifier } }, ttn.secret)).status).toBe(
+      400,
+    );
+    const huge = await t.request({
+      method: 'POST',
+      url: `/api/ingest/ttn/${ttn.id}`,
+      headers: { 'x-integration-secret': ttn.secret, 'content-type': 'application/json' },
+      body: JSON.stringify({ pad: 'x'.repeat(200_000) }),
+    });
     expect(huge.status).toBe(413);
     expect((await t.sql('SELECT count(*)::int AS n FROM uplink'))[0].n).toBe(before);
   });
@@ -242,7 +324,11 @@ describe('ingestion end to end', () => {
         method: 'POST',
         url: `/api/ingest/ttn/${integ.id}`,
         headers: { 'x-integration-secret': integ.secret },
-        body: { end_device_ids: { dev_eui: d.identifier }, received_at: new Date(base + hour * 3_600_000).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: fCnt, frm_payload: up.payload.toString('base64') } },
+        body: {
+          end_device_ids: { dev_eui: d.identifier },
+          received_at: new Date(base + hour * 3_600_000).toISOString(),
+          uplink_message: { f_port: up.fPort, f_cnt: fCnt, frm_payload: up.payload.toString('base64') },
+        },
       });
     };
     const i0 = d.lastIndex;
@@ -253,7 +339,10 @@ describe('ingestion end to end', () => {
     expect((await post(2, i0 + 0.25, 502)).status).toBe(202);
     await until(async () => (await t.sql(`SELECT 1 FROM reading WHERE device_id = $1 AND time > $2`, [d.id, new Date(base)])).length === 3);
 
-    const rows = await t.sql<{ consumption_m3: string }>(`SELECT consumption_m3 FROM reading WHERE device_id = $1 AND time > $2 ORDER BY time`, [d.id, new Date(base)]);
+    const rows = await t.sql<{ consumption_m3: string }>(
+      `SELECT consumption_m3 FROM reading WHERE device_id = $1 AND time > $2 ORDER BY time`,
+      [d.id, new Date(base)],
+    );
     expect(rows.map((r) => Number(r.consumption_m3))).toEqual([0.1, 0.15, 0.2]);
     const meter = await t.sql<{ last_index_m3: string }>(`SELECT last_index_m3 FROM meter WHERE id = $1`, [d.meterId]);
     expect(Number(meter[0].last_index_m3)).toBeCloseTo(i0 + 0.45, 3);
@@ -283,10 +372,16 @@ describe('ingestion end to end', () => {
         method: 'POST',
         url: `/api/ingest/ttn/${integ.id}`,
         headers: { 'x-integration-secret': integ.secret },
-        body: { end_device_ids: { dev_eui: d.identifier }, received_at: new Date(time).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: fCnt, frm_payload: up.payload.toString('base64') } },
+        body: {
+          end_device_ids: { dev_eui: d.identifier },
+          received_at: new Date(time).toISOString(),
+          uplink_message: { f_port: up.fPort, f_cnt: fCnt, frm_payload: up.payload.toString('base64') },
+        },
       });
       expect(res.status).toBe(202);
-      await until(async () => (await t.sql('SELECT 1 FROM reading WHERE device_id = $1 AND time = $2', [d.id, new Date(time)])).length === 1);
+      await until(
+        async () => (await t.sql('SELECT 1 FROM reading WHERE device_id = $1 AND time = $2', [d.id, new Date(time)])).length === 1,
+      );
     };
     const DAY = 86_400_000;
     const midnight = Math.ceil(Date.now() / DAY) * DAY + DAY; // a UTC midnight ahead of every seeded reading
@@ -306,7 +401,12 @@ describe('ingestion end to end', () => {
       // 18:00 UTC: this frame puts the device (and its tenant's zone, Istanbul) in the worker's cache.
       await post(midnight - 6 * 3_600_000, d.lastIndex + 0.2, 701);
       expect(await rollupMatchesReadings('Europe/Istanbul')).toBe(0);
-      const patched = await t.request({ method: 'PATCH', url: `/api/tenants/${hatsuId}`, token: admin, body: { timeZone: 'America/New_York' } });
+      const patched = await t.request({
+        method: 'PATCH',
+        url: `/api/tenants/${hatsuId}`,
+        token: admin,
+        body: { timeZone: 'America/New_York' },
+      });
       expect(patched.status).toBe(200);
       // 02:00 UTC is 05:00 of the next day in Istanbul but still 21:00 of the same day in New York.
       await post(midnight + 2 * 3_600_000, d.lastIndex + 0.5, 702);
@@ -317,7 +417,12 @@ describe('ingestion end to end', () => {
       );
       expect(day).toEqual({ day: new Date(midnight - DAY).toISOString().slice(0, 10), n: 2 });
     } finally {
-      const restored = await t.request({ method: 'PATCH', url: `/api/tenants/${hatsuId}`, token: admin, body: { timeZone: 'Europe/Istanbul' } });
+      const restored = await t.request({
+        method: 'PATCH',
+        url: `/api/tenants/${hatsuId}`,
+        token: admin,
+        body: { timeZone: 'Europe/Istanbul' },
+      });
       expect(restored.status).toBe(200);
     }
   });
@@ -327,11 +432,22 @@ describe('ingestion end to end', () => {
     const other = await pick('HATSU', 'DevEUI');
     const integ = integrations['TTN:HATSU'];
     const send = (dev: SeededDevice, payload: Buffer, fPort: number | null, fCnt: number) =>
-      t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body: { end_device_ids: { dev_eui: dev.identifier }, received_at: new Date().toISOString(), uplink_message: { f_port: fPort ?? 1, f_cnt: fCnt, frm_payload: payload.toString('base64') } } });
+      t.request({
+        method: 'POST',
+        url: `/api/ingest/ttn/${integ.id}`,
+        headers: { 'x-integration-secret': integ.secret },
+        body: {
+          end_device_ids: { dev_eui: dev.identifier },
+          received_at: new Date().toISOString(),
+          uplink_message: { f_port: fPort ?? 1, f_cnt: fCnt, frm_payload: payload.toString('base64') },
+        },
+      });
     expect((await send(d, Buffer.from([0xff]), 1, 1)).status).toBe(202);
     const good = encodeUplink(other.key, { indexM3: other.lastIndex + 0.2, batteryPct: 75 });
     expect((await send(other, good.payload, good.fPort, 2)).status).toBe(202);
-    const failed = await until(async () => (await t.sql(`SELECT status, errors FROM uplink WHERE device_id = $1 AND f_cnt = 1`, [d.id]))[0]);
+    const failed = await until(
+      async () => (await t.sql(`SELECT status, errors FROM uplink WHERE device_id = $1 AND f_cnt = 1`, [d.id]))[0],
+    );
     expect(failed.status).toBe('FAILED');
     expect(JSON.stringify(failed.errors)).toMatch(/./);
     await until(async () => Number((await readingsOf(other.id))[0]?.index_m3) > other.lastIndex);
@@ -350,7 +466,16 @@ describe('ingestion end to end', () => {
     const integ = integrations['TTN:ASKİ'];
     const send = (values: Parameters<typeof encodeUplink>[1], kind: 'index' | 'alarm', fCnt: number) => {
       const up = encodeUplink(d.key, values, kind);
-      return t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body: { end_device_ids: { dev_eui: d.identifier }, received_at: new Date(Date.now() + fCnt).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: fCnt, frm_payload: up.payload.toString('base64') } } });
+      return t.request({
+        method: 'POST',
+        url: `/api/ingest/ttn/${integ.id}`,
+        headers: { 'x-integration-secret': integ.secret },
+        body: {
+          end_device_ids: { dev_eui: d.identifier },
+          received_at: new Date(Date.now() + fCnt).toISOString(),
+          uplink_message: { f_port: up.fPort, f_cnt: fCnt, frm_payload: up.payload.toString('base64') },
+        },
+      });
     };
     expect((await send({ indexM3: d.lastIndex + 0.05, batteryPct: 80, alarms: { tamper: true } }, 'alarm', 501)).status).toBe(202);
     const opened = await live.waitFor((e) => e.name === 'alarm.opened' && e.payload.deviceId === d.id && e.payload.type === 'TAMPER');
@@ -368,7 +493,13 @@ describe('ingestion end to end', () => {
     const client = await mqtt.connectAsync(t.config.MQTT_URL);
     await client.publishAsync(
       `application/aski-chirpstack-app/device/${d.identifier}/event/up`,
-      JSON.stringify({ time: new Date().toISOString(), deviceInfo: { applicationId: 'aski-chirpstack-app', devEui: d.identifier }, fPort: up.fPort, fCnt: 31, data: up.payload.toString('base64') }),
+      JSON.stringify({
+        time: new Date().toISOString(),
+        deviceInfo: { applicationId: 'aski-chirpstack-app', devEui: d.identifier },
+        fPort: up.fPort,
+        fCnt: 31,
+        data: up.payload.toString('base64'),
+      }),
       { qos: 1 },
     );
     await client.endAsync();
@@ -388,7 +519,16 @@ describe('ingestion end to end', () => {
     expect(await t.sql(`SELECT id FROM alarm WHERE device_id = $1 AND type = 'NO_SIGNAL'`, [d.id])).toHaveLength(1);
     const up = encodeUplink(d.key, { indexM3: d.lastIndex + 0.3, batteryPct: 80 });
     const integ = integrations['TTN:ASKİ'];
-    await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body: { end_device_ids: { dev_eui: d.identifier }, received_at: new Date().toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 601, frm_payload: up.payload.toString('base64') } } });
+    await t.request({
+      method: 'POST',
+      url: `/api/ingest/ttn/${integ.id}`,
+      headers: { 'x-integration-secret': integ.secret },
+      body: {
+        end_device_ids: { dev_eui: d.identifier },
+        received_at: new Date().toISOString(),
+        uplink_message: { f_port: up.fPort, f_cnt: 601, frm_payload: up.payload.toString('base64') },
+      },
+    });
     await until(async () => (await t.sql(`SELECT cleared_at FROM alarm WHERE id = $1`, [open[0].id]))[0].cleared_at);
   });
 

@@ -17,7 +17,18 @@ function sign(secret: string, claims: Record<string, unknown>): string {
 /** No answer may carry database text or the raw value that provoked it. */
 function expectNoDatabaseText(body: unknown): void {
   const text = JSON.stringify(body);
-  for (const leak of ['invalid input syntax', 'for type uuid', '1=1', 'violates', 'relation "', 'column "', 'Prisma', 'prisma', '22P02', 'invalid byte sequence']) {
+  for (const leak of [
+    'invalid input syntax',
+    'for type uuid',
+    '1=1',
+    'violates',
+    'relation "',
+    'column "',
+    'Prisma',
+    'prisma',
+    '22P02',
+    'invalid byte sequence',
+  ]) {
     expect(text, text).not.toContain(leak);
   }
 }
@@ -65,13 +76,23 @@ describe('input hygiene', () => {
       });
       expect(nested.status).toBe(400);
       expect(nested.body.details[0].path).toEqual(['body', 'contacts', 1, 'name']);
-      const key = await t.request({ method: 'POST', url: '/api/definitions/meter-brands', token: admin, body: { name: 'Key brand', 'x\u0000': 1 } });
+      const key = await t.request({
+        method: 'POST',
+        url: '/api/definitions/meter-brands',
+        token: admin,
+        body: { name: 'Key brand', 'x\u0000': 1 },
+      });
       expect(key.status).toBe(400);
       expect(key.body.details[0].path[0]).toBe('body');
     });
 
     it('in a body a controller parses by hand (ingest webhook)', async () => {
-      const created = await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId: askiId, kind: 'GENERIC', name: 'hygiene generic' } });
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/integrations',
+        token: admin,
+        body: { tenantId: askiId, kind: 'GENERIC', name: 'hygiene generic' },
+      });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
       const res = await t.request({
         method: 'POST',
@@ -84,7 +105,15 @@ describe('input hygiene', () => {
     });
 
     it('in a query parameter (search) on lists of both query layers', async () => {
-      for (const url of ['/api/customers', '/api/subscriptions', '/api/meters', '/api/devices', '/api/users', '/api/alarms', '/api/addresses']) {
+      for (const url of [
+        '/api/customers',
+        '/api/subscriptions',
+        '/api/meters',
+        '/api/devices',
+        '/api/users',
+        '/api/alarms',
+        '/api/addresses',
+      ]) {
         const res = await t.request({ url: `${url}?search=ab%00c`, token: admin });
         expect(res.status, url).toBe(400);
         expect(res.body.details[0].path, url).toEqual(['query', 'search']);
@@ -148,7 +177,13 @@ describe('input hygiene', () => {
       });
       expect(bad.status).toBe(400);
       for (const [i, ct] of ['application/json; charset=utf-8', 'application/json; charset="UTF-8"', 'application/json'].entries()) {
-        const ok = await t.request({ method: 'POST', url: '/api/definitions/meter-brands', token: admin, headers: { 'content-type': ct }, body: Buffer.from(JSON.stringify({ name: `Çağlayan ${i}` }), 'utf8') });
+        const ok = await t.request({
+          method: 'POST',
+          url: '/api/definitions/meter-brands',
+          token: admin,
+          headers: { 'content-type': ct },
+          body: Buffer.from(JSON.stringify({ name: `Çağlayan ${i}` }), 'utf8'),
+        });
         expect(ok.status, ct).toBe(201);
         expect(ok.body.name).toBe(`Çağlayan ${i}`);
       }
@@ -162,14 +197,28 @@ describe('input hygiene', () => {
     beforeAll(async () => {
       const first = async (sql: string) => (await t.sql<{ id: string }>(sql))[0].id;
       marked = {
-        customers: await first(`UPDATE customer SET name = name || '${MARK}' WHERE id = (SELECT id FROM customer WHERE tenant_id = '${askiId}' AND customer_type = 'INDIVIDUAL' ORDER BY id LIMIT 1) RETURNING id`),
-        meters: await first(`UPDATE meter SET serial_no = serial_no || '${MARK}' WHERE id = (SELECT id FROM meter WHERE tenant_id = '${askiId}' ORDER BY id LIMIT 1) RETURNING id`),
-        devices: await first(`UPDATE device SET serial_no = serial_no || '${MARK}' WHERE id = (SELECT id FROM device WHERE tenant_id = '${askiId}' ORDER BY id LIMIT 1) RETURNING id`),
+        customers: await first(
+          `UPDATE customer SET name = name || '${MARK}' WHERE id = (SELECT id FROM customer WHERE tenant_id = '${askiId}' AND customer_type = 'INDIVIDUAL' ORDER BY id LIMIT 1) RETURNING id`,
+        ),
+        meters: await first(
+          `UPDATE meter SET serial_no = serial_no || '${MARK}' WHERE id = (SELECT id FROM meter WHERE tenant_id = '${askiId}' ORDER BY id LIMIT 1) RETURNING id`,
+        ),
+        devices: await first(
+          `UPDATE device SET serial_no = serial_no || '${MARK}' WHERE id = (SELECT id FROM device WHERE tenant_id = '${askiId}' ORDER BY id LIMIT 1) RETURNING id`,
+        ),
         users: await first(`UPDATE app_user SET name = name || '${MARK}' WHERE email = '${ASKI_ADMIN}' RETURNING id`),
-        'meter-profiles': await first(`UPDATE meter_profile SET model_code = model_code || '${MARK}' WHERE id = (SELECT id FROM meter_profile ORDER BY id LIMIT 1) RETURNING id`),
-        'device-profiles': await first(`UPDATE device_profile SET model_code = model_code || '${MARK}' WHERE id = (SELECT id FROM device_profile ORDER BY id LIMIT 1) RETURNING id`),
-        'definitions/meter-brands': await first(`UPDATE meter_brand SET name = name || '${MARK}' WHERE id = (SELECT id FROM meter_brand ORDER BY id LIMIT 1) RETURNING id`),
-        addresses: await first(`UPDATE address SET street = coalesce(street, '') || '${MARK}' WHERE id = (SELECT id FROM address WHERE tenant_id = '${askiId}' ORDER BY id LIMIT 1) RETURNING id`),
+        'meter-profiles': await first(
+          `UPDATE meter_profile SET model_code = model_code || '${MARK}' WHERE id = (SELECT id FROM meter_profile ORDER BY id LIMIT 1) RETURNING id`,
+        ),
+        'device-profiles': await first(
+          `UPDATE device_profile SET model_code = model_code || '${MARK}' WHERE id = (SELECT id FROM device_profile ORDER BY id LIMIT 1) RETURNING id`,
+        ),
+        'definitions/meter-brands': await first(
+          `UPDATE meter_brand SET name = name || '${MARK}' WHERE id = (SELECT id FROM meter_brand ORDER BY id LIMIT 1) RETURNING id`,
+        ),
+        addresses: await first(
+          `UPDATE address SET street = coalesce(street, '') || '${MARK}' WHERE id = (SELECT id FROM address WHERE tenant_id = '${askiId}' ORDER BY id LIMIT 1) RETURNING id`,
+        ),
       };
     });
 
@@ -184,26 +233,35 @@ describe('input hygiene', () => {
       return new Set([marked[list], ...((await also[list]?.()) ?? []).map((r) => r.id)]);
     }
 
-    it.each(['customers', 'meters', 'devices', 'users', 'meter-profiles', 'device-profiles', 'definitions/meter-brands', 'addresses'])('%s: "%", "_" and "\\" find only the record holding them', async (list) => {
-      const want = await expected(list);
-      expect(want.size, list).toBeLessThan(5);
-      for (const search of ['%', '_', '%_', '\\', 'q%_\\9']) {
-        const res = await t.request({ url: `/api/${list}?search=${encodeURIComponent(search)}&pageSize=200`, token: admin });
-        expect(res.status, `${list} ${search}`).toBe(200);
-        expect(ids(res.body), `${list} ${search}`).toEqual(want);
-      }
-      // The wildcard the user did not type is not one either: "Zq_" is not "Zq%".
-      const other = await t.request({ url: `/api/${list}?search=${encodeURIComponent('Zq_%')}`, token: admin });
-      expect(other.body.total, list).toBe(0);
-    });
+    it.each(['customers', 'meters', 'devices', 'users', 'meter-profiles', 'device-profiles', 'definitions/meter-brands', 'addresses'])(
+      '%s: "%", "_" and "\\" find only the record holding them',
+      async (list) => {
+        const want = await expected(list);
+        expect(want.size, list).toBeLessThan(5);
+        for (const search of ['%', '_', '%_', '\\', 'q%_\\9']) {
+          const res = await t.request({ url: `/api/${list}?search=${encodeURIComponent(search)}&pageSize=200`, token: admin });
+          expect(res.status, `${list} ${search}`).toBe(200);
+          expect(ids(res.body), `${list} ${search}`).toEqual(want);
+        }
+        // The wildcard the user did not type is not one either: "Zq_" is not "Zq%".
+        const other = await t.request({ url: `/api/${list}?search=${encodeURIComponent('Zq_%')}`, token: admin });
+        expect(other.body.total, list).toBe(0);
+      },
+    );
 
     it('case-insensitive equality is literal too: duplicate checks and exact filters', async () => {
       // Prisma renders `equals` + `mode: 'insensitive'` as an unescaped ILIKE.
-      const brand = (await t.sql<{ name: string }>(`SELECT name FROM device_brand WHERE name ~ '^[A-Za-z]{3,}$' ORDER BY name LIMIT 1`))[0].name;
+      const brand = (await t.sql<{ name: string }>(`SELECT name FROM device_brand WHERE name ~ '^[A-Za-z]{3,}$' ORDER BY name LIMIT 1`))[0]
+        .name;
       const lookalike = `${brand.slice(0, 1)}_${brand.slice(2)}`;
       const created = await t.request({ method: 'POST', url: '/api/definitions/device-brands', token: admin, body: { name: lookalike } });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const dup = await t.request({ method: 'POST', url: '/api/definitions/device-brands', token: admin, body: { name: brand.toLowerCase() } });
+      const dup = await t.request({
+        method: 'POST',
+        url: '/api/definitions/device-brands',
+        token: admin,
+        body: { name: brand.toLowerCase() },
+      });
       expect(dup.status).toBe(409);
       const city = await t.request({ url: `/api/addresses?city=${encodeURIComponent('%')}`, token: admin });
       expect(city.status).toBe(200);
@@ -255,7 +313,12 @@ describe('input hygiene', () => {
         () => database.pool.query('SELECT $1::text', ['a\u0000b']),
         () => database.pool.query(`SELECT '2025-13-45'::date`),
       ]) {
-        errors.push(await run().then(() => new Error('no error'), (e: unknown) => e));
+        errors.push(
+          await run().then(
+            () => new Error('no error'),
+            (e: unknown) => e,
+          ),
+        );
       }
       for (const err of errors) {
         const body = filter.toBody(err);
@@ -271,7 +334,10 @@ describe('input hygiene', () => {
       const database = t.app.get(DatabaseService);
       const err = await database.pool
         .query(`CREATE TEMP TABLE hygiene_check (n int CONSTRAINT n_positive CHECK (n > 0)); INSERT INTO hygiene_check VALUES (-1)`)
-        .then(() => new Error('no error'), (e: unknown) => e);
+        .then(
+          () => new Error('no error'),
+          (e: unknown) => e,
+        );
       const body = filter.toBody(err);
       expect(body.statusCode).toBe(400);
       expect(body.message).toContain('n_positive');
@@ -286,7 +352,13 @@ describe('input hygiene', () => {
       const tokens = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: SEED_PASSWORD } });
       expect(tokens.status).toBe(200);
       expect(tokens.headers['cache-control']).toBe('no-store');
-      for (const url of ['/api/auth/me', '/api/customers', '/api/meters', '/api/dashboard/summary', '/api/customers/00000000-0000-4000-8000-000000000000']) {
+      for (const url of [
+        '/api/auth/me',
+        '/api/customers',
+        '/api/meters',
+        '/api/dashboard/summary',
+        '/api/customers/00000000-0000-4000-8000-000000000000',
+      ]) {
         const res = await t.request({ url, token: aski });
         expect(res.headers['cache-control'], url).toBe('no-store');
       }
@@ -324,7 +396,9 @@ describe('input hygiene', () => {
         expect(tls.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
         expect((await behindProxy.request({ url: '/api/health' })).headers['strict-transport-security']).toBeUndefined();
         // Without TRUST_PROXY the header is the client's word, not the proxy's: no HSTS.
-        expect((await t.request({ url: '/api/health', headers: { 'x-forwarded-proto': 'https' } })).headers['strict-transport-security']).toBeUndefined();
+        expect(
+          (await t.request({ url: '/api/health', headers: { 'x-forwarded-proto': 'https' } })).headers['strict-transport-security'],
+        ).toBeUndefined();
       } finally {
         await behindProxy.close();
       }

@@ -23,8 +23,11 @@ describe('integrations', () => {
   });
 
   it('lists each integration with its last uplink and the last 24 hours by status, to its tenant only', async () => {
-    const used = (await t.request({ method: 'POST', url: '/api/integrations', token: root, body: { tenantId, kind: 'TTN', name: 'used' } })).body;
-    const idle = (await t.request({ method: 'POST', url: '/api/integrations', token: root, body: { tenantId, kind: 'SIGFOX', name: 'idle' } })).body;
+    const used = (await t.request({ method: 'POST', url: '/api/integrations', token: root, body: { tenantId, kind: 'TTN', name: 'used' } }))
+      .body;
+    const idle = (
+      await t.request({ method: 'POST', url: '/api/integrations', token: root, body: { tenantId, kind: 'SIGFOX', name: 'idle' } })
+    ).body;
     const [d] = await loraDevices(t, 'ASKİ', { limit: 1 });
     const post = (fCnt: number, indexM3: number, at: Date, payload?: Buffer) => {
       const body = ttnUplink(d!, { indexM3, fCnt, at });
@@ -44,10 +47,17 @@ describe('integrations', () => {
       if (row && row.uplinks24h.DECODED + row.uplinks24h.FAILED === 2) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(row).toMatchObject({ lastUplinkAt: newest.toISOString(), uplinks24h: { DECODED: 1, FAILED: 1, RECEIVED: 0 }, webhookPath: `/api/ingest/ttn/${used.id}` });
+    expect(row).toMatchObject({
+      lastUplinkAt: newest.toISOString(),
+      uplinks24h: { DECODED: 1, FAILED: 1, RECEIVED: 0 },
+      webhookPath: `/api/ingest/ttn/${used.id}`,
+    });
     expect(row).not.toHaveProperty('secret');
     const list = await t.request({ url: '/api/integrations', token: root });
-    expect(list.body.find((i: { id: string }) => i.id === idle.id)).toMatchObject({ lastUplinkAt: null, uplinks24h: { DECODED: 0, FAILED: 0, RECEIVED: 0 } });
+    expect(list.body.find((i: { id: string }) => i.id === idle.id)).toMatchObject({
+      lastUplinkAt: null,
+      uplinks24h: { DECODED: 0, FAILED: 0, RECEIVED: 0 },
+    });
     const other = await t.request({ url: '/api/integrations', token: await t.login(HATSU_ADMIN) });
     expect(other.body.map((i: { id: string }) => i.id)).not.toContain(used.id);
 
@@ -56,6 +66,8 @@ describe('integrations', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(/deactivate/);
     expect((await t.request({ method: 'DELETE', url: `/api/integrations/${idle.id}`, token: root })).status).toBe(204);
-    expect((await t.request({ method: 'DELETE', url: `/api/integrations/${used.id}`, token: await t.login(HATSU_ADMIN) })).status).toBe(404);
+    expect((await t.request({ method: 'DELETE', url: `/api/integrations/${used.id}`, token: await t.login(HATSU_ADMIN) })).status).toBe(
+      404,
+    );
   });
 });

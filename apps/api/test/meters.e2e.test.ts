@@ -47,7 +47,9 @@ describe('meters', () => {
       (await t.sql<{ id: string; model_code: string }>('SELECT id, model_code FROM meter_profile')).map((r) => [r.model_code, r.id]),
     );
     deviceProfiles = Object.fromEntries(
-      (await t.sql<{ id: string; name: string }>('SELECT p.id, b.name FROM device_profile p JOIN device_brand b ON b.id = p.brand_id')).map((r) => [r.name, r.id]),
+      (await t.sql<{ id: string; name: string }>('SELECT p.id, b.name FROM device_profile p JOIN device_brand b ON b.id = p.brand_id')).map(
+        (r) => [r.name, r.id],
+      ),
     );
     brands = Object.fromEntries((await t.sql<{ id: string; name: string }>('SELECT id, name FROM meter_brand')).map((r) => [r.name, r.id]));
   });
@@ -70,8 +72,12 @@ describe('meters', () => {
       expect(baylan.body.total).toBe(await count('meter', 'tenant_id = $1 AND brand_id = $2', [ids.aski, brands.Baylan]));
       expect(baylan.body.items.every((m: { brand: { name: string } }) => m.brand.name === 'Baylan')).toBe(true);
       const byProfile = await t.request({ url: `/api/meters?meterProfileId=${meterProfiles['KT-15 R160']}`, token: aski });
-      expect(byProfile.body.total).toBe(await count('meter', 'tenant_id = $1 AND meter_profile_id = $2', [ids.aski, meterProfiles['KT-15 R160']]));
-      expect((await t.request({ url: '/api/meters?status=ACTIVE', token: aski })).body.total).toBe(await count('meter', `tenant_id = $1 AND status = 'ACTIVE'`, [ids.aski]));
+      expect(byProfile.body.total).toBe(
+        await count('meter', 'tenant_id = $1 AND meter_profile_id = $2', [ids.aski, meterProfiles['KT-15 R160']]),
+      );
+      expect((await t.request({ url: '/api/meters?status=ACTIVE', token: aski })).body.total).toBe(
+        await count('meter', `tenant_id = $1 AND status = 'ACTIVE'`, [ids.aski]),
+      );
       expect((await t.request({ url: '/api/meters?hasDevice=false', token: aski })).body.total).toBe(0);
       const m = await meterOf(ids.aski);
       const search = await t.request({ url: `/api/meters?search=${m.serial_no}`, token: aski });
@@ -89,7 +95,13 @@ describe('meters', () => {
       const m = await meterOf(ids.aski);
       const res = await t.request({ url: `/api/meters/${m.id}`, token: aski });
       expect(res.status).toBe(200);
-      expect(res.body.profile).toMatchObject({ brand: expect.any(String), modelCode: expect.any(String), q3: expect.any(Number), rValue: expect.any(Number), ipRating: expect.stringMatching(/^IP/) });
+      expect(res.body.profile).toMatchObject({
+        brand: expect.any(String),
+        modelCode: expect.any(String),
+        q3: expect.any(Number),
+        rValue: expect.any(Number),
+        ipRating: expect.stringMatching(/^IP/),
+      });
       expect(res.body.device.id).toBe(m.device_id);
       expect(res.body.subscription.id).toBe(m.subscription_id);
       expect(res.body.address.id).toBe((await one('SELECT address_id FROM subscription WHERE id = $1', [m.subscription_id])).address_id);
@@ -115,14 +127,24 @@ describe('meters', () => {
         status: 'WAREHOUSE',
       });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ serialNo: 'BY25TEST001', initialIndexM3: 0.012, installedAt: '2025-12-08T04:18:55.000Z', device: null, subscription: null, hasValve: false, valveState: null });
+      expect(res.body).toMatchObject({
+        serialNo: 'BY25TEST001',
+        initialIndexM3: 0.012,
+        installedAt: '2025-12-08T04:18:55.000Z',
+        device: null,
+        subscription: null,
+        hasValve: false,
+        valveState: null,
+      });
       expect(res.body.brand.name).toBe('Baylan');
       expect(await count('audit_log', `entity_type = 'meter' AND entity_id = $1 AND action = 'create'`, [res.body.id])).toBe(1);
       // Serial numbers are unique per brand: the same serial is refused for Baylan, free for Itron.
       const dup = await post({ tenantId: ids.aski, meterProfileId: meterProfiles['UK-20 Ultrasonik R400'], serialNo: 'BY25TEST001' });
       expect(dup.status).toBe(409);
       expect(dup.body.details[0].path).toEqual(['serialNo']);
-      expect((await post({ tenantId: ids.aski, meterProfileId: meterProfiles['Flodis DN15 R160'], serialNo: 'BY25TEST001' })).status).toBe(201);
+      expect((await post({ tenantId: ids.aski, meterProfileId: meterProfiles['Flodis DN15 R160'], serialNo: 'BY25TEST001' })).status).toBe(
+        201,
+      );
     });
 
     it('refuses profiles not allowed for the tenant and bad input, changing nothing', async () => {
@@ -151,7 +173,11 @@ describe('meters', () => {
       for (const [body, status, path] of cases) {
         const res = await post(body);
         expect(res.status, JSON.stringify(body)).toBe(status);
-        if (path.length) expect(res.body.details.map((d: { path: unknown }) => d.path), JSON.stringify(body)).toContainEqual(path);
+        if (path.length)
+          expect(
+            res.body.details.map((d: { path: unknown }) => d.path),
+            JSON.stringify(body),
+          ).toContainEqual(path);
       }
       expect(await snapshot()).toEqual(before);
     });
@@ -182,7 +208,12 @@ describe('meters', () => {
         tenantId: ids.aski,
         meterProfileId: meterProfiles['KT-15 R160'],
         serialNo: 'BY25TEST011',
-        device: { mode: 'new', deviceProfileId: deviceProfiles.Baylan, serialNo: 'BNB25TEST11', identifiers: { ...nbiot(1), IMEI: '12345' } },
+        device: {
+          mode: 'new',
+          deviceProfileId: deviceProfiles.Baylan,
+          serialNo: 'BNB25TEST11',
+          identifiers: { ...nbiot(1), IMEI: '12345' },
+        },
       });
       expect(badIds.status).toBe(400);
       expect(badIds.body.details[0].path).toEqual(['device', 'identifiers', 'IMEI']);
@@ -191,7 +222,12 @@ describe('meters', () => {
         tenantId: ids.aski,
         meterProfileId: meterProfiles['KT-15 R160'],
         serialNo: 'BY25TEST011',
-        device: { mode: 'new', deviceProfileId: deviceProfiles.Cem, serialNo: 'CSF25TEST', identifiers: { ID: '00ABCDEF', PAC: '0011223344556677' } },
+        device: {
+          mode: 'new',
+          deviceProfileId: deviceProfiles.Cem,
+          serialNo: 'CSF25TEST',
+          identifiers: { ID: '00ABCDEF', PAC: '0011223344556677' },
+        },
       });
       expect(foreignProfile.status).toBe(400);
       expect(await snapshot()).toEqual(before);
@@ -202,15 +238,30 @@ describe('meters', () => {
         method: 'POST',
         url: '/api/devices',
         token: aski,
-        body: { tenantId: ids.aski, deviceProfileId: deviceProfiles.Ima, serialNo: 'IMA25INV001', identifiers: lorawan('A81758FFFE00AA01') },
+        body: {
+          tenantId: ids.aski,
+          deviceProfileId: deviceProfiles.Ima,
+          serialNo: 'IMA25INV001',
+          identifiers: lorawan('A81758FFFE00AA01'),
+        },
       });
       expect(inv.status).toBe(201);
       expect(inv.body.meter).toBeNull();
-      const res = await post({ tenantId: ids.aski, meterProfileId: meterProfiles['Flodis DN15 R160'], serialNo: 'I25FA000901', device: { mode: 'existing', deviceId: inv.body.id } });
+      const res = await post({
+        tenantId: ids.aski,
+        meterProfileId: meterProfiles['Flodis DN15 R160'],
+        serialNo: 'I25FA000901',
+        device: { mode: 'existing', deviceId: inv.body.id },
+      });
       expect(res.status).toBe(201);
       expect(res.body.device.id).toBe(inv.body.id);
       // Now it is attached: another meter cannot take it.
-      const busy = await post({ tenantId: ids.aski, meterProfileId: meterProfiles['Flodis DN15 R160'], serialNo: 'I25FA000902', device: { mode: 'existing', deviceId: inv.body.id } });
+      const busy = await post({
+        tenantId: ids.aski,
+        meterProfileId: meterProfiles['Flodis DN15 R160'],
+        serialNo: 'I25FA000902',
+        device: { mode: 'existing', deviceId: inv.body.id },
+      });
       expect(busy.status).toBe(409);
       expect(busy.body.details[0].path).toEqual(['device', 'deviceId']);
       // Incompatible inventory device: an NB-IoT Inodya reader does not fit a Baylan meter.
@@ -222,7 +273,12 @@ describe('meters', () => {
       });
       expect(inodya.status, JSON.stringify(inodya.body)).toBe(201);
       const before = await snapshot();
-      const incompatible = await post({ tenantId: ids.aski, meterProfileId: meterProfiles['KT-15 R160'], serialNo: 'BY25TEST020', device: { mode: 'existing', deviceId: inodya.body.id } });
+      const incompatible = await post({
+        tenantId: ids.aski,
+        meterProfileId: meterProfiles['KT-15 R160'],
+        serialNo: 'BY25TEST020',
+        device: { mode: 'existing', deviceId: inodya.body.id },
+      });
       expect(incompatible.status).toBe(400);
       expect(await snapshot()).toEqual(before);
     });
@@ -232,7 +288,14 @@ describe('meters', () => {
         `SELECT s.id, s.subscription_no FROM subscription s WHERE s.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM subscription_meter sm WHERE sm.subscription_id = s.id) ORDER BY 2 LIMIT 1`,
         [ids.aski],
       );
-      const res = await post({ tenantId: ids.aski, meterProfileId: meterProfiles['Aquadis+ DN20 R400'], serialNo: 'I25FA000950', initialIndexM3: 3.5, installedAt: new Date(Date.now() - 3_600_000).toISOString(), subscriptionId: sub.id });
+      const res = await post({
+        tenantId: ids.aski,
+        meterProfileId: meterProfiles['Aquadis+ DN20 R400'],
+        serialNo: 'I25FA000950',
+        initialIndexM3: 3.5,
+        installedAt: new Date(Date.now() - 3_600_000).toISOString(),
+        subscriptionId: sub.id,
+      });
       expect(res.status).toBe(201);
       expect(res.body.subscription).toMatchObject({ id: sub.id, subscriptionNo: sub.subscription_no });
       expect(res.body.history[0]).toMatchObject({ subscriptionId: sub.id, initialIndexM3: 3.5, endedAt: null });
@@ -246,7 +309,12 @@ describe('meters', () => {
         method: 'POST',
         url: '/api/devices',
         token: hatsu,
-        body: { tenantId: ids.hatsu, deviceProfileId: deviceProfiles.Ima, serialNo: 'IMA25HAT001', identifiers: lorawan('A81758FFFE00BB01') },
+        body: {
+          tenantId: ids.hatsu,
+          deviceProfileId: deviceProfiles.Ima,
+          serialNo: 'IMA25HAT001',
+          identifiers: lorawan('A81758FFFE00BB01'),
+        },
       });
       expect(hatsuInventory.status).toBe(201);
       const mine = await meterOf(ids.aski, 5);
@@ -276,12 +344,25 @@ describe('meters', () => {
         method: 'POST',
         url: '/api/users',
         token: aski,
-        body: { name: 'Sayaç', surname: 'Memuru', email: 'sayac.memuru@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'Meter clerk', permissions: matrix({ METERS: 'crud', DEVICES: 'r' }) }] },
+        body: {
+          name: 'Sayaç',
+          surname: 'Memuru',
+          email: 'sayac.memuru@example.com',
+          password: 'Parola123',
+          memberships: [{ tenantId: ids.aski, role: 'Meter clerk', permissions: matrix({ METERS: 'crud', DEVICES: 'r' }) }],
+        },
       });
       expect(created.status).toBe(201);
       const clerk = await t.login('sayac.memuru@example.com', 'Parola123');
       const base = { tenantId: ids.aski, meterProfileId: meterProfiles['KT-15 R160'], serialNo: 'BY25TEST030' };
-      expect((await post({ ...base, device: { mode: 'new', deviceProfileId: deviceProfiles.Baylan, serialNo: 'BNB25TEST30', identifiers: nbiot(1) } }, clerk)).status).toBe(403);
+      expect(
+        (
+          await post(
+            { ...base, device: { mode: 'new', deviceProfileId: deviceProfiles.Baylan, serialNo: 'BNB25TEST30', identifiers: nbiot(1) } },
+            clerk,
+          )
+        ).status,
+      ).toBe(403);
       expect((await post(base, clerk)).status).toBe(201);
     });
   });
@@ -290,7 +371,10 @@ describe('meters', () => {
     it('rejects wrong content types, malformed JSON and oversized bodies, changing nothing', async () => {
       const m = await meterOf(ids.aski, 9);
       const before = await snapshot();
-      for (const [method, url] of [['POST', '/api/meters'], ['PATCH', `/api/meters/${m.id}`]] as const) {
+      for (const [method, url] of [
+        ['POST', '/api/meters'],
+        ['PATCH', `/api/meters/${m.id}`],
+      ] as const) {
         const send = (body: string, type: string) => t.request({ method, url, token: aski, body, headers: { 'content-type': type } });
         expect((await send('<meter/>', 'application/xml')).status, url).toBe(415);
         expect((await send('{"serialNo":', 'application/json')).status, url).toBe(400);
@@ -307,15 +391,36 @@ describe('meters', () => {
         tenantId: ids.aski,
         meterProfileId: meterProfiles['KT-15 R160'],
         serialNo: 'BY25TEST040',
-        device: { mode: 'new', deviceProfileId: deviceProfiles.Baylan, serialNo: 'BNB25TEST40', identifiers: { IMEI: '358240051111110', IMSI: '286021234567890', ICCID: '8990021234567890123' } },
+        device: {
+          mode: 'new',
+          deviceProfileId: deviceProfiles.Baylan,
+          serialNo: 'BNB25TEST40',
+          identifiers: { IMEI: '358240051111110', IMSI: '286021234567890', ICCID: '8990021234567890123' },
+        },
       });
       expect(created.status).toBe(201);
       const id = created.body.id;
       // Baylan NB-IoT does not fit an Itron meter.
-      const bad = await t.request({ method: 'PATCH', url: `/api/meters/${id}`, token: aski, body: { meterProfileId: meterProfiles['Flodis DN15 R160'] } });
+      const bad = await t.request({
+        method: 'PATCH',
+        url: `/api/meters/${id}`,
+        token: aski,
+        body: { meterProfileId: meterProfiles['Flodis DN15 R160'] },
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.details[0].path).toEqual(['meterProfileId']);
-      const ok = await t.request({ method: 'PATCH', url: `/api/meters/${id}`, token: aski, body: { meterProfileId: meterProfiles['UK-20 Ultrasonik R400'], status: 'ACTIVE', hasValve: true, valveState: 'CLOSED', communicationModule: 'INTEGRATED' } });
+      const ok = await t.request({
+        method: 'PATCH',
+        url: `/api/meters/${id}`,
+        token: aski,
+        body: {
+          meterProfileId: meterProfiles['UK-20 Ultrasonik R400'],
+          status: 'ACTIVE',
+          hasValve: true,
+          valveState: 'CLOSED',
+          communicationModule: 'INTEGRATED',
+        },
+      });
       expect(ok.status).toBe(200);
       expect(ok.body).toMatchObject({ status: 'ACTIVE', valveState: 'CLOSED', communicationModule: { override: 'INTEGRATED' } });
       const noValve = await t.request({ method: 'PATCH', url: `/api/meters/${id}`, token: aski, body: { hasValve: false } });
@@ -329,7 +434,12 @@ describe('meters', () => {
 
       // Delete: a meter without readings or history goes; its device stays in the inventory.
       const freed = await one<{ id: string }>('SELECT id FROM device WHERE serial_no = $1', ['BNB25TEST40']);
-      const withDevice = await post({ tenantId: ids.aski, meterProfileId: meterProfiles['KT-15 R160'], serialNo: 'BY25TEST041', device: { mode: 'existing', deviceId: freed.id } });
+      const withDevice = await post({
+        tenantId: ids.aski,
+        meterProfileId: meterProfiles['KT-15 R160'],
+        serialNo: 'BY25TEST041',
+        device: { mode: 'existing', deviceId: freed.id },
+      });
       expect(withDevice.status).toBe(201);
       expect((await t.request({ method: 'DELETE', url: `/api/meters/${withDevice.body.id}`, token: aski })).status).toBe(204);
       expect(await count('meter', 'id = $1', [withDevice.body.id])).toBe(0);
@@ -338,7 +448,12 @@ describe('meters', () => {
 
     it('takes the meter off its subscription and refuses to delete a meter with history', async () => {
       const m = await meterOf(ids.aski, 7);
-      const off = await t.request({ method: 'PATCH', url: `/api/meters/${m.id}`, token: aski, body: { subscriptionId: null, status: 'MAINTENANCE' } });
+      const off = await t.request({
+        method: 'PATCH',
+        url: `/api/meters/${m.id}`,
+        token: aski,
+        body: { subscriptionId: null, status: 'MAINTENANCE' },
+      });
       expect(off.status).toBe(200);
       expect(off.body.subscription).toBeNull();
       expect(off.body.history[0].endedAt).toMatch(/Z$/);

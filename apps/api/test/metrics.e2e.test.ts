@@ -35,11 +35,21 @@ describe('metrics', () => {
     const port = await freePort();
     workerUrl = `http://127.0.0.1:${port}/metrics`;
     // The worker is a process of its own, so its figures are its own.
-    worker = startNode(build.dir, 'worker.js', envOf(t.config, { MQTT_ENABLED: 'false', LOG_LEVEL: 'error', WORKER_METRICS_PORT: String(port) }));
+    worker = startNode(
+      build.dir,
+      'worker.js',
+      envOf(t.config, { MQTT_ENABLED: 'false', LOG_LEVEL: 'error', WORKER_METRICS_PORT: String(port) }),
+    );
     const end = Date.now() + 30_000;
     for (;;) {
       if (worker.child.exitCode !== null) throw new Error(`worker exited:\n${worker.output()}`);
-      if (await fetch(workerUrl).then(() => true, () => false)) break;
+      if (
+        await fetch(workerUrl).then(
+          () => true,
+          () => false,
+        )
+      )
+        break;
       if (Date.now() > end) throw new Error(`worker metrics not listening:\n${worker.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -51,7 +61,8 @@ describe('metrics', () => {
     await t?.close();
   });
 
-  const scrapeApi = async (token?: string) => t.request({ url: '/api/metrics', headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const scrapeApi = async (token?: string) =>
+    t.request({ url: '/api/metrics', headers: token ? { authorization: `Bearer ${token}` } : {} });
   const scrapeWorker = async (token?: string) => {
     const res = await fetch(workerUrl, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     return { status: res.status, text: await res.text() };
@@ -69,29 +80,44 @@ describe('metrics', () => {
     const integ = await createIntegration(t, await t.login(SUPER_ADMIN), 'ASKİ', 'TTN', 'metrics');
     const [d] = await loraDevices(t, 'ASKİ', { limit: 1 });
     const before = { api: (await scrapeApi(TOKEN)).body as string, worker: (await scrapeWorker(TOKEN)).text };
-    const post = (body: unknown) => t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });
+    const post = (body: unknown) =>
+      t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });
     const frame = ttnUplink(d!, { indexM3: d!.last + 0.5, fCnt: 31_001, at: new Date(Date.now() - 3_600_000) });
     expect((await post(frame)).body.status).toBe('accepted');
     expect((await post(frame)).body.status).toBe('duplicate');
     const unreadable = ttnUplink(d!, { indexM3: d!.last + 0.6, fCnt: 31_002, at: new Date(Date.now() - 3_599_000) });
     unreadable.uplink_message.frm_payload = Buffer.from([0xff]).toString('base64');
     expect((await post(unreadable)).body.status).toBe('accepted');
-    expect((await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': 'wrong' }, body: {} })).status).toBe(400);
+    expect(
+      (await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': 'wrong' }, body: {} }))
+        .status,
+    ).toBe(400);
 
     const end = Date.now() + 20_000;
     let workerText = before.worker;
     while (Date.now() < end) {
       workerText = (await scrapeWorker(TOKEN)).text;
-      if ((sample(workerText, 'water_worker_uplinks_total', { outcome: 'stored' }) || 0) - (sample(before.worker, 'water_worker_uplinks_total', { outcome: 'stored' }) || 0) >= 1 && sample(workerText, 'water_decode_failures_total', { reason: 'decoder_error' }) >= 1) break;
+      if (
+        (sample(workerText, 'water_worker_uplinks_total', { outcome: 'stored' }) || 0) -
+          (sample(before.worker, 'water_worker_uplinks_total', { outcome: 'stored' }) || 0) >=
+          1 &&
+        sample(workerText, 'water_decode_failures_total', { reason: 'decoder_error' }) >= 1
+      )
+        break;
       await new Promise((r) => setTimeout(r, 200));
     }
     const apiText = (await scrapeApi(TOKEN)).body as string;
-    const moved = (text: string, was: string, name: string, labels: Record<string, string>) => (sample(text, name, labels) || 0) - (sample(was, name, labels) || 0);
+    const moved = (text: string, was: string, name: string, labels: Record<string, string>) =>
+      (sample(text, name, labels) || 0) - (sample(was, name, labels) || 0);
     expect(moved(apiText, before.api, 'water_ingest_uplinks_total', { kind: 'TTN', outcome: 'accepted' })).toBe(2);
     expect(moved(apiText, before.api, 'water_ingest_uplinks_total', { kind: 'TTN', outcome: 'duplicate' })).toBe(1);
     // Route templates, never raw ids, as labels.
-    expect(moved(apiText, before.api, 'water_http_request_duration_seconds_count', { route: '/api/ingest/ttn/:integrationId', status: '202' })).toBe(3);
-    expect(moved(apiText, before.api, 'water_http_request_duration_seconds_count', { route: '/api/ingest/ttn/:integrationId', status: '400' })).toBe(1);
+    expect(
+      moved(apiText, before.api, 'water_http_request_duration_seconds_count', { route: '/api/ingest/ttn/:integrationId', status: '202' }),
+    ).toBe(3);
+    expect(
+      moved(apiText, before.api, 'water_http_request_duration_seconds_count', { route: '/api/ingest/ttn/:integrationId', status: '400' }),
+    ).toBe(1);
     expect(apiText).not.toContain(integ.id);
     expect(sample(apiText, 'water_db_pool_connections', { state: 'idle' })).toBeGreaterThanOrEqual(0);
     expect(sample(apiText, 'water_queue_jobs', { queue: 'uplinks', state: 'waiting' })).toBeGreaterThanOrEqual(0);

@@ -30,7 +30,12 @@ describe('privilege escalation', () => {
   let child: string;
 
   const userRow = async (id: string) =>
-    (await t.sql<{ email: string; password_hash: string; is_active: boolean; name: string }>('SELECT email, password_hash, is_active, name FROM app_user WHERE id = $1', [id]))[0];
+    (
+      await t.sql<{ email: string; password_hash: string; is_active: boolean; name: string }>(
+        'SELECT email, password_hash, is_active, name FROM app_user WHERE id = $1',
+        [id],
+      )
+    )[0];
   const rights = (id: string) =>
     t.sql(
       `SELECT m.tenant_id, m.role, p.module, p.can_create, p.can_read, p.can_update, p.can_delete
@@ -42,7 +47,13 @@ describe('privilege escalation', () => {
       method: 'POST',
       url: '/api/users',
       token,
-      body: { name: 'Test', surname: email.split('@')[0], email, password: 'Parola123', memberships: memberships.map((m) => ({ ...m, role: 'Member' })) },
+      body: {
+        name: 'Test',
+        surname: email.split('@')[0],
+        email,
+        password: 'Parola123',
+        memberships: memberships.map((m) => ({ ...m, role: 'Member' })),
+      },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.id as string;
@@ -57,7 +68,12 @@ describe('privilege escalation', () => {
     const people = await t.sql<{ id: string; email: string }>('SELECT id, email FROM app_user');
     const user = (e: string) => people.find((p) => p.email === e)!.id;
     users = { root: user(SUPER_ADMIN), aski: user(ASKI_ADMIN), hatsu: user(HATSU_ADMIN) };
-    const created = await t.request({ method: 'POST', url: '/api/tenants', token: aski, body: { parentId: ids.aski, name: 'ASKİ Alt Bölge', allowedMeterProfileIds: [] } });
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/tenants',
+      token: aski,
+      body: { parentId: ids.aski, name: 'ASKİ Alt Bölge', allowedMeterProfileIds: [] },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     child = created.body.id;
   });
@@ -68,7 +84,12 @@ describe('privilege escalation', () => {
       await createUser(aski, 'usersonly@example.com', [{ tenantId: ids.aski, permissions: matrix({ USERS: 'crud' }) }]);
       const token = await t.login('usersonly@example.com', 'Parola123');
       // The administrator also belongs to a child tenant, so removing that membership would be possible.
-      const extra = await t.request({ method: 'PUT', url: `/api/users/${users.aski}/memberships/${child}`, token: root, body: { role: 'Administrator', permissions: FULL } });
+      const extra = await t.request({
+        method: 'PUT',
+        url: `/api/users/${users.aski}/memberships/${child}`,
+        token: root,
+        body: { role: 'Administrator', permissions: FULL },
+      });
       expect(extra.status, JSON.stringify(extra.body)).toBe(200);
 
       const before = await userRow(users.aski);
@@ -79,7 +100,11 @@ describe('privilege escalation', () => {
         { method: 'PATCH' as const, url: `/api/users/${users.aski}`, body: { isActive: false } },
         { method: 'PATCH' as const, url: `/api/users/${users.aski}`, body: { name: 'Ele geçirildi' } },
         // Within the caller's own rights (USERS only), so the grant rule alone does not stop it.
-        { method: 'PUT' as const, url: `/api/users/${users.aski}/memberships/${ids.aski}`, body: { role: 'Member', permissions: matrix({ USERS: 'r' }) } },
+        {
+          method: 'PUT' as const,
+          url: `/api/users/${users.aski}/memberships/${ids.aski}`,
+          body: { role: 'Member', permissions: matrix({ USERS: 'r' }) },
+        },
         { method: 'PUT' as const, url: `/api/users/${users.aski}/memberships/${child}`, body: { role: 'Member', permissions: matrix({}) } },
         { method: 'DELETE' as const, url: `/api/users/${users.aski}/memberships/${child}` },
         { method: 'DELETE' as const, url: `/api/users/${users.aski}` },
@@ -101,8 +126,19 @@ describe('privilege escalation', () => {
       const token = await t.login('usersonly@example.com', 'Parola123');
       const lesser = await createUser(aski, 'lesser@example.com', [{ tenantId: ids.aski, permissions: matrix({ USERS: 'r' }) }]);
       const wider = await createUser(aski, 'wider@example.com', [{ tenantId: ids.aski, permissions: matrix({ DASHBOARD: 'r' }) }]);
-      expect((await t.request({ method: 'PATCH', url: `/api/users/${lesser}`, token, body: { name: 'Değişti', password: 'Yenisi123' } })).status).toBe(200);
-      expect((await t.request({ method: 'PUT', url: `/api/users/${lesser}/memberships/${ids.aski}`, token, body: { role: 'x', permissions: matrix({ USERS: 'cru' }) } })).status).toBe(200);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/users/${lesser}`, token, body: { name: 'Değişti', password: 'Yenisi123' } })).status,
+      ).toBe(200);
+      expect(
+        (
+          await t.request({
+            method: 'PUT',
+            url: `/api/users/${lesser}/memberships/${ids.aski}`,
+            token,
+            body: { role: 'x', permissions: matrix({ USERS: 'cru' }) },
+          })
+        ).status,
+      ).toBe(200);
       const refused = await t.request({ method: 'PATCH', url: `/api/users/${wider}`, token, body: { password: 'Yenisi123' } });
       expect(refused.status).toBe(403);
       expect(refused.body.message).toMatch(/DASHBOARD/);
@@ -112,10 +148,30 @@ describe('privilege escalation', () => {
     });
 
     it('an administrator manages a lesser user: identity, password, memberships, activation, deletion', async () => {
-      const lesser = await createUser(aski, 'lesser2@example.com', [{ tenantId: ids.aski, permissions: matrix({ METERS: 'r', USERS: 'r' }) }]);
-      expect((await t.request({ method: 'PATCH', url: `/api/users/${lesser}`, token: aski, body: { email: 'lesser2b@example.com', password: 'Yenisi123' } })).status).toBe(200);
+      const lesser = await createUser(aski, 'lesser2@example.com', [
+        { tenantId: ids.aski, permissions: matrix({ METERS: 'r', USERS: 'r' }) },
+      ]);
+      expect(
+        (
+          await t.request({
+            method: 'PATCH',
+            url: `/api/users/${lesser}`,
+            token: aski,
+            body: { email: 'lesser2b@example.com', password: 'Yenisi123' },
+          })
+        ).status,
+      ).toBe(200);
       expect((await t.request({ url: `/api/users/${lesser}`, token: aski })).body.memberships[0].canManage).toBe(true);
-      expect((await t.request({ method: 'PUT', url: `/api/users/${lesser}/memberships/${child}`, token: aski, body: { role: 'x', permissions: matrix({ METERS: 'cru' }) } })).status).toBe(200);
+      expect(
+        (
+          await t.request({
+            method: 'PUT',
+            url: `/api/users/${lesser}/memberships/${child}`,
+            token: aski,
+            body: { role: 'x', permissions: matrix({ METERS: 'cru' }) },
+          })
+        ).status,
+      ).toBe(200);
       expect((await t.request({ method: 'DELETE', url: `/api/users/${lesser}/memberships/${child}`, token: aski })).status).toBe(204);
       expect((await t.request({ method: 'PATCH', url: `/api/users/${lesser}`, token: aski, body: { isActive: false } })).status).toBe(200);
       expect((await t.request({ method: 'DELETE', url: `/api/users/${lesser}`, token: aski })).status).toBe(204);
@@ -123,28 +179,57 @@ describe('privilege escalation', () => {
     });
 
     it('counts rights inherited from an ancestor: the parent admin manages a child-tenant admin, a USERS-only user does not', async () => {
-      const childAdmin = await createUser(aski, 'altyonetici@example.com', [{ tenantId: child, permissions: matrix({ METERS: 'crud', USERS: 'crud' }) }]);
-      expect((await t.request({ method: 'PATCH', url: `/api/users/${childAdmin}`, token: aski, body: { phone: '+905321112233' } })).status).toBe(200);
+      const childAdmin = await createUser(aski, 'altyonetici@example.com', [
+        { tenantId: child, permissions: matrix({ METERS: 'crud', USERS: 'crud' }) },
+      ]);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/users/${childAdmin}`, token: aski, body: { phone: '+905321112233' } })).status,
+      ).toBe(200);
       const token = await t.login('usersonly@example.com', 'Parola123');
-      expect((await t.request({ method: 'PATCH', url: `/api/users/${childAdmin}`, token, body: { password: 'Takeover123' } })).status).toBe(403);
+      expect((await t.request({ method: 'PATCH', url: `/api/users/${childAdmin}`, token, body: { password: 'Takeover123' } })).status).toBe(
+        403,
+      );
       // The child admin cannot touch the parent's administrator, who is invisible to them.
       const childToken = await t.login('altyonetici@example.com', 'Parola123');
-      expect((await t.request({ method: 'PATCH', url: `/api/users/${users.aski}`, token: childToken, body: { password: 'Takeover123' } })).status).toBe(403);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/users/${users.aski}`, token: childToken, body: { password: 'Takeover123' } }))
+          .status,
+      ).toBe(403);
     });
 
     it('nobody changes their own memberships, not even a root administrator', async () => {
       const rightsBefore = await rights(users.aski);
-      const own = await t.request({ method: 'PUT', url: `/api/users/${users.aski}/memberships/${ids.aski}`, token: aski, body: { role: 'Administrator', permissions: matrix({ USERS: 'crud' }) } });
+      const own = await t.request({
+        method: 'PUT',
+        url: `/api/users/${users.aski}/memberships/${ids.aski}`,
+        token: aski,
+        body: { role: 'Administrator', permissions: matrix({ USERS: 'crud' }) },
+      });
       expect(own.status).toBe(403);
       expect(own.body.message).toMatch(/your own memberships/);
-      expect((await t.request({ url: `/api/users/${users.aski}`, token: aski })).body.memberships.every((m: { canManage: boolean }) => !m.canManage)).toBe(true);
+      expect(
+        (await t.request({ url: `/api/users/${users.aski}`, token: aski })).body.memberships.every(
+          (m: { canManage: boolean }) => !m.canManage,
+        ),
+      ).toBe(true);
       expect((await t.request({ method: 'DELETE', url: `/api/users/${users.aski}/memberships/${child}`, token: aski })).status).toBe(403);
       expect(await rights(users.aski)).toEqual(rightsBefore);
       const rootBefore = await rights(users.root);
-      expect((await t.request({ method: 'PUT', url: `/api/users/${users.root}/memberships/${ids.hatsu}`, token: root, body: { role: 'x', permissions: matrix({ DASHBOARD: 'r' }) } })).status).toBe(403);
+      expect(
+        (
+          await t.request({
+            method: 'PUT',
+            url: `/api/users/${users.root}/memberships/${ids.hatsu}`,
+            token: root,
+            body: { role: 'x', permissions: matrix({ DASHBOARD: 'r' }) },
+          })
+        ).status,
+      ).toBe(403);
       expect(await rights(users.root)).toEqual(rootBefore);
       // Their own identity stays theirs to edit.
-      expect((await t.request({ method: 'PATCH', url: `/api/users/${users.aski}`, token: aski, body: { phone: '+905329998877' } })).status).toBe(200);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/users/${users.aski}`, token: aski, body: { phone: '+905329998877' } })).status,
+      ).toBe(200);
     });
   });
 
@@ -191,7 +276,12 @@ describe('privilege escalation', () => {
         method: 'PATCH',
         url: `/api/tenants/${ids.aski}`,
         token: aski,
-        body: { contactName: 'Yeni', contactPhone: '+903125556677', address: { city: 'Ankara', district: 'Yenimahalle' }, planType: before.plan_type },
+        body: {
+          contactName: 'Yeni',
+          contactPhone: '+903125556677',
+          address: { city: 'Ankara', district: 'Yenimahalle' },
+          planType: before.plan_type,
+        },
       });
       expect(ok.status, JSON.stringify(ok.body)).toBe(200);
       expect(ok.body.contactName).toBe('Yeni');
@@ -203,7 +293,12 @@ describe('privilege escalation', () => {
     it("the parent's administrator (the root for a top-level tenant) sets them", async () => {
       const foreign = await hatsuOnlyDevice();
       const before = await tenantRow(ids.aski);
-      const res = await t.request({ method: 'PATCH', url: `/api/tenants/${ids.aski}`, token: root, body: { planType: 'PREMIUM', allowedDeviceProfileIds: [...before.devices, foreign] } });
+      const res = await t.request({
+        method: 'PATCH',
+        url: `/api/tenants/${ids.aski}`,
+        token: root,
+        body: { planType: 'PREMIUM', allowedDeviceProfileIds: [...before.devices, foreign] },
+      });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       const after = await tenantRow(ids.aski);
       expect(after.plan_type).toBe('PREMIUM');
@@ -215,11 +310,23 @@ describe('privilege escalation', () => {
       const childBefore = await tenantRow(child);
       const own = await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: childToken, body: { planStatus: 'PASSIVE' } });
       expect(own.status).toBe(403);
-      const widen = await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: childToken, body: { allowedDeviceProfileIds: [foreign] } });
+      const widen = await t.request({
+        method: 'PATCH',
+        url: `/api/tenants/${child}`,
+        token: childToken,
+        body: { allowedDeviceProfileIds: [foreign] },
+      });
       expect(widen.status).toBe(403);
       expect(await tenantRow(child)).toEqual(childBefore);
-      expect((await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: childToken, body: { contactName: 'Alt' } })).status).toBe(200);
-      const fromParent = await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: aski, body: { planStatus: 'PASSIVE', allowedDeviceProfileIds: [foreign] } });
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/tenants/${child}`, token: childToken, body: { contactName: 'Alt' } })).status,
+      ).toBe(200);
+      const fromParent = await t.request({
+        method: 'PATCH',
+        url: `/api/tenants/${child}`,
+        token: aski,
+        body: { planStatus: 'PASSIVE', allowedDeviceProfileIds: [foreign] },
+      });
       expect(fromParent.status, JSON.stringify(fromParent.body)).toBe(200);
       expect((await tenantRow(child)).plan_status).toBe('PASSIVE');
     });
@@ -232,7 +339,12 @@ describe('privilege escalation', () => {
           [ids.hatsu, ids.aski],
         )
       )[0].id;
-      const under = await t.request({ method: 'POST', url: '/api/tenants', token: root, body: { parentId: ids.hatsu, name: 'HATSU Alt', allowedMeterProfileIds: [hatsuOnlyMeter] } });
+      const under = await t.request({
+        method: 'POST',
+        url: '/api/tenants',
+        token: root,
+        body: { parentId: ids.hatsu, name: 'HATSU Alt', allowedMeterProfileIds: [hatsuOnlyMeter] },
+      });
       expect(under.status, JSON.stringify(under.body)).toBe(201);
       // Moving it under ASKİ, which may not use that meter profile, is refused.
       const move = await t.request({ method: 'PATCH', url: `/api/tenants/${under.body.id}`, token: root, body: { parentId: ids.aski } });
@@ -241,7 +353,7 @@ describe('privilege escalation', () => {
       expect((await tenantRow(under.body.id)).parent_id).toBe(ids.hatsu);
     });
 
-    it("a tenant is deleted from its parent, not by its own admins", async () => {
+    it('a tenant is deleted from its parent, not by its own admins', async () => {
       const childToken = await t.login('altplan@example.com', 'Parola123');
       const own = await t.request({ method: 'DELETE', url: `/api/tenants/${child}`, token: childToken });
       expect(own.status, JSON.stringify(own.body)).toBe(403);
@@ -286,7 +398,11 @@ describe('privilege escalation', () => {
       // The same filters with the caller's own objects work.
       const askiMeter = await one('SELECT id FROM meter WHERE tenant_id = $1 LIMIT 1', [ids.aski]);
       const askiCustomer = await one('SELECT id FROM customer WHERE tenant_id = $1 LIMIT 1', [ids.aski]);
-      for (const url of [`/api/alarms?meterId=${askiMeter}`, `/api/subscriptions?customerId=${askiCustomer}`, `/api/readings/live?meterId=${askiMeter}`]) {
+      for (const url of [
+        `/api/alarms?meterId=${askiMeter}`,
+        `/api/subscriptions?customerId=${askiCustomer}`,
+        `/api/readings/live?meterId=${askiMeter}`,
+      ]) {
         expect((await t.request({ url, token: aski })).status, url).toBe(200);
       }
     });

@@ -57,7 +57,9 @@ describe('profiles', () => {
     const byName = (rows: { id: string; name: string }[]) => Object.fromEntries(rows.map((r) => [r.name, r.id]));
     const rows = byName(await t.sql('SELECT id, name FROM tenant'));
     tenants = { root: rows['Una IoT'], aski: rows['ASKİ'], hatsu: rows['HATSU'] };
-    meter = byName(await t.sql(`SELECT p.id, b.name || ' ' || p.model_code AS name FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id`));
+    meter = byName(
+      await t.sql(`SELECT p.id, b.name || ' ' || p.model_code AS name FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id`),
+    );
     device = byName(await t.sql(`SELECT p.id, b.name AS name FROM device_profile p JOIN device_brand b ON b.id = p.brand_id`));
     tech = byName(await t.sql('SELECT id, code AS name FROM communication_technology'));
     meterBrand = byName(await t.sql('SELECT id, name FROM meter_brand'));
@@ -148,7 +150,9 @@ describe('profiles', () => {
       const search = await t.request({ url: '/api/meter-profiles?search=zenner', token: admin });
       expect(search.body.items.map((p: { modelCode: string }) => p.modelCode).sort()).toEqual(['ETKD-N DN15 R100', 'WPHD-N DN50 R100']);
       expect((await t.request({ url: '/api/meter-profiles?search=flodis', token: aski })).body.total).toBe(1);
-      expect((await t.request({ url: '/api/meter-profiles?meterType=ULTRASONIC', token: admin })).body.items[0].modelCode).toBe('UK-20 Ultrasonik R400');
+      expect((await t.request({ url: '/api/meter-profiles?meterType=ULTRASONIC', token: admin })).body.items[0].modelCode).toBe(
+        'UK-20 Ultrasonik R400',
+      );
       expect((await t.request({ url: '/api/meter-profiles?communicationModule=INTEGRATED', token: admin })).body.total).toBe(1);
       expect((await t.request({ url: `/api/meter-profiles?brandId=${meterBrand.Manas}`, token: admin })).body.total).toBe(2);
       expect((await t.request({ url: `/api/meter-profiles?brandId=${meterBrand.Manas}`, token: aski })).body.total).toBe(0);
@@ -200,7 +204,14 @@ describe('profiles', () => {
         body: newMeterProfile({ compatibleDeviceProfileIds: [device.Ima, device.Baylan], allowedTenantIds: [tenants.aski] }),
       });
       expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ modelCode: 'BRK-SJ20 R100', q1: 0.04, q3: 4, rValue: 100, rValueManual: false, brand: { name: 'Bereket' } });
+      expect(created.body).toMatchObject({
+        modelCode: 'BRK-SJ20 R100',
+        q1: 0.04,
+        q3: 4,
+        rValue: 100,
+        rValueManual: false,
+        brand: { name: 'Bereket' },
+      });
       expect(refs(created.body.compatibleDeviceProfiles)).toEqual(['Baylan BYL-NB1', 'Ima IMA-LW-U1']);
       expect(created.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual(['ASKİ']);
       const id = created.body.id;
@@ -210,11 +221,18 @@ describe('profiles', () => {
       const manual = await t.request({ method: 'PATCH', url: `/api/meter-profiles/${id}`, token: admin, body: { rValue: 125 } });
       expect(manual.body).toMatchObject({ rValue: 125, rValueManual: true });
       // A manual R stays when the rates change.
-      expect((await t.request({ method: 'PATCH', url: `/api/meter-profiles/${id}`, token: admin, body: { q1: 0.025, q2: 0.04 } })).body.rValue).toBe(125);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/meter-profiles/${id}`, token: admin, body: { q1: 0.025, q2: 0.04 } })).body.rValue,
+      ).toBe(125);
       const automatic = await t.request({ method: 'PATCH', url: `/api/meter-profiles/${id}`, token: admin, body: { rValue: null } });
       expect(automatic.body).toMatchObject({ rValue: 160, rValueManual: false });
 
-      const renamed = await t.request({ method: 'PATCH', url: `/api/meter-profiles/${id}`, token: admin, body: { modelCode: 'BRK-SJ20 R160', meterType: 'MULTI_JET', allowedTenantIds: [] } });
+      const renamed = await t.request({
+        method: 'PATCH',
+        url: `/api/meter-profiles/${id}`,
+        token: admin,
+        body: { modelCode: 'BRK-SJ20 R160', meterType: 'MULTI_JET', allowedTenantIds: [] },
+      });
       expect(renamed.status).toBe(200);
       expect(renamed.body).toMatchObject({ modelCode: 'BRK-SJ20 R160', meterType: 'MULTI_JET', allowedTenants: [] });
       expect((await t.request({ url: `/api/meter-profiles/${id}`, token: aski })).status).toBe(404);
@@ -254,7 +272,9 @@ describe('profiles', () => {
       }
       const missing = await t.request({ method: 'POST', url: '/api/meter-profiles', token: admin, body: { brandId: meterBrand.Baylan } });
       expect(missing.status).toBe(400);
-      expect(missing.body.details.map((d: { path: string[] }) => d.path[0])).toEqual(expect.arrayContaining(['modelCode', 'q1', 'ipRatingId']));
+      expect(missing.body.details.map((d: { path: string[] }) => d.path[0])).toEqual(
+        expect.arrayContaining(['modelCode', 'q1', 'ipRatingId']),
+      );
 
       // The order is checked against the stored rates on a partial update too.
       const stored = meter['Manas MNS-SJ15 R100'];
@@ -267,20 +287,37 @@ describe('profiles', () => {
     });
 
     it('keeps brand and model code unique', async () => {
-      const clash = await t.request({ method: 'POST', url: '/api/meter-profiles', token: admin, body: newMeterProfile({ brandId: meterBrand.Baylan, modelCode: 'kt-15 r160' }) });
+      const clash = await t.request({
+        method: 'POST',
+        url: '/api/meter-profiles',
+        token: admin,
+        body: newMeterProfile({ brandId: meterBrand.Baylan, modelCode: 'kt-15 r160' }),
+      });
       expect(clash.status).toBe(409);
       expect(clash.body.message).toBe('meter profile Baylan KT-15 R160 already exists');
       expect(clash.body.details[0].path).toEqual(['modelCode']);
-      const rename = await t.request({ method: 'PATCH', url: `/api/meter-profiles/${meter['Baylan UK-20 Ultrasonik R400']}`, token: admin, body: { modelCode: 'KT-15 R160' } });
+      const rename = await t.request({
+        method: 'PATCH',
+        url: `/api/meter-profiles/${meter['Baylan UK-20 Ultrasonik R400']}`,
+        token: admin,
+        body: { modelCode: 'KT-15 R160' },
+      });
       expect(rename.status).toBe(409);
       // The same model code under another brand is fine.
-      const other = await t.request({ method: 'POST', url: '/api/meter-profiles', token: admin, body: newMeterProfile({ modelCode: 'KT-15 R160' }) });
+      const other = await t.request({
+        method: 'POST',
+        url: '/api/meter-profiles',
+        token: admin,
+        body: newMeterProfile({ modelCode: 'KT-15 R160' }),
+      });
       expect(other.status).toBe(201);
       expect((await t.request({ method: 'DELETE', url: `/api/meter-profiles/${other.body.id}`, token: admin })).status).toBe(204);
     });
 
     it('refuses to delete a profile meters use, naming the count', async () => {
-      const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM meter WHERE meter_profile_id = $1', [meter['Baylan KT-15 R160']]);
+      const [{ n }] = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM meter WHERE meter_profile_id = $1', [
+        meter['Baylan KT-15 R160'],
+      ]);
       expect(n).toBeGreaterThan(0);
       const res = await t.request({ method: 'DELETE', url: `/api/meter-profiles/${meter['Baylan KT-15 R160']}`, token: admin });
       expect(res.status).toBe(409);
@@ -294,34 +331,87 @@ describe('profiles', () => {
       const baylan = meter['Baylan KT-15 R160'];
       const zenner = meter['Zenner ETKD-N DN15 R100'];
       expect((await t.request({ method: 'POST', url: '/api/meter-profiles', token: aski, body: newMeterProfile() })).status).toBe(403);
-      expect((await t.request({ method: 'PATCH', url: `/api/meter-profiles/${baylan}`, token: aski, body: { modelCode: 'Hacked' } })).status).toBe(403);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/meter-profiles/${baylan}`, token: aski, body: { modelCode: 'Hacked' } })).status,
+      ).toBe(403);
       expect((await t.request({ method: 'DELETE', url: `/api/meter-profiles/${baylan}`, token: aski })).status).toBe(403);
-      expect((await t.request({ method: 'PATCH', url: `/api/meter-profiles/${zenner}`, token: aski, body: { modelCode: 'Hacked' } })).status).toBe(404);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/meter-profiles/${zenner}`, token: aski, body: { modelCode: 'Hacked' } })).status,
+      ).toBe(404);
       expect((await t.request({ method: 'DELETE', url: `/api/meter-profiles/${zenner}`, token: aski })).status).toBe(404);
       // Allowing a profile to a tenant it cannot see: the profile is invisible (404), or the right is missing (403).
-      expect((await t.request({ method: 'PATCH', url: `/api/meter-profiles/${zenner}`, token: aski, body: { allowedTenantIds: [tenants.aski] } })).status).toBe(404);
-      expect((await t.request({ method: 'PATCH', url: `/api/meter-profiles/${baylan}`, token: aski, body: { allowedTenantIds: [tenants.hatsu] } })).status).toBe(403);
+      expect(
+        (
+          await t.request({
+            method: 'PATCH',
+            url: `/api/meter-profiles/${zenner}`,
+            token: aski,
+            body: { allowedTenantIds: [tenants.aski] },
+          })
+        ).status,
+      ).toBe(404);
+      expect(
+        (
+          await t.request({
+            method: 'PATCH',
+            url: `/api/meter-profiles/${baylan}`,
+            token: aski,
+            body: { allowedTenantIds: [tenants.hatsu] },
+          })
+        ).status,
+      ).toBe(403);
 
-      expect((await t.request({ method: 'POST', url: '/api/device-profiles', token: hatsu, body: { brandId: deviceBrand.Zenner, modelCode: 'X' } })).status).toBe(403);
-      expect((await t.request({ method: 'PATCH', url: `/api/device-profiles/${device.Baylan}`, token: aski, body: { description: 'x' } })).status).toBe(403);
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: '/api/device-profiles',
+            token: hatsu,
+            body: { brandId: deviceBrand.Zenner, modelCode: 'X' },
+          })
+        ).status,
+      ).toBe(403);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/device-profiles/${device.Baylan}`, token: aski, body: { description: 'x' } }))
+          .status,
+      ).toBe(403);
       expect((await t.request({ method: 'DELETE', url: `/api/device-profiles/${device.Cem}`, token: aski })).status).toBe(404);
       const scenario = { name: 'x', technologyId: tech.NBIOT, decoderSource: 'function decodeUplink(input) { return { data: {} }; }' };
-      expect((await t.request({ method: 'POST', url: `/api/device-profiles/${device.Baylan}/scenarios`, token: aski, body: scenario })).status).toBe(403);
-      expect((await t.request({ method: 'POST', url: `/api/device-profiles/${device.Cem}/scenarios`, token: aski, body: scenario })).status).toBe(404);
+      expect(
+        (await t.request({ method: 'POST', url: `/api/device-profiles/${device.Baylan}/scenarios`, token: aski, body: scenario })).status,
+      ).toBe(403);
+      expect(
+        (await t.request({ method: 'POST', url: `/api/device-profiles/${device.Cem}/scenarios`, token: aski, body: scenario })).status,
+      ).toBe(404);
 
       expect(await t.sql(`SELECT id, model_code, updated_at FROM meter_profile ORDER BY id`)).toEqual(before);
     });
 
     it('allows a profile to a tenant only when its parent may use it', async () => {
-      const child = await t.request({ method: 'POST', url: '/api/tenants', token: aski, body: { parentId: tenants.aski, name: 'ASKİ Polatlı' } });
+      const child = await t.request({
+        method: 'POST',
+        url: '/api/tenants',
+        token: aski,
+        body: { parentId: tenants.aski, name: 'ASKİ Polatlı' },
+      });
       expect(child.status).toBe(201);
       const zenner = meter['Zenner ETKD-N DN15 R100'];
 
-      const orphan = await t.request({ method: 'PATCH', url: `/api/meter-profiles/${zenner}`, token: admin, body: { allowedTenantIds: [tenants.hatsu, child.body.id] } });
+      const orphan = await t.request({
+        method: 'PATCH',
+        url: `/api/meter-profiles/${zenner}`,
+        token: admin,
+        body: { allowedTenantIds: [tenants.hatsu, child.body.id] },
+      });
       expect(orphan.status).toBe(400);
       expect(orphan.body.details[0].path).toEqual(['allowedTenantIds', 1]);
 
-      const withParent = await t.request({ method: 'PATCH', url: `/api/meter-profiles/${zenner}`, token: admin, body: { allowedTenantIds: [tenants.hatsu, child.body.id, tenants.aski] } });
+      const withParent = await t.request({
+        method: 'PATCH',
+        url: `/api/meter-profiles/${zenner}`,
+        token: admin,
+        body: { allowedTenantIds: [tenants.hatsu, child.body.id, tenants.aski] },
+      });
       expect(withParent.status).toBe(200);
       expect(withParent.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual(['ASKİ', 'ASKİ Polatlı', 'HATSU']);
       const seen = await t.request({ url: `/api/meter-profiles/${zenner}`, token: aski });
@@ -330,7 +420,12 @@ describe('profiles', () => {
       expect(seen.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual(['ASKİ', 'ASKİ Polatlı']);
       expect((await t.request({ url: `/api/meter-profiles?tenantId=${child.body.id}`, token: aski })).body.total).toBe(1);
 
-      const back = await t.request({ method: 'PATCH', url: `/api/meter-profiles/${zenner}`, token: admin, body: { allowedTenantIds: [tenants.hatsu] } });
+      const back = await t.request({
+        method: 'PATCH',
+        url: `/api/meter-profiles/${zenner}`,
+        token: admin,
+        body: { allowedTenantIds: [tenants.hatsu] },
+      });
       expect(back.status).toBe(200);
       expect((await t.request({ url: `/api/meter-profiles/${zenner}`, token: aski })).status).toBe(404);
     });
@@ -340,10 +435,17 @@ describe('profiles', () => {
         `SELECT meter_profile_id AS id, count(*)::int AS n FROM meter WHERE tenant_id = $1 GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
         [tenants.aski],
       );
-      const res = await t.request({ method: 'PATCH', url: `/api/meter-profiles/${id}`, token: admin, body: { allowedTenantIds: [tenants.hatsu] } });
+      const res = await t.request({
+        method: 'PATCH',
+        url: `/api/meter-profiles/${id}`,
+        token: admin,
+        body: { allowedTenantIds: [tenants.hatsu] },
+      });
       expect(res.status).toBe(409);
       expect(res.body.message).toMatch(new RegExp(`^${n} meters of ASKİ still use meter profile`));
-      expect(await t.sql('SELECT 1 FROM tenant_meter_profile WHERE tenant_id = $1 AND meter_profile_id = $2', [tenants.aski, id])).toHaveLength(1);
+      expect(
+        await t.sql('SELECT 1 FROM tenant_meter_profile WHERE tenant_id = $1 AND meter_profile_id = $2', [tenants.aski, id]),
+      ).toHaveLength(1);
     });
   });
 
@@ -369,26 +471,55 @@ describe('profiles', () => {
       });
       expect(res.status).toBe(201);
       created = res.body.id;
-      expect(res.body).toMatchObject({ modelCode: 'ZR-LW1', batteryLifeMonths: 120, expectedIntervalMinutes: 1440, scenarioCount: 0, technologies: [{ code: 'LORAWAN' }] });
+      expect(res.body).toMatchObject({
+        modelCode: 'ZR-LW1',
+        batteryLifeMonths: 120,
+        expectedIntervalMinutes: 1440,
+        scenarioCount: 0,
+        technologies: [{ code: 'LORAWAN' }],
+      });
       expect(refs(res.body.compatibleMeterProfiles)).toEqual(['Klepsan KLP-MK25 R100', 'Zenner ETKD-N DN15 R100']);
 
       const zenner = await t.request({ url: `/api/meter-profiles/${meter['Zenner ETKD-N DN15 R100']}`, token: hatsu });
       expect(refs(zenner.body.compatibleDeviceProfiles)).toEqual(['Ima IMA-LW-U1', 'Zenner ZR-LW1']);
 
       // Changed from the device side, read from the meter side: one relation.
-      const patched = await t.request({ method: 'PATCH', url: `/api/device-profiles/${created}`, token: admin, body: { compatibleMeterProfileIds: [meter['Klepsan KLP-MK25 R100']] } });
+      const patched = await t.request({
+        method: 'PATCH',
+        url: `/api/device-profiles/${created}`,
+        token: admin,
+        body: { compatibleMeterProfileIds: [meter['Klepsan KLP-MK25 R100']] },
+      });
       expect(patched.status).toBe(200);
-      expect(refs((await t.request({ url: `/api/meter-profiles/${meter['Zenner ETKD-N DN15 R100']}`, token: admin })).body.compatibleDeviceProfiles)).toEqual(['Ima IMA-LW-U1']);
-      expect(refs((await t.request({ url: `/api/meter-profiles/${meter['Klepsan KLP-MK25 R100']}`, token: admin })).body.compatibleDeviceProfiles)).toContain('Zenner ZR-LW1');
+      expect(
+        refs(
+          (await t.request({ url: `/api/meter-profiles/${meter['Zenner ETKD-N DN15 R100']}`, token: admin })).body.compatibleDeviceProfiles,
+        ),
+      ).toEqual(['Ima IMA-LW-U1']);
+      expect(
+        refs(
+          (await t.request({ url: `/api/meter-profiles/${meter['Klepsan KLP-MK25 R100']}`, token: admin })).body.compatibleDeviceProfiles,
+        ),
+      ).toContain('Zenner ZR-LW1');
       // And from the meter side back.
-      await t.request({ method: 'PATCH', url: `/api/meter-profiles/${meter['Cem CEM-YK15 R125']}`, token: admin, body: { compatibleDeviceProfileIds: [device.Cem, device.Ima, created] } });
-      expect(refs((await t.request({ url: `/api/device-profiles/${created}`, token: admin })).body.compatibleMeterProfiles)).toEqual(['Cem CEM-YK15 R125', 'Klepsan KLP-MK25 R100']);
+      await t.request({
+        method: 'PATCH',
+        url: `/api/meter-profiles/${meter['Cem CEM-YK15 R125']}`,
+        token: admin,
+        body: { compatibleDeviceProfileIds: [device.Cem, device.Ima, created] },
+      });
+      expect(refs((await t.request({ url: `/api/device-profiles/${created}`, token: admin })).body.compatibleMeterProfiles)).toEqual([
+        'Cem CEM-YK15 R125',
+        'Klepsan KLP-MK25 R100',
+      ]);
       expect(await t.sql('SELECT 1 FROM meter_profile_device_profile WHERE device_profile_id = $1', [created])).toHaveLength(2);
 
       expect((await t.request({ url: '/api/device-profiles?search=zr-lw', token: hatsu })).body.total).toBe(1);
       expect((await t.request({ url: '/api/device-profiles?search=zr-lw', token: aski })).body.total).toBe(0);
       expect((await t.request({ url: `/api/device-profiles?technologyId=${tech.NBIOT}`, token: admin })).body.total).toBe(2);
-      expect((await t.request({ url: `/api/device-profiles?meterProfileId=${meter['Cem CEM-YK15 R125']}`, token: admin })).body.total).toBe(3);
+      expect((await t.request({ url: `/api/device-profiles?meterProfileId=${meter['Cem CEM-YK15 R125']}`, token: admin })).body.total).toBe(
+        3,
+      );
     });
 
     it('refuses bad input with the field path and a duplicate model with 409', async () => {
@@ -409,29 +540,63 @@ describe('profiles', () => {
         expect(res.status, JSON.stringify(over)).toBe(400);
         expect(res.body.details[0].path, JSON.stringify(over)).toEqual(path);
       }
-      const duplicate = await t.request({ method: 'POST', url: '/api/device-profiles', token: admin, body: { brandId: deviceBrand.Zenner, modelCode: 'zr-lw1' } });
+      const duplicate = await t.request({
+        method: 'POST',
+        url: '/api/device-profiles',
+        token: admin,
+        body: { brandId: deviceBrand.Zenner, modelCode: 'zr-lw1' },
+      });
       expect(duplicate.status).toBe(409);
       expect(duplicate.body.message).toBe('device profile Zenner ZR-LW1 already exists');
       // Battery life is checked against the stored module on a partial update.
-      const none = await t.request({ method: 'PATCH', url: `/api/device-profiles/${created}`, token: admin, body: { communicationModule: 'NONE' } });
+      const none = await t.request({
+        method: 'PATCH',
+        url: `/api/device-profiles/${created}`,
+        token: admin,
+        body: { communicationModule: 'NONE' },
+      });
       expect(none.status).toBe(400);
       expect(none.body.details[0].path).toEqual(['batteryLifeMonths']);
       expect(await count('device_profile')).toBe(before);
-      const ok = await t.request({ method: 'PATCH', url: `/api/device-profiles/${created}`, token: admin, body: { communicationModule: 'NONE', batteryLifeMonths: null } });
+      const ok = await t.request({
+        method: 'PATCH',
+        url: `/api/device-profiles/${created}`,
+        token: admin,
+        body: { communicationModule: 'NONE', batteryLifeMonths: null },
+      });
       expect(ok.body).toMatchObject({ communicationModule: 'NONE', batteryLifeMonths: null });
-      await t.request({ method: 'PATCH', url: `/api/device-profiles/${created}`, token: admin, body: { communicationModule: 'RETROFIT', batteryLifeMonths: 120 } });
+      await t.request({
+        method: 'PATCH',
+        url: `/api/device-profiles/${created}`,
+        token: admin,
+        body: { communicationModule: 'RETROFIT', batteryLifeMonths: 120 },
+      });
     });
 
     it('gives the device form the identifier fields of the profile’s technologies', async () => {
       const fields = await t.request({ url: `/api/device-profiles/${device.Ima}/fields`, token: aski });
       expect(fields.status).toBe(200);
       expect(fields.body.map((f: { key: string }) => f.key)).toEqual(['DevEUI', 'JoinEUI', 'AppKey']);
-      expect(fields.body[0]).toMatchObject({ technologyId: tech.LORAWAN, technologyCode: 'LORAWAN', valueType: 'HEX', length: 16, regex: '^[a-fA-F0-9]{16}$', isRequired: true, isUnique: true, isSecret: false });
+      expect(fields.body[0]).toMatchObject({
+        technologyId: tech.LORAWAN,
+        technologyCode: 'LORAWAN',
+        valueType: 'HEX',
+        length: 16,
+        regex: '^[a-fA-F0-9]{16}$',
+        isRequired: true,
+        isUnique: true,
+        isSecret: false,
+      });
       expect(fields.body[2]).toMatchObject({ key: 'AppKey', isSecret: true });
       const nbiot = await t.request({ url: `/api/device-profiles/${device.Baylan}/fields`, token: aski });
       expect(nbiot.body.map((f: { key: string }) => f.key)).toEqual(['IMEI', 'IMSI', 'ICCID']);
 
-      await t.request({ method: 'PATCH', url: `/api/device-profiles/${created}`, token: admin, body: { technologyIds: [tech.LORAWAN, tech.WMBUS] } });
+      await t.request({
+        method: 'PATCH',
+        url: `/api/device-profiles/${created}`,
+        token: admin,
+        body: { technologyIds: [tech.LORAWAN, tech.WMBUS] },
+      });
       const both = await t.request({ url: `/api/device-profiles/${created}/fields`, token: hatsu });
       expect(both.body.map((f: { technologyCode: string; key: string }) => `${f.technologyCode}.${f.key}`)).toEqual([
         'LORAWAN.DevEUI',
@@ -466,7 +631,12 @@ describe('profiles', () => {
         [{ run: true }, []],
       ];
       for (const [over, path] of cases) {
-        const res = await t.request({ method: 'POST', url, token: admin, body: { name: 'Index', technologyId: tech.LORAWAN, decoderSource: source, ...over } });
+        const res = await t.request({
+          method: 'POST',
+          url,
+          token: admin,
+          body: { name: 'Index', technologyId: tech.LORAWAN, decoderSource: source, ...over },
+        });
         expect(res.status, JSON.stringify(over).slice(0, 80)).toBe(400);
         expect(res.body.details[0].path, JSON.stringify(over).slice(0, 80)).toEqual(path);
       }
@@ -479,26 +649,61 @@ describe('profiles', () => {
         body: { name: 'Daily index', technologyId: tech.LORAWAN, fPort: 1, decoderSource: source, fieldMapping: { volume: 'indexM3' } },
       });
       expect(scenario.status).toBe(201);
-      expect(scenario.body).toMatchObject({ name: 'Daily index', fPort: 1, version: 1, isActive: true, fieldMapping: { volume: 'indexM3' }, technology: { code: 'LORAWAN' } });
+      expect(scenario.body).toMatchObject({
+        name: 'Daily index',
+        fPort: 1,
+        version: 1,
+        isActive: true,
+        fieldMapping: { volume: 'indexM3' },
+        technology: { code: 'LORAWAN' },
+      });
       const sid = scenario.body.id;
 
       const v2 = await t.request({ method: 'PATCH', url: `${url}/${sid}`, token: admin, body: { fPort: null, isActive: false } });
       expect(v2.body).toMatchObject({ fPort: null, isActive: false, version: 2 });
-      const v3 = await t.request({ method: 'PATCH', url: `${url}/${sid}`, token: admin, body: { decoderSource: source.replace('0', '1') } });
+      const v3 = await t.request({
+        method: 'PATCH',
+        url: `${url}/${sid}`,
+        token: admin,
+        body: { decoderSource: source.replace('0', '1') },
+      });
       expect(v3.body.version).toBe(3);
-      expect((await t.request({ method: 'PATCH', url: `${url}/${sid}`, token: admin, body: { technologyId: tech.SIGFOX } })).status).toBe(400);
-      expect((await t.request({ url: `/api/device-profiles/${created}`, token: admin })).body.scenarios).toEqual([expect.objectContaining({ id: sid, version: 3 })]);
+      expect((await t.request({ method: 'PATCH', url: `${url}/${sid}`, token: admin, body: { technologyId: tech.SIGFOX } })).status).toBe(
+        400,
+      );
+      expect((await t.request({ url: `/api/device-profiles/${created}`, token: admin })).body.scenarios).toEqual([
+        expect.objectContaining({ id: sid, version: 3 }),
+      ]);
       // A scenario is addressed through its own profile only.
-      expect((await t.request({ method: 'PATCH', url: `/api/device-profiles/${device.Ima}/scenarios/${sid}`, token: admin, body: { name: 'x' } })).status).toBe(404);
+      expect(
+        (
+          await t.request({
+            method: 'PATCH',
+            url: `/api/device-profiles/${device.Ima}/scenarios/${sid}`,
+            token: admin,
+            body: { name: 'x' },
+          })
+        ).status,
+      ).toBe(404);
 
       // A technology still used by a scenario stays on the profile.
-      const drop = await t.request({ method: 'PATCH', url: `/api/device-profiles/${created}`, token: admin, body: { technologyIds: [tech.WMBUS] } });
+      const drop = await t.request({
+        method: 'PATCH',
+        url: `/api/device-profiles/${created}`,
+        token: admin,
+        body: { technologyIds: [tech.WMBUS] },
+      });
       expect(drop.status).toBe(409);
       expect(drop.body.message).toMatch(/^LoRaWAN of device profile Zenner ZR-LW1 is used by 1 message scenario/);
 
       expect((await t.request({ method: 'DELETE', url: `${url}/${sid}`, token: admin })).status).toBe(204);
-      expect((await t.request({ method: 'PATCH', url: `/api/device-profiles/${created}`, token: admin, body: { technologyIds: [tech.WMBUS] } })).status).toBe(200);
-      const audit = await t.sql(`SELECT action FROM audit_log WHERE entity_type = 'message_scenario' AND entity_id = $1 ORDER BY id`, [sid]);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/device-profiles/${created}`, token: admin, body: { technologyIds: [tech.WMBUS] } }))
+          .status,
+      ).toBe(200);
+      const audit = await t.sql(`SELECT action FROM audit_log WHERE entity_type = 'message_scenario' AND entity_id = $1 ORDER BY id`, [
+        sid,
+      ]);
       expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'update', 'delete']);
     });
 
@@ -511,10 +716,25 @@ describe('profiles', () => {
       const [pair] = await t.sql<{ meter_profile_id: string; device_profile_id: string }>(
         `SELECT m.meter_profile_id, d.device_profile_id FROM device d JOIN meter m ON m.id = d.meter_id LIMIT 1`,
       );
-      const rest = (await t.sql<{ id: string }>('SELECT meter_profile_id AS id FROM meter_profile_device_profile WHERE device_profile_id = $1 AND meter_profile_id <> $2', [pair.device_profile_id, pair.meter_profile_id])).map((r) => r.id);
-      const unpair = await t.request({ method: 'PATCH', url: `/api/device-profiles/${pair.device_profile_id}`, token: admin, body: { compatibleMeterProfileIds: rest } });
+      const rest = (
+        await t.sql<{ id: string }>(
+          'SELECT meter_profile_id AS id FROM meter_profile_device_profile WHERE device_profile_id = $1 AND meter_profile_id <> $2',
+          [pair.device_profile_id, pair.meter_profile_id],
+        )
+      ).map((r) => r.id);
+      const unpair = await t.request({
+        method: 'PATCH',
+        url: `/api/device-profiles/${pair.device_profile_id}`,
+        token: admin,
+        body: { compatibleMeterProfileIds: rest },
+      });
       expect(unpair.status).toBe(409);
-      expect(await t.sql('SELECT 1 FROM meter_profile_device_profile WHERE meter_profile_id = $1 AND device_profile_id = $2', [pair.meter_profile_id, pair.device_profile_id])).toHaveLength(1);
+      expect(
+        await t.sql('SELECT 1 FROM meter_profile_device_profile WHERE meter_profile_id = $1 AND device_profile_id = $2', [
+          pair.meter_profile_id,
+          pair.device_profile_id,
+        ]),
+      ).toHaveLength(1);
 
       expect((await t.request({ method: 'DELETE', url: `/api/device-profiles/${created}`, token: admin })).status).toBe(204);
       expect(await t.sql('SELECT 1 FROM meter_profile_device_profile WHERE device_profile_id = $1', [created])).toEqual([]);
@@ -531,15 +751,31 @@ describe('profiles', () => {
     });
 
     it('runs the stored decoder on a payload, or the editor text, with its console lines', async () => {
-      const stored = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { payloadHex: '4901 0001E240 57 00'.replace(/\s/g, '') } });
+      const stored = await t.request({
+        method: 'POST',
+        url: scenarioUrl,
+        token: aski,
+        body: { payloadHex: '4901 0001E240 57 00'.replace(/\s/g, '') },
+      });
       expect(stored.status).toBe(200);
-      expect(stored.body).toMatchObject({ function: 'decodeUplink', data: { indexM3: 123.456, batteryPct: 87, valve: 'OPEN' }, warnings: [], errors: [], logs: [] });
+      expect(stored.body).toMatchObject({
+        function: 'decodeUplink',
+        data: { indexM3: 123.456, batteryPct: 87, valve: 'OPEN' },
+        warnings: [],
+        errors: [],
+        logs: [],
+      });
 
       const decoderSource = `const crypto = require('crypto');
         function decodeUplink(input) { console.log('port', input.fPort, 'len', input.bytes.length); return { data: { sha: crypto.createHash('sha256').update(Buffer.from(input.bytes)).digest('hex').slice(0, 8), none: undefined } }; }
         function encodeDownlink(input) { console.info('encoding', input.data); return { bytes: [input.data.valve === 'CLOSED' ? 2 : 1], fPort: 3 }; }
         function decodeDownlink(input) { return { data: { valve: input.bytes[0] === 2 ? 'CLOSED' : 'OPEN', port: input.fPort } }; }`;
-      const up = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { payloadBase64: Buffer.from('abc').toString('base64'), fPort: 9, decoderSource } });
+      const up = await t.request({
+        method: 'POST',
+        url: scenarioUrl,
+        token: aski,
+        body: { payloadBase64: Buffer.from('abc').toString('base64'), fPort: 9, decoderSource },
+      });
       expect(up.status).toBe(200);
       expect(up.body).toEqual({
         function: 'decodeUplink',
@@ -549,10 +785,28 @@ describe('profiles', () => {
         logs: ['port 9 len 3'],
       });
 
-      const enc = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { function: 'encodeDownlink', data: { valve: 'CLOSED' }, decoderSource } });
+      const enc = await t.request({
+        method: 'POST',
+        url: scenarioUrl,
+        token: aski,
+        body: { function: 'encodeDownlink', data: { valve: 'CLOSED' }, decoderSource },
+      });
       expect(enc.status).toBe(200);
-      expect(enc.body).toEqual({ function: 'encodeDownlink', bytes: [2], payloadHex: '02', fPort: 3, warnings: [], errors: [], logs: ['info: encoding {"valve":"CLOSED"}'] });
-      const dec = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { function: 'decodeDownlink', payloadHex: enc.body.payloadHex, fPort: 3, decoderSource } });
+      expect(enc.body).toEqual({
+        function: 'encodeDownlink',
+        bytes: [2],
+        payloadHex: '02',
+        fPort: 3,
+        warnings: [],
+        errors: [],
+        logs: ['info: encoding {"valve":"CLOSED"}'],
+      });
+      const dec = await t.request({
+        method: 'POST',
+        url: scenarioUrl,
+        token: aski,
+        body: { function: 'decodeDownlink', payloadHex: enc.body.payloadHex, fPort: 3, decoderSource },
+      });
       expect(dec.body).toEqual({ function: 'decodeDownlink', data: { valve: 'CLOSED', port: 3 }, warnings: [], errors: [], logs: [] });
       // The stored decoder has no downlink codec: said so, not a failure of the request.
       const none = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { function: 'encodeDownlink', data: {} } });
@@ -578,7 +832,11 @@ describe('profiles', () => {
         method: 'POST',
         url: scenarioUrl,
         token: aski,
-        body: { payloadHex: '00', timeoutMs: 300, decoderSource: "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }" },
+        body: {
+          payloadHex: '00',
+          timeoutMs: 300,
+          decoderSource: "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }",
+        },
       });
       // Meanwhile the API answers: health, and another decoder test on the other thread.
       await new Promise((r) => setTimeout(r, 50));
@@ -591,11 +849,22 @@ describe('profiles', () => {
       const elapsed = Date.now() - started;
       expect(otherMs).toBeLessThan(250);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ function: 'decodeUplink', data: null, warnings: [], errors: ['timeout: the decoder ran longer than its 300 ms budget and was stopped'], logs: [] });
+      expect(res.body).toEqual({
+        function: 'decodeUplink',
+        data: null,
+        warnings: [],
+        errors: ['timeout: the decoder ran longer than its 300 ms budget and was stopped'],
+        logs: [],
+      });
       expect(elapsed).toBeLessThan(2 * 300 + 500);
       expect(elapsed).toBeGreaterThanOrEqual(300);
       // The next decode works normally.
-      const next = await t.request({ method: 'POST', url: scenarioUrl, token: aski, body: { payloadHex: '4901 0001E240 57 00'.replace(/\s/g, '') } });
+      const next = await t.request({
+        method: 'POST',
+        url: scenarioUrl,
+        token: aski,
+        body: { payloadHex: '4901 0001E240 57 00'.replace(/\s/g, '') },
+      });
       expect(next.body.data).toMatchObject({ indexM3: 123.456 });
     });
   });
@@ -610,10 +879,10 @@ describe('profiles', () => {
       const usable = rows.filter((r) => DEVICE_PROFILE_KEY_BY_MODEL[r.model]);
       expect(usable.length).toBeGreaterThanOrEqual(2);
       const [bad, good] = usable as [(typeof usable)[0], (typeof usable)[0]];
-      await t.sql(
-        `UPDATE message_scenario SET version = version + 1, decoder_source = $2 WHERE device_profile_id = $1`,
-        [bad.profile_id, "function decodeUplink() { return { data: { indexM3: /^(a+)+$/.test('a'.repeat(40) + 'b') ? 1 : 2 } }; }"],
-      );
+      await t.sql(`UPDATE message_scenario SET version = version + 1, decoder_source = $2 WHERE device_profile_id = $1`, [
+        bad.profile_id,
+        "function decodeUplink() { return { data: { indexM3: /^(a+)+$/.test('a'.repeat(40) + 'b') ? 1 : 2 } }; }",
+      ]);
       const worker = await startTestWorker(t.config, { MQTT_ENABLED: false, DECODER_TIMEOUT_MS: 100 });
       try {
         const processor = worker.get(UplinkProcessor);
@@ -648,7 +917,11 @@ describe('profiles', () => {
         const of = (d: typeof bad) => stored.filter((r) => r.device_id === d.id);
         expect(of(good).map((r) => r.status)).toEqual(['DECODED', 'DECODED']);
         expect(of(bad).map((r) => r.status)).toEqual(['FAILED', 'FAILED', 'FAILED', 'FAILED']);
-        expect(of(bad).slice(0, 3).map((r) => r.errors!.errors)).toEqual(Array(3).fill(['timeout: the decoder ran longer than its 100 ms budget and was stopped']));
+        expect(
+          of(bad)
+            .slice(0, 3)
+            .map((r) => r.errors!.errors),
+        ).toEqual(Array(3).fill(['timeout: the decoder ran longer than its 100 ms budget and was stopped']));
         expect(of(bad)[3]!.errors!.errors[0]).toMatch(/^timeout: .*\(not run: stopped 3 times in a row, runs again from /);
       } finally {
         await worker.close();

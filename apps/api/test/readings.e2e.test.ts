@@ -68,14 +68,26 @@ describe('readings and consumption', () => {
         tenantId: ids.aski,
         meterProfileId: profile,
         serialNo,
-        device: { mode: 'new', deviceProfileId: deviceProfile, serialNo: `IMA-${serialNo}`, identifiers: { DevEUI: devEui, JoinEUI: 'A81758FFFE000001', AppKey: '00112233445566778899AABBCCDDEEFF' } },
+        device: {
+          mode: 'new',
+          deviceProfileId: deviceProfile,
+          serialNo: `IMA-${serialNo}`,
+          identifiers: { DevEUI: devEui, JoinEUI: 'A81758FFFE000001', AppKey: '00112233445566778899AABBCCDDEEFF' },
+        },
       },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return { meterId: res.body.id as string, deviceId: res.body.device.id as string };
   };
   /** Readings written straight into the table at hours after `base`, without the consumption and rollup the worker derives. */
-  const insert = async (meterId: string, deviceId: string, subscriptionId: string | null, points: Array<[number, number]>, alarms = '{}', base = scenario.T0) => {
+  const insert = async (
+    meterId: string,
+    deviceId: string,
+    subscriptionId: string | null,
+    points: Array<[number, number]>,
+    alarms = '{}',
+    base = scenario.T0,
+  ) => {
     for (const [h, index] of points) {
       await t.sql(
         `INSERT INTO reading (time, device_id, meter_id, subscription_id, tenant_id, index_m3, battery_pct, rssi, snr, alarms) VALUES ($1, $2, $3, $4, $5, $6, 97.5, -101, 7.25, $7)`,
@@ -93,24 +105,49 @@ describe('readings and consumption', () => {
 
     // Build the scenario through the API: a customer's new subscription, two meters with devices, a meter change.
     profile = (await one<{ id: string }>(`SELECT id FROM meter_profile WHERE model_code = 'KT-15 R160'`)).id;
-    deviceProfile = (await one<{ id: string }>(`SELECT p.id FROM device_profile p JOIN device_brand b ON b.id = p.brand_id WHERE b.name = 'Ima'`)).id;
+    deviceProfile = (
+      await one<{ id: string }>(`SELECT p.id FROM device_profile p JOIN device_brand b ON b.id = p.brand_id WHERE b.name = 'Ima'`)
+    ).id;
     const group = (await one<{ id: string }>(`SELECT id FROM subscription_group WHERE code = 'NORMAL'`)).id;
-    const customer = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' ORDER BY created_at LIMIT 1`, [ids.aski]);
+    const customer = await one<{ id: string }>(
+      `SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' ORDER BY created_at LIMIT 1`,
+      [ids.aski],
+    );
     scenario.customerId = customer.id;
     const sub = await t.request({
       method: 'POST',
       url: '/api/subscriptions',
       token: aski,
-      body: { subscriptionNo: 'ASK-555000', type: 'INDIVIDUAL', groupId: group, customerId: customer.id, address: { city: 'Ankara', latitude: 39.9, longitude: 32.8 } },
+      body: {
+        subscriptionNo: 'ASK-555000',
+        type: 'INDIVIDUAL',
+        groupId: group,
+        customerId: customer.id,
+        address: { city: 'Ankara', latitude: 39.9, longitude: 32.8 },
+      },
     });
     expect(sub.status).toBe(201);
     scenario.subscriptionId = sub.body.id;
     const a = await meter('BY25CHG0001', 'A81758FFFE0CA001');
     const b = await meter('BY25CHG0002', 'A81758FFFE0CA002');
     Object.assign(scenario, { meterA: a.meterId, deviceA: a.deviceId, meterB: b.meterId, deviceB: b.deviceId });
-    expect((await t.request({ method: 'PUT', url: `/api/subscriptions/${sub.body.id}/meter`, token: aski, body: { meterId: a.meterId, at: scenario.T0.toISOString(), initialIndexM3: 100 } })).status).toBe(200);
+    expect(
+      (
+        await t.request({
+          method: 'PUT',
+          url: `/api/subscriptions/${sub.body.id}/meter`,
+          token: aski,
+          body: { meterId: a.meterId, at: scenario.T0.toISOString(), initialIndexM3: 100 },
+        })
+      ).status,
+    ).toBe(200);
     await insert(a.meterId, a.deviceId, sub.body.id, scenario.indexesA);
-    const change = await t.request({ method: 'PUT', url: `/api/subscriptions/${sub.body.id}/meter`, token: aski, body: { meterId: b.meterId, at: scenario.T1.toISOString(), initialIndexM3: 5 } });
+    const change = await t.request({
+      method: 'PUT',
+      url: `/api/subscriptions/${sub.body.id}/meter`,
+      token: aski,
+      body: { meterId: b.meterId, at: scenario.T1.toISOString(), initialIndexM3: 5 },
+    });
     expect(change.status).toBe(200);
     expect(change.body.meterHistory[1].finalIndexM3).toBe(100.4);
     await insert(b.meterId, b.deviceId, sub.body.id, scenario.indexesB, '{TAMPER}');
@@ -163,7 +200,10 @@ describe('readings and consumption', () => {
       const day10 = 100.03 - 100.01;
       expect(res.body.values[1]).toBeCloseTo(day10, 3);
       expect(res.body.values[2]).toBeCloseTo(realDeltas(scenario.indexesA) - day10 + realDeltas(scenario.indexesB), 3);
-      const month = await t.request({ url: `/api/subscriptions/${scenario.subscriptionId}/consumption?from=2025-01-01T00:00:00%2B03:00&to=2026-01-01T00:00:00%2B03:00&interval=month`, token: aski });
+      const month = await t.request({
+        url: `/api/subscriptions/${scenario.subscriptionId}/consumption?from=2025-01-01T00:00:00%2B03:00&to=2026-01-01T00:00:00%2B03:00&interval=month`,
+        token: aski,
+      });
       expect(month.body.bucketStarts).toHaveLength(12);
       expect(month.body.bucketStarts[10]).toBe('2025-10-31T21:00:00.000Z');
       expect(month.body.values[10]).toBe(month.body.totalM3);
@@ -188,8 +228,14 @@ describe('readings and consumption', () => {
       const first = await one<{ time: Date }>('SELECT min(time) AS time FROM reading WHERE meter_id = $1', [s.meter_id]);
       const from = new Date(first.time.getTime() + HOUR).toISOString();
       const to = new Date().toISOString();
-      const expected = await one<{ m3: string }>('SELECT sum(consumption_m3) AS m3 FROM reading WHERE meter_id = $1 AND time >= $2 AND time < $3', [s.meter_id, from, to]);
-      const res = await t.request({ url: `/api/subscriptions/${s.subscription_id}/consumption?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=hour`, token: aski });
+      const expected = await one<{ m3: string }>(
+        'SELECT sum(consumption_m3) AS m3 FROM reading WHERE meter_id = $1 AND time >= $2 AND time < $3',
+        [s.meter_id, from, to],
+      );
+      const res = await t.request({
+        url: `/api/subscriptions/${s.subscription_id}/consumption?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&interval=hour`,
+        token: aski,
+      });
       expect(res.status).toBe(200);
       expect(res.body.totalM3).toBeCloseTo(Number(expected.m3), 3);
     });
@@ -197,20 +243,31 @@ describe('readings and consumption', () => {
     /** Fetches the hourly and the daily answer of one range and checks every day equals its hours, in total and in every split. */
     const expectDaysEqualHours = async (url: string, from: Date, to: Date, token = aski) => {
       const q = `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
-      const [hours, days] = await Promise.all([t.request({ url: `${url}?${q}&interval=hour`, token }), t.request({ url: `${url}?${q}&interval=day`, token })]);
+      const [hours, days] = await Promise.all([
+        t.request({ url: `${url}?${q}&interval=hour`, token }),
+        t.request({ url: `${url}?${q}&interval=day`, token }),
+      ]);
       expect(hours.status).toBe(200);
       expect(days.status).toBe(200);
       const starts = days.body.bucketStarts.map((b: string) => Date.parse(b));
       const perDay = (values: number[]) => {
         const out = starts.map(() => 0);
-        hours.body.bucketStarts.forEach((b: string, i: number) => (out[starts.findLastIndex((s: number) => s <= Date.parse(b))] += values[i]));
+        hours.body.bucketStarts.forEach(
+          (b: string, i: number) => (out[starts.findLastIndex((s: number) => s <= Date.parse(b))] += values[i]),
+        );
         return out;
       };
-      const close = (actual: number[], expected: number[]) => actual.forEach((v, i) => expect(v, days.body.bucketStarts[i]).toBeCloseTo(expected[i], 3));
+      const close = (actual: number[], expected: number[]) =>
+        actual.forEach((v, i) => expect(v, days.body.bucketStarts[i]).toBeCloseTo(expected[i], 3));
       expect(days.body.totalM3).toBeCloseTo(hours.body.totalM3, 3);
       close(days.body.values, perDay(hours.body.values));
-      for (const [split, key] of [['byDevice', 'deviceId'], ['byMeter', 'meterId'], ['bySubscription', 'subscriptionId']] as const) {
-        const own = (body: Record<string, Array<Record<string, string>>>) => new Map((body[split] ?? []).map((x) => [x[key], x as unknown as { values: number[] }]));
+      for (const [split, key] of [
+        ['byDevice', 'deviceId'],
+        ['byMeter', 'meterId'],
+        ['bySubscription', 'subscriptionId'],
+      ] as const) {
+        const own = (body: Record<string, Array<Record<string, string>>>) =>
+          new Map((body[split] ?? []).map((x) => [x[key], x as unknown as { values: number[] }]));
         const [h, d] = [own(hours.body), own(days.body)];
         expect([...d.keys()].sort(), split).toEqual([...h.keys()].sort());
         for (const [id, series] of h) close(d.get(id)!.values, perDay(series.values));
@@ -223,7 +280,10 @@ describe('readings and consumption', () => {
       const base = new Date('2025-12-01T09:30:00.000Z'); // 12:30 in Istanbul
       const c = await meter('BY25ROL0001', 'A81758FFFE0CB001');
       const y = await meter('BY25ROL0002', 'A81758FFFE0CB002');
-      const points = Array.from({ length: 144 }, (_, h): [number, number] => [h, Math.round((20 + h * 0.013 + (h % 7) * 0.001) * 1000) / 1000]);
+      const points = Array.from({ length: 144 }, (_, h): [number, number] => [
+        h,
+        Math.round((20 + h * 0.013 + (h % 7) * 0.001) * 1000) / 1000,
+      ]);
       await insert(c.meterId, c.deviceId, null, points.slice(0, 72), '{}', base);
       await insert(c.meterId, y.deviceId, null, points.slice(72), '{}', base);
       // What the worker derives as it stores them: each reading's consumption and the meter's local days.
@@ -249,13 +309,17 @@ describe('readings and consumption', () => {
       expect(month.body.values).toEqual([days.totalM3]);
 
       // The 2nd (X alone) is read from the rollup: a change there shows; the 4th (both devices) is not.
-      const bump = (day: string, sets: string) => t.sql(`UPDATE meter_daily_consumption SET ${sets} WHERE meter_id = $1 AND day = $2`, [c.meterId, day]);
+      const bump = (day: string, sets: string) =>
+        t.sql(`UPDATE meter_daily_consumption SET ${sets} WHERE meter_id = $1 AND day = $2`, [c.meterId, day]);
       await bump('2025-12-02', 'consumption_m3 = consumption_m3 + 1');
       await bump('2025-12-04', 'consumption_m3 = consumption_m3 + 1');
       const bumped = (await t.request({ url: `${url}?from=${from.toISOString()}&to=${to.toISOString()}&interval=day`, token: aski })).body;
       expect(bumped.values[1]).toBeCloseTo(days.values[1] + 1, 3);
       expect(bumped.values[3]).toBeCloseTo(days.values[3], 3);
-      expect(bumped.byDevice.find((d: { deviceId: string }) => d.deviceId === c.deviceId).totalM3).toBeCloseTo(days.byDevice.find((d: { deviceId: string }) => d.deviceId === c.deviceId).totalM3 + 1, 3);
+      expect(bumped.byDevice.find((d: { deviceId: string }) => d.deviceId === c.deviceId).totalM3).toBeCloseTo(
+        days.byDevice.find((d: { deviceId: string }) => d.deviceId === c.deviceId).totalM3 + 1,
+        3,
+      );
       // A rollup whose reading counts disagree with the readings (rows written around the worker) is not trusted.
       await bump('2025-12-02', 'reading_count = reading_count + 1');
       await expectDaysEqualHours(url, from, to);
@@ -281,9 +345,13 @@ describe('readings and consumption', () => {
           [ids.hatsu],
         );
       const localDays = (zone: string) =>
-        one<{ n: number }>(`SELECT count(DISTINCT (meter_id, (time AT TIME ZONE $2)::date))::int AS n FROM reading WHERE tenant_id = $1 AND meter_id IS NOT NULL`, [ids.hatsu, zone]);
+        one<{ n: number }>(
+          `SELECT count(DISTINCT (meter_id, (time AT TIME ZONE $2)::date))::int AS n FROM reading WHERE tenant_id = $1 AND meter_id IS NOT NULL`,
+          [ids.hatsu, zone],
+        );
       const before = await rollup();
-      const patch = (timeZone: string) => t.request({ method: 'PATCH', url: `/api/tenants/${ids.hatsu}`, token: admin, body: { timeZone } });
+      const patch = (timeZone: string) =>
+        t.request({ method: 'PATCH', url: `/api/tenants/${ids.hatsu}`, token: admin, body: { timeZone } });
 
       expect((await patch('Mars/Olympus_Mons')).status).toBe(400);
       expect(await rollup()).toEqual(before);
@@ -295,7 +363,12 @@ describe('readings and consumption', () => {
       expect(Number(after.tenant_m3)).toBeCloseTo(Number(after.m3), 3);
       const last = await one<{ time: Date }>('SELECT max(time) AS time FROM reading WHERE meter_id = $1', [h.meter_id]);
       const to = new Date(last.time.getTime() + 1000);
-      const res = await expectDaysEqualHours(`/api/subscriptions/${h.subscription_id}/consumption`, new Date(to.getTime() - 10 * 24 * HOUR), to, hatsu);
+      const res = await expectDaysEqualHours(
+        `/api/subscriptions/${h.subscription_id}/consumption`,
+        new Date(to.getTime() - 10 * 24 * HOUR),
+        to,
+        hatsu,
+      );
       expect(res.days.timeZone).toBe('America/New_York');
       expect(res.days.bucketStarts[1]).toMatch(/T0[45]:00:00.000Z$/); // New York's midnight
 
@@ -313,7 +386,14 @@ describe('readings and consumption', () => {
       expect(year.status).toBe(200);
       expect(year.body.bucketStarts).toHaveLength(8760);
       expect(year.body.values).toHaveLength(8760);
-      for (const q of ['interval=week', 'from=2025-01-02', 'from=yesterday', 'from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z', 'unit=day', 'from=2015-01-01T00:00:00Z&to=2025-12-01T00:00:00Z&interval=month']) {
+      for (const q of [
+        'interval=week',
+        'from=2025-01-02',
+        'from=yesterday',
+        'from=2025-02-01T00:00:00Z&to=2025-01-01T00:00:00Z',
+        'unit=day',
+        'from=2015-01-01T00:00:00Z&to=2025-12-01T00:00:00Z&interval=month',
+      ]) {
         const res = await t.request({ url: `${url}?${q}`, token: aski });
         expect(res.status, q).toBe(400);
         expect(res.body.details.length, q).toBeGreaterThan(0);
@@ -337,7 +417,16 @@ describe('readings and consumption', () => {
       expect(res.status).toBe(200);
       expect(res.body.total).toBe(4);
       expect(res.body.items.map((r: { indexM3: number }) => r.indexM3)).toEqual([5.1, 5.09, 5.05, 5.02]);
-      expect(res.body.items[0]).toMatchObject({ deviceId: scenario.deviceB, meterId: scenario.meterB, batteryPct: 97.5, rssi: -101, snr: 7.25, alarms: ['TAMPER'], source: 'NETWORK', quality: 'GOOD' });
+      expect(res.body.items[0]).toMatchObject({
+        deviceId: scenario.deviceB,
+        meterId: scenario.meterB,
+        batteryPct: 97.5,
+        rssi: -101,
+        snr: 7.25,
+        alarms: ['TAMPER'],
+        source: 'NETWORK',
+        quality: 'GOOD',
+      });
       expect(res.body.items[0].time).toBe(at(scenario.T0, 14).toISOString());
 
       const s = await seeded(ids.aski);
@@ -351,9 +440,13 @@ describe('readings and consumption', () => {
       expect(device.status).toBe(200);
       expect(device.body.items).toHaveLength(5);
       expect(device.body.items[0].time).toBe(page1.body.items[5].time);
-      const ranged = await t.request({ url: `/api/meters/${scenario.meterA}/readings?from=${at(scenario.T0, 5).toISOString()}&to=${at(scenario.T0, 8).toISOString()}`, token: aski });
+      const ranged = await t.request({
+        url: `/api/meters/${scenario.meterA}/readings?from=${at(scenario.T0, 5).toISOString()}&to=${at(scenario.T0, 8).toISOString()}`,
+        token: aski,
+      });
       expect(ranged.body.items.map((r: { indexM3: number }) => r.indexM3)).toEqual([100.24, 100.25, 100.2]);
-      for (const q of ['page=0', 'pageSize=500', 'from=today', 'sort=time']) expect((await t.request({ url: `/api/meters/${s.meter_id}/readings?${q}`, token: aski })).status, q).toBe(400);
+      for (const q of ['page=0', 'pageSize=500', 'from=today', 'sort=time'])
+        expect((await t.request({ url: `/api/meters/${s.meter_id}/readings?${q}`, token: aski })).status, q).toBe(400);
       const h = await seeded(ids.hatsu);
       expect((await t.request({ url: `/api/meters/${h.meter_id}/readings`, token: aski })).status).toBe(404);
       expect((await t.request({ url: `/api/devices/${h.device_id}/readings`, token: aski })).status).toBe(404);
@@ -382,7 +475,9 @@ describe('readings and consumption', () => {
       const k2 = await t.request({ url: `/api/readings/live?pageSize=20&before=${p1.body.nextCursor}`, token: aski });
       expect(k2.status).toBe(200);
       expect(k2.body.total).toBeNull();
-      expect(k2.body.items.map((r: { time: string; deviceId: string }) => `${r.time}${r.deviceId}`)).toEqual(p2.body.items.map((r: { time: string; deviceId: string }) => `${r.time}${r.deviceId}`));
+      expect(k2.body.items.map((r: { time: string; deviceId: string }) => `${r.time}${r.deviceId}`)).toEqual(
+        p2.body.items.map((r: { time: string; deviceId: string }) => `${r.time}${r.deviceId}`),
+      );
 
       const byMeter = await t.request({ url: `/api/readings/live?meterId=${scenario.meterB}`, token: aski });
       expect(byMeter.body.total).toBe(4);
@@ -391,11 +486,17 @@ describe('readings and consumption', () => {
       const baylan = (await one<{ id: string }>(`SELECT id FROM meter_brand WHERE name = 'Baylan'`)).id;
       const byBrand = await t.request({ url: `/api/readings/live?brandId=${baylan}`, token: aski });
       expect(byBrand.body.items.every((r: { meter: { brand: string } }) => r.meter.brand === 'Baylan')).toBe(true);
-      const window = await t.request({ url: `/api/readings/live?from=${at(scenario.T0, 0).toISOString()}&to=${at(scenario.T0, 24).toISOString()}`, token: aski });
+      const window = await t.request({
+        url: `/api/readings/live?from=${at(scenario.T0, 0).toISOString()}&to=${at(scenario.T0, 24).toISOString()}`,
+        token: aski,
+      });
       expect(window.body.total).toBe(scenario.indexesA.length + scenario.indexesB.length + scenario.strayA.length);
-      expect((await t.request({ url: `/api/readings/live?tenantId=${ids.aski}`, token: admin })).body.total).toBe(await count('reading', 'tenant_id = $1', [ids.aski]));
+      expect((await t.request({ url: `/api/readings/live?tenantId=${ids.aski}`, token: admin })).body.total).toBe(
+        await count('reading', 'tenant_id = $1', [ids.aski]),
+      );
 
-      for (const q of ['before=yesterday', 'pageSize=0', 'tenantId=1', 'from=2025', 'meter=1']) expect((await t.request({ url: `/api/readings/live?${q}`, token: aski })).status, q).toBe(400);
+      for (const q of ['before=yesterday', 'pageSize=0', 'tenantId=1', 'from=2025', 'meter=1'])
+        expect((await t.request({ url: `/api/readings/live?${q}`, token: aski })).status, q).toBe(400);
     });
 
     it('never shows or filters by another tenant’s readings; needs LIVE_READINGS', async () => {
@@ -409,7 +510,13 @@ describe('readings and consumption', () => {
         method: 'POST',
         url: '/api/users',
         token: aski,
-        body: { name: 'Sadece', surname: 'Sayaç', email: 'sadece.sayac@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'Viewer', permissions: matrix({ METERS: 'r' }) }] },
+        body: {
+          name: 'Sadece',
+          surname: 'Sayaç',
+          email: 'sadece.sayac@example.com',
+          password: 'Parola123',
+          memberships: [{ tenantId: ids.aski, role: 'Viewer', permissions: matrix({ METERS: 'r' }) }],
+        },
       });
       expect(created.status).toBe(201);
       const viewer = await t.login('sadece.sayac@example.com', 'Parola123');

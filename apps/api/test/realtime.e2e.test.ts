@@ -51,7 +51,11 @@ describe('live sockets follow revocation', () => {
         surname: 'İzleyici',
         email,
         password: 'Parola123',
-        memberships: names.map((name) => ({ tenantId: tenants[name], role: 'Viewer', permissions: matrix({ DASHBOARD: 'r', LIVE_READINGS: 'r' }) })),
+        memberships: names.map((name) => ({
+          tenantId: tenants[name],
+          role: 'Viewer',
+          permissions: matrix({ DASHBOARD: 'r', LIVE_READINGS: 'r' }),
+        })),
       },
     });
     expect(res.status).toBe(201);
@@ -70,10 +74,12 @@ describe('live sockets follow revocation', () => {
 
   async function receives(live: Live, tenant: string): Promise<boolean> {
     const id = emit(tenant);
-    return live.waitFor((e) => e.name === 'reading.created' && e.payload.deviceId === id, 1_500).then(
-      () => true,
-      () => false,
-    );
+    return live
+      .waitFor((e) => e.name === 'reading.created' && e.payload.deviceId === id, 1_500)
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   function disconnected(live: Live): Promise<number> {
@@ -105,7 +111,9 @@ describe('live sockets follow revocation', () => {
     const w1 = await watcher(['HATSU']);
     const live1 = await connectLive(bUrl, w1.access);
     const gone1 = disconnected(live1);
-    expect((await t.request({ method: 'PATCH', url: `/api/users/${w1.id}`, token: admin, body: { password: 'Yenisi456' } })).status).toBe(200);
+    expect((await t.request({ method: 'PATCH', url: `/api/users/${w1.id}`, token: admin, body: { password: 'Yenisi456' } })).status).toBe(
+      200,
+    );
     expect(await gone1).toBeLessThan(3_000);
     expect(await receives(live1, 'HATSU')).toBe(false);
 
@@ -122,7 +130,12 @@ describe('live sockets follow revocation', () => {
     const live = await connectLive(bUrl, w.access);
     expect(await receives(live, 'ASKİ')).toBe(true);
     expect(await receives(live, 'HATSU')).toBe(true);
-    const narrowed = await t.request({ method: 'PUT', url: `/api/users/${w.id}/memberships/${tenants['ASKİ']}`, token: admin, body: { role: 'Viewer', permissions: matrix({ METERS: 'r' }) } });
+    const narrowed = await t.request({
+      method: 'PUT',
+      url: `/api/users/${w.id}/memberships/${tenants['ASKİ']}`,
+      token: admin,
+      body: { role: 'Viewer', permissions: matrix({ METERS: 'r' }) },
+    });
     expect(narrowed.status).toBe(200);
     await new Promise((r) => setTimeout(r, 2_500));
     expect(live.socket.connected).toBe(true);
@@ -130,7 +143,9 @@ describe('live sockets follow revocation', () => {
     expect(await receives(live, 'HATSU')).toBe(true);
     // Losing the last one closes the socket.
     const gone = disconnected(live);
-    expect((await t.request({ method: 'DELETE', url: `/api/users/${w.id}/memberships/${tenants['HATSU']}`, token: admin })).status).toBe(204);
+    expect((await t.request({ method: 'DELETE', url: `/api/users/${w.id}/memberships/${tenants['HATSU']}`, token: admin })).status).toBe(
+      204,
+    );
     expect(await gone).toBeLessThan(4_000);
     live.socket.close();
   });
@@ -148,7 +163,10 @@ describe('live sockets follow revocation', () => {
     const w = await watcher(['ASKİ']);
     const claims = JSON.parse(Buffer.from(w.access.split('.')[1], 'base64url').toString());
     const now = Math.floor(Date.now() / 1000);
-    const shortLived = await new JwtService().signAsync({ ...claims, iat: now, exp: now + 2 }, { secret: t.config.JWT_ACCESS_SECRET, algorithm: 'HS256' });
+    const shortLived = await new JwtService().signAsync(
+      { ...claims, iat: now, exp: now + 2 },
+      { secret: t.config.JWT_ACCESS_SECRET, algorithm: 'HS256' },
+    );
     const live = await connectLive(bUrl, shortLived);
     const gone = disconnected(live);
     expect(await gone).toBeLessThan(6_000);
@@ -166,7 +184,13 @@ describe('live sockets follow revocation', () => {
 
     const attempt = (origin: string) =>
       new Promise<boolean>((resolve) => {
-        const s = io(bUrl, { path: '/api/socket.io', auth: { token: admin }, transports: ['websocket'], reconnection: false, extraHeaders: { origin } });
+        const s = io(bUrl, {
+          path: '/api/socket.io',
+          auth: { token: admin },
+          transports: ['websocket'],
+          reconnection: false,
+          extraHeaders: { origin },
+        });
         s.once('ready', () => {
           s.close();
           resolve(true);

@@ -11,7 +11,13 @@ import { Module } from '@nestjs/common';
 const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const describeRule = (rule: AccessRule | undefined): string =>
-  !rule ? 'UNDECLARED' : rule.kind === 'permission' ? `${rule.module} ${rule.action}` : rule.kind === 'public' ? '@Public' : '@Authenticated';
+  !rule
+    ? 'UNDECLARED'
+    : rule.kind === 'permission'
+      ? `${rule.module} ${rule.action}`
+      : rule.kind === 'public'
+        ? '@Public'
+        : '@Authenticated';
 
 /**
  * Deny by default, proved: every route of every controller declares its access rule; and who may call
@@ -42,7 +48,9 @@ describe('route access declarations', () => {
           const rule = (Reflect.getMetadata(ACCESS_RULE, handler) ?? classRule) as AccessRule | undefined;
           if (!rule) undeclared.push(label);
           if (WRITES.has(method)) {
-            const path = `/api/${Reflect.getMetadata(PATH_METADATA, proto.constructor)}/${Reflect.getMetadata(PATH_METADATA, handler)}`.replace(/\/+/g, '/').replace(/\/$/, '');
+            const path = `/api/${Reflect.getMetadata(PATH_METADATA, proto.constructor)}/${Reflect.getMetadata(PATH_METADATA, handler)}`
+              .replace(/\/+/g, '/')
+              .replace(/\/$/, '');
             writes.push(`${method.padEnd(6)} ${path.padEnd(60)} ${describeRule(rule)}`);
           }
         }

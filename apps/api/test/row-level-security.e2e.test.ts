@@ -39,7 +39,8 @@ describe('row-level security', () => {
 
   it('shows a query without any tenant filter only the rows of its scope, through Kysely and Prisma alike', async () => {
     await withTenantScope(paths.aski!, async () => {
-      for (const table of ['reading', 'meter', 'device', 'customer', 'meter_daily_consumption'] as const) expect(await tenantsOf(table)).toEqual([ids.aski]);
+      for (const table of ['reading', 'meter', 'device', 'customer', 'meter_daily_consumption'] as const)
+        expect(await tenantsOf(table)).toEqual([ids.aski]);
       const meters = await db.prisma.meter.findMany({ select: { tenantId: true } });
       expect(meters.length).toBeGreaterThan(0);
       expect(new Set(meters.map((m) => m.tenantId))).toEqual(new Set([ids.aski]));
@@ -47,35 +48,51 @@ describe('row-level security', () => {
       expect(viaKysely.map((r) => r.tenant_id)).toEqual([ids.aski]);
     });
     // The scope travels with each checkout: interleaved scopes on one pool never mix.
-    const [a, h] = await Promise.all([withTenantScope(paths.aski!, () => tenantsOf('device')), withTenantScope(paths.hatsu!, () => tenantsOf('device'))]);
+    const [a, h] = await Promise.all([
+      withTenantScope(paths.aski!, () => tenantsOf('device')),
+      withTenantScope(paths.hatsu!, () => tenantsOf('device')),
+    ]);
     expect(a).toEqual([ids.aski]);
     expect(h).toEqual([ids.hatsu]);
     // The root's users and system work see every tenant.
     expect((await asSystem(() => tenantsOf('meter'))).length).toBeGreaterThanOrEqual(2);
     // A scope names the top of each visible subtree, whose descendants the policy takes too.
     const child = { id: 'c', parentId: ids.aski, path: `${paths.aski}.c` };
-    expect(scopeOf({ tenants: new Map([[ids.aski!, { id: ids.aski, parentId: 'root', path: paths.aski }], ['c', child]]) } as never)).toBe(paths.aski);
+    expect(
+      scopeOf({
+        tenants: new Map([
+          [ids.aski!, { id: ids.aski, parentId: 'root', path: paths.aski }],
+          ['c', child],
+        ]),
+      } as never),
+    ).toBe(paths.aski);
   });
 
   it('sees nothing outside any scope, rather than everything', async () => {
     expect(await tenantsOf('meter')).toEqual([]);
-    expect((await db.prisma.customer.count())).toBe(0);
+    expect(await db.prisma.customer.count()).toBe(0);
   });
 
   it('refuses to write another tenant’s rows and leaves them unchanged', async () => {
-    const [hatsuMeter] = await t.sql<{ id: string; serial_no: string }>('SELECT id, serial_no FROM meter WHERE tenant_id = $1 LIMIT 1', [ids.hatsu]);
+    const [hatsuMeter] = await t.sql<{ id: string; serial_no: string }>('SELECT id, serial_no FROM meter WHERE tenant_id = $1 LIMIT 1', [
+      ids.hatsu,
+    ]);
     await withTenantScope(paths.aski!, async () => {
       const updated = await db.pool.query(`UPDATE meter SET serial_no = 'HIJACKED' WHERE id = $1`, [hatsuMeter!.id]);
       expect(updated.rowCount).toBe(0);
       const deleted = await db.pool.query(`DELETE FROM alarm WHERE tenant_id = $1`, [ids.hatsu]);
       expect(deleted.rowCount).toBe(0);
       // Moving an own row into another tenant, or inserting one there, breaks the policy's check.
-      await expect(db.pool.query(`UPDATE customer SET tenant_id = $1 WHERE tenant_id = $2`, [ids.hatsu, ids.aski])).rejects.toMatchObject({ code: '42501' });
+      await expect(db.pool.query(`UPDATE customer SET tenant_id = $1 WHERE tenant_id = $2`, [ids.hatsu, ids.aski])).rejects.toMatchObject({
+        code: '42501',
+      });
       await expect(
         db.pool.query(`INSERT INTO integration (tenant_id, kind, name, secret_hash) VALUES ($1, 'TTN', 'sneaky', 'x')`, [ids.hatsu]),
       ).rejects.toMatchObject({ code: '42501' });
     });
-    expect((await t.sql<{ serial_no: string }>('SELECT serial_no FROM meter WHERE id = $1', [hatsuMeter!.id]))[0]!.serial_no).toBe(hatsuMeter!.serial_no);
+    expect((await t.sql<{ serial_no: string }>('SELECT serial_no FROM meter WHERE id = $1', [hatsuMeter!.id]))[0]!.serial_no).toBe(
+      hatsuMeter!.serial_no,
+    );
     expect(await t.sql(`SELECT 1 FROM integration WHERE name = 'sneaky'`)).toHaveLength(0);
   });
 

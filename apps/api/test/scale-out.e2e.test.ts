@@ -27,7 +27,10 @@ describe('scale-out', () => {
     b = await createApp(a.config, { logger: false });
     await b.listen({ port: 0, host: '127.0.0.1' });
     bUrl = (await b.getUrl()).replace('[::1]', '127.0.0.1');
-    workers = await Promise.all([startTestWorker(a.config, { MQTT_ENABLED: false, WORKER_CONCURRENCY: 2 }), startTestWorker(a.config, { MQTT_ENABLED: false, WORKER_CONCURRENCY: 2 })]);
+    workers = await Promise.all([
+      startTestWorker(a.config, { MQTT_ENABLED: false, WORKER_CONCURRENCY: 2 }),
+      startTestWorker(a.config, { MQTT_ENABLED: false, WORKER_CONCURRENCY: 2 }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all(workers?.map((w) => w.close()) ?? []);
@@ -38,7 +41,9 @@ describe('scale-out', () => {
   it('spreads uplinks over both workers and delivers live events across API nodes', async () => {
     const admin = await a.login(SUPER_ADMIN);
     const tenantId = (await a.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
-    const integ = (await a.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'scale' } })).body;
+    const integ = (
+      await a.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'scale' } })
+    ).body;
     const devices = await a.sql<{ id: string; eui: string; model: string; last: string }>(
       `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last
          FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
@@ -55,7 +60,11 @@ describe('scale-out', () => {
           method: 'POST',
           url: `/api/ingest/ttn/${integ.id}`,
           headers: { 'x-integration-secret': integ.secret },
-          body: { end_device_ids: { dev_eui: d.eui }, received_at: new Date().toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 7000 + i, frm_payload: up.payload.toString('base64') } },
+          body: {
+            end_device_ids: { dev_eui: d.eui },
+            received_at: new Date().toISOString(),
+            uplink_message: { f_port: up.fPort, f_cnt: 7000 + i, frm_payload: up.payload.toString('base64') },
+          },
         });
       }),
     );
@@ -95,11 +104,10 @@ describe('scale-out', () => {
       expect(answers.every((x) => x.status === 202)).toBe(true);
     }
     const rows = async () =>
-      a.sql<{ index_m3: string; consumption_m3: string | null }>(`SELECT index_m3, consumption_m3 FROM reading WHERE device_id = $1 AND time >= $2 AND time < $3 ORDER BY time`, [
-        d!.id,
-        new Date(base),
-        new Date(base + 60 * 60_000),
-      ]);
+      a.sql<{ index_m3: string; consumption_m3: string | null }>(
+        `SELECT index_m3, consumption_m3 FROM reading WHERE device_id = $1 AND time >= $2 AND time < $3 ORDER BY time`,
+        [d!.id, new Date(base), new Date(base + 60 * 60_000)],
+      );
     const end = Date.now() + 30_000;
     while ((await rows()).length < 60 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
     const chain = await rows();
@@ -107,6 +115,7 @@ describe('scale-out', () => {
     const after = workers.map((w, i) => w.get(UplinkWorkerService).processed - before[i]!);
     expect(Math.min(...after)).toBeGreaterThan(0);
     // Each reading's consumption is its index minus the one before it in time, whichever worker stored which.
-    for (let i = 1; i < chain.length; i++) expect(Number(chain[i]!.consumption_m3)).toBeCloseTo(Number(chain[i]!.index_m3) - Number(chain[i - 1]!.index_m3), 3);
+    for (let i = 1; i < chain.length; i++)
+      expect(Number(chain[i]!.consumption_m3)).toBeCloseTo(Number(chain[i]!.index_m3) - Number(chain[i - 1]!.index_m3), 3);
   });
 });

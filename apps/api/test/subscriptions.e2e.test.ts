@@ -114,15 +114,30 @@ describe('subscriptions', () => {
 
   describe('create', () => {
     it('creates for an existing customer of the same type; the tenant follows the customer', async () => {
-      const c = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`, [ids.aski]);
+      const c = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`, [
+        ids.aski,
+      ]);
       const res = await t.request({
         method: 'POST',
         url: '/api/subscriptions',
         token: aski,
-        body: { subscriptionNo: 'ASK-900001', type: 'INDIVIDUAL', groupId: groups.NORMAL, customerId: c.id, address: { city: 'Ankara', district: 'Etimesgut', latitude: 39.95, longitude: 32.66 } },
+        body: {
+          subscriptionNo: 'ASK-900001',
+          type: 'INDIVIDUAL',
+          groupId: groups.NORMAL,
+          customerId: c.id,
+          address: { city: 'Ankara', district: 'Etimesgut', latitude: 39.95, longitude: 32.66 },
+        },
       });
       expect(res.status).toBe(201);
-      expect(res.body).toMatchObject({ subscriptionNo: 'ASK-900001', tenantId: ids.aski, type: 'INDIVIDUAL', meter: null, device: null, meterHistory: [] });
+      expect(res.body).toMatchObject({
+        subscriptionNo: 'ASK-900001',
+        tenantId: ids.aski,
+        type: 'INDIVIDUAL',
+        meter: null,
+        device: null,
+        meterHistory: [],
+      });
       expect(res.body.customer.id).toBe(c.id);
       expect(res.body.address).toMatchObject({ district: 'Etimesgut', latitude: 39.95 });
       expect(await count('audit_log', `entity_type = 'subscription' AND entity_id = $1 AND action = 'create'`, [res.body.id])).toBe(1);
@@ -131,13 +146,26 @@ describe('subscriptions', () => {
         method: 'POST',
         url: '/api/subscriptions',
         token: aski,
-        body: { subscriptionNo: 'ASK-900001', type: 'INDIVIDUAL', groupId: groups.NORMAL, customerId: c.id, addressId: res.body.address.id },
+        body: {
+          subscriptionNo: 'ASK-900001',
+          type: 'INDIVIDUAL',
+          groupId: groups.NORMAL,
+          customerId: c.id,
+          addressId: res.body.address.id,
+        },
       });
       expect(dup.status).toBe(409);
       expect(dup.body.details[0].path).toEqual(['subscriptionNo']);
       // The same number is free in another tenant.
-      const hc = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`, [ids.hatsu]);
-      const other = await t.request({ method: 'POST', url: '/api/subscriptions', token: hatsu, body: { subscriptionNo: 'ASK-900001', type: 'INDIVIDUAL', groupId: groups.NORMAL, customerId: hc.id, address: { city: 'Hatay' } } });
+      const hc = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`, [
+        ids.hatsu,
+      ]);
+      const other = await t.request({
+        method: 'POST',
+        url: '/api/subscriptions',
+        token: hatsu,
+        body: { subscriptionNo: 'ASK-900001', type: 'INDIVIDUAL', groupId: groups.NORMAL, customerId: hc.id, address: { city: 'Hatay' } },
+      });
       expect(other.status).toBe(201);
     });
 
@@ -159,7 +187,9 @@ describe('subscriptions', () => {
             tcIdNo: TC[0],
             phone: '+905327776655',
             email: 'zeynep@example.com',
-            contacts: [{ name: 'Emre', surname: 'Aydın', tcIdNo: TC[1], phone: '+905327776656', details: 'Oğlu', address: { city: 'İstanbul' } }],
+            contacts: [
+              { name: 'Emre', surname: 'Aydın', tcIdNo: TC[1], phone: '+905327776656', details: 'Oğlu', address: { city: 'İstanbul' } },
+            ],
           },
         },
       });
@@ -186,7 +216,13 @@ describe('subscriptions', () => {
           type: 'ORGANIZATIONAL',
           groupId: groups.HIGH,
           address: { city: 'Hatay', district: 'Antakya' },
-          customer: { organizationName: 'Defne Otel A.Ş.', taxId: TAX[0], taxOffice: 'Antakya', contact: { name: 'Selin', surname: 'Demir', phone: '+905551112233', email: 'selin@example.com' }, address: { city: 'Hatay', district: 'Defne' } },
+          customer: {
+            organizationName: 'Defne Otel A.Ş.',
+            taxId: TAX[0],
+            taxOffice: 'Antakya',
+            contact: { name: 'Selin', surname: 'Demir', phone: '+905551112233', email: 'selin@example.com' },
+            address: { city: 'Hatay', district: 'Defne' },
+          },
         },
       });
       expect(res.status).toBe(201);
@@ -199,20 +235,40 @@ describe('subscriptions', () => {
 
     it('validates the inline customer by the subscription type, with field paths, and changes nothing', async () => {
       const before = await snapshot();
-      const c = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'ORGANIZATIONAL' LIMIT 1`, [ids.aski]);
-      const base = { tenantId: ids.aski, subscriptionNo: 'ASK-900099', type: 'INDIVIDUAL', groupId: groups.NORMAL, address: { city: 'Ankara' } };
+      const c = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'ORGANIZATIONAL' LIMIT 1`, [
+        ids.aski,
+      ]);
+      const base = {
+        tenantId: ids.aski,
+        subscriptionNo: 'ASK-900099',
+        type: 'INDIVIDUAL',
+        groupId: groups.NORMAL,
+        address: { city: 'Ankara' },
+      };
       const cases: Array<[Record<string, unknown>, number, (string | number)[]]> = [
         [{ ...base, customer: { name: 'A', surname: 'B', tcIdNo: '12345678901' } }, 400, ['customer', 'tcIdNo']],
         [{ ...base, customer: { surname: 'B', tcIdNo: TC[2] } }, 400, ['customer', 'name']],
         [{ ...base, customer: { name: 'A', surname: 'B', tcIdNo: TC[2], organizationName: 'X' } }, 400, ['customer']],
         [{ ...base, type: 'ORGANIZATIONAL', customer: { name: 'A', surname: 'B', tcIdNo: TC[2] } }, 400, ['customer', 'organizationName']],
-        [{ ...base, type: 'ORGANIZATIONAL', customer: { organizationName: 'X', taxId: '1234567891', contact: { name: 'A', surname: 'B' } } }, 400, ['customer', 'taxId']],
+        [
+          {
+            ...base,
+            type: 'ORGANIZATIONAL',
+            customer: { organizationName: 'X', taxId: '1234567891', contact: { name: 'A', surname: 'B' } },
+          },
+          400,
+          ['customer', 'taxId'],
+        ],
         [{ ...base, tenantId: undefined, customer: { name: 'A', surname: 'B', tcIdNo: TC[2] } }, 400, ['tenantId']],
         [{ ...base, customer: { name: 'A', surname: 'B', tcIdNo: TC[2] }, customerId: c.id }, 400, ['customerId']],
         [{ ...base, tenantId: undefined }, 400, ['customerId']],
         [{ ...base, tenantId: undefined, customerId: c.id }, 400, ['type']],
         [{ ...base, address: undefined, customer: { name: 'A', surname: 'B', tcIdNo: TC[2] } }, 400, ['address']],
-        [{ ...base, groupId: '00000000-0000-4000-8000-000000000000', customer: { name: 'A', surname: 'B', tcIdNo: TC[2] } }, 400, ['groupId']],
+        [
+          { ...base, groupId: '00000000-0000-4000-8000-000000000000', customer: { name: 'A', surname: 'B', tcIdNo: TC[2] } },
+          400,
+          ['groupId'],
+        ],
         [{ ...base, type: 'HOUSEHOLD', customer: { name: 'A', surname: 'B', tcIdNo: TC[2] } }, 400, ['type']],
         [{ ...base, subscriptionNo: ' ', customer: { name: 'A', surname: 'B', tcIdNo: TC[2] } }, 400, ['subscriptionNo']],
         [{ ...base, subscriptionNo: 'X'.repeat(41), customer: { name: 'A', surname: 'B', tcIdNo: TC[2] } }, 400, ['subscriptionNo']],
@@ -223,7 +279,11 @@ describe('subscriptions', () => {
       for (const [body, status, path] of cases) {
         const res = await t.request({ method: 'POST', url: '/api/subscriptions', token: aski, body });
         expect(res.status, JSON.stringify(body)).toBe(status);
-        if (path.length) expect(res.body.details.map((d: { path: unknown }) => d.path), JSON.stringify(body)).toContainEqual(path);
+        if (path.length)
+          expect(
+            res.body.details.map((d: { path: unknown }) => d.path),
+            JSON.stringify(body),
+          ).toContainEqual(path);
       }
       expect(await snapshot()).toEqual(before);
     });
@@ -235,7 +295,15 @@ describe('subscriptions', () => {
         method: 'POST',
         url: '/api/subscriptions',
         token: aski,
-        body: { tenantId: ids.aski, subscriptionNo: 'ASK-900003', type: 'INDIVIDUAL', groupId: groups.NORMAL, address: { city: 'Ankara' }, customer: { name: 'A', surname: 'B', tcIdNo: TC[3] }, meterId: busy.meter_id },
+        body: {
+          tenantId: ids.aski,
+          subscriptionNo: 'ASK-900003',
+          type: 'INDIVIDUAL',
+          groupId: groups.NORMAL,
+          address: { city: 'Ankara' },
+          customer: { name: 'A', surname: 'B', tcIdNo: TC[3] },
+          meterId: busy.meter_id,
+        },
       });
       expect(res.status).toBe(409);
       expect(res.body.message).toContain(busy.subscription_no);
@@ -246,16 +314,32 @@ describe('subscriptions', () => {
     it('puts HATSU ids into every reference field of ASKİ’s create: 404/400 and nothing changes', async () => {
       const before = await snapshot();
       const hs = await metered(ids.hatsu);
-      const askiCustomer = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`, [ids.aski]);
+      const askiCustomer = await one<{ id: string }>(
+        `SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`,
+        [ids.aski],
+      );
       const base = { subscriptionNo: 'ASK-900004', type: 'INDIVIDUAL', groupId: groups.NORMAL };
       const post = (body: unknown, token = aski) => t.request({ method: 'POST', url: '/api/subscriptions', token, body });
       expect((await post({ ...base, customerId: hs.customer_id, address: { city: 'x' } })).status).toBe(404);
-      expect((await post({ ...base, tenantId: ids.hatsu, customer: { name: 'A', surname: 'B', tcIdNo: TC[4] }, address: { city: 'x' } })).status).toBe(404);
-      expect((await post({ ...base, tenantId: ids.root, customer: { name: 'A', surname: 'B', tcIdNo: TC[4] }, address: { city: 'x' } })).status).toBe(404);
+      expect(
+        (await post({ ...base, tenantId: ids.hatsu, customer: { name: 'A', surname: 'B', tcIdNo: TC[4] }, address: { city: 'x' } })).status,
+      ).toBe(404);
+      expect(
+        (await post({ ...base, tenantId: ids.root, customer: { name: 'A', surname: 'B', tcIdNo: TC[4] }, address: { city: 'x' } })).status,
+      ).toBe(404);
       expect((await post({ ...base, tenantId: ids.hatsu, customerId: askiCustomer.id, address: { city: 'x' } })).status).toBe(400);
       expect((await post({ ...base, customerId: askiCustomer.id, addressId: hs.address_id })).status).toBe(404);
       expect((await post({ ...base, customerId: askiCustomer.id, address: { city: 'x' }, meterId: hs.meter_id })).status).toBe(404);
-      expect((await post({ ...base, tenantId: ids.aski, customer: { name: 'A', surname: 'B', tcIdNo: TC[4], addressId: hs.address_id }, address: { city: 'x' } })).status).toBe(404);
+      expect(
+        (
+          await post({
+            ...base,
+            tenantId: ids.aski,
+            customer: { name: 'A', surname: 'B', tcIdNo: TC[4], addressId: hs.address_id },
+            address: { city: 'x' },
+          })
+        ).status,
+      ).toBe(404);
       // The root admin sees both tenants, and still cannot mix them.
       const mixed = await post({ ...base, customerId: askiCustomer.id, address: { city: 'x' }, meterId: hs.meter_id }, admin);
       expect(mixed.status).toBe(400);
@@ -269,15 +353,40 @@ describe('subscriptions', () => {
         method: 'POST',
         url: '/api/users',
         token: aski,
-        body: { name: 'Abone', surname: 'Memuru', email: 'abone.memuru@example.com', password: 'Parola123', memberships: [{ tenantId: ids.aski, role: 'Clerk', permissions: matrix({ SUBSCRIPTIONS: 'crud', CUSTOMERS: 'r' }) }] },
+        body: {
+          name: 'Abone',
+          surname: 'Memuru',
+          email: 'abone.memuru@example.com',
+          password: 'Parola123',
+          memberships: [{ tenantId: ids.aski, role: 'Clerk', permissions: matrix({ SUBSCRIPTIONS: 'crud', CUSTOMERS: 'r' }) }],
+        },
       });
       expect(created.status).toBe(201);
       const clerk = await t.login('abone.memuru@example.com', 'Parola123');
-      const base = { tenantId: ids.aski, subscriptionNo: 'ASK-900005', type: 'INDIVIDUAL', groupId: groups.NORMAL, address: { city: 'Ankara' } };
-      expect((await t.request({ method: 'POST', url: '/api/subscriptions', token: clerk, body: { ...base, customer: { name: 'A', surname: 'B', tcIdNo: TC[5] } } })).status).toBe(403);
-      const c = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`, [ids.aski]);
+      const base = {
+        tenantId: ids.aski,
+        subscriptionNo: 'ASK-900005',
+        type: 'INDIVIDUAL',
+        groupId: groups.NORMAL,
+        address: { city: 'Ankara' },
+      };
+      expect(
+        (
+          await t.request({
+            method: 'POST',
+            url: '/api/subscriptions',
+            token: clerk,
+            body: { ...base, customer: { name: 'A', surname: 'B', tcIdNo: TC[5] } },
+          })
+        ).status,
+      ).toBe(403);
+      const c = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`, [
+        ids.aski,
+      ]);
       const { tenantId: _t, ...rest } = base;
-      expect((await t.request({ method: 'POST', url: '/api/subscriptions', token: clerk, body: { ...rest, customerId: c.id } })).status).toBe(201);
+      expect(
+        (await t.request({ method: 'POST', url: '/api/subscriptions', token: clerk, body: { ...rest, customerId: c.id } })).status,
+      ).toBe(201);
     });
   });
 
@@ -294,7 +403,10 @@ describe('subscriptions', () => {
         const send = (body: string, type: string) => t.request({ method, url, token: aski, body, headers: { 'content-type': type } });
         expect((await send('<subscription/>', 'application/xml')).status, url).toBe(415);
         expect((await send('{"subscriptionNo":', 'application/json')).status, url).toBe(400);
-        expect((await send(JSON.stringify({ subscriptionNo: 'x'.repeat(t.config.BODY_LIMIT_BYTES) }), 'application/json')).status, url).toBe(413);
+        expect(
+          (await send(JSON.stringify({ subscriptionNo: 'x'.repeat(t.config.BODY_LIMIT_BYTES) }), 'application/json')).status,
+          url,
+        ).toBe(413);
         expect((await send('[]', 'application/json')).status, url).toBe(400);
       }
       expect(await snapshot()).toEqual(before);
@@ -310,11 +422,20 @@ describe('subscriptions', () => {
       expect(off.status).toBe(200);
       expect(off.body.meter).toBeNull();
       expect(off.body.meterHistory[0].endedAt).toMatch(/Z$/);
-      const lastB = await one<{ index_m3: string }>('SELECT index_m3 FROM reading WHERE meter_id = $1 ORDER BY time DESC LIMIT 1', [b.meter_id]);
+      const lastB = await one<{ index_m3: string }>('SELECT index_m3 FROM reading WHERE meter_id = $1 ORDER BY time DESC LIMIT 1', [
+        b.meter_id,
+      ]);
       expect(off.body.meterHistory[0].finalIndexM3).toBeCloseTo(Number(lastB.index_m3), 3);
 
-      const lastA = await one<{ index_m3: string }>('SELECT index_m3 FROM reading WHERE meter_id = $1 ORDER BY time DESC LIMIT 1', [a.meter_id]);
-      const res = await t.request({ method: 'PUT', url: `/api/subscriptions/${a.id}/meter`, token: aski, body: { meterId: b.meter_id, initialIndexM3: 12.5 } });
+      const lastA = await one<{ index_m3: string }>('SELECT index_m3 FROM reading WHERE meter_id = $1 ORDER BY time DESC LIMIT 1', [
+        a.meter_id,
+      ]);
+      const res = await t.request({
+        method: 'PUT',
+        url: `/api/subscriptions/${a.id}/meter`,
+        token: aski,
+        body: { meterId: b.meter_id, initialIndexM3: 12.5 },
+      });
       expect(res.status).toBe(200);
       expect(res.body.meter.id).toBe(b.meter_id);
       expect(res.body.meterHistory).toHaveLength(2);
@@ -325,10 +446,17 @@ describe('subscriptions', () => {
       expect(await count('audit_log', `entity_type = 'subscription_meter' AND tenant_id = $1`, [ids.aski])).toBeGreaterThanOrEqual(3);
 
       // Meter A is free now and can go to the subscription left without one.
-      const back = await t.request({ method: 'PUT', url: `/api/subscriptions/${b.id}/meter`, token: aski, body: { meterId: a.meter_id, finalIndexM3: 1 } });
+      const back = await t.request({
+        method: 'PUT',
+        url: `/api/subscriptions/${b.id}/meter`,
+        token: aski,
+        body: { meterId: a.meter_id, finalIndexM3: 1 },
+      });
       expect(back.status).toBe(400);
       expect(back.body.details[0].path).toEqual(['finalIndexM3']);
-      expect((await t.request({ method: 'PUT', url: `/api/subscriptions/${b.id}/meter`, token: aski, body: { meterId: a.meter_id } })).status).toBe(200);
+      expect(
+        (await t.request({ method: 'PUT', url: `/api/subscriptions/${b.id}/meter`, token: aski, body: { meterId: a.meter_id } })).status,
+      ).toBe(200);
     });
 
     it('refuses busy meters, other tenants’ meters, bad dates and indexes, changing nothing', async () => {
@@ -336,7 +464,8 @@ describe('subscriptions', () => {
       const busy = await metered(ids.aski, 21);
       const foreign = await metered(ids.hatsu, 0);
       const before = await snapshot();
-      const put = (body: unknown, token = aski, id = a.id) => t.request({ method: 'PUT', url: `/api/subscriptions/${id}/meter`, token, body });
+      const put = (body: unknown, token = aski, id = a.id) =>
+        t.request({ method: 'PUT', url: `/api/subscriptions/${id}/meter`, token, body });
       const r1 = await put({ meterId: busy.meter_id });
       expect(r1.status).toBe(409);
       expect(r1.body.message).toContain(busy.subscription_no);
@@ -359,17 +488,33 @@ describe('subscriptions', () => {
   describe('update and delete', () => {
     it('updates number, group and address; refuses type changes and other tenants’ customers', async () => {
       const s = await metered(ids.aski, 30);
-      const res = await t.request({ method: 'PATCH', url: `/api/subscriptions/${s.id}`, token: aski, body: { groupId: groups.HIGH, subscriptionNo: 'ASK-777777' } });
+      const res = await t.request({
+        method: 'PATCH',
+        url: `/api/subscriptions/${s.id}`,
+        token: aski,
+        body: { groupId: groups.HIGH, subscriptionNo: 'ASK-777777' },
+      });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ subscriptionNo: 'ASK-777777', group: { code: 'HIGH' } });
-      expect((await t.request({ method: 'PATCH', url: `/api/subscriptions/${s.id}`, token: aski, body: { subscriptionNo: 'ASK-000001' } })).status).toBe(409);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/subscriptions/${s.id}`, token: aski, body: { subscriptionNo: 'ASK-000001' } }))
+          .status,
+      ).toBe(409);
       const other = s.customer_type === 'INDIVIDUAL' ? 'ORGANIZATIONAL' : 'INDIVIDUAL';
-      expect((await t.request({ method: 'PATCH', url: `/api/subscriptions/${s.id}`, token: aski, body: { type: other } })).status).toBe(400);
+      expect((await t.request({ method: 'PATCH', url: `/api/subscriptions/${s.id}`, token: aski, body: { type: other } })).status).toBe(
+        400,
+      );
       const hc = await one<{ id: string }>(`SELECT id FROM customer WHERE tenant_id = $1 LIMIT 1`, [ids.hatsu]);
-      expect((await t.request({ method: 'PATCH', url: `/api/subscriptions/${s.id}`, token: aski, body: { customerId: hc.id } })).status).toBe(404);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/subscriptions/${s.id}`, token: aski, body: { customerId: hc.id } })).status,
+      ).toBe(404);
       const hs = await metered(ids.hatsu, 1);
-      expect((await t.request({ method: 'PATCH', url: `/api/subscriptions/${s.id}`, token: aski, body: { addressId: hs.address_id } })).status).toBe(404);
-      expect((await t.request({ method: 'PATCH', url: `/api/subscriptions/${hs.id}`, token: aski, body: { isActive: false } })).status).toBe(404);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/subscriptions/${s.id}`, token: aski, body: { addressId: hs.address_id } })).status,
+      ).toBe(404);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/subscriptions/${hs.id}`, token: aski, body: { isActive: false } })).status,
+      ).toBe(404);
       expect((await one<{ is_active: boolean }>('SELECT is_active FROM subscription WHERE id = $1', [hs.id])).is_active).toBe(true);
     });
 
@@ -378,7 +523,10 @@ describe('subscriptions', () => {
       const refused = await t.request({ method: 'DELETE', url: `/api/subscriptions/${s.id}`, token: aski });
       expect(refused.status).toBe(409);
       expect(refused.body.message).toMatch(/deactivate/);
-      const fresh = await one<{ id: string }>(`SELECT s.id FROM subscription s WHERE s.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM subscription_meter sm WHERE sm.subscription_id = s.id) LIMIT 1`, [ids.aski]);
+      const fresh = await one<{ id: string }>(
+        `SELECT s.id FROM subscription s WHERE s.tenant_id = $1 AND NOT EXISTS (SELECT 1 FROM subscription_meter sm WHERE sm.subscription_id = s.id) LIMIT 1`,
+        [ids.aski],
+      );
       expect((await t.request({ method: 'DELETE', url: `/api/subscriptions/${fresh.id}`, token: hatsu })).status).toBe(404);
       expect((await t.request({ method: 'DELETE', url: `/api/subscriptions/${fresh.id}`, token: aski })).status).toBe(204);
       expect(await count('subscription', 'id = $1', [fresh.id])).toBe(0);

@@ -34,13 +34,29 @@ describe('uplink re-decode', () => {
   });
 
   it('re-runs a device’s failed uplinks after its decoder is fixed, storing their readings', async () => {
-    const original = await t.sql<{ id: string; decoder_source: string }>(`SELECT id, decoder_source FROM message_scenario WHERE device_profile_id = $1`, [device.profileId]);
-    await t.sql(`UPDATE message_scenario SET decoder_source = 'function decodeUplink(input) { return { errors: ["vendor bug"] }; }', version = version + 1 WHERE device_profile_id = $1`, [device.profileId]);
+    const original = await t.sql<{ id: string; decoder_source: string }>(
+      `SELECT id, decoder_source FROM message_scenario WHERE device_profile_id = $1`,
+      [device.profileId],
+    );
+    await t.sql(
+      `UPDATE message_scenario SET decoder_source = 'function decodeUplink(input) { return { errors: ["vendor bug"] }; }', version = version + 1 WHERE device_profile_id = $1`,
+      [device.profileId],
+    );
     // Before the seeded day of readings, so the only readings of that hour are these.
     const base = Date.now() - 36 * 3_600_000;
     for (let k = 1; k <= 3; k++) {
-      const body = ttnUplink(device, { indexM3: device.last + k * 0.05, fCnt: 40_000 + k, at: new Date(base + k * 60_000), batteryPct: 66 });
-      const res = await t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });
+      const body = ttnUplink(device, {
+        indexM3: device.last + k * 0.05,
+        fCnt: 40_000 + k,
+        at: new Date(base + k * 60_000),
+        batteryPct: 66,
+      });
+      const res = await t.request({
+        method: 'POST',
+        url: `/api/ingest/ttn/${integ.id}`,
+        headers: { 'x-integration-secret': integ.secret },
+        body,
+      });
       expect(res.body.status).toBe('accepted');
     }
     const failed = await until(async () => {
@@ -49,11 +65,22 @@ describe('uplink re-decode', () => {
       return page.body.total === 3 && page.body.items.length === 3 ? page.body : null;
     }, 20_000);
     expect(failed.items[0]).toMatchObject({ integrationId: integ.id, status: 'FAILED', errors: ['vendor bug'] });
-    const readings = () => t.sql(`SELECT 1 FROM reading WHERE device_id = $1 AND time > $2 AND time < $3`, [device.id, new Date(base), new Date(base + 600_000)]);
+    const readings = () =>
+      t.sql(`SELECT 1 FROM reading WHERE device_id = $1 AND time > $2 AND time < $3`, [
+        device.id,
+        new Date(base),
+        new Date(base + 600_000),
+      ]);
     expect(await readings()).toHaveLength(0);
 
-    for (const s of original) await t.sql(`UPDATE message_scenario SET decoder_source = $2, version = version + 1 WHERE id = $1`, [s.id, s.decoder_source]);
-    const started = await t.request({ method: 'POST', url: '/api/uplinks/redecode', token: hatsu, body: { deviceId: device.id, from, to } });
+    for (const s of original)
+      await t.sql(`UPDATE message_scenario SET decoder_source = $2, version = version + 1 WHERE id = $1`, [s.id, s.decoder_source]);
+    const started = await t.request({
+      method: 'POST',
+      url: '/api/uplinks/redecode',
+      token: hatsu,
+      body: { deviceId: device.id, from, to },
+    });
     expect(started.status).toBe(202);
     expect(started.body.total).toBe(3);
     const done = await until(async () => {
@@ -63,12 +90,17 @@ describe('uplink re-decode', () => {
     }, 20_000);
     expect(done.progress).toEqual({ total: 3, done: 3, stored: 3, failed: 0 });
     expect(await readings()).toHaveLength(3);
-    const now = await t.request({ url: `/api/uplinks?deviceId=${device.id}&status=DECODED&from=${encodeURIComponent(new Date(base).toISOString())}`, token: hatsu });
+    const now = await t.request({
+      url: `/api/uplinks?deviceId=${device.id}&status=DECODED&from=${encodeURIComponent(new Date(base).toISOString())}`,
+      token: hatsu,
+    });
     expect(now.body.total).toBe(3);
     expect(now.body.items[0].errors).toEqual([]);
     // The run is the tenant's own: another tenant neither sees it nor starts one on this device.
     expect((await t.request({ url: `/api/uplinks/redecode/${started.body.jobId}`, token: aski })).status).toBe(404);
-    expect((await t.request({ method: 'POST', url: '/api/uplinks/redecode', token: aski, body: { deviceId: device.id, from, to } })).status).toBe(404);
+    expect(
+      (await t.request({ method: 'POST', url: '/api/uplinks/redecode', token: aski, body: { deviceId: device.id, from, to } })).status,
+    ).toBe(404);
   });
 
   it('refuses runs it cannot do with a clear 4xx, and nothing is queued', async () => {
@@ -100,7 +132,13 @@ describe('uplink re-decode', () => {
       method: 'POST',
       url: '/api/users',
       token: hatsu,
-      body: { name: 'Device', surname: 'Viewer', email: 'device.viewer@example.com', password: 'Parola123.', memberships: [{ tenantId: hatsuId, role: 'Viewer', permissions: matrix({ DEVICES: 'r' }) }] },
+      body: {
+        name: 'Device',
+        surname: 'Viewer',
+        email: 'device.viewer@example.com',
+        password: 'Parola123.',
+        memberships: [{ tenantId: hatsuId, role: 'Viewer', permissions: matrix({ DEVICES: 'r' }) }],
+      },
     });
     expect(viewer.status).toBe(201);
     expect((await post({ deviceId: device.id, from, to }, await t.login('device.viewer@example.com', 'Parola123.'))).status).toBe(403);

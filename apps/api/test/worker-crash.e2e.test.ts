@@ -21,7 +21,9 @@ describe('worker crash', () => {
   it('processes every accepted uplink exactly once across a crash and restart', async () => {
     const admin = await t.login(SUPER_ADMIN);
     const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0].id;
-    const integ = (await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'crash' } })).body;
+    const integ = (
+      await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'crash' } })
+    ).body;
     const devices = await t.sql<{ id: string; eui: string; model: string; last: string }>(
       `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last
          FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
@@ -38,7 +40,11 @@ describe('worker crash', () => {
           method: 'POST',
           url: `/api/ingest/ttn/${integ.id}`,
           headers: { 'x-integration-secret': integ.secret },
-          body: { end_device_ids: { dev_eui: d.eui }, received_at: new Date(base + round * 60_000).toISOString(), uplink_message: { f_port: up.fPort, f_cnt: 100 + round, frm_payload: up.payload.toString('base64') } },
+          body: {
+            end_device_ids: { dev_eui: d.eui },
+            received_at: new Date(base + round * 60_000).toISOString(),
+            uplink_message: { f_port: up.fPort, f_cnt: 100 + round, frm_payload: up.payload.toString('base64') },
+          },
         });
         expect(res.status).toBe(202);
         n++;
@@ -46,7 +52,9 @@ describe('worker crash', () => {
     }
     const ids = devices.map((d) => d.id);
     const stored = async () =>
-      (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE device_id = ANY($1) AND time >= $2`, [ids, new Date(base)]))[0].n;
+      (
+        await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM reading WHERE device_id = ANY($1) AND time >= $2`, [ids, new Date(base)])
+      )[0].n;
 
     const first = await startTestWorker(t.config, { MQTT_ENABLED: false, WORKER_CONCURRENCY: 4, WORKER_LOCK_MS: 1500 });
     const w1 = first.get(UplinkWorkerService);
@@ -60,7 +68,10 @@ describe('worker crash', () => {
     const end = Date.now() + 30_000;
     while ((await stored()) < n && Date.now() < end) await new Promise((r) => setTimeout(r, 200));
     expect(await stored()).toBe(n);
-    const uplinks = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM uplink WHERE device_id = ANY($1) AND received_at >= $2`, [ids, new Date(base)]);
+    const uplinks = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM uplink WHERE device_id = ANY($1) AND received_at >= $2`, [
+      ids,
+      new Date(base),
+    ]);
     expect(uplinks[0].n).toBe(n);
   });
 });

@@ -28,18 +28,17 @@ export const CONNECTION_TYPES = ['THREAD', 'FLANGE'] as const;
 export type ConnectionType = (typeof CONNECTION_TYPES)[number];
 
 /** Meter statuses (1.8) and device statuses (1.9) are the same list. */
-export const ASSET_STATUSES = [
-  'ACTIVE',
+export const ASSET_STATUSES = ['ACTIVE', 'PASSIVE', 'WAREHOUSE', 'MAINTENANCE', 'PLANNED', 'DEPLOYED_NOT_STARTED', 'USED'] as const;
+export type AssetStatus = (typeof ASSET_STATUSES)[number];
+/** Statuses the dashboard lists as "out of service". */
+export const OUT_OF_SERVICE_STATUSES: readonly AssetStatus[] = [
   'PASSIVE',
   'WAREHOUSE',
   'MAINTENANCE',
   'PLANNED',
   'DEPLOYED_NOT_STARTED',
   'USED',
-] as const;
-export type AssetStatus = (typeof ASSET_STATUSES)[number];
-/** Statuses the dashboard lists as "out of service". */
-export const OUT_OF_SERVICE_STATUSES: readonly AssetStatus[] = ['PASSIVE', 'WAREHOUSE', 'MAINTENANCE', 'PLANNED', 'DEPLOYED_NOT_STARTED', 'USED'];
+];
 
 export const COMMUNICATION_MODULES = ['INTEGRATED', 'RETROFIT', 'NONE'] as const;
 export type CommunicationModule = (typeof COMMUNICATION_MODULES)[number];

@@ -59,7 +59,13 @@ export interface LiveEvents {
   'alarm.acknowledged': AcknowledgedAlarmEvent;
 }
 export type LiveEventName = keyof LiveEvents;
-export const LIVE_EVENT_NAMES: readonly LiveEventName[] = ['reading.created', 'device.state', 'alarm.opened', 'alarm.cleared', 'alarm.acknowledged'];
+export const LIVE_EVENT_NAMES: readonly LiveEventName[] = [
+  'reading.created',
+  'device.state',
+  'alarm.opened',
+  'alarm.cleared',
+  'alarm.acknowledged',
+];
 
 /** Room of one tenant; a socket joins the rooms of every tenant it may watch, ancestors' watchers included. */
 export const tenantRoom = (tenantId: string) => `tenant:${tenantId}`;

@@ -19,7 +19,8 @@ async function main() {
   const force = args.includes('--force');
   const rest = args.filter((a) => a !== '--force');
   const unknown = rest.filter((a) => a.startsWith('-'));
-  if (unknown.length || rest.length < 1 || rest.length > 2) throw new BackupError(`unexpected arguments: ${args.join(' ') || '(none)'}\n${USAGE}`);
+  if (unknown.length || rest.length < 1 || rest.length > 2)
+    throw new BackupError(`unexpected arguments: ${args.join(' ') || '(none)'}\n${USAGE}`);
   const file = resolve(process.env.INIT_CWD || process.cwd(), rest[0]);
   const target = rest[1] ?? databaseUrl();
   const result = await restoreDatabase(file, target, { force, log: (l) => console.error(l) });
@@ -28,13 +29,17 @@ async function main() {
     `restored ${file} into ${result.database}${result.created ? ' (created)' : result.replaced ? ' (replaced, --force)' : ''}` +
       `${result.timescale ? ' with TimescaleDB pre/post restore' : ''} in ${(result.ms / 1000).toFixed(1)} s`,
   );
-  if (m.changed.length) console.error(`db:restore: migrations recorded with another checksum than this repository's files: ${m.changed.join(', ')}`);
-  if (m.unknown.length) console.error(`db:restore: migrations this repository does not have (the backup is newer than this code): ${m.unknown.join(', ')}`);
+  if (m.changed.length)
+    console.error(`db:restore: migrations recorded with another checksum than this repository's files: ${m.changed.join(', ')}`);
+  if (m.unknown.length)
+    console.error(`db:restore: migrations this repository does not have (the backup is newer than this code): ${m.unknown.join(', ')}`);
   if (!m.ok) {
     console.error('db:restore: the data is restored, but this code must not run against it until the migrations agree');
     process.exit(2);
   }
-  console.log(`migrations: ${m.matching.length} match this repository${m.pending.length ? `; ${m.pending.length} newer ones pending (${m.pending.join(', ')}): run pnpm db:migrate with DATABASE_URL set to the target` : ''}`);
+  console.log(
+    `migrations: ${m.matching.length} match this repository${m.pending.length ? `; ${m.pending.length} newer ones pending (${m.pending.join(', ')}): run pnpm db:migrate with DATABASE_URL set to the target` : ''}`,
+  );
 }
 
 main().catch((err) => {

@@ -185,15 +185,30 @@ export async function insertAssets(ctx: SeedContext, defs: DefinitionIds, profil
     const d = a.deviceProfile;
     if (d.technology === 'LORAWAN') {
       const ids = LORAWAN_IDS[d.brand];
-      add(a.deviceId, 'LORAWAN', 'DevEUI', unique(devEuis, () => ids.devEuiPrefix + rng.hex(6)));
+      add(
+        a.deviceId,
+        'LORAWAN',
+        'DevEUI',
+        unique(devEuis, () => ids.devEuiPrefix + rng.hex(6)),
+      );
       add(a.deviceId, 'LORAWAN', 'JoinEUI', ids.joinEui);
       add(a.deviceId, 'LORAWAN', 'AppKey', rng.hex(32));
     } else if (d.technology === 'SIGFOX') {
-      add(a.deviceId, 'SIGFOX', 'ID', unique(sigfoxIds, () => `00${rng.hex(6)}`));
+      add(
+        a.deviceId,
+        'SIGFOX',
+        'ID',
+        unique(sigfoxIds, () => `00${rng.hex(6)}`),
+      );
       add(a.deviceId, 'SIGFOX', 'PAC', rng.hex(16));
     } else if (d.technology === 'NBIOT') {
       const mnc = rng.pick(MNCS);
-      add(a.deviceId, 'NBIOT', 'IMEI', unique(imeis, () => imei(rng)));
+      add(
+        a.deviceId,
+        'NBIOT',
+        'IMEI',
+        unique(imeis, () => imei(rng)),
+      );
       add(a.deviceId, 'NBIOT', 'IMSI', imsi(rng, mnc));
       add(a.deviceId, 'NBIOT', 'ICCID', iccid(rng, mnc));
     } else {

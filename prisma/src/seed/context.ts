@@ -38,7 +38,10 @@ export async function insertChunked<T extends keyof DB & string>(
   const size = Math.max(1, Math.floor(60_000 / columns));
   for (let i = 0; i < rows.length; i += size) {
     // `rows` is checked against the table's Insertable shape above; Kysely cannot follow a generic table name.
-    await ctx.db.insertInto(table).values(rows.slice(i, i + size) as never).execute();
+    await ctx.db
+      .insertInto(table)
+      .values(rows.slice(i, i + size) as never)
+      .execute();
   }
   ctx.counts[countAs] = (ctx.counts[countAs] ?? 0) + rows.length;
 }

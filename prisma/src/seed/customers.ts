@@ -24,8 +24,24 @@ export interface TenantPopulation {
 
 /** Brief "Seed 5–6" with the pairing BRIEF-NOTES settles: ASKİ 100 customers/128 subscriptions, HATSU 64/50. */
 export const POPULATIONS: TenantPopulation[] = [
-  { key: 'ASKI', city: ANKARA, organizations: ORGANIZATIONS.ANKARA, customers: 100, withSecondSubscription: 28, withoutSubscription: 0, subscriptionPrefix: 'ASK' },
-  { key: 'HATSU', city: HATAY, organizations: ORGANIZATIONS.HATAY, customers: 64, withSecondSubscription: 0, withoutSubscription: 14, subscriptionPrefix: 'HAT' },
+  {
+    key: 'ASKI',
+    city: ANKARA,
+    organizations: ORGANIZATIONS.ANKARA,
+    customers: 100,
+    withSecondSubscription: 28,
+    withoutSubscription: 0,
+    subscriptionPrefix: 'ASK',
+  },
+  {
+    key: 'HATSU',
+    city: HATAY,
+    organizations: ORGANIZATIONS.HATAY,
+    customers: 64,
+    withSecondSubscription: 0,
+    withoutSubscription: 14,
+    subscriptionPrefix: 'HAT',
+  },
 ];
 
 export interface SubscriptionPlan {
@@ -71,7 +87,12 @@ function atHour(ms: number): Date {
   return new Date(Math.floor(ms / HOUR_MS) * HOUR_MS);
 }
 
-export function planCustomers(ctx: SeedContext, defs: DefinitionIds, tenants: Map<TenantKey, string>, uavtTaken: Set<string>): CustomerPlan {
+export function planCustomers(
+  ctx: SeedContext,
+  defs: DefinitionIds,
+  tenants: Map<TenantKey, string>,
+  uavtTaken: Set<string>,
+): CustomerPlan {
   const { rng, now } = ctx;
   const plan: CustomerPlan = { subscriptions: [], rows: { addresses: [], customers: [], contacts: [], subscriptions: [] } };
   const emails = new Set<string>();
@@ -111,8 +132,18 @@ export function planCustomers(ctx: SeedContext, defs: DefinitionIds, tenants: Ma
       // Meters went in 1–3 years ago; a subscription opens a few days before its meter is fitted.
       const installedAt = atHour(now.getTime() - rng.int(365, 3 * 365) * DAY_MS + rng.int(-6, 6) * HOUR_MS);
       const subs: Array<{ createdAt: Date; hasMeter: boolean; name: string }> = [];
-      if (!noSubs.has(i)) subs.push({ createdAt: new Date(installedAt.getTime() - rng.int(1, 10) * DAY_MS), hasMeter: true, name: org ? 'Merkez' : rng.pick(HOME_NAMES) });
-      if (twoSubs.has(i)) subs.push({ createdAt: atHour(now.getTime() - rng.int(2, 60) * DAY_MS - rng.int(0, 23) * HOUR_MS), hasMeter: false, name: org ? 'Şube' : rng.pick(SECOND_HOME_NAMES) });
+      if (!noSubs.has(i))
+        subs.push({
+          createdAt: new Date(installedAt.getTime() - rng.int(1, 10) * DAY_MS),
+          hasMeter: true,
+          name: org ? 'Merkez' : rng.pick(HOME_NAMES),
+        });
+      if (twoSubs.has(i))
+        subs.push({
+          createdAt: atHour(now.getTime() - rng.int(2, 60) * DAY_MS - rng.int(0, 23) * HOUR_MS),
+          hasMeter: false,
+          name: org ? 'Şube' : rng.pick(SECOND_HOME_NAMES),
+        });
       const customerCreatedAt = subs.length
         ? new Date(subs[0].createdAt.getTime() - rng.int(0, 5) * DAY_MS)
         : atHour(now.getTime() - rng.int(1, 30) * DAY_MS);
@@ -121,15 +152,38 @@ export function planCustomers(ctx: SeedContext, defs: DefinitionIds, tenants: Ma
         makeAddress(
           rng,
           pop.city,
-          { tenantId, name: s.name, kind: org ? 'BUSINESS' : rng.chance(0.8) ? 'FLAT' : 'HOUSE', description: rng.pick(METER_SPOTS), createdAt: s.createdAt },
+          {
+            tenantId,
+            name: s.name,
+            kind: org ? 'BUSINESS' : rng.chance(0.8) ? 'FLAT' : 'HOUSE',
+            description: rng.pick(METER_SPOTS),
+            createdAt: s.createdAt,
+          },
           uavtTaken,
         ),
       );
       // The correspondence address is usually the home itself (same UAVT), sometimes elsewhere in the city.
       const customerAddress: AddressRow =
         serviceAddresses.length && rng.chance(0.7)
-          ? { ...serviceAddresses[0], id: rng.uuid(), name: org ? 'Fatura adresi' : 'İkamet adresi', description: 'Yazışma ve fatura adresi.', created_at: customerCreatedAt }
-          : makeAddress(rng, pop.city, { tenantId, name: org ? 'Fatura adresi' : 'İkamet adresi', kind: org ? 'OFFICE' : 'FLAT', description: 'Yazışma ve fatura adresi.', createdAt: customerCreatedAt }, uavtTaken);
+          ? {
+              ...serviceAddresses[0],
+              id: rng.uuid(),
+              name: org ? 'Fatura adresi' : 'İkamet adresi',
+              description: 'Yazışma ve fatura adresi.',
+              created_at: customerCreatedAt,
+            }
+          : makeAddress(
+              rng,
+              pop.city,
+              {
+                tenantId,
+                name: org ? 'Fatura adresi' : 'İkamet adresi',
+                kind: org ? 'OFFICE' : 'FLAT',
+                description: 'Yazışma ve fatura adresi.',
+                createdAt: customerCreatedAt,
+              },
+              uavtTaken,
+            );
       plan.rows.addresses.push(customerAddress, ...serviceAddresses);
 
       if (org) {

@@ -52,8 +52,24 @@ export interface CommunicationTechnologyDefinition {
 const HEX = (n: number) => `^[a-fA-F0-9]{${n}}$`;
 const MAC_REGEX = '^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$';
 
-function field(key: string, label: string, valueType: IdentifierValueType, length: number | null, regex: string, flags: Partial<Pick<TechnologyFieldDefinition, 'isRequired' | 'isSecret' | 'isUnique'>> = {}): TechnologyFieldDefinition {
-  return { key, label, valueType, length, regex, isRequired: flags.isRequired ?? true, isSecret: flags.isSecret ?? false, isUnique: flags.isUnique ?? false };
+function field(
+  key: string,
+  label: string,
+  valueType: IdentifierValueType,
+  length: number | null,
+  regex: string,
+  flags: Partial<Pick<TechnologyFieldDefinition, 'isRequired' | 'isSecret' | 'isUnique'>> = {},
+): TechnologyFieldDefinition {
+  return {
+    key,
+    label,
+    valueType,
+    length,
+    regex,
+    isRequired: flags.isRequired ?? true,
+    isSecret: flags.isSecret ?? false,
+    isUnique: flags.isUnique ?? false,
+  };
 }
 
 const MBUS_FIELDS = (): TechnologyFieldDefinition[] => [
@@ -73,10 +89,7 @@ export const COMMUNICATION_TECHNOLOGIES: CommunicationTechnologyDefinition[] = [
     code: 'SIGFOX',
     name: 'Sigfox',
     transports: ['HTTP', 'API'],
-    fields: [
-      field('ID', 'Device ID', 'HEX', 8, HEX(8), { isUnique: true }),
-      field('PAC', 'PAC', 'HEX', 16, HEX(16), { isSecret: true }),
-    ],
+    fields: [field('ID', 'Device ID', 'HEX', 8, HEX(8), { isUnique: true }), field('PAC', 'PAC', 'HEX', 16, HEX(16), { isSecret: true })],
   },
   {
     code: 'LORAWAN',
@@ -109,8 +122,18 @@ export const COMMUNICATION_TECHNOLOGIES: CommunicationTechnologyDefinition[] = [
       field('ShortAddress', 'Short address', 'HEX', 4, HEX(4), { isRequired: false }),
     ],
   },
-  { code: 'WIFI', name: 'Wi-Fi', transports: ['MQTT', 'HTTP', 'API'], fields: [field('MAC', 'MAC address', 'MAC', 17, MAC_REGEX, { isUnique: true })] },
-  { code: 'BLUETOOTH', name: 'Bluetooth', transports: ['MQTT', 'HTTP', 'API'], fields: [field('MAC', 'MAC address', 'MAC', 17, MAC_REGEX, { isUnique: true })] },
+  {
+    code: 'WIFI',
+    name: 'Wi-Fi',
+    transports: ['MQTT', 'HTTP', 'API'],
+    fields: [field('MAC', 'MAC address', 'MAC', 17, MAC_REGEX, { isUnique: true })],
+  },
+  {
+    code: 'BLUETOOTH',
+    name: 'Bluetooth',
+    transports: ['MQTT', 'HTTP', 'API'],
+    fields: [field('MAC', 'MAC address', 'MAC', 17, MAC_REGEX, { isUnique: true })],
+  },
   { code: 'NFC', name: 'NFC', transports: ['MQTT', 'HTTP', 'API'], fields: [field('UID', 'UID', 'HEX', 14, HEX(14), { isUnique: true })] },
   { code: 'OMS', name: 'OMS', transports: ['MQTT', 'HTTP', 'API'], fields: MBUS_FIELDS() },
 ];
@@ -136,8 +159,16 @@ export async function seedDefinitions(ctx: SeedContext): Promise<DefinitionIds> 
     technologies: new Map(COMMUNICATION_TECHNOLOGIES.map((t) => [t.code, rng.uuid()])),
     fields: new Map(),
   };
-  await insertChunked(ctx, 'meter_brand', METER_BRANDS.map((name) => ({ id: ids.meterBrands.get(name)!, name })));
-  await insertChunked(ctx, 'device_brand', DEVICE_BRANDS.map((name) => ({ id: ids.deviceBrands.get(name)!, name })));
+  await insertChunked(
+    ctx,
+    'meter_brand',
+    METER_BRANDS.map((name) => ({ id: ids.meterBrands.get(name)!, name })),
+  );
+  await insertChunked(
+    ctx,
+    'device_brand',
+    DEVICE_BRANDS.map((name) => ({ id: ids.deviceBrands.get(name)!, name })),
+  );
   await insertChunked(
     ctx,
     'ip_rating',
@@ -146,12 +177,23 @@ export async function seedDefinitions(ctx: SeedContext): Promise<DefinitionIds> 
   await insertChunked(
     ctx,
     'subscription_group',
-    SUBSCRIPTION_GROUPS.map((g) => ({ id: ids.groups.get(g.code)!, code: g.code, name: g.name, daily_threshold_m3: g.dailyThresholdM3.toFixed(3) })),
+    SUBSCRIPTION_GROUPS.map((g) => ({
+      id: ids.groups.get(g.code)!,
+      code: g.code,
+      name: g.name,
+      daily_threshold_m3: g.dailyThresholdM3.toFixed(3),
+    })),
   );
   await insertChunked(
     ctx,
     'communication_technology',
-    COMMUNICATION_TECHNOLOGIES.map((t, i) => ({ id: ids.technologies.get(t.code)!, code: t.code, name: t.name, transports: t.transports, sort_order: i + 1 })),
+    COMMUNICATION_TECHNOLOGIES.map((t, i) => ({
+      id: ids.technologies.get(t.code)!,
+      code: t.code,
+      name: t.name,
+      transports: t.transports,
+      sort_order: i + 1,
+    })),
   );
   const fieldRows = COMMUNICATION_TECHNOLOGIES.flatMap((t) =>
     t.fields.map((f, i) => {

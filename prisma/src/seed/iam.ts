@@ -20,9 +20,30 @@ export interface SeedUser {
 
 /** Brief "Seed 2", exactly as written. */
 export const SEED_USERS: SeedUser[] = [
-  { email: 'iot@una.net.tr', name: 'Una IoT', surname: 'Super Admin', phone: '+909998887766', tcIdNo: '12345678901', tenantName: 'Una IoT' },
-  { email: 'aski.yetkili@example.com', name: 'ASKİ', surname: 'Yetkili', phone: '+908887776655', tcIdNo: '12345678902', tenantName: 'ASKİ' },
-  { email: 'hatsu.yetkili@example.com', name: 'HATSU', surname: 'Yetkili', phone: '+907776665544', tcIdNo: '12345678903', tenantName: 'HATSU' },
+  {
+    email: 'iot@una.net.tr',
+    name: 'Una IoT',
+    surname: 'Super Admin',
+    phone: '+909998887766',
+    tcIdNo: '12345678901',
+    tenantName: 'Una IoT',
+  },
+  {
+    email: 'aski.yetkili@example.com',
+    name: 'ASKİ',
+    surname: 'Yetkili',
+    phone: '+908887776655',
+    tcIdNo: '12345678902',
+    tenantName: 'ASKİ',
+  },
+  {
+    email: 'hatsu.yetkili@example.com',
+    name: 'HATSU',
+    surname: 'Yetkili',
+    phone: '+907776665544',
+    tcIdNo: '12345678903',
+    tenantName: 'HATSU',
+  },
 ];
 
 interface TenantDefinition {
@@ -161,12 +182,18 @@ export async function seedTenants(ctx: SeedContext, uavtTaken: Set<string>): Pro
   }));
   await insertChunked(ctx, 'address', addresses);
   const values = sql.join(addresses.map((a) => sql`(${a.tenant_id}::uuid, ${a.id}::uuid)`));
-  await sql`UPDATE tenant t SET address_id = v.address_id FROM (VALUES ${values}) AS v(tenant_id, address_id) WHERE t.id = v.tenant_id`.execute(ctx.db);
+  await sql`UPDATE tenant t SET address_id = v.address_id FROM (VALUES ${values}) AS v(tenant_id, address_id) WHERE t.id = v.tenant_id`.execute(
+    ctx.db,
+  );
   return tenants;
 }
 
 /** The brief's three users, each an Administrator with every right on all modules of its tenant. Returns user id per tenant. */
-export async function seedUsers(ctx: SeedContext, tenants: Map<TenantKey, string>, passwordHashes: Promise<string[]>): Promise<Map<TenantKey, string>> {
+export async function seedUsers(
+  ctx: SeedContext,
+  tenants: Map<TenantKey, string>,
+  passwordHashes: Promise<string[]>,
+): Promise<Map<TenantKey, string>> {
   const { rng } = ctx;
   const founded = foundedAt(ctx);
   const hashes = await passwordHashes;
@@ -175,20 +202,43 @@ export async function seedUsers(ctx: SeedContext, tenants: Map<TenantKey, string
     const tenant = TENANTS.find((t) => t.name === u.tenantName)!;
     const id = rng.uuid();
     users.set(tenant.key, id);
-    return { id, email: u.email, name: u.name, surname: u.surname, phone: u.phone, tc_id_no: u.tcIdNo, password_hash: hashes[i], created_at: founded, updated_at: founded };
+    return {
+      id,
+      email: u.email,
+      name: u.name,
+      surname: u.surname,
+      phone: u.phone,
+      tc_id_no: u.tcIdNo,
+      password_hash: hashes[i],
+      created_at: founded,
+      updated_at: founded,
+    };
   });
   await insertChunked(ctx, 'app_user', userRows);
 
   const memberships = SEED_USERS.map((u) => {
     const tenant = TENANTS.find((t) => t.name === u.tenantName)!;
-    return { id: rng.uuid(), user_id: users.get(tenant.key)!, tenant_id: tenants.get(tenant.key)!, role: 'Administrator', created_at: founded };
+    return {
+      id: rng.uuid(),
+      user_id: users.get(tenant.key)!,
+      tenant_id: tenants.get(tenant.key)!,
+      role: 'Administrator',
+      created_at: founded,
+    };
   });
   await insertChunked(ctx, 'membership', memberships);
   await insertChunked(
     ctx,
     'membership_permission',
     memberships.flatMap((m) =>
-      PERMISSION_MODULES.map((module) => ({ membership_id: m.id, module, can_create: true, can_read: true, can_update: true, can_delete: true })),
+      PERMISSION_MODULES.map((module) => ({
+        membership_id: m.id,
+        module,
+        can_create: true,
+        can_read: true,
+        can_update: true,
+        can_delete: true,
+      })),
     ),
   );
   return users;

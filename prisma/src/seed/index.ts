@@ -120,7 +120,9 @@ export async function seed(pool: Pool, options: SeedOptions = {}): Promise<SeedR
     const assets = planAssets(ctx, customers);
     const { series, alarms } = planScenarios(ctx, assets);
     await insertAssets(ctx, defs, profiles, assets);
-    log(`seed: ${customers.rows.customers.length} customers, ${customers.subscriptions.length} subscriptions, ${assets.length} meters and devices (${elapsed()} ms)`);
+    log(
+      `seed: ${customers.rows.customers.length} customers, ${customers.subscriptions.length} subscriptions, ${assets.length} meters and devices (${elapsed()} ms)`,
+    );
 
     const readings = await copyReadings(ctx, series);
     log(`seed: ${readings} readings over ${readingDays} days (${elapsed()} ms)`);

@@ -51,7 +51,28 @@ export function iccid(rng: Random, mnc: string): string {
 }
 
 /** Turkish mobile numbers in E.164: +90 5xx xxx xx xx. */
-const MOBILE_PREFIXES = ['530', '532', '533', '535', '536', '537', '538', '539', '541', '542', '543', '544', '545', '546', '505', '506', '507', '551', '552', '555'];
+const MOBILE_PREFIXES = [
+  '530',
+  '532',
+  '533',
+  '535',
+  '536',
+  '537',
+  '538',
+  '539',
+  '541',
+  '542',
+  '543',
+  '544',
+  '545',
+  '546',
+  '505',
+  '506',
+  '507',
+  '551',
+  '552',
+  '555',
+];
 export function mobilePhone(rng: Random): string {
   return `+90${rng.pick(MOBILE_PREFIXES)}${rng.int(1, 9)}${rng.digits(6)}`;
 }

@@ -231,6 +231,11 @@ export function encodeAlarmFrame(profile: DeviceProfileKey, values: MeterFrameVa
   return encode(profile, 'alarm', values, extras);
 }
 
-export function encodeUplink(profile: DeviceProfileKey, values: MeterFrameValues, kind: FrameKind = 'index', extras: FrameExtras = {}): EncodedUplink {
+export function encodeUplink(
+  profile: DeviceProfileKey,
+  values: MeterFrameValues,
+  kind: FrameKind = 'index',
+  extras: FrameExtras = {},
+): EncodedUplink {
   return { fPort: framePort(profile, kind), payload: encode(profile, kind, values, extras) };
 }

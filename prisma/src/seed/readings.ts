@@ -13,9 +13,13 @@ const normalise = (w: number[]) => {
 };
 
 /** Share of a day's water drawn in each local hour: morning and evening peaks, almost nothing at night. */
-const HOUSEHOLD_WEEKDAY = normalise([0.8, 0.4, 0.3, 0.3, 0.5, 1.5, 5.5, 9, 8, 5.5, 4.5, 4.2, 4.5, 4.5, 3.8, 3.6, 4, 5.5, 7.5, 8.5, 8, 6.5, 4.5, 2.5]);
+const HOUSEHOLD_WEEKDAY = normalise([
+  0.8, 0.4, 0.3, 0.3, 0.5, 1.5, 5.5, 9, 8, 5.5, 4.5, 4.2, 4.5, 4.5, 3.8, 3.6, 4, 5.5, 7.5, 8.5, 8, 6.5, 4.5, 2.5,
+]);
 /** Weekends start later and spread the use over the day. */
-const HOUSEHOLD_WEEKEND = normalise([1.2, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 3, 6, 8.5, 9, 7.5, 6, 5.5, 5, 4.5, 4.5, 5, 6.5, 7.5, 7.5, 6.5, 5, 3]);
+const HOUSEHOLD_WEEKEND = normalise([
+  1.2, 0.6, 0.4, 0.3, 0.3, 0.5, 1.2, 3, 6, 8.5, 9, 7.5, 6, 5.5, 5, 4.5, 4.5, 5, 6.5, 7.5, 7.5, 6.5, 5, 3,
+]);
 /** Premises open in working hours. */
 const BUSINESS = normalise([0.3, 0.2, 0.2, 0.2, 0.2, 0.3, 1, 3, 7, 8.5, 8.5, 8, 8.5, 8, 7.5, 7, 6.5, 5, 3, 2, 1.5, 1, 0.5, 0.3]);
 /** Day-of-week multipliers, Sunday first. */
@@ -23,8 +27,21 @@ const HOUSEHOLD_DOW = [1.12, 0.97, 0.97, 0.97, 0.97, 1, 1.12];
 const BUSINESS_DOW = [0.35, 1.05, 1.05, 1.05, 1.05, 1.05, 0.6];
 
 export const READING_COLUMNS = [
-  'time', 'device_id', 'meter_id', 'subscription_id', 'tenant_id', 'index_m3', 'consumption_m3',
-  'battery_pct', 'rssi', 'snr', 'alarms', 'valve_state', 'source', 'quality', 'decoded',
+  'time',
+  'device_id',
+  'meter_id',
+  'subscription_id',
+  'tenant_id',
+  'index_m3',
+  'consumption_m3',
+  'battery_pct',
+  'rssi',
+  'snr',
+  'alarms',
+  'valve_state',
+  'source',
+  'quality',
+  'decoded',
 ] as const;
 
 /** COPY text format: backslash, tab, newline and carriage return must be escaped; \N is NULL. */

@@ -12,7 +12,8 @@ import type { AssetPlan } from './assets';
 import { DAY_MS, HOUR_MS, ISTANBUL_OFFSET_MS, type SeedContext } from './context';
 import { SUBSCRIPTION_GROUPS } from './definitions';
 
-export type Role = 'NORMAL' | 'TAMPER' | 'LOW_BATTERY' | 'TILT' | 'REVERSE_FLOW' | 'HIGH_USAGE' | 'OFFLINE' | 'OUT_OF_SERVICE' | 'VALVE_CLOSED';
+export type Role =
+  'NORMAL' | 'TAMPER' | 'LOW_BATTERY' | 'TILT' | 'REVERSE_FLOW' | 'HIGH_USAGE' | 'OFFLINE' | 'OUT_OF_SERVICE' | 'VALVE_CLOSED';
 
 export const RED_ROLES = ['TAMPER', 'LOW_BATTERY', 'TILT', 'REVERSE_FLOW'] as const;
 
@@ -137,8 +138,7 @@ export function planScenarios(ctx: SeedContext, assets: AssetPlan[]): { series: 
     if (role === 'OUT_OF_SERVICE') endMs = nowMs - Math.round(rng.float(6, 12) * readingsPerDay) * stepMs;
     const firstMs = endMs - (count - 1) * stepMs;
 
-    const dailyLitres =
-      usage === 'HOUSEHOLD' ? rng.int(200, 600) : usage === 'SMALL_BUSINESS' ? rng.int(500, 900) : rng.int(2000, 5500);
+    const dailyLitres = usage === 'HOUSEHOLD' ? rng.int(200, 600) : usage === 'SMALL_BUSINESS' ? rng.int(500, 900) : rng.int(2000, 5500);
     const priorDays = Math.max(0, (firstMs - stepMs - asset.installedAt.getTime()) / DAY_MS);
     const startLitres = Math.round(asset.initialIndexM3 * 1000 + dailyLitres * priorDays * rng.float(0.85, 1.1));
 
@@ -172,7 +172,16 @@ export function planScenarios(ctx: SeedContext, assets: AssetPlan[]): { series: 
     series.push(s);
 
     const alarm = (type: AlarmType, startedAt: Date | null, details: Record<string, unknown>, onDevice = true) =>
-      alarms.push({ tenantId: sub.tenantId, type, series: s, onDevice, startedAt, clearedAt: null, acknowledged: rng.chance(0.35), details });
+      alarms.push({
+        tenantId: sub.tenantId,
+        type,
+        series: s,
+        onDevice,
+        startedAt,
+        clearedAt: null,
+        acknowledged: rng.chance(0.35),
+        details,
+      });
 
     switch (role) {
       case 'TAMPER':

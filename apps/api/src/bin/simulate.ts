@@ -44,7 +44,11 @@ async function main() {
   const http = async (path: string, init: RequestInit & { token?: string } = {}) => {
     const res = await fetch(`${api}${path}`, {
       ...init,
-      headers: { ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) },
+      headers: {
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+        ...(init.headers ?? {}),
+      },
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
@@ -55,7 +59,16 @@ async function main() {
   const token = login.body.accessToken as string;
 
   const pool = createPool(databaseUrl(), { max: 2 });
-  const { rows } = await pool.query<{ id: string; tenant_id: string; tenant: string; model: string; tech: string; value: string; index: string | null; battery: string | null }>(
+  const { rows } = await pool.query<{
+    id: string;
+    tenant_id: string;
+    tenant: string;
+    model: string;
+    tech: string;
+    value: string;
+    index: string | null;
+    battery: string | null;
+  }>(
     `SELECT d.id, d.tenant_id, t.name AS tenant, p.model_code AS model, ct.code AS tech, i.value,
             m.last_index_m3::text AS index, d.battery_pct::text AS battery
        FROM device d
@@ -91,7 +104,9 @@ async function main() {
   for (const tenantId of new Set(devices.map((d) => d.tenantId))) {
     for (const kind of ['TTN', 'CHIRPSTACK', 'SIGFOX', 'GENERIC']) {
       const name = `Simulator ${kind}`;
-      const found = (existing.body as { id: string; tenantId: string; name: string }[]).find((i) => i.tenantId === tenantId && i.name === name);
+      const found = (existing.body as { id: string; tenantId: string; name: string }[]).find(
+        (i) => i.tenantId === tenantId && i.name === name,
+      );
       const res = found
         ? await http(`/api/integrations/${found.id}/rotate-secret`, { method: 'POST', token })
         : await http('/api/integrations', { method: 'POST', token, body: JSON.stringify({ tenantId, kind, name }) });
@@ -111,15 +126,38 @@ async function main() {
     d.fCnt++;
     const up = encodeUplink(d.key, { indexM3: d.index, batteryPct: Math.round(d.battery) });
     const now = new Date().toISOString();
-    const kind = d.technology === 'LORAWAN' ? (d.fCnt % 2 ? 'TTN' : 'CHIRPSTACK') : kinds[d.technology]?.[0] ?? 'GENERIC';
+    const kind = d.technology === 'LORAWAN' ? (d.fCnt % 2 ? 'TTN' : 'CHIRPSTACK') : (kinds[d.technology]?.[0] ?? 'GENERIC');
     const integ = secrets.get(`${d.tenantId}:${kind}`)!;
     const body =
       kind === 'TTN'
-        ? { end_device_ids: { dev_eui: d.identifier }, received_at: now, uplink_message: { f_port: up.fPort, f_cnt: d.fCnt, frm_payload: up.payload.toString('base64'), rx_metadata: [{ rssi: -70 - Math.round(Math.random() * 40), snr: Math.round(Math.random() * 200 - 50) / 10 }] } }
+        ? {
+            end_device_ids: { dev_eui: d.identifier },
+            received_at: now,
+            uplink_message: {
+              f_port: up.fPort,
+              f_cnt: d.fCnt,
+              frm_payload: up.payload.toString('base64'),
+              rx_metadata: [{ rssi: -70 - Math.round(Math.random() * 40), snr: Math.round(Math.random() * 200 - 50) / 10 }],
+            },
+          }
         : kind === 'CHIRPSTACK'
-          ? { time: now, deviceInfo: { devEui: d.identifier }, fPort: up.fPort, fCnt: d.fCnt, data: up.payload.toString('base64'), rxInfo: [{ rssi: -70 - Math.round(Math.random() * 40), snr: 5 }] }
+          ? {
+              time: now,
+              deviceInfo: { devEui: d.identifier },
+              fPort: up.fPort,
+              fCnt: d.fCnt,
+              data: up.payload.toString('base64'),
+              rxInfo: [{ rssi: -70 - Math.round(Math.random() * 40), snr: 5 }],
+            }
           : kind === 'SIGFOX'
-            ? { device: d.identifier, time: Math.floor(Date.now() / 1000), data: up.payload.toString('hex'), seqNumber: d.fCnt % 4096, rssi: '-120.00', snr: '10.00' }
+            ? {
+                device: d.identifier,
+                time: Math.floor(Date.now() / 1000),
+                data: up.payload.toString('hex'),
+                seqNumber: d.fCnt % 4096,
+                rssi: '-120.00',
+                snr: '10.00',
+              }
             : { deviceId: d.identifier, time: now, payloadHex: up.payload.toString('hex'), counter: d.fCnt };
     const res = await http(`/api/ingest/${kind.toLowerCase()}/${integ.id}${kind === 'CHIRPSTACK' ? '?event=up' : ''}`, {
       method: 'POST',
@@ -131,7 +169,11 @@ async function main() {
     const due = started + (sent / rate) * 1000;
     if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
   }
-  console.log(`sent ${sent} uplinks: ${Object.entries(counts).map(([s, n]) => `${n}× ${s}`).join(', ')}`);
+  console.log(
+    `sent ${sent} uplinks: ${Object.entries(counts)
+      .map(([s, n]) => `${n}× ${s}`)
+      .join(', ')}`,
+  );
 }
 
 main().catch((err) => {

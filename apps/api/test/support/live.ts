@@ -1,17 +1,25 @@
 import { io, type Socket } from 'socket.io-client';
 
 /** A console-like Socket.io client that records every event it receives. */
-export async function connectLive(baseUrl: string, token: string): Promise<{ socket: Socket; events: { name: string; payload: any }[]; waitFor(pred: (e: { name: string; payload: any }) => boolean, ms?: number): Promise<{ name: string; payload: any }> }> {
+export async function connectLive(
+  baseUrl: string,
+  token: string,
+): Promise<{
+  socket: Socket;
+  events: { name: string; payload: any }[];
+  waitFor(pred: (e: { name: string; payload: any }) => boolean, ms?: number): Promise<{ name: string; payload: any }>;
+}> {
   const socket = io(baseUrl, { path: '/api/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
   const events: { name: string; payload: any }[] = [];
   const waiters: { pred: (e: { name: string; payload: any }) => boolean; resolve: (e: { name: string; payload: any }) => void }[] = [];
   socket.onAny((name, payload) => {
     const e = { name, payload };
     events.push(e);
-    for (const w of [...waiters]) if (w.pred(e)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(e);
-    }
+    for (const w of [...waiters])
+      if (w.pred(e)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('socket did not become ready')), 10_000);

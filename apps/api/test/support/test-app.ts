@@ -30,7 +30,10 @@ export interface TestApp {
  * Boots the real API against its own freshly migrated (and by default seeded) database and a
  * Redis key prefix of its own, so suites never share state.
  */
-export async function startTestApp(label: string, options: { seed?: boolean; readingDays?: number; env?: Record<string, string>; listen?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(
+  label: string,
+  options: { seed?: boolean; readingDays?: number; env?: Record<string, string>; listen?: boolean } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase(label);
   if (options.seed !== false) {
     const pool = createPool(db.url, { max: 4 });

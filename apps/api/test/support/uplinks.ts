@@ -18,7 +18,11 @@ export interface LoraDevice {
  * Active seeded devices of a tenant that have a DevEUI and a meter, in serial order (or reversed),
  * restricted to profiles the seed can encode payloads for (and to `models` when given).
  */
-export async function loraDevices(t: TestApp, tenant: string, options: { limit?: number; models?: string[]; descending?: boolean } = {}): Promise<LoraDevice[]> {
+export async function loraDevices(
+  t: TestApp,
+  tenant: string,
+  options: { limit?: number; models?: string[]; descending?: boolean } = {},
+): Promise<LoraDevice[]> {
   const rows = await t.sql<{ id: string; eui: string; model: string; last: string; profile_id: string; tenant_id: string }>(
     `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last, p.id AS profile_id, d.tenant_id
        FROM device d JOIN tenant t ON t.id = d.tenant_id
@@ -28,11 +32,25 @@ export async function loraDevices(t: TestApp, tenant: string, options: { limit?:
       ORDER BY d.serial_no ${options.descending ? 'DESC' : 'ASC'} LIMIT $3`,
     [tenant, options.models ?? Object.keys(DEVICE_PROFILE_KEY_BY_MODEL), options.limit ?? 1000],
   );
-  return rows.map((r) => ({ id: r.id, eui: r.eui, model: r.model, key: DEVICE_PROFILE_KEY_BY_MODEL[r.model]!, last: Number(r.last), profileId: r.profile_id, tenantId: r.tenant_id }));
+  return rows.map((r) => ({
+    id: r.id,
+    eui: r.eui,
+    model: r.model,
+    key: DEVICE_PROFILE_KEY_BY_MODEL[r.model]!,
+    last: Number(r.last),
+    profileId: r.profile_id,
+    tenantId: r.tenant_id,
+  }));
 }
 
 /** Creates an integration of `kind` for a tenant (by name) and answers its id and one-time secret. */
-export async function createIntegration(t: TestApp, token: string, tenant: string, kind: 'TTN' | 'CHIRPSTACK' | 'SIGFOX' | 'GENERIC', name: string): Promise<{ id: string; secret: string }> {
+export async function createIntegration(
+  t: TestApp,
+  token: string,
+  tenant: string,
+  kind: 'TTN' | 'CHIRPSTACK' | 'SIGFOX' | 'GENERIC',
+  name: string,
+): Promise<{ id: string; secret: string }> {
   const [row] = await t.sql<{ id: string }>('SELECT id FROM tenant WHERE name = $1', [tenant]);
   const res = await t.request({ method: 'POST', url: '/api/integrations', token, body: { tenantId: row!.id, kind, name } });
   if (res.status !== 201) throw new Error(`integration: ${res.status} ${JSON.stringify(res.body)}`);

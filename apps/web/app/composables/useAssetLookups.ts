@@ -36,7 +36,11 @@ function subtreeOf(tenants: readonly VisibleTenant[], rootId: string | null): Vi
   if (!rootId) return [];
   const byId = new Map(tenants.map((t) => [t.id, t]));
   const within = (t: VisibleTenant) => {
-    for (let cur: VisibleTenant | undefined = t, hops = 0; cur && hops < 64; cur = cur.parentId ? byId.get(cur.parentId) : undefined, hops++) {
+    for (
+      let cur: VisibleTenant | undefined = t, hops = 0;
+      cur && hops < 64;
+      cur = cur.parentId ? byId.get(cur.parentId) : undefined, hops++
+    ) {
       if (cur.id === rootId) return true;
     }
     return false;
@@ -50,7 +54,9 @@ export function useAssetTenants(module: PermissionModule, action: PermissionActi
   const options = computed<TenantOption[]>(() => {
     const subtree = subtreeOf(store.tenants, store.selectedTenantId);
     const rows = flattenTenantTree(buildTenantTree(subtree));
-    return rows.filter((r) => r.tenant.permissions[module]?.[action]).map((r) => ({ id: r.tenant.id, name: r.tenant.name, level: r.level }));
+    return rows
+      .filter((r) => r.tenant.permissions[module]?.[action])
+      .map((r) => ({ id: r.tenant.id, name: r.tenant.name, level: r.level }));
   });
   /** The tenant a new record goes to by default: the selected one when allowed there, else the first allowed. */
   const defaultId = computed(() => options.value.find((o) => o.id === store.selectedTenantId)?.id ?? options.value[0]?.id ?? null);
@@ -70,7 +76,11 @@ export function useAssetBrands(kind: 'meter' | 'device') {
   const { $api } = useNuxtApp();
   const { data, error } = useAsyncData(`assets:brands:${kind}`, async () => {
     const params = { query: { ...ALL, sort: 'name' as const } };
-    const page = unwrap(kind === 'meter' ? await $api.GET('/api/definitions/meter-brands', { params }) : await $api.GET('/api/definitions/device-brands', { params }));
+    const page = unwrap(
+      kind === 'meter'
+        ? await $api.GET('/api/definitions/meter-brands', { params })
+        : await $api.GET('/api/definitions/device-brands', { params }),
+    );
     return page.items;
   });
   return { brands: computed(() => data.value ?? []), error };
@@ -100,7 +110,10 @@ export function useMeterProfileOptions(tenantId: MaybeRefOrGetter<string | null 
 }
 
 /** Device profiles a tenant may use, narrowed to those compatible with a meter profile when one is given. */
-export function useDeviceProfileOptions(tenantId: MaybeRefOrGetter<string | null | undefined>, meterProfileId?: MaybeRefOrGetter<string | null | undefined>) {
+export function useDeviceProfileOptions(
+  tenantId: MaybeRefOrGetter<string | null | undefined>,
+  meterProfileId?: MaybeRefOrGetter<string | null | undefined>,
+) {
   const { $api } = useNuxtApp();
   const { data, error, status } = useAsyncData(
     () => `assets:device-profiles:${toValue(tenantId) ?? 'all'}:${toValue(meterProfileId) ?? 'any'}`,

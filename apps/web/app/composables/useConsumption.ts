@@ -26,7 +26,12 @@ function first(value: unknown): string | undefined {
  * A consumption chart's data. Interval, range (DD.MM.YYYY days, inclusive) and view are kept in the URL
  * (?interval=day&from=01.11.2026&to=30.11.2026&view=byMeter) so a chart can be shared as it is seen.
  */
-export function useConsumption(owner: ConsumptionOwner, id: MaybeRefOrGetter<string>, views: readonly ConsumptionView[], timeZone: MaybeRefOrGetter<string | null | undefined> = DEFAULT_TIME_ZONE) {
+export function useConsumption(
+  owner: ConsumptionOwner,
+  id: MaybeRefOrGetter<string>,
+  views: readonly ConsumptionView[],
+  timeZone: MaybeRefOrGetter<string | null | undefined> = DEFAULT_TIME_ZONE,
+) {
   const { $api } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
@@ -58,9 +63,12 @@ export function useConsumption(owner: ConsumptionOwner, id: MaybeRefOrGetter<str
     const c = data.value;
     if (!c) return [];
     const buckets = (values: number[]) => seriesBuckets(c.bucketStarts, values);
-    if (view.value === 'byMeter' && c.byMeter) return c.byMeter.map((m) => ({ key: m.meterId, label: m.serialNo, buckets: buckets(m.values) }));
-    if (view.value === 'byDevice' && c.byDevice) return c.byDevice.map((d) => ({ key: d.deviceId, label: d.serialNo ?? d.deviceId.slice(0, 8), buckets: buckets(d.values) }));
-    if (view.value === 'bySubscription' && c.bySubscription) return c.bySubscription.map((s) => ({ key: s.subscriptionId, label: s.subscriptionNo, buckets: buckets(s.values) }));
+    if (view.value === 'byMeter' && c.byMeter)
+      return c.byMeter.map((m) => ({ key: m.meterId, label: m.serialNo, buckets: buckets(m.values) }));
+    if (view.value === 'byDevice' && c.byDevice)
+      return c.byDevice.map((d) => ({ key: d.deviceId, label: d.serialNo ?? d.deviceId.slice(0, 8), buckets: buckets(d.values) }));
+    if (view.value === 'bySubscription' && c.bySubscription)
+      return c.bySubscription.map((s) => ({ key: s.subscriptionId, label: s.subscriptionNo, buckets: buckets(s.values) }));
     return [{ key: 'total', label: 'total', buckets: buckets(c.values) }];
   });
 

@@ -22,7 +22,10 @@ export function useCustomerList() {
   const { $api } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(CUSTOMER_LIST);
-  const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
+  const query = computed(() => ({
+    ...list.apiQuery.value,
+    tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined,
+  }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:customers:${JSON.stringify(query.value)}`,
     async () => (query.value.tenantId ? unwrap(await $api.GET('/api/customers', { params: { query: query.value } })) : null),
@@ -40,7 +43,10 @@ export function useCustomer(id: MaybeRefOrGetter<string>) {
 }
 
 /** Customers of a tenant (of one type when given) for the subscription form's "select existing". */
-export function useCustomerSearch(tenantId: MaybeRefOrGetter<string | null | undefined>, type: MaybeRefOrGetter<CustomerType | null | undefined>) {
+export function useCustomerSearch(
+  tenantId: MaybeRefOrGetter<string | null | undefined>,
+  type: MaybeRefOrGetter<CustomerType | null | undefined>,
+) {
   const { $api } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
@@ -64,7 +70,10 @@ interface CustomerFormState extends CustomerForm {
 export function useCustomerForm(initial: CustomerDetail | null) {
   const { $api } = useNuxtApp();
   const tenants = useAssetTenants('CUSTOMERS', 'create');
-  const start = (): CustomerFormState => (initial ? { ...customerFormFrom(initial), tenantId: initial.tenantId } : { ...emptyCustomer('INDIVIDUAL'), tenantId: tenants.defaultId.value ?? '' });
+  const start = (): CustomerFormState =>
+    initial
+      ? { ...customerFormFrom(initial), tenantId: initial.tenantId }
+      : { ...emptyCustomer('INDIVIDUAL'), tenantId: tenants.defaultId.value ?? '' };
   const initialForm = start();
   const stored = initial ? storedIdentity(initial) : undefined;
   const form = useAssetForm<CustomerFormState>(start, (state) => {
@@ -79,14 +88,24 @@ export function useCustomerForm(initial: CustomerDetail | null) {
       return unwrap(await $api.POST('/api/customers', { body }));
     }
     const id = initial.id;
-    const body: ApiBody<'/api/customers/{id}', 'patch'> = customerPayload(form.state, 'update', { address: addressChanged(form.state, initialForm) ? 'include' : 'omit' });
+    const body: ApiBody<'/api/customers/{id}', 'patch'> = customerPayload(form.state, 'update', {
+      address: addressChanged(form.state, initialForm) ? 'include' : 'omit',
+    });
     let saved = unwrap(await $api.PATCH('/api/customers/{id}', { params: { path: { id } }, body }));
     const changes = contactChanges(form.state, initialForm);
     for (const change of changes) {
       try {
-        if (change.kind === 'create') unwrap(await $api.POST('/api/customers/{id}/contacts', { params: { path: { id } }, body: change.body }));
-        if (change.kind === 'update') unwrap(await $api.PATCH('/api/customers/{id}/contacts/{contactId}', { params: { path: { id, contactId: change.id } }, body: change.body }));
-        if (change.kind === 'delete') unwrap(await $api.DELETE('/api/customers/{id}/contacts/{contactId}', { params: { path: { id, contactId: change.id } } }));
+        if (change.kind === 'create')
+          unwrap(await $api.POST('/api/customers/{id}/contacts', { params: { path: { id } }, body: change.body }));
+        if (change.kind === 'update')
+          unwrap(
+            await $api.PATCH('/api/customers/{id}/contacts/{contactId}', {
+              params: { path: { id, contactId: change.id } },
+              body: change.body,
+            }),
+          );
+        if (change.kind === 'delete')
+          unwrap(await $api.DELETE('/api/customers/{id}/contacts/{contactId}', { params: { path: { id, contactId: change.id } } }));
       } catch (error) {
         if (change.kind !== 'delete') prefixErrorPaths(error, ['contacts', change.index]);
         throw error;

@@ -53,7 +53,8 @@ const OUT_OF_SERVICE_KINDS: readonly AssetKind[] = ['meter', 'device'];
 export function readOutOfServiceQuery(query: Record<string, unknown>, statuses: readonly string[]): OutOfServiceQuery | null {
   const kind = typeof query.oos === 'string' ? query.oos : '';
   if (!(OUT_OF_SERVICE_KINDS as readonly string[]).includes(kind)) return null;
-  const status = typeof query.oosStatus === 'string' && statuses.includes(query.oosStatus) ? (query.oosStatus as OutOfServiceStatus) : undefined;
+  const status =
+    typeof query.oosStatus === 'string' && statuses.includes(query.oosStatus) ? (query.oosStatus as OutOfServiceStatus) : undefined;
   const page = Number(query.oosPage);
   return { kind: kind as AssetKind, status, page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1 };
 }
@@ -79,7 +80,12 @@ export function useOutOfServiceRoute(statuses: readonly string[]) {
 
   function show(next: OutOfServiceQuery) {
     return router.replace({
-      query: { ...others(), oos: next.kind, ...(next.status ? { oosStatus: next.status } : {}), ...(next.page > 1 ? { oosPage: String(next.page) } : {}) },
+      query: {
+        ...others(),
+        oos: next.kind,
+        ...(next.status ? { oosStatus: next.status } : {}),
+        ...(next.page > 1 ? { oosPage: String(next.page) } : {}),
+      },
     });
   }
 

@@ -13,7 +13,11 @@ export type DashboardSummary = ApiSchema<'SummaryDto'>;
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
 /** The summary after a reading of today: its consumption added to today's and the period's totals. */
-export function summaryAfterReading(summary: DashboardSummary, event: Pick<ReadingEvent, 'time' | 'consumptionM3'>, now = Date.now()): DashboardSummary {
+export function summaryAfterReading(
+  summary: DashboardSummary,
+  event: Pick<ReadingEvent, 'time' | 'consumptionM3'>,
+  now = Date.now(),
+): DashboardSummary {
   if (!event.consumptionM3 || formatDateTime(event.time).slice(0, 10) !== formatDateTime(now).slice(0, 10)) return summary;
   return {
     ...summary,

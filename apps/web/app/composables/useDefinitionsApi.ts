@@ -16,7 +16,7 @@ export interface DefinitionsItem {
   'device-brands': DefinitionsBrand;
   'ip-ratings': DefinitionsIpRating;
   'subscription-groups': DefinitionsSubscriptionGroup;
-  'technologies': DefinitionsTechnology;
+  technologies: DefinitionsTechnology;
 }
 
 type ListPath<R extends DefinitionsResource> = `/api/definitions/${R}`;
@@ -53,11 +53,18 @@ export function useDefinitionsMutations() {
       unwrap(await $api.POST(listPath(resource), { body } as never)) as DefinitionsItem[R],
     update: async <R extends DefinitionsResource>(resource: R, id: string, body: DefinitionsUpdateBody<R>) =>
       unwrap(await $api.PATCH(itemPath(resource), { params: { path: { id } }, body } as never)) as DefinitionsItem[R],
-    remove: async (resource: DefinitionsResource, id: string) => unwrap(await $api.DELETE(itemPath(resource), { params: { path: { id } } })),
+    remove: async (resource: DefinitionsResource, id: string) =>
+      unwrap(await $api.DELETE(itemPath(resource), { params: { path: { id } } })),
     createField: async (technologyId: string, body: ApiBody<'/api/definitions/technologies/{id}/fields', 'post'>) =>
       unwrap(await $api.POST('/api/definitions/technologies/{id}/fields', { params: { path: { id: technologyId } }, body })),
-    updateField: async (technologyId: string, fieldId: string, body: ApiBody<'/api/definitions/technologies/{id}/fields/{fieldId}', 'patch'>) =>
-      unwrap(await $api.PATCH('/api/definitions/technologies/{id}/fields/{fieldId}', { params: { path: { id: technologyId, fieldId } }, body })),
+    updateField: async (
+      technologyId: string,
+      fieldId: string,
+      body: ApiBody<'/api/definitions/technologies/{id}/fields/{fieldId}', 'patch'>,
+    ) =>
+      unwrap(
+        await $api.PATCH('/api/definitions/technologies/{id}/fields/{fieldId}', { params: { path: { id: technologyId, fieldId } }, body }),
+      ),
     removeField: async (technologyId: string, fieldId: string) =>
       unwrap(await $api.DELETE('/api/definitions/technologies/{id}/fields/{fieldId}', { params: { path: { id: technologyId, fieldId } } })),
   };

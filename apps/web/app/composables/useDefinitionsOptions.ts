@@ -10,7 +10,10 @@ export function useDefinitionsOptions(kind: 'meter' | 'device') {
   const { data, error, status, refresh } = useAsyncData(`definitions-options:${kind}`, async () => {
     const brandQuery = { params: { query: { ...ALL, sort: 'name' as const } } };
     const [brands, ipRatings, technologies] = await Promise.all([
-      (kind === 'meter' ? $api.GET('/api/definitions/meter-brands', brandQuery) : $api.GET('/api/definitions/device-brands', brandQuery)).then(unwrap),
+      (kind === 'meter'
+        ? $api.GET('/api/definitions/meter-brands', brandQuery)
+        : $api.GET('/api/definitions/device-brands', brandQuery)
+      ).then(unwrap),
       kind === 'meter' ? $api.GET('/api/definitions/ip-ratings', { params: { query: ALL } }).then(unwrap) : null,
       kind === 'device' ? $api.GET('/api/definitions/technologies', { params: { query: ALL } }).then(unwrap) : null,
     ]);

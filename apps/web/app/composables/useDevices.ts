@@ -12,7 +12,10 @@ import { useSessionStore } from '~/stores/session';
 export type DeviceRow = ApiSchema<'DevicePageDto'>['items'][number];
 export type DeviceDetail = ApiSchema<'DeviceDetailDto'>;
 
-export const DEVICE_LIST: ListQuerySpec<'serialNo' | 'status' | 'lastSeenAt' | 'batteryPct', 'tenantId' | 'status' | 'brandId' | 'deviceProfileId' | 'attached'> = {
+export const DEVICE_LIST: ListQuerySpec<
+  'serialNo' | 'status' | 'lastSeenAt' | 'batteryPct',
+  'tenantId' | 'status' | 'brandId' | 'deviceProfileId' | 'attached'
+> = {
   sorts: ['serialNo', 'status', 'lastSeenAt', 'batteryPct'],
   defaultSort: 'serialNo',
   filters: ['tenantId', 'status', 'brandId', 'deviceProfileId', 'attached'],
@@ -23,7 +26,10 @@ export function useDeviceList() {
   const { $api } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(DEVICE_LIST);
-  const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
+  const query = computed(() => ({
+    ...list.apiQuery.value,
+    tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined,
+  }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:devices:${JSON.stringify(query.value)}`,
     async () => (query.value.tenantId ? unwrap(await $api.GET('/api/devices', { params: { query: query.value } })) : null),
@@ -44,7 +50,11 @@ export function useDevice(id: MaybeRefOrGetter<string>) {
  * Devices of a tenant's inventory (not attached) for the meter form's "select from inventory", limited
  * to the given compatible device profiles; `keep` is the device the meter already has.
  */
-export function useInventorySearch(tenantId: MaybeRefOrGetter<string | null | undefined>, profileIds: MaybeRefOrGetter<readonly string[]>, keep?: MaybeRefOrGetter<SearchOption | null>) {
+export function useInventorySearch(
+  tenantId: MaybeRefOrGetter<string | null | undefined>,
+  profileIds: MaybeRefOrGetter<readonly string[]>,
+  keep?: MaybeRefOrGetter<SearchOption | null>,
+) {
   const { $api } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
@@ -59,7 +69,13 @@ export function useInventorySearch(tenantId: MaybeRefOrGetter<string | null | un
       const page = unwrap(await $api.GET('/api/devices', { params: { query } }));
       const options = page.items
         .filter((d) => allowed.has(d.profile.id))
-        .map((d) => ({ value: d.id, label: d.serialNo, hint: [`${d.profile.brand} ${d.profile.modelCode}`, d.networkId ? `${d.networkId.key} ${d.networkId.value}` : ''].filter(Boolean).join(' · ') }));
+        .map((d) => ({
+          value: d.id,
+          label: d.serialNo,
+          hint: [`${d.profile.brand} ${d.profile.modelCode}`, d.networkId ? `${d.networkId.key} ${d.networkId.value}` : '']
+            .filter(Boolean)
+            .join(' · '),
+        }));
       const matchesCurrent = current && (!search || current.label.toLocaleLowerCase('tr').includes(search.toLocaleLowerCase('tr')));
       return matchesCurrent ? [current, ...options.filter((o) => o.value !== current.value)] : options;
     };
@@ -70,7 +86,8 @@ export function useInventorySearch(tenantId: MaybeRefOrGetter<string | null | un
 export function useDeviceForm(initial: DeviceDetail | null, fields: Ref<IdentifierField[]>) {
   const { $api } = useNuxtApp();
   const tenants = useAssetTenants('DEVICES', 'create');
-  const start = (): DeviceForm => (initial ? deviceFormFrom(initial) : { ...emptyNewDevice(), tenantId: tenants.defaultId.value ?? '', meterId: null });
+  const start = (): DeviceForm =>
+    initial ? deviceFormFrom(initial) : { ...emptyNewDevice(), tenantId: tenants.defaultId.value ?? '', meterId: null };
   const initialForm = start();
   const storedSecrets = storedSecretKeys(initial?.identifiers);
   const check = (state: DeviceForm) => {
@@ -80,15 +97,23 @@ export function useDeviceForm(initial: DeviceDetail | null, fields: Ref<Identifi
   const form = useAssetForm<DeviceForm>(start, check);
   const identifierProblems = computed(() => validateNewDevice(form.state, fields.value, storedSecrets).identifiers);
 
-  watch(() => form.state.tenantId, (now, before) => {
-    if (before && now !== before) Object.assign(form.state, { meterId: null, deviceProfileId: '' });
-  });
+  watch(
+    () => form.state.tenantId,
+    (now, before) => {
+      if (before && now !== before) Object.assign(form.state, { meterId: null, deviceProfileId: '' });
+    },
+  );
 
   async function submit() {
     const saved = await form.save(
       async () =>
         initial
-          ? unwrap(await $api.PATCH('/api/devices/{id}', { params: { path: { id: initial.id } }, body: updateDevicePayload(form.state, initialForm, fields.value) }))
+          ? unwrap(
+              await $api.PATCH('/api/devices/{id}', {
+                params: { path: { id: initial.id } },
+                body: updateDevicePayload(form.state, initialForm, fields.value),
+              }),
+            )
           : unwrap(await $api.POST('/api/devices', { body: createDevicePayload(form.state, fields.value) })),
       Object.keys(identifierProblems.value).length > 0,
     );

@@ -54,7 +54,11 @@ export function liveTable<T extends LiveRowLike>(rows: T[], total: number | null
 }
 
 /** A total grown by new rows; a capped total stays as it is (it is already a lower bound). */
-function grown(state: LiveTableState<LiveRowLike>, added: number, capped: boolean): Pick<LiveTableState<LiveRowLike>, 'total' | 'totalCapped'> {
+function grown(
+  state: LiveTableState<LiveRowLike>,
+  added: number,
+  capped: boolean,
+): Pick<LiveTableState<LiveRowLike>, 'total' | 'totalCapped'> {
   if (state.total === null || state.totalCapped) return { total: state.total, totalCapped: state.totalCapped };
   return { total: state.total + added, totalCapped: capped };
 }
@@ -95,7 +99,10 @@ export function applyPoll<T extends LiveRowLike>(
 
   if (opts.hold) {
     const pending = mergeNewest(state.pending, fresh, opts.pageSize);
-    return { state: { ...state, pending, pendingCount: Math.max(newCount, pending.length), pendingCapped: !!poll.totalCapped }, inserted: [] };
+    return {
+      state: { ...state, pending, pendingCount: Math.max(newCount, pending.length), pendingCapped: !!poll.totalCapped },
+      inserted: [],
+    };
   }
   if (fresh.length === 0) return { state: { ...state, pending: [], pendingCount: 0, pendingCapped: false }, inserted: [] };
   return {
@@ -111,7 +118,10 @@ export function applyPoll<T extends LiveRowLike>(
 }
 
 /** Shows what waited: the pending rows go to the top (they are the newest), the page keeps its size. */
-export function flushPending<T extends LiveRowLike>(state: LiveTableState<T>, pageSize: number): { state: LiveTableState<T>; inserted: T[] } {
+export function flushPending<T extends LiveRowLike>(
+  state: LiveTableState<T>,
+  pageSize: number,
+): { state: LiveTableState<T>; inserted: T[] } {
   if (state.pendingCount === 0 && state.pending.length === 0) return { state, inserted: [] };
   return {
     state: {

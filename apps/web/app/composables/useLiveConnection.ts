@@ -8,7 +8,14 @@ import { LIVE_EVENT_NAMES, type LiveEventName, type LiveEvents } from '@water/sh
 
 // ─── Events: defined once in @water/shared (live-events.ts) ───────────────────────
 
-export { LIVE_EVENT_NAMES, type AlarmEvent, type DeviceStateEvent, type LiveEventName, type LiveEvents, type ReadingEvent } from '@water/shared';
+export {
+  LIVE_EVENT_NAMES,
+  type AlarmEvent,
+  type DeviceStateEvent,
+  type LiveEventName,
+  type LiveEvents,
+  type ReadingEvent,
+} from '@water/shared';
 
 // ─── Status ───────────────────────────────────────────────────────────────────────
 

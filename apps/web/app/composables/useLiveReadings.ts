@@ -88,7 +88,11 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
     const answer = unwrap(await $api.GET('/api/readings/live', { params: { query } }));
     // The user changed page or filters meanwhile: this answer is for another table.
     if (key !== JSON.stringify(apiQuery.value)) return;
-    const result = applyPoll(table.value, { from, items: answer.items, total: answer.total, totalCapped: answer.totalCapped }, { hold: held.value, pageSize: LIVE_PAGE_SIZE });
+    const result = applyPoll(
+      table.value,
+      { from, items: answer.items, total: answer.total, totalCapped: answer.totalCapped },
+      { hold: held.value, pageSize: LIVE_PAGE_SIZE },
+    );
     setTable(result.state);
     highlight(result.inserted);
   }

@@ -87,7 +87,11 @@ export function liveReadingsApiQuery(state: LiveReadingsState, selectedTenantId:
 }
 
 /** The query asking for the newest readings since `from` under the same filters (first page only). */
-export function liveReadingsPollQuery(state: LiveReadingsState, selectedTenantId: string | null, from: string | undefined): Record<string, string | number> {
+export function liveReadingsPollQuery(
+  state: LiveReadingsState,
+  selectedTenantId: string | null,
+  from: string | undefined,
+): Record<string, string | number> {
   const { page: _page, until: _until, ...filters } = state;
   const query = liveReadingsApiQuery({ ...filters, page: 1 }, selectedTenantId);
   if (from) query.from = from;

@@ -27,9 +27,10 @@ export function useLoginForm() {
     } else if (failure.status === 429) {
       formError.value = {
         title,
-        message: failure.retryAfterSeconds === null
-          ? t('login.errors.rateLimitedNoTime')
-          : t('login.errors.rateLimited', { seconds: failure.retryAfterSeconds }),
+        message:
+          failure.retryAfterSeconds === null
+            ? t('login.errors.rateLimitedNoTime')
+            : t('login.errors.rateLimited', { seconds: failure.retryAfterSeconds }),
       };
     } else if (failure.status === 400 || failure.status === 422) {
       // The API names the offending fields; show its messages next to them.

@@ -75,7 +75,12 @@ export function useMap(tenantId: MaybeRefOrGetter<string | null>) {
     }
     const boxes = [...new Set(targets.map((m) => pointBox(m.lat, m.lng)))];
     const answers = await Promise.all(
-      boxes.map((bbox) => $api.GET('/api/dashboard/map', { params: { query: { tenantId: id, bbox } } }).then(unwrap).catch(() => null)),
+      boxes.map((bbox) =>
+        $api
+          .GET('/api/dashboard/map', { params: { query: { tenantId: id, bbox } } })
+          .then(unwrap)
+          .catch(() => null),
+      ),
     );
     if (id !== toValue(tenantId)) return;
     replace(answers.flatMap((answer) => answer?.markers ?? []));

@@ -11,7 +11,10 @@ import { useSessionStore } from '~/stores/session';
 export type MeterRow = ApiSchema<'MeterPageDto'>['items'][number];
 export type MeterDetail = ApiSchema<'MeterDetailDto'>;
 
-export const METER_LIST: ListQuerySpec<'serialNo' | 'status' | 'installedAt' | 'lastReadingAt' | 'lastIndexM3', 'tenantId' | 'status' | 'brandId' | 'hasDevice' | 'hasSubscription'> = {
+export const METER_LIST: ListQuerySpec<
+  'serialNo' | 'status' | 'installedAt' | 'lastReadingAt' | 'lastIndexM3',
+  'tenantId' | 'status' | 'brandId' | 'hasDevice' | 'hasSubscription'
+> = {
   sorts: ['serialNo', 'status', 'installedAt', 'lastReadingAt', 'lastIndexM3'],
   defaultSort: 'serialNo',
   filters: ['tenantId', 'status', 'brandId', 'hasDevice', 'hasSubscription'],
@@ -22,7 +25,10 @@ export function useMeterList() {
   const { $api } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(METER_LIST);
-  const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
+  const query = computed(() => ({
+    ...list.apiQuery.value,
+    tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined,
+  }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:meters:${JSON.stringify(query.value)}`,
     async () => (query.value.tenantId ? unwrap(await $api.GET('/api/meters', { params: { query: query.value } })) : null),
@@ -40,7 +46,10 @@ export function useMeter(id: MaybeRefOrGetter<string>) {
 }
 
 /** Meters of a tenant for a searchable select; `free` keeps those without a device or without a subscription, `keep` stays listed. */
-export function useMeterSearch(tenantId: MaybeRefOrGetter<string | null | undefined>, free: { hasDevice?: boolean; hasSubscription?: boolean; keep?: SearchOption | null } = {}) {
+export function useMeterSearch(
+  tenantId: MaybeRefOrGetter<string | null | undefined>,
+  free: { hasDevice?: boolean; hasSubscription?: boolean; keep?: SearchOption | null } = {},
+) {
   const { $api } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
@@ -51,10 +60,18 @@ export function useMeterSearch(tenantId: MaybeRefOrGetter<string | null | undefi
       if (free.hasDevice !== undefined) query.hasDevice = free.hasDevice ? 'true' : 'false';
       if (free.hasSubscription !== undefined) query.hasSubscription = free.hasSubscription ? 'true' : 'false';
       const page = unwrap(await $api.GET('/api/meters', { params: { query } }));
-      const found = page.items.map((m) => ({ value: m.id, label: m.serialNo, hint: `${m.brand.name} ${m.profile.modelCode}`, profileId: m.profile.id }));
+      const found = page.items.map((m) => ({
+        value: m.id,
+        label: m.serialNo,
+        hint: `${m.brand.name} ${m.profile.modelCode}`,
+        profileId: m.profile.id,
+      }));
       // The record's own meter is not "free" but must stay choosable on its edit form.
       const keep = free.keep;
-      const keepIt = keep && !found.some((o) => o.value === keep.value) && (!search || keep.label.toLocaleLowerCase('tr').includes(search.toLocaleLowerCase('tr')));
+      const keepIt =
+        keep &&
+        !found.some((o) => o.value === keep.value) &&
+        (!search || keep.label.toLocaleLowerCase('tr').includes(search.toLocaleLowerCase('tr')));
       return keepIt ? [{ ...keep, profileId: '' }, ...found] : found;
     };
   });
@@ -71,17 +88,25 @@ export function useMeterForm(initial: MeterDetail | null, deviceFields: Ref<Iden
   const identifierProblems = computed(() => validateMeterForm(form.state, timeZone, deviceFields.value).identifiers);
 
   // Another tenant allows other profiles, subscriptions and devices: choices made for the old one go.
-  watch(() => form.state.tenantId, (now, before) => {
-    if (!before || now === before) return;
-    Object.assign(form.state, { meterProfileId: '', subscriptionId: null, deviceId: null, deviceMode: 'none' });
-    form.state.newDevice.deviceProfileId = '';
-  });
+  watch(
+    () => form.state.tenantId,
+    (now, before) => {
+      if (!before || now === before) return;
+      Object.assign(form.state, { meterProfileId: '', subscriptionId: null, deviceId: null, deviceMode: 'none' });
+      form.state.newDevice.deviceProfileId = '';
+    },
+  );
 
   async function submit() {
     const saved = await form.save(
       async () =>
         initial
-          ? unwrap(await $api.PATCH('/api/meters/{id}', { params: { path: { id: initial.id } }, body: updateMeterPayload(form.state, initialForm, timeZone, deviceFields.value) }))
+          ? unwrap(
+              await $api.PATCH('/api/meters/{id}', {
+                params: { path: { id: initial.id } },
+                body: updateMeterPayload(form.state, initialForm, timeZone, deviceFields.value),
+              }),
+            )
           : unwrap(await $api.POST('/api/meters', { body: createMeterPayload(form.state, timeZone, deviceFields.value) })),
       Object.keys(identifierProblems.value).length > 0,
     );

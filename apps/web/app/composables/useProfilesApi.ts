@@ -1,7 +1,6 @@
 import type { ApiBody, ApiQuery, ApiSchema } from '~/lib/api-client';
 import { unwrap } from '~/lib/api-client';
 
-
 export type ProfilesMeterRow = ApiSchema<'MeterProfilePageDto'>['items'][number];
 export type ProfilesMeterDetail = ApiSchema<'MeterProfileDetailDto'>;
 export type ProfilesDeviceRow = ApiSchema<'DeviceProfilePageDto'>['items'][number];
@@ -19,7 +18,10 @@ type ProfilesPage<K extends ProfilesKind> = ApiSchema<K extends 'meter' ? 'Meter
 type ProfilesDetail<K extends ProfilesKind> = K extends 'meter' ? ProfilesMeterDetail : ProfilesDeviceDetail;
 
 /** One page of meter or device profiles, refetched when the query changes. */
-export function useProfilesPage<K extends ProfilesKind>(kind: K, query: MaybeRefOrGetter<ApiQuery<'/api/meter-profiles'> & ApiQuery<'/api/device-profiles'>>) {
+export function useProfilesPage<K extends ProfilesKind>(
+  kind: K,
+  query: MaybeRefOrGetter<ApiQuery<'/api/meter-profiles'> & ApiQuery<'/api/device-profiles'>>,
+) {
   const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(
     () => `profiles:${kind}:${JSON.stringify(toValue(query))}`,
@@ -41,9 +43,11 @@ export function useProfilesDetail<K extends ProfilesKind>(kind: K, id: MaybeRefO
       const value = toValue(id);
       if (!value) return null;
       const path = { id: value };
-      return (kind === 'meter'
-        ? unwrap(await $api.GET('/api/meter-profiles/{id}', { params: { path } }))
-        : unwrap(await $api.GET('/api/device-profiles/{id}', { params: { path } }))) as ProfilesDetail<K>;
+      return (
+        kind === 'meter'
+          ? unwrap(await $api.GET('/api/meter-profiles/{id}', { params: { path } }))
+          : unwrap(await $api.GET('/api/device-profiles/{id}', { params: { path } }))
+      ) as ProfilesDetail<K>;
     },
   );
   return { profile: computed(() => data.value ?? null), pending: computed(() => status.value === 'pending'), error, refresh };
@@ -71,14 +75,25 @@ export function useProfilesMutations() {
     updateDevice: async (id: string, body: ApiBody<'/api/device-profiles/{id}', 'patch'>) =>
       unwrap(await $api.PATCH('/api/device-profiles/{id}', { params: { path: { id } }, body })),
     remove: async (kind: ProfilesKind, id: string) =>
-      unwrap(kind === 'meter' ? await $api.DELETE('/api/meter-profiles/{id}', { params: { path: { id } } }) : await $api.DELETE('/api/device-profiles/{id}', { params: { path: { id } } })),
+      unwrap(
+        kind === 'meter'
+          ? await $api.DELETE('/api/meter-profiles/{id}', { params: { path: { id } } })
+          : await $api.DELETE('/api/device-profiles/{id}', { params: { path: { id } } }),
+      ),
     createScenario: async (profileId: string, body: ApiBody<'/api/device-profiles/{id}/scenarios', 'post'>) =>
       unwrap(await $api.POST('/api/device-profiles/{id}/scenarios', { params: { path: { id: profileId } }, body })),
-    updateScenario: async (profileId: string, scenarioId: string, body: ApiBody<'/api/device-profiles/{id}/scenarios/{scenarioId}', 'patch'>) =>
-      unwrap(await $api.PATCH('/api/device-profiles/{id}/scenarios/{scenarioId}', { params: scenario(profileId, scenarioId), body })),
+    updateScenario: async (
+      profileId: string,
+      scenarioId: string,
+      body: ApiBody<'/api/device-profiles/{id}/scenarios/{scenarioId}', 'patch'>,
+    ) => unwrap(await $api.PATCH('/api/device-profiles/{id}/scenarios/{scenarioId}', { params: scenario(profileId, scenarioId), body })),
     removeScenario: async (profileId: string, scenarioId: string) =>
       unwrap(await $api.DELETE('/api/device-profiles/{id}/scenarios/{scenarioId}', { params: scenario(profileId, scenarioId) })),
-    testScenario: async (profileId: string, scenarioId: string, body: ApiBody<'/api/device-profiles/{id}/scenarios/{scenarioId}/test', 'post'>) =>
+    testScenario: async (
+      profileId: string,
+      scenarioId: string,
+      body: ApiBody<'/api/device-profiles/{id}/scenarios/{scenarioId}/test', 'post'>,
+    ) =>
       unwrap(await $api.POST('/api/device-profiles/{id}/scenarios/{scenarioId}/test', { params: scenario(profileId, scenarioId), body })),
   };
 }

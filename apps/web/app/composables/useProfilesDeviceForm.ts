@@ -47,11 +47,13 @@ export function validateDeviceProfile(values: ProfilesDeviceFormValues): FieldIs
   else if (values.modelCode.trim().length > 60) issues.modelCode = { key: 'profiles.validation.maxLength', params: { max: 60 } };
   if (hasBattery(values)) {
     const battery = parseInteger(values.batteryLifeMonths);
-    if (battery !== null && (Number.isNaN(battery) || battery < 1 || battery > 600)) issues.batteryLifeMonths = { key: 'profiles.validation.battery' };
+    if (battery !== null && (Number.isNaN(battery) || battery < 1 || battery > 600))
+      issues.batteryLifeMonths = { key: 'profiles.validation.battery' };
   }
   const interval = parseInteger(values.expectedIntervalMinutes);
   if (interval === null) issues.expectedIntervalMinutes = { key: 'profiles.validation.required' };
-  else if (Number.isNaN(interval) || interval < 1 || interval > 44_640) issues.expectedIntervalMinutes = { key: 'profiles.validation.interval' };
+  else if (Number.isNaN(interval) || interval < 1 || interval > 44_640)
+    issues.expectedIntervalMinutes = { key: 'profiles.validation.interval' };
   if (values.description.trim().length > 500) issues.description = { key: 'profiles.validation.maxLength', params: { max: 500 } };
   return issues;
 }
@@ -76,9 +78,12 @@ export function createDeviceProfileForm(profile?: ProfilesDeviceDetail | null) {
   const initial = ref(valuesOf(profile));
   const values = reactive(valuesOf(profile));
 
-  watch(() => values.communicationModule, () => {
-    if (!hasBattery(values)) values.batteryLifeMonths = '';
-  });
+  watch(
+    () => values.communicationModule,
+    () => {
+      if (!hasBattery(values)) values.batteryLifeMonths = '';
+    },
+  );
 
   const issues = computed(() => validateDeviceProfile(values));
   const valid = computed(() => Object.keys(issues.value).length === 0);

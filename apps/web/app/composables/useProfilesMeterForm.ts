@@ -63,7 +63,16 @@ function valuesOf(profile: ProfilesMeterDetail | null | undefined): ProfilesMete
   };
 }
 
-const REQUIRED_CHOICES = ['brandId', 'meterType', 'dialType', 'temperatureType', 'mountingType', 'connectionType', 'ipRatingId', 'communicationModule'] as const;
+const REQUIRED_CHOICES = [
+  'brandId',
+  'meterType',
+  'dialType',
+  'temperatureType',
+  'mountingType',
+  'connectionType',
+  'ipRatingId',
+  'communicationModule',
+] as const;
 
 /** A positive amount with at most `places` decimals below `max`, as the API's NUMERIC columns take it. */
 function amountIssue(text: string, places: number, max: number, optional: boolean): FieldIssue | undefined {
@@ -180,7 +189,9 @@ export function createMeterProfileForm(profile?: ProfilesMeterDetail | null) {
 
   const issues = computed(() => validateMeterProfile(values, rManual.value));
   const valid = computed(() => Object.keys(issues.value).length === 0);
-  const dirty = computed(() => snapshot({ values, manual: rManual.value }) !== snapshot({ values: initial.value, manual: initialManual.value }));
+  const dirty = computed(
+    () => snapshot({ values, manual: rManual.value }) !== snapshot({ values: initial.value, manual: initialManual.value }),
+  );
 
   /** The whole body for POST. */
   const payload = () => meterProfilePayload(values, rManual.value);

@@ -8,7 +8,9 @@ export function useProfilesOptions(kind: 'meter' | 'device') {
   const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData(`profiles-options:${kind}`, async () => {
     const params = { query: { page: 1, pageSize: 200, sort: 'brand' as const } };
-    return kind === 'meter' ? unwrap(await $api.GET('/api/meter-profiles', { params })) : unwrap(await $api.GET('/api/device-profiles', { params }));
+    return kind === 'meter'
+      ? unwrap(await $api.GET('/api/meter-profiles', { params }))
+      : unwrap(await $api.GET('/api/device-profiles', { params }));
   });
   const options = computed<ChecklistOption[]>(() =>
     (data.value?.items ?? []).map((p) => ({ value: p.id, label: `${p.brand.name} ${p.modelCode}` })),

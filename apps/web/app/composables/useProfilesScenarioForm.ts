@@ -50,14 +50,21 @@ export function validateScenario(values: ProfilesScenarioFormValues): FieldIssue
   const port = parseInteger(values.fPort);
   if (port !== null && (Number.isNaN(port) || port < 0 || port > 255)) issues.fPort = { key: 'profiles.validation.fPort' };
   if (!/\bdecodeUplink\b/.test(values.decoderSource)) issues.decoderSource = { key: 'profiles.validation.decodeUplink' };
-  else if (new TextEncoder().encode(values.decoderSource).length > 65_536) issues.decoderSource = { key: 'profiles.validation.decoderSize' };
+  else if (new TextEncoder().encode(values.decoderSource).length > 65_536)
+    issues.decoderSource = { key: 'profiles.validation.decoderSize' };
   const mapping = parseFieldMapping(values.fieldMapping);
   if (!mapping.ok) {
-    const keys = { json: 'profiles.validation.mappingJson', object: 'profiles.validation.mappingObject', entry: 'profiles.validation.mappingEntry', tooMany: 'profiles.validation.mappingTooMany' } as const;
+    const keys = {
+      json: 'profiles.validation.mappingJson',
+      object: 'profiles.validation.mappingObject',
+      entry: 'profiles.validation.mappingEntry',
+      tooMany: 'profiles.validation.mappingTooMany',
+    } as const;
     issues.fieldMapping = { key: keys[mapping.issue], params: { key: mapping.key ?? '', example: '{ "volume": "indexM3" }' } };
   }
   const sortOrder = parseInteger(values.sortOrder);
-  if (sortOrder === null || Number.isNaN(sortOrder) || sortOrder < 0 || sortOrder > 10_000) issues.sortOrder = { key: 'profiles.validation.sortOrder' };
+  if (sortOrder === null || Number.isNaN(sortOrder) || sortOrder < 0 || sortOrder > 10_000)
+    issues.sortOrder = { key: 'profiles.validation.sortOrder' };
   return issues;
 }
 

@@ -20,7 +20,11 @@ export function useReadingHistory(owner: 'meters' | 'devices', id: MaybeRefOrGet
     () => `assets:readings:${owner}:${toValue(id)}:${page.value}`,
     async () => {
       const params = { path: { id: toValue(id) }, query: { page: page.value, pageSize: PAGE_SIZE } };
-      return unwrap(owner === 'meters' ? await $api.GET('/api/meters/{id}/readings', { params }) : await $api.GET('/api/devices/{id}/readings', { params }));
+      return unwrap(
+        owner === 'meters'
+          ? await $api.GET('/api/meters/{id}/readings', { params })
+          : await $api.GET('/api/devices/{id}/readings', { params }),
+      );
     },
   );
   function setPage(next: number) {
@@ -29,5 +33,13 @@ export function useReadingHistory(owner: 'meters' | 'devices', id: MaybeRefOrGet
     else delete query[PARAM];
     return router.replace({ query });
   }
-  return { result: useAssetLastPage(data), page, pageSize: PAGE_SIZE, setPage, error, pending: computed(() => status.value === 'pending'), refresh };
+  return {
+    result: useAssetLastPage(data),
+    page,
+    pageSize: PAGE_SIZE,
+    setPage,
+    error,
+    pending: computed(() => status.value === 'pending'),
+    refresh,
+  };
 }

@@ -4,7 +4,13 @@ import type { ListQuerySpec } from '~/lib/list-query';
 import type { SubscriptionForm } from '~/lib/subscription-form';
 import { DEFAULT_TIME_ZONE } from '@water/shared';
 import { unwrap } from '~/lib/api-client';
-import { createSubscriptionPayload, emptySubscriptionForm, subscriptionFormFrom, updateSubscriptionPayload, validateSubscriptionForm } from '~/lib/subscription-form';
+import {
+  createSubscriptionPayload,
+  emptySubscriptionForm,
+  subscriptionFormFrom,
+  updateSubscriptionPayload,
+  validateSubscriptionForm,
+} from '~/lib/subscription-form';
 import { useSessionStore } from '~/stores/session';
 
 /** identityNo: the TC ID No of an individual, the tax id of an organisation. */
@@ -12,7 +18,10 @@ export type SubscriptionRow = ApiSchema<'SubscriptionPageDto'>['items'][number];
 export type SubscriptionDetail = ApiSchema<'SubscriptionDetailDto'>;
 export type MeterPeriod = SubscriptionDetail['meterHistory'][number];
 
-export const SUBSCRIPTION_LIST: ListQuerySpec<'subscriptionNo' | 'customer' | 'identityNo' | 'consumption', 'tenantId' | 'type' | 'groupId' | 'hasMeter' | 'isActive'> = {
+export const SUBSCRIPTION_LIST: ListQuerySpec<
+  'subscriptionNo' | 'customer' | 'identityNo' | 'consumption',
+  'tenantId' | 'type' | 'groupId' | 'hasMeter' | 'isActive'
+> = {
   sorts: ['subscriptionNo', 'customer', 'identityNo', 'consumption'],
   defaultSort: 'subscriptionNo',
   filters: ['tenantId', 'type', 'groupId', 'hasMeter', 'isActive'],
@@ -23,7 +32,10 @@ export function useSubscriptionList() {
   const { $api } = useNuxtApp();
   const store = useSessionStore();
   const list = useAssetListQuery(SUBSCRIPTION_LIST);
-  const query = computed(() => ({ ...list.apiQuery.value, tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined }));
+  const query = computed(() => ({
+    ...list.apiQuery.value,
+    tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined,
+  }));
   const { data, error, status, refresh } = useAsyncData(
     () => `assets:subscriptions:${JSON.stringify(query.value)}`,
     async () => (query.value.tenantId ? unwrap(await $api.GET('/api/subscriptions', { params: { query: query.value } })) : null),
@@ -41,7 +53,10 @@ export function useSubscription(id: MaybeRefOrGetter<string>) {
 }
 
 /** Subscriptions of a tenant for a searchable select; `hasMeter: false` keeps those waiting for a meter, `keep` stays listed. */
-export function useSubscriptionSearch(tenantId: MaybeRefOrGetter<string | null | undefined>, options: { hasMeter?: boolean; keep?: SearchOption | null } = {}) {
+export function useSubscriptionSearch(
+  tenantId: MaybeRefOrGetter<string | null | undefined>,
+  options: { hasMeter?: boolean; keep?: SearchOption | null } = {},
+) {
   const { $api } = useNuxtApp();
   return computed(() => {
     const tenant = toValue(tenantId);
@@ -51,7 +66,11 @@ export function useSubscriptionSearch(tenantId: MaybeRefOrGetter<string | null |
       if (search) query.search = search;
       if (options.hasMeter !== undefined) query.hasMeter = options.hasMeter ? 'true' : 'false';
       const page = unwrap(await $api.GET('/api/subscriptions', { params: { query } }));
-      const found = page.items.map((s) => ({ value: s.id, label: s.subscriptionNo, hint: [s.customer.displayName, s.address?.line].filter(Boolean).join(' · ') }));
+      const found = page.items.map((s) => ({
+        value: s.id,
+        label: s.subscriptionNo,
+        hint: [s.customer.displayName, s.address?.line].filter(Boolean).join(' · '),
+      }));
       const keep = options.keep;
       return keep && !found.some((o) => o.value === keep.value) && (!search || keep.label.includes(search)) ? [keep, ...found] : found;
     };
@@ -69,21 +88,36 @@ export function useSubscriptionForm(initial: SubscriptionDetail | null) {
   const form = useAssetForm<SubscriptionForm>(start, (state) => validateSubscriptionForm(state, timeZone, mode));
 
   // A customer and a meter belong to one tenant; the type decides which customers fit.
-  watch(() => form.state.tenantId, (now, before) => {
-    if (before && now !== before) Object.assign(form.state, { customerId: null, meterId: null });
-  });
-  watch(() => form.state.type, (type) => {
-    form.state.customer.type = type;
-    if (!initial) form.state.customerId = null;
-  });
+  watch(
+    () => form.state.tenantId,
+    (now, before) => {
+      if (before && now !== before) Object.assign(form.state, { customerId: null, meterId: null });
+    },
+  );
+  watch(
+    () => form.state.type,
+    (type) => {
+      form.state.customer.type = type;
+      if (!initial) form.state.customerId = null;
+    },
+  );
 
   async function submit() {
     // The payloads are looser than the bodies: customerId may be null before validation catches it, and an emptied
     // address is sent as null, which PATCH's address (optional, not nullable) refuses; cast until lib/subscription-form is typed by the API.
     const saved = await form.save(async () =>
       initial
-        ? unwrap(await $api.PATCH('/api/subscriptions/{id}', { params: { path: { id: initial.id } }, body: updateSubscriptionPayload(form.state, initialForm) as ApiBody<'/api/subscriptions/{id}', 'patch'> }))
-        : unwrap(await $api.POST('/api/subscriptions', { body: createSubscriptionPayload(form.state, timeZone) as ApiBody<'/api/subscriptions', 'post'> })),
+        ? unwrap(
+            await $api.PATCH('/api/subscriptions/{id}', {
+              params: { path: { id: initial.id } },
+              body: updateSubscriptionPayload(form.state, initialForm) as ApiBody<'/api/subscriptions/{id}', 'patch'>,
+            }),
+          )
+        : unwrap(
+            await $api.POST('/api/subscriptions', {
+              body: createSubscriptionPayload(form.state, timeZone) as ApiBody<'/api/subscriptions', 'post'>,
+            }),
+          ),
     );
     if (saved) {
       clearNuxtData((key) => key.startsWith('assets:'));

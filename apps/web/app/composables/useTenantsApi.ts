@@ -16,7 +16,13 @@ export type TenantsBody = Omit<CreateBody, 'parentId'> & { parentId?: string };
 export function useTenantsTree() {
   const { $api } = useNuxtApp();
   const { data, error, status, refresh } = useAsyncData('tenants:tree', async () => unwrap(await $api.GET('/api/tenants')));
-  return { roots: computed(() => data.value ?? []), loaded: computed(() => !!data.value), pending: computed(() => status.value === 'pending'), error, refresh };
+  return {
+    roots: computed(() => data.value ?? []),
+    loaded: computed(() => !!data.value),
+    pending: computed(() => status.value === 'pending'),
+    error,
+    refresh,
+  };
 }
 
 export function useTenantsDetail(id: MaybeRefOrGetter<string>) {

@@ -104,7 +104,8 @@ export function validateTenant(values: TenantsFormValues, shape: TenantsFormShap
   if (shape.withParent && !values.parentId) issues.parentId = { key: 'tenants.validation.choose' };
   if (!values.name.trim()) issues.name = required;
   else if (values.name.trim().length > 200) issues.name = { key: 'tenants.validation.maxLength', params: { max: 200 } };
-  if (values.contactPhone.trim() && !PHONE_REGEX.test(values.contactPhone.trim())) issues.contactPhone = { key: 'tenants.validation.phone' };
+  if (values.contactPhone.trim() && !PHONE_REGEX.test(values.contactPhone.trim()))
+    issues.contactPhone = { key: 'tenants.validation.phone' };
   if (values.contactEmail.trim() && !EMAIL.test(values.contactEmail.trim())) issues.contactEmail = { key: 'tenants.validation.email' };
   if (values.taxId.trim() && !isValidTaxId(values.taxId.trim())) issues.taxId = { key: 'tenants.validation.taxId' };
   if (!values.planType.trim()) issues.planType = required;
@@ -112,13 +113,15 @@ export function validateTenant(values: TenantsFormValues, shape: TenantsFormShap
   if (!isTimeZone(values.timeZone.trim())) issues.timeZone = { key: 'tenants.validation.timeZone' };
 
   const a = values.address;
-  if (a.postalCode.trim() && !/^[0-9]{5}$/.test(a.postalCode.trim())) issues['address.postalCode'] = { key: 'tenants.validation.postalCode' };
+  if (a.postalCode.trim() && !/^[0-9]{5}$/.test(a.postalCode.trim()))
+    issues['address.postalCode'] = { key: 'tenants.validation.postalCode' };
   if (a.uavtCode.trim() && !/^[0-9]{10}$/.test(a.uavtCode.trim())) issues['address.uavtCode'] = { key: 'tenants.validation.uavtCode' };
   const lat = parseDecimal(a.latitude);
   const lng = parseDecimal(a.longitude);
   if (lat !== null && (Number.isNaN(lat) || lat < -90 || lat > 90)) issues['address.latitude'] = { key: 'tenants.validation.latitude' };
   if (lng !== null && (Number.isNaN(lng) || lng < -180 || lng > 180)) issues['address.longitude'] = { key: 'tenants.validation.longitude' };
-  if ((lat === null) !== (lng === null)) issues[lat === null ? 'address.latitude' : 'address.longitude'] ??= { key: 'tenants.validation.coordinates' };
+  if ((lat === null) !== (lng === null))
+    issues[lat === null ? 'address.latitude' : 'address.longitude'] ??= { key: 'tenants.validation.coordinates' };
   return issues;
 }
 
@@ -149,7 +152,9 @@ export function tenantPayload(values: TenantsFormValues, shape: TenantsFormShape
     planStatus: values.planStatus,
     timeZone: values.timeZone.trim(),
     // The root always uses every profile; its lists are not set.
-    ...(!shape.withProfiles ? {} : { allowedMeterProfileIds: [...values.allowedMeterProfileIds], allowedDeviceProfileIds: [...values.allowedDeviceProfileIds] }),
+    ...(!shape.withProfiles
+      ? {}
+      : { allowedMeterProfileIds: [...values.allowedMeterProfileIds], allowedDeviceProfileIds: [...values.allowedDeviceProfileIds] }),
   };
 }
 

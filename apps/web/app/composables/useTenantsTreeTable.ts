@@ -35,7 +35,11 @@ export function allTreeIds(roots: readonly TenantsTreeNode[]): string[] {
  * The rows a tree table shows: children only under expanded nodes, siblings by name. With a filter,
  * the matching nodes are shown with the path down to them, whatever is expanded.
  */
-export function visibleTreeRows<T extends TenantsTreeNode>(roots: readonly T[], expanded: ReadonlySet<string>, filter = ''): TenantsTreeRow<T>[] {
+export function visibleTreeRows<T extends TenantsTreeNode>(
+  roots: readonly T[],
+  expanded: ReadonlySet<string>,
+  filter = '',
+): TenantsTreeRow<T>[] {
   const needle = filter.trim().toLocaleLowerCase('tr');
   const matches = (node: TenantsTreeNode) => !needle || node.name.toLocaleLowerCase('tr').includes(needle);
   // With a filter, a node stays when it or one of its descendants matches.

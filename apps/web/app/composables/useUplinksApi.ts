@@ -106,7 +106,14 @@ export function useRedecodeRun(onFinished: (status: RedecodeStatus) => unknown) 
     try {
       const started = unwrap(await $api.POST('/api/uplinks/redecode', { body }));
       const now = new Date().toISOString();
-      run.value = { jobId: started.jobId, state: 'waiting', progress: { total: started.total, done: 0, stored: 0, failed: 0 }, failedReason: null, createdAt: now, finishedAt: null };
+      run.value = {
+        jobId: started.jobId,
+        state: 'waiting',
+        progress: { total: started.total, done: 0, stored: 0, failed: 0 },
+        failedReason: null,
+        createdAt: now,
+        finishedAt: null,
+      };
       timer = setTimeout(() => poll(started.jobId), started.total === 0 ? 0 : POLL_MS);
     } catch (error) {
       failure.value = toApiFailure(error);

@@ -30,7 +30,8 @@ export function useUsersMutations() {
   const { $api } = useNuxtApp();
   return {
     create: async (body: ApiBody<'/api/users', 'post'>) => unwrap(await $api.POST('/api/users', { body })),
-    update: async (id: string, body: ApiBody<'/api/users/{id}', 'patch'>) => unwrap(await $api.PATCH('/api/users/{id}', { params: { path: { id } }, body })),
+    update: async (id: string, body: ApiBody<'/api/users/{id}', 'patch'>) =>
+      unwrap(await $api.PATCH('/api/users/{id}', { params: { path: { id } }, body })),
     remove: async (id: string) => unwrap(await $api.DELETE('/api/users/{id}', { params: { path: { id } } })),
     /** Adds the user to the tenant, or changes their role and matrix there. */
     setMembership: async (id: string, tenantId: string, body: ApiBody<'/api/users/{id}/memberships/{tenantId}', 'put'>) =>

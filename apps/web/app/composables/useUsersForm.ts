@@ -90,7 +90,12 @@ export function passwordIssue(value: string, required: boolean): FieldIssue | un
  */
 export function validateUser(
   values: UsersFormValues,
-  options: { creating: boolean; storedTcIdNo: string | null; held: (tenantId: string) => PermissionMatrix | null; initial?: UsersMembershipRow[] },
+  options: {
+    creating: boolean;
+    storedTcIdNo: string | null;
+    held: (tenantId: string) => PermissionMatrix | null;
+    initial?: UsersMembershipRow[];
+  },
 ): FieldIssues<UsersFormField> {
   const issues: FieldIssues<UsersFormField> = {};
   const required = { key: 'users.validation.required' };
@@ -113,7 +118,8 @@ export function validateUser(
     if (!row.tenantId) issue = { key: 'users.validation.chooseTenant' };
     else if (seen.has(row.tenantId)) issue = { key: 'users.validation.duplicateTenant' };
     else if (!row.role.trim()) issue = { key: 'users.validation.role' };
-    else if (changed && row.canManage && ungrantedRights(row.permissions, options.held(row.tenantId)).length) issue = { key: 'users.validation.notHeld' };
+    else if (changed && row.canManage && ungrantedRights(row.permissions, options.held(row.tenantId)).length)
+      issue = { key: 'users.validation.notHeld' };
     if (issue) issues[`memberships.${index}`] = issue;
     if (row.tenantId) seen.add(row.tenantId);
   });
@@ -136,7 +142,11 @@ export function createUserPayload(values: UsersFormValues): ApiBody<'/api/users'
   return {
     ...userFields(values),
     password: values.password,
-    memberships: values.memberships.map((m) => ({ tenantId: m.tenantId, role: m.role.trim(), permissions: normalizeMatrix(m.permissions) })),
+    memberships: values.memberships.map((m) => ({
+      tenantId: m.tenantId,
+      role: m.role.trim(),
+      permissions: normalizeMatrix(m.permissions),
+    })),
   };
 }
 
@@ -149,7 +159,9 @@ export function membershipChanges(initial: readonly UsersMembershipRow[], curren
       return !before || before.role !== row.role.trim() || !matrixEquals(before.permissions, row.permissions);
     })
     .map((row) => ({ tenantId: row.tenantId, role: row.role.trim(), permissions: normalizeMatrix(row.permissions) }));
-  const removals = initial.filter((m) => m.stored && m.canManage && !current.some((row) => row.tenantId === m.tenantId)).map((m) => m.tenantId);
+  const removals = initial
+    .filter((m) => m.stored && m.canManage && !current.some((row) => row.tenantId === m.tenantId))
+    .map((m) => m.tenantId);
   return { upserts, removals };
 }
 
@@ -184,7 +196,10 @@ export function createUserForm(
     removeMembership,
     createPayload: () => createUserPayload(values),
     /** PATCH body of what changed, with the new password when one was typed. */
-    userChanges: () => ({ ...changedEntries(userFields(values), userFields(initial.value)), ...(values.password ? { password: values.password } : {}) }),
+    userChanges: () => ({
+      ...changedEntries(userFields(values), userFields(initial.value)),
+      ...(values.password ? { password: values.password } : {}),
+    }),
     membershipChanges: () => membershipChanges(initial.value.memberships, values.memberships),
   };
 }

@@ -15,10 +15,20 @@ export interface AddressLike {
  * An address as lines, in the Turkish postal order: street with building and door numbers,
  * neighbourhood, then postal code with district/city. Empty parts are left out.
  */
-export function addressLines(address: AddressLike | null | undefined, labels: { floor: (floor: string) => string } = { floor: (f) => `Kat ${f}` }): string[] {
+export function addressLines(
+  address: AddressLike | null | undefined,
+  labels: { floor: (floor: string) => string } = { floor: (f) => `Kat ${f}` },
+): string[] {
   if (!address) return [];
   const join = (parts: (string | null | undefined)[], separator: string) => parts.filter((p) => p && p.trim()).join(separator);
-  const numbers = join([address.buildingNo ? `No: ${address.buildingNo}` : null, address.floor ? labels.floor(address.floor) : null, address.doorNo ? `D: ${address.doorNo}` : null], ' ');
+  const numbers = join(
+    [
+      address.buildingNo ? `No: ${address.buildingNo}` : null,
+      address.floor ? labels.floor(address.floor) : null,
+      address.doorNo ? `D: ${address.doorNo}` : null,
+    ],
+    ' ',
+  );
   return [
     join([address.street, numbers], ' '),
     address.neighborhood ?? '',

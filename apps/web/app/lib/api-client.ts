@@ -37,11 +37,12 @@ type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M
 type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
 
 /** The query parameters of a route, e.g. ApiQuery<'/api/meters'>. */
-export type ApiQuery<P extends keyof paths, M extends Method = 'get'> = NonNullable<Operation<P, M> extends { parameters: { query?: infer Q } } ? Q : never>;
+export type ApiQuery<P extends keyof paths, M extends Method = 'get'> = NonNullable<
+  Operation<P, M> extends { parameters: { query?: infer Q } } ? Q : never
+>;
 /** The JSON body a route takes, e.g. ApiBody<'/api/tenants', 'post'>. */
-export type ApiBody<P extends keyof paths, M extends Method> = Operation<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+export type ApiBody<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
 /** The JSON a route answers on success (200 or 201). */
-export type ApiResponse<P extends keyof paths, M extends Method = 'get'> = Operation<P, M> extends { responses: infer R }
-  ? JsonOf<R[Extract<keyof R, 200 | 201>]>
-  : never;
-
+export type ApiResponse<P extends keyof paths, M extends Method = 'get'> =
+  Operation<P, M> extends { responses: infer R } ? JsonOf<R[Extract<keyof R, 200 | 201>]> : never;

@@ -7,7 +7,7 @@ import { failureKind } from '~/lib/form-errors';
  * the user's language; any other message is shown as the API wrote it.
  */
 const FIELD_MESSAGES: Record<string, string> = {
-  'required': 'assets.apiErrors.required',
+  required: 'assets.apiErrors.required',
   'already used for this brand': 'assets.apiErrors.serialTaken',
   'already used in this tenant': 'assets.apiErrors.subscriptionNoTaken',
   'already registered to another device': 'assets.apiErrors.identifierTaken',

@@ -2,7 +2,18 @@
  * i18n keys (in i18n/locales/{tr,en}/assets.json) of the codes the asset pages show. Written out so
  * every key stays static and searchable.
  */
-import type { AlarmType, AssetStatus, CommunicationModule, ConnectionType, DialType, MeterType, MountingType, SubscriptionType, TemperatureType, ValveState } from '@water/shared';
+import type {
+  AlarmType,
+  AssetStatus,
+  CommunicationModule,
+  ConnectionType,
+  DialType,
+  MeterType,
+  MountingType,
+  SubscriptionType,
+  TemperatureType,
+  ValveState,
+} from '@water/shared';
 import type { ConsumptionInterval } from '~/lib/consumption-range';
 
 export const STATUS_LABELS: Record<AssetStatus, string> = {

@@ -102,5 +102,7 @@ export function changedKeys(before: unknown, after: unknown): string[] {
   const b = obj(after);
   if (!b) return Object.keys(a ?? {}).sort();
   if (!a) return Object.keys(b).sort();
-  return Object.keys(b).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
+  return Object.keys(b)
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .sort();
 }

@@ -26,7 +26,11 @@ export function isInterval(value: unknown): value is ConsumptionInterval {
 }
 
 /** The default window of an interval: the last N days up to today, in `timeZone`. */
-export function defaultRange(interval: ConsumptionInterval, now: Date = new Date(), timeZone: string = DEFAULT_TIME_ZONE): ConsumptionRangeInput {
+export function defaultRange(
+  interval: ConsumptionInterval,
+  now: Date = new Date(),
+  timeZone: string = DEFAULT_TIME_ZONE,
+): ConsumptionRangeInput {
   const days = DEFAULT_RANGE_DAYS[interval];
   return {
     interval,

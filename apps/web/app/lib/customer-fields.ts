@@ -113,7 +113,12 @@ export interface StoredIdentity {
   contactTcIdNos?: Record<string, string | null>;
 }
 
-function checkPerson(p: PersonForm, at: (f: string) => string, errors: FieldErrors, opts: { nameRequired: boolean; surnameRequired: boolean; storedTc?: string | null }) {
+function checkPerson(
+  p: PersonForm,
+  at: (f: string) => string,
+  errors: FieldErrors,
+  opts: { nameRequired: boolean; surnameRequired: boolean; storedTc?: string | null },
+) {
   if (opts.nameRequired && !p.name.trim()) errors[at('name')] = 'assets.validation.required';
   if (opts.surnameRequired && !p.surname.trim()) errors[at('surname')] = 'assets.validation.required';
   const tc = p.tcIdNo.trim();
@@ -127,7 +132,10 @@ function checkPerson(p: PersonForm, at: (f: string) => string, errors: FieldErro
  * ("customer.tcIdNo" in the subscription form). The TC ID No must pass its checksum unless it is the
  * stored value left unchanged.
  */
-export function validateCustomer(form: CustomerForm, options: { prefix?: string; stored?: StoredIdentity; addressRequired?: boolean; withContacts?: boolean } = {}): FieldErrors {
+export function validateCustomer(
+  form: CustomerForm,
+  options: { prefix?: string; stored?: StoredIdentity; addressRequired?: boolean; withContacts?: boolean } = {},
+): FieldErrors {
   const errors: FieldErrors = {};
   const base = options.prefix ? `${options.prefix}.` : '';
   const at = (f: string) => `${base}${f}`;
@@ -140,11 +148,16 @@ export function validateCustomer(form: CustomerForm, options: { prefix?: string;
   } else {
     const tax = form.taxId.trim();
     if (tax && tax !== stored.taxId && !isValidTaxId(tax)) errors[at('taxId')] = 'assets.validation.taxId';
-    checkPerson(form.contact, (f) => at(`contact.${f}`), errors, { nameRequired: true, surnameRequired: true, storedTc: stored.contactTcIdNo });
+    checkPerson(form.contact, (f) => at(`contact.${f}`), errors, {
+      nameRequired: true,
+      surnameRequired: true,
+      storedTc: stored.contactTcIdNo,
+    });
   }
   if (form.phone.trim() && !PHONE_REGEX.test(normalizePhone(form.phone))) errors[at('phone')] = 'assets.validation.phone';
   if (form.email.trim() && !EMAIL.test(form.email.trim())) errors[at('email')] = 'assets.validation.email';
-  if (form.withAddress || options.addressRequired) Object.assign(errors, validateAddress(form.address, at('address'), { required: options.addressRequired }));
+  if (form.withAddress || options.addressRequired)
+    Object.assign(errors, validateAddress(form.address, at('address'), { required: options.addressRequired }));
 
   if (options.withContacts !== false) {
     form.contacts.forEach((c, i) => {

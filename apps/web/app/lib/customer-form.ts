@@ -60,7 +60,14 @@ export function customerFormFrom(c: CustomerDetailLike): CustomerForm {
     phone: text(c.phone),
     email: text(c.email),
     contact: c.contact
-      ? { name: c.contact.name, surname: text(c.contact.surname), tcIdNo: text(c.contact.tcIdNo), phone: text(c.contact.phone), email: text(c.contact.email), details: text(c.contact.details) }
+      ? {
+          name: c.contact.name,
+          surname: text(c.contact.surname),
+          tcIdNo: text(c.contact.tcIdNo),
+          phone: text(c.contact.phone),
+          email: text(c.contact.email),
+          details: text(c.contact.details),
+        }
       : emptyPerson(),
     withAddress: !!c.address,
     address: addressFormFrom(c.address),
@@ -98,7 +105,8 @@ export function contactChanges(form: CustomerForm, initial: CustomerForm): Conta
   form.contacts.forEach((c, index) => {
     // contactPayload builds a loose record (lib/customer-fields); it sets `name` and only the contact fields of these bodies.
     if (!c.id) changes.push({ kind: 'create', index, body: contactPayload(c, 'create') as CreateContactBody });
-    else if (JSON.stringify(c) !== JSON.stringify(before.get(c.id))) changes.push({ kind: 'update', index, id: c.id, body: contactPayload(c, 'update') as UpdateContactBody });
+    else if (JSON.stringify(c) !== JSON.stringify(before.get(c.id)))
+      changes.push({ kind: 'update', index, id: c.id, body: contactPayload(c, 'update') as UpdateContactBody });
   });
   const kept = new Set(form.contacts.map((c) => c.id).filter(Boolean));
   for (const id of before.keys()) if (!kept.has(id)) changes.push({ kind: 'delete', id });
@@ -108,5 +116,6 @@ export function contactChanges(form: CustomerForm, initial: CustomerForm): Conta
 /** A contact route answers with paths inside the contact; the form shows them under "contacts.<index>". */
 export function prefixErrorPaths(error: unknown, prefix: (string | number)[]): void {
   const details = (error as { data?: { details?: { path: (string | number)[] | string }[] } } | null)?.data?.details;
-  for (const detail of details ?? []) detail.path = [...prefix, ...(Array.isArray(detail.path) ? detail.path : String(detail.path).split('.'))];
+  for (const detail of details ?? [])
+    detail.path = [...prefix, ...(Array.isArray(detail.path) ? detail.path : String(detail.path).split('.'))];
 }

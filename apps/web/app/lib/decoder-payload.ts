@@ -6,7 +6,10 @@ export type PayloadFormat = 'hex' | 'base64';
 
 /** Hex as people paste it ("68 0C 01", "0x680C01", "68:0c:01") reduced to plain digits. */
 export function normalizeHex(text: string): string {
-  return text.replace(/0x/gi, '').replace(/[\s:,-]/g, '').toLowerCase();
+  return text
+    .replace(/0x/gi, '')
+    .replace(/[\s:,-]/g, '')
+    .toLowerCase();
 }
 
 export function payloadIssue(format: PayloadFormat, text: string): 'empty' | 'hex' | 'base64' | 'tooLong' | null {
@@ -60,7 +63,8 @@ export function hexBytes(bytes: readonly number[]): string {
   return bytes.map((b) => b.toString(16).padStart(2, '0').toUpperCase()).join(' ');
 }
 
-export type FieldMappingResult = { ok: true; value: Record<string, string> } | { ok: false; issue: 'json' | 'object' | 'entry' | 'tooMany'; key?: string };
+export type FieldMappingResult =
+  { ok: true; value: Record<string, string> } | { ok: false; issue: 'json' | 'object' | 'entry' | 'tooMany'; key?: string };
 
 /** Parses the field mapping text: a JSON object of decoder output key → reading field, both non-empty strings. */
 export function parseFieldMapping(text: string): FieldMappingResult {
@@ -75,7 +79,8 @@ export function parseFieldMapping(text: string): FieldMappingResult {
   const entries = Object.entries(parsed as Record<string, unknown>);
   if (entries.length > 50) return { ok: false, issue: 'tooMany' };
   for (const [key, value] of entries) {
-    if (!key || key.length > 60 || typeof value !== 'string' || !value.trim() || value.trim().length > 100) return { ok: false, issue: 'entry', key };
+    if (!key || key.length > 60 || typeof value !== 'string' || !value.trim() || value.trim().length > 100)
+      return { ok: false, issue: 'entry', key };
   }
   return { ok: true, value: Object.fromEntries(entries.map(([key, value]) => [key, (value as string).trim()])) };
 }

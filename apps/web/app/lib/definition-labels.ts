@@ -131,4 +131,3 @@ export const FIXED_LISTS: readonly FixedList[] = [
   { key: 'identifierValueTypes', titleKey: 'definitions.fixed.identifierValueTypes', labels: IDENTIFIER_VALUE_TYPE_LABELS },
   { key: 'transports', titleKey: 'definitions.fixed.transports', labels: TRANSPORT_LABELS },
 ];
-

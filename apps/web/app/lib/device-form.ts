@@ -35,7 +35,14 @@ export interface DeviceDetailLike {
 }
 
 export function deviceFormFrom(d: DeviceDetailLike): DeviceForm {
-  return { tenantId: d.tenantId, meterId: d.meter?.id ?? null, deviceProfileId: d.profile.id, serialNo: d.serialNo, status: d.status, identifiers: identifierValuesFrom(d.identifiers) };
+  return {
+    tenantId: d.tenantId,
+    meterId: d.meter?.id ?? null,
+    deviceProfileId: d.profile.id,
+    serialNo: d.serialNo,
+    status: d.status,
+    identifiers: identifierValuesFrom(d.identifiers),
+  };
 }
 
 export { storedSecretKeys };

@@ -24,7 +24,9 @@ export interface FormEditorTexts {
 
 /** The value at a dotted path of the form values ("address.city"). */
 function valueAt(values: object, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), values);
+  return path
+    .split('.')
+    .reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), values);
 }
 
 /**

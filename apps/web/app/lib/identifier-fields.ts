@@ -44,9 +44,7 @@ export type IdentifierProblem =
 /** A field shared by two technologies of one profile is asked once, like the API stores it once. */
 export function uniqueFields(fields: readonly IdentifierField[]): IdentifierField[] {
   const seen = new Set<string>();
-  return [...fields]
-    .sort((a, b) => a.sortOrder - b.sortOrder)
-    .filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));
+  return [...fields].sort((a, b) => a.sortOrder - b.sortOrder).filter((f) => (seen.has(f.key) ? false : (seen.add(f.key), true)));
 }
 
 const regexCache = new Map<string, RegExp | null>();
@@ -80,7 +78,11 @@ function formatProblem(field: IdentifierField): IdentifierProblem {
  * What is wrong with one typed value, or null. `storedSecret`: the device already holds this secret,
  * so leaving it blank keeps it (edit form).
  */
-export function identifierProblem(field: IdentifierField, raw: string | null | undefined, options: { storedSecret?: boolean } = {}): IdentifierProblem | null {
+export function identifierProblem(
+  field: IdentifierField,
+  raw: string | null | undefined,
+  options: { storedSecret?: boolean } = {},
+): IdentifierProblem | null {
   const value = (raw ?? '').trim();
   if (!value) {
     if (field.isSecret && options.storedSecret) return null;
@@ -111,7 +113,11 @@ export function identifierProblems(
  * edit, a blank secret is left out (the stored one stays) and a blank plain field is sent as null
  * (clears it); values of fields the profile does not have are never sent.
  */
-export function identifiersPayload(fields: readonly IdentifierField[], values: Record<string, string>, mode: 'create' | 'update'): Record<string, string | null> {
+export function identifiersPayload(
+  fields: readonly IdentifierField[],
+  values: Record<string, string>,
+  mode: 'create' | 'update',
+): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   for (const field of uniqueFields(fields)) {
     const value = (values[field.key] ?? '').trim();
@@ -130,7 +136,11 @@ export function identifierValuesFrom(stored: Record<string, IdentifierView> | nu
 
 /** Keys of the secrets a device already holds. */
 export function storedSecretKeys(stored: Record<string, IdentifierView> | null | undefined): Set<string> {
-  return new Set(Object.entries(stored ?? {}).filter(([, v]) => v.isSecret && v.hasValue).map(([key]) => key));
+  return new Set(
+    Object.entries(stored ?? {})
+      .filter(([, v]) => v.isSecret && v.hasValue)
+      .map(([key]) => key),
+  );
 }
 
 /** The input's maxlength: the fixed length, or a MAC address's 17 characters; none for free patterns. */

@@ -19,7 +19,8 @@ export const INTEGRATION_KIND_LABELS: Record<IntegrationKind, string> = {
 export const SECRET_HEADER = 'X-Integration-Secret';
 
 /** The Sigfox callback body: the variables the Sigfox backend substitutes, in the shape our webhook parses. */
-export const SIGFOX_BODY_TEMPLATE = '{"device":"{device}","time":{time},"data":"{data}","seqNumber":{seqNumber},"rssi":"{rssi}","snr":"{snr}"}';
+export const SIGFOX_BODY_TEMPLATE =
+  '{"device":"{device}","time":{time},"data":"{data}","seqNumber":{seqNumber},"rssi":"{rssi}","snr":"{snr}"}';
 
 /** The topic ChirpStack publishes uplinks on, which the platform's MQTT subscriber reads. */
 export function chirpstackTopic(applicationId: string): string {
@@ -109,8 +110,14 @@ export function networkServerSettings(input: SettingsInput): SettingSection[] {
           titleKey: 'integrations.settings.chirpstack.mqttTitle',
           whereKey: 'integrations.settings.chirpstack.mqttWhere',
           fields: [
-            { labelKey: 'integrations.settings.chirpstack.topic', value: chirpstackTopic(input.externalId ?? input.applicationPlaceholder) },
-            { labelKey: 'integrations.settings.chirpstack.eventTopic', value: 'application/{{application_id}}/device/{{dev_eui}}/event/{{event}}' },
+            {
+              labelKey: 'integrations.settings.chirpstack.topic',
+              value: chirpstackTopic(input.externalId ?? input.applicationPlaceholder),
+            },
+            {
+              labelKey: 'integrations.settings.chirpstack.eventTopic',
+              value: 'application/{{application_id}}/device/{{dev_eui}}/event/{{event}}',
+            },
             { labelKey: 'integrations.settings.chirpstack.marshaler', value: 'json = true' },
           ],
         },
@@ -139,7 +146,11 @@ export function networkServerSettings(input: SettingsInput): SettingSection[] {
             { labelKey: 'integrations.settings.generic.url', value: url },
             { labelKey: 'integrations.settings.generic.method', value: 'POST' },
             { labelKey: 'integrations.settings.generic.header', value: header, secret: true },
-            { labelKey: 'integrations.settings.generic.body', value: '{"deviceId":"<IMEI>","idType":"IMEI","payloadHex":"<hex>","time":"<ISO 8601>"}', block: true },
+            {
+              labelKey: 'integrations.settings.generic.body',
+              value: '{"deviceId":"<IMEI>","idType":"IMEI","payloadHex":"<hex>","time":"<ISO 8601>"}',
+              block: true,
+            },
           ],
         },
       ];

@@ -53,7 +53,10 @@ export function readListQuery<S extends string, F extends string>(query: Locatio
 }
 
 /** The URL query of a state: only what differs from the defaults. */
-export function writeListQuery<S extends string, F extends string>(state: ListQueryState<S, F>, spec: ListQuerySpec<S, F>): Record<string, string> {
+export function writeListQuery<S extends string, F extends string>(
+  state: ListQueryState<S, F>,
+  spec: ListQuerySpec<S, F>,
+): Record<string, string> {
   const query: Record<string, string> = {};
   if (state.page > 1) query.page = String(state.page);
   if (state.search) query.q = state.search;

@@ -95,7 +95,8 @@ export function validateMeterForm(form: MeterForm, timeZone: string, deviceField
   if (parseIndexM3(form.initialIndex) === null) errors.initialIndexM3 = 'assets.validation.indexM3';
   if (form.installedAt.trim()) {
     const parsed = parseDateTimeInput(form.installedAt, timeZone);
-    if (!parsed.ok) errors.installedAt = parsed.problem === 'format' ? 'assets.validation.dateTimeFormat' : 'assets.validation.dateTimeImpossible';
+    if (!parsed.ok)
+      errors.installedAt = parsed.problem === 'format' ? 'assets.validation.dateTimeFormat' : 'assets.validation.dateTimeImpossible';
   }
   let identifiers: Record<string, IdentifierProblem> = {};
   if (form.deviceMode === 'existing' && !form.deviceId) errors['device.deviceId'] = 'assets.validation.required';

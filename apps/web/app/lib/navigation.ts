@@ -1,6 +1,20 @@
 import type { PermissionAction, PermissionModule } from '@water/shared';
 import type { Component } from 'vue';
-import { Activity, Bell, Building2, Cpu, FileText, Gauge, LayoutDashboard, Layers, ListTree, Plug, ScrollText, UserCog, Users } from 'lucide-vue-next';
+import {
+  Activity,
+  Bell,
+  Building2,
+  Cpu,
+  FileText,
+  Gauge,
+  LayoutDashboard,
+  Layers,
+  ListTree,
+  Plug,
+  ScrollText,
+  UserCog,
+  Users,
+} from 'lucide-vue-next';
 
 export interface NavItem {
   module: PermissionModule;

@@ -16,7 +16,9 @@ export function cloneMatrix(matrix: PermissionMatrix): PermissionMatrix {
 }
 
 /** A matrix from anything shaped like one: missing modules or rights are false, write rights bring read. */
-export function normalizeMatrix(matrix: Partial<Record<PermissionModule, Partial<ModulePermissions>>> | null | undefined): PermissionMatrix {
+export function normalizeMatrix(
+  matrix: Partial<Record<PermissionModule, Partial<ModulePermissions>>> | null | undefined,
+): PermissionMatrix {
   return Object.fromEntries(
     PERMISSION_MODULES.map((m) => {
       const row = matrix?.[m] ?? {};
@@ -32,7 +34,12 @@ export function canGrant(held: PermissionMatrix | null | undefined, module: Perm
 }
 
 /** Whether a cell may be changed from its current value. */
-export function isCellEditable(matrix: PermissionMatrix, held: PermissionMatrix | null | undefined, module: PermissionModule, action: PermissionAction): boolean {
+export function isCellEditable(
+  matrix: PermissionMatrix,
+  held: PermissionMatrix | null | undefined,
+  module: PermissionModule,
+  action: PermissionAction,
+): boolean {
   // Unticking is always allowed; ticking needs the right held (and read, which every write brings along).
   if (matrix[module][action]) return true;
   return canGrant(held, module, action) && (action === 'read' || canGrant(held, module, 'read'));
@@ -55,7 +62,12 @@ export function setRight(
 }
 
 /** Ticks every right of a module the user may grant, or unticks them all. */
-export function setRow(matrix: PermissionMatrix, module: PermissionModule, value: boolean, held?: PermissionMatrix | null): PermissionMatrix {
+export function setRow(
+  matrix: PermissionMatrix,
+  module: PermissionModule,
+  value: boolean,
+  held?: PermissionMatrix | null,
+): PermissionMatrix {
   const next = cloneMatrix(matrix);
   for (const action of PERMISSION_ACTIONS) {
     if (!value) next[module][action] = false;
@@ -65,7 +77,12 @@ export function setRow(matrix: PermissionMatrix, module: PermissionModule, value
 }
 
 /** Ticks one action on every module where the user may grant it, or unticks it everywhere. */
-export function setColumn(matrix: PermissionMatrix, action: PermissionAction, value: boolean, held?: PermissionMatrix | null): PermissionMatrix {
+export function setColumn(
+  matrix: PermissionMatrix,
+  action: PermissionAction,
+  value: boolean,
+  held?: PermissionMatrix | null,
+): PermissionMatrix {
   let next = matrix;
   for (const module of PERMISSION_MODULES) next = setRight(next, module, action, value, held);
   return next;
@@ -89,7 +106,12 @@ export function matrixEquals(a: PermissionMatrix, b: PermissionMatrix): boolean 
 }
 
 /** Rights of `wanted` the user does not hold: saving them would be refused. */
-export function ungrantedRights(wanted: PermissionMatrix, held: PermissionMatrix | null | undefined): { module: PermissionModule; action: PermissionAction }[] {
+export function ungrantedRights(
+  wanted: PermissionMatrix,
+  held: PermissionMatrix | null | undefined,
+): { module: PermissionModule; action: PermissionAction }[] {
   if (!held) return [];
-  return PERMISSION_MODULES.flatMap((module) => PERMISSION_ACTIONS.filter((action) => wanted[module][action] && !held[module][action]).map((action) => ({ module, action })));
+  return PERMISSION_MODULES.flatMap((module) =>
+    PERMISSION_ACTIONS.filter((action) => wanted[module][action] && !held[module][action]).map((action) => ({ module, action })),
+  );
 }

@@ -87,7 +87,8 @@ export function validateSubscriptionForm(form: SubscriptionForm, timeZone: strin
   if (mode === 'create' && form.meterId) {
     if (form.meterStartedAt.trim()) {
       const parsed = parseDateTimeInput(form.meterStartedAt, timeZone);
-      if (!parsed.ok) errors.meterStartedAt = parsed.problem === 'format' ? 'assets.validation.dateTimeFormat' : 'assets.validation.dateTimeImpossible';
+      if (!parsed.ok)
+        errors.meterStartedAt = parsed.problem === 'format' ? 'assets.validation.dateTimeFormat' : 'assets.validation.dateTimeImpossible';
     }
     if (form.initialIndex.trim() && parseIndexM3(form.initialIndex) === null) errors.initialIndexM3 = 'assets.validation.indexM3';
   }
@@ -151,7 +152,8 @@ export function validateChangeMeter(form: ChangeMeterForm, timeZone: string): Fi
     if (!parsed.ok) errors.at = parsed.problem === 'format' ? 'assets.validation.dateTimeFormat' : 'assets.validation.dateTimeImpossible';
   }
   if (form.finalIndex.trim() && parseIndexM3(form.finalIndex) === null) errors.finalIndexM3 = 'assets.validation.indexM3';
-  if (form.action === 'replace' && form.initialIndex.trim() && parseIndexM3(form.initialIndex) === null) errors.initialIndexM3 = 'assets.validation.indexM3';
+  if (form.action === 'replace' && form.initialIndex.trim() && parseIndexM3(form.initialIndex) === null)
+    errors.initialIndexM3 = 'assets.validation.indexM3';
   return errors;
 }
 

@@ -8,7 +8,13 @@ export const UPLINK_STATUSES = ['FAILED', 'DECODED', 'RECEIVED'] as const;
 export type UplinkStatus = (typeof UPLINK_STATUSES)[number];
 
 /** The time ranges the inspector offers, newest edge at "now". */
-export const UPLINK_RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 } as const;
+export const UPLINK_RANGES = {
+  '1h': 3_600_000,
+  '24h': 86_400_000,
+  '7d': 7 * 86_400_000,
+  '30d': 30 * 86_400_000,
+  '90d': 90 * 86_400_000,
+} as const;
 export type UplinkRange = keyof typeof UPLINK_RANGES;
 export const DEFAULT_UPLINK_RANGE: UplinkRange = '7d';
 
@@ -71,7 +77,13 @@ export function rangeRedecodeBody(scope: RedecodeScope, range: UplinkRange, now:
  */
 export function singleRedecodeBody(uplink: { id: string; deviceId: string; receivedAt: string }): RedecodeBody {
   const at = Date.parse(uplink.receivedAt);
-  return { deviceId: uplink.deviceId, uplinkIds: [uplink.id], status: 'ANY', from: new Date(at - 1_000).toISOString(), to: new Date(at + 1_000).toISOString() };
+  return {
+    deviceId: uplink.deviceId,
+    uplinkIds: [uplink.id],
+    status: 'ANY',
+    from: new Date(at - 1_000).toISOString(),
+    to: new Date(at + 1_000).toISOString(),
+  };
 }
 
 /** GET /api/uplinks/redecode/:jobId */

@@ -13,9 +13,7 @@ export default defineNuxtPlugin((nuxtApp) => {
   const incoming = import.meta.server ? useRequestHeaders(['cookie', 'x-forwarded-for']) : {};
   const jar = import.meta.server ? new CookieJar(incoming.cookie) : undefined;
   // The in-process call has no client socket: tell the proxy who the browser is, as a proxy would.
-  const clientAddress = event
-    ? [incoming['x-forwarded-for'], event.node.req.socket?.remoteAddress].filter(Boolean).join(', ')
-    : '';
+  const clientAddress = event ? [incoming['x-forwarded-for'], event.node.req.socket?.remoteAddress].filter(Boolean).join(', ') : '';
 
   // Nitro's $fetch is ofetch over its in-process localFetch; `native` (untyped in Nitro's $Fetch) is that fetch.
   const nativeFetch = ($fetch as unknown as { native: typeof fetch }).native;

@@ -17,7 +17,12 @@ export const CONSOLE_SECRET_HEADER = 'x-console-secret';
  * (app/plugins/api.ts), which has no socket and appends the browser's peer to X-Forwarded-For itself.
  * Undefined when no address can be told (the API then counts the console's own address).
  */
-export function browserAddress(forwardedFor: string | undefined, peer: string | undefined, trustedHops = 0, inProcess = false): string | undefined {
+export function browserAddress(
+  forwardedFor: string | undefined,
+  peer: string | undefined,
+  trustedHops = 0,
+  inProcess = false,
+): string | undefined {
   const claimed = (forwardedFor ?? '')
     .split(',')
     .map((s) => s.trim())

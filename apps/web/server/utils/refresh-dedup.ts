@@ -6,7 +6,10 @@
  * the user out. Requests that arrive while a refresh is running, or shortly after it (the
  * browser may not have stored the new cookies yet), get the same result instead.
  */
-export function createRefreshDeduper<T, A extends unknown[] = []>(refresh: (refreshToken: string, ...args: A) => Promise<T>, graceMs = 30_000) {
+export function createRefreshDeduper<T, A extends unknown[] = []>(
+  refresh: (refreshToken: string, ...args: A) => Promise<T>,
+  graceMs = 30_000,
+) {
   const pending = new Map<string, Promise<T>>();
 
   /** Extra arguments (e.g. the caller's client headers) are those of the request that starts the refresh. */

@@ -14,7 +14,9 @@ export function apiUrl(path: string): string {
 }
 
 function secureCookies(event: H3Event): boolean {
-  const configured = String(useRuntimeConfig(event).sessionCookieSecure ?? '').trim().toLowerCase();
+  const configured = String(useRuntimeConfig(event).sessionCookieSecure ?? '')
+    .trim()
+    .toLowerCase();
   if (configured === 'true') return true;
   if (configured === 'false') return false;
   return !import.meta.dev;
@@ -64,7 +66,12 @@ export function clientHeaders(event: H3Event | undefined): Record<string, string
   const socket = event.node.req.socket;
   // Only a request from outside arrives on a real socket; the in-process calls of SSR have a stand-in.
   const inProcess = !(socket instanceof Socket);
-  const address = browserAddress(getRequestHeader(event, 'x-forwarded-for'), inProcess ? undefined : socket.remoteAddress, Number(config.trustProxyHops) || 0, inProcess);
+  const address = browserAddress(
+    getRequestHeader(event, 'x-forwarded-for'),
+    inProcess ? undefined : socket.remoteAddress,
+    Number(config.trustProxyHops) || 0,
+    inProcess,
+  );
   return consoleProxyHeaders(address, String(config.consoleProxySecret ?? ''));
 }
 

@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, launch, signIn, webUrl } from './support/browser';
 
 const matrix = (grants: Record<string, string>) =>
-  Object.fromEntries(PERMISSION_MODULES.map((m) => [m, { create: (grants[m] ?? '').includes('c'), read: (grants[m] ?? '').includes('r'), update: (grants[m] ?? '').includes('u'), delete: (grants[m] ?? '').includes('d') }]));
+  Object.fromEntries(
+    PERMISSION_MODULES.map((m) => [
+      m,
+      {
+        create: (grants[m] ?? '').includes('c'),
+        read: (grants[m] ?? '').includes('r'),
+        update: (grants[m] ?? '').includes('u'),
+        delete: (grants[m] ?? '').includes('d'),
+      },
+    ]),
+  );
 
 describe('console access', () => {
   let browser: Browser;

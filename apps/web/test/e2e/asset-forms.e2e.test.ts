@@ -28,7 +28,8 @@ async function choose(page: Page, trigger: Locator, option: RegExp): Promise<str
 }
 
 /** The error shown with a form control (FormField renders it inside the control's field group). */
-const fieldError = (page: Page, control: string) => page.locator('[data-slot="field"]', { has: page.locator(control) }).locator('[data-slot="field-error"]');
+const fieldError = (page: Page, control: string) =>
+  page.locator('[data-slot="field"]', { has: page.locator(control) }).locator('[data-slot="field-error"]');
 
 /** The POST requests the page sends to an API path from now on. */
 function postsTo(page: Page, path: string): string[] {
@@ -103,14 +104,25 @@ describe('asset forms', () => {
     await page.getByText(organization).first().waitFor();
 
     const id = new URL(page.url()).pathname.split('/').pop()!;
-    const saved = await api<{ subscriptionNo: string; type: string; customer: { id: string; type: string; displayName: string; taxId: string } }>('GET', `/api/subscriptions/${id}`);
+    const saved = await api<{
+      subscriptionNo: string;
+      type: string;
+      customer: { id: string; type: string; displayName: string; taxId: string };
+    }>('GET', `/api/subscriptions/${id}`);
     expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ subscriptionNo, type: 'ORGANIZATIONAL', customer: { type: 'ORGANIZATIONAL', displayName: organization, taxId: good } });
+    expect(saved.body).toMatchObject({
+      subscriptionNo,
+      type: 'ORGANIZATIONAL',
+      customer: { type: 'ORGANIZATIONAL', displayName: organization, taxId: good },
+    });
     expect(posts).toHaveLength(1);
-    const customer = await api<{ type: string; organizationName: string; taxId: string; contact: { name: string; surname: string; phone: string | null; email: string | null } | null; subscriptions: { id: string }[] }>(
-      'GET',
-      `/api/customers/${saved.body.customer.id}`,
-    );
+    const customer = await api<{
+      type: string;
+      organizationName: string;
+      taxId: string;
+      contact: { name: string; surname: string; phone: string | null; email: string | null } | null;
+      subscriptions: { id: string }[];
+    }>('GET', `/api/customers/${saved.body.customer.id}`);
     expect(customer.status).toBe(200);
     expect(customer.body).toMatchObject({
       type: 'ORGANIZATIONAL',
@@ -126,7 +138,9 @@ describe('asset forms', () => {
     const api = await apiAs(ASKI_ADMIN);
     const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
     const aski = me.body.tenants.find((t) => t.name === 'ASKİ')!.id;
-    const tenant = await (await apiAs(ROOT_ADMIN))<{ allowedMeterProfiles: { brand: string; modelCode: string }[] }>('GET', `/api/tenants/${aski}`);
+    const tenant = await (
+      await apiAs(ROOT_ADMIN)
+    )<{ allowedMeterProfiles: { brand: string; modelCode: string }[] }>('GET', `/api/tenants/${aski}`);
     const allowed = tenant.body.allowedMeterProfiles.map((p) => `${p.brand} ${p.modelCode}`).sort();
     expect(allowed.length).toBeGreaterThan(0);
 
@@ -160,9 +174,9 @@ describe('asset forms', () => {
     // The profile's communication technology brings its identifier fields.
     const devEui = page.locator('[data-testid="identifier-DevEUI"]');
     await devEui.waitFor();
-    await expect.poll(() => page.locator('[data-testid^="identifier-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))).toEqual(
-      expect.arrayContaining(['identifier-DevEUI', 'identifier-JoinEUI', 'identifier-AppKey']),
-    );
+    await expect
+      .poll(() => page.locator('[data-testid^="identifier-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))))
+      .toEqual(expect.arrayContaining(['identifier-DevEUI', 'identifier-JoinEUI', 'identifier-AppKey']));
 
     await page.locator('[data-testid="identifier-JoinEUI"]').fill('70B3D57ED0000001');
     await page.locator('[data-testid="identifier-AppKey"]').fill('00112233445566778899AABBCCDDEEFF');
@@ -187,7 +201,11 @@ describe('asset forms', () => {
     expect(meter.body.serialNo).toBe(serialNo);
     expect(meter.body.device).not.toBeNull();
     expect(posts).toHaveLength(1);
-    const device = await api<{ profile: { modelCode: string }; meter: { id: string } | null; identifiers: Record<string, { value: string | null }> }>('GET', `/api/devices/${meter.body.device!.id}`);
+    const device = await api<{
+      profile: { modelCode: string };
+      meter: { id: string } | null;
+      identifiers: Record<string, { value: string | null }>;
+    }>('GET', `/api/devices/${meter.body.device!.id}`);
     expect(device.body.meter?.id).toBe(meterId);
     expect(profile).toContain(device.body.profile.modelCode);
     expect(device.body.identifiers.DevEUI?.value?.toUpperCase()).toBe(eui);

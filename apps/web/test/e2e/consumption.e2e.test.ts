@@ -9,7 +9,13 @@ interface Consumption {
 }
 
 /** "1.234,567" (Turkish, the default locale) → 1234.567 */
-const turkishNumber = (s: string) => Number(s.replace(/[^\d,.-]/g, '').replace(/\./g, '').replace(',', '.'));
+const turkishNumber = (s: string) =>
+  Number(
+    s
+      .replace(/[^\d,.-]/g, '')
+      .replace(/\./g, '')
+      .replace(',', '.'),
+  );
 
 describe('consumption history', () => {
   let browser: Browser;

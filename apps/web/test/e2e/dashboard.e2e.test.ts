@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiAs, launch, signedInPage, webUrl } from './support/browser';
 
 /** Seeded LoRaWAN device profiles (model code → encoder key). */
-const LORAWAN_PROFILES: Record<string, DeviceProfileKey> = Object.fromEntries(DEVICE_PROFILES.filter((p) => p.technology === 'LORAWAN').map((p) => [p.modelCode, p.key]));
+const LORAWAN_PROFILES: Record<string, DeviceProfileKey> = Object.fromEntries(
+  DEVICE_PROFILES.filter((p) => p.technology === 'LORAWAN').map((p) => [p.modelCode, p.key]),
+);
 
 interface DeviceRow {
   id: string;
@@ -16,7 +18,9 @@ interface DeviceRow {
 
 /** The distinct colours of the markers and clusters on the map. */
 async function shownStatuses(map: Locator): Promise<string[]> {
-  const statuses = await map.locator('[data-testid="map-marker"], [data-testid="map-cluster"]').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.status ?? ''));
+  const statuses = await map
+    .locator('[data-testid="map-marker"], [data-testid="map-cluster"]')
+    .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.status ?? ''));
   return [...new Set(statuses)].sort();
 }
 
@@ -54,7 +58,11 @@ describe('dashboard and live readings', () => {
     const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
     const aski = me.body.tenants.find((t) => t.name === 'ASKİ')!.id;
 
-    const integration = await api<{ id: string; secret: string }>('POST', '/api/integrations', { tenantId: aski, kind: 'TTN', name: 'Browser test TTN' });
+    const integration = await api<{ id: string; secret: string }>('POST', '/api/integrations', {
+      tenantId: aski,
+      kind: 'TTN',
+      name: 'Browser test TTN',
+    });
     expect(integration.status).toBe(201);
     const devices = await api<{ items: DeviceRow[] }>('GET', `/api/devices?tenantId=${aski}&status=ACTIVE&attached=true&pageSize=200`);
     const device = devices.body.items.find((d) => LORAWAN_PROFILES[d.profile.modelCode] && d.networkId && d.meter);
@@ -77,7 +85,12 @@ describe('dashboard and live readings', () => {
       body: JSON.stringify({
         end_device_ids: { dev_eui: device!.networkId!.value },
         received_at: new Date().toISOString(),
-        uplink_message: { f_port: uplink.fPort, f_cnt: 4242, frm_payload: uplink.payload.toString('base64'), rx_metadata: [{ rssi: -81, snr: 7.5 }] },
+        uplink_message: {
+          f_port: uplink.fPort,
+          f_cnt: 4242,
+          frm_payload: uplink.payload.toString('base64'),
+          rx_metadata: [{ rssi: -81, snr: 7.5 }],
+        },
       }),
     });
     expect(res.status).toBe(202);

@@ -53,7 +53,8 @@ describe('integrations, uplink inspector and audit log', () => {
   });
   afterAll(async () => {
     // Whatever happened, the seeded decoders are left as they were for the other suites.
-    for (const s of scenarios) await api('PATCH', `/api/device-profiles/${profileId}/scenarios/${s.id}`, { decoderSource: s.decoderSource });
+    for (const s of scenarios)
+      await api('PATCH', `/api/device-profiles/${profileId}/scenarios/${s.id}`, { decoderSource: s.decoderSource });
     await browser?.close();
   });
 
@@ -70,7 +71,9 @@ describe('integrations, uplink inspector and audit log', () => {
     await shown.waitFor();
     const secret = (await shown.locator('[data-testid="integration-secret"] [data-testid="copy-value"]').innerText()).trim();
     const webhookUrl = (await shown.locator('[data-testid="integration-webhook-url"] [data-testid="copy-value"]').innerText()).trim();
-    const settings = (await shown.locator('[data-testid="integration-settings"] [data-testid="copy-value"]').allInnerTexts()).map((s) => s.trim());
+    const settings = (await shown.locator('[data-testid="integration-settings"] [data-testid="copy-value"]').allInnerTexts()).map((s) =>
+      s.trim(),
+    );
     const sections = await shown.locator('[data-testid="integration-settings"] section h3').allInnerTexts();
     await shown.locator('[data-testid="integration-secret-done"]').click();
     await shown.waitFor({ state: 'hidden' });
@@ -87,12 +90,20 @@ describe('integrations, uplink inspector and audit log', () => {
     expect(ttn.webhookUrl).toMatch(new RegExp(`^${apiUrl}/api/ingest/ttn/[0-9a-f-]{36}$`));
     expect(ttn.secret.length).toBeGreaterThanOrEqual(24);
     // Base URL + uplink path, and the secret header.
-    expect(ttn.settings).toEqual(expect.arrayContaining([`${apiUrl}/api/ingest/ttn`, `/${ttn.id}`, 'X-Integration-Secret', ttn.secret, 'JSON']));
+    expect(ttn.settings).toEqual(
+      expect.arrayContaining([`${apiUrl}/api/ingest/ttn`, `/${ttn.id}`, 'X-Integration-Secret', ttn.secret, 'JSON']),
+    );
 
     const chirp = await createThroughDialog(/ChirpStack/, `ChirpStack e2e ${stamp}`, 'app-42');
     expect(chirp.webhookUrl).toMatch(new RegExp(`^${apiUrl}/api/ingest/chirpstack/`));
     expect(chirp.settings).toEqual(
-      expect.arrayContaining([chirp.webhookUrl, `${chirp.webhookUrl}?token=${encodeURIComponent(chirp.secret)}`, 'up', 'application/app-42/device/+/event/up', 'JSON']),
+      expect.arrayContaining([
+        chirp.webhookUrl,
+        `${chirp.webhookUrl}?token=${encodeURIComponent(chirp.secret)}`,
+        'up',
+        'application/app-42/device/+/event/up',
+        'JSON',
+      ]),
     );
 
     const sigfox = await createThroughDialog(/Sigfox/, `Sigfox e2e ${stamp}`);
@@ -108,7 +119,10 @@ describe('integrations, uplink inspector and audit log', () => {
     // Rotating shows the new secret once; the old one stops working at once.
     const chirpRow = page.locator(`[data-testid="integrations-table"] tr[data-integration="${chirp.name}"]`);
     await chirpRow.locator('[data-testid="integration-rotate"]').click();
-    await page.locator('[data-testid="confirm-dialog"]').getByRole('button', { name: /^(Yenile|Rotate)$/ }).click();
+    await page
+      .locator('[data-testid="confirm-dialog"]')
+      .getByRole('button', { name: /^(Yenile|Rotate)$/ })
+      .click();
     const rotated = page.locator('[data-testid="integration-secret-dialog"]');
     await rotated.waitFor();
     const newSecret = (await rotated.locator('[data-testid="integration-secret"] [data-testid="copy-value"]').innerText()).trim();
@@ -116,7 +130,11 @@ describe('integrations, uplink inspector and audit log', () => {
     await rotated.locator('[data-testid="integration-secret-done"]').click();
     await rotated.waitFor({ state: 'hidden' });
     const chirpUp = (secret: string) =>
-      fetch(`${chirp.webhookUrl}?token=${encodeURIComponent(secret)}&event=status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status);
+      fetch(`${chirp.webhookUrl}?token=${encodeURIComponent(secret)}&event=status`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      }).then((r) => r.status);
     expect(await chirpUp(chirp.secret)).toBe(401);
     expect(await chirpUp(newSecret)).toBe(204);
     chirp.secret = newSecret;
@@ -135,22 +153,36 @@ describe('integrations, uplink inspector and audit log', () => {
     // A new integration has no uplinks, so it may be deleted.
     const gone = page.locator(`[data-testid="integrations-table"] tr[data-integration="${sigfox.name}"]`);
     await gone.locator('[data-testid="integration-delete"]').click();
-    await page.locator('[data-testid="confirm-dialog"]').getByRole('button', { name: /^(Sil|Delete)$/ }).click();
+    await page
+      .locator('[data-testid="confirm-dialog"]')
+      .getByRole('button', { name: /^(Sil|Delete)$/ })
+      .click();
     await gone.waitFor({ state: 'detached' });
   });
 
   it('shows a failed uplink in the device’s inspector, and after the decoder is fixed re-decodes it into a reading', async () => {
     const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
     const hatsu = me.body.tenants.find((t) => t.name === 'HATSU')!.id;
-    const list = await api<{ items: { id: string; networkId: { key: string; value: string } | null; meter: unknown }[] }>('GET', `/api/devices?tenantId=${hatsu}&status=ACTIVE&attached=true&pageSize=50`);
+    const list = await api<{ items: { id: string; networkId: { key: string; value: string } | null; meter: unknown }[] }>(
+      'GET',
+      `/api/devices?tenantId=${hatsu}&status=ACTIVE&attached=true&pageSize=50`,
+    );
     const candidate = list.body.items.find((d) => d.networkId?.key === 'DevEUI' && d.meter)!;
     expect(candidate).toBeTruthy();
-    const device = (await api<{ id: string; serialNo: string; profile: { id: string; modelCode: string }; meter: { lastIndexM3: number } }>('GET', `/api/devices/${candidate.id}`)).body;
+    const device = (
+      await api<{ id: string; serialNo: string; profile: { id: string; modelCode: string }; meter: { lastIndexM3: number } }>(
+        'GET',
+        `/api/devices/${candidate.id}`,
+      )
+    ).body;
     profileId = device.profile.id;
     const all = await api<{ id: string; decoderSource: string; isActive: boolean }[]>('GET', `/api/device-profiles/${profileId}/scenarios`);
     scenarios = all.body.filter((s) => s.isActive).map(({ id, decoderSource }) => ({ id, decoderSource }));
     expect(scenarios.length).toBeGreaterThan(0);
-    for (const s of scenarios) expect((await api('PATCH', `/api/device-profiles/${profileId}/scenarios/${s.id}`, { decoderSource: BROKEN_DECODER })).status).toBe(200);
+    for (const s of scenarios)
+      expect((await api('PATCH', `/api/device-profiles/${profileId}/scenarios/${s.id}`, { decoderSource: BROKEN_DECODER })).status).toBe(
+        200,
+      );
 
     // Two frames through the real webhook, with the URL and secret the console showed.
     const fCnt = 50_000 + Math.floor(Math.random() * 10_000);
@@ -163,7 +195,15 @@ describe('integrations, uplink inspector and audit log', () => {
         body: JSON.stringify({
           end_device_ids: { dev_eui: candidate.networkId!.value },
           received_at: new Date(Date.now() - 60_000 + k * 10_000).toISOString(),
-          uplink_message: { f_port: up.fPort, f_cnt: fCnt + k, frm_payload: up.payload.toString('base64'), rx_metadata: [{ rssi: -97, snr: 7.5 }, { rssi: -110, snr: 1 }] },
+          uplink_message: {
+            f_port: up.fPort,
+            f_cnt: fCnt + k,
+            frm_payload: up.payload.toString('base64'),
+            rx_metadata: [
+              { rssi: -97, snr: 7.5 },
+              { rssi: -110, snr: 1 },
+            ],
+          },
         }),
       });
       expect(res.status).toBe(202);
@@ -176,19 +216,27 @@ describe('integrations, uplink inspector and audit log', () => {
       const badge = rowOf(n).locator('[data-testid="uplink-status"]');
       return (await badge.count()) ? badge.getAttribute('data-status') : null;
     };
-    await until(async () => (await statusOf(fCnt)) === 'FAILED' && (await statusOf(fCnt + 1)) === 'FAILED', () => inspector.locator('[data-testid="uplinks-refresh"]').click());
+    await until(
+      async () => (await statusOf(fCnt)) === 'FAILED' && (await statusOf(fCnt + 1)) === 'FAILED',
+      () => inspector.locator('[data-testid="uplinks-refresh"]').click(),
+    );
     await rowOf(fCnt).locator('[data-testid="uplink-expand"]').click();
     expect(await inspector.locator('[data-testid="uplink-errors"]').first().innerText()).toContain('vendor bug: e2e');
     expect(await rowOf(fCnt).innerText()).toMatch(/-97 dBm · 7.5 dB/);
     expect(await rowOf(fCnt).innerText()).toMatch(/2 (ağ geçidi|gateways)/);
 
     // The fix: the decoders as they were.
-    for (const s of scenarios) expect((await api('PATCH', `/api/device-profiles/${profileId}/scenarios/${s.id}`, { decoderSource: s.decoderSource })).status).toBe(200);
+    for (const s of scenarios)
+      expect((await api('PATCH', `/api/device-profiles/${profileId}/scenarios/${s.id}`, { decoderSource: s.decoderSource })).status).toBe(
+        200,
+      );
 
     // One uplink by its own button, then the rest of the range.
     await rowOf(fCnt).locator('[data-testid="uplink-redecode"]').click();
     const progress = inspector.locator('[data-testid="redecode-progress"]');
-    await expect.poll(async () => ((await progress.count()) ? progress.getAttribute('data-state') : null), { timeout: 30_000 }).toBe('completed');
+    await expect
+      .poll(async () => ((await progress.count()) ? progress.getAttribute('data-state') : null), { timeout: 30_000 })
+      .toBe('completed');
     expect(await progress.locator('[data-testid="redecode-counts"]').innerText()).toMatch(/1.*1.*1.*0/);
     await expect.poll(() => statusOf(fCnt), { timeout: 10_000 }).toBe('DECODED');
     expect(await statusOf(fCnt + 1)).toBe('FAILED');
@@ -203,11 +251,16 @@ describe('integrations, uplink inspector and audit log', () => {
     const volume = new Intl.NumberFormat('tr-TR', { minimumFractionDigits: 3, maximumFractionDigits: 3 });
     const readings = page.locator('[data-testid="readings-table"]');
     for (const index of indexes) await expect.poll(() => readings.innerText(), { timeout: 10_000 }).toContain(volume.format(index));
-    const decoded = await api<{ items: { fCnt: number; status: string }[] }>('GET', `/api/uplinks?deviceId=${device.id}&integrationId=${ttn.id}&status=DECODED`);
+    const decoded = await api<{ items: { fCnt: number; status: string }[] }>(
+      'GET',
+      `/api/uplinks?deviceId=${device.id}&integrationId=${ttn.id}&status=DECODED`,
+    );
     expect(decoded.body.items.map((u) => u.fCnt).sort()).toEqual([fCnt, fCnt + 1]);
 
     if (SHOTS) {
-      await rowOf(fCnt + 1).locator('[data-testid="uplink-expand"]').click();
+      await rowOf(fCnt + 1)
+        .locator('[data-testid="uplink-expand"]')
+        .click();
       // The inspector's top just under the console's header, as a user scrolls to it.
       await page.evaluate(() => {
         const top = document.querySelector('[data-testid="uplink-inspector"]')!.getBoundingClientRect().top;
@@ -230,7 +283,10 @@ describe('integrations, uplink inspector and audit log', () => {
     const row = page.locator(`[data-testid="integrations-table"] tr[data-integration="${ttn.name}"]`);
     expect(await row.locator('[data-testid="integration-counts"]').innerText()).toMatch(/2 (çözüldü|decoded)/);
     await row.locator('[data-testid="integration-delete"]').click();
-    await page.locator('[data-testid="confirm-dialog"]').getByRole('button', { name: /^(Sil|Delete)$/ }).click();
+    await page
+      .locator('[data-testid="confirm-dialog"]')
+      .getByRole('button', { name: /^(Sil|Delete)$/ })
+      .click();
     await page.locator('[data-testid="integration-disable-instead"]').click();
     await expect.poll(() => row.locator('[data-testid="integration-state"]').innerText()).toMatch(/Devre dışı|Disabled/);
   });
@@ -246,7 +302,9 @@ describe('integrations, uplink inspector and audit log', () => {
     const details = page.locator('[data-testid="audit-details"]').first();
     // The newest change is the fix: from the broken decoder back to the original.
     expect(await details.locator('[data-testid="audit-before"]').innerText()).toContain('vendor bug: e2e');
-    expect(await details.locator('[data-testid="audit-after"]').innerText()).toContain(JSON.stringify(scenarios[0]!.decoderSource).slice(1, 40));
+    expect(await details.locator('[data-testid="audit-after"]').innerText()).toContain(
+      JSON.stringify(scenarios[0]!.decoderSource).slice(1, 40),
+    );
     expect(await details.innerText()).toMatch(/(Değişen|Changed):\s*decoderSource/);
     if (SHOTS) await page.screenshot({ path: `${SHOTS}/audit-log.png` });
 

@@ -5,14 +5,23 @@ describe('decoder test panel: the three TS013 functions', () => {
   const input = { format: 'hex' as const, payload: '02 02 D0', fPort: 2, data: '{ "valve": "CLOSED", "intervalMinutes": 720 }' };
 
   it('sends bytes to decodeUplink and decodeDownlink, and a JSON object to encodeDownlink', () => {
-    expect(testBody('decodeUplink', input, 'src')).toEqual({ function: 'decodeUplink', payloadHex: '0202d0', fPort: 2, decoderSource: 'src' });
+    expect(testBody('decodeUplink', input, 'src')).toEqual({
+      function: 'decodeUplink',
+      payloadHex: '0202d0',
+      fPort: 2,
+      decoderSource: 'src',
+    });
     expect(testBody('decodeDownlink', { ...input, format: 'base64', payload: ' AgLQ ' }, 'src')).toEqual({
       function: 'decodeDownlink',
       payloadBase64: 'AgLQ',
       fPort: 2,
       decoderSource: 'src',
     });
-    expect(testBody('encodeDownlink', input, 'src')).toEqual({ function: 'encodeDownlink', data: { valve: 'CLOSED', intervalMinutes: 720 }, decoderSource: 'src' });
+    expect(testBody('encodeDownlink', input, 'src')).toEqual({
+      function: 'encodeDownlink',
+      data: { valve: 'CLOSED', intervalMinutes: 720 },
+      decoderSource: 'src',
+    });
     expect(DECODER_FUNCTIONS).toEqual(['decodeUplink', 'decodeDownlink', 'encodeDownlink']);
   });
 

@@ -34,10 +34,12 @@ describe('list query in the URL', () => {
     expect(toggleSort(state, 'name')).toMatchObject({ sort: 'name', order: 'desc', page: 1 });
   });
 
-  it('replaces the route query, keeping parameters that are not the list\'s', async () => {
+  it("replaces the route query, keeping parameters that are not the list's", async () => {
     // useRoute() is reactive; so is this stand-in.
     const route = reactive({ query: { tab: 'device', page: '3' } as Record<string, string> });
-    const router = { replace: vi.fn(async (to: { query: Record<string, unknown> }) => void (route.query = to.query as Record<string, string>)) };
+    const router = {
+      replace: vi.fn(async (to: { query: Record<string, unknown> }) => void (route.query = to.query as Record<string, string>)),
+    };
     const list = bindListQuery(route, router, spec);
     await list.setSearch(' ima ');
     expect(router.replace).toHaveBeenLastCalledWith({ query: { tab: 'device', q: 'ima' } });
@@ -72,7 +74,9 @@ describe('API field errors', () => {
   it('prefers the API message where it explains the case, else the translated text of the kind', () => {
     const texts = { unavailable: 'U', forbidden: 'F', notFound: 'N', conflict: 'C', invalid: 'I', other: 'O' };
     expect(failureKind({ status: 0, body: null, retryAfterSeconds: null })).toBe('unavailable');
-    expect(failureMessage({ status: 409, body: { ...body, statusCode: 409, message: '3 meters still use it' }, retryAfterSeconds: null }, texts)).toBe('3 meters still use it');
+    expect(
+      failureMessage({ status: 409, body: { ...body, statusCode: 409, message: '3 meters still use it' }, retryAfterSeconds: null }, texts),
+    ).toBe('3 meters still use it');
     expect(failureMessage({ status: 403, body: { ...body, message: 'forbidden' }, retryAfterSeconds: null }, texts)).toBe('F');
     expect(failureMessage({ status: 502, body: null, retryAfterSeconds: null }, texts)).toBe('U');
     expect(failureMessage(null, texts)).toBeNull();
@@ -80,7 +84,10 @@ describe('API field errors', () => {
 
   it('keeps a confirmation open with the refusal, and closes it when the action succeeds', async () => {
     const done = vi.fn();
-    const action = vi.fn().mockRejectedValueOnce({ statusCode: 409, data: { statusCode: 409, error: 'Conflict', message: 'in use' } }).mockResolvedValueOnce(undefined);
+    const action = vi
+      .fn()
+      .mockRejectedValueOnce({ statusCode: 409, data: { statusCode: 409, error: 'Conflict', message: 'in use' } })
+      .mockResolvedValueOnce(undefined);
     const confirm = createConfirmAction(action, done);
     confirm.ask('brand-1');
     expect(confirm.open.value).toBe(true);
@@ -105,7 +112,11 @@ describe('decoder test panel and field mapping', () => {
   });
 
   it('sends exactly one payload field with the unsaved decoder', () => {
-    expect(payloadBody('hex', '68 0c', 2, 'function decodeUplink(){}')).toEqual({ payloadHex: '680c', fPort: 2, decoderSource: 'function decodeUplink(){}' });
+    expect(payloadBody('hex', '68 0c', 2, 'function decodeUplink(){}')).toEqual({
+      payloadHex: '680c',
+      fPort: 2,
+      decoderSource: 'function decodeUplink(){}',
+    });
     expect(payloadBody('base64', ' aAw= ', null, 'x')).toEqual({ payloadBase64: 'aAw=', fPort: null, decoderSource: 'x' });
   });
 

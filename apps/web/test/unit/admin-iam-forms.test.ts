@@ -79,7 +79,13 @@ describe('user form', () => {
 
   it('builds the create body with normalized matrices', () => {
     const form = createUserForm(null, { defaultTenantId: 'aski', held: heldEverything });
-    Object.assign(form.values, { name: ' Ayşe ', surname: 'Yılmaz', email: 'Ayse@Example.com', password: 'Asdf1234', tcIdNo: '10000000146' });
+    Object.assign(form.values, {
+      name: ' Ayşe ',
+      surname: 'Yılmaz',
+      email: 'Ayse@Example.com',
+      password: 'Asdf1234',
+      tcIdNo: '10000000146',
+    });
     form.values.memberships[0]!.permissions.METERS.update = true;
     const body = form.createPayload() as { email: string; name: string; phone: null; memberships: { permissions: PermissionMatrix }[] };
     expect(body).toMatchObject({ name: 'Ayşe', email: 'ayse@example.com', phone: null, tcIdNo: '10000000146', isActive: true });
@@ -96,16 +102,28 @@ describe('user form', () => {
     form.values.memberships[0]!.permissions.DEVICES.read = true;
     form.removeMembership('hatsu');
     expect(form.membershipChanges()).toEqual({
-      upserts: [{ tenantId: 'aski', role: 'Administrator', permissions: expect.objectContaining({ DEVICES: { create: false, read: true, update: false, delete: false } }) }],
+      upserts: [
+        {
+          tenantId: 'aski',
+          role: 'Administrator',
+          permissions: expect.objectContaining({ DEVICES: { create: false, read: true, update: false, delete: false } }),
+        },
+      ],
       removals: [],
     });
   });
 
   it('turns added, changed and removed rows into PUT and DELETE calls', () => {
     const initial = createUserForm(makeUser(), { held: heldEverything }).values.memberships;
-    const current = [{ ...initial[0]!, role: 'Operator' }, { key: 'n1', tenantId: 'sub', role: 'Member', permissions: emptyMatrix(), stored: false, canManage: true }];
+    const current = [
+      { ...initial[0]!, role: 'Operator' },
+      { key: 'n1', tenantId: 'sub', role: 'Member', permissions: emptyMatrix(), stored: false, canManage: true },
+    ];
     const { upserts, removals } = membershipChanges(initial, current);
-    expect(upserts.map((u) => [u.tenantId, u.role])).toEqual([['aski', 'Operator'], ['sub', 'Member']]);
+    expect(upserts.map((u) => [u.tenantId, u.role])).toEqual([
+      ['aski', 'Operator'],
+      ['sub', 'Member'],
+    ]);
     // HATSU is not managed by the signed-in user: leaving it out of the list never deletes it.
     expect(removals).toEqual([]);
     expect(membershipChanges(initial, [initial[1]!]).removals).toEqual(['aski']);
@@ -168,7 +186,12 @@ describe('tenant form', () => {
   it('sends no address when every field is empty, numbers for coordinates otherwise', () => {
     const empty = createTenantForm(null).values.address;
     expect(addressPayload(empty)).toBeNull();
-    expect(addressPayload({ ...empty, city: 'Ankara', latitude: '39,9455', longitude: '32.847' })).toMatchObject({ city: 'Ankara', latitude: 39.9455, longitude: 32.847, street: null });
+    expect(addressPayload({ ...empty, city: 'Ankara', latitude: '39,9455', longitude: '32.847' })).toMatchObject({
+      city: 'Ankara',
+      latitude: 39.9455,
+      longitude: 32.847,
+      street: null,
+    });
   });
 
   it('edits only what changed and never sends a parent or profiles it does not show', () => {

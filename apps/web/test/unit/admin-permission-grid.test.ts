@@ -89,7 +89,9 @@ describe('permission grid rules', () => {
 
 describe('PermissionMatrix grid', () => {
   beforeEach(() => {
-    vi.stubGlobal('useI18n', () => ({ t: (key: string, params?: Record<string, unknown>) => (params ? `${key}:${JSON.stringify(params)}` : key) }));
+    vi.stubGlobal('useI18n', () => ({
+      t: (key: string, params?: Record<string, unknown>) => (params ? `${key}:${JSON.stringify(params)}` : key),
+    }));
   });
   afterEach(() => {
     vi.unstubAllGlobals();
@@ -99,7 +101,15 @@ describe('PermissionMatrix grid', () => {
     return mount(PermissionMatrixGrid, {
       props: { caption: 'ASKİ', ...props },
       global: {
-        components: { UiTable: Table, UiTableHeader: TableHeader, UiTableBody: TableBody, UiTableRow: TableRow, UiTableHead: TableHead, UiTableCell: TableCell, UiCheckbox: Checkbox },
+        components: {
+          UiTable: Table,
+          UiTableHeader: TableHeader,
+          UiTableBody: TableBody,
+          UiTableRow: TableRow,
+          UiTableHead: TableHead,
+          UiTableCell: TableCell,
+          UiCheckbox: Checkbox,
+        },
         mocks: { $t: (key: string) => key },
       },
     });

@@ -102,7 +102,21 @@ describe('meter profile form: validation and changes', () => {
   it('asks for every required choice and number of a new profile', () => {
     const form = createMeterProfileForm(null);
     const issues = form.issues.value;
-    for (const field of ['brandId', 'modelCode', 'meterType', 'dialType', 'mountingType', 'connectionType', 'ipRatingId', 'communicationModule', 'diameterMm', 'q1', 'q2', 'q3', 'q4'] as const) {
+    for (const field of [
+      'brandId',
+      'modelCode',
+      'meterType',
+      'dialType',
+      'mountingType',
+      'connectionType',
+      'ipRatingId',
+      'communicationModule',
+      'diameterMm',
+      'q1',
+      'q2',
+      'q3',
+      'q4',
+    ] as const) {
       expect(issues[field], field).toBeDefined();
     }
     expect(issues.temperatureType).toBeUndefined();
@@ -134,7 +148,14 @@ describe('meter profile form: validation and changes', () => {
   });
 
   it('sends only what changed, comparing lists as sets', () => {
-    const form = createMeterProfileForm(makeMeterProfile({ allowedTenants: [{ id: 't1', name: 'A' }, { id: 't2', name: 'B' }] }));
+    const form = createMeterProfileForm(
+      makeMeterProfile({
+        allowedTenants: [
+          { id: 't1', name: 'A' },
+          { id: 't2', name: 'B' },
+        ],
+      }),
+    );
     expect(form.dirty.value).toBe(false);
     form.values.allowedTenantIds = ['t2', 't1'];
     expect(form.dirty.value).toBe(false);
@@ -190,6 +211,12 @@ describe('message scenario form', () => {
     form.values.name = 'Hourly';
     form.values.fieldMapping = '{ "volume": " indexM3 " }';
     expect(form.valid.value).toBe(true);
-    expect(form.payload()).toMatchObject({ name: 'Hourly', technologyId: 'nb', fPort: null, fieldMapping: { volume: 'indexM3' }, sortOrder: 0 });
+    expect(form.payload()).toMatchObject({
+      name: 'Hourly',
+      technologyId: 'nb',
+      fPort: null,
+      fieldMapping: { volume: 'indexM3' },
+      sortOrder: 0,
+    });
   });
 });

@@ -33,22 +33,35 @@ describe('Checklist', () => {
   });
 
   it('shows a filter box only for long lists', () => {
-    expect(mount(Checklist, { props: { options, modelValue: [], filterLabel: 'Ara' } }).find('input[type="search"]').exists()).toBe(false);
-    expect(mount(Checklist, { props: { options, modelValue: [], filterLabel: 'Ara', filterFrom: 2 } }).find('input[type="search"]').exists()).toBe(true);
+    expect(
+      mount(Checklist, { props: { options, modelValue: [], filterLabel: 'Ara' } })
+        .find('input[type="search"]')
+        .exists(),
+    ).toBe(false);
+    expect(
+      mount(Checklist, { props: { options, modelValue: [], filterLabel: 'Ara', filterFrom: 2 } })
+        .find('input[type="search"]')
+        .exists(),
+    ).toBe(true);
   });
 });
 
 describe('Field', () => {
   it('ties the label, the control and the error message together', () => {
     const wrapper = mount(
-      defineComponent(() => () =>
-        h(Field, { invalid: true }, {
-          default: ({ id, describedBy }: { id: string; describedBy?: string }) => [
-            h(FieldLabel, null, () => 'Ad'),
-            h('input', { 'id': id, 'aria-describedby': describedBy }),
-            h(FieldError, { errors: ['Zorunlu', null, 'Zorunlu'] }),
-          ],
-        }),
+      defineComponent(
+        () => () =>
+          h(
+            Field,
+            { invalid: true },
+            {
+              default: ({ id, describedBy }: { id: string; describedBy?: string }) => [
+                h(FieldLabel, null, () => 'Ad'),
+                h('input', { id: id, 'aria-describedby': describedBy }),
+                h(FieldError, { errors: ['Zorunlu', null, 'Zorunlu'] }),
+              ],
+            },
+          ),
       ),
     );
     const input = wrapper.get('input');
@@ -64,11 +77,12 @@ describe('NativeSelect', () => {
   it('binds its value both ways', async () => {
     const value = ref('b');
     const wrapper = mount(
-      defineComponent(() => () =>
-        h(NativeSelect, { 'modelValue': value.value, 'onUpdate:modelValue': (v: string) => (value.value = v), 'aria-label': 'Seç' }, () => [
-          h(NativeSelectOption, { value: 'a' }, () => 'A'),
-          h(NativeSelectOption, { value: 'b' }, () => 'B'),
-        ]),
+      defineComponent(
+        () => () =>
+          h(NativeSelect, { modelValue: value.value, 'onUpdate:modelValue': (v: string) => (value.value = v), 'aria-label': 'Seç' }, () => [
+            h(NativeSelectOption, { value: 'a' }, () => 'A'),
+            h(NativeSelectOption, { value: 'b' }, () => 'B'),
+          ]),
       ),
     );
     const select = wrapper.get('select');

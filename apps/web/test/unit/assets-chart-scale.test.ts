@@ -13,7 +13,8 @@ describe('niceScale', () => {
   });
 
   it('gives empty, zero or broken data a 0–1 axis', () => {
-    for (const max of [0, -2, Number.NaN, Number.POSITIVE_INFINITY]) expect(niceScale(max)).toEqual({ max: 1, step: 0.25, ticks: [0, 0.25, 0.5, 0.75, 1] });
+    for (const max of [0, -2, Number.NaN, Number.POSITIVE_INFINITY])
+      expect(niceScale(max)).toEqual({ max: 1, step: 0.25, ticks: [0, 0.25, 0.5, 0.75, 1] });
   });
 
   it('picks 1, 2, 2.5, 5 or 10 times a power of ten', () => {
@@ -22,7 +23,14 @@ describe('niceScale', () => {
 });
 
 describe('stackSeries', () => {
-  const meterA = { key: 'a', label: 'A', buckets: [{ bucketStart: '2026-11-02T21:00:00.000Z', consumptionM3: 0.2 }, { bucketStart: '2026-11-01T21:00:00.000Z', consumptionM3: 0.1 }] };
+  const meterA = {
+    key: 'a',
+    label: 'A',
+    buckets: [
+      { bucketStart: '2026-11-02T21:00:00.000Z', consumptionM3: 0.2 },
+      { bucketStart: '2026-11-01T21:00:00.000Z', consumptionM3: 0.1 },
+    ],
+  };
   const meterB = { key: 'b', label: 'B', buckets: [{ bucketStart: '2026-11-02T21:00:00.000Z', consumptionM3: 0.3 }] };
 
   it('stacks series per bucket in time order', () => {
@@ -39,7 +47,9 @@ describe('stackSeries', () => {
   });
 
   it('counts a negative bucket as zero', () => {
-    expect(stackSeries([{ key: 'a', label: 'A', buckets: [{ bucketStart: '2026-01-01T00:00:00Z', consumptionM3: -1 }] }])[0]!.total).toBe(0);
+    expect(stackSeries([{ key: 'a', label: 'A', buckets: [{ bucketStart: '2026-01-01T00:00:00Z', consumptionM3: -1 }] }])[0]!.total).toBe(
+      0,
+    );
   });
 });
 
@@ -61,6 +71,11 @@ describe('plot positions', () => {
   it('thins axis labels and draws lines', () => {
     expect(labelStride(30, 8)).toBe(4);
     expect(labelStride(5, 8)).toBe(1);
-    expect(linePath([{ x: 0, y: 10 }, { x: 5.123456789, y: 2 }])).toBe('M0,10 L5.123456789,2');
+    expect(
+      linePath([
+        { x: 0, y: 10 },
+        { x: 5.123456789, y: 2 },
+      ]),
+    ).toBe('M0,10 L5.123456789,2');
   });
 });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { contactPayload, customerFields, customerPayload, emptyContact, emptyCustomer, hasContactPerson, normalizePhone, validateCustomer } from '~/lib/customer-fields';
+import {
+  contactPayload,
+  customerFields,
+  customerPayload,
+  emptyContact,
+  emptyCustomer,
+  hasContactPerson,
+  normalizePhone,
+  validateCustomer,
+} from '~/lib/customer-fields';
 import { createSubscriptionPayload, emptySubscriptionForm, validateSubscriptionForm } from '~/lib/subscription-form';
 
 // 10000000146 passes both TC check digits; 12345678901 (a seeded user's) does not.
@@ -65,7 +74,7 @@ describe('identity checks', () => {
     expect(validateCustomer({ ...individual(), tcIdNo: '12345678901' }, { stored: { tcIdNo: '12345678901' } })).toEqual({});
   });
 
-  it('checks the tax id and the contact person\'s phone and email', () => {
+  it("checks the tax id and the contact person's phone and email", () => {
     const bad = { ...organization(), taxId: '1234567891', contact: { ...organization().contact, phone: '12', email: 'nope' } };
     expect(validateCustomer(bad)).toEqual({
       taxId: 'assets.validation.taxId',
@@ -76,7 +85,10 @@ describe('identity checks', () => {
 
   it('checks extra contacts by their index', () => {
     const form = { ...individual(), contacts: [{ ...emptyContact(), name: '', tcIdNo: '11111111111' }] };
-    expect(validateCustomer(form)).toEqual({ 'contacts.0.name': 'assets.validation.required', 'contacts.0.tcIdNo': 'assets.validation.tcIdNo' });
+    expect(validateCustomer(form)).toEqual({
+      'contacts.0.name': 'assets.validation.required',
+      'contacts.0.tcIdNo': 'assets.validation.tcIdNo',
+    });
   });
 });
 
@@ -89,7 +101,13 @@ describe('phones and payloads', () => {
   });
 
   it('clears blank optional fields on update and leaves them out on create', () => {
-    expect(customerPayload(individual(), 'update', { address: 'omit' })).toEqual({ name: 'Ayşe', surname: 'Yılmaz', tcIdNo: VALID_TC, phone: null, email: null });
+    expect(customerPayload(individual(), 'update', { address: 'omit' })).toEqual({
+      name: 'Ayşe',
+      surname: 'Yılmaz',
+      tcIdNo: VALID_TC,
+      phone: null,
+      email: null,
+    });
     const contact = { ...emptyContact(), name: 'Ali', withAddress: true, address: { ...emptyContact().address, city: 'Ankara' } };
     expect(contactPayload(contact, 'create')).toMatchObject({ name: 'Ali', address: { city: 'Ankara', street: null } });
     expect(contactPayload({ ...contact, withAddress: false }, 'update')).toMatchObject({ name: 'Ali', surname: null, addressId: null });
@@ -105,7 +123,11 @@ describe('subscription form with an inline customer', () => {
   };
 
   it('follows the subscription type when it switches', () => {
-    const form = { ...base, type: 'ORGANIZATIONAL' as const, customer: { ...individual(), ...organization(), type: 'INDIVIDUAL' as const } };
+    const form = {
+      ...base,
+      type: 'ORGANIZATIONAL' as const,
+      customer: { ...individual(), ...organization(), type: 'INDIVIDUAL' as const },
+    };
     expect(validateSubscriptionForm(form, 'Europe/Istanbul', 'create')).toEqual({});
     const body = createSubscriptionPayload(form, 'Europe/Istanbul');
     expect(body.customer).toMatchObject({ organizationName: 'Ankara Un A.Ş.', address: { city: 'Ankara', district: 'Çankaya' } });
@@ -114,13 +136,29 @@ describe('subscription form with an inline customer', () => {
   });
 
   it('puts the new customer\'s problems under "customer." and needs an existing customer otherwise', () => {
-    expect(validateSubscriptionForm({ ...base, customer: { ...individual(), tcIdNo: '12345678901' } }, 'Europe/Istanbul', 'create')).toEqual({ 'customer.tcIdNo': 'assets.validation.tcIdNo' });
-    expect(validateSubscriptionForm({ ...base, customerMode: 'existing' }, 'Europe/Istanbul', 'create')).toEqual({ customerId: 'assets.validation.required' });
+    expect(
+      validateSubscriptionForm({ ...base, customer: { ...individual(), tcIdNo: '12345678901' } }, 'Europe/Istanbul', 'create'),
+    ).toEqual({ 'customer.tcIdNo': 'assets.validation.tcIdNo' });
+    expect(validateSubscriptionForm({ ...base, customerMode: 'existing' }, 'Europe/Istanbul', 'create')).toEqual({
+      customerId: 'assets.validation.required',
+    });
   });
 
-  it('sends the meter\'s start in the tenant\'s zone only with a meter', () => {
-    const withMeter = { ...base, customerMode: 'existing' as const, customerId: 'c1', meterId: 'm1', meterStartedAt: '01.12.2025 10:00:00', initialIndex: '3,250' };
-    expect(createSubscriptionPayload(withMeter, 'Europe/Istanbul')).toMatchObject({ customerId: 'c1', meterId: 'm1', meterStartedAt: '2025-12-01T07:00:00.000Z', initialIndexM3: 3.25 });
+  it("sends the meter's start in the tenant's zone only with a meter", () => {
+    const withMeter = {
+      ...base,
+      customerMode: 'existing' as const,
+      customerId: 'c1',
+      meterId: 'm1',
+      meterStartedAt: '01.12.2025 10:00:00',
+      initialIndex: '3,250',
+    };
+    expect(createSubscriptionPayload(withMeter, 'Europe/Istanbul')).toMatchObject({
+      customerId: 'c1',
+      meterId: 'm1',
+      meterStartedAt: '2025-12-01T07:00:00.000Z',
+      initialIndexM3: 3.25,
+    });
     expect(createSubscriptionPayload({ ...withMeter, meterId: null }, 'Europe/Istanbul')).not.toHaveProperty('meterStartedAt');
   });
 });

@@ -4,7 +4,7 @@ import { formatDateTimeInput, maskDateTime, nextDay, parseDateInput, parseDateTi
 import { createMeterPayload, emptyMeterForm, meterFormFrom, validateMeterForm } from '~/lib/meter-form';
 
 describe('parseDateTimeInput', () => {
-  it('reads the brief\'s example in Istanbul time (UTC+3) as an ISO instant', () => {
+  it("reads the brief's example in Istanbul time (UTC+3) as an ISO instant", () => {
     const result = parseDateTimeInput('08.12.2025 07:18:55', 'Europe/Istanbul');
     expect(result).toEqual({ ok: true, date: new Date('2025-12-08T04:18:55.000Z'), iso: '2025-12-08T04:18:55.000Z' });
   });
@@ -44,7 +44,7 @@ describe('day ranges', () => {
     expect(nextDay('28.02.2025')).toBe('01.03.2025');
   });
 
-  it('turns inclusive days into the API\'s [from, to) instants at local midnight', () => {
+  it("turns inclusive days into the API's [from, to) instants at local midnight", () => {
     expect(parseDateInput('01.11.2026').ok).toBe(true);
     expect(rangeQuery({ interval: 'day', from: '01.11.2026', to: '30.11.2026' })).toEqual({
       ok: true,
@@ -53,11 +53,20 @@ describe('day ranges', () => {
   });
 
   it('refuses reversed, malformed and too long ranges', () => {
-    expect(rangeQuery({ interval: 'day', from: '10.11.2026', to: '09.11.2026' })).toEqual({ ok: false, error: { field: 'to', problem: 'order' } });
-    expect(rangeQuery({ interval: 'day', from: '1.11.2026', to: '09.11.2026' })).toEqual({ ok: false, error: { field: 'from', problem: 'format' } });
+    expect(rangeQuery({ interval: 'day', from: '10.11.2026', to: '09.11.2026' })).toEqual({
+      ok: false,
+      error: { field: 'to', problem: 'order' },
+    });
+    expect(rangeQuery({ interval: 'day', from: '1.11.2026', to: '09.11.2026' })).toEqual({
+      ok: false,
+      error: { field: 'from', problem: 'format' },
+    });
     // A whole year of hours is one chart; a day more is refused, as the API does.
     expect(rangeQuery({ interval: 'hour', from: '01.01.2025', to: '01.01.2026' }).ok).toBe(true);
-    expect(rangeQuery({ interval: 'hour', from: '01.01.2025', to: '02.01.2026' })).toEqual({ ok: false, error: { field: 'from', problem: 'tooLong' } });
+    expect(rangeQuery({ interval: 'hour', from: '01.01.2025', to: '02.01.2026' })).toEqual({
+      ok: false,
+      error: { field: 'from', problem: 'tooLong' },
+    });
   });
 
   it('defaults to the last 30 days for daily buckets', () => {
@@ -68,18 +77,29 @@ describe('day ranges', () => {
 describe('meter form installation date', () => {
   const base = { ...emptyMeterForm('t1'), meterProfileId: 'p1', serialNo: 'SN-1' };
 
-  it('sends the typed date as an ISO instant in the tenant\'s zone', () => {
+  it("sends the typed date as an ISO instant in the tenant's zone", () => {
     const payload = createMeterPayload({ ...base, installedAt: '08.12.2025 07:18:55', initialIndex: '12,5' }, 'Europe/Istanbul', []);
-    expect(payload).toMatchObject({ tenantId: 't1', installedAt: '2025-12-08T04:18:55.000Z', initialIndexM3: 12.5, device: { mode: 'none' } });
+    expect(payload).toMatchObject({
+      tenantId: 't1',
+      installedAt: '2025-12-08T04:18:55.000Z',
+      initialIndexM3: 12.5,
+      device: { mode: 'none' },
+    });
   });
 
   it('reports a malformed or impossible date next to the field', () => {
-    expect(validateMeterForm({ ...base, installedAt: '08/12/2025' }, 'Europe/Istanbul', []).errors).toEqual({ installedAt: 'assets.validation.dateTimeFormat' });
-    expect(validateMeterForm({ ...base, installedAt: '30.02.2025 10:00:00' }, 'Europe/Istanbul', []).errors).toEqual({ installedAt: 'assets.validation.dateTimeImpossible' });
-    expect(validateMeterForm({ ...base, initialIndex: '1.2345' }, 'Europe/Istanbul', []).errors).toEqual({ initialIndexM3: 'assets.validation.indexM3' });
+    expect(validateMeterForm({ ...base, installedAt: '08/12/2025' }, 'Europe/Istanbul', []).errors).toEqual({
+      installedAt: 'assets.validation.dateTimeFormat',
+    });
+    expect(validateMeterForm({ ...base, installedAt: '30.02.2025 10:00:00' }, 'Europe/Istanbul', []).errors).toEqual({
+      installedAt: 'assets.validation.dateTimeImpossible',
+    });
+    expect(validateMeterForm({ ...base, initialIndex: '1.2345' }, 'Europe/Istanbul', []).errors).toEqual({
+      initialIndexM3: 'assets.validation.indexM3',
+    });
   });
 
-  it('shows a stored installation time in the meter\'s tenant zone', () => {
+  it("shows a stored installation time in the meter's tenant zone", () => {
     const form = meterFormFrom({
       tenantId: 't1',
       timeZone: 'Europe/Istanbul',
@@ -94,6 +114,12 @@ describe('meter form installation date', () => {
       device: { id: 'd1' },
       subscription: null,
     });
-    expect(form).toMatchObject({ installedAt: '23.12.2023 17:00:00', initialIndex: '0.024', deviceMode: 'existing', deviceId: 'd1', communicationModule: 'PROFILE' });
+    expect(form).toMatchObject({
+      installedAt: '23.12.2023 17:00:00',
+      initialIndex: '0.024',
+      deviceMode: 'existing',
+      deviceId: 'd1',
+      communicationModule: 'PROFILE',
+    });
   });
 });

@@ -13,7 +13,12 @@ const texts = { unavailable: 'U', forbidden: 'F', notFound: 'N', conflict: 'C', 
 describe('addresses', () => {
   it('sends nothing for a blank address and numbers for coordinates typed with a comma', () => {
     expect(addressPayload(emptyAddress())).toBeNull();
-    expect(addressPayload({ ...emptyAddress(), city: ' Ankara ', latitude: '39,97', longitude: '32.58' })).toMatchObject({ city: 'Ankara', latitude: 39.97, longitude: 32.58, street: null });
+    expect(addressPayload({ ...emptyAddress(), city: ' Ankara ', latitude: '39,97', longitude: '32.58' })).toMatchObject({
+      city: 'Ankara',
+      latitude: 39.97,
+      longitude: 32.58,
+      street: null,
+    });
   });
 
   it('checks postal and UAVT codes and that coordinates come in pairs', () => {
@@ -24,8 +29,17 @@ describe('addresses', () => {
     expect(validateAddress(emptyAddress(), 'address', { required: true })).toEqual({ 'address.city': 'assets.validation.addressRequired' });
   });
 
-  it('writes one line as the API\'s list rows do', () => {
-    const view = { ...addressFormFrom(null), id: 'a', neighborhood: 'Etlik Mahallesi', street: 'Akasya Sokak', buildingNo: '6', doorNo: '22', district: 'Keçiören', city: 'Ankara' };
+  it("writes one line as the API's list rows do", () => {
+    const view = {
+      ...addressFormFrom(null),
+      id: 'a',
+      neighborhood: 'Etlik Mahallesi',
+      street: 'Akasya Sokak',
+      buildingNo: '6',
+      doorNo: '22',
+      district: 'Keçiören',
+      city: 'Ankara',
+    };
     expect(addressLine(view)).toBe('Etlik Mahallesi, Akasya Sokak No: 6/22, Keçiören/Ankara');
   });
 });
@@ -59,23 +73,66 @@ describe('meter edit payload', () => {
   it('leaves the device and the subscription alone when they did not change', () => {
     const initial = meterFormFrom(detail);
     const body = updateMeterPayload({ ...initial, status: 'MAINTENANCE' }, initial, 'Europe/Istanbul', []);
-    expect(body).toEqual({ meterProfileId: 'p', serialNo: 'SN', initialIndexM3: 1, installedAt: null, status: 'MAINTENANCE', communicationModule: 'NONE', hasValve: true, valveState: 'OPEN' });
+    expect(body).toEqual({
+      meterProfileId: 'p',
+      serialNo: 'SN',
+      initialIndexM3: 1,
+      installedAt: null,
+      status: 'MAINTENANCE',
+      communicationModule: 'NONE',
+      hasValve: true,
+      valveState: 'OPEN',
+    });
   });
 
   it('detaches the device with "none" and drops the valve state without a valve', () => {
     const initial = meterFormFrom(detail);
-    const body = updateMeterPayload({ ...initial, deviceMode: 'none', deviceId: null, subscriptionId: null, hasValve: false }, initial, 'Europe/Istanbul', []);
+    const body = updateMeterPayload(
+      { ...initial, deviceMode: 'none', deviceId: null, subscriptionId: null, hasValve: false },
+      initial,
+      'Europe/Istanbul',
+      [],
+    );
     expect(body).toMatchObject({ device: { mode: 'none' }, subscriptionId: null, hasValve: false, valveState: null });
     expect(emptyMeterForm().deviceMode).toBe('none');
   });
 });
 
 describe('device payloads', () => {
-  const fields = [{ id: '1', technologyId: 't', technologyCode: 'LORAWAN', technologyName: 'LoRaWAN', key: 'AppKey', label: 'AppKey', valueType: 'HEX' as const, length: 32, regex: '^[a-fA-F0-9]{32}$', isRequired: true, isSecret: true, isUnique: false, sortOrder: 1 }];
-  const form = { tenantId: 't', meterId: null, deviceProfileId: 'p', serialNo: ' D1 ', status: 'WAREHOUSE' as const, identifiers: { AppKey: '' } };
+  const fields = [
+    {
+      id: '1',
+      technologyId: 't',
+      technologyCode: 'LORAWAN',
+      technologyName: 'LoRaWAN',
+      key: 'AppKey',
+      label: 'AppKey',
+      valueType: 'HEX' as const,
+      length: 32,
+      regex: '^[a-fA-F0-9]{32}$',
+      isRequired: true,
+      isSecret: true,
+      isUnique: false,
+      sortOrder: 1,
+    },
+  ];
+  const form = {
+    tenantId: 't',
+    meterId: null,
+    deviceProfileId: 'p',
+    serialNo: ' D1 ',
+    status: 'WAREHOUSE' as const,
+    identifiers: { AppKey: '' },
+  };
 
   it('creates without a meter when none is chosen', () => {
-    expect(createDevicePayload(form, fields)).toEqual({ tenantId: 't', deviceProfileId: 'p', serialNo: 'D1', status: 'WAREHOUSE', identifiers: {} });
+    expect(createDevicePayload(form, fields)).toEqual({
+      tenantId: 't',
+      deviceProfileId: 'p',
+      serialNo: 'D1',
+      status: 'WAREHOUSE',
+      identifiers: {},
+    });
   });
 
   it('sends the meter only when it changed (null returns the device to the inventory)', () => {
@@ -88,14 +145,30 @@ describe('meter change', () => {
   it('needs a meter to fit, and sends only what was typed', () => {
     const form = { action: 'replace' as const, meterId: null, at: '', finalIndex: '', initialIndex: '' };
     expect(validateChangeMeter(form, 'Europe/Istanbul')).toEqual({ meterId: 'assets.validation.required' });
-    expect(changeMeterPayload({ ...form, meterId: 'm2', at: '01.12.2025 10:00:00', finalIndex: '10,5' }, 'Europe/Istanbul', true)).toEqual({ meterId: 'm2', at: '2025-12-01T07:00:00.000Z', finalIndexM3: 10.5 });
-    expect(changeMeterPayload({ ...form, action: 'remove', meterId: 'm2', initialIndex: '3' }, 'Europe/Istanbul', true)).toEqual({ meterId: null });
+    expect(changeMeterPayload({ ...form, meterId: 'm2', at: '01.12.2025 10:00:00', finalIndex: '10,5' }, 'Europe/Istanbul', true)).toEqual({
+      meterId: 'm2',
+      at: '2025-12-01T07:00:00.000Z',
+      finalIndexM3: 10.5,
+    });
+    expect(changeMeterPayload({ ...form, action: 'remove', meterId: 'm2', initialIndex: '3' }, 'Europe/Istanbul', true)).toEqual({
+      meterId: null,
+    });
   });
 });
 
 describe('customer contacts on edit', () => {
   const stored = {
-    type: 'INDIVIDUAL' as const, name: 'A', surname: 'B', tcIdNo: '10000000146', organizationName: null, taxId: null, taxOffice: null, phone: null, email: null, address: null, contact: null,
+    type: 'INDIVIDUAL' as const,
+    name: 'A',
+    surname: 'B',
+    tcIdNo: '10000000146',
+    organizationName: null,
+    taxId: null,
+    taxOffice: null,
+    phone: null,
+    email: null,
+    address: null,
+    contact: null,
     contacts: [
       { id: 'c1', name: 'Ali', surname: null, tcIdNo: null, phone: null, email: null, details: null, isPrimary: false, address: null },
       { id: 'c2', name: 'Veli', surname: null, tcIdNo: null, phone: null, email: null, details: null, isPrimary: false, address: null },
@@ -104,15 +177,26 @@ describe('customer contacts on edit', () => {
 
   it('adds new contacts, patches changed ones and deletes removed ones', () => {
     const initial = customerFormFrom(stored);
-    const form = { ...initial, contacts: [{ ...initial.contacts[0]!, phone: '0532 123 45 67' }, { ...emptyContact(), name: 'Yeni' }] };
+    const form = {
+      ...initial,
+      contacts: [
+        { ...initial.contacts[0]!, phone: '0532 123 45 67' },
+        { ...emptyContact(), name: 'Yeni' },
+      ],
+    };
     expect(contactChanges(form, initial)).toEqual([
-      { kind: 'update', index: 0, id: 'c1', body: { name: 'Ali', surname: null, tcIdNo: null, phone: '+905321234567', email: null, details: null, addressId: null } },
+      {
+        kind: 'update',
+        index: 0,
+        id: 'c1',
+        body: { name: 'Ali', surname: null, tcIdNo: null, phone: '+905321234567', email: null, details: null, addressId: null },
+      },
       { kind: 'create', index: 1, body: { name: 'Yeni' } },
       { kind: 'delete', id: 'c2' },
     ]);
   });
 
-  it('moves a contact route\'s field errors under the contact', () => {
+  it("moves a contact route's field errors under the contact", () => {
     const error = { data: { details: [{ path: ['tcIdNo'], message: 'check digits do not match' }] } };
     prefixErrorPaths(error, ['contacts', 1]);
     expect(error.data.details[0]!.path).toEqual(['contacts', 1, 'tcIdNo']);
@@ -126,8 +210,15 @@ describe('API refusals', () => {
   });
 
   it('points at the fields when the API named them, else gives its explanation', () => {
-    const body = (details: { path: string[]; message: string }[]) => ({ statusCode: 409, error: 'Conflict', message: 'meter X already serves Y', details });
-    expect(assetFailureMessage({ status: 409, body: body([{ path: ['meterId'], message: 'x' }]), retryAfterSeconds: null }, texts)).toBe('I');
+    const body = (details: { path: string[]; message: string }[]) => ({
+      statusCode: 409,
+      error: 'Conflict',
+      message: 'meter X already serves Y',
+      details,
+    });
+    expect(assetFailureMessage({ status: 409, body: body([{ path: ['meterId'], message: 'x' }]), retryAfterSeconds: null }, texts)).toBe(
+      'I',
+    );
     expect(assetFailureMessage({ status: 409, body: body([]), retryAfterSeconds: null }, texts)).toBe('meter X already serves Y');
     expect(assetFailureMessage({ status: 0, body: null, retryAfterSeconds: null }, texts)).toBe('U');
     expect(assetFailureMessage(null, texts)).toBeNull();

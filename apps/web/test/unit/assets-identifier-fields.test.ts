@@ -1,6 +1,14 @@
 import type { IdentifierField } from '~/lib/identifier-fields';
 import { describe, expect, it } from 'vitest';
-import { identifierMaxLength, identifierProblem, identifierProblems, identifiersPayload, identifierValuesFrom, storedSecretKeys, uniqueFields } from '~/lib/identifier-fields';
+import {
+  identifierMaxLength,
+  identifierProblem,
+  identifierProblems,
+  identifiersPayload,
+  identifierValuesFrom,
+  storedSecretKeys,
+  uniqueFields,
+} from '~/lib/identifier-fields';
 
 function field(over: Partial<IdentifierField>): IdentifierField {
   return {
@@ -23,7 +31,15 @@ function field(over: Partial<IdentifierField>): IdentifierField {
 
 const devEui = field({});
 const joinEui = field({ key: 'JoinEUI', label: 'JoinEUI', isUnique: false, sortOrder: 2 });
-const appKey = field({ key: 'AppKey', label: 'AppKey', length: 32, regex: '^[a-fA-F0-9]{32}$', isSecret: true, isUnique: false, sortOrder: 3 });
+const appKey = field({
+  key: 'AppKey',
+  label: 'AppKey',
+  length: 32,
+  regex: '^[a-fA-F0-9]{32}$',
+  isSecret: true,
+  isUnique: false,
+  sortOrder: 3,
+});
 const imei = field({ key: 'IMEI', valueType: 'DIGITS', length: 15, regex: '^[0-9]{15}$', technologyCode: 'NBIOT' });
 const lorawan = [appKey, devEui, joinEui];
 
@@ -71,7 +87,7 @@ describe('identifierProblems', () => {
 describe('identifiersPayload', () => {
   const values = { DevEUI: ' 70B3D57ED0000001 ', JoinEUI: '', AppKey: '', Stale: 'x' };
 
-  it('sends trimmed values of the profile\'s fields and leaves blanks out on create', () => {
+  it("sends trimmed values of the profile's fields and leaves blanks out on create", () => {
     expect(identifiersPayload(lorawan, values, 'create')).toEqual({ DevEUI: '70B3D57ED0000001' });
   });
 
@@ -82,8 +98,24 @@ describe('identifiersPayload', () => {
 
 describe('stored identifiers', () => {
   const stored = {
-    DevEUI: { label: 'DevEUI', technology: 'LORAWAN', value: '70B3D57ED0000001', hasValue: true, isSecret: false, isRequired: true, isUnique: true },
-    AppKey: { label: 'AppKey', technology: 'LORAWAN', value: '••••••••••••ABCD', hasValue: true, isSecret: true, isRequired: true, isUnique: false },
+    DevEUI: {
+      label: 'DevEUI',
+      technology: 'LORAWAN',
+      value: '70B3D57ED0000001',
+      hasValue: true,
+      isSecret: false,
+      isRequired: true,
+      isUnique: true,
+    },
+    AppKey: {
+      label: 'AppKey',
+      technology: 'LORAWAN',
+      value: '••••••••••••ABCD',
+      hasValue: true,
+      isSecret: true,
+      isRequired: true,
+      isUnique: false,
+    },
   };
 
   it('never puts a masked secret back into the form', () => {

@@ -29,7 +29,10 @@ describe('the browser address the console passes to the API', () => {
   });
 
   it('sends the address with the shared secret, and nothing without a secret or an address', () => {
-    expect(consoleProxyHeaders('203.0.113.7', 's'.repeat(40))).toEqual({ 'x-console-client-ip': '203.0.113.7', 'x-console-secret': 's'.repeat(40) });
+    expect(consoleProxyHeaders('203.0.113.7', 's'.repeat(40))).toEqual({
+      'x-console-client-ip': '203.0.113.7',
+      'x-console-secret': 's'.repeat(40),
+    });
     expect(consoleProxyHeaders('203.0.113.7', '')).toEqual({});
     expect(consoleProxyHeaders(undefined, 's'.repeat(40))).toEqual({});
   });

@@ -6,7 +6,10 @@ interface Row {
   deviceId: string;
 }
 
-const at = (second: number, device = 'd1'): Row => ({ time: new Date(Date.UTC(2026, 10, 24, 9, 0, second)).toISOString(), deviceId: device });
+const at = (second: number, device = 'd1'): Row => ({
+  time: new Date(Date.UTC(2026, 10, 24, 9, 0, second)).toISOString(),
+  deviceId: device,
+});
 /** Rows newest first, as a page of the API. */
 const page = (...seconds: number[]) => seconds.map((s) => at(s)).sort(compareReadings);
 
@@ -27,7 +30,11 @@ describe('live readings buffer', () => {
 
   it('inserts new rows at the top while live, keeping the page size and counting the total', () => {
     const state = liveTable(page(30, 20, 10), 100);
-    const { state: next, inserted } = applyPoll(state, { from: at(30).time, items: page(40, 35, 30), total: 3 }, { hold: false, pageSize: 3 });
+    const { state: next, inserted } = applyPoll(
+      state,
+      { from: at(30).time, items: page(40, 35, 30), total: 3 },
+      { hold: false, pageSize: 3 },
+    );
     expect(inserted.map((r) => r.time)).toEqual([at(40).time, at(35).time]);
     expect(next.rows.map((r) => r.time)).toEqual([at(40).time, at(35).time, at(30).time]);
     expect(next.total).toBe(102);
@@ -36,7 +43,11 @@ describe('live readings buffer', () => {
 
   it('holds new rows behind a count while the user reads, without moving the rows', () => {
     const state = liveTable(page(30, 20, 10), 100);
-    const { state: held, inserted } = applyPoll(state, { from: at(30).time, items: page(40, 35, 30), total: 3 }, { hold: true, pageSize: 3 });
+    const { state: held, inserted } = applyPoll(
+      state,
+      { from: at(30).time, items: page(40, 35, 30), total: 3 },
+      { hold: true, pageSize: 3 },
+    );
     expect(inserted).toEqual([]);
     expect(held.rows).toBe(state.rows);
     expect(held.pendingCount).toBe(2);
@@ -84,16 +95,31 @@ describe('live readings buffer', () => {
     expect(live.total).toBe(10_000);
     expect(live.totalCapped).toBe(true);
 
-    const held = applyPoll(state, { from: at(30).time, items: page(59, 58, 57), total: 10_000, totalCapped: true }, { hold: true, pageSize: 3 }).state;
+    const held = applyPoll(
+      state,
+      { from: at(30).time, items: page(59, 58, 57), total: 10_000, totalCapped: true },
+      { hold: true, pageSize: 3 },
+    ).state;
     expect(held.pendingCount).toBe(9_999);
     expect(held.pendingCapped).toBe(true);
-    const uncapped = flushPending(applyPoll(liveTable(page(30, 20, 10), 100), { from: at(30).time, items: page(59, 58, 57), total: 10_000, totalCapped: true }, { hold: true, pageSize: 3 }).state, 3).state;
+    const uncapped = flushPending(
+      applyPoll(
+        liveTable(page(30, 20, 10), 100),
+        { from: at(30).time, items: page(59, 58, 57), total: 10_000, totalCapped: true },
+        { hold: true, pageSize: 3 },
+      ).state,
+      3,
+    ).state;
     expect(uncapped.total).toBe(10_099);
     expect(uncapped.totalCapped).toBe(true);
   });
 
   it('treats every row as new in an empty table', () => {
-    const { state, inserted } = applyPoll(liveTable<Row>([], 0), { from: undefined, items: page(2, 1), total: 2 }, { hold: false, pageSize: 30 });
+    const { state, inserted } = applyPoll(
+      liveTable<Row>([], 0),
+      { from: undefined, items: page(2, 1), total: 2 },
+      { hold: false, pageSize: 30 },
+    );
     expect(inserted).toHaveLength(2);
     expect(state.total).toBe(2);
   });

@@ -11,7 +11,10 @@ class FakeSocket implements LiveSocket {
   disconnects = 0;
   private listeners = new Map<string, ((...args: any[]) => void)[]>();
   private managerListeners = new Map<string, ((...args: any[]) => void)[]>();
-  io = { on: (event: string, fn: (...args: any[]) => void) => this.managerListeners.set(event, [...(this.managerListeners.get(event) ?? []), fn]) };
+  io = {
+    on: (event: string, fn: (...args: any[]) => void) =>
+      this.managerListeners.set(event, [...(this.managerListeners.get(event) ?? []), fn]),
+  };
 
   constructor(readonly auth: (cb: (data: { token: string }) => void) => void) {}
   on(event: string, fn: (...args: any[]) => void) {

@@ -16,15 +16,34 @@ const BRAND = 'af56b9a4-3e2d-4dd5-9f2e-ee35c5f21838';
 describe('live readings URL state', () => {
   it('reads page and filters, dropping what is malformed', () => {
     expect(readLiveReadingsQuery({})).toEqual({ page: 1 });
-    expect(readLiveReadingsQuery({ page: '0', tenant: 'x', brand: 'nope', from: 'yesterday', to: '08.12.2025 07:18' })).toEqual({ page: 1 });
+    expect(readLiveReadingsQuery({ page: '0', tenant: 'x', brand: 'nope', from: 'yesterday', to: '08.12.2025 07:18' })).toEqual({
+      page: 1,
+    });
     expect(readLiveReadingsQuery({ from: '2026-11-01' })).toEqual({ page: 1 });
     expect(
-      readLiveReadingsQuery({ page: '3', tenant: TENANT.toUpperCase(), brand: BRAND, from: '2026-11-01T00:00:00+03:00', to: '2026-11-02T00:00:00+03:00', until: '2026-11-24T09:00:00.000Z' }),
-    ).toEqual({ page: 3, tenantId: TENANT, brandId: BRAND, from: '2026-10-31T21:00:00.000Z', to: '2026-11-01T21:00:00.000Z', until: '2026-11-24T09:00:00.000Z' });
+      readLiveReadingsQuery({
+        page: '3',
+        tenant: TENANT.toUpperCase(),
+        brand: BRAND,
+        from: '2026-11-01T00:00:00+03:00',
+        to: '2026-11-02T00:00:00+03:00',
+        until: '2026-11-24T09:00:00.000Z',
+      }),
+    ).toEqual({
+      page: 3,
+      tenantId: TENANT,
+      brandId: BRAND,
+      from: '2026-10-31T21:00:00.000Z',
+      to: '2026-11-01T21:00:00.000Z',
+      until: '2026-11-24T09:00:00.000Z',
+    });
   });
 
   it('drops a range that ends before it starts, and an anchor on the first page', () => {
-    expect(readLiveReadingsQuery({ from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z', until: '2026-11-24T09:00:00Z' })).toEqual({ page: 1, from: '2026-11-02T00:00:00.000Z' });
+    expect(readLiveReadingsQuery({ from: '2026-11-02T00:00:00Z', to: '2026-11-01T00:00:00Z', until: '2026-11-24T09:00:00Z' })).toEqual({
+      page: 1,
+      from: '2026-11-02T00:00:00.000Z',
+    });
   });
 
   it('writes only what differs from the defaults, and round-trips', () => {
@@ -35,7 +54,9 @@ describe('live readings URL state', () => {
 
   it('asks the API for the page under the filters, the anchor capping the range', () => {
     expect(liveReadingsApiQuery({ page: 1 }, TENANT)).toEqual({ page: 1, pageSize: 30, tenantId: TENANT });
-    expect(liveReadingsApiQuery({ page: 2, brandId: BRAND, until: '2026-11-24T09:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }, null)).toEqual({
+    expect(
+      liveReadingsApiQuery({ page: 2, brandId: BRAND, until: '2026-11-24T09:00:00.000Z', to: '2026-12-01T00:00:00.000Z' }, null),
+    ).toEqual({
       page: 2,
       pageSize: 30,
       brandId: BRAND,
@@ -45,9 +66,16 @@ describe('live readings URL state', () => {
 
   it('polls the first page since a time, keeping the filters but not the anchor', () => {
     const state = { page: 4, tenantId: TENANT, from: '2026-11-24T00:00:00.000Z', until: '2026-11-24T09:00:00.000Z' };
-    expect(liveReadingsPollQuery(state, 'other', '2026-11-24T09:00:00.000Z')).toEqual({ page: 1, pageSize: 30, tenantId: TENANT, from: '2026-11-24T09:00:00.000Z' });
+    expect(liveReadingsPollQuery(state, 'other', '2026-11-24T09:00:00.000Z')).toEqual({
+      page: 1,
+      pageSize: 30,
+      tenantId: TENANT,
+      from: '2026-11-24T09:00:00.000Z',
+    });
     // The user's own start wins when it is later.
-    expect(liveReadingsPollQuery({ page: 1, from: '2026-11-24T10:00:00.000Z' }, null, '2026-11-24T09:00:00.000Z').from).toBe('2026-11-24T10:00:00.000Z');
+    expect(liveReadingsPollQuery({ page: 1, from: '2026-11-24T10:00:00.000Z' }, null, '2026-11-24T09:00:00.000Z').from).toBe(
+      '2026-11-24T10:00:00.000Z',
+    );
     expect(liveReadingsPollQuery({ page: 1 }, null, undefined)).toEqual({ page: 1, pageSize: 30 });
   });
 

@@ -90,7 +90,10 @@ describe('live patches of the dashboard', () => {
 
   it('adds a reading of today to the summary totals, and nothing otherwise', () => {
     const summary = { totalConsumptionM3: 100, consumptionTodayM3: 2 } as DashboardSummary;
-    expect(summaryAfterReading(summary, { time: '2026-11-24T09:00:00.000Z', consumptionM3: 0.25 }, now)).toMatchObject({ totalConsumptionM3: 100.25, consumptionTodayM3: 2.25 });
+    expect(summaryAfterReading(summary, { time: '2026-11-24T09:00:00.000Z', consumptionM3: 0.25 }, now)).toMatchObject({
+      totalConsumptionM3: 100.25,
+      consumptionTodayM3: 2.25,
+    });
     expect(summaryAfterReading(summary, { time: '2026-11-24T09:00:00.000Z', consumptionM3: null }, now)).toBe(summary);
     expect(summaryAfterReading(summary, { time: '2026-11-22T09:00:00.000Z', consumptionM3: 1 }, now)).toBe(summary);
   });

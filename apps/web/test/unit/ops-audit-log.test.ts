@@ -5,11 +5,19 @@ import { AUDIT_LIST } from '~/lib/audit-log';
 
 describe('audit log filters', () => {
   it('sends only the filters the API knows, and the page', () => {
-    expect(auditListQuery({ tenantId: 't', action: 'update', entityType: ' ' }, 2, 30)).toEqual({ tenantId: 't', action: 'update', page: 2, pageSize: 30 });
+    expect(auditListQuery({ tenantId: 't', action: 'update', entityType: ' ' }, 2, 30)).toEqual({
+      tenantId: 't',
+      action: 'update',
+      page: 2,
+      pageSize: 30,
+    });
   });
 
   it('reads the filters back from the URL, ignoring what is not a filter', () => {
-    const state = readListQuery({ userId: 'u', entityType: 'message_scenario', from: '2026-12-01T00:00:00.000Z', sort: 'name', q: 'x' }, AUDIT_LIST);
+    const state = readListQuery(
+      { userId: 'u', entityType: 'message_scenario', from: '2026-12-01T00:00:00.000Z', sort: 'name', q: 'x' },
+      AUDIT_LIST,
+    );
     expect(state.filters).toEqual({ userId: 'u', entityType: 'message_scenario', from: '2026-12-01T00:00:00.000Z' });
     expect(auditListQuery(state.filters, state.page, 30)).not.toHaveProperty('sort');
   });

@@ -7,14 +7,27 @@ import { describe, expect, it } from 'vitest';
 const web = fileURLToPath(new URL('../..', import.meta.url));
 const readJson = (path: string) => JSON.parse(readFileSync(join(web, path), 'utf8')) as Record<string, unknown>;
 const locales = {
-  tr: { ...readJson('i18n/locales/tr.json'), ...readJson('i18n/locales/tr/assets.json'), ...readJson('i18n/locales/tr/admin.json'), ...readJson('i18n/locales/tr/ops.json') },
-  en: { ...readJson('i18n/locales/en.json'), ...readJson('i18n/locales/en/assets.json'), ...readJson('i18n/locales/en/admin.json'), ...readJson('i18n/locales/en/ops.json') },
+  tr: {
+    ...readJson('i18n/locales/tr.json'),
+    ...readJson('i18n/locales/tr/assets.json'),
+    ...readJson('i18n/locales/tr/admin.json'),
+    ...readJson('i18n/locales/tr/ops.json'),
+  },
+  en: {
+    ...readJson('i18n/locales/en.json'),
+    ...readJson('i18n/locales/en/assets.json'),
+    ...readJson('i18n/locales/en/admin.json'),
+    ...readJson('i18n/locales/en/ops.json'),
+  },
 };
 const FAMILIES = ['integrations', 'uplinks', 'auditLog'];
 
 function flatten(value: unknown, prefix = ''): Record<string, string> {
   if (typeof value === 'string') return { [prefix]: value };
-  return Object.entries(value as Record<string, unknown>).reduce<Record<string, string>>((all, [key, inner]) => ({ ...all, ...flatten(inner, prefix ? `${prefix}.${key}` : key) }), {});
+  return Object.entries(value as Record<string, unknown>).reduce<Record<string, string>>(
+    (all, [key, inner]) => ({ ...all, ...flatten(inner, prefix ? `${prefix}.${key}` : key) }),
+    {},
+  );
 }
 function files(dir: string): string[] {
   const full = join(web, dir);
@@ -47,7 +60,9 @@ describe('integrations, uplinks and audit log translations', () => {
   });
 
   it('has only plain messages with named parameters (no braces, pipes, @ or markup)', () => {
-    const bad = Object.entries({ ...tr, ...en }).filter(([, message]) => /[{}|@<>]/.test(message.replace(/\{[A-Za-z_][A-Za-z0-9_]*\}/g, '')));
+    const bad = Object.entries({ ...tr, ...en }).filter(([, message]) =>
+      /[{}|@<>]/.test(message.replace(/\{[A-Za-z_][A-Za-z0-9_]*\}/g, '')),
+    );
     expect(bad).toEqual([]);
   });
 

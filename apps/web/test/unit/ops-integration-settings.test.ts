@@ -1,8 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { chirpstackTopic, networkServerSettings, SIGFOX_BODY_TEMPLATE, webhookUrl, withToken } from '~/lib/integration-settings';
 
-const base = { baseUrl: 'https://api.example.com/', webhookPath: '/api/ingest/ttn/0f8fad5b-d9cb-469f-a165-70867728950e', secret: 's3cr+t/=', secretPlaceholder: '[secret]', externalId: null, applicationPlaceholder: '[app]' };
-const valueOf = (sections: ReturnType<typeof networkServerSettings>, key: string) => sections.flatMap((s) => s.fields).find((f) => f.labelKey.endsWith(key))?.value;
+const base = {
+  baseUrl: 'https://api.example.com/',
+  webhookPath: '/api/ingest/ttn/0f8fad5b-d9cb-469f-a165-70867728950e',
+  secret: 's3cr+t/=',
+  secretPlaceholder: '[secret]',
+  externalId: null,
+  applicationPlaceholder: '[app]',
+};
+const valueOf = (sections: ReturnType<typeof networkServerSettings>, key: string) =>
+  sections.flatMap((s) => s.fields).find((f) => f.labelKey.endsWith(key))?.value;
 
 describe('integration settings', () => {
   it('joins the public origin and the webhook path, without a doubled slash', () => {
@@ -51,7 +59,12 @@ describe('integration settings', () => {
     expect(valueOf(s, '.contentType')).toBe('application/json');
     expect(valueOf(s, '.body')).toBe(SIGFOX_BODY_TEMPLATE);
     // Filled in as Sigfox does, the template is JSON our webhook reads.
-    const filled = SIGFOX_BODY_TEMPLATE.replace('{device}', '1A2B3C').replace('{time}', '1764800000').replace('{data}', '0a0b').replace('{seqNumber}', '12').replace('{rssi}', '-120.00').replace('{snr}', '8.5');
+    const filled = SIGFOX_BODY_TEMPLATE.replace('{device}', '1A2B3C')
+      .replace('{time}', '1764800000')
+      .replace('{data}', '0a0b')
+      .replace('{seqNumber}', '12')
+      .replace('{rssi}', '-120.00')
+      .replace('{snr}', '8.5');
     expect(JSON.parse(filled)).toEqual({ device: '1A2B3C', time: 1764800000, data: '0a0b', seqNumber: 12, rssi: '-120.00', snr: '8.5' });
   });
 

@@ -1,11 +1,18 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BASELINE_SECURITY_HEADERS, consoleContentSecurityPolicy, inlineScriptHashes, liveSources, tileSource } from '../../server/utils/security-headers';
+import {
+  BASELINE_SECURITY_HEADERS,
+  consoleContentSecurityPolicy,
+  inlineScriptHashes,
+  liveSources,
+  tileSource,
+} from '../../server/utils/security-headers';
 
 const sha = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
 
 /** The shape of a page Nuxt 4 renders: an import map and the runtime config inline, the payload as JSON, bundles by src. */
-const CONFIG = 'window.__NUXT__={};window.__NUXT__.config={public:{liveUrl:"http://localhost:3001"},app:{baseURL:"/",buildId:"x",buildAssetsDir:"/_nuxt/",cdnURL:""}}';
+const CONFIG =
+  'window.__NUXT__={};window.__NUXT__.config={public:{liveUrl:"http://localhost:3001"},app:{baseURL:"/",buildId:"x",buildAssetsDir:"/_nuxt/",cdnURL:""}}';
 const IMPORT_MAP = '{"imports":{"#entry":"/_nuxt/Bx1.js"}}';
 const PAGE = `<!DOCTYPE html><html><head><script type="importmap">${IMPORT_MAP}</script>
 <link rel="modulepreload" crossorigin href="/_nuxt/Bx1.js"><script type="module" src="/_nuxt/Bx1.js" crossorigin></script></head>
@@ -35,7 +42,11 @@ describe('console security headers', () => {
   });
 
   it('builds a policy without unsafe-inline or eval for scripts, never framed', () => {
-    const csp = consoleContentSecurityPolicy({ scriptHashes: inlineScriptHashes(PAGE), mapTilesUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png', liveUrl: 'http://localhost:3001' });
+    const csp = consoleContentSecurityPolicy({
+      scriptHashes: inlineScriptHashes(PAGE),
+      mapTilesUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+      liveUrl: 'http://localhost:3001',
+    });
     const directive = (name: string) => csp.split('; ').find((d) => d.startsWith(`${name} `));
     expect(directive('script-src')).toBe(`script-src 'self' ${inlineScriptHashes(PAGE).join(' ')}`);
     expect(csp).not.toContain('unsafe-eval');
@@ -47,6 +58,10 @@ describe('console security headers', () => {
   });
 
   it('sends nosniff, DENY and a referrer policy that keeps paths private', () => {
-    expect(BASELINE_SECURITY_HEADERS).toEqual({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY', 'referrer-policy': 'strict-origin' });
+    expect(BASELINE_SECURITY_HEADERS).toEqual({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'referrer-policy': 'strict-origin',
+    });
   });
 });

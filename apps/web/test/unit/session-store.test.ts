@@ -38,10 +38,9 @@ describe('session store', () => {
 
   it('answers can() from the selected tenant matrix only', () => {
     const store = useSessionStore();
-    store.setMe(makeMe([
-      makeTenant({ id: 'aski', permissions: readOnlyMeters() }),
-      makeTenant({ id: 'hatsu', permissions: fullMatrix() }),
-    ]));
+    store.setMe(
+      makeMe([makeTenant({ id: 'aski', permissions: readOnlyMeters() }), makeTenant({ id: 'hatsu', permissions: fullMatrix() })]),
+    );
 
     expect(store.selectedTenantId).toBe('aski');
     expect(store.can('METERS', 'read')).toBe(true);

@@ -8,25 +8,31 @@ const rowsOf = (tenants: ReturnType<typeof tenant>[]) =>
 
 describe('tenant tree', () => {
   it('indents children under their parents, siblings sorted by name', () => {
-    expect(rowsOf([
-      tenant('root', 'Una IoT'),
-      tenant('hatsu', 'HATSU', 'root'),
-      tenant('aski', 'ASKİ', 'root'),
-      tenant('aski-north', 'ASKİ Kuzey', 'aski'),
-    ])).toEqual(['Una IoT', '  ASKİ', '    ASKİ Kuzey', '  HATSU']);
+    expect(
+      rowsOf([
+        tenant('root', 'Una IoT'),
+        tenant('hatsu', 'HATSU', 'root'),
+        tenant('aski', 'ASKİ', 'root'),
+        tenant('aski-north', 'ASKİ Kuzey', 'aski'),
+      ]),
+    ).toEqual(['Una IoT', '  ASKİ', '    ASKİ Kuzey', '  HATSU']);
   });
 
   it('makes a tenant whose parent is hidden from the user a root', () => {
-    expect(rowsOf([
-      tenant('aski', 'ASKİ', 'root'),
-      tenant('hatsu', 'HATSU', 'root'),
-      tenant('aski-north', 'Kuzey', 'aski'),
-    ])).toEqual(['ASKİ', '  Kuzey', 'HATSU']);
+    expect(rowsOf([tenant('aski', 'ASKİ', 'root'), tenant('hatsu', 'HATSU', 'root'), tenant('aski-north', 'Kuzey', 'aski')])).toEqual([
+      'ASKİ',
+      '  Kuzey',
+      'HATSU',
+    ]);
   });
 
   it('orders names by Turkish collation', () => {
-    expect(rowsOf([tenant('z', 'Zonguldak'), tenant('c', 'Çorum'), tenant('i', 'İzmir'), tenant('b', 'Bursa')]))
-      .toEqual(['Bursa', 'Çorum', 'İzmir', 'Zonguldak']);
+    expect(rowsOf([tenant('z', 'Zonguldak'), tenant('c', 'Çorum'), tenant('i', 'İzmir'), tenant('b', 'Bursa')])).toEqual([
+      'Bursa',
+      'Çorum',
+      'İzmir',
+      'Zonguldak',
+    ]);
   });
 
   it('still lists every tenant once when the data holds a cycle', () => {

@@ -10,7 +10,12 @@ describe('AccessContext', () => {
   it('gives rights held at a tenant to its descendants, not to its parent', () => {
     const readMeters = emptyMatrix();
     readMeters.METERS.read = true;
-    const ctx = AccessContext.build('u', 's', [{ membershipId: 'm', tenantId: 'aski', tenantName: 'ASKİ', path: 'r.a', role: 'x', matrix: readMeters }], [aski, sub]);
+    const ctx = AccessContext.build(
+      'u',
+      's',
+      [{ membershipId: 'm', tenantId: 'aski', tenantName: 'ASKİ', path: 'r.a', role: 'x', matrix: readMeters }],
+      [aski, sub],
+    );
     expect(ctx.can('METERS', 'read', 'sub')).toBe(true);
     expect(ctx.can('METERS', 'create', 'sub')).toBe(false);
     expect(ctx.canSee('root')).toBe(false);
@@ -22,7 +27,12 @@ describe('AccessContext', () => {
   it('answers 404 for invisible tenants and 403 for visible ones without the right', () => {
     const readMeters = emptyMatrix();
     readMeters.METERS.read = true;
-    const ctx = AccessContext.build('u', 's', [{ membershipId: 'm', tenantId: 'aski', tenantName: 'ASKİ', path: 'r.a', role: 'x', matrix: readMeters }], [aski]);
+    const ctx = AccessContext.build(
+      'u',
+      's',
+      [{ membershipId: 'm', tenantId: 'aski', tenantName: 'ASKİ', path: 'r.a', role: 'x', matrix: readMeters }],
+      [aski],
+    );
     expect(() => ctx.require('METERS', 'create', 'aski')).toThrow(/may not create/);
     expect(() => ctx.require('METERS', 'read', 'root')).toThrow(/not found/);
     expect(() => ctx.require('CUSTOMERS', 'update', 'aski', 'customer')).toThrow(/customer not found/);

@@ -1,4 +1,11 @@
-import { emptyMatrix, PERMISSION_ACTIONS, PERMISSION_MODULES, type PermissionAction, type PermissionMatrix, type PermissionModule } from '@water/shared';
+import {
+  emptyMatrix,
+  PERMISSION_ACTIONS,
+  PERMISSION_MODULES,
+  type PermissionAction,
+  type PermissionMatrix,
+  type PermissionModule,
+} from '@water/shared';
 import { EntityNotFoundException, ForbiddenActionException } from '../http/errors';
 
 export interface VisibleTenant {
@@ -46,7 +53,13 @@ export class AccessContext {
     return new AccessContext(this.userId, this.sessionId, this.memberships, this.tenants, requestId);
   }
 
-  static build(userId: string, sessionId: string, memberships: MembershipGrant[], tenants: Omit<VisibleTenant, 'matrix'>[], requestId?: string): AccessContext {
+  static build(
+    userId: string,
+    sessionId: string,
+    memberships: MembershipGrant[],
+    tenants: Omit<VisibleTenant, 'matrix'>[],
+    requestId?: string,
+  ): AccessContext {
     const withRights = tenants.map((t) => {
       const matrix = emptyMatrix();
       for (const m of memberships) {

@@ -58,7 +58,14 @@ export class AccessService {
       if (!r.membership_id || !r.tenant_id) continue;
       let g = grants.get(r.membership_id);
       if (!g) {
-        g = { membershipId: r.membership_id, tenantId: r.tenant_id, tenantName: r.tenant_name!, path: r.path, role: r.role!, matrix: emptyMatrix() };
+        g = {
+          membershipId: r.membership_id,
+          tenantId: r.tenant_id,
+          tenantName: r.tenant_name!,
+          path: r.path,
+          role: r.role!,
+          matrix: emptyMatrix(),
+        };
         grants.set(r.membership_id, g);
       }
       if (r.module) {

@@ -48,13 +48,17 @@ export class ListFiltersRepository {
         if (kind in OWNED) {
           const table = OWNED[kind as keyof typeof OWNED];
           label = table;
-          query = sql<{ ok: boolean }>`SELECT EXISTS (SELECT 1 FROM ${sql.table(table)} WHERE id = ${id}::uuid AND tenant_id = ANY(${ids}::uuid[])) AS ok`;
+          query = sql<{
+            ok: boolean;
+          }>`SELECT EXISTS (SELECT 1 FROM ${sql.table(table)} WHERE id = ${id}::uuid AND tenant_id = ANY(${ids}::uuid[])) AS ok`;
         } else if (kind in PROFILES) {
           const p = PROFILES[kind as keyof typeof PROFILES];
           label = p.label;
           query = holdsRoot
             ? sql<{ ok: boolean }>`SELECT EXISTS (SELECT 1 FROM ${sql.table(p.table)} WHERE id = ${id}::uuid) AS ok`
-            : sql<{ ok: boolean }>`SELECT EXISTS (SELECT 1 FROM ${sql.table(p.allow)} WHERE ${sql.ref(p.column)} = ${id}::uuid AND tenant_id = ANY(${ids}::uuid[])) AS ok`;
+            : sql<{
+                ok: boolean;
+              }>`SELECT EXISTS (SELECT 1 FROM ${sql.table(p.allow)} WHERE ${sql.ref(p.column)} = ${id}::uuid AND tenant_id = ANY(${ids}::uuid[])) AS ok`;
         } else {
           const c = CATALOGUE[kind as keyof typeof CATALOGUE];
           label = c.label;

@@ -6,9 +6,7 @@ import type { AccessContext } from '../access/access-context';
 export const ACCESS_RULE = 'water:access-rule';
 
 export type AccessRule =
-  | { kind: 'public' }
-  | { kind: 'authenticated' }
-  | { kind: 'permission'; module: PermissionModule; action: PermissionAction };
+  { kind: 'public' } | { kind: 'authenticated' } | { kind: 'permission'; module: PermissionModule; action: PermissionAction };
 
 /** The route needs `action` on `module` in at least one visible tenant; services narrow it per tenant. */
 export const Access = (module: PermissionModule, action: PermissionAction) =>

@@ -14,7 +14,16 @@ import { SessionRevocationService } from './session-revocation.service';
 @Global()
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [JwtStrategy, AccessService, AccessRepository, SessionRevocationService, AuditService, AuditRepository, ListFiltersRepository, { provide: APP_GUARD, useClass: AccessGuard }],
+  providers: [
+    JwtStrategy,
+    AccessService,
+    AccessRepository,
+    SessionRevocationService,
+    AuditService,
+    AuditRepository,
+    ListFiltersRepository,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [AccessService, SessionRevocationService, AuditService, ListFiltersRepository],
 })
 export class AuthCoreModule {}

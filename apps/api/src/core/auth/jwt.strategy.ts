@@ -39,7 +39,8 @@ export function accessClaimsProblem(payload: unknown, ttlSeconds: number, nowMs 
   if (p.iss !== JWT_ISSUER) return 'access token has the wrong issuer';
   const aud = Array.isArray(p.aud) ? p.aud : [p.aud];
   if (!aud.includes(JWT_AUDIENCE)) return 'access token has the wrong audience';
-  if (typeof p.sub !== 'string' || !UUID_PATTERN.test(p.sub) || typeof p.sid !== 'string' || !UUID_PATTERN.test(p.sid)) return 'malformed access token';
+  if (typeof p.sub !== 'string' || !UUID_PATTERN.test(p.sub) || typeof p.sid !== 'string' || !UUID_PATTERN.test(p.sid))
+    return 'malformed access token';
   if (!isInt(p.gen) || p.gen < 0) return 'malformed access token';
   const now = Math.floor(nowMs / 1000);
   if (p.iat > now + ACCESS_TOKEN_SKEW_SECONDS) return 'access token issued in the future';

@@ -75,7 +75,8 @@ export class SessionRevocationService {
     for (let i = 0; i < sessions.length; i += 500) {
       const chunk = sessions.slice(i, i + 500);
       const values = await this.redis.client.mget(chunk.flatMap((s) => [this.sessionKey(s.sessionId), this.generationKey(s.userId)]));
-      for (let j = 0; j < chunk.length; j++) out.push({ sessionRevoked: values[2 * j] !== null, userGeneration: Number(values[2 * j + 1] ?? 0) });
+      for (let j = 0; j < chunk.length; j++)
+        out.push({ sessionRevoked: values[2 * j] !== null, userGeneration: Number(values[2 * j + 1] ?? 0) });
     }
     return out;
   }
@@ -91,6 +92,8 @@ export class SessionRevocationService {
 
   private async publish(event: RevocationEvent): Promise<void> {
     // The keys above are the truth; a lost message only delays sockets until the next periodic check.
-    await this.redis.client.publish(this.channel(), JSON.stringify(event)).catch((err: unknown) => this.logger.warn({ err }, 'could not publish a revocation'));
+    await this.redis.client
+      .publish(this.channel(), JSON.stringify(event))
+      .catch((err: unknown) => this.logger.warn({ err }, 'could not publish a revocation'));
   }
 }

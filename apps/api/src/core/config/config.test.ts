@@ -14,7 +14,9 @@ describe('configuration', () => {
   });
   it('refuses production without a signing secret', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_ACCESS_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_ACCESS_SECRET: 'k7Gq2Xv9Lm4Tz8Rb1Wn6Yc3Hd5Fs0Pa2' }).JWT_ACCESS_SECRET).toHaveLength(32);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_ACCESS_SECRET: 'k7Gq2Xv9Lm4Tz8Rb1Wn6Yc3Hd5Fs0Pa2' }).JWT_ACCESS_SECRET).toHaveLength(
+      32,
+    );
   });
   it('refuses in production a published default, a short or a low-variety signing secret, naming the variable', () => {
     const strong = 'p9Vx2LkQ7rT4mZ8wB1nC6yH3jF5dS0aG';
@@ -37,4 +39,3 @@ describe('configuration', () => {
     expect(() => loadConfig({ LIVE_REVALIDATE_SECONDS: '0' })).toThrow(/LIVE_REVALIDATE_SECONDS/);
   });
 });
-

@@ -1,9 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Every setting the processes read, validated once at start. Defaults are safe for local work. */
 export const configSchema = z
@@ -16,10 +14,16 @@ export const configSchema = z
      * bound to the caller's tenants. Off only where the connecting user may not SET ROLE.
      */
     DATABASE_RLS: bool.default(true),
-    DATABASE_RLS_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/).default('water_api'),
+    DATABASE_RLS_ROLE: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]*$/)
+      .default('water_api'),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     /** Prefix for every Redis key and queue, so several deployments (or test runs) can share a server. */
-    REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]+$/i).default('water'),
+    REDIS_PREFIX: z
+      .string()
+      .regex(/^[a-z0-9:_-]+$/i)
+      .default('water'),
     MQTT_URL: z.string().url().default('mqtt://127.0.0.1:1883'),
     API_HOST: z.string().default('0.0.0.0'),
     API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
@@ -98,10 +102,19 @@ export const configSchema = z
     // Signing and shared secrets: production refuses values that are public or guessable.
     for (const name of ['JWT_ACCESS_SECRET', 'CONSOLE_PROXY_SECRET'] as const) {
       const problem = weakSecret(c[name]);
-      if (problem) ctx.addIssue({ code: 'custom', path: [name], message: `${problem}; set a random value of at least 32 characters (openssl rand -base64 48)` });
+      if (problem)
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${problem}; set a random value of at least 32 characters (openssl rand -base64 48)`,
+        });
     }
     if (c.CONSOLE_PROXY_SECRET && c.CONSOLE_PROXY_SECRET === c.JWT_ACCESS_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['CONSOLE_PROXY_SECRET'], message: 'must differ from JWT_ACCESS_SECRET (the console holds it)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CONSOLE_PROXY_SECRET'],
+        message: 'must differ from JWT_ACCESS_SECRET (the console holds it)',
+      });
     }
   });
 

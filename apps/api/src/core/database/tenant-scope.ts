@@ -65,7 +65,9 @@ export function scopeConnections(pool: Pool, role: string): Pool {
     return client;
   };
   // pg-pool's own query() calls connect with a callback; Kysely and Prisma use the promise.
-  (pool as unknown as { connect: unknown }).connect = (callback?: (err: Error | undefined, client?: PoolClient, release?: (err?: Error) => void) => void) => {
+  (pool as unknown as { connect: unknown }).connect = (
+    callback?: (err: Error | undefined, client?: PoolClient, release?: (err?: Error) => void) => void,
+  ) => {
     const pending = scoped();
     if (!callback) return pending;
     pending.then(

@@ -13,8 +13,16 @@ export const AddressInputSchema = z
     buildingNo: z.string().trim().max(20).nullish(),
     floor: z.string().trim().max(10).nullish(),
     doorNo: z.string().trim().max(20).nullish(),
-    postalCode: z.string().trim().regex(/^[0-9]{5}$/, 'must be 5 digits').nullish(),
-    uavtCode: z.string().trim().regex(/^[0-9]{10}$/, 'must be 10 digits').nullish(),
+    postalCode: z
+      .string()
+      .trim()
+      .regex(/^[0-9]{5}$/, 'must be 5 digits')
+      .nullish(),
+    uavtCode: z
+      .string()
+      .trim()
+      .regex(/^[0-9]{10}$/, 'must be 10 digits')
+      .nullish(),
     description: z.string().trim().max(500).nullish(),
     extraDetails: z.string().trim().max(2000).nullish(),
   })

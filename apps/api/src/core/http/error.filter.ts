@@ -19,7 +19,13 @@ const REASONS: Record<number, string> = {
 };
 
 /** PostgreSQL error codes (also surfaced by Prisma's pg adapter) that are the caller's fault. */
-function fromDatabase(err: { code?: string; constraint?: string; detail?: string; message?: string; meta?: Record<string, unknown> }): ErrorBody | null {
+function fromDatabase(err: {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+  message?: string;
+  meta?: Record<string, unknown>;
+}): ErrorBody | null {
   const code = err.code;
   const constraint = err.constraint ?? (err.meta?.constraint as string | undefined) ?? (err.meta?.target as string | undefined);
   const body = (status: number, message: string): ErrorBody => ({
@@ -44,7 +50,8 @@ function fromDatabase(err: { code?: string; constraint?: string; detail?: string
   // A value the database could not take (class 22: bad uuid/number/date syntax, out of range, too
   // long, NUL in text, …). The database's sentence quotes the raw value (`invalid input syntax for
   // type uuid: "x' or 1=1--"`) and names its columns: neither goes back to the caller.
-  if (code && (code.startsWith('22') || PRISMA_BAD_VALUE.has(code))) return { statusCode: 400, error: REASONS[400], message: 'invalid value', details: [] };
+  if (code && (code.startsWith('22') || PRISMA_BAD_VALUE.has(code)))
+    return { statusCode: 400, error: REASONS[400], message: 'invalid value', details: [] };
   return null;
 }
 
@@ -69,7 +76,8 @@ export class ErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    if (exception instanceof TooManyRequestsException || exception instanceof ServiceUnavailableException) reply.header('Retry-After', String(exception.retryAfterSeconds));
+    if (exception instanceof TooManyRequestsException || exception instanceof ServiceUnavailableException)
+      reply.header('Retry-After', String(exception.retryAfterSeconds));
     void reply.status(body.statusCode).send(body);
   }
 
@@ -80,7 +88,9 @@ export class ErrorFilter implements ExceptionFilter {
       return {
         statusCode: 400,
         error: REASONS[400],
-        message: first ? `${first.path.join('.') || ((exception as unknown as Record<symbol, string | undefined>)[VALIDATION_LOCATION] ?? 'request')}: ${first.message}` : 'invalid request',
+        message: first
+          ? `${first.path.join('.') || ((exception as unknown as Record<symbol, string | undefined>)[VALIDATION_LOCATION] ?? 'request')}: ${first.message}`
+          : 'invalid request',
         details,
       };
     }
@@ -89,7 +99,11 @@ export class ErrorFilter implements ExceptionFilter {
       const res = exception.getResponse();
       if (typeof res === 'object' && res && 'details' in res) return res as ErrorBody;
       const message =
-        typeof res === 'string' ? res : Array.isArray((res as { message?: unknown }).message) ? String((res as { message: string[] }).message.join('; ')) : String((res as { message?: string }).message ?? exception.message);
+        typeof res === 'string'
+          ? res
+          : Array.isArray((res as { message?: unknown }).message)
+            ? String((res as { message: string[] }).message.join('; '))
+            : String((res as { message?: string }).message ?? exception.message);
       return { statusCode: status, error: REASONS[status] ?? 'Error', message, details: [] };
     }
     const err = exception as { statusCode?: number; code?: string; message?: string; name?: string };

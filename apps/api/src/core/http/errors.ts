@@ -53,14 +53,20 @@ export class ConflictException extends AppException {
 }
 
 export class TooManyRequestsException extends AppException {
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(HttpStatus.TOO_MANY_REQUESTS, 'Too Many Requests', message);
   }
 }
 
 /** The service is saturated (e.g. the uplink backlog): the caller should retry after the given delay. */
 export class ServiceUnavailableException extends AppException {
-  constructor(message: string, readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
     super(HttpStatus.SERVICE_UNAVAILABLE, 'Service Unavailable', message);
   }
 }

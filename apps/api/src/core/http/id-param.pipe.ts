@@ -12,7 +12,8 @@ export function isUuid(value: unknown): value is string {
 @Injectable()
 export class UuidPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!UUID.test(value)) throw new BadInputException(`"${value.slice(0, 60)}" is not a valid id`, [{ path: ['id'], message: 'must be a UUID' }]);
+    if (!UUID.test(value))
+      throw new BadInputException(`"${value.slice(0, 60)}" is not a valid id`, [{ path: ['id'], message: 'must be a UUID' }]);
     return value.toLowerCase();
   }
 }

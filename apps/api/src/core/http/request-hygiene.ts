@@ -29,8 +29,16 @@ export function registerRequestHygiene(fastify: FastifyInstance): void {
       parse(req, text, done);
     };
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parser(parseJson));
-  fastify.addContentTypeParser('text/plain', { parseAs: 'buffer' }, parser((_req, text, done) => done(null, text)));
-  fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, parser((_req, text, done) => done(null, parseForm(text))));
+  fastify.addContentTypeParser(
+    'text/plain',
+    { parseAs: 'buffer' },
+    parser((_req, text, done) => done(null, text)),
+  );
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer' },
+    parser((_req, text, done) => done(null, parseForm(text))),
+  );
 
   fastify.addHook('preValidation', async (req) => {
     const bad = findNul('params', req.params) ?? findNul('query', req.query) ?? findNul('body', req.body);

@@ -7,7 +7,13 @@ export const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
 /** The public API documentation (Swagger UI and its OpenAPI document): static, the only cacheable answers. */
 function isPublicDocs(req: FastifyRequest): boolean {
   const url = req.url;
-  return url === '/api/docs' || url.startsWith('/api/docs/') || url.startsWith('/api/docs?') || url.startsWith('/api/docs-json') || url.startsWith('/api/docs-yaml');
+  return (
+    url === '/api/docs' ||
+    url.startsWith('/api/docs/') ||
+    url.startsWith('/api/docs?') ||
+    url.startsWith('/api/docs-json') ||
+    url.startsWith('/api/docs-yaml')
+  );
 }
 
 /**

@@ -15,7 +15,13 @@ export function nullableAsAnyOf(node: unknown, top = false): unknown {
   if (Array.isArray(node)) return node.map((n) => nullableAsAnyOf(n));
   if (!node || typeof node !== 'object') return node;
   const out: Schema = {};
-  for (const [k, v] of Object.entries(node as Schema)) out[k] = k === 'properties' ? mapValues(v as Schema) : k === 'items' || k === 'anyOf' || k === 'oneOf' || k === 'allOf' || k === 'additionalProperties' ? nullableAsAnyOf(v) : v;
+  for (const [k, v] of Object.entries(node as Schema))
+    out[k] =
+      k === 'properties'
+        ? mapValues(v as Schema)
+        : k === 'items' || k === 'anyOf' || k === 'oneOf' || k === 'allOf' || k === 'additionalProperties'
+          ? nullableAsAnyOf(v)
+          : v;
   const type = out.type;
   if (!Array.isArray(type) || type.length !== 2 || !type.includes('null')) return out;
   const inner: Schema = { type: type.find((t) => t !== 'null') };

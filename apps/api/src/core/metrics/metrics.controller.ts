@@ -17,9 +17,14 @@ export class MetricsController {
   @Public()
   @Get()
   @ApiExcludeEndpoint()
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async scrape(
+    @Headers('authorization') authorization: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     if (!scrapeAllowed(authorization, this.config.METRICS_TOKEN)) {
-      throw new NotAuthenticatedException(this.config.METRICS_TOKEN ? 'bad or missing metrics token' : 'metrics need METRICS_TOKEN to be set');
+      throw new NotAuthenticatedException(
+        this.config.METRICS_TOKEN ? 'bad or missing metrics token' : 'metrics need METRICS_TOKEN to be set',
+      );
     }
     const { contentType, body } = await this.metrics.exposition();
     void reply.header('content-type', contentType);

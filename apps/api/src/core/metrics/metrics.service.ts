@@ -27,7 +27,10 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
     this.source = {
       queues: () =>
         Promise.all(
-          Object.values(QueueName).map(async (queue) => ({ queue, counts: await jobs.queue(queue).getJobCounts('waiting', 'active', 'delayed', 'failed') })),
+          Object.values(QueueName).map(async (queue) => ({
+            queue,
+            counts: await jobs.queue(queue).getJobCounts('waiting', 'active', 'delayed', 'failed'),
+          })),
         ),
       sockets: () => live?.connectedClients() ?? 0,
     };
@@ -70,7 +73,9 @@ export class WorkerMetricsServer implements OnApplicationBootstrap, OnModuleDest
         return;
       }
       if (!scrapeAllowed(req.headers.authorization, this.config.METRICS_TOKEN)) {
-        res.writeHead(401, { 'content-type': 'text/plain' }).end(this.config.METRICS_TOKEN ? 'bad or missing metrics token\n' : 'metrics need METRICS_TOKEN to be set\n');
+        res
+          .writeHead(401, { 'content-type': 'text/plain' })
+          .end(this.config.METRICS_TOKEN ? 'bad or missing metrics token\n' : 'metrics need METRICS_TOKEN to be set\n');
         return;
       }
       this.metrics.exposition().then(

@@ -52,7 +52,10 @@ const TICK_MS = 1_000;
  */
 @WebSocketGateway({
   path: '/api/socket.io',
-  cors: { origin: (origin: string | undefined, cb: (err: Error | null, allow?: boolean) => void) => cb(null, !!origin && corsOrigins.has(origin)), credentials: true },
+  cors: {
+    origin: (origin: string | undefined, cb: (err: Error | null, allow?: boolean) => void) => cb(null, !!origin && corsOrigins.has(origin)),
+    credentials: true,
+  },
   perMessageDeflate: false,
   transports: ['websocket', 'polling'],
 })
@@ -94,7 +97,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     };
     this.subscriber = this.redis.duplicate();
     this.subscriber.on('message', (_channel: string, message: string) => this.onRevocation(message));
-    this.subscriber.subscribe(this.revocations.channel()).catch((err: unknown) => this.logger.error({ err }, 'could not subscribe to revocations'));
+    this.subscriber
+      .subscribe(this.revocations.channel())
+      .catch((err: unknown) => this.logger.error({ err }, 'could not subscribe to revocations'));
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
   }
@@ -116,7 +121,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       socket.data.auth = auth;
       socket.data.userId = payload.sub;
       // The session's cached rights, as HTTP requests use them: a reconnect storm costs no queries.
-      const [state, access] = await Promise.all([this.revocations.state(auth.userId, auth.sessionId), this.access.resolve(auth.userId, auth.sessionId)]);
+      const [state, access] = await Promise.all([
+        this.revocations.state(auth.userId, auth.sessionId),
+        this.access.resolve(auth.userId, auth.sessionId),
+      ]);
       if (SessionRevocationService.ended(state, auth.generation)) throw new Error('session ended');
       if (!access) throw new Error('inactive user');
       // Every visible tenant's room: an event is sent once, to its own tenant's room.
@@ -148,7 +156,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       return;
     }
     for (const { socket, auth } of this.sockets()) {
-      if (event.kind === 'session' ? auth.sessionId === event.sessionId : auth.userId === event.userId && auth.generation < event.generation) {
+      if (
+        event.kind === 'session' ? auth.sessionId === event.sessionId : auth.userId === event.userId && auth.generation < event.generation
+      ) {
         refuse(socket, 'session ended');
       }
     }

@@ -54,11 +54,25 @@ export class AddressDetailDto extends createZodDto(AddressDetailSchema) {}
 type AddressRecord = Parameters<typeof mapAddress>[0] & { tenantId: string; createdAt: Date; updatedAt: Date; tenant: { name: string } };
 
 export function mapAddressRow(a: AddressRecord): AddressRow {
-  return { ...mapAddress(a), tenantId: a.tenantId, tenantName: a.tenant.name, createdAt: a.createdAt.toISOString(), updatedAt: a.updatedAt.toISOString() };
+  return {
+    ...mapAddress(a),
+    tenantId: a.tenantId,
+    tenantName: a.tenant.name,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
 }
 
 /** One line for tables: "Street No/Door, Neighborhood, District/City". */
-export function formatAddressLine(a: { street: string | null; buildingNo: string | null; doorNo: string | null; neighborhood: string | null; district: string | null; city: string | null; name?: string | null }): string {
+export function formatAddressLine(a: {
+  street: string | null;
+  buildingNo: string | null;
+  doorNo: string | null;
+  neighborhood: string | null;
+  district: string | null;
+  city: string | null;
+  name?: string | null;
+}): string {
   const street = [a.street, [a.buildingNo, a.doorNo].filter(Boolean).join('/')].filter(Boolean).join(' No: ');
   const place = [a.district, a.city].filter(Boolean).join('/');
   const line = [a.neighborhood, street, place].filter(Boolean).join(', ');

@@ -43,7 +43,10 @@ export class AddressesRepository {
           }
         : {}),
     };
-    const orderBy: Prisma.AddressOrderByWithRelationInput[] = [q.sort === 'createdAt' ? { createdAt: q.order } : { [q.sort]: { sort: q.order, nulls: 'last' } }, { id: 'asc' }];
+    const orderBy: Prisma.AddressOrderByWithRelationInput[] = [
+      q.sort === 'createdAt' ? { createdAt: q.order } : { [q.sort]: { sort: q.order, nulls: 'last' } },
+      { id: 'asc' },
+    ];
     const prisma = this.database.prisma;
     const [items, total] = await Promise.all([
       prisma.address.findMany({ where, orderBy, skip, take, include: { tenant: { select: { name: true } } } }),

@@ -54,7 +54,11 @@ export class AddressesService {
     access.require('CUSTOMERS', 'update', before.tenantId, 'address', id);
     await this.unitOfWork.run(async (tx) => {
       await this.addresses.update(id, input, tx);
-      await this.audit.record(access, { action: 'update', entityType: 'address', entityId: id, tenantId: before.tenantId, before: strip(before), after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'address', entityId: id, tenantId: before.tenantId, before: strip(before), after: input },
+        tx,
+      );
     });
     return this.detail(access, id);
   }
@@ -73,7 +77,11 @@ export class AddressesService {
         );
       }
       await this.addresses.delete(id, tx);
-      await this.audit.record(access, { action: 'delete', entityType: 'address', entityId: id, tenantId: before.tenantId, before: strip(before) }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'address', entityId: id, tenantId: before.tenantId, before: strip(before) },
+        tx,
+      );
     });
   }
 
@@ -82,9 +90,17 @@ export class AddressesService {
    * did not mention the address, null when it cleared it. An existing address must belong to the
    * same tenant (404 when its tenant is invisible to the caller, 400 otherwise).
    */
-  async resolve(access: AccessContext, tx: Tx, tenantId: string, ref: AddressRef, path: (string | number)[] = []): Promise<string | null | undefined> {
+  async resolve(
+    access: AccessContext,
+    tx: Tx,
+    tenantId: string,
+    ref: AddressRef,
+    path: (string | number)[] = [],
+  ): Promise<string | null | undefined> {
     if (ref.addressId && ref.address) {
-      throw new BadInputException('give either addressId or address, not both', [{ path: [...path, 'address'], message: 'addressId is given too' }]);
+      throw new BadInputException('give either addressId or address, not both', [
+        { path: [...path, 'address'], message: 'addressId is given too' },
+      ]);
     }
     if (ref.addressId) {
       await this.requireOfTenant(access, tx, tenantId, ref.addressId, [...path, 'addressId']);
@@ -99,7 +115,14 @@ export class AddressesService {
    * Like `resolve()` for an update: an inline address edits the current address in place when
    * nothing else uses it, and otherwise becomes a new address so other records keep theirs.
    */
-  async replace(access: AccessContext, tx: Tx, tenantId: string, currentId: string | null, ref: AddressRef, path: (string | number)[] = []): Promise<string | null | undefined> {
+  async replace(
+    access: AccessContext,
+    tx: Tx,
+    tenantId: string,
+    currentId: string | null,
+    ref: AddressRef,
+    path: (string | number)[] = [],
+  ): Promise<string | null | undefined> {
     if (ref.address && !ref.addressId && currentId) {
       const usage = await this.addresses.usage(currentId, tx);
       if (usage.customers + usage.contacts + usage.subscriptions + usage.tenants <= 1) {
@@ -119,13 +142,18 @@ export class AddressesService {
     const before = await this.addresses.find(id, tx);
     if (!before) return;
     await this.addresses.delete(id, tx);
-    await this.audit.record(access, { action: 'delete', entityType: 'address', entityId: id, tenantId: before.tenantId, before: strip(before) }, tx);
+    await this.audit.record(
+      access,
+      { action: 'delete', entityType: 'address', entityId: id, tenantId: before.tenantId, before: strip(before) },
+      tx,
+    );
   }
 
   async requireOfTenant(access: AccessContext, tx: Tx, tenantId: string, addressId: string, path: (string | number)[]): Promise<void> {
     const address = await this.addresses.find(addressId, tx);
     if (!address || !access.canSee(address.tenantId)) throw new EntityNotFoundException('address', addressId);
-    if (address.tenantId !== tenantId) throw new BadInputException('the address belongs to another tenant', [{ path, message: 'not an address of this tenant' }]);
+    if (address.tenantId !== tenantId)
+      throw new BadInputException('the address belongs to another tenant', [{ path, message: 'not an address of this tenant' }]);
   }
 
   private async createInline(access: AccessContext, tx: Tx, tenantId: string, input: AddressInput): Promise<string> {

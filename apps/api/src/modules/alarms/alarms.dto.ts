@@ -15,7 +15,14 @@ export const AlarmTypeSchema = z.enum(ALARM_TYPES, { message: `must be one of ${
 /** One type or several (`type=TAMPER,TILT` or `type=TAMPER&type=TILT`), so the console can ask for "every red alarm". */
 const alarmTypesQuery = z
   .union([z.string(), z.array(z.string())])
-  .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((t) => t.trim()).filter(Boolean))])
+  .transform((v) => [
+    ...new Set(
+      (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ])
   .pipe(z.array(AlarmTypeSchema).min(1, 'at least one alarm type').max(ALARM_TYPES.length))
   .describe(`one or more of ${ALARM_TYPES.join(', ')}, comma-separated`);
 

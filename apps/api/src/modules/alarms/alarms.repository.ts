@@ -34,7 +34,15 @@ export interface AlarmListFilter {
   take: number;
 }
 
-type Joined = DB & { a: DB['alarm']; t: DB['tenant']; d: DB['device']; m: DB['meter']; s: DB['subscription']; c: DB['customer']; u: DB['app_user'] };
+type Joined = DB & {
+  a: DB['alarm'];
+  t: DB['tenant'];
+  d: DB['device'];
+  m: DB['meter'];
+  s: DB['subscription'];
+  c: DB['customer'];
+  u: DB['app_user'];
+};
 
 const customerName = sql<string>`coalesce(c.organization_name, c.name || ' ' || c.surname)`;
 
@@ -42,7 +50,6 @@ const customerName = sql<string>`coalesce(c.organization_name, c.name || ' ' || 
 @Injectable()
 export class AlarmsRepository {
   constructor(private readonly database: DatabaseService) {}
-
 
   private joined() {
     return this.database.db
@@ -98,7 +105,12 @@ export class AlarmsRepository {
       .$if(Boolean(f.search), (q) => {
         const p = likePattern(f.search!);
         return q.where((eb: ExpressionBuilder<Joined, 'a' | 't' | 'd' | 'm' | 's' | 'c' | 'u'>) =>
-          eb.or([eb('m.serial_no', 'ilike', p), eb('d.serial_no', 'ilike', p), eb('s.subscription_no', 'ilike', p), eb(customerName, 'ilike', p)]),
+          eb.or([
+            eb('m.serial_no', 'ilike', p),
+            eb('d.serial_no', 'ilike', p),
+            eb('s.subscription_no', 'ilike', p),
+            eb(customerName, 'ilike', p),
+          ]),
         );
       });
     const sortColumn = { startedAt: 'a.started_at', clearedAt: 'a.cleared_at', type: 'a.type' } as const;
@@ -135,7 +147,11 @@ export class AlarmsRepository {
     if (tenantIds.length === 0) return [];
     return this.database.db
       .selectFrom('alarm')
-      .select(['type', (eb) => eb.fn.countAll<string>().as('n'), sql<string>`count(*) FILTER (WHERE acknowledged_at IS NULL)`.as('unacknowledged')])
+      .select([
+        'type',
+        (eb) => eb.fn.countAll<string>().as('n'),
+        sql<string>`count(*) FILTER (WHERE acknowledged_at IS NULL)`.as('unacknowledged'),
+      ])
       .where('tenant_id', 'in', tenantIds)
       .where('cleared_at', 'is', null)
       .groupBy('type')
@@ -143,12 +159,18 @@ export class AlarmsRepository {
   }
 
   findScope(id: string) {
-    return this.database.prisma.alarm.findUnique({ where: { id }, select: { id: true, tenantId: true, type: true, acknowledgedAt: true, acknowledgedBy: true } });
+    return this.database.prisma.alarm.findUnique({
+      where: { id },
+      select: { id: true, tenantId: true, type: true, acknowledgedAt: true, acknowledgedBy: true },
+    });
   }
 
   /** Sets the acknowledgement only if nobody did it first; returns whether this call did. */
   async acknowledge(id: string, userId: string, at: Date, tx: Tx): Promise<boolean> {
-    const { count } = await clientOf(this.database, tx).alarm.updateMany({ where: { id, acknowledgedAt: null }, data: { acknowledgedAt: at, acknowledgedBy: userId } });
+    const { count } = await clientOf(this.database, tx).alarm.updateMany({
+      where: { id, acknowledgedAt: null },
+      data: { acknowledgedAt: at, acknowledgedBy: userId },
+    });
     return count === 1;
   }
 

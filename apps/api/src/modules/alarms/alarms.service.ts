@@ -24,7 +24,11 @@ export class AlarmsService {
 
   async list(access: AccessContext, q: ListAlarmsQuery): Promise<Page<AlarmRow>> {
     const tenantIds = access.tenantIds(MODULE, 'read', q.tenantId);
-    await this.listFilters.requireVisible(access, access.tenantIds(MODULE, 'read'), { meter: q.meterId, device: q.deviceId, subscription: q.subscriptionId });
+    await this.listFilters.requireVisible(access, access.tenantIds(MODULE, 'read'), {
+      meter: q.meterId,
+      device: q.deviceId,
+      subscription: q.subscriptionId,
+    });
     const { rows, total } = await this.alarms.page({
       tenantIds,
       types: q.type,

@@ -26,7 +26,9 @@ export class NoSignalService implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.jobs.queue(QueueName.Maintenance).upsertJobScheduler('no-signal', { pattern: this.config.NO_SIGNAL_CHECK_CRON }, { name: JobName.CheckNoSignal, data: {} });
+    await this.jobs
+      .queue(QueueName.Maintenance)
+      .upsertJobScheduler('no-signal', { pattern: this.config.NO_SIGNAL_CHECK_CRON }, { name: JobName.CheckNoSignal, data: {} });
     this.worker = new Worker(QueueName.Maintenance, async (job) => (job.name === JobName.CheckNoSignal ? this.check() : undefined), {
       connection: this.redis.duplicate(),
       prefix: this.redis.key('bull'),

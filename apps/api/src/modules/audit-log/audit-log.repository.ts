@@ -31,7 +31,11 @@ export class AuditLogRepository {
       .selectFrom('audit_log as a')
       .leftJoin('tenant as t', 't.id', 'a.tenant_id')
       .leftJoin('app_user as u', 'u.id', 'a.actor_id')
-      .where((eb) => (withGlobal ? eb.or([eb('a.tenant_id', 'in', tenantIds.length ? tenantIds : none), eb('a.tenant_id', 'is', null)]) : eb('a.tenant_id', 'in', tenantIds.length ? tenantIds : none)))
+      .where((eb) =>
+        withGlobal
+          ? eb.or([eb('a.tenant_id', 'in', tenantIds.length ? tenantIds : none), eb('a.tenant_id', 'is', null)])
+          : eb('a.tenant_id', 'in', tenantIds.length ? tenantIds : none),
+      )
       .$if(Boolean(f.tenantId), (q) => q.where('a.tenant_id', '=', f.tenantId!))
       .$if(Boolean(f.userId), (q) => q.where('a.actor_id', '=', f.userId!))
       .$if(Boolean(f.entityType), (q) => q.where('a.entity_type', '=', f.entityType!))
@@ -59,7 +63,13 @@ export class AuditLogRepository {
     ]);
   }
 
-  async page(tenantIds: string[], withGlobal: boolean, f: AuditFilters, page: number, pageSize: number): Promise<{ rows: AuditRow[]; total: number }> {
+  async page(
+    tenantIds: string[],
+    withGlobal: boolean,
+    f: AuditFilters,
+    page: number,
+    pageSize: number,
+  ): Promise<{ rows: AuditRow[]; total: number }> {
     const base = this.scoped(tenantIds, withGlobal, f);
     const [rows, count] = await Promise.all([
       this.rows(tenantIds, withGlobal, f)
@@ -80,7 +90,9 @@ export class AuditLogRepository {
     while (sent < limit) {
       const cursor: { createdAt: Date; id: string } | null = after;
       const rows = (await this.rows(tenantIds, withGlobal, f)
-        .$if(cursor !== null, (q) => q.where(sql<boolean>`(a.created_at, a.id) < (${cursor!.createdAt}::timestamptz, ${cursor!.id}::bigint)`))
+        .$if(cursor !== null, (q) =>
+          q.where(sql<boolean>`(a.created_at, a.id) < (${cursor!.createdAt}::timestamptz, ${cursor!.id}::bigint)`),
+        )
         .orderBy('a.created_at', 'desc')
         .orderBy('a.id', 'desc')
         .limit(Math.min(chunk, limit - sent))

@@ -71,7 +71,20 @@ export class AuditLogService {
       for await (const rows of repository.each(tenantIds, withGlobal, f, AUDIT_EXPORT_MAX)) {
         yield rows
           .map(view)
-          .map((e) => csvLine([e.createdAt, e.action, e.entityType, e.entityId, e.tenantName, e.actorName, e.actorEmail, e.requestId, e.before, e.after]))
+          .map((e) =>
+            csvLine([
+              e.createdAt,
+              e.action,
+              e.entityType,
+              e.entityId,
+              e.tenantName,
+              e.actorName,
+              e.actorEmail,
+              e.requestId,
+              e.before,
+              e.after,
+            ]),
+          )
           .join('');
       }
     })();

@@ -19,7 +19,10 @@ export class AuthRepository {
   }
 
   findProfile(userId: string) {
-    return this.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, name: true, surname: true, phone: true } });
+    return this.prisma.user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { id: true, email: true, name: true, surname: true, phone: true },
+    });
   }
 
   /** Marks the token rotated if it is still usable (atomic: of two concurrent uses only one claims it); whether this call did. */
@@ -35,7 +38,14 @@ export class AuthRepository {
     return this.prisma.refreshToken.findUnique({ where: { tokenHash }, include: { user: { select: { isActive: true } } } });
   }
 
-  async createRefreshToken(data: { userId: string; familyId: string; tokenHash: string; expiresAt: Date; userAgent: string | null; ipAddress: string | null }): Promise<void> {
+  async createRefreshToken(data: {
+    userId: string;
+    familyId: string;
+    tokenHash: string;
+    expiresAt: Date;
+    userAgent: string | null;
+    ipAddress: string | null;
+  }): Promise<void> {
     await this.prisma.refreshToken.create({ data });
   }
 
@@ -43,7 +53,14 @@ export class AuthRepository {
     await this.prisma.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
   }
 
-  async recordLogin(data: { userId: string | null; email: string; success: boolean; reason: string | null; ipAddress: string | null; userAgent: string | null }): Promise<void> {
+  async recordLogin(data: {
+    userId: string | null;
+    email: string;
+    success: boolean;
+    reason: string | null;
+    ipAddress: string | null;
+    userAgent: string | null;
+  }): Promise<void> {
     await this.prisma.loginEvent.create({ data });
   }
 }

@@ -52,8 +52,16 @@ export class AuthService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const common = { storeClient: this.redis.client, duration: this.config.LOGIN_WINDOW_SECONDS };
-    this.perAccount = new RateLimiterRedis({ ...common, keyPrefix: this.redis.key('login-account'), points: this.config.LOGIN_MAX_PER_ACCOUNT });
-    this.perAddress = new RateLimiterRedis({ ...common, keyPrefix: this.redis.key('login-address'), points: this.config.LOGIN_MAX_PER_ADDRESS });
+    this.perAccount = new RateLimiterRedis({
+      ...common,
+      keyPrefix: this.redis.key('login-account'),
+      points: this.config.LOGIN_MAX_PER_ACCOUNT,
+    });
+    this.perAddress = new RateLimiterRedis({
+      ...common,
+      keyPrefix: this.redis.key('login-address'),
+      points: this.config.LOGIN_MAX_PER_ADDRESS,
+    });
     this.accountBlocks = new RateLimiterRedis({
       storeClient: this.redis.client,
       keyPrefix: this.redis.key('login-account-blocks'),
@@ -88,10 +96,7 @@ export class AuthService implements OnModuleInit {
     await Promise.all([this.accountBlocks.delete(email), this.perAddress.reward(address, 1)]);
     await this.perAccount.delete(email);
     const now = new Date();
-    await Promise.all([
-      this.auth.setLastLogin(user.id, now),
-      this.recordLogin(user.id, email, true, null, client),
-    ]);
+    await Promise.all([this.auth.setLastLogin(user.id, now), this.recordLogin(user.id, email, true, null, client)]);
     return this.issue(user.id, randomUUID(), client);
   }
 
@@ -135,7 +140,13 @@ export class AuthService implements OnModuleInit {
     const gen = await this.revocations.generationOf(userId);
     const accessToken = await this.jwt.signAsync(
       { sub: userId, sid: familyId, gen },
-      { secret: accessTokenKey(this.config.JWT_ACCESS_SECRET), algorithm: 'HS256', expiresIn: this.config.JWT_ACCESS_TTL_SECONDS, issuer: JWT_ISSUER, audience: JWT_AUDIENCE },
+      {
+        secret: accessTokenKey(this.config.JWT_ACCESS_SECRET),
+        algorithm: 'HS256',
+        expiresIn: this.config.JWT_ACCESS_TTL_SECONDS,
+        issuer: JWT_ISSUER,
+        audience: JWT_AUDIENCE,
+      },
     );
     const refreshToken = randomBytes(32).toString('base64url');
     await this.auth.createRefreshToken({
@@ -169,7 +180,8 @@ export class AuthService implements OnModuleInit {
     // A Redis failure is not a refusal of the limiter: fail closed (500), never evaluate uncounted.
     for (const r of [account, origin]) if (r.status === 'rejected' && !(r.reason instanceof RateLimiterRes)) throw r.reason;
     if (account.status === 'fulfilled' && origin.status === 'fulfilled') return 0;
-    const wait = (r: PromiseSettledResult<RateLimiterRes>) => (r.status === 'rejected' ? Math.ceil((r.reason as RateLimiterRes).msBeforeNext / 1000) : 0);
+    const wait = (r: PromiseSettledResult<RateLimiterRes>) =>
+      r.status === 'rejected' ? Math.ceil((r.reason as RateLimiterRes).msBeforeNext / 1000) : 0;
     let seconds = Math.max(wait(account), wait(origin), 1);
     if (account.status === 'rejected') {
       if ((account.reason as RateLimiterRes).consumedPoints === this.config.LOGIN_MAX_PER_ACCOUNT + 1) {
@@ -194,7 +206,13 @@ export class AuthService implements OnModuleInit {
     return seconds;
   }
 
-  private async recordLogin(userId: string | null, email: string, success: boolean, reason: string | null, client: ClientInfo): Promise<void> {
+  private async recordLogin(
+    userId: string | null,
+    email: string,
+    success: boolean,
+    reason: string | null,
+    client: ClientInfo,
+  ): Promise<void> {
     await this.auth.recordLogin({
       userId,
       email: email.slice(0, 254),

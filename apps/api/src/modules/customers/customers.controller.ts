@@ -65,14 +65,23 @@ export class CustomersController {
   @Access('CUSTOMERS', 'update')
   @Patch(':id/contacts/:contactId')
   @ApiOkResponse({ type: ContactDto })
-  updateContact(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Param('contactId', UuidPipe) contactId: string, @Body() body: UpdateContactDto) {
+  updateContact(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Param('contactId', UuidPipe) contactId: string,
+    @Body() body: UpdateContactDto,
+  ) {
     return this.customers.updateContact(access, id, contactId, body);
   }
 
   @Access('CUSTOMERS', 'update')
   @Delete(':id/contacts/:contactId')
   @HttpCode(204)
-  async removeContact(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Param('contactId', UuidPipe) contactId: string): Promise<void> {
+  async removeContact(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Param('contactId', UuidPipe) contactId: string,
+  ): Promise<void> {
     await this.customers.removeContact(access, id, contactId);
   }
 }

@@ -7,8 +7,14 @@ import { addressRefIsExclusive, addressRefShape, ADDRESS_REF_MESSAGE } from '../
 
 const uuid = () => z.string().uuid({ message: 'must be a UUID' });
 /** Format only; the check digits are verified by the service for new or changed values (legacy values stay editable). */
-const tcIdNo = z.string().trim().regex(/^[1-9][0-9]{10}$/, 'must be 11 digits, the first not 0');
-const taxId = z.string().trim().regex(/^[0-9]{10,11}$/, 'must be a 10-digit tax number (VKN) or an 11-digit TC ID No');
+const tcIdNo = z
+  .string()
+  .trim()
+  .regex(/^[1-9][0-9]{10}$/, 'must be 11 digits, the first not 0');
+const taxId = z
+  .string()
+  .trim()
+  .regex(/^[0-9]{10,11}$/, 'must be a 10-digit tax number (VKN) or an 11-digit TC ID No');
 const phone = z.string().trim().regex(PHONE_REGEX, 'must be an international number like +905321234567');
 const email = z.string().trim().toLowerCase().max(254).email('not a valid email address');
 const personName = z.string().trim().min(1, 'required').max(100);
@@ -81,10 +87,14 @@ export const OrganizationalCustomerShape = {
   contacts: z.array(ContactInputSchema).max(20).optional(),
 };
 export const IndividualCustomerSchema = z.object(IndividualCustomerShape).strict().refine(addressRefIsExclusive, ADDRESS_REF_MESSAGE);
-export const OrganizationalCustomerSchema = z.object(OrganizationalCustomerShape).strict().refine(addressRefIsExclusive, ADDRESS_REF_MESSAGE);
+export const OrganizationalCustomerSchema = z
+  .object(OrganizationalCustomerShape)
+  .strict()
+  .refine(addressRefIsExclusive, ADDRESS_REF_MESSAGE);
 export type IndividualCustomerInput = z.infer<typeof IndividualCustomerSchema>;
 export type OrganizationalCustomerInput = z.infer<typeof OrganizationalCustomerSchema>;
-export type NewCustomerInput = ({ type: 'INDIVIDUAL' } & IndividualCustomerInput) | ({ type: 'ORGANIZATIONAL' } & OrganizationalCustomerInput);
+export type NewCustomerInput =
+  ({ type: 'INDIVIDUAL' } & IndividualCustomerInput) | ({ type: 'ORGANIZATIONAL' } & OrganizationalCustomerInput);
 
 /** Every field of either type, each optional: the shape of a customer in a form before its type is known. */
 export const CustomerFieldsSchema = z
@@ -104,19 +114,29 @@ export const CustomerFieldsSchema = z
  * Checks `value` against the fields of `type` (required ones present, the other type's refused)
  * and reports problems under `path`: the subscription form puts them under ["customer", ...].
  */
-export function refineCustomerFields(type: 'INDIVIDUAL' | 'ORGANIZATIONAL' | undefined, value: Record<string, unknown>, ctx: z.RefinementCtx, path: (string | number)[]): void {
+export function refineCustomerFields(
+  type: 'INDIVIDUAL' | 'ORGANIZATIONAL' | undefined,
+  value: Record<string, unknown>,
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): void {
   if (!type) return;
   const schema = type === 'INDIVIDUAL' ? IndividualCustomerSchema : OrganizationalCustomerSchema;
   const result = schema.safeParse(value);
   if (result.success) return;
   for (const issue of result.error.issues) {
-    const message = issue.code === 'unrecognized_keys' ? `not a field of an ${type.toLowerCase()} customer: ${issue.keys.join(', ')}` : issue.message;
+    const message =
+      issue.code === 'unrecognized_keys' ? `not a field of an ${type.toLowerCase()} customer: ${issue.keys.join(', ')}` : issue.message;
     ctx.addIssue({ code: 'custom', path: [...path, ...(issue.path as (string | number)[])], message });
   }
 }
 
 export const CreateCustomerSchema = z
-  .object({ tenantId: uuid(), type: z.enum(CUSTOMER_TYPES, { message: 'must be INDIVIDUAL or ORGANIZATIONAL' }), ...CustomerFieldsSchema.shape })
+  .object({
+    tenantId: uuid(),
+    type: z.enum(CUSTOMER_TYPES, { message: 'must be INDIVIDUAL or ORGANIZATIONAL' }),
+    ...CustomerFieldsSchema.shape,
+  })
   .strict()
   .superRefine(({ tenantId: _t, type, ...fields }, ctx) => refineCustomerFields(type, fields, ctx, []));
 export class CreateCustomerDto extends createZodDto(CreateCustomerSchema) {}
@@ -204,7 +224,11 @@ export const CustomerSubscriptionSchema = z.object({
   group: z.object({ id: z.string().uuid(), code: z.string(), name: z.string() }),
   isActive: z.boolean(),
   address: AddressSchema.nullable(),
-  meter: AssetRefSchema.extend({ lastIndexM3: z.number().nullable(), lastReadingAt: z.string().datetime().nullable(), since: z.string().datetime() }).nullable(),
+  meter: AssetRefSchema.extend({
+    lastIndexM3: z.number().nullable(),
+    lastReadingAt: z.string().datetime().nullable(),
+    since: z.string().datetime(),
+  }).nullable(),
   device: AssetRefSchema.extend({ lastSeenAt: z.string().datetime().nullable(), batteryPct: z.number().nullable() }).nullable(),
 });
 
@@ -226,7 +250,12 @@ type Decimalish = { toNumber(): number } | null;
 const num = (v: Decimalish): number | null => (v == null ? null : v.toNumber());
 type AddressRecord = Parameters<typeof mapAddress>[0];
 
-export function displayName(c: { customerType: string; name: string | null; surname: string | null; organizationName: string | null }): string {
+export function displayName(c: {
+  customerType: string;
+  name: string | null;
+  surname: string | null;
+  organizationName: string | null;
+}): string {
   return c.customerType === 'ORGANIZATIONAL' ? (c.organizationName ?? '') : [c.name, c.surname].filter(Boolean).join(' ');
 }
 

@@ -38,7 +38,6 @@ export interface CustomerListFilter {
   take: number;
 }
 
-
 @Injectable()
 export class CustomersRepository {
   constructor(private readonly database: DatabaseService) {}
@@ -52,7 +51,10 @@ export class CustomersRepository {
   }
 
   findBare(id: string, tx?: Tx) {
-    return clientOf(this.database, tx).customer.findUnique({ where: { id }, include: { contacts: true, subscriptions: { select: { id: true, subscriptionNo: true } } } });
+    return clientOf(this.database, tx).customer.findUnique({
+      where: { id },
+      include: { contacts: true, subscriptions: { select: { id: true, subscriptionNo: true } } },
+    });
   }
 
   /** Ids of one page of customers, in order, and the total; names are compared as the console shows them. */
@@ -73,12 +75,20 @@ export class CustomersRepository {
             eb('c.tax_id', 'like', p),
             eb('c.phone', 'like', p),
             eb('c.email', 'ilike', p),
-            eb.exists(eb.selectFrom('subscription as s').select('s.id').whereRef('s.customer_id', '=', 'c.id').where('s.subscription_no', 'ilike', p)),
+            eb.exists(
+              eb
+                .selectFrom('subscription as s')
+                .select('s.id')
+                .whereRef('s.customer_id', '=', 'c.id')
+                .where('s.subscription_no', 'ilike', p),
+            ),
           ]),
         );
       });
     const subs = sql<number>`(SELECT count(*) FROM subscription s WHERE s.customer_id = c.id)`;
-    const sortExpr = { name: display, identityNo: sql`coalesce(c.tc_id_no, c.tax_id)`, createdAt: sql`c.created_at`, subscriptions: subs }[f.sort];
+    const sortExpr = { name: display, identityNo: sql`coalesce(c.tc_id_no, c.tax_id)`, createdAt: sql`c.created_at`, subscriptions: subs }[
+      f.sort
+    ];
     const [rows, count] = await Promise.all([
       base
         .select('c.id')
@@ -124,6 +134,9 @@ export class CustomersRepository {
   }
 
   tcIdTaken(tenantId: string, tcIdNo: string, exceptId: string | null, tx?: Tx) {
-    return clientOf(this.database, tx).customer.findFirst({ where: { tenantId, tcIdNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+    return clientOf(this.database, tx).customer.findFirst({
+      where: { tenantId, tcIdNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+      select: { id: true },
+    });
   }
 }

@@ -50,7 +50,15 @@ export class CustomersService {
   async list(access: AccessContext, q: ListCustomersQueryDto): Promise<Page<CustomerRow>> {
     const tenantIds = access.tenantIds('CUSTOMERS', 'read', q.tenantId);
     const { skip, take } = skipTake(q);
-    const { ids, total } = await this.customers.page({ tenantIds, type: q.type, search: q.search, sort: q.sort, order: q.order, skip, take });
+    const { ids, total } = await this.customers.page({
+      tenantIds,
+      type: q.type,
+      search: q.search,
+      sort: q.sort,
+      order: q.order,
+      skip,
+      take,
+    });
     const rows = new Map((await this.customers.findRows(ids)).map((c) => [c.id, c]));
     return { items: ids.map((id) => mapCustomerRow(rows.get(id)!)), total, page: q.page, pageSize: q.pageSize };
   }
@@ -80,7 +88,14 @@ export class CustomersService {
    * Creates a customer inside the caller's transaction (also used by the subscription form's
    * "create new"); `path` prefixes field paths of errors. The caller has checked the rights.
    */
-  async createInTx(access: AccessContext, tx: Tx, tenantId: string, input: NewCustomerInput, path: Path, fallbackAddressId: string | null = null): Promise<string> {
+  async createInTx(
+    access: AccessContext,
+    tx: Tx,
+    tenantId: string,
+    input: NewCustomerInput,
+    path: Path,
+    fallbackAddressId: string | null = null,
+  ): Promise<string> {
     checkIdentity(input, null, path);
     input.contacts?.forEach((c, i) => checkIdentity(c, null, [...path, 'contacts', i]));
     if (input.type === 'ORGANIZATIONAL') checkIdentity(input.contact, null, [...path, 'contact']);
@@ -90,10 +105,18 @@ export class CustomersService {
     const fields =
       input.type === 'INDIVIDUAL'
         ? { name: input.name, surname: input.surname, tcIdNo: input.tcIdNo, phone: input.phone ?? null, email: input.email ?? null }
-        : { organizationName: input.organizationName, taxId: input.taxId, taxOffice: input.taxOffice ?? null, phone: input.phone ?? null, email: input.email ?? null };
+        : {
+            organizationName: input.organizationName,
+            taxId: input.taxId,
+            taxOffice: input.taxOffice ?? null,
+            phone: input.phone ?? null,
+            email: input.email ?? null,
+          };
     const customerId = await this.customers.create(tx, { tenantId, customerType: input.type, addressId, ...fields });
-    if (input.type === 'ORGANIZATIONAL') await this.createContact(access, tx, customerId, tenantId, input.contact, true, [...path, 'contact']);
-    for (const [i, c] of (input.contacts ?? []).entries()) await this.createContact(access, tx, customerId, tenantId, c, false, [...path, 'contacts', i]);
+    if (input.type === 'ORGANIZATIONAL')
+      await this.createContact(access, tx, customerId, tenantId, input.contact, true, [...path, 'contact']);
+    for (const [i, c] of (input.contacts ?? []).entries())
+      await this.createContact(access, tx, customerId, tenantId, c, false, [...path, 'contacts', i]);
     await this.audit.record(access, { action: 'create', entityType: 'customer', entityId: customerId, tenantId, after: input }, tx);
     return customerId;
   }
@@ -103,15 +126,20 @@ export class CustomersService {
     if (!before) throw new EntityNotFoundException('customer', id);
     access.require('CUSTOMERS', 'update', before.tenantId, 'customer', id);
     if (input.type && input.type !== before.customerType) {
-      throw new BadInputException('the customer type cannot change', [{ path: ['type'], message: `the customer is ${before.customerType.toLowerCase()}` }]);
+      throw new BadInputException('the customer type cannot change', [
+        { path: ['type'], message: `the customer is ${before.customerType.toLowerCase()}` },
+      ]);
     }
     const individual = before.customerType === 'INDIVIDUAL';
     for (const key of individual ? ORGANIZATIONAL_ONLY : INDIVIDUAL_ONLY) {
       if (input[key] !== undefined) {
-        throw new BadInputException(`${key} is not a field of an ${before.customerType.toLowerCase()} customer`, [{ path: [key], message: `not a field of an ${before.customerType.toLowerCase()} customer` }]);
+        throw new BadInputException(`${key} is not a field of an ${before.customerType.toLowerCase()} customer`, [
+          { path: [key], message: `not a field of an ${before.customerType.toLowerCase()} customer` },
+        ]);
       }
     }
-    if (individual && input.tcIdNo === null) throw new BadInputException('an individual customer needs a TC ID No', [{ path: ['tcIdNo'], message: 'required' }]);
+    if (individual && input.tcIdNo === null)
+      throw new BadInputException('an individual customer needs a TC ID No', [{ path: ['tcIdNo'], message: 'required' }]);
     checkIdentity(input, before, []);
     if (input.contact) checkIdentity(input.contact, before.contacts.find((c) => c.isPrimary) ?? null, ['contact']);
 
@@ -124,13 +152,20 @@ export class CustomersService {
         const primary = before.contacts.find((c) => c.isPrimary);
         if (primary) await this.customers.updateContact(tx, primary.id, contact);
         else {
-          if (!contact.name || !contact.surname) throw new BadInputException('the contact person needs a name and surname', [{ path: ['contact', contact.name ? 'surname' : 'name'], message: 'required' }]);
+          if (!contact.name || !contact.surname)
+            throw new BadInputException('the contact person needs a name and surname', [
+              { path: ['contact', contact.name ? 'surname' : 'name'], message: 'required' },
+            ]);
           await this.createContact(access, tx, id, before.tenantId, contact as PrimaryContactInput, true, ['contact']);
         }
       }
       if (addressId !== undefined && addressId !== before.addressId) await this.addresses.deleteIfUnused(access, tx, before.addressId);
       const { contacts: _c, subscriptions: _s, ...snapshot } = before;
-      await this.audit.record(access, { action: 'update', entityType: 'customer', entityId: id, tenantId: before.tenantId, before: snapshot, after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'customer', entityId: id, tenantId: before.tenantId, before: snapshot, after: input },
+        tx,
+      );
     });
     return this.detail(access, id);
   }
@@ -149,7 +184,8 @@ export class CustomersService {
     }
     await this.unitOfWork.run(async (tx) => {
       await this.customers.delete(tx, id);
-      for (const addressId of new Set([before.addressId, ...before.contacts.map((c) => c.addressId)])) await this.addresses.deleteIfUnused(access, tx, addressId);
+      for (const addressId of new Set([before.addressId, ...before.contacts.map((c) => c.addressId)]))
+        await this.addresses.deleteIfUnused(access, tx, addressId);
       await this.audit.record(access, { action: 'delete', entityType: 'customer', entityId: id, tenantId: before.tenantId, before }, tx);
     });
   }
@@ -175,7 +211,11 @@ export class CustomersService {
       const { addressId: _a, address: _b, ...fields } = input;
       await this.customers.updateContact(tx, contactId, { ...fields, ...(addressId !== undefined ? { addressId } : {}) });
       if (addressId !== undefined && addressId !== before.addressId) await this.addresses.deleteIfUnused(access, tx, before.addressId);
-      await this.audit.record(access, { action: 'update', entityType: 'customer_contact', entityId: contactId, tenantId: customer.tenantId, before, after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'customer_contact', entityId: contactId, tenantId: customer.tenantId, before, after: input },
+        tx,
+      );
     });
     return this.contact(customerId, contactId);
   }
@@ -192,7 +232,11 @@ export class CustomersService {
     await this.unitOfWork.run(async (tx) => {
       await this.customers.deleteContact(tx, contactId);
       await this.addresses.deleteIfUnused(access, tx, before.addressId);
-      await this.audit.record(access, { action: 'delete', entityType: 'customer_contact', entityId: contactId, tenantId: customer.tenantId, before }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'customer_contact', entityId: contactId, tenantId: customer.tenantId, before },
+        tx,
+      );
     });
   }
 
@@ -203,29 +247,53 @@ export class CustomersService {
     return mapContact(contact);
   }
 
-  private async createContact(access: AccessContext, tx: Tx, customerId: string, tenantId: string, input: ContactInput | PrimaryContactInput, isPrimary: boolean, path: Path): Promise<string> {
-    const addressId = 'address' in input || 'addressId' in input ? await this.addresses.resolve(access, tx, tenantId, input as ContactInput, path) : undefined;
+  private async createContact(
+    access: AccessContext,
+    tx: Tx,
+    customerId: string,
+    tenantId: string,
+    input: ContactInput | PrimaryContactInput,
+    isPrimary: boolean,
+    path: Path,
+  ): Promise<string> {
+    const addressId =
+      'address' in input || 'addressId' in input
+        ? await this.addresses.resolve(access, tx, tenantId, input as ContactInput, path)
+        : undefined;
     const { addressId: _a, address: _b, ...fields } = input as ContactInput;
     const contactId = await this.customers.createContact(tx, { ...fields, customerId, isPrimary, addressId: addressId ?? null });
     // The contact person of an organisation is part of the customer's own audit entry.
-    if (!isPrimary) await this.audit.record(access, { action: 'create', entityType: 'customer_contact', entityId: contactId, tenantId, after: { customerId, ...input } }, tx);
+    if (!isPrimary)
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: 'customer_contact', entityId: contactId, tenantId, after: { customerId, ...input } },
+        tx,
+      );
     return contactId;
   }
 
   private async checkTcUnique(tx: Tx, tenantId: string, tcIdNo: string, exceptId: string | null, path: Path): Promise<void> {
     if (await this.customers.tcIdTaken(tenantId, tcIdNo, exceptId, tx)) {
-      throw new ConflictException('a customer with this TC ID No already exists in the tenant', [{ path: [...path, 'tcIdNo'], message: 'already registered' }]);
+      throw new ConflictException('a customer with this TC ID No already exists in the tenant', [
+        { path: [...path, 'tcIdNo'], message: 'already registered' },
+      ]);
     }
   }
 }
 
 /** Check digits are verified for new or changed numbers only, so legacy records stay editable (BRIEF-NOTES). */
-function checkIdentity(input: { tcIdNo?: string | null; taxId?: string | null }, before: { tcIdNo?: string | null; taxId?: string | null } | null, path: Path): void {
+function checkIdentity(
+  input: { tcIdNo?: string | null; taxId?: string | null },
+  before: { tcIdNo?: string | null; taxId?: string | null } | null,
+  path: Path,
+): void {
   if (input.tcIdNo && input.tcIdNo !== before?.tcIdNo && !isValidTcIdNo(input.tcIdNo)) {
     throw new BadInputException('invalid TC ID No', [{ path: [...path, 'tcIdNo'], message: 'check digits do not match' }]);
   }
   if (input.taxId && input.taxId !== before?.taxId && !isValidTaxId(input.taxId)) {
-    throw new BadInputException('invalid tax id', [{ path: [...path, 'taxId'], message: 'check digit does not match (10-digit VKN or 11-digit TC ID No)' }]);
+    throw new BadInputException('invalid tax id', [
+      { path: [...path, 'taxId'], message: 'check digit does not match (10-digit VKN or 11-digit TC ID No)' },
+    ]);
   }
 }
 

@@ -2,7 +2,16 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
-import { MapDto, MapQueryDto, OutOfServicePageDto, OutOfServiceQueryDto, SummaryDto, SummaryQueryDto, UsageDto, UsageQueryDto } from './dashboard.dto';
+import {
+  MapDto,
+  MapQueryDto,
+  OutOfServicePageDto,
+  OutOfServiceQueryDto,
+  SummaryDto,
+  SummaryQueryDto,
+  UsageDto,
+  UsageQueryDto,
+} from './dashboard.dto';
 import { DashboardService } from './dashboard.service';
 
 @ApiTags('dashboard')

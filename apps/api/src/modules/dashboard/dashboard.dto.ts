@@ -67,7 +67,9 @@ export const OutOfServiceQuerySchema = z
     ...pageQueryShape,
     tenantId,
     kind: z.enum(['meter', 'device'], { message: 'must be meter or device' }).default('meter'),
-    status: z.enum(OUT_OF_SERVICE_STATUSES as [AssetStatus, ...AssetStatus[]], { message: `must be one of ${OUT_OF_SERVICE_STATUSES.join(', ')}` }).optional(),
+    status: z
+      .enum(OUT_OF_SERVICE_STATUSES as [AssetStatus, ...AssetStatus[]], { message: `must be one of ${OUT_OF_SERVICE_STATUSES.join(', ')}` })
+      .optional(),
     sort: z.enum(['status', 'serialNo', 'lastSeenAt', 'tenant']).default('status'),
   })
   .strict();
@@ -76,7 +78,8 @@ export class OutOfServiceQueryDto extends createZodDto(OutOfServiceQuerySchema) 
 
 // ─── Responses ────────────────────────────────────────────────────────────────────
 
-const countsOf = <K extends string>(keys: readonly K[]) => z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>);
+const countsOf = <K extends string>(keys: readonly K[]) =>
+  z.object(Object.fromEntries(keys.map((k) => [k, z.number().int()])) as Record<K, z.ZodNumber>);
 const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
 /** Counts per out-of-service status; every status other than ACTIVE is present. */
@@ -142,7 +145,15 @@ export const OutOfServiceRowSchema = z.object({
   linked: z.object({ kind: z.enum(['meter', 'device']), id: z.string().uuid(), serialNo: z.string() }).nullable(),
   subscription: z.object({ id: z.string().uuid(), subscriptionNo: z.string() }).nullable(),
   /** The subscription's address, else its customer's. */
-  address: z.object({ line: z.string(), city: z.string().nullable(), district: z.string().nullable(), latitude: z.number().nullable(), longitude: z.number().nullable() }).nullable(),
+  address: z
+    .object({
+      line: z.string(),
+      city: z.string().nullable(),
+      district: z.string().nullable(),
+      latitude: z.number().nullable(),
+      longitude: z.number().nullable(),
+    })
+    .nullable(),
   /** The meter's last reading or the device's last uplink. */
   lastSeenAt: z.string().datetime().nullable(),
 });
@@ -154,7 +165,9 @@ export class OutOfServicePageDto extends createZodDto(pageSchema(OutOfServiceRow
 const num = (v: string | number | null | undefined) => (v == null ? 0 : Number(v));
 const iso = (v: Date | string | null) => (v == null ? null : new Date(v).toISOString());
 
-export function mapStatusCounts(rows: { status: AssetStatus; n: string | number }[]): Record<(typeof OUT_OF_SERVICE_STATUSES)[number], number> {
+export function mapStatusCounts(
+  rows: { status: AssetStatus; n: string | number }[],
+): Record<(typeof OUT_OF_SERVICE_STATUSES)[number], number> {
   const counts = zeros(OUT_OF_SERVICE_STATUSES);
   for (const r of rows) if (r.status in counts) counts[r.status] = Number(r.n);
   return counts;
@@ -244,7 +257,10 @@ export function mapOutOfService(kind: 'meter' | 'device', r: OutOfServiceRecord)
     status: r.status,
     tenantId: r.tenant_id,
     tenantName: r.tenant_name,
-    linked: r.linked_id && r.linked_serial_no ? { kind: kind === 'meter' ? 'device' : 'meter', id: r.linked_id, serialNo: r.linked_serial_no } : null,
+    linked:
+      r.linked_id && r.linked_serial_no
+        ? { kind: kind === 'meter' ? 'device' : 'meter', id: r.linked_id, serialNo: r.linked_serial_no }
+        : null,
     subscription: r.subscription_id && r.subscription_no ? { id: r.subscription_id, subscriptionNo: r.subscription_no } : null,
     address: r.address_id
       ? {

@@ -25,7 +25,6 @@ const earliestToday = (tenantIds: string[]) =>
 const latestToday = (tenantIds: string[]) =>
   sql<Date>`(SELECT max((now() AT TIME ZONE time_zone)::date) FROM tenant WHERE id IN (${sql.join(tenantIds)}))`;
 
-
 export interface MapFilter {
   tenantIds: string[];
   bbox?: BBox;
@@ -70,19 +69,21 @@ export class DashboardRepository {
   async consumption(tenantIds: string[], days: number): Promise<{ total: string; today: string }> {
     if (tenantIds.length === 0) return { total: '0', today: '0' };
     const today = localToday('t.time_zone');
-    return this.db
-      .selectFrom('tenant_daily_consumption as dc')
-      .innerJoin('tenant as t', 't.id', 'dc.tenant_id')
-      .select([
-        sql<string>`coalesce(sum(dc.consumption_m3), 0)`.as('total'),
-        sql<string>`coalesce(sum(dc.consumption_m3) FILTER (WHERE dc.day = ${today}), 0)`.as('today'),
-      ])
-      .where('dc.tenant_id', 'in', tenantIds)
-      // The first bound is the index range, the second the exact per-tenant window.
-      .where('dc.day', '>=', sql<Date>`${earliestToday(tenantIds)} - ${days}::int`)
-      .where('dc.day', '>=', sql<Date>`${today} - ${days}::int`)
-      .where('dc.day', '<=', today)
-      .executeTakeFirstOrThrow();
+    return (
+      this.db
+        .selectFrom('tenant_daily_consumption as dc')
+        .innerJoin('tenant as t', 't.id', 'dc.tenant_id')
+        .select([
+          sql<string>`coalesce(sum(dc.consumption_m3), 0)`.as('total'),
+          sql<string>`coalesce(sum(dc.consumption_m3) FILTER (WHERE dc.day = ${today}), 0)`.as('today'),
+        ])
+        .where('dc.tenant_id', 'in', tenantIds)
+        // The first bound is the index range, the second the exact per-tenant window.
+        .where('dc.day', '>=', sql<Date>`${earliestToday(tenantIds)} - ${days}::int`)
+        .where('dc.day', '>=', sql<Date>`${today} - ${days}::int`)
+        .where('dc.day', '<=', today)
+        .executeTakeFirstOrThrow()
+    );
   }
 
   async statusCounts(table: 'meter' | 'device', tenantIds: string[]): Promise<{ status: AssetStatus; n: string }[]> {
@@ -149,33 +150,37 @@ export class DashboardRepository {
 
     const rows = await this.db
       // Open alarms are few and served by the partial index alarm_open_by_tenant.
-      .with((cte) => cte('oa').materialized(), (db) =>
-        db
-          .selectFrom('alarm as a')
-          .leftJoin('subscription_meter as am', (j) => j.onRef('am.meter_id', '=', 'a.meter_id').on('am.ended_at', 'is', null))
-          .select([
-            alarmSubscription.as('subscription_id'),
-            // text[]: node-postgres parses text arrays but not arrays of the alarm_type enum.
-            sql<AlarmType[]>`array_agg(DISTINCT a.type)::text[]`.as('types'),
-          ])
-          .where('a.tenant_id', 'in', ids)
-          .where('a.cleared_at', 'is', null)
-          .groupBy(alarmSubscription),
+      .with(
+        (cte) => cte('oa').materialized(),
+        (db) =>
+          db
+            .selectFrom('alarm as a')
+            .leftJoin('subscription_meter as am', (j) => j.onRef('am.meter_id', '=', 'a.meter_id').on('am.ended_at', 'is', null))
+            .select([
+              alarmSubscription.as('subscription_id'),
+              // text[]: node-postgres parses text arrays but not arrays of the alarm_type enum.
+              sql<AlarmType[]>`array_agg(DISTINCT a.type)::text[]`.as('types'),
+            ])
+            .where('a.tenant_id', 'in', ids)
+            .where('a.cleared_at', 'is', null)
+            .groupBy(alarmSubscription),
       )
       // Materialised, and the day bounded on both sides by scalar subqueries: otherwise PostgreSQL may
       // estimate "day >= $x" at a third of the table, seq-scan it, and do so once per subscription in a
       // nested loop (B5 map: 2.9 s at 10.5M readings instead of ~13 ms, docs/benchmarks.md).
-      .with((cte) => cte('td').materialized(), (db) =>
-        db
-          .selectFrom('meter_daily_consumption as dc')
-          .innerJoin('tenant as tt', 'tt.id', 'dc.tenant_id')
-          .select(['dc.subscription_id', sql<string>`sum(dc.consumption_m3)`.as('m3')])
-          .where('dc.tenant_id', 'in', ids)
-          .where('dc.day', '>=', earliestToday(ids))
-          .where('dc.day', '<=', latestToday(ids))
-          .where('dc.day', '=', localToday('tt.time_zone'))
-          .where('dc.subscription_id', 'is not', null)
-          .groupBy('dc.subscription_id'),
+      .with(
+        (cte) => cte('td').materialized(),
+        (db) =>
+          db
+            .selectFrom('meter_daily_consumption as dc')
+            .innerJoin('tenant as tt', 'tt.id', 'dc.tenant_id')
+            .select(['dc.subscription_id', sql<string>`sum(dc.consumption_m3)`.as('m3')])
+            .where('dc.tenant_id', 'in', ids)
+            .where('dc.day', '>=', earliestToday(ids))
+            .where('dc.day', '<=', latestToday(ids))
+            .where('dc.day', '=', localToday('tt.time_zone'))
+            .where('dc.subscription_id', 'is not', null)
+            .groupBy('dc.subscription_id'),
       )
       .selectFrom('subscription as s')
       .innerJoin('customer as c', 'c.id', 's.customer_id')
@@ -206,7 +211,11 @@ export class DashboardRepository {
       .where('s.tenant_id', 'in', ids)
       .where(lat, 'is not', null)
       .$if(Boolean(box), (q) =>
-        q.where(lng, '>=', String(box!.minLng)).where(lng, '<=', String(box!.maxLng)).where(lat, '>=', String(box!.minLat)).where(lat, '<=', String(box!.maxLat)),
+        q
+          .where(lng, '>=', String(box!.minLng))
+          .where(lng, '<=', String(box!.maxLng))
+          .where(lat, '>=', String(box!.minLat))
+          .where(lat, '<=', String(box!.maxLat)),
       )
       .orderBy('s.tenant_id')
       .orderBy('s.subscription_no')

@@ -82,7 +82,8 @@ export class DashboardService {
       order: q.order,
       ...skipTake(q),
     };
-    const { rows, total } = q.kind === 'meter' ? await this.dashboard.outOfServiceMeters(filter) : await this.dashboard.outOfServiceDevices(filter);
+    const { rows, total } =
+      q.kind === 'meter' ? await this.dashboard.outOfServiceMeters(filter) : await this.dashboard.outOfServiceDevices(filter);
     return { items: rows.map((r) => mapOutOfService(q.kind, r)), total, page: q.page, pageSize: q.pageSize };
   }
 }

@@ -11,11 +11,14 @@ describe('decoded values to reading fields', () => {
     });
   });
   it('applies a vendor mapping with nested keys and scale', () => {
-    const m = mapDecoded({ meter: { volume_l: 123456 }, battery: 55, flags: { mag: true } }, {
-      indexM3: { key: 'meter.volume_l', scale: 0.001 },
-      batteryPct: 'battery',
-      'alarms.tamper': 'flags.mag',
-    });
+    const m = mapDecoded(
+      { meter: { volume_l: 123456 }, battery: 55, flags: { mag: true } },
+      {
+        indexM3: { key: 'meter.volume_l', scale: 0.001 },
+        batteryPct: 'battery',
+        'alarms.tamper': 'flags.mag',
+      },
+    );
     expect(m).toMatchObject({ indexM3: 123.456, batteryPct: 55, alarms: { TAMPER: true } });
   });
   it('ignores values that are not numbers and negative indexes', () => {

@@ -42,7 +42,12 @@ function read(data: Record<string, unknown>, mapping: FieldMapping, field: strin
   return typeof v === 'number' && spec.scale !== undefined ? v * spec.scale : v;
 }
 
-const finite = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+const finite = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : null;
 
 export function mapDecoded(data: Record<string, unknown>, mapping: FieldMapping = {}): MappedReading {
   const index = finite(read(data, mapping, 'indexM3'));

@@ -131,13 +131,23 @@ function decodeUplink(input) {
 }`;
     // Type F date 0x356E0B1A: minute 26, hour 11, day 14, month 5, year 0b0011011 = 27 → 2027-05-14 11:26.
     expect(await decoders.decode(scenario(codec), uplink(telegram.toString('hex')))).toEqual({
-      data: { meterId: '12345678', manufacturer: 'KAM', version: 0x1b, medium: 'cold water', indexM3: 123.456, errorFlags: 0, meterTime: '2027-05-14T11:26:00.000Z' },
+      data: {
+        meterId: '12345678',
+        manufacturer: 'KAM',
+        version: 0x1b,
+        medium: 'cold water',
+        indexM3: 123.456,
+        errorFlags: 0,
+        meterTime: '2027-05-14T11:26:00.000Z',
+      },
       warnings: [],
       errors: [],
     });
     // Another key decrypts to garbage: the codec says so.
     const wrongKey = codec.replace('0102030405060708090A0B0C0D0E0F11', '0102030405060708090A0B0C0D0E0F12');
-    expect((await decoders.decode(scenario(wrongKey), uplink(telegram.toString('hex')))).errors).toEqual(['decryption failed (wrong key?)']);
+    expect((await decoders.decode(scenario(wrongKey), uplink(telegram.toString('hex')))).errors).toEqual([
+      'decryption failed (wrong key?)',
+    ]);
   });
 
   it('console.log in the hot path: the lines come back with the result', async () => {
@@ -168,7 +178,10 @@ function decodeUplink(input) {
 }`;
     const serial = Buffer.from('WM-2026-0042', 'ascii');
     const frame = Buffer.concat([Buffer.from([serial.length]), serial, Buffer.from('v1.4.2\0\0', 'utf8')]);
-    expect((await decoders.decode(scenario(codec), uplink(frame.toString('hex')))).data).toEqual({ serial: 'WM-2026-0042', firmware: 'v1.4.2' });
+    expect((await decoders.decode(scenario(codec), uplink(frame.toString('hex')))).data).toEqual({
+      serial: 'WM-2026-0042',
+      firmware: 'v1.4.2',
+    });
   });
 
   it('recvTime: a frame that carries the age of its reading', async () => {
@@ -178,7 +191,11 @@ function decodeUplink(input) {
   return { data: { measuredAt: at.toISOString(), receivedHourUtc: input.recvTime.getUTCHours(), isDate: input.recvTime instanceof Date } };
 }`;
     // 0x005A = 90 minutes before 09:26:53.
-    expect((await decoders.decode(scenario(codec), uplink('005a'))).data).toEqual({ measuredAt: '2026-03-14T07:56:53.000Z', receivedHourUtc: 9, isDate: true });
+    expect((await decoders.decode(scenario(codec), uplink('005a'))).data).toEqual({
+      measuredAt: '2026-03-14T07:56:53.000Z',
+      receivedHourUtc: 9,
+      isDate: true,
+    });
   });
 
   it('encodeDownlink and decodeDownlink of one scenario round-trip, beside its decodeUplink', async () => {
@@ -205,16 +222,24 @@ function decodeDownlink(input) {
     // An interval of 0 comes back as undefined, which the result keeps as null.
     const open = await decoders.call('encodeDownlink', codec, { data: { valve: 'OPEN' } });
     expect(open).toEqual({ bytes: [1, 0, 0], fPort: 2, warnings: ['reporting interval unchanged'], errors: [] });
-    expect((await decoders.call('decodeDownlink', codec, { bytes: open.bytes!, fPort: 2 })).data).toEqual({ valve: 'OPEN', intervalMinutes: null });
-    expect(await decoders.call('encodeDownlink', codec, { data: { valve: 'AJAR' } })).toEqual({ bytes: null, fPort: null, warnings: [], errors: ['unknown valve state AJAR'] });
+    expect((await decoders.call('decodeDownlink', codec, { bytes: open.bytes!, fPort: 2 })).data).toEqual({
+      valve: 'OPEN',
+      intervalMinutes: null,
+    });
+    expect(await decoders.call('encodeDownlink', codec, { data: { valve: 'AJAR' } })).toEqual({
+      bytes: null,
+      fPort: null,
+      warnings: [],
+      errors: ['unknown valve state AJAR'],
+    });
     expect((await decoders.call('decodeUplink', codec, uplink('01'))).data).toEqual({ valve: 'OPEN' });
     // A decoder without a downlink codec says so.
     expect((await decoders.call('encodeDownlink', 'function decodeUplink() { return { data: {} }; }', { data: {} })).errors).toEqual([
       'decoder defines no encodeDownlink(input) function',
     ]);
-    expect((await decoders.call('encodeDownlink', 'function encodeDownlink() { return { bytes: [1, 300] }; }', { data: {} })).errors).toEqual([
-      'encodeDownlink must return bytes: an array of integers 0…255',
-    ]);
+    expect(
+      (await decoders.call('encodeDownlink', 'function encodeDownlink() { return { bytes: [1, 300] }; }', { data: {} })).errors,
+    ).toEqual(['encodeDownlink must return bytes: an array of integers 0…255']);
   });
 
   it('undefined properties become null, as The Things Stack shows them', async () => {

@@ -43,12 +43,36 @@ describe('decoder pool: hard limits', () => {
 
   const runaway: [string, string, RegExp][] = [
     ['an allocating infinite loop', 'function decodeUplink() { for (;;) { new Array(1e5).fill(0); } }', /^timeout: .*100 ms/],
-    ['JSON.stringify of a million-element array, forever', 'function decodeUplink() { while (true) { JSON.stringify(new Array(1e6)); } }', /^timeout: .*100 ms/],
-    ['a catastrophic regular expression', "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }", /^timeout: .*100 ms/],
-    ['deep recursion', 'function f(n) { return f(n + 1) + 1; } function decodeUplink() { return { data: { n: f(0) } }; }', /^stack overflow: /],
-    ['a parser recursion that overflows the native stack (a WebAssembly trap: the thread is replaced)', 'function decodeUplink() { return { data: { n: eval("(".repeat(1e5) + "1" + ")".repeat(1e5)) } }; }', /^stack overflow: /],
-    ['a 1 GB allocation', 'function decodeUplink() { var a = new Uint8Array(1024 * 1024 * 1024); a[5] = 1; return { data: { n: a[5] } }; }', /^memory: .*32 MiB/],
-    ['a billion-element array', 'function decodeUplink() { var a = new Array(1e9).fill(0); return { data: { n: a.length } }; }', /^(memory|timeout): /],
+    [
+      'JSON.stringify of a million-element array, forever',
+      'function decodeUplink() { while (true) { JSON.stringify(new Array(1e6)); } }',
+      /^timeout: .*100 ms/,
+    ],
+    [
+      'a catastrophic regular expression',
+      "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }",
+      /^timeout: .*100 ms/,
+    ],
+    [
+      'deep recursion',
+      'function f(n) { return f(n + 1) + 1; } function decodeUplink() { return { data: { n: f(0) } }; }',
+      /^stack overflow: /,
+    ],
+    [
+      'a parser recursion that overflows the native stack (a WebAssembly trap: the thread is replaced)',
+      'function decodeUplink() { return { data: { n: eval("(".repeat(1e5) + "1" + ")".repeat(1e5)) } }; }',
+      /^stack overflow: /,
+    ],
+    [
+      'a 1 GB allocation',
+      'function decodeUplink() { var a = new Uint8Array(1024 * 1024 * 1024); a[5] = 1; return { data: { n: a[5] } }; }',
+      /^memory: .*32 MiB/,
+    ],
+    [
+      'a billion-element array',
+      'function decodeUplink() { var a = new Array(1e9).fill(0); return { data: { n: a.length } }; }',
+      /^(memory|timeout): /,
+    ],
   ];
 
   for (const [what, source, error] of runaway) {
@@ -72,14 +96,19 @@ describe('decoder pool: hard limits', () => {
       // The event loop never waited for the decoder (a generous bound for a loaded CI machine).
       expect(gap).toBeLessThan(100);
       // The next decodes work, whichever thread they land on (one may be a fresh replacement).
-      const next = await Promise.all([1, 2, 3].map((b) => pool.run('good:1', GOOD, { fn: 'decodeUplink', input: { ...input, bytes: [b] } })));
+      const next = await Promise.all(
+        [1, 2, 3].map((b) => pool.run('good:1', GOOD, { fn: 'decodeUplink', input: { ...input, bytes: [b] } })),
+      );
       expect(next.map((r) => r.data)).toEqual([1, 2, 3].map((b) => ({ n: 1, first: b })));
     });
   }
 
   it('kills the thread when QuickJS cannot interrupt, and starts another', async () => {
     const before = pool.stats();
-    const out = await pool.run(null, "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }", { fn: 'decodeUplink', input });
+    const out = await pool.run(null, "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }", {
+      fn: 'decodeUplink',
+      input,
+    });
     expect(out.errors[0]).toMatch(/^timeout: /);
     const after = pool.stats();
     expect(after.timeouts).toBe(before.timeouts + 1);
@@ -92,8 +121,13 @@ describe('decoder pool: hard limits', () => {
     const single = new DecoderPool({ size: 1, limits: { timeoutMs: BUDGET } });
     try {
       await single.ready();
-      const trap = single.run(null, 'function decodeUplink() { return { data: { n: eval("(".repeat(1e5) + "1" + ")".repeat(1e5)) } }; }', { fn: 'decodeUplink', input });
-      const behind = Array.from({ length: 5 }, (_, i) => single.run('behind:1', GOOD, { fn: 'decodeUplink', input: { ...input, bytes: [i] } }));
+      const trap = single.run(null, 'function decodeUplink() { return { data: { n: eval("(".repeat(1e5) + "1" + ")".repeat(1e5)) } }; }', {
+        fn: 'decodeUplink',
+        input,
+      });
+      const behind = Array.from({ length: 5 }, (_, i) =>
+        single.run('behind:1', GOOD, { fn: 'decodeUplink', input: { ...input, bytes: [i] } }),
+      );
       expect((await trap).errors[0]).toMatch(/^stack overflow: /);
       expect((await Promise.all(behind)).map((r) => r.data)).toEqual([0, 1, 2, 3, 4].map((b) => ({ n: 1, first: b })));
       expect(single.stats()).toMatchObject({ crashes: 1, started: 2, threads: 1 });
@@ -108,14 +142,22 @@ describe('decoder pool: hard limits', () => {
     expect((await pool.run(null, loop, { fn: 'decodeUplink', input })).errors[0]).toMatch(/^timeout: .*100 ms/);
     expect(await pool.run(null, loop, { fn: 'decodeUplink', input }, 400)).toEqual({ data: { waited: true }, warnings: [], errors: [] });
     const t0 = Date.now();
-    const capped = await pool.run(null, "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }", { fn: 'decodeUplink', input }, 60_000);
+    const capped = await pool.run(
+      null,
+      "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }",
+      { fn: 'decodeUplink', input },
+      60_000,
+    );
     expect(capped.errors[0]).toMatch(/^timeout: .*1000 ms/);
     expect(Date.now() - t0).toBeLessThan(2 * 1000 + 500);
   });
 
   it('stops a decoder whose top level never ends, with its load budget', async () => {
     const t0 = Date.now();
-    const out = await pool.run(null, "var x = /^(a+)+$/.test('a'.repeat(40) + 'b'); function decodeUplink() { return { data: {} }; }", { fn: 'decodeUplink', input });
+    const out = await pool.run(null, "var x = /^(a+)+$/.test('a'.repeat(40) + 'b'); function decodeUplink() { return { data: {} }; }", {
+      fn: 'decodeUplink',
+      input,
+    });
     expect(out.errors).toEqual(['decoder failed to load: timeout: the decoder ran longer than its 1000 ms budget and was stopped']);
     expect(Date.now() - t0).toBeLessThan(2 * 1000 + 500);
   });
@@ -124,7 +166,10 @@ describe('decoder pool: hard limits', () => {
     const cases: [string, RegExp][] = [
       ['function decodeUplink() { throw new RangeError("bad length"); }', /^RangeError: bad length$/],
       ['function decodeUplink() { return { data: { n: 10n } }; }', /^decoder result is not serialisable: TypeError: .*BigInt/i],
-      ['function decodeUplink() { var o = {}; o.o = o; return { data: o }; }', /^decoder result is not serialisable: TypeError: .*circular/i],
+      [
+        'function decodeUplink() { var o = {}; o.o = o; return { data: o }; }',
+        /^decoder result is not serialisable: TypeError: .*circular/i,
+      ],
       ['function decodeUplink() { return { data: { s: "x".repeat(1e6) } }; }', /^decoder result larger than 262144 characters$/],
       ['function decodeUplink() { return 42; }', /^decodeUplink must return an object/],
     ];
@@ -153,12 +198,17 @@ describe('decoder pool: hard limits', () => {
     expect((await pool.run(key, loop, { fn: 'decodeUplink', input })).errors[0]).toMatch(/^timeout: /);
     expect((await pool.run(key, loop, { fn: 'decodeUplink', input })).errors[0]).toMatch(/^timeout: /);
     expect((await pool.run(key, loop, { fn: 'decodeUplink', input: { ...input, bytes: [7] } })).data).toEqual({ ok: true });
-    for (let i = 0; i < 3; i++) expect((await pool.run(key, loop, { fn: 'decodeUplink', input })).errors[0]).toMatch(/^timeout: .*100 ms budget and was stopped$/);
+    for (let i = 0; i < 3; i++)
+      expect((await pool.run(key, loop, { fn: 'decodeUplink', input })).errors[0]).toMatch(/^timeout: .*100 ms budget and was stopped$/);
     const before = pool.stats();
     const t0 = Date.now();
-    const flood = await Promise.all(Array.from({ length: 50 }, () => pool.run(key, loop, { fn: 'decodeUplink', input: { ...input, bytes: [7] } })));
+    const flood = await Promise.all(
+      Array.from({ length: 50 }, () => pool.run(key, loop, { fn: 'decodeUplink', input: { ...input, bytes: [7] } })),
+    );
     expect(Date.now() - t0).toBeLessThan(50);
-    expect(flood.every((r) => r.data === null && /^timeout: .*\(not run: stopped 3 times in a row, runs again from \d{4}-/.test(r.errors[0]!))).toBe(true);
+    expect(
+      flood.every((r) => r.data === null && /^timeout: .*\(not run: stopped 3 times in a row, runs again from \d{4}-/.test(r.errors[0]!)),
+    ).toBe(true);
     expect(pool.stats().skipped).toBe(before.skipped + 50);
     // Other decoders, and a new version of this one, run as usual.
     expect((await pool.run('good:1', GOOD, { fn: 'decodeUplink', input })).data).toEqual({ n: 3, first: 1 });
@@ -182,7 +232,9 @@ describe('decoder pool: hard limits', () => {
       await single.ready();
       const hang = "function decodeUplink() { return { data: { m: /^(a+)+$/.test('a'.repeat(40) + 'b') } }; }";
       const calls = Array.from({ length: 30 }, (_, i) =>
-        i === 11 ? single.run('hang:1', hang, { fn: 'decodeUplink', input }) : single.run(`batch:${i % 3}`, GOOD, { fn: 'decodeUplink', input: { ...input, bytes: [i] } }),
+        i === 11
+          ? single.run('hang:1', hang, { fn: 'decodeUplink', input })
+          : single.run(`batch:${i % 3}`, GOOD, { fn: 'decodeUplink', input: { ...input, bytes: [i] } }),
       );
       const t0 = Date.now();
       const outs = await Promise.all(calls);
@@ -199,7 +251,9 @@ describe('decoder pool: hard limits', () => {
 
   it('decodes many calls at once across the threads, in order of their answers', async () => {
     const src = 'function decodeUplink(input) { return { data: { b: input.bytes[0] } }; }';
-    const outs = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.run('many:1', src, { fn: 'decodeUplink', input: { ...input, bytes: [i % 256] } })));
+    const outs = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => pool.run('many:1', src, { fn: 'decodeUplink', input: { ...input, bytes: [i % 256] } })),
+    );
     expect(outs.map((o) => o.data!.b)).toEqual(Array.from({ length: 500 }, (_, i) => i % 256));
   });
 });

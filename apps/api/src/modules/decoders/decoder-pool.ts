@@ -148,14 +148,21 @@ export class DecoderPool {
    * this call only). `timeoutMs` is the call's budget (default the pool's, at most 1 s); loading
    * a decoder has its own (limits.compileTimeoutMs).
    */
-  run<F extends DecoderFunction>(key: string | null, source: string, req: Extract<SandboxRequest, { fn: F }>, timeoutMs?: number): Promise<OutputOf<F>> {
+  run<F extends DecoderFunction>(
+    key: string | null,
+    source: string,
+    req: Extract<SandboxRequest, { fn: F }>,
+    timeoutMs?: number,
+  ): Promise<OutputOf<F>> {
     if (this.closed) return Promise.resolve(failure(req.fn, ['decoder pool is closed']));
     const budget = Math.min(MAX_TIMEOUT_MS, Math.max(1, Math.round(timeoutMs ?? this.limits.timeoutMs)));
     const strike = key === null ? undefined : this.strikes.get(key);
     if (strike && strike.until > Date.now()) {
       this.counters.skipped++;
       const again = new Date(strike.until).toISOString();
-      return Promise.resolve(failure(req.fn, [`${strike.error} (not run: stopped ${strike.count} times in a row, runs again from ${again})`]));
+      return Promise.resolve(
+        failure(req.fn, [`${strike.error} (not run: stopped ${strike.count} times in a row, runs again from ${again})`]),
+      );
     }
     return new Promise<OutputOf<F>>((resolve) => {
       const done = (out: SandboxOutput) => {
@@ -272,7 +279,9 @@ export class DecoderPool {
     }
     this.counters.timeouts++;
     const text =
-      phase === PHASE.compile ? `decoder failed to load: ${limitError.timeout(this.limits.compileTimeoutMs)}` : limitError.timeout(job.timeoutMs);
+      phase === PHASE.compile
+        ? `decoder failed to load: ${limitError.timeout(this.limits.compileTimeoutMs)}`
+        : limitError.timeout(job.timeoutMs);
     slot.jobs = null;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timer = null;

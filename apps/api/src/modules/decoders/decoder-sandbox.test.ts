@@ -15,7 +15,11 @@ describe('decoder sandbox', () => {
       var b = input.bytes;
       return { data: { indexM3: ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) / 1000, port: input.fPort, year: input.recvTime.getUTCFullYear() }, warnings: [], errors: [] };
     }`;
-    expect(sandbox.decode('plain:1', src, input('0001e240'))).toEqual({ data: { indexM3: 123.456, port: 1, year: 2026 }, warnings: [], errors: [] });
+    expect(sandbox.decode('plain:1', src, input('0001e240'))).toEqual({
+      data: { indexM3: 123.456, port: 1, year: 2026 },
+      warnings: [],
+      errors: [],
+    });
   });
 
   it('accepts decoders assigned to globalThis', () => {
@@ -52,12 +56,22 @@ describe('decoder sandbox', () => {
   });
 
   it('turns throws, bad results and missing functions into decode errors', () => {
-    expect(sandbox.decode('throw:1', 'function decodeUplink() { throw new Error("bad frame"); }', input('00')).errors[0]).toMatch(/bad frame/);
-    expect(sandbox.decode('bigint:1', 'function decodeUplink() { return { data: { n: 10n } }; }', input('00')).errors[0]).toMatch(/BigInt|serial/i);
-    expect(sandbox.decode('cycle:1', 'function decodeUplink() { var o = {}; o.o = o; return { data: o }; }', input('00')).errors[0]).toMatch(/circular|cyclic|serial/i);
+    expect(sandbox.decode('throw:1', 'function decodeUplink() { throw new Error("bad frame"); }', input('00')).errors[0]).toMatch(
+      /bad frame/,
+    );
+    expect(sandbox.decode('bigint:1', 'function decodeUplink() { return { data: { n: 10n } }; }', input('00')).errors[0]).toMatch(
+      /BigInt|serial/i,
+    );
+    expect(
+      sandbox.decode('cycle:1', 'function decodeUplink() { var o = {}; o.o = o; return { data: o }; }', input('00')).errors[0],
+    ).toMatch(/circular|cyclic|serial/i);
     expect(sandbox.decode('none:1', 'var x = 1;', input('00')).errors[0]).toMatch(/no decodeUplink/);
     expect(sandbox.decode('syntax:1', 'function decodeUplink( {', input('00')).errors[0]).toMatch(/failed to load/);
-    expect(sandbox.decode('errors:1', 'function decodeUplink() { return { errors: ["unknown frame type"] }; }', input('00'))).toEqual({ data: null, warnings: [], errors: ['unknown frame type'] });
+    expect(sandbox.decode('errors:1', 'function decodeUplink() { return { errors: ["unknown frame type"] }; }', input('00'))).toEqual({
+      data: null,
+      warnings: [],
+      errors: ['unknown frame type'],
+    });
   });
 
   it('gives no access to the host: no process, timers, fetch or host globals; require only of its allow-list', () => {
@@ -66,12 +80,21 @@ describe('decoder sandbox', () => {
       std: typeof std, os: typeof os, globalKeys: Object.keys(globalThis).filter(function (k) { return k !== '__decode'; }).sort().join(',')
     } }; }`;
     const out = sandbox.decode('escape:1', src, input('00'));
-    expect(out.data).toMatchObject({ process: 'undefined', require: 'function', setTimeout: 'undefined', fetch: 'undefined', std: 'undefined', os: 'undefined' });
+    expect(out.data).toMatchObject({
+      process: 'undefined',
+      require: 'function',
+      setTimeout: 'undefined',
+      fetch: 'undefined',
+      std: 'undefined',
+      os: 'undefined',
+    });
     // The helpers (console, require, TextDecoder, …) are not enumerable, as in browsers and Node.
     expect(out.data!.globalKeys).toBe('Buffer,decodeUplink,exports,module');
     for (const name of ['fs', 'child_process', 'net', 'http', 'process', 'os', 'worker_threads', 'vm']) {
       const r = sandbox.test(`function decodeUplink() { return { data: { m: typeof require(${JSON.stringify(name)}) } }; }`, input('00'));
-      expect(r.errors).toEqual([`Error: Cannot find module '${name}' (the decoder sandbox offers require('crypto'), require('buffer') and require('node-aes-cmac'))`]);
+      expect(r.errors).toEqual([
+        `Error: Cannot find module '${name}' (the decoder sandbox offers require('crypto'), require('buffer') and require('node-aes-cmac'))`,
+      ]);
     }
   });
 

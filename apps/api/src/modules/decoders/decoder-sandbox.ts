@@ -68,7 +68,12 @@ export interface SandboxLimits {
   stackBytes: number;
 }
 
-export const DEFAULT_LIMITS: SandboxLimits = { timeoutMs: 100, compileTimeoutMs: 1000, memoryBytes: 32 * 1024 * 1024, stackBytes: 256 * 1024 };
+export const DEFAULT_LIMITS: SandboxLimits = {
+  timeoutMs: 100,
+  compileTimeoutMs: 1000,
+  memoryBytes: 32 * 1024 * 1024,
+  stackBytes: 256 * 1024,
+};
 /** Most a single call may be given (a scenario's budget or a test request's). */
 export const MAX_TIMEOUT_MS = 1000;
 /** Warnings and errors kept per result, and characters per entry. */
@@ -175,7 +180,11 @@ export class DecoderSandbox {
     private readonly onPhase?: (phase: SandboxPhase, deadline: number) => void,
   ) {}
 
-  static async create(limits: Partial<SandboxLimits> = {}, maxCached = 200, onPhase?: (phase: SandboxPhase, deadline: number) => void): Promise<DecoderSandbox> {
+  static async create(
+    limits: Partial<SandboxLimits> = {},
+    maxCached = 200,
+    onPhase?: (phase: SandboxPhase, deadline: number) => void,
+  ): Promise<DecoderSandbox> {
     prelude ??= preludeSource();
     return new DecoderSandbox(await getQuickJS(), { ...DEFAULT_LIMITS, ...limits }, maxCached, onPhase);
   }
@@ -185,7 +194,12 @@ export class DecoderSandbox {
    * `source` when absent; MissingSourceError when absent and no source is given); without, it is
    * compiled for this call only (the console's test panel).
    */
-  run<F extends DecoderFunction>(key: string | null, source: string | undefined, req: Extract<SandboxRequest, { fn: F }>, timeoutMs = this.limits.timeoutMs): OutputOf<F> {
+  run<F extends DecoderFunction>(
+    key: string | null,
+    source: string | undefined,
+    req: Extract<SandboxRequest, { fn: F }>,
+    timeoutMs = this.limits.timeoutMs,
+  ): OutputOf<F> {
     let compiled = key === null ? undefined : this.cache.get(key);
     if (!compiled) {
       if (source === undefined) throw new MissingSourceError(`decoder ${key} is not loaded`);
@@ -279,7 +293,9 @@ export class DecoderSandbox {
     runtime.setInterruptHandler(shouldInterruptAfterDeadline(deadline));
     const hostObject = context.newObject();
     for (const [name, fn] of Object.entries(HOST_FUNCTIONS)) {
-      const f = context.newFunction(name, (...args) => context.newString((fn as (...a: unknown[]) => string)(...args.map((a) => context.dump(a)))));
+      const f = context.newFunction(name, (...args) =>
+        context.newString((fn as (...a: unknown[]) => string)(...args.map((a) => context.dump(a)))),
+      );
       context.setProp(hostObject, name, f);
       f.dispose();
     }
@@ -341,7 +357,11 @@ export class DecoderSandbox {
     const payload =
       req.fn === 'encodeDownlink'
         ? { data: req.input.data }
-        : { bytes: req.input.bytes, fPort: req.input.fPort ?? undefined, recvTime: req.fn === 'decodeUplink' ? req.input.recvTime.getTime() : undefined };
+        : {
+            bytes: req.input.bytes,
+            fPort: req.input.fPort ?? undefined,
+            recvTime: req.fn === 'decodeUplink' ? req.input.recvTime.getTime() : undefined,
+          };
     const name = context.newString(req.fn);
     const arg = context.newString(JSON.stringify(payload));
     const deadline = Date.now() + timeoutMs;
@@ -394,11 +414,13 @@ function clip(s: string): string {
   return s.length > MESSAGE_MAX_CHARS ? `${s.slice(0, MESSAGE_MAX_CHARS - 1)}…` : s;
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.slice(0, MESSAGES_MAX).map((x) => clip(typeof x === 'string' ? x : JSON.stringify(x) ?? String(x))) : []);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.slice(0, MESSAGES_MAX).map((x) => clip(typeof x === 'string' ? x : (JSON.stringify(x) ?? String(x)))) : [];
 
 /** A result that only says what went wrong, in the shape of the function's result. */
 export function failure<F extends DecoderFunction>(fn: F, errors: string[], logs?: string[]): OutputOf<F> {
-  const base: SandboxOutput = fn === 'encodeDownlink' ? { bytes: null, fPort: null, warnings: [], errors } : { data: null, warnings: [], errors };
+  const base: SandboxOutput =
+    fn === 'encodeDownlink' ? { bytes: null, fPort: null, warnings: [], errors } : { data: null, warnings: [], errors };
   if (logs?.length) base.logs = logs;
   return base as OutputOf<F>;
 }

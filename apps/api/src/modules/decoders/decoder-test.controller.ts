@@ -14,8 +14,16 @@ const TestPayloadSchema = z
   .object({
     /** The TS013 function to call: decodeUplink (default), decodeDownlink or encodeDownlink. */
     function: z.enum(DECODER_FUNCTIONS as [DecoderFunction, ...DecoderFunction[]]).default('decodeUplink'),
-    payloadHex: z.string().regex(/^([0-9a-fA-F]{2})*$/, 'must be hexadecimal with an even number of digits').max(2048).optional(),
-    payloadBase64: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').max(2800).optional(),
+    payloadHex: z
+      .string()
+      .regex(/^([0-9a-fA-F]{2})*$/, 'must be hexadecimal with an even number of digits')
+      .max(2048)
+      .optional(),
+    payloadBase64: z
+      .string()
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+      .max(2800)
+      .optional(),
     /** encodeDownlink's input: the object the decoder turns into bytes. */
     data: z.record(z.string(), z.unknown()).optional(),
     fPort: z.number().int().min(0).max(255).nullish(),
@@ -29,9 +37,11 @@ const TestPayloadSchema = z
   .superRefine((b, ctx) => {
     if (b.function === 'encodeDownlink') {
       if (b.data === undefined) ctx.addIssue({ code: 'custom', message: 'encodeDownlink needs data', path: ['data'] });
-      if (b.payloadHex !== undefined || b.payloadBase64 !== undefined) ctx.addIssue({ code: 'custom', message: 'encodeDownlink takes data, not a payload', path: ['payloadHex'] });
+      if (b.payloadHex !== undefined || b.payloadBase64 !== undefined)
+        ctx.addIssue({ code: 'custom', message: 'encodeDownlink takes data, not a payload', path: ['payloadHex'] });
     } else {
-      if ((b.payloadHex === undefined) === (b.payloadBase64 === undefined)) ctx.addIssue({ code: 'custom', message: 'give exactly one of payloadHex and payloadBase64', path: ['payloadHex'] });
+      if ((b.payloadHex === undefined) === (b.payloadBase64 === undefined))
+        ctx.addIssue({ code: 'custom', message: 'give exactly one of payloadHex and payloadBase64', path: ['payloadHex'] });
       if (b.data !== undefined) ctx.addIssue({ code: 'custom', message: `${b.function} takes a payload, not data`, path: ['data'] });
     }
   });
@@ -69,20 +79,35 @@ export class DecoderTestController {
   @Post(':id/scenarios/:scenarioId/test')
   @HttpCode(200)
   @ApiOkResponse({ type: DecodeResultDto })
-  async test(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Param('scenarioId', UuidPipe) scenarioId: string, @Body() body: TestPayloadDto) {
+  async test(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Param('scenarioId', UuidPipe) scenarioId: string,
+    @Body() body: TestPayloadDto,
+  ) {
     const scenario = await this.profiles.scenarioDecoder(access, id, scenarioId);
     const source = body.decoderSource ?? scenario.decoderSource;
     const fPort = body.fPort === undefined ? scenario.fPort : body.fPort;
     if (body.function === 'encodeDownlink') {
       const out = await this.decoders.call('encodeDownlink', source, { data: body.data }, body.timeoutMs);
-      return { function: body.function, ...out, payloadHex: out.bytes ? Buffer.from(out.bytes).toString('hex') : null, logs: out.logs ?? [] };
+      return {
+        function: body.function,
+        ...out,
+        payloadHex: out.bytes ? Buffer.from(out.bytes).toString('hex') : null,
+        logs: out.logs ?? [],
+      };
     }
     const bytes = body.payloadHex !== undefined ? Buffer.from(body.payloadHex, 'hex') : Buffer.from(body.payloadBase64!, 'base64');
     if (bytes.length > 1024) throw new BadInputException('payload larger than 1024 bytes', [{ path: ['payloadHex'], message: 'too long' }]);
     const out =
       body.function === 'decodeDownlink'
         ? await this.decoders.call('decodeDownlink', source, { bytes: [...bytes], fPort }, body.timeoutMs)
-        : await this.decoders.call('decodeUplink', source, { bytes: [...bytes], fPort, recvTime: body.recvTime ? new Date(body.recvTime) : new Date() }, body.timeoutMs);
+        : await this.decoders.call(
+            'decodeUplink',
+            source,
+            { bytes: [...bytes], fPort, recvTime: body.recvTime ? new Date(body.recvTime) : new Date() },
+            body.timeoutMs,
+          );
     return { function: body.function, ...out, logs: out.logs ?? [] };
   }
 }

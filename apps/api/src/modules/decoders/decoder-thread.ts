@@ -1,5 +1,12 @@
 import { isMainThread, workerData, type MessagePort } from 'node:worker_threads';
-import { DecoderSandbox, MissingSourceError, failure, type SandboxLimits, type SandboxOutput, type SandboxRequest } from './decoder-sandbox';
+import {
+  DecoderSandbox,
+  MissingSourceError,
+  failure,
+  type SandboxLimits,
+  type SandboxOutput,
+  type SandboxRequest,
+} from './decoder-sandbox';
 
 /**
  * Entry of a decoder thread (decoder-pool.ts starts it): one QuickJS sandbox with its cache of
@@ -76,7 +83,10 @@ function start(data: ThreadData) {
   void ready.then(
     (sandbox) => {
       // The first load in a thread is slow (cold WebAssembly code): take it before saying ready.
-      sandbox.run(null, 'function decodeUplink() { return { data: {} }; }', { fn: 'decodeUplink', input: { bytes: [], recvTime: new Date(0) } });
+      sandbox.run(null, 'function decodeUplink() { return { data: {} }; }', {
+        fn: 'decodeUplink',
+        input: { bytes: [], recvTime: new Date(0) },
+      });
       phase[0] = PHASE.idle;
       send({ type: 'ready' });
     },

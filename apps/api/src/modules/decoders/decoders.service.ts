@@ -3,7 +3,15 @@ import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { sources } from '../../core/metrics/metrics';
 import { DecoderPool, type DecoderPoolStats } from './decoder-pool';
-import type { DecodeInput, DecodeOutput, DecoderFunction, DownlinkDecodeInput, EncodeInput, OutputOf, SandboxRequest } from './decoder-sandbox';
+import type {
+  DecodeInput,
+  DecodeOutput,
+  DecoderFunction,
+  DownlinkDecodeInput,
+  EncodeInput,
+  OutputOf,
+  SandboxRequest,
+} from './decoder-sandbox';
 
 /** A message scenario as the decoders see it; `timeoutMs` is its own budget per call (default the pool's). */
 export interface DecoderScenario {
@@ -13,7 +21,11 @@ export interface DecoderScenario {
   timeoutMs?: number | null;
 }
 
-export type InputOf<F extends DecoderFunction> = F extends 'decodeUplink' ? DecodeInput : F extends 'decodeDownlink' ? DownlinkDecodeInput : EncodeInput;
+export type InputOf<F extends DecoderFunction> = F extends 'decodeUplink'
+  ? DecodeInput
+  : F extends 'decodeDownlink'
+    ? DownlinkDecodeInput
+    : EncodeInput;
 
 /**
  * Decoders of the process, run in a pool of worker threads (decoder-pool.ts) created on first use:
@@ -42,7 +54,12 @@ export class DecodersService implements OnModuleDestroy {
 
   /** decodeUplink of a stored scenario, its compiled decoder cached per thread by id and version. */
   decode(scenario: DecoderScenario, input: DecodeInput): Promise<DecodeOutput> {
-    return this.get().run(`${scenario.id}:${scenario.version}`, scenario.decoderSource, { fn: 'decodeUplink', input }, scenario.timeoutMs ?? undefined);
+    return this.get().run(
+      `${scenario.id}:${scenario.version}`,
+      scenario.decoderSource,
+      { fn: 'decodeUplink', input },
+      scenario.timeoutMs ?? undefined,
+    );
   }
 
   /** Compiles and runs decodeUplink once without caching (the console's test panel). */

@@ -69,9 +69,15 @@ describe('sandbox globals', () => {
         run(`var c = require('node:crypto').createCipheriv('aes-256-cbc', Buffer.from('${k32.toString('hex')}', 'hex'), Buffer.from('${iv.toString('hex')}', 'hex'));
              return { data: { b64: c.update('température 21°', 'utf8', 'base64') + c.final('base64') } };`).b64,
       ).toBe(expected);
-      expect(() => run(`require('crypto').createCipheriv('aes-128-cbc', Buffer.alloc(15), Buffer.alloc(16));`)).toThrow(/Invalid key length/);
-      expect(() => run(`require('crypto').createCipheriv('aes-128-cbc', Buffer.alloc(16), Buffer.alloc(8));`)).toThrow(/Invalid initialization vector/);
-      expect(() => run(`require('crypto').createCipheriv('aes-128-gcm', Buffer.alloc(16), Buffer.alloc(12));`)).toThrow(/Unsupported cipher/);
+      expect(() => run(`require('crypto').createCipheriv('aes-128-cbc', Buffer.alloc(15), Buffer.alloc(16));`)).toThrow(
+        /Invalid key length/,
+      );
+      expect(() => run(`require('crypto').createCipheriv('aes-128-cbc', Buffer.alloc(16), Buffer.alloc(8));`)).toThrow(
+        /Invalid initialization vector/,
+      );
+      expect(() => run(`require('crypto').createCipheriv('aes-128-gcm', Buffer.alloc(16), Buffer.alloc(12));`)).toThrow(
+        /Unsupported cipher/,
+      );
       const bad = node('aes-192-cbc'.replace('192', '128'), Buffer.from('x'));
       bad[bad.length - 1] ^= 1;
       expect(() =>
@@ -93,7 +99,8 @@ describe('sandbox globals', () => {
       expect(
         run(`var c = require('crypto').createCipheriv('aes-128-ctr', Buffer.from('${key.toString('hex')}', 'hex'), Buffer.from('${top.toString('hex')}', 'hex'));
              var d = Buffer.from('${plain.toString('hex')}', 'hex');
-             return { data: { hex: Buffer.concat([c.update(d.slice(0, 7)), c.update(d.slice(7, 40)), c.update(d.slice(40)), c.final()]).toString('hex') } };`).hex,
+             return { data: { hex: Buffer.concat([c.update(d.slice(0, 7)), c.update(d.slice(7, 40)), c.update(d.slice(40)), c.final()]).toString('hex') } };`)
+          .hex,
       ).toBe(expected);
     });
 
@@ -117,7 +124,8 @@ describe('sandbox globals', () => {
 
     it("AES-CMAC (RFC 4493's vectors) through require('node-aes-cmac')", () => {
       const k = '2b7e151628aed2a6abf7158809cf4f3c';
-      const m = '6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710';
+      const m =
+        '6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710';
       // The four examples of RFC 4493 section 4 (lengths 0, 16, 40 and 64).
       const vectors: [number, string][] = [
         [0, 'bb1d6929e95937287fa37d129b756746'],
@@ -136,7 +144,9 @@ describe('sandbox globals', () => {
   });
 
   it("require('buffer') is the Buffer the prelude loaded; other names fail only when called", () => {
-    expect(run(`var b = require('buffer'); return { data: { same: b.Buffer === Buffer, viaNode: require('node:buffer').Buffer === Buffer } };`)).toEqual({ same: true, viaNode: true });
+    expect(
+      run(`var b = require('buffer'); return { data: { same: b.Buffer === Buffer, viaNode: require('node:buffer').Buffer === Buffer } };`),
+    ).toEqual({ same: true, viaNode: true });
     // A codec that requires something on a path it never takes still loads and decodes.
     const src = `function decodeUplink(input) { if (input.bytes[0] === 0xff) { var fs = require('fs'); } return { data: { ok: true } }; }`;
     expect(sandbox.test(src, input([1])).data).toEqual({ ok: true });
@@ -205,7 +215,9 @@ describe('sandbox globals', () => {
     expect(sandbox.decode('console:1', 'unused', input([0])).logs).toHaveLength(5);
     // A decoder without console output answers without logs; top-level lines come with the first call.
     expect(sandbox.test('function decodeUplink() { return { data: {} }; }', input()).logs).toBeUndefined();
-    expect(sandbox.test('console.log("loaded"); function decodeUplink() { console.log("call"); return { data: {} }; }', input()).logs).toEqual(['loaded', 'call']);
+    expect(
+      sandbox.test('console.log("loaded"); function decodeUplink() { console.log("call"); return { data: {} }; }', input()).logs,
+    ).toEqual(['loaded', 'call']);
     // Lines written before a throw are kept with the error.
     expect(sandbox.test('function decodeUplink() { console.log("before"); throw new TypeError("no"); }', input())).toEqual({
       data: null,
@@ -229,13 +241,17 @@ describe('sandbox globals', () => {
       globalDriver: 'globalThis.driver = { decodeUplink: function () { return { data: { via: "globalDriver" } }; } };',
       esModule: 'const VIA = "esModule";\nexport function decodeUplink(input) { return { data: { via: VIA } }; }\nexport const other = 1;',
       esDefault: 'export default function decodeUplink(input) { return { data: { via: "esDefault" } }; }',
-      esList: 'function decode(input) { return { data: { via: "esList" } }; }\nconst decodeUplink = decode;\nexport { decodeUplink, decode };',
+      esList:
+        'function decode(input) { return { data: { via: "esList" } }; }\nconst decodeUplink = decode;\nexport { decodeUplink, decode };',
     };
-    for (const [via, src] of Object.entries(shapes)) expect(sandbox.test(src, input()), via).toEqual({ data: { via }, warnings: [], errors: [] });
+    for (const [via, src] of Object.entries(shapes))
+      expect(sandbox.test(src, input()), via).toEqual({ data: { via }, warnings: [], errors: [] });
   });
 
   it('undefined properties become null; warnings and errors are kept up to 100 × 1000 characters', () => {
-    expect(sandbox.test('function decodeUplink() { return { data: { a: undefined, b: { c: undefined, d: 1 }, e: [undefined, 2] } }; }', input())).toEqual({
+    expect(
+      sandbox.test('function decodeUplink() { return { data: { a: undefined, b: { c: undefined, d: 1 }, e: [undefined, 2] } }; }', input()),
+    ).toEqual({
       data: { a: null, b: { c: null, d: 1 }, e: [null, 2] },
       warnings: [],
       errors: [],

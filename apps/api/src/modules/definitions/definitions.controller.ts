@@ -254,7 +254,11 @@ export class DefinitionsController {
   @Access('DEFINITIONS', 'update')
   @Delete('technologies/:id/fields/:fieldId')
   @HttpCode(204)
-  async removeField(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Param('fieldId', UuidPipe) fieldId: string): Promise<void> {
+  async removeField(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Param('fieldId', UuidPipe) fieldId: string,
+  ): Promise<void> {
     await this.definitions.removeField(access, id, fieldId);
   }
 }

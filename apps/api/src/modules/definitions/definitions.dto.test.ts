@@ -34,7 +34,8 @@ describe('identifier patterns', () => {
 
 describe('subscription group threshold', () => {
   it('is positive with at most three decimals', () => {
-    const parse = (dailyThresholdM3: unknown) => CreateSubscriptionGroupSchema.safeParse({ code: 'NORMAL', name: 'Normal', dailyThresholdM3 }).success;
+    const parse = (dailyThresholdM3: unknown) =>
+      CreateSubscriptionGroupSchema.safeParse({ code: 'NORMAL', name: 'Normal', dailyThresholdM3 }).success;
     expect(parse(1.5)).toBe(true);
     expect(parse(0.001)).toBe(true);
     expect(parse(0.1 + 0.2)).toBe(true);

@@ -136,14 +136,23 @@ export const CreateIpRatingSchema = z
 export class CreateIpRatingDto extends createZodDto(CreateIpRatingSchema) {}
 
 export const UpdateIpRatingSchema = z
-  .object({ code: ipCode.optional(), description: z.string().trim().max(200).nullish(), sortOrder: z.number().int().min(0).max(10_000).optional() })
+  .object({
+    code: ipCode.optional(),
+    description: z.string().trim().max(200).nullish(),
+    sortOrder: z.number().int().min(0).max(10_000).optional(),
+  })
   .strict();
 export class UpdateIpRatingDto extends createZodDto(UpdateIpRatingSchema) {}
 
 export const ListIpRatingsQuerySchema = z.object({ ...pageQueryShape, sort: z.enum(['sortOrder', 'code']).default('sortOrder') }).strict();
 export class ListIpRatingsQueryDto extends createZodDto(ListIpRatingsQuerySchema) {}
 
-export const IpRatingSchema = z.object({ id: z.string().uuid(), code: z.string(), description: z.string().nullable(), sortOrder: z.number().int() });
+export const IpRatingSchema = z.object({
+  id: z.string().uuid(),
+  code: z.string(),
+  description: z.string().nullable(),
+  sortOrder: z.number().int(),
+});
 export class IpRatingDto extends createZodDto(IpRatingSchema) {}
 export class IpRatingPageDto extends createZodDto(pageSchema(IpRatingSchema)) {}
 export type IpRatingView = z.infer<typeof IpRatingSchema>;
@@ -156,7 +165,9 @@ export function mapIpRating(r: { id: string; code: string; description: string |
 
 const threshold = decimal(12, 3).describe('daily consumption in m³ above which usage counts as high');
 
-export const CreateSubscriptionGroupSchema = z.object({ code, name: z.string().trim().min(1).max(100), dailyThresholdM3: threshold }).strict();
+export const CreateSubscriptionGroupSchema = z
+  .object({ code, name: z.string().trim().min(1).max(100), dailyThresholdM3: threshold })
+  .strict();
 export class CreateSubscriptionGroupDto extends createZodDto(CreateSubscriptionGroupSchema) {}
 
 export const UpdateSubscriptionGroupSchema = z
@@ -169,7 +180,12 @@ export const ListSubscriptionGroupsQuerySchema = z
   .strict();
 export class ListSubscriptionGroupsQueryDto extends createZodDto(ListSubscriptionGroupsQuerySchema) {}
 
-export const SubscriptionGroupSchema = z.object({ id: z.string().uuid(), code: z.string(), name: z.string(), dailyThresholdM3: z.number() });
+export const SubscriptionGroupSchema = z.object({
+  id: z.string().uuid(),
+  code: z.string(),
+  name: z.string(),
+  dailyThresholdM3: z.number(),
+});
 export class SubscriptionGroupDto extends createZodDto(SubscriptionGroupSchema) {}
 export class SubscriptionGroupPageDto extends createZodDto(pageSchema(SubscriptionGroupSchema)) {}
 export type SubscriptionGroupView = z.infer<typeof SubscriptionGroupSchema>;
@@ -284,7 +300,9 @@ export const UpdateTechnologySchema = z
   .strict();
 export class UpdateTechnologyDto extends createZodDto(UpdateTechnologySchema) {}
 
-export const ListTechnologiesQuerySchema = z.object({ ...pageQueryShape, sort: z.enum(['sortOrder', 'code', 'name']).default('sortOrder') }).strict();
+export const ListTechnologiesQuerySchema = z
+  .object({ ...pageQueryShape, sort: z.enum(['sortOrder', 'code', 'name']).default('sortOrder') })
+  .strict();
 export class ListTechnologiesQueryDto extends createZodDto(ListTechnologiesQuerySchema) {}
 
 export const TechnologyFieldSchema = z.object({
@@ -342,7 +360,14 @@ export function mapTechnologyField(f: FieldRow): TechnologyFieldView {
   };
 }
 
-export function mapTechnology(t: { id: string; code: string; name: string; transports: string[]; sortOrder: number; fields: FieldRow[] }): TechnologyView {
+export function mapTechnology(t: {
+  id: string;
+  code: string;
+  name: string;
+  transports: string[];
+  sortOrder: number;
+  fields: FieldRow[];
+}): TechnologyView {
   return {
     id: t.id,
     code: t.code,

@@ -17,7 +17,9 @@ import type {
   UpdateTechnologyFieldDto,
 } from './definitions.dto';
 
-export const technologyInclude = { fields: { orderBy: [{ sortOrder: 'asc' }, { key: 'asc' }] } } satisfies Prisma.CommunicationTechnologyInclude;
+export const technologyInclude = {
+  fields: { orderBy: [{ sortOrder: 'asc' }, { key: 'asc' }] },
+} satisfies Prisma.CommunicationTechnologyInclude;
 export type TechnologyWithFields = Prisma.CommunicationTechnologyGetPayload<{ include: typeof technologyInclude }>;
 
 export type BrandKind = 'meter' | 'device';
@@ -47,10 +49,16 @@ export class DefinitionsRepository {
     };
     const orderBy: BrandOrderBy[] = [{ [q.sort]: q.order }, { id: 'asc' }];
     if (kind === 'meter') {
-      const [items, total] = await Promise.all([this.prisma.meterBrand.findMany({ where, orderBy, skip, take }), this.prisma.meterBrand.count({ where })]);
+      const [items, total] = await Promise.all([
+        this.prisma.meterBrand.findMany({ where, orderBy, skip, take }),
+        this.prisma.meterBrand.count({ where }),
+      ]);
       return { items, total };
     }
-    const [items, total] = await Promise.all([this.prisma.deviceBrand.findMany({ where, orderBy, skip, take }), this.prisma.deviceBrand.count({ where })]);
+    const [items, total] = await Promise.all([
+      this.prisma.deviceBrand.findMany({ where, orderBy, skip, take }),
+      this.prisma.deviceBrand.count({ where }),
+    ]);
     return { items, total };
   }
 
@@ -83,19 +91,31 @@ export class DefinitionsRepository {
   /** What still refers to a brand, as counts named for the 409 message. */
   async brandUsage(kind: BrandKind, id: string): Promise<Record<string, number>> {
     if (kind === 'meter') {
-      const [profiles, meters] = await Promise.all([this.prisma.meterProfile.count({ where: { brandId: id } }), this.prisma.meter.count({ where: { brandId: id } })]);
+      const [profiles, meters] = await Promise.all([
+        this.prisma.meterProfile.count({ where: { brandId: id } }),
+        this.prisma.meter.count({ where: { brandId: id } }),
+      ]);
       return { 'meter profile': profiles, meter: meters };
     }
-    const [profiles, devices] = await Promise.all([this.prisma.deviceProfile.count({ where: { brandId: id } }), this.prisma.device.count({ where: { brandId: id } })]);
+    const [profiles, devices] = await Promise.all([
+      this.prisma.deviceProfile.count({ where: { brandId: id } }),
+      this.prisma.device.count({ where: { brandId: id } }),
+    ]);
     return { 'device profile': profiles, device: devices };
   }
 
   // ─── IP ratings ───────────────────────────────────────────────────────────────
 
   async pageIpRatings(q: ListIpRatingsQueryDto, { skip, take }: Paging) {
-    const where: Prisma.IpRatingWhereInput = q.search ? { OR: [{ code: containsText(q.search) }, { description: containsText(q.search) }] } : {};
-    const orderBy: Prisma.IpRatingOrderByWithRelationInput[] = q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' }] : [{ code: q.order }];
-    const [items, total] = await Promise.all([this.prisma.ipRating.findMany({ where, orderBy, skip, take }), this.prisma.ipRating.count({ where })]);
+    const where: Prisma.IpRatingWhereInput = q.search
+      ? { OR: [{ code: containsText(q.search) }, { description: containsText(q.search) }] }
+      : {};
+    const orderBy: Prisma.IpRatingOrderByWithRelationInput[] =
+      q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' }] : [{ code: q.order }];
+    const [items, total] = await Promise.all([
+      this.prisma.ipRating.findMany({ where, orderBy, skip, take }),
+      this.prisma.ipRating.count({ where }),
+    ]);
     return { items, total };
   }
 
@@ -126,7 +146,9 @@ export class DefinitionsRepository {
   // ─── Subscription groups ──────────────────────────────────────────────────────
 
   async pageSubscriptionGroups(q: ListSubscriptionGroupsQueryDto, { skip, take }: Paging) {
-    const where: Prisma.SubscriptionGroupWhereInput = q.search ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] } : {};
+    const where: Prisma.SubscriptionGroupWhereInput = q.search
+      ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] }
+      : {};
     const orderBy: Prisma.SubscriptionGroupOrderByWithRelationInput[] = [{ [q.sort]: q.order }, { id: 'asc' }];
     const [items, total] = await Promise.all([
       this.prisma.subscriptionGroup.findMany({ where, orderBy, skip, take }),
@@ -162,7 +184,9 @@ export class DefinitionsRepository {
   // ─── Communication technologies ───────────────────────────────────────────────
 
   async pageTechnologies(q: ListTechnologiesQueryDto, { skip, take }: Paging) {
-    const where: Prisma.CommunicationTechnologyWhereInput = q.search ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] } : {};
+    const where: Prisma.CommunicationTechnologyWhereInput = q.search
+      ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] }
+      : {};
     const orderBy: Prisma.CommunicationTechnologyOrderByWithRelationInput[] =
       q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' }] : [{ [q.sort]: q.order }, { id: 'asc' }];
     const [items, total] = await Promise.all([
@@ -177,10 +201,16 @@ export class DefinitionsRepository {
   }
 
   findTechnologyCoded(code: string, exceptId?: string) {
-    return this.prisma.communicationTechnology.findFirst({ where: { code: equalsText(code), ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
+    return this.prisma.communicationTechnology.findFirst({
+      where: { code: equalsText(code), ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+    });
   }
 
-  createTechnology(tx: Tx, technology: Omit<CreateTechnologyDto, 'fields'>, fields: (CreateTechnologyDto['fields'][number] & { sortOrder: number })[]) {
+  createTechnology(
+    tx: Tx,
+    technology: Omit<CreateTechnologyDto, 'fields'>,
+    fields: (CreateTechnologyDto['fields'][number] & { sortOrder: number })[],
+  ) {
     return clientOf(this.database, tx).communicationTechnology.create({ data: { ...technology, fields: { create: fields } } });
   }
 
@@ -225,7 +255,9 @@ export class DefinitionsRepository {
 
   /** Stored identifier values of a field that a new pattern would reject (PostgreSQL regex, as the trigger checks). */
   async identifiersNotMatching(fieldId: string, pattern: string): Promise<number> {
-    const rows = await this.prisma.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM device_identifier WHERE field_id = ${fieldId}::uuid AND value !~ ${pattern}`;
+    const rows = await this.prisma.$queryRaw<
+      { n: number }[]
+    >`SELECT count(*)::int AS n FROM device_identifier WHERE field_id = ${fieldId}::uuid AND value !~ ${pattern}`;
     return rows[0]?.n ?? 0;
   }
 

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import type { PermissionAction } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
-import { BadInputException, ConflictException, EntityNotFoundException, ForbiddenActionException, type ErrorDetail } from '../../core/http/errors';
+import {
+  BadInputException,
+  ConflictException,
+  EntityNotFoundException,
+  ForbiddenActionException,
+  type ErrorDetail,
+} from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
 import {
   ENUMS,
@@ -44,7 +50,9 @@ export function requireRootRight(access: AccessContext, module: 'DEFINITIONS' | 
   // Only a member of the root sees it, and it is the one visible tenant without a parent.
   const root = [...access.tenants.values()].find((t) => t.parentId === null);
   if (!root || !root.matrix[module][action]) {
-    throw new ForbiddenActionException(`${module.toLowerCase()} are shared by every tenant: to ${action} them you need the right at the root tenant`);
+    throw new ForbiddenActionException(
+      `${module.toLowerCase()} are shared by every tenant: to ${action} them you need the right at the root tenant`,
+    );
   }
   return root.id;
 }
@@ -91,7 +99,11 @@ export class DefinitionsService {
     await this.assertBrandNameFree(kind, input.name);
     const brand = await this.unitOfWork.run(async (tx) => {
       const created = await this.definitions.createBrand(tx, kind, input);
-      await this.audit.record(access, { action: 'create', entityType: `${kind}_brand`, entityId: created.id, tenantId: rootId, after: created }, tx);
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: `${kind}_brand`, entityId: created.id, tenantId: rootId, after: created },
+        tx,
+      );
       return created;
     });
     return mapBrand(brand);
@@ -104,7 +116,11 @@ export class DefinitionsService {
     if (input.name !== undefined) await this.assertBrandNameFree(kind, input.name, id);
     const brand = await this.unitOfWork.run(async (tx) => {
       const updated = await this.definitions.updateBrand(tx, kind, id, input);
-      await this.audit.record(access, { action: 'update', entityType: `${kind}_brand`, entityId: id, tenantId: rootId, before, after: updated }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: `${kind}_brand`, entityId: id, tenantId: rootId, before, after: updated },
+        tx,
+      );
       return updated;
     });
     return mapBrand(brand);
@@ -124,7 +140,8 @@ export class DefinitionsService {
 
   private async assertBrandNameFree(kind: BrandKind, name: string, exceptId?: string): Promise<void> {
     const other = await this.definitions.findBrandNamed(kind, name, exceptId);
-    if (other) throw new ConflictException(`${BRAND_LABEL[kind]} ${other.name} already exists`, [{ path: ['name'], message: 'already exists' }]);
+    if (other)
+      throw new ConflictException(`${BRAND_LABEL[kind]} ${other.name} already exists`, [{ path: ['name'], message: 'already exists' }]);
   }
 
   // ─── IP ratings ───────────────────────────────────────────────────────────────
@@ -144,8 +161,16 @@ export class DefinitionsService {
     const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
     await this.assertIpRatingCodeFree(input.code);
     const rating = await this.unitOfWork.run(async (tx) => {
-      const created = await this.definitions.createIpRating(tx, { code: input.code, description: input.description ?? null, sortOrder: input.sortOrder });
-      await this.audit.record(access, { action: 'create', entityType: 'ip_rating', entityId: created.id, tenantId: rootId, after: created }, tx);
+      const created = await this.definitions.createIpRating(tx, {
+        code: input.code,
+        description: input.description ?? null,
+        sortOrder: input.sortOrder,
+      });
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: 'ip_rating', entityId: created.id, tenantId: rootId, after: created },
+        tx,
+      );
       return created;
     });
     return mapIpRating(rating);
@@ -158,7 +183,11 @@ export class DefinitionsService {
     if (input.code !== undefined) await this.assertIpRatingCodeFree(input.code, id);
     const rating = await this.unitOfWork.run(async (tx) => {
       const updated = await this.definitions.updateIpRating(tx, id, input);
-      await this.audit.record(access, { action: 'update', entityType: 'ip_rating', entityId: id, tenantId: rootId, before, after: updated }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'ip_rating', entityId: id, tenantId: rootId, before, after: updated },
+        tx,
+      );
       return updated;
     });
     return mapIpRating(rating);
@@ -177,7 +206,8 @@ export class DefinitionsService {
   }
 
   private async assertIpRatingCodeFree(code: string, exceptId?: string): Promise<void> {
-    if (await this.definitions.findIpRatingCoded(code, exceptId)) throw new ConflictException(`IP rating ${code} already exists`, [{ path: ['code'], message: 'already exists' }]);
+    if (await this.definitions.findIpRatingCoded(code, exceptId))
+      throw new ConflictException(`IP rating ${code} already exists`, [{ path: ['code'], message: 'already exists' }]);
   }
 
   // ─── Subscription groups ──────────────────────────────────────────────────────
@@ -198,7 +228,11 @@ export class DefinitionsService {
     await this.assertGroupCodeFree(input.code);
     const group = await this.unitOfWork.run(async (tx) => {
       const created = await this.definitions.createSubscriptionGroup(tx, input);
-      await this.audit.record(access, { action: 'create', entityType: 'subscription_group', entityId: created.id, tenantId: rootId, after: created }, tx);
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: 'subscription_group', entityId: created.id, tenantId: rootId, after: created },
+        tx,
+      );
       return created;
     });
     return mapSubscriptionGroup(group);
@@ -211,7 +245,11 @@ export class DefinitionsService {
     if (input.code !== undefined) await this.assertGroupCodeFree(input.code, id);
     const group = await this.unitOfWork.run(async (tx) => {
       const updated = await this.definitions.updateSubscriptionGroup(tx, id, input);
-      await this.audit.record(access, { action: 'update', entityType: 'subscription_group', entityId: id, tenantId: rootId, before, after: updated }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'subscription_group', entityId: id, tenantId: rootId, before, after: updated },
+        tx,
+      );
       return updated;
     });
     return mapSubscriptionGroup(group);
@@ -225,7 +263,11 @@ export class DefinitionsService {
     if (inUse) throw new ConflictException(inUse);
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.deleteSubscriptionGroup(tx, id);
-      await this.audit.record(access, { action: 'delete', entityType: 'subscription_group', entityId: id, tenantId: rootId, before: group }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'subscription_group', entityId: id, tenantId: rootId, before: group },
+        tx,
+      );
     });
   }
 
@@ -256,8 +298,16 @@ export class DefinitionsService {
     for (const [i, f] of input.fields.entries()) await this.assertDatabaseRegex(f.regex, ['fields', i, 'regex']);
     const id = await this.unitOfWork.run(async (tx) => {
       const { fields, ...technology } = input;
-      const created = await this.definitions.createTechnology(tx, technology, fields.map((f, i) => ({ ...f, sortOrder: f.sortOrder ?? i + 1 })));
-      await this.audit.record(access, { action: 'create', entityType: 'communication_technology', entityId: created.id, tenantId: rootId, after: input }, tx);
+      const created = await this.definitions.createTechnology(
+        tx,
+        technology,
+        fields.map((f, i) => ({ ...f, sortOrder: f.sortOrder ?? i + 1 })),
+      );
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: 'communication_technology', entityId: created.id, tenantId: rootId, after: input },
+        tx,
+      );
       return created.id;
     });
     return this.technology(id);
@@ -273,7 +323,11 @@ export class DefinitionsService {
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.updateTechnology(tx, id, input);
       const { fields: _f, ...snapshot } = before;
-      await this.audit.record(access, { action: 'update', entityType: 'communication_technology', entityId: id, tenantId: rootId, before: snapshot, after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'communication_technology', entityId: id, tenantId: rootId, before: snapshot, after: input },
+        tx,
+      );
     });
     return this.technology(id);
   }
@@ -286,7 +340,11 @@ export class DefinitionsService {
     if (inUse) throw new ConflictException(inUse);
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.deleteTechnology(tx, id);
-      await this.audit.record(access, { action: 'delete', entityType: 'communication_technology', entityId: id, tenantId: rootId, before: technology }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'communication_technology', entityId: id, tenantId: rootId, before: technology },
+        tx,
+      );
     });
   }
 
@@ -299,13 +357,22 @@ export class DefinitionsService {
     const field = await this.unitOfWork.run(async (tx) => {
       const sortOrder = input.sortOrder ?? Math.max(0, ...technology.fields.map((f) => f.sortOrder)) + 1;
       const created = await this.definitions.createField(tx, technologyId, { ...input, sortOrder });
-      await this.audit.record(access, { action: 'create', entityType: 'communication_technology_field', entityId: created.id, tenantId: rootId, after: created }, tx);
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: 'communication_technology_field', entityId: created.id, tenantId: rootId, after: created },
+        tx,
+      );
       return created;
     });
     return mapTechnologyField(field);
   }
 
-  async updateField(access: AccessContext, technologyId: string, fieldId: string, input: UpdateTechnologyFieldDto): Promise<TechnologyFieldView> {
+  async updateField(
+    access: AccessContext,
+    technologyId: string,
+    fieldId: string,
+    input: UpdateTechnologyFieldDto,
+  ): Promise<TechnologyFieldView> {
     const rootId = requireRootRight(access, 'DEFINITIONS', 'update');
     const technology = await this.definitions.findTechnology(technologyId);
     const before = technology?.fields.find((f) => f.id === fieldId);
@@ -326,7 +393,11 @@ export class DefinitionsService {
         // Stored identifiers carry the flag for the partial unique index; duplicates make this a 409.
         await this.definitions.setIdentifiersUnique(tx, fieldId, input.isUnique);
       }
-      await this.audit.record(access, { action: 'update', entityType: 'communication_technology_field', entityId: fieldId, tenantId: rootId, before, after: updated }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'communication_technology_field', entityId: fieldId, tenantId: rootId, before, after: updated },
+        tx,
+      );
       return updated;
     });
     return mapTechnologyField(field);
@@ -337,11 +408,17 @@ export class DefinitionsService {
     const technology = await this.definitions.findTechnology(technologyId);
     const field = technology?.fields.find((f) => f.id === fieldId);
     if (!technology || !field) throw new EntityNotFoundException('identifier field', fieldId);
-    const inUse = describeUsage(`field ${field.key} of ${technology.name}`, { 'device identifier': await this.definitions.fieldIdentifierCount(fieldId) });
+    const inUse = describeUsage(`field ${field.key} of ${technology.name}`, {
+      'device identifier': await this.definitions.fieldIdentifierCount(fieldId),
+    });
     if (inUse) throw new ConflictException(inUse);
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.deleteField(tx, fieldId);
-      await this.audit.record(access, { action: 'delete', entityType: 'communication_technology_field', entityId: fieldId, tenantId: rootId, before: field }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'communication_technology_field', entityId: fieldId, tenantId: rootId, before: field },
+        tx,
+      );
     });
   }
 
@@ -354,6 +431,9 @@ export class DefinitionsService {
   /** The identifier trigger matches values with PostgreSQL's regex engine, so it must accept the pattern too. */
   private async assertDatabaseRegex(pattern: string, path: ErrorDetail['path']): Promise<void> {
     const error = await this.definitions.databaseRegexError(pattern);
-    if (error) throw new BadInputException(`${path.join('.')}: the database cannot use this pattern (${error})`, [{ path, message: 'not a valid PostgreSQL regular expression' }]);
+    if (error)
+      throw new BadInputException(`${path.join('.')}: the database cannot use this pattern (${error})`, [
+        { path, message: 'not a valid PostgreSQL regular expression' },
+      ]);
   }
 }

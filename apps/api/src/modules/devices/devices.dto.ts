@@ -152,7 +152,15 @@ export function isOnline(lastSeenAt: Date | null, expectedIntervalMinutes: numbe
 
 export interface IdentifierRecord {
   value: string;
-  field: { key: string; label: string; isSecret: boolean; isRequired: boolean; isUnique: boolean; sortOrder: number; technology: { code: string; name: string } };
+  field: {
+    key: string;
+    label: string;
+    isSecret: boolean;
+    isRequired: boolean;
+    isUnique: boolean;
+    sortOrder: number;
+    technology: { code: string; name: string };
+  };
 }
 
 export interface DeviceRecord {
@@ -163,7 +171,14 @@ export interface DeviceRecord {
   status: (typeof ASSET_STATUSES)[number];
   brandId: string;
   brand: { name: string };
-  profile: { id: string; modelCode: string; communicationModule: string; batteryLifeMonths: number | null; expectedIntervalMinutes: number; technologies: Array<{ technology: { code: string; name: string } }> };
+  profile: {
+    id: string;
+    modelCode: string;
+    communicationModule: string;
+    batteryLifeMonths: number | null;
+    expectedIntervalMinutes: number;
+    technologies: Array<{ technology: { code: string; name: string } }>;
+  };
   meter: {
     id: string;
     serialNo: string;
@@ -191,7 +206,9 @@ export interface DeviceRecord {
 }
 
 export function mapDeviceRow(d: DeviceRecord): DeviceRow {
-  const network = [...d.identifiers].sort((a, b) => a.field.sortOrder - b.field.sortOrder).find((i) => i.field.isUnique && !i.field.isSecret);
+  const network = [...d.identifiers]
+    .sort((a, b) => a.field.sortOrder - b.field.sortOrder)
+    .find((i) => i.field.isUnique && !i.field.isSecret);
   return {
     id: d.id,
     tenantId: d.tenantId,
@@ -211,7 +228,10 @@ export function mapDeviceRow(d: DeviceRecord): DeviceRow {
   };
 }
 
-export function mapDeviceDetail(d: DeviceRecord, fields: Array<{ key: string; label: string; isSecret: boolean; isRequired: boolean; isUnique: boolean; technologyCode: string }>): DeviceDetail {
+export function mapDeviceDetail(
+  d: DeviceRecord,
+  fields: Array<{ key: string; label: string; isSecret: boolean; isRequired: boolean; isUnique: boolean; technologyCode: string }>,
+): DeviceDetail {
   const values = new Map(d.identifiers.map((i) => [i.field.key, i.value]));
   const identifiers: DeviceDetail['identifiers'] = {};
   for (const f of fields) {
@@ -250,7 +270,15 @@ export function mapDeviceDetail(d: DeviceRecord, fields: Array<{ key: string; la
           status: m.status,
           lastIndexM3: num(m.lastIndexM3),
           lastReadingAt: iso(m.lastReadingAt),
-          subscription: s && c ? { id: s.id, subscriptionNo: s.subscriptionNo, customerName: c.customerType === 'ORGANIZATIONAL' ? (c.organizationName ?? '') : `${c.name ?? ''} ${c.surname ?? ''}`.trim() } : null,
+          subscription:
+            s && c
+              ? {
+                  id: s.id,
+                  subscriptionNo: s.subscriptionNo,
+                  customerName:
+                    c.customerType === 'ORGANIZATIONAL' ? (c.organizationName ?? '') : `${c.name ?? ''} ${c.surname ?? ''}`.trim(),
+                }
+              : null,
         }
       : null,
     address: s?.address ? mapAddress(s.address) : null,

@@ -30,14 +30,31 @@ export const deviceInclude = {
         where: { endedAt: null },
         include: {
           subscription: {
-            select: { id: true, subscriptionNo: true, address: true, customer: { select: { customerType: true, name: true, surname: true, organizationName: true } } },
+            select: {
+              id: true,
+              subscriptionNo: true,
+              address: true,
+              customer: { select: { customerType: true, name: true, surname: true, organizationName: true } },
+            },
           },
         },
       },
     },
   },
   identifiers: {
-    include: { field: { select: { key: true, label: true, isSecret: true, isRequired: true, isUnique: true, sortOrder: true, technology: { select: { code: true, name: true } } } } },
+    include: {
+      field: {
+        select: {
+          key: true,
+          label: true,
+          isSecret: true,
+          isRequired: true,
+          isUnique: true,
+          sortOrder: true,
+          technology: { select: { code: true, name: true } },
+        },
+      },
+    },
   },
 } satisfies Prisma.DeviceInclude;
 export type DeviceWithDetail = Prisma.DeviceGetPayload<{ include: typeof deviceInclude }>;
@@ -88,8 +105,14 @@ export class DevicesRepository {
         : {}),
     };
     const nullable = q.sort === 'lastSeenAt' || q.sort === 'batteryPct';
-    const orderBy: Prisma.DeviceOrderByWithRelationInput[] = [nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order }, { id: 'asc' }];
-    const [items, total] = await Promise.all([this.prisma.device.findMany({ where, orderBy, skip, take, include: deviceInclude }), this.prisma.device.count({ where })]);
+    const orderBy: Prisma.DeviceOrderByWithRelationInput[] = [
+      nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order },
+      { id: 'asc' },
+    ];
+    const [items, total] = await Promise.all([
+      this.prisma.device.findMany({ where, orderBy, skip, take, include: deviceInclude }),
+      this.prisma.device.count({ where }),
+    ]);
     return { items, total };
   }
 
@@ -97,7 +120,8 @@ export class DevicesRepository {
   async usableProfile(tenantId: string, deviceProfileId: string, tx?: Tx): Promise<{ id: string; brandId: string } | null> {
     const tenant = await clientOf(this.database, tx).tenant.findUnique({ where: { id: tenantId }, select: { parentId: true } });
     if (!tenant) return null;
-    if (tenant.parentId === null) return clientOf(this.database, tx).deviceProfile.findUnique({ where: { id: deviceProfileId }, select: { id: true, brandId: true } });
+    if (tenant.parentId === null)
+      return clientOf(this.database, tx).deviceProfile.findUnique({ where: { id: deviceProfileId }, select: { id: true, brandId: true } });
     const allowed = await clientOf(this.database, tx).tenantDeviceProfile.findUnique({
       where: { tenantId_deviceProfileId: { tenantId, deviceProfileId } },
       select: { deviceProfile: { select: { id: true, brandId: true } } },
@@ -106,7 +130,11 @@ export class DevicesRepository {
   }
 
   async compatible(meterProfileId: string, deviceProfileId: string, tx?: Tx): Promise<boolean> {
-    return Boolean(await clientOf(this.database, tx).meterProfileDeviceProfile.findUnique({ where: { meterProfileId_deviceProfileId: { meterProfileId, deviceProfileId } } }));
+    return Boolean(
+      await clientOf(this.database, tx).meterProfileDeviceProfile.findUnique({
+        where: { meterProfileId_deviceProfileId: { meterProfileId, deviceProfileId } },
+      }),
+    );
   }
 
   /** Provisioning fields of the profile's communication technologies, in display order. */
@@ -133,21 +161,35 @@ export class DevicesRepository {
   /** Another device already holding this identifying value. */
   identifierOwner(fieldId: string, value: string, exceptDeviceId: string | null, tx?: Tx) {
     return clientOf(this.database, tx).deviceIdentifier.findFirst({
-      where: { fieldId, normalizedValue: value.toLowerCase(), isUnique: true, ...(exceptDeviceId ? { NOT: { deviceId: exceptDeviceId } } : {}) },
+      where: {
+        fieldId,
+        normalizedValue: value.toLowerCase(),
+        isUnique: true,
+        ...(exceptDeviceId ? { NOT: { deviceId: exceptDeviceId } } : {}),
+      },
       select: { deviceId: true },
     });
   }
 
   serialTaken(brandId: string, serialNo: string, exceptId: string | null, tx?: Tx) {
-    return clientOf(this.database, tx).device.findFirst({ where: { brandId, serialNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+    return clientOf(this.database, tx).device.findFirst({
+      where: { brandId, serialNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+      select: { id: true },
+    });
   }
 
   meterForAttach(meterId: string, tx?: Tx) {
-    return clientOf(this.database, tx).meter.findUnique({ where: { id: meterId }, select: { id: true, tenantId: true, serialNo: true, meterProfileId: true, device: { select: { id: true, serialNo: true } } } });
+    return clientOf(this.database, tx).meter.findUnique({
+      where: { id: meterId },
+      select: { id: true, tenantId: true, serialNo: true, meterProfileId: true, device: { select: { id: true, serialNo: true } } },
+    });
   }
 
   findRef(id: string, tx?: Tx) {
-    return clientOf(this.database, tx).device.findUnique({ where: { id }, select: { id: true, tenantId: true, serialNo: true, deviceProfileId: true, meterId: true } });
+    return clientOf(this.database, tx).device.findUnique({
+      where: { id },
+      select: { id: true, tenantId: true, serialNo: true, deviceProfileId: true, meterId: true },
+    });
   }
 
   async create(tx: Tx, data: Prisma.DeviceUncheckedCreateInput): Promise<string> {
@@ -167,8 +209,17 @@ export class DevicesRepository {
     await clientOf(this.database, tx).deviceIdentifier.deleteMany({ where: { deviceId, fieldId: { notIn: keepFieldIds } } });
   }
 
-  async upsertIdentifier(tx: Tx, deviceId: string, fieldId: string, data: { value: string; normalizedValue: string; isUnique: boolean }): Promise<void> {
-    await clientOf(this.database, tx).deviceIdentifier.upsert({ where: { deviceId_fieldId: { deviceId, fieldId } }, create: { deviceId, fieldId, ...data }, update: data });
+  async upsertIdentifier(
+    tx: Tx,
+    deviceId: string,
+    fieldId: string,
+    data: { value: string; normalizedValue: string; isUnique: boolean },
+  ): Promise<void> {
+    await clientOf(this.database, tx).deviceIdentifier.upsert({
+      where: { deviceId_fieldId: { deviceId, fieldId } },
+      create: { deviceId, fieldId, ...data },
+      update: data,
+    });
   }
 
   async hasReadings(deviceId: string, tx?: Tx): Promise<boolean> {

@@ -21,7 +21,10 @@ const LORAWAN = [
   field('JoinEUI', '^[a-fA-F0-9]{16}$', { length: 16 }),
   field('AppKey', '^[a-fA-F0-9]{32}$', { length: 32, isSecret: true }),
 ];
-const NBIOT = [field('IMEI', '^[0-9]{15}$', { valueType: 'DIGITS', length: 15, isUnique: true }), field('IMSI', '^[0-9]{6,15}$', { valueType: 'DIGITS', isRequired: false })];
+const NBIOT = [
+  field('IMEI', '^[0-9]{15}$', { valueType: 'DIGITS', length: 15, isUnique: true }),
+  field('IMSI', '^[0-9]{6,15}$', { valueType: 'DIGITS', isRequired: false }),
+];
 const valid = { DevEUI: '70B3D5E75E000001', JoinEUI: '70B3D57ED0019A11', AppKey: '00112233445566778899AABBCCDDEEFF' };
 
 function details(run: () => unknown) {
@@ -50,11 +53,17 @@ describe('planIdentifiers', () => {
     expect(planIdentifiers(LORAWAN, { JoinEUI: '0018B24441524632' }, current, []).get('AppKey')).toBe(valid.AppKey);
     expect(planIdentifiers(LORAWAN, { AppKey: '••••••••••••EEFF' }, current, []).get('AppKey')).toBe(valid.AppKey);
     expect(planIdentifiers(LORAWAN, { AppKey: '' }, current, []).get('AppKey')).toBe(valid.AppKey);
-    expect(details(() => planIdentifiers(LORAWAN, { DevEUI: null }, current, [])).details[0]).toEqual({ path: ['DevEUI'], message: 'required' });
+    expect(details(() => planIdentifiers(LORAWAN, { DevEUI: null }, current, [])).details[0]).toEqual({
+      path: ['DevEUI'],
+      message: 'required',
+    });
   });
 
   it('clears optional fields with null and checks the IMEI Luhn digit', () => {
-    const current = new Map([['IMEI', '490154203237518'], ['IMSI', '286011234567890']]);
+    const current = new Map([
+      ['IMEI', '490154203237518'],
+      ['IMSI', '286011234567890'],
+    ]);
     expect(planIdentifiers(NBIOT, { IMSI: null }, current, []).has('IMSI')).toBe(false);
     expect(details(() => planIdentifiers(NBIOT, { IMEI: '490154203237519' }, current, [])).details[0].message).toMatch(/Luhn/);
   });

@@ -42,7 +42,10 @@ export class DevicesService {
 
   async list(access: AccessContext, q: ListDevicesQuery): Promise<Page<DeviceRow>> {
     const tenantIds = access.tenantIds('DEVICES', 'read', q.tenantId);
-    await this.listFilters.requireVisible(access, access.tenantIds('DEVICES', 'read'), { deviceBrand: q.brandId, deviceProfile: q.deviceProfileId });
+    await this.listFilters.requireVisible(access, access.tenantIds('DEVICES', 'read'), {
+      deviceBrand: q.brandId,
+      deviceProfile: q.deviceProfileId,
+    });
     const { skip, take } = skipTake(q);
     const { items, total } = await this.devices.page(tenantIds, q, skip, take);
     return { items: items.map(mapDeviceRow), total, page: q.page, pageSize: q.pageSize };
@@ -69,9 +72,19 @@ export class DevicesService {
    * Creates a device in the caller's transaction, attached to `meter` when given (also the meter
    * form's "create new" device). The caller has checked the rights; `path` prefixes error paths.
    */
-  async createInTx(access: AccessContext, tx: Tx, tenantId: string, input: NewDeviceInput, path: Path, meter: AttachableMeter | null): Promise<string> {
+  async createInTx(
+    access: AccessContext,
+    tx: Tx,
+    tenantId: string,
+    input: NewDeviceInput,
+    path: Path,
+    meter: AttachableMeter | null,
+  ): Promise<string> {
     const profile = await this.devices.usableProfile(tenantId, input.deviceProfileId, tx);
-    if (!profile) throw new BadInputException('the tenant may not use this device profile', [{ path: [...path, 'deviceProfileId'], message: 'not a device profile of this tenant' }]);
+    if (!profile)
+      throw new BadInputException('the tenant may not use this device profile', [
+        { path: [...path, 'deviceProfileId'], message: 'not a device profile of this tenant' },
+      ]);
     if (meter) await this.requireCompatible(tx, meter, profile.id, [...path, 'deviceProfileId']);
     await this.requireSerialFree(tx, profile.brandId, input.serialNo, null, [...path, 'serialNo']);
     const fields = await this.devices.identifierFields(profile.id, tx);
@@ -89,7 +102,13 @@ export class DevicesService {
     await this.writeIdentifiers(tx, deviceId, fields, values, new Map());
     await this.audit.record(
       access,
-      { action: 'create', entityType: 'device', entityId: deviceId, tenantId, after: { ...input, meterId: meter?.id ?? null, identifiers: redact(fields, values) } },
+      {
+        action: 'create',
+        entityType: 'device',
+        entityId: deviceId,
+        tenantId,
+        after: { ...input, meterId: meter?.id ?? null, identifiers: redact(fields, values) },
+      },
       tx,
     );
     return deviceId;
@@ -103,11 +122,15 @@ export class DevicesService {
       let profile = { id: before.deviceProfileId, brandId: before.brandId };
       if (input.deviceProfileId && input.deviceProfileId !== before.deviceProfileId) {
         const usable = await this.devices.usableProfile(before.tenantId, input.deviceProfileId, tx);
-        if (!usable) throw new BadInputException('the tenant may not use this device profile', [{ path: ['deviceProfileId'], message: 'not a device profile of this tenant' }]);
+        if (!usable)
+          throw new BadInputException('the tenant may not use this device profile', [
+            { path: ['deviceProfileId'], message: 'not a device profile of this tenant' },
+          ]);
         profile = usable;
       }
       const serialNo = input.serialNo ?? before.serialNo;
-      if (serialNo !== before.serialNo || profile.brandId !== before.brandId) await this.requireSerialFree(tx, profile.brandId, serialNo, id, ['serialNo']);
+      if (serialNo !== before.serialNo || profile.brandId !== before.brandId)
+        await this.requireSerialFree(tx, profile.brandId, serialNo, id, ['serialNo']);
 
       const meterId = input.meterId === undefined ? before.meterId : input.meterId;
       if (meterId && (meterId !== before.meterId || profile.id !== before.deviceProfileId)) {
@@ -120,7 +143,13 @@ export class DevicesService {
       const values = planIdentifiers(fields, input.identifiers ?? {}, current, ['identifiers']);
       await this.requireIdentifiersFree(tx, fields, values, current, id, ['identifiers']);
 
-      await this.devices.update(tx, id, { deviceProfileId: profile.id, brandId: profile.brandId, serialNo, meterId, ...(input.status ? { status: input.status } : {}) });
+      await this.devices.update(tx, id, {
+        deviceProfileId: profile.id,
+        brandId: profile.brandId,
+        serialNo,
+        meterId,
+        ...(input.status ? { status: input.status } : {}),
+      });
       await this.writeIdentifiers(tx, id, fields, values, current);
       await this.audit.record(
         access,
@@ -160,12 +189,20 @@ export class DevicesService {
     }
     await this.unitOfWork.run(async (tx) => {
       await this.devices.delete(tx, id);
-      await this.audit.record(access, { action: 'delete', entityType: 'device', entityId: id, tenantId: before.tenantId, before: snapshot(before) }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'device', entityId: id, tenantId: before.tenantId, before: snapshot(before) },
+        tx,
+      );
     });
   }
 
   /** A device another form refers to (the meter form's "select from inventory"): visible or 404. */
-  async reference(access: AccessContext, id: string, tx?: Tx): Promise<{ id: string; tenantId: string; serialNo: string; deviceProfileId: string; meterId: string | null }> {
+  async reference(
+    access: AccessContext,
+    id: string,
+    tx?: Tx,
+  ): Promise<{ id: string; tenantId: string; serialNo: string; deviceProfileId: string; meterId: string | null }> {
     const d = await this.devices.findRef(id, tx);
     if (!d || !access.canSee(d.tenantId)) throw new EntityNotFoundException('device', id);
     return d;
@@ -175,51 +212,102 @@ export class DevicesService {
   async setMeterInTx(access: AccessContext, tx: Tx, deviceId: string, meter: AttachableMeter | null, path: Path): Promise<void> {
     const device = await this.reference(access, deviceId, tx);
     if (meter) {
-      if (device.tenantId !== meter.tenantId) throw new BadInputException("the device belongs to another tenant than the meter's", [{ path, message: 'not a device of this tenant' }]);
+      if (device.tenantId !== meter.tenantId)
+        throw new BadInputException("the device belongs to another tenant than the meter's", [
+          { path, message: 'not a device of this tenant' },
+        ]);
       if (device.meterId && device.meterId !== meter.id) {
-        throw new ConflictException(`device ${device.serialNo} is attached to another meter; detach it first`, [{ path, message: 'attached to another meter' }]);
+        throw new ConflictException(`device ${device.serialNo} is attached to another meter; detach it first`, [
+          { path, message: 'attached to another meter' },
+        ]);
       }
       await this.requireCompatible(tx, meter, device.deviceProfileId, path);
     }
     if (device.meterId === (meter?.id ?? null)) return;
     await this.devices.update(tx, deviceId, { meterId: meter?.id ?? null });
-    await this.audit.record(access, { action: 'update', entityType: 'device', entityId: deviceId, tenantId: device.tenantId, before: { meterId: device.meterId }, after: { meterId: meter?.id ?? null } }, tx);
+    await this.audit.record(
+      access,
+      {
+        action: 'update',
+        entityType: 'device',
+        entityId: deviceId,
+        tenantId: device.tenantId,
+        before: { meterId: device.meterId },
+        after: { meterId: meter?.id ?? null },
+      },
+      tx,
+    );
   }
 
   async requireCompatible(tx: Tx, meter: AttachableMeter, deviceProfileId: string, path: Path): Promise<void> {
     if (!(await this.devices.compatible(meter.meterProfileId, deviceProfileId, tx))) {
-      throw new BadInputException(`the device profile is not compatible with the profile of meter ${meter.serialNo}`, [{ path, message: 'incompatible meter and device profiles' }]);
+      throw new BadInputException(`the device profile is not compatible with the profile of meter ${meter.serialNo}`, [
+        { path, message: 'incompatible meter and device profiles' },
+      ]);
     }
   }
 
-  private async attachableMeter(access: AccessContext, tx: Tx, meterId: string, tenantId: string, path: Path, deviceId: string | null): Promise<AttachableMeter> {
+  private async attachableMeter(
+    access: AccessContext,
+    tx: Tx,
+    meterId: string,
+    tenantId: string,
+    path: Path,
+    deviceId: string | null,
+  ): Promise<AttachableMeter> {
     const meter = await this.devices.meterForAttach(meterId, tx);
     if (!meter || !access.canSee(meter.tenantId)) throw new EntityNotFoundException('meter', meterId);
-    if (meter.tenantId !== tenantId) throw new BadInputException("the meter belongs to another tenant than the device's", [{ path, message: 'not a meter of this tenant' }]);
+    if (meter.tenantId !== tenantId)
+      throw new BadInputException("the meter belongs to another tenant than the device's", [
+        { path, message: 'not a meter of this tenant' },
+      ]);
     if (meter.device && meter.device.id !== deviceId) {
-      throw new ConflictException(`meter ${meter.serialNo} already has device ${meter.device.serialNo}; detach it first`, [{ path, message: `has device ${meter.device.serialNo}` }]);
+      throw new ConflictException(`meter ${meter.serialNo} already has device ${meter.device.serialNo}; detach it first`, [
+        { path, message: `has device ${meter.device.serialNo}` },
+      ]);
     }
     return meter;
   }
 
   private async requireSerialFree(tx: Tx, brandId: string, serialNo: string, exceptId: string | null, path: Path): Promise<void> {
     if (await this.devices.serialTaken(brandId, serialNo, exceptId, tx)) {
-      throw new ConflictException(`a device of this brand with serial number ${serialNo} already exists`, [{ path, message: 'already used for this brand' }]);
+      throw new ConflictException(`a device of this brand with serial number ${serialNo} already exists`, [
+        { path, message: 'already used for this brand' },
+      ]);
     }
   }
 
-  private async requireIdentifiersFree(tx: Tx, fields: IdentifierField[], values: Map<string, string>, current: Map<string, string>, deviceId: string | null, path: Path): Promise<void> {
+  private async requireIdentifiersFree(
+    tx: Tx,
+    fields: IdentifierField[],
+    values: Map<string, string>,
+    current: Map<string, string>,
+    deviceId: string | null,
+    path: Path,
+  ): Promise<void> {
     for (const f of fields) {
       const value = values.get(f.key);
       if (!f.isUnique || value === undefined || value.toLowerCase() === current.get(f.key)?.toLowerCase()) continue;
       if (await this.devices.identifierOwner(f.id, value, deviceId, tx)) {
-        throw new ConflictException(`${f.key} ${value} is already registered to another device`, [{ path: [...path, f.key], message: 'already registered to another device' }]);
+        throw new ConflictException(`${f.key} ${value} is already registered to another device`, [
+          { path: [...path, f.key], message: 'already registered to another device' },
+        ]);
       }
     }
   }
 
-  private async writeIdentifiers(tx: Tx, deviceId: string, fields: IdentifierField[], values: Map<string, string>, current: Map<string, string>): Promise<void> {
-    await this.devices.deleteIdentifiersExcept(tx, deviceId, fields.filter((f) => values.has(f.key)).map((f) => f.id));
+  private async writeIdentifiers(
+    tx: Tx,
+    deviceId: string,
+    fields: IdentifierField[],
+    values: Map<string, string>,
+    current: Map<string, string>,
+  ): Promise<void> {
+    await this.devices.deleteIdentifiersExcept(
+      tx,
+      deviceId,
+      fields.filter((f) => values.has(f.key)).map((f) => f.id),
+    );
     for (const f of fields) {
       const value = values.get(f.key);
       if (value === undefined || value === current.get(f.key)) continue;
@@ -245,11 +333,17 @@ const FORMAT: Record<IdentifierField['valueType'], (f: IdentifierField) => strin
  * against the profile's fields (unknown keys, required fields, format), current values kept where
  * the request is silent, and secrets kept when left out or sent back masked.
  */
-export function planIdentifiers(fields: IdentifierField[], input: IdentifiersInput, current: Map<string, string>, path: Path): Map<string, string> {
+export function planIdentifiers(
+  fields: IdentifierField[],
+  input: IdentifiersInput,
+  current: Map<string, string>,
+  path: Path,
+): Map<string, string> {
   const keys = [...new Set(fields.map((f) => f.key))];
   const details: ErrorDetail[] = [];
   for (const key of Object.keys(input)) {
-    if (!keys.includes(key)) details.push({ path: [...path, key], message: `not a field of this device profile (expected ${keys.join(', ') || 'none'})` });
+    if (!keys.includes(key))
+      details.push({ path: [...path, key], message: `not a field of this device profile (expected ${keys.join(', ') || 'none'})` });
   }
   const values = new Map<string, string>();
   for (const key of keys) {
@@ -266,7 +360,8 @@ export function planIdentifiers(fields: IdentifierField[], input: IdentifiersInp
     else if (key === 'IMEI' && !luhnValid(value)) details.push({ path: [...path, key], message: 'check digit (Luhn) does not match' });
     values.set(key, value);
   }
-  if (details.length) throw new BadInputException(`invalid identifiers: ${details.map((d) => `${d.path.at(-1)} ${d.message}`).join('; ')}`, details);
+  if (details.length)
+    throw new BadInputException(`invalid identifiers: ${details.map((d) => `${d.path.at(-1)} ${d.message}`).join('; ')}`, details);
   return values;
 }
 

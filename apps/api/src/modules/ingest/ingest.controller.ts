@@ -1,5 +1,14 @@
 import { Body, Controller, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadRequestResponse, ApiHeader, ApiNotFoundResponse, ApiQuery, ApiServiceUnavailableResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBadRequestResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ZodValidationException } from 'nestjs-zod';
 import type { ZodType } from 'zod';
@@ -37,7 +46,10 @@ function parse<T>(schema: ZodType<T>, body: unknown): T {
 @ApiBadRequestResponse({ description: 'malformed body' })
 @ApiUnauthorizedResponse({ description: 'unknown integration or bad secret' })
 @ApiNotFoundResponse({ description: 'no such device in the integration tenant' })
-@ApiServiceUnavailableResponse({ description: 'uplink backlog full, or the same frame still being queued by an earlier delivery: retry after the Retry-After header (seconds)' })
+@ApiServiceUnavailableResponse({
+  description:
+    'uplink backlog full, or the same frame still being queued by an earlier delivery: retry after the Retry-After header (seconds)',
+})
 @Controller('ingest')
 export class IngestController {
   constructor(private readonly ingest: IngestService) {}

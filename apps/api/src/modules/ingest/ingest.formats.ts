@@ -17,7 +17,13 @@ const base64 = z
   .refine((s) => s.length % 4 === 0, 'must be base64 (length a multiple of 4)');
 const eui = z.string().regex(/^[0-9a-fA-F]{16}$/, 'must be a 16-digit hexadecimal EUI');
 const isoTime = z.string().datetime({ offset: true });
-const num = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+const num = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 /** What receivers report (dBm, dB): a figure outside is a sender's error, refused before anything is stored. */
 const rssi = z.number().min(-200).max(50);
 const snr = z.number().min(-50).max(50);
@@ -28,9 +34,17 @@ export const TtnUplinkSchema = z.object({
   received_at: isoTime.optional(),
   uplink_message: z.object({
     f_port: z.number().int().min(0).max(255).optional(),
-    f_cnt: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    f_cnt: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
     frm_payload: base64.optional(),
-    rx_metadata: z.array(z.object({ rssi: rssi.optional(), channel_rssi: rssi.optional(), snr: snr.optional() })).max(100).optional(),
+    rx_metadata: z
+      .array(z.object({ rssi: rssi.optional(), channel_rssi: rssi.optional(), snr: snr.optional() }))
+      .max(100)
+      .optional(),
     received_at: isoTime.optional(),
   }),
 });
@@ -41,9 +55,17 @@ export const ChirpstackUplinkSchema = z.object({
   time: isoTime.optional(),
   deviceInfo: z.object({ devEui: eui, applicationId: z.string().max(100).optional() }),
   fPort: z.number().int().min(0).max(255).optional(),
-  fCnt: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  fCnt: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1)
+    .optional(),
   data: base64.optional(),
-  rxInfo: z.array(z.object({ rssi: rssi.optional(), snr: snr.optional() })).max(100).optional(),
+  rxInfo: z
+    .array(z.object({ rssi: rssi.optional(), snr: snr.optional() }))
+    .max(100)
+    .optional(),
 });
 export type ChirpstackUplink = z.infer<typeof ChirpstackUplinkSchema>;
 
@@ -72,11 +94,19 @@ export const GenericUplinkSchema = z
     payloadHex: hex.optional(),
     payloadBase64: base64.optional(),
     port: z.number().int().min(0).max(255).optional(),
-    counter: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    counter: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .optional(),
     rssi: rssi.optional(),
     snr: snr.optional(),
   })
-  .refine((g) => (g.payloadHex === undefined) !== (g.payloadBase64 === undefined), { message: 'give exactly one of payloadHex and payloadBase64', path: ['payloadHex'] });
+  .refine((g) => (g.payloadHex === undefined) !== (g.payloadBase64 === undefined), {
+    message: 'give exactly one of payloadHex and payloadBase64',
+    path: ['payloadHex'],
+  });
 export type GenericUplink = z.infer<typeof GenericUplinkSchema>;
 
 /** Largest application payload we accept, whatever the network (LoRaWAN's maximum is 242 bytes). */

@@ -9,5 +9,10 @@ import { UplinksService } from './uplinks.service';
 import { UplinkRepository } from './uplink.repository';
 import { UplinkInspectorRepository } from './uplink-inspector.repository';
 
-@Module({ imports: [IntegrationsModule], controllers: [IngestController, UplinksController], providers: [IngestService, IngestRepository, UplinkBatcher, UplinksService, UplinkRepository, UplinkInspectorRepository], exports: [IngestService] })
+@Module({
+  imports: [IntegrationsModule],
+  controllers: [IngestController, UplinksController],
+  providers: [IngestService, IngestRepository, UplinkBatcher, UplinksService, UplinkRepository, UplinkInspectorRepository],
+  exports: [IngestService],
+})
 export class IngestModule {}

@@ -27,7 +27,14 @@ export class IngestRepository {
     return this.database.db
       .selectFrom('integration as i')
       .innerJoin('tenant as t', 't.id', 'i.tenant_id')
-      .select(['i.id', 'i.tenant_id as tenantId', sql<string>`t.path::text`.as('tenantPath'), 'i.kind', 'i.secret_hash as secretHash', 'i.is_active as isActive']);
+      .select([
+        'i.id',
+        'i.tenant_id as tenantId',
+        sql<string>`t.path::text`.as('tenantPath'),
+        'i.kind',
+        'i.secret_hash as secretHash',
+        'i.is_active as isActive',
+      ]);
   }
 
   async integration(id: string): Promise<IntegrationRow | null> {
@@ -35,7 +42,10 @@ export class IngestRepository {
   }
 
   async chirpstackIntegration(applicationId: string): Promise<IntegrationRow | null> {
-    return ((await this.integrations().where('i.kind', '=', 'CHIRPSTACK').where('i.external_id', '=', applicationId).executeTakeFirst()) as IntegrationRow | undefined) ?? null;
+    return (
+      ((await this.integrations().where('i.kind', '=', 'CHIRPSTACK').where('i.external_id', '=', applicationId).executeTakeFirst()) as
+        IntegrationRow | undefined) ?? null
+    );
   }
 
   /** The device whose unique identifier is `value` (normalised), inside the tenant subtree at `tenantPath`. */

@@ -119,7 +119,13 @@ export class IngestService {
     });
   }
 
-  async chirpstack(integrationId: string, secret: string | undefined, body: ChirpstackUplink, requestId?: string, source: UplinkEnvelope['source'] = 'chirpstack'): Promise<IngestResult> {
+  async chirpstack(
+    integrationId: string,
+    secret: string | undefined,
+    body: ChirpstackUplink,
+    requestId?: string,
+    source: UplinkEnvelope['source'] = 'chirpstack',
+  ): Promise<IngestResult> {
     const integration = await this.authenticate(integrationId, secret, 'CHIRPSTACK');
     return this.acceptChirpstack(integration, body, requestId, source);
   }
@@ -146,7 +152,13 @@ export class IngestService {
     });
   }
 
-  async generic(integrationId: string, secret: string | undefined, body: GenericUplink, requestId?: string, source: UplinkEnvelope['source'] = 'generic'): Promise<IngestResult> {
+  async generic(
+    integrationId: string,
+    secret: string | undefined,
+    body: GenericUplink,
+    requestId?: string,
+    source: UplinkEnvelope['source'] = 'generic',
+  ): Promise<IngestResult> {
     const integration = await this.authenticate(integrationId, secret, 'GENERIC');
     const receivedAt = body.time ?? new Date().toISOString();
     return this.accept(integration, body.deviceId, body.idType ? { technology: null, key: body.idType } : null, {
@@ -161,7 +173,12 @@ export class IngestService {
     });
   }
 
-  private acceptChirpstack(integration: IntegrationRow, body: ChirpstackUplink, requestId: string | undefined, source: UplinkEnvelope['source']) {
+  private acceptChirpstack(
+    integration: IntegrationRow,
+    body: ChirpstackUplink,
+    requestId: string | undefined,
+    source: UplinkEnvelope['source'],
+  ) {
     const receivedAt = body.time ?? new Date().toISOString();
     return this.accept(integration, body.deviceInfo.devEui, IDENTIFIER_OF.CHIRPSTACK, {
       receivedAt,
@@ -221,8 +238,15 @@ export class IngestService {
     }
     const envelope: UplinkEnvelope = { ...frame, deviceId: device.deviceId, tenantId: device.tenantId, integrationId: integration.id };
     const key = this.redis.key('dedup', device.deviceId, dedupPart(envelope));
-    const claimFrame = (this.redis.client as unknown as { claimFrame: (...args: string[]) => Promise<null | string | [string, string]> }).claimFrame;
-    const claim = await claimFrame.call(this.redis.client, key, envelope.receivedAt, String(this.config.INGEST_CLAIM_MS), String(DEDUP_TTL_SECONDS));
+    const claimFrame = (this.redis.client as unknown as { claimFrame: (...args: string[]) => Promise<null | string | [string, string]> })
+      .claimFrame;
+    const claim = await claimFrame.call(
+      this.redis.client,
+      key,
+      envelope.receivedAt,
+      String(this.config.INGEST_CLAIM_MS),
+      String(DEDUP_TTL_SECONDS),
+    );
     if (typeof claim === 'string') {
       ingestUplinks.inc({ kind, outcome: 'duplicate' });
       return { status: 'duplicate' };
@@ -248,7 +272,11 @@ export class IngestService {
   }
 
   /** Finds the device by its identifying field, inside the integration's tenant subtree. */
-  private async findDevice(integration: IntegrationRow, identifier: string, idField: { technology: string | null; key: string } | null): Promise<DeviceRef | null> {
+  private async findDevice(
+    integration: IntegrationRow,
+    identifier: string,
+    idField: { technology: string | null; key: string } | null,
+  ): Promise<DeviceRef | null> {
     const value = identifier.trim().toLowerCase();
     const cacheKey = `${integration.id}|${idField?.technology ?? ''}|${idField?.key ?? ''}|${value}`;
     const cached = this.devices.get(cacheKey);

@@ -71,7 +71,13 @@ export class MqttSubscriberService implements OnApplicationBootstrap, OnModuleDe
         result = await this.ingest.chirpstackFromMqtt(parts[1], ChirpstackUplinkSchema.parse(body));
       } else if (parts[0] === 'water' && parts[2] === 'up') {
         const secret = (body as { secret?: unknown })?.secret;
-        result = await this.ingest.generic(parts[1], typeof secret === 'string' ? secret : undefined, GenericUplinkSchema.parse(body), undefined, 'mqtt-generic');
+        result = await this.ingest.generic(
+          parts[1],
+          typeof secret === 'string' ? secret : undefined,
+          GenericUplinkSchema.parse(body),
+          undefined,
+          'mqtt-generic',
+        );
       } else return;
       this.stats[result.status]++;
     } catch (err) {

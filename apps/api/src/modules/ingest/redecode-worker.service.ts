@@ -9,7 +9,15 @@ import { UplinkRepository, type StoredUplink } from './uplink.repository';
 /** Uplinks re-decoded per batch (one transaction each, as ingest batches). */
 const CHUNK = 500;
 
-const SOURCES = new Set<UplinkEnvelope['source']>(['ttn', 'chirpstack', 'sigfox', 'generic', 'mqtt-chirpstack', 'mqtt-generic', 'simulator']);
+const SOURCES = new Set<UplinkEnvelope['source']>([
+  'ttn',
+  'chirpstack',
+  'sigfox',
+  'generic',
+  'mqtt-chirpstack',
+  'mqtt-generic',
+  'simulator',
+]);
 
 /** A stored uplink as the envelope it arrived in. */
 export function envelopeOf(u: StoredUplink): UplinkEnvelope {

@@ -2,8 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { flaggedAlarms, localDayFormatter, planAlarms, planConsumption, type AlarmFrame, type MeterPoint } from './uplink-batch';
 
 const t = (h: number) => new Date(Date.UTC(2026, 10, 24, h));
-const stored = (h: number, index: number, consumption: number | null = null, deviceId = 'd1'): MeterPoint => ({ time: t(h), deviceId, indexM3: index, consumptionM3: consumption });
-const fresh = (h: number, index: number, batchRef: number, deviceId = 'd1'): MeterPoint => ({ time: t(h), deviceId, indexM3: index, batchRef });
+const stored = (h: number, index: number, consumption: number | null = null, deviceId = 'd1'): MeterPoint => ({
+  time: t(h),
+  deviceId,
+  indexM3: index,
+  consumptionM3: consumption,
+});
+const fresh = (h: number, index: number, batchRef: number, deviceId = 'd1'): MeterPoint => ({
+  time: t(h),
+  deviceId,
+  indexM3: index,
+  batchRef,
+});
 
 describe('planConsumption', () => {
   it('chains batch readings from the stored reading before them', () => {
@@ -71,7 +81,15 @@ describe('planAlarms', () => {
   });
 
   it('opens a red alarm once and clears it when a later frame reports it off', () => {
-    const plan = planAlarms([], [frame(1, { flagged: ['TAMPER'], reported: { TAMPER: true } }), frame(2, { flagged: ['TAMPER'], reported: { TAMPER: true } }), frame(3, { reported: { TAMPER: false } })], dayOf);
+    const plan = planAlarms(
+      [],
+      [
+        frame(1, { flagged: ['TAMPER'], reported: { TAMPER: true } }),
+        frame(2, { flagged: ['TAMPER'], reported: { TAMPER: true } }),
+        frame(3, { reported: { TAMPER: false } }),
+      ],
+      dayOf,
+    );
     expect(plan.opened).toEqual([{ type: 'TAMPER', startedAt: t(1), clearedAt: t(3), details: { batteryPct: 80 } }]);
     expect(plan.cleared).toEqual([]);
   });
@@ -89,16 +107,22 @@ describe('planAlarms', () => {
   it('opens LOW_BATTERY under the threshold and clears it above', () => {
     const low = frame(1, { batteryPct: 5, flagged: flaggedAlarms({}, 5) });
     expect(planAlarms([], [low], dayOf).opened.map((a) => a.type)).toEqual(['LOW_BATTERY']);
-    expect(planAlarms([{ id: 'b', type: 'LOW_BATTERY', startedAt: t(0) }], [frame(1, { batteryPct: 50 })], dayOf).cleared).toEqual([{ id: 'b', clearedAt: t(1) }]);
+    expect(planAlarms([{ id: 'b', type: 'LOW_BATTERY', startedAt: t(0) }], [frame(1, { batteryPct: 50 })], dayOf).cleared).toEqual([
+      { id: 'b', clearedAt: t(1) },
+    ]);
   });
 
   it('opens HIGH_USAGE above the daily threshold and clears it only on a later day', () => {
     const over = frame(1, { todayM3: 2.5, dailyThresholdM3: 2 });
-    expect(planAlarms([], [over], dayOf).opened).toEqual([{ type: 'HIGH_USAGE', startedAt: t(1), clearedAt: null, details: { todayM3: 2.5, thresholdM3: 2 } }]);
+    expect(planAlarms([], [over], dayOf).opened).toEqual([
+      { type: 'HIGH_USAGE', startedAt: t(1), clearedAt: null, details: { todayM3: 2.5, thresholdM3: 2 } },
+    ]);
     const open = [{ id: 'h', type: 'HIGH_USAGE' as const, startedAt: t(1) }];
     expect(planAlarms(open, [frame(5, { todayM3: 1, dailyThresholdM3: 2 })], dayOf).cleared).toEqual([]);
     const nextDay = new Date(t(1).getTime() + 26 * 3_600_000);
-    expect(planAlarms(open, [{ ...frame(0, { todayM3: 0.1, dailyThresholdM3: 2 }), time: nextDay, day: dayOf(nextDay) }], dayOf).cleared).toEqual([{ id: 'h', clearedAt: nextDay }]);
+    expect(
+      planAlarms(open, [{ ...frame(0, { todayM3: 0.1, dailyThresholdM3: 2 }), time: nextDay, day: dayOf(nextDay) }], dayOf).cleared,
+    ).toEqual([{ id: 'h', clearedAt: nextDay }]);
   });
 });
 

@@ -48,7 +48,10 @@ export const MAX_CONSUMPTION_M3 = 999_999_999;
  * `stored` holds the meter's reading before the batch's first, those between its first and last, and
  * the one after its last. Batch readings already stored (same device and time) are dropped as duplicates.
  */
-export function planConsumption(stored: MeterPoint[], batch: MeterPoint[]): { readings: PointConsumption[]; fixes: ConsumptionFix[]; duplicates: number[] } {
+export function planConsumption(
+  stored: MeterPoint[],
+  batch: MeterPoint[],
+): { readings: PointConsumption[]; fixes: ConsumptionFix[]; duplicates: number[] } {
   const known = new Set(stored.map((p) => `${p.deviceId}|${p.time.getTime()}`));
   const duplicates: number[] = [];
   const fresh: MeterPoint[] = [];
@@ -61,7 +64,9 @@ export function planConsumption(stored: MeterPoint[], batch: MeterPoint[]): { re
     }
   }
   // Stored rows sort before batch rows of the same time, so equal times count as no consumption.
-  const all = [...stored, ...fresh].sort((a, b) => a.time.getTime() - b.time.getTime() || (a.batchRef === undefined ? -1 : 0) - (b.batchRef === undefined ? -1 : 0));
+  const all = [...stored, ...fresh].sort(
+    (a, b) => a.time.getTime() - b.time.getTime() || (a.batchRef === undefined ? -1 : 0) - (b.batchRef === undefined ? -1 : 0),
+  );
   const readings: PointConsumption[] = [];
   const fixes: ConsumptionFix[] = [];
   for (let i = 0; i < all.length; i++) {
@@ -74,7 +79,8 @@ export function planConsumption(stored: MeterPoint[], batch: MeterPoint[]): { re
     if (p.batchRef !== undefined) readings.push({ batchRef: p.batchRef, consumptionM3: consumption, suspect });
     else if (prev?.batchRef !== undefined && consumption !== null) {
       const before = p.consumptionM3 ?? 0;
-      if (consumption !== before || p.consumptionM3 === null) fixes.push({ deviceId: p.deviceId, time: p.time, consumptionM3: consumption, suspect, diffM3: round3(consumption - before) });
+      if (consumption !== before || p.consumptionM3 === null)
+        fixes.push({ deviceId: p.deviceId, time: p.time, consumptionM3: consumption, suspect, diffM3: round3(consumption - before) });
     }
   }
   return { readings, fixes, duplicates };
@@ -120,7 +126,11 @@ export function flaggedAlarms(reported: Partial<Record<AlarmType, boolean>>, bat
  * off (and any frame at all, for NO_SIGNAL) clear them, daily usage above the group threshold opens
  * HIGH_USAGE, which clears only once a later day stays below it.
  */
-export function planAlarms(open: OpenAlarm[], frames: AlarmFrame[], dayOf: (d: Date) => string): { opened: NewAlarm[]; cleared: { id: string; clearedAt: Date }[] } {
+export function planAlarms(
+  open: OpenAlarm[],
+  frames: AlarmFrame[],
+  dayOf: (d: Date) => string,
+): { opened: NewAlarm[]; cleared: { id: string; clearedAt: Date }[] } {
   const current = new Map<AlarmType, OpenAlarm | NewAlarm>();
   for (const a of open) current.set(a.type, a);
   const opened: NewAlarm[] = [];
@@ -149,7 +159,12 @@ export function planAlarms(open: OpenAlarm[], frames: AlarmFrame[], dayOf: (d: D
     }
     for (const type of toOpen) {
       if (current.has(type)) continue;
-      const a: NewAlarm = { type, startedAt: f.time, clearedAt: null, details: type === 'HIGH_USAGE' ? usage : { batteryPct: f.batteryPct } };
+      const a: NewAlarm = {
+        type,
+        startedAt: f.time,
+        clearedAt: null,
+        details: type === 'HIGH_USAGE' ? usage : { batteryPct: f.batteryPct },
+      };
       opened.push(a);
       current.set(type, a);
     }

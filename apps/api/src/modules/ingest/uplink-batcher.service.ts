@@ -105,7 +105,9 @@ export class UplinkBatcher implements OnModuleDestroy {
     if (!marks.length) return;
     const pipeline = this.redis.client.pipeline();
     for (const m of marks) pipeline.set(m.key, '1', 'EX', m.ttlSeconds);
-    await pipeline.exec().catch((err: Error) => this.logger.warn({ err: err.message, marks: marks.length }, 'could not confirm de-duplication marks'));
+    await pipeline
+      .exec()
+      .catch((err: Error) => this.logger.warn({ err: err.message, marks: marks.length }, 'could not confirm de-duplication marks'));
   }
 
   /** Queues what is gathered before the process exits. */

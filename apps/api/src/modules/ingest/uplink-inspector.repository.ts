@@ -45,7 +45,21 @@ export class UplinkInspectorRepository {
       .$if(Boolean(f.to), (w) => w.where('u.received_at', '<', new Date(f.to!)));
     const [rows, count] = await Promise.all([
       base
-        .select(['u.id', 'u.received_at', 'u.device_id', 'd.serial_no', 'u.tenant_id', 'u.integration_id', 'u.f_port', 'u.f_cnt', 'u.payload', 'u.status', 'u.decoded', 'u.errors', 'u.rx_metadata'])
+        .select([
+          'u.id',
+          'u.received_at',
+          'u.device_id',
+          'd.serial_no',
+          'u.tenant_id',
+          'u.integration_id',
+          'u.f_port',
+          'u.f_cnt',
+          'u.payload',
+          'u.status',
+          'u.decoded',
+          'u.errors',
+          'u.rx_metadata',
+        ])
         .orderBy('u.received_at', 'desc')
         .orderBy('u.id', 'desc')
         .limit(pageSize)
@@ -91,7 +105,9 @@ export class UplinkInspectorRepository {
       .select('p.model_code')
       .select((eb) => eb.fn.count<string>('s.id').as('scenarios'))
       .$if(Boolean(target.deviceProfileId), (w) => w.where('p.id', '=', target.deviceProfileId!))
-      .$if(Boolean(target.deviceId), (w) => w.where('p.id', '=', (eb) => eb.selectFrom('device').select('device_profile_id').where('id', '=', target.deviceId!)))
+      .$if(Boolean(target.deviceId), (w) =>
+        w.where('p.id', '=', (eb) => eb.selectFrom('device').select('device_profile_id').where('id', '=', target.deviceId!)),
+      )
       .groupBy(['p.id', 'p.model_code'])
       .having(sql<boolean>`count(s.id) = 0`)
       .execute();

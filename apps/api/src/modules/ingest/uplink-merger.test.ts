@@ -25,7 +25,11 @@ describe('UplinkMerger', () => {
     release();
     await Promise.all([a, b, c, d]);
     // b and c fit in 5 together; d waits for the next transaction.
-    expect(calls).toEqual([['a0', 'a1'], ['b0', 'b1', 'c0', 'c1'], ['d0', 'd1']]);
+    expect(calls).toEqual([
+      ['a0', 'a1'],
+      ['b0', 'b1', 'c0', 'c1'],
+      ['d0', 'd1'],
+    ]);
     expect((await b).stored).toBe(4);
   });
 
@@ -51,10 +55,14 @@ describe('UplinkMerger', () => {
 
   it('lets an idle worker wait a moment for the jobs fetched alongside the first', async () => {
     const calls: number[] = [];
-    const merger = new UplinkMerger(async (u) => {
-      calls.push(u.length);
-      return result(u.length);
-    }, 100, 30);
+    const merger = new UplinkMerger(
+      async (u) => {
+        calls.push(u.length);
+        return result(u.length);
+      },
+      100,
+      30,
+    );
     const a = merger.submit(uplinks(2, 'a'));
     await new Promise((r) => setTimeout(r, 5));
     const b = merger.submit(uplinks(3, 'b'));

@@ -29,7 +29,12 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.WORKER_MERGE_MAX_UPLINKS > 0) this.merger = new UplinkMerger((uplinks) => this.processor.process(uplinks), this.config.WORKER_MERGE_MAX_UPLINKS, this.config.WORKER_MERGE_LINGER_MS);
+    if (this.config.WORKER_MERGE_MAX_UPLINKS > 0)
+      this.merger = new UplinkMerger(
+        (uplinks) => this.processor.process(uplinks),
+        this.config.WORKER_MERGE_MAX_UPLINKS,
+        this.config.WORKER_MERGE_LINGER_MS,
+      );
     this.worker = new Worker<UplinkBatch | UplinkEnvelope>(
       QueueName.Uplinks,
       async (job: Job<UplinkBatch | UplinkEnvelope>) => {
@@ -51,7 +56,15 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
       },
     );
     this.worker.on('failed', (job, err) =>
-      this.logger.error({ jobId: job?.id, uplinks: job && 'uplinks' in job.data ? job.data.uplinks.length : 1, attempts: job?.attemptsMade, err: err.message }, 'uplink job failed'),
+      this.logger.error(
+        {
+          jobId: job?.id,
+          uplinks: job && 'uplinks' in job.data ? job.data.uplinks.length : 1,
+          attempts: job?.attemptsMade,
+          err: err.message,
+        },
+        'uplink job failed',
+      ),
     );
     this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'uplink worker error'));
   }

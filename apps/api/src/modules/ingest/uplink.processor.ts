@@ -8,7 +8,15 @@ import { mapDecoded, type MappedReading } from '../decoders/decoded-mapping';
 import type { DecodeOutput } from '../decoders/decoder-sandbox';
 import { DecodersService } from '../decoders/decoders.service';
 import { flaggedAlarms, localDayFormatter, planAlarms, planConsumption, type AlarmFrame, type MeterPoint } from './uplink-batch';
-import { UplinkRepository, type AlarmRow, type BatchTransaction, type DailyRow, type DeviceContext, type ReadingRow, type UplinkRow } from './uplink.repository';
+import {
+  UplinkRepository,
+  type AlarmRow,
+  type BatchTransaction,
+  type DailyRow,
+  type DeviceContext,
+  type ReadingRow,
+  type UplinkRow,
+} from './uplink.repository';
 
 export { LOW_BATTERY_PCT } from './uplink-batch';
 
@@ -185,13 +193,22 @@ export class UplinkProcessor {
         it.stored = undefined;
         it.duplicate = undefined;
       }
-      const reason = String((err as Error).message ?? err).replace(/\u0000/g, '').slice(0, 500);
+      const reason = String((err as Error).message ?? err)
+        .replace(/\u0000/g, '')
+        .slice(0, 500);
       if (items.length === 1) {
         const it = items[0]!;
         it.storeError = reason;
-        this.logger.error({ deviceId: it.ctx.deviceId, requestId: it.e.requestId, err: reason }, 'uplink refused by the database; stored as FAILED');
+        this.logger.error(
+          { deviceId: it.ctx.deviceId, requestId: it.e.requestId, err: reason },
+          'uplink refused by the database; stored as FAILED',
+        );
         await this.repository.transaction((trx) =>
-          this.repository.insertUplinks(trx, [{ ...this.uplinkRow(it), status: 'FAILED', decoded: null, errors: { errors: [`not stored: ${reason}`], warnings: [] } }], redecode),
+          this.repository.insertUplinks(
+            trx,
+            [{ ...this.uplinkRow(it), status: 'FAILED', decoded: null, errors: { errors: [`not stored: ${reason}`], warnings: [] } }],
+            redecode,
+          ),
         );
         return { opened: [], cleared: [] };
       }
@@ -277,9 +294,22 @@ export class UplinkProcessor {
     );
 
     const rows: ReadingRow[] = [];
-    const fixes: { meterId: string; ctx: DeviceContext; deviceId: string; time: Date; consumptionM3: number; suspect: boolean; diffM3: number }[] = [];
+    const fixes: {
+      meterId: string;
+      ctx: DeviceContext;
+      deviceId: string;
+      time: Date;
+      consumptionM3: number;
+      suspect: boolean;
+      diffM3: number;
+    }[] = [];
     for (const [meterId, list] of perMeter) {
-      const points: MeterPoint[] = list.map((it, i) => ({ time: it.time, deviceId: it.ctx.deviceId, indexM3: it.mapped!.indexM3!, batchRef: i }));
+      const points: MeterPoint[] = list.map((it, i) => ({
+        time: it.time,
+        deviceId: it.ctx.deviceId,
+        indexM3: it.mapped!.indexM3!,
+        batchRef: i,
+      }));
       const plan = planConsumption(
         stored.filter((p) => p.meterId === meterId),
         points,
@@ -315,7 +345,15 @@ export class UplinkProcessor {
     const days = new Map<string, DailyRow>();
     const addDay = (meterId: string, ctx: DeviceContext, day: string, consumption: number, index: number) => {
       const key = `${meterId}|${day}`;
-      const d = days.get(key) ?? { meterId, day, tenantId: ctx.tenantId, subscriptionId: ctx.subscriptionId, consumptionM3: 0, lastIndexM3: index, readingCount: 0 };
+      const d = days.get(key) ?? {
+        meterId,
+        day,
+        tenantId: ctx.tenantId,
+        subscriptionId: ctx.subscriptionId,
+        consumptionM3: 0,
+        lastIndexM3: index,
+        readingCount: 0,
+      };
       d.consumptionM3 = Math.round((d.consumptionM3 + consumption) * 1000) / 1000;
       d.lastIndexM3 = Math.max(d.lastIndexM3, index);
       d.readingCount += 1;
@@ -330,7 +368,12 @@ export class UplinkProcessor {
       }
       it.stored = true;
       addDay(r.meterId, it.ctx, it.day, r.consumptionM3 ?? 0, r.indexM3);
-      meters.set(r.meterId, { meterId: r.meterId, time: r.time, indexM3: r.indexM3, valveState: it.ctx.meterHasValve ? r.valveState : null });
+      meters.set(r.meterId, {
+        meterId: r.meterId,
+        time: r.time,
+        indexM3: r.indexM3,
+        valveState: it.ctx.meterHasValve ? r.valveState : null,
+      });
     }
     // A corrected reading was counted in its day's rollup already: shift that day by the difference.
     const shifts = new Map<string, { meterId: string; day: string; diffM3: number }>();
@@ -390,7 +433,8 @@ export class UplinkProcessor {
         frames,
         (d) => this.dayOf(d, ctx.timeZone),
       );
-      for (const a of plan.opened) toInsert.push({ ...a, tenantId: ctx.tenantId, deviceId, meterId: ctx.meterId, subscriptionId: ctx.subscriptionId });
+      for (const a of plan.opened)
+        toInsert.push({ ...a, tenantId: ctx.tenantId, deviceId, meterId: ctx.meterId, subscriptionId: ctx.subscriptionId });
       toClear.push(...plan.cleared);
     }
     const opened = await this.repository.insertAlarms(trx, toInsert);

@@ -143,7 +143,14 @@ export class UplinkRepository {
     if (!rows.length) return [];
     const scenarios = await db
       .selectFrom('message_scenario')
-      .select(['device_profile_id as profileId', 'id', 'version', 'f_port as fPort', 'decoder_source as decoderSource', 'field_mapping as fieldMapping'])
+      .select([
+        'device_profile_id as profileId',
+        'id',
+        'version',
+        'f_port as fPort',
+        'decoder_source as decoderSource',
+        'field_mapping as fieldMapping',
+      ])
       .where('device_profile_id', 'in', [...new Set(rows.map((r) => r.profileId))])
       .where('is_active', '=', true)
       .orderBy('sort_order')
@@ -160,7 +167,13 @@ export class UplinkRepository {
       timeZone: row.timeZone,
       scenarios: scenarios
         .filter((s) => s.profileId === row.profileId)
-        .map((s) => ({ id: s.id, version: s.version, fPort: s.fPort, decoderSource: s.decoderSource, fieldMapping: (s.fieldMapping ?? {}) as FieldMapping })),
+        .map((s) => ({
+          id: s.id,
+          version: s.version,
+          fPort: s.fPort,
+          decoderSource: s.decoderSource,
+          fieldMapping: (s.fieldMapping ?? {}) as FieldMapping,
+        })),
     }));
   }
 
@@ -200,14 +213,27 @@ export class UplinkRepository {
   }
 
   async countMatching(q: Omit<RedecodeRequest, 'total' | 'requestedBy' | 'requestId'>): Promise<number> {
-    const row = await this.matching(q).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.matching(q)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   /** The next `limit` matching uplinks after `after`, oldest first, so consumption chains in time order. */
   async nextMatching(q: RedecodeRequest, after: { receivedAt: Date; id: string } | null, limit: number): Promise<StoredUplink[]> {
     const rows = await this.matching(q)
-      .select(['u.id', 'u.received_at', 'u.device_id', 'u.tenant_id', 'u.integration_id', 'u.device_time', 'u.f_port', 'u.f_cnt', 'u.payload', 'u.rx_metadata'])
+      .select([
+        'u.id',
+        'u.received_at',
+        'u.device_id',
+        'u.tenant_id',
+        'u.integration_id',
+        'u.device_time',
+        'u.f_port',
+        'u.f_cnt',
+        'u.payload',
+        'u.rx_metadata',
+      ])
       .$if(after !== null, (w) => w.where(sql<boolean>`(u.received_at, u.id) > (${after!.receivedAt}::timestamptz, ${after!.id}::bigint)`))
       .orderBy('u.received_at')
       .orderBy('u.id')
@@ -266,7 +292,13 @@ export class UplinkRepository {
         UNION ALL
         (SELECT time, device_id, index_m3, consumption_m3 FROM reading WHERE meter_id = b.meter_id AND time > b.t1 ORDER BY time LIMIT 1)
       ) r`.execute(trx);
-    return rows.map((r) => ({ meterId: r.meter_id, time: new Date(r.time), deviceId: r.device_id, indexM3: Number(r.index_m3), consumptionM3: r.consumption_m3 === null ? null : Number(r.consumption_m3) }));
+    return rows.map((r) => ({
+      meterId: r.meter_id,
+      time: new Date(r.time),
+      deviceId: r.device_id,
+      indexM3: Number(r.index_m3),
+      consumptionM3: r.consumption_m3 === null ? null : Number(r.consumption_m3),
+    }));
   }
 
   /** Inserts readings, skipping ones stored already; returns the keys (device|epoch ms) it inserted. */
@@ -293,7 +325,10 @@ export class UplinkRepository {
   }
 
   /** Stored readings whose predecessor arrived late get their consumption recomputed. */
-  async fixConsumption(trx: Transaction<DB>, fixes: { deviceId: string; time: Date; consumptionM3: number; suspect: boolean }[]): Promise<void> {
+  async fixConsumption(
+    trx: Transaction<DB>,
+    fixes: { deviceId: string; time: Date; consumptionM3: number; suspect: boolean }[],
+  ): Promise<void> {
     if (!fixes.length) return;
     await sql`
       UPDATE reading r
@@ -305,7 +340,10 @@ export class UplinkRepository {
   }
 
   /** Last seen, battery and radio of each device, unless a newer uplink got there first. */
-  async updateDevices(trx: Transaction<DB>, rows: { deviceId: string; time: Date; batteryPct: number | null; rssi: number | null; snr: number | null }[]): Promise<void> {
+  async updateDevices(
+    trx: Transaction<DB>,
+    rows: { deviceId: string; time: Date; batteryPct: number | null; rssi: number | null; snr: number | null }[],
+  ): Promise<void> {
     if (!rows.length) return;
     await sql`
       UPDATE device d
@@ -320,7 +358,10 @@ export class UplinkRepository {
   }
 
   /** Last index, reading time and valve state of each meter, unless a newer reading got there first. */
-  async updateMeters(trx: Transaction<DB>, rows: { meterId: string; time: Date; indexM3: number; valveState: ValveState | null }[]): Promise<void> {
+  async updateMeters(
+    trx: Transaction<DB>,
+    rows: { meterId: string; time: Date; indexM3: number; valveState: ValveState | null }[],
+  ): Promise<void> {
     if (!rows.length) return;
     await sql`
       UPDATE meter m
@@ -387,27 +428,43 @@ export class UplinkRepository {
 
   async insertAlarms(
     trx: Transaction<DB>,
-    rows: { tenantId: string; type: AlarmType; deviceId: string; meterId: string | null; subscriptionId: string | null; startedAt: Date; clearedAt: Date | null; details: unknown }[],
+    rows: {
+      tenantId: string;
+      type: AlarmType;
+      deviceId: string;
+      meterId: string | null;
+      subscriptionId: string | null;
+      startedAt: Date;
+      clearedAt: Date | null;
+      details: unknown;
+    }[],
   ): Promise<AlarmRow[]> {
     if (!rows.length) return [];
-    return trx
-      .insertInto('alarm')
-      .values(
-        rows.map((a) => ({
-          tenant_id: a.tenantId,
-          type: a.type,
-          device_id: a.deviceId,
-          meter_id: a.meterId,
-          subscription_id: a.subscriptionId,
-          started_at: a.startedAt,
-          cleared_at: a.clearedAt,
-          details: a.details === null ? null : JSON.stringify(a.details),
-        })),
-      )
-      // One open alarm per type and device (a partial unique index); another process may have opened it.
-      .onConflict((oc) => oc.columns(['type', 'device_id']).where(sql<boolean>`cleared_at IS NULL AND device_id IS NOT NULL`).doNothing())
-      .returning(['id', 'type', 'device_id as deviceId', 'started_at as startedAt', 'cleared_at as clearedAt'])
-      .execute() as Promise<AlarmRow[]>;
+    return (
+      trx
+        .insertInto('alarm')
+        .values(
+          rows.map((a) => ({
+            tenant_id: a.tenantId,
+            type: a.type,
+            device_id: a.deviceId,
+            meter_id: a.meterId,
+            subscription_id: a.subscriptionId,
+            started_at: a.startedAt,
+            cleared_at: a.clearedAt,
+            details: a.details === null ? null : JSON.stringify(a.details),
+          })),
+        )
+        // One open alarm per type and device (a partial unique index); another process may have opened it.
+        .onConflict((oc) =>
+          oc
+            .columns(['type', 'device_id'])
+            .where(sql<boolean>`cleared_at IS NULL AND device_id IS NOT NULL`)
+            .doNothing(),
+        )
+        .returning(['id', 'type', 'device_id as deviceId', 'started_at as startedAt', 'cleared_at as clearedAt'])
+        .execute() as Promise<AlarmRow[]>
+    );
   }
 
   async clearAlarms(trx: Transaction<DB>, rows: { id: string; clearedAt: Date }[]): Promise<AlarmRow[]> {

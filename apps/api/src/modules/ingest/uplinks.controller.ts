@@ -49,19 +49,34 @@ export const RedecodeSchema = z
     deviceProfileId: z.string().uuid().optional(),
     integrationId: z.string().uuid().optional(),
     /** Single frames to re-run (ids from GET /api/uplinks), within the other filters. */
-    uplinkIds: z.array(z.string().regex(/^\d{1,19}$/, 'must be an uplink id')).min(1).max(1000).optional(),
+    uplinkIds: z
+      .array(z.string().regex(/^\d{1,19}$/, 'must be an uplink id'))
+      .min(1)
+      .max(1000)
+      .optional(),
     /** Which uplinks: the failed ones by default, or any. */
     status: z.enum(['FAILED', 'DECODED', 'RECEIVED', 'ANY']).default('FAILED'),
     from: z.string().datetime({ offset: true }),
     to: z.string().datetime({ offset: true }),
   })
   .strict()
-  .refine((b) => b.deviceId || b.deviceProfileId || b.integrationId, { message: 'name a device, a device profile or an integration', path: ['deviceId'] })
+  .refine((b) => b.deviceId || b.deviceProfileId || b.integrationId, {
+    message: 'name a device, a device profile or an integration',
+    path: ['deviceId'],
+  })
   .refine((b) => new Date(b.to) > new Date(b.from), { message: 'must be after from', path: ['to'] })
-  .refine((b) => new Date(b.to).getTime() - new Date(b.from).getTime() <= MAX_REDECODE_DAYS * 86_400_000, { message: `at most ${MAX_REDECODE_DAYS} days after from`, path: ['to'] });
+  .refine((b) => new Date(b.to).getTime() - new Date(b.from).getTime() <= MAX_REDECODE_DAYS * 86_400_000, {
+    message: `at most ${MAX_REDECODE_DAYS} days after from`,
+    path: ['to'],
+  });
 export class RedecodeDto extends createZodDto(RedecodeSchema) {}
 
-const RedecodeProgressSchema = z.object({ total: z.number().int(), done: z.number().int(), stored: z.number().int(), failed: z.number().int() });
+const RedecodeProgressSchema = z.object({
+  total: z.number().int(),
+  done: z.number().int(),
+  stored: z.number().int(),
+  failed: z.number().int(),
+});
 export const RedecodeStartedSchema = z.object({ jobId: z.string(), total: z.number().int() });
 class RedecodeStartedDto extends createZodDto(RedecodeStartedSchema) {}
 export const RedecodeStatusSchema = z.object({

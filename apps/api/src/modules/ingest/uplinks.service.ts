@@ -26,7 +26,11 @@ export class UplinksService {
     const tenantIds = access.tenantIds('DEVICES', 'read', q.tenantId);
     await this.filters.requireVisible(access, scope, { device: q.deviceId });
     if (q.integrationId) await this.requireIntegration(scope, q.integrationId);
-    const { items, total } = await this.inspector.page({ tenantIds, deviceId: q.deviceId, integrationId: q.integrationId, status: q.status, from: q.from, to: q.to }, q.page, q.pageSize);
+    const { items, total } = await this.inspector.page(
+      { tenantIds, deviceId: q.deviceId, integrationId: q.integrationId, status: q.status, from: q.from, to: q.to },
+      q.page,
+      q.pageSize,
+    );
     return { items, total, page: q.page, pageSize: q.pageSize };
   }
 
@@ -50,8 +54,15 @@ export class UplinksService {
       to: body.to,
     };
     const total = await this.repository.countMatching(request);
-    if (total > MAX_REDECODE_UPLINKS) throw new BadInputException(`${total} uplinks match; re-decode at most ${MAX_REDECODE_UPLINKS} at a time (narrow the time range)`, [{ path: ['to'], message: 'too wide' }]);
-    const jobId = await this.jobs.enqueue(JobName.RedecodeUplinks, { ...request, total, requestedBy: access.userId, requestId: access.requestId }, { attempts: 1 });
+    if (total > MAX_REDECODE_UPLINKS)
+      throw new BadInputException(`${total} uplinks match; re-decode at most ${MAX_REDECODE_UPLINKS} at a time (narrow the time range)`, [
+        { path: ['to'], message: 'too wide' },
+      ]);
+    const jobId = await this.jobs.enqueue(
+      JobName.RedecodeUplinks,
+      { ...request, total, requestedBy: access.userId, requestId: access.requestId },
+      { attempts: 1 },
+    );
     return { jobId: String(jobId), total };
   }
 
@@ -60,12 +71,19 @@ export class UplinksService {
     const job = /^\d{1,19}$/.test(jobId) ? await this.jobs.queue(QueueName.Redecode).getJob(jobId) : undefined;
     const readable = new Set(access.tenantIds('DEVICES', 'read'));
     const data = job?.data as RedecodeRequest | undefined;
-    if (!job || job.name !== JobName.RedecodeUplinks || !data?.tenantIds.some((id) => readable.has(id))) throw new EntityNotFoundException('re-decode run', jobId);
+    if (!job || job.name !== JobName.RedecodeUplinks || !data?.tenantIds.some((id) => readable.has(id)))
+      throw new EntityNotFoundException('re-decode run', jobId);
     const state = await job.getState();
-    const progress = (typeof job.progress === 'object' && job.progress ? job.progress : { total: data.total, done: 0, stored: 0, failed: 0 }) as RedecodeProgress;
+    const progress = (
+      typeof job.progress === 'object' && job.progress ? job.progress : { total: data.total, done: 0, stored: 0, failed: 0 }
+    ) as RedecodeProgress;
     return {
       jobId: String(job.id),
-      state: (['waiting', 'active', 'completed', 'failed', 'delayed'].includes(state) ? state : state === 'prioritized' || state === 'waiting-children' ? 'waiting' : 'unknown') as 'waiting' | 'active' | 'completed' | 'failed' | 'delayed' | 'unknown',
+      state: (['waiting', 'active', 'completed', 'failed', 'delayed'].includes(state)
+        ? state
+        : state === 'prioritized' || state === 'waiting-children'
+          ? 'waiting'
+          : 'unknown') as 'waiting' | 'active' | 'completed' | 'failed' | 'delayed' | 'unknown',
       progress: (job.returnvalue as RedecodeProgress | null) ?? progress,
       failedReason: job.failedReason ?? null,
       createdAt: new Date(job.timestamp).toISOString(),

@@ -3,7 +3,14 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
 import { UuidPipe } from '../../core/http/id-param.pipe';
-import { CreateIntegrationDto, IntegrationDto, IntegrationListDto, IntegrationWithSecretDto, ListIntegrationsQueryDto, UpdateIntegrationDto } from './integrations.dto';
+import {
+  CreateIntegrationDto,
+  IntegrationDto,
+  IntegrationListDto,
+  IntegrationWithSecretDto,
+  ListIntegrationsQueryDto,
+  UpdateIntegrationDto,
+} from './integrations.dto';
 import { IntegrationsService } from './integrations.service';
 
 /** Network-server integrations belong to device connectivity: the DEVICES module's rights apply. */

@@ -15,7 +15,11 @@ export const CreateIntegrationSchema = z
 export class CreateIntegrationDto extends createZodDto(CreateIntegrationSchema) {}
 
 export const UpdateIntegrationSchema = z
-  .object({ name: z.string().trim().min(1).max(100).optional(), isActive: z.boolean().optional(), externalId: z.string().trim().min(1).max(100).nullish() })
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    isActive: z.boolean().optional(),
+    externalId: z.string().trim().min(1).max(100).nullish(),
+  })
   .strict();
 export class UpdateIntegrationDto extends createZodDto(UpdateIntegrationSchema) {}
 
@@ -50,7 +54,15 @@ export function webhookPath(kind: (typeof INTEGRATION_KINDS)[number], id: string
   return `/api/ingest/${kind.toLowerCase()}/${id}`;
 }
 
-export function mapIntegration(i: { id: string; tenantId: string; kind: (typeof INTEGRATION_KINDS)[number]; name: string; externalId: string | null; isActive: boolean; createdAt: Date }) {
+export function mapIntegration(i: {
+  id: string;
+  tenantId: string;
+  kind: (typeof INTEGRATION_KINDS)[number];
+  name: string;
+  externalId: string | null;
+  isActive: boolean;
+  createdAt: Date;
+}) {
   return {
     id: i.id,
     tenantId: i.tenantId,

@@ -37,7 +37,9 @@ export class IntegrationsRepository {
 
   /** Whether any uplink came through the integration (index on integration and time). */
   async hasUplinks(id: string): Promise<boolean> {
-    return Boolean(await this.database.db.selectFrom('uplink').select('integration_id').where('integration_id', '=', id).limit(1).executeTakeFirst());
+    return Boolean(
+      await this.database.db.selectFrom('uplink').select('integration_id').where('integration_id', '=', id).limit(1).executeTakeFirst(),
+    );
   }
 
   /** Last uplink and the last 24 hours' uplinks by status, per integration. */

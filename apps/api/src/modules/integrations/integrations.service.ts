@@ -22,15 +22,28 @@ export class IntegrationsService {
     const tenantIds = access.tenantIds('DEVICES', 'read', tenantId);
     const rows = await this.repository.list(tenantIds);
     const stats = await this.repository.stats(rows.map((r) => r.id));
-    return rows.map((r) => ({ ...mapIntegration(r), ...(stats.get(r.id) ?? { lastUplinkAt: null, uplinks24h: { DECODED: 0, FAILED: 0, RECEIVED: 0 } }) }));
+    return rows.map((r) => ({
+      ...mapIntegration(r),
+      ...(stats.get(r.id) ?? { lastUplinkAt: null, uplinks24h: { DECODED: 0, FAILED: 0, RECEIVED: 0 } }),
+    }));
   }
 
   async create(access: AccessContext, input: CreateIntegrationDto) {
     access.require('DEVICES', 'update', input.tenantId);
     const secret = randomBytes(24).toString('base64url');
     const row = await this.unitOfWork.run(async (tx) => {
-      const created = await this.repository.create(tx, { tenantId: input.tenantId, kind: input.kind, name: input.name, externalId: input.externalId ?? null, secretHash: hashSecret(secret) });
-      await this.audit.record(access, { action: 'create', entityType: 'integration', entityId: created.id, tenantId: created.tenantId, after: input }, tx);
+      const created = await this.repository.create(tx, {
+        tenantId: input.tenantId,
+        kind: input.kind,
+        name: input.name,
+        externalId: input.externalId ?? null,
+        secretHash: hashSecret(secret),
+      });
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: 'integration', entityId: created.id, tenantId: created.tenantId, after: input },
+        tx,
+      );
       return created;
     });
     return { ...mapIntegration(row), secret };
@@ -40,7 +53,18 @@ export class IntegrationsService {
     const before = await this.visible(access, id, 'update');
     const row = await this.unitOfWork.run(async (tx) => {
       const updated = await this.repository.update(tx, id, input);
-      await this.audit.record(access, { action: 'update', entityType: 'integration', entityId: id, tenantId: before.tenantId, before: mapIntegration(before), after: input }, tx);
+      await this.audit.record(
+        access,
+        {
+          action: 'update',
+          entityType: 'integration',
+          entityId: id,
+          tenantId: before.tenantId,
+          before: mapIntegration(before),
+          after: input,
+        },
+        tx,
+      );
       return updated;
     });
     return mapIntegration(row);
@@ -51,7 +75,11 @@ export class IntegrationsService {
     const secret = randomBytes(24).toString('base64url');
     const row = await this.unitOfWork.run(async (tx) => {
       const updated = await this.repository.update(tx, id, { secretHash: hashSecret(secret) });
-      await this.audit.record(access, { action: 'update', entityType: 'integration', entityId: id, tenantId: before.tenantId, after: { secretRotated: true } }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'integration', entityId: id, tenantId: before.tenantId, after: { secretRotated: true } },
+        tx,
+      );
       return updated;
     });
     return { ...mapIntegration(row), secret };
@@ -60,10 +88,15 @@ export class IntegrationsService {
   /** Deletes an integration no uplink came through; one in use is deactivated instead (its uplinks keep their source). */
   async remove(access: AccessContext, id: string) {
     const before = await this.visible(access, id, 'update');
-    if (await this.repository.hasUplinks(id)) throw new ConflictException('this integration has received uplinks: deactivate it instead (PATCH isActive: false)');
+    if (await this.repository.hasUplinks(id))
+      throw new ConflictException('this integration has received uplinks: deactivate it instead (PATCH isActive: false)');
     await this.unitOfWork.run(async (tx) => {
       await this.repository.delete(tx, id);
-      await this.audit.record(access, { action: 'delete', entityType: 'integration', entityId: id, tenantId: before.tenantId, before: mapIntegration(before) }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'integration', entityId: id, tenantId: before.tenantId, before: mapIntegration(before) },
+        tx,
+      );
     });
   }
 

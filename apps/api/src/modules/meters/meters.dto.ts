@@ -142,12 +142,26 @@ export const MeterDetailSchema = MeterRowSchema.extend({
     online: z.boolean(),
   }),
   subscription: z
-    .object({ id: z.string().uuid(), subscriptionNo: z.string(), since: z.string().datetime(), customer: z.object({ id: z.string().uuid(), displayName: z.string() }) })
+    .object({
+      id: z.string().uuid(),
+      subscriptionNo: z.string(),
+      since: z.string().datetime(),
+      customer: z.object({ id: z.string().uuid(), displayName: z.string() }),
+    })
     .nullable(),
   /** The address of the subscription the meter serves (brief 2.5.2.2). */
   address: AddressSchema.nullable(),
   /** Subscriptions the meter served, newest first. */
-  history: z.array(z.object({ subscriptionId: z.string().uuid(), subscriptionNo: z.string(), startedAt: z.string().datetime(), endedAt: z.string().datetime().nullable(), initialIndexM3: z.number(), finalIndexM3: z.number().nullable() })),
+  history: z.array(
+    z.object({
+      subscriptionId: z.string().uuid(),
+      subscriptionNo: z.string(),
+      startedAt: z.string().datetime(),
+      endedAt: z.string().datetime().nullable(),
+      initialIndexM3: z.number(),
+      finalIndexM3: z.number().nullable(),
+    }),
+  ),
   updatedAt: z.string().datetime(),
 });
 export type MeterDetail = z.infer<typeof MeterDetailSchema>;
@@ -287,7 +301,10 @@ export function mapMeterDetail(m: MeterRecord): MeterDetail {
             id: open.subscription.id,
             subscriptionNo: open.subscription.subscriptionNo,
             since: open.startedAt.toISOString(),
-            customer: { id: c.id, displayName: c.customerType === 'ORGANIZATIONAL' ? (c.organizationName ?? '') : `${c.name ?? ''} ${c.surname ?? ''}`.trim() },
+            customer: {
+              id: c.id,
+              displayName: c.customerType === 'ORGANIZATIONAL' ? (c.organizationName ?? '') : `${c.name ?? ''} ${c.surname ?? ''}`.trim(),
+            },
           }
         : null,
     address: open?.subscription.address ? mapAddress(open.subscription.address) : null,

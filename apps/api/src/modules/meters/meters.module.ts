@@ -5,5 +5,10 @@ import { MetersController } from './meters.controller';
 import { MetersRepository } from './meters.repository';
 import { MetersService } from './meters.service';
 
-@Module({ imports: [DevicesModule, SubscriptionsModule], controllers: [MetersController], providers: [MetersService, MetersRepository], exports: [MetersService] })
+@Module({
+  imports: [DevicesModule, SubscriptionsModule],
+  controllers: [MetersController],
+  providers: [MetersService, MetersRepository],
+  exports: [MetersService],
+})
 export class MetersModule {}

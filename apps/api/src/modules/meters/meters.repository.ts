@@ -16,7 +16,12 @@ export const meterInclude = {
     orderBy: { startedAt: 'desc' },
     include: {
       subscription: {
-        select: { id: true, subscriptionNo: true, address: true, customer: { select: { id: true, customerType: true, name: true, surname: true, organizationName: true } } },
+        select: {
+          id: true,
+          subscriptionNo: true,
+          address: true,
+          customer: { select: { id: true, customerType: true, name: true, surname: true, organizationName: true } },
+        },
       },
     },
   },
@@ -44,7 +49,9 @@ export class MetersRepository {
       ...(q.brandId ? { brandId: q.brandId } : {}),
       ...(q.meterProfileId ? { meterProfileId: q.meterProfileId } : {}),
       ...(q.hasDevice !== undefined ? { device: q.hasDevice ? { isNot: null } : { is: null } } : {}),
-      ...(q.hasSubscription !== undefined ? { subscriptions: q.hasSubscription ? { some: { endedAt: null } } : { none: { endedAt: null } } } : {}),
+      ...(q.hasSubscription !== undefined
+        ? { subscriptions: q.hasSubscription ? { some: { endedAt: null } } : { none: { endedAt: null } } }
+        : {}),
       ...(s
         ? {
             OR: [
@@ -56,8 +63,14 @@ export class MetersRepository {
         : {}),
     };
     const nullable = ['installedAt', 'lastReadingAt', 'lastIndexM3'].includes(q.sort);
-    const orderBy: Prisma.MeterOrderByWithRelationInput[] = [nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order }, { id: 'asc' }];
-    const [items, total] = await Promise.all([this.prisma.meter.findMany({ where, orderBy, skip, take, include: meterInclude }), this.prisma.meter.count({ where })]);
+    const orderBy: Prisma.MeterOrderByWithRelationInput[] = [
+      nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order },
+      { id: 'asc' },
+    ];
+    const [items, total] = await Promise.all([
+      this.prisma.meter.findMany({ where, orderBy, skip, take, include: meterInclude }),
+      this.prisma.meter.count({ where }),
+    ]);
     return { items, total };
   }
 
@@ -65,7 +78,8 @@ export class MetersRepository {
   async usableProfile(tenantId: string, meterProfileId: string, tx?: Tx): Promise<{ id: string; brandId: string } | null> {
     const tenant = await clientOf(this.database, tx).tenant.findUnique({ where: { id: tenantId }, select: { parentId: true } });
     if (!tenant) return null;
-    if (tenant.parentId === null) return clientOf(this.database, tx).meterProfile.findUnique({ where: { id: meterProfileId }, select: { id: true, brandId: true } });
+    if (tenant.parentId === null)
+      return clientOf(this.database, tx).meterProfile.findUnique({ where: { id: meterProfileId }, select: { id: true, brandId: true } });
     const allowed = await clientOf(this.database, tx).tenantMeterProfile.findUnique({
       where: { tenantId_meterProfileId: { tenantId, meterProfileId } },
       select: { meterProfile: { select: { id: true, brandId: true } } },
@@ -74,7 +88,10 @@ export class MetersRepository {
   }
 
   serialTaken(brandId: string, serialNo: string, exceptId: string | null, tx?: Tx) {
-    return clientOf(this.database, tx).meter.findFirst({ where: { brandId, serialNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+    return clientOf(this.database, tx).meter.findFirst({
+      where: { brandId, serialNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+      select: { id: true },
+    });
   }
 
   create(tx: Tx, data: Prisma.MeterUncheckedCreateInput): Promise<{ id: string; serialNo: string }> {

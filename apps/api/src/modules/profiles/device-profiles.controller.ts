@@ -94,7 +94,11 @@ export class DeviceProfilesController {
   @Access('PROFILES', 'update')
   @Delete(':id/scenarios/:scenarioId')
   @HttpCode(204)
-  async removeScenario(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Param('scenarioId', UuidPipe) scenarioId: string): Promise<void> {
+  async removeScenario(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Param('scenarioId', UuidPipe) scenarioId: string,
+  ): Promise<void> {
     await this.deviceProfiles.removeScenario(access, id, scenarioId);
   }
 }

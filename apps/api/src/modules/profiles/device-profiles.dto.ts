@@ -8,7 +8,10 @@ import { ProfileRefSchema, TenantRefSchema } from './meter-profiles.dto';
 const uuid = z.string().uuid();
 
 /** Battery life only means something for a device with a communication module. */
-export function batteryIssue(v: { communicationModule?: string; batteryLifeMonths?: number | null }): { path: [string]; message: string } | null {
+export function batteryIssue(v: {
+  communicationModule?: string;
+  batteryLifeMonths?: number | null;
+}): { path: [string]; message: string } | null {
   if (v.communicationModule === 'NONE' && v.batteryLifeMonths != null) {
     return { path: ['batteryLifeMonths'], message: 'only for devices with a communication module (not NONE)' };
   }
@@ -143,7 +146,15 @@ export function mapDeviceProfileDetail(
   p: DeviceProfileRecord & {
     compatibleMeters: { meterProfile: { id: string; modelCode: string; brand: { name: string } } }[];
     tenants: { tenant: { id: string; name: string } }[];
-    scenarios: { id: string; name: string; technologyId: string; fPort: number | null; isActive: boolean; sortOrder: number; version: number }[];
+    scenarios: {
+      id: string;
+      name: string;
+      technologyId: string;
+      fPort: number | null;
+      isActive: boolean;
+      sortOrder: number;
+      version: number;
+    }[];
   },
   canSeeTenant: (tenantId: string) => boolean,
 ): DeviceProfileDetail {
@@ -156,7 +167,15 @@ export function mapDeviceProfileDetail(
       .filter((t) => canSeeTenant(t.tenant.id))
       .map((t) => ({ id: t.tenant.id, name: t.tenant.name }))
       .sort((a, b) => a.name.localeCompare(b.name)),
-    scenarios: p.scenarios.map((s) => ({ id: s.id, name: s.name, technologyId: s.technologyId, fPort: s.fPort, isActive: s.isActive, sortOrder: s.sortOrder, version: s.version })),
+    scenarios: p.scenarios.map((s) => ({
+      id: s.id,
+      name: s.name,
+      technologyId: s.technologyId,
+      fPort: s.fPort,
+      isActive: s.isActive,
+      sortOrder: s.sortOrder,
+      version: s.version,
+    })),
   };
 }
 
@@ -170,10 +189,7 @@ const decoderSource = z
   .refine((s) => /\bdecodeUplink\b/.test(s), 'must define decodeUplink(input) (LoRa Alliance TS013 codec API)');
 
 const fieldMapping = z
-  .record(
-    z.string().min(1).max(60),
-    z.string().trim().min(1).max(100),
-  )
+  .record(z.string().min(1).max(60), z.string().trim().min(1).max(100))
   .refine((m) => Object.keys(m).length <= 50, 'at most 50 entries')
   .describe('decoder output key → reading field, for vendors whose keys differ from the convention');
 
@@ -236,7 +252,10 @@ export function mapScenario(s: {
   createdAt: Date;
   updatedAt: Date;
 }): ScenarioView {
-  const mapping = s.fieldMapping && typeof s.fieldMapping === 'object' && !Array.isArray(s.fieldMapping) ? (s.fieldMapping as Record<string, unknown>) : {};
+  const mapping =
+    s.fieldMapping && typeof s.fieldMapping === 'object' && !Array.isArray(s.fieldMapping)
+      ? (s.fieldMapping as Record<string, unknown>)
+      : {};
   return {
     id: s.id,
     deviceProfileId: s.deviceProfileId,

@@ -69,7 +69,11 @@ export class DeviceProfilesService {
     const id = await this.unitOfWork.run(async (tx) => {
       const { technologyIds, compatibleMeterProfileIds, allowedTenantIds, ...fields } = input;
       const profileId = await this.profiles.createDeviceProfile(tx, fields, { technologyIds, compatibleMeterProfileIds, allowedTenantIds });
-      await this.audit.record(access, { action: 'create', entityType: 'device_profile', entityId: profileId, tenantId: rootId, after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: 'device_profile', entityId: profileId, tenantId: rootId, after: input },
+        tx,
+      );
       return profileId;
     });
     return this.detail(access, id);
@@ -85,7 +89,8 @@ export class DeviceProfilesService {
     });
     if (battery) throw new BadInputException(`batteryLifeMonths: ${battery.message}`, [battery]);
     if (input.brandId !== undefined) await this.checkBrand(input.brandId);
-    if (input.brandId !== undefined || input.modelCode !== undefined) await this.assertModelFree(input.brandId ?? before.brandId, input.modelCode ?? before.modelCode, id);
+    if (input.brandId !== undefined || input.modelCode !== undefined)
+      await this.assertModelFree(input.brandId ?? before.brandId, input.modelCode ?? before.modelCode, id);
     if (input.technologyIds) await this.checkTechnologies(input.technologyIds);
     if (input.compatibleMeterProfileIds) await this.checkCompatible(input.compatibleMeterProfileIds);
     if (input.allowedTenantIds) await this.rules.checkAllowedTenants(access, rootId, input.allowedTenantIds, 'allowedTenantIds');
@@ -104,7 +109,11 @@ export class DeviceProfilesService {
       if (technologyIds) await this.profiles.setDeviceProfileTechnologies(tx, id, currentTechnologies, technologyIds);
       if (compatibleMeterProfileIds) await this.profiles.setDeviceProfileMeters(tx, id, currentMeters, compatibleMeterProfileIds);
       if (allowedTenantIds) await this.profiles.setDeviceProfileTenants(tx, id, currentTenants, allowedTenantIds);
-      await this.audit.record(access, { action: 'update', entityType: 'device_profile', entityId: id, tenantId: rootId, before: snapshot(before), after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'device_profile', entityId: id, tenantId: rootId, before: snapshot(before), after: input },
+        tx,
+      );
     });
     return this.detail(access, id);
   }
@@ -116,7 +125,11 @@ export class DeviceProfilesService {
     if (inUse) throw new ConflictException(inUse);
     await this.unitOfWork.run(async (tx) => {
       await this.profiles.deleteDeviceProfile(tx, id);
-      await this.audit.record(access, { action: 'delete', entityType: 'device_profile', entityId: id, tenantId: rootId, before: snapshot(profile) }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'device_profile', entityId: id, tenantId: rootId, before: snapshot(profile) },
+        tx,
+      );
     });
   }
 
@@ -134,7 +147,17 @@ export class DeviceProfilesService {
     this.checkScenarioTechnology(profile, input.technologyId);
     const scenario = await this.unitOfWork.run(async (tx) => {
       const created = await this.profiles.createScenario(tx, id, input);
-      await this.audit.record(access, { action: 'create', entityType: 'message_scenario', entityId: created.id, tenantId: rootId, after: { deviceProfileId: id, ...input } }, tx);
+      await this.audit.record(
+        access,
+        {
+          action: 'create',
+          entityType: 'message_scenario',
+          entityId: created.id,
+          tenantId: rootId,
+          after: { deviceProfileId: id, ...input },
+        },
+        tx,
+      );
       return created;
     });
     return mapScenario(scenario);
@@ -148,7 +171,18 @@ export class DeviceProfilesService {
     if (input.technologyId !== undefined) this.checkScenarioTechnology(profile, input.technologyId);
     const scenario = await this.unitOfWork.run(async (tx) => {
       const updated = await this.profiles.updateScenario(tx, scenarioId, input);
-      await this.audit.record(access, { action: 'update', entityType: 'message_scenario', entityId: scenarioId, tenantId: rootId, before: { ...before, technology: undefined }, after: input }, tx);
+      await this.audit.record(
+        access,
+        {
+          action: 'update',
+          entityType: 'message_scenario',
+          entityId: scenarioId,
+          tenantId: rootId,
+          before: { ...before, technology: undefined },
+          after: input,
+        },
+        tx,
+      );
       return updated;
     });
     return mapScenario(scenario);
@@ -161,7 +195,17 @@ export class DeviceProfilesService {
     if (!scenario) throw new EntityNotFoundException('message scenario', scenarioId);
     await this.unitOfWork.run(async (tx) => {
       await this.profiles.deleteScenario(tx, scenarioId);
-      await this.audit.record(access, { action: 'delete', entityType: 'message_scenario', entityId: scenarioId, tenantId: rootId, before: { ...scenario, technology: undefined } }, tx);
+      await this.audit.record(
+        access,
+        {
+          action: 'delete',
+          entityType: 'message_scenario',
+          entityId: scenarioId,
+          tenantId: rootId,
+          before: { ...scenario, technology: undefined },
+        },
+        tx,
+      );
     });
   }
 
@@ -185,33 +229,48 @@ export class DeviceProfilesService {
 
   private checkScenarioTechnology(profile: DeviceProfileWithDetail, technologyId: string): void {
     if (!profile.technologies.some((t) => t.technologyId === technologyId)) {
-      throw new BadInputException(`technologyId: ${label(profile)} does not use this technology`, [{ path: ['technologyId'], message: 'not one of the profile’s technologies' }]);
+      throw new BadInputException(`technologyId: ${label(profile)} does not use this technology`, [
+        { path: ['technologyId'], message: 'not one of the profile’s technologies' },
+      ]);
     }
   }
 
   private async checkBrand(brandId: string): Promise<void> {
-    if (!(await this.profiles.deviceBrandExists(brandId))) throw new BadInputException('brandId: no such device brand', [{ path: ['brandId'], message: 'no such device brand' }]);
+    if (!(await this.profiles.deviceBrandExists(brandId)))
+      throw new BadInputException('brandId: no such device brand', [{ path: ['brandId'], message: 'no such device brand' }]);
   }
 
   private async assertModelFree(brandId: string, modelCode: string, exceptId?: string): Promise<void> {
     const other = await this.profiles.findDeviceProfileByModel(brandId, modelCode, exceptId);
-    if (other) throw new ConflictException(`${label(other)} already exists`, [{ path: ['modelCode'], message: 'already exists for this brand' }]);
+    if (other)
+      throw new ConflictException(`${label(other)} already exists`, [{ path: ['modelCode'], message: 'already exists for this brand' }]);
   }
 
   private async checkTechnologies(technologyIds: string[]): Promise<void> {
     const existing = new Set((await this.profiles.findTechnologies(technologyIds)).map((t) => t.id));
     const bad = technologyIds.findIndex((t) => !existing.has(t));
-    if (bad >= 0) throw new BadInputException(`technologyIds.${bad}: no such communication technology`, [{ path: ['technologyIds', bad], message: 'no such communication technology' }]);
+    if (bad >= 0)
+      throw new BadInputException(`technologyIds.${bad}: no such communication technology`, [
+        { path: ['technologyIds', bad], message: 'no such communication technology' },
+      ]);
   }
 
   private async checkCompatible(meterProfileIds: string[]): Promise<void> {
     const existing = await this.profiles.existingMeterProfileIds(meterProfileIds);
     const bad = meterProfileIds.findIndex((m) => !existing.has(m));
-    if (bad >= 0) throw new BadInputException(`compatibleMeterProfileIds.${bad}: no such meter profile`, [{ path: ['compatibleMeterProfileIds', bad], message: 'no such meter profile' }]);
+    if (bad >= 0)
+      throw new BadInputException(`compatibleMeterProfileIds.${bad}: no such meter profile`, [
+        { path: ['compatibleMeterProfileIds', bad], message: 'no such meter profile' },
+      ]);
   }
 
   /** Refuses to break what is installed or configured. */
-  private async assertCanLose(profile: DeviceProfileWithDetail, removedTechnologies: string[], removedMeters: string[], removedTenants: string[]): Promise<void> {
+  private async assertCanLose(
+    profile: DeviceProfileWithDetail,
+    removedTechnologies: string[],
+    removedMeters: string[],
+    removedTenants: string[],
+  ): Promise<void> {
     for (const technologyId of removedTechnologies) {
       const name = profile.technologies.find((t) => t.technologyId === technologyId)?.technology.name ?? technologyId;
       const inUse = describeUsage(`${name} of ${label(profile)}`, {
@@ -222,17 +281,19 @@ export class DeviceProfilesService {
     }
     const attached = await this.profiles.countAttached(removedMeters, [profile.id]);
     if (attached) {
-      throw new ConflictException(`${attached} device${attached === 1 ? ' is' : 's are'} of ${label(profile)} attached to meters of a meter profile being removed from its compatible list`, [
-        { path: ['compatibleMeterProfileIds'], message: 'in use by attached devices' },
-      ]);
+      throw new ConflictException(
+        `${attached} device${attached === 1 ? ' is' : 's are'} of ${label(profile)} attached to meters of a meter profile being removed from its compatible list`,
+        [{ path: ['compatibleMeterProfileIds'], message: 'in use by attached devices' }],
+      );
     }
     for (const tenantId of removedTenants) {
       const devices = await this.profiles.countDevices({ deviceProfileId: profile.id, tenantId });
       if (devices) {
         const name = profile.tenants.find((t) => t.tenantId === tenantId)?.tenant.name ?? tenantId;
-        throw new ConflictException(`${devices} device${devices === 1 ? '' : 's'} of ${name} still use${devices === 1 ? 's' : ''} ${label(profile)}`, [
-          { path: ['allowedTenantIds'], message: `${name} still uses it` },
-        ]);
+        throw new ConflictException(
+          `${devices} device${devices === 1 ? '' : 's'} of ${name} still use${devices === 1 ? 's' : ''} ${label(profile)}`,
+          [{ path: ['allowedTenantIds'], message: `${name} still uses it` }],
+        );
       }
     }
   }

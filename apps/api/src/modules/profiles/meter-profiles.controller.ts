@@ -3,7 +3,13 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
 import { UuidPipe } from '../../core/http/id-param.pipe';
-import { CreateMeterProfileDto, ListMeterProfilesQueryDto, MeterProfileDetailDto, MeterProfilePageDto, UpdateMeterProfileDto } from './meter-profiles.dto';
+import {
+  CreateMeterProfileDto,
+  ListMeterProfilesQueryDto,
+  MeterProfileDetailDto,
+  MeterProfilePageDto,
+  UpdateMeterProfileDto,
+} from './meter-profiles.dto';
 import { MeterProfilesService } from './meter-profiles.service';
 
 /** Meter profiles (brief 2.7.1): shared catalogue entries, changed only with rights at the root tenant. */

@@ -10,7 +10,10 @@ describe('flow rate order', () => {
     expect(flowOrderIssue({ q1: 3, q3: 2.5 })?.path).toEqual(['q3']);
     expect(flowOrderIssue({ q4: 1 })).toBeNull();
     // Checked against stored rates, the changed one is blamed.
-    expect(flowOrderIssue({ q1: 0.025, q2: 3, q3: 2.5, q4: 3.125 }, new Set(['q2']))).toEqual({ path: ['q2'], message: 'must be at most Q3 (2.5)' });
+    expect(flowOrderIssue({ q1: 0.025, q2: 3, q3: 2.5, q4: 3.125 }, new Set(['q2']))).toEqual({
+      path: ['q2'],
+      message: 'must be at most Q3 (2.5)',
+    });
   });
   it('is checked on partial updates among the rates given', () => {
     const res = UpdateMeterProfileSchema.safeParse({ q3: 4, q4: 3 });
@@ -33,6 +36,8 @@ describe('message scenario decoder', () => {
   it('must define decodeUplink and stay within 64 KB (counted in bytes)', () => {
     expect(CreateScenarioSchema.safeParse({ ...base, decoderSource: 'function decodeUplink(input) { return {}; }' }).success).toBe(true);
     expect(CreateScenarioSchema.safeParse({ ...base, decoderSource: 'function decode(input) {}' }).success).toBe(false);
-    expect(CreateScenarioSchema.safeParse({ ...base, decoderSource: `function decodeUplink(){}//${'ş'.repeat(33_000)}` }).success).toBe(false);
+    expect(CreateScenarioSchema.safeParse({ ...base, decoderSource: `function decodeUplink(){}//${'ş'.repeat(33_000)}` }).success).toBe(
+      false,
+    );
   });
 });

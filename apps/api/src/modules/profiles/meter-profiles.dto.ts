@@ -30,7 +30,8 @@ export function flowOrderIssue(rates: FlowRates, changed?: ReadonlySet<string>):
     const value = rates[key];
     if (value === undefined) continue;
     if (previous && value < previous.value) {
-      if (changed && !changed.has(key) && changed.has(previous.key)) return { path: [previous.key], message: `must be at most ${key.toUpperCase()} (${value})` };
+      if (changed && !changed.has(key) && changed.has(previous.key))
+        return { path: [previous.key], message: `must be at most ${key.toUpperCase()} (${value})` };
       return { path: [key], message: `must be at least ${previous.key.toUpperCase()} (${previous.value})` };
     }
     previous = { key, value };
@@ -87,11 +88,7 @@ export const CreateMeterProfileSchema = z
   .superRefine(checkFlowOrder);
 export class CreateMeterProfileDto extends createZodDto(CreateMeterProfileSchema) {}
 
-export const UpdateMeterProfileSchema = z
-  .object(meterProfileShape)
-  .partial()
-  .strict()
-  .superRefine(checkFlowOrder);
+export const UpdateMeterProfileSchema = z.object(meterProfileShape).partial().strict().superRefine(checkFlowOrder);
 export class UpdateMeterProfileDto extends createZodDto(UpdateMeterProfileSchema) {}
 
 export const ListMeterProfilesQuerySchema = z

@@ -35,7 +35,10 @@ export class MeterProfilesService {
   async list(access: AccessContext, q: ListMeterProfilesQueryDto): Promise<Page<MeterProfileRow>> {
     const scope = this.rules.visibleScope(access);
     const usableBy = q.tenantId ? this.rules.usableBy(access, q.tenantId) : undefined;
-    await this.listFilters.requireVisible(access, access.tenantIds('PROFILES', 'read'), { meterBrand: q.brandId, deviceProfile: q.deviceProfileId });
+    await this.listFilters.requireVisible(access, access.tenantIds('PROFILES', 'read'), {
+      meterBrand: q.brandId,
+      deviceProfile: q.deviceProfileId,
+    });
     const { skip, take } = skipTake(q);
     const { items, total } = await this.profiles.pageMeterProfiles(scope, usableBy, q, skip, take);
     return { items: items.map(mapMeterProfileRow), total, page: q.page, pageSize: q.pageSize };
@@ -60,7 +63,11 @@ export class MeterProfilesService {
         compatibleDeviceProfileIds,
         allowedTenantIds,
       );
-      await this.audit.record(access, { action: 'create', entityType: 'meter_profile', entityId: profileId, tenantId: rootId, after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: 'meter_profile', entityId: profileId, tenantId: rootId, after: input },
+        tx,
+      );
       return profileId;
     });
     return this.detail(access, id);
@@ -79,14 +86,17 @@ export class MeterProfilesService {
     };
     const issue = flowOrderIssue(rates, new Set(Object.keys(input)));
     if (issue) throw new BadInputException(`${issue.path[0]}: ${issue.message}`, [issue]);
-    if (input.brandId !== undefined || input.modelCode !== undefined) await this.assertModelFree(input.brandId ?? before.brandId, input.modelCode ?? before.modelCode, id);
+    if (input.brandId !== undefined || input.modelCode !== undefined)
+      await this.assertModelFree(input.brandId ?? before.brandId, input.modelCode ?? before.modelCode, id);
     if (input.compatibleDeviceProfileIds) await this.checkCompatible(input.compatibleDeviceProfileIds);
     if (input.allowedTenantIds) await this.rules.checkAllowedTenants(access, rootId, input.allowedTenantIds, 'allowedTenantIds');
 
     const full = await this.profiles.findMeterProfile(id, null);
     const currentDevices = full!.compatibleDevices.map((c) => c.deviceProfileId);
     const currentTenants = full!.tenants.map((t) => t.tenantId);
-    const removedDevices = input.compatibleDeviceProfileIds ? currentDevices.filter((d) => !input.compatibleDeviceProfileIds!.includes(d)) : [];
+    const removedDevices = input.compatibleDeviceProfileIds
+      ? currentDevices.filter((d) => !input.compatibleDeviceProfileIds!.includes(d))
+      : [];
     const removedTenants = input.allowedTenantIds ? currentTenants.filter((t) => !input.allowedTenantIds!.includes(t)) : [];
     await this.assertCanLose(full!, removedDevices, removedTenants);
 
@@ -96,7 +106,11 @@ export class MeterProfilesService {
       await this.profiles.updateMeterProfile(tx, id, { ...fields, ...r });
       if (compatibleDeviceProfileIds) await this.profiles.setMeterProfileDevices(tx, id, currentDevices, compatibleDeviceProfileIds);
       if (allowedTenantIds) await this.profiles.setMeterProfileTenants(tx, id, currentTenants, allowedTenantIds);
-      await this.audit.record(access, { action: 'update', entityType: 'meter_profile', entityId: id, tenantId: rootId, before: snapshot(full!), after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'meter_profile', entityId: id, tenantId: rootId, before: snapshot(full!), after: input },
+        tx,
+      );
     });
     return this.detail(access, id);
   }
@@ -108,7 +122,11 @@ export class MeterProfilesService {
     if (inUse) throw new ConflictException(inUse);
     await this.unitOfWork.run(async (tx) => {
       await this.profiles.deleteMeterProfile(tx, id);
-      await this.audit.record(access, { action: 'delete', entityType: 'meter_profile', entityId: id, tenantId: rootId, before: snapshot(profile) }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'meter_profile', entityId: id, tenantId: rootId, before: snapshot(profile) },
+        tx,
+      );
     });
   }
 
@@ -130,30 +148,36 @@ export class MeterProfilesService {
 
   private async assertModelFree(brandId: string, modelCode: string, exceptId?: string): Promise<void> {
     const other = await this.profiles.findMeterProfileByModel(brandId, modelCode, exceptId);
-    if (other) throw new ConflictException(`${label(other)} already exists`, [{ path: ['modelCode'], message: 'already exists for this brand' }]);
+    if (other)
+      throw new ConflictException(`${label(other)} already exists`, [{ path: ['modelCode'], message: 'already exists for this brand' }]);
   }
 
   private async checkCompatible(deviceProfileIds: string[]): Promise<void> {
     const existing = await this.profiles.existingDeviceProfileIds(deviceProfileIds);
     const bad = deviceProfileIds.findIndex((d) => !existing.has(d));
-    if (bad >= 0) throw new BadInputException(`compatibleDeviceProfileIds.${bad}: no such device profile`, [{ path: ['compatibleDeviceProfileIds', bad], message: 'no such device profile' }]);
+    if (bad >= 0)
+      throw new BadInputException(`compatibleDeviceProfileIds.${bad}: no such device profile`, [
+        { path: ['compatibleDeviceProfileIds', bad], message: 'no such device profile' },
+      ]);
   }
 
   /** Refuses to break what is installed: attached devices stay compatible, tenants keep the profiles their meters use. */
   private async assertCanLose(profile: MeterProfileWithDetail, removedDevices: string[], removedTenants: string[]): Promise<void> {
     const attached = await this.profiles.countAttached([profile.id], removedDevices);
     if (attached) {
-      throw new ConflictException(`${attached} device${attached === 1 ? ' is' : 's are'} attached to meters of ${label(profile)} with a device profile being removed from its compatible list`, [
-        { path: ['compatibleDeviceProfileIds'], message: 'in use by attached devices' },
-      ]);
+      throw new ConflictException(
+        `${attached} device${attached === 1 ? ' is' : 's are'} attached to meters of ${label(profile)} with a device profile being removed from its compatible list`,
+        [{ path: ['compatibleDeviceProfileIds'], message: 'in use by attached devices' }],
+      );
     }
     for (const tenantId of removedTenants) {
       const meters = await this.profiles.countMeters({ meterProfileId: profile.id, tenantId });
       if (meters) {
         const name = profile.tenants.find((t) => t.tenantId === tenantId)?.tenant.name ?? tenantId;
-        throw new ConflictException(`${meters} meter${meters === 1 ? '' : 's'} of ${name} still use${meters === 1 ? 's' : ''} ${label(profile)}`, [
-          { path: ['allowedTenantIds'], message: `${name} still uses it` },
-        ]);
+        throw new ConflictException(
+          `${meters} meter${meters === 1 ? '' : 's'} of ${name} still use${meters === 1 ? 's' : ''} ${label(profile)}`,
+          [{ path: ['allowedTenantIds'], message: `${name} still uses it` }],
+        );
       }
     }
   }

@@ -65,8 +65,10 @@ export class ProfileRulesService {
     tenantIds.forEach((id, i) => {
       const tenant = tenants.get(id);
       const path = [field, i];
-      if (!tenant || !access.canSee(id)) throw new BadInputException(`${field}.${i}: no such tenant`, [{ path, message: 'no such tenant' }]);
-      if (tenant.parentId === null) throw new BadInputException(`${field}.${i}: the root tenant always uses every profile`, [{ path, message: 'is the root tenant' }]);
+      if (!tenant || !access.canSee(id))
+        throw new BadInputException(`${field}.${i}: no such tenant`, [{ path, message: 'no such tenant' }]);
+      if (tenant.parentId === null)
+        throw new BadInputException(`${field}.${i}: the root tenant always uses every profile`, [{ path, message: 'is the root tenant' }]);
       if (tenant.parentId !== rootId && !allowed.has(tenant.parentId)) {
         throw new BadInputException(`${field}.${i}: ${tenant.name} can only use profiles its parent tenant may use`, [
           { path, message: 'its parent tenant is not allowed this profile' },

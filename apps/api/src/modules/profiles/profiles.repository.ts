@@ -67,7 +67,13 @@ export class ProfilesRepository {
 
   // ─── Meter profiles ───────────────────────────────────────────────────────────
 
-  async pageMeterProfiles(scope: ProfileScope, usableBy: ProfileUser | undefined, q: ListMeterProfilesQueryDto, skip: number, take: number) {
+  async pageMeterProfiles(
+    scope: ProfileScope,
+    usableBy: ProfileUser | undefined,
+    q: ListMeterProfilesQueryDto,
+    skip: number,
+    take: number,
+  ) {
     const and: Prisma.MeterProfileWhereInput[] = [allowedTo(scope)];
     if (usableBy !== undefined) and.push(usableByWhere(usableBy));
     if (q.brandId) and.push({ brandId: q.brandId });
@@ -77,7 +83,9 @@ export class ProfilesRepository {
     if (q.search) and.push({ OR: [{ modelCode: containsText(q.search) }, { brand: { name: containsText(q.search) } }] });
     const where: Prisma.MeterProfileWhereInput = { AND: and };
     const orderBy: Prisma.MeterProfileOrderByWithRelationInput[] =
-      q.sort === 'brand' ? [{ brand: { name: q.order } }, { modelCode: q.order }, { id: 'asc' }] : [{ [q.sort]: q.order }, { modelCode: 'asc' }, { id: 'asc' }];
+      q.sort === 'brand'
+        ? [{ brand: { name: q.order } }, { modelCode: q.order }, { id: 'asc' }]
+        : [{ [q.sort]: q.order }, { modelCode: 'asc' }, { id: 'asc' }];
     const [items, total] = await Promise.all([
       this.prisma.meterProfile.findMany({ where, orderBy, skip, take, include: meterProfileRowInclude }),
       this.prisma.meterProfile.count({ where }),
@@ -87,7 +95,10 @@ export class ProfilesRepository {
 
   /** The profile if it is in `scope`, with the related device profiles of `scope` (null: every profile). */
   findMeterProfile(id: string, scope: ProfileScope): Promise<MeterProfileWithDetail | null> {
-    return this.prisma.meterProfile.findFirst({ where: { AND: [{ id }, allowedTo(scope)] }, include: meterProfileDetailInclude(allowedTo(scope)) });
+    return this.prisma.meterProfile.findFirst({
+      where: { AND: [{ id }, allowedTo(scope)] },
+      include: meterProfileDetailInclude(allowedTo(scope)),
+    });
   }
 
   /** Another profile of the brand with the same model code, ignoring case. */
@@ -117,7 +128,13 @@ export class ProfilesRepository {
 
   // ─── Device profiles ──────────────────────────────────────────────────────────
 
-  async pageDeviceProfiles(scope: ProfileScope, usableBy: ProfileUser | undefined, q: ListDeviceProfilesQueryDto, skip: number, take: number) {
+  async pageDeviceProfiles(
+    scope: ProfileScope,
+    usableBy: ProfileUser | undefined,
+    q: ListDeviceProfilesQueryDto,
+    skip: number,
+    take: number,
+  ) {
     const and: Prisma.DeviceProfileWhereInput[] = [allowedTo(scope)];
     if (usableBy !== undefined) and.push(usableByWhere(usableBy));
     if (q.brandId) and.push({ brandId: q.brandId });
@@ -127,7 +144,9 @@ export class ProfilesRepository {
     if (q.search) and.push({ OR: [{ modelCode: containsText(q.search) }, { brand: { name: containsText(q.search) } }] });
     const where: Prisma.DeviceProfileWhereInput = { AND: and };
     const orderBy: Prisma.DeviceProfileOrderByWithRelationInput[] =
-      q.sort === 'brand' ? [{ brand: { name: q.order } }, { modelCode: q.order }, { id: 'asc' }] : [{ [q.sort]: q.order }, { modelCode: 'asc' }, { id: 'asc' }];
+      q.sort === 'brand'
+        ? [{ brand: { name: q.order } }, { modelCode: q.order }, { id: 'asc' }]
+        : [{ [q.sort]: q.order }, { modelCode: 'asc' }, { id: 'asc' }];
     const [items, total] = await Promise.all([
       this.prisma.deviceProfile.findMany({ where, orderBy, skip, take, include: deviceProfileRowInclude }),
       this.prisma.deviceProfile.count({ where }),
@@ -137,7 +156,10 @@ export class ProfilesRepository {
 
   /** The profile if it is in `scope`, with the related meter profiles of `scope` (null: every profile). */
   findDeviceProfile(id: string, scope: ProfileScope): Promise<DeviceProfileWithDetail | null> {
-    return this.prisma.deviceProfile.findFirst({ where: { AND: [{ id }, allowedTo(scope)] }, include: deviceProfileDetailInclude(allowedTo(scope)) });
+    return this.prisma.deviceProfile.findFirst({
+      where: { AND: [{ id }, allowedTo(scope)] },
+      include: deviceProfileDetailInclude(allowedTo(scope)),
+    });
   }
 
   findDeviceProfileByModel(brandId: string, modelCode: string, exceptId?: string) {
@@ -185,11 +207,15 @@ export class ProfilesRepository {
   /** Devices of the given profiles attached to meters of the given profiles (pairs that must stay compatible). */
   countAttached(meterProfileIds: string[], deviceProfileIds: string[]) {
     if (!meterProfileIds.length || !deviceProfileIds.length) return Promise.resolve(0);
-    return this.prisma.device.count({ where: { deviceProfileId: { in: deviceProfileIds }, meter: { meterProfileId: { in: meterProfileIds } } } });
+    return this.prisma.device.count({
+      where: { deviceProfileId: { in: deviceProfileIds }, meter: { meterProfileId: { in: meterProfileIds } } },
+    });
   }
 
   compatibilityExists(meterProfileId: string, deviceProfileId: string, tx?: Tx) {
-    return clientOf(this.database, tx).meterProfileDeviceProfile.count({ where: { meterProfileId, deviceProfileId } }).then((n) => n > 0);
+    return clientOf(this.database, tx)
+      .meterProfileDeviceProfile.count({ where: { meterProfileId, deviceProfileId } })
+      .then((n) => n > 0);
   }
 
   tenantParent(tenantId: string, tx?: Tx) {
@@ -199,14 +225,18 @@ export class ProfilesRepository {
   async allowedMeterProfileIds(tenantId: string | null, tx?: Tx): Promise<Set<string>> {
     const rows = tenantId
       ? await clientOf(this.database, tx).tenantMeterProfile.findMany({ where: { tenantId }, select: { meterProfileId: true } })
-      : await clientOf(this.database, tx).meterProfile.findMany({ select: { id: true } }).then((r) => r.map((p) => ({ meterProfileId: p.id })));
+      : await clientOf(this.database, tx)
+          .meterProfile.findMany({ select: { id: true } })
+          .then((r) => r.map((p) => ({ meterProfileId: p.id })));
     return new Set(rows.map((r) => r.meterProfileId));
   }
 
   async allowedDeviceProfileIds(tenantId: string | null, tx?: Tx): Promise<Set<string>> {
     const rows = tenantId
       ? await clientOf(this.database, tx).tenantDeviceProfile.findMany({ where: { tenantId }, select: { deviceProfileId: true } })
-      : await clientOf(this.database, tx).deviceProfile.findMany({ select: { id: true } }).then((r) => r.map((p) => ({ deviceProfileId: p.id })));
+      : await clientOf(this.database, tx)
+          .deviceProfile.findMany({ select: { id: true } })
+          .then((r) => r.map((p) => ({ deviceProfileId: p.id })));
     return new Set(rows.map((r) => r.deviceProfileId));
   }
 
@@ -221,7 +251,11 @@ export class ProfilesRepository {
   // ─── Message scenarios ────────────────────────────────────────────────────────
 
   listScenarios(deviceProfileId: string) {
-    return this.prisma.messageScenario.findMany({ where: { deviceProfileId }, include: scenarioInclude, orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }] });
+    return this.prisma.messageScenario.findMany({
+      where: { deviceProfileId },
+      include: scenarioInclude,
+      orderBy: [{ sortOrder: 'asc' }, { name: 'asc' }],
+    });
   }
 
   findScenario(deviceProfileId: string, id: string) {
@@ -230,15 +264,25 @@ export class ProfilesRepository {
 
   /** A scenario's decoder and port, when its profile is in `scope`. */
   findScenarioDecoder(deviceProfileId: string, id: string, scope: ProfileScope) {
-    return this.prisma.messageScenario.findFirst({ where: { id, deviceProfileId, deviceProfile: allowedTo(scope) }, select: { decoderSource: true, fPort: true } });
+    return this.prisma.messageScenario.findFirst({
+      where: { id, deviceProfileId, deviceProfile: allowedTo(scope) },
+      select: { decoderSource: true, fPort: true },
+    });
   }
 
   // ─── Writes ───────────────────────────────────────────────────────────────────
 
-  async createMeterProfile(tx: Tx, data: Prisma.MeterProfileUncheckedCreateInput, compatibleDeviceProfileIds: string[], allowedTenantIds: string[]): Promise<string> {
+  async createMeterProfile(
+    tx: Tx,
+    data: Prisma.MeterProfileUncheckedCreateInput,
+    compatibleDeviceProfileIds: string[],
+    allowedTenantIds: string[],
+  ): Promise<string> {
     const db = clientOf(this.database, tx);
     const profile = await db.meterProfile.create({ data });
-    await db.meterProfileDeviceProfile.createMany({ data: compatibleDeviceProfileIds.map((deviceProfileId) => ({ meterProfileId: profile.id, deviceProfileId })) });
+    await db.meterProfileDeviceProfile.createMany({
+      data: compatibleDeviceProfileIds.map((deviceProfileId) => ({ meterProfileId: profile.id, deviceProfileId })),
+    });
     await db.tenantMeterProfile.createMany({ data: allowedTenantIds.map((tenantId) => ({ tenantId, meterProfileId: profile.id })) });
     return profile.id;
   }
@@ -256,7 +300,8 @@ export class ProfilesRepository {
     const db = clientOf(this.database, tx);
     await db.meterProfileDeviceProfile.deleteMany({ where: { meterProfileId: id, deviceProfileId: { notIn: wanted } } });
     const ids = added(current, wanted);
-    if (ids.length) await db.meterProfileDeviceProfile.createMany({ data: ids.map((deviceProfileId) => ({ meterProfileId: id, deviceProfileId })) });
+    if (ids.length)
+      await db.meterProfileDeviceProfile.createMany({ data: ids.map((deviceProfileId) => ({ meterProfileId: id, deviceProfileId })) });
   }
 
   async setMeterProfileTenants(tx: Tx, id: string, current: string[], wanted: string[]): Promise<void> {
@@ -266,12 +311,22 @@ export class ProfilesRepository {
     if (ids.length) await db.tenantMeterProfile.createMany({ data: ids.map((tenantId) => ({ tenantId, meterProfileId: id })) });
   }
 
-  async createDeviceProfile(tx: Tx, data: Prisma.DeviceProfileUncheckedCreateInput, links: { technologyIds: string[]; compatibleMeterProfileIds: string[]; allowedTenantIds: string[] }): Promise<string> {
+  async createDeviceProfile(
+    tx: Tx,
+    data: Prisma.DeviceProfileUncheckedCreateInput,
+    links: { technologyIds: string[]; compatibleMeterProfileIds: string[]; allowedTenantIds: string[] },
+  ): Promise<string> {
     const db = clientOf(this.database, tx);
     const profile = await db.deviceProfile.create({ data });
-    await db.deviceProfileTechnology.createMany({ data: links.technologyIds.map((technologyId) => ({ deviceProfileId: profile.id, technologyId })) });
-    await db.meterProfileDeviceProfile.createMany({ data: links.compatibleMeterProfileIds.map((meterProfileId) => ({ meterProfileId, deviceProfileId: profile.id })) });
-    await db.tenantDeviceProfile.createMany({ data: links.allowedTenantIds.map((tenantId) => ({ tenantId, deviceProfileId: profile.id })) });
+    await db.deviceProfileTechnology.createMany({
+      data: links.technologyIds.map((technologyId) => ({ deviceProfileId: profile.id, technologyId })),
+    });
+    await db.meterProfileDeviceProfile.createMany({
+      data: links.compatibleMeterProfileIds.map((meterProfileId) => ({ meterProfileId, deviceProfileId: profile.id })),
+    });
+    await db.tenantDeviceProfile.createMany({
+      data: links.allowedTenantIds.map((tenantId) => ({ tenantId, deviceProfileId: profile.id })),
+    });
     return profile.id;
   }
 
@@ -288,14 +343,16 @@ export class ProfilesRepository {
     const db = clientOf(this.database, tx);
     await db.deviceProfileTechnology.deleteMany({ where: { deviceProfileId: id, technologyId: { notIn: wanted } } });
     const ids = added(current, wanted);
-    if (ids.length) await db.deviceProfileTechnology.createMany({ data: ids.map((technologyId) => ({ deviceProfileId: id, technologyId })) });
+    if (ids.length)
+      await db.deviceProfileTechnology.createMany({ data: ids.map((technologyId) => ({ deviceProfileId: id, technologyId })) });
   }
 
   async setDeviceProfileMeters(tx: Tx, id: string, current: string[], wanted: string[]): Promise<void> {
     const db = clientOf(this.database, tx);
     await db.meterProfileDeviceProfile.deleteMany({ where: { deviceProfileId: id, meterProfileId: { notIn: wanted } } });
     const ids = added(current, wanted);
-    if (ids.length) await db.meterProfileDeviceProfile.createMany({ data: ids.map((meterProfileId) => ({ meterProfileId, deviceProfileId: id })) });
+    if (ids.length)
+      await db.meterProfileDeviceProfile.createMany({ data: ids.map((meterProfileId) => ({ meterProfileId, deviceProfileId: id })) });
   }
 
   async setDeviceProfileTenants(tx: Tx, id: string, current: string[], wanted: string[]): Promise<void> {
@@ -311,7 +368,11 @@ export class ProfilesRepository {
 
   /** A new version tells the decoder cache to recompile. */
   updateScenario(tx: Tx, id: string, input: UpdateScenarioDto) {
-    return clientOf(this.database, tx).messageScenario.update({ where: { id }, data: { ...input, version: { increment: 1 } }, include: scenarioInclude });
+    return clientOf(this.database, tx).messageScenario.update({
+      where: { id },
+      data: { ...input, version: { increment: 1 } },
+      include: scenarioInclude,
+    });
   }
 
   async deleteScenario(tx: Tx, id: string): Promise<void> {

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { addInto, dayBuckets, hourStarts, isoStrings, mergeInto, planDays, sumWindow, toSeries, type DeviceSpan, type WindowPoint } from './consumption-buckets';
+import {
+  addInto,
+  dayBuckets,
+  hourStarts,
+  isoStrings,
+  mergeInto,
+  planDays,
+  sumWindow,
+  toSeries,
+  type DeviceSpan,
+  type WindowPoint,
+} from './consumption-buckets';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2025, 10, 9);
@@ -79,13 +90,24 @@ describe('hourStarts', () => {
 describe('planDays', () => {
   const D = 24 * H;
   const bounds = (n: number) => Array.from({ length: n + 1 }, (_, i) => T0 + i * D);
-  const span = (deviceId: string, fromDay: number, toDay: number): DeviceSpan => ({ deviceId, firstMs: T0 + fromDay * D, lastMs: T0 + toDay * D, count: 1 });
+  const span = (deviceId: string, fromDay: number, toDay: number): DeviceSpan => ({
+    deviceId,
+    firstMs: T0 + fromDay * D,
+    lastMs: T0 + toDay * D,
+    count: 1,
+  });
   const all = () => true;
 
   it('reads whole days of one device from the rollup and the partial edge days from the points', () => {
     const plan = planDays(bounds(4), { fromMs: T0 + 3 * H, toMs: T0 + 3 * D + 5 * H, openStart: true }, [span('a', 0.2, 3.1)], all);
-    expect(plan.rollup).toEqual([{ day: 1, deviceId: 'a' }, { day: 2, deviceId: 'a' }]);
-    expect(plan.raw).toEqual([[T0 + 3 * H, T0 + D], [T0 + 3 * D, T0 + 3 * D + 5 * H]]);
+    expect(plan.rollup).toEqual([
+      { day: 1, deviceId: 'a' },
+      { day: 2, deviceId: 'a' },
+    ]);
+    expect(plan.raw).toEqual([
+      [T0 + 3 * H, T0 + D],
+      [T0 + 3 * D, T0 + 3 * D + 5 * H],
+    ]);
   });
 
   it('sends the day two devices reported (a swap) to the points, merged with a neighbouring partial day', () => {
@@ -103,8 +125,16 @@ describe('planDays', () => {
   });
 
   it('skips days without readings and falls back to the points where the rollup has no row', () => {
-    const plan = planDays(bounds(4), { fromMs: T0, toMs: T0 + 4 * D, openStart: true }, [span('a', 0.5, 0.6), span('a2', 2.5, 3.5)], (day) => day !== 3);
-    expect(plan.rollup).toEqual([{ day: 0, deviceId: 'a' }, { day: 2, deviceId: 'a2' }]);
+    const plan = planDays(
+      bounds(4),
+      { fromMs: T0, toMs: T0 + 4 * D, openStart: true },
+      [span('a', 0.5, 0.6), span('a2', 2.5, 3.5)],
+      (day) => day !== 3,
+    );
+    expect(plan.rollup).toEqual([
+      { day: 0, deviceId: 'a' },
+      { day: 2, deviceId: 'a2' },
+    ]);
     expect(plan.raw).toEqual([[T0 + 3 * D, T0 + 4 * D]]);
   });
 
@@ -122,7 +152,13 @@ describe('dayBuckets and mergeInto', () => {
 
   it('adds partial sums of one window, per device', () => {
     const target = { total: Float64Array.from([1, 2]), byDevice: new Map([['a', Float64Array.from([1, 2])]]) };
-    mergeInto(target, { total: Float64Array.from([3, 4]), byDevice: new Map([['a', Float64Array.from([0, 1])], ['b', Float64Array.from([3, 3])]]) });
+    mergeInto(target, {
+      total: Float64Array.from([3, 4]),
+      byDevice: new Map([
+        ['a', Float64Array.from([0, 1])],
+        ['b', Float64Array.from([3, 3])],
+      ]),
+    });
     expect([...target.total]).toEqual([4, 6]);
     expect([...target.byDevice.get('a')!]).toEqual([1, 3]);
     expect([...target.byDevice.get('b')!]).toEqual([3, 3]);

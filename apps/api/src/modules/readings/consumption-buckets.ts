@@ -182,7 +182,8 @@ export function isoStrings(times: readonly number[]): string[] {
     const ms = t - d * DAY_MS;
     const milli = ms % 1000;
     const s = Math.floor(ms / 1000);
-    out[i] = `${prefix}${pad2[Math.floor(s / 3600)]}:${pad2[Math.floor(s / 60) % 60]}:${pad2[s % 60]}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+    out[i] =
+      `${prefix}${pad2[Math.floor(s / 3600)]}:${pad2[Math.floor(s / 60) % 60]}:${pad2[s % 60]}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
   }
   return out;
 }

@@ -3,7 +3,14 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
 import { UuidPipe } from '../../core/http/id-param.pipe';
-import { ConsumptionDto, ConsumptionQueryDto, LiveReadingPageDto, LiveReadingsQueryDto, ReadingPageDto, ReadingsQueryDto } from './readings.dto';
+import {
+  ConsumptionDto,
+  ConsumptionQueryDto,
+  LiveReadingPageDto,
+  LiveReadingsQueryDto,
+  ReadingPageDto,
+  ReadingsQueryDto,
+} from './readings.dto';
 import { ReadingsService } from './readings.service';
 
 /** Readings and consumption of meters, devices, subscriptions and customers; each needs read on its module. */
@@ -14,7 +21,10 @@ export class ReadingsController {
 
   @Access('LIVE_READINGS', 'read')
   @Get('readings/live')
-  @ApiOkResponse({ type: LiveReadingPageDto, description: 'Live Readings table: newest first, 30 per page, page numbers or a `before` cursor' })
+  @ApiOkResponse({
+    type: LiveReadingPageDto,
+    description: 'Live Readings table: newest first, 30 per page, page numbers or a `before` cursor',
+  })
   live(@Auth() access: AccessContext, @Query() query: LiveReadingsQueryDto) {
     return this.readings.live(access, query);
   }

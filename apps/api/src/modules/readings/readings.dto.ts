@@ -40,7 +40,10 @@ export class ConsumptionQueryDto extends createZodDto(ConsumptionQuerySchema) {}
 /** `before` cursor of the live table: the last row's time and device id, e.g. 2025-12-08T04:00:00.000Z_<uuid>. */
 const cursor = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z_[0-9a-fA-F-]{36}$/, 'must be a cursor like 2025-12-08T04:00:00.000Z_<device id>')
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z_[0-9a-fA-F-]{36}$/,
+    'must be a cursor like 2025-12-08T04:00:00.000Z_<device id>',
+  )
   .transform((s) => {
     const i = s.indexOf('Z_');
     return { time: new Date(s.slice(0, i + 1)), deviceId: s.slice(i + 2).toLowerCase() };
@@ -86,7 +89,12 @@ export const ReadingSchema = z.object({
   decoded: z.unknown().nullable(),
 });
 export type ReadingView = z.infer<typeof ReadingSchema>;
-export const ReadingPageSchema = z.object({ items: z.array(ReadingSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const ReadingPageSchema = z.object({
+  items: z.array(ReadingSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
 export class ReadingPageDto extends createZodDto(ReadingPageSchema) {}
 
 /** m³ per bucket, aligned with the answer's `bucketStarts` (columns, so a year of hours stays small). */
@@ -150,7 +158,11 @@ const num = (v: string | number | null): number | null => (v == null ? null : Nu
 /** Postgres arrays of enums may arrive as text ("{TAMPER,TILT}") when the driver has no parser for the type. */
 export function parseAlarms(v: unknown): LiveReading['alarms'] {
   if (Array.isArray(v)) return v as LiveReading['alarms'];
-  if (typeof v === 'string') return (v.replace(/^\{|\}$/g, '').split(',').filter(Boolean) as LiveReading['alarms']);
+  if (typeof v === 'string')
+    return v
+      .replace(/^\{|\}$/g, '')
+      .split(',')
+      .filter(Boolean) as LiveReading['alarms'];
   return [];
 }
 

@@ -90,10 +90,21 @@ export class ReadingsRepository {
   }
 
   subscriptionsOfCustomer(customerId: string) {
-    return this.db.selectFrom('subscription').select(['id', 'subscription_no']).where('customer_id', '=', customerId).orderBy('subscription_no').execute();
+    return this.db
+      .selectFrom('subscription')
+      .select(['id', 'subscription_no'])
+      .where('customer_id', '=', customerId)
+      .orderBy('subscription_no')
+      .execute();
   }
 
-  async readingsPage(on: { meterId: string } | { deviceId: string }, from: Date | undefined, to: Date | undefined, skip: number, take: number): Promise<{ rows: ReadingRecord[]; total: number }> {
+  async readingsPage(
+    on: { meterId: string } | { deviceId: string },
+    from: Date | undefined,
+    to: Date | undefined,
+    skip: number,
+    take: number,
+  ): Promise<{ rows: ReadingRecord[]; total: number }> {
     const base = this.db
       .selectFrom('reading as r')
       .$if('meterId' in on, (q) => q.where('r.meter_id', '=', (on as { meterId: string }).meterId))
@@ -246,7 +257,9 @@ export class ReadingsRepository {
       .$if(Boolean(f.from), (q) => q.where('r.time', '>=', f.from!))
       .$if(Boolean(f.to), (q) => q.where('r.time', '<', f.to!));
     const page = base
-      .$if(Boolean(f.before), (q) => q.where(sql<boolean>`(r.time, r.device_id) < (${f.before!.time}::timestamptz, ${f.before!.deviceId}::uuid)`))
+      .$if(Boolean(f.before), (q) =>
+        q.where(sql<boolean>`(r.time, r.device_id) < (${f.before!.time}::timestamptz, ${f.before!.deviceId}::uuid)`),
+      )
       .leftJoin('meter_brand as mb', 'mb.id', 'm.brand_id')
       .leftJoin('meter_profile as mp', 'mp.id', 'm.meter_profile_id')
       .leftJoin('subscription as s', 's.id', 'r.subscription_id')
@@ -282,7 +295,12 @@ export class ReadingsRepository {
     const counted = f.before
       ? Promise.resolve(null)
       : this.db
-          .selectFrom(base.select(sql<number>`1`.as('one')).limit(LIVE_COUNT_CAP + 1).as('capped'))
+          .selectFrom(
+            base
+              .select(sql<number>`1`.as('one'))
+              .limit(LIVE_COUNT_CAP + 1)
+              .as('capped'),
+          )
           .select((eb) => eb.fn.countAll<string>().as('n'))
           .executeTakeFirstOrThrow();
     const [rows, count] = await Promise.all([page.execute(), counted]);

@@ -17,7 +17,17 @@ import {
   type ReadingView,
   type Series,
 } from './readings.dto';
-import { addInto, dayBuckets, hourStarts, isoStrings, mergeInto, planDays, sumWindow, toSeries, type WindowSums } from './consumption-buckets';
+import {
+  addInto,
+  dayBuckets,
+  hourStarts,
+  isoStrings,
+  mergeInto,
+  planDays,
+  sumWindow,
+  toSeries,
+  type WindowSums,
+} from './consumption-buckets';
 import { ReadingsRepository, type MeterWindow } from './readings.repository';
 
 const DAY_MS = 86_400_000;
@@ -80,7 +90,10 @@ export class ReadingsService {
           meterId,
           serialNo,
           periods: own.map((p) => ({ startedAt: p.started_at.toISOString(), endedAt: p.ended_at?.toISOString() ?? null })),
-          ...series(c, c.windows.filter((_, i) => periods[i].meter_id === meterId)),
+          ...series(
+            c,
+            c.windows.filter((_, i) => periods[i].meter_id === meterId),
+          ),
         };
       }),
       byDevice: await this.byDevice(c),
@@ -102,7 +115,10 @@ export class ReadingsService {
       bySubscription: subscriptions.map((s) => ({
         subscriptionId: s.id,
         subscriptionNo: s.subscription_no,
-        ...series(c, c.windows.filter((_, i) => periods[i].subscription_id === s.id)),
+        ...series(
+          c,
+          c.windows.filter((_, i) => periods[i].subscription_id === s.id),
+        ),
       })),
     };
   }
@@ -111,7 +127,16 @@ export class ReadingsService {
     const tenantIds = access.tenantIds('LIVE_READINGS', 'read', q.tenantId);
     await this.listFilters.requireVisible(access, access.tenantIds('LIVE_READINGS', 'read'), { meter: q.meterId, meterBrand: q.brandId });
     const { skip, take } = skipTake(q);
-    const { rows, total, totalCapped } = await this.readings.live({ tenantIds, meterId: q.meterId, brandId: q.brandId, from: q.from, to: q.to, before: q.before, skip, take });
+    const { rows, total, totalCapped } = await this.readings.live({
+      tenantIds,
+      meterId: q.meterId,
+      brandId: q.brandId,
+      from: q.from,
+      to: q.to,
+      before: q.before,
+      skip,
+      take,
+    });
     return {
       items: rows.map(mapLiveReading),
       total,
@@ -139,7 +164,11 @@ export class ReadingsService {
         this.readings.localDays(r.from, r.to, r.timeZone),
         this.readings.windowPoints(windows.map((w) => ({ ...w, from: r.from, to: r.to }))),
       ]);
-      const bucketStarts = hourStarts(days.map((d) => d.startMs), r.from.getTime(), r.to.getTime());
+      const bucketStarts = hourStarts(
+        days.map((d) => d.startMs),
+        r.from.getTime(),
+        r.to.getTime(),
+      );
       return { bucketStarts, windows: points.map((p) => sumWindow(p, bucketStarts, r.from.getTime())) };
     }
     const parts = windows.map((w) => ({
@@ -151,15 +180,27 @@ export class ReadingsService {
       this.readings.localDays(r.from, r.to, r.timeZone),
       r.interval === 'month' ? this.readings.bucketStarts(r.from, r.to, 'month', r.timeZone) : null,
       this.readings.deviceSpans(parts),
-      this.readings.dailyRollup(windows.map((w) => w.meterId), r.from, r.to, r.timeZone),
+      this.readings.dailyRollup(
+        windows.map((w) => w.meterId),
+        r.from,
+        r.to,
+        r.timeZone,
+      ),
     ]);
     const dayBounds = days.map((d) => d.startMs);
     const bucketStarts = monthStarts ?? dayBounds.slice(0, -1);
     const bucketOfDay = dayBuckets(dayBounds.slice(0, -1), bucketStarts);
     const plans = windows.map((w, i) =>
-      planDays(dayBounds, { fromMs: parts[i].from.getTime(), toMs: parts[i].to.getTime(), openStart: w.startedAt === null }, spans[i], (d) => rollup.has(`${w.meterId}|${days[d].day}`)),
+      planDays(
+        dayBounds,
+        { fromMs: parts[i].from.getTime(), toMs: parts[i].to.getTime(), openStart: w.startedAt === null },
+        spans[i],
+        (d) => rollup.has(`${w.meterId}|${days[d].day}`),
+      ),
     );
-    const raw = plans.flatMap((plan, i) => plan.raw.map(([from, to]) => ({ ...windows[i], window: i, from: new Date(from), to: new Date(to) })));
+    const raw = plans.flatMap((plan, i) =>
+      plan.raw.map(([from, to]) => ({ ...windows[i], window: i, from: new Date(from), to: new Date(to) })),
+    );
     const points = await this.readings.windowPoints(raw);
     const sums = windows.map((): WindowSums => ({ total: new Float64Array(bucketStarts.length), byDevice: new Map() }));
     const counted = windows.map(() => 0);
@@ -180,7 +221,9 @@ export class ReadingsService {
     });
     // The rollup's reading counts must add up to the readings there are; where they do not (readings
     // written around the worker), the window is summed from its points alone.
-    const stale = windows.flatMap((w, i) => (counted[i] === spans[i].reduce((n, s) => n + s.count, 0) ? [] : [{ ...w, window: i, ...parts[i] }]));
+    const stale = windows.flatMap((w, i) =>
+      counted[i] === spans[i].reduce((n, s) => n + s.count, 0) ? [] : [{ ...w, window: i, ...parts[i] }],
+    );
     if (stale.length > 0) {
       const again = await this.readings.windowPoints(stale);
       stale.forEach((part, j) => (sums[part.window] = sumWindow(again[j], bucketStarts, part.from.getTime())));
@@ -217,13 +260,21 @@ function resolveRange(q: ConsumptionQuery, timeZone: string): Range {
   if (from >= to) throw new BadInputException('from must be before to', [{ path: ['from'], message: 'not before to' }]);
   const max = MAX_RANGE_DAYS[q.interval];
   if (to.getTime() - from.getTime() > max * DAY_MS) {
-    throw new BadInputException(`${q.interval} buckets cover at most ${max} days; narrow the range or use a larger interval`, [{ path: ['from'], message: `range longer than ${max} days` }]);
+    throw new BadInputException(`${q.interval} buckets cover at most ${max} days; narrow the range or use a larger interval`, [
+      { path: ['from'], message: `range longer than ${max} days` },
+    ]);
   }
   return { from, to, interval: q.interval, timeZone };
 }
 
 function header(r: Range, bucketStarts: number[]) {
-  return { interval: r.interval, from: r.from.toISOString(), to: r.to.toISOString(), timeZone: r.timeZone, bucketStarts: isoStrings(bucketStarts) };
+  return {
+    interval: r.interval,
+    from: r.from.toISOString(),
+    to: r.to.toISOString(),
+    timeZone: r.timeZone,
+    bucketStarts: isoStrings(bucketStarts),
+  };
 }
 
 /** One series over the given windows: the sum of their litres per bucket. */

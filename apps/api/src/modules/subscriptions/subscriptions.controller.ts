@@ -3,7 +3,14 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
 import { UuidPipe } from '../../core/http/id-param.pipe';
-import { ChangeMeterDto, CreateSubscriptionDto, ListSubscriptionsQueryDto, SubscriptionDetailDto, SubscriptionPageDto, UpdateSubscriptionDto } from './subscriptions.dto';
+import {
+  ChangeMeterDto,
+  CreateSubscriptionDto,
+  ListSubscriptionsQueryDto,
+  SubscriptionDetailDto,
+  SubscriptionPageDto,
+  UpdateSubscriptionDto,
+} from './subscriptions.dto';
 import { SubscriptionsService } from './subscriptions.service';
 
 @ApiTags('subscriptions')

@@ -41,14 +41,20 @@ export const CreateSubscriptionSchema = z
   .strict()
   .superRefine((v, ctx) => {
     if (Boolean(v.customerId) === Boolean(v.customer)) {
-      ctx.addIssue({ code: 'custom', path: ['customerId'], message: 'give either customerId (existing customer) or customer (new customer)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['customerId'],
+        message: 'give either customerId (existing customer) or customer (new customer)',
+      });
     }
     if (v.customer) {
       refineCustomerFields(v.type, v.customer, ctx, ['customer']);
       if (!v.tenantId) ctx.addIssue({ code: 'custom', path: ['tenantId'], message: 'required when creating a new customer' });
     }
-    if (!addressRefIsExclusive(v)) ctx.addIssue({ code: 'custom', path: ['address'], message: 'give either addressId or address, not both' });
-    else if (!v.addressId && !v.address) ctx.addIssue({ code: 'custom', path: ['address'], message: 'required: give addressId or address' });
+    if (!addressRefIsExclusive(v))
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'give either addressId or address, not both' });
+    else if (!v.addressId && !v.address)
+      ctx.addIssue({ code: 'custom', path: ['address'], message: 'required: give addressId or address' });
     if (!v.meterId && (v.meterStartedAt || v.initialIndexM3 !== undefined)) {
       ctx.addIssue({ code: 'custom', path: ['meterId'], message: 'required with meterStartedAt or initialIndexM3' });
     }
@@ -125,7 +131,14 @@ export const SubscriptionRowSchema = z.object({
   /** m³ over the last 30 days of the tenant's calendar, from the daily consumption table. */
   consumption30dM3: z.number(),
   address: z
-    .object({ id: z.string().uuid(), line: z.string(), city: z.string().nullable(), district: z.string().nullable(), latitude: z.number().nullable(), longitude: z.number().nullable() })
+    .object({
+      id: z.string().uuid(),
+      line: z.string(),
+      city: z.string().nullable(),
+      district: z.string().nullable(),
+      latitude: z.number().nullable(),
+      longitude: z.number().nullable(),
+    })
     .nullable(),
   meter: z.object({ id: z.string().uuid(), serialNo: z.string() }).nullable(),
   createdAt: z.string().datetime(),
@@ -239,7 +252,15 @@ export function mapSubscriptionRow(r: SubscriptionRowRecord): SubscriptionRow {
     address: r.address_id
       ? {
           id: r.address_id,
-          line: formatAddressLine({ street: r.street, buildingNo: r.building_no, doorNo: r.door_no, neighborhood: r.neighborhood, district: r.district, city: r.city, name: r.address_name }),
+          line: formatAddressLine({
+            street: r.street,
+            buildingNo: r.building_no,
+            doorNo: r.door_no,
+            neighborhood: r.neighborhood,
+            district: r.district,
+            city: r.city,
+            name: r.address_name,
+          }),
           city: r.city,
           district: r.district,
           latitude: num(r.latitude),
@@ -262,7 +283,14 @@ export function mapSubscriptionDetail(
   row: SubscriptionRow,
   s: {
     updatedAt: Date;
-    customer: { id: string; customerType: 'INDIVIDUAL' | 'ORGANIZATIONAL'; tcIdNo: string | null; taxId: string | null; phone: string | null; email: string | null };
+    customer: {
+      id: string;
+      customerType: 'INDIVIDUAL' | 'ORGANIZATIONAL';
+      tcIdNo: string | null;
+      taxId: string | null;
+      phone: string | null;
+      email: string | null;
+    };
     address: Parameters<typeof mapAddress>[0] | null;
     meterHistory: Array<{
       id: string;
@@ -276,7 +304,15 @@ export function mapSubscriptionDetail(
         valveState: string | null;
         lastIndexM3: Decimalish;
         lastReadingAt: Date | null;
-        device: (AssetRecord & { profile: { modelCode: string }; lastSeenAt: Date | null; batteryPct: Decimalish; rssi: number | null; snr: Decimalish }) | null;
+        device:
+          | (AssetRecord & {
+              profile: { modelCode: string };
+              lastSeenAt: Date | null;
+              batteryPct: Decimalish;
+              rssi: number | null;
+              snr: Decimalish;
+            })
+          | null;
       };
     }>;
   },

@@ -43,7 +43,15 @@ export interface SubscriptionListFilter {
 }
 
 type RowQuery = SelectQueryBuilder<
-  DB & { s: DB['subscription']; c: DB['customer']; t: DB['tenant']; g: DB['subscription_group']; a: DB['address']; sm: DB['subscription_meter']; m: DB['meter'] },
+  DB & {
+    s: DB['subscription'];
+    c: DB['customer'];
+    t: DB['tenant'];
+    g: DB['subscription_group'];
+    a: DB['address'];
+    sm: DB['subscription_meter'];
+    m: DB['meter'];
+  },
   's' | 'c' | 't' | 'g' | 'a' | 'sm' | 'm',
   object
 >;
@@ -167,7 +175,10 @@ export class SubscriptionsRepository {
   }
 
   numberTaken(tenantId: string, subscriptionNo: string, exceptId: string | null, tx?: Tx) {
-    return clientOf(this.database, tx).subscription.findFirst({ where: { tenantId, subscriptionNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) }, select: { id: true } });
+    return clientOf(this.database, tx).subscription.findFirst({
+      where: { tenantId, subscriptionNo, ...(exceptId ? { NOT: { id: exceptId } } : {}) },
+      select: { id: true },
+    });
   }
 
   async create(tx: Tx, data: Prisma.SubscriptionUncheckedCreateInput): Promise<string> {
@@ -188,29 +199,48 @@ export class SubscriptionsRepository {
   }
 
   /** Starts a meter period; returns its id. */
-  async openPeriodFor(tx: Tx, data: { tenantId: string; subscriptionId: string; meterId: string; startedAt: Date; initialIndexM3: number }): Promise<string> {
+  async openPeriodFor(
+    tx: Tx,
+    data: { tenantId: string; subscriptionId: string; meterId: string; startedAt: Date; initialIndexM3: number },
+  ): Promise<string> {
     return (await clientOf(this.database, tx).subscriptionMeter.create({ data })).id;
   }
 
   openPeriod(subscriptionId: string, tx: Tx) {
-    return clientOf(this.database, tx).subscriptionMeter.findFirst({ where: { subscriptionId, endedAt: null }, include: { meter: { select: { serialNo: true, lastIndexM3: true } } } });
+    return clientOf(this.database, tx).subscriptionMeter.findFirst({
+      where: { subscriptionId, endedAt: null },
+      include: { meter: { select: { serialNo: true, lastIndexM3: true } } },
+    });
   }
 
   meterForAssignment(meterId: string, tx: Tx) {
-    return clientOf(this.database, tx).meter.findUnique({ where: { id: meterId }, select: { id: true, tenantId: true, serialNo: true, lastIndexM3: true, initialIndexM3: true } });
+    return clientOf(this.database, tx).meter.findUnique({
+      where: { id: meterId },
+      select: { id: true, tenantId: true, serialNo: true, lastIndexM3: true, initialIndexM3: true },
+    });
   }
 
   /** The subscription a meter serves now, if any. */
   servingPeriod(meterId: string, tx: Tx) {
-    return clientOf(this.database, tx).subscriptionMeter.findFirst({ where: { meterId, endedAt: null }, include: { subscription: { select: { id: true, subscriptionNo: true } } } });
+    return clientOf(this.database, tx).subscriptionMeter.findFirst({
+      where: { meterId, endedAt: null },
+      include: { subscription: { select: { id: true, subscriptionNo: true } } },
+    });
   }
 
   lastClosedPeriodOfMeter(meterId: string, tx: Tx) {
-    return clientOf(this.database, tx).subscriptionMeter.findFirst({ where: { meterId, endedAt: { not: null } }, orderBy: { endedAt: 'desc' } });
+    return clientOf(this.database, tx).subscriptionMeter.findFirst({
+      where: { meterId, endedAt: { not: null } },
+      orderBy: { endedAt: 'desc' },
+    });
   }
 
   /** The meter's last reading at or before `at` and not before `since`. */
   lastReadingIndex(meterId: string, since: Date, at: Date, tx: Tx) {
-    return clientOf(this.database, tx).reading.findFirst({ where: { meterId, time: { gte: since, lte: at } }, orderBy: { time: 'desc' }, select: { indexM3: true, time: true } });
+    return clientOf(this.database, tx).reading.findFirst({
+      where: { meterId, time: { gte: since, lte: at } },
+      orderBy: { time: 'desc' },
+      select: { indexM3: true, time: true },
+    });
   }
 }

@@ -42,7 +42,10 @@ export class SubscriptionsService {
 
   async list(access: AccessContext, q: ListSubscriptionsQuery): Promise<Page<SubscriptionRow>> {
     const tenantIds = access.tenantIds('SUBSCRIPTIONS', 'read', q.tenantId);
-    await this.listFilters.requireVisible(access, access.tenantIds('SUBSCRIPTIONS', 'read'), { customer: q.customerId, subscriptionGroup: q.groupId });
+    await this.listFilters.requireVisible(access, access.tenantIds('SUBSCRIPTIONS', 'read'), {
+      customer: q.customerId,
+      subscriptionGroup: q.groupId,
+    });
     const { skip, take } = skipTake(q);
     const { rows, total } = await this.subscriptions.page({ ...q, tenantIds, skip, take });
     return { items: rows.map(mapSubscriptionRow), total, page: q.page, pageSize: q.pageSize };
@@ -62,10 +65,14 @@ export class SubscriptionsService {
       const customer = await this.customers.reference(access, input.customerId);
       access.require('SUBSCRIPTIONS', 'create', customer.tenantId, 'customer', customer.id);
       if (input.tenantId && input.tenantId !== customer.tenantId) {
-        throw new BadInputException("a subscription belongs to its customer's tenant", [{ path: ['tenantId'], message: "differs from the customer's tenant" }]);
+        throw new BadInputException("a subscription belongs to its customer's tenant", [
+          { path: ['tenantId'], message: "differs from the customer's tenant" },
+        ]);
       }
       if (customer.customerType !== input.type) {
-        throw new BadInputException('the subscription type must match the customer type', [{ path: ['type'], message: `the customer is ${customer.customerType.toLowerCase()}` }]);
+        throw new BadInputException('the subscription type must match the customer type', [
+          { path: ['type'], message: `the customer is ${customer.customerType.toLowerCase()}` },
+        ]);
       }
       tenantId = customer.tenantId;
     } else {
@@ -79,7 +86,15 @@ export class SubscriptionsService {
     const id = await this.unitOfWork.run(async (tx) => {
       const addressId = (await this.addresses.resolve(access, tx, tenantId, input)) ?? null;
       const customerId =
-        input.customerId ?? (await this.customers.createInTx(access, tx, tenantId, { type: input.type, ...input.customer } as NewCustomerInput, ['customer'], addressId));
+        input.customerId ??
+        (await this.customers.createInTx(
+          access,
+          tx,
+          tenantId,
+          { type: input.type, ...input.customer } as NewCustomerInput,
+          ['customer'],
+          addressId,
+        ));
       const subscriptionId = await this.subscriptions.create(tx, {
         tenantId,
         customerId,
@@ -89,9 +104,19 @@ export class SubscriptionsService {
         addressId,
         isActive: input.isActive ?? true,
       });
-      await this.audit.record(access, { action: 'create', entityType: 'subscription', entityId: subscriptionId, tenantId, after: { ...input, customerId } }, tx);
+      await this.audit.record(
+        access,
+        { action: 'create', entityType: 'subscription', entityId: subscriptionId, tenantId, after: { ...input, customerId } },
+        tx,
+      );
       if (input.meterId) {
-        await this.assignMeterInTx(access, tx, { id: subscriptionId, tenantId }, { meterId: input.meterId, at: input.meterStartedAt, initialIndexM3: input.initialIndexM3 }, { meterId: ['meterId'], at: ['meterStartedAt'] });
+        await this.assignMeterInTx(
+          access,
+          tx,
+          { id: subscriptionId, tenantId },
+          { meterId: input.meterId, at: input.meterStartedAt, initialIndexM3: input.initialIndexM3 },
+          { meterId: ['meterId'], at: ['meterStartedAt'] },
+        );
       }
       return subscriptionId;
     });
@@ -103,17 +128,25 @@ export class SubscriptionsService {
     if (!before) throw new EntityNotFoundException('subscription', id);
     access.require('SUBSCRIPTIONS', 'update', before.tenantId, 'subscription', id);
     if (input.type && input.type !== before.subscriptionType) {
-      throw new BadInputException('the subscription type follows its customer and cannot change', [{ path: ['type'], message: `the subscription is ${before.subscriptionType.toLowerCase()}` }]);
+      throw new BadInputException('the subscription type follows its customer and cannot change', [
+        { path: ['type'], message: `the subscription is ${before.subscriptionType.toLowerCase()}` },
+      ]);
     }
     if (input.customerId && input.customerId !== before.customerId) {
       const customer = await this.customers.reference(access, input.customerId);
-      if (customer.tenantId !== before.tenantId) throw new BadInputException('the new customer belongs to another tenant', [{ path: ['customerId'], message: 'not a customer of this tenant' }]);
+      if (customer.tenantId !== before.tenantId)
+        throw new BadInputException('the new customer belongs to another tenant', [
+          { path: ['customerId'], message: 'not a customer of this tenant' },
+        ]);
       if (customer.customerType !== before.subscriptionType) {
-        throw new BadInputException('the subscription type must match the customer type', [{ path: ['customerId'], message: `the customer is ${customer.customerType.toLowerCase()}` }]);
+        throw new BadInputException('the subscription type must match the customer type', [
+          { path: ['customerId'], message: `the customer is ${customer.customerType.toLowerCase()}` },
+        ]);
       }
     }
     if (input.groupId) await this.checkGroup(input.groupId);
-    if (input.subscriptionNo && input.subscriptionNo !== before.subscriptionNo) await this.checkNumberFree(before.tenantId, input.subscriptionNo, id);
+    if (input.subscriptionNo && input.subscriptionNo !== before.subscriptionNo)
+      await this.checkNumberFree(before.tenantId, input.subscriptionNo, id);
 
     await this.unitOfWork.run(async (tx) => {
       const addressId = await this.addresses.replace(access, tx, before.tenantId, before.addressId, input);
@@ -126,7 +159,11 @@ export class SubscriptionsService {
       });
       if (addressId && addressId !== before.addressId) await this.addresses.deleteIfUnused(access, tx, before.addressId);
       const { _count, ...snapshot } = before;
-      await this.audit.record(access, { action: 'update', entityType: 'subscription', entityId: id, tenantId: before.tenantId, before: snapshot, after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'subscription', entityId: id, tenantId: before.tenantId, before: snapshot, after: input },
+        tx,
+      );
     });
     return this.detail(access, id);
   }
@@ -137,13 +174,19 @@ export class SubscriptionsService {
     if (!before) throw new EntityNotFoundException('subscription', id);
     access.require('SUBSCRIPTIONS', 'delete', before.tenantId, 'subscription', id);
     if (before._count.meterHistory > 0) {
-      throw new ConflictException(`subscription ${before.subscriptionNo} has meter history; deactivate it (isActive: false) instead of deleting it`);
+      throw new ConflictException(
+        `subscription ${before.subscriptionNo} has meter history; deactivate it (isActive: false) instead of deleting it`,
+      );
     }
     await this.unitOfWork.run(async (tx) => {
       await this.subscriptions.delete(tx, id);
       await this.addresses.deleteIfUnused(access, tx, before.addressId);
       const { _count, ...snapshot } = before;
-      await this.audit.record(access, { action: 'delete', entityType: 'subscription', entityId: id, tenantId: before.tenantId, before: snapshot }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'subscription', entityId: id, tenantId: before.tenantId, before: snapshot },
+        tx,
+      );
     });
   }
 
@@ -152,7 +195,9 @@ export class SubscriptionsService {
     const s = await this.subscriptions.findBare(id);
     if (!s) throw new EntityNotFoundException('subscription', id);
     access.require('SUBSCRIPTIONS', 'update', s.tenantId, 'subscription', id);
-    await this.unitOfWork.run((tx) => this.assignMeterInTx(access, tx, { id, tenantId: s.tenantId }, input, { meterId: ['meterId'], at: ['at'] }));
+    await this.unitOfWork.run((tx) =>
+      this.assignMeterInTx(access, tx, { id, tenantId: s.tenantId }, input, { meterId: ['meterId'], at: ['at'] }),
+    );
     return this.detail(access, id);
   }
 
@@ -168,53 +213,91 @@ export class SubscriptionsService {
     paths: { meterId: Path; at: Path },
   ): Promise<void> {
     const at = input.at ?? new Date();
-    if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS) throw new BadInputException('a meter change cannot be dated in the future', [{ path: paths.at, message: 'in the future' }]);
+    if (at.getTime() > Date.now() + FUTURE_TOLERANCE_MS)
+      throw new BadInputException('a meter change cannot be dated in the future', [{ path: paths.at, message: 'in the future' }]);
     const open = await this.subscriptions.openPeriod(subscription.id, tx);
     if (input.meterId && open?.meterId === input.meterId) {
-      throw new ConflictException(`meter ${open.meter.serialNo} already serves this subscription`, [{ path: paths.meterId, message: 'already the current meter' }]);
+      throw new ConflictException(`meter ${open.meter.serialNo} already serves this subscription`, [
+        { path: paths.meterId, message: 'already the current meter' },
+      ]);
     }
-    if (!input.meterId && !open) throw new ConflictException('the subscription has no meter to take off', [{ path: paths.meterId, message: 'no current meter' }]);
+    if (!input.meterId && !open)
+      throw new ConflictException('the subscription has no meter to take off', [{ path: paths.meterId, message: 'no current meter' }]);
 
     let meter: Awaited<ReturnType<SubscriptionsRepository['meterForAssignment']>> = null;
     if (input.meterId) {
       meter = await this.subscriptions.meterForAssignment(input.meterId, tx);
       if (!meter || !access.canSee(meter.tenantId)) throw new EntityNotFoundException('meter', input.meterId);
-      if (meter.tenantId !== subscription.tenantId) throw new BadInputException("the meter belongs to another tenant than the subscription's", [{ path: paths.meterId, message: 'not a meter of this tenant' }]);
+      if (meter.tenantId !== subscription.tenantId)
+        throw new BadInputException("the meter belongs to another tenant than the subscription's", [
+          { path: paths.meterId, message: 'not a meter of this tenant' },
+        ]);
       const serving = await this.subscriptions.servingPeriod(meter.id, tx);
       if (serving) {
-        throw new ConflictException(`meter ${meter.serialNo} already serves subscription ${serving.subscription.subscriptionNo}; take it off there first`, [
-          { path: paths.meterId, message: `serves ${serving.subscription.subscriptionNo}` },
-        ]);
+        throw new ConflictException(
+          `meter ${meter.serialNo} already serves subscription ${serving.subscription.subscriptionNo}; take it off there first`,
+          [{ path: paths.meterId, message: `serves ${serving.subscription.subscriptionNo}` }],
+        );
       }
       const previous = await this.subscriptions.lastClosedPeriodOfMeter(meter.id, tx);
       if (previous?.endedAt && previous.endedAt > at) {
-        throw new BadInputException(`meter ${meter.serialNo} served another subscription until ${previous.endedAt.toISOString()}`, [{ path: paths.at, message: 'overlaps the meter’s previous period' }]);
+        throw new BadInputException(`meter ${meter.serialNo} served another subscription until ${previous.endedAt.toISOString()}`, [
+          { path: paths.at, message: 'overlaps the meter’s previous period' },
+        ]);
       }
     }
 
     if (open) {
-      if (at < open.startedAt) throw new BadInputException(`the current meter was fitted at ${open.startedAt.toISOString()}`, [{ path: paths.at, message: 'before the current meter was fitted' }]);
+      if (at < open.startedAt)
+        throw new BadInputException(`the current meter was fitted at ${open.startedAt.toISOString()}`, [
+          { path: paths.at, message: 'before the current meter was fitted' },
+        ]);
       const lastReading = await this.subscriptions.lastReadingIndex(open.meterId, open.startedAt, at, tx);
-      const finalIndex = input.finalIndexM3 ?? num(lastReading?.indexM3 ?? null) ?? num(open.meter.lastIndexM3) ?? num(open.initialIndexM3)!;
+      const finalIndex =
+        input.finalIndexM3 ?? num(lastReading?.indexM3 ?? null) ?? num(open.meter.lastIndexM3) ?? num(open.initialIndexM3)!;
       if (finalIndex < num(open.initialIndexM3)!) {
-        throw new BadInputException(`the final index is below the initial index ${num(open.initialIndexM3)} m³ of meter ${open.meter.serialNo}`, [{ path: ['finalIndexM3'], message: 'below the initial index' }]);
+        throw new BadInputException(
+          `the final index is below the initial index ${num(open.initialIndexM3)} m³ of meter ${open.meter.serialNo}`,
+          [{ path: ['finalIndexM3'], message: 'below the initial index' }],
+        );
       }
       await this.subscriptions.closePeriod(tx, open.id, at, finalIndex);
       await this.audit.record(
         access,
-        { action: 'update', entityType: 'subscription_meter', entityId: open.id, tenantId: subscription.tenantId, before: { endedAt: null }, after: { subscriptionId: subscription.id, meterId: open.meterId, endedAt: at, finalIndexM3: finalIndex } },
+        {
+          action: 'update',
+          entityType: 'subscription_meter',
+          entityId: open.id,
+          tenantId: subscription.tenantId,
+          before: { endedAt: null },
+          after: { subscriptionId: subscription.id, meterId: open.meterId, endedAt: at, finalIndexM3: finalIndex },
+        },
         tx,
       );
     } else if (input.finalIndexM3 !== undefined) {
-      throw new BadInputException('the subscription has no current meter to close', [{ path: ['finalIndexM3'], message: 'no current meter' }]);
+      throw new BadInputException('the subscription has no current meter to close', [
+        { path: ['finalIndexM3'], message: 'no current meter' },
+      ]);
     }
 
     if (meter) {
       const initialIndexM3 = input.initialIndexM3 ?? num(meter.lastIndexM3) ?? num(meter.initialIndexM3)!;
-      const periodId = await this.subscriptions.openPeriodFor(tx, { tenantId: subscription.tenantId, subscriptionId: subscription.id, meterId: meter.id, startedAt: at, initialIndexM3 });
+      const periodId = await this.subscriptions.openPeriodFor(tx, {
+        tenantId: subscription.tenantId,
+        subscriptionId: subscription.id,
+        meterId: meter.id,
+        startedAt: at,
+        initialIndexM3,
+      });
       await this.audit.record(
         access,
-        { action: 'create', entityType: 'subscription_meter', entityId: periodId, tenantId: subscription.tenantId, after: { subscriptionId: subscription.id, meterId: meter.id, startedAt: at, initialIndexM3 } },
+        {
+          action: 'create',
+          entityType: 'subscription_meter',
+          entityId: periodId,
+          tenantId: subscription.tenantId,
+          after: { subscriptionId: subscription.id, meterId: meter.id, startedAt: at, initialIndexM3 },
+        },
         tx,
       );
     }
@@ -228,12 +311,15 @@ export class SubscriptionsService {
   }
 
   private async checkGroup(groupId: string): Promise<void> {
-    if (!(await this.subscriptions.groupExists(groupId))) throw new BadInputException('unknown subscription group', [{ path: ['groupId'], message: 'no such subscription group' }]);
+    if (!(await this.subscriptions.groupExists(groupId)))
+      throw new BadInputException('unknown subscription group', [{ path: ['groupId'], message: 'no such subscription group' }]);
   }
 
   private async checkNumberFree(tenantId: string, subscriptionNo: string, exceptId: string | null): Promise<void> {
     if (await this.subscriptions.numberTaken(tenantId, subscriptionNo, exceptId)) {
-      throw new ConflictException(`subscription number ${subscriptionNo} is already used in this tenant`, [{ path: ['subscriptionNo'], message: 'already used in this tenant' }]);
+      throw new ConflictException(`subscription number ${subscriptionNo} is already used in this tenant`, [
+        { path: ['subscriptionNo'], message: 'already used in this tenant' },
+      ]);
     }
   }
 }

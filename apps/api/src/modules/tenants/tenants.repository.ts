@@ -92,19 +92,31 @@ export class TenantsRepository {
   /** Meter profiles a tenant may use: all for the root, its allowed list otherwise. */
   async usableMeterProfileIds(tenantId: string, tx?: Tx): Promise<Set<string>> {
     const tenant = await clientOf(this.database, tx).tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
-    if (tenant.parentId === null) return new Set((await clientOf(this.database, tx).meterProfile.findMany({ select: { id: true } })).map((p) => p.id));
-    return new Set((await clientOf(this.database, tx).tenantMeterProfile.findMany({ where: { tenantId }, select: { meterProfileId: true } })).map((p) => p.meterProfileId));
+    if (tenant.parentId === null)
+      return new Set((await clientOf(this.database, tx).meterProfile.findMany({ select: { id: true } })).map((p) => p.id));
+    return new Set(
+      (await clientOf(this.database, tx).tenantMeterProfile.findMany({ where: { tenantId }, select: { meterProfileId: true } })).map(
+        (p) => p.meterProfileId,
+      ),
+    );
   }
 
   async usableDeviceProfileIds(tenantId: string, tx?: Tx): Promise<Set<string>> {
     const tenant = await clientOf(this.database, tx).tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
-    if (tenant.parentId === null) return new Set((await clientOf(this.database, tx).deviceProfile.findMany({ select: { id: true } })).map((p) => p.id));
-    return new Set((await clientOf(this.database, tx).tenantDeviceProfile.findMany({ where: { tenantId }, select: { deviceProfileId: true } })).map((p) => p.deviceProfileId));
+    if (tenant.parentId === null)
+      return new Set((await clientOf(this.database, tx).deviceProfile.findMany({ select: { id: true } })).map((p) => p.id));
+    return new Set(
+      (await clientOf(this.database, tx).tenantDeviceProfile.findMany({ where: { tenantId }, select: { deviceProfileId: true } })).map(
+        (p) => p.deviceProfileId,
+      ),
+    );
   }
 
   /** Ids of the tenant and its descendants. */
   async subtreeIds(id: string, tx?: Tx): Promise<string[]> {
-    const rows = await clientOf(this.database, tx).$queryRaw<{ id: string }[]>`SELECT id::text FROM tenant WHERE path <@ (SELECT path FROM tenant WHERE id = ${id}::uuid)`;
+    const rows = await clientOf(this.database, tx).$queryRaw<
+      { id: string }[]
+    >`SELECT id::text FROM tenant WHERE path <@ (SELECT path FROM tenant WHERE id = ${id}::uuid)`;
     return rows.map((r) => r.id);
   }
 
@@ -157,18 +169,28 @@ export class TenantsRepository {
   }
 
   async disallowMeterProfiles(tx: Tx, tenantIds: string[], meterProfileIds: string[]): Promise<void> {
-    await clientOf(this.database, tx).tenantMeterProfile.deleteMany({ where: { tenantId: { in: tenantIds }, meterProfileId: { in: meterProfileIds } } });
+    await clientOf(this.database, tx).tenantMeterProfile.deleteMany({
+      where: { tenantId: { in: tenantIds }, meterProfileId: { in: meterProfileIds } },
+    });
   }
 
   async disallowDeviceProfiles(tx: Tx, tenantIds: string[], deviceProfileIds: string[]): Promise<void> {
-    await clientOf(this.database, tx).tenantDeviceProfile.deleteMany({ where: { tenantId: { in: tenantIds }, deviceProfileId: { in: deviceProfileIds } } });
+    await clientOf(this.database, tx).tenantDeviceProfile.deleteMany({
+      where: { tenantId: { in: tenantIds }, deviceProfileId: { in: deviceProfileIds } },
+    });
   }
 
   async allowMeterProfiles(tx: Tx, tenantId: string, meterProfileIds: string[]): Promise<void> {
-    await clientOf(this.database, tx).tenantMeterProfile.createMany({ data: meterProfileIds.map((meterProfileId) => ({ tenantId, meterProfileId })), skipDuplicates: true });
+    await clientOf(this.database, tx).tenantMeterProfile.createMany({
+      data: meterProfileIds.map((meterProfileId) => ({ tenantId, meterProfileId })),
+      skipDuplicates: true,
+    });
   }
 
   async allowDeviceProfiles(tx: Tx, tenantId: string, deviceProfileIds: string[]): Promise<void> {
-    await clientOf(this.database, tx).tenantDeviceProfile.createMany({ data: deviceProfileIds.map((deviceProfileId) => ({ tenantId, deviceProfileId })), skipDuplicates: true });
+    await clientOf(this.database, tx).tenantDeviceProfile.createMany({
+      data: deviceProfileIds.map((deviceProfileId) => ({ tenantId, deviceProfileId })),
+      skipDuplicates: true,
+    });
   }
 }

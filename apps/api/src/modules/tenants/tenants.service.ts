@@ -16,7 +16,18 @@ import { TenantsRepository, type TenantWithDetail } from './tenants.repository';
  */
 export const PARENT_LEVEL_FIELDS = ['parentId', 'planType', 'planStatus', 'allowedMeterProfileIds', 'allowedDeviceProfileIds'] as const;
 
-const TENANT_FIELDS = ['name', 'contactName', 'contactSurname', 'contactPhone', 'contactEmail', 'taxId', 'taxOffice', 'planType', 'planStatus', 'timeZone'] as const;
+const TENANT_FIELDS = [
+  'name',
+  'contactName',
+  'contactSurname',
+  'contactPhone',
+  'contactEmail',
+  'taxId',
+  'taxOffice',
+  'planType',
+  'planStatus',
+  'timeZone',
+] as const;
 
 @Injectable()
 export class TenantsService {
@@ -32,7 +43,18 @@ export class TenantsService {
     const ids = access.tenantIds('TENANTS', 'read');
     const rows = await this.tenants.findMany(ids);
     const nodes = new Map<string, TenantNode>(
-      rows.map((r) => [r.id, { id: r.id, name: r.name, parentId: r.parentId, depth: access.tenants.get(r.id)!.depth, planType: r.planType, planStatus: r.planStatus, children: [] }]),
+      rows.map((r) => [
+        r.id,
+        {
+          id: r.id,
+          name: r.name,
+          parentId: r.parentId,
+          depth: access.tenants.get(r.id)!.depth,
+          planType: r.planType,
+          planStatus: r.planStatus,
+          children: [],
+        },
+      ]),
     );
     const roots: TenantNode[] = [];
     for (const node of nodes.values()) {
@@ -77,12 +99,15 @@ export class TenantsService {
     requireParentLevel(access, before, input);
     const moved = input.parentId !== undefined && input.parentId !== before.parentId;
     if (input.parentId !== undefined && moved) {
-      if (before.parentId === null) throw new BadInputException('the root tenant has no parent', [{ path: ['parentId'], message: 'the root tenant cannot be moved' }]);
+      if (before.parentId === null)
+        throw new BadInputException('the root tenant has no parent', [{ path: ['parentId'], message: 'the root tenant cannot be moved' }]);
       access.require('TENANTS', 'update', input.parentId, 'parent tenant');
       const target = access.tenants.get(input.parentId)!;
       const self = access.tenants.get(id)!;
       if (target.path === self.path || target.path.startsWith(`${self.path}.`)) {
-        throw new BadInputException('a tenant cannot be moved under itself or one of its descendants', [{ path: ['parentId'], message: 'is this tenant or one of its descendants' }]);
+        throw new BadInputException('a tenant cannot be moved under itself or one of its descendants', [
+          { path: ['parentId'], message: 'is this tenant or one of its descendants' },
+        ]);
       }
     }
     await this.unitOfWork.run(async (tx) => {
@@ -93,7 +118,10 @@ export class TenantsService {
       // A moved tenant's lists must fit its new parent's too (setAllowedProfiles checks them).
       if (input.allowedMeterProfileIds || input.allowedDeviceProfileIds || moved) {
         const parentId = input.parentId ?? before.parentId;
-        if (!parentId) throw new BadInputException('the root tenant always uses every profile', [{ path: ['allowedMeterProfileIds'], message: 'cannot be set on the root tenant' }]);
+        if (!parentId)
+          throw new BadInputException('the root tenant always uses every profile', [
+            { path: ['allowedMeterProfileIds'], message: 'cannot be set on the root tenant' },
+          ]);
         await this.setAllowedProfiles(
           tx,
           id,
@@ -102,7 +130,11 @@ export class TenantsService {
           input.allowedDeviceProfileIds ?? before.deviceProfiles.map((p) => p.deviceProfileId),
         );
       }
-      await this.audit.record(access, { action: 'update', entityType: 'tenant', entityId: id, tenantId: id, before: snapshot(before), after: input }, tx);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'tenant', entityId: id, tenantId: id, before: snapshot(before), after: input },
+        tx,
+      );
     });
     await this.accessService.invalidate();
     return this.detail(access, id);
@@ -127,27 +159,42 @@ export class TenantsService {
     }
     await this.unitOfWork.run(async (tx) => {
       await this.tenants.delete(tx, id);
-      await this.audit.record(access, { action: 'delete', entityType: 'tenant', entityId: id, tenantId: null, before: snapshot(tenant) }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'tenant', entityId: id, tenantId: null, before: snapshot(tenant) },
+        tx,
+      );
     });
     await this.accessService.invalidate();
   }
 
   /** A child may only be allowed profiles its parent may use; removing one still in use is refused. */
   private async setAllowedProfiles(tx: Tx, tenantId: string, parentId: string, meterIds: string[], deviceIds: string[]): Promise<void> {
-    const [usableMeters, usableDevices] = await Promise.all([this.tenants.usableMeterProfileIds(parentId, tx), this.tenants.usableDeviceProfileIds(parentId, tx)]);
+    const [usableMeters, usableDevices] = await Promise.all([
+      this.tenants.usableMeterProfileIds(parentId, tx),
+      this.tenants.usableDeviceProfileIds(parentId, tx),
+    ]);
     const badMeter = meterIds.findIndex((p) => !usableMeters.has(p));
-    if (badMeter >= 0) throw new BadInputException('meter profile not available to the parent tenant', [{ path: ['allowedMeterProfileIds', badMeter], message: 'not usable by the parent tenant' }]);
+    if (badMeter >= 0)
+      throw new BadInputException('meter profile not available to the parent tenant', [
+        { path: ['allowedMeterProfileIds', badMeter], message: 'not usable by the parent tenant' },
+      ]);
     const badDevice = deviceIds.findIndex((p) => !usableDevices.has(p));
-    if (badDevice >= 0) throw new BadInputException('device profile not available to the parent tenant', [{ path: ['allowedDeviceProfileIds', badDevice], message: 'not usable by the parent tenant' }]);
+    if (badDevice >= 0)
+      throw new BadInputException('device profile not available to the parent tenant', [
+        { path: ['allowedDeviceProfileIds', badDevice], message: 'not usable by the parent tenant' },
+      ]);
 
     const subtree = await this.tenants.subtreeIds(tenantId, tx);
     const { meters: currentMeters, devices: currentDevices } = await this.tenants.allowedProfileIds(tx, tenantId);
     const removedMeters = currentMeters.filter((p) => !meterIds.includes(p));
     const removedDevices = currentDevices.filter((p) => !deviceIds.includes(p));
     const metersInUse = await this.tenants.metersUsingProfiles(subtree, removedMeters, tx);
-    if (metersInUse) throw new ConflictException(`${metersInUse} meters of this tenant or its children still use a meter profile being removed`);
+    if (metersInUse)
+      throw new ConflictException(`${metersInUse} meters of this tenant or its children still use a meter profile being removed`);
     const devicesInUse = await this.tenants.devicesUsingProfiles(subtree, removedDevices, tx);
-    if (devicesInUse) throw new ConflictException(`${devicesInUse} devices of this tenant or its children still use a device profile being removed`);
+    if (devicesInUse)
+      throw new ConflictException(`${devicesInUse} devices of this tenant or its children still use a device profile being removed`);
 
     // Children lose what their parent loses.
     if (removedMeters.length) await this.tenants.disallowMeterProfiles(tx, subtree, removedMeters);
@@ -167,7 +214,11 @@ export class TenantsService {
     else await this.tenants.createAddress(tx, tenantId, address);
   }
 
-  private mapDetail(access: AccessContext, t: TenantWithDetail, stats: Awaited<ReturnType<TenantsRepository['subtreeStats']>>): TenantDetail {
+  private mapDetail(
+    access: AccessContext,
+    t: TenantWithDetail,
+    stats: Awaited<ReturnType<TenantsRepository['subtreeStats']>>,
+  ): TenantDetail {
     const parentVisible = t.parentId !== null && access.canSee(t.parentId);
     return {
       id: t.id,
@@ -226,8 +277,18 @@ export function requireParentLevel(access: AccessContext, before: TenantWithDeta
     parentId: input.parentId !== undefined,
     planType: input.planType !== undefined && input.planType !== before.planType,
     planStatus: input.planStatus !== undefined && input.planStatus !== before.planStatus,
-    allowedMeterProfileIds: input.allowedMeterProfileIds !== undefined && !sameSet(input.allowedMeterProfileIds, before.meterProfiles.map((p) => p.meterProfileId)),
-    allowedDeviceProfileIds: input.allowedDeviceProfileIds !== undefined && !sameSet(input.allowedDeviceProfileIds, before.deviceProfiles.map((p) => p.deviceProfileId)),
+    allowedMeterProfileIds:
+      input.allowedMeterProfileIds !== undefined &&
+      !sameSet(
+        input.allowedMeterProfileIds,
+        before.meterProfiles.map((p) => p.meterProfileId),
+      ),
+    allowedDeviceProfileIds:
+      input.allowedDeviceProfileIds !== undefined &&
+      !sameSet(
+        input.allowedDeviceProfileIds,
+        before.deviceProfiles.map((p) => p.deviceProfileId),
+      ),
   };
   const asked = PARENT_LEVEL_FIELDS.filter((f) => changes[f]);
   if (!asked.length || access.can('TENANTS', 'update', before.parentId ?? before.id)) return;
@@ -237,9 +298,12 @@ export function requireParentLevel(access: AccessContext, before: TenantWithDeta
   );
 }
 
-export function toMatrix(rows: { module: string; canCreate: boolean; canRead: boolean; canUpdate: boolean; canDelete: boolean }[]): PermissionMatrix {
+export function toMatrix(
+  rows: { module: string; canCreate: boolean; canRead: boolean; canUpdate: boolean; canDelete: boolean }[],
+): PermissionMatrix {
   const matrix = emptyMatrix();
-  for (const r of rows) matrix[r.module as PermissionModule] = { create: r.canCreate, read: r.canRead, update: r.canUpdate, delete: r.canDelete };
+  for (const r of rows)
+    matrix[r.module as PermissionModule] = { create: r.canCreate, read: r.canRead, update: r.canUpdate, delete: r.canDelete };
   return matrix;
 }
 
@@ -251,5 +315,9 @@ function pick(input: Partial<Record<(typeof TENANT_FIELDS)[number], unknown>>) {
 
 function snapshot(t: TenantWithDetail) {
   const { memberships: _m, meterProfiles, deviceProfiles, parent: _p, ...rest } = t;
-  return { ...rest, allowedMeterProfileIds: meterProfiles.map((p) => p.meterProfileId), allowedDeviceProfileIds: deviceProfiles.map((p) => p.deviceProfileId) };
+  return {
+    ...rest,
+    allowedMeterProfileIds: meterProfiles.map((p) => p.meterProfileId),
+    allowedDeviceProfileIds: deviceProfiles.map((p) => p.deviceProfileId),
+  };
 }

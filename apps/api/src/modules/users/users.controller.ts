@@ -61,7 +61,11 @@ export class UsersController {
   @Access('USERS', 'update')
   @Delete(':id/memberships/:tenantId')
   @HttpCode(204)
-  async removeMembership(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Param('tenantId', UuidPipe) tenantId: string): Promise<void> {
+  async removeMembership(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Param('tenantId', UuidPipe) tenantId: string,
+  ): Promise<void> {
     await this.users.removeMembership(access, id, tenantId);
   }
 }

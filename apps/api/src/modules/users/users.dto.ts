@@ -25,7 +25,11 @@ const userFields = {
   phone: z.string().trim().regex(PHONE_REGEX, 'must be an international number like +905321234567').nullish(),
   email: z.string().trim().toLowerCase().email().max(254),
   /** Checked with its check digits when new or changed (legacy stored values stay editable). */
-  tcIdNo: z.string().trim().regex(/^[0-9]{11}$/, 'must be 11 digits').nullish(),
+  tcIdNo: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{11}$/, 'must be 11 digits')
+    .nullish(),
   isActive: z.boolean().optional(),
 };
 
@@ -51,9 +55,7 @@ export const UpdateUserSchema = z
   .strict();
 export class UpdateUserDto extends createZodDto(UpdateUserSchema) {}
 
-export const SetMembershipSchema = z
-  .object({ role: z.string().trim().min(1).max(60), permissions: MatrixSchema })
-  .strict();
+export const SetMembershipSchema = z.object({ role: z.string().trim().min(1).max(60), permissions: MatrixSchema }).strict();
 export class SetMembershipDto extends createZodDto(SetMembershipSchema) {}
 
 export const ListUsersQuerySchema = z
@@ -86,9 +88,17 @@ export const UserDetailSchema = UserRowSchema.extend({
   memberships: z.array(TenantRefSchema.extend({ permissions: MatrixSchema, canManage: z.boolean() })),
   activity: z.object({
     lastLoginAt: z.string().datetime().nullable(),
-    logins: z.array(z.object({ at: z.string().datetime(), success: z.boolean(), reason: z.string().nullable(), ipAddress: z.string().nullable() })),
+    logins: z.array(
+      z.object({ at: z.string().datetime(), success: z.boolean(), reason: z.string().nullable(), ipAddress: z.string().nullable() }),
+    ),
     actions: z.array(
-      z.object({ at: z.string().datetime(), action: z.string(), entityType: z.string(), entityId: z.string().nullable(), tenantId: z.string().nullable() }),
+      z.object({
+        at: z.string().datetime(),
+        action: z.string(),
+        entityType: z.string(),
+        entityId: z.string().nullable(),
+        tenantId: z.string().nullable(),
+      }),
     ),
   }),
 });

@@ -50,7 +50,9 @@ export class UsersRepository {
         : {}),
     };
     const orderBy: Prisma.UserOrderByWithRelationInput[] =
-      q.sort === 'name' ? [{ name: q.order }, { surname: q.order }, { id: 'asc' }] : [{ [q.sort]: { sort: q.order, nulls: 'last' } }, { id: 'asc' }];
+      q.sort === 'name'
+        ? [{ name: q.order }, { surname: q.order }, { id: 'asc' }]
+        : [{ [q.sort]: { sort: q.order, nulls: 'last' } }, { id: 'asc' }];
     const [items, total] = await Promise.all([
       this.prisma.user.findMany({ where, orderBy, skip, take, include: userInclude }),
       this.prisma.user.count({ where }),
@@ -80,7 +82,10 @@ export class UsersRepository {
     memberships: { tenantId: string; role: Role; permissions: PermissionRow[] }[],
   ): Promise<string> {
     const created = await clientOf(this.database, tx).user.create({
-      data: { ...user, memberships: { create: memberships.map((m) => ({ tenantId: m.tenantId, role: m.role, permissions: { create: m.permissions } })) } },
+      data: {
+        ...user,
+        memberships: { create: memberships.map((m) => ({ tenantId: m.tenantId, role: m.role, permissions: { create: m.permissions } })) },
+      },
     });
     return created.id;
   }
@@ -101,7 +106,11 @@ export class UsersRepository {
   /** Adds the user to the tenant with its rights, or replaces role and rights there; returns the membership id. */
   async setMembership(tx: Tx, userId: string, tenantId: string, role: Role, permissions: PermissionRow[]): Promise<string> {
     const db = clientOf(this.database, tx);
-    const membership = await db.membership.upsert({ where: { userId_tenantId: { userId, tenantId } }, create: { userId, tenantId, role }, update: { role } });
+    const membership = await db.membership.upsert({
+      where: { userId_tenantId: { userId, tenantId } },
+      create: { userId, tenantId, role },
+      update: { role },
+    });
     await db.membershipPermission.deleteMany({ where: { membershipId: membership.id } });
     await db.membershipPermission.createMany({ data: permissions.map((r) => ({ ...r, membershipId: membership.id })) });
     return membership.id;

@@ -47,7 +47,9 @@ export class UsersService {
     const visibleIds = [...access.tenants.keys()];
     const [logins, actions] = await Promise.all([this.users.recentLogins(id), this.users.recentActions(id, visibleIds)]);
     // The rule of changeableUser, so the console offers only what the API will accept.
-    const manageable = id !== access.userId && access.rightsBeyond(user.memberships.map((m) => ({ tenantId: m.tenantId, matrix: toMatrix(m.permissions) }))).length === 0;
+    const manageable =
+      id !== access.userId &&
+      access.rightsBeyond(user.memberships.map((m) => ({ tenantId: m.tenantId, matrix: toMatrix(m.permissions) }))).length === 0;
     return {
       ...this.mapRow(access, user),
       tcIdNo: user.tcIdNo,
@@ -64,16 +66,24 @@ export class UsersService {
       activity: {
         lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
         logins: logins.map((l) => ({ at: l.createdAt.toISOString(), success: l.success, reason: l.reason, ipAddress: l.ipAddress })),
-        actions: actions.map((a) => ({ at: a.createdAt.toISOString(), action: a.action, entityType: a.entityType, entityId: a.entityId, tenantId: a.tenantId })),
+        actions: actions.map((a) => ({
+          at: a.createdAt.toISOString(),
+          action: a.action,
+          entityType: a.entityType,
+          entityId: a.entityId,
+          tenantId: a.tenantId,
+        })),
       },
     };
   }
 
   async create(access: AccessContext, input: CreateUserDto): Promise<UserDetail> {
-    if (input.tcIdNo && !isValidTcIdNo(input.tcIdNo)) throw new BadInputException('invalid TC ID No', [{ path: ['tcIdNo'], message: 'check digits do not match' }]);
+    if (input.tcIdNo && !isValidTcIdNo(input.tcIdNo))
+      throw new BadInputException('invalid TC ID No', [{ path: ['tcIdNo'], message: 'check digits do not match' }]);
     const seen = new Set<string>();
     input.memberships.forEach((m, i) => {
-      if (seen.has(m.tenantId)) throw new BadInputException('a tenant appears twice', [{ path: ['memberships', i, 'tenantId'], message: 'duplicate tenant' }]);
+      if (seen.has(m.tenantId))
+        throw new BadInputException('a tenant appears twice', [{ path: ['memberships', i, 'tenantId'], message: 'duplicate tenant' }]);
       seen.add(m.tenantId);
       this.checkGrant(access, m.tenantId, m.permissions, 'create', ['memberships', i]);
     });
@@ -93,7 +103,11 @@ export class UsersService {
         input.memberships.map((m) => ({ tenantId: m.tenantId, role: m.role, permissions: permissionRows(m.permissions) })),
       );
       for (const m of input.memberships) {
-        await this.audit.record(access, { action: 'create', entityType: 'user', entityId: userId, tenantId: m.tenantId, after: { ...input, password: undefined } }, tx);
+        await this.audit.record(
+          access,
+          { action: 'create', entityType: 'user', entityId: userId, tenantId: m.tenantId, after: { ...input, password: undefined } },
+          tx,
+        );
       }
       return userId;
     });
@@ -105,7 +119,8 @@ export class UsersService {
     if (input.tcIdNo && input.tcIdNo !== user.tcIdNo && !isValidTcIdNo(input.tcIdNo)) {
       throw new BadInputException('invalid TC ID No', [{ path: ['tcIdNo'], message: 'check digits do not match' }]);
     }
-    if (input.isActive === false && id === access.userId) throw new BadInputException('you cannot deactivate yourself', [{ path: ['isActive'], message: 'own account' }]);
+    if (input.isActive === false && id === access.userId)
+      throw new BadInputException('you cannot deactivate yourself', [{ path: ['isActive'], message: 'own account' }]);
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     await this.unitOfWork.run(async (tx) => {
       const { password: _p, ...fields } = input;
@@ -114,7 +129,14 @@ export class UsersService {
       if (passwordHash || input.isActive === false) await this.users.revokeRefreshTokens(tx, id);
       await this.audit.record(
         access,
-        { action: 'update', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user), after: { ...fields, passwordChanged: Boolean(passwordHash) } },
+        {
+          action: 'update',
+          entityType: 'user',
+          entityId: id,
+          tenantId: user.memberships[0]?.tenantId,
+          before: strip(user),
+          after: { ...fields, passwordChanged: Boolean(passwordHash) },
+        },
         tx,
       );
     });
@@ -130,7 +152,11 @@ export class UsersService {
     const user = await this.changeableUser(access, id, 'delete');
     await this.unitOfWork.run(async (tx) => {
       await this.users.delete(tx, id);
-      await this.audit.record(access, { action: 'delete', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user) }, tx);
+      await this.audit.record(
+        access,
+        { action: 'delete', entityType: 'user', entityId: id, tenantId: user.memberships[0]?.tenantId, before: strip(user) },
+        tx,
+      );
     });
     await this.accessService.invalidate();
     await this.revocations.revokeUser(id);
@@ -168,13 +194,29 @@ export class UsersService {
     if (user.memberships.length === 1) throw new ConflictException('a user must belong to at least one tenant; delete the user instead');
     await this.unitOfWork.run(async (tx) => {
       await this.users.deleteMembership(tx, membership.id);
-      await this.audit.record(access, { action: 'delete', entityType: 'membership', entityId: membership.id, tenantId, before: { userId: id, role: membership.role, permissions: toMatrix(membership.permissions) } }, tx);
+      await this.audit.record(
+        access,
+        {
+          action: 'delete',
+          entityType: 'membership',
+          entityId: membership.id,
+          tenantId,
+          before: { userId: id, role: membership.role, permissions: toMatrix(membership.permissions) },
+        },
+        tx,
+      );
     });
     await this.accessService.invalidate();
   }
 
   /** Nobody grants more than they hold at that tenant. */
-  private checkGrant(access: AccessContext, tenantId: string, wanted: PermissionMatrix, action: 'create' | 'update', path: (string | number)[]): void {
+  private checkGrant(
+    access: AccessContext,
+    tenantId: string,
+    wanted: PermissionMatrix,
+    action: 'create' | 'update',
+    path: (string | number)[],
+  ): void {
     access.require('USERS', action, tenantId);
     if (!matrixCovers(access.matrixAt(tenantId), wanted)) {
       throw new ForbiddenActionException('you cannot grant rights you do not hold yourself');
@@ -200,10 +242,16 @@ export class UsersService {
    *   holds there (effective rights, inherited ones included): a USERS-only user cannot reset the
    *   password of, deactivate or demote an administrator.
    */
-  private async changeableUser(access: AccessContext, id: string, action: 'update' | 'delete', membershipTenantId?: string): Promise<UserWithMemberships> {
+  private async changeableUser(
+    access: AccessContext,
+    id: string,
+    action: 'update' | 'delete',
+    membershipTenantId?: string,
+  ): Promise<UserWithMemberships> {
     const user = await this.visibleUser(access, id);
     if (membershipTenantId !== undefined) {
-      if (id === access.userId) throw new ForbiddenActionException('you cannot change your own memberships; another administrator must do it');
+      if (id === access.userId)
+        throw new ForbiddenActionException('you cannot change your own memberships; another administrator must do it');
       access.require('USERS', action, membershipTenantId);
     } else {
       const outside = user.memberships.filter((m) => !access.can('USERS', action, m.tenantId));
@@ -214,7 +262,9 @@ export class UsersService {
       const where = beyond
         .map((b) => `${b.rights.join(', ')} at ${access.tenants.get(b.tenantId)?.name ?? 'a tenant you cannot see'}`)
         .join('; ');
-      throw new ForbiddenActionException(`this user holds rights you do not hold (${where}): only someone holding all of them may change this user`);
+      throw new ForbiddenActionException(
+        `this user holds rights you do not hold (${where}): only someone holding all of them may change this user`,
+      );
     }
     return user;
   }
@@ -228,7 +278,9 @@ export class UsersService {
       phone: u.phone,
       isActive: u.isActive,
       lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
-      tenants: u.memberships.filter((m) => access.canSee(m.tenantId)).map((m) => ({ tenantId: m.tenantId, tenantName: m.tenant.name, role: m.role })),
+      tenants: u.memberships
+        .filter((m) => access.canSee(m.tenantId))
+        .map((m) => ({ tenantId: m.tenantId, tenantName: m.tenant.name, role: m.role })),
     };
   }
 }

@@ -5,10 +5,25 @@ const BLOCKED = new Set(['/api/auth/login', '/api/auth/refresh', '/api/auth/logo
 
 // Request headers worth passing on; cookies stay here (the API authenticates by bearer token only).
 // Never X-Forwarded-For or X-Console-*: the browser's address goes in clientHeaders(), vouched for by the shared secret.
-const FORWARDED_REQUEST_HEADERS = ['accept', 'accept-language', 'content-type', 'if-none-match', 'if-modified-since', 'user-agent', 'x-request-id'];
+const FORWARDED_REQUEST_HEADERS = [
+  'accept',
+  'accept-language',
+  'content-type',
+  'if-none-match',
+  'if-modified-since',
+  'user-agent',
+  'x-request-id',
+];
 
 // fetch() has already decoded the body and the web server owns the cookies, so these are not copied back.
-const DROPPED_RESPONSE_HEADERS = new Set(['connection', 'content-encoding', 'content-length', 'keep-alive', 'set-cookie', 'transfer-encoding']);
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection',
+  'content-encoding',
+  'content-length',
+  'keep-alive',
+  'set-cookie',
+  'transfer-encoding',
+]);
 
 function forward(event: H3Event, url: string, accessToken: string | null, body: Buffer | undefined): Promise<Response> {
   const headers = new Headers();

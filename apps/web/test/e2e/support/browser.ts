@@ -8,7 +8,15 @@ export function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -31,7 +39,9 @@ export async function signIn(page: Page, email: string, password = SEED_PASSWORD
  */
 export async function openPage(page: Page, path: string): Promise<void> {
   await page.goto(webUrl(path));
-  await page.waitForFunction(() => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false);
+  await page.waitForFunction(
+    () => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false,
+  );
 }
 
 /** A fresh browser context at desktop size, signed in as `email`. */
@@ -45,7 +55,11 @@ export async function signedInPage(browser: Browser, email: string, password = S
 /** Calls the API directly (test set-up), signed in as `email`. */
 export async function apiAs(email: string, password = SEED_PASSWORD) {
   const base = inject('apiUrl');
-  const login = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  const login = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
   if (login.status !== 200) throw new Error(`sign-in ${email}: ${login.status}`);
   const { accessToken } = (await login.json()) as { accessToken: string };
   return async <T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> => {
