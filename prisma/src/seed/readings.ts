@@ -142,7 +142,7 @@ export function generateSeries(s: ReadingSeries, rng: Random, times = new Map<nu
     for (const f of s.flags) if (t >= f.fromMs && (f.toMs === null || t < f.toMs)) alarms += (alarms ? ',' : '') + f.type;
     const valve = hasValve ? (closed ? 'CLOSED' : 'OPEN') : '\\N';
 
-    out += `${formatTime(times, t)}\t${ids}\t${m3(index)}\t${m3(delta)}\t${battery.toFixed(2)}\t${rssi}\t${snr}\t{${alarms}}\t${valve}\tNETWORK\tGOOD\t\\N\n`;
+    out += `${formatTime(times, t)}\t${ids}\t${m3(index)}\t${m3(delta)}\t${battery.toFixed(2)}\t${rssi}\t${snr}\t{${alarms}}\t${valve}\tNETWORK\tVALID\t\\N\n`;
   }
   s.result = { lastMs: s.endMs, lastLitres: prev, highUsageStartMs, highUsageDayLitres };
   return out;
