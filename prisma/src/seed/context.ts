@@ -40,7 +40,7 @@ export async function insertChunked<T extends keyof DB & string>(
     // `rows` is checked against the table's Insertable shape above; Kysely cannot follow a generic table name.
     await ctx.db
       .insertInto(table)
-      .values(rows.slice(i, i + size) as never)
+      .values(rows.slice(i, i + size))
       .execute();
   }
   ctx.counts[countAs] = (ctx.counts[countAs] ?? 0) + rows.length;

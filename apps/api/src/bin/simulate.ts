@@ -37,7 +37,7 @@ async function main() {
   });
   const rate = Math.max(0.1, Number(values.rate));
   const duration = Math.max(1, Number(values.duration));
-  const api = values.api!.replace(/\/$/, '');
+  const api = values.api.replace(/\/$/, '');
   const email = process.env.SIM_EMAIL ?? 'iot@una.net.tr';
   const password = process.env.SIM_PASSWORD ?? SEED_PASSWORD;
 

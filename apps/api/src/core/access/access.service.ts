@@ -69,7 +69,7 @@ export class AccessService {
         grants.set(r.membership_id, g);
       }
       if (r.module) {
-        g.matrix[r.module as PermissionModule] = {
+        g.matrix[r.module] = {
           create: Boolean(r.can_create),
           read: Boolean(r.can_read),
           update: Boolean(r.can_update),

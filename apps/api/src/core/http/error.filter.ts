@@ -111,7 +111,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (typeof err?.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
       return { statusCode: err.statusCode, error: REASONS[err.statusCode] ?? 'Error', message: err.message ?? 'bad request', details: [] };
     }
-    const db = err && typeof err === 'object' ? fromDatabase(err as never) : null;
+    const db = err && typeof err === 'object' ? fromDatabase(err) : null;
     if (db) return db;
     // Prisma wraps driver errors (P2010's meta, or a bare DriverAdapterError's cause); look one level down.
     type DriverCause = { originalCode?: string; constraint?: unknown };

@@ -29,7 +29,7 @@ export class LiveEventsService implements OnModuleDestroy {
   }
 
   attach(io: Server): void {
-    this.io = io as unknown as Server<Record<string, never>, ServerEvents>;
+    this.io = io;
   }
 
   private server(): Server<Record<string, never>, ServerEvents> {

@@ -132,7 +132,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       if (!rooms.length) throw new Error('no live data may be read');
       if (socket.disconnected) return;
       await socket.join(rooms);
-      socket.emit('ready' as never, { rooms: rooms.length } as never);
+      socket.emit('ready' as never, { rooms: rooms.length });
     } catch (err) {
       refuse(socket, (err as Error).message);
     }
@@ -246,6 +246,6 @@ function liveRooms(access: AccessContext): string[] {
 
 function refuse(socket: Socket, message: string): void {
   if (socket.disconnected) return;
-  socket.emit('error' as never, { message } as never);
+  socket.emit('error' as never, { message });
   socket.disconnect(true);
 }

@@ -86,7 +86,7 @@ export class AlarmsRepository {
   }
 
   async row(id: string): Promise<AlarmRecord | undefined> {
-    return (await this.selectRow(this.joined().where('a.id', '=', id)).executeTakeFirst()) as AlarmRecord | undefined;
+    return await this.selectRow(this.joined().where('a.id', '=', id)).executeTakeFirst();
   }
 
   async page(f: AlarmListFilter): Promise<{ rows: AlarmRecord[]; total: number }> {
@@ -129,17 +129,17 @@ export class AlarmsRepository {
         .execute(),
       filtered.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { rows: rows as AlarmRecord[], total: Number(count.n) };
+    return { rows: rows, total: Number(count.n) };
   }
 
   /** The newest open alarms of the tenants (served by the partial index alarm_open_by_tenant). */
   async latestOpen(tenantIds: string[], limit: number): Promise<AlarmRecord[]> {
     if (tenantIds.length === 0) return [];
-    return (await this.selectRow(this.joined().where('a.tenant_id', 'in', tenantIds).where('a.cleared_at', 'is', null))
+    return await this.selectRow(this.joined().where('a.tenant_id', 'in', tenantIds).where('a.cleared_at', 'is', null))
       .orderBy('a.started_at', 'desc')
       .orderBy('a.id')
       .limit(limit)
-      .execute()) as AlarmRecord[];
+      .execute();
   }
 
   /** Open alarms per type, with how many of them are still unacknowledged. */

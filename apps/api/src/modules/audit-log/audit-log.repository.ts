@@ -100,7 +100,7 @@ export class AuditLogRepository {
       if (!rows.length) return;
       sent += rows.length;
       yield rows;
-      const last = rows[rows.length - 1]!;
+      const last = rows[rows.length - 1];
       after = { createdAt: last.created_at, id: last.id };
     }
   }

@@ -257,9 +257,7 @@ export class CustomersService {
     path: Path,
   ): Promise<string> {
     const addressId =
-      'address' in input || 'addressId' in input
-        ? await this.addresses.resolve(access, tx, tenantId, input as ContactInput, path)
-        : undefined;
+      'address' in input || 'addressId' in input ? await this.addresses.resolve(access, tx, tenantId, input, path) : undefined;
     const { addressId: _a, address: _b, ...fields } = input as ContactInput;
     const contactId = await this.customers.createContact(tx, { ...fields, customerId, isPrimary, addressId: addressId ?? null });
     // The contact person of an organisation is part of the customer's own audit entry.

@@ -221,7 +221,7 @@ export class DashboardRepository {
       .orderBy('s.subscription_no')
       .limit(f.limit + 1)
       .execute();
-    return rows as MapMarkerRecord[];
+    return rows;
   }
 
   async outOfServiceMeters(f: OutOfServiceFilter): Promise<{ rows: OutOfServiceRecord[]; total: number }> {
@@ -232,7 +232,7 @@ export class DashboardRepository {
       .innerJoin('meter_profile as p', 'p.id', 'x.meter_profile_id')
       .leftJoin('device as l', 'l.meter_id', 'x.id')
       .leftJoin('subscription_meter as sm', (j) => j.onRef('sm.meter_id', '=', 'x.id').on('sm.ended_at', 'is', null));
-    return this.outOfServicePage(base as unknown as OutOfServiceBase, f, sql`x.last_reading_at`);
+    return this.outOfServicePage(base, f, sql`x.last_reading_at`);
   }
 
   async outOfServiceDevices(f: OutOfServiceFilter): Promise<{ rows: OutOfServiceRecord[]; total: number }> {
@@ -243,7 +243,7 @@ export class DashboardRepository {
       .innerJoin('device_profile as p', 'p.id', 'x.device_profile_id')
       .leftJoin('meter as l', 'l.id', 'x.meter_id')
       .leftJoin('subscription_meter as sm', (j) => j.onRef('sm.meter_id', '=', 'x.meter_id').on('sm.ended_at', 'is', null));
-    return this.outOfServicePage(base as unknown as OutOfServiceBase, f, sql`x.last_seen_at`);
+    return this.outOfServicePage(base, f, sql`x.last_seen_at`);
   }
 
   /** Meters and devices share the shape: x is the asset, l the linked one, sm its open subscription period. */

@@ -229,8 +229,8 @@ export class DecoderPool {
       if (!idle.length) return;
       // The next call goes to a free thread that has its decoder compiled, if any, with the calls after it:
       // waiting calls are shared among the free threads, at most batchMax to a message.
-      const key = this.queue[0]!.key;
-      const slot = (key !== null && idle.find((s) => s.keys.has(key))) || idle[0]!;
+      const key = this.queue[0].key;
+      const slot = (key !== null && idle.find((s) => s.keys.has(key))) || idle[0];
       const n = Math.min(this.batchMax, Math.ceil(this.queue.length / idle.length));
       this.send(slot, this.queue.splice(0, n));
     }
@@ -250,7 +250,7 @@ export class DecoderPool {
       return { id: job.id, key: job.key, source: has ? undefined : job.source, req: job.req, timeoutMs: job.timeoutMs };
     });
     slot.port.postMessage(message);
-    this.arm(slot, jobs[0]!.timeoutMs + this.graceMs);
+    this.arm(slot, jobs[0].timeoutMs + this.graceMs);
   }
 
   private arm(slot: Slot, ms: number) {
@@ -267,9 +267,9 @@ export class DecoderPool {
     for (let m = receiveMessageOnPort(slot.port); m; m = receiveMessageOnPort(slot.port)) this.onMessage(slot, m.message as ThreadMessage);
     if (slot.jobs !== jobs) return;
     const phase = slot.phase[0];
-    const deadline = slot.phase[1]!;
-    const index = Math.min(jobs.length - 1, Math.max(0, slot.phase[2]!));
-    const job = jobs[index]!;
+    const deadline = slot.phase[1];
+    const index = Math.min(jobs.length - 1, Math.max(0, slot.phase[2]));
+    const job = jobs[index];
     const now = Date.now();
     if (phase === PHASE.idle) {
       // The thread has not started the batch yet (a pause of the whole process): give it one more budget.
@@ -364,8 +364,8 @@ export class DecoderPool {
       this.counters.crashes++;
       if (jobs) {
         // The call it died on is answered; the others of its batch run again elsewhere.
-        const index = Math.min(jobs.length - 1, Math.max(0, slot.phase[2]!));
-        const job = jobs[index]!;
+        const index = Math.min(jobs.length - 1, Math.max(0, slot.phase[2]));
+        const job = jobs[index];
         const oom = (slot.error as { code?: string } | null)?.code === 'ERR_WORKER_OUT_OF_MEMORY';
         const text = oom ? limitError.memory(this.limits.memoryBytes) : `decoder thread stopped: ${slot.error?.message ?? 'exited'}`;
         this.queue.unshift(...jobs.filter((j) => j !== job));

@@ -61,7 +61,7 @@ function start(data: ThreadData) {
     void ready.then((sandbox) => {
       const results: ThreadResult[] = [];
       for (let i = 0; i < jobs.length && !sandbox.broken; i++) {
-        const job = jobs[i]!;
+        const job = jobs[i];
         phase[2] = i;
         let output: SandboxOutput;
         try {

@@ -61,7 +61,7 @@ export function hmac(alg: string, keyHex: string, dataHex: string): string {
 
 function shiftLeft(b: Buffer): Buffer {
   const out = Buffer.alloc(b.length);
-  for (let i = 0; i < b.length; i++) out[i] = ((b[i]! << 1) & 0xff) | (i + 1 < b.length ? b[i + 1]! >> 7 : 0);
+  for (let i = 0; i < b.length; i++) out[i] = ((b[i] << 1) & 0xff) | (i + 1 < b.length ? b[i + 1] >> 7 : 0);
   return out;
 }
 
@@ -75,7 +75,7 @@ function ecb(key: Buffer, block: Buffer): Buffer {
 export function aesCmacBytes(key: Buffer, message: Buffer): Buffer {
   const subkey = (b: Buffer) => {
     const s = shiftLeft(b);
-    if (b[0]! & 0x80) s[15] ^= 0x87;
+    if (b[0] & 0x80) s[15] ^= 0x87;
     return s;
   };
   const k1 = subkey(ecb(key, Buffer.alloc(16)));
@@ -89,14 +89,14 @@ export function aesCmacBytes(key: Buffer, message: Buffer): Buffer {
     last[message.length - (n - 1) * 16] = 0x80;
   }
   const k = complete ? k1 : k2;
-  for (let i = 0; i < 16; i++) last[i] ^= k[i]!;
+  for (let i = 0; i < 16; i++) last[i] ^= k[i];
   let x: Buffer = Buffer.alloc(16);
   for (let i = 0; i < n - 1; i++) {
     const y = Buffer.alloc(16);
-    for (let j = 0; j < 16; j++) y[j] = x[j]! ^ message[i * 16 + j]!;
+    for (let j = 0; j < 16; j++) y[j] = x[j] ^ message[i * 16 + j];
     x = ecb(key, y);
   }
-  for (let j = 0; j < 16; j++) last[j] ^= x[j]!;
+  for (let j = 0; j < 16; j++) last[j] ^= x[j];
   return ecb(key, last);
 }
 

@@ -38,13 +38,12 @@ export class IngestRepository {
   }
 
   async integration(id: string): Promise<IntegrationRow | null> {
-    return ((await this.integrations().where('i.id', '=', id).executeTakeFirst()) as IntegrationRow | undefined) ?? null;
+    return (await this.integrations().where('i.id', '=', id).executeTakeFirst()) ?? null;
   }
 
   async chirpstackIntegration(applicationId: string): Promise<IntegrationRow | null> {
     return (
-      ((await this.integrations().where('i.kind', '=', 'CHIRPSTACK').where('i.external_id', '=', applicationId).executeTakeFirst()) as
-        IntegrationRow | undefined) ?? null
+      (await this.integrations().where('i.kind', '=', 'CHIRPSTACK').where('i.external_id', '=', applicationId).executeTakeFirst()) ?? null
     );
   }
 

@@ -70,8 +70,8 @@ export function planConsumption(
   const readings: PointConsumption[] = [];
   const fixes: ConsumptionFix[] = [];
   for (let i = 0; i < all.length; i++) {
-    const p = all[i]!;
-    const prev = i > 0 ? all[i - 1]! : null;
+    const p = all[i];
+    const prev = i > 0 ? all[i - 1] : null;
     const delta = prev ? p.indexM3 - prev.indexM3 : null;
     const impossible = delta !== null && delta > MAX_CONSUMPTION_M3;
     const consumption = delta === null || impossible ? null : Math.max(0, round3(delta));

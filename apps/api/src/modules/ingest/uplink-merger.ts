@@ -44,14 +44,14 @@ export class UplinkMerger {
     this.lingering = undefined;
     if (this.running || !this.waiting.length) return;
     const group: Waiting[] = [this.waiting.shift()!];
-    let n = group[0]!.uplinks.length;
-    while (this.waiting.length && n + this.waiting[0]!.uplinks.length <= this.maxUplinks) {
+    let n = group[0].uplinks.length;
+    while (this.waiting.length && n + this.waiting[0].uplinks.length <= this.maxUplinks) {
       const w = this.waiting.shift()!;
       group.push(w);
       n += w.uplinks.length;
     }
     this.running = true;
-    this.store(group.length === 1 ? group[0]!.uplinks : group.flatMap((g) => g.uplinks))
+    this.store(group.length === 1 ? group[0].uplinks : group.flatMap((g) => g.uplinks))
       .then(
         (result) => group.forEach((g) => g.resolve(result)),
         (err: unknown) => group.forEach((g) => g.reject(err)),

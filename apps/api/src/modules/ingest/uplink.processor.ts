@@ -197,7 +197,7 @@ export class UplinkProcessor {
         .replace(/\u0000/g, '')
         .slice(0, 500);
       if (items.length === 1) {
-        const it = items[0]!;
+        const it = items[0];
         it.storeError = reason;
         this.logger.error(
           { deviceId: it.ctx.deviceId, requestId: it.e.requestId, err: reason },
@@ -290,7 +290,7 @@ export class UplinkProcessor {
     }
     const stored = await this.repository.neighbours(
       trx,
-      [...perMeter].map(([meterId, list]) => ({ meterId, from: list[0]!.time, to: list[list.length - 1]!.time })),
+      [...perMeter].map(([meterId, list]) => ({ meterId, from: list[0].time, to: list[list.length - 1].time })),
     );
 
     const rows: ReadingRow[] = [];
@@ -315,7 +315,7 @@ export class UplinkProcessor {
         points,
       );
       for (const c of plan.readings) {
-        const it = list[c.batchRef]!;
+        const it = list[c.batchRef];
         it.reading = {
           time: it.time,
           deviceId: it.ctx.deviceId,
@@ -334,8 +334,8 @@ export class UplinkProcessor {
         };
         rows.push(it.reading);
       }
-      for (const ref of plan.duplicates) list[ref]!.duplicate = true;
-      for (const f of plan.fixes) fixes.push({ ...f, meterId, ctx: list[0]!.ctx });
+      for (const ref of plan.duplicates) list[ref].duplicate = true;
+      for (const f of plan.fixes) fixes.push({ ...f, meterId, ctx: list[0].ctx });
     }
 
     const inserted = await this.repository.insertReadings(trx, rows);
@@ -418,7 +418,7 @@ export class UplinkProcessor {
     const toInsert: Parameters<UplinkRepository['insertAlarms']>[1] = [];
     const toClear: { id: string; clearedAt: Date }[] = [];
     for (const [deviceId, list] of byDevice) {
-      const ctx = list[0]!.ctx;
+      const ctx = list[0].ctx;
       const frames: AlarmFrame[] = list.map((it) => ({
         time: it.time,
         flagged: it.flagged,

@@ -140,7 +140,7 @@ export class ReadingsRepository {
         .execute(),
       base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { rows: rows as ReadingRecord[], total: Number(count.n) };
+    return { rows: rows, total: Number(count.n) };
   }
 
   /**
@@ -304,8 +304,8 @@ export class ReadingsRepository {
           .select((eb) => eb.fn.countAll<string>().as('n'))
           .executeTakeFirstOrThrow();
     const [rows, count] = await Promise.all([page.execute(), counted]);
-    if (!count) return { rows: rows as LiveReadingRecord[], total: null, totalCapped: false };
+    if (!count) return { rows: rows, total: null, totalCapped: false };
     const n = Number(count.n);
-    return { rows: rows as LiveReadingRecord[], total: Math.min(n, LIVE_COUNT_CAP), totalCapped: n > LIVE_COUNT_CAP };
+    return { rows: rows, total: Math.min(n, LIVE_COUNT_CAP), totalCapped: n > LIVE_COUNT_CAP };
   }
 }

@@ -87,7 +87,7 @@ export class SubscriptionsRepository {
       .innerJoin('subscription_group as g', 'g.id', 's.group_id')
       .leftJoin('address as a', 'a.id', 's.address_id')
       .leftJoin('subscription_meter as sm', (join) => join.onRef('sm.subscription_id', '=', 's.id').on('sm.ended_at', 'is', null))
-      .leftJoin('meter as m', 'm.id', 'sm.meter_id') as unknown as RowQuery;
+      .leftJoin('meter as m', 'm.id', 'sm.meter_id');
   }
 
   private selectRow(q: RowQuery) {
@@ -123,7 +123,7 @@ export class SubscriptionsRepository {
   }
 
   async row(id: string): Promise<SubscriptionRowRecord | undefined> {
-    return (await this.selectRow(this.rowQuery().where('s.id', '=', id)).executeTakeFirst()) as SubscriptionRowRecord | undefined;
+    return await this.selectRow(this.rowQuery().where('s.id', '=', id)).executeTakeFirst();
   }
 
   async page(f: SubscriptionListFilter): Promise<{ rows: SubscriptionRowRecord[]; total: number }> {
@@ -167,7 +167,7 @@ export class SubscriptionsRepository {
         .execute(),
       filtered.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { rows: rows as SubscriptionRowRecord[], total: Number(count.n) };
+    return { rows: rows, total: Number(count.n) };
   }
 
   groupExists(id: string) {
