@@ -3,8 +3,8 @@ import type { TenantsDetail } from '~/composables/useTenantsApi';
 import type { UsersDetail } from '~/composables/useUsersApi';
 import { emptyMatrix, fullMatrix } from '@water/shared';
 import { describe, expect, it } from 'vitest';
-import { addressPayload, createTenantForm, tenantFormShape, validateTenant } from '~/composables/useTenantsForm';
-import { createUserForm, membershipChanges, passwordIssue, tcIdIssue } from '~/composables/useUsersForm';
+import { addressPayload, createTenantForm, tenantFormShape, validateTenant } from '~/lib/tenant-form';
+import { createUserForm, membershipChanges, passwordIssue, tcIdIssue } from '~/lib/user-form';
 
 function metersOnly(): PermissionMatrix {
   const matrix = emptyMatrix();

@@ -1,9 +1,9 @@
 import type { ProfilesDeviceDetail, ProfilesMeterDetail } from '~/composables/useProfilesApi';
 import { describe, expect, it } from 'vitest';
 import { nextTick } from 'vue';
-import { createDeviceProfileForm } from '~/composables/useProfilesDeviceForm';
-import { createMeterProfileForm, validateMeterProfile } from '~/composables/useProfilesMeterForm';
-import { createScenarioForm, validateScenario } from '~/composables/useProfilesScenarioForm';
+import { createDeviceProfileForm } from '~/lib/device-profile-form';
+import { createMeterProfileForm, validateMeterProfile } from '~/lib/meter-profile-form';
+import { createScenarioForm, validateScenario } from '~/lib/scenario-form';
 
 function makeMeterProfile(overrides: Partial<ProfilesMeterDetail> = {}): ProfilesMeterDetail {
   return {

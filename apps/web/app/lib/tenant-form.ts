@@ -1,28 +1,15 @@
 import type { TenantsAddress, TenantsBody, TenantsDetail, TenantsPlanStatus } from '~/composables/useTenantsApi';
+import type { AddressField } from '~/lib/address-form';
 import type { FieldIssues } from '~/lib/form-model';
 import { isValidTaxId, PHONE_REGEX } from '@water/shared';
 import { computed, reactive, ref } from 'vue';
+import { ADDRESS_FIELDS } from '~/lib/address-form';
 import { changedEntries, snapshot } from '~/lib/form-model';
 import { numberText, parseDecimal } from '~/lib/number-input';
 
-/** Address fields of brief 1.14.1, as typed text. */
-export const TENANTS_ADDRESS_FIELDS = [
-  'name',
-  'city',
-  'district',
-  'neighborhood',
-  'street',
-  'buildingNo',
-  'floor',
-  'doorNo',
-  'postalCode',
-  'uavtCode',
-  'latitude',
-  'longitude',
-  'description',
-  'extraDetails',
-] as const;
-export type TenantsAddressField = (typeof TENANTS_ADDRESS_FIELDS)[number];
+/** Address fields of brief 1.14.1, as typed text (the same fields as the asset forms' address). */
+export const TENANTS_ADDRESS_FIELDS = ADDRESS_FIELDS;
+export type TenantsAddressField = AddressField;
 export type TenantsAddressValues = Record<TenantsAddressField, string>;
 
 /** What the tenant form edits (brief 2.8.1.3). */
