@@ -1,5 +1,6 @@
 import type { DataTableTexts } from '~/components/ui/data-table';
 import type { ApiFailure } from '~/lib/api-error';
+import type { FormDialogTexts } from '~/lib/crud';
 import { failureMessage } from '~/lib/form-errors';
 
 /** Translated texts of the definitions tables and of their refusals. */
@@ -34,5 +35,16 @@ export function useDefinitionsTexts() {
     });
   }
 
-  return { table, failure };
+  /** Texts of the definitions' edit dialogs (CrudFormDialog). */
+  const dialog = (): FormDialogTexts => ({
+    close: t('definitions.actions.close'),
+    cancel: t('definitions.actions.cancel'),
+    save: t('definitions.actions.save'),
+    saving: t('definitions.actions.saving'),
+    discardChanges: t('definitions.form.discardChanges'),
+    unsavedChanges: t('definitions.form.unsavedChanges'),
+    failure,
+  });
+
+  return { table, failure, dialog };
 }

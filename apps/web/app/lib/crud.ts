@@ -1,0 +1,53 @@
+import type { DataTableTexts, SortDirection } from '~/components/ui/data-table';
+import type { ApiFailure } from '~/lib/api-error';
+
+/** A column of a CrudListTable: sortable when it names the API's sort key; a `hidden` label is for screen readers only. */
+export interface ListColumn<S extends string = string> {
+  label: string;
+  sort?: S;
+  class?: string;
+  hidden?: boolean;
+}
+
+/** The URL-bound list state a table drives (what bindListQuery returns). */
+export interface ListBinding<S extends string> {
+  state: { value: { search: string } };
+  setSearch: (search: string) => unknown;
+  setPage: (page: number) => unknown;
+  sortBy: (sort: S) => unknown;
+  directionOf: (sort: S) => SortDirection | null;
+}
+
+/** One page of a server-paged list, as a table shows it. */
+export interface ListPage<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+/** Texts of a CrudCatalogueTable besides the frame's, translated by the caller. */
+export interface CatalogueTexts {
+  table: DataTableTexts;
+  actions: string;
+  editItem: (name: string) => string;
+  deleteItem: (name: string) => string;
+  deleteTitle: (name: string) => string;
+  deleteDescription: string;
+  delete: string;
+  cancel: string;
+  failure: (failure: ApiFailure | null) => string | null;
+}
+
+/** Texts of a CrudFormDialog, translated by the caller. */
+export interface FormDialogTexts {
+  close: string;
+  cancel: string;
+  save: string;
+  saving: string;
+  /** Asked before closing with changes. */
+  discardChanges: string;
+  /** Asked by the browser before leaving the page with changes. */
+  unsavedChanges: string;
+  failure: (failure: ApiFailure | null) => string | null;
+}
