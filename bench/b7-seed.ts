@@ -27,7 +27,7 @@ export async function b7() {
       const c = new pg.Client({ connectionString: db.url });
       await c.connect();
       const chunks: Buffer[] = [];
-      await pipeline(c.query(copyTo(`COPY reading TO STDOUT`)), async function* (src: AsyncIterable<Buffer>) {
+      await pipeline(c.query(copyTo(`COPY reading TO STDOUT`)), async (src: AsyncIterable<Buffer>) => {
         for await (const b of src) chunks.push(b);
       });
       await c.query(`CREATE TABLE reading_raw (LIKE reading INCLUDING ALL)`);

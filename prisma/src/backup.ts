@@ -425,7 +425,7 @@ export async function restoreDatabase(
           `the backup uses TimescaleDB but the target server has no timescaledb extension: restore into a TimescaleDB server`,
         );
       const version = manifest?.extensions?.timescaledb;
-      if (version && !/^[0-9A-Za-z.\-]+$/.test(version))
+      if (version && !/^[0-9A-Za-z.-]+$/.test(version))
         throw new BackupError(`unexpected TimescaleDB version in ${manifestFile}: ${version}`);
       try {
         await c.query(

@@ -27,7 +27,7 @@ export function daysBefore(now: Date, days: number): Date {
 }
 
 /** Inserts rows in chunks small enough for PostgreSQL's 65,535 bind parameters. */
-export async function insertChunked<T extends keyof DB & string>(
+export async function insertChunked<T extends keyof DB>(
   ctx: SeedContext,
   table: T,
   rows: ReadonlyArray<Insertable<DB[T]>>,

@@ -41,7 +41,8 @@ async function main() {
   const email = process.env.SIM_EMAIL ?? 'iot@una.net.tr';
   const password = process.env.SIM_PASSWORD ?? SEED_PASSWORD;
 
-  const http = async (path: string, init: RequestInit & { token?: string } = {}) => {
+  // The body's shape is the caller's to name: this script reads a few fields of known answers.
+  const http = async <T = unknown>(path: string, init: RequestInit & { token?: string } = {}): Promise<{ status: number; body: T }> => {
     const res = await fetch(`${api}${path}`, {
       ...init,
       headers: {
@@ -51,12 +52,12 @@ async function main() {
       },
     });
     const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
   };
 
-  const login = await http('/api/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) });
+  const login = await http<{ accessToken: string }>('/api/auth/login', { method: 'POST', body: JSON.stringify({ email, password }) });
   if (login.status !== 200) throw new Error(`sign-in as ${email} failed: ${login.status} ${JSON.stringify(login.body)}`);
-  const token = login.body.accessToken as string;
+  const token = login.body.accessToken;
 
   const pool = createPool(databaseUrl(), { max: 2 });
   const { rows } = await pool.query<{
@@ -99,17 +100,19 @@ async function main() {
 
   // One integration per tenant and kind.
   const kinds: Record<string, string[]> = { LORAWAN: ['TTN', 'CHIRPSTACK'], SIGFOX: ['SIGFOX'], NBIOT: ['GENERIC'] };
-  const existing = await http('/api/integrations', { token });
+  const existing = await http<{ id: string; tenantId: string; name: string }[]>('/api/integrations', { token });
   const secrets = new Map<string, { id: string; secret: string }>();
   for (const tenantId of new Set(devices.map((d) => d.tenantId))) {
     for (const kind of ['TTN', 'CHIRPSTACK', 'SIGFOX', 'GENERIC']) {
       const name = `Simulator ${kind}`;
-      const found = (existing.body as { id: string; tenantId: string; name: string }[]).find(
-        (i) => i.tenantId === tenantId && i.name === name,
-      );
+      const found = existing.body.find((i) => i.tenantId === tenantId && i.name === name);
       const res = found
-        ? await http(`/api/integrations/${found.id}/rotate-secret`, { method: 'POST', token })
-        : await http('/api/integrations', { method: 'POST', token, body: JSON.stringify({ tenantId, kind, name }) });
+        ? await http<{ id: string; secret: string }>(`/api/integrations/${found.id}/rotate-secret`, { method: 'POST', token })
+        : await http<{ id: string; secret: string }>('/api/integrations', {
+            method: 'POST',
+            token,
+            body: JSON.stringify({ tenantId, kind, name }),
+          });
       if (res.status >= 300) throw new Error(`integration ${name}: ${res.status} ${JSON.stringify(res.body)}`);
       secrets.set(`${tenantId}:${kind}`, { id: res.body.id, secret: res.body.secret });
     }

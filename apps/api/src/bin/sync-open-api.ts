@@ -33,7 +33,7 @@ export async function renderOpenApi(): Promise<string> {
 /** The TypeScript `paths`/`components` of an OpenAPI document, as the console imports them from @water/api-client. */
 export async function renderApiClientTypes(openApiText: string): Promise<string> {
   // defaultNonNullable off: a body field with a default (e.g. RedecodeDto.status) stays optional, as `required` says.
-  const ast = await openapiTS(JSON.parse(openApiText), { alphabetize: true, defaultNonNullable: false });
+  const ast = await openapiTS(JSON.parse(openApiText) as Parameters<typeof openapiTS>[0], { alphabetize: true, defaultNonNullable: false });
   return TYPES_HEADER + astToString(ast);
 }
 

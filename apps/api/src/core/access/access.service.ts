@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { emptyMatrix, type PermissionModule } from '@water/shared';
+import { emptyMatrix } from '@water/shared';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { RedisService } from '../redis/redis.service';
 import { AccessContext, type MembershipGrant } from './access-context';

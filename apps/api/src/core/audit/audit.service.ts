@@ -42,8 +42,10 @@ const SECRET_KEYS = new Set(['passwordHash', 'password_hash', 'password', 'secre
 function toJson(value: unknown): AuditRowInput['before'] {
   if (value === undefined || value === null) return undefined;
   return JSON.parse(
-    JSON.stringify(value, (k, v) => {
+    JSON.stringify(value, (k: string, v: unknown) => {
       if (SECRET_KEYS.has(k)) return undefined;
+      // The folded copy PostgreSQL keeps for searching (migration 0014) says nothing the fields do not.
+      if (k === 'searchText' || k === 'search_text') return undefined;
       if (typeof v === 'bigint') return v.toString();
       return v;
     }),

@@ -60,7 +60,7 @@ const PRISMA_BAD_VALUE = new Set(['P2000', 'P2005', 'P2006', 'P2007', 'P2019', '
 
 function describeConstraint(c: unknown): string {
   if (Array.isArray(c)) return c.join(', ');
-  return c ? String(c) : 'database rule';
+  return typeof c === 'string' && c ? c : 'database rule';
 }
 
 function zodDetails(error: ZodError): ErrorDetail[] {

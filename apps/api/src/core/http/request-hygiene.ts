@@ -28,7 +28,11 @@ export function registerRequestHygiene(fastify: FastifyInstance): void {
       }
       parse(req, text, done);
     };
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, parser(parseJson));
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer' },
+    parser((req, text, done) => void parseJson(req, text, done)),
+  );
   fastify.addContentTypeParser(
     'text/plain',
     { parseAs: 'buffer' },
@@ -48,7 +52,7 @@ export function registerRequestHygiene(fastify: FastifyInstance): void {
 
 /** A form body as Nest's parser gave it: one string per name, an array for a repeated name. */
 function parseForm(text: string): Record<string, string | string[]> {
-  const form: Record<string, string | string[]> = Object.create(null);
+  const form = Object.create(null) as Record<string, string | string[]>;
   for (const [key, value] of new URLSearchParams(text)) {
     const had = form[key];
     form[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];

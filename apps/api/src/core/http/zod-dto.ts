@@ -59,9 +59,9 @@ export const createZodDto: typeof createNestZodDto = ((...args: Parameters<typeo
  * (nested objects, list items) becomes X with `nullable: true`, as nestjs-zod does for top-level fields.
  */
 export function nullableFor30<T>(node: T): T {
-  if (Array.isArray(node)) return node.map((n) => nullableFor30(n)) as T;
+  if (Array.isArray(node)) return (node as unknown[]).map((n) => nullableFor30(n)) as T;
   if (!node || typeof node !== 'object') return node;
-  const out = Object.fromEntries(Object.entries(node as Schema).map(([k, v]) => [k, nullableFor30(v)])) as Schema;
+  const out: Schema = Object.fromEntries(Object.entries(node as Schema).map(([k, v]) => [k, nullableFor30(v)]));
   const anyOf = out.anyOf as Schema[] | undefined;
   if (Array.isArray(anyOf) && anyOf.length === 2 && anyOf.some((a) => a?.type === 'null')) {
     const other = anyOf.find((a) => a?.type !== 'null')!;

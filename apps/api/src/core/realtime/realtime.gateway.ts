@@ -22,6 +22,12 @@ interface SocketAuth {
   exp: number;
 }
 
+/** What handleConnection stores on a socket it accepted (socket.io types `socket.data` as any). */
+interface SocketData {
+  auth?: SocketAuth;
+  userId?: string;
+}
+
 /**
  * Origins whose polling requests get CORS headers. The decorator's options are fixed when the class is
  * declared, before any configuration exists, so each gateway adds its CORS_ORIGINS here when it is
@@ -118,8 +124,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       if (problem) throw new Error(problem);
       // Known before the checks below, so a revocation published meanwhile already finds the socket.
       const auth: SocketAuth = { userId: payload.sub, sessionId: payload.sid, generation: payload.gen, exp: payload.exp };
-      socket.data.auth = auth;
-      socket.data.userId = payload.sub;
+      const data = socket.data as SocketData;
+      data.auth = auth;
+      data.userId = payload.sub;
       // The session's cached rights, as HTTP requests use them: a reconnect storm costs no queries.
       const [state, access] = await Promise.all([
         this.revocations.state(auth.userId, auth.sessionId),
@@ -142,7 +149,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   private sockets(): { socket: Socket; auth: SocketAuth }[] {
     const out: { socket: Socket; auth: SocketAuth }[] = [];
     for (const socket of this.server.sockets.sockets.values()) {
-      const auth = socket.data?.auth as SocketAuth | undefined;
+      const auth = (socket.data as SocketData | undefined)?.auth;
       if (auth) out.push({ socket, auth });
     }
     return out;

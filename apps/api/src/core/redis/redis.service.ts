@@ -24,7 +24,7 @@ export class RedisService implements OnModuleDestroy {
 
   async ping(): Promise<void> {
     const answer = await this.client.ping();
-    if (answer !== 'PONG') throw new Error(`unexpected Redis answer ${answer}`);
+    if (answer !== 'PONG') throw new Error(`unexpected Redis answer ${String(answer)}`);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -210,7 +210,7 @@ export class DecoderSandbox {
         this.broken = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
         return failure(req.fn, [`decoder failed to load: ${this.limitText(this.broken, this.limits.compileTimeoutMs)}`]);
       }
-      if ('error' in made) return failure(req.fn, [made.error], made.logs) as OutputOf<F>;
+      if ('error' in made) return failure<F>(req.fn, [made.error], made.logs);
       compiled = made.decoder;
       if (key !== null) this.remember(key, compiled);
     } else {
@@ -294,7 +294,7 @@ export class DecoderSandbox {
     const hostObject = context.newObject();
     for (const [name, fn] of Object.entries(HOST_FUNCTIONS)) {
       const f = context.newFunction(name, (...args) =>
-        context.newString((fn as (...a: unknown[]) => string)(...args.map((a) => context.dump(a)))),
+        context.newString((fn as (...a: unknown[]) => string)(...args.map((a): unknown => context.dump(a)))),
       );
       context.setProp(hostObject, name, f);
       f.dispose();
