@@ -9,6 +9,7 @@ import {
   encodeUplink,
   MESSAGE_SCENARIOS,
   seed,
+  seedReference,
   SEED_PASSWORD,
   SEED_USERS,
   type DeviceProfileKey,
@@ -750,5 +751,32 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
       expect(bad.errors?.length).toBeGreaterThan(0);
       expect(bad.data).toBeUndefined();
     }
+  });
+});
+
+describe('reference data alone (what the API suites start from)', () => {
+  let db: TestDatabase;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('seed_reference');
+    pool = createPool(db.url, { max: 2 });
+    await seedReference(pool);
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await db?.drop();
+  });
+
+  it('loads the definition lists and nothing of the demo', async () => {
+    // No seed ran, so there is no `_seed` marker table to count.
+    const counts: Record<string, number> = {};
+    for (const t of TABLES.filter((x) => x !== '_seed'))
+      counts[t] = Number((await rows<{ n: string }>(pool, `SELECT count(*) AS n FROM "${t}"`))[0].n);
+    expect(counts).toMatchObject({ meter_brand: 9, device_brand: 8, ip_rating: 6, subscription_group: 2, communication_technology: 9 });
+    expect(counts.communication_technology_field).toBeGreaterThan(9);
+    for (const table of TABLES.filter((x) => !/brand|ip_rating|subscription_group|communication_technology|_seed/.test(x)))
+      expect(counts[table], table).toBe(0);
   });
 });

@@ -32,7 +32,7 @@ describe('alarms', () => {
     t.request<{ items: AlarmRow[]; total: number; page: number; pageSize: number }>({ url: `/api/alarms${query}`, token });
 
   beforeAll(async () => {
-    t = await startTestApp('alarms');
+    t = await startTestApp('alarms', { seed: 'demo' });
     [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
     const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
     const by = (n: string) => rows.find((r) => r.name === n)!.id;

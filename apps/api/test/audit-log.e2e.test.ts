@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeUtilities } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 /** The audit log view: who changed what and when, within the caller's tenants, secrets never shown. */
 describe('audit log', () => {
@@ -9,18 +10,17 @@ describe('audit log', () => {
   let aski: string;
   let hatsu: string;
   const ids: Record<string, string> = {};
+  let world: Awaited<ReturnType<typeof makeUtilities>>;
 
   beforeAll(async () => {
-    t = await startTestApp('audit', { readingDays: 1 });
-    root = await t.login(SUPER_ADMIN);
-    aski = await t.login(ASKI_ADMIN);
-    hatsu = await t.login(HATSU_ADMIN);
-    for (const [key, name] of [
-      ['aski', 'ASKİ'],
-      ['hatsu', 'HATSU'],
-    ])
-      ids[key] = (await t.sql<{ id: string }>('SELECT id FROM tenant WHERE name = $1', [name]))[0]!.id;
-    // One change in each tenant, made by the root's administrator, and one by ASKİ's own.
+    t = await startTestApp('audit');
+    world = await makeUtilities(t);
+    root = world.rootAdmin.token;
+    aski = world.aAdmin.token;
+    hatsu = world.bAdmin.token;
+    ids.aski = world.a.id;
+    ids.hatsu = world.b.id;
+    // One change in each utility, made by the root's administrator, and one by utility A's own.
     for (const [tenant, token] of [
       ['aski', root],
       ['hatsu', root],
@@ -44,14 +44,19 @@ describe('audit log', () => {
     expect(asAski.status).toBe(200);
     expect(asAski.body.items.length).toBe(2);
     expect(asAski.body.items.every((e: { tenantId: string }) => e.tenantId === ids.aski)).toBe(true);
-    expect(asAski.body.items[0]).toMatchObject({ action: 'create', entityType: 'integration', tenantName: 'ASKİ', actorEmail: ASKI_ADMIN });
+    expect(asAski.body.items[0]).toMatchObject({
+      action: 'create',
+      entityType: 'integration',
+      tenantName: world.a.name,
+      actorEmail: world.aAdmin.user.email,
+    });
     expect(new Date(asAski.body.items[0].createdAt) >= new Date(asAski.body.items[1].createdAt)).toBe(true);
     const asHatsu = await t.request({ url: '/api/audit-log?entityType=integration', token: hatsu });
     expect(asHatsu.body.items.map((e: { tenantId: string }) => e.tenantId)).toEqual([ids.hatsu]);
     const asRoot = await t.request({ url: '/api/audit-log?entityType=integration', token: root });
     expect(asRoot.body.total).toBe(3);
     // Filters: by the user who made the change, by tenant, by time.
-    const rootUser = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [SUPER_ADMIN]))[0]!.id;
+    const rootUser = world.rootAdmin.user.id;
     const byRoot = await t.request({ url: `/api/audit-log?entityType=integration&userId=${rootUser}&tenantId=${ids.aski}`, token: root });
     expect(byRoot.body.total).toBe(1);
     const future = await t.request({
@@ -87,8 +92,8 @@ describe('audit log', () => {
     const lines = (res.body as string).trim().split('\r\n');
     expect(lines[0]).toBe('time,action,entity type,entity id,tenant,user,user email,request id,before,after');
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toContain('HATSU');
-    expect(res.body).not.toContain('ASKİ');
+    expect(lines[1]).toContain(world.b.name);
+    expect(res.body).not.toContain(world.a.name);
   });
 
   it('answers bad filters with 400, another tenant’s filter with 404, and users without the right with 403', async () => {

@@ -12,7 +12,7 @@ import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from
 describe('authentication', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp('auth', { env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_ADDRESS: '1000' } });
+    t = await startTestApp('auth', { seed: 'demo', env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_ADDRESS: '1000' } });
   });
   afterAll(async () => t?.close());
 
@@ -234,6 +234,7 @@ describe('login limiter', () => {
 
   beforeAll(async () => {
     t = await startTestApp('limiter', {
+      seed: 'demo',
       env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_ADDRESS: '20', LOGIN_WINDOW_SECONDS: '600', CONSOLE_PROXY_SECRET: CONSOLE_SECRET },
     });
     t.app.useLogger(capture);

@@ -17,7 +17,7 @@ describe('customers and addresses', () => {
   const one = async <T = any>(text: string, params: unknown[] = []) => (await t.sql<T>(text, params))[0];
 
   beforeAll(async () => {
-    t = await startTestApp('customers');
+    t = await startTestApp('customers', { seed: 'demo' });
     [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
     const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
     const by = (n: string) => rows.find((r) => r.name === n)!.id;

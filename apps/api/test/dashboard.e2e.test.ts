@@ -64,7 +64,7 @@ describe('dashboard', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp('dashboard');
+    t = await startTestApp('dashboard', { seed: 'demo' });
     [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
     const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
     const by = (n: string) => rows.find((r) => r.name === n)!.id;

@@ -12,7 +12,7 @@ describe('definitions', () => {
     (await t.sql<{ id: string }>(`SELECT id FROM ${table} WHERE ${column} = $1`, [value]))[0].id;
 
   beforeAll(async () => {
-    t = await startTestApp('definitions');
+    t = await startTestApp('definitions', { seed: 'demo' });
     [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
   });
   afterAll(async () => t?.close());

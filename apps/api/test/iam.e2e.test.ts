@@ -18,7 +18,7 @@ describe('tenant isolation and IAM', () => {
   let ids: Record<'root' | 'aski' | 'hatsu', string>;
 
   beforeAll(async () => {
-    t = await startTestApp('iam');
+    t = await startTestApp('iam', { seed: 'demo' });
     [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
     const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
     const by = (n: string) => rows.find((r) => r.name === n)!.id;

@@ -1,7 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { encodeUplink } from '@water/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeAdmin, makeInstallation, makeTenant } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 import { startTestWorker } from './support/worker';
 
 /**
@@ -14,7 +15,7 @@ describe('ingest backlog', () => {
 
   beforeAll(async () => {
     // One uplink per job and room for two waiting jobs; no worker runs until the test starts one.
-    t = await startTestApp('backlog', { readingDays: 1, env: { INGEST_BATCH_MAX: '1', INGEST_MAX_BACKLOG: '2' } });
+    t = await startTestApp('backlog', { env: { INGEST_BATCH_MAX: '1', INGEST_MAX_BACKLOG: '2' } });
   });
   afterAll(async () => {
     await worker?.close();
@@ -22,18 +23,18 @@ describe('ingest backlog', () => {
   });
 
   it('refuses uplinks with 503 and Retry-After while the backlog is full, then accepts the retry', async () => {
-    const admin = await t.login(SUPER_ADMIN);
-    const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
+    const tenant = await makeTenant(t);
+    const { token: admin } = await makeAdmin(t, tenant);
     const integ = (
-      await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'backlog' } })
+      await t.request({
+        method: 'POST',
+        url: '/api/integrations',
+        token: admin,
+        body: { tenantId: tenant.id, kind: 'TTN', name: 'backlog' },
+      })
     ).body;
-    const [d] = await t.sql<{ id: string; eui: string; last: string }>(
-      `SELECT d.id, i.value AS eui, m.last_index_m3::text AS last
-         FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
-         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
-        WHERE d.tenant_id = $1 AND p.model_code = 'MNS-LRW100' LIMIT 1`,
-      [tenantId],
-    );
+    const { device } = await makeInstallation(t, { tenant, deviceProfile: 'manas-lorawan', initialIndexM3: 40 });
+    const d = { id: device.id, eui: device.eui, last: '40' };
     const base = Date.now() + 3_600_000;
     const post = (n: number) => {
       const up = encodeUplink('manas-lorawan', { indexM3: Number(d.last) + n * 0.01, batteryPct: 80 });

@@ -31,7 +31,11 @@ describe('ingest loses nothing', () => {
   let round = 0;
 
   beforeAll(async () => {
-    t = await startTestApp('noloss', { readingDays: 1, env: { INGEST_CLAIM_MS: '1000', WORKER_LOCK_MS: '1500', INGEST_BATCH_MAX: '50' } });
+    t = await startTestApp('noloss', {
+      seed: 'demo',
+      readingDays: 1,
+      env: { INGEST_CLAIM_MS: '1000', WORKER_LOCK_MS: '1500', INGEST_BATCH_MAX: '50' },
+    });
     admin = await t.login(SUPER_ADMIN);
     integ = await createIntegration(t, admin, 'ASKİ', 'TTN', 'no-loss');
     devices = await loraDevices(t, 'ASKİ', { limit: 40 });

@@ -72,7 +72,7 @@ describe('ingestion end to end', () => {
     );
 
   beforeAll(async () => {
-    t = await startTestApp('ingest', { listen: true, readingDays: 1 });
+    t = await startTestApp('ingest', { seed: 'demo', listen: true, readingDays: 1 });
     worker = await startTestWorker(t.config, { MQTT_ENABLED: true, WORKER_CONCURRENCY: 4 });
     admin = await t.login(SUPER_ADMIN);
     devices = [];

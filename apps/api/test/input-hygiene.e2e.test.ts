@@ -40,7 +40,7 @@ describe('input hygiene', () => {
   let askiId: string;
 
   beforeAll(async () => {
-    t = await startTestApp('hygiene');
+    t = await startTestApp('hygiene', { seed: 'demo' });
     [admin, aski] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN)]);
     askiId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
   });
@@ -390,7 +390,7 @@ describe('input hygiene', () => {
     });
 
     it('sends HSTS on answers that came over TLS, as a trusted proxy reports it', async () => {
-      const behindProxy = await startTestApp('hygiene_tls', { seed: false, env: { TRUST_PROXY: 'true' } });
+      const behindProxy = await startTestApp('hygiene_tls', { seed: 'none', env: { TRUST_PROXY: 'true' } });
       try {
         const tls = await behindProxy.request({ url: '/api/health', headers: { 'x-forwarded-proto': 'https' } });
         expect(tls.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');

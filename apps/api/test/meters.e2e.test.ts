@@ -38,7 +38,7 @@ describe('meters', () => {
   const post = (body: unknown, token = aski) => t.request({ method: 'POST', url: '/api/meters', token, body });
 
   beforeAll(async () => {
-    t = await startTestApp('meters');
+    t = await startTestApp('meters', { seed: 'demo' });
     [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
     const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
     const by = (n: string) => rows.find((r) => r.name === n)!.id;

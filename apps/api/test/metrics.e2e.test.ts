@@ -30,7 +30,7 @@ describe('metrics', () => {
   let workerUrl: string;
 
   beforeAll(async () => {
-    t = await startTestApp('metrics', { readingDays: 1, env: { METRICS_TOKEN: TOKEN } });
+    t = await startTestApp('metrics', { seed: 'demo', readingDays: 1, env: { METRICS_TOKEN: TOKEN } });
     build = await compileApi('metrics');
     const port = await freePort();
     workerUrl = `http://127.0.0.1:${port}/metrics`;

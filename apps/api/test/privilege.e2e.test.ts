@@ -60,7 +60,7 @@ describe('privilege escalation', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp('privilege');
+    t = await startTestApp('privilege', { seed: 'demo' });
     [root, aski] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN)]);
     const tenants = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
     const by = (n: string) => tenants.find((r) => r.name === n)!.id;

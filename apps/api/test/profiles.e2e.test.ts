@@ -52,7 +52,7 @@ describe('profiles', () => {
   });
 
   beforeAll(async () => {
-    t = await startTestApp('profiles');
+    t = await startTestApp('profiles', { seed: 'demo' });
     [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
     const byName = (rows: { id: string; name: string }[]) => Object.fromEntries(rows.map((r) => [r.name, r.id]));
     const rows = byName(await t.sql('SELECT id, name FROM tenant'));

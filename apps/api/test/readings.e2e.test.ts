@@ -97,7 +97,7 @@ describe('readings and consumption', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp('readings');
+    t = await startTestApp('readings', { seed: 'demo' });
     [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
     const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
     const by = (n: string) => rows.find((r) => r.name === n)!.id;

@@ -25,7 +25,7 @@ describe('live sockets follow revocation', () => {
   let n = 0;
 
   beforeAll(async () => {
-    t = await startTestApp('realtime', { listen: true, readingDays: 1, env: { LIVE_REVALIDATE_SECONDS: '2' } });
+    t = await startTestApp('realtime', { seed: 'demo', listen: true, readingDays: 1, env: { LIVE_REVALIDATE_SECONDS: '2' } });
     b = await createApp(t.config, { logger: false });
     await b.listen({ port: 0, host: '127.0.0.1' });
     bUrl = (await b.getUrl()).replace('[::1]', '127.0.0.1');

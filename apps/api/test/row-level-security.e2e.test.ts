@@ -17,7 +17,7 @@ describe('row-level security', () => {
   const paths: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startTestApp('rls', { readingDays: 1 });
+    t = await startTestApp('rls', { seed: 'demo', readingDays: 1 });
     worker = await startTestWorker(t.config, { MQTT_ENABLED: false });
     db = t.app.get(DatabaseService);
     for (const [key, name] of [

@@ -23,7 +23,7 @@ describe('scale-out', () => {
 
   beforeAll(async () => {
     // Batches of 4 uplinks, so 40 uplinks make enough jobs for both workers to take some.
-    a = await startTestApp('scale', { listen: true, readingDays: 1, env: { INGEST_BATCH_MAX: '4' } });
+    a = await startTestApp('scale', { seed: 'demo', listen: true, readingDays: 1, env: { INGEST_BATCH_MAX: '4' } });
     b = await createApp(a.config, { logger: false });
     await b.listen({ port: 0, host: '127.0.0.1' });
     bUrl = (await b.getUrl()).replace('[::1]', '127.0.0.1');

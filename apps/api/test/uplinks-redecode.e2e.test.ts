@@ -20,7 +20,7 @@ describe('uplink re-decode', () => {
   const to = new Date(Date.now() + 60_000).toISOString();
 
   beforeAll(async () => {
-    t = await startTestApp('redecode', { readingDays: 1 });
+    t = await startTestApp('redecode', { seed: 'demo', readingDays: 1 });
     worker = await startTestWorker(t.config, { MQTT_ENABLED: false });
     const root = await t.login(SUPER_ADMIN);
     hatsu = await t.login(HATSU_ADMIN);

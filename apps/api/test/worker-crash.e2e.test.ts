@@ -1,8 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
+import { encodeUplink, type DeviceProfileKey } from '@water/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UplinkWorkerService } from '../src/modules/ingest/uplink-worker.service';
-import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeAdmin, makeDeviceProfile, makeInstallation, makeMeterProfile, makeTenant } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 import { startTestWorker } from './support/worker';
 
 /** A worker that dies mid-stream loses nothing: its jobs come back to the next worker, stored once. */
@@ -11,7 +12,7 @@ describe('worker crash', () => {
   let second: INestApplicationContext | undefined;
 
   beforeAll(async () => {
-    t = await startTestApp('crash', { readingDays: 1 });
+    t = await startTestApp('crash');
   });
   afterAll(async () => {
     await second?.close();
@@ -19,23 +20,25 @@ describe('worker crash', () => {
   });
 
   it('processes every accepted uplink exactly once across a crash and restart', async () => {
-    const admin = await t.login(SUPER_ADMIN);
-    const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0].id;
+    const tenant = await makeTenant(t);
+    const { token: admin } = await makeAdmin(t, tenant);
     const integ = (
-      await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'crash' } })
+      await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId: tenant.id, kind: 'TTN', name: 'crash' } })
     ).body;
-    const devices = await t.sql<{ id: string; eui: string; model: string; last: string }>(
-      `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last
-         FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
-         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
-        WHERE d.tenant_id = $1 AND p.model_code IN ('MNS-LRW100', 'Cyble 5 LoRaWAN', 'IMA-LW-U1', 'KLP-LR10') LIMIT 20`,
-      [tenantId],
-    );
+    // 20 LoRaWAN devices over the four LoRaWAN profiles, each reading a meter at its own index.
+    const keys: DeviceProfileKey[] = ['manas-lorawan', 'itron-lorawan', 'ima-lorawan', 'klepsan-lorawan'];
+    const profiles = await Promise.all(keys.map((key) => makeDeviceProfile(t, { key, tenants: [tenant] })));
+    const meterProfile = await makeMeterProfile(t, { tenants: [tenant] });
+    const devices: { id: string; eui: string; key: DeviceProfileKey; last: string }[] = [];
+    for (let i = 0; i < 20; i++) {
+      const { device } = await makeInstallation(t, { tenant, deviceProfile: profiles[i % 4], meterProfile, initialIndexM3: 10 + i });
+      devices.push({ id: device.id, eui: device.eui, key: device.key, last: String(10 + i) });
+    }
     const base = Date.now();
     let n = 0;
     for (let round = 1; round <= 3; round++) {
       for (const d of devices) {
-        const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[d.model], { indexM3: Number(d.last) + round * 0.01, batteryPct: 70 });
+        const up = encodeUplink(d.key, { indexM3: Number(d.last) + round * 0.01, batteryPct: 70 });
         const res = await t.request({
           method: 'POST',
           url: `/api/ingest/ttn/${integ.id}`,

@@ -72,6 +72,38 @@ function kyselyOn(client: PoolClient): Kysely<DB> {
   });
 }
 
+/**
+ * Reference data only: the brief's definition lists (meter and device brands, IP ratings,
+ * subscription groups, communication technologies with their provisioning fields), which the
+ * API validates against, without tenants, users, profiles or any demo asset. For an empty
+ * database that tests (or an installation) fill themselves; `seed()` loads the same lists itself,
+ * so the two are alternatives, not steps.
+ */
+export async function seedReference(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
+    const ctx: SeedContext = {
+      db: kyselyOn(client),
+      client,
+      rng: new Random(RANDOM_SEED),
+      now: new Date(),
+      readingDays: 1,
+      readingsPerDay: 24,
+      log: () => undefined,
+      counts: {},
+    };
+    await seedDefinitions(ctx);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
 export async function seed(pool: Pool, options: SeedOptions = {}): Promise<SeedReport> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Kysely } from 'kysely';
 import type { Pool } from 'pg';
-import { createPool, createTestDatabase, seed, SEED_PASSWORD, type TestDatabase } from '@water/db';
+import { createKysely, createPool, createTestDatabase, seed, seedReference, SEED_PASSWORD, type DB, type TestDatabase } from '@water/db';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig, type AppConfig } from '../../src/core/config/config';
 
@@ -21,24 +22,41 @@ export interface TestApp {
   url: string;
   request<T = any>(opts: InjectOptions): Promise<{ status: number; body: T; headers: Record<string, unknown> }>;
   login(email: string, password?: string): Promise<string>;
-  /** Direct SQL on the suite's database, for assertions about stored state. */
+  /** Direct SQL on the suite's database (as its owner: no row-level security), for assertions about stored state. */
   sql<R = any>(text: string, params?: unknown[]): Promise<R[]>;
+  /** Kysely on the same connections as `sql`: what the factories (support/factories.ts) write with. */
+  readonly kysely: Kysely<DB>;
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /**
+   * What the database holds besides the migrations:
+   * - 'bare' (default): the reference lists only (brands, IP ratings, subscription groups,
+   *   communication technologies and their fields); the test builds its data with the factories.
+   * - 'demo': the full demo seed (the brief's tenants, users, customers, assets and readings), for
+   *   suites about the seed's own content or the whole platform at its size.
+   * - 'none': nothing at all.
+   */
+  seed?: 'bare' | 'demo' | 'none';
+  /** Days of hourly readings of the demo seed (2 by default). */
+  readingDays?: number;
+  env?: Record<string, string>;
+  listen?: boolean;
+}
+
 /**
- * Boots the real API against its own freshly migrated (and by default seeded) database and a
- * Redis key prefix of its own, so suites never share state.
+ * Boots the real API against its own freshly migrated database (bare by default, see
+ * `TestAppOptions.seed`) and a Redis key prefix of its own, so suites never share state.
  */
-export async function startTestApp(
-  label: string,
-  options: { seed?: boolean; readingDays?: number; env?: Record<string, string>; listen?: boolean } = {},
-): Promise<TestApp> {
+export async function startTestApp(label: string, options: TestAppOptions = {}): Promise<TestApp> {
   const db = await createTestDatabase(label);
-  if (options.seed !== false) {
+  const mode = options.seed ?? 'bare';
+  if (mode !== 'none') {
     const pool = createPool(db.url, { max: 4 });
     try {
-      await seed(pool, { readingDays: options.readingDays ?? 2 });
+      if (mode === 'demo') await seed(pool, { readingDays: options.readingDays ?? 2 });
+      else await seedReference(pool);
     } finally {
       await pool.end();
     }
@@ -79,6 +97,15 @@ export async function startTestApp(
   };
 
   let pool: Pool | undefined;
+  let kysely: Kysely<DB> | undefined;
+  const ownerPool = () => {
+    if (!pool) {
+      pool = createPool(db.url, { max: 2 });
+      // Dropping the database at the end ends idle connections: not an error of the suite.
+      pool.on('error', () => undefined);
+    }
+    return pool;
+  };
   return {
     app,
     db,
@@ -91,12 +118,11 @@ export async function startTestApp(
       return res.body.accessToken as string;
     },
     async sql(text, params = []) {
-      if (!pool) {
-        pool = createPool(db.url, { max: 2 });
-        // Dropping the database at the end ends idle connections: not an error of the suite.
-        pool.on('error', () => undefined);
-      }
-      return (await pool.query(text, params)).rows;
+      return (await ownerPool().query(text, params)).rows;
+    },
+    get kysely() {
+      kysely ??= createKysely(ownerPool());
+      return kysely;
     },
     async close() {
       await app.close();
@@ -106,6 +132,7 @@ export async function startTestApp(
   };
 }
 
+/** The demo seed's users (`seed: 'demo'` only; everything else builds its own with support/factories.ts). */
 export const SUPER_ADMIN = 'iot@una.net.tr';
 export const ASKI_ADMIN = 'aski.yetkili@example.com';
 export const HATSU_ADMIN = 'hatsu.yetkili@example.com';
