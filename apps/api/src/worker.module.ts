@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from './core/config/config';
 import { ConfigModule } from './core/config/config.module';
 import { DatabaseModule } from './core/database/database.module';
-import { JobsModule } from './core/jobs/jobs.module';
+import { JobsModule, JobWorkersModule } from './core/jobs/jobs.module';
+import { QueueName } from './core/jobs/jobs.types';
 import { LoggingModule } from './core/logging/logging.module';
 import { WorkerMetricsModule } from './core/metrics/metrics.module';
 import { LivePublisherModule } from './core/realtime/realtime.module';
@@ -22,6 +23,8 @@ export class WorkerModule {
         DatabaseModule.forRoot({ rowLevelSecurity: false }),
         RedisModule,
         JobsModule,
+        // Every queue's @OnJob handlers, but the uplinks queue's, whose consumer keeps its own loop.
+        JobWorkersModule.forRoot({ ownLoops: [QueueName.Uplinks] }),
         LivePublisherModule,
         WorkerMetricsModule,
         IngestWorkerModule.forRoot(config),

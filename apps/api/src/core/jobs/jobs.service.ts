@@ -1,5 +1,5 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { RedisService } from '../redis/redis.service';
 import { JOB_QUEUE, QueueName, type JobName, type JobPayloads } from './jobs.types';
 
@@ -12,7 +12,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 7 * 24 * 3600 },
 };
 
-/** Enqueues typed jobs. API nodes only produce; worker processes consume (see worker.ts). */
+/** Enqueues typed jobs. API nodes only produce; the worker process consumes (JobWorkersService, `@OnJob`). */
 @Injectable()
 export class JobsService implements OnModuleDestroy {
   private readonly queues = new Map<QueueName, Queue>();
@@ -31,6 +31,13 @@ export class JobsService implements OnModuleDestroy {
   async enqueue<N extends JobName>(name: N, payload: JobPayloads[N], options: JobsOptions = {}): Promise<string | undefined> {
     const job = await this.queue(JOB_QUEUE[name]).add(name, payload, options);
     return job.id;
+  }
+
+  /** A job of `name` by id; undefined when there is none, or the id is another job's. */
+  async find<N extends JobName>(name: N, id: string): Promise<Job<JobPayloads[N]> | undefined> {
+    const job: Job | undefined = await this.queue(JOB_QUEUE[name]).getJob(id);
+    // The name was checked, so the data is that job's payload.
+    return job?.name === name ? (job as Job<JobPayloads[N]>) : undefined;
   }
 
   async onModuleDestroy(): Promise<void> {

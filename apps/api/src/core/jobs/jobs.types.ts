@@ -70,9 +70,33 @@ export interface JobPayloads {
   [JobName.RedecodeUplinks]: RedecodeRequest;
 }
 
-export const JOB_QUEUE: Record<JobName, QueueName> = {
+/** The queue each job goes to; `satisfies` keeps the literal queues, so `JobsOf<Q>` knows each queue's jobs. */
+export const JOB_QUEUE = {
   [JobName.ProcessUplinks]: QueueName.Uplinks,
   [JobName.ProcessUplink]: QueueName.Uplinks,
   [JobName.CheckNoSignal]: QueueName.Maintenance,
   [JobName.RedecodeUplinks]: QueueName.Redecode,
-};
+} as const satisfies Record<JobName, QueueName>;
+
+/** The jobs that go to queue `Q`. */
+export type JobsOf<Q extends QueueName> = { [N in JobName]: (typeof JOB_QUEUE)[N] extends Q ? N : never }[JobName];
+
+/** What a handler reports; a failure is thrown (BullMQ retries it with the job's backoff). */
+export enum JobStatus {
+  Success = 'success',
+  /** Nothing to do (e.g. the work was already done). */
+  Skipped = 'skipped',
+}
+
+/** What a handler may use of the BullMQ job besides its payload. */
+export interface JobContext {
+  id?: string;
+  /** Attempts finished before this one. */
+  attemptsMade: number;
+  updateProgress(progress: object): Promise<void>;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], job: JobContext) => Promise<JobStatus>;
+
+/** One handler per job of queue `Q`: a consumer that keeps its own BullMQ loop dispatches through this map. */
+export type JobHandlers<Q extends QueueName> = { [N in JobsOf<Q>]: JobHandler<N> };

@@ -1,10 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { JobsService } from '../../core/jobs/jobs.service';
-import { JobName, QueueName } from '../../core/jobs/jobs.types';
+import { JobName, JobStatus, QueueName } from '../../core/jobs/jobs.types';
+import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
-import { RedisService } from '../../core/redis/redis.service';
 import { AlarmsRepository } from './alarms.repository';
 
 /**
@@ -13,14 +12,12 @@ import { AlarmsRepository } from './alarms.repository';
  * cluster does it at a time; the next uplink clears the alarm.
  */
 @Injectable()
-export class NoSignalService implements OnApplicationBootstrap, OnModuleDestroy {
+export class NoSignalService implements OnApplicationBootstrap {
   private readonly logger = new Logger('no-signal');
-  private worker?: Worker;
 
   constructor(
     private readonly alarms: AlarmsRepository,
     private readonly jobs: JobsService,
-    private readonly redis: RedisService,
     private readonly live: LiveEventsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -29,12 +26,12 @@ export class NoSignalService implements OnApplicationBootstrap, OnModuleDestroy 
     await this.jobs
       .queue(QueueName.Maintenance)
       .upsertJobScheduler('no-signal', { pattern: this.config.NO_SIGNAL_CHECK_CRON }, { name: JobName.CheckNoSignal, data: {} });
-    this.worker = new Worker(QueueName.Maintenance, async (job) => (job.name === JobName.CheckNoSignal ? this.check() : undefined), {
-      connection: this.redis.duplicate(),
-      prefix: this.redis.key('bull'),
-      concurrency: 1,
-    });
-    this.worker.on('failed', (job, err) => this.logger.error({ jobId: job?.id, err: err.message }, 'maintenance job failed'));
+  }
+
+  @OnJob({ name: JobName.CheckNoSignal })
+  async handleCheckNoSignal(): Promise<JobStatus> {
+    await this.check();
+    return JobStatus.Success;
   }
 
   /** Opens the alarms of newly silent devices; returns how many it opened. */
@@ -54,9 +51,5 @@ export class NoSignalService implements OnApplicationBootstrap, OnModuleDestroy 
     }
     if (opened.length) this.logger.log({ opened: opened.length }, 'devices went silent');
     return opened.length;
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
   }
 }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Worker } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
-import { JobName, QueueName, type UplinkBatch, type UplinkEnvelope } from '../../core/jobs/jobs.types';
+import { dispatchJob } from '../../core/jobs/job-dispatch';
+import { JobName, JobStatus, QueueName, type JobHandlers, type UplinkBatch, type UplinkEnvelope } from '../../core/jobs/jobs.types';
 import { RedisService } from '../../core/redis/redis.service';
 import { UplinkMerger } from './uplink-merger';
 import { UplinkProcessor } from './uplink.processor';
@@ -12,6 +13,11 @@ import { UplinkProcessor } from './uplink.processor';
  * on the uplink as FAILED); a database or Redis failure is, with backoff, for the whole batch (stored
  * facts are skipped as duplicates on the retry); after the last attempt the job stays failed with its
  * error for operators to see.
+ *
+ * This queue keeps its own BullMQ loop instead of `@OnJob` (JobWorkersService, worker.module.ts `ownLoops`):
+ * its throughput rests on the loop's settings (WORKER_CONCURRENCY jobs in hand, all fed to one merger
+ * for group commit, lock and stall interval from WORKER_LOCK_MS, a force-close for the crash test) where
+ * the generic workers take one job at a time. Its jobs still arrive typed, through the same dispatch.
  */
 @Injectable()
 export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -21,6 +27,12 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
   private merger?: UplinkMerger;
   /** Uplinks this process finished, for operations and the scale-out test. */
   processed = 0;
+  /** Every job of the uplinks queue, typed by its name (the compiler wants a handler for each). */
+  private readonly handlers: JobHandlers<QueueName.Uplinks> = {
+    [JobName.ProcessUplinks]: (batch) => this.store(batch.uplinks),
+    // The single-uplink job of releases before batching, still consumed so an upgrade loses nothing queued.
+    [JobName.ProcessUplink]: (uplink) => this.store([uplink]),
+  };
 
   constructor(
     private readonly processor: UplinkProcessor,
@@ -35,26 +47,14 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
         this.config.WORKER_MERGE_MAX_UPLINKS,
         this.config.WORKER_MERGE_LINGER_MS,
       );
-    this.worker = new Worker<UplinkBatch | UplinkEnvelope>(
-      QueueName.Uplinks,
-      async (job: Job<UplinkBatch | UplinkEnvelope>) => {
-        let uplinks: UplinkEnvelope[];
-        if (job.name === JobName.ProcessUplinks) uplinks = (job.data as UplinkBatch).uplinks;
-        else if (job.name === JobName.ProcessUplink) uplinks = [job.data as UplinkEnvelope];
-        else throw new UnrecoverableError(`unknown job ${job.name}`);
-        const result = this.merger ? await this.merger.submit(uplinks) : await this.processor.process(uplinks);
-        this.processed += uplinks.length;
-        return result;
-      },
-      {
-        connection: this.redis.duplicate(),
-        prefix: this.redis.key('bull'),
-        concurrency: this.config.WORKER_CONCURRENCY,
-        lockDuration: this.config.WORKER_LOCK_MS,
-        stalledInterval: this.config.WORKER_LOCK_MS,
-        autorun: true,
-      },
-    );
+    this.worker = new Worker<UplinkBatch | UplinkEnvelope>(QueueName.Uplinks, (job) => dispatchJob(this.handlers, job), {
+      connection: this.redis.duplicate(),
+      prefix: this.redis.key('bull'),
+      concurrency: this.config.WORKER_CONCURRENCY,
+      lockDuration: this.config.WORKER_LOCK_MS,
+      stalledInterval: this.config.WORKER_LOCK_MS,
+      autorun: true,
+    });
     this.worker.on('failed', (job, err) =>
       this.logger.error(
         {
@@ -67,6 +67,13 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
       ),
     );
     this.worker.on('error', (err) => this.logger.error({ err: err.message }, 'uplink worker error'));
+  }
+
+  private async store(uplinks: UplinkEnvelope[]): Promise<JobStatus> {
+    if (this.merger) await this.merger.submit(uplinks);
+    else await this.processor.process(uplinks);
+    this.processed += uplinks.length;
+    return JobStatus.Success;
   }
 
   /** Finishes the jobs in hand before the process exits. */

@@ -4,7 +4,7 @@ import { ListFiltersRepository } from '../../core/access/list-filters.repository
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import type { Page } from '../../core/http/paging';
 import { JobsService } from '../../core/jobs/jobs.service';
-import { JobName, QueueName, type RedecodeProgress, type RedecodeRequest } from '../../core/jobs/jobs.types';
+import { JobName, type RedecodeProgress, type RedecodeRequest } from '../../core/jobs/jobs.types';
 import type { ListUplinksQueryDto, RedecodeDto } from './uplinks.controller';
 import { UplinkInspectorRepository, type InspectedUplink } from './uplink-inspector.repository';
 import { UplinkRepository } from './uplink.repository';
@@ -68,11 +68,10 @@ export class UplinksService {
 
   /** A run's state and progress, to the readers of the devices it covers. */
   async redecodeStatus(access: AccessContext, jobId: string) {
-    const job = /^\d{1,19}$/.test(jobId) ? await this.jobs.queue(QueueName.Redecode).getJob(jobId) : undefined;
+    const job = /^\d{1,19}$/.test(jobId) ? await this.jobs.find(JobName.RedecodeUplinks, jobId) : undefined;
     const readable = new Set(access.tenantIds('DEVICES', 'read'));
-    const data = job?.data as RedecodeRequest | undefined;
-    if (!job || job.name !== JobName.RedecodeUplinks || !data?.tenantIds.some((id) => readable.has(id)))
-      throw new EntityNotFoundException('re-decode run', jobId);
+    if (!job || !job.data.tenantIds.some((id) => readable.has(id))) throw new EntityNotFoundException('re-decode run', jobId);
+    const data = job.data;
     const state = await job.getState();
     const progress = (
       typeof job.progress === 'object' && job.progress ? job.progress : { total: data.total, done: 0, stored: 0, failed: 0 }
@@ -84,7 +83,8 @@ export class UplinksService {
         : state === 'prioritized' || state === 'waiting-children'
           ? 'waiting'
           : 'unknown') as 'waiting' | 'active' | 'completed' | 'failed' | 'delayed' | 'unknown',
-      progress: (job.returnvalue as RedecodeProgress | null) ?? progress,
+      // The handler's last progress update is the run's final count (jobs return a status, not a result).
+      progress,
       failedReason: job.failedReason ?? null,
       createdAt: new Date(job.timestamp).toISOString(),
       finishedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
