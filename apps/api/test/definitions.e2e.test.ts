@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeDevice, makeDeviceProfile, makeMeter, makeMeterProfile, makeSubscription, makeUtilities } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 describe('definitions', () => {
   let t: TestApp;
@@ -12,8 +13,19 @@ describe('definitions', () => {
     (await t.sql<{ id: string }>(`SELECT id FROM ${table} WHERE ${column} = $1`, [value]))[0].id;
 
   beforeAll(async () => {
-    t = await startTestApp('definitions', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
+    t = await startTestApp('definitions');
+    const { a, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    // What the in-use checks find: both Baylan meter profiles (IP68), one with meters; the four
+    // LoRaWAN device profiles with their decoders, the Ima one on devices; NORMAL subscriptions.
+    const kt15 = await makeMeterProfile(t, { key: 'baylan-kt15', tenants: [a] });
+    await makeMeterProfile(t, { key: 'baylan-uk20' });
+    const ima = await makeDeviceProfile(t, { key: 'ima-lorawan', tenants: [a] });
+    for (const key of ['manas-lorawan', 'itron-lorawan', 'klepsan-lorawan'] as const) await makeDeviceProfile(t, { key });
+    for (let i = 0; i < 2; i++) {
+      const subscription = await makeSubscription(t, { tenant: a, group: 'NORMAL' });
+      await makeDevice(t, { tenant: a, profile: ima, meter: await makeMeter(t, { tenant: a, profile: kt15, subscription }) });
+    }
   });
   afterAll(async () => t?.close());
 
@@ -37,7 +49,7 @@ describe('definitions', () => {
   });
 
   describe('brands', () => {
-    it('lists the seeded brands to any tenant with paging, sorting and search', async () => {
+    it('lists the reference brands to any tenant with paging, sorting and search', async () => {
       const all = await t.request({ url: '/api/definitions/meter-brands', token: hatsu });
       expect(all.status).toBe(200);
       expect(all.body.total).toBe(9);
