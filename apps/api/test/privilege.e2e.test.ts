@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_PASSWORD } from '@water/db';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeDeviceProfile, makeInstallation, makeMeterProfile, makeUtilities, tokenFor, type User } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 const FULL = matrix({
   DASHBOARD: 'crud',
@@ -27,6 +27,7 @@ describe('privilege escalation', () => {
   let aski: string;
   let ids: Record<'root' | 'aski' | 'hatsu', string>;
   let users: Record<'root' | 'aski' | 'hatsu', string>;
+  let askiAdmin: User;
   let child: string;
 
   const userRow = async (id: string) =>
@@ -60,19 +61,28 @@ describe('privilege escalation', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp('privilege', { seed: 'demo' });
-    [root, aski] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN)]);
-    const tenants = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
-    const by = (n: string) => tenants.find((r) => r.name === n)!.id;
-    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
-    const people = await t.sql<{ id: string; email: string }>('SELECT id, email FROM app_user');
-    const user = (e: string) => people.find((p) => p.email === e)!.id;
-    users = { root: user(SUPER_ADMIN), aski: user(ASKI_ADMIN), hatsu: user(HATSU_ADMIN) };
+    t = await startTestApp('privilege');
+    const world = await makeUtilities(t);
+    [root, aski] = [world.rootAdmin.token, world.aAdmin.token];
+    ids = { root: world.root.id, aski: world.a.id, hatsu: world.b.id };
+    users = { root: world.rootAdmin.user.id, aski: world.aAdmin.user.id, hatsu: world.bAdmin.user.id };
+    askiAdmin = world.aAdmin.user;
+    // Profiles both utilities may use, and one of each kind only B may use; an installation in each.
+    const [sharedMeter, bOnlyMeter] = await Promise.all([
+      makeMeterProfile(t, { tenants: [world.a, world.b] }),
+      makeMeterProfile(t, { key: 'zenner-etkd15', tenants: [world.b] }),
+    ]);
+    const [sharedDevice] = await Promise.all([
+      makeDeviceProfile(t, { tenants: [world.a, world.b] }),
+      makeDeviceProfile(t, { key: 'itron-lorawan', tenants: [world.b] }),
+    ]);
+    await makeInstallation(t, { tenant: world.a, meterProfile: sharedMeter, deviceProfile: sharedDevice });
+    await makeInstallation(t, { tenant: world.b, meterProfile: bOnlyMeter, deviceProfile: sharedDevice });
     const created = await t.request({
       method: 'POST',
       url: '/api/tenants',
       token: aski,
-      body: { parentId: ids.aski, name: 'ASKİ Alt Bölge', allowedMeterProfileIds: [] },
+      body: { parentId: ids.aski, name: 'A Alt Bölge', allowedMeterProfileIds: [] },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     child = created.body.id;
@@ -119,7 +129,7 @@ describe('privilege escalation', () => {
       // The console is told: no membership of the administrator is the caller's to manage.
       const seen = await t.request({ url: `/api/users/${users.aski}`, token });
       expect(seen.body.memberships.map((m: { canManage: boolean }) => m.canManage)).toEqual([false, false]);
-      await t.login(ASKI_ADMIN, SEED_PASSWORD);
+      await tokenFor(t, askiAdmin);
     });
 
     it('a USERS-only user manages users whose rights it holds, and no others', async () => {
@@ -371,6 +381,7 @@ describe('privilege escalation', () => {
       const hatsuDevice = await one('SELECT id FROM device WHERE tenant_id = $1 LIMIT 1', [ids.hatsu]);
       const hatsuCustomer = await one('SELECT id FROM customer WHERE tenant_id = $1 LIMIT 1', [ids.hatsu]);
       const hatsuSubscription = await one('SELECT id FROM subscription WHERE tenant_id = $1 LIMIT 1', [ids.hatsu]);
+      // A meter profile only B may use.
       const zenner = await one(`SELECT p.id FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id WHERE b.name = 'Zenner' LIMIT 1`);
       const nowhere = '00000000-0000-4000-8000-000000000000';
       const cases = [
