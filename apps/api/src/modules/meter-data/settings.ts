@@ -86,10 +86,13 @@ export const MeterDataParamsSchema = z
         /** Night flow above this many litres per hour, every hour of the window, is a leak. */
         nightFlowLitresPerHour: z.number().min(0).max(100_000),
       })
-      .strict()
-      .refine((l) => l.nightStartHour < l.nightEndHour, { message: 'nightStartHour must be before nightEndHour', path: ['nightEndHour'] }),
+      .strict(),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.leak.nightStartHour < p.leak.nightEndHour, {
+    message: 'nightStartHour must be before nightEndHour',
+    path: ['leak', 'nightEndHour'],
+  });
 export type MeterDataParams = z.infer<typeof MeterDataParamsSchema>;
 
 export const DEFAULT_PARAMS: MeterDataParams = {
@@ -122,7 +125,7 @@ export interface SettingsRow {
  * Unknown keys in stored rows are ignored, so a parameter removed later never breaks a worker.
  */
 export function resolveParams(rows: readonly SettingsRow[], groupId: string | null): MeterDataParams {
-  const out = structuredClone(DEFAULT_PARAMS) as MeterDataParams;
+  const out = structuredClone<MeterDataParams>(DEFAULT_PARAMS);
   const apply = (o: ParamsOverride) => {
     for (const g of RULE_GROUPS) {
       const part = o[g];

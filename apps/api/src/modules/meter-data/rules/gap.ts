@@ -31,14 +31,14 @@ export function findGaps(points: readonly IndexPoint[], intervalMinutes: number,
     return slots;
   };
   for (let i = 0; i + 1 < points.length; i++) {
-    const a = points[i]!;
-    const b = points[i + 1]!;
+    const a = points[i];
+    const b = points[i + 1];
     const span = b.time.getTime() - a.time.getTime();
     if (span <= p.graceFactor * step || span > p.maxGapDays * DAY_MS) continue;
     const slots = slotsBetween(a.time.getTime(), b.time.getTime(), true);
     if (slots.length) out.push({ after: a, before: b, slots });
   }
-  const last = points[points.length - 1]!;
+  const last = points[points.length - 1];
   if (until) {
     const span = until.getTime() - last.time.getTime();
     if (span > p.graceFactor * step && span <= p.maxGapDays * DAY_MS) {
