@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeAddress, makeCustomer, makeDevice, makeMeter, makeSubscription, makeUtilities } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 /** Valid TC ID numbers (both check digits right) and tax numbers for new records. */
 const TC = ['10000000146', '12345678950', '11111111110', '22222222220', '33333333330'];
@@ -12,16 +13,32 @@ describe('customers and addresses', () => {
   let aski: string;
   let hatsu: string;
   let ids: Record<'root' | 'aski' | 'hatsu', string>;
+  let askiName: string;
   const count = async (table: string, where = 'true', params: unknown[] = []) =>
     (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0].n;
   const one = async <T = any>(text: string, params: unknown[] = []) => (await t.sql<T>(text, params))[0];
 
   beforeAll(async () => {
-    t = await startTestApp('customers', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
-    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
-    const by = (n: string) => rows.find((r) => r.name === n)!.id;
-    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
+    t = await startTestApp('customers');
+    const { root, a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    ids = { root: root.id, aski: a.id, hatsu: b.id };
+    askiName = a.name;
+    // A: 35 customers (two organisations with their contact person), one of them with two
+    // subscriptions at addresses of their own, one metered; B: 3.
+    for (let i = 0; i < 32; i++) await makeCustomer(t, { tenant: a, address: true });
+    for (let i = 0; i < 2; i++)
+      await makeCustomer(t, { tenant: a, type: 'ORGANIZATIONAL', address: true, contact: { name: 'Kemal', surname: 'Sorumlu' } });
+    const two = await makeCustomer(t, { tenant: a, address: true });
+    const first = await makeSubscription(t, {
+      tenant: a,
+      customer: two,
+      subscriptionNo: 'ABONE-0001',
+      address: await makeAddress(t, { tenant: a }),
+    });
+    await makeSubscription(t, { tenant: a, customer: two, address: await makeAddress(t, { tenant: a }) });
+    await makeDevice(t, { tenant: a, meter: await makeMeter(t, { tenant: a, subscription: first }) });
+    for (let i = 0; i < 3; i++) await makeCustomer(t, { tenant: b, address: true });
   });
   afterAll(async () => t?.close());
 
@@ -29,16 +46,16 @@ describe('customers and addresses', () => {
     it('pages 30 by default within the caller’s tenants, with search, sort and filters', async () => {
       const res = await t.request({ url: '/api/customers', token: aski });
       expect(res.status).toBe(200);
-      expect(res.body.total).toBe(100);
+      expect(res.body.total).toBe(35);
       expect(res.body.items).toHaveLength(30);
       expect(res.body.pageSize).toBe(30);
-      expect(new Set(res.body.items.map((c: { tenantName: string }) => c.tenantName))).toEqual(new Set(['ASKİ']));
+      expect(new Set(res.body.items.map((c: { tenantName: string }) => c.tenantName))).toEqual(new Set([askiName]));
       const names = res.body.items.map((c: { displayName: string }) => c.displayName);
       expect([...names].sort((a: string, b: string) => a.localeCompare(b, 'en'))).toHaveLength(30);
 
-      expect((await t.request({ url: '/api/customers', token: hatsu })).body.total).toBe(64);
-      expect((await t.request({ url: '/api/customers', token: admin })).body.total).toBe(164);
-      expect((await t.request({ url: `/api/customers?tenantId=${ids.hatsu}`, token: admin })).body.total).toBe(64);
+      expect((await t.request({ url: '/api/customers', token: hatsu })).body.total).toBe(3);
+      expect((await t.request({ url: '/api/customers', token: admin })).body.total).toBe(38);
+      expect((await t.request({ url: `/api/customers?tenantId=${ids.hatsu}`, token: admin })).body.total).toBe(3);
 
       const orgs = await t.request({ url: '/api/customers?type=ORGANIZATIONAL&pageSize=100', token: aski });
       expect(orgs.body.total).toBeGreaterThan(0);
@@ -55,13 +72,13 @@ describe('customers and addresses', () => {
       const byTc = await t.request({ url: `/api/customers?search=${some.tc_id_no}`, token: aski });
       expect(byTc.body.total).toBe(1);
       expect(byTc.body.items[0].tcIdNo).toBe(some.tc_id_no);
-      const bySub = await t.request({ url: `/api/customers?search=ASK-000001`, token: aski });
+      const bySub = await t.request({ url: `/api/customers?search=ABONE-0001`, token: aski });
       expect(bySub.body.total).toBe(1);
 
       const bySubs = await t.request({ url: '/api/customers?sort=subscriptions&order=desc', token: aski });
       expect(bySubs.body.items[0].subscriptionCount).toBe(2);
-      const page2 = await t.request({ url: '/api/customers?page=4', token: aski });
-      expect(page2.body.items).toHaveLength(10);
+      const page2 = await t.request({ url: '/api/customers?page=2', token: aski });
+      expect(page2.body.items).toHaveLength(5);
     });
 
     it('rejects bad list queries with field paths', async () => {
@@ -331,7 +348,7 @@ describe('customers and addresses', () => {
   });
 
   describe('tenant isolation on writes', () => {
-    it('puts HATSU ids into every reference field of ASKİ’s writes: 404/400 and nothing changes', async () => {
+    it('puts B’s ids into every reference field of A’s writes: 404/400 and nothing changes', async () => {
       const hatsuAddress = await one<{ id: string }>(`SELECT id FROM address WHERE tenant_id = $1 LIMIT 1`, [ids.hatsu]);
       const hatsuCustomer = await one<{ id: string }>(
         `SELECT id FROM customer WHERE tenant_id = $1 AND customer_type = 'INDIVIDUAL' LIMIT 1`,

@@ -454,6 +454,8 @@ export async function makeCustomer(
     email?: string;
     /** An address of its own (true, or fields of it), or an existing one. */
     address?: boolean | Address | Omit<Parameters<typeof makeAddress>[1], 'tenant'>;
+    /** Its primary contact (an organisation's contact person). */
+    contact?: { name: string; surname?: string; phone?: string; email?: string };
   },
 ): Promise<Customer> {
   const tenantId = idOf(o.tenant);
@@ -479,6 +481,11 @@ export async function makeCustomer(
     })
     .returning(['id', 'tc_id_no', 'tax_id'])
     .executeTakeFirstOrThrow();
+  if (o.contact)
+    await t.kysely
+      .insertInto('customer_contact')
+      .values({ customer_id: row.id, ...o.contact, is_primary: true })
+      .execute();
   return { id: row.id, tenantId, type, tcIdNo: row.tc_id_no, taxId: row.tax_id, addressId };
 }
 
@@ -789,6 +796,26 @@ export async function makeReading(
 export async function rollUpDays(t: TestApp): Promise<void> {
   await t.sql('DELETE FROM meter_daily_consumption');
   await insertMeterDaysFromReadings().execute(t.kysely);
+}
+
+/** An alarm of `device` (its tenant, meter and subscription), open unless `clearedAt` is given. */
+export async function makeAlarm(
+  t: TestApp,
+  o: { device: Device; type?: AlarmType; startedAt?: Date; clearedAt?: Date | null; subscription?: Subscription | string | null },
+): Promise<{ id: string }> {
+  return t.kysely
+    .insertInto('alarm')
+    .values({
+      tenant_id: o.device.tenantId,
+      type: o.type ?? 'TAMPER',
+      device_id: o.device.id,
+      meter_id: o.device.meterId,
+      subscription_id: o.subscription ? idOf(o.subscription) : null,
+      started_at: o.startedAt ?? new Date(Date.now() - 3_600_000),
+      cleared_at: o.clearedAt ?? null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 }
 
 // ─── Integrations and uplinks ───────────────────────────────────────────────────
