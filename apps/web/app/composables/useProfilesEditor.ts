@@ -22,6 +22,12 @@ export function useProfilesEditor<F extends string, T>(
       unsavedChanges: () => t('profiles.form.unsavedChanges'),
       invalid: () => t('profiles.errors.invalid'),
       failure: texts.failure,
+      labels: {
+        saveFailed: t('profiles.form.saveFailed'),
+        cancel: t('profiles.actions.cancel'),
+        save: t('profiles.actions.save'),
+        saving: t('profiles.actions.saving'),
+      },
     },
   );
 }

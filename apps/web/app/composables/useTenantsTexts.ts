@@ -1,4 +1,5 @@
 import type { ApiFailure } from '~/lib/api-error';
+import type { DetailTexts } from '~/lib/crud';
 import type { FormModel } from '~/lib/form-editor';
 import { createFormEditor } from '~/lib/form-editor';
 import { failureMessage } from '~/lib/form-errors';
@@ -16,7 +17,19 @@ export function useTenantsTexts() {
       other: t('tenants.errors.other'),
     });
   }
-  return { failure };
+
+  /** Texts of a record page's header (CrudDetailHeader): its delete dialog names the record. */
+  function detail(deleteTitle: string, deleteDescription: string): DetailTexts {
+    return {
+      edit: t('tenants.actions.edit'),
+      delete: t('tenants.actions.delete'),
+      cancel: t('tenants.actions.cancel'),
+      deleteTitle,
+      deleteDescription,
+      failure,
+    };
+  }
+  return { failure, detail };
 }
 
 /** Saving a tenant form (see createFormEditor); a saved tenant makes cached tenant data stale. */
@@ -35,6 +48,12 @@ export function useTenantsEditor<F extends string, T>(form: FormModel<F>, save: 
       unsavedChanges: () => t('tenants.form.unsavedChanges'),
       invalid: () => t('tenants.errors.invalid'),
       failure: texts.failure,
+      labels: {
+        saveFailed: t('tenants.form.saveFailed'),
+        cancel: t('tenants.actions.cancel'),
+        save: t('tenants.actions.save'),
+        saving: t('tenants.actions.saving'),
+      },
     },
   );
 }

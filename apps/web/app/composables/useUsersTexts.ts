@@ -1,5 +1,6 @@
 import type { DataTableTexts } from '~/components/ui/data-table';
 import type { ApiFailure } from '~/lib/api-error';
+import type { DetailTexts } from '~/lib/crud';
 import type { FormModel } from '~/lib/form-editor';
 import { createFormEditor } from '~/lib/form-editor';
 import { failureMessage } from '~/lib/form-errors';
@@ -36,7 +37,19 @@ export function useUsersTexts() {
     });
   }
 
-  return { table, failure };
+  /** Texts of a record page's header (CrudDetailHeader): its delete dialog names the record. */
+  function detail(deleteTitle: string, deleteDescription: string): DetailTexts {
+    return {
+      edit: t('users.actions.edit'),
+      delete: t('users.actions.delete'),
+      cancel: t('users.actions.cancel'),
+      deleteTitle,
+      deleteDescription,
+      failure,
+    };
+  }
+
+  return { table, failure, detail };
 }
 
 /** Saving a user form (see createFormEditor); a saved user makes cached user and tenant data stale. */
@@ -55,6 +68,12 @@ export function useUsersEditor<F extends string, T>(form: FormModel<F>, save: ()
       unsavedChanges: () => t('users.form.unsavedChanges'),
       invalid: () => t('users.errors.invalid'),
       failure: texts.failure,
+      labels: {
+        saveFailed: t('users.form.saveFailed'),
+        cancel: t('users.actions.cancel'),
+        save: t('users.actions.save'),
+        saving: t('users.actions.saving'),
+      },
     },
   );
 }

@@ -20,6 +20,8 @@ export interface FormEditorTexts {
   /** Summary when the API marked fields: they carry the details. */
   invalid: () => string;
   failure: (failure: ApiFailure | null) => string | null;
+  /** The frame's texts (CrudEditorForm), already translated. */
+  labels: { saveFailed: string; cancel: string; save: string; saving: string };
 }
 
 /** The value at a dotted path of the form values ("address.city"). */
@@ -75,6 +77,9 @@ export function createFormEditor<F extends string, T>(
     listError,
     run,
     pending: submit.pending,
+    labels: texts.labels,
     failure: computed(() => (Object.keys(submit.fieldErrors.value).length ? texts.invalid() : texts.failure(submit.failure.value))),
   };
 }
+
+export type FormEditor = Pick<ReturnType<typeof createFormEditor>, 'run' | 'pending' | 'failure' | 'labels'>;
