@@ -1,12 +1,13 @@
 import type { PermissionAction, PermissionModule } from '@water/shared';
 import type { VisibleTenant } from '#shared/types/auth';
 import type { ApiQuery, ApiSchema } from '~/lib/api-client';
+import type { DetailTexts } from '~/lib/crud';
 import type { ListQuerySpec } from '~/lib/list-query';
 import { DEFAULT_TIME_ZONE, formatDateTime } from '@water/shared';
 import { unwrap } from '~/lib/api-client';
 import { apiMessageKey, assetFailureMessage } from '~/lib/asset-errors';
 import { labelKey } from '~/lib/asset-labels';
-import { createSubmitState } from '~/lib/form-errors';
+import { createSubmitState, failureMessage } from '~/lib/form-errors';
 import { bindListQuery } from '~/lib/list-query';
 import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';
 import { useUnsavedChanges } from '~/lib/unsaved-changes';
@@ -261,5 +262,41 @@ export function useAssetForm<T extends object>(initial: () => T, validate: (stat
     failure: submit.failure,
     formMessage,
     save,
+  };
+}
+
+/**
+ * Edit and delete of one asset record for CrudDetailHeader: the links and actions the user's rights allow,
+ * the texts (a refused delete, e.g. "has readings, retire it instead", is explained in the user's language),
+ * and what follows a delete (cached asset lists are stale; back to the list).
+ */
+export function useAssetRecordActions(module: PermissionModule, list: string) {
+  const { t } = useI18n();
+  const store = useSessionStore();
+  return {
+    editTo: (id: string) => (store.can(module, 'update') ? `${list}/${id}/edit` : null),
+    remove: (action: () => Promise<unknown>) => (store.can(module, 'delete') ? action : null),
+    texts: (deleteTitle: string, deleteDescription: string): DetailTexts => ({
+      edit: t('assets.actions.edit'),
+      delete: t('assets.actions.delete'),
+      cancel: t('assets.form.cancel'),
+      deleteTitle,
+      deleteDescription,
+      failure: (failure) =>
+        failure?.status === 409
+          ? t('assets.delete.conflict')
+          : failureMessage(failure, {
+              unavailable: t('assets.form.errors.unavailable'),
+              forbidden: t('assets.form.errors.forbidden'),
+              notFound: t('assets.form.errors.notFound'),
+              conflict: t('assets.delete.conflict'),
+              invalid: t('assets.form.errors.invalid'),
+              other: t('assets.form.errors.other'),
+            }),
+    }),
+    async deleted() {
+      clearNuxtData((key) => key.startsWith('assets:'));
+      await navigateTo(list);
+    },
   };
 }

@@ -1,5 +1,6 @@
 import type { DataTableTexts } from '~/components/ui/data-table';
 import type { ApiFailure } from '~/lib/api-error';
+import type { DetailTexts } from '~/lib/crud';
 import { failureMessage } from '~/lib/form-errors';
 
 /** Translated texts of the profile tables and of their refusals. */
@@ -34,5 +35,17 @@ export function useProfilesTexts() {
     });
   }
 
-  return { table, failure };
+  /** Texts of a record page's header (CrudDetailHeader): its delete dialog names the record. */
+  function detail(deleteTitle: string, deleteDescription: string): DetailTexts {
+    return {
+      edit: t('profiles.actions.edit'),
+      delete: t('profiles.actions.delete'),
+      cancel: t('profiles.actions.cancel'),
+      deleteTitle,
+      deleteDescription,
+      failure,
+    };
+  }
+
+  return { table, failure, detail };
 }

@@ -51,3 +51,13 @@ export interface FormDialogTexts {
   unsavedChanges: string;
   failure: (failure: ApiFailure | null) => string | null;
 }
+
+/** Texts of a CrudDetailHeader's edit and delete actions, translated by the caller. */
+export interface DetailTexts {
+  edit: string;
+  delete: string;
+  cancel: string;
+  deleteTitle: string;
+  deleteDescription: string;
+  failure: (failure: ApiFailure | null) => string | null;
+}
