@@ -7,39 +7,51 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/bootstrap';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../src/core/auth/jwt.strategy';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { DEFAULT_PASSWORD, makeUtilities } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 describe('authentication', () => {
   let t: TestApp;
+  let world: Awaited<ReturnType<typeof makeUtilities>>;
+  /** The administrators' e-mails: of the root, of utility A and of utility B. */
+  let rootEmail: string;
+  let aEmail: string;
+  let bEmail: string;
   beforeAll(async () => {
-    t = await startTestApp('auth', { seed: 'demo', env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_ADDRESS: '1000' } });
+    t = await startTestApp('auth', { env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_ADDRESS: '1000' } });
+    world = await makeUtilities(t);
+    [rootEmail, aEmail, bEmail] = [world.rootAdmin.user.email, world.aAdmin.user.email, world.bAdmin.user.email];
   });
   afterAll(async () => t?.close());
 
-  it('logs in with the seeded credentials and answers /me with memberships and effective rights', async () => {
-    const res = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: 'IOT@una.net.tr', password: 'Asdf1234.' } });
+  it('logs in (e-mail in any case) and answers /me with memberships and effective rights', async () => {
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/auth/login',
+      body: { email: rootEmail.toUpperCase(), password: DEFAULT_PASSWORD },
+    });
     expect(res.status).toBe(200);
     expect(res.body.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const me = await t.request({ url: '/api/auth/me', token: res.body.accessToken });
     expect(me.status).toBe(200);
-    expect(me.body.user.email).toBe(SUPER_ADMIN);
+    expect(me.body.user.email).toBe(rootEmail);
     expect(me.body.memberships).toHaveLength(1);
-    expect(me.body.tenants.map((x: { name: string }) => x.name).sort()).toEqual(['ASKİ', 'HATSU', 'Una IoT']);
+    expect(me.body.tenants.map((x: { name: string }) => x.name).sort()).toEqual([world.root.name, world.a.name, world.b.name].sort());
     expect(me.body.tenants.every((x: { permissions: { METERS: { delete: boolean } } }) => x.permissions.METERS.delete)).toBe(true);
   });
 
   it('records the last login and the login events', async () => {
-    await t.login(HATSU_ADMIN);
+    await t.login(bEmail);
     const rows = await t.sql(
       `SELECT u.last_login_at, (SELECT count(*)::int FROM login_event e WHERE e.user_id = u.id AND e.success) AS ok FROM app_user u WHERE email = $1`,
-      [HATSU_ADMIN],
+      [bEmail],
     );
     expect(rows[0].last_login_at).not.toBeNull();
     expect(rows[0].ok).toBeGreaterThanOrEqual(1);
   });
 
   it('answers a wrong password and an unknown email the same way', async () => {
-    const a = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'wrong-password1' } });
+    const a = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: aEmail, password: 'wrong-password1' } });
     const b = await t.request({
       method: 'POST',
       url: '/api/auth/login',
@@ -51,22 +63,22 @@ describe('authentication', () => {
   });
 
   it('rate-limits failed logins per account, even for the right password, with Retry-After', async () => {
-    const email = HATSU_ADMIN;
+    const email = bEmail;
     for (let i = 0; i < 3; i++) {
       const r = await t.request({ method: 'POST', url: '/api/auth/login', body: { email, password: 'not-the-password1' } });
       expect(r.status).toBe(401);
     }
-    const blocked = await t.request({ method: 'POST', url: '/api/auth/login', body: { email, password: 'Asdf1234.' } });
+    const blocked = await t.request({ method: 'POST', url: '/api/auth/login', body: { email, password: DEFAULT_PASSWORD } });
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
     // Other accounts are not affected.
-    expect((await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'Asdf1234.' } })).status).toBe(
+    expect((await t.request({ method: 'POST', url: '/api/auth/login', body: { email: aEmail, password: DEFAULT_PASSWORD } })).status).toBe(
       200,
     );
   });
 
   it('refuses inactive users with the same answer', async () => {
-    const admin = await t.login(SUPER_ADMIN);
+    const admin = await t.login(rootEmail);
     const tenants = await t.request({ url: '/api/tenants', token: admin });
     const root = tenants.body[0];
     const created = await t.request({
@@ -89,7 +101,7 @@ describe('authentication', () => {
   });
 
   it('rejects tampered, foreign-signed and expired access tokens', async () => {
-    const token = await t.login(ASKI_ADMIN);
+    const token = await t.login(aEmail);
     const [h, p, s] = token.split('.');
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...payload, sub: '00000000-0000-4000-8000-000000000000' })).toString('base64url')}.${s}`;
@@ -109,7 +121,7 @@ describe('authentication', () => {
   });
 
   it('refuses validly signed access tokens without exp, iat, iss or aud, or living longer than the configured TTL', async () => {
-    const token = await t.login(ASKI_ADMIN);
+    const token = await t.login(aEmail);
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as Record<string, unknown>;
     const jwt = new JwtService();
     // jsonwebtoken keeps a given iat, and drops it only with noTimestamp.
@@ -130,8 +142,8 @@ describe('authentication', () => {
   });
 
   it('ends every session of a user at once, on every node, when an admin resets their password or they change it', async () => {
-    const admin = await t.login(SUPER_ADMIN);
-    const hatsu = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0].id;
+    const admin = await t.login(rootEmail);
+    const hatsu = world.b.id;
     const created = await t.request({
       method: 'POST',
       url: '/api/users',
@@ -185,7 +197,7 @@ describe('authentication', () => {
   });
 
   it('rotates refresh tokens and revokes the family when an old one is reused', async () => {
-    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'Asdf1234.' } });
+    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: aEmail, password: DEFAULT_PASSWORD } });
     const first = login.body.refreshToken;
     const r1 = await t.request({ method: 'POST', url: '/api/auth/refresh', body: { refreshToken: first } });
     expect(r1.status).toBe(200);
@@ -199,7 +211,7 @@ describe('authentication', () => {
   });
 
   it('ends the session on logout', async () => {
-    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'Asdf1234.' } });
+    const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: aEmail, password: DEFAULT_PASSWORD } });
     expect((await t.request({ method: 'POST', url: '/api/auth/logout', body: { refreshToken: login.body.refreshToken } })).status).toBe(
       204,
     );
@@ -220,6 +232,7 @@ describe('authentication', () => {
 describe('login limiter', () => {
   const CONSOLE_SECRET = 'console-proxy-secret-for-tests-0123456789abcdef';
   let t: TestApp;
+  let world: Awaited<ReturnType<typeof makeUtilities>>;
   let redis: Redis;
   const warnings: unknown[][] = [];
   const capture: LoggerService = { log() {}, error() {}, debug() {}, verbose() {}, warn: (...args: unknown[]) => void warnings.push(args) };
@@ -234,12 +247,12 @@ describe('login limiter', () => {
 
   beforeAll(async () => {
     t = await startTestApp('limiter', {
-      seed: 'demo',
       env: { LOGIN_MAX_PER_ACCOUNT: '3', LOGIN_MAX_PER_ADDRESS: '20', LOGIN_WINDOW_SECONDS: '600', CONSOLE_PROXY_SECRET: CONSOLE_SECRET },
     });
     t.app.useLogger(capture);
     t.app.flushLogs();
     redis = new Redis(t.config.REDIS_URL);
+    world = await makeUtilities(t);
   });
   afterAll(async () => {
     redis?.disconnect();
@@ -247,8 +260,8 @@ describe('login limiter', () => {
   });
 
   async function createUser(email: string) {
-    const admin = await t.login(SUPER_ADMIN);
-    const hatsu = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0].id;
+    const admin = world.rootAdmin.token;
+    const hatsu = world.b.id;
     const res = await t.request({
       method: 'POST',
       url: '/api/users',
@@ -313,7 +326,7 @@ describe('login limiter', () => {
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(20);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(80);
     // Another client behind the same console is not affected.
-    expect((await viaConsole('192.0.2.31', HATSU_ADMIN, 'Asdf1234.')).status).toBe(200);
+    expect((await viaConsole('192.0.2.31', world.bAdmin.user.email, DEFAULT_PASSWORD)).status).toBe(200);
   });
 
   it('takes the client address from the console header only with the right secret, never from a client header', async () => {

@@ -182,6 +182,9 @@ export interface User {
   password: string;
 }
 
+/** What `makeUser` gives a user unless told otherwise: the seed's password, so `t.login(email)` works for both. */
+export const DEFAULT_PASSWORD = SEED_PASSWORD;
+
 /** Cheap argon2id parameters (the API verifies with whatever the hash names), one hash per password. */
 const hashes = new Map<string, Promise<string>>();
 function passwordHash(password: string): Promise<string> {
@@ -194,7 +197,7 @@ function passwordHash(password: string): Promise<string> {
 }
 
 /**
- * A user who can log in with `password` (SEED_PASSWORD by default, so `t.login(email)` works too),
+ * A user who can log in with `password` (DEFAULT_PASSWORD unless given, so `t.login(email)` works too),
  * with a membership of `tenant` when given (every right unless `permissions` says otherwise).
  */
 export async function makeUser(
@@ -213,7 +216,7 @@ export async function makeUser(
   } = {},
 ): Promise<User> {
   const n = seq();
-  const password = o.password ?? SEED_PASSWORD;
+  const password = o.password ?? DEFAULT_PASSWORD;
   const { id, email } = await t.kysely
     .insertInto('app_user')
     .values({
