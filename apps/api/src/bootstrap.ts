@@ -56,25 +56,3 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
   );
   return nullableFor30(cleanupOpenApiDoc(doc));
 }
-
-/**
- * SIGTERM/SIGINT: stop accepting connections and let the requests in flight finish (within
- * `graceMs`) first, and only then close queues, Redis and the pools. Nest's own shutdown hooks close
- * the modules before the HTTP server, so requests still running would fail on a closed Redis.
- */
-export function closeGracefullyOn(app: NestFastifyApplication, graceMs: number, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): void {
-  let closing = false;
-  const close = async (signal: NodeJS.Signals) => {
-    if (closing) return;
-    closing = true;
-    const logger = app.get(Logger);
-    logger.log({ signal }, 'shutting down: draining HTTP requests');
-    // A process that cannot finish in time is ended rather than left half-closed.
-    setTimeout(() => process.exit(1), graceMs + 10_000).unref();
-    const drained = app.getHttpAdapter().getInstance().close();
-    await Promise.race([drained, new Promise((r) => setTimeout(r, graceMs).unref())]);
-    await app.close();
-    process.exit(0);
-  };
-  for (const signal of signals) process.once(signal, (s) => void close(s));
-}
