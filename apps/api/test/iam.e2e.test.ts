@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeInstallation, makeMeterProfile, makeUtilities } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 interface Node {
   id: string;
@@ -16,25 +17,41 @@ describe('tenant isolation and IAM', () => {
   let aski: string;
   let hatsu: string;
   let ids: Record<'root' | 'aski' | 'hatsu', string>;
+  let names: Record<'root' | 'aski' | 'hatsu', string>;
+  /** The administrators' e-mails: of utility A and of utility B. */
+  let aEmail: string;
+  let bEmail: string;
 
   beforeAll(async () => {
-    t = await startTestApp('iam', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
-    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
-    const by = (n: string) => rows.find((r) => r.name === n)!.id;
-    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
+    t = await startTestApp('iam');
+    const { root, a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    ids = { root: root.id, aski: a.id, hatsu: b.id };
+    names = { root: root.name, aski: a.name, hatsu: b.name };
+    [aEmail, bEmail] = [aAdmin.user.email, bAdmin.user.email];
+    // A legacy TC ID that fails the checksum (as the brief's users have).
+    await t.sql(`UPDATE app_user SET tc_id_no = '12345678903' WHERE id = $1`, [bAdmin.user.id]);
+    // A may use two Baylan and two Itron meter profiles, B a Zenner one too; three installations in A, two in B.
+    const allowedToA = await Promise.all(
+      (['baylan-kt15', 'baylan-uk20', 'itron-flodis15', 'itron-aquadis20'] as const).map((key) =>
+        makeMeterProfile(t, { key, tenants: [a, b] }),
+      ),
+    );
+    const zenner = await makeMeterProfile(t, { key: 'zenner-etkd15', tenants: [b] });
+    for (let i = 0; i < 3; i++) await makeInstallation(t, { tenant: a, meterProfile: allowedToA[i] });
+    for (const meterProfile of [allowedToA[0]!, zenner]) await makeInstallation(t, { tenant: b, meterProfile });
   });
   afterAll(async () => t?.close());
 
-  it('shows each seeded user only their own subtree, never an ancestor or a sibling', async () => {
+  it('shows each utility’s user only their own subtree, never an ancestor or a sibling', async () => {
     const tree = async (token: string) => flatten((await t.request({ url: '/api/tenants', token })).body);
     const all = await tree(admin);
-    expect(all.map((n) => n.name).sort()).toEqual(['ASKİ', 'HATSU', 'Una IoT']);
+    expect(all.map((n) => n.name).sort()).toEqual([names.root, names.aski, names.hatsu].sort());
     expect((await t.request({ url: '/api/tenants', token: admin })).body).toHaveLength(1);
 
     for (const [token, own, others] of [
-      [aski, 'ASKİ', [ids.root, ids.hatsu]],
-      [hatsu, 'HATSU', [ids.root, ids.aski]],
+      [aski, names.aski, [ids.root, ids.hatsu]],
+      [hatsu, names.hatsu, [ids.root, ids.aski]],
     ] as const) {
       const nodes = await tree(token);
       expect(nodes.map((n) => n.name)).toEqual([own]);
@@ -53,16 +70,16 @@ describe('tenant isolation and IAM', () => {
   it('shows tenant detail with company info, stats over the subtree, users and allowed profiles', async () => {
     const res = await t.request({ url: `/api/tenants/${ids.aski}`, token: aski });
     expect(res.status).toBe(200);
-    expect(res.body.name).toBe('ASKİ');
+    expect(res.body.name).toBe(names.aski);
     expect(res.body.parentId).toBeNull();
-    expect(res.body.stats.meters).toBe(100);
-    expect(res.body.stats.devices).toBe(100);
-    expect(res.body.stats.customers).toBe(100);
-    expect(res.body.users.map((u: { email: string }) => u.email)).toEqual([ASKI_ADMIN]);
+    expect(res.body.stats.meters).toBe(3);
+    expect(res.body.stats.devices).toBe(3);
+    expect(res.body.stats.customers).toBe(3);
+    expect(res.body.users.map((u: { email: string }) => u.email)).toEqual([aEmail]);
     expect(res.body.allowedMeterProfiles.map((p: { brand: string }) => p.brand).sort()).toEqual(['Baylan', 'Baylan', 'Itron', 'Itron']);
     const root = await t.request({ url: `/api/tenants/${ids.root}`, token: admin });
     expect(root.body.isRoot).toBe(true);
-    expect(root.body.stats.meters).toBe(150);
+    expect(root.body.stats.meters).toBe(5);
     expect(root.body.stats.childTenants).toBe(2);
     const askiFromRoot = await t.request({ url: `/api/tenants/${ids.aski}`, token: admin });
     expect(askiFromRoot.body.parentId).toBe(ids.root);
@@ -75,7 +92,7 @@ describe('tenant isolation and IAM', () => {
       token: aski,
       body: {
         parentId: ids.aski,
-        name: 'ASKİ Çankaya Bölge',
+        name: 'A Çankaya Bölge',
         contactEmail: 'cankaya@example.com',
         contactPhone: '+903124445566',
         address: { city: 'Ankara', district: 'Çankaya', latitude: 39.9, longitude: 32.86 },
@@ -97,7 +114,7 @@ describe('tenant isolation and IAM', () => {
     // A tenant cannot move under its own descendant.
     const cycle = await t.request({ method: 'PATCH', url: `/api/tenants/${ids.aski}`, token: admin, body: { parentId: child } });
     expect(cycle.status).toBe(400);
-    // Only profiles the parent may use can be allowed (HATSU-only Zenner is not ASKİ's).
+    // Only profiles the parent may use can be allowed (B's Zenner is not A's).
     const zenner = (
       await t.sql<{ id: string }>(
         `SELECT p.id FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id WHERE b.name = 'Zenner' LIMIT 1`,
@@ -271,7 +288,7 @@ describe('tenant isolation and IAM', () => {
   });
 
   it('keeps users of other tenants invisible and protects users who also belong elsewhere', async () => {
-    const hatsuUser = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [HATSU_ADMIN]))[0].id;
+    const hatsuUser = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [bEmail]))[0].id;
     // A second administrator of the root (nobody changes their own memberships, so the super admin cannot add itself).
     const full = matrix({
       DASHBOARD: 'crud',
@@ -302,7 +319,7 @@ describe('tenant isolation and IAM', () => {
     expect((await t.request({ url: `/api/users/${hatsuUser}`, token: aski })).status).toBe(404);
     expect((await t.request({ method: 'PATCH', url: `/api/users/${hatsuUser}`, token: aski, body: { name: 'Hacked' } })).status).toBe(404);
     const list = await t.request({ url: '/api/users?pageSize=100', token: aski });
-    expect(list.body.items.map((u: { email: string }) => u.email)).not.toContain(HATSU_ADMIN);
+    expect(list.body.items.map((u: { email: string }) => u.email)).not.toContain(bEmail);
     // Filtering by an invisible tenant is a 404, not an empty list.
     expect((await t.request({ url: `/api/users?tenantId=${ids.hatsu}`, token: aski })).status).toBe(404);
 
@@ -316,7 +333,7 @@ describe('tenant isolation and IAM', () => {
     expect(add.status, JSON.stringify(add.body)).toBe(200);
     const seen = await t.request({ url: `/api/users/${rootUser}`, token: aski });
     expect(seen.status, JSON.stringify([seen.body, add.body.memberships])).toBe(200);
-    expect(seen.body.memberships.map((m: { tenantName: string }) => m.tenantName)).toEqual(['ASKİ']);
+    expect(seen.body.memberships.map((m: { tenantName: string }) => m.tenantName)).toEqual([names.aski]);
     expect(
       (await t.request({ method: 'PATCH', url: `/api/users/${rootUser}`, token: aski, body: { password: 'Takeover123' } })).status,
     ).toBe(403);
@@ -341,7 +358,7 @@ describe('tenant isolation and IAM', () => {
     });
     expect(badTc.status).toBe(400);
     expect(badTc.body.details[0].path).toEqual(['tcIdNo']);
-    const dup = await t.request({ method: 'POST', url: '/api/users', token: hatsu, body: { ...base, email: 'HATSU.yetkili@example.com' } });
+    const dup = await t.request({ method: 'POST', url: '/api/users', token: hatsu, body: { ...base, email: bEmail.toUpperCase() } });
     expect(dup.status).toBe(409);
     const weak = await t.request({
       method: 'POST',
@@ -351,8 +368,8 @@ describe('tenant isolation and IAM', () => {
     });
     expect(weak.status).toBe(400);
     expect((await t.request({ url: '/api/users/not-a-uuid', token: hatsu })).status).toBe(400);
-    // The seeded TC ID fails the checksum but stays editable: updating the name keeps it.
-    const me = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [HATSU_ADMIN]))[0].id;
+    // A legacy TC ID fails the checksum but stays editable: updating the name keeps it.
+    const me = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [bEmail]))[0].id;
     const upd = await t.request({
       method: 'PATCH',
       url: `/api/users/${me}`,
@@ -365,12 +382,12 @@ describe('tenant isolation and IAM', () => {
   });
 
   it('shows a user detail with activity log and assigned tenants', async () => {
-    const me = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [ASKI_ADMIN]))[0].id;
+    const me = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [aEmail]))[0].id;
     const res = await t.request({ url: `/api/users/${me}`, token: admin });
     expect(res.status).toBe(200);
     expect(res.body.activity.lastLoginAt).not.toBeNull();
     expect(res.body.activity.logins.length).toBeGreaterThan(0);
     expect(res.body.activity.actions.some((a: { entityType: string }) => a.entityType === 'user')).toBe(true);
-    expect(res.body.memberships[0]).toMatchObject({ tenantName: 'ASKİ', role: 'Administrator' });
+    expect(res.body.memberships[0]).toMatchObject({ tenantName: names.aski, role: 'Administrator' });
   });
 });
