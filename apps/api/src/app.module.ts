@@ -30,6 +30,8 @@ import { ProfilesModule } from './modules/profiles/profiles.module';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
+import { ImportsModule } from './modules/imports/imports.module';
+import { MeterDataModule } from './modules/meter-data/meter-data.module';
 
 @Module({})
 export class AppModule {
@@ -63,6 +65,8 @@ export class AppModule {
         AlarmsModule,
         DashboardModule,
         AuditLogModule,
+        ImportsModule,
+        MeterDataModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: LocatedZodValidationPipe },

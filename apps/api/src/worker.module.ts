@@ -10,6 +10,8 @@ import { LivePublisherModule } from './core/realtime/realtime.module';
 import { RedisModule } from './core/redis/redis.module';
 import { AlarmsWorkerModule } from './modules/alarms/alarms.module';
 import { IngestWorkerModule } from './modules/ingest/ingest-worker.module';
+import { ImportsWorkerModule } from './modules/imports/imports.module';
+import { MeterDataWorkerModule } from './modules/meter-data/meter-data.module';
 
 /** The worker process: uplink decoding and storage, the MQTT subscriber and maintenance jobs. No HTTP. */
 @Module({})
@@ -28,7 +30,9 @@ export class WorkerModule {
         LivePublisherModule,
         WorkerMetricsModule,
         IngestWorkerModule.forRoot(config),
+        ImportsWorkerModule.forRoot(config),
         AlarmsWorkerModule,
+        MeterDataWorkerModule,
       ],
     };
   }

@@ -4,6 +4,10 @@ export enum QueueName {
   Maintenance = 'maintenance',
   /** Operators' re-decode runs: long, so kept off the uplink queue's latency. */
   Redecode = 'redecode',
+  /** Imports of readings and assets (issue 17): long runs over uploaded files, off the other queues. */
+  Imports = 'imports',
+  /** Meter data management (issue 17): daily rules per tenant, operators' revalidation and estimation runs. */
+  MeterData = 'meter-data',
 }
 
 export enum JobName {
@@ -15,6 +19,14 @@ export enum JobName {
   CheckNoSignal = 'check-no-signal',
   /** Decode stored uplinks again (after a decoder fix) and store what they yield through the normal path. */
   RedecodeUplinks = 'redecode-uplinks',
+  /** Check (dry run) or write one uploaded import file. */
+  RunImport = 'run-import',
+  /** Hourly: enqueue the daily meter-data run of each tenant whose local day has just passed its night window. */
+  ScheduleMeterData = 'schedule-meter-data',
+  /** One tenant's day: stuck meters, gap estimation and leak detection. */
+  TenantMeterData = 'tenant-meter-data',
+  /** Re-run validation (and estimation) over one meter's range: an operator's request, or a late reading that replaced estimates. */
+  RevalidateMeter = 'revalidate-meter',
 }
 
 /** An accepted uplink, normalised from whichever network server sent it. */
@@ -63,11 +75,38 @@ export interface RedecodeProgress {
   failed: number;
 }
 
+/** One tenant's daily meter-data run; `end` is the hour it judges up to (ISO 8601). */
+export interface TenantMeterDataRequest {
+  tenantId: string;
+  end: string;
+}
+
+/** A meter and range to validate again; the API checked the caller's right on the meter. */
+export interface RevalidateMeterRequest {
+  meterId: string;
+  from: string;
+  to: string;
+  /** Estimate missing intervals of the range as well. */
+  estimate: boolean;
+  requestedBy: string | null;
+  requestId?: string;
+}
+
+/** An import job stored by the API (import_job row: file, kind, tenant, scope, dry run). */
+export interface ImportJobRequest {
+  jobId: string;
+  requestId?: string;
+}
+
 export interface JobPayloads {
   [JobName.ProcessUplinks]: UplinkBatch;
   [JobName.ProcessUplink]: UplinkEnvelope;
   [JobName.CheckNoSignal]: Record<string, never>;
   [JobName.RedecodeUplinks]: RedecodeRequest;
+  [JobName.RunImport]: ImportJobRequest;
+  [JobName.ScheduleMeterData]: Record<string, never>;
+  [JobName.TenantMeterData]: TenantMeterDataRequest;
+  [JobName.RevalidateMeter]: RevalidateMeterRequest;
 }
 
 /** The queue each job goes to; `satisfies` keeps the literal queues, so `JobsOf<Q>` knows each queue's jobs. */
@@ -76,6 +115,10 @@ export const JOB_QUEUE = {
   [JobName.ProcessUplink]: QueueName.Uplinks,
   [JobName.CheckNoSignal]: QueueName.Maintenance,
   [JobName.RedecodeUplinks]: QueueName.Redecode,
+  [JobName.RunImport]: QueueName.Imports,
+  [JobName.ScheduleMeterData]: QueueName.Maintenance,
+  [JobName.TenantMeterData]: QueueName.MeterData,
+  [JobName.RevalidateMeter]: QueueName.MeterData,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs that go to queue `Q`. */

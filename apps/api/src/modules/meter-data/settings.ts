@@ -115,6 +115,8 @@ export type ParamsOverride = { [G in RuleGroup]?: Partial<MeterDataParams[G]> };
 /** One settings row as stored, with where it sits: its tenant's depth in the tree and its group (null: the tenant's row). */
 export interface SettingsRow {
   depth: number;
+  /** The tenant whose row it is. */
+  ownerId?: string;
   subscriptionGroupId: string | null;
   params: ParamsOverride;
 }
