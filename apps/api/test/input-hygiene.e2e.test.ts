@@ -1,10 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { SEED_PASSWORD } from '@water/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseService } from '../src/core/database/database.service';
 import { ErrorFilter } from '../src/core/http/error.filter';
 import { JWT_AUDIENCE, JWT_ISSUER } from '../src/core/auth/jwt.strategy';
-import { ASKI_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { DEFAULT_PASSWORD, makeCustomer, makeDevice, makeMeter, makeSubscription, makeUtilities } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 /** An HS256 token signed with the test app's own secret: only its claims are under test. */
 function sign(secret: string, claims: Record<string, unknown>): string {
@@ -38,11 +38,21 @@ describe('input hygiene', () => {
   let admin: string;
   let aski: string;
   let askiId: string;
+  /** Utility A's administrator's e-mail. */
+  let aEmail: string;
 
   beforeAll(async () => {
-    t = await startTestApp('hygiene', { seed: 'demo' });
-    [admin, aski] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN)]);
-    askiId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
+    t = await startTestApp('hygiene');
+    const { a, b, rootAdmin, aAdmin } = await makeUtilities(t);
+    [admin, aski] = [rootAdmin.token, aAdmin.token];
+    askiId = a.id;
+    aEmail = aAdmin.user.email;
+    // Enough of every list that an unescaped wildcard would find more than the one record holding it.
+    for (const tenant of [a, a, a, b]) {
+      const customer = await makeCustomer(t, { tenant, address: true });
+      const subscription = await makeSubscription(t, { tenant, customer, address: { id: customer.addressId!, tenantId: tenant.id } });
+      await makeDevice(t, { tenant, meter: await makeMeter(t, { tenant, subscription }) });
+    }
   });
   afterAll(async () => t?.close());
 
@@ -128,7 +138,7 @@ describe('input hygiene', () => {
     });
 
     it('in login credentials (public route)', async () => {
-      const res = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'x\u0000y' } });
+      const res = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: aEmail, password: 'x\u0000y' } });
       expect(res.status).toBe(400);
       expect(res.body.details[0].path).toEqual(['body', 'password']);
     });
@@ -155,7 +165,7 @@ describe('input hygiene', () => {
         method: 'POST',
         url: '/api/auth/login',
         headers: { 'content-type': 'application/json; charset=latin1' },
-        body: JSON.stringify({ email: ASKI_ADMIN, password: 'whatever' }),
+        body: JSON.stringify({ email: aEmail, password: 'whatever' }),
       });
       expect(login.status).toBe(415);
       const ingest = await t.request({
@@ -206,7 +216,7 @@ describe('input hygiene', () => {
         devices: await first(
           `UPDATE device SET serial_no = serial_no || '${MARK}' WHERE id = (SELECT id FROM device WHERE tenant_id = '${askiId}' ORDER BY id LIMIT 1) RETURNING id`,
         ),
-        users: await first(`UPDATE app_user SET name = name || '${MARK}' WHERE email = '${ASKI_ADMIN}' RETURNING id`),
+        users: await first(`UPDATE app_user SET name = name || '${MARK}' WHERE email = '${aEmail}' RETURNING id`),
         'meter-profiles': await first(
           `UPDATE meter_profile SET model_code = model_code || '${MARK}' WHERE id = (SELECT id FROM meter_profile ORDER BY id LIMIT 1) RETURNING id`,
         ),
@@ -347,9 +357,9 @@ describe('input hygiene', () => {
 
   describe('caching and security headers', () => {
     it('auth answers and tenant data are never stored by caches', async () => {
-      const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: 'wrong password' } });
+      const login = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: aEmail, password: 'wrong password' } });
       expect(login.headers['cache-control']).toBe('no-store');
-      const tokens = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: ASKI_ADMIN, password: SEED_PASSWORD } });
+      const tokens = await t.request({ method: 'POST', url: '/api/auth/login', body: { email: aEmail, password: DEFAULT_PASSWORD } });
       expect(tokens.status).toBe(200);
       expect(tokens.headers['cache-control']).toBe('no-store');
       for (const url of [
