@@ -85,7 +85,7 @@ afterEach(async () => {
 
 describe('JobWorkersService', () => {
   // Only the re-decode queue is consumed through @OnJob here; the others stand for own-loop queues.
-  const others = [QueueName.Uplinks, QueueName.Maintenance];
+  const others = Object.values(QueueName).filter((q) => q !== QueueName.Redecode);
 
   it('hands an @OnJob handler its typed payload through a real queue, and records its status', async () => {
     const module = await start([RedecodeHandler], others);
@@ -128,9 +128,13 @@ describe('JobWorkersService', () => {
   });
 
   it('refuses to start with a job of a consumed queue that has no handler', async () => {
-    await expect(start([RedecodeHandler], [QueueName.Uplinks])).rejects.toThrow(
-      "no @OnJob({ name: JobName.CheckNoSignal }) handler for job 'check-no-signal' (queue 'maintenance')",
-    );
+    const consumed = [QueueName.Redecode, QueueName.Maintenance];
+    await expect(
+      start(
+        [RedecodeHandler],
+        Object.values(QueueName).filter((q) => !consumed.includes(q)),
+      ),
+    ).rejects.toThrow("no @OnJob({ name: JobName.CheckNoSignal }) handler for job 'check-no-signal' (queue 'maintenance')");
   });
 
   it('refuses to start with two handlers of one job', async () => {

@@ -9,10 +9,17 @@ import { UplinksService } from './uplinks.service';
 import { UplinkRepository } from './uplink.repository';
 import { UplinkInspectorRepository } from './uplink-inspector.repository';
 
+/**
+ * Accepting uplinks: checks, de-duplication and batching onto the uplinks queue. The API's webhooks and the
+ * worker's MQTT subscriber both accept through it.
+ */
+@Module({ providers: [IngestService, IngestRepository, UplinkBatcher], exports: [IngestService] })
+export class IngestCoreModule {}
+
 @Module({
-  imports: [IntegrationsModule],
+  imports: [IntegrationsModule, IngestCoreModule],
   controllers: [IngestController, UplinksController],
-  providers: [IngestService, IngestRepository, UplinkBatcher, UplinksService, UplinkRepository, UplinkInspectorRepository],
-  exports: [IngestService],
+  providers: [UplinksService, UplinkRepository, UplinkInspectorRepository],
+  exports: [IngestCoreModule],
 })
 export class IngestModule {}
