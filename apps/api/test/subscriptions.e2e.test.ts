@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import {
+  makeCustomer,
+  makeDevice,
+  makeMeter,
+  makeReading,
+  makeSubscription,
+  makeUtilities,
+  rollUpDays,
+  type Tenant,
+} from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 const TC = ['10000000146', '12345678950', '11111111110', '22222222220', '33333333330', '44444444440'];
 const TAX = ['1234567890', '1111111114'];
@@ -35,13 +45,37 @@ describe('subscriptions', () => {
     );
 
   beforeAll(async () => {
-    t = await startTestApp('subscriptions', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
-    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
-    const by = (n: string) => rows.find((r) => r.name === n)!.id;
-    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
+    t = await startTestApp('subscriptions');
+    const { root, a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    ids = { root: root.id, aski: a.id, hatsu: b.id };
     const g = await t.sql<{ id: string; code: 'NORMAL' | 'HIGH' }>('SELECT id, code FROM subscription_group');
     groups = Object.fromEntries(g.map((r) => [r.code, r.id])) as typeof groups;
+    // A: ASK-000001…016 metered (every fifth an organisation, every third in HIGH), with two days of
+    // readings, and ASK-000017…036 without a meter; B: HAT-000001…003, metered.
+    const subscription = async (tenant: Tenant, no: string, i: number, metered: boolean) => {
+      const type = i % 5 === 4 ? 'ORGANIZATIONAL' : 'INDIVIDUAL';
+      const customer = await makeCustomer(t, { tenant, type, address: true });
+      const s = await makeSubscription(t, {
+        tenant,
+        customer,
+        type,
+        subscriptionNo: no,
+        group: i % 3 === 2 ? 'HIGH' : 'NORMAL',
+        address: { id: customer.addressId!, tenantId: tenant.id },
+      });
+      if (!metered) return;
+      const device = await makeDevice(t, { tenant, meter: await makeMeter(t, { tenant, subscription: s }) });
+      for (const [hoursAgo, indexM3] of [
+        [50, 1],
+        [26, 1.4 + i / 10],
+        [2, 2 + i / 5],
+      ])
+        await makeReading(t, { device, time: new Date(Date.now() - hoursAgo * 3_600_000), indexM3 });
+    };
+    for (let i = 1; i <= 36; i++) await subscription(a, `ASK-${String(i).padStart(6, '0')}`, i, i <= 16);
+    for (let i = 1; i <= 3; i++) await subscription(b, `HAT-${String(i).padStart(6, '0')}`, i, true);
+    await rollUpDays(t);
   });
   afterAll(async () => t?.close());
 
@@ -49,7 +83,7 @@ describe('subscriptions', () => {
     it('shows Subscription ID | TC/Tax ID | Consumption | Address, 30 per page, scoped to the caller', async () => {
       const res = await t.request({ url: '/api/subscriptions', token: aski });
       expect(res.status).toBe(200);
-      expect(res.body.total).toBe(128);
+      expect(res.body.total).toBe(36);
       expect(res.body.items).toHaveLength(30);
       const row = res.body.items[0];
       expect(row.subscriptionNo).toBe('ASK-000001');
@@ -57,9 +91,9 @@ describe('subscriptions', () => {
       expect(row.address.line).toMatch(/\S/);
       expect(typeof row.consumption30dM3).toBe('number');
       expect(row.createdAt).toMatch(/Z$/);
-      expect((await t.request({ url: '/api/subscriptions', token: hatsu })).body.total).toBe(50);
-      expect((await t.request({ url: '/api/subscriptions', token: admin })).body.total).toBe(178);
-      expect((await t.request({ url: `/api/subscriptions?tenantId=${ids.aski}`, token: admin })).body.total).toBe(128);
+      expect((await t.request({ url: '/api/subscriptions', token: hatsu })).body.total).toBe(3);
+      expect((await t.request({ url: '/api/subscriptions', token: admin })).body.total).toBe(39);
+      expect((await t.request({ url: `/api/subscriptions?tenantId=${ids.aski}`, token: admin })).body.total).toBe(36);
     });
 
     it('computes the last 30 days of consumption from the daily table', async () => {
@@ -78,7 +112,7 @@ describe('subscriptions', () => {
 
     it('filters by type, group, meter presence and free text', async () => {
       const noMeter = await t.request({ url: '/api/subscriptions?hasMeter=false&pageSize=100', token: aski });
-      expect(noMeter.body.total).toBe(28);
+      expect(noMeter.body.total).toBe(20);
       expect(noMeter.body.items.every((r: { meter: unknown }) => r.meter === null)).toBe(true);
       const orgs = await t.request({ url: '/api/subscriptions?type=ORGANIZATIONAL&pageSize=100', token: aski });
       expect(orgs.body.items.every((r: { type: string }) => r.type === 'ORGANIZATIONAL')).toBe(true);
@@ -311,7 +345,7 @@ describe('subscriptions', () => {
       expect(await snapshot()).toEqual(before);
     });
 
-    it('puts HATSU ids into every reference field of ASKİ’s create: 404/400 and nothing changes', async () => {
+    it('puts B’s ids into every reference field of A’s create: 404/400 and nothing changes', async () => {
       const before = await snapshot();
       const hs = await metered(ids.hatsu);
       const askiCustomer = await one<{ id: string }>(
@@ -392,7 +426,7 @@ describe('subscriptions', () => {
 
   describe('transport', () => {
     it('rejects wrong content types, malformed JSON and oversized bodies on every write, changing nothing', async () => {
-      const s = await metered(ids.aski, 50);
+      const s = await metered(ids.aski, 7);
       const before = await snapshot();
       const targets: Array<['POST' | 'PATCH' | 'PUT', string]> = [
         ['POST', '/api/subscriptions'],
@@ -415,8 +449,8 @@ describe('subscriptions', () => {
 
   describe('meter change', () => {
     it('closes the open period at the final index and opens the next one, keeping history', async () => {
-      const a = await metered(ids.aski, 10);
-      const b = await metered(ids.aski, 11);
+      const a = await metered(ids.aski, 1);
+      const b = await metered(ids.aski, 2);
       // Free meter B first: its subscription is left without a meter.
       const off = await t.request({ method: 'PUT', url: `/api/subscriptions/${b.id}/meter`, token: aski, body: { meterId: null } });
       expect(off.status).toBe(200);
@@ -460,8 +494,8 @@ describe('subscriptions', () => {
     });
 
     it('refuses busy meters, other tenants’ meters, bad dates and indexes, changing nothing', async () => {
-      const a = await metered(ids.aski, 20);
-      const busy = await metered(ids.aski, 21);
+      const a = await metered(ids.aski, 3);
+      const busy = await metered(ids.aski, 4);
       const foreign = await metered(ids.hatsu, 0);
       const before = await snapshot();
       const put = (body: unknown, token = aski, id = a.id) =>
@@ -487,7 +521,7 @@ describe('subscriptions', () => {
 
   describe('update and delete', () => {
     it('updates number, group and address; refuses type changes and other tenants’ customers', async () => {
-      const s = await metered(ids.aski, 30);
+      const s = await metered(ids.aski, 5);
       const res = await t.request({
         method: 'PATCH',
         url: `/api/subscriptions/${s.id}`,
@@ -519,7 +553,7 @@ describe('subscriptions', () => {
     });
 
     it('deletes a subscription that never had a meter; refuses one with history', async () => {
-      const s = await metered(ids.aski, 40);
+      const s = await metered(ids.aski, 6);
       const refused = await t.request({ method: 'DELETE', url: `/api/subscriptions/${s.id}`, token: aski });
       expect(refused.status).toBe(409);
       expect(refused.body.message).toMatch(/deactivate/);
