@@ -117,3 +117,13 @@ describe('architecture: API contract', () => {
     expect(direct, 'import createZodDto from core/http/zod-dto').toEqual([]);
   });
 });
+
+describe('architecture: search', () => {
+  it('searches text through core/database/search (one Turkish-aware rule), never ILIKE or Prisma’s insensitive mode', () => {
+    const own = files
+      .filter((f) => !f.name.startsWith('core/database/'))
+      .filter((f) => /'ilike'|\bILIKE\b|mode: 'insensitive'/.test(f.text))
+      .map((f) => f.name);
+    expect(own, 'use matchesSearch / foldSearch + searchTextContains of core/database/search').toEqual([]);
+  });
+});

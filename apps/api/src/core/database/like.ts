@@ -1,7 +1,8 @@
 /**
- * Every text search of the API goes through these helpers, so that what a user types is matched
- * literally: "50%" finds the text "50%", "a_b" does not find "axb", and "%" or "_" alone do not
- * match everything.
+ * LIKE escaping, so that what a user types is matched literally: "50%" finds the text "50%", "a_b"
+ * does not find "axb", and "%" or "_" alone do not match everything. Searches of text a person
+ * wrote (names, addresses, serial numbers) go through `search.ts` (Turkish case, no diacritics);
+ * the helpers here are for exact comparisons (duplicate checks) and digits (phone, UAVT code).
  *
  * PostgreSQL's LIKE/ILIKE take backslash as their escape character by default (no ESCAPE clause
  * needed); Prisma's `contains`/`startsWith`/`endsWith` become LIKE/ILIKE with the value passed
@@ -10,16 +11,6 @@
  */
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-/** A LIKE pattern matching `search` anywhere, with its wildcards taken literally (Kysely/SQL). */
-export function likePattern(search: string): string {
-  return `%${escapeLike(search)}%`;
-}
-
-/** Prisma filter: the field contains `search` literally, ignoring case. */
-export function containsText(search: string): { contains: string; mode: 'insensitive' } {
-  return { contains: escapeLike(search), mode: 'insensitive' };
 }
 
 /** Prisma filter: the field contains `search` literally, case as given (digits, normalised values). */

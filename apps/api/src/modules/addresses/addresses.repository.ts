@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { containsText, equalsText, startsWithText } from '../../core/database/like';
+import { startsWithText } from '../../core/database/like';
+import { foldSearch, searchTextContains, searchTextFirstFieldEquals } from '../../core/database/search';
 import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 import type { AddressInput } from '../../core/http/address.dto';
 import type { ListAddressesQueryDto, UpdateAddressDto } from './addresses.dto';
@@ -28,15 +29,12 @@ export class AddressesRepository {
     const s = q.search;
     const where: Prisma.AddressWhereInput = {
       tenantId: { in: tenantIds },
-      ...(q.city ? { city: equalsText(q.city) } : {}),
+      ...(q.city ? { searchText: searchTextFirstFieldEquals(await foldSearch(this.database, q.city)) } : {}),
       ...(s
         ? {
             OR: [
-              { name: containsText(s) },
-              { city: containsText(s) },
-              { district: containsText(s) },
-              { neighborhood: containsText(s) },
-              { street: containsText(s) },
+              // City, district, neighbourhood, street and name.
+              { searchText: searchTextContains(await foldSearch(this.database, s)) },
               { uavtCode: startsWithText(s) },
               { postalCode: startsWithText(s) },
             ],

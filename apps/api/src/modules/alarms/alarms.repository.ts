@@ -4,7 +4,7 @@ import type { DB } from '@water/db';
 import type { AlarmType } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
 import type { AlarmRecord } from './alarms.dto';
-import { likePattern } from '../../core/database/like';
+import { matchesSearch } from '../../core/database/search';
 import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
 
 /** An alarm the no-signal check opened. */
@@ -103,13 +103,13 @@ export class AlarmsRepository {
       .$if(Boolean(f.from), (q) => q.where('a.started_at', '>=', f.from!))
       .$if(Boolean(f.to), (q) => q.where('a.started_at', '<', f.to!))
       .$if(Boolean(f.search), (q) => {
-        const p = likePattern(f.search!);
+        const term = f.search!;
         return q.where((eb: ExpressionBuilder<Joined, 'a' | 't' | 'd' | 'm' | 's' | 'c' | 'u'>) =>
           eb.or([
-            eb('m.serial_no', 'ilike', p),
-            eb('d.serial_no', 'ilike', p),
-            eb('s.subscription_no', 'ilike', p),
-            eb(customerName, 'ilike', p),
+            matchesSearch('meter', 'a.meter_id', term),
+            matchesSearch('device', 'a.device_id', term),
+            matchesSearch('subscription', 'a.subscription_id', term),
+            matchesSearch('customer', 's.customer_id', term),
           ]),
         );
       });

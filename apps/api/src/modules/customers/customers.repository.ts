@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { likePattern } from '../../core/database/like';
+import { matchesSearch } from '../../core/database/search';
 import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 
 type Tx = Transaction;
@@ -67,20 +67,17 @@ export class CustomersRepository {
       .where('c.tenant_id', 'in', f.tenantIds)
       .$if(Boolean(f.type), (qb) => qb.where('c.customer_type', '=', f.type!))
       .$if(Boolean(f.search), (qb) => {
-        const p = likePattern(f.search!);
+        const term = f.search!;
         return qb.where((eb) =>
           eb.or([
-            eb(display, 'ilike', p),
-            eb('c.tc_id_no', 'like', p),
-            eb('c.tax_id', 'like', p),
-            eb('c.phone', 'like', p),
-            eb('c.email', 'ilike', p),
+            // Name, email, TC ID No, tax id and phone.
+            matchesSearch('customer', 'c.id', term),
             eb.exists(
               eb
                 .selectFrom('subscription as s')
                 .select('s.id')
                 .whereRef('s.customer_id', '=', 'c.id')
-                .where('s.subscription_no', 'ilike', p),
+                .where(matchesSearch('subscription', 's.id', term)),
             ),
           ]),
         );

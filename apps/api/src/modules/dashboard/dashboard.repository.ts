@@ -4,7 +4,7 @@ import type { DB } from '@water/db';
 import type { AlarmType, AssetStatus } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
 import type { BBox, MapMarkerRecord, OutOfServiceRecord } from './dashboard.dto';
-import { likePattern } from '../../core/database/like';
+import { matchesSearch, type SearchedTable } from '../../core/database/search';
 
 /*
  * Dashboard aggregates. They read the daily rollups (tenant_daily_consumption for fleet totals,
@@ -232,7 +232,7 @@ export class DashboardRepository {
       .innerJoin('meter_profile as p', 'p.id', 'x.meter_profile_id')
       .leftJoin('device as l', 'l.meter_id', 'x.id')
       .leftJoin('subscription_meter as sm', (j) => j.onRef('sm.meter_id', '=', 'x.id').on('sm.ended_at', 'is', null));
-    return this.outOfServicePage(base, f, sql`x.last_reading_at`);
+    return this.outOfServicePage(base, f, sql`x.last_reading_at`, { x: 'meter', l: 'device' });
   }
 
   async outOfServiceDevices(f: OutOfServiceFilter): Promise<{ rows: OutOfServiceRecord[]; total: number }> {
@@ -243,11 +243,16 @@ export class DashboardRepository {
       .innerJoin('device_profile as p', 'p.id', 'x.device_profile_id')
       .leftJoin('meter as l', 'l.id', 'x.meter_id')
       .leftJoin('subscription_meter as sm', (j) => j.onRef('sm.meter_id', '=', 'x.meter_id').on('sm.ended_at', 'is', null));
-    return this.outOfServicePage(base, f, sql`x.last_seen_at`);
+    return this.outOfServicePage(base, f, sql`x.last_seen_at`, { x: 'device', l: 'meter' });
   }
 
   /** Meters and devices share the shape: x is the asset, l the linked one, sm its open subscription period. */
-  private async outOfServicePage(base: OutOfServiceBase, f: OutOfServiceFilter, lastSeen: RawBuilder<unknown>) {
+  private async outOfServicePage(
+    base: OutOfServiceBase,
+    f: OutOfServiceFilter,
+    lastSeen: RawBuilder<unknown>,
+    searched: { x: SearchedTable; l: SearchedTable },
+  ) {
     const filtered = base
       .innerJoin('tenant as t', 't.id', 'x.tenant_id')
       .leftJoin('subscription as s', 's.id', 'sm.subscription_id')
@@ -256,9 +261,13 @@ export class DashboardRepository {
       .where('x.tenant_id', 'in', f.tenantIds)
       .where('x.status', 'in', [...f.statuses])
       .$if(Boolean(f.search), (q) => {
-        const p = likePattern(f.search!);
+        const term = f.search!;
         return q.where((eb: ExpressionBuilder<OutOfServiceTables, 'x' | 'l' | 's'>) =>
-          eb.or([eb('x.serial_no', 'ilike', p), eb('l.serial_no', 'ilike', p), eb('s.subscription_no', 'ilike', p)]),
+          eb.or([
+            matchesSearch(searched.x, 'x.id', term),
+            matchesSearch(searched.l, 'l.id', term),
+            matchesSearch('subscription', 's.id', term),
+          ]),
         );
       });
     const sortExpr = { status: sql`x.status`, serialNo: sql`x.serial_no`, lastSeenAt: lastSeen, tenant: sql`t.name` }[f.sort];

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { containsText, equalsText } from '../../core/database/like';
+import { equalsText } from '../../core/database/like';
+import { foldSearch, searchTextContains } from '../../core/database/search';
 import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
 import type {
   CreateTechnologyDto,
@@ -44,7 +45,7 @@ export class DefinitionsRepository {
 
   async pageBrands(kind: BrandKind, q: ListBrandsQueryDto, { skip, take }: Paging) {
     const where: BrandWhere = {
-      ...(q.search ? { name: containsText(q.search) } : {}),
+      ...(q.search ? { searchText: searchTextContains(await foldSearch(this.database, q.search)) } : {}),
       ...(q.isActive !== undefined ? { isActive: q.isActive } : {}),
     };
     const orderBy: BrandOrderBy[] = [{ [q.sort]: q.order }, { id: 'asc' }];
@@ -107,9 +108,7 @@ export class DefinitionsRepository {
   // ─── IP ratings ───────────────────────────────────────────────────────────────
 
   async pageIpRatings(q: ListIpRatingsQueryDto, { skip, take }: Paging) {
-    const where: Prisma.IpRatingWhereInput = q.search
-      ? { OR: [{ code: containsText(q.search) }, { description: containsText(q.search) }] }
-      : {};
+    const where: Prisma.IpRatingWhereInput = q.search ? { searchText: searchTextContains(await foldSearch(this.database, q.search)) } : {};
     const orderBy: Prisma.IpRatingOrderByWithRelationInput[] =
       q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' }] : [{ code: q.order }];
     const [items, total] = await Promise.all([
@@ -147,7 +146,7 @@ export class DefinitionsRepository {
 
   async pageSubscriptionGroups(q: ListSubscriptionGroupsQueryDto, { skip, take }: Paging) {
     const where: Prisma.SubscriptionGroupWhereInput = q.search
-      ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] }
+      ? { searchText: searchTextContains(await foldSearch(this.database, q.search)) }
       : {};
     const orderBy: Prisma.SubscriptionGroupOrderByWithRelationInput[] = [{ [q.sort]: q.order }, { id: 'asc' }];
     const [items, total] = await Promise.all([
@@ -185,7 +184,7 @@ export class DefinitionsRepository {
 
   async pageTechnologies(q: ListTechnologiesQueryDto, { skip, take }: Paging) {
     const where: Prisma.CommunicationTechnologyWhereInput = q.search
-      ? { OR: [{ code: containsText(q.search) }, { name: containsText(q.search) }] }
+      ? { searchText: searchTextContains(await foldSearch(this.database, q.search)) }
       : {};
     const orderBy: Prisma.CommunicationTechnologyOrderByWithRelationInput[] =
       q.sort === 'sortOrder' ? [{ sortOrder: q.order }, { code: 'asc' }] : [{ [q.sort]: q.order }, { id: 'asc' }];

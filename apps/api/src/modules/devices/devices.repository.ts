@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { containsExact, containsText } from '../../core/database/like';
+import { containsExact } from '../../core/database/like';
+import { foldSearch, searchTextContains } from '../../core/database/search';
 import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 import type { ListDevicesQuery } from './devices.dto';
 
@@ -87,6 +88,7 @@ export class DevicesRepository {
 
   async page(tenantIds: string[], q: ListDevicesQuery, skip: number, take: number) {
     const s = q.search;
+    const folded = s ? searchTextContains(await foldSearch(this.database, s)) : undefined;
     const where: Prisma.DeviceWhereInput = {
       tenantId: { in: tenantIds },
       ...(q.status ? { status: q.status } : {}),
@@ -96,8 +98,8 @@ export class DevicesRepository {
       ...(s
         ? {
             OR: [
-              { serialNo: containsText(s) },
-              { meter: { serialNo: containsText(s) } },
+              { searchText: folded },
+              { meter: { searchText: folded } },
               // Secrets are never searchable: a search must not become an oracle for them.
               { identifiers: { some: { normalizedValue: containsExact(s.toLowerCase()), field: { isSecret: false } } } },
             ],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { containsText } from '../../core/database/like';
+import { foldSearch, searchTextContains } from '../../core/database/search';
 import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
 import type { ListMetersQuery } from './meters.dto';
 
@@ -42,7 +42,7 @@ export class MetersRepository {
   }
 
   async page(tenantIds: string[], q: ListMetersQuery, skip: number, take: number) {
-    const s = q.search;
+    const s = q.search ? searchTextContains(await foldSearch(this.database, q.search)) : undefined;
     const where: Prisma.MeterWhereInput = {
       tenantId: { in: tenantIds },
       ...(q.status ? { status: q.status } : {}),
@@ -55,9 +55,9 @@ export class MetersRepository {
       ...(s
         ? {
             OR: [
-              { serialNo: containsText(s) },
-              { device: { serialNo: containsText(s) } },
-              { subscriptions: { some: { endedAt: null, subscription: { subscriptionNo: containsText(s) } } } },
+              { searchText: s },
+              { device: { searchText: s } },
+              { subscriptions: { some: { endedAt: null, subscription: { searchText: s } } } },
             ],
           }
         : {}),

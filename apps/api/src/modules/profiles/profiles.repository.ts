@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { containsText, equalsText } from '../../core/database/like';
+import { equalsText } from '../../core/database/like';
+import { foldSearch, searchTextContains } from '../../core/database/search';
 import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
 import type { CreateScenarioDto, ListDeviceProfilesQueryDto, UpdateScenarioDto } from './device-profiles.dto';
 import type { ListMeterProfilesQueryDto } from './meter-profiles.dto';
@@ -80,7 +81,10 @@ export class ProfilesRepository {
     if (q.meterType) and.push({ meterType: q.meterType });
     if (q.communicationModule) and.push({ communicationModule: q.communicationModule });
     if (q.deviceProfileId) and.push({ compatibleDevices: { some: { deviceProfileId: q.deviceProfileId } } });
-    if (q.search) and.push({ OR: [{ modelCode: containsText(q.search) }, { brand: { name: containsText(q.search) } }] });
+    if (q.search) {
+      const search = searchTextContains(await foldSearch(this.database, q.search));
+      and.push({ OR: [{ searchText: search }, { brand: { searchText: search } }] });
+    }
     const where: Prisma.MeterProfileWhereInput = { AND: and };
     const orderBy: Prisma.MeterProfileOrderByWithRelationInput[] =
       q.sort === 'brand'
@@ -141,7 +145,10 @@ export class ProfilesRepository {
     if (q.communicationModule) and.push({ communicationModule: q.communicationModule });
     if (q.technologyId) and.push({ technologies: { some: { technologyId: q.technologyId } } });
     if (q.meterProfileId) and.push({ compatibleMeters: { some: { meterProfileId: q.meterProfileId } } });
-    if (q.search) and.push({ OR: [{ modelCode: containsText(q.search) }, { brand: { name: containsText(q.search) } }] });
+    if (q.search) {
+      const search = searchTextContains(await foldSearch(this.database, q.search));
+      and.push({ OR: [{ searchText: search }, { brand: { searchText: search } }] });
+    }
     const where: Prisma.DeviceProfileWhereInput = { AND: and };
     const orderBy: Prisma.DeviceProfileOrderByWithRelationInput[] =
       q.sort === 'brand'

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DB, Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { likePattern } from '../../core/database/like';
+import { matchesSearch } from '../../core/database/search';
 import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 import type { SubscriptionRowRecord } from './subscriptions.dto';
 
@@ -136,18 +136,13 @@ export class SubscriptionsRepository {
       .$if(f.hasMeter !== undefined, (q) => q.where('sm.id', f.hasMeter ? 'is not' : 'is', null))
       .$if(f.isActive !== undefined, (q) => q.where('s.is_active', '=', f.isActive!))
       .$if(Boolean(f.search), (q) => {
-        const p = likePattern(f.search!);
-        return q.where((eb: ExpressionBuilder<any, any>) =>
+        const term = f.search!;
+        return q.where((eb) =>
           eb.or([
-            eb('s.subscription_no', 'ilike', p),
-            eb(customerName, 'ilike', p),
-            eb('c.tc_id_no', 'like', p),
-            eb('c.tax_id', 'like', p),
-            eb('m.serial_no', 'ilike', p),
-            eb('a.street', 'ilike', p),
-            eb('a.neighborhood', 'ilike', p),
-            eb('a.district', 'ilike', p),
-            eb('a.city', 'ilike', p),
+            matchesSearch('subscription', 's.id', term),
+            matchesSearch('customer', 'c.id', term),
+            matchesSearch('meter', 'm.id', term),
+            matchesSearch('address', 'a.id', term),
           ]),
         );
       });

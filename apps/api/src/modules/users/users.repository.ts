@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import type { PermissionModule } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
-import { containsExact, containsText } from '../../core/database/like';
+import { containsExact } from '../../core/database/like';
+import { foldSearch, searchTextContains } from '../../core/database/search';
 import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
 import type { ListUsersQueryDto } from './users.dto';
 
@@ -41,9 +42,8 @@ export class UsersRepository {
       ...(q.search
         ? {
             OR: [
-              { name: containsText(q.search) },
-              { surname: containsText(q.search) },
-              { email: containsText(q.search) },
+              // Name and surname (also together), email.
+              { searchText: searchTextContains(await foldSearch(this.database, q.search)) },
               { phone: containsExact(q.search) },
             ],
           }
