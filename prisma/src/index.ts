@@ -11,5 +11,12 @@ export type { SeedOptions, SeedReport } from './seed';
 export * from './testing';
 export { encodeUplink, encodeIndexFrame, encodeAlarmFrame, NO_ALARMS } from './seed/payloads';
 export type { MeterFrameValues, AlarmFlags, EncodedUplink } from './seed/payloads';
-export { DEVICE_PROFILES, DEVICE_PROFILE_KEY_BY_MODEL, METER_PROFILES } from './seed/profiles';
-export type { DeviceProfileKey } from './seed/profiles';
+export {
+  COMPATIBLE_DEVICE_BRANDS,
+  DEVICE_PROFILE_TENANTS,
+  DEVICE_PROFILES,
+  DEVICE_PROFILE_KEY_BY_MODEL,
+  METER_PROFILE_TENANTS,
+  METER_PROFILES,
+} from './seed/profiles';
+export type { DeviceProfileKey, TenantKey } from './seed/profiles';

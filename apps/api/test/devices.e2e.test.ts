@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeCatalogue, makeInstallation, makeReading, makeUtilities, type Tenant } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 const lorawan = (eui: string, appKey = '00112233445566778899AABBCCDDEEFF') => ({
   DevEUI: eui,
@@ -26,7 +27,7 @@ describe('devices', () => {
       .v,
     audit: await count('audit_log'),
   });
-  /** A seeded LoRaWAN device of a tenant with its identifiers. */
+  /** A LoRaWAN device of a tenant (made in beforeAll) with its identifiers. */
   const loraDevice = (tenantId: string, offset = 0) =>
     one<{ id: string; serial_no: string; meter_id: string; dev_eui: string; app_key: string }>(
       `SELECT d.id, d.serial_no, d.meter_id,
@@ -49,18 +50,44 @@ describe('devices', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp('devices', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
-    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
-    const by = (n: string) => rows.find((r) => r.name === n)!.id;
-    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
-    deviceProfiles = Object.fromEntries(
-      (await t.sql<{ id: string; name: string }>('SELECT p.id, b.name FROM device_profile p JOIN device_brand b ON b.id = p.brand_id')).map(
-        (r) => [r.name, r.id],
-      ),
-    );
-    meterProfiles = Object.fromEntries(
-      (await t.sql<{ id: string; model_code: string }>('SELECT id, model_code FROM meter_profile')).map((r) => [r.model_code, r.id]),
+    t = await startTestApp('devices');
+    const { root, a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    ids = { root: root.id, aski: a.id, hatsu: b.id };
+    // The brief's catalogue, A and B in ASKİ's and HATSU's places; installations pairing profiles as the seed does.
+    const catalogue = await makeCatalogue(t, { ASKI: a, HATSU: b });
+    deviceProfiles = Object.fromEntries(Object.entries(catalogue.deviceProfilesByBrand).map(([brand, p]) => [brand, p.id]));
+    meterProfiles = Object.fromEntries(Object.entries(catalogue.meterProfiles).map(([model, p]) => [model, p.id]));
+    const install = async (tenant: Tenant, prefix: string, pairs: [string, string][], n: number) => {
+      for (let i = 0; i < n; i++) {
+        const [model, brand] = pairs[i % pairs.length]!;
+        const { device } = await makeInstallation(t, {
+          tenant,
+          subscriptionNo: `${prefix}-${String(i + 1).padStart(6, '0')}`,
+          meterProfile: catalogue.meterProfiles[model],
+          deviceProfile: catalogue.deviceProfilesByBrand[brand],
+        });
+        await makeReading(t, { device, time: new Date(Date.now() - 3_600_000), indexM3: 1 + i, batteryPct: 80, rssi: -100 });
+      }
+    };
+    const askiPairs: [string, string][] = [
+      ['Flodis DN15 R160', 'Itron'],
+      ['KT-15 R160', 'Baylan'],
+      ['Aquadis+ DN20 R400', 'Ima'],
+      ['UK-20 Ultrasonik R400', 'Ima'],
+      ['Flodis DN15 R160', 'Manas'],
+      ['Flodis DN15 R160', 'Inodya'],
+    ];
+    await install(a, 'ASK', askiPairs, 36);
+    await install(
+      b,
+      'HAT',
+      [
+        ['MNS-SJ15 R100', 'Manas'],
+        ['CEM-YK15 R125', 'Cem'],
+        ['KLP-MK25 R100', 'Klepsan'],
+      ],
+      6,
     );
   });
   afterAll(async () => t?.close());
@@ -69,12 +96,12 @@ describe('devices', () => {
     it('pages the caller’s devices with filters for tenant, status, brand, profile and the inventory', async () => {
       const res = await t.request({ url: '/api/devices', token: aski });
       expect(res.status).toBe(200);
-      expect(res.body.total).toBe(100);
+      expect(res.body.total).toBe(36);
       expect(res.body.items).toHaveLength(30);
-      expect((await t.request({ url: '/api/devices', token: hatsu })).body.total).toBe(50);
-      expect((await t.request({ url: '/api/devices', token: admin })).body.total).toBe(150);
+      expect((await t.request({ url: '/api/devices', token: hatsu })).body.total).toBe(6);
+      expect((await t.request({ url: '/api/devices', token: admin })).body.total).toBe(42);
       expect((await t.request({ url: '/api/devices?attached=false', token: aski })).body.total).toBe(0);
-      expect((await t.request({ url: '/api/devices?attached=true', token: aski })).body.total).toBe(100);
+      expect((await t.request({ url: '/api/devices?attached=true', token: aski })).body.total).toBe(36);
       const ima = await t.request({ url: `/api/devices?deviceProfileId=${deviceProfiles.Ima}&pageSize=100`, token: aski });
       expect(ima.body.total).toBe(await count('device', 'tenant_id = $1 AND device_profile_id = $2', [ids.aski, deviceProfiles.Ima]));
       const brandId = (await one<{ id: string }>(`SELECT id FROM device_brand WHERE name = 'Baylan'`)).id;
@@ -188,7 +215,7 @@ describe('devices', () => {
     it('keeps identifying fields unique platform-wide (409 naming the field) and serials unique per brand', async () => {
       const before = await snapshot();
       const hd = await loraDevice(ids.hatsu);
-      // A DevEUI of a HATSU device, in lower case: still taken, and ASKİ learns nothing else about it.
+      // A DevEUI of a device of B, in lower case: still taken, and A learns nothing else about it.
       const dup = await post({
         tenantId: ids.aski,
         deviceProfileId: deviceProfiles.Ima,
@@ -388,7 +415,7 @@ describe('devices', () => {
       expect((await t.request({ method: 'POST', url: `/api/devices/${id}/attach`, token: aski, body: {} })).status).toBe(400);
     });
 
-    it('puts HATSU ids into every reference field of ASKİ’s device writes: 404/400 and nothing changes', async () => {
+    it('puts B’s ids into every reference field of A’s device writes: 404/400 and nothing changes', async () => {
       const created = await post({
         tenantId: ids.aski,
         deviceProfileId: deviceProfiles.Ima,

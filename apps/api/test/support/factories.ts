@@ -13,11 +13,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as argon2 from 'argon2';
 import {
+  COMPATIBLE_DEVICE_BRANDS,
+  DEVICE_PROFILE_TENANTS,
   DEVICE_PROFILES,
   encodeUplink,
   insertMeterDaysFromReadings,
   loadDecoderSource,
   MESSAGE_SCENARIOS,
+  METER_PROFILE_TENANTS,
   METER_PROFILES,
   SEED_PASSWORD,
   type AlarmType,
@@ -25,6 +28,7 @@ import {
   type DeviceProfileKey,
   type PlanStatus,
   type ReadingSource,
+  type TenantKey,
   type ValveState,
 } from '@water/db';
 import { PERMISSION_MODULES, type PermissionModule } from '@water/shared';
@@ -395,6 +399,37 @@ async function compatible(t: TestApp, meterProfile: MeterProfile | string, devic
   ]);
 }
 
+/**
+ * The brief's catalogue as the seed tables it: its ten meter and seven device profiles under their
+ * own model codes, with the seed's brand-level compatibility, allowed to `ASKI` and `HATSU` as the
+ * seed allows them to those utilities (pass the tenants that play their parts; the root sees all).
+ * For suites about rules that depend on which profiles fit and who may use them.
+ */
+export async function makeCatalogue(t: TestApp, o: { ASKI?: Tenant | string; HATSU?: Tenant | string } = {}) {
+  const tenantsFor = (keys: TenantKey[] | undefined) => (keys ?? []).flatMap((k) => (k === 'ROOT' || !o[k] ? [] : [o[k]]));
+  const meterProfiles: Record<string, MeterProfile> = {};
+  for (const def of METER_PROFILES)
+    meterProfiles[def.modelCode] = await makeMeterProfile(t, {
+      key: def.key,
+      modelCode: def.modelCode,
+      tenants: tenantsFor(METER_PROFILE_TENANTS[def.brand]),
+    });
+  const deviceProfiles = {} as Record<DeviceProfileKey, DeviceProfile>;
+  /** Device profiles by brand name (the seed has one per brand). */
+  const deviceProfilesByBrand: Record<string, DeviceProfile> = {};
+  for (const def of DEVICE_PROFILES) {
+    const compatibleWith = METER_PROFILES.filter((m) => (COMPATIBLE_DEVICE_BRANDS[m.brand] ?? []).includes(def.brand));
+    deviceProfiles[def.key] = await makeDeviceProfile(t, {
+      key: def.key,
+      modelCode: def.modelCode,
+      tenants: tenantsFor(DEVICE_PROFILE_TENANTS[def.brand]),
+      meterProfiles: compatibleWith.map((m) => meterProfiles[m.modelCode]!),
+    });
+    deviceProfilesByBrand[def.brand] = deviceProfiles[def.key];
+  }
+  return { meterProfiles, deviceProfiles, deviceProfilesByBrand };
+}
+
 // ─── Customers, addresses, subscriptions ────────────────────────────────────────
 
 export interface Address {
@@ -717,8 +752,9 @@ export async function makeDevice(
 }
 
 /**
- * A metered installation in one call: customer, subscription, meter serving it and a device
- * reading the meter, all of `tenant`.
+ * A metered installation in one call, all of `tenant`: a customer (a new individual at an address
+ * of their own unless given), a subscription at that address, a meter serving it and a device
+ * reading the meter.
  */
 export async function makeInstallation(
   t: TestApp,
@@ -726,14 +762,21 @@ export async function makeInstallation(
     tenant: Tenant | string;
     deviceProfile?: DeviceProfile | DeviceProfileKey;
     meterProfile?: MeterProfile;
-    customer?: Customer | string;
+    customer?: Customer;
+    subscriptionNo?: string;
     initialIndexM3?: number;
   },
 ) {
-  const subscription = await makeSubscription(t, { tenant: o.tenant, customer: o.customer });
+  const customer = o.customer ?? (await makeCustomer(t, { tenant: o.tenant, address: true }));
+  const subscription = await makeSubscription(t, {
+    tenant: o.tenant,
+    customer,
+    subscriptionNo: o.subscriptionNo,
+    address: customer.addressId ?? undefined,
+  });
   const meter = await makeMeter(t, { tenant: o.tenant, profile: o.meterProfile, subscription, initialIndexM3: o.initialIndexM3 });
   const device = await makeDevice(t, { tenant: o.tenant, profile: o.deviceProfile, meter });
-  return { subscription, meter, device };
+  return { customer, subscription, meter, device };
 }
 
 // ─── Readings ───────────────────────────────────────────────────────────────────
@@ -784,9 +827,9 @@ export async function makeReading(
     })
     .execute();
   await t.sql(
-    `UPDATE device SET last_seen_at = $2, battery_pct = coalesce($3, battery_pct)
+    `UPDATE device SET last_seen_at = $2, battery_pct = coalesce($3, battery_pct), rssi = coalesce($4, rssi)
       WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at <= $2)`,
-    [deviceId, o.time, o.batteryPct ?? null],
+    [deviceId, o.time, o.batteryPct ?? null, o.rssi ?? null],
   );
   if (d.meter_id)
     await t.sql(
