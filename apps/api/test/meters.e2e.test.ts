@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeCatalogue, makeInstallation, makeReading, makeSubscription, makeUtilities, type Tenant } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 /** IMEIs with a valid Luhn digit, ICCIDs and IMSIs for new NB-IoT devices. */
 const IMEI = ['490154203237518', '356938035643809', '353918051234561'];
@@ -38,20 +39,52 @@ describe('meters', () => {
   const post = (body: unknown, token = aski) => t.request({ method: 'POST', url: '/api/meters', token, body });
 
   beforeAll(async () => {
-    t = await startTestApp('meters', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
-    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
-    const by = (n: string) => rows.find((r) => r.name === n)!.id;
-    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
-    meterProfiles = Object.fromEntries(
-      (await t.sql<{ id: string; model_code: string }>('SELECT id, model_code FROM meter_profile')).map((r) => [r.model_code, r.id]),
-    );
-    deviceProfiles = Object.fromEntries(
-      (await t.sql<{ id: string; name: string }>('SELECT p.id, b.name FROM device_profile p JOIN device_brand b ON b.id = p.brand_id')).map(
-        (r) => [r.name, r.id],
-      ),
-    );
+    t = await startTestApp('meters');
+    const { root, a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    ids = { root: root.id, aski: a.id, hatsu: b.id };
+    // The brief's catalogue, A and B in ASKİ's and HATSU's places; installations pairing profiles as the
+    // seed does, with a reading each; three subscriptions of A that never had a meter.
+    const catalogue = await makeCatalogue(t, { ASKI: a, HATSU: b });
+    meterProfiles = Object.fromEntries(Object.entries(catalogue.meterProfiles).map(([model, p]) => [model, p.id]));
+    deviceProfiles = Object.fromEntries(Object.entries(catalogue.deviceProfilesByBrand).map(([brand, p]) => [brand, p.id]));
     brands = Object.fromEntries((await t.sql<{ id: string; name: string }>('SELECT id, name FROM meter_brand')).map((r) => [r.name, r.id]));
+    const install = async (tenant: Tenant, prefix: string, pairs: [string, string][], n: number) => {
+      for (let i = 0; i < n; i++) {
+        const [model, brand] = pairs[i % pairs.length]!;
+        const { device } = await makeInstallation(t, {
+          tenant,
+          subscriptionNo: `${prefix}-${String(i + 1).padStart(6, '0')}`,
+          meterProfile: catalogue.meterProfiles[model],
+          deviceProfile: catalogue.deviceProfilesByBrand[brand],
+        });
+        await makeReading(t, { device, time: new Date(Date.now() - 3_600_000), indexM3: 1 + i, batteryPct: 80, rssi: -100 });
+      }
+    };
+    await install(
+      a,
+      'ASK',
+      [
+        ['Flodis DN15 R160', 'Itron'],
+        ['KT-15 R160', 'Baylan'],
+        ['Aquadis+ DN20 R400', 'Ima'],
+        ['UK-20 Ultrasonik R400', 'Ima'],
+        ['Flodis DN15 R160', 'Manas'],
+        ['KT-15 R160', 'Ima'],
+      ],
+      36,
+    );
+    await install(
+      b,
+      'HAT',
+      [
+        ['MNS-SJ15 R100', 'Manas'],
+        ['CEM-YK15 R125', 'Cem'],
+        ['KLP-MK25 R100', 'Klepsan'],
+      ],
+      6,
+    );
+    for (let i = 1; i <= 3; i++) await makeSubscription(t, { tenant: a, subscriptionNo: `ASK-9${String(i).padStart(5, '0')}` });
   });
   afterAll(async () => t?.close());
 
@@ -59,14 +92,14 @@ describe('meters', () => {
     it('pages 30 by default and filters by tenant subtree, status, brand, profile and relations', async () => {
       const res = await t.request({ url: '/api/meters', token: aski });
       expect(res.status).toBe(200);
-      expect(res.body.total).toBe(100);
+      expect(res.body.total).toBe(36);
       expect(res.body.items).toHaveLength(30);
       expect(res.body.items[0].installedAt).toMatch(/Z$/);
       expect(typeof res.body.items[0].initialIndexM3).toBe('number');
-      expect((await t.request({ url: '/api/meters', token: hatsu })).body.total).toBe(50);
-      expect((await t.request({ url: '/api/meters', token: admin })).body.total).toBe(150);
-      expect((await t.request({ url: `/api/meters?tenantId=${ids.root}`, token: admin })).body.total).toBe(150);
-      expect((await t.request({ url: `/api/meters?tenantId=${ids.hatsu}`, token: admin })).body.total).toBe(50);
+      expect((await t.request({ url: '/api/meters', token: hatsu })).body.total).toBe(6);
+      expect((await t.request({ url: '/api/meters', token: admin })).body.total).toBe(42);
+      expect((await t.request({ url: `/api/meters?tenantId=${ids.root}`, token: admin })).body.total).toBe(42);
+      expect((await t.request({ url: `/api/meters?tenantId=${ids.hatsu}`, token: admin })).body.total).toBe(6);
 
       const baylan = await t.request({ url: `/api/meters?brandId=${brands.Baylan}&pageSize=100`, token: aski });
       expect(baylan.body.total).toBe(await count('meter', 'tenant_id = $1 AND brand_id = $2', [ids.aski, brands.Baylan]));
@@ -217,7 +250,7 @@ describe('meters', () => {
       });
       expect(badIds.status).toBe(400);
       expect(badIds.body.details[0].path).toEqual(['device', 'identifiers', 'IMEI']);
-      // A device profile ASKİ may not use (Cem is HATSU's only).
+      // A device profile A may not use (Cem is B's only).
       const foreignProfile = await post({
         tenantId: ids.aski,
         meterProfileId: meterProfiles['KT-15 R160'],
@@ -303,7 +336,7 @@ describe('meters', () => {
       expect(detail.body.meter.id).toBe(res.body.id);
     });
 
-    it('puts HATSU ids into every reference field of ASKİ’s create and update: 404/400 and nothing changes', async () => {
+    it('puts B’s ids into every reference field of A’s create and update: 404/400 and nothing changes', async () => {
       const hm = await meterOf(ids.hatsu);
       const hatsuInventory = await t.request({
         method: 'POST',
@@ -325,7 +358,7 @@ describe('meters', () => {
       expect((await post({ ...base, subscriptionId: hm.subscription_id })).status).toBe(404);
       expect((await post({ ...base, device: { mode: 'existing', deviceId: hatsuInventory.body.id } })).status).toBe(404);
       expect((await post({ ...base, device: { mode: 'existing', deviceId: hm.device_id } })).status).toBe(404);
-      // HATSU-only meter and device profiles are not usable by ASKİ.
+      // Meter and device profiles only B may use are not usable by A.
       expect((await post({ ...base, meterProfileId: meterProfiles['MNS-SJ15 R100'] })).status).toBe(400);
       const patch = (body: unknown, id = mine.id) => t.request({ method: 'PATCH', url: `/api/meters/${id}`, token: aski, body });
       expect((await patch({ subscriptionId: hm.subscription_id })).status).toBe(404);
