@@ -2,7 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseService } from '../src/core/database/database.service';
 import { asSystem, scopeOf, withTenantScope } from '../src/core/database/tenant-scope';
-import { ASKI_ADMIN, startTestApp, type TestApp } from './support/test-app';
+import { makeAdmin, makeAlarm, makeInstallation, makeReading, makeTenant, rollUpDays, tokenFor, type User } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 import { startTestWorker } from './support/worker';
 
 /**
@@ -15,19 +16,25 @@ describe('row-level security', () => {
   let db: DatabaseService;
   const ids: Record<string, string> = {};
   const paths: Record<string, string> = {};
+  let askiAdmin: User;
 
   beforeAll(async () => {
-    t = await startTestApp('rls', { seed: 'demo', readingDays: 1 });
+    t = await startTestApp('rls');
     worker = await startTestWorker(t.config, { MQTT_ENABLED: false });
     db = t.app.get(DatabaseService);
-    for (const [key, name] of [
-      ['aski', 'ASKİ'],
-      ['hatsu', 'HATSU'],
-    ]) {
-      const [row] = await t.sql<{ id: string; path: string }>('SELECT id, path::text FROM tenant WHERE name = $1', [name]);
+    // Two utilities under a root, each with an installation, readings, their day and an alarm.
+    const root = await makeTenant(t);
+    for (const key of ['aski', 'hatsu']) {
+      const tenant = await makeTenant(t, { parent: root });
+      const { device } = await makeInstallation(t, { tenant });
+      for (let h = 3; h >= 1; h--) await makeReading(t, { device, time: new Date(Date.now() - h * 3_600_000), indexM3: 10 - h });
+      await makeAlarm(t, { device });
+      const [row] = await t.sql<{ id: string; path: string }>('SELECT id, path::text FROM tenant WHERE id = $1', [tenant.id]);
       ids[key] = row!.id;
       paths[key] = row!.path;
+      if (key === 'aski') askiAdmin = (await makeAdmin(t, tenant)).user;
     }
+    await rollUpDays(t);
   });
   afterAll(async () => {
     await worker?.close();
@@ -111,8 +118,8 @@ describe('row-level security', () => {
     }
   });
 
-  it('serves an ASKİ user through the API with the wall in place', async () => {
-    const token = await t.login(ASKI_ADMIN);
+  it('serves a utility’s user through the API with the wall in place', async () => {
+    const token = await tokenFor(t, askiAdmin);
     const meters = await t.request({ url: '/api/meters?pageSize=200', token });
     expect(meters.status).toBe(200);
     expect(meters.body.items.length).toBeGreaterThan(0);
