@@ -68,7 +68,7 @@ const RANDOM_SEED = 20_251_208;
 function kyselyOn(client: PoolClient): Kysely<DB> {
   const connection = { query: client.query.bind(client), release: () => undefined };
   return new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: { connect: async () => connection as never, end: async () => undefined } }),
+    dialect: new PostgresDialect({ pool: { connect: async () => connection, end: async () => undefined } }),
   });
 }
 
@@ -122,10 +122,10 @@ export async function seed(pool: Pool, options: SeedOptions = {}): Promise<SeedR
     await client.query('BEGIN');
     await client.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
     await client.query('CREATE TABLE IF NOT EXISTS "_seed" (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
-    const marker = await client.query('SELECT applied_at FROM "_seed" WHERE name = $1', [SEED_NAME]);
+    const marker = await client.query<{ applied_at: Date }>('SELECT applied_at FROM "_seed" WHERE name = $1', [SEED_NAME]);
     if (marker.rowCount) {
       await client.query('COMMIT');
-      log(`seed ${SEED_NAME} already applied at ${(marker.rows[0].applied_at as Date).toISOString()}`);
+      log(`seed ${SEED_NAME} already applied at ${marker.rows[0].applied_at.toISOString()}`);
       return { skipped: true, elapsedMs: elapsed(), counts: {} };
     }
     const tenants = await client.query<{ n: number }>('SELECT count(*)::int AS n FROM tenant');

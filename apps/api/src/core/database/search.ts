@@ -29,7 +29,7 @@ export function matchesSearch(table: SearchedTable, id: `${string}.id` | `${stri
  */
 export async function foldSearch(database: DatabaseService, term: string): Promise<string> {
   const { rows } = await sql<{ folded: string }>`SELECT water_fold(${term}) AS folded`.execute(database.db);
-  return rows[0]!.folded;
+  return rows[0].folded;
 }
 
 /** Prisma filter on `searchText`: some field contains the folded term, literally. */
