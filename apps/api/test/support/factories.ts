@@ -844,11 +844,19 @@ export async function rollUpDays(t: TestApp): Promise<void> {
   await insertMeterDaysFromReadings().execute(t.kysely);
 }
 
-/** An alarm of `device` (its tenant, meter and subscription), open unless `clearedAt` is given. */
+/** An alarm of `device` (its tenant and meter), open unless `clearedAt` is given, acknowledged a minute in when `acknowledgedBy` is. */
 export async function makeAlarm(
   t: TestApp,
-  o: { device: Device; type?: AlarmType; startedAt?: Date; clearedAt?: Date | null; subscription?: Subscription | string | null },
+  o: {
+    device: Device;
+    type?: AlarmType;
+    startedAt?: Date;
+    clearedAt?: Date | null;
+    subscription?: Subscription | string | null;
+    acknowledgedBy?: User | string;
+  },
 ): Promise<{ id: string }> {
+  const startedAt = o.startedAt ?? new Date(Date.now() - 3_600_000);
   return t.kysely
     .insertInto('alarm')
     .values({
@@ -857,8 +865,10 @@ export async function makeAlarm(
       device_id: o.device.id,
       meter_id: o.device.meterId,
       subscription_id: o.subscription ? idOf(o.subscription) : null,
-      started_at: o.startedAt ?? new Date(Date.now() - 3_600_000),
+      started_at: startedAt,
       cleared_at: o.clearedAt ?? null,
+      acknowledged_at: o.acknowledgedBy ? new Date(startedAt.getTime() + 60_000) : null,
+      acknowledged_by: o.acknowledgedBy ? idOf(o.acknowledgedBy) : null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
