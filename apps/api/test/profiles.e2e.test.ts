@@ -2,7 +2,8 @@ import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UplinkProcessor } from '../src/modules/ingest/uplink.processor';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeCatalogue, makeInstallation, makeUtilities, type Tenant } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 import { startTestWorker } from './support/worker';
 
 interface Ref {
@@ -19,6 +20,7 @@ describe('profiles', () => {
   let aski: string;
   let hatsu: string;
   let tenants: Record<'root' | 'aski' | 'hatsu', string>;
+  let names: Record<'aski' | 'hatsu', string>;
   let meter: Record<string, string>;
   let device: Record<string, string>;
   let tech: Record<string, string>;
@@ -52,11 +54,28 @@ describe('profiles', () => {
   });
 
   beforeAll(async () => {
-    t = await startTestApp('profiles', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
+    t = await startTestApp('profiles');
+    const { root, a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    tenants = { root: root.id, aski: a.id, hatsu: b.id };
+    names = { aski: a.name, hatsu: b.name };
+    // The brief's catalogue with A and B in ASKİ's and HATSU's places, and installations that use some of it.
+    const catalogue = await makeCatalogue(t, { ASKI: a, HATSU: b });
+    const install = async (tenant: Tenant, model: string, brand: string, n: number) => {
+      for (let i = 0; i < n; i++)
+        await makeInstallation(t, {
+          tenant,
+          meterProfile: catalogue.meterProfiles[model],
+          deviceProfile: catalogue.deviceProfilesByBrand[brand],
+          initialIndexM3: 10 + i,
+        });
+    };
+    await install(a, 'KT-15 R160', 'Baylan', 3);
+    await install(a, 'Flodis DN15 R160', 'Itron', 2);
+    await install(b, 'CEM-YK15 R125', 'Cem', 2);
+    await install(b, 'MNS-SJ15 R100', 'Manas', 1);
+    await install(b, 'KLP-MK25 R100', 'Klepsan', 1);
     const byName = (rows: { id: string; name: string }[]) => Object.fromEntries(rows.map((r) => [r.name, r.id]));
-    const rows = byName(await t.sql('SELECT id, name FROM tenant'));
-    tenants = { root: rows['Una IoT'], aski: rows['ASKİ'], hatsu: rows['HATSU'] };
     meter = byName(
       await t.sql(`SELECT p.id, b.name || ' ' || p.model_code AS name FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id`),
     );
@@ -99,10 +118,10 @@ describe('profiles', () => {
       const fromAski = await t.request({ url: `/api/device-profiles/${ima}`, token: aski });
       expect(fromAski.status).toBe(200);
       expect(fromAski.body.compatibleMeterProfiles.map((p: Ref) => p.brand).sort()).toEqual(['Baylan', 'Baylan', 'Itron', 'Itron']);
-      expect(fromAski.body.allowedTenants).toEqual([{ id: tenants.aski, name: 'ASKİ' }]);
+      expect(fromAski.body.allowedTenants).toEqual([{ id: tenants.aski, name: names.aski }]);
       const fromRoot = await t.request({ url: `/api/device-profiles/${ima}`, token: admin });
       expect(fromRoot.body.compatibleMeterProfiles).toHaveLength(10);
-      expect(fromRoot.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual(['ASKİ', 'HATSU']);
+      expect(fromRoot.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual([names.aski, names.hatsu]);
     });
 
     it('filters by the tenant that will use the profile, only for tenants the caller may see', async () => {
@@ -193,7 +212,7 @@ describe('profiles', () => {
       expect(refs(baylan.body.compatibleDeviceProfiles)).toEqual(['Baylan BYL-NB1', 'Ima IMA-LW-U1']);
       const manas = await t.request({ url: `/api/meter-profiles/${meter['Manas MNS-SJ15 R100']}`, token: hatsu });
       expect(manas.body).toMatchObject({ rValue: 100, rValueManual: false });
-      expect(manas.body.allowedTenants).toEqual([{ id: tenants.hatsu, name: 'HATSU' }]);
+      expect(manas.body.allowedTenants).toEqual([{ id: tenants.hatsu, name: names.hatsu }]);
     });
 
     it('creates, updates and deletes a profile, computing R unless it is entered', async () => {
@@ -213,7 +232,7 @@ describe('profiles', () => {
         brand: { name: 'Bereket' },
       });
       expect(refs(created.body.compatibleDeviceProfiles)).toEqual(['Baylan BYL-NB1', 'Ima IMA-LW-U1']);
-      expect(created.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual(['ASKİ']);
+      expect(created.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual([names.aski]);
       const id = created.body.id;
       expect((await t.request({ url: '/api/meter-profiles', token: aski })).body.total).toBe(5);
       expect((await t.request({ url: '/api/meter-profiles', token: hatsu })).body.total).toBe(10);
@@ -392,7 +411,7 @@ describe('profiles', () => {
         method: 'POST',
         url: '/api/tenants',
         token: aski,
-        body: { parentId: tenants.aski, name: 'ASKİ Polatlı' },
+        body: { parentId: tenants.aski, name: `${names.aski} Polatlı` },
       });
       expect(child.status).toBe(201);
       const zenner = meter['Zenner ETKD-N DN15 R100'];
@@ -413,11 +432,15 @@ describe('profiles', () => {
         body: { allowedTenantIds: [tenants.hatsu, child.body.id, tenants.aski] },
       });
       expect(withParent.status).toBe(200);
-      expect(withParent.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual(['ASKİ', 'ASKİ Polatlı', 'HATSU']);
+      expect(withParent.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual([
+        names.aski,
+        `${names.aski} Polatlı`,
+        names.hatsu,
+      ]);
       const seen = await t.request({ url: `/api/meter-profiles/${zenner}`, token: aski });
       expect(seen.status).toBe(200);
       // ASKİ sees itself and its child, never HATSU.
-      expect(seen.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual(['ASKİ', 'ASKİ Polatlı']);
+      expect(seen.body.allowedTenants.map((x: { name: string }) => x.name)).toEqual([names.aski, `${names.aski} Polatlı`]);
       expect((await t.request({ url: `/api/meter-profiles?tenantId=${child.body.id}`, token: aski })).body.total).toBe(1);
 
       const back = await t.request({
@@ -442,7 +465,7 @@ describe('profiles', () => {
         body: { allowedTenantIds: [tenants.hatsu] },
       });
       expect(res.status).toBe(409);
-      expect(res.body.message).toMatch(new RegExp(`^${n} meters of ASKİ still use meter profile`));
+      expect(res.body.message).toMatch(new RegExp(`^${n} meters of ${names.aski} still use meter profile`));
       expect(
         await t.sql('SELECT 1 FROM tenant_meter_profile WHERE tenant_id = $1 AND meter_profile_id = $2', [tenants.aski, id]),
       ).toHaveLength(1);
