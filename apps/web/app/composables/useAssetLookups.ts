@@ -156,6 +156,31 @@ export function useAssetLastPage<T>(data: Ref<T | null | undefined>) {
   return computed<T | null>(() => data.value ?? previous.value);
 }
 
+/** The API query of an asset table: its page, sort, search and filters, in the selected tenant's subtree by default. */
+export type AssetListQuery = Record<string, string | number | undefined> & { tenantId: string };
+
+/**
+ * One asset table (customers, subscriptions, meters, devices): the URL-bound list state and its page,
+ * fetched by `load` with the query (nothing without a tenant) and kept on screen while the next one loads.
+ */
+export function useAssetList<S extends string, F extends string, T>(
+  spec: ListQuerySpec<S, F>,
+  name: string,
+  load: (query: AssetListQuery) => Promise<T>,
+) {
+  const store = useSessionStore();
+  const list = useAssetListQuery(spec);
+  const query = computed(() => ({
+    ...list.apiQuery.value,
+    tenantId: (list.state.value.filters as Partial<Record<string, string>>).tenantId ?? store.selectedTenantId ?? undefined,
+  }));
+  const { data, error, status, refresh } = useAsyncData(
+    () => `assets:${name}:${JSON.stringify(query.value)}`,
+    async () => (query.value.tenantId ? load(query.value as AssetListQuery) : null),
+  );
+  return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
+}
+
 /** A server-paged table's page, search, sort and filters, kept in the URL query. */
 export function useAssetListQuery<S extends string, F extends string>(spec: ListQuerySpec<S, F>) {
   return bindListQuery(useRoute(), useRouter(), spec);

@@ -5,7 +5,6 @@ import type { ListQuerySpec } from '~/lib/list-query';
 import { unwrap } from '~/lib/api-client';
 import { customerPayload, emptyCustomer, validateCustomer } from '~/lib/customer-fields';
 import { addressChanged, contactChanges, customerFormFrom, prefixErrorPaths, storedIdentity } from '~/lib/customer-form';
-import { useSessionStore } from '~/stores/session';
 
 export type CustomerRow = ApiSchema<'CustomerPageDto'>['items'][number];
 export type CustomerDetail = ApiSchema<'CustomerDetailDto'>;
@@ -20,17 +19,9 @@ export const CUSTOMER_LIST: ListQuerySpec<'name' | 'identityNo' | 'subscriptions
 /** The customers table (brief 2.4.1.1), in the selected tenant's subtree by default. */
 export function useCustomerList() {
   const { $api } = useNuxtApp();
-  const store = useSessionStore();
-  const list = useAssetListQuery(CUSTOMER_LIST);
-  const query = computed(() => ({
-    ...list.apiQuery.value,
-    tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined,
-  }));
-  const { data, error, status, refresh } = useAsyncData(
-    () => `assets:customers:${JSON.stringify(query.value)}`,
-    async () => (query.value.tenantId ? unwrap(await $api.GET('/api/customers', { params: { query: query.value } })) : null),
+  return useAssetList(CUSTOMER_LIST, 'customers', async (query) =>
+    unwrap(await $api.GET('/api/customers', { params: { query: query as ApiQuery<'/api/customers'> } })),
   );
-  return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useCustomer(id: MaybeRefOrGetter<string>) {

@@ -6,7 +6,6 @@ import type { ListQuerySpec } from '~/lib/list-query';
 import { unwrap } from '~/lib/api-client';
 import { createDevicePayload, deviceFormFrom, storedSecretKeys, updateDevicePayload, validateNewDevice } from '~/lib/device-form';
 import { emptyNewDevice } from '~/lib/device-form';
-import { useSessionStore } from '~/stores/session';
 
 /** networkId: the network's identifying field (DevEUI, IMEI ...), never a secret. */
 export type DeviceRow = ApiSchema<'DevicePageDto'>['items'][number];
@@ -24,17 +23,9 @@ export const DEVICE_LIST: ListQuerySpec<
 /** The devices table (brief 2.6.1.1), in the selected tenant's subtree by default. */
 export function useDeviceList() {
   const { $api } = useNuxtApp();
-  const store = useSessionStore();
-  const list = useAssetListQuery(DEVICE_LIST);
-  const query = computed(() => ({
-    ...list.apiQuery.value,
-    tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined,
-  }));
-  const { data, error, status, refresh } = useAsyncData(
-    () => `assets:devices:${JSON.stringify(query.value)}`,
-    async () => (query.value.tenantId ? unwrap(await $api.GET('/api/devices', { params: { query: query.value } })) : null),
+  return useAssetList(DEVICE_LIST, 'devices', async (query) =>
+    unwrap(await $api.GET('/api/devices', { params: { query: query as ApiQuery<'/api/devices'> } })),
   );
-  return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useDevice(id: MaybeRefOrGetter<string>) {

@@ -6,7 +6,6 @@ import type { MeterForm } from '~/lib/meter-form';
 import { DEFAULT_TIME_ZONE } from '@water/shared';
 import { unwrap } from '~/lib/api-client';
 import { createMeterPayload, emptyMeterForm, meterFormFrom, updateMeterPayload, validateMeterForm } from '~/lib/meter-form';
-import { useSessionStore } from '~/stores/session';
 
 export type MeterRow = ApiSchema<'MeterPageDto'>['items'][number];
 export type MeterDetail = ApiSchema<'MeterDetailDto'>;
@@ -23,17 +22,9 @@ export const METER_LIST: ListQuerySpec<
 /** The meters table (brief 2.5.1.1): the URL's page, sort and filters, in the selected tenant's subtree by default. */
 export function useMeterList() {
   const { $api } = useNuxtApp();
-  const store = useSessionStore();
-  const list = useAssetListQuery(METER_LIST);
-  const query = computed(() => ({
-    ...list.apiQuery.value,
-    tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined,
-  }));
-  const { data, error, status, refresh } = useAsyncData(
-    () => `assets:meters:${JSON.stringify(query.value)}`,
-    async () => (query.value.tenantId ? unwrap(await $api.GET('/api/meters', { params: { query: query.value } })) : null),
+  return useAssetList(METER_LIST, 'meters', async (query) =>
+    unwrap(await $api.GET('/api/meters', { params: { query: query as ApiQuery<'/api/meters'> } })),
   );
-  return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useMeter(id: MaybeRefOrGetter<string>) {

@@ -11,7 +11,6 @@ import {
   updateSubscriptionPayload,
   validateSubscriptionForm,
 } from '~/lib/subscription-form';
-import { useSessionStore } from '~/stores/session';
 
 /** identityNo: the TC ID No of an individual, the tax id of an organisation. */
 export type SubscriptionRow = ApiSchema<'SubscriptionPageDto'>['items'][number];
@@ -30,17 +29,9 @@ export const SUBSCRIPTION_LIST: ListQuerySpec<
 /** The subscriptions table (brief 2.3.1.1), in the selected tenant's subtree by default. */
 export function useSubscriptionList() {
   const { $api } = useNuxtApp();
-  const store = useSessionStore();
-  const list = useAssetListQuery(SUBSCRIPTION_LIST);
-  const query = computed(() => ({
-    ...list.apiQuery.value,
-    tenantId: list.state.value.filters.tenantId ?? store.selectedTenantId ?? undefined,
-  }));
-  const { data, error, status, refresh } = useAsyncData(
-    () => `assets:subscriptions:${JSON.stringify(query.value)}`,
-    async () => (query.value.tenantId ? unwrap(await $api.GET('/api/subscriptions', { params: { query: query.value } })) : null),
+  return useAssetList(SUBSCRIPTION_LIST, 'subscriptions', async (query) =>
+    unwrap(await $api.GET('/api/subscriptions', { params: { query: query as ApiQuery<'/api/subscriptions'> } })),
   );
-  return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 export function useSubscription(id: MaybeRefOrGetter<string>) {

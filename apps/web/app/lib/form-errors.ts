@@ -116,3 +116,5 @@ export function createConfirmAction<T>(action: (target: T) => Promise<unknown>, 
 
   return { target, open, ask, confirm, pending: submit.pending, failure: submit.failure };
 }
+
+export type ConfirmAction = Pick<ReturnType<typeof createConfirmAction<never>>, 'open' | 'pending' | 'failure' | 'confirm'>;
