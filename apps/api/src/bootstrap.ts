@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { Logger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import { randomUUID } from 'node:crypto';
+import fastifyMultipart from '@fastify/multipart';
 import { AppModule } from './app.module';
 import type { AppConfig } from './core/config/config';
 import { registerHttpMetrics } from './core/metrics/http-metrics';
@@ -37,6 +38,8 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   });
   if (options.logger !== false) app.useLogger(app.get(Logger));
   else app.useLogger(false);
+  // Uploads (imports): streamed, one file, bounded by IMPORT_MAX_BYTES per route call (core/http/upload.ts).
+  await app.register(fastifyMultipart as never, { limits: { fileSize: config.IMPORT_MAX_BYTES, files: 1, fields: 0, parts: 1 } });
   app.setGlobalPrefix('api');
   app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
   await registerResponseHeaders(app.getHttpAdapter().getInstance());

@@ -17,6 +17,7 @@ import { MeterDataWorkerModule } from './modules/meter-data/meter-data.module';
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const ingest = IngestWorkerModule.forRoot(config);
     return {
       module: WorkerModule,
       imports: [
@@ -29,8 +30,8 @@ export class WorkerModule {
         JobWorkersModule.forRoot({ ownLoops: [QueueName.Uplinks] }),
         LivePublisherModule,
         WorkerMetricsModule,
-        IngestWorkerModule.forRoot(config),
-        ImportsWorkerModule.forRoot(config),
+        ingest,
+        ImportsWorkerModule.forRoot(ingest),
         AlarmsWorkerModule,
         MeterDataWorkerModule,
       ],

@@ -50,6 +50,24 @@ export interface AcknowledgedAlarmEvent extends AlarmEvent {
   acknowledgedBy: string;
 }
 
+/** Progress of an import job (issue 17), to the watchers of its tenant, at most every half second and at the end. */
+export interface ImportProgressEvent {
+  jobId: string;
+  tenantId: string;
+  kind: 'READINGS' | 'METERS' | 'CUSTOMERS' | 'DEVICES';
+  dryRun: boolean;
+  status: 'RUNNING' | 'DONE' | 'FAILED';
+  /** check: every row is read and checked; write: a clean file is written. Null once finished. */
+  phase: 'check' | 'write' | null;
+  /** Rows of the current phase read so far. */
+  doneRows: number;
+  totalRows: number;
+  createdRows: number;
+  unchangedRows: number;
+  failedRows: number;
+  message: string | null;
+}
+
 /** Event name → payload. */
 export interface LiveEvents {
   'reading.created': ReadingEvent;
@@ -57,6 +75,7 @@ export interface LiveEvents {
   'alarm.opened': AlarmEvent;
   'alarm.cleared': AlarmEvent;
   'alarm.acknowledged': AcknowledgedAlarmEvent;
+  'import.progress': ImportProgressEvent;
 }
 export type LiveEventName = keyof LiveEvents;
 export const LIVE_EVENT_NAMES: readonly LiveEventName[] = [
@@ -65,6 +84,7 @@ export const LIVE_EVENT_NAMES: readonly LiveEventName[] = [
   'alarm.opened',
   'alarm.cleared',
   'alarm.acknowledged',
+  'import.progress',
 ];
 
 /** Room of one tenant; a socket joins the rooms of every tenant it may watch, ancestors' watchers included. */

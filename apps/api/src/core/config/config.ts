@@ -93,6 +93,14 @@ export const configSchema = z
     DECODER_TIMEOUT_MS: z.coerce.number().int().min(1).max(1000).default(100),
     /** QuickJS memory of one decoder, in MiB. */
     DECODER_MEMORY_MB: z.coerce.number().int().min(4).max(512).default(32),
+    /** Largest import upload (CSV or XLSX); a larger one is cut off with 413 and nothing is kept. */
+    IMPORT_MAX_BYTES: z.coerce.number().int().min(1024).max(1_073_741_824).default(67_108_864),
+    /** Rows one import may hold; more fail the file (XLSX rows are counted as they unpack, a zip bomb stops here). */
+    IMPORT_MAX_ROWS: z.coerce.number().int().min(1).max(10_000_000).default(1_000_000),
+    /** Per-row errors an import job keeps for its report; past it rows are still counted. */
+    IMPORT_MAX_ERRORS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+    /** Rows of a readings import written per transaction. */
+    IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(50_000).default(5000),
   })
   .superRefine((c, ctx) => {
     if (c.NODE_ENV === 'production' && !c.JWT_ACCESS_SECRET) {

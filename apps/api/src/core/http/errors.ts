@@ -72,6 +72,13 @@ export class ServiceUnavailableException extends AppException {
 }
 
 /** The request body is in a media type or charset the API does not take (it takes UTF-8 JSON). */
+/** An upload past its limit (imports: IMPORT_MAX_BYTES). */
+export class PayloadTooLargeException extends AppException {
+  constructor(message: string) {
+    super(HttpStatus.PAYLOAD_TOO_LARGE, 'Payload Too Large', message);
+  }
+}
+
 export class UnsupportedMediaTypeException extends AppException {
   constructor(message: string) {
     super(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'Unsupported Media Type', message);

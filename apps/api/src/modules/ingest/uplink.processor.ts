@@ -79,6 +79,17 @@ interface Item {
 
 type ReadingEvent = Parameters<ServerEvents['reading.created']>[0];
 
+/** A reading from outside the network (an import), of a device whose meter and subscription the caller resolved. */
+export interface ExternalReading {
+  deviceId: string;
+  meterId: string;
+  subscriptionId: string | null;
+  tenantId: string;
+  meterHasValve: boolean;
+  time: Date;
+  indexM3: number;
+}
+
 /**
  * Turns a batch of accepted uplinks into stored facts in one transaction: the raw uplinks, the
  * readings with their consumption, the devices' and meters' last state, the daily rollup and alarms;
@@ -144,6 +155,71 @@ export class UplinkProcessor {
     ] as const)
       if (n) workerUplinks.inc({ outcome }, n);
     return result;
+  }
+
+  /**
+   * Stores readings that did not come over the network (imports) through the uplinks' own path, in one
+   * transaction: the same locks, consumption from each meter's neighbours in time (a reading older than
+   * stored ones corrects its successor), the meters' last index and the daily rollups. No uplink, device
+   * state, alarm or live event: these are history, not news. Returns, per reading in the order given,
+   * whether it was stored now or was stored already (same device and time).
+   */
+  async storeExternalReadings(readings: ExternalReading[], source: 'CSV_IMPORT'): Promise<('stored' | 'duplicate')[]> {
+    const items: Item[] = readings.map((r) => {
+      const ctx: DeviceContext = {
+        deviceId: r.deviceId,
+        tenantId: r.tenantId,
+        profileId: '',
+        meterId: r.meterId,
+        meterSerialNo: null,
+        meterHasValve: r.meterHasValve,
+        subscriptionId: r.subscriptionId,
+        dailyThresholdM3: null,
+        timeZone: '',
+        scenarios: [],
+      };
+      const e: UplinkEnvelope = {
+        deviceId: r.deviceId,
+        tenantId: r.tenantId,
+        integrationId: null,
+        receivedAt: r.time.toISOString(),
+        deviceTime: null,
+        fPort: null,
+        fCnt: null,
+        payloadHex: '',
+        rx: null,
+        source: 'generic',
+      };
+      const mapped: MappedReading = { indexM3: r.indexM3, batteryPct: null, valveState: null, alarms: {} };
+      return {
+        e,
+        ctx,
+        time: r.time,
+        zone: '',
+        day: '',
+        scenarioId: null,
+        decoded: { data: null, warnings: [], errors: [] },
+        mapped,
+        rssi: null,
+        snr: null,
+        flagged: [],
+      };
+    });
+    const sorted = [...items].sort((a, b) => a.time.getTime() - b.time.getTime());
+    await this.repository.transaction(async (trx) => {
+      await this.repository.lock(
+        trx,
+        [...new Set(items.map((it) => it.ctx.deviceId))].sort(),
+        [...new Set(items.map((it) => it.ctx.meterId!))].sort(),
+      );
+      const zones = await this.repository.lockTimeZones(trx, [...new Set(items.map((it) => it.ctx.tenantId))].sort());
+      for (const it of items) {
+        it.zone = it.ctx.timeZone = zones.get(it.ctx.tenantId) ?? 'UTC';
+        it.day = this.dayOf(it.time, it.zone);
+      }
+      await this.storeReadings(trx, sorted, source);
+    });
+    return items.map((it) => (it.stored ? 'stored' : 'duplicate'));
   }
 
   private async decode(e: UplinkEnvelope, ctx: DeviceContext): Promise<Item> {
@@ -280,7 +356,7 @@ export class UplinkProcessor {
   }
 
   /** Readings with their consumption, the meters' last state and the daily rollup; returns the day totals. */
-  private async storeReadings(trx: BatchTransaction, decoded: Item[]): Promise<Map<string, number>> {
+  private async storeReadings(trx: BatchTransaction, decoded: Item[], source?: 'CSV_IMPORT'): Promise<Map<string, number>> {
     const withIndex = decoded.filter((it) => it.mapped!.indexM3 !== null && it.ctx.meterId);
     const perMeter = new Map<string, Item[]>();
     for (const it of withIndex) {
@@ -331,6 +407,7 @@ export class UplinkProcessor {
           valveState: it.mapped!.valveState,
           suspect: c.suspect,
           decoded: it.decoded.data,
+          source,
         };
         rows.push(it.reading);
       }

@@ -54,6 +54,8 @@ export interface ReadingRow {
   valveState: ValveState | null;
   suspect: boolean;
   decoded: unknown;
+  /** NETWORK unless said otherwise (imports store CSV_IMPORT). */
+  source?: 'NETWORK' | 'CSV_IMPORT';
 }
 
 /** A stored uplink as the re-decode run reads it back. */
@@ -309,14 +311,15 @@ export class UplinkRepository {
       const { rows: out } = await sql<{ device_id: string; time: Date }>`
         INSERT INTO reading (time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, valve_state, source, quality, decoded)
         SELECT time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms::alarm_type[], valve_state::valve_state,
-               'NETWORK', quality::reading_quality, decoded::jsonb
+               source::reading_source, quality::reading_quality, decoded::jsonb
           FROM unnest(${part.map((r) => r.time)}::timestamptz[], ${part.map((r) => r.deviceId)}::uuid[], ${part.map((r) => r.meterId)}::uuid[],
                       ${part.map((r) => r.subscriptionId)}::uuid[], ${part.map((r) => r.tenantId)}::uuid[], ${part.map((r) => r.indexM3.toFixed(3))}::numeric[],
                       ${part.map((r) => num(r.consumptionM3, 3))}::numeric[], ${part.map((r) => (r.batteryPct === null ? null : String(r.batteryPct)))}::numeric[],
                       ${part.map((r) => r.rssi)}::smallint[], ${part.map((r) => (r.snr === null ? null : String(r.snr)))}::numeric[],
                       ${part.map((r) => `{${r.alarms.join(',')}}`)}::text[], ${part.map((r) => r.valveState)}::text[],
-                      ${part.map((r) => (r.suspect ? 'SUSPECT' : 'GOOD'))}::text[], ${part.map((r) => JSON.stringify(r.decoded ?? null))}::text[])
-               AS v(time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, valve_state, quality, decoded)
+                      ${part.map((r) => (r.suspect ? 'SUSPECT' : 'GOOD'))}::text[], ${part.map((r) => JSON.stringify(r.decoded ?? null))}::text[],
+                      ${part.map((r) => r.source ?? 'NETWORK')}::text[])
+               AS v(time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, valve_state, quality, decoded, source)
         ON CONFLICT (device_id, time) DO NOTHING
         RETURNING device_id, time`.execute(trx);
       for (const r of out) inserted.add(`${r.device_id}|${new Date(r.time).getTime()}`);

@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { ImportRunner } from './import-runner.service';
+import { ImportsController } from './imports.controller';
+import { ImportsRepository } from './imports.repository';
+import { ImportsService } from './imports.service';
+
+/** API nodes: uploads, job lists, error reports. */
+@Module({ controllers: [ImportsController], providers: [ImportsService, ImportsRepository] })
+export class ImportsModule {}
+
+/**
+ * The worker: runs import jobs; readings are stored through the ingest path's reading store
+ * (UplinkProcessor). `ingest` is the worker's own IngestWorkerModule object: Nest tells dynamic modules
+ * apart by reference, so a second forRoot() would start a second set of uplink consumers.
+ */
+@Module({})
+export class ImportsWorkerModule {
+  static forRoot(ingest: DynamicModule): DynamicModule {
+    return { module: ImportsWorkerModule, imports: [ingest], providers: [ImportRunner, ImportsRepository] };
+  }
+}

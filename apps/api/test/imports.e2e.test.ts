@@ -1,0 +1,263 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  makeDevice,
+  makeInstallation,
+  makeMembership,
+  makeMeter,
+  makeMeterProfile,
+  makeUser,
+  makeUtilities,
+  tokenFor,
+} from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+import { until } from './support/until';
+import { startTestWorker } from './support/worker';
+
+/** A multipart/form-data body with one file part, as a browser's file input sends it. */
+function multipart(name: string, content: Buffer | string) {
+  const boundary = `----water${Math.random().toString(16).slice(2)}`;
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    ),
+    Buffer.isBuffer(content) ? content : Buffer.from(content),
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** Local wall time in Europe/Istanbul (UTC+3, no DST since 2016) as DD.MM.YYYY HH:mm. */
+function dotted(d: Date): string {
+  const l = new Date(d.getTime() + 3 * 3_600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(l.getUTCDate())}.${p(l.getUTCMonth() + 1)}.${l.getUTCFullYear()} ${p(l.getUTCHours())}:${p(l.getUTCMinutes())}`;
+}
+
+describe('imports: readings', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let u: Awaited<ReturnType<typeof makeUtilities>>;
+  let tokenA: string;
+  let tokenB: string;
+  let mine: Awaited<ReturnType<typeof makeInstallation>>;
+  let theirs: Awaited<ReturnType<typeof makeInstallation>>;
+  // Whole hours a few days back, so the rows fall on known local days.
+  const base = new Date(Math.floor((Date.now() - 3 * 86_400_000) / 3_600_000) * 3_600_000);
+  const at = (h: number) => new Date(base.getTime() + h * 3_600_000);
+
+  beforeAll(async () => {
+    t = await startTestApp('imports', { env: { IMPORT_MAX_BYTES: '200000', IMPORT_BATCH_ROWS: '50' } });
+    worker = await startTestWorker(t.config, { MQTT_ENABLED: false });
+    u = await makeUtilities(t);
+    tokenA = u.aAdmin.token;
+    tokenB = u.bAdmin.token;
+    mine = await makeInstallation(t, { tenant: u.a, initialIndexM3: 100 });
+    theirs = await makeInstallation(t, { tenant: u.b });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
+
+  const upload = async (token: string, file: string, content: Buffer | string, query = '') => {
+    const { body, headers } = multipart(file, content);
+    return t.request({ method: 'POST', url: `/api/imports/readings${query}`, token, body, headers });
+  };
+  const finished = (token: string, id: string) =>
+    until(async () => {
+      const res = await t.request({ url: `/api/imports/${id}`, token });
+      return ['DONE', 'FAILED'].includes(res.body.status) ? res.body : null;
+    }, 30_000);
+  const imported = async () => Number((await t.sql(`SELECT count(*) AS n FROM reading WHERE source = 'CSV_IMPORT'`))[0].n);
+
+  const good = () =>
+    [
+      'Sayaç Seri No;Tarih;Endeks',
+      `${mine.meter.serialNo};${dotted(at(0))};100,000`,
+      `${mine.meter.serialNo};${dotted(at(1))};100,250`,
+      `${mine.meter.serialNo};${dotted(at(2))};100,75`,
+      `${mine.meter.serialNo};${dotted(at(2))};100,750`,
+    ].join('\r\n');
+
+  it('checks a file in a dry run, writes nothing, then writes it when confirmed; rollups and meter follow', async () => {
+    const res = await upload(tokenA, 'okuma.csv', good());
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ kind: 'READINGS', dryRun: true, status: 'QUEUED', tenantId: u.a.id, format: 'CSV' });
+    const dry = await finished(tokenA, res.body.id);
+    expect(dry).toMatchObject({
+      status: 'DONE',
+      totalRows: 4,
+      createdRows: 3,
+      unchangedRows: 1,
+      failedRows: 0,
+      usedDelimiter: ';',
+      usedEncoding: 'utf-8',
+    });
+    expect(await imported()).toBe(0);
+
+    const confirm = await t.request({ method: 'POST', url: `/api/imports/${dry.id}/confirm`, token: tokenA });
+    expect(confirm.status).toBe(202);
+    const real = await finished(tokenA, confirm.body.id);
+    expect(real).toMatchObject({ status: 'DONE', dryRun: false, createdRows: 3, unchangedRows: 1, failedRows: 0 });
+    const rows = await t.sql(
+      `SELECT index_m3::float AS i, consumption_m3::float AS c, subscription_id FROM reading WHERE device_id = $1 AND source = 'CSV_IMPORT' ORDER BY time`,
+      [mine.device.id],
+    );
+    expect(rows.map((r) => [r.i, r.c])).toEqual([
+      [100, null],
+      [100.25, 0.25],
+      [100.75, 0.5],
+    ]);
+    expect(rows.every((r) => r.subscription_id === mine.subscription.id)).toBe(true);
+    const [daily] = await t.sql(
+      `SELECT sum(consumption_m3)::float AS m3, sum(reading_count)::int AS n FROM meter_daily_consumption WHERE meter_id = $1`,
+      [mine.meter.id],
+    );
+    expect(daily).toEqual({ m3: 0.75, n: 3 });
+    const [tenantDaily] = await t.sql(`SELECT sum(consumption_m3)::float AS m3 FROM tenant_daily_consumption WHERE tenant_id = $1`, [
+      u.a.id,
+    ]);
+    expect(tenantDaily.m3).toBe(0.75);
+    const [meter] = await t.sql(`SELECT last_index_m3::float AS i FROM meter WHERE id = $1`, [mine.meter.id]);
+    expect(meter.i).toBe(100.75);
+  });
+
+  it('changes nothing when the same file is imported again', async () => {
+    const before = await t.sql(`SELECT * FROM meter_daily_consumption WHERE meter_id = $1 ORDER BY day`, [mine.meter.id]);
+    const res = await upload(tokenA, 'okuma.csv', good(), '?dryRun=false');
+    const job = await finished(tokenA, res.body.id);
+    expect(job).toMatchObject({ status: 'DONE', createdRows: 0, unchangedRows: 4, failedRows: 0 });
+    expect(await imported()).toBe(3);
+    expect(await t.sql(`SELECT * FROM meter_daily_consumption WHERE meter_id = $1 ORDER BY day`, [mine.meter.id])).toEqual(before);
+  });
+
+  it('reports every bad row of a windows-1254 file and writes nothing, another tenant’s meter included', async () => {
+    const text = [
+      'Sayaç Seri No;Okuma Tarihi;Endeks',
+      `${mine.meter.serialNo};${dotted(at(5))};101,5`,
+      `${theirs.meter.serialNo};${dotted(at(5))};5`,
+      `NOSUCH-1;${dotted(at(5))};5`,
+      `${mine.meter.serialNo};31.02.2025 10:00;102`,
+      `${mine.meter.serialNo};${dotted(at(6))};abc`,
+      `${mine.meter.serialNo};${dotted(at(1))};999`,
+      `${mine.meter.serialNo};${dotted(at(5))};101,6`,
+      `${mine.meter.serialNo};"${dotted(at(7))};103`,
+    ].join('\r\n');
+    const res = await upload(tokenA, 'eski-sistem.csv', iconv.encode(text, 'windows-1254'), '?dryRun=false');
+    expect(res.status).toBe(202);
+    const job = await finished(tokenA, res.body.id);
+    expect(job.status).toBe('FAILED');
+    expect(job.usedEncoding).toBe('windows-1254');
+    expect(job.message).toMatch(/rows have errors: nothing was written/);
+    expect(await imported()).toBe(3);
+    expect(Number((await t.sql(`SELECT count(*) AS n FROM reading WHERE device_id = $1`, [theirs.device.id]))[0].n)).toBe(0);
+
+    const report = await t.request({ url: `/api/imports/${job.id}/errors.csv`, token: tokenA });
+    expect(report.status).toBe(200);
+    expect(report.headers['content-type']).toMatch(/text\/csv/);
+    const lines = String(report.body).trim().split('\r\n');
+    expect(lines[0]).toBe('row,column,message');
+    const text2 = lines.join('\n');
+    expect(text2).toMatch(new RegExp(`3,meter_serial,no meter with serial number ${theirs.meter.serialNo}`));
+    expect(text2).toMatch(/4,meter_serial,no meter with serial number NOSUCH-1/);
+    expect(text2).toMatch(/5,time,"?""31\.02\.2025 10:00"" is not a valid date/);
+    expect(text2).toMatch(/6,index,"?""abc"" is not a number/);
+    expect(text2).toMatch(/7,index,a reading with index 100\.25 is stored/);
+    expect(text2).toMatch(/8,index,row 2 gives this device and time the index 101\.5/);
+    expect(text2).toMatch(/9,,the row cannot be read/);
+  });
+
+  it('fails a file without the needed columns, naming them', async () => {
+    const res = await upload(tokenA, 'wrong.csv', 'sayi,when\nX,2025-01-01\n');
+    const job = await finished(tokenA, res.body.id);
+    expect(job.status).toBe('FAILED');
+    expect(job.message).toMatch(/missing columns: time, index, meter_serial or device/);
+  });
+
+  it('fails a file that is not valid UTF-8 when told it is', async () => {
+    const res = await upload(
+      tokenA,
+      'bad.csv',
+      iconv.encode(`meter_serial,time,index\n${mine.meter.serialNo}ş,2025-01-01T00:00:00Z,1\n`, 'windows-1254'),
+      '?encoding=utf-8',
+    );
+    const job = await finished(tokenA, res.body.id);
+    expect(job.status).toBe('FAILED');
+    expect(job.message).toMatch(/not valid UTF-8.*windows-1254/);
+  });
+
+  it('reads XLSX with date and number cells, by device identifier', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Okumalar');
+    ws.addRow(['Device', 'Time', 'Index m3']);
+    ws.addRow([mine.device.serialNo, `${at(10).toISOString()}`, 110.5]);
+    const local = new Date(at(11).getTime() + 3 * 3_600_000);
+    ws.addRow([mine.device.serialNo, local, 111]);
+    ws.getCell('B3').numFmt = 'dd.mm.yyyy hh:mm';
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const res = await upload(tokenA, 'okuma.xlsx', buf);
+    expect(res.body.format).toBe('XLSX');
+    const job = await finished(tokenA, res.body.id);
+    expect(job).toMatchObject({ status: 'DONE', totalRows: 2, createdRows: 2, failedRows: 0 });
+  });
+
+  it('refuses an XLSX that unpacks far beyond its size (zip bomb) before reading it', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('x');
+    ws.addRow(['device', 'time', 'index']);
+    ws.addRow(['A'.repeat(3_000_000), '2025-01-01T00:00:00Z', 1]);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer({ zip: { compression: 'DEFLATE', compressionOptions: { level: 9 } } } as never));
+    const res = await upload(tokenA, 'bomb.xlsx', buf);
+    const job = await finished(tokenA, res.body.id);
+    expect(job.status).toBe('FAILED');
+    expect(job.message).toMatch(/zip bomb|unpacks/);
+  });
+
+  it('cuts off an upload past IMPORT_MAX_BYTES with 413 and keeps nothing', async () => {
+    const files = Number((await t.sql(`SELECT count(*) AS n FROM import_file`))[0].n);
+    const res = await upload(tokenA, 'huge.csv', 'meter_serial,time,index\n' + 'x,2025-01-01T00:00:00Z,1\n'.repeat(20_000));
+    expect(res.status).toBe(413);
+    expect(Number((await t.sql(`SELECT count(*) AS n FROM import_file`))[0].n)).toBe(files);
+  });
+
+  it('answers 4xx for a request that is not an upload, an empty file or a bad option', async () => {
+    expect((await t.request({ method: 'POST', url: '/api/imports/readings', token: tokenA, body: { a: 1 } })).status).toBe(415);
+    expect((await upload(tokenA, 'empty.csv', '')).status).toBe(400);
+    expect((await upload(tokenA, 'x.csv', good(), '?encoding=latin-7')).status).toBe(400);
+    expect((await upload(tokenA, 'x.csv', good(), `?tenantId=${u.b.id}`)).status).toBe(404);
+  });
+
+  it('keeps jobs to those who may see them and imports to those who may update meters', async () => {
+    const res = await upload(tokenA, 'okuma.csv', good());
+    const job = await finished(tokenA, res.body.id);
+    expect((await t.request({ url: `/api/imports/${job.id}`, token: tokenB })).status).toBe(404);
+    expect((await t.request({ url: `/api/imports/${job.id}/errors.csv`, token: tokenB })).status).toBe(404);
+    expect((await t.request({ method: 'POST', url: `/api/imports/${job.id}/confirm`, token: tokenB })).status).toBe(404);
+    const list = await t.request({ url: '/api/imports?kind=READINGS', token: tokenB });
+    expect(list.body.items.every((j: { tenantId: string }) => j.tenantId === u.b.id)).toBe(true);
+    expect((await t.request({ url: '/api/imports', token: tokenA })).body.items.some((j: { id: string }) => j.id === job.id)).toBe(true);
+
+    const reader = await makeUser(t);
+    await makeMembership(t, { user: reader, tenant: u.a, permissions: { METERS: 'r' } });
+    const readerToken = await tokenFor(t, reader);
+    expect((await upload(readerToken, 'okuma.csv', good())).status).toBe(403);
+    expect((await t.request({ url: `/api/imports/${job.id}`, token: readerToken })).status).toBe(200);
+    expect((await t.request({ method: 'POST', url: `/api/imports/${job.id}/confirm`, token: readerToken })).status).toBe(403);
+    expect((await upload('', 'okuma.csv', good())).status).toBe(401);
+  });
+
+  it('asks for the meter brand when a serial number is used by two brands', async () => {
+    const itron = await makeMeterProfile(t, { key: 'itron-flodis15', tenants: [u.a] });
+    const twin = await makeMeter(t, { tenant: u.a, serialNo: mine.meter.serialNo, profile: itron });
+    await makeDevice(t, { tenant: u.a, meter: twin });
+    expect(twin.brandId).not.toBe(mine.meter.brandId);
+    const res = await upload(tokenA, 'okuma.csv', `meter_serial,time,index\n${mine.meter.serialNo},2025-01-01T00:00:00Z,1\n`);
+    const job = await finished(tokenA, res.body.id);
+    expect(job.failedRows).toBe(1);
+    const report = await t.request({ url: `/api/imports/${job.id}/errors.csv`, token: tokenA });
+    expect(String(report.body)).toMatch(/meter_brand,serial number .* belongs to meters of several brands/);
+  });
+});
