@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobsService } from '../src/core/jobs/jobs.service';
 import { QueueName } from '../src/core/jobs/jobs.types';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
-import { createIntegration, loraDevices, ttnUplink, type LoraDevice } from './support/uplinks';
+import { makeIntegration, makeLoraDevices, makeUtilities, ttnUplink, type LoraDevice } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
 
@@ -16,17 +16,19 @@ describe('uplink re-decode', () => {
   let aski: string;
   let integ: { id: string; secret: string };
   let device: LoraDevice;
+  let hatsuId: string;
   const from = new Date(Date.now() - 2 * 86_400_000).toISOString();
   const to = new Date(Date.now() + 60_000).toISOString();
 
   beforeAll(async () => {
-    t = await startTestApp('redecode', { seed: 'demo', readingDays: 1 });
+    t = await startTestApp('redecode');
     worker = await startTestWorker(t.config, { MQTT_ENABLED: false });
-    const root = await t.login(SUPER_ADMIN);
-    hatsu = await t.login(HATSU_ADMIN);
-    aski = await t.login(ASKI_ADMIN);
-    integ = await createIntegration(t, root, 'HATSU', 'TTN', 'redecode');
-    [device] = await loraDevices(t, 'HATSU', { limit: 1 });
+    const { b, aAdmin, bAdmin } = await makeUtilities(t);
+    hatsu = bAdmin.token;
+    aski = aAdmin.token;
+    hatsuId = b.id;
+    integ = await makeIntegration(t, { tenant: b, kind: 'TTN', name: 'redecode' });
+    [device] = await makeLoraDevices(t, { tenant: b, count: 1 });
   });
   afterAll(async () => {
     await worker?.close();
@@ -42,7 +44,7 @@ describe('uplink re-decode', () => {
       `UPDATE message_scenario SET decoder_source = 'function decodeUplink(input) { return { errors: ["vendor bug"] }; }', version = version + 1 WHERE device_profile_id = $1`,
       [device.profileId],
     );
-    // Before the seeded day of readings, so the only readings of that hour are these.
+    // The only readings of that hour are these.
     const base = Date.now() - 36 * 3_600_000;
     for (let k = 1; k <= 3; k++) {
       const body = ttnUplink(device, {
@@ -127,7 +129,6 @@ describe('uplink re-decode', () => {
     expect((await t.request({ url: '/api/uplinks/redecode/123456789', token: hatsu })).status).toBe(404);
     expect((await t.request({ url: '/api/uplinks/redecode/abc', token: hatsu })).status).toBe(404);
     // Reading devices is not enough to re-run them.
-    const hatsuId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0]!.id;
     const viewer = await t.request({
       method: 'POST',
       url: '/api/users',

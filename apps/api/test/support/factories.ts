@@ -779,6 +779,45 @@ export async function makeInstallation(
   return { customer, subscription, meter, device };
 }
 
+/** A LoRaWAN device with a meter, as ingest tests post for it (what support/uplinks.ts's seed look-up answered). */
+export interface LoraDevice {
+  id: string;
+  eui: string;
+  /** The profile's payload encoder key. */
+  key: DeviceProfileKey;
+  /** Its meter's index now, m³ (the meter's initial index: it has no readings yet). */
+  last: number;
+  profileId: string;
+  tenantId: string;
+  meterId: string;
+}
+
+/**
+ * `count` active LoRaWAN installations of `tenant`, taking the seed's LoRaWAN profiles in turn
+ * (`keys`, every one by default: one profile each, made here), each meter at its own index.
+ */
+export async function makeLoraDevices(
+  t: TestApp,
+  o: { tenant: Tenant | string; count: number; keys?: DeviceProfileKey[] },
+): Promise<LoraDevice[]> {
+  const keys = o.keys ?? (['manas-lorawan', 'itron-lorawan', 'klepsan-lorawan', 'ima-lorawan'] as DeviceProfileKey[]);
+  const tenantId = idOf(o.tenant);
+  const meterProfile = await makeMeterProfile(t, { tenants: [tenantId] });
+  const profiles = await Promise.all(keys.map((key) => makeDeviceProfile(t, { key, tenants: [tenantId] })));
+  const out: LoraDevice[] = [];
+  for (let i = 0; i < o.count; i++) {
+    const last = 10 + i + (seq() % 100) / 1000;
+    const { device, meter } = await makeInstallation(t, {
+      tenant: tenantId,
+      meterProfile,
+      deviceProfile: profiles[i % profiles.length],
+      initialIndexM3: last,
+    });
+    out.push({ id: device.id, eui: device.eui, key: device.key, last, profileId: device.profileId, tenantId, meterId: meter.id });
+  }
+  return out;
+}
+
 // ─── Readings ───────────────────────────────────────────────────────────────────
 
 /**
