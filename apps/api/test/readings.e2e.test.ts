@@ -425,7 +425,8 @@ describe('readings and consumption', () => {
         snr: 7.25,
         alarms: ['TAMPER'],
         source: 'NETWORK',
-        quality: 'GOOD',
+        quality: 'VALID',
+        qualityRule: null,
       });
       expect(res.body.items[0].time).toBe(at(scenario.T0, 14).toISOString());
 

@@ -9,7 +9,7 @@ ALTER TYPE "reading_quality" ADD VALUE 'EDITED';
 ALTER TABLE "reading" ADD COLUMN "quality_rule" VARCHAR(40);
 -- The backward-index handling of earlier releases is now the rule of that name.
 UPDATE "reading" SET "quality_rule" = 'backward-index' WHERE "quality" = 'SUSPECT';
-ALTER TABLE "reading" ADD CONSTRAINT "reading_quality_rule_set" CHECK (("quality" = 'VALID') = ("quality_rule" IS NULL));
+ALTER TABLE "reading" ADD CONSTRAINT "reading_quality_rule_set" CHECK ("quality" = 'VALID' OR "quality_rule" IS NOT NULL);
 
 ALTER TABLE "meter_profile" ADD COLUMN "register_capacity_m3" DECIMAL(14,3);
 ALTER TABLE "meter_profile" ADD CONSTRAINT "meter_profile_register_capacity_positive" CHECK ("register_capacity_m3" IS NULL OR "register_capacity_m3" > 0);
@@ -100,3 +100,6 @@ BEGIN
   END LOOP;
 END $$;
 GRANT SELECT, INSERT, UPDATE, DELETE ON "reading_revision", "meter_data_settings" TO water_api;
+
+-- The consumption answers' estimated share reads a meter's estimates only: few rows, one small index.
+CREATE INDEX "reading_meter_id_time_estimated" ON "reading" ("meter_id", "time") WHERE "quality" = 'ESTIMATED';

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { AppConfig } from '../../core/config/config';
 import { DecodersCoreModule } from '../decoders/decoders.module';
+import { ValidationCoreModule } from '../meter-data/meter-data.module';
 import { IngestCoreModule } from './ingest.module';
 import { MqttSubscriberService } from './mqtt-subscriber.service';
 import { RedecodeWorkerService } from './redecode-worker.service';
@@ -17,7 +18,7 @@ export class IngestWorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: IngestWorkerModule,
-      imports: [DecodersCoreModule, IngestCoreModule],
+      imports: [DecodersCoreModule, IngestCoreModule, ValidationCoreModule],
       providers: [
         UplinkRepository,
         UplinkProcessor,

@@ -19,14 +19,16 @@ describe('planConsumption', () => {
   it('chains batch readings from the stored reading before them', () => {
     const plan = planConsumption([stored(1, 10)], [fresh(2, 10.25, 0), fresh(3, 10.5, 1)]);
     expect(plan.readings).toEqual([
-      { batchRef: 0, consumptionM3: 0.25, suspect: false },
-      { batchRef: 1, consumptionM3: 0.25, suspect: false },
+      { batchRef: 0, consumptionM3: 0.25, suspect: false, quality: 'VALID', rule: null },
+      { batchRef: 1, consumptionM3: 0.25, suspect: false, quality: 'VALID', rule: null },
     ]);
     expect(plan.fixes).toEqual([]);
   });
 
   it('gives the first reading of a meter no consumption', () => {
-    expect(planConsumption([], [fresh(2, 5, 0)]).readings).toEqual([{ batchRef: 0, consumptionM3: null, suspect: false }]);
+    expect(planConsumption([], [fresh(2, 5, 0)]).readings).toEqual([
+      { batchRef: 0, consumptionM3: null, suspect: false, quality: 'VALID', rule: null },
+    ]);
   });
 
   it('orders batch readings by time whatever order they came in', () => {
@@ -36,33 +38,41 @@ describe('planConsumption', () => {
   });
 
   it('keeps a jump no consumption column can hold out of the chain and marks it suspect', () => {
-    expect(planConsumption([stored(1, 10)], [fresh(2, 2e9, 0)]).readings).toEqual([{ batchRef: 0, consumptionM3: null, suspect: true }]);
+    expect(planConsumption([stored(1, 10)], [fresh(2, 2e9, 0)]).readings).toEqual([
+      { batchRef: 0, consumptionM3: null, suspect: true, quality: 'SUSPECT', rule: 'physical-maximum' },
+    ]);
   });
 
   it('counts a backwards index as no consumption and marks it suspect', () => {
-    expect(planConsumption([stored(1, 10)], [fresh(2, 9.5, 0)]).readings).toEqual([{ batchRef: 0, consumptionM3: 0, suspect: true }]);
+    expect(planConsumption([stored(1, 10)], [fresh(2, 9.5, 0)]).readings).toEqual([
+      { batchRef: 0, consumptionM3: 0, suspect: true, quality: 'SUSPECT', rule: 'backward-index' },
+    ]);
   });
 
   it('corrects the stored reading that follows a late one, with the difference for its day', () => {
     // Stored: 10 at 1h, 11 at 4h (consumption 1). Late: 10.4 at 2h.
     const plan = planConsumption([stored(1, 10), stored(4, 11, 1)], [fresh(2, 10.4, 0)]);
-    expect(plan.readings).toEqual([{ batchRef: 0, consumptionM3: 0.4, suspect: false }]);
-    expect(plan.fixes).toEqual([{ deviceId: 'd1', time: t(4), consumptionM3: 0.6, suspect: false, diffM3: -0.4 }]);
+    expect(plan.readings).toEqual([{ batchRef: 0, consumptionM3: 0.4, suspect: false, quality: 'VALID', rule: null }]);
+    expect(plan.fixes).toEqual([
+      { deviceId: 'd1', time: t(4), consumptionM3: 0.6, suspect: false, quality: 'VALID', rule: null, diffM3: -0.4 },
+    ]);
   });
 
   it('interleaves with stored readings between the batch readings', () => {
     const plan = planConsumption([stored(1, 10), stored(3, 10.3, 0.3)], [fresh(2, 10.1, 0), fresh(4, 10.6, 1)]);
     expect(plan.readings).toEqual([
-      { batchRef: 0, consumptionM3: 0.1, suspect: false },
-      { batchRef: 1, consumptionM3: 0.3, suspect: false },
+      { batchRef: 0, consumptionM3: 0.1, suspect: false, quality: 'VALID', rule: null },
+      { batchRef: 1, consumptionM3: 0.3, suspect: false, quality: 'VALID', rule: null },
     ]);
-    expect(plan.fixes).toEqual([{ deviceId: 'd1', time: t(3), consumptionM3: 0.2, suspect: false, diffM3: -0.1 }]);
+    expect(plan.fixes).toEqual([
+      { deviceId: 'd1', time: t(3), consumptionM3: 0.2, suspect: false, quality: 'VALID', rule: null, diffM3: -0.1 },
+    ]);
   });
 
   it('drops readings stored already and repeated ones in the batch as duplicates', () => {
     const plan = planConsumption([stored(1, 10), stored(2, 10.2, 0.2)], [fresh(2, 10.2, 0), fresh(3, 10.4, 1), fresh(3, 10.4, 2)]);
     expect(plan.duplicates).toEqual([0, 2]);
-    expect(plan.readings).toEqual([{ batchRef: 1, consumptionM3: 0.2, suspect: false }]);
+    expect(plan.readings).toEqual([{ batchRef: 1, consumptionM3: 0.2, suspect: false, quality: 'VALID', rule: null }]);
     expect(plan.fixes).toEqual([]);
   });
 });
@@ -132,5 +142,25 @@ describe('localDayFormatter', () => {
     // 22:30 UTC is already the next day in Istanbul (UTC+3).
     expect(dayOf(new Date('2026-11-24T22:30:00Z'), 'Europe/Istanbul')).toBe('2026-11-25');
     expect(dayOf(new Date('2026-11-24T22:30:00Z'), 'UTC')).toBe('2026-11-24');
+  });
+});
+
+describe('planConsumption with the validation rules', () => {
+  const t = (h: number) => new Date(Date.UTC(2025, 11, 1, h));
+  it('lets the judge count a rollover and flag a late reading’s successor', () => {
+    const judge = (previous: MeterPoint | null, current: MeterPoint) => {
+      if (!previous) return { consumptionM3: null, quality: 'VALID' as const, rule: null };
+      const d = current.indexM3 - previous.indexM3;
+      return d < 0
+        ? {
+            consumptionM3: Math.round((100_000 - previous.indexM3 + current.indexM3) * 1000) / 1000,
+            quality: 'VALID' as const,
+            rule: 'rollover',
+          }
+        : { consumptionM3: Math.round(d * 1000) / 1000, quality: 'VALID' as const, rule: null };
+    };
+    const stored = [{ time: t(1), deviceId: 'd1', indexM3: 99_999.9, consumptionM3: 0 }];
+    const plan = planConsumption(stored, [{ time: t(2), deviceId: 'd1', indexM3: 0.1, batchRef: 0 }], judge);
+    expect(plan.readings).toEqual([{ batchRef: 0, consumptionM3: 0.2, suspect: false, quality: 'VALID', rule: 'rollover' }]);
   });
 });

@@ -18,13 +18,27 @@ export interface MeterPoint {
   consumptionM3?: number | null;
   /** Set for readings of this batch; existing rows have none. */
   batchRef?: number;
+  /** When the platform received it (batch readings), for the timestamp rule. */
+  receivedAt?: Date;
 }
+
+/** What the validation rules (meter-data/rules) say of one interval: its consumption, quality and the rule that set it. */
+export interface IntervalVerdict {
+  consumptionM3: number | null;
+  quality: 'VALID' | 'SUSPECT';
+  rule: string | null;
+}
+
+/** Judges the interval ending at `current` (its predecessor in time, or null for a meter's first reading). */
+export type IntervalJudge = (previous: MeterPoint | null, current: MeterPoint) => IntervalVerdict;
 
 export interface PointConsumption {
   batchRef: number;
   consumptionM3: number | null;
-  /** The index went backwards (or jumped past any meter's reach): recorded, counted as no consumption, marked suspect. */
+  /** The rules found it SUSPECT (e.g. the index went backwards, or jumped past any meter's reach). */
   suspect: boolean;
+  quality: 'VALID' | 'SUSPECT';
+  rule: string | null;
 }
 
 /** A stored reading whose predecessor changed because a batch reading arrived before it (late delivery). */
@@ -33,6 +47,8 @@ export interface ConsumptionFix {
   time: Date;
   consumptionM3: number;
   suspect: boolean;
+  quality: 'VALID' | 'SUSPECT';
+  rule: string | null;
   /** New minus stored consumption, to add to the day's rollup. */
   diffM3: number;
 }
@@ -41,6 +57,15 @@ const round3 = (n: number) => Math.round(n * 1000) / 1000;
 
 /** Largest interval consumption the column holds (DECIMAL(12,3)); a larger jump is no consumption but suspect. */
 export const MAX_CONSUMPTION_M3 = 999_999_999;
+
+/** The rules of releases before issue 17, for meters without a rule context: a drop counts as zero, suspect. */
+export const legacyJudge: IntervalJudge = (previous, current) => {
+  if (!previous) return { consumptionM3: null, quality: 'VALID', rule: null };
+  const delta = current.indexM3 - previous.indexM3;
+  if (delta > MAX_CONSUMPTION_M3) return { consumptionM3: null, quality: 'SUSPECT', rule: 'physical-maximum' };
+  if (delta < 0) return { consumptionM3: 0, quality: 'SUSPECT', rule: 'backward-index' };
+  return { consumptionM3: round3(delta), quality: 'VALID', rule: null };
+};
 
 /**
  * Consumption of each batch reading of one meter = its index minus the index of the meter's previous
@@ -51,6 +76,7 @@ export const MAX_CONSUMPTION_M3 = 999_999_999;
 export function planConsumption(
   stored: MeterPoint[],
   batch: MeterPoint[],
+  judge: IntervalJudge = legacyJudge,
 ): { readings: PointConsumption[]; fixes: ConsumptionFix[]; duplicates: number[] } {
   const known = new Set(stored.map((p) => `${p.deviceId}|${p.time.getTime()}`));
   const duplicates: number[] = [];
@@ -72,15 +98,23 @@ export function planConsumption(
   for (let i = 0; i < all.length; i++) {
     const p = all[i];
     const prev = i > 0 ? all[i - 1] : null;
-    const delta = prev ? p.indexM3 - prev.indexM3 : null;
-    const impossible = delta !== null && delta > MAX_CONSUMPTION_M3;
-    const consumption = delta === null || impossible ? null : Math.max(0, round3(delta));
-    const suspect = delta !== null && (delta < 0 || impossible);
-    if (p.batchRef !== undefined) readings.push({ batchRef: p.batchRef, consumptionM3: consumption, suspect });
-    else if (prev?.batchRef !== undefined && consumption !== null) {
+    // Only batch readings and the stored readings right after one are judged: nothing else changed.
+    if (p.batchRef === undefined && prev?.batchRef === undefined) continue;
+    const { consumptionM3: consumption, quality, rule } = judge(prev, p);
+    const suspect = quality === 'SUSPECT';
+    if (p.batchRef !== undefined) readings.push({ batchRef: p.batchRef, consumptionM3: consumption, suspect, quality, rule });
+    else if (consumption !== null) {
       const before = p.consumptionM3 ?? 0;
       if (consumption !== before || p.consumptionM3 === null)
-        fixes.push({ deviceId: p.deviceId, time: p.time, consumptionM3: consumption, suspect, diffM3: round3(consumption - before) });
+        fixes.push({
+          deviceId: p.deviceId,
+          time: p.time,
+          consumptionM3: consumption,
+          suspect,
+          quality,
+          rule,
+          diffM3: round3(consumption - before),
+        });
     }
   }
   return { readings, fixes, duplicates };

@@ -37,9 +37,7 @@ const photo = z
 
 /** One row's override: any subset of each rule group's parameters, checked against the full schema's types. */
 const OverrideSchema = z
-  .object(
-    Object.fromEntries(RULE_GROUPS.map((g) => [g, (MeterDataParamsSchema.shape[g] as z.ZodObject).partial().strict().optional()])),
-  )
+  .object(Object.fromEntries(RULE_GROUPS.map((g) => [g, (MeterDataParamsSchema.shape[g] as z.ZodObject).partial().strict().optional()])))
   .strict();
 
 export const SaveSettingsSchema = z

@@ -13,6 +13,10 @@ import { ValidationService } from './validation.service';
 })
 export class MeterDataModule {}
 
-/** The worker's side: validation contexts for the uplink batches, the daily run and revalidation jobs. */
-@Module({ providers: [ValidationService, MeterDataRepository, MeterDataJobs], exports: [ValidationService] })
+/** The validation rules' contexts and re-runs, for the worker's uplink batches (IngestWorkerModule) and the jobs. */
+@Module({ providers: [ValidationService, MeterDataRepository], exports: [ValidationService, MeterDataRepository] })
+export class ValidationCoreModule {}
+
+/** The worker's side: the daily run per tenant and revalidation jobs. */
+@Module({ imports: [ValidationCoreModule], providers: [MeterDataJobs] })
 export class MeterDataWorkerModule {}

@@ -170,6 +170,19 @@ export class MeterDataRepository {
     };
   }
 
+  /** What the rollover rule needs of meters: tenant, subscription group now, the profile's register capacity. */
+  async meterRollovers(meterIds: string[]) {
+    if (!meterIds.length) return [];
+    const { rows } = await sql<{ id: string; tenant_id: string; group_id: string | null; capacity: number | null }>`
+      SELECT m.id, m.tenant_id, s.group_id, mp.register_capacity_m3::float8 AS capacity
+        FROM meter m
+        JOIN meter_profile mp ON mp.id = m.meter_profile_id
+        LEFT JOIN subscription_meter sm ON sm.meter_id = m.id AND sm.ended_at IS NULL
+        LEFT JOIN subscription s ON s.id = sm.subscription_id
+       WHERE m.id = ANY(${meterIds}::uuid[])`.execute(this.database.db);
+    return rows;
+  }
+
   /** Meters of tenants with what the periodic rules need (the device's interval, the open subscription). */
   async metersOfTenant(tenantId: string): Promise<string[]> {
     const rows = await this.database.db

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
+import { asSystem } from '../../core/database/tenant-scope';
 import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { JobsService } from '../../core/jobs/jobs.service';
@@ -41,7 +42,8 @@ export class MeterDataService {
 
   async settings(access: AccessContext, tenantId: string): Promise<MeterDataSettings> {
     access.require('TENANTS', 'read', tenantId, 'tenant', tenantId);
-    const rows = (await this.repository.settingsRows([tenantId])).get(tenantId) ?? [];
+    // The ancestors' rows are inherited values, outside the caller's row-level scope.
+    const rows = (await asSystem(() => this.repository.settingsRows([tenantId]))).get(tenantId) ?? [];
     const own = await this.repository.ownSettings(tenantId);
     const groups = await this.repository.groups();
     return {
@@ -65,7 +67,7 @@ export class MeterDataService {
     if (groupId && !(await this.repository.groupExists(groupId))) throw new EntityNotFoundException('subscription group', groupId);
     const params = Object.fromEntries(Object.entries(input.params).filter(([, v]) => v && Object.keys(v).length)) as ParamsOverride;
     // The values in force afterwards must hold together (e.g. the night window's start before its end).
-    const rows = (await this.repository.settingsRows([tenantId])).get(tenantId) ?? [];
+    const rows = (await asSystem(() => this.repository.settingsRows([tenantId]))).get(tenantId) ?? [];
     const others = rows.filter((r) => !(r.ownerId === tenantId && r.subscriptionGroupId === groupId));
     const depth = Math.max(0, ...rows.map((r) => r.depth)) + 1;
     const check = MeterDataParamsSchema.safeParse(resolveParams([...others, { depth, subscriptionGroupId: groupId, params }], groupId));
@@ -99,10 +101,11 @@ export class MeterDataService {
     const photo = decodePhoto(input.photo);
     const revision = await this.unitOfWork.run(async (tx) => {
       await this.repository.lockMeter(tx, meter.id);
-      if (await this.repository.readingExists(tx, meter.deviceId!, input.time))
-        throw new ConflictException('a reading is stored at that time: correct it instead', [{ path: ['body', 'time'], message: 'taken' }]);
+      // A real reading replaces the estimates between its real neighbours (an estimate at its very time too).
       const around = await this.realNeighbours(tx, meter.id, input.time);
       await this.repository.deleteEstimates(tx, meter.id, around.from, around.to);
+      if (await this.repository.readingExists(tx, meter.deviceId!, input.time))
+        throw new ConflictException('a reading is stored at that time: correct it instead', [{ path: ['body', 'time'], message: 'taken' }]);
       await this.repository.insertReadings(tx, [
         {
           time: input.time,

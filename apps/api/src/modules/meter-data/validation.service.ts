@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { asSystem } from '../../core/database/tenant-scope';
 import type { Transaction } from '../../core/database/unit-of-work';
 import { MeterDataRepository, type MeterRecord, type ReadingChange, type StoredReading } from './meter-data.repository';
 import { interpolate, profileEstimates, weekdayProfile, type Estimate } from './rules/estimation';
@@ -45,7 +46,8 @@ export class ValidationService {
   ): Promise<(g: { tenantId: string; groupId: string | null }) => MeterDataParams> {
     const missing = [...new Set(pairs.map((p) => p.tenantId))].filter((id) => (this.settings.get(id)?.expires ?? 0) <= now);
     if (missing.length) {
-      const rows = await this.repository.settingsRows(missing);
+      // Ancestors' rows too, which a child tenant's scope does not show: settings are inherited values, not data.
+      const rows = await asSystem(() => this.repository.settingsRows(missing));
       for (const [id, list] of rows) this.settings.set(id, { rows: list, expires: now + SETTINGS_TTL_MS });
     }
     const resolved = new Map<string, MeterDataParams>();
@@ -82,6 +84,21 @@ export class ValidationService {
         history: this.history.get(m.meterId)?.value ?? null,
       });
     return out;
+  }
+
+  /** Per meter, its register's wrap as the consumption answers count it (capacity in litres, the tenant's rollover rule). */
+  async registerWraps(meterIds: string[]): Promise<Map<string, { capacityLitres: number; maxWrapShare: number } | null>> {
+    const meters = await this.repository.meterRollovers([...new Set(meterIds)]);
+    const paramsOf = await this.params(meters.map((m) => ({ tenantId: m.tenant_id, groupId: m.group_id })));
+    return new Map(
+      meters.map((m) => {
+        const p = paramsOf({ tenantId: m.tenant_id, groupId: m.group_id }).rollover;
+        return [
+          m.id,
+          p.enabled ? { capacityLitres: Math.round(registerCapacity(m.capacity, p) * 1000), maxWrapShare: p.maxWrapShare } : null,
+        ];
+      }),
+    );
   }
 
   async meterContext(meter: MeterRecord): Promise<MeterRuleContext> {

@@ -35,14 +35,34 @@ export interface WindowSums {
   byDevice: Map<string, Float64Array>;
 }
 
+/** A meter's register wrap (issue 17's rollover rule): capacity in litres and the largest share of it a wrap may carry. */
+export interface RegisterWrap {
+  capacityLitres: number;
+  maxWrapShare: number;
+}
+
+/** Litres between two indexes: the rise, or the water across a register rollover, else zero (meter-data/rules/rollover.ts). */
+export function deltaLitres(previous: number, current: number, wrap: RegisterWrap | null | undefined): number {
+  if (current >= previous) return current - previous;
+  if (!wrap || previous > wrap.capacityLitres) return 0;
+  const wrapped = wrap.capacityLitres - previous + current;
+  return wrapped <= wrap.capacityLitres * wrap.maxWrapShare ? wrapped : 0;
+}
+
 /**
  * Positive index deltas between consecutive points of one window, each put in the bucket its later
  * point falls in. Points before `fromMs` only serve as the predecessor of the first point in range
  * (the caller passes at most the last one); a drop in the index (a meter reset or a correction)
- * counts as zero, never negative. `points` must be sorted by time; `bucketStarts` ascending, with
- * the first at or before `fromMs`.
+ * counts as zero, never negative — unless it is a rollover of the meter's register (`wrap`), whose
+ * water across the wrap counts, as the worker counts it. `points` must be sorted by time;
+ * `bucketStarts` ascending, with the first at or before `fromMs`.
  */
-export function sumWindow(points: readonly WindowPoint[], bucketStarts: readonly number[], fromMs: number): WindowSums {
+export function sumWindow(
+  points: readonly WindowPoint[],
+  bucketStarts: readonly number[],
+  fromMs: number,
+  wrap?: RegisterWrap | null,
+): WindowSums {
   const total = new Float64Array(bucketStarts.length);
   const byDevice = new Map<string, Float64Array>();
   let previous: number | null = null;
@@ -50,7 +70,7 @@ export function sumWindow(points: readonly WindowPoint[], bucketStarts: readonly
   for (const p of points) {
     if (previous !== null && p.timeMs >= fromMs) {
       while (k + 1 < bucketStarts.length && bucketStarts[k + 1] <= p.timeMs) k++;
-      const delta = Math.max(p.litres - previous, 0);
+      const delta = deltaLitres(previous, p.litres, wrap);
       total[k] += delta;
       let own = byDevice.get(p.deviceId);
       if (!own) byDevice.set(p.deviceId, (own = new Float64Array(bucketStarts.length)));

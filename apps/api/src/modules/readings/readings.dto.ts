@@ -84,7 +84,10 @@ export const ReadingSchema = z.object({
   alarms: z.array(z.enum(ALARM_TYPES)),
   valveState: z.enum(VALVE_STATES).nullable(),
   source: z.string(),
-  quality: z.string(),
+  /** VALID, SUSPECT, ESTIMATED or EDITED (issue 17). */
+  quality: z.enum(['VALID', 'SUSPECT', 'ESTIMATED', 'EDITED']),
+  /** The rule that set the quality (e.g. backward-index, spike, manual), or rollover on a VALID reading. */
+  qualityRule: z.string().nullable(),
   /** The decoder's output for the uplink, as stored. */
   decoded: z.unknown().nullable(),
 });
@@ -120,6 +123,8 @@ export const ConsumptionSchema = SeriesSchema.extend({
     .optional(),
   byDevice: z.array(SeriesSchema.extend({ deviceId: z.string().uuid(), serialNo: z.string().nullable() })).optional(),
   bySubscription: z.array(SeriesSchema.extend({ subscriptionId: z.string().uuid(), subscriptionNo: z.string() })).optional(),
+  /** How much of the total, per bucket, comes from ESTIMATED readings (issue 17). */
+  estimated: SeriesSchema,
 });
 export type Consumption = z.infer<typeof ConsumptionSchema>;
 export class ConsumptionDto extends createZodDto(ConsumptionSchema) {}
@@ -182,6 +187,7 @@ export interface ReadingRecord {
   valve_state: ReadingView['valveState'];
   source: string;
   quality: string;
+  quality_rule: string | null;
   decoded: unknown;
 }
 
@@ -201,7 +207,8 @@ export function mapReading(r: ReadingRecord): ReadingView {
     alarms: parseAlarms(r.alarms),
     valveState: r.valve_state,
     source: r.source,
-    quality: r.quality,
+    quality: r.quality as ReadingView['quality'],
+    qualityRule: r.quality_rule,
     decoded: r.decoded ?? null,
   };
 }

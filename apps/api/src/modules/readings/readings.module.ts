@@ -1,7 +1,13 @@
 import { Module } from '@nestjs/common';
+import { MeterDataModule } from '../meter-data/meter-data.module';
 import { ReadingsController } from './readings.controller';
 import { ReadingsRepository } from './readings.repository';
 import { ReadingsService } from './readings.service';
 
-@Module({ controllers: [ReadingsController], providers: [ReadingsService, ReadingsRepository], exports: [ReadingsService] })
+@Module({
+  imports: [MeterDataModule],
+  controllers: [ReadingsController],
+  providers: [ReadingsService, ReadingsRepository],
+  exports: [ReadingsService],
+})
 export class ReadingsModule {}

@@ -131,6 +131,7 @@ export class ReadingsRepository {
           'r.valve_state',
           'r.source',
           'r.quality',
+          'r.quality_rule',
           'r.decoded',
         ])
         .orderBy('r.time', 'desc')
@@ -175,6 +176,25 @@ export class ReadingsRepository {
     for (const r of rows) out[r.w - 1].push({ timeMs: Math.round(r.t), litres: Math.round(r.l), deviceId: r.d });
     // Nearly sorted already (index order); sorting here keeps the statement free of a sort node.
     for (const points of out) points.sort((a, b) => a.timeMs - b.timeMs);
+    return out;
+  }
+
+  /**
+   * Per window, the estimated readings in [from, to) within the window's period (time and litres of
+   * consumption): the estimated share of the consumption answers, through the partial index on estimates.
+   */
+  async estimatedPoints(windows: RangedWindow[]): Promise<{ timeMs: number; litres: number }[][]> {
+    if (windows.length === 0) return [];
+    const { rows } = await sql<{ w: number; t: number; l: number }>`
+      SELECT w.ord::int AS w, date_part('epoch', r.time) * 1000 AS t, (r.consumption_m3 * 1000)::float8 AS l
+        FROM unnest(${windows.map((w) => w.meterId)}::uuid[], ${windows.map((w) => w.startedAt)}::timestamptz[],
+                    ${windows.map((w) => w.endedAt)}::timestamptz[], ${windows.map((w) => w.from)}::timestamptz[],
+                    ${windows.map((w) => w.to)}::timestamptz[]) WITH ORDINALITY AS w(meter_id, started_at, ended_at, range_from, range_to, ord)
+        JOIN reading r ON r.meter_id = w.meter_id AND r.quality = 'ESTIMATED' AND r.consumption_m3 IS NOT NULL
+                      AND r.time >= greatest(coalesce(w.started_at, '-infinity'::timestamptz), w.range_from)
+                      AND r.time < least(coalesce(w.ended_at, 'infinity'::timestamptz), w.range_to)`.execute(this.db);
+    const out = windows.map((): { timeMs: number; litres: number }[] => []);
+    for (const r of rows) out[r.w - 1].push({ timeMs: Math.round(r.t), litres: Math.round(r.l) });
     return out;
   }
 

@@ -24,10 +24,11 @@ import {
   isoStrings,
   mergeInto,
   planDays,
-  sumWindow,
+  sumWindow as sumPoints,
   toSeries,
   type WindowSums,
 } from './consumption-buckets';
+import { ValidationService } from '../meter-data/validation.service';
 import { ReadingsRepository, type MeterWindow } from './readings.repository';
 
 const DAY_MS = 86_400_000;
@@ -47,6 +48,7 @@ export class ReadingsService {
   constructor(
     private readonly readings: ReadingsRepository,
     private readonly listFilters: ListFiltersRepository,
+    private readonly validation: ValidationService,
   ) {}
 
   async ofMeter(access: AccessContext, id: string, q: ReadingsQuery): Promise<Page<ReadingView>> {
@@ -69,7 +71,12 @@ export class ReadingsService {
     access.require('METERS', 'read', meter.tenant_id, 'meter', id);
     const range = resolveRange(q, meter.time_zone);
     const c = await this.compute([{ meterId: id, startedAt: null, endedAt: null }], range);
-    return { ...header(range, c.bucketStarts), ...series(c, c.windows), byDevice: await this.byDevice(c) };
+    return {
+      ...header(range, c.bucketStarts),
+      ...series(c, c.windows),
+      estimated: toSeries(c.estimated),
+      byDevice: await this.byDevice(c),
+    };
   }
 
   /** Total, by meter (across meter changes, each within its period) and by device. */
@@ -84,6 +91,7 @@ export class ReadingsService {
     return {
       ...header(range, c.bucketStarts),
       ...series(c, c.windows),
+      estimated: toSeries(c.estimated),
       byMeter: meters.map(([meterId, serialNo]) => {
         const own = periods.filter((p) => p.meter_id === meterId);
         return {
@@ -112,6 +120,7 @@ export class ReadingsService {
     return {
       ...header(range, c.bucketStarts),
       ...series(c, c.windows),
+      estimated: toSeries(c.estimated),
       bySubscription: subscriptions.map((s) => ({
         subscriptionId: s.id,
         subscriptionNo: s.subscription_no,
@@ -159,6 +168,25 @@ export class ReadingsService {
    * rollup where it is bound to agree with the points (planDays) and the points for the rest.
    */
   private async compute(windows: MeterWindow[], r: Range): Promise<Computed> {
+    const [c, estimated] = await Promise.all([
+      this.computeSums(windows, r),
+      this.readings.estimatedPoints(windows.map((w) => ({ ...w, from: r.from, to: r.to }))),
+    ]);
+    // Estimated litres per bucket of the whole answer (each estimate's consumption in the bucket of its time).
+    const litres = new Float64Array(c.bucketStarts.length);
+    for (const points of estimated)
+      for (const p of points) {
+        let k = 0;
+        while (k + 1 < c.bucketStarts.length && c.bucketStarts[k + 1] <= p.timeMs) k++;
+        litres[k] += p.litres;
+      }
+    return { ...c, estimated: litres };
+  }
+
+  private async computeSums(windows: MeterWindow[], r: Range): Promise<Omit<Computed, 'estimated'>> {
+    const wraps = await this.validation.registerWraps(windows.map((w) => w.meterId));
+    const sumWindow = (points: Parameters<typeof sumPoints>[0], buckets: number[], fromMs: number, window: MeterWindow) =>
+      sumPoints(points, buckets, fromMs, wraps.get(window.meterId));
     if (r.interval === 'hour') {
       const [days, points] = await Promise.all([
         this.readings.localDays(r.from, r.to, r.timeZone),
@@ -169,7 +197,7 @@ export class ReadingsService {
         r.from.getTime(),
         r.to.getTime(),
       );
-      return { bucketStarts, windows: points.map((p) => sumWindow(p, bucketStarts, r.from.getTime())) };
+      return { bucketStarts, windows: points.map((p, i) => sumWindow(p, bucketStarts, r.from.getTime(), windows[i])) };
     }
     const parts = windows.map((w) => ({
       meterId: w.meterId,
@@ -216,7 +244,7 @@ export class ReadingsService {
       }
     });
     raw.forEach((part, j) => {
-      mergeInto(sums[part.window], sumWindow(points[j], bucketStarts, part.from.getTime()));
+      mergeInto(sums[part.window], sumWindow(points[j], bucketStarts, part.from.getTime(), part));
       counted[part.window] += points[j].filter((p) => p.timeMs >= part.from.getTime()).length;
     });
     // The rollup's reading counts must add up to the readings there are; where they do not (readings
@@ -226,7 +254,7 @@ export class ReadingsService {
     );
     if (stale.length > 0) {
       const again = await this.readings.windowPoints(stale);
-      stale.forEach((part, j) => (sums[part.window] = sumWindow(again[j], bucketStarts, part.from.getTime())));
+      stale.forEach((part, j) => (sums[part.window] = sumWindow(again[j], bucketStarts, part.from.getTime(), part)));
     }
     return { bucketStarts, windows: sums };
   }
@@ -248,6 +276,8 @@ export class ReadingsService {
 interface Computed {
   bucketStarts: number[];
   windows: WindowSums[];
+  /** Litres of ESTIMATED readings per bucket, over all windows. */
+  estimated: Float64Array;
 }
 
 function toWindow(p: { meter_id: string; started_at: Date; ended_at: Date | null }): MeterWindow {

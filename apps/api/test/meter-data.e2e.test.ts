@@ -1,0 +1,433 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MeterDataJobs } from '../src/modules/meter-data/meter-data.jobs';
+import {
+  makeInstallation,
+  makeReading,
+  makeTenant,
+  makeUser,
+  makeUtilities,
+  rollUpDays,
+  tokenFor,
+  type Device,
+  type Meter,
+  type Tenant,
+} from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+import { until } from './support/until';
+import { startTestWorker } from './support/worker';
+
+const HOUR = 3_600_000;
+/** A day well in the past, so no rule takes a reading for the future: 2025-11-03 is a Monday. */
+const T0 = new Date('2025-11-03T00:00:00.000Z');
+const at = (hours: number) => new Date(T0.getTime() + hours * HOUR);
+const iso = (hours: number) => at(hours).toISOString();
+
+describe('meter data management (issue 17)', () => {
+  let t: TestApp;
+  let worker: INestApplicationContext;
+  let root: Tenant;
+  let a: Tenant;
+  let b: Tenant;
+  let rootToken: string;
+  let aToken: string;
+  let bToken: string;
+  /** LIVE_READINGS read only, METERS read. */
+  let readerToken: string;
+  let meter: Meter;
+  let device: Device;
+
+  const rows = <T = any>(text: string, params: unknown[] = []) => t.sql<T>(text, params);
+  const reading = async (hours: number) =>
+    (
+      await rows<{ index_m3: string; consumption_m3: string | null; quality: string; quality_rule: string | null; source: string }>(
+        'SELECT index_m3, consumption_m3, quality, quality_rule, source FROM reading WHERE meter_id = $1 AND time = $2',
+        [meter.id, at(hours)],
+      )
+    )[0];
+  /** The meter's rollup days against its readings: every day must equal the sum of its readings' consumption. */
+  const rollupMatchesReadings = async (meterId: string) => {
+    const diff = await rows(
+      `SELECT c.day, c.consumption_m3, c.estimated_m3, r.m3, r.est, c.reading_count, r.n
+         FROM meter_daily_consumption c
+         FULL JOIN (SELECT (time AT TIME ZONE 'Europe/Istanbul')::date AS day, sum(consumption_m3) AS m3,
+                           coalesce(sum(consumption_m3) FILTER (WHERE quality = 'ESTIMATED'), 0) AS est, count(*)::int AS n
+                      FROM reading WHERE meter_id = $1 GROUP BY 1) r ON r.day = c.day
+        WHERE (c.meter_id = $1 OR c.meter_id IS NULL)
+          AND (c.consumption_m3 IS DISTINCT FROM coalesce(r.m3, 0) OR c.reading_count IS DISTINCT FROM r.n OR c.estimated_m3 IS DISTINCT FROM r.est)`,
+      [meterId],
+    );
+    expect(diff).toEqual([]);
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp('meter-data');
+    const u = await makeUtilities(t);
+    ({ root, a, b } = u);
+    rootToken = u.rootAdmin.token;
+    aToken = u.aAdmin.token;
+    bToken = u.bAdmin.token;
+    readerToken = await tokenFor(t, await makeUser(t, { tenant: a, permissions: { LIVE_READINGS: 'r', METERS: 'r', TENANTS: 'r' } }));
+    ({ meter, device } = await makeInstallation(t, { tenant: a }));
+    // Hourly readings from 00:00 to 06:00, 10 litres an hour, 03:00 missing.
+    for (const [h, index] of [
+      [0, 100],
+      [1, 100.01],
+      [2, 100.02],
+      [4, 100.04],
+      [5, 100.05],
+      [6, 100.06],
+    ] as const)
+      await makeReading(t, { device, time: at(h), indexM3: index });
+    await rollUpDays(t);
+    worker = await startTestWorker(t.config);
+  }, 120_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await t?.close();
+  });
+
+  describe('settings', () => {
+    it('answers the defaults and the values in force, for the tenant and each subscription group', async () => {
+      const res = await t.request({ url: `/api/tenants/${a.id}/meter-data-settings`, token: aToken });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.defaults.physicalMaximum.overloadFactor).toBe(1.25);
+      expect(res.body.effective).toEqual(res.body.defaults);
+      expect(res.body.own).toEqual({});
+      expect(res.body.groups.map((g: { code: string }) => g.code)).toEqual(expect.arrayContaining(['NORMAL', 'HIGH']));
+    });
+
+    it('inherits a parent’s row down the tree, and a group row overrides the tenant’s', async () => {
+      const root1 = await t.request({
+        method: 'PUT',
+        url: `/api/tenants/${root.id}/meter-data-settings`,
+        token: rootToken,
+        body: { params: { spike: { factor: 5 }, stuck: { days: 3 } } },
+      });
+      expect(root1.status, JSON.stringify(root1.body)).toBe(200);
+      const [{ id: high }] = await rows<{ id: string }>("SELECT id FROM subscription_group WHERE code = 'HIGH'");
+      const own = await t.request({
+        method: 'PUT',
+        url: `/api/tenants/${a.id}/meter-data-settings`,
+        token: aToken,
+        body: { subscriptionGroupId: high, params: { spike: { factor: 20 } } },
+      });
+      expect(own.status, JSON.stringify(own.body)).toBe(200);
+      expect(own.body.effective.spike.factor).toBe(5);
+      expect(own.body.effective.stuck.days).toBe(3);
+      const group = own.body.groups.find((g: { subscriptionGroupId: string }) => g.subscriptionGroupId === high);
+      expect(group.own).toEqual({ spike: { factor: 20 } });
+      expect(group.effective.spike.factor).toBe(20);
+      const audit = await rows("SELECT action, entity_type FROM audit_log WHERE entity_type = 'meter_data_settings' AND tenant_id = $1", [
+        a.id,
+      ]);
+      expect(audit).toHaveLength(1);
+      // Back to the defaults for the rest of the suite.
+      for (const [tenant, token, body] of [
+        [a, aToken, { subscriptionGroupId: high, params: {} }],
+        [root, rootToken, { params: {} }],
+      ] as const)
+        expect((await t.request({ method: 'PUT', url: `/api/tenants/${tenant.id}/meter-data-settings`, token, body })).status).toBe(200);
+      expect(await rows('SELECT * FROM meter_data_settings')).toEqual([]);
+    });
+
+    it.each([
+      ['an unknown rule', { params: { bogus: { x: 1 } } }],
+      ['an unknown parameter', { params: { spike: { factr: 5 } } }],
+      ['a wrong type', { params: { spike: { factor: '5' } } }],
+      ['an out-of-range value', { params: { physicalMaximum: { overloadFactor: 1e9 } } }],
+      ['a night window ending before it starts', { params: { leak: { nightStartHour: 5, nightEndHour: 2 } } }],
+      ['a group id that is no UUID', { subscriptionGroupId: "x' or 1=1", params: {} }],
+    ])('refuses %s (400) and changes nothing', async (_, body) => {
+      const res = await t.request({ method: 'PUT', url: `/api/tenants/${a.id}/meter-data-settings`, token: aToken, body });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(await rows('SELECT * FROM meter_data_settings')).toEqual([]);
+    });
+
+    it('answers 404 for an unknown subscription group and for another tenant, 403 without TENANTS update', async () => {
+      const unknownGroup = await t.request({
+        method: 'PUT',
+        url: `/api/tenants/${a.id}/meter-data-settings`,
+        token: aToken,
+        body: { subscriptionGroupId: '00000000-0000-4000-8000-000000000000', params: { spike: { factor: 3 } } },
+      });
+      expect(unknownGroup.status).toBe(404);
+      const other = await t.request({ url: `/api/tenants/${a.id}/meter-data-settings`, token: bToken });
+      expect(other.status).toBe(404);
+      const otherPut = await t.request({
+        method: 'PUT',
+        url: `/api/tenants/${a.id}/meter-data-settings`,
+        token: bToken,
+        body: { params: { spike: { factor: 3 } } },
+      });
+      expect(otherPut.status).toBe(404);
+      const reader = await t.request({
+        method: 'PUT',
+        url: `/api/tenants/${a.id}/meter-data-settings`,
+        token: readerToken,
+        body: { params: { spike: { factor: 3 } } },
+      });
+      expect(reader.status).toBe(403);
+      expect(await rows('SELECT * FROM meter_data_settings')).toEqual([]);
+    });
+  });
+
+  describe('manual readings and corrections', () => {
+    it('enters a manual reading in the gap: EDITED (manual), its successor’s consumption and the rollup follow, history and audit kept', async () => {
+      const res = await t.request({
+        method: 'POST',
+        url: `/api/meters/${meter.id}/readings`,
+        token: aToken,
+        body: { time: iso(3), indexM3: 100.035, reason: 'field visit: register read on site' },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.reading).toEqual({
+        indexM3: 100.035,
+        consumptionM3: 0.015,
+        quality: 'EDITED',
+        qualityRule: 'manual',
+        source: 'MANUAL',
+      });
+      expect(res.body.revision).toMatchObject({
+        action: 'create',
+        reason: 'field visit: register read on site',
+        before: null,
+        hasPhoto: false,
+      });
+      expect(await reading(4)).toMatchObject({ consumption_m3: '0.005', quality: 'VALID' });
+      await rollupMatchesReadings(meter.id);
+      const audit = await rows("SELECT action, after FROM audit_log WHERE entity_type = 'reading' AND tenant_id = $1", [a.id]);
+      expect(audit).toHaveLength(1);
+      expect(audit[0].after).toMatchObject({ indexM3: 100.035, reason: 'field visit: register read on site' });
+    });
+
+    it('corrects a reading, keeping the original: before and after in the history, with the photo', async () => {
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)]);
+      const res = await t.request({
+        method: 'PATCH',
+        url: `/api/meters/${meter.id}/readings/${iso(5)}`,
+        token: aToken,
+        body: {
+          indexM3: 100.052,
+          reason: 'digit misread by the device',
+          photo: { contentType: 'image/png', dataBase64: png.toString('base64') },
+        },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.reading).toMatchObject({ indexM3: 100.052, consumptionM3: 0.012, quality: 'EDITED', qualityRule: 'correction' });
+      expect(await reading(6)).toMatchObject({ consumption_m3: '0.008' });
+      await rollupMatchesReadings(meter.id);
+
+      const history = await t.request({ url: `/api/meters/${meter.id}/readings/${iso(5)}/revisions`, token: readerToken });
+      expect(history.status).toBe(200);
+      expect(history.body.items).toHaveLength(1);
+      const [revision] = history.body.items;
+      expect(revision.before).toEqual({ indexM3: 100.05, consumptionM3: 0.01, quality: 'VALID', qualityRule: null, source: 'NETWORK' });
+      expect(revision.after).toMatchObject({ indexM3: 100.052, quality: 'EDITED' });
+      expect(revision.revisedBy.id).toBeTruthy();
+      expect(revision.hasPhoto).toBe(true);
+      const photo = await t.app.inject({
+        url: `/api/reading-revisions/${revision.id}/photo`,
+        headers: { authorization: `Bearer ${readerToken}` },
+      });
+      expect(photo.statusCode).toBe(200);
+      expect(photo.headers['content-type']).toBe('image/png');
+      expect(photo.rawPayload.equals(png)).toBe(true);
+      // Another tenant sees neither the history's photo nor the reading.
+      expect((await t.request({ url: `/api/reading-revisions/${revision.id}/photo`, token: bToken })).status).toBe(404);
+      expect((await t.request({ url: `/api/meters/${meter.id}/readings/${iso(5)}/revisions`, token: bToken })).status).toBe(404);
+    });
+
+    it.each([
+      ['a negative index', { time: iso(7), indexM3: -1, reason: 'x-ray' }],
+      ['an index beyond any register', { time: iso(7), indexM3: 1e15, reason: 'huge value' }],
+      ['more than litre resolution', { time: iso(7), indexM3: 100.0611, reason: 'too precise' }],
+      ['no reason', { time: iso(7), indexM3: 100.07 }],
+      ['a blank reason', { time: iso(7), indexM3: 100.07, reason: '   ' }],
+      ['a time without offset', { time: '2025-11-03T07:00:00', indexM3: 100.07, reason: 'no zone given' }],
+      ['a reading in the future', { time: new Date(Date.now() + 86_400_000).toISOString(), indexM3: 100.07, reason: 'tomorrow' }],
+      [
+        'a photo that is not the image it claims',
+        { time: iso(7), indexM3: 100.07, reason: 'photo', photo: { contentType: 'image/jpeg', dataBase64: 'aGVsbG8=' } },
+      ],
+      ['an unknown field', { time: iso(7), indexM3: 100.07, reason: 'extra', tenantId: '00000000-0000-4000-8000-000000000001' }],
+      ['a NUL in the reason', { time: iso(7), indexM3: 100.07, reason: 'a\u0000b' }],
+    ])('refuses %s with 400 and stores nothing', async (_, body) => {
+      const before = await rows('SELECT count(*)::int AS n FROM reading WHERE meter_id = $1', [meter.id]);
+      const res = await t.request({ method: 'POST', url: `/api/meters/${meter.id}/readings`, token: aToken, body });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(await rows('SELECT count(*)::int AS n FROM reading WHERE meter_id = $1', [meter.id])).toEqual(before);
+      expect(await rows('SELECT count(*)::int AS n FROM reading_revision')).toEqual([{ n: 2 }]);
+    });
+
+    it('refuses a second reading at a stored time (409), an unknown reading (404) and a bad time in the path (400)', async () => {
+      const taken = await t.request({
+        method: 'POST',
+        url: `/api/meters/${meter.id}/readings`,
+        token: aToken,
+        body: { time: iso(4), indexM3: 100.04, reason: 'duplicate' },
+      });
+      expect(taken.status).toBe(409);
+      const unknown = await t.request({
+        method: 'PATCH',
+        url: `/api/meters/${meter.id}/readings/${iso(30)}`,
+        token: aToken,
+        body: { indexM3: 1, reason: 'nothing there' },
+      });
+      expect(unknown.status).toBe(404);
+      const bad = await t.request({
+        method: 'PATCH',
+        url: `/api/meters/${meter.id}/readings/yesterday`,
+        token: aToken,
+        body: { indexM3: 1, reason: 'bad time' },
+      });
+      expect(bad.status).toBe(400);
+    });
+
+    it('keeps other tenants out (404) and needs LIVE_READINGS create/update (403)', async () => {
+      const body = { time: iso(7), indexM3: 100.07, reason: 'another tenant' };
+      expect((await t.request({ method: 'POST', url: `/api/meters/${meter.id}/readings`, token: bToken, body })).status).toBe(404);
+      expect((await t.request({ method: 'POST', url: `/api/meters/${meter.id}/readings`, token: readerToken, body })).status).toBe(403);
+      const fix = { indexM3: 1, reason: 'not mine' };
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/meters/${meter.id}/readings/${iso(4)}`, token: bToken, body: fix })).status,
+      ).toBe(404);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/meters/${meter.id}/readings/${iso(4)}`, token: readerToken, body: fix })).status,
+      ).toBe(403);
+      expect(await reading(4)).toMatchObject({ index_m3: '100.040' });
+      const run = { from: iso(0), to: iso(6) };
+      expect((await t.request({ method: 'POST', url: `/api/meters/${meter.id}/revalidate`, token: bToken, body: run })).status).toBe(404);
+      expect((await t.request({ method: 'POST', url: `/api/meters/${meter.id}/revalidate`, token: readerToken, body: run })).status).toBe(
+        403,
+      );
+    });
+  });
+
+  describe('revalidation and estimation', () => {
+    let other: { meter: Meter; device: Device };
+
+    beforeAll(async () => {
+      other = await makeInstallation(t, { tenant: a });
+      // A backward glitch the worker of old stored as suspect; a rollover it could not see; a gap of three hours.
+      for (const [h, index, consumption] of [
+        [0, 99_999.9, null],
+        [1, 0.1, 0],
+        [2, 0.15, 0.05],
+        [3, 0.14, 0],
+        [4, 0.2, 0.06],
+        [8, 0.6, 0.4],
+      ] as const)
+        await makeReading(t, { device: other.device, time: at(h), indexM3: index, consumptionM3: consumption });
+      await rollUpDays(t);
+    });
+
+    const otherReading = async (hours: number) =>
+      (
+        await rows<{ index_m3: string; consumption_m3: string | null; quality: string; quality_rule: string | null }>(
+          'SELECT index_m3, consumption_m3, quality, quality_rule FROM reading WHERE meter_id = $1 AND time = $2',
+          [other.meter.id, at(hours)],
+        )
+      )[0];
+
+    it('re-runs the rules over a range as a job: the rollover is counted, the glitch flagged, the gap estimated to add up', async () => {
+      const res = await t.request({
+        method: 'POST',
+        url: `/api/meters/${other.meter.id}/revalidate`,
+        token: aToken,
+        body: { from: iso(0), to: iso(8), estimate: true },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      expect(res.body.jobId).toBeTruthy();
+      await until(async () => (await otherReading(5))?.quality === 'ESTIMATED', 20_000);
+      expect(await otherReading(1)).toMatchObject({ consumption_m3: '0.200', quality: 'VALID', quality_rule: 'rollover' });
+      expect(await otherReading(3)).toMatchObject({ consumption_m3: '0.000', quality: 'SUSPECT', quality_rule: 'backward-index' });
+      const estimates = await rows<{ index_m3: string; consumption_m3: string; quality_rule: string }>(
+        "SELECT index_m3, consumption_m3, quality_rule FROM reading WHERE meter_id = $1 AND quality = 'ESTIMATED' ORDER BY time",
+        [other.meter.id],
+      );
+      expect(estimates).toEqual([
+        { index_m3: '0.300', consumption_m3: '0.100', quality_rule: 'interpolation' },
+        { index_m3: '0.400', consumption_m3: '0.100', quality_rule: 'interpolation' },
+        { index_m3: '0.500', consumption_m3: '0.100', quality_rule: 'interpolation' },
+      ]);
+      expect(await otherReading(8)).toMatchObject({ consumption_m3: '0.100', quality: 'VALID' });
+      await rollupMatchesReadings(other.meter.id);
+      const [day] = await rows('SELECT estimated_m3 FROM tenant_daily_consumption WHERE tenant_id = $1 AND estimated_m3 > 0', [a.id]);
+      expect(day.estimated_m3).toBe('0.300');
+    });
+
+    it('reports the estimated share of daily consumption', async () => {
+      const res = await t.request({
+        url: `/api/meters/${other.meter.id}/consumption?interval=day&from=${encodeURIComponent('2025-11-03T00:00:00+03:00')}&to=${encodeURIComponent('2025-11-04T00:00:00+03:00')}`,
+        token: aToken,
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      // 0.2 across the rollover + 0.05 + 0 (backward) + 0.06 + 0.3 estimated + 0.1.
+      expect(res.body.totalM3).toBeCloseTo(0.71, 6);
+      expect(res.body.estimated.totalM3).toBeCloseTo(0.3, 6);
+    });
+
+    it('replaces estimates when the real reading arrives late (a manual entry here; the worker does the same)', async () => {
+      const res = await t.request({
+        method: 'POST',
+        url: `/api/meters/${other.meter.id}/readings`,
+        token: aToken,
+        body: { time: iso(6), indexM3: 0.45, reason: 'late read on site' },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(await rows("SELECT count(*)::int AS n FROM reading WHERE meter_id = $1 AND quality = 'ESTIMATED'", [other.meter.id])).toEqual([
+        { n: 0 },
+      ]);
+      expect(await otherReading(6)).toMatchObject({ consumption_m3: '0.250' });
+      expect(await otherReading(8)).toMatchObject({ consumption_m3: '0.150' });
+      await rollupMatchesReadings(other.meter.id);
+    });
+  });
+
+  describe('daily run: stuck meters and leaks', () => {
+    it('flags a stuck meter and opens a LEAK alarm for continuous flow, cleared by a day without it', async () => {
+      const jobs = worker.get(MeterDataJobs);
+      const stuck = await makeInstallation(t, { tenant: b });
+      const leaking = await makeInstallation(t, { tenant: b });
+      const end = at(24 * 10);
+      // Stuck: 8 days at the same index after one that moved.
+      await makeReading(t, { device: stuck.device, time: at(24), indexM3: 50 });
+      for (let d = 2; d <= 10; d++) await makeReading(t, { device: stuck.device, time: at(24 * d), indexM3: 50.5 });
+      // Leaking: 24 hours, each with some water.
+      let index = 10;
+      for (let h = 24 * 9; h <= 24 * 10; h++) await makeReading(t, { device: leaking.device, time: at(h), indexM3: (index += 0.004) });
+      const first = await jobs.runTenant(b.id, end);
+      expect(first.stuck).toBeGreaterThan(0);
+      expect(first.leaksOpened).toBe(1);
+      const flagged = await rows("SELECT count(*)::int AS n FROM reading WHERE meter_id = $1 AND quality_rule = 'stuck'", [stuck.meter.id]);
+      expect(flagged[0].n).toBeGreaterThanOrEqual(7);
+      const [alarm] = await rows("SELECT type, device_id, cleared_at, details FROM alarm WHERE type = 'LEAK' AND tenant_id = $1", [b.id]);
+      expect(alarm).toMatchObject({
+        device_id: leaking.device.id,
+        cleared_at: null,
+        details: { source: 'leak-detection', continuousFlow: true },
+      });
+      // Tenant A never sees it.
+      const listA = await t.request({ url: '/api/alarms?type=LEAK', token: aToken });
+      expect(listA.body.items ?? []).toHaveLength(0);
+
+      // The next day has dry hours: cleared.
+      for (let h = 24 * 10 + 1; h <= 24 * 11; h++)
+        await makeReading(t, { device: leaking.device, time: at(h), indexM3: h % 3 === 0 ? (index += 0.004) : index });
+      const second = await jobs.runTenant(b.id, at(24 * 11));
+      expect(second.leaksCleared).toBe(1);
+      const [cleared] = await rows("SELECT cleared_at FROM alarm WHERE type = 'LEAK' AND tenant_id = $1", [b.id]);
+      expect(cleared.cleared_at).not.toBeNull();
+    });
+
+    it('schedules each tenant once per local day, after its night window', async () => {
+      const jobs = worker.get(MeterDataJobs);
+      const tz = await makeTenant(t, { parent: root, timeZone: 'Europe/Istanbul' });
+      // 02:07 UTC is 05:07 in Istanbul: the hour after the 02:00–05:00 window.
+      expect(await jobs.schedule(new Date('2025-11-04T02:07:00Z'))).toContain(tz.id);
+      expect(await jobs.schedule(new Date('2025-11-04T03:07:00Z'))).not.toContain(tz.id);
+    });
+  });
+});
