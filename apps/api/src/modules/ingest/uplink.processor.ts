@@ -7,7 +7,18 @@ import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { mapDecoded, type MappedReading } from '../decoders/decoded-mapping';
 import type { DecodeOutput } from '../decoders/decoder-sandbox';
 import { DecodersService } from '../decoders/decoders.service';
-import { flaggedAlarms, localDayFormatter, planAlarms, planConsumption, type AlarmFrame, type MeterPoint } from './uplink-batch';
+import { judgeInterval, type MeterRuleContext } from '../meter-data/rules/interval';
+import { ValidationService } from '../meter-data/validation.service';
+import {
+  flaggedAlarms,
+  legacyJudge,
+  localDayFormatter,
+  planAlarms,
+  planConsumption,
+  type AlarmFrame,
+  type IntervalJudge,
+  type MeterPoint,
+} from './uplink-batch';
 import {
   UplinkRepository,
   type AlarmRow,
@@ -107,6 +118,7 @@ export class UplinkProcessor {
     private readonly repository: UplinkRepository,
     private readonly decoders: DecodersService,
     private readonly live: LiveEventsService,
+    private readonly validation: ValidationService,
   ) {}
 
   /**
@@ -364,9 +376,46 @@ export class UplinkProcessor {
       if (list) list.push(it);
       else perMeter.set(it.ctx.meterId!, [it]);
     }
-    const stored = await this.repository.neighbours(
-      trx,
-      [...perMeter].map(([meterId, list]) => ({ meterId, from: list[0].time, to: list[list.length - 1].time })),
+    const ranges = [...perMeter].map(([meterId, list]) => ({ meterId, from: list[0].time, to: list[list.length - 1].time }));
+    let stored = await this.repository.neighbours(trx, ranges);
+    // Real readings replace the estimates around them (issue 17): only when a neighbour is one, so the usual batch
+    // pays nothing. The gaps left either side are estimated again by the tenant's daily run.
+    const estimated = new Set(stored.filter((p) => p.quality === 'ESTIMATED').map((p) => p.meterId));
+    if (estimated.size) {
+      const dropped = await this.repository.dropEstimates(
+        trx,
+        ranges.filter((r) => estimated.has(r.meterId)),
+      );
+      const days = new Map<string, { meterId: string; day: string; consumptionM3: number; count: number }>();
+      for (const d of dropped) {
+        const day = this.dayOf(d.time, perMeter.get(d.meterId)![0].ctx.timeZone);
+        const key = `${d.meterId}|${day}`;
+        const row = days.get(key) ?? { meterId: d.meterId, day, consumptionM3: 0, count: 0 };
+        row.consumptionM3 = Math.round((row.consumptionM3 + d.consumptionM3) * 1000) / 1000;
+        row.count += 1;
+        days.set(key, row);
+      }
+      await this.repository.removeFromDaily(trx, [...days.values()]);
+      stored = [
+        ...stored.filter((p) => !estimated.has(p.meterId)),
+        ...(await this.repository.neighbours(
+          trx,
+          ranges.filter((r) => estimated.has(r.meterId)),
+        )),
+      ];
+    }
+    // The validation rules of each meter's tenant and group, loaded once for the batch (cached across batches).
+    const rules = await this.validation.contexts(
+      [...perMeter].map(([meterId, list]) => {
+        const ctx = list[0].ctx;
+        return {
+          meterId,
+          tenantId: ctx.tenantId,
+          groupId: ctx.groupId ?? null,
+          q3: ctx.q3M3h ?? null,
+          registerCapacityM3: ctx.registerCapacityM3 ?? null,
+        };
+      }),
     );
 
     const rows: ReadingRow[] = [];
@@ -377,6 +426,8 @@ export class UplinkProcessor {
       time: Date;
       consumptionM3: number;
       suspect: boolean;
+      quality: 'VALID' | 'SUSPECT';
+      rule: string | null;
       diffM3: number;
     }[] = [];
     for (const [meterId, list] of perMeter) {
@@ -385,10 +436,12 @@ export class UplinkProcessor {
         deviceId: it.ctx.deviceId,
         indexM3: it.mapped!.indexM3!,
         batchRef: i,
+        receivedAt: new Date(it.e.receivedAt),
       }));
       const plan = planConsumption(
         stored.filter((p) => p.meterId === meterId),
         points,
+        judgeWith(rules.get(meterId)),
       );
       for (const c of plan.readings) {
         const it = list[c.batchRef];
@@ -406,6 +459,8 @@ export class UplinkProcessor {
           alarms: it.flagged,
           valveState: it.mapped!.valveState,
           suspect: c.suspect,
+          quality: c.quality,
+          qualityRule: c.rule,
           decoded: it.decoded.data,
           source,
         };
@@ -600,6 +655,19 @@ export class UplinkProcessor {
     }
     return out;
   }
+}
+
+/** The interval rules of a meter's tenant and group (issue 17), or those of earlier releases without a context. */
+function judgeWith(rules: MeterRuleContext | undefined): IntervalJudge {
+  if (!rules) return legacyJudge;
+  return (previous, current) => {
+    const j = judgeInterval(
+      previous,
+      { time: current.time, indexM3: current.indexM3, receivedAt: current.receivedAt ?? current.time },
+      rules,
+    );
+    return { consumptionM3: j.consumptionM3, quality: j.quality === 'SUSPECT' ? 'SUSPECT' : 'VALID', rule: j.rule };
+  };
 }
 
 /** A radio figure inside what receivers report, rounded to the column's digits; outside it, null and a warning on the uplink. */

@@ -20,6 +20,10 @@ export interface DeviceContext {
   subscriptionId: string | null;
   dailyThresholdM3: number | null;
   timeZone: string;
+  /** What the validation rules need (issue 17); absent: the rules of earlier releases apply. */
+  groupId?: string | null;
+  q3M3h?: number | null;
+  registerCapacityM3?: number | null;
   scenarios: { id: string; version: number; fPort: number | null; decoderSource: string; fieldMapping: FieldMapping }[];
 }
 
@@ -53,6 +57,9 @@ export interface ReadingRow {
   alarms: AlarmType[];
   valveState: ValveState | null;
   suspect: boolean;
+  /** The validation rules' verdict (issue 17); `suspect` alone when absent. */
+  quality?: 'VALID' | 'SUSPECT';
+  qualityRule?: string | null;
   decoded: unknown;
   /** NETWORK unless said otherwise (imports store CSV_IMPORT). */
   source?: 'NETWORK' | 'CSV_IMPORT';
@@ -78,6 +85,7 @@ export interface StoredPoint {
   deviceId: string;
   indexM3: number;
   consumptionM3: number | null;
+  quality: string;
 }
 
 export interface DailyRow {
@@ -129,6 +137,7 @@ export class UplinkRepository {
       .leftJoin('subscription_meter as sm', (j) => j.onRef('sm.meter_id', '=', 'm.id').on('sm.ended_at', 'is', null))
       .leftJoin('subscription as s', 's.id', 'sm.subscription_id')
       .leftJoin('subscription_group as g', 'g.id', 's.group_id')
+      .leftJoin('meter_profile as mp', 'mp.id', 'm.meter_profile_id')
       .select([
         'd.id as deviceId',
         'd.tenant_id as tenantId',
@@ -139,6 +148,9 @@ export class UplinkRepository {
         'sm.subscription_id as subscriptionId',
         'g.daily_threshold_m3 as threshold',
         't.time_zone as timeZone',
+        's.group_id as groupId',
+        'mp.q3',
+        'mp.register_capacity_m3 as registerCapacity',
       ])
       .where('d.id', 'in', deviceIds)
       .execute();
@@ -167,6 +179,9 @@ export class UplinkRepository {
       subscriptionId: row.subscriptionId,
       dailyThresholdM3: row.threshold === null ? null : Number(row.threshold),
       timeZone: row.timeZone,
+      groupId: row.groupId ?? null,
+      q3M3h: row.q3 === null ? null : Number(row.q3),
+      registerCapacityM3: row.registerCapacity === null ? null : Number(row.registerCapacity),
       scenarios: scenarios
         .filter((s) => s.profileId === row.profileId)
         .map((s) => ({
@@ -284,15 +299,22 @@ export class UplinkRepository {
    */
   async neighbours(trx: Transaction<DB>, ranges: { meterId: string; from: Date; to: Date }[]): Promise<StoredPoint[]> {
     if (!ranges.length) return [];
-    const { rows } = await sql<{ meter_id: string; time: Date; device_id: string; index_m3: string; consumption_m3: string | null }>`
-      SELECT b.meter_id, r.time, r.device_id, r.index_m3, r.consumption_m3
+    const { rows } = await sql<{
+      meter_id: string;
+      time: Date;
+      device_id: string;
+      index_m3: string;
+      consumption_m3: string | null;
+      quality: string;
+    }>`
+      SELECT b.meter_id, r.time, r.device_id, r.index_m3, r.consumption_m3, r.quality
       FROM unnest(${ranges.map((r) => r.meterId)}::uuid[], ${ranges.map((r) => r.from)}::timestamptz[], ${ranges.map((r) => r.to)}::timestamptz[]) AS b(meter_id, t0, t1)
       CROSS JOIN LATERAL (
-        (SELECT time, device_id, index_m3, consumption_m3 FROM reading WHERE meter_id = b.meter_id AND time < b.t0 ORDER BY time DESC LIMIT 1)
+        (SELECT time, device_id, index_m3, consumption_m3, quality::text FROM reading WHERE meter_id = b.meter_id AND time < b.t0 ORDER BY time DESC LIMIT 1)
         UNION ALL
-        (SELECT time, device_id, index_m3, consumption_m3 FROM reading WHERE meter_id = b.meter_id AND time >= b.t0 AND time <= b.t1)
+        (SELECT time, device_id, index_m3, consumption_m3, quality::text FROM reading WHERE meter_id = b.meter_id AND time >= b.t0 AND time <= b.t1)
         UNION ALL
-        (SELECT time, device_id, index_m3, consumption_m3 FROM reading WHERE meter_id = b.meter_id AND time > b.t1 ORDER BY time LIMIT 1)
+        (SELECT time, device_id, index_m3, consumption_m3, quality::text FROM reading WHERE meter_id = b.meter_id AND time > b.t1 ORDER BY time LIMIT 1)
       ) r`.execute(trx);
     return rows.map((r) => ({
       meterId: r.meter_id,
@@ -300,7 +322,48 @@ export class UplinkRepository {
       deviceId: r.device_id,
       indexM3: Number(r.index_m3),
       consumptionM3: r.consumption_m3 === null ? null : Number(r.consumption_m3),
+      quality: r.quality,
     }));
+  }
+
+  /**
+   * A real reading arriving where estimates stand replaces them (issue 17): per meter, deletes the
+   * estimates between the real readings around [from, to]; returns what they had added to their days.
+   */
+  async dropEstimates(
+    trx: Transaction<DB>,
+    ranges: { meterId: string; from: Date; to: Date }[],
+  ): Promise<{ meterId: string; time: Date; consumptionM3: number }[]> {
+    if (!ranges.length) return [];
+    const { rows } = await sql<{ meter_id: string; time: Date; consumption_m3: string | null }>`
+      DELETE FROM reading r
+       USING (SELECT b.meter_id,
+                     coalesce((SELECT max(time) FROM reading WHERE meter_id = b.meter_id AND time < b.t0 AND quality <> 'ESTIMATED'), '-infinity') AS lo,
+                     coalesce((SELECT min(time) FROM reading WHERE meter_id = b.meter_id AND time > b.t1 AND quality <> 'ESTIMATED'), 'infinity') AS hi
+                FROM unnest(${ranges.map((r) => r.meterId)}::uuid[], ${ranges.map((r) => r.from)}::timestamptz[], ${ranges.map((r) => r.to)}::timestamptz[]) AS b(meter_id, t0, t1)) w
+       WHERE r.meter_id = w.meter_id AND r.quality = 'ESTIMATED' AND r.time > w.lo AND r.time < w.hi
+      RETURNING r.meter_id, r.time, r.consumption_m3`.execute(trx);
+    return rows.map((r) => ({
+      meterId: r.meter_id,
+      time: new Date(r.time),
+      consumptionM3: r.consumption_m3 === null ? 0 : Number(r.consumption_m3),
+    }));
+  }
+
+  /** Takes deleted estimates out of their days: their consumption, their estimated share and their count. */
+  async removeFromDaily(
+    trx: Transaction<DB>,
+    rows: { meterId: string; day: string; consumptionM3: number; count: number }[],
+  ): Promise<void> {
+    if (!rows.length) return;
+    await sql`
+      UPDATE meter_daily_consumption c
+      SET consumption_m3 = greatest(0, c.consumption_m3 - v.m3),
+          estimated_m3 = greatest(0, c.estimated_m3 - v.m3),
+          reading_count = greatest(0, c.reading_count - v.n)
+      FROM unnest(${rows.map((r) => r.meterId)}::uuid[], ${rows.map((r) => r.day)}::date[], ${rows.map((r) => r.consumptionM3.toFixed(3))}::numeric[],
+                  ${rows.map((r) => r.count)}::int[]) AS v(meter_id, day, m3, n)
+      WHERE c.meter_id = v.meter_id AND c.day = v.day`.execute(trx);
   }
 
   /** Inserts readings, skipping ones stored already; returns the keys (device|epoch ms) it inserted. */
@@ -309,17 +372,18 @@ export class UplinkRepository {
     for (const part of chunks(rows)) {
       // Alarms travel as array literals ('{TAMPER,TILT}'): unnest cannot take a ragged two-dimensional array.
       const { rows: out } = await sql<{ device_id: string; time: Date }>`
-        INSERT INTO reading (time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, valve_state, source, quality, decoded)
+        INSERT INTO reading (time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, valve_state, source, quality, quality_rule, decoded)
         SELECT time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms::alarm_type[], valve_state::valve_state,
-               source::reading_source, quality::reading_quality, decoded::jsonb
+               source::reading_source, quality::reading_quality, quality_rule, decoded::jsonb
           FROM unnest(${part.map((r) => r.time)}::timestamptz[], ${part.map((r) => r.deviceId)}::uuid[], ${part.map((r) => r.meterId)}::uuid[],
                       ${part.map((r) => r.subscriptionId)}::uuid[], ${part.map((r) => r.tenantId)}::uuid[], ${part.map((r) => r.indexM3.toFixed(3))}::numeric[],
                       ${part.map((r) => num(r.consumptionM3, 3))}::numeric[], ${part.map((r) => (r.batteryPct === null ? null : String(r.batteryPct)))}::numeric[],
                       ${part.map((r) => r.rssi)}::smallint[], ${part.map((r) => (r.snr === null ? null : String(r.snr)))}::numeric[],
                       ${part.map((r) => `{${r.alarms.join(',')}}`)}::text[], ${part.map((r) => r.valveState)}::text[],
-                      ${part.map((r) => (r.suspect ? 'SUSPECT' : 'GOOD'))}::text[], ${part.map((r) => JSON.stringify(r.decoded ?? null))}::text[],
+                      ${part.map((r) => r.quality ?? (r.suspect ? 'SUSPECT' : 'VALID'))}::text[], ${part.map((r) => r.qualityRule ?? (r.suspect ? 'backward-index' : null))}::text[],
+                      ${part.map((r) => JSON.stringify(r.decoded ?? null))}::text[],
                       ${part.map((r) => r.source ?? 'NETWORK')}::text[])
-               AS v(time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, valve_state, quality, decoded, source)
+               AS v(time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, valve_state, quality, quality_rule, decoded, source)
         ON CONFLICT (device_id, time) DO NOTHING
         RETURNING device_id, time`.execute(trx);
       for (const r of out) inserted.add(`${r.device_id}|${new Date(r.time).getTime()}`);
@@ -330,15 +394,20 @@ export class UplinkRepository {
   /** Stored readings whose predecessor arrived late get their consumption recomputed. */
   async fixConsumption(
     trx: Transaction<DB>,
-    fixes: { deviceId: string; time: Date; consumptionM3: number; suspect: boolean }[],
+    fixes: { deviceId: string; time: Date; consumptionM3: number; suspect: boolean; quality?: 'VALID' | 'SUSPECT'; rule?: string | null }[],
   ): Promise<void> {
     if (!fixes.length) return;
+    // Operators' and estimated readings keep their flag, as do flags of the periodic rules and of reception time.
     await sql`
       UPDATE reading r
       SET consumption_m3 = v.consumption,
-          quality = CASE WHEN v.suspect THEN 'SUSPECT'::reading_quality WHEN r.quality = 'SUSPECT' THEN 'GOOD'::reading_quality ELSE r.quality END
-      FROM unnest(${fixes.map((f) => f.deviceId)}::uuid[], ${fixes.map((f) => f.time)}::timestamptz[], ${fixes.map((f) => f.consumptionM3.toFixed(3))}::numeric[], ${fixes.map((f) => f.suspect)}::boolean[])
-        AS v(device_id, time, consumption, suspect)
+          quality = CASE WHEN r.quality IN ('EDITED', 'ESTIMATED') OR r.quality_rule IN ('stuck', 'future-time', 'past-time') THEN r.quality
+                         ELSE v.quality::reading_quality END,
+          quality_rule = CASE WHEN r.quality IN ('EDITED', 'ESTIMATED') OR r.quality_rule IN ('stuck', 'future-time', 'past-time') THEN r.quality_rule
+                              ELSE v.rule END
+      FROM unnest(${fixes.map((f) => f.deviceId)}::uuid[], ${fixes.map((f) => f.time)}::timestamptz[], ${fixes.map((f) => f.consumptionM3.toFixed(3))}::numeric[],
+                  ${fixes.map((f) => f.quality ?? (f.suspect ? 'SUSPECT' : 'VALID'))}::text[], ${fixes.map((f) => f.rule ?? (f.suspect ? 'backward-index' : null))}::text[])
+        AS v(device_id, time, consumption, quality, rule)
       WHERE r.device_id = v.device_id AND r.time = v.time`.execute(trx);
   }
 
