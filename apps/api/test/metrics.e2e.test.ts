@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileApi, envOf, freePort, startNode, type ChildNode } from './support/processes';
-import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
-import { createIntegration, loraDevices, ttnUplink } from './support/uplinks';
+import { makeIntegration, makeLoraDevices, makeTenant, ttnUplink } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 const TOKEN = 'metrics-token-for-the-test-0123456789';
 
@@ -30,7 +30,7 @@ describe('metrics', () => {
   let workerUrl: string;
 
   beforeAll(async () => {
-    t = await startTestApp('metrics', { seed: 'demo', readingDays: 1, env: { METRICS_TOKEN: TOKEN } });
+    t = await startTestApp('metrics', { env: { METRICS_TOKEN: TOKEN } });
     build = await compileApi('metrics');
     const port = await freePort();
     workerUrl = `http://127.0.0.1:${port}/metrics`;
@@ -77,8 +77,9 @@ describe('metrics', () => {
   });
 
   it('counts uplinks, HTTP requests and the worker’s decoding and storing as traffic flows', async () => {
-    const integ = await createIntegration(t, await t.login(SUPER_ADMIN), 'ASKİ', 'TTN', 'metrics');
-    const [d] = await loraDevices(t, 'ASKİ', { limit: 1 });
+    const tenant = await makeTenant(t);
+    const integ = await makeIntegration(t, { tenant, kind: 'TTN', name: 'metrics' });
+    const [d] = await makeLoraDevices(t, { tenant, count: 1 });
     const before = { api: (await scrapeApi(TOKEN)).body as string, worker: (await scrapeWorker(TOKEN)).text };
     const post = (body: unknown) =>
       t.request({ method: 'POST', url: `/api/ingest/ttn/${integ.id}`, headers: { 'x-integration-secret': integ.secret }, body });

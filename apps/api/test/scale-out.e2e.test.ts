@@ -1,12 +1,12 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
+import { encodeUplink } from '@water/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/bootstrap';
 import { UplinkWorkerService } from '../src/modules/ingest/uplink-worker.service';
 import { connectLive } from './support/live';
-import { ASKI_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
-import { createIntegration, loraDevices, ttnUplink } from './support/uplinks';
+import { makeAdmin, makeIntegration, makeLoraDevices, makeTenant, ttnUplink, type Tenant } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 import { startTestWorker } from './support/worker';
 
 /**
@@ -20,10 +20,14 @@ describe('scale-out', () => {
   let b: NestFastifyApplication;
   let bUrl: string;
   let workers: INestApplicationContext[];
+  let tenant: Tenant;
+  let watcher: string;
 
   beforeAll(async () => {
     // Batches of 4 uplinks, so 40 uplinks make enough jobs for both workers to take some.
-    a = await startTestApp('scale', { seed: 'demo', listen: true, readingDays: 1, env: { INGEST_BATCH_MAX: '4' } });
+    a = await startTestApp('scale', { listen: true, env: { INGEST_BATCH_MAX: '4' } });
+    tenant = await makeTenant(a);
+    watcher = (await makeAdmin(a, tenant)).token;
     b = await createApp(a.config, { logger: false });
     await b.listen({ port: 0, host: '127.0.0.1' });
     bUrl = (await b.getUrl()).replace('[::1]', '127.0.0.1');
@@ -39,23 +43,13 @@ describe('scale-out', () => {
   });
 
   it('spreads uplinks over both workers and delivers live events across API nodes', async () => {
-    const admin = await a.login(SUPER_ADMIN);
-    const tenantId = (await a.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'ASKİ'`))[0].id;
-    const integ = (
-      await a.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'scale' } })
-    ).body;
-    const devices = await a.sql<{ id: string; eui: string; model: string; last: string }>(
-      `SELECT d.id, i.value AS eui, p.model_code AS model, m.last_index_m3::text AS last
-         FROM device d JOIN device_profile p ON p.id = d.device_profile_id JOIN meter m ON m.id = d.meter_id
-         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
-        WHERE d.tenant_id = $1 AND p.model_code IN ('MNS-LRW100', 'Cyble 5 LoRaWAN', 'IMA-LW-U1') LIMIT 40`,
-      [tenantId],
-    );
+    const integ = await makeIntegration(a, { tenant, kind: 'TTN', name: 'scale' });
+    const devices = await makeLoraDevices(a, { tenant, count: 40, keys: ['manas-lorawan', 'itron-lorawan', 'ima-lorawan'] });
     // The watcher is connected to node B only.
-    const live = await connectLive(bUrl, await a.login(ASKI_ADMIN));
+    const live = await connectLive(bUrl, watcher);
     const posted = await Promise.all(
       devices.map((d, i) => {
-        const up = encodeUplink(DEVICE_PROFILE_KEY_BY_MODEL[d.model], { indexM3: Number(d.last) + 0.1, batteryPct: 77 });
+        const up = encodeUplink(d.key, { indexM3: d.last + 0.1, batteryPct: 77 });
         return a.request({
           method: 'POST',
           url: `/api/ingest/ttn/${integ.id}`,
@@ -77,10 +71,9 @@ describe('scale-out', () => {
   });
 
   it('keeps one meter’s consumption chain right when both workers take its frames, in shuffled order', async () => {
-    const admin = await a.login(SUPER_ADMIN);
-    const integ = await createIntegration(a, admin, 'ASKİ', 'TTN', 'order');
+    const integ = await makeIntegration(a, { tenant, kind: 'TTN', name: 'order' });
     // Not one of the first test's devices.
-    const [d] = await loraDevices(a, 'ASKİ', { limit: 1, descending: true });
+    const [d] = await makeLoraDevices(a, { tenant, count: 1 });
     const start = d!.last;
     const base = Date.now() - 2 * 86_400_000;
     // 60 frames a minute apart, each 10 litres on; posted shuffled in bursts, so batches of 4 land on both workers out of order.
