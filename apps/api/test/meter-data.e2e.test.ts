@@ -2,6 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeterDataJobs } from '../src/modules/meter-data/meter-data.jobs';
 import {
+  makeIntegration,
   makeInstallation,
   makeReading,
   makeTenant,
@@ -9,6 +10,7 @@ import {
   makeUtilities,
   rollUpDays,
   tokenFor,
+  ttnUplink,
   type Device,
   type Meter,
   type Tenant,
@@ -383,6 +385,58 @@ describe('meter data management (issue 17)', () => {
       expect(await otherReading(6)).toMatchObject({ consumption_m3: '0.250' });
       expect(await otherReading(8)).toMatchObject({ consumption_m3: '0.150' });
       await rollupMatchesReadings(other.meter.id);
+    });
+  });
+
+  describe('in the worker', () => {
+    it('counts a rollover across the wrap and replaces estimates when the real reading arrives late', async () => {
+      const jobs = worker.get(MeterDataJobs);
+      const x = await makeInstallation(t, { tenant: a });
+      await rows('UPDATE meter_profile SET register_capacity_m3 = 100000 WHERE id = $1', [x.meter.profileId]);
+      const integration = await makeIntegration(t, { tenant: a });
+      let fCnt = 0;
+      const send = async (hours: number, indexM3: number) => {
+        const res = await t.request({
+          method: 'POST',
+          url: `/api/ingest/ttn/${integration.id}`,
+          headers: { 'x-integration-secret': integration.secret },
+          body: ttnUplink(x.device, { indexM3, fCnt: ++fCnt, at: at(hours) }),
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(202);
+        await until(
+          async () =>
+            (await rows("SELECT 1 FROM reading WHERE device_id = $1 AND time = $2 AND source = 'NETWORK'", [x.device.id, at(hours)]))
+              .length > 0,
+          20_000,
+        );
+      };
+      const quality = async (hours: number) =>
+        (
+          await rows('SELECT consumption_m3, quality, quality_rule FROM reading WHERE device_id = $1 AND time = $2', [
+            x.device.id,
+            at(hours),
+          ])
+        )[0];
+
+      await send(0, 99_999.9);
+      await send(1, 0.1);
+      expect(await quality(1)).toEqual({ consumption_m3: '0.200', quality: 'VALID', quality_rule: 'rollover' });
+      await send(2, 0.05);
+      expect(await quality(2)).toEqual({ consumption_m3: '0.000', quality: 'SUSPECT', quality_rule: 'backward-index' });
+
+      // Four hours missing, estimated; then the 05:00 frame arrives late: it replaces the estimates around it.
+      await send(7, 0.65);
+      const run = await jobs.revalidate(x.meter.id, at(2), at(7), true, at(8));
+      expect(run.estimated).toBe(4);
+      expect(await quality(4)).toMatchObject({ quality: 'ESTIMATED', quality_rule: 'interpolation', consumption_m3: '0.120' });
+      await rollupMatchesReadings(x.meter.id);
+      await send(5, 0.4);
+      expect(await rows("SELECT count(*)::int AS n FROM reading WHERE meter_id = $1 AND quality = 'ESTIMATED'", [x.meter.id])).toEqual([
+        { n: 0 },
+      ]);
+      expect(await quality(5)).toEqual({ consumption_m3: '0.350', quality: 'VALID', quality_rule: null });
+      expect(await quality(7)).toMatchObject({ consumption_m3: '0.250' });
+      await rollupMatchesReadings(x.meter.id);
     });
   });
 
