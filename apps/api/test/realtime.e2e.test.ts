@@ -7,7 +7,8 @@ import { createApp } from '../src/bootstrap';
 import { LiveEventsService } from '../src/core/realtime/live-events.service';
 import { matrix } from './support/matrix';
 import { connectLive } from './support/live';
-import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeUtilities } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 type Live = Awaited<ReturnType<typeof connectLive>>;
 
@@ -21,16 +22,19 @@ describe('live sockets follow revocation', () => {
   let bUrl: string;
   let admin: string;
   let redis: Redis;
+  /** The two utilities under the root, by label. */
   const tenants: Record<string, string> = {};
   let n = 0;
 
   beforeAll(async () => {
-    t = await startTestApp('realtime', { seed: 'demo', listen: true, readingDays: 1, env: { LIVE_REVALIDATE_SECONDS: '2' } });
+    t = await startTestApp('realtime', { listen: true, env: { LIVE_REVALIDATE_SECONDS: '2' } });
     b = await createApp(t.config, { logger: false });
     await b.listen({ port: 0, host: '127.0.0.1' });
     bUrl = (await b.getUrl()).replace('[::1]', '127.0.0.1');
-    admin = await t.login(SUPER_ADMIN);
-    for (const r of await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant')) tenants[r.name] = r.id;
+    const { a, b: utilityB, rootAdmin } = await makeUtilities(t);
+    admin = rootAdmin.token;
+    tenants.A = a.id;
+    tenants.B = utilityB.id;
     redis = new Redis(t.config.REDIS_URL);
   });
   afterAll(async () => {
@@ -95,29 +99,29 @@ describe('live sockets follow revocation', () => {
   }
 
   it('disconnects the sockets of a session on logout, on every node', async () => {
-    const w = await watcher(['ASKİ']);
+    const w = await watcher(['A']);
     const [onA, onB] = await Promise.all([connectLive(t.url, w.access), connectLive(bUrl, w.access)]);
-    expect(await receives(onB, 'ASKİ')).toBe(true);
+    expect(await receives(onB, 'A')).toBe(true);
     const gone = Promise.all([disconnected(onA), disconnected(onB)]);
     expect((await t.request({ method: 'POST', url: '/api/auth/logout', body: { refreshToken: w.refresh } })).status).toBe(204);
     const [msA, msB] = await gone;
     expect(Math.max(msA, msB)).toBeLessThan(3_000);
-    expect(await receives(onB, 'ASKİ')).toBe(false);
+    expect(await receives(onB, 'A')).toBe(false);
     // The token cannot open a new socket either.
     await expect(connectLive(bUrl, w.access)).rejects.toThrow();
   });
 
   it('disconnects every socket of a user whose password is reset or who is deactivated', async () => {
-    const w1 = await watcher(['HATSU']);
+    const w1 = await watcher(['B']);
     const live1 = await connectLive(bUrl, w1.access);
     const gone1 = disconnected(live1);
     expect((await t.request({ method: 'PATCH', url: `/api/users/${w1.id}`, token: admin, body: { password: 'Yenisi456' } })).status).toBe(
       200,
     );
     expect(await gone1).toBeLessThan(3_000);
-    expect(await receives(live1, 'HATSU')).toBe(false);
+    expect(await receives(live1, 'B')).toBe(false);
 
-    const w2 = await watcher(['HATSU']);
+    const w2 = await watcher(['B']);
     const live2 = await connectLive(bUrl, w2.access);
     const gone2 = disconnected(live2);
     expect((await t.request({ method: 'PATCH', url: `/api/users/${w2.id}`, token: admin, body: { isActive: false } })).status).toBe(200);
@@ -126,32 +130,30 @@ describe('live sockets follow revocation', () => {
   });
 
   it('leaves the rooms of a tenant whose live read right was removed, and keeps the others', async () => {
-    const w = await watcher(['ASKİ', 'HATSU']);
+    const w = await watcher(['A', 'B']);
     const live = await connectLive(bUrl, w.access);
-    expect(await receives(live, 'ASKİ')).toBe(true);
-    expect(await receives(live, 'HATSU')).toBe(true);
+    expect(await receives(live, 'A')).toBe(true);
+    expect(await receives(live, 'B')).toBe(true);
     const narrowed = await t.request({
       method: 'PUT',
-      url: `/api/users/${w.id}/memberships/${tenants['ASKİ']}`,
+      url: `/api/users/${w.id}/memberships/${tenants['A']}`,
       token: admin,
       body: { role: 'Viewer', permissions: matrix({ METERS: 'r' }) },
     });
     expect(narrowed.status).toBe(200);
     await new Promise((r) => setTimeout(r, 2_500));
     expect(live.socket.connected).toBe(true);
-    expect(await receives(live, 'ASKİ')).toBe(false);
-    expect(await receives(live, 'HATSU')).toBe(true);
+    expect(await receives(live, 'A')).toBe(false);
+    expect(await receives(live, 'B')).toBe(true);
     // Losing the last one closes the socket.
     const gone = disconnected(live);
-    expect((await t.request({ method: 'DELETE', url: `/api/users/${w.id}/memberships/${tenants['HATSU']}`, token: admin })).status).toBe(
-      204,
-    );
+    expect((await t.request({ method: 'DELETE', url: `/api/users/${w.id}/memberships/${tenants['B']}`, token: admin })).status).toBe(204);
     expect(await gone).toBeLessThan(4_000);
     live.socket.close();
   });
 
   it('re-validates connected sockets on a timer even when no revocation event arrives', async () => {
-    const w = await watcher(['ASKİ']);
+    const w = await watcher(['A']);
     const live = await connectLive(bUrl, w.access);
     const gone = disconnected(live);
     // A revocation written straight to Redis, as if its pub/sub message had been lost.
@@ -160,7 +162,7 @@ describe('live sockets follow revocation', () => {
   });
 
   it('disconnects a socket when its access token expires', async () => {
-    const w = await watcher(['ASKİ']);
+    const w = await watcher(['A']);
     const claims = JSON.parse(Buffer.from(w.access.split('.')[1], 'base64url').toString());
     const now = Math.floor(Date.now() / 1000);
     const shortLived = await new JwtService().signAsync(
