@@ -103,6 +103,34 @@ describe('row-level security', () => {
     expect(await t.sql(`SELECT 1 FROM integration WHERE name = 'sneaky'`)).toHaveLength(0);
   });
 
+  it('holds meter-data tables (reading revisions, settings) to their tenant too (issue 17)', async () => {
+    for (const key of ['aski', 'hatsu']) {
+      const [r] = await t.sql<{ device_id: string; meter_id: string; time: Date }>(
+        'SELECT device_id, meter_id, time FROM reading WHERE tenant_id = $1 LIMIT 1',
+        [ids[key]],
+      );
+      await t.sql(
+        `INSERT INTO reading_revision (tenant_id, device_id, meter_id, time, action, reason, after) VALUES ($1, $2, $3, $4, 'update', 'test', '{}')`,
+        [ids[key], r!.device_id, r!.meter_id, r!.time],
+      );
+      await t.sql(`INSERT INTO meter_data_settings (tenant_id, params) VALUES ($1, '{"spike": {"factor": 7}}')`, [ids[key]]);
+    }
+    await withTenantScope(paths.aski!, async () => {
+      for (const table of ['reading_revision', 'meter_data_settings'])
+        expect(
+          (await db.pool.query<{ tenant_id: string }>(`SELECT DISTINCT tenant_id FROM ${table}`)).rows.map((r) => r.tenant_id),
+        ).toEqual([ids.aski]);
+      const changed = await db.pool.query(`UPDATE meter_data_settings SET params = '{}' WHERE tenant_id = $1`, [ids.hatsu]);
+      expect(changed.rowCount).toBe(0);
+      await expect(
+        db.pool.query(`INSERT INTO meter_data_settings (tenant_id, params) VALUES ($1, '{}')`, [ids.hatsu]),
+      ).rejects.toMatchObject({ code: '42501' });
+    });
+    expect(await t.sql(`SELECT params FROM meter_data_settings WHERE tenant_id = $1`, [ids.hatsu])).toEqual([
+      { params: { spike: { factor: 7 } } },
+    ]);
+  });
+
   it('binds the API’s connections only: the worker stores every tenant’s uplinks', async () => {
     const workerDb = worker.get(DatabaseService);
     const all = (await workerDb.pool.query<{ n: number }>('SELECT count(DISTINCT tenant_id)::int AS n FROM meter')).rows[0]!.n;
