@@ -30,6 +30,7 @@ import { ProfilesModule } from './modules/profiles/profiles.module';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { DashboardModule } from './modules/dashboard/dashboard.module';
 import { AuditLogModule } from './modules/audit-log/audit-log.module';
+import { ExportsModule } from './modules/exports/exports.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { MeterDataModule } from './modules/meter-data/meter-data.module';
 
@@ -66,6 +67,7 @@ export class AppModule {
         DashboardModule,
         AuditLogModule,
         ImportsModule,
+        ExportsModule,
         MeterDataModule,
       ],
       providers: [
