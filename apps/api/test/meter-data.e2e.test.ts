@@ -333,6 +333,19 @@ describe('meter data management (issue 17)', () => {
         )
       )[0];
 
+    it('lists the gaps of a meter: the intervals its device should have reported', async () => {
+      const url = `/api/meters/${other.meter.id}/gaps?from=${encodeURIComponent(iso(0))}&to=${encodeURIComponent(iso(8))}`;
+      const res = await t.request({ url, token: readerToken });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toEqual({
+        meterId: other.meter.id,
+        intervalMinutes: 60,
+        items: [{ after: iso(4), before: iso(8), missing: 3, firstMissing: iso(5), lastMissing: iso(7) }],
+      });
+      expect((await t.request({ url, token: bToken })).status).toBe(404);
+      expect((await t.request({ url: `/api/meters/${other.meter.id}/gaps?from=${iso(8)}`, token: aToken })).status).toBe(400);
+    });
+
     it('re-runs the rules over a range as a job: the rollover is counted, the glitch flagged, the gap estimated to add up', async () => {
       const res = await t.request({
         method: 'POST',

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AccessContext } from '../../core/access/access-context';
@@ -6,6 +6,8 @@ import { Access, Auth } from '../../core/auth/access.decorator';
 import { UuidPipe } from '../../core/http/id-param.pipe';
 import {
   CorrectReadingDto,
+  GapListDto,
+  GapsQueryDto,
   ManualReadingDto,
   MeterDataSettingsDto,
   RevalidateDto,
@@ -76,6 +78,13 @@ export class MeterDataController {
   async photo(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Res() reply: FastifyReply) {
     const p = await this.meterData.photo(access, id);
     return reply.header('content-type', p.contentType).header('content-disposition', 'inline').send(p.bytes);
+  }
+
+  @Access('METERS', 'read')
+  @Get('meters/:id/gaps')
+  @ApiOkResponse({ type: GapListDto, description: 'missing expected intervals between real readings (the gap rule)' })
+  gaps(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Query() query: GapsQueryDto) {
+    return this.meterData.gaps(access, id, query);
   }
 
   @Access('LIVE_READINGS', 'update')

@@ -157,6 +157,39 @@ export function mapRevision(r: {
   };
 }
 
+// ─── Gaps ───────────────────────────────────────────────────────────────────────────
+
+export const GapsQuerySchema = z
+  .object({ from: instant, to: instant })
+  .strict()
+  .refine((v) => v.from < v.to, { message: 'from must be before to', path: ['from'] })
+  .refine((v) => v.to.getTime() - v.from.getTime() <= MAX_REVALIDATE_DAYS * DAY_MS, {
+    message: `at most ${MAX_REVALIDATE_DAYS} days`,
+    path: ['to'],
+  });
+export type GapsQuery = z.infer<typeof GapsQuerySchema>;
+export class GapsQueryDto extends createZodDto(GapsQuerySchema) {}
+
+export const GapListSchema = z.object({
+  meterId: z.string().uuid(),
+  /** The device profile's reporting interval the gaps are counted in (null: the meter has no device). */
+  intervalMinutes: z.number().int().nullable(),
+  items: z.array(
+    z.object({
+      /** The last real reading before the gap. */
+      after: z.string().datetime(),
+      /** The first real reading after it; null when the meter has been silent since. */
+      before: z.string().datetime().nullable(),
+      /** Expected readings missing, and the first and last of them. */
+      missing: z.number().int(),
+      firstMissing: z.string().datetime(),
+      lastMissing: z.string().datetime(),
+    }),
+  ),
+});
+export type GapList = z.infer<typeof GapListSchema>;
+export class GapListDto extends createZodDto(GapListSchema) {}
+
 // ─── Revalidation ───────────────────────────────────────────────────────────────────────
 
 export const RevalidateSchema = z

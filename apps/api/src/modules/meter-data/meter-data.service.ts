@@ -10,6 +10,8 @@ import {
   MAX_PHOTO_BYTES,
   mapRevision,
   type CorrectReading,
+  type GapList,
+  type GapsQuery,
   type ManualReading,
   type MeterDataSettings,
   type ReadingSnapshot,
@@ -163,6 +165,26 @@ export class MeterDataService {
     access.require('METERS', 'read', row.tenant_id, 'reading revision', revisionId);
     if (!row.photo || !row.photo_content_type) throw new EntityNotFoundException('photo of reading revision', revisionId);
     return { contentType: row.photo_content_type, bytes: Buffer.from(row.photo) };
+  }
+
+  /** The meter's missing expected intervals (the gap rule), whether or not they were estimated. */
+  async gaps(access: AccessContext, meterId: string, q: GapsQuery): Promise<GapList> {
+    const meter = await this.repository.meter(meterId);
+    if (!meter) throw new EntityNotFoundException('meter', meterId);
+    access.require('METERS', 'read', meter.tenantId, 'meter', meterId);
+    const ctx = await this.validation.meterContext(meter);
+    const gaps = await this.validation.gaps(meter, ctx, q.from, q.to, new Date());
+    return {
+      meterId,
+      intervalMinutes: meter.intervalMinutes,
+      items: gaps.map((g) => ({
+        after: g.after.time.toISOString(),
+        before: g.before?.time.toISOString() ?? null,
+        missing: g.slots.length,
+        firstMissing: g.slots[0].toISOString(),
+        lastMissing: g.slots[g.slots.length - 1].toISOString(),
+      })),
+    };
   }
 
   async revalidate(access: AccessContext, meterId: string, input: Revalidate) {

@@ -3,7 +3,7 @@ import { asSystem } from '../../core/database/tenant-scope';
 import type { Transaction } from '../../core/database/unit-of-work';
 import { MeterDataRepository, type MeterRecord, type ReadingChange, type StoredReading } from './meter-data.repository';
 import { interpolate, profileEstimates, weekdayProfile, type Estimate } from './rules/estimation';
-import { findGaps } from './rules/gap';
+import { findGaps, type Gap } from './rules/gap';
 import { intervalConsumption, judgeInterval, type MeterRuleContext } from './rules/interval';
 import { registerCapacity } from './rules/rollover';
 import type { MeterHistory } from './rules/spike';
@@ -147,11 +147,22 @@ export class ValidationService {
     return { changed: changes.length };
   }
 
+  /** A meter's gaps in [from, to]: missing expected intervals between its real readings (none without a device). */
+  async gaps(meter: MeterRecord, ctx: MeterRuleContext, from: Date, to: Date, now: Date): Promise<Gap[]> {
+    if (!meter.intervalMinutes) return [];
+    const real = await this.repository.readings(undefined, meter.id, from, to, { realOnly: true, withNext: true });
+    const hasNext = real.length > 0 && real[real.length - 1].time > to;
+    const until = hasNext ? undefined : new Date(Math.min(to.getTime(), now.getTime()));
+    return findGaps(real, meter.intervalMinutes, { ...ctx.params.gap, enabled: true }, until).filter((g) =>
+      g.slots.some((s) => s >= from && s <= to),
+    );
+  }
+
   /**
    * Estimates a meter's missing intervals in [from, to] (`now` bounds a one-sided gap): its estimates
    * there are replaced, gaps between real readings are interpolated, a gap after the last real reading
-   * follows the same weekdays' profile; then the range is recomputed. Inside a transaction holding the
-   * meter's lock.
+   * follows the same weekdays' profile. The caller recomputes the range afterwards (consumption of the
+   * estimates and of the readings closing the gaps, rollups). Inside a transaction holding the meter's lock.
    */
   async estimate(
     tx: Transaction,
@@ -209,7 +220,6 @@ export class ValidationService {
       }
       estimated = await this.repository.insertReadings(tx, rows);
     }
-    if (removed || estimated) await this.recompute(tx, meter, ctx, from, to);
     return { estimated, removed };
   }
 }
