@@ -2,8 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UplinkProcessor } from '../src/modules/ingest/uplink.processor';
 import { compileApi, envOf, freePort, startNode, waitForHealth, type ChildNode } from './support/processes';
-import { startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
-import { createIntegration, loraDevices, ttnUplink, type LoraDevice } from './support/uplinks';
+import { makeIntegration, makeLoraDevices, makeTenant, ttnUplink, type LoraDevice } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 import { startTestWorker } from './support/worker';
 
 interface Frame {
@@ -22,7 +22,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 describe('ingest loses nothing', () => {
   let t: TestApp;
-  let admin: string;
   let build: Awaited<ReturnType<typeof compileApi>>;
   let worker: INestApplicationContext | undefined;
   const children: ChildNode[] = [];
@@ -32,13 +31,11 @@ describe('ingest loses nothing', () => {
 
   beforeAll(async () => {
     t = await startTestApp('noloss', {
-      seed: 'demo',
-      readingDays: 1,
       env: { INGEST_CLAIM_MS: '1000', WORKER_LOCK_MS: '1500', INGEST_BATCH_MAX: '50' },
     });
-    admin = await t.login(SUPER_ADMIN);
-    integ = await createIntegration(t, admin, 'ASKİ', 'TTN', 'no-loss');
-    devices = await loraDevices(t, 'ASKİ', { limit: 40 });
+    const tenant = await makeTenant(t);
+    integ = await makeIntegration(t, { tenant, kind: 'TTN', name: 'no-loss' });
+    devices = await makeLoraDevices(t, { tenant, count: 40 });
     expect(devices.length).toBeGreaterThanOrEqual(30);
     build = await compileApi('noloss');
   });
