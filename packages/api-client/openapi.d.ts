@@ -724,6 +724,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/exports/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportsController_alarms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportsController_customers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportsController_devices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportsController_meters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/readings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportsController_readings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ExportsController_subscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -734,6 +830,86 @@ export interface paths {
         get: operations["HealthController_check"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ImportsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ImportsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportsController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/{id}/errors.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ImportsController_errors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/readings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportsController_readings"];
         delete?: never;
         options?: never;
         head?: never;
@@ -932,6 +1108,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meters/{id}/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MeterDataController_gaps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meters/{id}/readings": {
         parameters: {
             query?: never;
@@ -940,6 +1132,70 @@ export interface paths {
             cookie?: never;
         };
         get: operations["ReadingsController_ofMeter"];
+        put?: never;
+        post: operations["MeterDataController_enter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meters/{id}/readings/{time}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["MeterDataController_correct"];
+        trace?: never;
+    };
+    "/api/meters/{id}/readings/{time}/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MeterDataController_revisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meters/{id}/revalidate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["MeterDataController_revalidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reading-revisions/{id}/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MeterDataController_photo"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1058,6 +1314,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["TenantsController_update"];
+        trace?: never;
+    };
+    "/api/tenants/{id}/meter-data-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MeterDataController_settings"];
+        put: operations["MeterDataController_saveSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/uplinks": {
@@ -1415,6 +1687,10 @@ export interface components {
                 totalM3: number;
                 values: number[];
             }[];
+            estimated: {
+                totalM3: number;
+                values: number[];
+            };
             /** Format: date-time */
             from: string;
             /** @enum {string} */
@@ -1480,6 +1756,15 @@ export interface components {
             phone?: string | null;
             surname?: string | null;
             tcIdNo?: string | null;
+        };
+        CorrectReadingDto: {
+            indexM3: number;
+            photo?: {
+                /** @enum {string} */
+                contentType: "image/jpeg" | "image/png" | "image/webp";
+                dataBase64: string;
+            };
+            reason: string;
         };
         CreateAddressDto: {
             buildingNo?: string | null;
@@ -2438,6 +2723,22 @@ export interface components {
             transports: ("HTTP" | "MQTT" | "API")[];
             valveStates: ("OPEN" | "CLOSED" | "UNKNOWN")[];
         };
+        GapListDto: {
+            intervalMinutes: number | null;
+            items: {
+                /** Format: date-time */
+                after: string;
+                /** Format: date-time */
+                before: string | null;
+                /** Format: date-time */
+                firstMissing: string;
+                /** Format: date-time */
+                lastMissing: string;
+                missing: number;
+            }[];
+            /** Format: uuid */
+            meterId: string;
+        };
         IdentifierFieldListDto: {
             /** Format: uuid */
             id: string;
@@ -2456,6 +2757,75 @@ export interface components {
             /** @enum {string} */
             valueType: "HEX" | "DIGITS" | "TEXT" | "MAC";
         }[];
+        ImportJobDto: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            createdBy: string | null;
+            createdRows: number;
+            delimiter: string | null;
+            dryRun: boolean;
+            encoding: string | null;
+            failedRows: number;
+            fileName: string;
+            fileSize: number;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @enum {string} */
+            format: "CSV" | "XLSX";
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "READINGS" | "METERS" | "CUSTOMERS" | "DEVICES";
+            message: string | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** @enum {string} */
+            status: "QUEUED" | "RUNNING" | "DONE" | "FAILED";
+            /** Format: uuid */
+            tenantId: string;
+            totalRows: number;
+            unchangedRows: number;
+            usedDelimiter: string | null;
+            usedEncoding: string | null;
+        };
+        ImportJobPageDto: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                /** Format: uuid */
+                createdBy: string | null;
+                createdRows: number;
+                delimiter: string | null;
+                dryRun: boolean;
+                encoding: string | null;
+                failedRows: number;
+                fileName: string;
+                fileSize: number;
+                /** Format: date-time */
+                finishedAt: string | null;
+                /** @enum {string} */
+                format: "CSV" | "XLSX";
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                kind: "READINGS" | "METERS" | "CUSTOMERS" | "DEVICES";
+                message: string | null;
+                /** Format: date-time */
+                startedAt: string | null;
+                /** @enum {string} */
+                status: "QUEUED" | "RUNNING" | "DONE" | "FAILED";
+                /** Format: uuid */
+                tenantId: string;
+                totalRows: number;
+                unchangedRows: number;
+                usedDelimiter: string | null;
+                usedEncoding: string | null;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         IntegrationDto: {
             /** Format: date-time */
             createdAt: string;
@@ -2571,6 +2941,17 @@ export interface components {
             /** Format: email */
             email: string;
             password: string;
+        };
+        ManualReadingDto: {
+            indexM3: number;
+            photo?: {
+                /** @enum {string} */
+                contentType: "image/jpeg" | "image/png" | "image/webp";
+                dataBase64: string;
+            };
+            reason: string;
+            /** Format: date-time */
+            time: string;
         };
         MapDto: {
             counts: {
@@ -2745,6 +3126,160 @@ export interface components {
                 phone: string | null;
                 surname: string;
             };
+        };
+        MeterDataSettingsDto: {
+            defaults: {
+                backwardIndex: {
+                    enabled: boolean;
+                    toleranceM3: number;
+                };
+                gap: {
+                    enabled: boolean;
+                    estimate: boolean;
+                    graceFactor: number;
+                    maxGapDays: number;
+                    profileWeeks: number;
+                };
+                leak: {
+                    continuousHours: number;
+                    enabled: boolean;
+                    nightEndHour: number;
+                    nightFlowLitresPerHour: number;
+                    nightStartHour: number;
+                };
+                physicalMaximum: {
+                    enabled: boolean;
+                    overloadFactor: number;
+                    toleranceM3: number;
+                };
+                rollover: {
+                    defaultRegisterCapacityM3: number;
+                    enabled: boolean;
+                    maxWrapShare: number;
+                };
+                spike: {
+                    enabled: boolean;
+                    factor: number;
+                    historyDays: number;
+                    minHistoryDays: number;
+                    minimumM3: number;
+                };
+                stuck: {
+                    days: number;
+                    enabled: boolean;
+                };
+                timestamp: {
+                    enabled: boolean;
+                    futureToleranceMinutes: number;
+                    maxAgeDays: number;
+                };
+            };
+            effective: {
+                backwardIndex: {
+                    enabled: boolean;
+                    toleranceM3: number;
+                };
+                gap: {
+                    enabled: boolean;
+                    estimate: boolean;
+                    graceFactor: number;
+                    maxGapDays: number;
+                    profileWeeks: number;
+                };
+                leak: {
+                    continuousHours: number;
+                    enabled: boolean;
+                    nightEndHour: number;
+                    nightFlowLitresPerHour: number;
+                    nightStartHour: number;
+                };
+                physicalMaximum: {
+                    enabled: boolean;
+                    overloadFactor: number;
+                    toleranceM3: number;
+                };
+                rollover: {
+                    defaultRegisterCapacityM3: number;
+                    enabled: boolean;
+                    maxWrapShare: number;
+                };
+                spike: {
+                    enabled: boolean;
+                    factor: number;
+                    historyDays: number;
+                    minHistoryDays: number;
+                    minimumM3: number;
+                };
+                stuck: {
+                    days: number;
+                    enabled: boolean;
+                };
+                timestamp: {
+                    enabled: boolean;
+                    futureToleranceMinutes: number;
+                    maxAgeDays: number;
+                };
+            };
+            groups: {
+                code: string;
+                effective: {
+                    backwardIndex: {
+                        enabled: boolean;
+                        toleranceM3: number;
+                    };
+                    gap: {
+                        enabled: boolean;
+                        estimate: boolean;
+                        graceFactor: number;
+                        maxGapDays: number;
+                        profileWeeks: number;
+                    };
+                    leak: {
+                        continuousHours: number;
+                        enabled: boolean;
+                        nightEndHour: number;
+                        nightFlowLitresPerHour: number;
+                        nightStartHour: number;
+                    };
+                    physicalMaximum: {
+                        enabled: boolean;
+                        overloadFactor: number;
+                        toleranceM3: number;
+                    };
+                    rollover: {
+                        defaultRegisterCapacityM3: number;
+                        enabled: boolean;
+                        maxWrapShare: number;
+                    };
+                    spike: {
+                        enabled: boolean;
+                        factor: number;
+                        historyDays: number;
+                        minHistoryDays: number;
+                        minimumM3: number;
+                    };
+                    stuck: {
+                        days: number;
+                        enabled: boolean;
+                    };
+                    timestamp: {
+                        enabled: boolean;
+                        futureToleranceMinutes: number;
+                        maxAgeDays: number;
+                    };
+                };
+                name: string;
+                own: {
+                    [key: string]: unknown;
+                };
+                /** Format: uuid */
+                subscriptionGroupId: string;
+            }[];
+            own: {
+                [key: string]: unknown;
+            };
+            /** Format: uuid */
+            tenantId: string;
         };
         MeterDetailDto: {
             address: {
@@ -3064,7 +3599,9 @@ export interface components {
                 /** Format: uuid */
                 meterId: string | null;
                 meterSerialNo: string | null;
-                quality: string;
+                /** @enum {string} */
+                quality: "VALID" | "SUSPECT" | "ESTIMATED" | "EDITED";
+                qualityRule: string | null;
                 rssi: number | null;
                 snr: number | null;
                 source: string;
@@ -3121,6 +3658,157 @@ export interface components {
         };
         RefreshDto: {
             refreshToken: string;
+        };
+        RevalidateDto: {
+            /** @default false */
+            estimate?: boolean;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+        };
+        RevalidateStartedDto: {
+            from: string;
+            jobId: string;
+            /** Format: uuid */
+            meterId: string;
+            to: string;
+        };
+        RevisedReadingDto: {
+            /** Format: uuid */
+            meterId: string;
+            reading: {
+                consumptionM3: number | null;
+                indexM3: number;
+                /** @enum {string} */
+                quality: "VALID" | "SUSPECT" | "ESTIMATED" | "EDITED";
+                qualityRule: string | null;
+                source: string;
+            };
+            revision: {
+                /** @enum {string} */
+                action: "create" | "update";
+                after: {
+                    consumptionM3: number | null;
+                    indexM3: number;
+                    /** @enum {string} */
+                    quality: "VALID" | "SUSPECT" | "ESTIMATED" | "EDITED";
+                    qualityRule: string | null;
+                    source: string;
+                };
+                before: {
+                    consumptionM3: number | null;
+                    indexM3: number;
+                    /** @enum {string} */
+                    quality: "VALID" | "SUSPECT" | "ESTIMATED" | "EDITED";
+                    qualityRule: string | null;
+                    source: string;
+                } | null;
+                /** Format: uuid */
+                deviceId: string;
+                hasPhoto: boolean;
+                /** Format: uuid */
+                id: string;
+                reason: string;
+                /** Format: date-time */
+                revisedAt: string;
+                revisedBy: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+                /** Format: date-time */
+                time: string;
+            };
+            /** Format: date-time */
+            time: string;
+        };
+        RevisionListDto: {
+            items: {
+                /** @enum {string} */
+                action: "create" | "update";
+                after: {
+                    consumptionM3: number | null;
+                    indexM3: number;
+                    /** @enum {string} */
+                    quality: "VALID" | "SUSPECT" | "ESTIMATED" | "EDITED";
+                    qualityRule: string | null;
+                    source: string;
+                };
+                before: {
+                    consumptionM3: number | null;
+                    indexM3: number;
+                    /** @enum {string} */
+                    quality: "VALID" | "SUSPECT" | "ESTIMATED" | "EDITED";
+                    qualityRule: string | null;
+                    source: string;
+                } | null;
+                /** Format: uuid */
+                deviceId: string;
+                hasPhoto: boolean;
+                /** Format: uuid */
+                id: string;
+                reason: string;
+                /** Format: date-time */
+                revisedAt: string;
+                revisedBy: {
+                    /** Format: uuid */
+                    id: string;
+                    name: string;
+                } | null;
+                /** Format: date-time */
+                time: string;
+            }[];
+        };
+        SaveSettingsDto: {
+            params: {
+                backwardIndex?: {
+                    enabled?: boolean;
+                    toleranceM3?: number;
+                };
+                gap?: {
+                    enabled?: boolean;
+                    estimate?: boolean;
+                    graceFactor?: number;
+                    maxGapDays?: number;
+                    profileWeeks?: number;
+                };
+                leak?: {
+                    continuousHours?: number;
+                    enabled?: boolean;
+                    nightEndHour?: number;
+                    nightFlowLitresPerHour?: number;
+                    nightStartHour?: number;
+                };
+                physicalMaximum?: {
+                    enabled?: boolean;
+                    overloadFactor?: number;
+                    toleranceM3?: number;
+                };
+                rollover?: {
+                    defaultRegisterCapacityM3?: number;
+                    enabled?: boolean;
+                    maxWrapShare?: number;
+                };
+                spike?: {
+                    enabled?: boolean;
+                    factor?: number;
+                    historyDays?: number;
+                    minHistoryDays?: number;
+                    minimumM3?: number;
+                };
+                stuck?: {
+                    days?: number;
+                    enabled?: boolean;
+                };
+                timestamp?: {
+                    enabled?: boolean;
+                    futureToleranceMinutes?: number;
+                    maxAgeDays?: number;
+                };
+            };
+            /** Format: uuid */
+            subscriptionGroupId?: string | null;
         };
         ScenarioDto: {
             /** Format: date-time */
@@ -6757,6 +7445,222 @@ export interface operations {
             };
         };
     };
+    ExportsController_alarms: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                locale?: "tr" | "en";
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the alarms list's rows for its filters (the list's own query keys, page and pageSize aside), CSV (ISO 8601) or XLSX (locale), streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on DASHBOARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportsController_customers: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                locale?: "tr" | "en";
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the customers list's rows for its filters (the list's own query keys, page and pageSize aside), CSV (ISO 8601) or XLSX (locale), streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on CUSTOMERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportsController_devices: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                locale?: "tr" | "en";
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the devices list's rows for its filters (the list's own query keys, page and pageSize aside), CSV (ISO 8601) or XLSX (locale), streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on DEVICES */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportsController_meters: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                locale?: "tr" | "en";
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the meters list's rows for its filters (the list's own query keys, page and pageSize aside), CSV (ISO 8601) or XLSX (locale), streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on METERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportsController_readings: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                locale?: "tr" | "en";
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the Live Readings list's rows for its filters (the list's own query keys, page and pageSize aside), CSV (ISO 8601) or XLSX (locale), streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on LIVE_READINGS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ExportsController_subscriptions: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                locale?: "tr" | "en";
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the subscriptions list's rows for its filters (the list's own query keys, page and pageSize aside), CSV (ISO 8601) or XLSX (locale), streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on SUBSCRIPTIONS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     HealthController_check: {
         parameters: {
             query?: never;
@@ -6775,6 +7679,141 @@ export interface operations {
             };
             /** @description a dependency does not answer */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ImportsController_list: {
+        parameters: {
+            query?: {
+                kind?: "READINGS" | "METERS" | "CUSTOMERS" | "DEVICES";
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description jobs of the tenants where the caller reads the kind's module, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobPageDto"];
+                };
+            };
+        };
+    };
+    ImportsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobDto"];
+                };
+            };
+        };
+    };
+    ImportsController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobDto"];
+                };
+            };
+        };
+    };
+    ImportsController_errors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV of row, column, message; a file-level failure first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ImportsController_readings: {
+        parameters: {
+            query?: {
+                delimiter?: "," | ";" | "tab" | "|";
+                dryRun?: "true" | "false";
+                encoding?: "utf-8" | "windows-1254" | "iso-8859-9" | "utf-16le" | "utf-16be";
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CSV or XLSX
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description columns: meter_serial (and meter_brand) or device, time, index */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on METERS */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7570,6 +8609,45 @@ export interface operations {
             };
         };
     };
+    MeterDataController_gaps: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description missing expected intervals between real readings (the gap rule) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GapListDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on METERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ReadingsController_ofMeter: {
         parameters: {
             query?: {
@@ -7593,6 +8671,198 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ReadingPageDto"];
                 };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on METERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MeterDataController_enter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManualReadingDto"];
+            };
+        };
+        responses: {
+            /** @description a manual reading (field visit), stored EDITED with its reason */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisedReadingDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on LIVE_READINGS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MeterDataController_correct: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                time: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorrectReadingDto"];
+            };
+        };
+        responses: {
+            /** @description corrects the index; the values before stay in the history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisedReadingDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on LIVE_READINGS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MeterDataController_revisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                time: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description who changed the reading, when, why, before and after; oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevisionListDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on METERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MeterDataController_revalidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevalidateDto"];
+            };
+        };
+        responses: {
+            /** @description validation (and estimation) of the range runs as a job */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevalidateStartedDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on LIVE_READINGS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MeterDataController_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the photo attached to a revision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description missing, expired or revoked access token */
             401: {
@@ -8070,6 +9340,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TenantDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MeterDataController_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description defaults, the values in force, and the rows of this tenant (own and per subscription group) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterDataSettingsDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MeterDataController_saveSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaveSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterDataSettingsDto"];
                 };
             };
             /** @description missing, expired or revoked access token */
