@@ -84,6 +84,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alarms/{id}/assignee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["AlarmsController_assign"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/assignees": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AlarmsController_assignees"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AlarmsController_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/{id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AlarmsController_addNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alarms/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AlarmsController_acknowledgeMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alarms/counts": {
         parameters: {
             query?: never;
@@ -1028,6 +1108,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meter-data/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["QualityReportController_quality"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meter-profiles": {
         parameters: {
             query?: never;
@@ -1432,6 +1528,9 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcknowledgeAlarmDto: {
+            comment?: string;
+        };
         AddressDetailDto: {
             buildingNo: string | null;
             city: string | null;
@@ -1493,6 +1592,13 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        AlarmAssigneeListDto: {
+            items: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            }[];
+        };
         AlarmCountsDto: {
             byType: {
                 BURST: number;
@@ -1507,6 +1613,88 @@ export interface components {
             open: number;
             unacknowledged: number;
         };
+        AlarmDetailDto: {
+            /** Format: date-time */
+            acknowledgedAt: string | null;
+            acknowledgedBy: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            /** Format: date-time */
+            assignedAt: string | null;
+            assignedTo: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            /** Format: date-time */
+            clearedAt: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            closedBy: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            closeReason: string | null;
+            customer: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            details: {
+                [key: string]: unknown;
+            } | null;
+            device: {
+                /** Format: uuid */
+                id: string;
+                serialNo: string;
+            } | null;
+            /** Format: uuid */
+            id: string;
+            meter: {
+                /** Format: uuid */
+                id: string;
+                serialNo: string;
+            } | null;
+            /** Format: date-time */
+            startedAt: string;
+            /** @enum {string} */
+            state: "OPEN" | "ACKNOWLEDGED" | "CLEARED" | "CLOSED";
+            subscription: {
+                /** Format: uuid */
+                id: string;
+                subscriptionNo: string;
+            } | null;
+            /** Format: uuid */
+            tenantId: string;
+            tenantName: string;
+            timeline: {
+                assignee: {
+                    displayName: string;
+                    /** Format: uuid */
+                    id: string;
+                } | null;
+                /** Format: date-time */
+                at: string;
+                by: {
+                    displayName: string;
+                    /** Format: uuid */
+                    id: string;
+                } | null;
+                /** Format: uuid */
+                id: string | null;
+                /** @enum {string} */
+                kind: "RAISED" | "ACKNOWLEDGED" | "ASSIGNED" | "UNASSIGNED" | "NOTE" | "CLEARED" | "CLOSED";
+                text: string | null;
+            }[];
+            /** @enum {string} */
+            type: "TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL";
+        };
+        AlarmNoteDto: {
+            text: string;
+        };
         AlarmPageDto: {
             items: {
                 /** Format: date-time */
@@ -1517,7 +1705,22 @@ export interface components {
                     id: string;
                 } | null;
                 /** Format: date-time */
+                assignedAt: string | null;
+                assignedTo: {
+                    displayName: string;
+                    /** Format: uuid */
+                    id: string;
+                } | null;
+                /** Format: date-time */
                 clearedAt: string | null;
+                /** Format: date-time */
+                closedAt: string | null;
+                closedBy: {
+                    displayName: string;
+                    /** Format: uuid */
+                    id: string;
+                } | null;
+                closeReason: string | null;
                 customer: {
                     displayName: string;
                     /** Format: uuid */
@@ -1541,7 +1744,7 @@ export interface components {
                 /** Format: date-time */
                 startedAt: string;
                 /** @enum {string} */
-                state: "OPEN" | "CLEARED";
+                state: "OPEN" | "ACKNOWLEDGED" | "CLEARED" | "CLOSED";
                 subscription: {
                     /** Format: uuid */
                     id: string;
@@ -1566,7 +1769,22 @@ export interface components {
                 id: string;
             } | null;
             /** Format: date-time */
+            assignedAt: string | null;
+            assignedTo: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            /** Format: date-time */
             clearedAt: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            closedBy: {
+                displayName: string;
+                /** Format: uuid */
+                id: string;
+            } | null;
+            closeReason: string | null;
             customer: {
                 displayName: string;
                 /** Format: uuid */
@@ -1590,7 +1808,7 @@ export interface components {
             /** Format: date-time */
             startedAt: string;
             /** @enum {string} */
-            state: "OPEN" | "CLEARED";
+            state: "OPEN" | "ACKNOWLEDGED" | "CLEARED" | "CLOSED";
             subscription: {
                 /** Format: uuid */
                 id: string;
@@ -1601,6 +1819,10 @@ export interface components {
             tenantName: string;
             /** @enum {string} */
             type: "TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL";
+        };
+        AssignAlarmDto: {
+            /** Format: uuid */
+            userId: string | null;
         };
         AttachDeviceDto: {
             /** Format: uuid */
@@ -1650,6 +1872,19 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        BulkAcknowledgeAlarmsDto: {
+            comment?: string;
+            ids: string[];
+        };
+        BulkAcknowledgeResultDto: {
+            acknowledged: number;
+            items: {
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                outcome: "ACKNOWLEDGED" | "ALREADY_ACKNOWLEDGED" | "CLOSED";
+            }[];
+        };
         ChangeMeterDto: {
             /** Format: date-time */
             at?: string;
@@ -1657,6 +1892,9 @@ export interface components {
             initialIndexM3?: number;
             /** Format: uuid */
             meterId: string | null;
+        };
+        CloseAlarmDto: {
+            reason: string;
         };
         ConsumptionDto: {
             bucketStarts: string[];
@@ -1996,6 +2234,8 @@ export interface components {
             q2: number;
             q3: number;
             q4: number;
+            /** @default null */
+            registerCapacityM3?: number | null;
             /** @default null */
             rValue?: number | null;
             /** @enum {string} */
@@ -3491,6 +3731,7 @@ export interface components {
             q2: number;
             q3: number;
             q4: number;
+            registerCapacityM3: number | null;
             rValue: number;
             rValueManual: boolean;
             /** @enum {string} */
@@ -3534,6 +3775,7 @@ export interface components {
                 q2: number;
                 q3: number;
                 q4: number;
+                registerCapacityM3: number | null;
                 rValue: number;
                 rValueManual: boolean;
                 /** @enum {string} */
@@ -3585,6 +3827,36 @@ export interface components {
             page: number;
             pageSize: number;
             total: number;
+        };
+        QualityReportDto: {
+            days: {
+                day: string;
+                edited: number;
+                estimated: number;
+                suspect: number;
+                valid: number;
+            }[];
+            from: string;
+            meters: {
+                edited: number;
+                estimated: number;
+                issues: number;
+                /** Format: uuid */
+                meterId: string;
+                serialNo: string;
+                suspect: number;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                valid: number;
+            }[];
+            rules: {
+                count: number;
+                /** @enum {string} */
+                quality: "VALID" | "SUSPECT" | "ESTIMATED" | "EDITED";
+                rule: string;
+            }[];
+            to: string;
         };
         ReadingPageDto: {
             items: {
@@ -4099,7 +4371,22 @@ export interface components {
                     id: string;
                 } | null;
                 /** Format: date-time */
+                assignedAt: string | null;
+                assignedTo: {
+                    displayName: string;
+                    /** Format: uuid */
+                    id: string;
+                } | null;
+                /** Format: date-time */
                 clearedAt: string | null;
+                /** Format: date-time */
+                closedAt: string | null;
+                closedBy: {
+                    displayName: string;
+                    /** Format: uuid */
+                    id: string;
+                } | null;
+                closeReason: string | null;
                 customer: {
                     displayName: string;
                     /** Format: uuid */
@@ -4123,7 +4410,7 @@ export interface components {
                 /** Format: date-time */
                 startedAt: string;
                 /** @enum {string} */
-                state: "OPEN" | "CLEARED";
+                state: "OPEN" | "ACKNOWLEDGED" | "CLEARED" | "CLOSED";
                 subscription: {
                     /** Format: uuid */
                     id: string;
@@ -4592,6 +4879,7 @@ export interface components {
             q2?: number;
             q3?: number;
             q4?: number;
+            registerCapacityM3?: number | null;
             rValue?: number | null;
             /** @enum {string} */
             temperatureType?: "T30" | "T90";
@@ -5058,15 +5346,19 @@ export interface operations {
         parameters: {
             query?: {
                 acknowledged?: "true" | "false";
+                assignedTo?: string | ("me" | "nobody");
                 deviceId?: string;
                 from?: string;
+                maxAgeHours?: number;
                 meterId?: string;
+                minAgeHours?: number;
                 order?: "asc" | "desc";
                 page?: number;
                 pageSize?: number;
                 search?: string;
                 sort?: "startedAt" | "clearedAt" | "type";
-                state?: "open" | "cleared" | "all";
+                /** @description one or more of open, acknowledged, cleared, closed, active, all, comma-separated (active = open and acknowledged); all by default */
+                state?: string;
                 subscriptionId?: string;
                 tenantId?: string;
                 to?: string;
@@ -5115,12 +5407,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the alarm with its timeline */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AlarmRowDto"];
+                    "application/json": components["schemas"]["AlarmDetailDto"];
                 };
             };
             /** @description missing, expired or revoked access token */
@@ -5148,7 +5441,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcknowledgeAlarmDto"];
+            };
+        };
         responses: {
             /** @description the alarm, acknowledged by the caller */
             200: {
@@ -5156,7 +5453,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AlarmRowDto"];
+                    "application/json": components["schemas"]["AlarmDetailDto"];
                 };
             };
             /** @description missing, expired or revoked access token */
@@ -5173,8 +5470,223 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description already acknowledged */
+            /** @description already acknowledged, or closed */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlarmsController_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignAlarmDto"];
+            };
+        };
+        responses: {
+            /** @description the alarm, assigned (or unassigned with userId null) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmDetailDto"];
+                };
+            };
+            /** @description the user may not be given this alarm */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on DASHBOARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description closed, or already so assigned */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlarmsController_assignees: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description users the alarm may be assigned to */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmAssigneeListDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on DASHBOARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlarmsController_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CloseAlarmDto"];
+            };
+        };
+        responses: {
+            /** @description the alarm, closed (and cleared, if it was still raised) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on DASHBOARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description already closed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlarmsController_addNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlarmNoteDto"];
+            };
+        };
+        responses: {
+            /** @description the alarm with the note in its timeline */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on DASHBOARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AlarmsController_acknowledgeMany: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkAcknowledgeAlarmsDto"];
+            };
+        };
+        responses: {
+            /** @description per alarm: acknowledged now, already acknowledged or closed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkAcknowledgeResultDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on DASHBOARD */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8196,6 +8708,43 @@ export interface operations {
                 content?: never;
             };
             /** @description requires update on DEVICES */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    QualityReportController_quality: {
+        parameters: {
+            query?: {
+                days?: number;
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description readings per quality and local day, the meters with most non-VALID readings, and the rules that fired */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QualityReportDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on LIVE_READINGS */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -7,7 +7,7 @@ interface AlarmRow {
   tenantId: string;
   tenantName: string;
   type: string;
-  state: 'OPEN' | 'CLEARED';
+  state: 'OPEN' | 'ACKNOWLEDGED' | 'CLEARED' | 'CLOSED';
   startedAt: string;
   clearedAt: string | null;
   acknowledgedAt: string | null;
@@ -74,13 +74,15 @@ describe('alarms', () => {
 
   it('filters by state, type, acknowledgement, asset, subscription and time', async () => {
     const total = async (query: string) => (await list(aski, query)).body.total;
-    expect(await total('?state=open')).toBe(await count('tenant_id = $1 AND cleared_at IS NULL', [ids.aski]));
-    expect(await total('?state=cleared')).toBe(await count('tenant_id = $1 AND cleared_at IS NOT NULL', [ids.aski]));
+    expect(await total('?state=active')).toBe(await count('tenant_id = $1 AND cleared_at IS NULL', [ids.aski]));
+    expect(await total('?state=open')).toBe(await count('tenant_id = $1 AND cleared_at IS NULL AND acknowledged_at IS NULL', [ids.aski]));
+    expect(await total('?state=open,acknowledged')).toBe(await total('?state=active'));
+    expect(await total('?state=cleared')).toBe(await count('tenant_id = $1 AND cleared_at IS NOT NULL AND closed_at IS NULL', [ids.aski]));
     expect(await total('?type=TAMPER')).toBe(await count(`tenant_id = $1 AND type = 'TAMPER'`, [ids.aski]));
-    expect(await total('?type=TAMPER,TILT&state=open')).toBe(
+    expect(await total('?type=TAMPER,TILT&state=active')).toBe(
       await count(`tenant_id = $1 AND type IN ('TAMPER', 'TILT') AND cleared_at IS NULL`, [ids.aski]),
     );
-    expect(await total('?type=TAMPER&type=TILT&state=open')).toBe(await total('?type=TAMPER,TILT&state=open'));
+    expect(await total('?type=TAMPER&type=TILT&state=active')).toBe(await total('?type=TAMPER,TILT&state=active'));
     expect(await total('?acknowledged=false')).toBe(await count('tenant_id = $1 AND acknowledged_at IS NULL', [ids.aski]));
     expect(await total('?acknowledged=true')).toBe(await count('tenant_id = $1 AND acknowledged_at IS NOT NULL', [ids.aski]));
 
@@ -177,7 +179,7 @@ describe('alarms', () => {
     for (const [query, path] of [
       ['?type=FOO', 'type'],
       ['?type=TAMPER,NOPE', 'type'],
-      ['?state=closed', 'state'],
+      ['?state=shut', 'state'],
       ['?acknowledged=yes', 'acknowledged'],
       ['?meterId=123', 'meterId'],
       ['?tenantId=abc', 'tenantId'],
@@ -208,7 +210,7 @@ describe('alarms', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.acknowledgedBy?.id).toBe(askiUserId);
     expect(res.body.acknowledgedBy?.displayName).toMatch(/\S+ \S+/);
-    expect(res.body.state).toBe('OPEN');
+    expect(res.body.state).toBe('ACKNOWLEDGED');
     const [stored] = await t.sql(`SELECT acknowledged_at, acknowledged_by, cleared_at FROM alarm WHERE id = $1`, [alarm.id]);
     expect(stored.acknowledged_by).toBe(askiUserId);
     expect(new Date(stored.acknowledged_at).toISOString()).toBe(res.body.acknowledgedAt);

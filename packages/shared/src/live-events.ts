@@ -50,6 +50,16 @@ export interface AcknowledgedAlarmEvent extends AlarmEvent {
   acknowledgedBy: string;
 }
 
+/** Someone worked on an alarm (issue 21): assigned or unassigned it, added a note, or closed it. */
+export interface UpdatedAlarmEvent extends AlarmEvent {
+  change: 'ASSIGNED' | 'UNASSIGNED' | 'NOTE' | 'CLOSED';
+  /** When and by whom. */
+  at: string;
+  by: string;
+  assignedTo: string | null;
+  closedAt: string | null;
+}
+
 /** Progress of an import job (issue 17), to the watchers of its tenant, at most every half second and at the end. */
 export interface ImportProgressEvent {
   jobId: string;
@@ -75,6 +85,7 @@ export interface LiveEvents {
   'alarm.opened': AlarmEvent;
   'alarm.cleared': AlarmEvent;
   'alarm.acknowledged': AcknowledgedAlarmEvent;
+  'alarm.updated': UpdatedAlarmEvent;
   'import.progress': ImportProgressEvent;
 }
 export type LiveEventName = keyof LiveEvents;
@@ -84,6 +95,7 @@ export const LIVE_EVENT_NAMES: readonly LiveEventName[] = [
   'alarm.opened',
   'alarm.cleared',
   'alarm.acknowledged',
+  'alarm.updated',
   'import.progress',
 ];
 

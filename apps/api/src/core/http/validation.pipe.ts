@@ -18,7 +18,9 @@ export function locate<E>(err: E, location: 'body' | 'query' | 'param' | 'reques
 export class LocatedZodValidationPipe extends ZodValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): unknown {
     try {
-      return super.transform(value, metadata);
+      // A request without a body is an empty one: a route whose fields are all optional (acknowledging an
+      // alarm, with an optional comment) takes none, and a route with required fields names them.
+      return super.transform(metadata.type === 'body' && value === undefined ? {} : value, metadata);
     } catch (err) {
       throw locate(err, metadata.type === 'custom' ? 'request' : metadata.type);
     }

@@ -3,7 +3,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { DB } from '@water/db';
 import type { AlarmType } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
-import type { AlarmRecord } from './alarms.dto';
+import type { AlarmEventRecord, AlarmRecord, AlarmState } from './alarms.dto';
 import { matchesSearch } from '../../core/database/search';
 import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
 
@@ -20,8 +20,15 @@ export interface OpenedAlarm {
 export interface AlarmListFilter {
   tenantIds: string[];
   types?: AlarmType[];
-  state: 'open' | 'cleared' | 'all';
+  /** Any of these states; all when not given. */
+  states?: AlarmState[];
   acknowledged?: boolean;
+  /** Started at or before this instant (minimum age). */
+  startedBefore?: Date;
+  /** Started at or after this instant (maximum age). */
+  startedAfter?: Date;
+  /** A user id, or null for alarms assigned to nobody. */
+  assignedTo?: string | null;
   meterId?: string;
   deviceId?: string;
   subscriptionId?: string;
@@ -42,7 +49,34 @@ type Joined = DB & {
   s: DB['subscription'];
   c: DB['customer'];
   u: DB['app_user'];
+  ua: DB['app_user'];
+  uc: DB['app_user'];
 };
+
+/** One work state as a condition (see alarmState: closed, then cleared, then acknowledged). */
+function stateCondition(eb: ExpressionBuilder<Joined, 'a'>, state: AlarmState) {
+  switch (state) {
+    case 'closed':
+      return eb('a.closed_at', 'is not', null);
+    case 'cleared':
+      return eb.and([eb('a.cleared_at', 'is not', null), eb('a.closed_at', 'is', null)]);
+    case 'acknowledged':
+      return eb.and([eb('a.cleared_at', 'is', null), eb('a.acknowledged_at', 'is not', null)]);
+    case 'open':
+      return eb.and([eb('a.cleared_at', 'is', null), eb('a.acknowledged_at', 'is', null)]);
+  }
+}
+
+export interface AlarmWorkScope {
+  id: string;
+  tenantId: string;
+  type: AlarmType;
+  clearedAt: Date | null;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+  assignedTo: string | null;
+  closedAt: Date | null;
+}
 
 const customerName = sql<string>`coalesce(c.organization_name, c.name || ' ' || c.surname)`;
 
@@ -59,7 +93,9 @@ export class AlarmsRepository {
       .leftJoin('meter as m', 'm.id', 'a.meter_id')
       .leftJoin('subscription as s', 's.id', 'a.subscription_id')
       .leftJoin('customer as c', 'c.id', 's.customer_id')
-      .leftJoin('app_user as u', 'u.id', 'a.acknowledged_by');
+      .leftJoin('app_user as u', 'u.id', 'a.acknowledged_by')
+      .leftJoin('app_user as ua', 'ua.id', 'a.assigned_to')
+      .leftJoin('app_user as uc', 'uc.id', 'a.closed_by');
   }
 
   private selectRow(q: ReturnType<AlarmsRepository['joined']>) {
@@ -73,6 +109,13 @@ export class AlarmsRepository {
       'a.acknowledged_at',
       'a.acknowledged_by',
       sql<string | null>`u.name || ' ' || u.surname`.as('acknowledger_name'),
+      'a.assigned_to',
+      'a.assigned_at',
+      sql<string | null>`ua.name || ' ' || ua.surname`.as('assignee_name'),
+      'a.closed_at',
+      'a.closed_by',
+      sql<string | null>`uc.name || ' ' || uc.surname`.as('closer_name'),
+      'a.close_reason',
       'a.device_id',
       'd.serial_no as device_serial_no',
       'a.meter_id',
@@ -94,8 +137,12 @@ export class AlarmsRepository {
     const filtered = this.joined()
       .where('a.tenant_id', 'in', f.tenantIds)
       .$if(Boolean(f.types), (q) => q.where('a.type', 'in', f.types!))
-      .$if(f.state === 'open', (q) => q.where('a.cleared_at', 'is', null))
-      .$if(f.state === 'cleared', (q) => q.where('a.cleared_at', 'is not', null))
+      .$if(Boolean(f.states), (q) => q.where((eb) => eb.or(f.states!.map((state) => stateCondition(eb, state)))))
+      .$if(Boolean(f.startedBefore), (q) => q.where('a.started_at', '<=', f.startedBefore!))
+      .$if(Boolean(f.startedAfter), (q) => q.where('a.started_at', '>=', f.startedAfter!))
+      .$if(f.assignedTo !== undefined, (q) =>
+        f.assignedTo === null ? q.where('a.assigned_to', 'is', null) : q.where('a.assigned_to', '=', f.assignedTo!),
+      )
       .$if(f.acknowledged !== undefined, (q) => q.where('a.acknowledged_at', f.acknowledged ? 'is not' : 'is', null))
       .$if(Boolean(f.meterId), (q) => q.where('a.meter_id', '=', f.meterId!))
       .$if(Boolean(f.deviceId), (q) => q.where('a.device_id', '=', f.deviceId!))
@@ -168,10 +215,158 @@ export class AlarmsRepository {
   /** Sets the acknowledgement only if nobody did it first; returns whether this call did. */
   async acknowledge(id: string, userId: string, at: Date, tx: Tx): Promise<boolean> {
     const { count } = await clientOf(this.database, tx).alarm.updateMany({
-      where: { id, acknowledgedAt: null },
+      where: { id, acknowledgedAt: null, closedAt: null },
       data: { acknowledgedAt: at, acknowledgedBy: userId },
     });
     return count === 1;
+  }
+
+  /** What the work on one alarm needs to know before changing it. */
+  async findWorkScope(id: string, tx?: Tx): Promise<AlarmWorkScope | null> {
+    return clientOf(this.database, tx).alarm.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        tenantId: true,
+        type: true,
+        clearedAt: true,
+        acknowledgedAt: true,
+        acknowledgedBy: true,
+        assignedTo: true,
+        closedAt: true,
+      },
+    });
+  }
+
+  /** The same for several alarms (those that exist). */
+  async findWorkScopes(ids: string[]): Promise<AlarmWorkScope[]> {
+    return this.database.prisma.alarm.findMany({
+      where: { id: { in: ids } },
+      select: {
+        id: true,
+        tenantId: true,
+        type: true,
+        clearedAt: true,
+        acknowledgedAt: true,
+        acknowledgedBy: true,
+        assignedTo: true,
+        closedAt: true,
+      },
+    });
+  }
+
+  /** The stored steps of an alarm's timeline, oldest first, with the names of the people. */
+  async events(alarmId: string): Promise<AlarmEventRecord[]> {
+    return this.database.db
+      .selectFrom('alarm_event as e')
+      .leftJoin('app_user as u', 'u.id', 'e.user_id')
+      .leftJoin('app_user as ua', 'ua.id', 'e.assignee_id')
+      .select([
+        'e.id',
+        'e.kind',
+        'e.at',
+        'e.user_id',
+        sql<string | null>`u.name || ' ' || u.surname`.as('user_name'),
+        'e.assignee_id',
+        sql<string | null>`ua.name || ' ' || ua.surname`.as('assignee_name'),
+        'e.text',
+      ])
+      .where('e.alarm_id', '=', alarmId)
+      .orderBy('e.at')
+      .orderBy('e.id')
+      .execute();
+  }
+
+  /** Adds steps to alarms' timelines. */
+  async addEvents(
+    tx: Tx,
+    events: {
+      alarmId: string;
+      tenantId: string;
+      kind: AlarmEventRecord['kind'];
+      at: Date;
+      userId: string;
+      assigneeId?: string | null;
+      text?: string | null;
+    }[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    await clientOf(this.database, tx).alarmEvent.createMany({
+      data: events.map((e) => ({
+        alarmId: e.alarmId,
+        tenantId: e.tenantId,
+        kind: e.kind,
+        at: e.at,
+        userId: e.userId,
+        assigneeId: e.assigneeId ?? null,
+        text: e.text ?? null,
+      })),
+    });
+  }
+
+  /** Acknowledges those of `ids` nobody acknowledged or closed yet; returns the ids this call acknowledged. */
+  async acknowledgeMany(ids: string[], userId: string, at: Date, tx: Tx): Promise<string[]> {
+    const rows = await clientOf(this.database, tx).alarm.updateManyAndReturn({
+      where: { id: { in: ids }, acknowledgedAt: null, closedAt: null },
+      data: { acknowledgedAt: at, acknowledgedBy: userId },
+      select: { id: true },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** Sets (or, with null, removes) the assignee unless the alarm was closed or reassigned meanwhile. */
+  async assign(id: string, expected: string | null, assignee: string | null, at: Date, tx: Tx): Promise<boolean> {
+    const { count } = await clientOf(this.database, tx).alarm.updateMany({
+      where: { id, closedAt: null, assignedTo: expected },
+      data: { assignedTo: assignee, assignedAt: assignee ? at : null },
+    });
+    return count === 1;
+  }
+
+  /** Closes the alarm (clearing it too when it was still raised) unless someone closed it first. */
+  async close(id: string, userId: string, reason: string, at: Date, tx: Tx): Promise<boolean> {
+    const count = await clientOf(this.database, tx).$executeRaw`
+      UPDATE alarm SET closed_at = ${at}, closed_by = ${userId}::uuid, close_reason = ${reason},
+                       cleared_at = coalesce(cleared_at, ${at})
+       WHERE id = ${id}::uuid AND closed_at IS NULL`;
+    return count === 1;
+  }
+
+  /**
+   * Users who may be given alarms of `tenantId`: active, holding read on alarms (DASHBOARD) through a
+   * membership of that tenant or of an ancestor, and members of a tenant in `visibleTenantIds` (the
+   * caller's, so a utility never sees the names of its parent's staff). With `userId`, only that user.
+   */
+  async assignable(tenantId: string, visibleTenantIds: string[], userId?: string): Promise<{ id: string; display_name: string }[]> {
+    if (visibleTenantIds.length === 0) return [];
+    return this.database.db
+      .selectFrom('app_user as u')
+      .select(['u.id', sql<string>`u.name || ' ' || u.surname`.as('display_name')])
+      .where('u.is_active', '=', true)
+      .$if(Boolean(userId), (q) => q.where('u.id', '=', userId!))
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('membership as m')
+            .innerJoin('tenant as mt', 'mt.id', 'm.tenant_id')
+            .innerJoin('tenant as at', (j) => j.on('at.id', '=', tenantId))
+            .innerJoin('membership_permission as p', 'p.membership_id', 'm.id')
+            .select('m.id')
+            .whereRef('m.user_id', '=', 'u.id')
+            .where('p.module', '=', 'DASHBOARD')
+            .where('p.can_read', '=', true)
+            .where(sql<boolean>`at.path <@ mt.path`),
+        ),
+      )
+      .where((eb) =>
+        eb.exists(
+          eb.selectFrom('membership as v').select('v.id').whereRef('v.user_id', '=', 'u.id').where('v.tenant_id', 'in', visibleTenantIds),
+        ),
+      )
+      .orderBy('u.name')
+      .orderBy('u.surname')
+      .orderBy('u.id')
+      .execute();
   }
 
   /**
