@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeInstallation, makeReading, makeUser, makeUtilities, tokenFor, type Meter, type Tenant } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const HOUR = 3_600_000;
+
+/** GET /api/meter-data/quality: the console's data-quality view (issue 17). */
+describe('meter data quality report (issue 17)', () => {
+  let t: TestApp;
+  let a: Tenant;
+  let b: Tenant;
+  let rootToken: string;
+  let aToken: string;
+  let noReadingsToken: string;
+  let noisy: Meter;
+  let quiet: Meter;
+  let other: Meter;
+
+  /** Hourly readings over the last `hours` hours, then the given qualities and rules stamped on the newest ones. */
+  const readings = async (installation: Awaited<ReturnType<typeof makeInstallation>>, hours: number, marks: [string, string | null][]) => {
+    const now = Date.now() - HOUR;
+    for (let h = hours - 1; h >= 0; h--)
+      await makeReading(t, { device: installation.device, time: new Date(now - h * HOUR), indexM3: 100 + (hours - h) / 100 });
+    for (const [i, [quality, rule]] of marks.entries())
+      await t.sql(
+        `UPDATE reading SET quality = $2::reading_quality, quality_rule = $3
+          WHERE (device_id, time) = (SELECT device_id, time FROM reading WHERE meter_id = $1 ORDER BY time DESC OFFSET $4 LIMIT 1)`,
+        [installation.meter.id, quality, rule, i],
+      );
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp('meter-data-quality');
+    const u = await makeUtilities(t);
+    ({ a, b } = u);
+    rootToken = u.rootAdmin.token;
+    aToken = u.aAdmin.token;
+    noReadingsToken = await tokenFor(t, await makeUser(t, { tenant: a, permissions: { METERS: 'r' } }));
+    const n = await makeInstallation(t, { tenant: a });
+    const q = await makeInstallation(t, { tenant: a });
+    const o = await makeInstallation(t, { tenant: b });
+    ({ meter: noisy } = n);
+    ({ meter: quiet } = q);
+    ({ meter: other } = o);
+    await readings(n, 6, [
+      ['SUSPECT', 'spike'],
+      ['SUSPECT', 'spike'],
+      ['ESTIMATED', 'interpolation'],
+      ['EDITED', 'correction'],
+    ]);
+    await readings(q, 6, [['VALID', 'rollover']]);
+    await readings(o, 6, [
+      ['SUSPECT', 'backward-index'],
+      ['SUSPECT', 'backward-index'],
+      ['SUSPECT', 'backward-index'],
+      ['SUSPECT', 'backward-index'],
+      ['SUSPECT', 'backward-index'],
+    ]);
+  }, 120_000);
+
+  afterAll(async () => t?.close());
+
+  const report = (token: string, query = '') => t.request({ url: `/api/meter-data/quality${query}`, token });
+  const total = (days: { valid: number; suspect: number; estimated: number; edited: number }[]) =>
+    days.reduce(
+      (s, d) => ({
+        valid: s.valid + d.valid,
+        suspect: s.suspect + d.suspect,
+        estimated: s.estimated + d.estimated,
+        edited: s.edited + d.edited,
+      }),
+      { valid: 0, suspect: 0, estimated: 0, edited: 0 },
+    );
+
+  it('counts the readings of the tenant per quality and day, ranks its meters by issues and counts the rules', async () => {
+    const res = await report(aToken, '?days=7');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.days).toHaveLength(7);
+    expect(res.body.days[6].day).toBe(res.body.to);
+    expect(res.body.days[0].day).toBe(res.body.from);
+    expect(total(res.body.days)).toEqual({ valid: 8, suspect: 2, estimated: 1, edited: 1 });
+    expect(res.body.meters).toEqual([
+      expect.objectContaining({
+        meterId: noisy.id,
+        serialNo: noisy.serialNo,
+        tenantId: a.id,
+        issues: 4,
+        suspect: 2,
+        estimated: 1,
+        edited: 1,
+        valid: 2,
+      }),
+    ]);
+    expect(res.body.rules).toEqual([
+      { rule: 'spike', quality: 'SUSPECT', count: 2 },
+      { rule: 'correction', quality: 'EDITED', count: 1 },
+      { rule: 'interpolation', quality: 'ESTIMATED', count: 1 },
+      { rule: 'rollover', quality: 'VALID', count: 1 },
+    ]);
+    expect(res.body.meters.map((m: { meterId: string }) => m.meterId)).not.toContain(quiet.id);
+  });
+
+  it('covers the subtree for a parent, and narrows to one tenant with tenantId', async () => {
+    const all = await report(rootToken, '?days=2');
+    expect(all.status).toBe(200);
+    expect(all.body.meters.map((m: { meterId: string }) => m.meterId)).toEqual([other.id, noisy.id]);
+    const onlyB = await report(rootToken, `?days=2&tenantId=${b.id}`);
+    expect(onlyB.body.meters.map((m: { meterId: string }) => m.meterId)).toEqual([other.id]);
+    expect(total(onlyB.body.days).suspect).toBe(5);
+  });
+
+  it('refuses bad input', async () => {
+    for (const q of ['?days=0', '?days=93', '?days=x', '?tenantId=nope', '?extra=1']) {
+      const res = await report(aToken, q);
+      expect(res.status, q).toBe(400);
+    }
+  });
+
+  it('keeps tenants apart: another utility is 404, and a user without live readings sees nothing', async () => {
+    const res = await report(aToken, `?tenantId=${b.id}`);
+    expect(res.status).toBe(404);
+    const own = await report(aToken, '?days=2');
+    expect(own.body.meters.map((m: { meterId: string }) => m.meterId)).not.toContain(other.id);
+    expect(own.body.rules.map((r: { rule: string }) => r.rule)).not.toContain('backward-index');
+    const none = await report(noReadingsToken);
+    expect(none.status).toBe(403);
+  });
+});
