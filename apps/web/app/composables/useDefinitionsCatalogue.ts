@@ -17,7 +17,7 @@ export function useDefinitionsCatalogue<R extends DefinitionsResource, S extends
   const access = useDefinitionsAccess();
   const api = useDefinitionsMutations();
   const list = bindListQuery(useRoute(), useRouter(), spec);
-  const { page, pending, error, refresh } = useDefinitionsPage(resource, list.apiQuery as never);
+  const source = useDefinitionsPage(resource, list.apiQuery as never);
 
   const catalogueTexts = computed<CatalogueTexts>(() => {
     const { caption, search, create, deleteDescription } = labels();
@@ -38,9 +38,7 @@ export function useDefinitionsCatalogue<R extends DefinitionsResource, S extends
   /** The props of CrudCatalogueTable, to bind with v-bind. */
   const table = computed(() => ({
     list,
-    page: page.value,
-    pending: pending.value,
-    failed: !!error.value,
+    source,
     texts: catalogueTexts.value,
     remove,
     canCreate: access.canCreate.value,
@@ -48,5 +46,5 @@ export function useDefinitionsCatalogue<R extends DefinitionsResource, S extends
     canDelete: access.canDelete.value,
   }));
 
-  return { table, refresh, access };
+  return { table, refresh: source.refresh, access };
 }

@@ -26,6 +26,14 @@ export interface ListPage<T> {
   pageSize: number;
 }
 
+/** A fetched page with its state, as the list composables answer it (useDefinitionsPage, useProfilesPage…). */
+export interface ListSource<T> {
+  page: { readonly value: ListPage<T> | null };
+  pending: { readonly value: boolean };
+  error: { readonly value: unknown };
+  refresh: () => unknown;
+}
+
 /** Texts of a CrudCatalogueTable besides the frame's, translated by the caller. */
 export interface CatalogueTexts {
   table: DataTableTexts;
