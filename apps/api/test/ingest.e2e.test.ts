@@ -1,14 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink, type DeviceProfileKey } from '@water/db';
+import { encodeUplink, type DeviceProfileKey } from '@water/db';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NoSignalService } from '../src/modules/alarms/no-signal.service';
 import { connectLive } from './support/live';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeInstallation, makeReading, makeUtilities, rollUpDays } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
 
-interface SeededDevice {
+interface PickedDevice {
   id: string;
   tenant: string;
   key: DeviceProfileKey;
@@ -17,43 +18,39 @@ interface SeededDevice {
   lastIndex: number;
 }
 
-const PROFILE_KEYS = DEVICE_PROFILE_KEY_BY_MODEL;
+/** The profile a picked device gets for the identifier it is named by, unless the test names profiles. */
+const PROFILE_FOR: Record<string, DeviceProfileKey> = { DevEUI: 'manas-lorawan', ID: 'cem-sigfox', IMEI: 'baylan-nbiot' };
 
 describe('ingestion end to end', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
   let admin: string;
+  /** Utilities A and B under the root: their ids and their administrators' tokens, by label. */
+  const tenantIds: Record<string, string> = {};
+  const tokens: Record<string, string> = {};
   const integrations: Record<string, { id: string; secret: string }> = {};
-  let devices: SeededDevice[];
+  let devices: PickedDevice[];
 
-  async function pick(tenant: string, fieldKey: string, profileKeys?: DeviceProfileKey[]): Promise<SeededDevice> {
-    const rows = await t.sql<{ id: string; tenant: string; model: string; value: string; meter_id: string; last_index: string }>(
-      `SELECT d.id, t.name AS tenant, p.model_code AS model, i.value, d.meter_id, m.last_index_m3::text AS last_index
-         FROM device d JOIN tenant t ON t.id = d.tenant_id JOIN device_profile p ON p.id = d.device_profile_id
-         JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id
-         JOIN meter m ON m.id = d.meter_id
-        WHERE t.name = $1 AND f.key = $2 AND d.status = 'ACTIVE'
-        -- Devices without open alarms first, so alarm tests start from a clean state.
-        ORDER BY EXISTS (SELECT 1 FROM alarm a WHERE a.device_id = d.id AND a.cleared_at IS NULL), d.serial_no`,
-      [tenant, fieldKey],
-    );
-    const used = new Set(devices.map((d) => d.id));
-    const row = rows.find((r) => !used.has(r.id) && (!profileKeys || profileKeys.includes(PROFILE_KEYS[r.model])));
-    if (!row) throw new Error(`no seeded ${tenant} device with ${fieldKey}`);
-    const d = {
-      id: row.id,
-      tenant: row.tenant,
-      key: PROFILE_KEYS[row.model],
-      identifier: row.value,
-      meterId: row.meter_id,
-      lastIndex: Number(row.last_index),
-    };
+  /**
+   * A fresh installation of the utility (its device named by `fieldKey`, on the first of
+   * `profileKeys` if given) with a reading an hour ago at its index, rolled up as the worker would.
+   */
+  async function pick(tenant: string, fieldKey: string, profileKeys?: DeviceProfileKey[]): Promise<PickedDevice> {
+    const lastIndex = 100 + devices.length;
+    const { device, meter } = await makeInstallation(t, {
+      tenant: tenantIds[tenant]!,
+      deviceProfile: profileKeys?.[0] ?? PROFILE_FOR[fieldKey],
+      initialIndexM3: lastIndex - 1,
+    });
+    await makeReading(t, { device, time: new Date(Date.now() - 3_600_000), indexM3: lastIndex, consumptionM3: 1, batteryPct: 90 });
+    await rollUpDays(t, { meterId: meter.id });
+    const d = { id: device.id, tenant, key: device.key, identifier: device.identifiers[fieldKey]!, meterId: meter.id, lastIndex };
     devices.push(d);
     return d;
   }
 
   async function integration(tenant: string, kind: string, externalId?: string) {
-    const tenantId = (await t.sql<{ id: string }>('SELECT id FROM tenant WHERE name = $1', [tenant]))[0].id;
+    const tenantId = tenantIds[tenant];
     const res = await t.request({
       method: 'POST',
       url: '/api/integrations',
@@ -72,15 +69,18 @@ describe('ingestion end to end', () => {
     );
 
   beforeAll(async () => {
-    t = await startTestApp('ingest', { seed: 'demo', listen: true, readingDays: 1 });
+    t = await startTestApp('ingest', { listen: true });
     worker = await startTestWorker(t.config, { MQTT_ENABLED: true, WORKER_CONCURRENCY: 4 });
-    admin = await t.login(SUPER_ADMIN);
+    const { a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    admin = rootAdmin.token;
+    Object.assign(tenantIds, { A: a.id, B: b.id });
+    Object.assign(tokens, { A: aAdmin.token, B: bAdmin.token });
     devices = [];
-    await integration('ASKİ', 'TTN');
-    await integration('ASKİ', 'CHIRPSTACK', 'aski-chirpstack-app');
-    await integration('HATSU', 'SIGFOX');
-    await integration('ASKİ', 'GENERIC');
-    await integration('HATSU', 'TTN');
+    await integration('A', 'TTN');
+    await integration('A', 'CHIRPSTACK', 'aski-chirpstack-app');
+    await integration('B', 'SIGFOX');
+    await integration('A', 'GENERIC');
+    await integration('B', 'TTN');
   });
   afterAll(async () => {
     await worker?.close();
@@ -88,19 +88,19 @@ describe('ingestion end to end', () => {
   });
 
   it('stores a TTN uplink, decodes it, and pushes it to the tenant and root watchers only', async () => {
-    const d = await pick('ASKİ', 'DevEUI');
+    const d = await pick('A', 'DevEUI');
     const [askiLive, rootLive, hatsuLive] = await Promise.all([
-      connectLive(t.url, await t.login(ASKI_ADMIN)),
+      connectLive(t.url, tokens.A),
       connectLive(t.url, admin),
-      connectLive(t.url, await t.login(HATSU_ADMIN)),
+      connectLive(t.url, tokens.B),
     ]);
     const index = d.lastIndex + 0.123;
     const up = encodeUplink(d.key, { indexM3: index, batteryPct: 81 });
     const receivedAt = new Date().toISOString();
     const res = await t.request({
       method: 'POST',
-      url: `/api/ingest/ttn/${integrations['TTN:ASKİ'].id}`,
-      headers: { 'x-integration-secret': integrations['TTN:ASKİ'].secret },
+      url: `/api/ingest/ttn/${integrations['TTN:A'].id}`,
+      headers: { 'x-integration-secret': integrations['TTN:A'].secret },
       body: {
         end_device_ids: { device_id: 'eui-x', dev_eui: d.identifier.toUpperCase(), application_ids: { application_id: 'aski' } },
         correlation_ids: ['as:up:01'],
@@ -138,9 +138,9 @@ describe('ingestion end to end', () => {
   });
 
   it('stores a ChirpStack v4 uplink with omitted zero fields and ignores other event types', async () => {
-    const d = await pick('ASKİ', 'DevEUI');
+    const d = await pick('A', 'DevEUI');
     const up = encodeUplink(d.key, { indexM3: d.lastIndex + 1.5, batteryPct: 70 });
-    const integ = integrations['CHIRPSTACK:ASKİ'];
+    const integ = integrations['CHIRPSTACK:A'];
     const res = await t.request({
       method: 'POST',
       url: `/api/ingest/chirpstack/${integ.id}?event=up`,
@@ -176,8 +176,8 @@ describe('ingestion end to end', () => {
   });
 
   it('stops accepting an old secret and a deactivated integration within a second', async () => {
-    const d = await pick('HATSU', 'DevEUI');
-    const tenantId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0].id;
+    const d = await pick('B', 'DevEUI');
+    const tenantId = tenantIds.B!;
     const created = (
       await t.request({ method: 'POST', url: '/api/integrations', token: admin, body: { tenantId, kind: 'TTN', name: 'rotating' } })
     ).body;
@@ -208,10 +208,10 @@ describe('ingestion end to end', () => {
     expect((await send(rotated.body.secret)).status).toBe(401);
   });
 
-  it('stores a Sigfox callback for HATSU and an NB-IoT uplink through the generic format', async () => {
-    const s = await pick('HATSU', 'ID');
+  it('stores a Sigfox callback for B and an NB-IoT uplink through the generic format', async () => {
+    const s = await pick('B', 'ID');
     const up = encodeUplink(s.key, { indexM3: s.lastIndex + 0.25, batteryPct: 60 });
-    const sig = integrations['SIGFOX:HATSU'];
+    const sig = integrations['SIGFOX:B'];
     const res = await t.request({
       method: 'POST',
       url: `/api/ingest/sigfox/${sig.id}?token=${sig.secret}`,
@@ -229,9 +229,9 @@ describe('ingestion end to end', () => {
     expect(res.status).toBe(202);
     await until(async () => Number((await readingsOf(s.id))[0]?.index_m3) > s.lastIndex);
 
-    const n = await pick('ASKİ', 'IMEI');
+    const n = await pick('A', 'IMEI');
     const nb = encodeUplink(n.key, { indexM3: n.lastIndex + 0.5, batteryPct: 90 });
-    const gen = integrations['GENERIC:ASKİ'];
+    const gen = integrations['GENERIC:A'];
     const res2 = await t.request({
       method: 'POST',
       url: `/api/ingest/generic/${gen.id}`,
@@ -249,9 +249,9 @@ describe('ingestion end to end', () => {
   });
 
   it('stores duplicate deliveries once', async () => {
-    const d = await pick('ASKİ', 'DevEUI');
+    const d = await pick('A', 'DevEUI');
     const up = encodeUplink(d.key, { indexM3: d.lastIndex + 0.01, batteryPct: 80 });
-    const integ = integrations['TTN:ASKİ'];
+    const integ = integrations['TTN:A'];
     const body = {
       end_device_ids: { dev_eui: d.identifier },
       received_at: new Date().toISOString(),
@@ -274,14 +274,14 @@ describe('ingestion end to end', () => {
 
   it('rejects bad secrets, foreign devices, malformed bodies and odd hex without storing anything', async () => {
     const before = (await t.sql('SELECT count(*)::int AS n FROM uplink'))[0].n;
-    const ttn = integrations['TTN:ASKİ'];
-    const hatsuDevice = await pick('HATSU', 'DevEUI');
+    const ttn = integrations['TTN:A'];
+    const hatsuDevice = await pick('B', 'DevEUI');
     const good = (eui: string) => ({ end_device_ids: { dev_eui: eui }, uplink_message: { f_port: 1, frm_payload: 'AQID' } });
     const post = (url: string, body: unknown, secret?: string) =>
       t.request({ method: 'POST', url, body, headers: secret ? { 'x-integration-secret': secret } : {} });
     expect((await post(`/api/ingest/ttn/${ttn.id}`, good(hatsuDevice.identifier))).status).toBe(401);
     expect((await post(`/api/ingest/ttn/${ttn.id}`, good(hatsuDevice.identifier), 'wrong-secret')).status).toBe(401);
-    // A HATSU device through ASKİ's integration is unknown there.
+    // A device of B through A's integration is unknown there.
     expect((await post(`/api/ingest/ttn/${ttn.id}`, good(hatsuDevice.identifier), ttn.secret)).status).toBe(404);
     expect((await post(`/api/ingest/ttn/${ttn.id}`, good('0000000000000000'), ttn.secret)).status).toBe(404);
     const bad = await post(
@@ -293,7 +293,7 @@ describe('ingestion end to end', () => {
     expect(bad.body.details.map((x: { path: string[] }) => x.path.join('.'))).toEqual(
       expect.arrayContaining(['end_device_ids.dev_eui', 'uplink_message.frm_payload']),
     );
-    const sig = integrations['SIGFOX:HATSU'];
+    const sig = integrations['SIGFOX:B'];
     const odd = await post(
       `/api/ingest/sigfox/${sig.id}`,
       { device: '1A2B3C', time: Math.floor(Date.now() / 1000), data: 'abc' },
@@ -315,8 +315,8 @@ describe('ingestion end to end', () => {
   });
 
   it('keeps consumption and the daily rollup right for frames batched together and for a late frame', async () => {
-    const d = await pick('ASKİ', 'DevEUI');
-    const integ = integrations['TTN:ASKİ'];
+    const d = await pick('A', 'DevEUI');
+    const integ = integrations['TTN:A'];
     const base = Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3_600_000;
     const post = (hour: number, index: number, fCnt: number) => {
       const up = encodeUplink(d.key, { indexM3: index, batteryPct: 80 });
@@ -363,9 +363,9 @@ describe('ingestion end to end', () => {
   });
 
   it('cuts days in the tenant’s new time zone from the first batch after the change', async () => {
-    const d = await pick('HATSU', 'DevEUI');
-    const integ = integrations['TTN:HATSU'];
-    const hatsuId = (await t.sql<{ id: string }>(`SELECT id FROM tenant WHERE name = 'HATSU'`))[0].id;
+    const d = await pick('B', 'DevEUI');
+    const integ = integrations['TTN:B'];
+    const hatsuId = tenantIds.B!;
     const post = async (time: number, index: number, fCnt: number) => {
       const up = encodeUplink(d.key, { indexM3: index, batteryPct: 80 });
       const res = await t.request({
@@ -384,7 +384,7 @@ describe('ingestion end to end', () => {
       );
     };
     const DAY = 86_400_000;
-    const midnight = Math.ceil(Date.now() / DAY) * DAY + DAY; // a UTC midnight ahead of every seeded reading
+    const midnight = Math.ceil(Date.now() / DAY) * DAY + DAY; // a UTC midnight ahead of every reading made so far
     const rollupMatchesReadings = async (zone: string) => {
       const [diff] = await t.sql<{ n: number }>(
         `SELECT count(*)::int AS n FROM (
@@ -428,10 +428,10 @@ describe('ingestion end to end', () => {
   });
 
   it('records a decode failure on the uplink and keeps processing other devices', async () => {
-    const d = await pick('HATSU', 'DevEUI');
-    const other = await pick('HATSU', 'DevEUI');
-    const integ = integrations['TTN:HATSU'];
-    const send = (dev: SeededDevice, payload: Buffer, fPort: number | null, fCnt: number) =>
+    const d = await pick('B', 'DevEUI');
+    const other = await pick('B', 'DevEUI');
+    const integ = integrations['TTN:B'];
+    const send = (dev: PickedDevice, payload: Buffer, fPort: number | null, fCnt: number) =>
       t.request({
         method: 'POST',
         url: `/api/ingest/ttn/${integ.id}`,
@@ -452,18 +452,18 @@ describe('ingestion end to end', () => {
     expect(JSON.stringify(failed.errors)).toMatch(/./);
     await until(async () => Number((await readingsOf(other.id))[0]?.index_m3) > other.lastIndex);
     // Operators find the frame and its error; other tenants cannot.
-    const hatsuToken = await t.login(HATSU_ADMIN);
+    const hatsuToken = tokens.B;
     const listed = await t.request({ url: `/api/uplinks?status=FAILED&deviceId=${d.id}`, token: hatsuToken });
     expect(listed.status).toBe(200);
     expect(listed.body.items[0]).toMatchObject({ deviceId: d.id, status: 'FAILED', payloadHex: 'ff', fCnt: 1 });
     expect(listed.body.items[0].errors.length).toBeGreaterThan(0);
-    expect((await t.request({ url: `/api/uplinks?deviceId=${d.id}`, token: await t.login(ASKI_ADMIN) })).status).toBe(404);
+    expect((await t.request({ url: `/api/uplinks?deviceId=${d.id}`, token: tokens.A })).status).toBe(404);
   });
 
   it('opens and clears alarms from decoded flags and tells the watchers', async () => {
-    const d = await pick('ASKİ', 'DevEUI', ['manas-lorawan', 'itron-lorawan', 'ima-lorawan', 'klepsan-lorawan']);
+    const d = await pick('A', 'DevEUI', ['manas-lorawan', 'itron-lorawan', 'ima-lorawan', 'klepsan-lorawan']);
     const live = await connectLive(t.url, admin);
-    const integ = integrations['TTN:ASKİ'];
+    const integ = integrations['TTN:A'];
     const send = (values: Parameters<typeof encodeUplink>[1], kind: 'index' | 'alarm', fCnt: number) => {
       const up = encodeUplink(d.key, values, kind);
       return t.request({
@@ -488,7 +488,7 @@ describe('ingestion end to end', () => {
   });
 
   it('accepts ChirpStack uplinks over MQTT on the same path', async () => {
-    const d = await pick('ASKİ', 'DevEUI');
+    const d = await pick('A', 'DevEUI');
     const up = encodeUplink(d.key, { indexM3: d.lastIndex + 2, batteryPct: 66 });
     const client = await mqtt.connectAsync(t.config.MQTT_URL);
     await client.publishAsync(
@@ -507,7 +507,7 @@ describe('ingestion end to end', () => {
   });
 
   it('opens NO_SIGNAL for a silent device and clears it with its next uplink', async () => {
-    const d = await pick('ASKİ', 'DevEUI');
+    const d = await pick('A', 'DevEUI');
     await t.sql(`UPDATE alarm SET cleared_at = now() WHERE device_id = $1 AND cleared_at IS NULL`, [d.id]);
     await t.sql(`UPDATE device SET last_seen_at = now() - interval '5 hours' WHERE id = $1`, [d.id]);
     const opened = await worker.get(NoSignalService).check();
@@ -518,7 +518,7 @@ describe('ingestion end to end', () => {
     await worker.get(NoSignalService).check();
     expect(await t.sql(`SELECT id FROM alarm WHERE device_id = $1 AND type = 'NO_SIGNAL'`, [d.id])).toHaveLength(1);
     const up = encodeUplink(d.key, { indexM3: d.lastIndex + 0.3, batteryPct: 80 });
-    const integ = integrations['TTN:ASKİ'];
+    const integ = integrations['TTN:A'];
     await t.request({
       method: 'POST',
       url: `/api/ingest/ttn/${integ.id}`,

@@ -877,10 +877,26 @@ export async function makeReading(
     );
 }
 
-/** Cuts the daily rollups (meter_daily_consumption and, by trigger, tenant days) from the readings made so far. */
-export async function rollUpDays(t: TestApp): Promise<void> {
-  await t.sql('DELETE FROM meter_daily_consumption');
-  await insertMeterDaysFromReadings().execute(t.kysely);
+/**
+ * Cuts the daily rollups (meter_daily_consumption and, by trigger, the tenant days) from the
+ * readings made so far: every meter's, or `meterId`'s only.
+ */
+export async function rollUpDays(t: TestApp, o: { meterId?: string } = {}): Promise<void> {
+  if (!o.meterId) {
+    await t.sql('DELETE FROM meter_daily_consumption');
+    await insertMeterDaysFromReadings().execute(t.kysely);
+    return;
+  }
+  await t.sql('DELETE FROM meter_daily_consumption WHERE meter_id = $1', [o.meterId]);
+  await t.sql(
+    `INSERT INTO meter_daily_consumption (meter_id, day, tenant_id, subscription_id, consumption_m3, last_index_m3, reading_count)
+     SELECT r.meter_id, r.day, r.tenant_id, (array_agg(r.subscription_id ORDER BY r.time DESC))[1],
+            coalesce(sum(r.consumption_m3), 0), max(r.index_m3), count(*)::int
+       FROM (SELECT x.*, (x.time AT TIME ZONE tn.time_zone)::date AS day FROM reading x JOIN tenant tn ON tn.id = x.tenant_id
+              WHERE x.meter_id = $1) r
+      GROUP BY r.meter_id, r.day, r.tenant_id`,
+    [o.meterId],
+  );
 }
 
 /** An alarm of `device` (its tenant and meter), open unless `clearedAt` is given, acknowledged a minute in when `acknowledgedBy` is. */
