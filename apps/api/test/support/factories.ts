@@ -779,7 +779,7 @@ export async function makeInstallation(
   return { customer, subscription, meter, device };
 }
 
-/** A LoRaWAN device with a meter, as ingest tests post for it (what support/uplinks.ts's seed look-up answered). */
+/** A LoRaWAN device with a meter, as ingest tests post for it. */
 export interface LoraDevice {
   id: string;
   eui: string;
