@@ -78,7 +78,10 @@ export const configSchema = z
     NO_SIGNAL_CHECK_CRON: z.string().default('*/5 * * * *'),
     /** A device is offline after this many expected intervals without an uplink. */
     NO_SIGNAL_GRACE_FACTOR: z.coerce.number().min(1).max(48).default(2),
-    /** How long an API process waits for requests in flight after SIGTERM before closing Redis and pools. */
+    /**
+     * How long an API process waits for requests in flight after SIGTERM before closing Redis and pools; an API
+     * or worker process still closing (a worker finishes its jobs in hand) this plus 10 s later exits anyway.
+     */
     SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     /** Bearer token Prometheus sends to scrape `/api/metrics` and the worker's port; unset, nothing may scrape. */
     METRICS_TOKEN: z.string().min(16).optional(),
