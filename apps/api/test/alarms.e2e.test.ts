@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeAlarm, makeInstallation, makeUtilities, type Tenant, type User } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 interface AlarmRow {
   id: string;
@@ -25,6 +26,7 @@ describe('alarms', () => {
   let hatsu: string;
   let ids: Record<'root' | 'aski' | 'hatsu', string>;
   let askiUserId: string;
+  let askiName: string;
 
   const count = async (where: string, params: unknown[] = []) =>
     (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM alarm a WHERE ${where}`, params))[0].n;
@@ -32,12 +34,31 @@ describe('alarms', () => {
     t.request<{ items: AlarmRow[]; total: number; page: number; pageSize: number }>({ url: `/api/alarms${query}`, token });
 
   beforeAll(async () => {
-    t = await startTestApp('alarms', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
-    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
-    const by = (n: string) => rows.find((r) => r.name === n)!.id;
-    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
-    askiUserId = (await t.sql<{ id: string }>('SELECT id FROM app_user WHERE email = $1', [ASKI_ADMIN]))[0].id;
+    t = await startTestApp('alarms');
+    const { root, a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    ids = { root: root.id, aski: a.id, hatsu: b.id };
+    askiName = a.name;
+    askiUserId = aAdmin.user.id;
+    // Per installation: an open TAMPER, a cleared LOW_BATTERY and an open TILT (acknowledged on every
+    // other one in A), at distinct times; 6 installations in A, 3 in B.
+    const alarms = async (tenant: Tenant, n: number, acknowledger: User) => {
+      for (let i = 0; i < n; i++) {
+        const { device, subscription } = await makeInstallation(t, { tenant });
+        const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000);
+        await makeAlarm(t, { device, subscription, type: 'TAMPER', startedAt: hoursAgo(i + 1) });
+        await makeAlarm(t, { device, subscription, type: 'LOW_BATTERY', startedAt: hoursAgo(i + 20), clearedAt: hoursAgo(i + 19) });
+        await makeAlarm(t, {
+          device,
+          subscription,
+          type: 'TILT',
+          startedAt: hoursAgo(i + 40),
+          acknowledgedBy: i % 2 === 0 && tenant === a ? acknowledger : undefined,
+        });
+      }
+    };
+    await alarms(a, 6, aAdmin.user);
+    await alarms(b, 3, bAdmin.user);
   });
   afterAll(async () => t?.close());
 
@@ -49,7 +70,7 @@ describe('alarms', () => {
     expect(res.body.pageSize).toBe(30);
     const starts = res.body.items.map((a) => a.startedAt);
     expect(starts).toEqual([...starts].sort().reverse());
-    expect(new Set(res.body.items.map((a) => a.tenantName))).toEqual(new Set(['ASKİ']));
+    expect(new Set(res.body.items.map((a) => a.tenantName))).toEqual(new Set([askiName]));
 
     const sample = res.body.items.find((a) => a.device && a.meter && a.subscription)!;
     const [expected] = await t.sql(
@@ -168,7 +189,7 @@ describe('alarms', () => {
     const [own] = await t.sql(`SELECT id, type FROM alarm WHERE tenant_id = $1 LIMIT 1`, [ids.aski]);
     const res = await t.request<AlarmRow>({ url: `/api/alarms/${own.id}`, token: aski });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: own.id, type: own.type, tenantId: ids.aski, tenantName: 'ASKİ' });
+    expect(res.body).toMatchObject({ id: own.id, type: own.type, tenantId: ids.aski, tenantName: askiName });
     expect((await t.request({ url: '/api/alarms/00000000-0000-4000-8000-000000000000', token: aski })).status).toBe(404);
     const bad = await t.request({ url: '/api/alarms/not-a-uuid', token: aski });
     expect(bad.status).toBe(400);
