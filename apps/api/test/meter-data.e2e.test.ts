@@ -401,6 +401,21 @@ describe('meter data management (issue 17)', () => {
     });
   });
 
+  describe('register capacity of a meter profile', () => {
+    it('is set through the profile (root catalogue), null by default, refused when not positive', async () => {
+      const url = `/api/meter-profiles/${meter.profileId}`;
+      expect((await t.request({ url, token: rootToken })).body.registerCapacityM3).toBeNull();
+      const set = await t.request({ method: 'PATCH', url, token: rootToken, body: { registerCapacityM3: 10_000 } });
+      expect(set.status, JSON.stringify(set.body)).toBe(200);
+      expect(set.body.registerCapacityM3).toBe(10_000);
+      expect((await t.request({ method: 'PATCH', url, token: rootToken, body: { registerCapacityM3: -1 } })).status).toBe(400);
+      expect((await t.request({ method: 'PATCH', url, token: rootToken, body: { registerCapacityM3: null } })).status).toBe(200);
+      expect(await rows('SELECT register_capacity_m3 FROM meter_profile WHERE id = $1', [meter.profileId])).toEqual([
+        { register_capacity_m3: null },
+      ]);
+    });
+  });
+
   describe('in the worker', () => {
     it('counts a rollover across the wrap and replaces estimates when the real reading arrives late', async () => {
       const jobs = worker.get(MeterDataJobs);

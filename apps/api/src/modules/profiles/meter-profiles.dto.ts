@@ -67,6 +67,8 @@ const meterProfileShape = {
   rValue: decimal(10, 2).nullable(),
   /** In bar. */
   pressureLossBar: pressureLoss,
+  /** Where the register wraps to zero, m³ (10^digits; 100,000 for 5 integer digits); null: the tenant's rollover default (issue 17). */
+  registerCapacityM3: z.number().positive().max(99_999_999_999).nullable(),
   communicationModule: z.enum(COMMUNICATION_MODULES),
   compatibleDeviceProfileIds: distinctArray(uuid, 500),
   /** Child tenants that may use the profile (the root always may). */
@@ -81,6 +83,7 @@ export const CreateMeterProfileSchema = z
     heightMm: dimension.default(null),
     rValue: meterProfileShape.rValue.default(null),
     pressureLossBar: pressureLoss.default(null),
+    registerCapacityM3: z.number().positive().max(99_999_999_999).nullable().default(null),
     compatibleDeviceProfileIds: meterProfileShape.compatibleDeviceProfileIds.default([]),
     allowedTenantIds: meterProfileShape.allowedTenantIds.default([]),
   })
@@ -130,6 +133,7 @@ export const MeterProfileRowSchema = z.object({
   rValue: z.number(),
   rValueManual: z.boolean(),
   pressureLossBar: z.number().nullable(),
+  registerCapacityM3: z.number().nullable(),
   communicationModule: z.enum(COMMUNICATION_MODULES),
   createdAt: z.string().datetime(),
   updatedAt: z.string().datetime(),
@@ -169,6 +173,7 @@ interface MeterProfileRecord {
   rValue: DecimalLike;
   rValueManual: boolean;
   pressureLossBar: DecimalLike | null;
+  registerCapacityM3: DecimalLike | null;
   communicationModule: MeterProfileRow['communicationModule'];
   createdAt: Date;
   updatedAt: Date;
@@ -196,6 +201,7 @@ export function mapMeterProfileRow(p: MeterProfileRecord): MeterProfileRow {
     rValue: toNumber(p.rValue),
     rValueManual: p.rValueManual,
     pressureLossBar: toNumberOrNull(p.pressureLossBar),
+    registerCapacityM3: toNumberOrNull(p.registerCapacityM3),
     communicationModule: p.communicationModule,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
