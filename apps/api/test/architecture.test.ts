@@ -127,3 +127,22 @@ describe('architecture: search', () => {
     expect(own, 'use matchesSearch / foldSearch + searchTextContains of core/database/search').toEqual([]);
   });
 });
+
+describe('architecture: jobs', () => {
+  /** Queues with a consumption loop of their own (JobWorkersOptions.ownLoops), each with why. */
+  const OWN_LOOPS: Record<string, string> = {
+    'modules/ingest/uplink-worker.service.ts': 'group commit over WORKER_CONCURRENCY jobs in hand (CONTRIBUTING.md, Jobs)',
+  };
+
+  it('consumes jobs through @OnJob handlers (core/jobs), not BullMQ workers of their own, and never casts job.data', () => {
+    const workers = files
+      .filter((f) => !f.name.startsWith('core/jobs/') && !(f.name in OWN_LOOPS))
+      .filter((f) => /\bnew Worker\b[^(]*\(/.test(f.text) && /import \{[^}]*\bWorker\b[^}]*\} from 'bullmq'/.test(f.text))
+      .map((f) => f.name);
+    expect(workers, 'declare an @OnJob({ name: JobName.X }) handler instead').toEqual([]);
+    const casts = files.filter((f) => !f.name.startsWith('core/jobs/') && /\bjob\??\.data as\b/.test(f.text)).map((f) => f.name);
+    expect(casts, 'handlers receive JobPayloads[name]; JobsService.find reads a job back typed').toEqual([]);
+    const stale = Object.keys(OWN_LOOPS).filter((name) => !files.some((f) => f.name === name && /\bnew Worker\b/.test(f.text)));
+    expect(stale, 'these files no longer run their own loop: remove them from OWN_LOOPS').toEqual([]);
+  });
+});
