@@ -154,7 +154,7 @@ export async function b6() {
       }
       await c.query(
         `INSERT INTO reading_ins (time, device_id, meter_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi, snr, alarms, source, quality)
-         SELECT t, d, m, te, i, 0.021, 90, -90, 5, '{}', 'NETWORK', 'GOOD' FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::numeric[]) AS x(t, d, m, te, i)`,
+         SELECT t, d, m, te, i, 0.021, 90, -90, 5, '{}', 'NETWORK', 'VALID' FROM unnest($1::timestamptz[], $2::uuid[], $3::uuid[], $4::uuid[], $5::numeric[]) AS x(t, d, m, te, i)`,
         cols,
       );
     }
@@ -203,7 +203,7 @@ export async function b6() {
         let s = '';
         for (let j = i; j < Math.min(baseRows, i + 1000); j++) {
           const [t, dev, ten, idx] = rowAt(j);
-          s += `${t}\t${dev}\t${meterOf.get(dev)}\t${ten}\t${idx}\t0.021\t90\t-90\t5\t{}\tNETWORK\tGOOD\n`;
+          s += `${t}\t${dev}\t${meterOf.get(dev)}\t${ten}\t${idx}\t0.021\t90\t-90\t5\t{}\tNETWORK\tVALID\n`;
         }
         yield s;
       }

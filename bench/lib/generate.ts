@@ -85,7 +85,7 @@ export async function generateReadings(pool: Pool, o: GenerateOptions) {
        SELECT $1::timestamptz + g.i * ($3::int * interval '1 minute'), f.device_id, f.meter_id, NULL, f.tenant_id,
               round(f.k * 0.5 + g.i * 0.021 + ((g.i * 7919 + f.k) % 17) * 0.0001, 3),
               CASE WHEN g.i = 0 THEN NULL ELSE 0.021 END,
-              90, -100 - f.k % 20, 5.5, '{}', 'NETWORK', 'GOOD'
+              90, -100 - f.k % 20, 5.5, '{}', 'NETWORK', 'VALID'
          FROM generate_series(0, $2::int - 1) AS g(i) CROSS JOIN bench_fleet f`, // time-major, as live ingest lands
       [start, points, step],
     );
