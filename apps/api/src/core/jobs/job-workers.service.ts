@@ -94,12 +94,22 @@ export class JobWorkersService implements OnApplicationBootstrap, OnModuleDestro
       lockDuration: this.config.WORKER_LOCK_MS,
     });
     worker.on('failed', (job, err) =>
-      this.logger.error({ queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'job failed'),
+      this.logger.error(
+        { queue, job: job?.name, jobId: job?.id, attempts: job?.attemptsMade, requestId: requestIdOf(job?.data), err: err.message },
+        'job failed',
+      ),
     );
     worker.on('error', (err) => this.logger.error({ queue, err: err.message }, 'job worker error'));
     this.workers.set(queue, worker);
     this.logger.log({ queue, jobs: Object.keys(handlers) }, 'consuming');
   }
+}
+
+/** The id of the request that asked for the job, when its payload carries one (STYLE.md 24). */
+function requestIdOf(data: unknown): string | undefined {
+  return typeof data === 'object' && data !== null && 'requestId' in data && typeof data.requestId === 'string'
+    ? data.requestId
+    : undefined;
 }
 
 function keyOf(name: JobName): string {
