@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import { makeCatalogue, makeHourlyReadings, makeInstallation, makeUtilities, rollUpDays, type Tenant } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 const HOUR = 3_600_000;
 const at = (base: Date, hours: number) => new Date(base.getTime() + hours * HOUR);
@@ -14,7 +15,8 @@ describe('readings and consumption', () => {
   const one = async <T = any>(text: string, params: unknown[] = []) => (await t.sql<T>(text, params))[0];
   const count = async (table: string, where = 'true', params: unknown[] = []) =>
     (await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params))[0].n;
-  const seeded = (tenantId: string, offset = 0) =>
+  /** An ordinary metered subscription of a tenant (made in beforeAll), with its meter, device and customer. */
+  const ordinaryOf = (tenantId: string, offset = 0) =>
     one<{ meter_id: string; device_id: string; subscription_id: string; customer_id: string }>(
       `SELECT sm.meter_id, d.id AS device_id, sm.subscription_id, s.customer_id FROM subscription_meter sm
          JOIN device d ON d.meter_id = sm.meter_id JOIN subscription s ON s.id = sm.subscription_id
@@ -58,7 +60,7 @@ describe('readings and consumption', () => {
 
   let profile: string;
   let deviceProfile: string;
-  /** A new ASKİ meter with a new device, through the API. */
+  /** A new meter of A with a new device, through the API. */
   const meter = async (serialNo: string, devEui: string) => {
     const res = await t.request({
       method: 'POST',
@@ -97,11 +99,27 @@ describe('readings and consumption', () => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp('readings', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
-    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
-    const by = (n: string) => rows.find((r) => r.name === n)!.id;
-    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
+    t = await startTestApp('readings');
+    const { root, a: utilityA, b: utilityB, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    ids = { root: root.id, aski: utilityA.id, hatsu: utilityB.id };
+    // The brief's catalogue (A and B in ASKİ's and HATSU's places) and ordinary installations with
+    // hourly readings and their days: four in A over 21 days, two in B over 11.
+    const catalogue = await makeCatalogue(t, { ASKI: utilityA, HATSU: utilityB });
+    const ordinary = async (tenant: Tenant, prefix: string, n: number, days: number, meterModel: string, deviceBrand: string) => {
+      for (let i = 1; i <= n; i++) {
+        const { device } = await makeInstallation(t, {
+          tenant,
+          subscriptionNo: `${prefix}-${String(i).padStart(6, '0')}`,
+          meterProfile: catalogue.meterProfiles[meterModel],
+          deviceProfile: catalogue.deviceProfilesByBrand[deviceBrand],
+        });
+        await makeHourlyReadings(t, { device, hours: days * 24, startIndexM3: 10 * i, m3PerHour: 0.01 * i });
+      }
+    };
+    await ordinary(utilityA, 'ASK', 4, 21, 'KT-15 R160', 'Baylan');
+    await ordinary(utilityB, 'HAT', 2, 11, 'MNS-SJ15 R100', 'Manas');
+    await rollUpDays(t);
 
     // Build the scenario through the API: a customer's new subscription, two meters with devices, a meter change.
     profile = (await one<{ id: string }>(`SELECT id FROM meter_profile WHERE model_code = 'KT-15 R160'`)).id;
@@ -223,8 +241,8 @@ describe('readings and consumption', () => {
       expect(customer.body.totalM3).toBeCloseTo(sum, 3);
     });
 
-    it('agrees with the seeded per-reading consumption of an ordinary subscription', async () => {
-      const s = await seeded(ids.aski, 3);
+    it('agrees with the per-reading consumption of an ordinary subscription', async () => {
+      const s = await ordinaryOf(ids.aski, 3);
       const first = await one<{ time: Date }>('SELECT min(time) AS time FROM reading WHERE meter_id = $1', [s.meter_id]);
       const from = new Date(first.time.getTime() + HOUR).toISOString();
       const to = new Date().toISOString();
@@ -325,8 +343,8 @@ describe('readings and consumption', () => {
       await expectDaysEqualHours(url, from, to);
     });
 
-    it('gives each day of a seeded subscription and customer what its hours add up to', async () => {
-      const s = await seeded(ids.aski, 2);
+    it('gives each day of an ordinary subscription and customer what its hours add up to', async () => {
+      const s = await ordinaryOf(ids.aski, 2);
       const last = await one<{ time: Date }>('SELECT max(time) AS time FROM reading WHERE meter_id = $1', [s.meter_id]);
       const to = new Date(last.time.getTime() + 1000);
       const from = new Date(to.getTime() - 20 * 24 * HOUR - 7 * HOUR);
@@ -336,7 +354,7 @@ describe('readings and consumption', () => {
     });
 
     it('cuts a tenant’s days anew when its time zone changes, and keeps them on a refused change', async () => {
-      const h = await seeded(ids.hatsu);
+      const h = await ordinaryOf(ids.hatsu);
       const rollup = () =>
         one<{ rows: number; m3: string; tenant_m3: string }>(
           `SELECT count(*)::int AS rows, sum(consumption_m3)::text AS m3,
@@ -402,7 +420,7 @@ describe('readings and consumption', () => {
     });
 
     it('keeps other tenants’ consumption invisible and follows the module rights', async () => {
-      const h = await seeded(ids.hatsu);
+      const h = await ordinaryOf(ids.hatsu);
       expect((await t.request({ url: `/api/subscriptions/${h.subscription_id}/consumption`, token: aski })).status).toBe(404);
       expect((await t.request({ url: `/api/meters/${h.meter_id}/consumption`, token: aski })).status).toBe(404);
       expect((await t.request({ url: `/api/customers/${h.customer_id}/consumption`, token: aski })).status).toBe(404);
@@ -430,7 +448,7 @@ describe('readings and consumption', () => {
       });
       expect(res.body.items[0].time).toBe(at(scenario.T0, 14).toISOString());
 
-      const s = await seeded(ids.aski);
+      const s = await ordinaryOf(ids.aski);
       const total = await count('reading', 'meter_id = $1', [s.meter_id]);
       const page1 = await t.request({ url: `/api/meters/${s.meter_id}/readings`, token: aski });
       expect(page1.body.total).toBe(total);
@@ -448,7 +466,7 @@ describe('readings and consumption', () => {
       expect(ranged.body.items.map((r: { indexM3: number }) => r.indexM3)).toEqual([100.24, 100.25, 100.2]);
       for (const q of ['page=0', 'pageSize=500', 'from=today', 'sort=time'])
         expect((await t.request({ url: `/api/meters/${s.meter_id}/readings?${q}`, token: aski })).status, q).toBe(400);
-      const h = await seeded(ids.hatsu);
+      const h = await ordinaryOf(ids.hatsu);
       expect((await t.request({ url: `/api/meters/${h.meter_id}/readings`, token: aski })).status).toBe(404);
       expect((await t.request({ url: `/api/devices/${h.device_id}/readings`, token: aski })).status).toBe(404);
     });
@@ -501,7 +519,7 @@ describe('readings and consumption', () => {
     });
 
     it('never shows or filters by another tenant’s readings; needs LIVE_READINGS', async () => {
-      const h = await seeded(ids.hatsu);
+      const h = await ordinaryOf(ids.hatsu);
       expect((await t.request({ url: `/api/readings/live?tenantId=${ids.hatsu}`, token: aski })).status).toBe(404);
       expect((await t.request({ url: `/api/readings/live?meterId=${h.meter_id}`, token: aski })).status).toBe(404);
       const all = await t.request({ url: '/api/readings/live?pageSize=200', token: hatsu });

@@ -459,8 +459,8 @@ export async function makeAddress(
       city: o.city ?? 'Ankara',
       district: o.district ?? 'Çankaya',
       street: o.street ?? `Test Sokak ${seq()}`,
-      latitude: o.latitude?.toFixed(6),
-      longitude: o.longitude?.toFixed(6),
+      latitude: (o.latitude ?? 39.92).toFixed(6),
+      longitude: (o.longitude ?? 32.85).toFixed(6),
       uavt_code: o.uavtCode,
     })
     .returning('id')
@@ -874,6 +874,43 @@ export async function makeReading(
     await t.sql(
       `UPDATE meter SET last_index_m3 = $2, last_reading_at = $3 WHERE id = $1 AND (last_reading_at IS NULL OR last_reading_at <= $3)`,
       [d.meter_id, o.indexM3.toFixed(3), o.time],
+    );
+}
+
+/**
+ * `hours` hourly readings of `device` ending at `end` (the last full hour by default), the meter's
+ * index rising from `startIndexM3` by a household-like curve (more by day than by night) with each
+ * reading's consumption the rise since the one before; one statement. The meter's and device's
+ * latest state follow; the daily rollup does not (`rollUpDays`).
+ */
+export async function makeHourlyReadings(
+  t: TestApp,
+  o: { device: Device; hours: number; end?: Date; startIndexM3?: number; m3PerHour?: number },
+): Promise<void> {
+  const end = o.end ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
+  await t.sql(
+    `WITH s AS (SELECT i, $2::timestamptz - ($3::int - 1 - i) * interval '1 hour' AS time FROM generate_series(0, $3::int - 1) i),
+          c AS (SELECT i, time,
+                       round($5::numeric * CASE WHEN extract(hour FROM time AT TIME ZONE 'Europe/Istanbul') BETWEEN 6 AND 22 THEN 1.6 ELSE 0.4 END, 3) AS c
+                  FROM s),
+          x AS (SELECT i, time, c, sum(c) OVER (ORDER BY i) - first_value(c) OVER (ORDER BY i) AS total FROM c)
+     INSERT INTO reading (time, device_id, meter_id, subscription_id, tenant_id, index_m3, consumption_m3, battery_pct, rssi)
+     SELECT x.time, d.id, d.meter_id,
+            (SELECT sm.subscription_id FROM subscription_meter sm WHERE sm.meter_id = d.meter_id AND sm.started_at <= x.time
+               AND (sm.ended_at IS NULL OR sm.ended_at > x.time) ORDER BY sm.started_at DESC LIMIT 1),
+            d.tenant_id, $4::numeric + x.total, CASE WHEN x.i = 0 THEN NULL ELSE x.c END, 85, -100
+       FROM device d, x WHERE d.id = $1`,
+    [o.device.id, end, o.hours, o.startIndexM3 ?? 0, o.m3PerHour ?? 0.02],
+  );
+  await t.sql(
+    `UPDATE device SET last_seen_at = $2, battery_pct = 85, rssi = -100 WHERE id = $1 AND (last_seen_at IS NULL OR last_seen_at <= $2)`,
+    [o.device.id, end],
+  );
+  if (o.device.meterId)
+    await t.sql(
+      `UPDATE meter m SET last_index_m3 = r.index_m3, last_reading_at = r.time
+         FROM (SELECT index_m3, time FROM reading WHERE meter_id = $1 ORDER BY time DESC LIMIT 1) r WHERE m.id = $1`,
+      [o.device.meterId],
     );
 }
 
