@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrix } from './support/matrix';
-import { ASKI_ADMIN, HATSU_ADMIN, startTestApp, SUPER_ADMIN, type TestApp } from './support/test-app';
+import {
+  makeAddress,
+  makeAlarm,
+  makeDevice,
+  makeHourlyReadings,
+  makeInstallation,
+  makeMeter,
+  makeSubscription,
+  makeUtilities,
+  rollUpDays,
+  type Tenant,
+} from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
 
 type Colour = 'RED' | 'ORANGE' | 'GREY' | 'GREEN';
 interface Marker {
@@ -22,9 +34,12 @@ interface MapView {
   truncated: boolean;
 }
 
-/** The seed's scenarios (prisma/src/seed/scenarios.ts): two devices per red alarm type and three leaks, in each tenant. */
-const SEEDED_RED = 8;
-const SEEDED_ORANGE = 3;
+/**
+ * What beforeAll sets up in each utility: four installations reporting hourly (green), two with an
+ * open red alarm, one with high usage (orange), one silent and two subscriptions without a meter
+ * (grey), and two out of service (a meter and its device in MAINTENANCE, two PASSIVE; grey too).
+ */
+const SET_UP = { GREEN: 4, RED: 2, ORANGE: 1, NO_METER: 2, subscriptions: 12, meters: 10 };
 
 describe('dashboard', () => {
   let t: TestApp;
@@ -32,6 +47,7 @@ describe('dashboard', () => {
   let aski: string;
   let hatsu: string;
   let ids: Record<'root' | 'aski' | 'hatsu', string>;
+  let askiName: string;
 
   const get = <T = any>(url: string, token: string) => t.request<T>({ url, token });
   const map = async (token: string, query = '') => (await get<MapView>(`/api/dashboard/map${query}`, token)).body;
@@ -64,21 +80,45 @@ describe('dashboard', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestApp('dashboard', { seed: 'demo' });
-    [admin, aski, hatsu] = await Promise.all([t.login(SUPER_ADMIN), t.login(ASKI_ADMIN), t.login(HATSU_ADMIN)]);
-    const rows = await t.sql<{ id: string; name: string }>('SELECT id, name FROM tenant');
-    const by = (n: string) => rows.find((r) => r.name === n)!.id;
-    ids = { root: by('Una IoT'), aski: by('ASKİ'), hatsu: by('HATSU') };
+    t = await startTestApp('dashboard');
+    const { root, a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    [admin, aski, hatsu] = [rootAdmin.token, aAdmin.token, bAdmin.token];
+    ids = { root: root.id, aski: a.id, hatsu: b.id };
+    askiName = a.name;
+    const utility = async (tenant: Tenant) => {
+      const reporting = async () => {
+        const installation = await makeInstallation(t, { tenant });
+        await makeHourlyReadings(t, { device: installation.device, hours: 48, startIndexM3: 5 });
+        return installation;
+      };
+      for (let i = 0; i < SET_UP.GREEN; i++) await reporting();
+      for (const type of ['TAMPER', 'LEAK'] as const) {
+        const { device, subscription } = await reporting();
+        await makeAlarm(t, { device, subscription, type, startedAt: new Date(Date.now() - 2 * 3_600_000) });
+      }
+      const high = await reporting();
+      await makeAlarm(t, { device: high.device, subscription: high.subscription, type: 'HIGH_USAGE' });
+      await makeInstallation(t, { tenant }); // never heard from
+      for (let i = 0; i < SET_UP.NO_METER; i++) await makeSubscription(t, { tenant, address: (await makeAddress(t, { tenant })).id });
+      for (const status of ['MAINTENANCE', 'PASSIVE'] as const) {
+        const subscription = await makeSubscription(t, { tenant, address: (await makeAddress(t, { tenant })).id });
+        const meter = await makeMeter(t, { tenant, subscription, status });
+        await makeDevice(t, { tenant, meter, status });
+      }
+    };
+    await utility(a);
+    await utility(b);
+    await rollUpDays(t);
   });
   afterAll(async () => t?.close());
 
   describe('summary', () => {
-    it('matches the seed counts and the rollup for ASKİ', async () => {
+    it('matches the counts and the rollup for a utility', async () => {
       const res = await get('/api/dashboard/summary', aski);
       expect(res.status).toBe(200);
       const s = res.body;
       // The console's cards read these five.
-      expect(s).toMatchObject({ subscriptions: 128, meters: 100, devices: 100 });
+      expect(s).toMatchObject({ subscriptions: SET_UP.subscriptions, meters: SET_UP.meters, devices: SET_UP.meters });
       expect(typeof s.totalConsumptionM3).toBe('number');
       expect(typeof s.openAlarms).toBe('number');
 
@@ -107,7 +147,7 @@ describe('dashboard', () => {
       );
       expect(s.latestAlarms.map((a: { id: string }) => a.id)).toEqual(newest.map((r) => r.id));
       for (const a of s.latestAlarms) {
-        expect(a).toMatchObject({ state: 'OPEN', tenantName: 'ASKİ' });
+        expect(a).toMatchObject({ state: 'OPEN', tenantName: askiName });
         expect(a.meter.serialNo).toBeTruthy();
         expect(a.subscription.subscriptionNo).toMatch(/\S/);
       }
@@ -125,9 +165,9 @@ describe('dashboard', () => {
 
     it('sums the subtree for the root and narrows to one tenant on request', async () => {
       const hatsuSummary = (await get('/api/dashboard/summary', hatsu)).body;
-      expect(hatsuSummary).toMatchObject({ subscriptions: 50, meters: 50, devices: 50 });
+      expect(hatsuSummary).toMatchObject({ subscriptions: SET_UP.subscriptions, meters: SET_UP.meters, devices: SET_UP.meters });
       const root = (await get('/api/dashboard/summary', admin)).body;
-      expect(root).toMatchObject({ subscriptions: 178, meters: 150, devices: 150 });
+      expect(root).toMatchObject({ subscriptions: 2 * SET_UP.subscriptions, meters: 2 * SET_UP.meters, devices: 2 * SET_UP.meters });
       const askiFromRoot = (await get(`/api/dashboard/summary?tenantId=${ids.aski}`, admin)).body;
       const askiOwn = (await get('/api/dashboard/summary', aski)).body;
       expect(askiFromRoot).toEqual(askiOwn);
@@ -137,7 +177,7 @@ describe('dashboard', () => {
   });
 
   describe('map', () => {
-    it('shows every colour in each tenant, as the seed set them up', async () => {
+    it('shows every colour in each tenant, as beforeAll set them up', async () => {
       for (const [token, tenantId] of [
         [aski, ids.aski],
         [hatsu, ids.hatsu],
@@ -154,8 +194,9 @@ describe('dashboard', () => {
         expect(new Set(m.markers.map((x) => x.subscriptionId)).size).toBe(n);
         expect(m.counts).toEqual(await expectedColours(tenantId));
         for (const colour of ['RED', 'ORANGE', 'GREY', 'GREEN'] as const) expect(m.counts[colour], colour).toBeGreaterThan(0);
-        expect(m.counts.RED).toBe(SEEDED_RED);
-        expect(m.counts.ORANGE).toBe(SEEDED_ORANGE);
+        expect(m.counts.RED).toBe(SET_UP.RED);
+        expect(m.counts.ORANGE).toBe(SET_UP.ORANGE);
+        expect(m.counts.GREEN).toBe(SET_UP.GREEN);
 
         for (const x of m.markers) {
           if (x.status === 'RED')
@@ -169,9 +210,9 @@ describe('dashboard', () => {
           expect(x.lng).toBeGreaterThan(25);
         }
       }
-      // ASKİ's 28 subscriptions without an active meter are among the grey ones.
+      // The subscriptions without a meter are among the grey ones.
       const askiMap = await map(aski);
-      expect(askiMap.markers.filter((x) => x.meterSerialNo === null)).toHaveLength(28);
+      expect(askiMap.markers.filter((x) => x.meterSerialNo === null)).toHaveLength(SET_UP.NO_METER);
     });
 
     it('carries what a marker popup shows', async () => {
@@ -315,7 +356,7 @@ describe('dashboard', () => {
       for (const m of meters.body.items) {
         expect(m.kind).toBe('meter');
         expect(m.status).not.toBe('ACTIVE');
-        expect(m.tenantName).toBe('ASKİ');
+        expect(m.tenantName).toBe(askiName);
         expect(m.brand).toBeTruthy();
         expect(m.model).toBeTruthy();
         expect(m.linked?.kind).toBe('device');

@@ -451,6 +451,7 @@ export async function makeAddress(
   },
 ): Promise<Address> {
   const tenantId = idOf(o.tenant);
+  const n = seq();
   const { id } = await t.kysely
     .insertInto('address')
     .values({
@@ -458,9 +459,10 @@ export async function makeAddress(
       name: o.name,
       city: o.city ?? 'Ankara',
       district: o.district ?? 'Çankaya',
-      street: o.street ?? `Test Sokak ${seq()}`,
-      latitude: (o.latitude ?? 39.92).toFixed(6),
-      longitude: (o.longitude ?? 32.85).toFixed(6),
+      street: o.street ?? `Test Sokak ${n}`,
+      // Somewhere in Ankara, a different spot for every address.
+      latitude: (o.latitude ?? 39.85 + (n % 150) / 1000).toFixed(6),
+      longitude: (o.longitude ?? 32.7 + (n % 293) / 1000).toFixed(6),
       uavt_code: o.uavtCode,
     })
     .returning('id')
