@@ -39,7 +39,7 @@ export async function createApp(config: AppConfig, options: { logger?: boolean }
   if (options.logger !== false) app.useLogger(app.get(Logger));
   else app.useLogger(false);
   // Uploads (imports): streamed, one file, bounded by IMPORT_MAX_BYTES per route call (core/http/upload.ts).
-  await app.register(fastifyMultipart as never, { limits: { fileSize: config.IMPORT_MAX_BYTES, files: 1, fields: 0, parts: 1 } });
+  await app.register(fastifyMultipart, { limits: { fileSize: config.IMPORT_MAX_BYTES, files: 1, fields: 0, parts: 1 } });
   app.setGlobalPrefix('api');
   app.enableCors({ origin: config.CORS_ORIGINS.split(',').map((s) => s.trim()), credentials: true });
   await registerResponseHeaders(app.getHttpAdapter().getInstance());

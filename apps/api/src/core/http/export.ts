@@ -62,7 +62,7 @@ export function columnsOf<R>(schema: z.ZodObject, skip: string[] = []): ExportCo
         });
     }
   };
-  walk(schema.shape as Record<string, z.ZodType>, []);
+  walk(schema.shape, []);
   return out;
 }
 
@@ -158,7 +158,7 @@ function wallClock(timeZone: string): (d: Date) => Date {
   return (d) => {
     const p: Record<string, number> = {};
     for (const part of format.formatToParts(d)) if (part.type !== 'literal') p[part.type] = Number(part.value);
-    return new Date(Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!));
+    return new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second));
   };
 }
 

@@ -27,7 +27,7 @@ export async function uploadedFile(req: FastifyRequest, maxBytes: number): Promi
     (part.filename || 'upload')
       .split(/[\\/]/)
       .pop()!
-      .replace(/[\u0000-\u001f\u007f]/g, '')
+      .replace(/\p{Cc}/gu, '')
       .slice(0, 255) || 'upload';
   const stream = part.file;
   return {

@@ -70,7 +70,7 @@ export class ExportsService {
         return this.paged(options, 'Devices', DeviceRowSchema, parse(ListDevicesQuerySchema, rest), (p) => this.devices.list(access, p));
       case 'customers':
         return this.paged(options, 'Customers', CustomerRowSchema, parse(ListCustomersQuerySchema, rest), (p) =>
-          this.customers.list(access, p as Parameters<CustomersService['list']>[1]),
+          this.customers.list(access, p),
         );
       case 'subscriptions':
         return this.paged(options, 'Subscriptions', SubscriptionRowSchema, parse(ListSubscriptionsQuerySchema, rest), (p) =>

@@ -20,7 +20,7 @@ export function locateColumns(header: string[], spec: ColumnSpec[], anyOf: strin
     const found = keys.flatMap((k, i) => (names.has(k) ? [i] : []));
     if (found.length > 1)
       throw new FileError(`the column ${column.key} is given ${found.length} times (${found.map((i) => `"${header[i]}"`).join(', ')})`);
-    if (found.length === 1) at.set(column.key, found[0]!);
+    if (found.length === 1) at.set(column.key, found[0]);
   }
   const missing = spec.filter((c) => c.required && !at.has(c.key)).map((c) => c.key);
   for (const group of anyOf) if (!group.some((k) => at.has(k))) missing.push(group.join(' or '));

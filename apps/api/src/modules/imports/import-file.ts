@@ -32,7 +32,11 @@ export function detectEncoding(head: Buffer): { encoding: ImportEncoding; bom: n
   if (sample.length >= 4) {
     let evenZero = 0;
     let oddZero = 0;
-    for (let i = 0; i < sample.length; i++) if (sample[i] === 0) i % 2 === 0 ? evenZero++ : oddZero++;
+    for (let i = 0; i < sample.length; i++) {
+      if (sample[i] !== 0) continue;
+      if (i % 2 === 0) evenZero++;
+      else oddZero++;
+    }
     if (oddZero > sample.length / 4 && evenZero === 0) return { encoding: 'utf-16le', bom: 0 };
     if (evenZero > sample.length / 4 && oddZero === 0) return { encoding: 'utf-16be', bom: 0 };
   }
@@ -266,8 +270,10 @@ function xlsxCell(v: unknown): Cell {
     if (Array.isArray(o.richText)) return o.richText.map((r) => r.text).join('');
     if (typeof o.text === 'string') return o.text;
     if (o.error) return `#${o.error}`;
+    // Another kind of ExcelJS value (a formula without a cached result) has no text to import.
+    return null;
   }
-  return String(v);
+  return typeof v === 'bigint' ? v.toString() : null;
 }
 
 /**

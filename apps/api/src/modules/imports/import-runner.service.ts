@@ -224,7 +224,7 @@ export class ImportRunner {
             errors.push(r);
             continue;
           }
-          ready.push(r as ReadyReading);
+          ready.push(r);
         }
         const stored = await this.repository.storedIndexes(ready.map((r) => ({ deviceId: r.target.deviceId, time: r.time })));
         const fresh: ReadyReading[] = [];
@@ -266,6 +266,9 @@ export class ImportRunner {
             meterHasValve: r.target.meterHasValve,
             time: r.time,
             indexM3: r.indexM3,
+            groupId: r.groupId,
+            q3M3h: r.target.q3M3h,
+            registerCapacityM3: r.target.registerCapacityM3,
           })),
           'CSV_IMPORT',
         );

@@ -34,7 +34,7 @@ export function parseDecimal(cell: Cell): number {
     const [decimal, group] = dot > comma ? ['.', ','] : [',', '.'];
     const [int, frac, ...rest] = raw.split(decimal);
     if (rest.length || frac === undefined || frac.includes(group)) throw new CellError(`"${shorten(raw)}" is not a number`);
-    normal = `${groups(int!, group, raw)}.${frac}`;
+    normal = `${groups(int, group, raw)}.${frac}`;
   } else if (dot >= 0 || comma >= 0) {
     const sep = dot >= 0 ? '.' : ',';
     const parts = raw.split(sep);
@@ -48,7 +48,7 @@ export function parseDecimal(cell: Cell): number {
 /** `1.234.567` → `1234567`: every group after the first must have three digits. */
 function groups(text: string, sep: string, raw: string): string {
   const parts = text.split(sep);
-  if (parts.slice(1).some((p) => p.length !== 3) || !/^[+-]?\d{1,3}$/.test(parts[0]!))
+  if (parts.slice(1).some((p) => p.length !== 3) || !/^[+-]?\d{1,3}$/.test(parts[0]))
     throw new CellError(`"${shorten(raw)}" is not a number`);
   return parts.join('');
 }
@@ -102,8 +102,8 @@ export function parseInstant(cell: Cell, timeZone: string, toUtc: (wall: WallTim
   }
   let wall: WallTime | null = null;
   let m = ISO_LOCAL.exec(text);
-  if (m) wall = wallOf(+m[1]!, +m[2]!, +m[3]!, m[4], m[5], m[6], m[7]);
-  else if ((m = DOTTED.exec(text))) wall = wallOf(+m[3]!, +m[2]!, +m[1]!, m[4], m[5], m[6], undefined);
+  if (m) wall = wallOf(+m[1], +m[2], +m[3], m[4], m[5], m[6], m[7]);
+  else if ((m = DOTTED.exec(text))) wall = wallOf(+m[3], +m[2], +m[1], m[4], m[5], m[6], undefined);
   if (!wall) throw new CellError(`"${shorten(text)}" is not a time (use DD.MM.YYYY HH:mm[:ss] or ISO 8601)`);
   const { year, month, day, hour, minute, second } = wall;
   const probe = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
@@ -162,7 +162,7 @@ export function zonedTime(): (wall: WallTime, zone: string) => number {
     }
     const p: Record<string, number> = {};
     for (const part of f.formatToParts(new Date(hour * 3_600_000))) if (part.type !== 'literal') p[part.type] = Number(part.value);
-    offset = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - hour * 3_600_000;
+    offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - hour * 3_600_000;
     if (offsets.size > 100_000) offsets.clear();
     offsets.set(key, offset);
     return offset;

@@ -48,8 +48,11 @@ export interface ReadingTarget {
   meterHasValve: boolean;
   tenantId: string;
   timeZone: string;
-  /** The meter's subscriptions over time, to pick the one a reading's time falls in. */
-  periods: { subscriptionId: string; startedAt: Date; endedAt: Date | null }[];
+  /** The meter profile's Q3 and register capacity, which the meter-data rules judge readings by. */
+  q3M3h: number | null;
+  registerCapacityM3: number | null;
+  /** The meter's subscriptions over time (with their group), to pick the one a reading's time falls in. */
+  periods: { subscriptionId: string; groupId: string; startedAt: Date; endedAt: Date | null }[];
 }
 
 /** Import files (in chunks), jobs and their row errors; look-ups of the objects import rows name. */
@@ -268,7 +271,7 @@ export class ImportsRepository {
         .execute();
       if (!rows.length) return;
       yield rows.map((r) => ({ rowNo: r.row_no, column: r.column, message: r.message }));
-      const last = rows[rows.length - 1]!;
+      const last = rows[rows.length - 1];
       after = [last.row_no, last.seq];
     }
   }
@@ -294,6 +297,7 @@ export class ImportsRepository {
       .selectFrom('meter as m')
       .innerJoin('meter_brand as b', 'b.id', 'm.brand_id')
       .innerJoin('tenant as t', 't.id', 'm.tenant_id')
+      .innerJoin('meter_profile as mp', 'mp.id', 'm.meter_profile_id')
       .leftJoin('device as d', 'd.meter_id', 'm.id')
       .select([
         'd.id as device_id',
@@ -304,6 +308,8 @@ export class ImportsRepository {
         'm.has_valve',
         'm.tenant_id',
         't.time_zone',
+        'mp.q3',
+        'mp.register_capacity_m3',
       ])
       .where('m.tenant_id', 'in', tenantIds);
     type Found = {
@@ -315,6 +321,8 @@ export class ImportsRepository {
       has_valve: boolean;
       tenant_id: string;
       time_zone: string;
+      q3: string;
+      register_capacity_m3: string | null;
     };
     const found: (Found & { key?: string })[] = [];
     if (by.meterSerials.length) found.push(...((await base.where('m.serial_no', 'in', by.meterSerials).execute()) as Found[]));
@@ -342,6 +350,8 @@ export class ImportsRepository {
       meterHasValve: f.has_valve,
       tenantId: f.tenant_id,
       timeZone: f.time_zone,
+      q3M3h: f.q3 === null ? null : Number(f.q3),
+      registerCapacityM3: f.register_capacity_m3 === null ? null : Number(f.register_capacity_m3),
       periods: periods.get(f.meter_id) ?? [],
     });
     for (const f of found) {
@@ -364,15 +374,17 @@ export class ImportsRepository {
     const out = new Map<string, ReadingTarget['periods']>();
     if (!meterIds.length) return out;
     const rows = await this.db
-      .selectFrom('subscription_meter')
-      .select(['meter_id', 'subscription_id', 'started_at', 'ended_at'])
-      .where('meter_id', 'in', meterIds)
-      .orderBy('started_at')
+      .selectFrom('subscription_meter as sm')
+      .innerJoin('subscription as s', 's.id', 'sm.subscription_id')
+      .select(['sm.meter_id', 'sm.subscription_id', 's.group_id', 'sm.started_at', 'sm.ended_at'])
+      .where('sm.meter_id', 'in', meterIds)
+      .orderBy('sm.started_at')
       .execute();
     for (const r of rows) {
       const list = out.get(r.meter_id) ?? [];
       list.push({
         subscriptionId: r.subscription_id,
+        groupId: r.group_id,
         startedAt: new Date(r.started_at),
         endedAt: r.ended_at ? new Date(r.ended_at) : null,
       });

@@ -58,7 +58,7 @@ export class ImportsService {
         tops.length ? 'tenantId is required: you may import into several tenants' : `you may not import ${kind.toLowerCase()} anywhere`,
         [{ path: ['query', 'tenantId'], message: 'is required' }],
       );
-    return tops[0]!;
+    return tops[0];
   }
 
   async start(access: AccessContext, kind: ImportKind, q: StartImportQuery, file: UploadedFile): Promise<ImportJobView> {
