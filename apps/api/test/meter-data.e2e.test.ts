@@ -373,6 +373,42 @@ describe('meter data management (issue 17)', () => {
       expect(day.estimated_m3).toBe('0.300');
     });
 
+    it('estimates a silent meter from the same weekdays, and a manual reading replaces those estimates', async () => {
+      const jobs = worker.get(MeterDataJobs);
+      const silent = await makeInstallation(t, { tenant: a });
+      // The Monday before: 12 litres every hour. This Monday: readings up to 10:00, then silence.
+      let index = 20;
+      for (let h = -7 * 24; h <= -7 * 24 + 23; h++) await makeReading(t, { device: silent.device, time: at(h), indexM3: (index += 0.012) });
+      for (let h = 0; h <= 10; h++) await makeReading(t, { device: silent.device, time: at(h), indexM3: (index += 0.012) });
+      await rollUpDays(t);
+      const last = index;
+      const run = await jobs.revalidate(silent.meter.id, at(10), at(13), true, new Date(at(13).getTime() + 30 * 60_000));
+      expect(run.estimated).toBe(3);
+      const estimates = await rows<{ index_m3: string; consumption_m3: string; quality_rule: string }>(
+        "SELECT index_m3, consumption_m3, quality_rule FROM reading WHERE meter_id = $1 AND quality = 'ESTIMATED' ORDER BY time",
+        [silent.meter.id],
+      );
+      expect(estimates.map((e) => [Number(e.index_m3), e.consumption_m3, e.quality_rule])).toEqual([
+        [Number((last + 0.012).toFixed(3)), '0.012', 'profile'],
+        [Number((last + 0.024).toFixed(3)), '0.012', 'profile'],
+        [Number((last + 0.036).toFixed(3)), '0.012', 'profile'],
+      ]);
+      await rollupMatchesReadings(silent.meter.id);
+
+      const res = await t.request({
+        method: 'POST',
+        url: `/api/meters/${silent.meter.id}/readings`,
+        token: aToken,
+        body: { time: iso(12), indexM3: Number((last + 0.05).toFixed(3)), reason: 'read on site, device silent' },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      expect(res.body.reading.consumptionM3).toBe(0.05);
+      expect(await rows("SELECT count(*)::int AS n FROM reading WHERE meter_id = $1 AND quality = 'ESTIMATED'", [silent.meter.id])).toEqual(
+        [{ n: 0 }],
+      );
+      await rollupMatchesReadings(silent.meter.id);
+    });
+
     it('reports the estimated share of daily consumption', async () => {
       const res = await t.request({
         url: `/api/meters/${other.meter.id}/consumption?interval=day&from=${encodeURIComponent('2025-11-03T00:00:00+03:00')}&to=${encodeURIComponent('2025-11-04T00:00:00+03:00')}`,

@@ -378,11 +378,14 @@ export class MeterDataRepository {
     return out;
   }
 
-  /** A meter's consumption per (weekday, local hour it closes) over [from, to), real readings only. */
+  /**
+   * A meter's average consumption per (weekday, local hour it closes) over [from, to), real readings
+   * only, each hour averaged over the days it was reported on.
+   */
   async weekdayHours(tx: Transaction | undefined, meterId: string, from: Date, to: Date, timeZone: string): Promise<Map<string, number>> {
     const rows = await this.run<{ wd: number; h: number; m3: number }>(
       tx,
-      sql`SELECT extract(dow FROM l)::int AS wd, extract(hour FROM l)::int AS h, sum(consumption_m3)::float8 AS m3
+      sql`SELECT extract(dow FROM l)::int AS wd, extract(hour FROM l)::int AS h, (sum(consumption_m3) / count(DISTINCT l::date))::float8 AS m3
             FROM (SELECT (time - interval '1 millisecond') AT TIME ZONE ${timeZone} AS l, consumption_m3
                     FROM reading WHERE meter_id = ${meterId}::uuid AND time >= ${from}::timestamptz AND time < ${to}::timestamptz
                      AND quality IN ('VALID', 'EDITED') AND consumption_m3 IS NOT NULL) x

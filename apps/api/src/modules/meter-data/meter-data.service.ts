@@ -212,7 +212,8 @@ export class MeterDataService {
     const rows = await this.repository.readings(tx, meterId, time, time, { realOnly: true, withNext: true });
     const before = rows.find((r) => r.time < time);
     const after = rows.find((r) => r.time > time);
-    return { from: before?.time ?? time, to: after?.time ?? new Date(8.64e15) };
+    // Without a later real reading, the estimates up to now (a silent meter's profile) are the ones replaced.
+    return { from: before?.time ?? time, to: after?.time ?? new Date(Math.max(time.getTime(), Date.now()) + 86_400_000) };
   }
 
   private async record(

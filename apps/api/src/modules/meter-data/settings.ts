@@ -71,7 +71,7 @@ export const MeterDataParamsSchema = z
         estimate: z.boolean(),
         /** Gaps longer than this are left missing, not estimated (a meter off for months is not a gap). */
         maxGapDays: z.number().int().min(1).max(366),
-        /** The one-sided profile uses this many weeks of the same weekday's history. */
+        /** The one-sided profile averages the same weekday's hours over (up to) this many weeks. */
         profileWeeks: z.number().int().min(1).max(52),
       })
       .strict(),

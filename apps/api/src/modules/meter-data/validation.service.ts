@@ -197,7 +197,7 @@ export class ValidationService {
             gap.after.time,
             meter.timeZone,
           );
-          list = profileEstimates(gap, weekdayProfile(history, p.gap.profileWeeks, localHourIn(meter.timeZone)), ctx.capacityM3);
+          list = profileEstimates(gap, weekdayProfile(history, localHourIn(meter.timeZone)), ctx.capacityM3);
         }
         for (const e of list) if (e.time >= from && e.time <= to) estimates.push({ ...e, deviceId });
       }

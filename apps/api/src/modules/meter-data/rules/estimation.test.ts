@@ -45,11 +45,11 @@ describe('estimation', () => {
     ]);
   });
   it('estimates a silent meter from the same weekdays: Monday 11:00 from four Mondays', () => {
-    // 2025-12-01 is a Monday; the history sums four Mondays' 10:00–11:00 hours (0.02 + 0.03 + 0.01 + 0.02),
+    // 2025-12-01 is a Monday; the history averages four Mondays' 10:00–11:00 hours (0.02, 0.03, 0.01, 0.02),
     // the hour the 11:00 reading closes.
-    const history = new Map([['1|10', 0.08]]);
+    const history = new Map([['1|10', 0.02]]);
     const utcHour = (d: Date) => ({ weekday: d.getUTCDay(), hour: d.getUTCHours() });
-    const profile = weekdayProfile(history, 4, utcHour);
+    const profile = weekdayProfile(history, utcHour);
     const gaps = findGaps([point('2025-12-01T10:00:00Z', 50)], 60, p.gap, at('2025-12-01T12:30:00Z'));
     const estimates = profileEstimates(gaps[0]!, profile, 100_000);
     expect(estimates.map((e) => [e.time.toISOString().slice(11, 16), e.indexM3, e.rule])).toEqual([

@@ -62,20 +62,19 @@ export function profileEstimates(gap: Gap, profile: (from: Date, to: Date) => nu
 }
 
 /**
- * The m³ of an interval from the same weekdays' history: `history` holds the meter's consumption per
- * (weekday, local hour) summed over `weeks` weeks, each reading's consumption in the hour it closes
- * (a reading at 11:00 counts for 10:00–11:00); an interval takes its hours' averages.
+ * The m³ of an interval from the same weekdays' history: `averages` holds the meter's average
+ * consumption per (weekday, local hour) over the weeks it reported — each reading's consumption in the
+ * hour it closes (a reading at 11:00 counts for 10:00–11:00); an interval takes its hours' averages.
  */
 export function weekdayProfile(
-  history: ReadonlyMap<string, number>,
-  weeks: number,
+  averages: ReadonlyMap<string, number>,
   localHour: (d: Date) => { weekday: number; hour: number },
 ): (from: Date, to: Date) => number {
   return (from, to) => {
     let sum = 0;
     for (let t = from.getTime() + 3_600_000; t <= to.getTime() + 1; t += 3_600_000) {
       const { weekday, hour } = localHour(new Date(t - 1));
-      sum += (history.get(`${weekday}|${hour}`) ?? 0) / weeks;
+      sum += averages.get(`${weekday}|${hour}`) ?? 0;
     }
     return round3(sum);
   };
