@@ -34,8 +34,9 @@ export interface TestAppOptions {
    * What the database holds besides the migrations:
    * - 'bare' (default): the reference lists only (brands, IP ratings, subscription groups,
    *   communication technologies and their fields); the test builds its data with the factories.
-   * - 'demo': the full demo seed (the brief's tenants, users, customers, assets and readings), for
-   *   suites about the seed's own content or the whole platform at its size.
+   * - 'demo': the full demo seed (the brief's tenants, users — SEED_USERS, SEED_PASSWORD — customers,
+   *   assets and readings), for a suite that is about the platform at the seed's size; what the seed
+   *   holds is asserted in prisma/test/seed.test.ts, not here.
    * - 'none': nothing at all.
    */
   seed?: 'bare' | 'demo' | 'none';
@@ -131,8 +132,3 @@ export async function startTestApp(label: string, options: TestAppOptions = {}):
     },
   };
 }
-
-/** The demo seed's users (`seed: 'demo'` only; everything else builds its own with support/factories.ts). */
-export const SUPER_ADMIN = 'iot@una.net.tr';
-export const ASKI_ADMIN = 'aski.yetkili@example.com';
-export const HATSU_ADMIN = 'hatsu.yetkili@example.com';
