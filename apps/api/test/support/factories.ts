@@ -40,10 +40,7 @@ let counter = 0;
 /** Differs between suites (and runs), so values never collide with a leftover or a parallel suite. */
 const RUN = randomBytes(2).toString('hex').toUpperCase();
 /** A number no other call in this process has had. */
-export function nextSeq(): number {
-  return ++counter;
-}
-const seq = nextSeq;
+const seq = () => ++counter;
 const hex = (n: number) =>
   randomBytes(Math.ceil(n / 2))
     .toString('hex')
