@@ -20,6 +20,7 @@ const SUITE: [string, () => Promise<{ b(): Promise<Report> }>][] = [
   ['B2', async () => ({ b: (await import('./b2-readings-api')).b2 })],
   ['B1', async () => ({ b: (await import('./b1-ingest')).b1 })],
   ['B3', async () => ({ b: (await import('./b3-fanout')).b3 })],
+  ['B8', async () => ({ b: (await import('./b8-import-export')).b8 })],
 ];
 
 async function main() {

@@ -112,6 +112,12 @@ describe('imports: readings', () => {
       [100.75, 0.5],
     ]);
     expect(rows.every((r) => r.subscription_id === mine.subscription.id)).toBe(true);
+    // Judged by the meter-data rules as ingest's readings are, then the meter's imported range revalidated.
+    expect(
+      (await t.sql(`SELECT DISTINCT quality FROM reading WHERE device_id = $1 AND source = 'CSV_IMPORT'`, [mine.device.id])).map(
+        (r) => r.quality,
+      ),
+    ).toEqual(['VALID']);
     const [daily] = await t.sql(
       `SELECT sum(consumption_m3)::float AS m3, sum(reading_count)::int AS n FROM meter_daily_consumption WHERE meter_id = $1`,
       [mine.meter.id],

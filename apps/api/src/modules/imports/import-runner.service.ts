@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import { JobsService } from '../../core/jobs/jobs.service';
 import { JobName, JobStatus, type ImportJobRequest } from '../../core/jobs/jobs.types';
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
@@ -37,6 +38,8 @@ interface BatchOutcome {
 interface KindRunner {
   locate(header: string[]): Map<string, number>;
   batch(rows: TableRow[], write: boolean): Promise<BatchOutcome>;
+  /** After a real run's writes. */
+  written?(): Promise<void>;
 }
 
 /** How long the console waits at most between two progress events of a running import. */
@@ -57,6 +60,7 @@ export class ImportRunner {
     private readonly repository: ImportsRepository,
     private readonly uplinks: UplinkProcessor,
     private readonly live: LiveEventsService,
+    private readonly jobs: JobsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -84,6 +88,7 @@ export class ImportRunner {
       counts.createdRows = 0;
       counts.unchangedRows = 0;
       await this.pass(job, runner, true, counts, storeErrors, first);
+      await runner.written?.();
       return await this.done(
         job,
         counts,
@@ -193,6 +198,8 @@ export class ImportRunner {
     // (device, time) → index of the file's rows so far: a repeated row is unchanged, a contradicting one an error.
     const seen = new Map<string, { rowNo: number; indexM3: number }>();
     let pass: boolean | null = null;
+    // Per meter, the first and last reading this run wrote.
+    const written = new Map<string, { from: Date; to: Date }>();
     return {
       locate: (header) => (at = locateColumns(header, READING_COLUMNS, READING_KEY_COLUMNS)),
       batch: async (rows, write) => {
@@ -273,18 +280,36 @@ export class ImportRunner {
           'CSV_IMPORT',
         );
         const created = outcome.filter((o) => o === 'stored').length;
-        await this.afterReadingsStored(fresh);
+        for (const r of fresh) {
+          const range = written.get(r.target.meterId);
+          if (!range) written.set(r.target.meterId, { from: r.time, to: r.time });
+          else {
+            if (r.time < range.from) range.from = r.time;
+            if (r.time > range.to) range.to = r.time;
+          }
+        }
         return { errors, created, unchanged: unchanged + outcome.length - created };
       },
+      written: () => this.revalidate(job, written),
     };
   }
 
   /**
-   * The one place imported readings meet meter-data validation (issue 17's validation/estimation
-   * module): once it offers "revalidate a meter's range", call it here with each meter's first and last
-   * imported time. Until then imported readings carry the quality the ingest path gives them.
+   * Imported readings meet meter-data validation twice: each one is judged by the interval rules as it
+   * is stored (the ingest path's reading store), and each meter's imported range is then revalidated as a
+   * whole (a `revalidate-meter` job, as an operator's request), so the readings after a back-filled
+   * stretch are judged again against what now precedes them. No estimation: the operator asks for that.
    */
-  private async afterReadingsStored(readings: ReadyReading[]): Promise<void> {
-    void readings;
+  private async revalidate(job: ImportJobRow, ranges: Map<string, { from: Date; to: Date }>): Promise<void> {
+    for (const [meterId, { from, to }] of ranges)
+      await this.jobs.enqueue(JobName.RevalidateMeter, {
+        meterId,
+        from: from.toISOString(),
+        // The range's end is exclusive: a millisecond past the last imported reading.
+        to: new Date(to.getTime() + 1).toISOString(),
+        estimate: false,
+        requestedBy: job.created_by,
+        requestId: job.request_id ?? undefined,
+      });
   }
 }

@@ -46,6 +46,7 @@ export interface ReadyReading {
   time: Date;
   indexM3: number;
   subscriptionId: string | null;
+  groupId: string | null;
 }
 
 /** Reads one row's cells; throws a row error (with its column) when a value is unusable. */
@@ -123,7 +124,14 @@ export function resolveReading(
   const period = target!.periods.find(
     (p) => p.startedAt.getTime() <= time.getTime() && (!p.endedAt || time.getTime() < p.endedAt.getTime()),
   );
-  return { rowNo: r.rowNo, target: target!, time, indexM3: r.indexM3, subscriptionId: period?.subscriptionId ?? null };
+  return {
+    rowNo: r.rowNo,
+    target: target!,
+    time,
+    indexM3: r.indexM3,
+    subscriptionId: period?.subscriptionId ?? null,
+    groupId: period?.groupId ?? null,
+  };
 }
 
 export function isRowError(v: object): v is RowError {

@@ -99,6 +99,10 @@ export interface ExternalReading {
   meterHasValve: boolean;
   time: Date;
   indexM3: number;
+  /** What the meter-data rules judge it by, as a device context carries it. */
+  groupId: string | null;
+  q3M3h: number | null;
+  registerCapacityM3: number | null;
 }
 
 /**
@@ -188,6 +192,9 @@ export class UplinkProcessor {
         subscriptionId: r.subscriptionId,
         dailyThresholdM3: null,
         timeZone: '',
+        groupId: r.groupId,
+        q3M3h: r.q3M3h,
+        registerCapacityM3: r.registerCapacityM3,
         scenarios: [],
       };
       const e: UplinkEnvelope = {
