@@ -178,7 +178,8 @@ export function useAssetList<S extends string, F extends string, T>(
     () => `assets:${name}:${JSON.stringify(query.value)}`,
     async () => (query.value.tenantId ? load(query.value as AssetListQuery) : null),
   );
-  return { ...list, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
+  // `query` is the API query as fetched (with the tenant), which the list's export takes too.
+  return { ...list, query, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
 /** A server-paged table's page, search, sort and filters, kept in the URL query. */
@@ -324,4 +325,25 @@ export function useAssetRecordActions(module: PermissionModule, list: string) {
       await navigateTo(list);
     },
   };
+}
+
+/** The tenant filter of an asset table (AssetsFilterBar): the tenants the user may read, indented by level. */
+export function useAssetTenantFilter(module: PermissionModule, id: string) {
+  const { t } = useI18n();
+  const { options } = useAssetTenants(module, 'read');
+  return computed(() => ({
+    name: 'tenantId' as const,
+    id,
+    label: t('assets.filters.tenant'),
+    allLabel: t('assets.filters.allTenants'),
+    options: options.value.map((o) => ({ value: o.id, label: o.name, level: o.level })),
+  }));
+}
+
+/** The two choices of a yes/no filter, as the API's "true"/"false". */
+export function yesNoOptions(yes: string, no: string) {
+  return [
+    { value: 'true', label: yes },
+    { value: 'false', label: no },
+  ];
 }
