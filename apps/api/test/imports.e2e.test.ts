@@ -8,6 +8,7 @@ import {
   makeMembership,
   makeMeter,
   makeMeterProfile,
+  makeSubscription,
   makeUser,
   makeUtilities,
   tokenFor,
@@ -265,5 +266,87 @@ describe('imports: readings', () => {
     expect(job.failedRows).toBe(1);
     const report = await t.request({ url: `/api/imports/${job.id}/errors.csv`, token: tokenA });
     expect(String(report.body)).toMatch(/meter_brand,serial number .* belongs to meters of several brands/);
+  });
+
+  describe('meters', () => {
+    const uploadMeters = async (token: string, content: string, query = '') => {
+      const { body, headers } = multipart('sayaclar.csv', content);
+      return t.request({ method: 'POST', url: `/api/imports/meters${query}`, token, body, headers });
+    };
+
+    it('creates new meters through the meters service, fitting one to a subscription; existing ones are left as they are', async () => {
+      const profile = await makeMeterProfile(t, { tenants: [u.a] });
+      const [{ name: brand }] = await t.sql(`SELECT name FROM meter_brand WHERE id = $1`, [profile.brandId]);
+      const [{ name: mineBrand }] = await t.sql(`SELECT name FROM meter_brand WHERE id = $1`, [mine.meter.brandId]);
+      const [{ model_code: mineModel }] = await t.sql(`SELECT model_code FROM meter_profile WHERE id = $1`, [mine.meter.profileId]);
+      const empty = await makeSubscription(t, { tenant: u.a });
+      const file = [
+        'Seri No;Marka;Model;İlk Endeks;Montaj Tarihi;Durum;Vana;Abone No',
+        `IMP-0001;${brand};${profile.modelCode};12,5;01.03.2025 10:00;aktif;hayır;`,
+        `IMP-0002;${brand.toUpperCase()};${profile.modelCode};0;;WAREHOUSE;;${empty.subscriptionNo}`,
+        `${mine.meter.serialNo};${mineBrand};${mineModel};;;;;`,
+      ].join('\n');
+      const dry = await finished(tokenA, (await uploadMeters(tokenA, file)).body.id);
+      expect(dry).toMatchObject({ kind: 'METERS', status: 'DONE', totalRows: 3, createdRows: 2, unchangedRows: 1, failedRows: 0 });
+      expect((await t.sql(`SELECT count(*)::int AS n FROM meter WHERE serial_no LIKE 'IMP-%'`))[0].n).toBe(0);
+
+      const real = await finished(
+        tokenA,
+        (await t.request({ method: 'POST', url: `/api/imports/${dry.id}/confirm`, token: tokenA })).body.id,
+      );
+      expect(real).toMatchObject({ status: 'DONE', createdRows: 2, unchangedRows: 1, failedRows: 0 });
+      const meters = await t.sql(
+        `SELECT serial_no, tenant_id, status, initial_index_m3::float AS i, installed_at FROM meter WHERE serial_no LIKE 'IMP-%' ORDER BY serial_no`,
+      );
+      expect(meters.map((m) => [m.serial_no, m.tenant_id, m.status, m.i])).toEqual([
+        ['IMP-0001', u.a.id, 'ACTIVE', 12.5],
+        ['IMP-0002', u.a.id, 'WAREHOUSE', 0],
+      ]);
+      expect(new Date(meters[0].installed_at).toISOString()).toBe('2025-03-01T07:00:00.000Z');
+      const [fitted] = await t.sql(
+        `SELECT m.serial_no FROM subscription_meter sm JOIN meter m ON m.id = sm.meter_id WHERE sm.subscription_id = $1 AND sm.ended_at IS NULL`,
+        [empty.id],
+      );
+      expect(fitted.serial_no).toBe('IMP-0002');
+      expect((await t.sql(`SELECT count(*)::int AS n FROM audit_log WHERE entity_type = 'meter' AND action = 'create'`))[0].n).toBe(2);
+
+      const again = await finished(tokenA, (await uploadMeters(tokenA, file, '?dryRun=false')).body.id);
+      expect(again).toMatchObject({ status: 'DONE', createdRows: 0, unchangedRows: 3 });
+    });
+
+    it('reports another tenant’s meter, an unknown model, a bad status and another tenant’s subscription, writing nothing', async () => {
+      const profile = await makeMeterProfile(t, { tenants: [u.a] });
+      const [{ name: brand }] = await t.sql(`SELECT name FROM meter_brand WHERE id = $1`, [profile.brandId]);
+      const [{ name: theirBrand }] = await t.sql(`SELECT name FROM meter_brand WHERE id = $1`, [theirs.meter.brandId]);
+      const [{ model_code: theirModel }] = await t.sql(`SELECT model_code FROM meter_profile WHERE id = $1`, [theirs.meter.profileId]);
+      await t.sql(`INSERT INTO tenant_meter_profile (tenant_id, meter_profile_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+        u.a.id,
+        theirs.meter.profileId,
+      ]);
+      const file = [
+        'serial_no,brand,model,status,subscription_no',
+        `BAD-0001,${brand},${profile.modelCode},,`,
+        `${theirs.meter.serialNo},${theirBrand},${theirModel},,`,
+        `BAD-0002,${brand},NO-SUCH-MODEL,,`,
+        `BAD-0003,${brand},${profile.modelCode},broken,`,
+        `BAD-0004,${brand},${profile.modelCode},,${theirs.subscription.subscriptionNo}`,
+        `BAD-0001,${brand},${profile.modelCode},,`,
+      ].join('\n');
+      const job = await finished(tokenA, (await uploadMeters(tokenA, file, '?dryRun=false')).body.id);
+      expect(job).toMatchObject({ status: 'FAILED', failedRows: 5 });
+      expect((await t.sql(`SELECT count(*)::int AS n FROM meter WHERE serial_no LIKE 'BAD-%'`))[0].n).toBe(0);
+      const report = String((await t.request({ url: `/api/imports/${job.id}/errors.csv`, token: tokenA })).body);
+      expect(report).toMatch(new RegExp(`3,serial_no,serial number ${theirs.meter.serialNo} .* is already in use`));
+      expect(report).toMatch(/4,model,no meter profile .* NO-SUCH-MODEL that this tenant may use/);
+      expect(report).toMatch(/5,status,"must be one of ACTIVE/);
+      expect(report).toMatch(new RegExp(`6,subscription_no,no subscription ${theirs.subscription.subscriptionNo} in this tenant`));
+      expect(report).toMatch(/7,serial_no,repeats the meter of row 2/);
+    });
+
+    it('needs METERS create', async () => {
+      const reader = await makeUser(t);
+      await makeMembership(t, { user: reader, tenant: u.a, permissions: { METERS: 'ru' } });
+      expect((await uploadMeters(await tokenFor(t, reader), 'serial_no,brand,model\nX,Y,Z\n')).status).toBe(403);
+    });
   });
 });

@@ -1,6 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import { AccessService } from '../../core/access/access.service';
+import type { AccessContext } from '../../core/access/access-context';
 import { JobsService } from '../../core/jobs/jobs.service';
+import { MetersService } from '../meters/meters.service';
+import { meterInstalledAt, METER_COLUMNS, parseMeterRow, type ParsedMeter } from './meters-import';
 import { JobName, JobStatus, type ImportJobRequest } from '../../core/jobs/jobs.types';
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
@@ -61,6 +65,8 @@ export class ImportRunner {
     private readonly uplinks: UplinkProcessor,
     private readonly live: LiveEventsService,
     private readonly jobs: JobsService,
+    private readonly access: AccessService,
+    private readonly meterService: MetersService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -80,7 +86,7 @@ export class ImportRunner {
       stored += Math.min(room, errors.length);
     };
     try {
-      const runner = this.runnerFor(job);
+      const runner = await this.runnerFor(job);
       const first = await this.pass(job, runner, false, counts, storeErrors);
       if (job.dry_run) return await this.done(job, counts, 'DONE', null);
       if (counts.failedRows > 0)
@@ -182,10 +188,12 @@ export class ImportRunner {
     });
   }
 
-  private runnerFor(job: ImportJobRow): KindRunner {
+  private runnerFor(job: ImportJobRow): KindRunner | Promise<KindRunner> {
     switch (job.kind) {
       case 'READINGS':
         return this.readings(job);
+      case 'METERS':
+        return this.meters(job);
       default:
         throw new FileError(`imports of ${job.kind.toLowerCase()} are not available yet`);
     }
@@ -312,4 +320,149 @@ export class ImportRunner {
         requestId: job.request_id ?? undefined,
       });
   }
+
+  /** The requester's rights as they are now: a job never acts with more than its requester still holds. */
+  private async requester(job: ImportJobRow): Promise<AccessContext> {
+    const access = job.created_by ? await this.access.load(job.created_by, `import-${job.id}`, job.request_id ?? undefined) : null;
+    if (!access) throw new FileError('the user who started this import can no longer sign in');
+    return access;
+  }
+
+  /**
+   * Meters: each row a meter of the job's tenant, known by brand and serial number. A meter stored
+   * already in the job's scope is left as it is (unchanged); one of another tenant is an error. New
+   * meters go through MetersService.create with the requester's rights (profile allowed to the tenant,
+   * serial free, the subscription it is fitted to, the audit entry), as the console's form does.
+   */
+  private async meters(job: ImportJobRow): Promise<KindRunner> {
+    let at = new Map<string, number>();
+    const toUtc = zonedTime();
+    const zone = await this.repository.tenantZone(job.tenant_id);
+    const seen = new Map<string, number>();
+    let pass: boolean | null = null;
+    let access: AccessContext | null = null;
+    return {
+      locate: (header) => (at = locateColumns(header, METER_COLUMNS)),
+      batch: async (rows, write) => {
+        if (pass !== write) {
+          seen.clear();
+          pass = write;
+        }
+        const errors: RowError[] = [];
+        const parsed: ParsedMeter[] = [];
+        for (const row of rows) {
+          if (row.error) errors.push({ rowNo: row.rowNo, column: null, message: row.error });
+          else if (row.cells.some((c) => typeof c === 'string' && c.includes('\u0000')))
+            errors.push({ rowNo: row.rowNo, column: null, message: 'contains a NUL character' });
+          else {
+            const p = parseMeterRow(row, at);
+            if ('message' in p) errors.push(p);
+            else parsed.push(p);
+          }
+        }
+        const profiles = await this.repository.usableMeterProfiles(
+          job.tenant_id,
+          parsed.map((p) => ({ brand: p.brand, model: p.model })),
+        );
+        const withProfile = parsed.flatMap((p) => {
+          const profile = profiles.get(`${p.brand.toLowerCase()}|${p.model.toLowerCase()}`);
+          if (profile) return [{ p, profile }];
+          errors.push({ rowNo: p.rowNo, column: 'model', message: `no meter profile ${p.brand} ${p.model} that this tenant may use` });
+          return [];
+        });
+        const existing = await this.repository.metersByKey(
+          withProfile.map(({ p, profile }) => ({ brandId: profile.brandId, serialNo: p.serialNo })),
+        );
+        const subscriptions = await this.repository.subscriptionsByNo(
+          [job.tenant_id],
+          [...new Set(withProfile.flatMap(({ p }) => (p.subscriptionNo ? [p.subscriptionNo] : [])))],
+        );
+        const now = Date.now();
+        const fresh: { p: ParsedMeter; profileId: string; installedAt: Date | null; subscriptionId: string | null }[] = [];
+        let unchanged = 0;
+        for (const { p, profile } of withProfile) {
+          const key = `${profile.brandId}|${p.serialNo}`;
+          const before = seen.get(key);
+          if (before !== undefined) {
+            errors.push({ rowNo: p.rowNo, column: 'serial_no', message: `repeats the meter of row ${before}` });
+            continue;
+          }
+          seen.set(key, p.rowNo);
+          const stored = existing.get(key);
+          if (stored) {
+            if (job.scope_tenant_ids.includes(stored.tenantId)) unchanged++;
+            else
+              errors.push({ rowNo: p.rowNo, column: 'serial_no', message: `serial number ${p.serialNo} of ${p.brand} is already in use` });
+            continue;
+          }
+          const installedAt = meterInstalledAt(p, zone, toUtc, now);
+          if (installedAt && 'message' in installedAt) {
+            errors.push(installedAt);
+            continue;
+          }
+          let subscriptionId: string | null = null;
+          if (p.subscriptionNo) {
+            const s = subscriptions.get(p.subscriptionNo);
+            if (!s) {
+              errors.push({ rowNo: p.rowNo, column: 'subscription_no', message: `no subscription ${p.subscriptionNo} in this tenant` });
+              continue;
+            }
+            if (s.currentMeter) {
+              errors.push({
+                rowNo: p.rowNo,
+                column: 'subscription_no',
+                message: `subscription ${p.subscriptionNo} has meter ${s.currentMeter} already`,
+              });
+              continue;
+            }
+            const taken = seen.get(`subscription|${s.id}`);
+            if (taken !== undefined) {
+              errors.push({
+                rowNo: p.rowNo,
+                column: 'subscription_no',
+                message: `row ${taken} fits a meter to subscription ${p.subscriptionNo} already`,
+              });
+              continue;
+            }
+            seen.set(`subscription|${s.id}`, p.rowNo);
+            subscriptionId = s.id;
+          }
+          fresh.push({ p, profileId: profile.id, installedAt: installedAt as Date | null, subscriptionId });
+        }
+        if (!write || !fresh.length) return { errors, created: fresh.length, unchanged };
+        access ??= await this.requester(job);
+        let created = 0;
+        for (const { p, profileId, installedAt, subscriptionId } of fresh) {
+          try {
+            await this.meterService.create(access, {
+              tenantId: job.tenant_id,
+              meterProfileId: profileId,
+              serialNo: p.serialNo,
+              initialIndexM3: p.initialIndexM3,
+              installedAt,
+              status: p.status,
+              hasValve: p.hasValve,
+              subscriptionId,
+              device: { mode: 'none' },
+            });
+            created++;
+          } catch (err) {
+            errors.push({ rowNo: p.rowNo, column: null, message: refusal(err) });
+          }
+        }
+        return { errors, created, unchanged };
+      },
+    };
+  }
+}
+
+/** A service's refusal as one line for the report (the error filter's message and details). */
+function refusal(err: unknown): string {
+  if (err instanceof HttpException) {
+    const body = err.getResponse() as { message?: string; details?: { path: (string | number)[]; message: string }[] } | string;
+    if (typeof body === 'string') return body;
+    const details = (body.details ?? []).map((d) => `${d.path.join('.')}: ${d.message}`).join('; ');
+    return [body.message, details].filter(Boolean).join(' — ');
+  }
+  throw err;
 }

@@ -36,6 +36,19 @@ export class ImportsController {
     return this.imports.start(access, 'READINGS', query, await uploadedFile(req, this.config.IMPORT_MAX_BYTES));
   }
 
+  @Access('METERS', 'create')
+  @Post('meters')
+  @HttpCode(202)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(FILE_BODY)
+  @ApiAcceptedResponse({
+    type: ImportJobDto,
+    description: 'columns: serial_no, brand, model; initial_index, installed_at, status, has_valve, subscription_no optional',
+  })
+  async meters(@Auth() access: AccessContext, @Query() query: StartImportQueryDto, @Req() req: FastifyRequest) {
+    return this.imports.start(access, 'METERS', query, await uploadedFile(req, this.config.IMPORT_MAX_BYTES));
+  }
+
   @Authenticated()
   @Get()
   @ApiOkResponse({ type: ImportJobPageDto, description: "jobs of the tenants where the caller reads the kind's module, newest first" })

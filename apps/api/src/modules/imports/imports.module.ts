@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { WorkerAccessModule } from '../../core/access/worker-access.module';
+import { MetersModule } from '../meters/meters.module';
 import { ImportRunner } from './import-runner.service';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
@@ -10,12 +12,16 @@ export class ImportsModule {}
 
 /**
  * The worker: runs import jobs; readings are stored through the ingest path's reading store
- * (UplinkProcessor). `ingest` is the worker's own IngestWorkerModule object: Nest tells dynamic modules
+ * (UplinkProcessor), assets through their modules' services with the requester's rights (WorkerAccessModule). `ingest` is the worker's own IngestWorkerModule object: Nest tells dynamic modules
  * apart by reference, so a second forRoot() would start a second set of uplink consumers.
  */
 @Module({})
 export class ImportsWorkerModule {
   static forRoot(ingest: DynamicModule): DynamicModule {
-    return { module: ImportsWorkerModule, imports: [ingest], providers: [ImportRunner, ImportsRepository] };
+    return {
+      module: ImportsWorkerModule,
+      imports: [ingest, WorkerAccessModule, MetersModule],
+      providers: [ImportRunner, ImportsRepository],
+    };
   }
 }

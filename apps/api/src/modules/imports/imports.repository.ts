@@ -404,4 +404,63 @@ export class ImportsRepository {
     for (const r of rows) out.set(`${r.device_id}|${new Date(r.time).getTime()}`, Number(r.index_m3));
     return out;
   }
+
+  async tenantZone(tenantId: string): Promise<string> {
+    const row = await this.db.selectFrom('tenant').select('time_zone').where('id', '=', tenantId).executeTakeFirst();
+    return row?.time_zone ?? 'Europe/Istanbul';
+  }
+
+  /**
+   * Meter profiles by brand name and model code (case-insensitive) that `tenantId` may use: the root
+   * uses every profile, another tenant those allowed to it. Keyed `brand|model`, lower case.
+   */
+  async usableMeterProfiles(
+    tenantId: string,
+    pairs: { brand: string; model: string }[],
+  ): Promise<Map<string, { id: string; brandId: string }>> {
+    const out = new Map<string, { id: string; brandId: string }>();
+    if (!pairs.length) return out;
+    const { rows } = await sql<{ id: string; brand_id: string; brand: string; model: string }>`
+      SELECT p.id, p.brand_id, lower(b.name) AS brand, lower(p.model_code) AS model
+        FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id
+        JOIN unnest(${pairs.map((p) => p.brand.toLowerCase())}::text[], ${pairs.map((p) => p.model.toLowerCase())}::text[]) AS v(brand, model)
+          ON lower(b.name) = v.brand AND lower(p.model_code) = v.model
+       WHERE (SELECT parent_id IS NULL FROM tenant WHERE id = ${tenantId}::uuid)
+          OR EXISTS (SELECT 1 FROM tenant_meter_profile a WHERE a.tenant_id = ${tenantId}::uuid AND a.meter_profile_id = p.id)`.execute(
+      this.db,
+    );
+    for (const r of rows) out.set(`${r.brand}|${r.model}`, { id: r.id, brandId: r.brand_id });
+    return out;
+  }
+
+  /** Meters with these (brand, serial) keys, anywhere (serial numbers are unique per brand platform-wide). Keyed `brandId|serial`. */
+  async metersByKey(keys: { brandId: string; serialNo: string }[]): Promise<Map<string, { id: string; tenantId: string }>> {
+    const out = new Map<string, { id: string; tenantId: string }>();
+    if (!keys.length) return out;
+    const { rows } = await sql<{ id: string; tenant_id: string; brand_id: string; serial_no: string }>`
+      SELECT m.id, m.tenant_id, m.brand_id, m.serial_no FROM meter m
+        JOIN unnest(${keys.map((k) => k.brandId)}::uuid[], ${keys.map((k) => k.serialNo)}::text[]) AS v(brand_id, serial_no)
+          ON m.brand_id = v.brand_id AND m.serial_no = v.serial_no`.execute(this.db);
+    for (const r of rows) out.set(`${r.brand_id}|${r.serial_no}`, { id: r.id, tenantId: r.tenant_id });
+    return out;
+  }
+
+  /** Subscriptions of `tenantIds` by their number, with the serial of the meter they have now (if any). */
+  async subscriptionsByNo(
+    tenantIds: string[],
+    numbers: string[],
+  ): Promise<Map<string, { id: string; tenantId: string; currentMeter: string | null }>> {
+    const out = new Map<string, { id: string; tenantId: string; currentMeter: string | null }>();
+    if (!tenantIds.length || !numbers.length) return out;
+    const rows = await this.db
+      .selectFrom('subscription as s')
+      .leftJoin('subscription_meter as sm', (j) => j.onRef('sm.subscription_id', '=', 's.id').on('sm.ended_at', 'is', null))
+      .leftJoin('meter as m', 'm.id', 'sm.meter_id')
+      .select(['s.id', 's.tenant_id', 's.subscription_no', 'm.serial_no'])
+      .where('s.tenant_id', 'in', tenantIds)
+      .where('s.subscription_no', 'in', numbers)
+      .execute();
+    for (const r of rows) out.set(r.subscription_no, { id: r.id, tenantId: r.tenant_id, currentMeter: r.serial_no });
+    return out;
+  }
 }
