@@ -62,13 +62,13 @@ export default defineNuxtConfig({
         code: 'tr',
         language: 'tr-TR',
         name: 'Türkçe',
-        files: ['tr.json', 'tr/dashboard.json', 'tr/assets.json', 'tr/admin.json', 'tr/ops.json'],
+        files: ['tr.json', 'tr/dashboard.json', 'tr/assets.json', 'tr/admin.json', 'tr/ops.json', 'tr/meter-data.json'],
       },
       {
         code: 'en',
         language: 'en-GB',
         name: 'English',
-        files: ['en.json', 'en/dashboard.json', 'en/assets.json', 'en/admin.json', 'en/ops.json'],
+        files: ['en.json', 'en/dashboard.json', 'en/assets.json', 'en/admin.json', 'en/ops.json', 'en/meter-data.json'],
       },
     ],
     // Turkish unless the user picked another language; the choice lives in the water_locale cookie

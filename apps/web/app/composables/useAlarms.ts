@@ -122,6 +122,8 @@ export function useAlarmList() {
 
   return {
     state,
+    /** The API query as fetched, which the list's export takes too. */
+    apiQuery,
     page: computed(() => data.value ?? null),
     loading: computed(() => status.value === 'pending'),
     failed: computed(() => !!error.value),

@@ -6,12 +6,14 @@ import {
   Building2,
   Cpu,
   FileText,
+  FileUp,
   Gauge,
   LayoutDashboard,
   Layers,
   ListTree,
   Plug,
   ScrollText,
+  ShieldCheck,
   UserCog,
   Users,
 } from 'lucide-vue-next';
@@ -22,6 +24,8 @@ export interface NavItem {
   /** i18n key of the label */
   labelKey: string;
   icon: Component;
+  /** The right the entry needs in its module; reading by default. */
+  action?: PermissionAction;
 }
 
 /** The brief's navigation modules, in its order; the sidebar shows those the user may read in the selected tenant. */
@@ -30,10 +34,14 @@ export const NAV_ITEMS: readonly NavItem[] = [
   // The alarm list belongs to the dashboard module (brief 2.1: alert count and latest alarms).
   { module: 'DASHBOARD', to: '/alarms', labelKey: 'nav.alarms', icon: Bell },
   { module: 'LIVE_READINGS', to: '/readings', labelKey: 'nav.liveReadings', icon: Activity },
+  // Quality of the stored readings (issue 17), read with the live readings' right as the API decides.
+  { module: 'LIVE_READINGS', to: '/data-quality', labelKey: 'nav.dataQuality', icon: ShieldCheck },
   { module: 'SUBSCRIPTIONS', to: '/subscriptions', labelKey: 'nav.subscriptions', icon: FileText },
   { module: 'CUSTOMERS', to: '/customers', labelKey: 'nav.customers', icon: Users },
   { module: 'METERS', to: '/meters', labelKey: 'nav.meters', icon: Gauge },
   { module: 'DEVICES', to: '/devices', labelKey: 'nav.devices', icon: Cpu },
+  // Imports of readings write meters' data: the API asks METERS update, and so does the entry.
+  { module: 'METERS', action: 'update', to: '/imports', labelKey: 'nav.imports', icon: FileUp },
   // Network-server integrations and their uplinks belong to device connectivity (the API's DEVICES rights).
   { module: 'DEVICES', to: '/integrations', labelKey: 'nav.integrations', icon: Plug },
   { module: 'PROFILES', to: '/profiles', labelKey: 'nav.profiles', icon: Layers },
@@ -49,7 +57,7 @@ export function navItemFor(module: PermissionModule): NavItem | undefined {
   return NAV_ITEMS.find((item) => item.module === module);
 }
 
-/** The entries a user may open, in order: those whose module `can` grants reading. */
+/** The entries a user may open, in order: those whose module `can` grants reading (or the entry's action). */
 export function navItemsFor(can: (module: PermissionModule, action: PermissionAction) => boolean): NavItem[] {
-  return NAV_ITEMS.filter((item) => can(item.module, 'read'));
+  return NAV_ITEMS.filter((item) => can(item.module, item.action ?? 'read'));
 }

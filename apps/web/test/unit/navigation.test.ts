@@ -19,7 +19,13 @@ function message(messages: Record<string, unknown>, key: string): unknown {
 
 describe('sidebar entries', () => {
   it('lists the alarms after the dashboard for a user who may read the dashboard module', () => {
-    expect(linksFor(readerOf('DASHBOARD', 'LIVE_READINGS'))).toEqual(['/', '/alarms', '/readings']);
+    expect(linksFor(readerOf('DASHBOARD', 'LIVE_READINGS'))).toEqual(['/', '/alarms', '/readings', '/data-quality']);
+  });
+
+  it('shows the imports only to users who may change meters (the API asks METERS update)', () => {
+    const writer = readerOf('METERS');
+    writer.METERS.update = true;
+    expect(linksFor(writer)).toEqual(['/meters', '/imports']);
   });
 
   it('leaves the alarms out for a user without the dashboard module', () => {

@@ -1,0 +1,96 @@
+import { readFile } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiAs, launch, openPage, signedInPage, webUrl } from './support/browser';
+
+const ASKI_ADMIN = 'aski.yetkili@example.com';
+
+interface MeterRow {
+  id: string;
+  serialNo: string;
+  lastReadingAt: string | null;
+  lastIndexM3: number | null;
+}
+
+/** Issue 17's "done when": a browser imports a small file through the wizard and exports a filtered list. */
+describe('meter data: import and export', () => {
+  let browser: Browser;
+  let meter: MeterRow;
+  beforeAll(async () => {
+    browser = await launch();
+    const api = await apiAs(ASKI_ADMIN);
+    const meters = await api<{ items: MeterRow[] }>('GET', '/api/meters?status=ACTIVE&pageSize=50&sort=serialNo');
+    const found = meters.body.items.find((m) => m.lastReadingAt && m.lastIndexM3 !== null);
+    expect(found, 'a seeded ASKİ meter with readings').toBeDefined();
+    meter = found!;
+  });
+  afterAll(async () => browser?.close());
+
+  it('imports a CSV of readings: upload, preview, dry run, confirm, progress and report', async () => {
+    // Between the meter's stored readings (an odd second, so no stored one has that time), at its last index.
+    const time = new Date(Date.parse(meter.lastReadingAt!) - 17 * 60_000 - 13_000);
+    time.setUTCMilliseconds(0);
+    const csv = `meter_serial;time;index\n${meter.serialNo};${time.toISOString()};${String(meter.lastIndexM3).replace('.', ',')}\n`;
+
+    const page = await signedInPage(browser, ASKI_ADMIN);
+    await openPage(page, '/imports');
+    await page
+      .locator('[data-testid="import-file"]')
+      .setInputFiles({ name: 'readings.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const preview = page.locator('[data-testid="import-preview"]');
+    await preview.waitFor();
+    expect(await preview.locator('tbody tr').count()).toBe(1);
+
+    await page.locator('[data-testid="import-check"]').click();
+    const job = page.locator('[data-testid="import-job"]');
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 60_000 }).toBe('DONE');
+    expect(await job.getAttribute('data-dry-run')).toBe('true');
+    expect(await page.locator('[data-testid="import-total"]').innerText()).toBe('1');
+    expect(await page.locator('[data-testid="import-failed"]').innerText()).toBe('0');
+    expect(new URL(page.url()).searchParams.get('job')).toBeTruthy();
+
+    await page.locator('[data-testid="import-confirm"]').click();
+    await expect
+      .poll(async () => `${await job.getAttribute('data-dry-run')}:${await job.getAttribute('data-status')}`, { timeout: 60_000 })
+      .toBe('false:DONE');
+    expect(await page.locator('[data-testid="import-created"]').innerText()).toBe('1');
+    await expect.poll(() => page.locator('[aria-current="step"]').innerText()).toMatch(/Rapor|Report/);
+
+    // The reading is stored, and the meter's reading table shows it with its quality.
+    const api = await apiAs(ASKI_ADMIN);
+    const readings = await api<{ items: { time: string; source: string; quality: string }[] }>(
+      'GET',
+      `/api/meters/${meter.id}/readings?pageSize=200`,
+    );
+    expect(readings.body.items.find((r) => r.time === time.toISOString())).toMatchObject({ source: 'CSV_IMPORT' });
+    await openPage(page, `/meters/${meter.id}`);
+    await page.locator('[data-testid="readings-table"] [data-testid="quality-badge"]').first().waitFor();
+    await page.context().close();
+  });
+
+  it('exports the meters list as it is filtered on screen, as CSV and XLSX', async () => {
+    const page = await signedInPage(browser, ASKI_ADMIN);
+    await openPage(page, `/meters?status=ACTIVE&q=${encodeURIComponent(meter.serialNo)}`);
+    const link = page.locator('[data-testid="export-meters-csv"]');
+    await link.waitFor();
+    const href = new URL((await link.getAttribute('href'))!, 'http://console');
+    expect(href.pathname).toBe('/api/exports/meters');
+    expect(Object.fromEntries(href.searchParams)).toMatchObject({ status: 'ACTIVE', search: meter.serialNo, format: 'csv' });
+    expect(href.searchParams.has('page')).toBe(false);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const text = (await readFile((await download.path())!, 'utf8')).replace(/^\uFEFF/, '');
+    const lines = text.trim().split(/\r?\n/);
+    const api = await apiAs(ASKI_ADMIN);
+    const listed = await api<{ total: number }>('GET', `/api/meters?status=ACTIVE&search=${encodeURIComponent(meter.serialNo)}`);
+    expect(lines.length - 1).toBe(listed.body.total);
+    expect(lines.slice(1).every((line) => line.includes(meter.serialNo))).toBe(true);
+
+    const xlsxHref = await page.locator('[data-testid="export-meters-xlsx"]').getAttribute('href');
+    const xlsx = await page.request.get(webUrl(xlsxHref!));
+    expect(xlsx.status()).toBe(200);
+    expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
+    expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
+    await page.context().close();
+  });
+});
