@@ -59,6 +59,11 @@ export const configSchema = z
     WORKER_MERGE_MAX_UPLINKS: z.coerce.number().int().min(0).max(20_000).default(5000),
     /** How long an idle worker waits for the jobs fetched alongside the first before storing them together. */
     WORKER_MERGE_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(5),
+    /**
+     * The meter-data rules on every stored reading (issue 17). Off, the worker stores readings with the
+     * rules of earlier releases (a drop is zero and suspect): the A/B of B6 measures what validation costs.
+     */
+    WORKER_VALIDATION: bool.default(true),
     /** Largest batch of uplinks in one job. */
     INGEST_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
     /** How long an ingest node gathers uplinks before queuing them (the latency it adds, at most). */

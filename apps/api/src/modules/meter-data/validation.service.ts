@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { asSystem } from '../../core/database/tenant-scope';
 import type { Transaction } from '../../core/database/unit-of-work';
 import { MeterDataRepository, type MeterRecord, type ReadingChange, type StoredReading } from './meter-data.repository';
@@ -37,7 +38,15 @@ export class ValidationService {
   private readonly settings = new Map<string, { rows: SettingsRow[]; expires: number }>();
   private readonly history = new Map<string, { value: MeterHistory | null; expires: number }>();
 
-  constructor(private readonly repository: MeterDataRepository) {}
+  constructor(
+    private readonly repository: MeterDataRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Rule contexts of a worker batch's meters; none (the rules of earlier releases) when WORKER_VALIDATION is off. */
+  async batchContexts(meters: MeterOfBatch[]): Promise<Map<string, MeterRuleContext>> {
+    return this.config.WORKER_VALIDATION ? this.contexts(meters) : new Map();
+  }
 
   /** The parameters in force for tenants (and groups), settings read for all missing tenants in one query. */
   async params(
