@@ -412,7 +412,7 @@ export class UplinkProcessor {
       ];
     }
     // The validation rules of each meter's tenant and group, loaded once for the batch (cached across batches).
-    const rules = await this.validation.contexts(
+    const rules = await this.validation.batchContexts(
       [...perMeter].map(([meterId, list]) => {
         const ctx = list[0].ctx;
         return {
