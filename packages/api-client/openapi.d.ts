@@ -1903,7 +1903,7 @@ export interface components {
                 deviceId: string;
                 serialNo: string | null;
                 totalM3: number;
-                values: number[];
+                values: (number | null)[];
             }[];
             byMeter?: {
                 /** Format: uuid */
@@ -1916,18 +1916,18 @@ export interface components {
                 }[];
                 serialNo: string;
                 totalM3: number;
-                values: number[];
+                values: (number | null)[];
             }[];
             bySubscription?: {
                 /** Format: uuid */
                 subscriptionId: string;
                 subscriptionNo: string;
                 totalM3: number;
-                values: number[];
+                values: (number | null)[];
             }[];
             estimated: {
                 totalM3: number;
-                values: number[];
+                values: (number | null)[];
             };
             /** Format: date-time */
             from: string;
@@ -1937,7 +1937,7 @@ export interface components {
             /** Format: date-time */
             to: string;
             totalM3: number;
-            values: number[];
+            values: (number | null)[];
         };
         ContactDto: {
             address: {
@@ -5441,7 +5441,8 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        /** @description optional: a comment for the timeline */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["AcknowledgeAlarmDto"];
             };

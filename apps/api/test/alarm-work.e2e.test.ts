@@ -12,6 +12,7 @@ import {
   type Tenant,
   type User,
 } from './support/factories';
+import { connectLive } from './support/live';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -42,7 +43,7 @@ describe('alarms as work', () => {
     (await makeAlarm(t, { device: await makeDevice(t, { tenant: a, profile: profileA }), ...o })).id;
 
   beforeAll(async () => {
-    t = await startTestApp('alarm-work');
+    t = await startTestApp('alarm-work', { listen: true });
     const u = await makeUtilities(t);
     ({ a, b } = u);
     [adminA, adminB, root] = [u.aAdmin, u.bAdmin, u.rootAdmin];
@@ -267,6 +268,30 @@ describe('alarms as work', () => {
     for (const bad of ['minAgeHours=-1', 'maxAgeHours=x', 'minAgeHours=5&maxAgeHours=1', 'state=shut', 'assignedTo=someone']) {
       const res = await t.request({ url: `/api/alarms?${bad}`, token: adminA.token });
       expect(res.status, bad).toBe(400);
+    }
+  });
+
+  it('tells the tenant’s room what was done, and no other tenant', async () => {
+    const [watcherA, watcherB] = await Promise.all([connectLive(t.url, adminA.token), connectLive(t.url, adminB.token)]);
+    try {
+      const id = await alarmA({ type: 'TAMPER' });
+      await post(`/api/alarms/${id}/acknowledge`, adminA.token, { comment: 'gördüm' });
+      await put(`/api/alarms/${id}/assignee`, adminA.token, { userId: reader.user.id });
+      await post(`/api/alarms/${id}/notes`, adminA.token, { text: 'not' });
+      await post(`/api/alarms/${id}/close`, adminA.token, { reason: 'bitti' });
+      const about = (name: string, change?: string) => (e: { name: string; payload: any }) =>
+        e.name === name && e.payload.id === id && (change === undefined || e.payload.change === change);
+      await watcherA.waitFor(about('alarm.acknowledged'));
+      const assigned = await watcherA.waitFor(about('alarm.updated', 'ASSIGNED'));
+      expect(assigned.payload).toMatchObject({ tenantId: a.id, assignedTo: reader.user.id, by: adminA.user.id });
+      await watcherA.waitFor(about('alarm.updated', 'NOTE'));
+      const closed = await watcherA.waitFor(about('alarm.updated', 'CLOSED'));
+      expect(closed.payload.closedAt).toEqual(expect.any(String));
+      await watcherA.waitFor(about('alarm.cleared'));
+      expect(watcherB.events.filter((e) => e.payload?.id === id)).toEqual([]);
+    } finally {
+      watcherA.socket.close();
+      watcherB.socket.close();
     }
   });
 });

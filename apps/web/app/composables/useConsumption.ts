@@ -9,7 +9,7 @@ import { defaultRange, isInterval, rangeQuery } from '~/lib/consumption-range';
 export type Consumption = ApiSchema<'ConsumptionDto'>;
 
 /** The chart's bucket list of one series from the answer's columns. */
-export function seriesBuckets(bucketStarts: readonly string[], values: readonly number[]): Bucket[] {
+export function seriesBuckets(bucketStarts: readonly string[], values: readonly (number | null)[]): Bucket[] {
   return bucketStarts.map((bucketStart, i) => ({ bucketStart, consumptionM3: values[i] ?? 0 }));
 }
 
@@ -62,7 +62,7 @@ export function useConsumption(
   const series = computed<ChartSeries[]>(() => {
     const c = data.value;
     if (!c) return [];
-    const buckets = (values: number[]) => seriesBuckets(c.bucketStarts, values);
+    const buckets = (values: (number | null)[]) => seriesBuckets(c.bucketStarts, values);
     if (view.value === 'byMeter' && c.byMeter)
       return c.byMeter.map((m) => ({ key: m.meterId, label: m.serialNo, buckets: buckets(m.values) }));
     if (view.value === 'byDevice' && c.byDevice)

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
 import { UuidPipe } from '../../core/http/id-param.pipe';
@@ -66,6 +66,7 @@ export class AlarmsController {
   @Access('DASHBOARD', 'update')
   @Post(':id/acknowledge')
   @HttpCode(200)
+  @ApiBody({ type: AcknowledgeAlarmDto, required: false, description: 'optional: a comment for the timeline' })
   @ApiOkResponse({ type: AlarmDetailDto, description: 'the alarm, acknowledged by the caller' })
   @ApiConflictResponse({ description: 'already acknowledged, or closed' })
   acknowledge(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Body() body: AcknowledgeAlarmDto) {

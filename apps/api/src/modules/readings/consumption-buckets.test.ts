@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addInto,
   dayBuckets,
+  firstFutureBucket,
   hourStarts,
   isoStrings,
   mergeInto,
@@ -59,6 +60,32 @@ describe('toSeries and addInto', () => {
   it('gives m³ with litre resolution and an exact total', () => {
     const litres = addInto(Float64Array.from([21, 0, 1]), Float64Array.from([0, 300, 2]));
     expect(toSeries(litres)).toEqual({ totalM3: 0.324, values: [0.021, 0.3, 0.003] });
+  });
+});
+
+describe('buckets yet to come (issue 21)', () => {
+  it('leaves the hours that have not begun empty, not 0, and keeps the hour in progress', () => {
+    const starts = hours(24);
+    // 10:20 on the day: hours 0–10 have begun (10 is in progress), 11–23 have not.
+    const now = T0 + 10 * H + 20 * 60_000;
+    const future = firstFutureBucket(starts, now);
+    expect(future).toBe(11);
+    const litres = new Float64Array(24);
+    litres[9] = 120;
+    litres[10] = 40;
+    const { totalM3, values } = toSeries(litres, future);
+    expect(totalM3).toBe(0.16);
+    expect(values.slice(0, 11)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0.12, 0.04]);
+    expect(values.slice(11)).toEqual(Array(13).fill(null));
+  });
+
+  it('has none in a past range and all in a future one; a bucket starting now has begun', () => {
+    const starts = hours(3);
+    expect(firstFutureBucket(starts, T0 + 5 * H)).toBe(3);
+    expect(firstFutureBucket(starts, T0 - 1)).toBe(0);
+    expect(firstFutureBucket(starts, T0 + H)).toBe(2);
+    expect(firstFutureBucket([], T0)).toBe(0);
+    expect(toSeries(new Float64Array(2)).values).toEqual([0, 0]);
   });
 });
 

@@ -87,13 +87,24 @@ export function addInto(target: Float64Array, source: Float64Array): Float64Arra
   return target;
 }
 
-/** m³ per bucket (three decimals, i.e. whole litres) and their total. */
-export function toSeries(litres: Float64Array): { totalM3: number; values: number[] } {
-  const values = new Array<number>(litres.length);
+/**
+ * Index of the first bucket that starts after `nowMs` (the length when none does): buckets from it on
+ * have not begun, so they have no consumption to show — not a consumption of zero (issue 21: the
+ * hourly chart drew the rest of today as a drop to 0 m³). The bucket in progress keeps its value.
+ */
+export function firstFutureBucket(bucketStarts: readonly number[], nowMs: number): number {
+  let i = bucketStarts.length;
+  while (i > 0 && bucketStarts[i - 1] > nowMs) i--;
+  return i;
+}
+
+/** m³ per bucket (three decimals, i.e. whole litres) and their total; null from `futureFrom` on (buckets yet to come). */
+export function toSeries(litres: Float64Array, futureFrom = litres.length): { totalM3: number; values: (number | null)[] } {
+  const values = new Array<number | null>(litres.length);
   let sum = 0;
   for (let i = 0; i < litres.length; i++) {
     sum += litres[i];
-    values[i] = litres[i] / 1000;
+    values[i] = i < futureFrom ? litres[i] / 1000 : null;
   }
   return { totalM3: sum / 1000, values };
 }

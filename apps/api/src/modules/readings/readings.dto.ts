@@ -101,7 +101,11 @@ export const ReadingPageSchema = z.object({
 export class ReadingPageDto extends createZodDto(ReadingPageSchema) {}
 
 /** m³ per bucket, aligned with the answer's `bucketStarts` (columns, so a year of hours stays small). */
-const SeriesSchema = z.object({ totalM3: z.number(), values: z.array(z.number()) });
+const SeriesSchema = z.object({
+  totalM3: z.number(),
+  /** null for a bucket that has not begun when the answer was made (the rest of today), never a false 0. */
+  values: z.array(z.number().nullable()),
+});
 export type Series = z.infer<typeof SeriesSchema>;
 
 export const ConsumptionSchema = SeriesSchema.extend({

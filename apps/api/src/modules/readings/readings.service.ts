@@ -26,6 +26,7 @@ import {
   planDays,
   sumWindow as sumPoints,
   toSeries,
+  firstFutureBucket,
   type WindowSums,
 } from './consumption-buckets';
 import { ValidationService } from '../meter-data/validation.service';
@@ -74,7 +75,7 @@ export class ReadingsService {
     return {
       ...header(range, c.bucketStarts),
       ...series(c, c.windows),
-      estimated: toSeries(c.estimated),
+      estimated: toSeries(c.estimated, c.futureFrom),
       byDevice: await this.byDevice(c),
     };
   }
@@ -91,7 +92,7 @@ export class ReadingsService {
     return {
       ...header(range, c.bucketStarts),
       ...series(c, c.windows),
-      estimated: toSeries(c.estimated),
+      estimated: toSeries(c.estimated, c.futureFrom),
       byMeter: meters.map(([meterId, serialNo]) => {
         const own = periods.filter((p) => p.meter_id === meterId);
         return {
@@ -120,7 +121,7 @@ export class ReadingsService {
     return {
       ...header(range, c.bucketStarts),
       ...series(c, c.windows),
-      estimated: toSeries(c.estimated),
+      estimated: toSeries(c.estimated, c.futureFrom),
       bySubscription: subscriptions.map((s) => ({
         subscriptionId: s.id,
         subscriptionNo: s.subscription_no,
@@ -180,10 +181,10 @@ export class ReadingsService {
         while (k + 1 < c.bucketStarts.length && c.bucketStarts[k + 1] <= p.timeMs) k++;
         litres[k] += p.litres;
       }
-    return { ...c, estimated: litres };
+    return { ...c, estimated: litres, futureFrom: firstFutureBucket(c.bucketStarts, Date.now()) };
   }
 
-  private async computeSums(windows: MeterWindow[], r: Range): Promise<Omit<Computed, 'estimated'>> {
+  private async computeSums(windows: MeterWindow[], r: Range): Promise<Omit<Computed, 'estimated' | 'futureFrom'>> {
     const wraps = await this.validation.registerWraps(windows.map((w) => w.meterId));
     const sumWindow = (points: Parameters<typeof sumPoints>[0], buckets: number[], fromMs: number, window: MeterWindow) =>
       sumPoints(points, buckets, fromMs, wraps.get(window.meterId));
@@ -269,7 +270,7 @@ export class ReadingsService {
       }
     }
     const serials = new Map((await this.readings.deviceSerials([...litres.keys()])).map((d) => [d.id, d.serial_no]));
-    return [...litres].map(([deviceId, own]) => ({ deviceId, serialNo: serials.get(deviceId) ?? null, ...toSeries(own) }));
+    return [...litres].map(([deviceId, own]) => ({ deviceId, serialNo: serials.get(deviceId) ?? null, ...toSeries(own, c.futureFrom) }));
   }
 }
 
@@ -278,6 +279,8 @@ interface Computed {
   windows: WindowSums[];
   /** Litres of ESTIMATED readings per bucket, over all windows. */
   estimated: Float64Array;
+  /** The first bucket that had not begun when the answer was computed (see firstFutureBucket). */
+  futureFrom: number;
 }
 
 function toWindow(p: { meter_id: string; started_at: Date; ended_at: Date | null }): MeterWindow {
@@ -311,5 +314,5 @@ function header(r: Range, bucketStarts: number[]) {
 function series(c: Computed, windows: WindowSums[]): Series {
   const litres = new Float64Array(c.bucketStarts.length);
   for (const w of windows) addInto(litres, w.total);
-  return toSeries(litres);
+  return toSeries(litres, c.futureFrom);
 }
