@@ -980,6 +980,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/meters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportsController_meters"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/readings": {
         parameters: {
             query?: never;
@@ -8278,6 +8294,55 @@ export interface operations {
         responses: {
             /** @description CSV of row, column, message; a file-level failure first */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ImportsController_meters: {
+        parameters: {
+            query?: {
+                delimiter?: "," | ";" | "tab" | "|";
+                dryRun?: "true" | "false";
+                encoding?: "utf-8" | "windows-1254" | "iso-8859-9" | "utf-16le" | "utf-16be";
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CSV or XLSX
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description columns: serial_no, brand, model; initial_index, installed_at, status, has_valve, subscription_no optional */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on METERS */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
