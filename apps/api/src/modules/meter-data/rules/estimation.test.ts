@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { interpolate, profileEstimates, weekdayProfile } from './estimation';
 import { findGaps } from './gap';
+import { planConsumption } from '../../ingest/uplink-batch';
 import { intervalConsumption } from './interval';
 import { at, params } from './rules.fixtures';
 
@@ -56,5 +57,31 @@ describe('estimation', () => {
       ['11:00', 50.02, 'profile'],
       ['12:00', 50.02, 'profile'],
     ]);
+  });
+});
+
+describe('a late real reading replacing estimates', () => {
+  it('takes the estimates out and chains the real readings again: the water still adds up', () => {
+    // 00:00 at 100.000 and 04:00 at 100.900, 01:00–03:00 estimated (225 litres each, 04:00 keeps 225).
+    const a = point('2025-12-01T00:00:00Z', 100);
+    const b = point('2025-12-01T04:00:00Z', 100.9);
+    const [gap] = findGaps([a, b], 60, p.gap);
+    const estimates = interpolate(gap!, 0.9, 100_000);
+    const before = estimates.reduce((s, e) => s + e.consumptionM3, 0) + (b.indexM3 - estimates[2]!.indexM3);
+    // The 02:00 frame arrives late with the real index 100.100 (most water came after it): the worker
+    // deletes the estimates between 00:00 and 04:00, and the chain is 00:00 → 02:00 → 04:00.
+    const { readings, fixes } = planConsumption(
+      [
+        { time: a.time, deviceId: 'd', indexM3: a.indexM3, consumptionM3: null },
+        { time: b.time, deviceId: 'd', indexM3: b.indexM3, consumptionM3: 0.225 },
+      ],
+      [{ time: at('2025-12-01T02:00:00Z'), deviceId: 'd', indexM3: 100.1, batchRef: 0 }],
+    );
+    expect(readings).toEqual([{ batchRef: 0, consumptionM3: 0.1, suspect: false, quality: 'VALID', rule: null }]);
+    // 04:00 now counts from 02:00: 0.8 m³, its day moves by 0.8 − 0.225.
+    expect(fixes).toEqual([
+      { deviceId: 'd', time: b.time, consumptionM3: 0.8, suspect: false, quality: 'VALID', rule: null, diffM3: 0.575 },
+    ]);
+    expect(Math.round((readings[0]!.consumptionM3! + fixes[0]!.consumptionM3) * 1000)).toBe(Math.round(before * 1000));
   });
 });
