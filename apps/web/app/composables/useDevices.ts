@@ -4,8 +4,14 @@ import type { DeviceForm } from '~/lib/device-form';
 import type { IdentifierField } from '~/lib/identifier-fields';
 import type { ListQuerySpec } from '~/lib/list-query';
 import { unwrap } from '~/lib/api-client';
-import { createDevicePayload, deviceFormFrom, storedSecretKeys, updateDevicePayload, validateNewDevice } from '~/lib/device-form';
-import { emptyNewDevice } from '~/lib/device-form';
+import {
+  createDevicePayload,
+  deviceFormFrom,
+  emptyNewDevice,
+  storedSecretKeys,
+  updateDevicePayload,
+  validateNewDevice,
+} from '~/lib/device-form';
 
 /** networkId: the network's identifying field (DevEUI, IMEI ...), never a secret. */
 export type DeviceRow = ApiSchema<'DevicePageDto'>['items'][number];

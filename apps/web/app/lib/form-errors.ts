@@ -114,7 +114,12 @@ export function createConfirmAction<T>(action: (target: T) => Promise<unknown>, 
     await onDone?.(current);
   }
 
-  return { target, open, ask, confirm, pending: submit.pending, failure: submit.failure };
+  /** Closes the confirmation unless the action is running. */
+  function cancel() {
+    open.value = false;
+  }
+
+  return { target, open, ask, confirm, cancel, pending: submit.pending, failure: submit.failure };
 }
 
-export type ConfirmAction = Pick<ReturnType<typeof createConfirmAction<never>>, 'open' | 'pending' | 'failure' | 'confirm'>;
+export type ConfirmAction = Pick<ReturnType<typeof createConfirmAction<never>>, 'open' | 'pending' | 'failure' | 'confirm' | 'cancel'>;
