@@ -16,10 +16,10 @@ import { ValidationService } from './validation.service';
 })
 export class MeterDataModule {}
 
-/** The validation rules' contexts and re-runs, for the worker's uplink batches (IngestWorkerModule) and the jobs. */
-@Module({ providers: [ValidationService, MeterDataRepository], exports: [ValidationService, MeterDataRepository] })
+/** The validation rules' contexts and re-runs, for the worker's uplink batches (IngestWorkerModule). */
+@Module({ providers: [ValidationService, MeterDataRepository], exports: [ValidationService] })
 export class ValidationCoreModule {}
 
 /** The worker's side: the daily run per tenant and revalidation jobs. */
-@Module({ imports: [ValidationCoreModule], providers: [MeterDataJobs] })
+@Module({ providers: [ValidationService, MeterDataRepository, MeterDataJobs] })
 export class MeterDataWorkerModule {}
