@@ -255,6 +255,15 @@ describe('meter data management (issue 17)', () => {
       ],
       ['an unknown field', { time: iso(7), indexM3: 100.07, reason: 'extra', tenantId: '00000000-0000-4000-8000-000000000001' }],
       ['a NUL in the reason', { time: iso(7), indexM3: 100.07, reason: 'a\u0000b' }],
+      [
+        'a photo over 512 KiB',
+        {
+          time: iso(7),
+          indexM3: 100.07,
+          reason: 'big photo',
+          photo: { contentType: 'image/png', dataBase64: Buffer.alloc(600 * 1024, 1).toString('base64') },
+        },
+      ],
     ])('refuses %s with 400 and stores nothing', async (_, body) => {
       const before = await rows('SELECT count(*)::int AS n FROM reading WHERE meter_id = $1', [meter.id]);
       const res = await t.request({ method: 'POST', url: `/api/meters/${meter.id}/readings`, token: aToken, body });
@@ -418,6 +427,26 @@ describe('meter data management (issue 17)', () => {
       // 0.2 across the rollover + 0.05 + 0 (backward) + 0.06 + 0.3 estimated + 0.1.
       expect(res.body.totalM3).toBeCloseTo(0.71, 6);
       expect(res.body.estimated.totalM3).toBeCloseTo(0.3, 6);
+      const month = await t.request({
+        url: `/api/meters/${other.meter.id}/consumption?interval=month&from=${encodeURIComponent('2025-11-01T00:00:00+03:00')}&to=${encodeURIComponent('2025-12-01T00:00:00+03:00')}`,
+        token: aToken,
+      });
+      expect(month.status).toBe(200);
+      expect(month.body.estimated.values).toHaveLength(1);
+      expect(month.body.estimated.values[0]).toBeCloseTo(0.3, 6);
+      expect(month.body.values[0]).toBeCloseTo(0.71, 6);
+    });
+
+    it('refuses a revalidation range that is empty, too long or open-ended (400), and enqueues nothing', async () => {
+      for (const body of [
+        { from: iso(8), to: iso(0) },
+        { from: '2024-01-01T00:00:00Z', to: '2025-06-01T00:00:00Z' },
+        { from: iso(0) },
+        { from: iso(0), to: iso(8), estimate: 'yes' },
+      ]) {
+        const res = await t.request({ method: 'POST', url: `/api/meters/${other.meter.id}/revalidate`, token: aToken, body });
+        expect(res.status, JSON.stringify(body)).toBe(400);
+      }
     });
 
     it('replaces estimates when the real reading arrives late (a manual entry here; the worker does the same)', async () => {
