@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, launch, openPage, signedInPage, webUrl } from './support/browser';
 
 const ASKI_ADMIN = 'aski.yetkili@example.com';
+// E2E_SCREENSHOTS=1 writes the pages' pictures into docs/screenshots (kept out of ordinary runs).
+const SHOTS = process.env.E2E_SCREENSHOTS === '1' ? resolve(__dirname, '../../../../docs/screenshots') : null;
 
 interface MeterRow {
   id: string;
@@ -55,6 +58,7 @@ describe('meter data: import and export', () => {
       .toBe('false:DONE');
     expect(await page.locator('[data-testid="import-created"]').innerText()).toBe('1');
     await expect.poll(() => page.locator('[aria-current="step"]').innerText()).toMatch(/Rapor|Report/);
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/import-report.png`, fullPage: true });
 
     // The reading is stored, and the meter's reading table shows it with its quality.
     const api = await apiAs(ASKI_ADMIN);
@@ -65,6 +69,51 @@ describe('meter data: import and export', () => {
     expect(readings.body.items.find((r) => r.time === time.toISOString())).toMatchObject({ source: 'CSV_IMPORT' });
     await openPage(page, `/meters/${meter.id}`);
     await page.locator('[data-testid="readings-table"] [data-testid="quality-badge"]').first().waitFor();
+    await page.context().close();
+  });
+
+  it('enters a manual reading with its reason on the meter page, and shows it in the reading history', async () => {
+    const page = await signedInPage(browser, ASKI_ADMIN);
+    await openPage(page, `/meters/${meter.id}`);
+    await page.locator('[data-testid="reading-enter"]').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.locator('[data-testid="reading-edit-index"]').fill(String((meter.lastIndexM3 ?? 0) + 0.5).replace('.', ','));
+    // No reason: the form refuses before asking the API.
+    await dialog.locator('button[type="submit"]').click();
+    await dialog.locator('[data-slot="field-error"]').first().waitFor();
+    await dialog.locator('[data-testid="reading-edit-reason"]').fill('Saha ziyareti: sayaç okundu');
+    await dialog.locator('button[type="submit"]').click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const edited = page.locator('[data-testid="readings-table"] [data-quality="EDITED"]').first();
+    await edited.waitFor({ timeout: 30_000 });
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/meter-readings-quality.png`, fullPage: true });
+    await page
+      .locator('[data-testid="readings-table"] tbody tr', { has: page.locator('[data-quality="EDITED"]') })
+      .first()
+      .getByRole('button', { name: /geçmiş|history/i })
+      .click();
+    const history = page.locator('[data-testid="reading-revisions"]');
+    await history.waitFor();
+    expect(await history.innerText()).toContain('Saha ziyareti: sayaç okundu');
+    await page.context().close();
+  });
+
+  it('shows the data-quality view and the rule settings of the tenant', async () => {
+    const page = await signedInPage(browser, ASKI_ADMIN);
+    await openPage(page, '/data-quality?days=7');
+    await page.locator('[data-testid="quality-days"]').waitFor();
+    expect(Number((await page.locator('[data-testid="quality-count-edited"]').innerText()).replace(/\D/g, ''))).toBeGreaterThan(0);
+    await page
+      .locator('[data-testid="quality-rules"]')
+      .getByText(/elle okuma|manual reading/i)
+      .first()
+      .waitFor();
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/data-quality.png`, fullPage: true });
+    await openPage(page, '/data-quality/settings');
+    await page.locator('[data-testid="meter-data-settings"]').waitFor();
+    if (SHOTS) await page.screenshot({ path: `${SHOTS}/data-quality-settings.png`, fullPage: true });
     await page.context().close();
   });
 
