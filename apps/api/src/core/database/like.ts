@@ -13,14 +13,19 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
+/** Kysely: a LIKE pattern matching `search` anywhere, literally, case as given (digits, normalised values). */
+export function likeExact(search: string): string {
+  return `%${escapeLike(search)}%`;
+}
+
+/** Kysely: a LIKE pattern matching text that starts with `search`, literally (codes, digits). */
+export function likePrefix(search: string): string {
+  return `${escapeLike(search)}%`;
+}
+
 /** Prisma filter: the field contains `search` literally, case as given (digits, normalised values). */
 export function containsExact(search: string): { contains: string } {
   return { contains: escapeLike(search) };
-}
-
-/** Prisma filter: the field starts with `search` literally. */
-export function startsWithText(search: string): { startsWith: string } {
-  return { startsWith: escapeLike(search) };
 }
 
 /**

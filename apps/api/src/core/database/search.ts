@@ -23,6 +23,11 @@ export function matchesSearch(table: SearchedTable, id: `${string}.id` | `${stri
   return sql<boolean>`${sql.ref(id)} IN (SELECT water_search_ids(${table}::regclass, ${term}))`;
 }
 
+/** Kysely: the first field of `<alias>.search_text` equals `text` under the search rule (the address list's city). */
+export function firstFieldEquals(searchText: `${string}.search_text`, text: string): RawBuilder<boolean> {
+  return sql<boolean>`split_part(${sql.ref(searchText)}, E'\n', 1) = water_fold(${text})`;
+}
+
 /**
  * Prisma cannot call a function in a filter, so its queries compare the `searchText` field with the
  * term folded by the database beforehand (one round trip, the same SQL function as the column's).
@@ -35,9 +40,4 @@ export async function foldSearch(database: DatabaseService, term: string): Promi
 /** Prisma filter on `searchText`: some field contains the folded term, literally. */
 export function searchTextContains(folded: string): { contains: string } {
   return { contains: escapeLike(folded) };
-}
-
-/** Prisma filter on `searchText`: its first field equals the folded text (the address list's city). */
-export function searchTextFirstFieldEquals(folded: string): { startsWith: string } {
-  return { startsWith: `${escapeLike(folded)}\n` };
 }

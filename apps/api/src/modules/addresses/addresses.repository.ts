@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { startsWithText } from '../../core/database/like';
-import { foldSearch, searchTextContains, searchTextFirstFieldEquals } from '../../core/database/search';
+import { likePrefix } from '../../core/database/like';
+import { firstFieldEquals, matchesSearch } from '../../core/database/search';
 import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 import type { AddressInput } from '../../core/http/address.dto';
 import type { ListAddressesQueryDto, UpdateAddressDto } from './addresses.dto';
@@ -25,32 +24,48 @@ export class AddressesRepository {
     return clientOf(this.database, tx).address.findUnique({ where: { id }, include: { tenant: { select: { name: true } } } });
   }
 
+  /**
+   * One page of addresses and the total. The filters run in Kysely (the search through water_search_ids,
+   * which the trigram index serves under row-level security), the rows are read by id through Prisma.
+   */
   async page(tenantIds: string[], q: ListAddressesQueryDto, skip: number, take: number) {
+    if (tenantIds.length === 0) return { items: [], total: 0 };
     const s = q.search;
-    const where: Prisma.AddressWhereInput = {
-      tenantId: { in: tenantIds },
-      ...(q.city ? { searchText: searchTextFirstFieldEquals(await foldSearch(this.database, q.city)) } : {}),
-      ...(s
-        ? {
-            OR: [
-              // City, district, neighbourhood, street and name.
-              { searchText: searchTextContains(await foldSearch(this.database, s)) },
-              { uavtCode: startsWithText(s) },
-              { postalCode: startsWithText(s) },
-            ],
-          }
-        : {}),
-    };
-    const orderBy: Prisma.AddressOrderByWithRelationInput[] = [
-      q.sort === 'createdAt' ? { createdAt: q.order } : { [q.sort]: { sort: q.order, nulls: 'last' } },
-      { id: 'asc' },
-    ];
-    const prisma = this.database.prisma;
-    const [items, total] = await Promise.all([
-      prisma.address.findMany({ where, orderBy, skip, take, include: { tenant: { select: { name: true } } } }),
-      prisma.address.count({ where }),
+    const base = this.database.db
+      .selectFrom('address as a')
+      .where('a.tenant_id', 'in', tenantIds)
+      .$if(Boolean(q.city), (qb) => qb.where(firstFieldEquals('a.search_text', q.city!)))
+      .$if(Boolean(s), (qb) =>
+        qb.where((eb) =>
+          eb.or([
+            // City, district, neighbourhood, street and name.
+            matchesSearch('address', 'a.id', s!),
+            eb('a.uavt_code', 'like', likePrefix(s!)),
+            eb('a.postal_code', 'like', likePrefix(s!)),
+          ]),
+        ),
+      );
+    const column = { name: 'a.name', city: 'a.city', district: 'a.district', createdAt: 'a.created_at' } as const;
+    const [rows, count] = await Promise.all([
+      base
+        .select('a.id')
+        .orderBy(column[q.sort], (ob) => {
+          const directed = q.order === 'desc' ? ob.desc() : ob.asc();
+          return q.sort === 'createdAt' ? directed : directed.nullsLast();
+        })
+        .orderBy('a.id')
+        .offset(skip)
+        .limit(take)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { items, total };
+    const ids = rows.map((r) => r.id);
+    const found = new Map(
+      (await this.database.prisma.address.findMany({ where: { id: { in: ids } }, include: { tenant: { select: { name: true } } } })).map(
+        (a) => [a.id, a],
+      ),
+    );
+    return { items: ids.flatMap((id) => found.get(id) ?? []), total: Number(count.n) };
   }
 
   async usage(id: string, tx?: Tx): Promise<AddressUsage> {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { containsExact } from '../../core/database/like';
-import { foldSearch, searchTextContains } from '../../core/database/search';
+import { likeExact } from '../../core/database/like';
+import { matchesSearch } from '../../core/database/search';
 import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 import type { ListDevicesQuery } from './devices.dto';
 
@@ -86,36 +86,64 @@ export class DevicesRepository {
     return clientOf(this.database, tx).device.findUnique({ where: { id }, include: deviceInclude });
   }
 
+  /**
+   * One page of devices and the total. The filters run in Kysely (the search through water_search_ids,
+   * which the trigram index serves under row-level security), the rows are read by id through Prisma.
+   */
   async page(tenantIds: string[], q: ListDevicesQuery, skip: number, take: number) {
+    if (tenantIds.length === 0) return { items: [], total: 0 };
     const s = q.search;
-    const folded = s ? searchTextContains(await foldSearch(this.database, s)) : undefined;
-    const where: Prisma.DeviceWhereInput = {
-      tenantId: { in: tenantIds },
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.brandId ? { brandId: q.brandId } : {}),
-      ...(q.deviceProfileId ? { deviceProfileId: q.deviceProfileId } : {}),
-      ...(q.attached !== undefined ? { meterId: q.attached ? { not: null } : null } : {}),
-      ...(s
-        ? {
-            OR: [
-              { searchText: folded },
-              { meter: { searchText: folded } },
-              // Secrets are never searchable: a search must not become an oracle for them.
-              { identifiers: { some: { normalizedValue: containsExact(s.toLowerCase()), field: { isSecret: false } } } },
-            ],
-          }
-        : {}),
-    };
+    const base = this.database.db
+      .selectFrom('device as d')
+      .where('d.tenant_id', 'in', tenantIds)
+      .$if(Boolean(q.status), (qb) => qb.where('d.status', '=', q.status!))
+      .$if(Boolean(q.brandId), (qb) => qb.where('d.brand_id', '=', q.brandId!))
+      .$if(Boolean(q.deviceProfileId), (qb) => qb.where('d.device_profile_id', '=', q.deviceProfileId!))
+      .$if(q.attached !== undefined, (qb) => qb.where('d.meter_id', q.attached ? 'is not' : 'is', null))
+      .$if(Boolean(s), (qb) =>
+        qb.where((eb) =>
+          eb.or([
+            matchesSearch('device', 'd.id', s!),
+            matchesSearch('meter', 'd.meter_id', s!),
+            // Secrets are never searchable: a search must not become an oracle for them.
+            eb.exists(
+              eb
+                .selectFrom('device_identifier as i')
+                .innerJoin('communication_technology_field as f', 'f.id', 'i.field_id')
+                .select('i.device_id')
+                .whereRef('i.device_id', '=', 'd.id')
+                .where('f.is_secret', '=', false)
+                .where('i.normalized_value', 'like', likeExact(s!.toLowerCase())),
+            ),
+          ]),
+        ),
+      );
+    const column = {
+      serialNo: 'd.serial_no',
+      status: 'd.status',
+      lastSeenAt: 'd.last_seen_at',
+      batteryPct: 'd.battery_pct',
+      createdAt: 'd.created_at',
+    } as const;
     const nullable = q.sort === 'lastSeenAt' || q.sort === 'batteryPct';
-    const orderBy: Prisma.DeviceOrderByWithRelationInput[] = [
-      nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order },
-      { id: 'asc' },
-    ];
-    const [items, total] = await Promise.all([
-      this.prisma.device.findMany({ where, orderBy, skip, take, include: deviceInclude }),
-      this.prisma.device.count({ where }),
+    const [rows, count] = await Promise.all([
+      base
+        .select('d.id')
+        .orderBy(column[q.sort], (ob) => {
+          const directed = q.order === 'desc' ? ob.desc() : ob.asc();
+          return nullable ? directed.nullsLast() : directed;
+        })
+        .orderBy('d.id')
+        .offset(skip)
+        .limit(take)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { items, total };
+    const ids = rows.map((r) => r.id);
+    const found = new Map(
+      (await this.prisma.device.findMany({ where: { id: { in: ids } }, include: deviceInclude })).map((d) => [d.id, d]),
+    );
+    return { items: ids.flatMap((id) => found.get(id) ?? []), total: Number(count.n) };
   }
 
   /** The device profile if the tenant may use it: the root tenant uses every profile, others their allowed ones. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
-import { foldSearch, searchTextContains } from '../../core/database/search';
+import { matchesSearch } from '../../core/database/search';
 import { clientOf, type Transaction as Tx } from '../../core/database/unit-of-work';
 import type { ListMetersQuery } from './meters.dto';
 
@@ -41,37 +41,80 @@ export class MetersRepository {
     return clientOf(this.database, tx).meter.findUnique({ where: { id }, include: meterInclude });
   }
 
+  /**
+   * One page of meters and the total. The filters run in Kysely (the search through water_search_ids,
+   * which the trigram index serves under row-level security), the rows are read by id through Prisma.
+   */
   async page(tenantIds: string[], q: ListMetersQuery, skip: number, take: number) {
-    const s = q.search ? searchTextContains(await foldSearch(this.database, q.search)) : undefined;
-    const where: Prisma.MeterWhereInput = {
-      tenantId: { in: tenantIds },
-      ...(q.status ? { status: q.status } : {}),
-      ...(q.brandId ? { brandId: q.brandId } : {}),
-      ...(q.meterProfileId ? { meterProfileId: q.meterProfileId } : {}),
-      ...(q.hasDevice !== undefined ? { device: q.hasDevice ? { isNot: null } : { is: null } } : {}),
-      ...(q.hasSubscription !== undefined
-        ? { subscriptions: q.hasSubscription ? { some: { endedAt: null } } : { none: { endedAt: null } } }
-        : {}),
-      ...(s
-        ? {
-            OR: [
-              { searchText: s },
-              { device: { searchText: s } },
-              { subscriptions: { some: { endedAt: null, subscription: { searchText: s } } } },
-            ],
-          }
-        : {}),
-    };
+    if (tenantIds.length === 0) return { items: [], total: 0 };
+    const s = q.search;
+    const base = this.database.db
+      .selectFrom('meter as m')
+      .where('m.tenant_id', 'in', tenantIds)
+      .$if(Boolean(q.status), (qb) => qb.where('m.status', '=', q.status!))
+      .$if(Boolean(q.brandId), (qb) => qb.where('m.brand_id', '=', q.brandId!))
+      .$if(Boolean(q.meterProfileId), (qb) => qb.where('m.meter_profile_id', '=', q.meterProfileId!))
+      .$if(q.hasDevice !== undefined, (qb) =>
+        qb.where((eb) => {
+          const device = eb.exists(eb.selectFrom('device as d').select('d.id').whereRef('d.meter_id', '=', 'm.id'));
+          return q.hasDevice ? device : eb.not(device);
+        }),
+      )
+      .$if(q.hasSubscription !== undefined, (qb) =>
+        qb.where((eb) => {
+          const open = eb.exists(
+            eb.selectFrom('subscription_meter as sm').select('sm.id').whereRef('sm.meter_id', '=', 'm.id').where('sm.ended_at', 'is', null),
+          );
+          return q.hasSubscription ? open : eb.not(open);
+        }),
+      )
+      .$if(Boolean(s), (qb) =>
+        qb.where((eb) =>
+          eb.or([
+            matchesSearch('meter', 'm.id', s!),
+            eb.exists(
+              eb
+                .selectFrom('device as d')
+                .select('d.id')
+                .whereRef('d.meter_id', '=', 'm.id')
+                .where(matchesSearch('device', 'd.id', s!)),
+            ),
+            eb.exists(
+              eb
+                .selectFrom('subscription_meter as sm')
+                .select('sm.id')
+                .whereRef('sm.meter_id', '=', 'm.id')
+                .where('sm.ended_at', 'is', null)
+                .where(matchesSearch('subscription', 'sm.subscription_id', s!)),
+            ),
+          ]),
+        ),
+      );
+    const column = {
+      serialNo: 'm.serial_no',
+      status: 'm.status',
+      installedAt: 'm.installed_at',
+      lastReadingAt: 'm.last_reading_at',
+      lastIndexM3: 'm.last_index_m3',
+      createdAt: 'm.created_at',
+    } as const;
     const nullable = ['installedAt', 'lastReadingAt', 'lastIndexM3'].includes(q.sort);
-    const orderBy: Prisma.MeterOrderByWithRelationInput[] = [
-      nullable ? { [q.sort]: { sort: q.order, nulls: 'last' } } : { [q.sort]: q.order },
-      { id: 'asc' },
-    ];
-    const [items, total] = await Promise.all([
-      this.prisma.meter.findMany({ where, orderBy, skip, take, include: meterInclude }),
-      this.prisma.meter.count({ where }),
+    const [rows, count] = await Promise.all([
+      base
+        .select('m.id')
+        .orderBy(column[q.sort], (ob) => {
+          const directed = q.order === 'desc' ? ob.desc() : ob.asc();
+          return nullable ? directed.nullsLast() : directed;
+        })
+        .orderBy('m.id')
+        .offset(skip)
+        .limit(take)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
     ]);
-    return { items, total };
+    const ids = rows.map((r) => r.id);
+    const found = new Map((await this.prisma.meter.findMany({ where: { id: { in: ids } }, include: meterInclude })).map((m) => [m.id, m]));
+    return { items: ids.flatMap((id) => found.get(id) ?? []), total: Number(count.n) };
   }
 
   /** The meter profile if the tenant may use it: the root tenant uses every profile, others their allowed ones. */
