@@ -9,6 +9,8 @@ import {
   makeMeter,
   makeMeterProfile,
   makeSubscription,
+  validTaxId,
+  validTcIdNo,
   makeUser,
   makeUtilities,
   tokenFor,
@@ -347,6 +349,70 @@ describe('imports: readings', () => {
       const reader = await makeUser(t);
       await makeMembership(t, { user: reader, tenant: u.a, permissions: { METERS: 'ru' } });
       expect((await uploadMeters(await tokenFor(t, reader), 'serial_no,brand,model\nX,Y,Z\n')).status).toBe(403);
+    });
+  });
+
+  describe('customers and subscriptions', () => {
+    const uploadCustomers = async (token: string, content: string, query = '') => {
+      const { body, headers } = multipart('aboneler.csv', content);
+      return t.request({ method: 'POST', url: `/api/imports/customers${query}`, token, body, headers });
+    };
+
+    it('creates subscriptions with their customers and addresses; a customer named twice is created once', async () => {
+      const tc = validTcIdNo();
+      const tax = validTaxId();
+      const file = [
+        'Abone No;Tip;Grup;Ad;Soyad;TC Kimlik No;Kurum Adı;Vergi No;Yetkili Adı;Yetkili Soyadı;İl;İlçe;Mahalle;Sokak;Bina No;Posta Kodu',
+        `IMP-S-1;bireysel;NORMAL;Ayşe;Yılmaz;${tc};;;;;Ankara;Çankaya;Kızılay;Atatürk Blv.;12;06420`,
+        `IMP-S-2;bireysel;NORMAL;Ayşe;Yılmaz;${tc};;;;;Ankara;Çankaya;Kızılay;Gazi Cd.;3;06420`,
+        `IMP-S-3;kurumsal;HIGH;;;;Örnek Gıda A.Ş.;${tax};Mehmet;Demir;Ankara;Yenimahalle;Ostim;1. Cd.;5;06374`,
+        `${mine.subscription.subscriptionNo};bireysel;NORMAL;X;Y;${validTcIdNo()};;;;;Ankara;;;;;`,
+      ].join('\n');
+      const dry = await finished(tokenA, (await uploadCustomers(tokenA, file)).body.id);
+      expect(dry).toMatchObject({ kind: 'CUSTOMERS', status: 'DONE', totalRows: 4, createdRows: 3, unchangedRows: 1, failedRows: 0 });
+      const real = await finished(
+        tokenA,
+        (await t.request({ method: 'POST', url: `/api/imports/${dry.id}/confirm`, token: tokenA })).body.id,
+      );
+      expect(real).toMatchObject({ status: 'DONE', createdRows: 3, unchangedRows: 1, failedRows: 0 });
+      const subs = await t.sql(
+        `SELECT s.subscription_no, s.tenant_id, c.tc_id_no, c.tax_id, a.city, a.street FROM subscription s
+           JOIN customer c ON c.id = s.customer_id LEFT JOIN address a ON a.id = s.address_id
+          WHERE s.subscription_no LIKE 'IMP-S-%' ORDER BY s.subscription_no`,
+      );
+      expect(subs.map((r) => [r.subscription_no, r.tenant_id, r.tc_id_no, r.tax_id, r.city, r.street])).toEqual([
+        ['IMP-S-1', u.a.id, tc, null, 'Ankara', 'Atatürk Blv.'],
+        ['IMP-S-2', u.a.id, tc, null, 'Ankara', 'Gazi Cd.'],
+        ['IMP-S-3', u.a.id, null, tax, 'Ankara', '1. Cd.'],
+      ]);
+      expect((await t.sql(`SELECT count(*)::int AS n FROM customer WHERE tc_id_no = $1`, [tc]))[0].n).toBe(1);
+      const again = await finished(tokenA, (await uploadCustomers(tokenA, file, '?dryRun=false')).body.id);
+      expect(again).toMatchObject({ status: 'DONE', createdRows: 0, unchangedRows: 4 });
+    });
+
+    it('reports a bad TC ID checksum, an unknown group and a customer of the other type, writing nothing', async () => {
+      const tc = validTcIdNo();
+      const bad = `${tc.slice(0, 10)}${(Number(tc[10]) + 1) % 10}`;
+      const file = [
+        'subscription_no,type,group,name,surname,tc_id_no,city',
+        `IMP-B-1,INDIVIDUAL,NORMAL,Ali,Veli,${tc},Ankara`,
+        `IMP-B-2,INDIVIDUAL,NORMAL,Ali,Veli,${bad},Ankara`,
+        `IMP-B-3,INDIVIDUAL,NOPE,Ali,Veli,${validTcIdNo()},Ankara`,
+        `IMP-B-4,ORGANIZATIONAL,NORMAL,Ali,Veli,${tc},Ankara`,
+      ].join('\n');
+      const job = await finished(tokenA, (await uploadCustomers(tokenA, file, '?dryRun=false')).body.id);
+      expect(job).toMatchObject({ status: 'FAILED', failedRows: 3 });
+      expect((await t.sql(`SELECT count(*)::int AS n FROM subscription WHERE subscription_no LIKE 'IMP-B-%'`))[0].n).toBe(0);
+      const report = String((await t.request({ url: `/api/imports/${job.id}/errors.csv`, token: tokenA })).body);
+      expect(report).toMatch(/3,tc_id_no,is not a valid TC ID No/);
+      expect(report).toMatch(/4,group,no subscription group NOPE/);
+      expect(report).toMatch(/5,contact_name,is empty/);
+    });
+
+    it('needs SUBSCRIPTIONS create and CUSTOMERS create', async () => {
+      const user = await makeUser(t);
+      await makeMembership(t, { user, tenant: u.a, permissions: { SUBSCRIPTIONS: 'cr', CUSTOMERS: 'r' } });
+      expect((await uploadCustomers(await tokenFor(t, user), 'subscription_no\nX\n', `?tenantId=${u.a.id}`)).status).toBe(403);
     });
   });
 });

@@ -1,9 +1,12 @@
 import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
+import { isValidTaxId, isValidTcIdNo } from '@water/shared';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { AccessService } from '../../core/access/access.service';
 import type { AccessContext } from '../../core/access/access-context';
 import { JobsService } from '../../core/jobs/jobs.service';
 import { MetersService } from '../meters/meters.service';
+import { SubscriptionsService } from '../subscriptions/subscriptions.service';
+import { CUSTOMER_COLUMNS, parseCustomerRow, type ParsedCustomerRow } from './customers-import';
 import { meterInstalledAt, METER_COLUMNS, parseMeterRow, type ParsedMeter } from './meters-import';
 import { JobName, JobStatus, type ImportJobRequest } from '../../core/jobs/jobs.types';
 import { OnJob } from '../../core/jobs/on-job.decorator';
@@ -67,6 +70,7 @@ export class ImportRunner {
     private readonly jobs: JobsService,
     private readonly access: AccessService,
     private readonly meterService: MetersService,
+    private readonly subscriptionService: SubscriptionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -194,6 +198,8 @@ export class ImportRunner {
         return this.readings(job);
       case 'METERS':
         return this.meters(job);
+      case 'CUSTOMERS':
+        return this.customers(job);
       default:
         throw new FileError(`imports of ${job.kind.toLowerCase()} are not available yet`);
     }
@@ -445,6 +451,99 @@ export class ImportRunner {
               subscriptionId,
               device: { mode: 'none' },
             });
+            created++;
+          } catch (err) {
+            errors.push({ rowNo: p.rowNo, column: null, message: refusal(err) });
+          }
+        }
+        return { errors, created, unchanged };
+      },
+    };
+  }
+
+  /**
+   * Customers, subscriptions and addresses: each row a subscription of the job's tenant with its address
+   * and its customer (found by TC ID No or tax id in the tenant, else created with the row). A stored
+   * subscription number is left as it is (unchanged). New ones go through SubscriptionsService.create with
+   * the requester's rights — the console's rules (checksums, type, group) and audit entries.
+   */
+  private async customers(job: ImportJobRow): Promise<KindRunner> {
+    let at = new Map<string, number>();
+    const groups = await this.repository.subscriptionGroups();
+    const seen = new Map<string, number>();
+    // Customers this pass creates (write) or will create (check): key → id, or the row that creates it.
+    const pending = new Map<string, { id: string | null; type: string; rowNo: number }>();
+    let pass: boolean | null = null;
+    let access: AccessContext | null = null;
+    return {
+      locate: (header) => (at = locateColumns(header, CUSTOMER_COLUMNS)),
+      batch: async (rows, write) => {
+        if (pass !== write) {
+          seen.clear();
+          pending.clear();
+          pass = write;
+        }
+        const errors: RowError[] = [];
+        const parsed: ParsedCustomerRow[] = [];
+        for (const row of rows) {
+          if (row.error) errors.push({ rowNo: row.rowNo, column: null, message: row.error });
+          else if (row.cells.some((c) => typeof c === 'string' && c.includes('\u0000')))
+            errors.push({ rowNo: row.rowNo, column: null, message: 'contains a NUL character' });
+          else {
+            const p = parseCustomerRow(row, at, job.tenant_id);
+            if (Array.isArray(p)) errors.push(...p);
+            else parsed.push(p);
+          }
+        }
+        const subscriptions = await this.repository.subscriptionsByNo([job.tenant_id], [...new Set(parsed.map((p) => p.subscriptionNo))]);
+        const customers = await this.repository.customersByKey(job.tenant_id, [...new Set(parsed.map((p) => p.customerKey))]);
+        const fresh: ParsedCustomerRow[] = [];
+        let unchanged = 0;
+        for (const p of parsed) {
+          const before = seen.get(p.subscriptionNo);
+          if (before !== undefined) {
+            errors.push({ rowNo: p.rowNo, column: 'subscription_no', message: `repeats the subscription of row ${before}` });
+            continue;
+          }
+          seen.set(p.subscriptionNo, p.rowNo);
+          if (subscriptions.has(p.subscriptionNo)) {
+            unchanged++;
+            continue;
+          }
+          const groupId = groups.get(p.group.toLowerCase());
+          if (!groupId) {
+            errors.push({ rowNo: p.rowNo, column: 'group', message: `no subscription group ${p.group}` });
+            continue;
+          }
+          const known = customers.get(p.customerKey) ?? pending.get(p.customerKey);
+          if (known && known.type !== p.input.type) {
+            errors.push({ rowNo: p.rowNo, column: 'type', message: `the customer is ${known.type.toLowerCase()}` });
+            continue;
+          }
+          if (!known) {
+            // A new customer needs a valid TC ID No or tax id (a stored one is taken as it is: legacy data).
+            const [kind, value] = [p.customerKey.slice(0, p.customerKey.indexOf(':')), p.customerKey.slice(p.customerKey.indexOf(':') + 1)];
+            if (kind === 'tc' ? !isValidTcIdNo(value) : !isValidTaxId(value)) {
+              errors.push(
+                kind === 'tc'
+                  ? { rowNo: p.rowNo, column: 'tc_id_no', message: 'is not a valid TC ID No (check digits)' }
+                  : { rowNo: p.rowNo, column: 'tax_id', message: 'is not a valid tax id (check digit)' },
+              );
+              continue;
+            }
+            pending.set(p.customerKey, { id: null, type: p.input.type, rowNo: p.rowNo });
+          }
+          fresh.push({ ...p, input: { ...p.input, groupId } });
+        }
+        if (!write || !fresh.length) return { errors, created: fresh.length, unchanged };
+        access ??= await this.requester(job);
+        let created = 0;
+        for (const p of fresh) {
+          const customerId = customers.get(p.customerKey)?.id ?? pending.get(p.customerKey)?.id ?? null;
+          const input = customerId ? { ...p.input, customer: undefined, customerId } : p.input;
+          try {
+            const detail = await this.subscriptionService.create(access, input);
+            pending.set(p.customerKey, { id: detail.customer.id, type: p.input.type, rowNo: p.rowNo });
             created++;
           } catch (err) {
             errors.push({ rowNo: p.rowNo, column: null, message: refusal(err) });

@@ -49,6 +49,21 @@ export class ImportsController {
     return this.imports.start(access, 'METERS', query, await uploadedFile(req, this.config.IMPORT_MAX_BYTES));
   }
 
+  /** Needs SUBSCRIPTIONS create here and CUSTOMERS create at the tenant (checked by the service). */
+  @Access('SUBSCRIPTIONS', 'create')
+  @Post('customers')
+  @HttpCode(202)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(FILE_BODY)
+  @ApiAcceptedResponse({
+    type: ImportJobDto,
+    description:
+      'one row a subscription: subscription_no, type, group, the customer (name, surname, tc_id_no | organization_name, tax_id, tax_office, contact_name, contact_surname), phone, email and the address (city, district, neighborhood, street, building_no, floor, door_no, postal_code, uavt_code)',
+  })
+  async customers(@Auth() access: AccessContext, @Query() query: StartImportQueryDto, @Req() req: FastifyRequest) {
+    return this.imports.start(access, 'CUSTOMERS', query, await uploadedFile(req, this.config.IMPORT_MAX_BYTES));
+  }
+
   @Authenticated()
   @Get()
   @ApiOkResponse({ type: ImportJobPageDto, description: "jobs of the tenants where the caller reads the kind's module, newest first" })

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { WorkerAccessModule } from '../../core/access/worker-access.module';
 import { MetersModule } from '../meters/meters.module';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { ImportRunner } from './import-runner.service';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
@@ -20,7 +21,7 @@ export class ImportsWorkerModule {
   static forRoot(ingest: DynamicModule): DynamicModule {
     return {
       module: ImportsWorkerModule,
-      imports: [ingest, WorkerAccessModule, MetersModule],
+      imports: [ingest, WorkerAccessModule, MetersModule, SubscriptionsModule],
       providers: [ImportRunner, ImportsRepository],
     };
   }

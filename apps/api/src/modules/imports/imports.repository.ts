@@ -463,4 +463,35 @@ export class ImportsRepository {
     for (const r of rows) out.set(r.subscription_no, { id: r.id, tenantId: r.tenant_id, currentMeter: r.serial_no });
     return out;
   }
+
+  /** Subscription groups by code and by name, lower case → id. */
+  async subscriptionGroups(): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('subscription_group').select(['id', 'code', 'name']).execute();
+    const out = new Map<string, string>();
+    for (const r of rows) {
+      out.set(r.code.toLowerCase(), r.id);
+      out.set(r.name.toLowerCase(), r.id);
+    }
+    return out;
+  }
+
+  /** Customers of a tenant by TC ID No (`tc:…`) and tax id (`tax:…`). */
+  async customersByKey(tenantId: string, keys: string[]): Promise<Map<string, { id: string; type: 'INDIVIDUAL' | 'ORGANIZATIONAL' }>> {
+    const out = new Map<string, { id: string; type: 'INDIVIDUAL' | 'ORGANIZATIONAL' }>();
+    const tcs = keys.filter((k) => k.startsWith('tc:')).map((k) => k.slice(3));
+    const taxes = keys.filter((k) => k.startsWith('tax:')).map((k) => k.slice(4));
+    if (!tcs.length && !taxes.length) return out;
+    const rows = await this.db
+      .selectFrom('customer')
+      .select(['id', 'customer_type', 'tc_id_no', 'tax_id'])
+      .where('tenant_id', '=', tenantId)
+      .where((eb) => eb.or([...(tcs.length ? [eb('tc_id_no', 'in', tcs)] : []), ...(taxes.length ? [eb('tax_id', 'in', taxes)] : [])]))
+      .execute();
+    for (const r of rows) {
+      const type = r.customer_type as 'INDIVIDUAL' | 'ORGANIZATIONAL';
+      if (r.tc_id_no && tcs.includes(r.tc_id_no)) out.set(`tc:${r.tc_id_no}`, { id: r.id, type });
+      if (r.tax_id && taxes.includes(r.tax_id)) out.set(`tax:${r.tax_id}`, { id: r.id, type });
+    }
+    return out;
+  }
 }
