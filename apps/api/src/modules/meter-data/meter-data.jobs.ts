@@ -97,22 +97,32 @@ export class MeterDataJobs implements OnApplicationBootstrap {
     });
   }
 
-  private async checkStuck(tenantId: string, end: Date): Promise<number> {
+  /** The parameters of the tenant and of each subscription group there, for the periodic rules' windows. */
+  private async tenantParams(tenantId: string) {
+    const groups = await this.repository.groups();
     const paramsOf = await this.validation.params([{ tenantId, groupId: null }]);
-    const days = paramsOf({ tenantId, groupId: null }).stuck.days;
-    const since = new Date(end.getTime() - days * DAY_MS);
+    return { paramsOf, all: [null, ...groups.map((g) => g.id)].map((groupId) => paramsOf({ tenantId, groupId })) };
+  }
+
+  private async checkStuck(tenantId: string, end: Date): Promise<number> {
+    const { paramsOf, all } = await this.tenantParams(tenantId);
     let marked = 0;
-    for (const w of await this.repository.stuckWindows(tenantId, since)) {
-      const p = paramsOf({ tenantId, groupId: w.group_id });
-      const window = { indexBeforeM3: w.before, minM3: w.min, maxM3: w.max, count: w.count };
-      if (isStuck(window, true, { ...p.stuck, days })) marked += await this.repository.markStuck(w.meter_id, since);
+    // One window per length in use (the tenant's and its groups' `stuck.days`), each meter judged in its group's.
+    for (const days of new Set(all.filter((p) => p.stuck.enabled).map((p) => p.stuck.days))) {
+      const since = new Date(end.getTime() - days * DAY_MS);
+      for (const w of await this.repository.stuckWindows(tenantId, since)) {
+        const p = paramsOf({ tenantId, groupId: w.group_id });
+        if (p.stuck.days !== days) continue;
+        const window = { indexBeforeM3: w.before, minM3: w.min, maxM3: w.max, count: w.count };
+        if (isStuck(window, true, p.stuck)) marked += await this.repository.markStuck(w.meter_id, since);
+      }
     }
     return marked;
   }
 
   private async checkLeaks(tenantId: string, end: Date): Promise<{ opened: number; cleared: number }> {
-    const paramsOf = await this.validation.params([{ tenantId, groupId: null }]);
-    const hours = Math.max(24, paramsOf({ tenantId, groupId: null }).leak.continuousHours);
+    const { paramsOf, all } = await this.tenantParams(tenantId);
+    const hours = Math.max(24, ...all.map((p) => p.leak.continuousHours));
     const rows = await this.repository.hourlyFlow(tenantId, end, hours);
     const meters = new Map<
       string,
