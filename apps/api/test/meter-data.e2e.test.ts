@@ -2,9 +2,12 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeterDataJobs } from '../src/modules/meter-data/meter-data.jobs';
 import {
+  makeDevice,
   makeIntegration,
   makeInstallation,
+  makeMeter,
   makeReading,
+  makeSubscription,
   makeTenant,
   makeUser,
   makeUtilities,
@@ -567,6 +570,39 @@ describe('meter data management (issue 17)', () => {
       expect(second.leaksCleared).toBe(1);
       const [cleared] = await rows("SELECT cleared_at FROM alarm WHERE type = 'LEAK' AND tenant_id = $1", [b.id]);
       expect(cleared.cleared_at).not.toBeNull();
+    });
+
+    it('judges a stuck meter by its subscription group’s window', async () => {
+      const jobs = worker.get(MeterDataJobs);
+      const c = await makeTenant(t, { parent: root });
+      const [{ id: high }] = await rows<{ id: string }>("SELECT id FROM subscription_group WHERE code = 'HIGH'");
+      const put = await t.request({
+        method: 'PUT',
+        url: `/api/tenants/${c.id}/meter-data-settings`,
+        token: rootToken,
+        body: { subscriptionGroupId: high, params: { stuck: { days: 2 } } },
+      });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      const install = async (group: 'NORMAL' | 'HIGH') => {
+        const subscription = await makeSubscription(t, { tenant: c, group });
+        const m = await makeMeter(t, { tenant: c, subscription });
+        const d = await makeDevice(t, { tenant: c, meter: m });
+        for (const [day, index] of [
+          [1, 30],
+          [2, 30.5],
+          [3, 30.5],
+          [4, 30.5],
+        ] as const)
+          await makeReading(t, { device: d, time: at(24 * day), indexM3: index });
+        return m;
+      };
+      const highMeter = await install('HIGH');
+      const normalMeter = await install('NORMAL');
+      await jobs.runTenant(c.id, at(24 * 4 + 1));
+      const stuck = async (m: Meter) =>
+        (await rows("SELECT count(*)::int AS n FROM reading WHERE meter_id = $1 AND quality_rule = 'stuck'", [m.id]))[0].n;
+      expect(await stuck(highMeter)).toBe(2);
+      expect(await stuck(normalMeter)).toBe(0);
     });
 
     it('schedules each tenant once per local day, after its night window', async () => {
