@@ -980,6 +980,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportsController_customers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/meters": {
         parameters: {
             query?: never;
@@ -8294,6 +8310,55 @@ export interface operations {
         responses: {
             /** @description CSV of row, column, message; a file-level failure first */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ImportsController_customers: {
+        parameters: {
+            query?: {
+                delimiter?: "," | ";" | "tab" | "|";
+                dryRun?: "true" | "false";
+                encoding?: "utf-8" | "windows-1254" | "iso-8859-9" | "utf-16le" | "utf-16be";
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CSV or XLSX
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description one row a subscription: subscription_no, type, group, the customer (name, surname, tc_id_no | organization_name, tax_id, tax_office, contact_name, contact_surname), phone, email and the address (city, district, neighborhood, street, building_no, floor, door_no, postal_code, uavt_code) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on SUBSCRIPTIONS */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
