@@ -433,7 +433,7 @@ export class ImportRunner {
             seen.set(`subscription|${s.id}`, p.rowNo);
             subscriptionId = s.id;
           }
-          fresh.push({ p, profileId: profile.id, installedAt: installedAt as Date | null, subscriptionId });
+          fresh.push({ p, profileId: profile.id, installedAt: installedAt, subscriptionId });
         }
         if (!write || !fresh.length) return { errors, created: fresh.length, unchanged };
         access ??= await this.requester(job);

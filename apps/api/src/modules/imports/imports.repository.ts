@@ -488,7 +488,7 @@ export class ImportsRepository {
       .where((eb) => eb.or([...(tcs.length ? [eb('tc_id_no', 'in', tcs)] : []), ...(taxes.length ? [eb('tax_id', 'in', taxes)] : [])]))
       .execute();
     for (const r of rows) {
-      const type = r.customer_type as 'INDIVIDUAL' | 'ORGANIZATIONAL';
+      const type = r.customer_type;
       if (r.tc_id_no && tcs.includes(r.tc_id_no)) out.set(`tc:${r.tc_id_no}`, { id: r.id, type });
       if (r.tax_id && taxes.includes(r.tax_id)) out.set(`tax:${r.tax_id}`, { id: r.id, type });
     }
