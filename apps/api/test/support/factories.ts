@@ -579,11 +579,14 @@ export async function attachMeter(
   o: { subscription: Subscription | string; meter: Meter | string; startedAt?: Date; initialIndexM3?: number },
 ): Promise<void> {
   const subscriptionId = idOf(o.subscription);
-  const [sub] = await t.sql<{ tenant_id: string }>('SELECT tenant_id FROM subscription WHERE id = $1', [subscriptionId]);
+  const tenantId =
+    typeof o.subscription === 'string'
+      ? (await t.sql<{ tenant_id: string }>('SELECT tenant_id FROM subscription WHERE id = $1', [subscriptionId]))[0]!.tenant_id
+      : o.subscription.tenantId;
   await t.kysely
     .insertInto('subscription_meter')
     .values({
-      tenant_id: sub!.tenant_id,
+      tenant_id: tenantId,
       subscription_id: subscriptionId,
       meter_id: idOf(o.meter),
       started_at: o.startedAt ?? new Date(Date.now() - 30 * 86_400_000),
