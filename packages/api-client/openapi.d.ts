@@ -3191,6 +3191,9 @@ export interface components {
                     meterType: string;
                     serialNo: string;
                 } | null;
+                /** @enum {string} */
+                quality: "VALID" | "SUSPECT" | "ESTIMATED" | "EDITED";
+                qualityRule: string | null;
                 rssi: number | null;
                 subscription: {
                     /** Format: uuid */

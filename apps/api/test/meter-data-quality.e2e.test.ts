@@ -109,6 +109,20 @@ describe('meter data quality report (issue 17)', () => {
     expect(total(onlyB.body.days).suspect).toBe(5);
   });
 
+  it('shows each live reading with its quality and rule', async () => {
+    const res = await t.request({ url: `/api/readings/live?tenantId=${a.id}&pageSize=50`, token: aToken });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const ofNoisy = res.body.items.filter((r: { meter: { id: string } | null }) => r.meter?.id === noisy.id);
+    expect(ofNoisy.map((r: { quality: string; qualityRule: string | null }) => `${r.quality}:${r.qualityRule}`)).toEqual([
+      'SUSPECT:spike',
+      'SUSPECT:spike',
+      'ESTIMATED:interpolation',
+      'EDITED:correction',
+      'VALID:null',
+      'VALID:null',
+    ]);
+  });
+
   it('refuses bad input', async () => {
     for (const q of ['?days=0', '?days=93', '?days=x', '?tenantId=nope', '?extra=1']) {
       const res = await report(aToken, q);

@@ -35,6 +35,7 @@ const sources = [
   ...files('app/components/imports'),
   'app/components/crud/ExportLinks.vue',
   'app/components/assets/ReadingsTable.vue',
+  'app/components/readings/ReadingsTable.vue',
   'app/components/charts/ConsumptionChart.vue',
   'app/composables/useMeterData.ts',
   'app/composables/useImports.ts',

@@ -146,6 +146,9 @@ export const LiveReadingSchema = z.object({
   batteryPct: z.number().nullable(),
   rssi: z.number().nullable(),
   alarms: z.array(z.enum(ALARM_TYPES)),
+  /** The meter-data rules' verdict (issue 17) and the rule that gave it. */
+  quality: z.enum(['VALID', 'SUSPECT', 'ESTIMATED', 'EDITED']),
+  qualityRule: z.string().nullable(),
 });
 export type LiveReading = z.infer<typeof LiveReadingSchema>;
 export const LiveReadingPageSchema = z.object({
@@ -237,6 +240,8 @@ export interface LiveReadingRecord {
   battery_pct: string | null;
   rssi: number | null;
   alarms: unknown;
+  quality: string;
+  quality_rule: string | null;
 }
 
 export function mapLiveReading(r: LiveReadingRecord): LiveReading {
@@ -253,6 +258,8 @@ export function mapLiveReading(r: LiveReadingRecord): LiveReading {
     batteryPct: num(r.battery_pct),
     rssi: r.rssi,
     alarms: parseAlarms(r.alarms),
+    quality: r.quality as LiveReading['quality'],
+    qualityRule: r.quality_rule,
   };
 }
 

@@ -305,6 +305,8 @@ export class ReadingsRepository {
         'r.battery_pct',
         'r.rssi',
         sql<string[]>`r.alarms::text[]`.as('alarms'),
+        'r.quality',
+        'r.quality_rule',
       ])
       .orderBy('r.time', 'desc')
       .orderBy('r.device_id', 'desc')
