@@ -31,6 +31,9 @@ export default createConfigForNuxt({
       rules: {
         // Optional props are typed `T | undefined` through defineProps<…>(); a default would only restate undefined.
         'vue/require-default-prop': 'off',
+        // Forms and confirmations hand their state down as one object prop on purpose (reactive form values,
+        // createConfirmAction's refs) and the child edits its fields; replacing a prop itself is still an error.
+        'vue/no-mutating-props': ['error', { shallowOnly: true }],
       },
     },
     {
