@@ -1,4 +1,4 @@
-import type { ImportOptions, ImportProgressLike } from '~/lib/import-wizard';
+import type { ImportKind, ImportOptions, ImportProgressLike } from '~/lib/import-wizard';
 import type { ApiSchema } from '~/lib/api-client';
 import { unwrap } from '~/lib/api-client';
 import { applyProgress, importQuery, isRunning } from '~/lib/import-wizard';
@@ -16,20 +16,26 @@ export function useImportJobs() {
   const store = useSessionStore();
   const { data, error, status, refresh } = useAsyncData(
     () => `imports:list:${store.selectedTenantId}`,
-    async () => unwrap(await $api.GET('/api/imports', { params: { query: { kind: 'READINGS', pageSize: 10 } } })),
+    async () => unwrap(await $api.GET('/api/imports', { params: { query: { pageSize: 10 } } })),
   );
   return { jobs: computed(() => data.value?.items ?? []), error, pending: computed(() => status.value === 'pending'), refresh };
 }
 
-/** Starting a readings import (dry run by default) and confirming a passed dry run. */
+const UPLOAD_PATHS = {
+  READINGS: '/api/imports/readings',
+  METERS: '/api/imports/meters',
+  CUSTOMERS: '/api/imports/customers',
+} as const satisfies Record<ImportKind, string>;
+
+/** Starting an import (a dry run by default) and confirming a passed dry run. */
 export function useImportMutations() {
   const { $api } = useNuxtApp();
   return {
-    async upload(file: File, options: ImportOptions): Promise<ImportJob> {
+    async upload(kind: ImportKind, file: File, options: ImportOptions): Promise<ImportJob> {
       const form = new FormData();
       form.append('file', file, file.name);
       return unwrap(
-        await $api.POST('/api/imports/readings', {
+        await $api.POST(UPLOAD_PATHS[kind], {
           params: { query: importQuery(options) as never },
           body: form as never,
           bodySerializer: (body: unknown) => body as FormData,

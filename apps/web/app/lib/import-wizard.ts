@@ -3,7 +3,23 @@
  * of the API (GET /api/imports/:id) says where the wizard stands; `import.progress` live events move
  * its counters between two looks at the job.
  */
+import type { PermissionAction, PermissionModule } from '@water/shared';
+
 export type ImportStatus = 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
+
+/** What the wizard imports, and the right the API asks for each (imports.controller.ts). */
+export const IMPORT_KINDS = ['READINGS', 'METERS', 'CUSTOMERS'] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+export const IMPORT_KIND_RIGHTS: Record<ImportKind, { module: PermissionModule; action: PermissionAction }> = {
+  READINGS: { module: 'METERS', action: 'update' },
+  METERS: { module: 'METERS', action: 'create' },
+  CUSTOMERS: { module: 'SUBSCRIPTIONS', action: 'create' },
+};
+
+/** The kinds a user may import, in order. */
+export function importKindsFor(can: (module: PermissionModule, action: PermissionAction) => boolean): ImportKind[] {
+  return IMPORT_KINDS.filter((kind) => can(IMPORT_KIND_RIGHTS[kind].module, IMPORT_KIND_RIGHTS[kind].action));
+}
 
 export interface ImportJobLike {
   id: string;

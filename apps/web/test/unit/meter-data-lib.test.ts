@@ -3,6 +3,7 @@ import {
   applyProgress,
   canConfirm,
   fileProblem,
+  importKindsFor,
   importQuery,
   importStep,
   previewCsv,
@@ -201,6 +202,12 @@ describe('import wizard', () => {
     expect(progressOf(job({ status: 'RUNNING' }), event())).toEqual({ done: 50, total: 200, failed: 5, percent: 25 });
     expect(progressOf(job({ status: 'DONE', totalRows: 7, failedRows: 2 }), null)).toEqual({ done: 7, total: 7, failed: 2, percent: 100 });
     expect(progressOf(job({ status: 'FAILED' }), null).percent).toBe(100);
+  });
+
+  it('offers the kinds the user may import, with the rights the API asks', () => {
+    const rights = new Set(['METERS:update', 'SUBSCRIPTIONS:create']);
+    expect(importKindsFor((module, action) => rights.has(`${module}:${action}`))).toEqual(['READINGS', 'CUSTOMERS']);
+    expect(importKindsFor(() => false)).toEqual([]);
   });
 
   it('asks the API to detect what was left out', () => {
