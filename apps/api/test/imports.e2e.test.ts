@@ -3,7 +3,9 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  identifiersFor,
   makeDevice,
+  makeDeviceProfile,
   makeInstallation,
   makeMembership,
   makeMeter,
@@ -413,6 +415,68 @@ describe('imports: readings', () => {
       const user = await makeUser(t);
       await makeMembership(t, { user, tenant: u.a, permissions: { SUBSCRIPTIONS: 'cr', CUSTOMERS: 'r' } });
       expect((await uploadCustomers(await tokenFor(t, user), 'subscription_no\nX\n', `?tenantId=${u.a.id}`)).status).toBe(403);
+    });
+  });
+
+  describe('devices', () => {
+    const uploadDevices = async (token: string, content: string, query = '') => {
+      const { body, headers } = multipart('cihazlar.csv', content);
+      return t.request({ method: 'POST', url: `/api/imports/devices${query}`, token, body, headers });
+    };
+
+    it('creates devices with their identifiers, fitted to a meter when named; a stored one is left as it is', async () => {
+      const meterProfile = await makeMeterProfile(t, { tenants: [u.a] });
+      const profile = await makeDeviceProfile(t, { tenants: [u.a], meterProfiles: [meterProfile] });
+      const [{ name: brand }] = await t.sql(`SELECT name FROM device_brand WHERE id = $1`, [profile.brandId]);
+      const [{ name: mineBrand }] = await t.sql(`SELECT b.name FROM device d JOIN device_brand b ON b.id = d.brand_id WHERE d.id = $1`, [
+        mine.device.id,
+      ]);
+      const [{ model_code: mineModel }] = await t.sql(`SELECT model_code FROM device_profile WHERE id = $1`, [mine.device.profileId]);
+      const bare = await makeMeter(t, { tenant: u.a, profile: meterProfile });
+      const one = identifiersFor(profile.technology);
+      const two = identifiersFor(profile.technology);
+      const file = [
+        'Seri No;Marka;Model;Durum;Sayaç Seri No;DevEUI;JoinEUI;AppKey',
+        `IMP-D-1;${brand};${profile.modelCode};aktif;${bare.serialNo};${one.DevEUI};${one.JoinEUI};${one.AppKey}`,
+        `IMP-D-2;${brand};${profile.modelCode};;;${two.DevEUI};${two.JoinEUI};${two.AppKey}`,
+        `${mine.device.serialNo};${mineBrand};${mineModel};;;;;`,
+      ].join('\n');
+      const dry = await finished(tokenA, (await uploadDevices(tokenA, file)).body.id);
+      expect(dry).toMatchObject({ kind: 'DEVICES', status: 'DONE', totalRows: 3, createdRows: 2, unchangedRows: 1, failedRows: 0 });
+      expect((await t.sql(`SELECT count(*)::int AS n FROM device WHERE serial_no LIKE 'IMP-D-%'`))[0].n).toBe(0);
+      const real = await finished(
+        tokenA,
+        (await t.request({ method: 'POST', url: `/api/imports/${dry.id}/confirm`, token: tokenA })).body.id,
+      );
+      expect(real).toMatchObject({ status: 'DONE', createdRows: 2, unchangedRows: 1, failedRows: 0 });
+      const devices = await t.sql(
+        `SELECT d.serial_no, d.status, d.meter_id, i.value FROM device d
+           JOIN device_identifier i ON i.device_id = d.id JOIN communication_technology_field f ON f.id = i.field_id AND f.key = 'DevEUI'
+          WHERE d.serial_no LIKE 'IMP-D-%' ORDER BY d.serial_no`,
+      );
+      expect(devices.map((d) => [d.serial_no, d.status, d.meter_id, d.value])).toEqual([
+        ['IMP-D-1', 'ACTIVE', bare.id, one.DevEUI],
+        ['IMP-D-2', 'WAREHOUSE', null, two.DevEUI],
+      ]);
+    });
+
+    it('reports a malformed identifier, one in use by another tenant’s device and another tenant’s serial, writing nothing', async () => {
+      const profile = await makeDeviceProfile(t, { tenants: [u.a] });
+      const [{ name: brand }] = await t.sql(`SELECT name FROM device_brand WHERE id = $1`, [profile.brandId]);
+      const ok = identifiersFor(profile.technology);
+      const file = [
+        'serial_no,brand,model,DevEUI,JoinEUI,AppKey',
+        `IMP-E-1,${brand},${profile.modelCode},${ok.DevEUI},${ok.JoinEUI},${ok.AppKey}`,
+        `IMP-E-2,${brand},${profile.modelCode},not-hex,${ok.JoinEUI},${ok.AppKey}`,
+        `IMP-E-3,${brand},${profile.modelCode},${theirs.device.identifiers.DevEUI},${ok.JoinEUI},${ok.AppKey}`,
+      ].join('\n');
+      const job = await finished(tokenA, (await uploadDevices(tokenA, file, '?dryRun=false')).body.id);
+      expect(job).toMatchObject({ status: 'FAILED', failedRows: 2 });
+      expect((await t.sql(`SELECT count(*)::int AS n FROM device WHERE serial_no LIKE 'IMP-E-%'`))[0].n).toBe(0);
+      const report = String((await t.request({ url: `/api/imports/${job.id}/errors.csv`, token: tokenA })).body);
+      expect(report).toMatch(/3,,.*DevEUI/);
+      expect(report).toMatch(/4,,.*DevEUI/);
+      expect(report).not.toContain(theirs.device.serialNo);
     });
   });
 });

@@ -4,7 +4,10 @@ import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { AccessService } from '../../core/access/access.service';
 import type { AccessContext } from '../../core/access/access-context';
 import { JobsService } from '../../core/jobs/jobs.service';
+import { UnitOfWork } from '../../core/database/unit-of-work';
+import { DevicesService } from '../devices/devices.service';
 import { MetersService } from '../meters/meters.service';
+import { locateDeviceColumns, parseDeviceRow, type DeviceColumns, type ParsedDevice } from './devices-import';
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { CUSTOMER_COLUMNS, parseCustomerRow, type ParsedCustomerRow } from './customers-import';
 import { meterInstalledAt, METER_COLUMNS, parseMeterRow, type ParsedMeter } from './meters-import';
@@ -71,6 +74,8 @@ export class ImportRunner {
     private readonly access: AccessService,
     private readonly meterService: MetersService,
     private readonly subscriptionService: SubscriptionsService,
+    private readonly deviceService: DevicesService,
+    private readonly unitOfWork: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -200,8 +205,8 @@ export class ImportRunner {
         return this.meters(job);
       case 'CUSTOMERS':
         return this.customers(job);
-      default:
-        throw new FileError(`imports of ${job.kind.toLowerCase()} are not available yet`);
+      case 'DEVICES':
+        return this.devices(job);
     }
   }
 
@@ -553,7 +558,158 @@ export class ImportRunner {
       },
     };
   }
+
+  /**
+   * Devices with their identifiers: each row a device of the job's tenant, known by brand and serial
+   * number, optionally fitted to a meter by its serial number. The check runs DevicesService's own
+   * creation in a transaction that is rolled back (profile allowed, serial free, every identifier's format
+   * and uniqueness, as the console's form checks them); the write creates through DevicesService.create
+   * with the requester's rights (and the meter's compatibility). A device stored already in the job's
+   * scope is left as it is; one of another tenant is a row error.
+   */
+  private async devices(job: ImportJobRow): Promise<KindRunner> {
+    let cols: DeviceColumns = { at: new Map(), identifiers: new Map() };
+    const seen = new Map<string, number>();
+    let pass: boolean | null = null;
+    let access: AccessContext | null = null;
+    return {
+      locate: (header) => {
+        cols = locateDeviceColumns(header);
+        return cols.at;
+      },
+      batch: async (rows, write) => {
+        if (pass !== write) {
+          seen.clear();
+          pass = write;
+        }
+        access ??= await this.requester(job);
+        const errors: RowError[] = [];
+        const parsed: ParsedDevice[] = [];
+        for (const row of rows) {
+          if (row.error) errors.push({ rowNo: row.rowNo, column: null, message: row.error });
+          else if (row.cells.some((c) => typeof c === 'string' && c.includes('\u0000')))
+            errors.push({ rowNo: row.rowNo, column: null, message: 'contains a NUL character' });
+          else {
+            const p = parseDeviceRow(row, cols);
+            if ('message' in p) errors.push(p);
+            else parsed.push(p);
+          }
+        }
+        const profiles = await this.repository.usableDeviceProfiles(
+          job.tenant_id,
+          parsed.map((p) => ({ brand: p.brand, model: p.model })),
+        );
+        const existing = await this.repository.devicesByKey(
+          parsed.flatMap((p) => {
+            const profile = profiles.get(`${p.brand.toLowerCase()}|${p.model.toLowerCase()}`);
+            return profile ? [{ brandId: profile.brandId, serialNo: p.serialNo }] : [];
+          }),
+        );
+        const meters = await this.repository.metersBySerial(job.tenant_id, [
+          ...new Set(parsed.flatMap((p) => (p.meterSerial ? [p.meterSerial] : []))),
+        ]);
+        const fresh: { p: ParsedDevice; profileId: string; meterId: string | null }[] = [];
+        let unchanged = 0;
+        for (const p of parsed) {
+          const profile = profiles.get(`${p.brand.toLowerCase()}|${p.model.toLowerCase()}`);
+          if (!profile) {
+            errors.push({ rowNo: p.rowNo, column: 'model', message: `no device profile ${p.brand} ${p.model} that this tenant may use` });
+            continue;
+          }
+          const key = `${profile.brandId}|${p.serialNo}`;
+          const before = seen.get(key);
+          if (before !== undefined) {
+            errors.push({ rowNo: p.rowNo, column: 'serial_no', message: `repeats the device of row ${before}` });
+            continue;
+          }
+          seen.set(key, p.rowNo);
+          const stored = existing.get(key);
+          if (stored) {
+            if (job.scope_tenant_ids.includes(stored.tenantId)) unchanged++;
+            else
+              errors.push({ rowNo: p.rowNo, column: 'serial_no', message: `serial number ${p.serialNo} of ${p.brand} is already in use` });
+            continue;
+          }
+          let meterId: string | null = null;
+          if (p.meterSerial) {
+            const candidates = (meters.get(p.meterSerial) ?? []).filter(
+              (m) => !p.meterBrand || m.brand.toLowerCase() === p.meterBrand.toLowerCase(),
+            );
+            if (candidates.length !== 1) {
+              errors.push({
+                rowNo: p.rowNo,
+                column: candidates.length ? 'meter_brand' : 'meter_serial',
+                message: candidates.length
+                  ? `meter serial ${p.meterSerial} belongs to several brands: give meter_brand`
+                  : `no meter with serial number ${p.meterSerial} in this tenant`,
+              });
+              continue;
+            }
+            const taken = seen.get(`meter|${candidates[0].id}`);
+            if (candidates[0].hasDevice || taken !== undefined) {
+              errors.push({
+                rowNo: p.rowNo,
+                column: 'meter_serial',
+                message: `meter ${p.meterSerial} has a device already${taken !== undefined ? ` (row ${taken})` : ''}`,
+              });
+              continue;
+            }
+            seen.set(`meter|${candidates[0].id}`, p.rowNo);
+            meterId = candidates[0].id;
+          }
+          const input = { deviceProfileId: profile.id, serialNo: p.serialNo, status: p.status, identifiers: p.identifiers };
+          if (!write) {
+            const refused = await this.dryCreateDevice(access, job.tenant_id, input);
+            if (refused) {
+              errors.push({ rowNo: p.rowNo, column: null, message: refused });
+              continue;
+            }
+          }
+          fresh.push({ p, profileId: profile.id, meterId });
+        }
+        if (!write || !fresh.length) return { errors, created: fresh.length, unchanged };
+        let created = 0;
+        for (const { p, profileId, meterId } of fresh) {
+          try {
+            await this.deviceService.create(access, {
+              tenantId: job.tenant_id,
+              meterId,
+              deviceProfileId: profileId,
+              serialNo: p.serialNo,
+              status: p.status,
+              identifiers: p.identifiers,
+            });
+            created++;
+          } catch (err) {
+            errors.push({ rowNo: p.rowNo, column: null, message: refusal(err) });
+          }
+        }
+        return { errors, created, unchanged };
+      },
+    };
+  }
+
+  /** DevicesService's own creation, rolled back: the refusal it would answer, or null when it would pass. */
+  private async dryCreateDevice(
+    access: AccessContext,
+    tenantId: string,
+    input: Parameters<DevicesService['createInTx']>[3],
+  ): Promise<string | null> {
+    try {
+      await this.unitOfWork.run(async (tx) => {
+        await this.deviceService.createInTx(access, tx, tenantId, input, [], null);
+        throw new DryRunRollback();
+      });
+    } catch (err) {
+      if (err instanceof DryRunRollback) return null;
+      return refusal(err);
+    }
+    return null;
+  }
 }
+
+/** Thrown to roll a dry run's transaction back. */
+class DryRunRollback extends Error {}
 
 /** A service's refusal as one line for the report (the error filter's message and details). */
 function refusal(err: unknown): string {

@@ -64,6 +64,20 @@ export class ImportsController {
     return this.imports.start(access, 'CUSTOMERS', query, await uploadedFile(req, this.config.IMPORT_MAX_BYTES));
   }
 
+  @Access('DEVICES', 'create')
+  @Post('devices')
+  @HttpCode(202)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody(FILE_BODY)
+  @ApiAcceptedResponse({
+    type: ImportJobDto,
+    description:
+      "columns: serial_no, brand, model; status, meter_serial (meter_brand) optional; every other column an identifier field named as the profile's technology names it (DevEUI, JoinEUI, AppKey, IMEI, …)",
+  })
+  async devices(@Auth() access: AccessContext, @Query() query: StartImportQueryDto, @Req() req: FastifyRequest) {
+    return this.imports.start(access, 'DEVICES', query, await uploadedFile(req, this.config.IMPORT_MAX_BYTES));
+  }
+
   @Authenticated()
   @Get()
   @ApiOkResponse({ type: ImportJobPageDto, description: "jobs of the tenants where the caller reads the kind's module, newest first" })

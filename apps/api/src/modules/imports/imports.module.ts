@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { WorkerAccessModule } from '../../core/access/worker-access.module';
+import { DevicesModule } from '../devices/devices.module';
 import { MetersModule } from '../meters/meters.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { ImportRunner } from './import-runner.service';
@@ -21,7 +22,7 @@ export class ImportsWorkerModule {
   static forRoot(ingest: DynamicModule): DynamicModule {
     return {
       module: ImportsWorkerModule,
-      imports: [ingest, WorkerAccessModule, MetersModule, SubscriptionsModule],
+      imports: [ingest, WorkerAccessModule, MetersModule, SubscriptionsModule, DevicesModule],
       providers: [ImportRunner, ImportsRepository],
     };
   }

@@ -494,4 +494,56 @@ export class ImportsRepository {
     }
     return out;
   }
+
+  /** Device profiles by brand name and model code that `tenantId` may use (the root: every one). Keyed `brand|model`, lower case. */
+  async usableDeviceProfiles(
+    tenantId: string,
+    pairs: { brand: string; model: string }[],
+  ): Promise<Map<string, { id: string; brandId: string }>> {
+    const out = new Map<string, { id: string; brandId: string }>();
+    if (!pairs.length) return out;
+    const { rows } = await sql<{ id: string; brand_id: string; brand: string; model: string }>`
+      SELECT p.id, p.brand_id, lower(b.name) AS brand, lower(p.model_code) AS model
+        FROM device_profile p JOIN device_brand b ON b.id = p.brand_id
+        JOIN unnest(${pairs.map((p) => p.brand.toLowerCase())}::text[], ${pairs.map((p) => p.model.toLowerCase())}::text[]) AS v(brand, model)
+          ON lower(b.name) = v.brand AND lower(p.model_code) = v.model
+       WHERE (SELECT parent_id IS NULL FROM tenant WHERE id = ${tenantId}::uuid)
+          OR EXISTS (SELECT 1 FROM tenant_device_profile a WHERE a.tenant_id = ${tenantId}::uuid AND a.device_profile_id = p.id)`.execute(
+      this.db,
+    );
+    for (const r of rows) out.set(`${r.brand}|${r.model}`, { id: r.id, brandId: r.brand_id });
+    return out;
+  }
+
+  /** Devices with these (brand, serial) keys, anywhere. Keyed `brandId|serial`. */
+  async devicesByKey(keys: { brandId: string; serialNo: string }[]): Promise<Map<string, { id: string; tenantId: string }>> {
+    const out = new Map<string, { id: string; tenantId: string }>();
+    if (!keys.length) return out;
+    const { rows } = await sql<{ id: string; tenant_id: string; brand_id: string; serial_no: string }>`
+      SELECT d.id, d.tenant_id, d.brand_id, d.serial_no FROM device d
+        JOIN unnest(${keys.map((k) => k.brandId)}::uuid[], ${keys.map((k) => k.serialNo)}::text[]) AS v(brand_id, serial_no)
+          ON d.brand_id = v.brand_id AND d.serial_no = v.serial_no`.execute(this.db);
+    for (const r of rows) out.set(`${r.brand_id}|${r.serial_no}`, { id: r.id, tenantId: r.tenant_id });
+    return out;
+  }
+
+  /** Meters of a tenant by serial number, with their brand and whether a device is fitted. */
+  async metersBySerial(tenantId: string, serials: string[]): Promise<Map<string, { id: string; brand: string; hasDevice: boolean }[]>> {
+    const out = new Map<string, { id: string; brand: string; hasDevice: boolean }[]>();
+    if (!serials.length) return out;
+    const rows = await this.db
+      .selectFrom('meter as m')
+      .innerJoin('meter_brand as b', 'b.id', 'm.brand_id')
+      .leftJoin('device as d', 'd.meter_id', 'm.id')
+      .select(['m.id', 'm.serial_no', 'b.name', 'd.id as device_id'])
+      .where('m.tenant_id', '=', tenantId)
+      .where('m.serial_no', 'in', serials)
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.serial_no) ?? [];
+      list.push({ id: r.id, brand: r.name, hasDevice: r.device_id !== null });
+      out.set(r.serial_no, list);
+    }
+    return out;
+  }
 }
