@@ -996,6 +996,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/devices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportsController_devices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/imports/meters": {
         parameters: {
             query?: never;
@@ -8361,6 +8377,55 @@ export interface operations {
                 content?: never;
             };
             /** @description requires create on SUBSCRIPTIONS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ImportsController_devices: {
+        parameters: {
+            query?: {
+                delimiter?: "," | ";" | "tab" | "|";
+                dryRun?: "true" | "false";
+                encoding?: "utf-8" | "windows-1254" | "iso-8859-9" | "utf-16le" | "utf-16be";
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CSV or XLSX
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description columns: serial_no, brand, model; status, meter_serial (meter_brand) optional; every other column an identifier field named as the profile's technology names it (DevEUI, JoinEUI, AppKey, IMEI, …) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportJobDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on DEVICES */
             403: {
                 headers: {
                     [name: string]: unknown;
