@@ -80,6 +80,24 @@ describe('exports', () => {
     expect((await get(`/api/exports/readings?meterId=${theirs.meter.id}`, u.aAdmin.token)).statusCode).toBe(404);
   });
 
+  it('exports a consumption table: a row a bucket, the total and a column per device', async () => {
+    const from = new Date(base).toISOString();
+    const to = new Date(base + 6 * 3_600_000).toISOString();
+    const res = await get(`/api/exports/consumption/meters/${mine.meter.id}?from=${from}&to=${to}&interval=hour`, u.aAdmin.token);
+    expect(res.statusCode).toBe(200);
+    const lines = res.body.trim().split('\r\n');
+    expect(lines[0]).toMatch(/^bucketStart,totalM3,estimatedM3,device /);
+    expect(lines).toHaveLength(7);
+    expect(lines[2]!.split(',').slice(0, 2)).toEqual([new Date(base + 3_600_000).toISOString(), '0.125']);
+    const sub = await get(
+      `/api/exports/consumption/subscriptions/${mine.subscription.id}?from=${from}&to=${to}&interval=day&format=xlsx`,
+      u.aAdmin.token,
+    );
+    expect(sub.statusCode).toBe(200);
+    expect((await get(`/api/exports/consumption/meters/${theirs.meter.id}?from=${from}&to=${to}`, u.aAdmin.token)).statusCode).toBe(404);
+    expect((await get(`/api/exports/consumption/meters/${mine.meter.id}?interval=week`, u.aAdmin.token)).statusCode).toBe(400);
+  });
+
   it('needs the list’s permission', async () => {
     const user = await makeUser(t);
     await makeMembership(t, { user, tenant: u.a, permissions: { CUSTOMERS: 'r' } });

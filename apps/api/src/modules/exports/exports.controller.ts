@@ -1,11 +1,12 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
 import { sendExport } from '../../core/http/export';
+import { UuidPipe } from '../../core/http/id-param.pipe';
 import { ExportQueryDto } from './exports.dto';
-import { ExportsService, type ExportableList } from './exports.service';
+import { ExportsService, type ConsumptionOwner, type ExportableList } from './exports.service';
 
 const PRODUCES = ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 const described = (list: string) => ({
@@ -68,5 +69,48 @@ export class ExportsController {
   @ApiOkResponse(described('alarms'))
   alarms(@Auth() access: AccessContext, @Query() query: ExportQueryDto, @Res() reply: FastifyReply) {
     return this.send(access, 'alarms', query, reply);
+  }
+
+  private async sendConsumption(access: AccessContext, owner: ConsumptionOwner, id: string, query: ExportQueryDto, reply: FastifyReply) {
+    return sendExport(reply, `consumption-${owner.slice(0, -1)}`, await this.exports.consumption(access, owner, id, query));
+  }
+
+  @Access('METERS', 'read')
+  @Get('consumption/meters/:id')
+  @ApiProduces(...PRODUCES)
+  @ApiOkResponse({ description: "a meter's consumption table (from, to, interval as GET /api/meters/:id/consumption): a row a bucket" })
+  meterConsumption(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Query() query: ExportQueryDto,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.sendConsumption(access, 'meters', id, query, reply);
+  }
+
+  @Access('SUBSCRIPTIONS', 'read')
+  @Get('consumption/subscriptions/:id')
+  @ApiProduces(...PRODUCES)
+  @ApiOkResponse({ description: "a subscription's consumption table, total and by meter and device" })
+  subscriptionConsumption(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Query() query: ExportQueryDto,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.sendConsumption(access, 'subscriptions', id, query, reply);
+  }
+
+  @Access('CUSTOMERS', 'read')
+  @Get('consumption/customers/:id')
+  @ApiProduces(...PRODUCES)
+  @ApiOkResponse({ description: "a customer's consumption table, total and by subscription" })
+  customerConsumption(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Query() query: ExportQueryDto,
+    @Res() reply: FastifyReply,
+  ) {
+    return this.sendConsumption(access, 'customers', id, query, reply);
   }
 }
