@@ -29,7 +29,14 @@ export function useTenantsTexts() {
       failure,
     };
   }
-  return { failure, detail };
+  /** The not-found and error texts of a record's page (ProfilesLoadState). */
+  const load = () => ({
+    notFoundTitle: t('tenants.detail.notFoundTitle'),
+    notFoundDescription: t('tenants.detail.notFoundDescription'),
+    errorTitle: t('tenants.detail.errorTitle'),
+  });
+
+  return { failure, detail, load };
 }
 
 /** Saving a tenant form (see createFormEditor); a saved tenant makes cached tenant data stale. */

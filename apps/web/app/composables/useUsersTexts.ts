@@ -49,7 +49,14 @@ export function useUsersTexts() {
     };
   }
 
-  return { table, failure, detail };
+  /** The not-found and error texts of a record's page (ProfilesLoadState). */
+  const load = () => ({
+    notFoundTitle: t('users.detail.notFoundTitle'),
+    notFoundDescription: t('users.detail.notFoundDescription'),
+    errorTitle: t('users.detail.errorTitle'),
+  });
+
+  return { table, failure, detail, load };
 }
 
 /** Saving a user form (see createFormEditor); a saved user makes cached user and tenant data stale. */
