@@ -53,7 +53,7 @@ export class MeterDataJobs implements OnApplicationBootstrap {
       const { hour, date } = localClock(now, t.timeZone);
       if (hour !== p.leak.nightEndHour % 24) continue;
       const end = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS).toISOString();
-      await this.jobs.enqueue(JobName.TenantMeterData, { tenantId: t.id, end }, { jobId: `tenant-meter-data:${t.id}:${date}` });
+      await this.jobs.enqueue(JobName.TenantMeterData, { tenantId: t.id, end }, { jobId: `tenant-meter-data-${t.id}-${date}` });
       due.push(t.id);
     }
     return due;

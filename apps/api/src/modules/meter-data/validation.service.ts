@@ -1,5 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import { JobsService } from '../../core/jobs/jobs.service';
+import { JobName } from '../../core/jobs/jobs.types';
 import { asSystem } from '../../core/database/tenant-scope';
 import type { Transaction } from '../../core/database/unit-of-work';
 import { MeterDataRepository, type MeterRecord, type ReadingChange, type StoredReading } from './meter-data.repository';
@@ -35,13 +37,41 @@ const STICKY_RULES = new Set<string | null>(['stuck', 'future-time', 'past-time'
  */
 @Injectable()
 export class ValidationService {
+  private readonly logger = new Logger('meter-data');
   private readonly settings = new Map<string, { rows: SettingsRow[]; expires: number }>();
   private readonly history = new Map<string, { value: MeterHistory | null; expires: number }>();
 
   constructor(
     private readonly repository: MeterDataRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly jobs: JobsService,
   ) {}
+
+  /**
+   * After a worker batch replaced estimates: one revalidation job (with estimation) per meter over the
+   * batch's range widened by the longest gap that may be estimated, so the gaps left around the real
+   * readings are estimated again. The job id per meter and range keeps a retried batch from doubling it.
+   */
+  async reestimate(meterIds: string[], ranges: { meterId: string; from: Date; to: Date }[]): Promise<void> {
+    const wanted = new Set(meterIds);
+    const now = Date.now();
+    for (const r of ranges) {
+      if (!wanted.has(r.meterId)) continue;
+      const from = new Date(r.from.getTime() - 31 * DAY_MS).toISOString();
+      const to = new Date(Math.min(r.to.getTime() + 31 * DAY_MS, now)).toISOString();
+      try {
+        // BullMQ ids may not hold ':'.
+        await this.jobs.enqueue(
+          JobName.RevalidateMeter,
+          { meterId: r.meterId, from, to, estimate: true, requestedBy: null },
+          { jobId: `reestimate-${r.meterId}-${r.from.getTime()}-${r.to.getTime()}` },
+        );
+      } catch (err) {
+        // The batch's readings matter more than a re-estimation, which the tenant's daily run makes anyway.
+        this.logger.warn({ meterId: r.meterId, err: (err as Error).message }, 're-estimation not enqueued');
+      }
+    }
+  }
 
   /** Rule contexts of a worker batch's meters; none (the rules of earlier releases) when WORKER_VALIDATION is off. */
   async batchContexts(meters: MeterOfBatch[]): Promise<Map<string, MeterRuleContext>> {
@@ -161,7 +191,7 @@ export class ValidationService {
     if (!meter.intervalMinutes) return [];
     const real = await this.repository.readings(undefined, meter.id, from, to, { realOnly: true, withNext: true });
     const hasNext = real.length > 0 && real[real.length - 1].time > to;
-    const until = hasNext ? undefined : new Date(Math.min(to.getTime(), now.getTime()));
+    const until = hasNext ? undefined : now;
     return findGaps(real, meter.intervalMinutes, { ...ctx.params.gap, enabled: true }, until).filter((g) =>
       g.slots.some((s) => s >= from && s <= to),
     );
@@ -190,7 +220,8 @@ export class ValidationService {
         (r) => r.rule !== 'future-time' && r.rule !== 'past-time',
       );
       const hasNext = real.length > 0 && real[real.length - 1].time > to;
-      const until = hasNext ? undefined : new Date(Math.min(to.getTime(), now.getTime()));
+      // A silent meter's gap runs to now (and is an outage past maxGapDays); only its slots in the range are estimated.
+      const until = hasNext ? undefined : now;
       const gaps = findGaps(real, meter.intervalMinutes, p.gap, until).filter((g) => g.slots.some((s) => s >= from && s <= to));
       const estimates: (Estimate & { deviceId: string })[] = [];
       for (const gap of gaps) {
