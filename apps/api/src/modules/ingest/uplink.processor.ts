@@ -386,7 +386,7 @@ export class UplinkProcessor {
     const ranges = [...perMeter].map(([meterId, list]) => ({ meterId, from: list[0].time, to: list[list.length - 1].time }));
     let stored = await this.repository.neighbours(trx, ranges);
     // Real readings replace the estimates around them (issue 17): only when a neighbour is one, so the usual batch
-    // pays nothing. The gaps left either side are estimated again by the tenant's daily run.
+    // pays nothing.
     const estimated = new Set(stored.filter((p) => p.quality === 'ESTIMATED').map((p) => p.meterId));
     if (estimated.size) {
       const dropped = await this.repository.dropEstimates(
@@ -403,6 +403,12 @@ export class UplinkProcessor {
         days.set(key, row);
       }
       await this.repository.removeFromDaily(trx, [...days.values()]);
+      // The gaps left either side are estimated again by a revalidation job; it takes the meter's lock, so it
+      // runs on what this batch commits.
+      await this.validation.reestimate(
+        dropped.map((d) => d.meterId),
+        ranges,
+      );
       stored = [
         ...stored.filter((p) => !estimated.has(p.meterId)),
         ...(await this.repository.neighbours(
