@@ -17,6 +17,7 @@ import {
   makeUtilities,
   tokenFor,
 } from './support/factories';
+import { connectLive } from './support/live';
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
@@ -54,7 +55,7 @@ describe('imports: readings', () => {
   const at = (h: number) => new Date(base.getTime() + h * 3_600_000);
 
   beforeAll(async () => {
-    t = await startTestApp('imports', { env: { IMPORT_MAX_BYTES: '200000', IMPORT_BATCH_ROWS: '50' } });
+    t = await startTestApp('imports', { listen: true, env: { IMPORT_MAX_BYTES: '200000', IMPORT_BATCH_ROWS: '50' } });
     worker = await startTestWorker(t.config, { MQTT_ENABLED: false });
     u = await makeUtilities(t);
     tokenA = u.aAdmin.token;
@@ -134,6 +135,22 @@ describe('imports: readings', () => {
     expect(tenantDaily.m3).toBe(0.75);
     const [meter] = await t.sql(`SELECT last_index_m3::float AS i FROM meter WHERE id = $1`, [mine.meter.id]);
     expect(meter.i).toBe(100.75);
+  });
+
+  it('tells the tenant’s watchers how the job goes, and nobody else', async () => {
+    const [liveA, liveB] = await Promise.all([connectLive(t.url, tokenA), connectLive(t.url, tokenB)]);
+    try {
+      const res = await upload(tokenA, 'okuma.csv', good());
+      const done = await liveA.waitFor(
+        (e) => e.name === 'import.progress' && e.payload.jobId === res.body.id && e.payload.status === 'DONE',
+      );
+      expect(done.payload).toMatchObject({ tenantId: u.a.id, kind: 'READINGS', dryRun: true, totalRows: 4, failedRows: 0, phase: null });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(liveB.events.some((e) => e.name === 'import.progress')).toBe(false);
+    } finally {
+      liveA.socket.disconnect();
+      liveB.socket.disconnect();
+    }
   });
 
   it('changes nothing when the same file is imported again', async () => {
