@@ -69,3 +69,14 @@ export interface DetailTexts {
   deleteDescription: string;
   failure: (failure: ApiFailure | null) => string | null;
 }
+
+/** One text field of CrudTextFields: label and hint are i18n keys; `wide` spans two columns. */
+export interface TextFieldSpec<K extends string> {
+  key: K;
+  label: string;
+  hint?: string;
+  type?: 'text' | 'email' | 'tel';
+  inputmode?: 'numeric' | 'decimal';
+  autocomplete?: string;
+  wide?: boolean;
+}
