@@ -3,7 +3,6 @@ import { isValidTaxId, isValidTcIdNo } from '@water/shared';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { AccessService } from '../../core/access/access.service';
 import type { AccessContext } from '../../core/access/access-context';
-import { JobsService } from '../../core/jobs/jobs.service';
 import { UnitOfWork } from '../../core/database/unit-of-work';
 import { DevicesService } from '../devices/devices.service';
 import { MetersService } from '../meters/meters.service';
@@ -11,7 +10,8 @@ import { locateDeviceColumns, parseDeviceRow, type DeviceColumns, type ParsedDev
 import { SubscriptionsService } from '../subscriptions/subscriptions.service';
 import { CUSTOMER_COLUMNS, parseCustomerRow, type ParsedCustomerRow } from './customers-import';
 import { meterInstalledAt, METER_COLUMNS, parseMeterRow, type ParsedMeter } from './meters-import';
-import { JobName, JobStatus, type ImportJobRequest } from '../../core/jobs/jobs.types';
+import { DEFAULT_JOB_OPTIONS, JobsService } from '../../core/jobs/jobs.service';
+import { JobName, JobStatus, type ImportJobRequest, type JobContext } from '../../core/jobs/jobs.types';
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { UplinkProcessor } from '../ingest/uplink.processor';
@@ -80,8 +80,17 @@ export class ImportRunner {
   ) {}
 
   @OnJob({ name: JobName.RunImport })
-  async handle(request: ImportJobRequest): Promise<JobStatus> {
-    return (await this.run(request.jobId)) ? JobStatus.Success : JobStatus.Skipped;
+  async handle(request: ImportJobRequest, job: JobContext): Promise<JobStatus> {
+    try {
+      return (await this.run(request.jobId)) ? JobStatus.Success : JobStatus.Skipped;
+    } catch (err) {
+      // BullMQ retries (the write pass is idempotent); after the last attempt the job must not stay RUNNING.
+      if (job.attemptsMade + 1 >= (DEFAULT_JOB_OPTIONS.attempts ?? 1))
+        await this.repository
+          .finish(request.jobId, 'FAILED', `the import stopped: ${String((err as Error).message ?? err).slice(0, 300)}`)
+          .catch(() => undefined);
+      throw err;
+    }
   }
 
   async run(jobId: string): Promise<ImportCounts | null> {
