@@ -92,6 +92,8 @@ export function useConsumption(
     range,
     view,
     rangeError: computed(() => (query.value.ok ? null : query.value.error)),
+    /** The API query of the shown range (from, to, interval), which the table's export takes too; null while the range is invalid. */
+    apiQuery: computed(() => (query.value.ok ? query.value.query : null)),
     consumption: data,
     series,
     error,

@@ -1,6 +1,12 @@
 /** The lists the API exports (GET /api/exports/{list}) with the list's own filters. */
 export const EXPORT_LISTS = ['readings', 'meters', 'devices', 'customers', 'subscriptions', 'alarms'] as const;
 export type ExportList = (typeof EXPORT_LISTS)[number];
+/** A consumption table's export: GET /api/exports/consumption/{meters|subscriptions|customers}/:id. */
+export type ConsumptionExport = `consumption/${'meters' | 'subscriptions' | 'customers'}/${string}`;
+
+export function consumptionExport(owner: 'meters' | 'subscriptions' | 'customers', id: string): ConsumptionExport {
+  return `consumption/${owner}/${encodeURIComponent(id)}`;
+}
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -14,7 +20,7 @@ const NOT_EXPORTED = new Set(['page', 'pageSize', 'until']);
 export type ExportQueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 
 export function exportHref(
-  list: ExportList,
+  list: ExportList | ConsumptionExport,
   query: Readonly<Record<string, ExportQueryValue>>,
   format: ExportFormat,
   locale: string,

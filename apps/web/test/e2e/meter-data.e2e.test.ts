@@ -97,6 +97,13 @@ describe('meter data: import and export', () => {
     const history = page.locator('[data-testid="reading-revisions"]');
     await history.waitFor();
     expect(await history.innerText()).toContain('Saha ziyareti: sayaç okundu');
+
+    // The consumption table above exports the range it shows.
+    const consumptionCsv = await page.locator('[data-testid="export-consumption-csv"]').getAttribute('href');
+    expect(consumptionCsv).toMatch(new RegExp(`^/api/exports/consumption/meters/${meter.id}\\?interval=day&from=`));
+    const file = await page.request.get(webUrl(consumptionCsv!));
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-type']).toContain('text/csv');
     await page.context().close();
   });
 

@@ -12,7 +12,7 @@ import {
   type ImportJobLike,
   type ImportProgressLike,
 } from '~/lib/import-wizard';
-import { exportHref } from '~/lib/list-export';
+import { consumptionExport, exportHref } from '~/lib/list-export';
 import {
   fieldsByGroup,
   inheritField,
@@ -84,6 +84,19 @@ describe('list exports', () => {
       locale: 'en',
     });
     expect(new URL(exportHref('readings', { until: 'x' }, 'csv', 'de'), 'http://x').searchParams.get('locale')).toBe('tr');
+  });
+
+  it('repeats a filter given several values, and exports a consumption table under its owner', () => {
+    expect(exportHref('alarms', { state: ['open', 'acknowledged'] }, 'csv', 'tr')).toBe(
+      '/api/exports/alarms?state=open&state=acknowledged&format=csv&locale=tr',
+    );
+    const href = exportHref(
+      consumptionExport('meters', 'm-1'),
+      { interval: 'day', from: 'a', to: 'b', timeZone: 'Europe/Istanbul' },
+      'xlsx',
+      'tr',
+    );
+    expect(href).toBe('/api/exports/consumption/meters/m-1?interval=day&from=a&to=b&timeZone=Europe%2FIstanbul&format=xlsx&locale=tr');
   });
 });
 
