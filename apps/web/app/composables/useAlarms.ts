@@ -53,6 +53,11 @@ export function useAlarmAcknowledge(onDone: () => unknown) {
 
 export const ALARM_STATE_FILTERS = ['open', 'cleared', 'all'] as const;
 export type AlarmStateFilter = (typeof ALARM_STATE_FILTERS)[number];
+/**
+ * What each filter asks the API (issue 21 split its states): "open" here is every alarm still raised,
+ * which the API now calls `active` (its `open` is unacknowledged only); "cleared" takes the closed too.
+ */
+export const ALARM_STATE_QUERY: Readonly<Record<AlarmStateFilter, string>> = { open: 'active', cleared: 'cleared,closed', all: 'all' };
 export const ALARM_ACK_FILTERS = ['all', 'yes', 'no'] as const;
 export type AlarmAckFilter = (typeof ALARM_ACK_FILTERS)[number];
 
@@ -103,7 +108,13 @@ export function useAlarmList() {
   const state = computed(() => readAlarmListQuery(route.query));
   const apiQuery = computed(() => {
     const s = state.value;
-    const query: ApiQuery<'/api/alarms'> = { page: s.page, pageSize: ALARM_PAGE_SIZE, state: s.state, order: 'desc', sort: 'startedAt' };
+    const query: ApiQuery<'/api/alarms'> = {
+      page: s.page,
+      pageSize: ALARM_PAGE_SIZE,
+      state: ALARM_STATE_QUERY[s.state],
+      order: 'desc',
+      sort: 'startedAt',
+    };
     if (session.selectedTenantId) query.tenantId = session.selectedTenantId;
     if (s.type) query.type = s.type;
     if (s.acknowledged !== 'all') query.acknowledged = s.acknowledged === 'yes' ? 'true' : 'false';
