@@ -61,6 +61,10 @@ export function useReadingMutations() {
     async correct(meterId: string, time: string, body: CorrectReadingBody) {
       return unwrap(await $api.PATCH('/api/meters/{id}/readings/{time}', { params: { path: { id: meterId, time } }, body }));
     },
+    /** Runs the rules again over a range as a job (202); the readings change when it is done. */
+    async revalidate(meterId: string, body: { from: string; to: string; estimate: boolean }) {
+      return unwrap(await $api.POST('/api/meters/{id}/revalidate', { params: { path: { id: meterId } }, body }));
+    },
   };
 }
 

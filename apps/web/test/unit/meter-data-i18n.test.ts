@@ -43,6 +43,7 @@ const sources = [
   'app/lib/reading-edit-form.ts',
   'app/lib/import-wizard.ts',
   'app/lib/meter-data-settings-form.ts',
+  'app/lib/revalidate-form.ts',
   'app/lib/navigation.ts',
 ];
 

@@ -30,6 +30,7 @@ import {
   validateReadingEdit,
 } from '~/lib/reading-edit-form';
 import { estimatedFractions, qualityShares, ruleLabelKey, sumCounts } from '~/lib/reading-quality';
+import { emptyRevalidate, revalidatePayload, validateRevalidate } from '~/lib/revalidate-form';
 
 const ZONE = 'Europe/Istanbul';
 
@@ -304,5 +305,29 @@ describe('rule settings form', () => {
     setFieldValue(form.fields[4]!, '2');
     expect(validateSettings(form)).toEqual({});
     expect(settingsPayload(form).spike).toEqual({ factor: 2.5, minimumM3: 1 });
+  });
+});
+
+describe('revalidation form', () => {
+  it('starts with the last week, checks the days and sends whole days in the meter zone', () => {
+    const values = emptyRevalidate(new Date('2026-12-05T09:00:00Z'), ZONE);
+    expect(values).toEqual({ from: '29.11.2026', to: '05.12.2026', estimate: false });
+    expect(validateRevalidate(values, ZONE)).toEqual({});
+    expect(revalidatePayload({ ...values, estimate: true }, ZONE)).toEqual({
+      from: '2026-11-28T21:00:00.000Z',
+      to: '2026-12-05T21:00:00.000Z',
+      estimate: true,
+    });
+    expect(validateRevalidate({ from: '32.11.2026', to: 'x', estimate: false }, ZONE)).toEqual({
+      from: 'meterData.revalidate.errors.date',
+      to: 'meterData.revalidate.errors.date',
+    });
+    expect(validateRevalidate({ from: '05.12.2026', to: '04.12.2026', estimate: false }, ZONE).to).toBe(
+      'meterData.revalidate.errors.order',
+    );
+    expect(validateRevalidate({ from: '01.01.2025', to: '02.01.2026', estimate: false }, ZONE).to).toBe(
+      'meterData.revalidate.errors.tooLong',
+    );
+    expect(validateRevalidate({ from: '01.01.2025', to: '01.01.2026', estimate: false }, ZONE)).toEqual({});
   });
 });
