@@ -1,4 +1,4 @@
-/** Modules of the Modules & Permissions Matrix: the brief's navigation modules (BRIEF-NOTES). */
+/** Modules of the Modules & Permissions Matrix: the brief's navigation modules (BRIEF-NOTES), and billing (issue 18). */
 export const PERMISSION_MODULES = [
   'DASHBOARD',
   'LIVE_READINGS',
@@ -10,6 +10,7 @@ export const PERMISSION_MODULES = [
   'DEFINITIONS',
   'TENANTS',
   'USERS',
+  'BILLING',
 ] as const;
 export type PermissionModule = (typeof PERMISSION_MODULES)[number];
 
