@@ -1,7 +1,7 @@
 import type { AlarmType } from '@water/shared';
-import type { LocationQuery } from 'vue-router';
+import type { AlarmListFilters } from '~/lib/alarm-work';
 import type { ApiQuery, ApiSchema } from '~/lib/api-client';
-import { ALARM_TYPES } from '@water/shared';
+import { alarmListApiQuery, readAlarmFilters, writeAlarmFilters } from '~/lib/alarm-work';
 import { unwrap } from '~/lib/api-client';
 import { toApiFailure } from '~/lib/api-error';
 import { useSessionStore } from '~/stores/session';
@@ -51,73 +51,19 @@ export function useAlarmAcknowledge(onDone: () => unknown) {
 
 // ─── The alarms list (/alarms) ───────────────────────────────────────────────────
 
-export const ALARM_STATE_FILTERS = ['open', 'cleared', 'all'] as const;
-export type AlarmStateFilter = (typeof ALARM_STATE_FILTERS)[number];
-/**
- * What each filter asks the API (issue 21 split its states): "open" here is every alarm still raised,
- * which the API now calls `active` (its `open` is unacknowledged only); "cleared" takes the closed too.
- */
-export const ALARM_STATE_QUERY: Readonly<Record<AlarmStateFilter, string>> = { open: 'active', cleared: 'cleared,closed', all: 'all' };
-export const ALARM_ACK_FILTERS = ['all', 'yes', 'no'] as const;
-export type AlarmAckFilter = (typeof ALARM_ACK_FILTERS)[number];
-
-export interface AlarmListState {
-  page: number;
-  state: AlarmStateFilter;
-  type?: AlarmType;
-  acknowledged: AlarmAckFilter;
-}
-
 export const ALARM_PAGE_SIZE = 30;
 
-function first(value: LocationQuery[string] | undefined): string | undefined {
-  const v = Array.isArray(value) ? value[0] : value;
-  return typeof v === 'string' ? v : undefined;
-}
-
-/** Page and filters of the alarms list from the URL; open alarms by default. */
-export function readAlarmListQuery(query: LocationQuery): AlarmListState {
-  const page = Number(first(query.page));
-  const state = first(query.state);
-  const type = first(query.type);
-  const acknowledged = first(query.acknowledged);
-  return {
-    page: Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1,
-    state: (ALARM_STATE_FILTERS as readonly string[]).includes(state ?? '') ? (state as AlarmStateFilter) : 'open',
-    type: (ALARM_TYPES as readonly string[]).includes(type ?? '') ? (type as AlarmType) : undefined,
-    acknowledged: (ALARM_ACK_FILTERS as readonly string[]).includes(acknowledged ?? '') ? (acknowledged as AlarmAckFilter) : 'all',
-  };
-}
-
-export function writeAlarmListQuery(state: AlarmListState): Record<string, string> {
-  const query: Record<string, string> = {};
-  if (state.page > 1) query.page = String(state.page);
-  if (state.state !== 'open') query.state = state.state;
-  if (state.type) query.type = state.type;
-  if (state.acknowledged !== 'all') query.acknowledged = state.acknowledged;
-  return query;
-}
-
-/** The alarms of the selected tenant's subtree, newest first, page and filters in the URL. */
+/** The alarms of the selected tenant's subtree, newest first; page and filters (lib/alarm-work) in the URL. */
 export function useAlarmList() {
   const { $api } = useNuxtApp();
   const route = useRoute();
   const router = useRouter();
   const session = useSessionStore();
 
-  const state = computed(() => readAlarmListQuery(route.query));
+  const filters = computed(() => readAlarmFilters(route.query));
   const apiQuery = computed(() => {
-    const s = state.value;
-    const query: ApiQuery<'/api/alarms'> = {
-      page: s.page,
-      pageSize: ALARM_PAGE_SIZE,
-      state: ALARM_STATE_QUERY[s.state],
-      order: 'desc',
-      sort: 'startedAt',
-    };
+    const query: ApiQuery<'/api/alarms'> = alarmListApiQuery(filters.value, ALARM_PAGE_SIZE);
     if (session.selectedTenantId) query.tenantId = session.selectedTenantId;
-    if (s.type) query.type = s.type;
-    if (s.acknowledged !== 'all') query.acknowledged = s.acknowledged === 'yes' ? 'true' : 'false';
     return query;
   });
 
@@ -126,13 +72,13 @@ export function useAlarmList() {
     async () => unwrap(await $api.GET('/api/alarms', { params: { query: apiQuery.value } })),
   );
 
-  function update(next: Partial<AlarmListState>) {
+  function update(next: Partial<AlarmListFilters>) {
     const page = 'page' in next ? next.page! : 1;
-    return router.replace({ query: writeAlarmListQuery({ ...state.value, ...next, page }) });
+    return router.replace({ query: writeAlarmFilters({ ...filters.value, ...next, page }) });
   }
 
   return {
-    state,
+    filters,
     /** The API query as fetched, which the list's export takes too. */
     apiQuery,
     page: computed(() => data.value ?? null),
