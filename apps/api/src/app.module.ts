@@ -33,6 +33,7 @@ import { AuditLogModule } from './modules/audit-log/audit-log.module';
 import { ExportsModule } from './modules/exports/exports.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { MeterDataModule } from './modules/meter-data/meter-data.module';
+import { BillingModule } from './modules/billing/billing.module';
 
 @Module({})
 export class AppModule {
@@ -69,6 +70,7 @@ export class AppModule {
         ImportsModule,
         ExportsModule,
         MeterDataModule,
+        BillingModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: LocatedZodValidationPipe },

@@ -38,6 +38,8 @@ function fromDatabase(err: {
     case '23505':
     case 'P2002':
       return body(409, `already exists (${describeConstraint(constraint)})`);
+    case '23P01': // an exclusion constraint: e.g. overlapping tariff versions or tiers
+      return body(409, `overlaps another record (${describeConstraint(constraint)})`);
     case '23503':
     case 'P2003':
       return body(409, `refers to or is referred to by another record (${describeConstraint(constraint)})`);
