@@ -1,3 +1,4 @@
+import type { DataTableTexts } from '~/components/ui/data-table';
 import type { FormDialogTexts } from '~/lib/crud';
 import type { ApiFailure } from '~/lib/api-error';
 import type { ApiSchema } from '~/lib/api-client';
@@ -77,9 +78,9 @@ export function useAlarmWorkRight() {
   return computed(() => session.can('DASHBOARD', 'update'));
 }
 
-/** Translated refusals and dialog texts of the alarm screens. */
+/** Translated refusals, dialog and table texts of the alarm screens. */
 export function useAlarmWorkTexts() {
-  const { t } = useI18n();
+  const { t, n } = useI18n();
   function failure(value: ApiFailure | null | undefined): string | null {
     return failureMessage(value, {
       unavailable: t('alarmWork.errors.unavailable'),
@@ -99,5 +100,16 @@ export function useAlarmWorkTexts() {
     unsavedChanges: t('alarmWork.actions.unsavedChanges'),
     failure,
   });
-  return { failure, dialog };
+  const table = (): DataTableTexts => ({
+    caption: t('alarms.title'),
+    empty: t('alarms.empty'),
+    errorTitle: t('alarms.error'),
+    retry: t('common.retry'),
+    pagination: t('dashboard.table.pagination'),
+    previous: t('dashboard.table.previous'),
+    next: t('dashboard.table.next'),
+    range: (from, to, total) => t('dashboard.table.range', { from: n(from, 'integer'), to: n(to, 'integer'), total: n(total, 'integer') }),
+    pageOf: (p, pages) => t('dashboard.table.pageOf', { page: n(p, 'integer'), pages: n(pages, 'integer') }),
+  });
+  return { failure, dialog, table };
 }
