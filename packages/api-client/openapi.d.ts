@@ -1476,6 +1476,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TariffsController_list"];
+        put?: never;
+        post: operations["TariffsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tariffs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TariffsController_detail"];
+        put?: never;
+        post?: never;
+        delete: operations["TariffsController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["TariffsController_update"];
+        trace?: never;
+    };
+    "/api/tariffs/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TariffsController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tariffs/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["TariffsController_addVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tariffs/{id}/versions/{versionId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["TariffsController_removeVersion"];
+        options?: never;
+        head?: never;
+        patch: operations["TariffsController_updateVersion"];
+        trace?: never;
+    };
+    "/api/tariffs/effective": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["TariffsController_effective"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tenants": {
         parameters: {
             query?: never;
@@ -2464,6 +2560,94 @@ export interface components {
             dailyThresholdM3: number;
             name: string;
         };
+        CreateTariffDto: {
+            code: string;
+            /** @default false */
+            isExample?: boolean;
+            name: string;
+            /** Format: uuid */
+            subscriptionGroupId?: string | null;
+            /** @enum {string} */
+            subscriptionType: "INDIVIDUAL" | "ORGANIZATIONAL";
+            /** Format: uuid */
+            tenantId: string;
+            version: {
+                effectiveFrom: string;
+                effectiveTo?: string | null;
+                /** @default [] */
+                fees?: {
+                    code: string;
+                    name: string;
+                    unitPriceKurus: number;
+                    vatRate: number;
+                }[];
+                /** @default 0 */
+                fixedChargeKurus?: number;
+                /** @default 0 */
+                fixedVatRate?: number;
+                /** @default 0 */
+                latePaymentInterestRate?: number;
+                /** @default 0 */
+                minimumChargeKurus?: number;
+                note?: string | null;
+                tiers: {
+                    fromM3: number;
+                    toM3: number | null;
+                    unitPriceKurus: number;
+                }[];
+                /**
+                 * @default NONE
+                 * @enum {string}
+                 */
+                wastewaterMode?: "NONE" | "PER_M3" | "SHARE_OF_WATER";
+                /** @default 0 */
+                wastewaterSharePercent?: number;
+                /** @default 0 */
+                wastewaterUnitPriceKurus?: number;
+                /** @default 0 */
+                wastewaterVatRate?: number;
+                /** @default 0 */
+                waterVatRate?: number;
+            };
+        };
+        CreateTariffVersionDto: {
+            effectiveFrom: string;
+            effectiveTo?: string | null;
+            /** @default [] */
+            fees?: {
+                code: string;
+                name: string;
+                unitPriceKurus: number;
+                vatRate: number;
+            }[];
+            /** @default 0 */
+            fixedChargeKurus?: number;
+            /** @default 0 */
+            fixedVatRate?: number;
+            /** @default 0 */
+            latePaymentInterestRate?: number;
+            /** @default 0 */
+            minimumChargeKurus?: number;
+            note?: string | null;
+            tiers: {
+                fromM3: number;
+                toM3: number | null;
+                unitPriceKurus: number;
+            }[];
+            /**
+             * @default NONE
+             * @enum {string}
+             */
+            wastewaterMode?: "NONE" | "PER_M3" | "SHARE_OF_WATER";
+            /** @default 0 */
+            wastewaterSharePercent?: number;
+            /** @default 0 */
+            wastewaterUnitPriceKurus?: number;
+            /** @default 0 */
+            wastewaterVatRate?: number;
+            /** @default 0 */
+            waterVatRate?: number;
+        };
         CreateTechnologyDto: {
             code: string;
             /** @default [] */
@@ -2545,6 +2729,12 @@ export interface components {
             isActive?: boolean;
             memberships: {
                 permissions: {
+                    BILLING: {
+                        create: boolean;
+                        delete: boolean;
+                        read: boolean;
+                        update: boolean;
+                    };
                     CUSTOMERS: {
                         create: boolean;
                         delete: boolean;
@@ -3044,6 +3234,91 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        EffectiveTariffDto: {
+            on: string;
+            tariff: {
+                code: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @enum {string} */
+                currency: "TRY";
+                /** Format: uuid */
+                id: string;
+                inherited: boolean;
+                isExample: boolean;
+                name: string;
+                /** Format: uuid */
+                subscriptionGroupId: string | null;
+                subscriptionGroupName: string | null;
+                /** @enum {string} */
+                subscriptionType: "INDIVIDUAL" | "ORGANIZATIONAL";
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                /** Format: date-time */
+                updatedAt: string;
+                versions: {
+                    effectiveFrom: string;
+                    effectiveTo: string | null;
+                    fees: {
+                        code: string;
+                        name: string;
+                        unitPriceKurus: number;
+                        vatRate: number;
+                    }[];
+                    fixedChargeKurus: number;
+                    fixedVatRate: number;
+                    /** Format: uuid */
+                    id: string;
+                    latePaymentInterestRate: number;
+                    minimumChargeKurus: number;
+                    note: string | null;
+                    /** @enum {string} */
+                    state: "PAST" | "CURRENT" | "FUTURE";
+                    tiers: {
+                        fromM3: number;
+                        toM3: number | null;
+                        unitPriceKurus: number;
+                    }[];
+                    /** @enum {string} */
+                    wastewaterMode: "NONE" | "PER_M3" | "SHARE_OF_WATER";
+                    wastewaterSharePercent: number;
+                    wastewaterUnitPriceKurus: number;
+                    wastewaterVatRate: number;
+                    waterVatRate: number;
+                }[];
+            };
+            version: {
+                effectiveFrom: string;
+                effectiveTo: string | null;
+                fees: {
+                    code: string;
+                    name: string;
+                    unitPriceKurus: number;
+                    vatRate: number;
+                }[];
+                fixedChargeKurus: number;
+                fixedVatRate: number;
+                /** Format: uuid */
+                id: string;
+                latePaymentInterestRate: number;
+                minimumChargeKurus: number;
+                note: string | null;
+                /** @enum {string} */
+                state: "PAST" | "CURRENT" | "FUTURE";
+                tiers: {
+                    fromM3: number;
+                    toM3: number | null;
+                    unitPriceKurus: number;
+                }[];
+                /** @enum {string} */
+                wastewaterMode: "NONE" | "PER_M3" | "SHARE_OF_WATER";
+                wastewaterSharePercent: number;
+                wastewaterUnitPriceKurus: number;
+                wastewaterVatRate: number;
+                waterVatRate: number;
+            } | null;
+        };
         EnumsDto: {
             alarmTypes: ("TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL")[];
             communicationModules: ("INTEGRATED" | "RETROFIT" | "NONE")[];
@@ -3321,6 +3596,12 @@ export interface components {
         MeDto: {
             memberships: {
                 permissions: {
+                    BILLING: {
+                        create: boolean;
+                        delete: boolean;
+                        read: boolean;
+                        update: boolean;
+                    };
                     CUSTOMERS: {
                         create: boolean;
                         delete: boolean;
@@ -3395,6 +3676,12 @@ export interface components {
                 /** Format: uuid */
                 parentId: string | null;
                 permissions: {
+                    BILLING: {
+                        create: boolean;
+                        delete: boolean;
+                        read: boolean;
+                        update: boolean;
+                    };
                     CUSTOMERS: {
                         create: boolean;
                         delete: boolean;
@@ -3927,6 +4214,54 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        PreviewDto: {
+            consumptionM3: number;
+            /** @default 0 */
+            estimatedM3?: number;
+            periodEnd: string;
+            periodStart: string;
+        };
+        PreviewResultDto: {
+            consumptionM3: string;
+            /** @enum {string} */
+            currency: "TRY";
+            days: number;
+            estimatedM3: string;
+            grossKurus: number;
+            lines: {
+                blockFromM3: string | null;
+                blockToM3: string | null;
+                code: string | null;
+                /** @enum {string} */
+                component: "FIXED" | "WATER" | "WASTEWATER" | "FEE" | "MINIMUM";
+                grossKurus: number;
+                netKurus: number;
+                quantityM3: string | null;
+                segmentEnd: string;
+                segmentStart: string;
+                tier: number | null;
+                unitPriceKurus: number | null;
+                vatKurus: number;
+                vatRate: number;
+                /** Format: uuid */
+                versionId: string;
+            }[];
+            netKurus: number;
+            periodEnd: string;
+            periodStart: string;
+            segments: {
+                consumptionM3: string;
+                days: number;
+                end: string;
+                perMonthDays: number;
+                start: string;
+                /** Format: uuid */
+                versionId: string;
+            }[];
+            /** Format: uuid */
+            tariffId: string;
+            vatKurus: number;
+        };
         QualityReportDto: {
             days: {
                 day: string;
@@ -4233,6 +4568,12 @@ export interface components {
         }[];
         SetMembershipDto: {
             permissions: {
+                BILLING: {
+                    create: boolean;
+                    delete: boolean;
+                    read: boolean;
+                    update: boolean;
+                };
                 CUSTOMERS: {
                     create: boolean;
                     delete: boolean;
@@ -4555,6 +4896,115 @@ export interface components {
             totalConsumptionM3: number;
             unacknowledgedAlarms: number;
         };
+        TariffDto: {
+            code: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            currency: "TRY";
+            /** Format: uuid */
+            id: string;
+            inherited: boolean;
+            isExample: boolean;
+            name: string;
+            /** Format: uuid */
+            subscriptionGroupId: string | null;
+            subscriptionGroupName: string | null;
+            /** @enum {string} */
+            subscriptionType: "INDIVIDUAL" | "ORGANIZATIONAL";
+            /** Format: uuid */
+            tenantId: string;
+            tenantName: string;
+            /** Format: date-time */
+            updatedAt: string;
+            versions: {
+                effectiveFrom: string;
+                effectiveTo: string | null;
+                fees: {
+                    code: string;
+                    name: string;
+                    unitPriceKurus: number;
+                    vatRate: number;
+                }[];
+                fixedChargeKurus: number;
+                fixedVatRate: number;
+                /** Format: uuid */
+                id: string;
+                latePaymentInterestRate: number;
+                minimumChargeKurus: number;
+                note: string | null;
+                /** @enum {string} */
+                state: "PAST" | "CURRENT" | "FUTURE";
+                tiers: {
+                    fromM3: number;
+                    toM3: number | null;
+                    unitPriceKurus: number;
+                }[];
+                /** @enum {string} */
+                wastewaterMode: "NONE" | "PER_M3" | "SHARE_OF_WATER";
+                wastewaterSharePercent: number;
+                wastewaterUnitPriceKurus: number;
+                wastewaterVatRate: number;
+                waterVatRate: number;
+            }[];
+        };
+        TariffPageDto: {
+            items: {
+                code: string;
+                /** Format: date-time */
+                createdAt: string;
+                /** @enum {string} */
+                currency: "TRY";
+                /** Format: uuid */
+                id: string;
+                inherited: boolean;
+                isExample: boolean;
+                name: string;
+                /** Format: uuid */
+                subscriptionGroupId: string | null;
+                subscriptionGroupName: string | null;
+                /** @enum {string} */
+                subscriptionType: "INDIVIDUAL" | "ORGANIZATIONAL";
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                /** Format: date-time */
+                updatedAt: string;
+                versions: {
+                    effectiveFrom: string;
+                    effectiveTo: string | null;
+                    fees: {
+                        code: string;
+                        name: string;
+                        unitPriceKurus: number;
+                        vatRate: number;
+                    }[];
+                    fixedChargeKurus: number;
+                    fixedVatRate: number;
+                    /** Format: uuid */
+                    id: string;
+                    latePaymentInterestRate: number;
+                    minimumChargeKurus: number;
+                    note: string | null;
+                    /** @enum {string} */
+                    state: "PAST" | "CURRENT" | "FUTURE";
+                    tiers: {
+                        fromM3: number;
+                        toM3: number | null;
+                        unitPriceKurus: number;
+                    }[];
+                    /** @enum {string} */
+                    wastewaterMode: "NONE" | "PER_M3" | "SHARE_OF_WATER";
+                    wastewaterSharePercent: number;
+                    wastewaterUnitPriceKurus: number;
+                    wastewaterVatRate: number;
+                    waterVatRate: number;
+                }[];
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
         TechnologyDto: {
             code: string;
             fields: {
@@ -4684,6 +5134,12 @@ export interface components {
                 isActive: boolean;
                 name: string;
                 permissions: {
+                    BILLING: {
+                        create: boolean;
+                        delete: boolean;
+                        read: boolean;
+                        update: boolean;
+                    };
                     CUSTOMERS: {
                         create: boolean;
                         delete: boolean;
@@ -5031,6 +5487,36 @@ export interface components {
             dailyThresholdM3?: number;
             name?: string;
         };
+        UpdateTariffDto: {
+            isExample?: boolean;
+            name?: string;
+        };
+        UpdateTariffVersionDto: {
+            effectiveFrom?: string;
+            effectiveTo?: string | null;
+            fees?: {
+                code: string;
+                name: string;
+                unitPriceKurus: number;
+                vatRate: number;
+            }[];
+            fixedChargeKurus?: number;
+            fixedVatRate?: number;
+            latePaymentInterestRate?: number;
+            minimumChargeKurus?: number;
+            note?: string | null;
+            tiers?: {
+                fromM3: number;
+                toM3: number | null;
+                unitPriceKurus: number;
+            }[];
+            /** @enum {string} */
+            wastewaterMode?: "NONE" | "PER_M3" | "SHARE_OF_WATER";
+            wastewaterSharePercent?: number;
+            wastewaterUnitPriceKurus?: number;
+            wastewaterVatRate?: number;
+            waterVatRate?: number;
+        };
         UpdateTechnologyDto: {
             code?: string;
             name?: string;
@@ -5154,6 +5640,12 @@ export interface components {
             memberships: {
                 canManage: boolean;
                 permissions: {
+                    BILLING: {
+                        create: boolean;
+                        delete: boolean;
+                        read: boolean;
+                        update: boolean;
+                    };
                     CUSTOMERS: {
                         create: boolean;
                         delete: boolean;
@@ -10088,6 +10580,369 @@ export interface operations {
                 content?: never;
             };
             /** @description requires update on SUBSCRIPTIONS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_list: {
+        parameters: {
+            query?: {
+                order?: "asc" | "desc";
+                page?: number;
+                pageSize?: number;
+                search?: string;
+                sort?: "code" | "name" | "createdAt";
+                subscriptionType?: "INDIVIDUAL" | "ORGANIZATIONAL";
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffPageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTariffDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires delete on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTariffDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewResultDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_addVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTariffVersionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_removeVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires delete on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_updateVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                versionId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTariffVersionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TariffDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TariffsController_effective: {
+        parameters: {
+            query: {
+                on?: string;
+                subscriptionGroupId?: string;
+                subscriptionType: "INDIVIDUAL" | "ORGANIZATIONAL";
+                tenantId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EffectiveTariffDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
             403: {
                 headers: {
                     [name: string]: unknown;
