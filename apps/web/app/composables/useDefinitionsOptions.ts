@@ -1,4 +1,3 @@
-import type { DefinitionsIpRating } from '~/composables/useDefinitionsApi';
 import { unwrap } from '~/lib/api-client';
 
 // Catalogues are short (tens of entries); one page of the API's maximum size holds them.

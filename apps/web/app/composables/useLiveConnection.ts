@@ -61,14 +61,14 @@ export function nextLiveStatus(current: LiveStatus, signal: LiveSignal): LiveSta
 
 // ─── Connection ───────────────────────────────────────────────────────────────────
 
-/** The part of socket.io-client's Socket this module uses. */
+/** The part of socket.io-client's Socket this module uses. A listener names its own argument types (`never[]` takes any). */
 export interface LiveSocket {
   readonly active: boolean;
   readonly connected: boolean;
-  on(event: string, listener: (...args: any[]) => void): unknown;
+  on(event: string, listener: (...args: never[]) => void): unknown;
   connect(): unknown;
   disconnect(): unknown;
-  io: { on(event: string, listener: (...args: any[]) => void): unknown };
+  io: { on(event: string, listener: (...args: never[]) => void): unknown };
 }
 
 export type LiveAuth = (cb: (data: { token: string }) => void) => void;

@@ -4,6 +4,8 @@ import { ref } from 'vue';
 import { LiveConnection } from '~/composables/useLiveConnection';
 
 type Listener<E extends LiveEventName> = (payload: LiveEvents[E]) => void;
+/** A listener as the fan-out map keeps it: each set holds only listeners of its own event name. */
+type AnyListener = Listener<LiveEventName>;
 type ReadyListener = (resumed: boolean) => void;
 
 /** Closing the socket this long after the last live view is left lets page changes keep it. */
@@ -20,7 +22,7 @@ export const useLiveStore = defineStore('live', () => {
   const status = ref<LiveStatus>('idle');
   const pausedByUser = ref(false);
 
-  const listeners = new Map<LiveEventName, Set<Listener<any>>>();
+  const listeners = new Map<LiveEventName, Set<AnyListener>>();
   const readyListeners = new Set<ReadyListener>();
   let connection: LiveConnection | null = null;
   let users = 0;
@@ -134,8 +136,8 @@ export const useLiveStore = defineStore('live', () => {
   function on<E extends LiveEventName>(name: E, listener: Listener<E>): () => void {
     let set = listeners.get(name);
     if (!set) listeners.set(name, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
+    set.add(listener as AnyListener);
+    return () => set.delete(listener as AnyListener);
   }
 
   function onReady(listener: ReadyListener): () => void {

@@ -1,8 +1,7 @@
 import type { Browser, Locator, Page } from 'playwright-core';
 import { resolve } from 'node:path';
 import { DEVICE_PROFILE_KEY_BY_MODEL, encodeUplink } from '@water/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiAs, launch, openPage, signedInPage } from './support/browser';
 
 const ROOT_ADMIN = 'iot@una.net.tr';

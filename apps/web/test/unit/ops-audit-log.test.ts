@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auditExportHref, auditListQuery, changedKeys } from '~/lib/audit-log';
+import { AUDIT_LIST, auditExportHref, auditListQuery, changedKeys } from '~/lib/audit-log';
 import { readListQuery } from '~/lib/list-query';
-import { AUDIT_LIST } from '~/lib/audit-log';
 
 describe('audit log filters', () => {
   it('sends only the filters the API knows, and the page', () => {
