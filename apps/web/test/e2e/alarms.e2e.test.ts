@@ -36,7 +36,7 @@ describe('alarms as work', () => {
   });
   afterAll(async () => browser?.close());
 
-  it('acknowledges an alarm with a comment, assigns it, adds a note and closes it with a reason', async () => {
+  it("acknowledges an alarm with a comment, assigns it, adds a note, closes it with a reason, and shows others' work live", async () => {
     expect(open.length, 'three open alarms on the first page').toBeGreaterThanOrEqual(3);
     const alarm = open[2]!;
     await openPage(page, `/alarms/${alarm.id}`);
@@ -69,9 +69,14 @@ describe('alarms as work', () => {
     expect(await page.locator('[data-testid="alarm-close"], [data-testid="alarm-assign"]').count()).toBe(0);
     expect(await page.locator('[data-testid="alarm-note"]').count()).toBe(1);
 
+    // Someone else's note shows without a reload (alarm.updated).
+    await page.locator('[data-testid="live-status"][data-status="connected"]').waitFor({ timeout: 30_000 });
+    expect((await api('POST', `/api/alarms/${alarm.id}/notes`, { text: 'Başka bir operatör (e2e)' })).status).toBe(200);
+    await timeline.locator('[data-kind="NOTE"]', { hasText: 'Başka bir operatör (e2e)' }).waitFor({ timeout: 15_000 });
+
     const detail = await api<AlarmRow & { timeline: { kind: string }[] }>('GET', `/api/alarms/${alarm.id}`);
     expect(detail.body).toMatchObject({ state: 'CLOSED', closeReason: 'Yanlış alarm (e2e)', assignedTo: { id: assignee } });
-    expect(detail.body.timeline.map((e) => e.kind)).toEqual(['RAISED', 'ACKNOWLEDGED', 'ASSIGNED', 'NOTE', 'CLOSED']);
+    expect(detail.body.timeline.map((e) => e.kind)).toEqual(['RAISED', 'ACKNOWLEDGED', 'ASSIGNED', 'NOTE', 'CLOSED', 'NOTE']);
   });
 
   it('acknowledges two alarms of the list at once and shows how each ended', async () => {
