@@ -289,7 +289,7 @@ export class UplinkProcessor {
         it.duplicate = undefined;
       }
       const reason = String((err as Error).message ?? err)
-        .replace(/\u0000/g, '')
+        .replaceAll('\u0000', '')
         .slice(0, 500);
       if (items.length === 1) {
         const it = items[0];
