@@ -1,7 +1,7 @@
 import * as argon2 from 'argon2';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isValidTaxId, isValidTcIdNo, luhnValid } from '@water/shared';
+import { isValidTaxId, isValidTcIdNo, luhnValid, PERMISSION_MODULES } from '@water/shared';
 import { createPool } from '../src/connection';
 import { createTestDatabase, type TestDatabase } from '../src/testing';
 import {
@@ -21,6 +21,10 @@ const RED_TYPES = ['TAMPER', 'LOW_BATTERY', 'TILT', 'REVERSE_FLOW'];
 const TABLES = [
   'tenant',
   'app_user',
+  'tariff',
+  'tariff_version',
+  'tariff_tier',
+  'tariff_fee',
   'membership',
   'membership_permission',
   'meter_brand',
@@ -302,6 +306,24 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
     await db?.drop();
   });
 
+  it('carries example tariffs for ASKİ and HATSU, labelled as examples (issue 18)', async () => {
+    const tariffs = await rows<{ tenant: string; code: string; name: string; is_example: boolean; versions: number }>(
+      pool,
+      `SELECT t.name AS tenant, f.code, f.name, f.is_example, (SELECT count(*)::int FROM tariff_version v WHERE v.tariff_id = f.id) AS versions
+         FROM tariff f JOIN tenant t ON t.id = f.tenant_id ORDER BY t.name, f.code`,
+    );
+    expect(tariffs.map((t) => [t.tenant, t.code, t.versions])).toEqual([
+      ['ASKİ', 'ORNEK-ISYERI', 1],
+      ['ASKİ', 'ORNEK-KONUT', 2],
+      ['HATSU', 'ORNEK-KONUT', 1],
+      ['HATSU', 'ORNEK-YUKSEK', 1],
+    ]);
+    for (const t of tariffs) {
+      expect(t.is_example).toBe(true);
+      expect(t.name).toMatch(/Örnek.*resmî tarife değildir/);
+    }
+  });
+
   it('creates the tenant tree, users and full-permission memberships', async () => {
     const tenants = await rows<{ name: string; parent: string | null; depth: number }>(
       pool,
@@ -359,10 +381,12 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
       `SELECT count(*) AS n, count(*) FILTER (WHERE can_create AND can_read AND can_update AND can_delete) AS full
          FROM membership_permission GROUP BY membership_id`,
     );
+    // Every module of the matrix, BILLING (issue 18) included.
+    const modules = String(PERMISSION_MODULES.length);
     expect(perms).toEqual([
-      { n: '10', full: '10' },
-      { n: '10', full: '10' },
-      { n: '10', full: '10' },
+      { n: modules, full: modules },
+      { n: modules, full: modules },
+      { n: modules, full: modules },
     ]);
   });
 

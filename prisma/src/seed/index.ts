@@ -18,6 +18,7 @@ import { seedProfiles } from './profiles';
 import { Random } from './random';
 import { copyReadings, deriveFromReadings } from './readings';
 import { planScenarios } from './scenarios';
+import { seedTariffs } from './tariffs';
 
 export { SEED_PASSWORD, SEED_USERS, TENANTS, type SeedUser } from './iam';
 export {
@@ -37,6 +38,7 @@ export {
   METER_PROFILES,
   type DeviceProfileKey,
 } from './profiles';
+export { EXAMPLE_TARIFFS } from './tariffs';
 export { DECODERS_DIR, MESSAGE_SCENARIOS, loadDecoderSource } from './decoders';
 export * from './payloads';
 
@@ -163,6 +165,7 @@ export async function seed(pool: Pool, options: SeedOptions = {}): Promise<SeedR
 
     const users = await seedUsers(ctx, tenantIds, passwordHashes);
     await insertAlarms(ctx, alarms, users);
+    await seedTariffs(ctx, defs, tenantIds);
 
     await client.query('INSERT INTO "_seed" (name, applied_at) VALUES ($1, now())', [SEED_NAME]);
     await client.query('COMMIT');
