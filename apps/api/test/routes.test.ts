@@ -8,8 +8,6 @@ import { loadConfig } from '../src/core/config/config';
 import { DiscoveryModule } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-
 const describeRule = (rule: AccessRule | undefined): string =>
   !rule
     ? 'UNDECLARED'
@@ -21,11 +19,11 @@ const describeRule = (rule: AccessRule | undefined): string =>
 
 /**
  * Deny by default, proved: every route of every controller declares its access rule; and who may call
- * each write route is pinned in a reviewed file (test/__snapshots__/write-routes.txt), so a changed or
- * new write rule shows up in review (update with `vitest run test/routes.test.ts -u`).
+ * each route, read or write, is pinned in a reviewed file (test/__snapshots__/routes.txt), so a changed or
+ * new access rule shows up in review (update with `vitest run test/routes.test.ts -u`).
  */
 describe('route access declarations', () => {
-  it('has an access rule on every registered route, and the write routes keep their declared callers', async () => {
+  it('has an access rule on every registered route, and every route keeps its declared callers', async () => {
     @Module({ imports: [AppModule.forRoot(loadConfig({ LOG_LEVEL: 'silent' })), DiscoveryModule] })
     class Probe {}
     const app = await NestFactory.createApplicationContext(Probe, { logger: false, abortOnError: false });
@@ -34,7 +32,7 @@ describe('route access declarations', () => {
       const scanner = app.get(MetadataScanner);
       const routes: string[] = [];
       const undeclared: string[] = [];
-      const writes: string[] = [];
+      const pinned: string[] = [];
       for (const wrapper of discovery.getControllers()) {
         const instance = wrapper.instance as object;
         const proto = Object.getPrototypeOf(instance);
@@ -47,18 +45,15 @@ describe('route access declarations', () => {
           routes.push(label);
           const rule = (Reflect.getMetadata(ACCESS_RULE, handler) ?? classRule) as AccessRule | undefined;
           if (!rule) undeclared.push(label);
-          if (WRITES.has(method)) {
-            const path = `/api/${Reflect.getMetadata(PATH_METADATA, proto.constructor)}/${Reflect.getMetadata(PATH_METADATA, handler)}`
-              .replace(/\/+/g, '/')
-              .replace(/\/$/, '');
-            writes.push(`${method.padEnd(6)} ${path.padEnd(60)} ${describeRule(rule)}`);
-          }
+          const path = `/api/${Reflect.getMetadata(PATH_METADATA, proto.constructor)}/${Reflect.getMetadata(PATH_METADATA, handler)}`
+            .replace(/\/+/g, '/')
+            .replace(/\/$/, '');
+          pinned.push(`${path.padEnd(60)} ${method.padEnd(6)} ${describeRule(rule)}`);
         }
       }
       expect(routes.length).toBeGreaterThan(10);
       expect(undeclared).toEqual([]);
-      expect(writes.length).toBeGreaterThan(10);
-      await expect(`${writes.sort().join('\n')}\n`).toMatchFileSnapshot('__snapshots__/write-routes.txt');
+      await expect(`${pinned.sort().join('\n')}\n`).toMatchFileSnapshot('__snapshots__/routes.txt');
     } finally {
       await app.close();
     }
