@@ -115,10 +115,10 @@ describe('PermissionMatrix grid', () => {
     });
   }
 
-  it('shows the ten modules by four actions', () => {
+  it('shows every module by four actions', () => {
     const wrapper = mountGrid({ modelValue: emptyMatrix() });
-    expect(wrapper.findAll('tbody tr')).toHaveLength(10);
-    expect(wrapper.findAll('[data-testid^="matrix-"]')).toHaveLength(40);
+    expect(wrapper.findAll('tbody tr')).toHaveLength(PERMISSION_MODULES.length);
+    expect(wrapper.findAll('[data-testid^="matrix-"]')).toHaveLength(PERMISSION_MODULES.length * 4);
   });
 
   it('emits the matrix with read ticked when a write right is ticked', async () => {
@@ -137,7 +137,7 @@ describe('PermissionMatrix grid', () => {
 
   it('is read only when asked, without the row and column toggles', () => {
     const wrapper = mountGrid({ modelValue: fullMatrix(), readonly: true });
-    expect(wrapper.findAll('[role="checkbox"]')).toHaveLength(40);
+    expect(wrapper.findAll('[role="checkbox"]')).toHaveLength(PERMISSION_MODULES.length * 4);
     expect(wrapper.findAll('[role="checkbox"]').every((box) => box.attributes('disabled') !== undefined)).toBe(true);
   });
 
