@@ -1,20 +1,10 @@
-/** A permission matrix from a compact spec: matrix({ METERS: 'r', USERS: 'crud' }). */
+import { PERMISSION_MODULES } from '@water/shared';
+
+/** A permission matrix from a compact spec: matrix({ METERS: 'r', USERS: 'crud' }); every module of the shared list. */
 type Rights = 'r' | 'cr' | 'cru' | 'crud' | 'ru';
 export function matrix(grants: Partial<Record<string, Rights>>) {
-  const modules = [
-    'DASHBOARD',
-    'LIVE_READINGS',
-    'SUBSCRIPTIONS',
-    'CUSTOMERS',
-    'METERS',
-    'DEVICES',
-    'PROFILES',
-    'DEFINITIONS',
-    'TENANTS',
-    'USERS',
-  ];
   return Object.fromEntries(
-    modules.map((m) => {
+    PERMISSION_MODULES.map((m) => {
       const g = grants[m] ?? '';
       return [m, { create: g.includes('c'), read: g.includes('r'), update: g.includes('u'), delete: g.includes('d') }];
     }),
