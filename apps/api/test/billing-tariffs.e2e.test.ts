@@ -344,6 +344,8 @@ describe('billing: tariffs', () => {
       const own = await create(childToken, child, { code: 'CHILD-IND', subscriptionType: 'INDIVIDUAL' });
       expect(own.status).toBe(201);
       expect((await effective(child)).body.tariff).toMatchObject({ code: 'CHILD-IND', inherited: false });
+      // The nearest tenant with a tariff for the type wins, even over an ancestor's tariff for the group.
+      expect((await effective(child, await groupId('HIGH'))).body.tariff).toMatchObject({ code: 'CHILD-IND', inherited: false });
       const after = await t.request({ url: `/api/tariffs?tenantId=${child.id}&pageSize=200`, token: childToken });
       expect(after.body.items.map((x: { code: string }) => x.code)).toContain('CHILD-IND');
       expect(after.body.items.map((x: { code: string }) => x.code)).not.toContain('RES');

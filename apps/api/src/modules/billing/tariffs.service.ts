@@ -71,10 +71,15 @@ export class TariffsService {
     access.require('BILLING', 'read', q.tenantId);
     const on = q.on ?? localToday(await this.tariffs.tenantTimeZone(q.tenantId));
     const applicable = await this.applicableAt(q.tenantId, q.subscriptionType);
-    // The group's own tariff first, else the one for every group; the nearest tenant defining it wins.
+    // The nearest tenant with a tariff for the type (the group's own or every group's) prices it; within
+    // that tenant the group's own tariff wins over the one for every group.
+    const candidates = applicable.filter(
+      (a) => a.tariff.subscriptionGroupId === null || a.tariff.subscriptionGroupId === q.subscriptionGroupId,
+    );
+    const nearest = candidates[0]?.tariff.tenantId;
     const found =
-      applicable.find((a) => q.subscriptionGroupId && a.tariff.subscriptionGroupId === q.subscriptionGroupId) ??
-      applicable.find((a) => a.tariff.subscriptionGroupId === null);
+      candidates.find((a) => a.tariff.tenantId === nearest && a.tariff.subscriptionGroupId !== null) ??
+      candidates.find((a) => a.tariff.tenantId === nearest);
     if (!found) throw new EntityNotFoundException('tariff');
     const version = found.tariff.versions.find((v) => v.effectiveFrom <= on && (v.effectiveTo === null || v.effectiveTo > on));
     const today = localToday(found.tariff.tenantTimeZone);
