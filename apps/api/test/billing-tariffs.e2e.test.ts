@@ -349,6 +349,10 @@ describe('billing: tariffs', () => {
       const after = await t.request({ url: `/api/tariffs?tenantId=${child.id}&pageSize=200`, token: childToken });
       expect(after.body.items.map((x: { code: string }) => x.code)).toContain('CHILD-IND');
       expect(after.body.items.map((x: { code: string }) => x.code)).not.toContain('RES');
+      // Nor do a's INDIVIDUAL tariffs for one group: the child's tariff for every group takes them too.
+      const individual = after.body.items.filter((x: { subscriptionType: string }) => x.subscriptionType === 'INDIVIDUAL');
+      expect(individual.map((x: { code: string }) => x.code)).toEqual(['CHILD-IND']);
+      expect(after.body.items.some((x: { inherited: boolean }) => x.inherited)).toBe(true); // a's ORGANIZATIONAL ones
       // A utility without tariffs of its own inherits the root's.
       const fromRoot = await t.request({ url: `/api/tariffs/effective?tenantId=${late.id}&subscriptionType=INDIVIDUAL`, token: rootToken });
       expect(fromRoot.body.tariff).toMatchObject({ code: 'ROOT-IND', inherited: true });

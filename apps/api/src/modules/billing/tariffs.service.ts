@@ -71,15 +71,10 @@ export class TariffsService {
     access.require('BILLING', 'read', q.tenantId);
     const on = q.on ?? localToday(await this.tariffs.tenantTimeZone(q.tenantId));
     const applicable = await this.applicableAt(q.tenantId, q.subscriptionType);
-    // The nearest tenant with a tariff for the type (the group's own or every group's) prices it; within
-    // that tenant the group's own tariff wins over the one for every group.
-    const candidates = applicable.filter(
-      (a) => a.tariff.subscriptionGroupId === null || a.tariff.subscriptionGroupId === q.subscriptionGroupId,
-    );
-    const nearest = candidates[0]?.tariff.tenantId;
+    // What applies there (the nearest tenant's, see applicableAt): the group's own tariff, else the type's for every group.
     const found =
-      candidates.find((a) => a.tariff.tenantId === nearest && a.tariff.subscriptionGroupId !== null) ??
-      candidates.find((a) => a.tariff.tenantId === nearest);
+      applicable.find((a) => q.subscriptionGroupId && a.tariff.subscriptionGroupId === q.subscriptionGroupId) ??
+      applicable.find((a) => a.tariff.subscriptionGroupId === null);
     if (!found) throw new EntityNotFoundException('tariff');
     const version = found.tariff.versions.find((v) => v.effectiveFrom <= on && (v.effectiveTo === null || v.effectiveTo > on));
     const today = localToday(found.tariff.tenantTimeZone);
@@ -265,20 +260,23 @@ export class TariffsService {
 
   /**
    * The tariffs that apply at a tenant: its own, then its ancestors' (nearest first) for the scopes no
-   * nearer tenant defines. The ancestors' rows are inherited values, outside the caller's row-level scope.
+   * nearer tenant defines; a nearer tariff for every group of a type takes the farther group tariffs of
+   * that type too. The ancestors' rows are inherited values, outside the caller's row-level scope.
    */
   private async applicableAt(tenantId: string, subscriptionType?: 'INDIVIDUAL' | 'ORGANIZATIONAL') {
     const chain = [tenantId, ...(await asSystem(() => this.tariffs.ancestorIds(tenantId)))];
     const rows = await asSystem(() => this.tariffs.ofTenants(chain, subscriptionType));
-    const depth = new Map(chain.map((t, i) => [t, i]));
-    rows.sort((a, b) => depth.get(a.tenantId)! - depth.get(b.tenantId)!);
-    const taken = new Set<string>();
     const out: { tariff: TariffRecord; inherited: boolean }[] = [];
-    for (const tariff of rows) {
-      const scope = `${tariff.subscriptionType}/${tariff.subscriptionGroupId ?? '*'}`;
-      if (taken.has(scope)) continue;
-      taken.add(scope);
-      out.push({ tariff, inherited: tariff.tenantId !== tenantId });
+    // Scopes a nearer tenant has taken: `TYPE/group` for a group's own tariff, `TYPE/*` for the type's
+    // tariff for every group, which takes the type's group tariffs of farther tenants too.
+    const taken = new Set<string>();
+    for (const owner of chain) {
+      const own = rows.filter((r) => r.tenantId === owner);
+      const applying = own.filter(
+        (r) => !taken.has(`${r.subscriptionType}/*`) && !taken.has(`${r.subscriptionType}/${r.subscriptionGroupId ?? '*'}`),
+      );
+      for (const r of own) taken.add(`${r.subscriptionType}/${r.subscriptionGroupId ?? '*'}`);
+      for (const tariff of applying) out.push({ tariff, inherited: owner !== tenantId });
     }
     return out;
   }
