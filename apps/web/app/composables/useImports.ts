@@ -25,6 +25,7 @@ const UPLOAD_PATHS = {
   READINGS: '/api/imports/readings',
   METERS: '/api/imports/meters',
   CUSTOMERS: '/api/imports/customers',
+  DEVICES: '/api/imports/devices',
 } as const satisfies Record<ImportKind, string>;
 
 /** Starting an import (a dry run by default) and confirming a passed dry run. */

@@ -1,3 +1,4 @@
+import { allows, deniedModule } from '~/lib/page-permission';
 import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';
 import { useSessionStore } from '~/stores/session';
 
@@ -13,8 +14,8 @@ export function useTenantSwitcher() {
     if (id === store.selectedTenantId || !store.selectTenant(id)) return;
     // Data keyed by tenant refetches by itself; a page the new tenant does not grant is left.
     const permission = route.meta.permission;
-    if (permission && !store.can(permission.module, permission.action)) {
-      await navigateTo({ path: '/forbidden', query: { module: permission.module } });
+    if (permission && !allows(permission, store.can)) {
+      await navigateTo({ path: '/forbidden', query: { module: deniedModule(permission) } });
     }
   }
 

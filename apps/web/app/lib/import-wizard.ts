@@ -4,22 +4,30 @@
  * its counters between two looks at the job.
  */
 import type { PermissionAction, PermissionModule } from '@water/shared';
+import type { PagePermission, Right } from './page-permission';
 
 export type ImportStatus = 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
 
-/** What the wizard imports, and the right the API asks for each (imports.controller.ts). */
-export const IMPORT_KINDS = ['READINGS', 'METERS', 'CUSTOMERS'] as const;
+/** What the wizard imports, and the rights the API asks for each, all of them (imports.service.ts IMPORT_RIGHTS). */
+export const IMPORT_KINDS = ['READINGS', 'METERS', 'CUSTOMERS', 'DEVICES'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
-export const IMPORT_KIND_RIGHTS: Record<ImportKind, { module: PermissionModule; action: PermissionAction }> = {
-  READINGS: { module: 'METERS', action: 'update' },
-  METERS: { module: 'METERS', action: 'create' },
-  CUSTOMERS: { module: 'SUBSCRIPTIONS', action: 'create' },
+export const IMPORT_KIND_RIGHTS: Record<ImportKind, readonly Right[]> = {
+  READINGS: [{ module: 'METERS', action: 'update' }],
+  METERS: [{ module: 'METERS', action: 'create' }],
+  CUSTOMERS: [
+    { module: 'SUBSCRIPTIONS', action: 'create' },
+    { module: 'CUSTOMERS', action: 'create' },
+  ],
+  DEVICES: [{ module: 'DEVICES', action: 'create' }],
 };
 
 /** The kinds a user may import, in order. */
 export function importKindsFor(can: (module: PermissionModule, action: PermissionAction) => boolean): ImportKind[] {
-  return IMPORT_KINDS.filter((kind) => can(IMPORT_KIND_RIGHTS[kind].module, IMPORT_KIND_RIGHTS[kind].action));
+  return IMPORT_KINDS.filter((kind) => IMPORT_KIND_RIGHTS[kind].every((right) => can(right.module, right.action)));
 }
+
+/** The wizard (page and sidebar entry) opens for a user who may import any kind. */
+export const IMPORT_PERMISSION: PagePermission = { anyOf: IMPORT_KINDS.map((kind) => IMPORT_KIND_RIGHTS[kind]) };
 
 export interface ImportJobLike {
   id: string;

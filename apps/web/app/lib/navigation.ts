@@ -1,5 +1,6 @@
 import type { PermissionAction, PermissionModule } from '@water/shared';
 import type { Component } from 'vue';
+import type { PagePermission } from './page-permission';
 import {
   Activity,
   Bell,
@@ -17,6 +18,8 @@ import {
   UserCog,
   Users,
 } from 'lucide-vue-next';
+import { IMPORT_PERMISSION } from './import-wizard';
+import { allows } from './page-permission';
 
 export interface NavItem {
   module: PermissionModule;
@@ -26,6 +29,8 @@ export interface NavItem {
   icon: Component;
   /** The right the entry needs in its module; reading by default. */
   action?: PermissionAction;
+  /** What the entry needs instead of `module` and `action`, as its page declares it. */
+  permission?: PagePermission;
 }
 
 /** The brief's navigation modules, in its order; the sidebar shows those the user may read in the selected tenant. */
@@ -40,8 +45,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { module: 'CUSTOMERS', to: '/customers', labelKey: 'nav.customers', icon: Users },
   { module: 'METERS', to: '/meters', labelKey: 'nav.meters', icon: Gauge },
   { module: 'DEVICES', to: '/devices', labelKey: 'nav.devices', icon: Cpu },
-  // Imports of readings write meters' data: the API asks METERS update, and so does the entry.
-  { module: 'METERS', action: 'update', to: '/imports', labelKey: 'nav.imports', icon: FileUp },
+  // The import wizard, for a user who may import any of its kinds (the rights the API asks per kind).
+  { module: 'METERS', permission: IMPORT_PERMISSION, to: '/imports', labelKey: 'nav.imports', icon: FileUp },
   // Network-server integrations and their uplinks belong to device connectivity (the API's DEVICES rights).
   { module: 'DEVICES', to: '/integrations', labelKey: 'nav.integrations', icon: Plug },
   { module: 'PROFILES', to: '/profiles', labelKey: 'nav.profiles', icon: Layers },
@@ -57,7 +62,7 @@ export function navItemFor(module: PermissionModule): NavItem | undefined {
   return NAV_ITEMS.find((item) => item.module === module);
 }
 
-/** The entries a user may open, in order: those whose module `can` grants reading (or the entry's action). */
+/** The entries a user may open, in order: those whose module `can` grants reading (or the entry's action or permission). */
 export function navItemsFor(can: (module: PermissionModule, action: PermissionAction) => boolean): NavItem[] {
-  return NAV_ITEMS.filter((item) => can(item.module, item.action ?? 'read'));
+  return NAV_ITEMS.filter((item) => (item.permission ? allows(item.permission, can) : can(item.module, item.action ?? 'read')));
 }

@@ -1,3 +1,4 @@
+import { allows, deniedModule } from '~/lib/page-permission';
 import { safeRedirect } from '~/lib/redirect';
 import { useSessionStore } from '~/stores/session';
 
@@ -29,7 +30,7 @@ export default defineNuxtRouteMiddleware(async (to) => {
   if (!store.isSignedIn) return navigateTo({ path: '/login', query: { redirect: to.fullPath } });
 
   const permission = to.meta.permission;
-  if (permission && !store.can(permission.module, permission.action)) {
-    return navigateTo({ path: '/forbidden', query: { module: permission.module } });
+  if (permission && !allows(permission, store.can)) {
+    return navigateTo({ path: '/forbidden', query: { module: deniedModule(permission) } });
   }
 });

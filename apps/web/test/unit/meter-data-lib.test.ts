@@ -3,6 +3,7 @@ import {
   applyProgress,
   canConfirm,
   fileProblem,
+  IMPORT_PERMISSION,
   importKindsFor,
   importQuery,
   importStep,
@@ -12,6 +13,7 @@ import {
   type ImportJobLike,
   type ImportProgressLike,
 } from '~/lib/import-wizard';
+import { allows, deniedModule } from '~/lib/page-permission';
 import { consumptionExport, exportHref } from '~/lib/list-export';
 import {
   fieldsByGroup,
@@ -219,9 +221,35 @@ describe('import wizard', () => {
   });
 
   it('offers the kinds the user may import, with the rights the API asks', () => {
-    const rights = new Set(['METERS:update', 'SUBSCRIPTIONS:create']);
-    expect(importKindsFor((module, action) => rights.has(`${module}:${action}`))).toEqual(['READINGS', 'CUSTOMERS']);
+    const grants =
+      (...rights: string[]) =>
+      (module: string, action: string) =>
+        rights.includes(`${module}:${action}`);
+    expect(importKindsFor(grants('METERS:update', 'SUBSCRIPTIONS:create', 'CUSTOMERS:create'))).toEqual(['READINGS', 'CUSTOMERS']);
+    // Customers and subscriptions need both creates, as the API asks.
+    expect(importKindsFor(grants('SUBSCRIPTIONS:create'))).toEqual([]);
+    expect(importKindsFor(grants('DEVICES:create'))).toEqual(['DEVICES']);
+    expect(importKindsFor(grants('METERS:create', 'METERS:update', 'SUBSCRIPTIONS:create', 'CUSTOMERS:create', 'DEVICES:create'))).toEqual([
+      'READINGS',
+      'METERS',
+      'CUSTOMERS',
+      'DEVICES',
+    ]);
     expect(importKindsFor(() => false)).toEqual([]);
+  });
+
+  it('opens the wizard for a user who may import any kind', () => {
+    const grants =
+      (...rights: string[]) =>
+      (module: string, action: string) =>
+        rights.includes(`${module}:${action}`);
+    expect(allows(IMPORT_PERMISSION, grants('DEVICES:create'))).toBe(true);
+    expect(allows(IMPORT_PERMISSION, grants('SUBSCRIPTIONS:create', 'CUSTOMERS:create'))).toBe(true);
+    expect(allows(IMPORT_PERMISSION, grants('SUBSCRIPTIONS:create'))).toBe(false);
+    expect(allows(IMPORT_PERMISSION, grants('METERS:read', 'DEVICES:read'))).toBe(false);
+    expect(deniedModule(IMPORT_PERMISSION)).toBe('METERS');
+    expect(allows({ module: 'METERS', action: 'read' }, grants('METERS:read'))).toBe(true);
+    expect(deniedModule({ module: 'DEVICES', action: 'read' })).toBe('DEVICES');
   });
 
   it('asks the API to detect what was left out', () => {

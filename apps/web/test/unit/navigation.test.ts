@@ -22,10 +22,19 @@ describe('sidebar entries', () => {
     expect(linksFor(readerOf('DASHBOARD', 'LIVE_READINGS'))).toEqual(['/', '/alarms', '/readings', '/data-quality']);
   });
 
-  it('shows the imports only to users who may change meters (the API asks METERS update)', () => {
+  it('shows the imports to users who may import any kind (the rights the API asks per kind)', () => {
     const writer = readerOf('METERS');
     writer.METERS.update = true;
     expect(linksFor(writer)).toEqual(['/meters', '/imports']);
+    const deviceCreator = readerOf('DEVICES');
+    deviceCreator.DEVICES.create = true;
+    expect(linksFor(deviceCreator)).toEqual(['/devices', '/imports', '/integrations']);
+    const subscriber = emptyMatrix();
+    subscriber.SUBSCRIPTIONS.create = true;
+    expect(linksFor(subscriber)).toEqual([]);
+    subscriber.CUSTOMERS.create = true;
+    expect(linksFor(subscriber)).toEqual(['/imports']);
+    expect(linksFor(readerOf('METERS', 'DEVICES', 'SUBSCRIPTIONS', 'CUSTOMERS'))).not.toContain('/imports');
   });
 
   it('leaves the alarms out for a user without the dashboard module', () => {
