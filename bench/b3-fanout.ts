@@ -170,6 +170,8 @@ export async function b3() {
       snr: 5,
       alarms: [],
       valveState: null,
+      quality: 'VALID',
+      qualityRule: null,
       receivedAt: new Date().toISOString(),
     });
     const token = api.token;

@@ -122,6 +122,8 @@ describe('ingestion end to end', () => {
     expect(res.body).toEqual({ status: 'accepted' });
     const seen = await askiLive.waitFor((e) => e.name === 'reading.created' && e.payload.deviceId === d.id);
     expect(seen.payload).toMatchObject({ indexM3: Number(index.toFixed(3)), batteryPct: 81, rssi: -97, snr: 7.25 });
+    // The quality the rules gave it on arrival, as GET /api/readings/live answers it.
+    expect(seen.payload).toMatchObject({ quality: 'VALID', qualityRule: null });
     expect(seen.payload.consumptionM3).toBeCloseTo(0.123, 3);
     await rootLive.waitFor((e) => e.name === 'reading.created' && e.payload.deviceId === d.id);
     const rows = await readingsOf(d.id);
@@ -134,6 +136,24 @@ describe('ingestion end to end', () => {
     expect(up1).toMatchObject({ status: 'DECODED', f_cnt: 4242, f_port: up.fPort });
     await new Promise((r) => setTimeout(r, 300));
     expect(hatsuLive.events.some((e) => e.name === 'reading.created' && e.payload.deviceId === d.id)).toBe(false);
+    // A later index 50 litres lower arrives SUSPECT, and the live event says so (the live table's badge).
+    const back = encodeUplink(d.key, { indexM3: index - 0.05, batteryPct: 81 });
+    const laterAt = new Date(Date.parse(receivedAt) + 60_000).toISOString();
+    const res2 = await t.request({
+      method: 'POST',
+      url: `/api/ingest/ttn/${integrations['TTN:A'].id}`,
+      headers: { 'x-integration-secret': integrations['TTN:A'].secret },
+      body: {
+        end_device_ids: { dev_eui: d.identifier },
+        received_at: laterAt,
+        uplink_message: { f_port: back.fPort, f_cnt: 4243, frm_payload: back.payload.toString('base64'), received_at: laterAt },
+      },
+    });
+    expect(res2.status).toBe(202);
+    const suspect = await askiLive.waitFor(
+      (e) => e.name === 'reading.created' && e.payload.deviceId === d.id && e.payload.time !== seen.payload.time,
+    );
+    expect(suspect.payload).toMatchObject({ quality: 'SUSPECT', qualityRule: 'backward-index', consumptionM3: 0 });
     for (const l of [askiLive, rootLive, hatsuLive]) l.socket.close();
   });
 

@@ -19,6 +19,10 @@ export interface ReadingEvent {
   snr: number | null;
   alarms: AlarmType[];
   valveState: ValveState | null;
+  /** The quality the validation rules gave the reading on arrival (issue 17), as GET /api/readings/live shows it. */
+  quality: 'VALID' | 'SUSPECT' | 'ESTIMATED' | 'EDITED';
+  /** The rule that set it (e.g. backward-index, spike), or rollover on a VALID reading; null when none fired. */
+  qualityRule: string | null;
   /** When the uplink reached the platform, for end-to-end latency. */
   receivedAt: string;
 }

@@ -608,6 +608,8 @@ export class UplinkProcessor {
         snr: r.snr,
         alarms: r.alarms,
         valveState: r.valveState,
+        quality: r.quality ?? 'VALID',
+        qualityRule: r.qualityRule ?? null,
         receivedAt: it.e.receivedAt,
       };
       this.live.emit('reading.created', it.ctx.tenantId, event);
