@@ -80,6 +80,15 @@ describe('row-level security', () => {
     expect(await db.prisma.customer.count()).toBe(0);
   });
 
+  it('resolves every scope form without error, whichever policy arm the plan evaluates first', async () => {
+    // The planner may run the tenants arm even when the '*' arm is true (a million-reading export did, once
+    // the tables had statistics); its cast to ltree[] must never see '*' or '' (migration 0018).
+    const tenantsArm = async () => (await db.pool.query<{ ids: string[] }>('SELECT water_scope_tenants() AS ids')).rows[0]!.ids;
+    expect(await asSystem(tenantsArm)).toEqual([]);
+    expect(await withTenantScope('', tenantsArm)).toEqual([]);
+    expect(await withTenantScope(paths.aski!, tenantsArm)).toEqual([ids.aski]);
+  });
+
   it('refuses to write another tenant’s rows and leaves them unchanged', async () => {
     const [hatsuMeter] = await t.sql<{ id: string; serial_no: string }>('SELECT id, serial_no FROM meter WHERE tenant_id = $1 LIMIT 1', [
       ids.hatsu,
