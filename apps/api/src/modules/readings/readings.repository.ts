@@ -277,8 +277,12 @@ export class ReadingsRepository {
       .$if(Boolean(f.from), (q) => q.where('r.time', '>=', f.from!))
       .$if(Boolean(f.to), (q) => q.where('r.time', '<', f.to!));
     const page = base
+      // The plain bound on time is implied by the row comparison; stated, it is an index condition on the
+      // time indexes, so a deep page (an export's 200th) starts its scan at the cursor whatever the plan.
       .$if(Boolean(f.before), (q) =>
-        q.where(sql<boolean>`(r.time, r.device_id) < (${f.before!.time}::timestamptz, ${f.before!.deviceId}::uuid)`),
+        q
+          .where('r.time', '<=', f.before!.time)
+          .where(sql<boolean>`(r.time, r.device_id) < (${f.before!.time}::timestamptz, ${f.before!.deviceId}::uuid)`),
       )
       .leftJoin('meter_brand as mb', 'mb.id', 'm.brand_id')
       .leftJoin('meter_profile as mp', 'mp.id', 'm.meter_profile_id')
