@@ -8,9 +8,9 @@ import { defaultRange, isInterval, rangeQuery } from '~/lib/consumption-range';
 /** GET /api/{meters|subscriptions|customers}/:id/consumption: every series' `values[i]` is the m³ of the bucket starting at `bucketStarts[i]`. */
 export type Consumption = ApiSchema<'ConsumptionDto'>;
 
-/** The chart's bucket list of one series from the answer's columns. */
+/** The chart's bucket list of one series from the answer's columns; a null (not begun) or missing value stays null, a gap. */
 export function seriesBuckets(bucketStarts: readonly string[], values: readonly (number | null)[]): Bucket[] {
-  return bucketStarts.map((bucketStart, i) => ({ bucketStart, consumptionM3: values[i] ?? 0 }));
+  return bucketStarts.map((bucketStart, i) => ({ bucketStart, consumptionM3: values[i] ?? null }));
 }
 
 export type ConsumptionOwner = 'meters' | 'subscriptions' | 'customers';

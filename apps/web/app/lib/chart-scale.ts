@@ -12,7 +12,8 @@ export interface Scale {
 
 export interface Bucket {
   bucketStart: string;
-  consumptionM3: number;
+  /** null: the bucket has not begun yet (issue 21), drawn as a gap rather than as zero. */
+  consumptionM3: number | null;
 }
 
 export interface ChartSeries {
@@ -31,7 +32,11 @@ export interface Segment {
 
 export interface Column {
   bucketStart: string;
+  /** Sum of the segments (0 for a bucket without values). */
   total: number;
+  /** No series has a value in this bucket (it has not begun): no bar, a gap in the lines, "—" in the table. */
+  empty: boolean;
+  /** One per series with a value in this bucket; a series whose bucket is null has none. */
   segments: Segment[];
 }
 
@@ -63,6 +68,7 @@ export function niceScale(maxValue: number, tickCount = 4): Scale {
 /**
  * One column per bucket start (in time order), each stacking the series in their given order.
  * Negative values (never expected from consumption) count as zero so a stack never folds over.
+ * A null value (a bucket that has not begun) adds no segment; a column with none is `empty`.
  */
 export function stackSeries(series: readonly ChartSeries[]): Column[] {
   const columns = new Map<string, Column>();
@@ -70,9 +76,11 @@ export function stackSeries(series: readonly ChartSeries[]): Column[] {
     for (const b of s.buckets) {
       let column = columns.get(b.bucketStart);
       if (!column) {
-        column = { bucketStart: b.bucketStart, total: 0, segments: [] };
+        column = { bucketStart: b.bucketStart, total: 0, empty: true, segments: [] };
         columns.set(b.bucketStart, column);
       }
+      if (b.consumptionM3 === null) continue;
+      column.empty = false;
       const value = Math.max(0, b.consumptionM3);
       column.segments.push({ key: s.key, value, from: column.total, to: round(column.total + value) });
       column.total = round(column.total + value);
@@ -102,7 +110,20 @@ export function labelStride(count: number, maxLabels: number): number {
   return Math.max(1, Math.ceil(count / maxLabels));
 }
 
-/** An SVG path through points (a line chart of one series). */
-export function linePath(points: readonly { x: number; y: number }[]): string {
-  return points.map((p, i) => `${i === 0 ? 'M' : 'L'}${round(p.x)},${round(p.y)}`).join(' ');
+/**
+ * An SVG path through points (a line chart of one series). A point whose y is null (a bucket without a
+ * value) breaks the line: the next point starts a new subpath, so a gap is never drawn as a drop to zero.
+ */
+export function linePath(points: readonly { x: number; y: number | null }[]): string {
+  const parts: string[] = [];
+  let pen = false;
+  for (const p of points) {
+    if (p.y === null) {
+      pen = false;
+      continue;
+    }
+    parts.push(`${pen ? 'L' : 'M'}${round(p.x)},${round(p.y)}`);
+    pen = true;
+  }
+  return parts.join(' ');
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bandOf, labelStride, linePath, niceScale, niceStep, stackSeries, yOf } from '~/lib/chart-scale';
+import { seriesBuckets } from '~/composables/useConsumption';
 
 describe('niceScale', () => {
   it('rounds the axis up to a nice top with even steps', () => {
@@ -39,6 +40,7 @@ describe('stackSeries', () => {
     expect(columns[1]).toEqual({
       bucketStart: '2026-11-02T21:00:00.000Z',
       total: 0.5,
+      empty: false,
       segments: [
         { key: 'a', value: 0.2, from: 0, to: 0.2 },
         { key: 'b', value: 0.3, from: 0.2, to: 0.5 },
@@ -77,5 +79,38 @@ describe('plot positions', () => {
         { x: 5.123456789, y: 2 },
       ]),
     ).toBe('M0,10 L5.123456789,2');
+  });
+});
+
+describe('buckets that have not begun (issue 21)', () => {
+  const starts = ['2026-12-05T00:00:00Z', '2026-12-05T01:00:00Z', '2026-12-05T02:00:00Z', '2026-12-05T03:00:00Z'];
+
+  it('keeps the API nulls (and missing values) as null, never 0', () => {
+    expect(seriesBuckets(starts, [1.5, 0, null]).map((b) => b.consumptionM3)).toEqual([1.5, 0, null, null]);
+  });
+
+  it('stacks no segment for a null bucket and marks a column without any value as empty, totals unchanged', () => {
+    const a = { key: 'a', label: 'A', buckets: seriesBuckets(starts, [1, 0, 2, null]) };
+    const b = { key: 'b', label: 'B', buckets: seriesBuckets(starts, [0.5, 0, null, null]) };
+    const columns = stackSeries([a, b]);
+    expect(columns.map((c) => c.empty)).toEqual([false, false, false, true]);
+    expect(columns.map((c) => c.total)).toEqual([1.5, 0, 2, 0]);
+    expect(columns[1]!.segments.map((s) => s.value)).toEqual([0, 0]);
+    expect(columns[2]!.segments.map((s) => s.key)).toEqual(['a']);
+    expect(columns[3]!.segments).toEqual([]);
+    expect(columns.reduce((sum, c) => sum + c.total, 0)).toBe(3.5);
+  });
+
+  it('breaks a line at null points instead of drawing a drop to zero', () => {
+    expect(
+      linePath([
+        { x: 0, y: 10 },
+        { x: 1, y: null },
+        { x: 2, y: 4 },
+        { x: 3, y: 5 },
+        { x: 4, y: null },
+      ]),
+    ).toBe('M0,10 M2,4 L3,5');
+    expect(linePath([{ x: 0, y: null }])).toBe('');
   });
 });
