@@ -19,15 +19,7 @@ import { locateColumns } from './import-columns';
 import { checkZipDirectory, FileError, openTable, type ImportDelimiter, type ImportEncoding, type TableRow } from './import-file';
 import { zonedTime } from './import-values';
 import { ImportsRepository, type ImportJobRow, type RowError } from './imports.repository';
-import {
-  isRowError,
-  parseReadingRow,
-  READING_COLUMNS,
-  READING_KEY_COLUMNS,
-  resolveReading,
-  type ParsedReading,
-  type ReadyReading,
-} from './readings-import';
+import { isRowError, parseReadingRow, READING_COLUMNS, READING_KEY_COLUMNS, resolveReading, type ReadyReading } from './readings-import';
 
 /** Counts of a run, as the job row and the live event carry them. */
 export interface ImportCounts {
@@ -225,28 +217,18 @@ export class ImportRunner {
     const toUtc = zonedTime();
     // (device, time) → index of the file's rows so far: a repeated row is unchanged, a contradicting one an error.
     const seen = new Map<string, { rowNo: number; indexM3: number }>();
-    let pass: boolean | null = null;
+    const newPass = perPass(seen);
     // Per meter, the first and last reading this run wrote.
     const written = new Map<string, { from: Date; to: Date }>();
     return {
       locate: (header) => (at = locateColumns(header, READING_COLUMNS, READING_KEY_COLUMNS)),
       batch: async (rows, write) => {
-        if (pass !== write) {
-          seen.clear();
-          pass = write;
-        }
+        newPass(write);
         const errors: RowError[] = [];
-        const parsed: ParsedReading[] = [];
-        for (const row of rows) {
-          if (row.error) errors.push({ rowNo: row.rowNo, column: null, message: row.error });
-          else if (row.cells.some((c) => typeof c === 'string' && c.includes('\u0000')))
-            errors.push({ rowNo: row.rowNo, column: null, message: 'contains a NUL character' });
-          else {
-            const p = parseReadingRow(row, at);
-            if (isRowError(p)) errors.push(p);
-            else parsed.push(p);
-          }
-        }
+        const parsed = parseRows(rows, errors, (row) => {
+          const p = parseReadingRow(row, at);
+          return isRowError(p) ? [p] : p;
+        });
         const found = await this.repository.readingTargets(job.scope_tenant_ids, {
           meterSerials: [...new Set(parsed.flatMap((p) => (p.meterSerial ? [p.meterSerial] : [])))],
           deviceKeys: [...new Set(parsed.flatMap((p) => (p.device ? [p.device] : [])))],
@@ -359,28 +341,19 @@ export class ImportRunner {
     const toUtc = zonedTime();
     const zone = await this.repository.tenantZone(job.tenant_id);
     const seen = new Map<string, number>();
-    let pass: boolean | null = null;
+    const newPass = perPass(seen);
     let access: AccessContext | null = null;
     return {
       locate: (header) => (at = locateColumns(header, METER_COLUMNS)),
       batch: async (rows, write) => {
-        if (pass !== write) {
-          seen.clear();
-          pass = write;
-        }
+        newPass(write);
         const errors: RowError[] = [];
-        const parsed: ParsedMeter[] = [];
-        for (const row of rows) {
-          if (row.error) errors.push({ rowNo: row.rowNo, column: null, message: row.error });
-          else if (row.cells.some((c) => typeof c === 'string' && c.includes('\u0000')))
-            errors.push({ rowNo: row.rowNo, column: null, message: 'contains a NUL character' });
-          else {
-            const p = parseMeterRow(row, at);
-            if ('message' in p) errors.push(p);
-            else parsed.push(p);
-          }
-        }
-        const profiles = await this.repository.usableMeterProfiles(
+        const parsed = parseRows(rows, errors, (row) => {
+          const p = parseMeterRow(row, at);
+          return 'message' in p ? [p] : p;
+        });
+        const profiles = await this.repository.usableProfiles(
+          'meter',
           job.tenant_id,
           parsed.map((p) => ({ brand: p.brand, model: p.model })),
         );
@@ -390,7 +363,8 @@ export class ImportRunner {
           errors.push({ rowNo: p.rowNo, column: 'model', message: `no meter profile ${p.brand} ${p.model} that this tenant may use` });
           return [];
         });
-        const existing = await this.repository.metersByKey(
+        const existing = await this.repository.assetsByKey(
+          'meter',
           withProfile.map(({ p, profile }) => ({ brandId: profile.brandId, serialNo: p.serialNo })),
         );
         const subscriptions = await this.repository.subscriptionsByNo(
@@ -450,11 +424,13 @@ export class ImportRunner {
           fresh.push({ p, profileId: profile.id, installedAt: installedAt, subscriptionId });
         }
         if (!write || !fresh.length) return { errors, created: fresh.length, unchanged };
-        access ??= await this.requester(job);
-        let created = 0;
-        for (const { p, profileId, installedAt, subscriptionId } of fresh) {
-          try {
-            await this.meterService.create(access, {
+        const requester = (access ??= await this.requester(job));
+        const created = await createEach(
+          fresh,
+          errors,
+          ({ p }) => p.rowNo,
+          ({ p, profileId, installedAt, subscriptionId }) =>
+            this.meterService.create(requester, {
               tenantId: job.tenant_id,
               meterProfileId: profileId,
               serialNo: p.serialNo,
@@ -464,12 +440,8 @@ export class ImportRunner {
               hasValve: p.hasValve,
               subscriptionId,
               device: { mode: 'none' },
-            });
-            created++;
-          } catch (err) {
-            errors.push({ rowNo: p.rowNo, column: null, message: refusal(err) });
-          }
-        }
+            }),
+        );
         return { errors, created, unchanged };
       },
     };
@@ -487,28 +459,14 @@ export class ImportRunner {
     const seen = new Map<string, number>();
     // Customers this pass creates (write) or will create (check): key → id, or the row that creates it.
     const pending = new Map<string, { id: string | null; type: string; rowNo: number }>();
-    let pass: boolean | null = null;
+    const newPass = perPass(seen, pending);
     let access: AccessContext | null = null;
     return {
       locate: (header) => (at = locateColumns(header, CUSTOMER_COLUMNS)),
       batch: async (rows, write) => {
-        if (pass !== write) {
-          seen.clear();
-          pending.clear();
-          pass = write;
-        }
+        newPass(write);
         const errors: RowError[] = [];
-        const parsed: ParsedCustomerRow[] = [];
-        for (const row of rows) {
-          if (row.error) errors.push({ rowNo: row.rowNo, column: null, message: row.error });
-          else if (row.cells.some((c) => typeof c === 'string' && c.includes('\u0000')))
-            errors.push({ rowNo: row.rowNo, column: null, message: 'contains a NUL character' });
-          else {
-            const p = parseCustomerRow(row, at, job.tenant_id);
-            if (Array.isArray(p)) errors.push(...p);
-            else parsed.push(p);
-          }
-        }
+        const parsed = parseRows(rows, errors, (row) => parseCustomerRow(row, at, job.tenant_id));
         const subscriptions = await this.repository.subscriptionsByNo([job.tenant_id], [...new Set(parsed.map((p) => p.subscriptionNo))]);
         const customers = await this.repository.customersByKey(job.tenant_id, [...new Set(parsed.map((p) => p.customerKey))]);
         const fresh: ParsedCustomerRow[] = [];
@@ -550,19 +508,18 @@ export class ImportRunner {
           fresh.push({ ...p, input: { ...p.input, groupId } });
         }
         if (!write || !fresh.length) return { errors, created: fresh.length, unchanged };
-        access ??= await this.requester(job);
-        let created = 0;
-        for (const p of fresh) {
-          const customerId = customers.get(p.customerKey)?.id ?? pending.get(p.customerKey)?.id ?? null;
-          const input = customerId ? { ...p.input, customer: undefined, customerId } : p.input;
-          try {
-            const detail = await this.subscriptionService.create(access, input);
+        const requester = (access ??= await this.requester(job));
+        const created = await createEach(
+          fresh,
+          errors,
+          (p) => p.rowNo,
+          async (p) => {
+            const customerId = customers.get(p.customerKey)?.id ?? pending.get(p.customerKey)?.id ?? null;
+            const input = customerId ? { ...p.input, customer: undefined, customerId } : p.input;
+            const detail = await this.subscriptionService.create(requester, input);
             pending.set(p.customerKey, { id: detail.customer.id, type: p.input.type, rowNo: p.rowNo });
-            created++;
-          } catch (err) {
-            errors.push({ rowNo: p.rowNo, column: null, message: refusal(err) });
-          }
-        }
+          },
+        );
         return { errors, created, unchanged };
       },
     };
@@ -579,7 +536,7 @@ export class ImportRunner {
   private async devices(job: ImportJobRow): Promise<KindRunner> {
     let cols: DeviceColumns = { at: new Map(), identifiers: new Map() };
     const seen = new Map<string, number>();
-    let pass: boolean | null = null;
+    const newPass = perPass(seen);
     let access: AccessContext | null = null;
     return {
       locate: (header) => {
@@ -587,28 +544,20 @@ export class ImportRunner {
         return cols.at;
       },
       batch: async (rows, write) => {
-        if (pass !== write) {
-          seen.clear();
-          pass = write;
-        }
-        access ??= await this.requester(job);
+        newPass(write);
+        const requester = (access ??= await this.requester(job));
         const errors: RowError[] = [];
-        const parsed: ParsedDevice[] = [];
-        for (const row of rows) {
-          if (row.error) errors.push({ rowNo: row.rowNo, column: null, message: row.error });
-          else if (row.cells.some((c) => typeof c === 'string' && c.includes('\u0000')))
-            errors.push({ rowNo: row.rowNo, column: null, message: 'contains a NUL character' });
-          else {
-            const p = parseDeviceRow(row, cols);
-            if ('message' in p) errors.push(p);
-            else parsed.push(p);
-          }
-        }
-        const profiles = await this.repository.usableDeviceProfiles(
+        const parsed = parseRows(rows, errors, (row) => {
+          const p = parseDeviceRow(row, cols);
+          return 'message' in p ? [p] : p;
+        });
+        const profiles = await this.repository.usableProfiles(
+          'device',
           job.tenant_id,
           parsed.map((p) => ({ brand: p.brand, model: p.model })),
         );
-        const existing = await this.repository.devicesByKey(
+        const existing = await this.repository.assetsByKey(
+          'device',
           parsed.flatMap((p) => {
             const profile = profiles.get(`${p.brand.toLowerCase()}|${p.model.toLowerCase()}`);
             return profile ? [{ brandId: profile.brandId, serialNo: p.serialNo }] : [];
@@ -668,7 +617,7 @@ export class ImportRunner {
           }
           const input = { deviceProfileId: profile.id, serialNo: p.serialNo, status: p.status, identifiers: p.identifiers };
           if (!write) {
-            const refused = await this.dryCreateDevice(access, job.tenant_id, input);
+            const refused = await this.dryCreateDevice(requester, job.tenant_id, input);
             if (refused) {
               errors.push({ rowNo: p.rowNo, column: null, message: refused });
               continue;
@@ -677,22 +626,20 @@ export class ImportRunner {
           fresh.push({ p, profileId: profile.id, meterId });
         }
         if (!write || !fresh.length) return { errors, created: fresh.length, unchanged };
-        let created = 0;
-        for (const { p, profileId, meterId } of fresh) {
-          try {
-            await this.deviceService.create(access, {
+        const created = await createEach(
+          fresh,
+          errors,
+          ({ p }) => p.rowNo,
+          ({ p, profileId, meterId }) =>
+            this.deviceService.create(requester, {
               tenantId: job.tenant_id,
               meterId,
               deviceProfileId: profileId,
               serialNo: p.serialNo,
               status: p.status,
               identifiers: p.identifiers,
-            });
-            created++;
-          } catch (err) {
-            errors.push({ rowNo: p.rowNo, column: null, message: refusal(err) });
-          }
-        }
+            }),
+        );
         return { errors, created, unchanged };
       },
     };
@@ -719,6 +666,52 @@ export class ImportRunner {
 
 /** Thrown to roll a dry run's transaction back. */
 class DryRunRollback extends Error {}
+
+/** A kind's per-pass state: `newPass(write)` clears `maps` when the pass changes (check, then write). */
+function perPass(...maps: Map<string, unknown>[]): (write: boolean) => void {
+  let pass: boolean | null = null;
+  return (write) => {
+    if (pass !== write) {
+      for (const map of maps) map.clear();
+      pass = write;
+    }
+  };
+}
+
+/** A batch's rows parsed by `parse`; unreadable rows, rows with a NUL character and `parse`'s errors go to `errors`. */
+function parseRows<T extends object>(rows: TableRow[], errors: RowError[], parse: (row: TableRow) => T | RowError[]): T[] {
+  const parsed: T[] = [];
+  for (const row of rows) {
+    if (row.error) errors.push({ rowNo: row.rowNo, column: null, message: row.error });
+    else if (row.cells.some((c) => typeof c === 'string' && c.includes('\u0000')))
+      errors.push({ rowNo: row.rowNo, column: null, message: 'contains a NUL character' });
+    else {
+      const p = parse(row);
+      if (Array.isArray(p)) errors.push(...p);
+      else parsed.push(p);
+    }
+  }
+  return parsed;
+}
+
+/** Writes each item through `create`, one after another; a refusal is its row's error. Returns how many were created. */
+async function createEach<T>(
+  items: T[],
+  errors: RowError[],
+  rowNo: (item: T) => number,
+  create: (item: T) => Promise<unknown>,
+): Promise<number> {
+  let created = 0;
+  for (const item of items) {
+    try {
+      await create(item);
+      created++;
+    } catch (err) {
+      errors.push({ rowNo: rowNo(item), column: null, message: refusal(err) });
+    }
+  }
+  return created;
+}
 
 /** A service's refusal as one line for the report (the error filter's message and details). */
 function refusal(err: unknown): string {

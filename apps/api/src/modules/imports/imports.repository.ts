@@ -411,10 +411,11 @@ export class ImportsRepository {
   }
 
   /**
-   * Meter profiles by brand name and model code (case-insensitive) that `tenantId` may use: the root
-   * uses every profile, another tenant those allowed to it. Keyed `brand|model`, lower case.
+   * Meter or device profiles by brand name and model code (case-insensitive) that `tenantId` may use: the
+   * root uses every profile, another tenant those allowed to it. Keyed `brand|model`, lower case.
    */
-  async usableMeterProfiles(
+  async usableProfiles(
+    kind: 'meter' | 'device',
     tenantId: string,
     pairs: { brand: string; model: string }[],
   ): Promise<Map<string, { id: string; brandId: string }>> {
@@ -422,25 +423,30 @@ export class ImportsRepository {
     if (!pairs.length) return out;
     const { rows } = await sql<{ id: string; brand_id: string; brand: string; model: string }>`
       SELECT p.id, p.brand_id, lower(b.name) AS brand, lower(p.model_code) AS model
-        FROM meter_profile p JOIN meter_brand b ON b.id = p.brand_id
+        FROM ${sql.table(`${kind}_profile`)} p JOIN ${sql.table(`${kind}_brand`)} b ON b.id = p.brand_id
         JOIN unnest(${pairs.map((p) => p.brand.toLowerCase())}::text[], ${pairs.map((p) => p.model.toLowerCase())}::text[]) AS v(brand, model)
           ON lower(b.name) = v.brand AND lower(p.model_code) = v.model
        WHERE (SELECT parent_id IS NULL FROM tenant WHERE id = ${tenantId}::uuid)
-          OR EXISTS (SELECT 1 FROM tenant_meter_profile a WHERE a.tenant_id = ${tenantId}::uuid AND a.meter_profile_id = p.id)`.execute(
-      this.db,
-    );
+          OR EXISTS (SELECT 1 FROM ${sql.table(`tenant_${kind}_profile`)} a
+                      WHERE a.tenant_id = ${tenantId}::uuid AND ${sql.ref(`a.${kind}_profile_id`)} = p.id)`.execute(this.db);
     for (const r of rows) out.set(`${r.brand}|${r.model}`, { id: r.id, brandId: r.brand_id });
     return out;
   }
 
-  /** Meters with these (brand, serial) keys, anywhere (serial numbers are unique per brand platform-wide). Keyed `brandId|serial`. */
-  async metersByKey(keys: { brandId: string; serialNo: string }[]): Promise<Map<string, { id: string; tenantId: string }>> {
+  /**
+   * Meters or devices with these (brand, serial) keys, anywhere (serial numbers are unique per brand
+   * platform-wide). Keyed `brandId|serial`.
+   */
+  async assetsByKey(
+    kind: 'meter' | 'device',
+    keys: { brandId: string; serialNo: string }[],
+  ): Promise<Map<string, { id: string; tenantId: string }>> {
     const out = new Map<string, { id: string; tenantId: string }>();
     if (!keys.length) return out;
     const { rows } = await sql<{ id: string; tenant_id: string; brand_id: string; serial_no: string }>`
-      SELECT m.id, m.tenant_id, m.brand_id, m.serial_no FROM meter m
+      SELECT a.id, a.tenant_id, a.brand_id, a.serial_no FROM ${sql.table(kind)} a
         JOIN unnest(${keys.map((k) => k.brandId)}::uuid[], ${keys.map((k) => k.serialNo)}::text[]) AS v(brand_id, serial_no)
-          ON m.brand_id = v.brand_id AND m.serial_no = v.serial_no`.execute(this.db);
+          ON a.brand_id = v.brand_id AND a.serial_no = v.serial_no`.execute(this.db);
     for (const r of rows) out.set(`${r.brand_id}|${r.serial_no}`, { id: r.id, tenantId: r.tenant_id });
     return out;
   }
@@ -492,38 +498,6 @@ export class ImportsRepository {
       if (r.tc_id_no && tcs.includes(r.tc_id_no)) out.set(`tc:${r.tc_id_no}`, { id: r.id, type });
       if (r.tax_id && taxes.includes(r.tax_id)) out.set(`tax:${r.tax_id}`, { id: r.id, type });
     }
-    return out;
-  }
-
-  /** Device profiles by brand name and model code that `tenantId` may use (the root: every one). Keyed `brand|model`, lower case. */
-  async usableDeviceProfiles(
-    tenantId: string,
-    pairs: { brand: string; model: string }[],
-  ): Promise<Map<string, { id: string; brandId: string }>> {
-    const out = new Map<string, { id: string; brandId: string }>();
-    if (!pairs.length) return out;
-    const { rows } = await sql<{ id: string; brand_id: string; brand: string; model: string }>`
-      SELECT p.id, p.brand_id, lower(b.name) AS brand, lower(p.model_code) AS model
-        FROM device_profile p JOIN device_brand b ON b.id = p.brand_id
-        JOIN unnest(${pairs.map((p) => p.brand.toLowerCase())}::text[], ${pairs.map((p) => p.model.toLowerCase())}::text[]) AS v(brand, model)
-          ON lower(b.name) = v.brand AND lower(p.model_code) = v.model
-       WHERE (SELECT parent_id IS NULL FROM tenant WHERE id = ${tenantId}::uuid)
-          OR EXISTS (SELECT 1 FROM tenant_device_profile a WHERE a.tenant_id = ${tenantId}::uuid AND a.device_profile_id = p.id)`.execute(
-      this.db,
-    );
-    for (const r of rows) out.set(`${r.brand}|${r.model}`, { id: r.id, brandId: r.brand_id });
-    return out;
-  }
-
-  /** Devices with these (brand, serial) keys, anywhere. Keyed `brandId|serial`. */
-  async devicesByKey(keys: { brandId: string; serialNo: string }[]): Promise<Map<string, { id: string; tenantId: string }>> {
-    const out = new Map<string, { id: string; tenantId: string }>();
-    if (!keys.length) return out;
-    const { rows } = await sql<{ id: string; tenant_id: string; brand_id: string; serial_no: string }>`
-      SELECT d.id, d.tenant_id, d.brand_id, d.serial_no FROM device d
-        JOIN unnest(${keys.map((k) => k.brandId)}::uuid[], ${keys.map((k) => k.serialNo)}::text[]) AS v(brand_id, serial_no)
-          ON d.brand_id = v.brand_id AND d.serial_no = v.serial_no`.execute(this.db);
-    for (const r of rows) out.set(`${r.brand_id}|${r.serial_no}`, { id: r.id, tenantId: r.tenant_id });
     return out;
   }
 
