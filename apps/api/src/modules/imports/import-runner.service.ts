@@ -375,18 +375,10 @@ export class ImportRunner {
         const fresh: { p: ParsedMeter; profileId: string; installedAt: Date | null; subscriptionId: string | null }[] = [];
         let unchanged = 0;
         for (const { p, profile } of withProfile) {
-          const key = `${profile.brandId}|${p.serialNo}`;
-          const before = seen.get(key);
-          if (before !== undefined) {
-            errors.push({ rowNo: p.rowNo, column: 'serial_no', message: `repeats the meter of row ${before}` });
-            continue;
-          }
-          seen.set(key, p.rowNo);
-          const stored = existing.get(key);
-          if (stored) {
-            if (job.scope_tenant_ids.includes(stored.tenantId)) unchanged++;
-            else
-              errors.push({ rowNo: p.rowNo, column: 'serial_no', message: `serial number ${p.serialNo} of ${p.brand} is already in use` });
+          const known = bySerial(`${profile.brandId}|${p.serialNo}`, p, 'meter', seen, existing, job.scope_tenant_ids);
+          if (known !== 'new') {
+            if (known === 'unchanged') unchanged++;
+            else errors.push(known);
             continue;
           }
           const installedAt = meterInstalledAt(p, zone, toUtc, now);
@@ -574,18 +566,10 @@ export class ImportRunner {
             errors.push({ rowNo: p.rowNo, column: 'model', message: `no device profile ${p.brand} ${p.model} that this tenant may use` });
             continue;
           }
-          const key = `${profile.brandId}|${p.serialNo}`;
-          const before = seen.get(key);
-          if (before !== undefined) {
-            errors.push({ rowNo: p.rowNo, column: 'serial_no', message: `repeats the device of row ${before}` });
-            continue;
-          }
-          seen.set(key, p.rowNo);
-          const stored = existing.get(key);
-          if (stored) {
-            if (job.scope_tenant_ids.includes(stored.tenantId)) unchanged++;
-            else
-              errors.push({ rowNo: p.rowNo, column: 'serial_no', message: `serial number ${p.serialNo} of ${p.brand} is already in use` });
+          const known = bySerial(`${profile.brandId}|${p.serialNo}`, p, 'device', seen, existing, job.scope_tenant_ids);
+          if (known !== 'new') {
+            if (known === 'unchanged') unchanged++;
+            else errors.push(known);
             continue;
           }
           let meterId: string | null = null;
@@ -692,6 +676,27 @@ function parseRows<T extends object>(rows: TableRow[], errors: RowError[], parse
     }
   }
   return parsed;
+}
+
+/**
+ * A meter's or device's row by its `brandId|serial` key: an error when an earlier row of the pass or
+ * another tenant's asset has it, 'unchanged' when it is stored in the job's scope, else 'new'.
+ */
+function bySerial(
+  key: string,
+  p: { rowNo: number; serialNo: string; brand: string },
+  what: 'meter' | 'device',
+  seen: Map<string, number>,
+  existing: Map<string, { tenantId: string }>,
+  scopeTenantIds: string[],
+): 'new' | 'unchanged' | RowError {
+  const before = seen.get(key);
+  if (before !== undefined) return { rowNo: p.rowNo, column: 'serial_no', message: `repeats the ${what} of row ${before}` };
+  seen.set(key, p.rowNo);
+  const stored = existing.get(key);
+  if (!stored) return 'new';
+  if (scopeTenantIds.includes(stored.tenantId)) return 'unchanged';
+  return { rowNo: p.rowNo, column: 'serial_no', message: `serial number ${p.serialNo} of ${p.brand} is already in use` };
 }
 
 /** Writes each item through `create`, one after another; a refusal is its row's error. Returns how many were created. */
