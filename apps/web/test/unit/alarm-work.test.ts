@@ -1,7 +1,4 @@
 // @vitest-environment node
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   alarmActions,
@@ -16,6 +13,7 @@ import {
   validateAlarmText,
   writeAlarmFilters,
 } from '~/lib/alarm-work';
+import { files, itChecksI18nKeys } from './support/i18n-keys';
 
 describe('alarm list filters', () => {
   it('defaults to active alarms (open and acknowledged), which the API calls state=active', () => {
@@ -139,49 +137,18 @@ describe('one alarm', () => {
 });
 
 describe('alarm translations', () => {
-  const web = fileURLToPath(new URL('../..', import.meta.url));
-  const read = (path: string) => readFileSync(join(web, path), 'utf8');
-  function flatten(value: unknown, prefix = ''): Record<string, string> {
-    if (typeof value === 'string') return { [prefix]: value };
-    return Object.entries(value as Record<string, unknown>).reduce<Record<string, string>>(
-      (acc, [key, inner]) => ({ ...acc, ...flatten(inner, prefix ? `${prefix}.${key}` : key) }),
-      {},
-    );
-  }
-  // The locale files are merged deeply (en.json and en/dashboard.json both hold `dashboard`).
-  const all = (lang: string) =>
-    ['', '/dashboard', '/alarm-work'].reduce<Record<string, string>>(
-      (acc, f) => ({ ...acc, ...flatten(JSON.parse(read(`i18n/locales/${lang}${f}.json`))) }),
-      {},
-    );
-  const tr = all('tr');
-  const en = all('en');
-  const work = (m: Record<string, string>) => Object.keys(m).filter((k) => k.startsWith('alarmWork.'));
-  const sources = [
-    ...readdirSync(join(web, 'app/components/alarms')).map((f) => `app/components/alarms/${f}`),
-    'app/pages/alarms/index.vue',
-    'app/pages/alarms/[id].vue',
-    'app/lib/alarm-work.ts',
-    'app/composables/useAlarmWork.ts',
-  ];
-
-  it('has the same alarm keys in Turkish and English, as plain messages', () => {
-    expect(work(tr).sort()).toEqual(work(en).sort());
-    expect(work(tr).length).toBeGreaterThan(80);
-    const bad = work(tr)
-      .flatMap((k) => [tr[k]!, en[k]!])
-      .filter((m) => /[{}|@<>]/.test(m.replace(/\{[A-Za-z_][A-Za-z0-9_]*\}/g, '')));
-    expect(bad).toEqual([]);
-  });
-
-  it('defines every static key the alarm screens use, and builds none at run time', () => {
-    const used = new Set<string>();
-    for (const path of sources) {
-      const text = read(path);
-      for (const match of text.matchAll(/['"`]((?:alarmWork|alarms|dashboard|common)\.[A-Za-z0-9_.]+)['"`]/g)) used.add(match[1]!);
-      expect(text, path).not.toMatch(/\$?t\(\s*`/);
-    }
-    expect(used.size).toBeGreaterThan(60);
-    expect([...used].filter((key) => !(key in tr) || !(key in en))).toEqual([]);
+  itChecksI18nKeys({
+    localeFiles: ['dashboard', 'alarm-work'],
+    families: ['alarmWork'],
+    sources: [
+      ...files('app/components/alarms'),
+      'app/pages/alarms/index.vue',
+      'app/pages/alarms/[id].vue',
+      'app/lib/alarm-work.ts',
+      'app/composables/useAlarmWork.ts',
+    ],
+    usedPrefixes: ['alarmWork', 'alarms', 'dashboard', 'common'],
+    minKeys: 80,
+    minUsed: 60,
   });
 });
