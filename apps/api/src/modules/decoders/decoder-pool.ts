@@ -301,12 +301,14 @@ export class DecoderPool {
         return;
       case 'results':
         if (m.broken) {
-          // It exits by itself (its runtime trapped); its replacement starts on exit. Nothing more goes to it.
+          // Its runtime trapped: nothing more goes to it, it is ended here once its reply is read (not by
+          // itself, which could overtake the reply), and its replacement starts on exit.
           slot.closing = true;
           slot.killed = true;
           this.counters.crashes++;
         }
         this.onResults(slot, m.results);
+        if (m.broken) void slot.worker.terminate();
         return;
     }
   }

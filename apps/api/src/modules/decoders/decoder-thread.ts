@@ -41,8 +41,8 @@ export type ThreadResult = { id: number; output: SandboxOutput; cached: boolean 
 export type ThreadMessage =
   | { type: 'ready' }
   /**
-   * Answers to a batch, in its order. With `broken`, the WebAssembly runtime trapped: the thread ends
-   * after this reply (calls after the trap are missing, the pool runs them again on another thread).
+   * Answers to a batch, in its order. With `broken`, the WebAssembly runtime trapped: the pool ends the
+   * thread after this reply (calls after the trap are missing, the pool runs them again on another thread).
    */
   | { type: 'results'; results: ThreadResult[]; broken?: string };
 
@@ -77,7 +77,9 @@ function start(data: ThreadData) {
       }
       send(sandbox.broken ? { type: 'results', results, broken: sandbox.broken } : { type: 'results', results });
       phase[0] = PHASE.idle;
-      if (sandbox.broken) process.exit(1);
+      // The pool ends this thread once it has the reply (exiting here could overtake the reply on its port,
+      // and the pool would read the exit as a crash of the whole batch); this is only the fallback.
+      if (sandbox.broken) setTimeout(() => process.exit(1), 5_000);
     });
   });
   void ready.then(
