@@ -4802,6 +4802,7 @@ export interface components {
         SummaryDto: {
             consumptionTodayM3: number;
             devices: number;
+            estimatedTodayM3: number;
             latestAlarms: {
                 /** Format: date-time */
                 acknowledgedAt: string | null;
@@ -4894,6 +4895,7 @@ export interface components {
             };
             subscriptions: number;
             totalConsumptionM3: number;
+            totalEstimatedM3: number;
             unacknowledgedAlarms: number;
         };
         TariffDto: {
@@ -5608,6 +5610,7 @@ export interface components {
         UsageDto: {
             consumptionM3: number;
             day: string;
+            estimatedM3: number;
         }[];
         UserDetailDto: {
             activity: {

@@ -344,6 +344,41 @@ describe('dashboard', () => {
       const summary = (await get('/api/dashboard/summary', aski)).body;
       expect(month.reduce((a, d) => a + d.consumptionM3, 0)).toBeCloseTo(summary.totalConsumptionM3, 3);
     });
+
+    it('reports how much of each day and of the totals is estimated (issue 17)', async () => {
+      // Half of two meter-days of the window marked estimated, as the rollup keeps it; the trigger carries it to the tenant day.
+      const marked = await t.sql<{ day: string; e: number }>(
+        `UPDATE meter_daily_consumption SET estimated_m3 = round(consumption_m3 / 2, 3)
+          WHERE (meter_id, day) IN (SELECT meter_id, day FROM meter_daily_consumption
+                                     WHERE tenant_id = $1 AND consumption_m3 > 0
+                                       AND day > (now() AT TIME ZONE 'Europe/Istanbul')::date - 7
+                                     ORDER BY day DESC, meter_id LIMIT 2)
+          RETURNING to_char(day, 'YYYY-MM-DD') AS day, estimated_m3::float8 AS e`,
+        [ids.aski],
+      );
+      expect(marked.length).toBeGreaterThan(0);
+      const rows = await t.sql<{ day: string; m3: number; e: number }>(
+        `SELECT to_char(day, 'YYYY-MM-DD') AS day, sum(consumption_m3)::float8 AS m3, sum(estimated_m3)::float8 AS e
+           FROM meter_daily_consumption WHERE tenant_id = $1 GROUP BY day`,
+        [ids.aski],
+      );
+      const week = (await get<{ day: string; consumptionM3: number; estimatedM3: number }[]>('/api/dashboard/usage?days=7', aski)).body;
+      for (const d of week) {
+        expect(d.estimatedM3).toBeCloseTo(rows.find((r) => r.day === d.day)?.e ?? 0, 3);
+        expect(d.estimatedM3).toBeLessThanOrEqual(d.consumptionM3);
+      }
+      const estimated = marked.reduce((a, r) => a + r.e, 0);
+      expect(week.reduce((a, d) => a + d.estimatedM3, 0)).toBeCloseTo(estimated, 3);
+      // The summary's totals carry the same share: 31 usage days are its 30 days plus today.
+      const month = (await get<{ day: string; estimatedM3: number }[]>('/api/dashboard/usage?days=31', aski)).body;
+      const summary = (await get('/api/dashboard/summary', aski)).body;
+      expect(summary.totalEstimatedM3).toBeCloseTo(
+        month.reduce((a, d) => a + d.estimatedM3, 0),
+        3,
+      );
+      expect(summary.totalEstimatedM3).toBeCloseTo(estimated, 3);
+      expect(summary.estimatedTodayM3).toBeCloseTo(month.at(-1)!.estimatedM3, 3);
+    });
   });
 
   describe('out of service', () => {

@@ -93,6 +93,10 @@ export const SummarySchema = z.object({
   totalConsumptionM3: z.number(),
   /** m³ since local midnight. */
   consumptionTodayM3: z.number(),
+  /** The part of `totalConsumptionM3` that came from estimated readings. */
+  totalEstimatedM3: z.number(),
+  /** The part of `consumptionTodayM3` that came from estimated readings. */
+  estimatedTodayM3: z.number(),
   openAlarms: z.number().int(),
   unacknowledgedAlarms: z.number().int(),
   openAlarmsByType: countsOf(ALARM_TYPES),
@@ -129,7 +133,12 @@ export const MapSchema = z.object({
 export type MapView = z.infer<typeof MapSchema>;
 export class MapDto extends createZodDto(MapSchema) {}
 
-export const UsageDaySchema = z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), consumptionM3: z.number() });
+export const UsageDaySchema = z.object({
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  consumptionM3: z.number(),
+  /** The part of `consumptionM3` that came from estimated readings (issue 17). */
+  estimatedM3: z.number(),
+});
 export class UsageDto extends createZodDto(z.array(UsageDaySchema)) {}
 
 export const OutOfServiceRowSchema = z.object({
@@ -218,8 +227,14 @@ export function mapMap(rows: MapMarkerRecord[], limit: number): MapView {
   return { markers, counts, truncated: rows.length > limit };
 }
 
-export function mapUsage(rows: { day: string; m3: string | null }[]) {
-  return rows.map((r) => ({ day: r.day, consumptionM3: num(r.m3) }));
+export interface UsageRecord {
+  day: string;
+  m3: string | null;
+  estimated: string | null;
+}
+
+export function mapUsage(rows: UsageRecord[]) {
+  return rows.map((r) => ({ day: r.day, consumptionM3: num(r.m3), estimatedM3: num(r.estimated) }));
 }
 
 export interface OutOfServiceRecord {

@@ -3,7 +3,7 @@ import { sql, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder }
 import type { DB } from '@water/db';
 import type { AlarmType, AssetStatus } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
-import type { BBox, MapMarkerRecord, OutOfServiceRecord } from './dashboard.dto';
+import type { BBox, MapMarkerRecord, OutOfServiceRecord, UsageRecord } from './dashboard.dto';
 import { matchesSearch, type SearchedTable } from '../../core/database/search';
 
 /*
@@ -65,9 +65,15 @@ export class DashboardRepository {
     return { subscriptions: Number(row.subscriptions), meters: Number(row.meters), devices: Number(row.devices) };
   }
 
-  /** m³ over `days` days before today plus today, and today alone; each tenant in its own zone. */
-  async consumption(tenantIds: string[], days: number): Promise<{ total: string; today: string }> {
-    if (tenantIds.length === 0) return { total: '0', today: '0' };
+  /**
+   * m³ over `days` days before today plus today, and today alone; each tenant in its own zone. The
+   * `estimated` figures are the part of each that came from estimated readings.
+   */
+  async consumption(
+    tenantIds: string[],
+    days: number,
+  ): Promise<{ total: string; today: string; totalEstimated: string; todayEstimated: string }> {
+    if (tenantIds.length === 0) return { total: '0', today: '0', totalEstimated: '0', todayEstimated: '0' };
     const today = localToday('t.time_zone');
     return (
       this.db
@@ -76,6 +82,8 @@ export class DashboardRepository {
         .select([
           sql<string>`coalesce(sum(dc.consumption_m3), 0)`.as('total'),
           sql<string>`coalesce(sum(dc.consumption_m3) FILTER (WHERE dc.day = ${today}), 0)`.as('today'),
+          sql<string>`coalesce(sum(dc.estimated_m3), 0)`.as('totalEstimated'),
+          sql<string>`coalesce(sum(dc.estimated_m3) FILTER (WHERE dc.day = ${today}), 0)`.as('todayEstimated'),
         ])
         .where('dc.tenant_id', 'in', tenantIds)
         // The first bound is the index range, the second the exact per-tenant window.
@@ -99,20 +107,21 @@ export class DashboardRepository {
 
   /**
    * Daily fleet consumption for the `days` days ending on the scope's today, zero-filled. When tenants
-   * of different zones are mixed, the window ends on the latest of their todays.
+   * of different zones are mixed, the window ends on the latest of their todays. `estimated` is the
+   * part of a day's m³ that came from estimated readings.
    */
-  async usage(tenantIds: string[], days: number): Promise<{ day: string; m3: string | null }[]> {
+  async usage(tenantIds: string[], days: number): Promise<UsageRecord[]> {
     if (tenantIds.length === 0) return [];
-    const { rows } = await sql<{ day: string; m3: string | null }>`
+    const { rows } = await sql<UsageRecord>`
       WITH daily AS (
-        SELECT dc.day, sum(dc.consumption_m3) AS m3
+        SELECT dc.day, sum(dc.consumption_m3) AS m3, sum(dc.estimated_m3) AS estimated
           FROM tenant_daily_consumption dc
          WHERE dc.tenant_id IN (${sql.join(tenantIds)})
            AND dc.day > ${latestToday(tenantIds)} - ${days}::int
            AND dc.day <= ${latestToday(tenantIds)}
          GROUP BY dc.day
       )
-      SELECT to_char(g.day, 'YYYY-MM-DD') AS day, daily.m3
+      SELECT to_char(g.day, 'YYYY-MM-DD') AS day, daily.m3, daily.estimated
         FROM generate_series(${latestToday(tenantIds)} - (${days}::int - 1), ${latestToday(tenantIds)}, interval '1 day') AS g(day)
         LEFT JOIN daily ON daily.day = g.day::date
        ORDER BY g.day

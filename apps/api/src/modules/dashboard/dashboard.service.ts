@@ -48,6 +48,8 @@ export class DashboardService {
       ...totals,
       totalConsumptionM3: Number(consumption.total),
       consumptionTodayM3: Number(consumption.today),
+      totalEstimatedM3: Number(consumption.totalEstimated),
+      estimatedTodayM3: Number(consumption.todayEstimated),
       openAlarms: counts.open,
       unacknowledgedAlarms: counts.unacknowledged,
       openAlarmsByType: counts.byType,
