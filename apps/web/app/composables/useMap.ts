@@ -47,13 +47,17 @@ export function useMap(tenantId: MaybeRefOrGetter<string | null>) {
     async () => {
       const id = toValue(tenantId);
       if (!id) return null;
-      return unwrap(await $api.GET('/api/dashboard/map', { params: { query: { tenantId: id } } }));
+      const view = unwrap(await $api.GET('/api/dashboard/map', { params: { query: { tenantId: id } } }));
+      // Which tenant these markers are for: after a tenant change, the previous answer is not the new one's.
+      return { ...view, forTenantId: id };
     },
     { server: false, lazy: true },
   );
 
   const markers = shallowRef<MapMarker[]>([]);
-  watch(data, (view) => (markers.value = view?.markers ?? []), { immediate: true });
+  /** The tenant the markers belong to; null while the current tenant's are loading. */
+  const markersTenantId = computed(() => (data.value && data.value.forTenantId === toValue(tenantId) ? data.value.forTenantId : null));
+  watch([data, markersTenantId], ([view, forTenant]) => (markers.value = forTenant ? (view?.markers ?? []) : []), { immediate: true });
   const counts = computed(() => countByStatus(markers.value));
 
   function replace(updated: MapMarker[]) {
@@ -105,6 +109,7 @@ export function useMap(tenantId: MaybeRefOrGetter<string | null>) {
 
   return {
     markers,
+    markersTenantId,
     counts,
     truncated: computed(() => data.value?.truncated ?? false),
     loading: computed(() => status.value === 'pending' || status.value === 'idle'),
