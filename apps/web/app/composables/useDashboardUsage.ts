@@ -16,15 +16,35 @@ export function isoDay(value: string | number): string {
   return `${y}-${m}-${d}`;
 }
 
-/** The series after a reading: its consumption added to its day when that day is shown. */
-export function usageAfterReading(days: UsageDay[], event: Pick<ReadingEvent, 'time' | 'consumptionM3'>): UsageDay[] {
+const round3 = (v: number) => Math.round(v * 1000) / 1000;
+
+/**
+ * The series after a reading: its consumption added to its day when that day is shown, and to the
+ * day's estimated part too when the reading is estimated (issue 17).
+ */
+export function usageAfterReading(
+  days: UsageDay[],
+  event: Pick<ReadingEvent, 'time' | 'consumptionM3'> & Partial<Pick<ReadingEvent, 'quality'>>,
+): UsageDay[] {
   if (!event.consumptionM3) return days;
   const day = isoDay(event.time);
   const index = days.findIndex((d) => d.day === day);
   if (index === -1) return days;
+  const current = days[index]!;
   const next = [...days];
-  next[index] = { day, consumptionM3: Math.round((days[index]!.consumptionM3 + event.consumptionM3) * 1000) / 1000 };
+  next[index] = {
+    day,
+    consumptionM3: round3(current.consumptionM3 + event.consumptionM3),
+    estimatedM3: round3((current.estimatedM3 ?? 0) + (event.quality === 'ESTIMATED' ? event.consumptionM3 : 0)),
+  };
   return next;
+}
+
+/** How much of a series is estimated: m³ and its percentage of the total (0 when nothing was used). */
+export function estimatedShare(days: readonly Pick<UsageDay, 'consumptionM3' | 'estimatedM3'>[]): { estimatedM3: number; percent: number } {
+  const total = days.reduce((sum, d) => sum + d.consumptionM3, 0);
+  const estimatedM3 = round3(days.reduce((sum, d) => sum + (d.estimatedM3 ?? 0), 0));
+  return { estimatedM3, percent: total > 0 ? Math.min(100, (estimatedM3 / total) * 100) : 0 };
 }
 
 /** Daily consumption of the last 30 days and today for a tenant's subtree. */

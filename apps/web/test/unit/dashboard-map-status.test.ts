@@ -100,12 +100,12 @@ describe('live patches of the dashboard', () => {
 
   it('adds a reading to its local day in the usage series', () => {
     const days = [
-      { day: '2026-11-23', consumptionM3: 10 },
-      { day: '2026-11-24', consumptionM3: 1 },
+      { day: '2026-11-23', consumptionM3: 10, estimatedM3: 2 },
+      { day: '2026-11-24', consumptionM3: 1, estimatedM3: 0 },
     ];
     expect(usageAfterReading(days, { time: '2026-11-23T21:30:00.000Z', consumptionM3: 0.5 })).toEqual([
-      { day: '2026-11-23', consumptionM3: 10 },
-      { day: '2026-11-24', consumptionM3: 1.5 },
+      { day: '2026-11-23', consumptionM3: 10, estimatedM3: 2 },
+      { day: '2026-11-24', consumptionM3: 1.5, estimatedM3: 0 },
     ]);
     expect(usageAfterReading(days, { time: '2026-10-01T09:00:00.000Z', consumptionM3: 0.5 })).toBe(days);
   });
