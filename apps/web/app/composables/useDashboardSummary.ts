@@ -12,17 +12,23 @@ export type DashboardSummary = ApiSchema<'SummaryDto'>;
 
 const round3 = (value: number) => Math.round(value * 1000) / 1000;
 
-/** The summary after a reading of today: its consumption added to today's and the period's totals. */
+/**
+ * The summary after a reading of today: its consumption added to today's and the period's totals, and
+ * to their estimated parts too when the reading is estimated (issue 17).
+ */
 export function summaryAfterReading(
   summary: DashboardSummary,
-  event: Pick<ReadingEvent, 'time' | 'consumptionM3'>,
+  event: Pick<ReadingEvent, 'time' | 'consumptionM3'> & Partial<Pick<ReadingEvent, 'quality'>>,
   now = Date.now(),
 ): DashboardSummary {
   if (!event.consumptionM3 || formatDateTime(event.time).slice(0, 10) !== formatDateTime(now).slice(0, 10)) return summary;
+  const estimated = event.quality === 'ESTIMATED' ? event.consumptionM3 : 0;
   return {
     ...summary,
     consumptionTodayM3: round3(summary.consumptionTodayM3 + event.consumptionM3),
     totalConsumptionM3: round3(summary.totalConsumptionM3 + event.consumptionM3),
+    estimatedTodayM3: round3((summary.estimatedTodayM3 ?? 0) + estimated),
+    totalEstimatedM3: round3((summary.totalEstimatedM3 ?? 0) + estimated),
   };
 }
 

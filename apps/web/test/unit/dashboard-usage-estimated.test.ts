@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { summaryAfterReading, type DashboardSummary } from '~/composables/useDashboardSummary';
 import { estimatedShare, usageAfterReading } from '~/composables/useDashboardUsage';
 
 describe('dashboard usage: the estimated share (issue 17)', () => {
@@ -26,5 +27,20 @@ describe('dashboard usage: the estimated share (issue 17)', () => {
     expect(usageAfterReading(days, { time: '2026-11-24T09:00:00.000Z', consumptionM3: 0.5, quality: 'VALID' })).toEqual([
       { day: '2026-11-24', consumptionM3: 1.5, estimatedM3: 0.25 },
     ]);
+  });
+
+  it('adds an estimated reading of today to the summary’s estimated parts', () => {
+    const now = Date.parse('2026-11-24T10:00:00.000Z');
+    const summary = { totalConsumptionM3: 100, consumptionTodayM3: 2, totalEstimatedM3: 10, estimatedTodayM3: 1 } as DashboardSummary;
+    expect(summaryAfterReading(summary, { time: '2026-11-24T09:00:00.000Z', consumptionM3: 0.25, quality: 'ESTIMATED' }, now)).toEqual({
+      totalConsumptionM3: 100.25,
+      consumptionTodayM3: 2.25,
+      totalEstimatedM3: 10.25,
+      estimatedTodayM3: 1.25,
+    });
+    expect(summaryAfterReading(summary, { time: '2026-11-24T09:00:00.000Z', consumptionM3: 0.25, quality: 'VALID' }, now)).toMatchObject({
+      totalEstimatedM3: 10,
+      estimatedTodayM3: 1,
+    });
   });
 });
