@@ -3571,6 +3571,7 @@ export interface components {
             counts: {
                 GREEN: number;
                 GREY: number;
+                NO_DEVICE: number;
                 ORANGE: number;
                 RED: number;
             };
@@ -3583,7 +3584,7 @@ export interface components {
                 meterSerialNo: string | null;
                 reasons: ("TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL")[];
                 /** @enum {string} */
-                status: "RED" | "ORANGE" | "GREY" | "GREEN";
+                status: "RED" | "ORANGE" | "GREY" | "NO_DEVICE" | "GREEN";
                 /** Format: uuid */
                 subscriptionId: string;
                 subscriptionNo: string;

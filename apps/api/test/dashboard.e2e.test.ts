@@ -14,7 +14,7 @@ import {
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
-type Colour = 'RED' | 'ORANGE' | 'GREY' | 'GREEN';
+type Colour = 'RED' | 'ORANGE' | 'GREY' | 'NO_DEVICE' | 'GREEN';
 interface Marker {
   subscriptionId: string;
   subscriptionNo: string;
@@ -64,17 +64,21 @@ describe('dashboard', () => {
                       AND a.type IN ('TAMPER', 'LOW_BATTERY', 'TILT', 'REVERSE_FLOW', 'LEAK', 'BURST')) AS red,
            EXISTS (SELECT 1 FROM alarm a WHERE a.subscription_id = s.id AND a.cleared_at IS NULL AND a.type = 'HIGH_USAGE') AS orange,
            EXISTS (SELECT 1 FROM alarm a WHERE a.subscription_id = s.id AND a.cleared_at IS NULL AND a.type = 'NO_SIGNAL')
-             OR NOT EXISTS (SELECT 1 FROM subscription_meter sm
+             OR (EXISTS (SELECT 1 FROM subscription_meter sm JOIN device d ON d.meter_id = sm.meter_id
+                          WHERE sm.subscription_id = s.id AND sm.ended_at IS NULL)
+                 AND NOT EXISTS (SELECT 1 FROM subscription_meter sm
                               JOIN device d ON d.meter_id = sm.meter_id
                               JOIN device_profile p ON p.id = d.device_profile_id
                              WHERE sm.subscription_id = s.id AND sm.ended_at IS NULL
-                               AND d.last_seen_at >= now() - p.expected_interval_minutes * 2 * interval '1 minute') AS grey
+                               AND d.last_seen_at >= now() - p.expected_interval_minutes * 2 * interval '1 minute')) AS grey,
+           NOT EXISTS (SELECT 1 FROM subscription_meter sm JOIN device d ON d.meter_id = sm.meter_id
+                        WHERE sm.subscription_id = s.id AND sm.ended_at IS NULL) AS no_device
            FROM subscription s WHERE s.tenant_id = $1)
-       SELECT CASE WHEN red THEN 'RED' WHEN orange THEN 'ORANGE' WHEN grey THEN 'GREY' ELSE 'GREEN' END AS status, count(*)::int AS n
+       SELECT CASE WHEN red THEN 'RED' WHEN orange THEN 'ORANGE' WHEN grey THEN 'GREY' WHEN no_device THEN 'NO_DEVICE' ELSE 'GREEN' END AS status, count(*)::int AS n
          FROM s GROUP BY 1`,
       [tenantId],
     );
-    const counts: Record<Colour, number> = { RED: 0, ORANGE: 0, GREY: 0, GREEN: 0 };
+    const counts: Record<Colour, number> = { RED: 0, ORANGE: 0, GREY: 0, NO_DEVICE: 0, GREEN: 0 };
     for (const r of rows) counts[r.status] = r.n;
     return counts;
   }
@@ -193,7 +197,7 @@ describe('dashboard', () => {
         expect(m.markers).toHaveLength(n);
         expect(new Set(m.markers.map((x) => x.subscriptionId)).size).toBe(n);
         expect(m.counts).toEqual(await expectedColours(tenantId));
-        for (const colour of ['RED', 'ORANGE', 'GREY', 'GREEN'] as const) expect(m.counts[colour], colour).toBeGreaterThan(0);
+        for (const colour of ['RED', 'ORANGE', 'GREY', 'NO_DEVICE', 'GREEN'] as const) expect(m.counts[colour], colour).toBeGreaterThan(0);
         expect(m.counts.RED).toBe(SET_UP.RED);
         expect(m.counts.ORANGE).toBe(SET_UP.ORANGE);
         expect(m.counts.GREEN).toBe(SET_UP.GREEN);
@@ -204,15 +208,20 @@ describe('dashboard', () => {
           if (x.status === 'ORANGE') expect(x.reasons[0]).toBe('HIGH_USAGE');
           if (x.status === 'GREY') expect(x.reasons).toEqual(['NO_SIGNAL']);
           if (x.status === 'GREEN') expect(x.reasons).toEqual([]);
-          // No meter, no device, no way to report: grey.
-          if (x.meterSerialNo === null) expect(x.status).toBe('GREY');
+          if (x.status === 'NO_DEVICE') expect(x.reasons).toEqual([]);
+          // No meter, no device, no way to report: its own state, not "no signal" (issue #21).
+          if (x.meterSerialNo === null) expect(x.status).toBe('NO_DEVICE');
           expect(x.lat).toBeGreaterThan(35);
           expect(x.lng).toBeGreaterThan(25);
         }
       }
-      // The subscriptions without a meter are among the grey ones.
+      // The subscriptions without a meter are NO_DEVICE, not grey.
       const askiMap = await map(aski);
       expect(askiMap.markers.filter((x) => x.meterSerialNo === null)).toHaveLength(SET_UP.NO_METER);
+      // Counted apart from the silent ones (issue #21).
+      expect(askiMap.counts.NO_DEVICE).toBe(SET_UP.NO_METER);
+      expect(askiMap.counts.GREY).toBe(askiMap.markers.filter((x) => x.status === 'GREY').length);
+      expect(askiMap.markers.filter((x) => x.status === 'GREY').every((x) => x.meterSerialNo !== null)).toBe(true);
     });
 
     it('carries what a marker popup shows', async () => {

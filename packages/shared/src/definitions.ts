@@ -52,7 +52,8 @@ export type AlarmType = (typeof ALARM_TYPES)[number];
 export const RED_ALARM_TYPES: readonly AlarmType[] = ['TAMPER', 'LOW_BATTERY', 'TILT', 'REVERSE_FLOW', 'LEAK', 'BURST'];
 
 /** Map marker colours in priority order: red over orange over grey over green. */
-export const MAP_STATUSES = ['RED', 'ORANGE', 'GREY', 'GREEN'] as const;
+/** Map colours in priority order; NO_DEVICE (no meter, or a meter without a device) is drawn grey but counted apart from GREY (no signal). */
+export const MAP_STATUSES = ['RED', 'ORANGE', 'GREY', 'NO_DEVICE', 'GREEN'] as const;
 export type MapStatus = (typeof MAP_STATUSES)[number];
 
 /** Bucket sizes of consumption history. */

@@ -3,7 +3,8 @@ import { MAP_STATUSES, RED_ALARM_TYPES } from '@water/shared';
 
 /**
  * Colours of the dashboard map (BRIEF-NOTES: map colours): a priority order, red (an open tamper,
- * battery, tilt, reverse-flow … alarm) over orange (high usage) over grey (no signal) over green.
+ * battery, tilt, reverse-flow … alarm) over orange (high usage) over grey (no signal) over
+ * NO_DEVICE (no meter/device, drawn grey but counted apart, issue #21) over green.
  * Pure helpers, shared by the map, its legend, the alarm badges and the unit tests.
  */
 export const MAP_STATUS_ORDER: readonly MapStatus[] = MAP_STATUSES;
@@ -13,6 +14,8 @@ export const MAP_STATUS_COLOURS: Readonly<Record<MapStatus, string>> = {
   RED: '#dc2626',
   ORANGE: '#ea7a0c',
   GREY: '#6b7280',
+  /** Grey too (issue #21), a lighter one: no meter/device is not "no signal". */
+  NO_DEVICE: '#9ca3af',
   GREEN: '#16a34a',
 };
 
@@ -20,6 +23,7 @@ export const MAP_STATUS_LABELS: Readonly<Record<MapStatus, string>> = {
   RED: 'map.status.RED',
   ORANGE: 'map.status.ORANGE',
   GREY: 'map.status.GREY',
+  NO_DEVICE: 'map.status.NO_DEVICE',
   GREEN: 'map.status.GREEN',
 };
 
@@ -57,4 +61,15 @@ export function countByStatus(markers: Iterable<{ status: MapStatus }>): Record<
   const counts = Object.fromEntries(MAP_STATUS_ORDER.map((s) => [s, 0])) as Record<MapStatus, number>;
   for (const marker of markers) if (marker.status in counts) counts[marker.status]++;
   return counts;
+}
+
+/**
+ * The i18n keys a marker's popup names its state with: its reasons (alarm labels), else its colour's
+ * label (green "Normal", NO_DEVICE "No meter/device" rather than "No signal").
+ */
+export function markerStatusKeys(
+  marker: { status: MapStatus; reasons: readonly AlarmType[] },
+  alarmLabels: Readonly<Record<AlarmType, string>>,
+): string[] {
+  return marker.reasons.length ? marker.reasons.map((r) => alarmLabels[r]) : [MAP_STATUS_LABELS[marker.status]];
 }

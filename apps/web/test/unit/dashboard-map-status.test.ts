@@ -57,8 +57,14 @@ describe('map status priority', () => {
   });
 
   it('counts markers per colour with every colour present', () => {
-    expect(countByStatus([])).toEqual({ RED: 0, ORANGE: 0, GREY: 0, GREEN: 0 });
-    expect(countByStatus([{ status: 'RED' }, { status: 'GREEN' }, { status: 'GREEN' }])).toEqual({ RED: 1, ORANGE: 0, GREY: 0, GREEN: 2 });
+    expect(countByStatus([])).toEqual({ RED: 0, ORANGE: 0, GREY: 0, NO_DEVICE: 0, GREEN: 0 });
+    expect(countByStatus([{ status: 'RED' }, { status: 'GREEN' }, { status: 'GREEN' }])).toEqual({
+      RED: 1,
+      ORANGE: 0,
+      GREY: 0,
+      NO_DEVICE: 0,
+      GREEN: 2,
+    });
   });
 });
 

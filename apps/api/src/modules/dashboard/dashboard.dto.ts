@@ -114,7 +114,7 @@ export const MapMarkerSchema = z.object({
   lat: z.number(),
   lng: z.number(),
   status: z.enum(MAP_STATUSES),
-  /** Everything that is wrong, in priority order (red alarm types, then HIGH_USAGE, then NO_SIGNAL); empty when green. */
+  /** Everything that is wrong, in priority order (red alarm types, then HIGH_USAGE, then NO_SIGNAL); empty when green or NO_DEVICE without alarms. */
   reasons: z.array(z.enum(ALARM_TYPES)),
   customerName: z.string(),
   meterSerialNo: z.string().nullable(),
@@ -125,7 +125,7 @@ export type MapMarker = z.infer<typeof MapMarkerSchema>;
 
 export const MapSchema = z.object({
   markers: z.array(MapMarkerSchema),
-  /** Markers per colour among those returned. */
+  /** Markers per colour among those returned (NO_DEVICE apart from GREY). */
   counts: countsOf(MAP_STATUSES),
   /** True when more markers matched than one answer carries (MAX_MAP_MARKERS): zoom in (bbox). */
   truncated: z.boolean(),

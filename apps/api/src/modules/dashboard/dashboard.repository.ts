@@ -133,9 +133,9 @@ export class DashboardRepository {
    * One row per subscription with coordinates, its map colour decided here in one statement:
    *  - RED: an open alarm of a red type;
    *  - ORANGE: an open HIGH_USAGE alarm, or today's consumption above the group's daily threshold;
-   *  - GREY: an open NO_SIGNAL alarm, or the device silent for graceFactor × its expected interval,
-   *    or no device at all. A subscription without an active meter has no device and so no way to
-   *    report: we show it grey ("no signal") rather than green, since nothing says it is fine.
+   *  - GREY: an open NO_SIGNAL alarm, or the device silent for graceFactor × its expected interval;
+   *  - NO_DEVICE: no active meter, or a meter without a device (issue #21): no way to report, so not
+   *    green, but not "no signal" either; drawn grey by the console and counted apart.
    *  - GREEN otherwise.
    * An open alarm counts for the subscription it was raised for, else for the subscription its meter
    * serves now (NO_SIGNAL raised while the meter was unassigned).
@@ -145,13 +145,14 @@ export class DashboardRepository {
     const ids = f.tenantIds;
     const alarmSubscription = sql<string>`coalesce(a.subscription_id, am.subscription_id)`;
     const types = sql.ref('oa.types');
-    const silent = sql<boolean>`(dv.id IS NULL OR dv.last_seen_at IS NULL
-      OR dv.last_seen_at < now() - dp.expected_interval_minutes * ${f.graceFactor}::float8 * interval '1 minute')`;
+    const silent = sql<boolean>`(dv.id IS NOT NULL AND (dv.last_seen_at IS NULL
+      OR dv.last_seen_at < now() - dp.expected_interval_minutes * ${f.graceFactor}::float8 * interval '1 minute'))`;
     const overThreshold = sql<boolean>`coalesce(td.m3, 0) > g.daily_threshold_m3`;
     const status = sql<MapMarkerRecord['status']>`CASE
       WHEN ${types} && ${sql.val([...f.redTypes])}::text[] THEN 'RED'
       WHEN 'HIGH_USAGE' = ANY(${types}) OR ${overThreshold} THEN 'ORANGE'
       WHEN 'NO_SIGNAL' = ANY(${types}) OR ${silent} THEN 'GREY'
+      WHEN dv.id IS NULL THEN 'NO_DEVICE'
       ELSE 'GREEN' END`;
     const lat = sql<string>`coalesce(sa.latitude, ca.latitude)`;
     const lng = sql<string>`coalesce(sa.longitude, ca.longitude)`;
