@@ -99,12 +99,12 @@ export function useMap(tenantId: MaybeRefOrGetter<string | null>) {
     coalescer.trigger();
   }
 
-  /** A reading: today's consumption and last reading in place; a grey marker may have woken up. */
+  /** A reading: today's consumption and last reading in place; a grey or NO_DEVICE marker may have woken up. */
   function applyReading(event: ReadingEvent) {
     const marker = event.subscriptionId ? markers.value.find((m) => m.subscriptionId === event.subscriptionId) : undefined;
     if (!marker) return;
     replace([markerAfterReading(marker, event)]);
-    if (marker.status === 'GREY') queueRefresh(marker.subscriptionId);
+    if (marker.status === 'GREY' || marker.status === 'NO_DEVICE') queueRefresh(marker.subscriptionId);
   }
 
   return {
