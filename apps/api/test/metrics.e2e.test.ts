@@ -96,13 +96,17 @@ describe('metrics', () => {
 
     const end = Date.now() + 20_000;
     let workerText = before.worker;
+    // Wait for every counter asserted below: the decode failure is counted when the frame is decoded, its
+    // uplink outcome only when its batch is stored, and the two frames may land in different batches.
+    const movedSince = (text: string, name: string, labels: Record<string, string>) =>
+      (sample(text, name, labels) || 0) - (sample(before.worker, name, labels) || 0);
     while (Date.now() < end) {
       workerText = (await scrapeWorker(TOKEN)).text;
       if (
-        (sample(workerText, 'water_worker_uplinks_total', { outcome: 'stored' }) || 0) -
-          (sample(before.worker, 'water_worker_uplinks_total', { outcome: 'stored' }) || 0) >=
-          1 &&
-        sample(workerText, 'water_decode_failures_total', { reason: 'decoder_error' }) >= 1
+        movedSince(workerText, 'water_worker_uplinks_total', { outcome: 'stored' }) >= 1 &&
+        movedSince(workerText, 'water_worker_uplinks_total', { outcome: 'decode_failed' }) >= 1 &&
+        movedSince(workerText, 'water_decode_failures_total', { reason: 'decoder_error' }) >= 1 &&
+        movedSince(workerText, 'water_live_events_total', { event: 'reading.created' }) >= 1
       )
         break;
       await new Promise((r) => setTimeout(r, 200));
