@@ -40,6 +40,8 @@ function fromDatabase(err: {
       return body(409, `already exists (${describeConstraint(constraint)})`);
     case '23P01': // an exclusion constraint: e.g. overlapping tariff versions or tiers
       return body(409, `overlaps another record (${describeConstraint(constraint)})`);
+    case '23001': // restrict_violation, raised by the billing triggers: issued invoices and money records are immutable
+      return body(409, `cannot change a record that is final (${describeConstraint(constraint)})`);
     case '23503':
     case 'P2003':
       return body(409, `refers to or is referred to by another record (${describeConstraint(constraint)})`);
