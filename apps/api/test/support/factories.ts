@@ -1009,3 +1009,98 @@ export function ttnUplink(
     uplink_message: { f_port: up.fPort, f_cnt: frame.fCnt, frm_payload: up.payload.toString('base64') },
   };
 }
+
+// ─── Billing ────────────────────────────────────────────────────────────────────
+
+export interface Invoice {
+  id: string;
+  tenantId: string;
+  subscriptionId: string;
+  customerId: string;
+  number: string | null;
+  grossKurus: number;
+}
+
+/**
+ * An invoice of `subscription` for [periodStart, periodEnd) with one FIXED line of `grossKurus`
+ * (VAT 20 % inside it, rounded half-up). `issued` (default true) issues it through the database's
+ * numbering trigger with `issueDate`/`dueDate` and books its INVOICE ledger entry, as issuing does.
+ */
+export async function makeInvoice(
+  t: TestApp,
+  o: {
+    subscription: Subscription;
+    periodStart?: string;
+    periodEnd?: string;
+    grossKurus?: number;
+    issued?: boolean;
+    issueDate?: string;
+    dueDate?: string;
+    consumptionM3?: number;
+  },
+): Promise<Invoice> {
+  const gross = o.grossKurus ?? 12_000;
+  const net = Math.round((gross * 100) / 120);
+  const vat = gross - net;
+  const periodStart = o.periodStart ?? '2026-10-01';
+  const periodEnd = o.periodEnd ?? '2026-11-01';
+  const row = await t.kysely
+    .insertInto('invoice')
+    .values({
+      tenant_id: o.subscription.tenantId,
+      subscription_id: o.subscription.id,
+      customer_id: o.subscription.customerId,
+      period_start: periodStart,
+      period_end: periodEnd,
+      consumption_m3: (o.consumptionM3 ?? 10).toFixed(3),
+      net_kurus: String(net),
+      vat_kurus: String(vat),
+      gross_kurus: String(gross),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.kysely
+    .insertInto('invoice_line')
+    .values({
+      invoice_id: row.id,
+      tenant_id: o.subscription.tenantId,
+      ordinal: 1,
+      component: 'FIXED',
+      description: 'Sabit ücret',
+      net_kurus: String(net),
+      vat_rate_bp: 2000,
+      vat_kurus: String(vat),
+      gross_kurus: String(gross),
+    })
+    .execute();
+  let number: string | null = null;
+  if (o.issued ?? true) {
+    const issued = await t.kysely
+      .updateTable('invoice')
+      .set({ status: 'ISSUED', issue_date: o.issueDate ?? periodEnd, due_date: o.dueDate ?? periodEnd, issued_at: new Date() })
+      .where('id', '=', row.id)
+      .returning('number')
+      .executeTakeFirstOrThrow();
+    number = issued.number;
+    await t.kysely
+      .insertInto('ledger_entry')
+      .values({
+        tenant_id: o.subscription.tenantId,
+        customer_id: o.subscription.customerId,
+        subscription_id: o.subscription.id,
+        kind: 'INVOICE',
+        amount_kurus: String(gross),
+        invoice_id: row.id,
+        description: `Fatura ${number}`,
+      })
+      .execute();
+  }
+  return {
+    id: row.id,
+    tenantId: o.subscription.tenantId,
+    subscriptionId: o.subscription.id,
+    customerId: o.subscription.customerId,
+    number,
+    grossKurus: gross,
+  };
+}
