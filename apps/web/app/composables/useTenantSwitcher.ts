@@ -1,4 +1,4 @@
-import { allows, deniedModule } from '~/lib/page-permission';
+import { allows, deniedRight } from '~/lib/page-permission';
 import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';
 import { useSessionStore } from '~/stores/session';
 
@@ -15,7 +15,8 @@ export function useTenantSwitcher() {
     // Data keyed by tenant refetches by itself; a page the new tenant does not grant is left.
     const permission = route.meta.permission;
     if (permission && !allows(permission, store.can)) {
-      await navigateTo({ path: '/forbidden', query: { module: deniedModule(permission) } });
+      const denied = deniedRight(permission, store.can);
+      await navigateTo({ path: '/forbidden', query: { module: denied?.module, action: denied?.action } });
     }
   }
 

@@ -20,7 +20,11 @@ export function allows(permission: PagePermission, can: Can): boolean {
   return can(permission.module, permission.action);
 }
 
-/** The module the forbidden page names for a refused permission (the first alternative's). */
-export function deniedModule(permission: PagePermission): PermissionModule | undefined {
-  return 'anyOf' in permission ? permission.anyOf[0]?.[0]?.module : permission.module;
+/**
+ * The right the forbidden page names for a refused permission: the first one the user lacks (of the
+ * first alternative), so a reader who may not create is told "create", not "view".
+ */
+export function deniedRight(permission: PagePermission, can: Can): Right | undefined {
+  const rights = 'anyOf' in permission ? (permission.anyOf[0] ?? []) : [permission];
+  return rights.find((r) => !can(r.module, r.action)) ?? rights[0];
 }

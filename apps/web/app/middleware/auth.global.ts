@@ -1,4 +1,4 @@
-import { allows, deniedModule } from '~/lib/page-permission';
+import { allows, deniedRight } from '~/lib/page-permission';
 import { safeRedirect } from '~/lib/redirect';
 import { useSessionStore } from '~/stores/session';
 
@@ -31,6 +31,7 @@ export default defineNuxtRouteMiddleware(async (to) => {
 
   const permission = to.meta.permission;
   if (permission && !allows(permission, store.can)) {
-    return navigateTo({ path: '/forbidden', query: { module: deniedModule(permission) } });
+    const denied = deniedRight(permission, store.can);
+    return navigateTo({ path: '/forbidden', query: { module: denied?.module, action: denied?.action } });
   }
 });

@@ -13,7 +13,7 @@ import {
   type ImportJobLike,
   type ImportProgressLike,
 } from '~/lib/import-wizard';
-import { allows, deniedModule } from '~/lib/page-permission';
+import { allows, deniedRight } from '~/lib/page-permission';
 import { consumptionExport, exportHref } from '~/lib/list-export';
 import {
   fieldsByGroup,
@@ -247,9 +247,26 @@ describe('import wizard', () => {
     expect(allows(IMPORT_PERMISSION, grants('SUBSCRIPTIONS:create', 'CUSTOMERS:create'))).toBe(true);
     expect(allows(IMPORT_PERMISSION, grants('SUBSCRIPTIONS:create'))).toBe(false);
     expect(allows(IMPORT_PERMISSION, grants('METERS:read', 'DEVICES:read'))).toBe(false);
-    expect(deniedModule(IMPORT_PERMISSION)).toBe('METERS');
+    expect(deniedRight(IMPORT_PERMISSION, grants('METERS:read'))).toEqual({ module: 'METERS', action: 'update' });
     expect(allows({ module: 'METERS', action: 'read' }, grants('METERS:read'))).toBe(true);
-    expect(deniedModule({ module: 'DEVICES', action: 'read' })).toBe('DEVICES');
+    expect(deniedRight({ module: 'DEVICES', action: 'read' }, grants())).toEqual({ module: 'DEVICES', action: 'read' });
+    // A reader refused a form is told the action they lack, not "view".
+    expect(
+      deniedRight(
+        {
+          anyOf: [
+            [
+              { module: 'SUBSCRIPTIONS', action: 'read' },
+              { module: 'SUBSCRIPTIONS', action: 'create' },
+            ],
+          ],
+        },
+        grants('SUBSCRIPTIONS:read'),
+      ),
+    ).toEqual({
+      module: 'SUBSCRIPTIONS',
+      action: 'create',
+    });
   });
 
   it('asks the API to detect what was left out', () => {
