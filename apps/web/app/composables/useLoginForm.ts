@@ -1,4 +1,5 @@
 import { detailField, toApiFailure } from '~/lib/api-error';
+import { looksLikeEmail } from '~/lib/email-shape';
 import { safeRedirect } from '~/lib/redirect';
 
 /** State of the sign-in form: the fields, per-field messages from the API, and one form-level message. */
@@ -33,12 +34,13 @@ export function useLoginForm() {
             : t('login.errors.rateLimited', { seconds: failure.retryAfterSeconds }),
       };
     } else if (failure.status === 400 || failure.status === 422) {
-      // The API names the offending fields; show its messages next to them.
+      // The API names the offending fields (its sentences are English): mark them in the page's language.
       for (const detail of failure.body?.details ?? []) {
         const field = detailField(detail.path);
-        if (field === 'email' || field === 'password') fieldErrors[field] = detail.message;
+        if (field === 'email') fieldErrors.email = t('login.errors.invalidEmail');
+        else if (field === 'password') fieldErrors.password = t('login.errors.invalidInput');
       }
-      formError.value = { title, message: failure.body?.message || t('login.errors.invalidInput') };
+      formError.value = { title, message: t('login.errors.invalidInput') };
     } else if (failure.status === 0 || failure.status >= 500) {
       formError.value = { title, message: t('login.errors.unavailable') };
     } else {
@@ -55,6 +57,7 @@ export function useLoginForm() {
     }
     reset();
     if (!email.value.trim()) fieldErrors.email = t('login.errors.required');
+    else if (!looksLikeEmail(email.value.trim())) fieldErrors.email = t('login.errors.invalidEmail');
     if (!password.value) fieldErrors.password = t('login.errors.required');
     if (fieldErrors.email || fieldErrors.password) return;
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { detailField, parseRetryAfter, toApiFailure } from '~/lib/api-error';
 import { CookieJar, setCookieLines } from '~/lib/cookie-jar';
+import { looksLikeEmail } from '~/lib/email-shape';
 import { safeRedirect } from '~/lib/redirect';
 import { createRefreshDeduper } from '../../server/utils/refresh-dedup';
 
@@ -97,5 +98,14 @@ describe('refresh de-duplication', () => {
     });
     await expect(refresh('r1')).rejects.toThrow('ECONNREFUSED');
     expect(await refresh('r1')).toBe('ok');
+  });
+});
+
+describe('looksLikeEmail', () => {
+  it.each(['operator@aski.gov.tr', 'a.b+c@x.co'])('accepts %s', (value) => {
+    expect(looksLikeEmail(value)).toBe(true);
+  });
+  it.each(['operator', 'operator@', '@aski.gov.tr', 'operator@aski', 'a b@x.co'])('refuses %s before the API does', (value) => {
+    expect(looksLikeEmail(value)).toBe(false);
   });
 });
