@@ -109,8 +109,32 @@ export const configSchema = z
     IMPORT_MAX_ERRORS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
     /** Rows of a readings import written per transaction. */
     IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(50_000).default(5000),
+    /** Where rendered documents (invoice PDFs) are kept: a local directory (a volume) or an S3-compatible bucket. */
+    DOCUMENTS_STORAGE: z.enum(['local', 's3']).default('local'),
+    /** The local storage's directory (created when missing); relative paths start at the process's directory. */
+    DOCUMENTS_DIR: z.string().min(1).default('.data/documents'),
+    /** S3-compatible endpoint (MinIO, Ceph, …); unset with DOCUMENTS_STORAGE=s3 means AWS S3 itself. */
+    DOCUMENTS_S3_ENDPOINT: z.string().url().optional(),
+    DOCUMENTS_S3_REGION: z.string().min(1).default('us-east-1'),
+    DOCUMENTS_S3_BUCKET: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'is not a valid bucket name')
+      .optional(),
+    /** Static keys; unset, the AWS SDK's usual chain applies (environment, instance role). */
+    DOCUMENTS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    DOCUMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    /** Bucket in the URL path rather than the host name: what MinIO and most self-hosted servers need. */
+    DOCUMENTS_S3_FORCE_PATH_STYLE: bool.default(true),
   })
   .superRefine((c, ctx) => {
+    if (c.DOCUMENTS_STORAGE === 's3' && !c.DOCUMENTS_S3_BUCKET)
+      ctx.addIssue({ code: 'custom', path: ['DOCUMENTS_S3_BUCKET'], message: 'is required when DOCUMENTS_STORAGE=s3' });
+    if (!c.DOCUMENTS_S3_ACCESS_KEY_ID !== !c.DOCUMENTS_S3_SECRET_ACCESS_KEY)
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.DOCUMENTS_S3_ACCESS_KEY_ID ? 'DOCUMENTS_S3_SECRET_ACCESS_KEY' : 'DOCUMENTS_S3_ACCESS_KEY_ID'],
+        message: 'is required with the other S3 key (set both or neither)',
+      });
     if (c.NODE_ENV === 'production' && !c.JWT_ACCESS_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_ACCESS_SECRET'], message: 'is required in production (at least 32 characters)' });
     }
