@@ -277,6 +277,34 @@ describe('imports: readings', () => {
     expect((await upload('', 'okuma.csv', good())).status).toBe(401);
   });
 
+  it('imports a mechanical meter’s handheld readings (no device): keyed on the meter, consumption and rollup follow', async () => {
+    const subscription = await makeSubscription(t, { tenant: u.a });
+    const bare = await makeMeter(t, { tenant: u.a, subscription });
+    const file = [
+      'Sayaç Seri No;Tarih;Endeks',
+      `${bare.serialNo};${dotted(at(0))};10,000`,
+      `${bare.serialNo};${dotted(at(5))};10,125`,
+    ].join('\r\n');
+    const job = await finished(tokenA, (await upload(tokenA, 'el-terminali.csv', file, '?dryRun=false')).body.id);
+    expect(job).toMatchObject({ status: 'DONE', createdRows: 2, failedRows: 0 });
+    const rows = await t.sql(
+      `SELECT device_id, index_m3::float AS i, consumption_m3::float AS c FROM reading WHERE meter_id = $1 ORDER BY time`,
+      [bare.id],
+    );
+    expect(rows).toEqual([
+      { device_id: bare.id, i: 10, c: null },
+      { device_id: bare.id, i: 10.125, c: 0.125 },
+    ]);
+    const [daily] = await t.sql(
+      `SELECT sum(consumption_m3)::float AS m3, sum(reading_count)::int AS n FROM meter_daily_consumption WHERE meter_id = $1`,
+      [bare.id],
+    );
+    expect(daily).toEqual({ m3: 0.125, n: 2 });
+    // The same file again changes nothing.
+    const again = await finished(tokenA, (await upload(tokenA, 'el-terminali.csv', file, '?dryRun=false')).body.id);
+    expect(again).toMatchObject({ status: 'DONE', createdRows: 0, unchangedRows: 2 });
+  });
+
   it('asks for the meter brand when a serial number is used by two brands', async () => {
     const itron = await makeMeterProfile(t, { key: 'itron-flodis15', tenants: [u.a] });
     const twin = await makeMeter(t, { tenant: u.a, serialNo: mine.meter.serialNo, profile: itron });
@@ -475,6 +503,29 @@ describe('imports: readings', () => {
         ['IMP-D-1', 'ACTIVE', bare.id, one.DevEUI],
         ['IMP-D-2', 'WAREHOUSE', null, two.DevEUI],
       ]);
+    });
+
+    it('reports in the dry run a device fitted to a meter whose profile it is not compatible with, as the real run would', async () => {
+      const meterProfile = await makeMeterProfile(t, { tenants: [u.a] });
+      // A device profile the tenant may use, compatible with no meter profile of this meter's.
+      const profile = await makeDeviceProfile(t, { tenants: [u.a], meterProfiles: [] });
+      const [{ name: brand }] = await t.sql(`SELECT name FROM device_brand WHERE id = $1`, [profile.brandId]);
+      const bare = await makeMeter(t, { tenant: u.a, profile: meterProfile });
+      const ids = identifiersFor(profile.technology);
+      const file = [
+        'serial_no,brand,model,meter_serial,DevEUI,JoinEUI,AppKey',
+        `IMP-C-1,${brand},${profile.modelCode},${bare.serialNo},${ids.DevEUI},${ids.JoinEUI},${ids.AppKey}`,
+      ].join('\n');
+      const dry = await finished(tokenA, (await uploadDevices(tokenA, file)).body.id);
+      expect(dry).toMatchObject({ kind: 'DEVICES', dryRun: true, failedRows: 1, createdRows: 0 });
+      const dryReport = String((await t.request({ url: `/api/imports/${dry.id}/errors.csv`, token: tokenA })).body);
+      expect(dryReport).toMatch(new RegExp(`2,,the device profile is not compatible with the profile of meter ${bare.serialNo}`));
+      // The real run refuses the same row with the same message, and writes nothing.
+      const real = await finished(tokenA, (await uploadDevices(tokenA, file, '?dryRun=false')).body.id);
+      expect(real).toMatchObject({ status: 'FAILED', failedRows: 1 });
+      const realReport = String((await t.request({ url: `/api/imports/${real.id}/errors.csv`, token: tokenA })).body);
+      expect(realReport.split('\r\n')).toContain(dryReport.split('\r\n')[1]);
+      expect((await t.sql(`SELECT count(*)::int AS n FROM device WHERE serial_no = 'IMP-C-1'`))[0].n).toBe(0);
     });
 
     it('reports a malformed identifier, one in use by another tenant’s device and another tenant’s serial, writing nothing', async () => {

@@ -322,6 +322,63 @@ describe('meter data management (issue 17)', () => {
     });
   });
 
+  describe('a meter without a device (a mechanical meter read by hand)', () => {
+    it('stores field visits under the meter’s own key: consumption, rollup, correction and a device fitted later continue the chain', async () => {
+      const subscription = await makeSubscription(t, { tenant: a });
+      const bare = await makeMeter(t, { tenant: a, subscription });
+      const enter = (hours: number, indexM3: number, reason = 'field visit') =>
+        t.request({ method: 'POST', url: `/api/meters/${bare.id}/readings`, token: aToken, body: { time: iso(hours), indexM3, reason } });
+      const first = await enter(0, 50);
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      expect(first.body.reading).toEqual({ indexM3: 50, consumptionM3: null, quality: 'EDITED', qualityRule: 'manual', source: 'MANUAL' });
+      const second = await enter(10, 50.5);
+      expect(second.status, JSON.stringify(second.body)).toBe(201);
+      expect(second.body.reading).toMatchObject({ indexM3: 50.5, consumptionM3: 0.5, quality: 'EDITED' });
+      // The key is the meter's own id, not a device row.
+      const keys = await rows('SELECT DISTINCT device_id FROM reading WHERE meter_id = $1', [bare.id]);
+      expect(keys).toEqual([{ device_id: bare.id }]);
+      expect(await rows('SELECT count(*)::int AS n FROM device WHERE id = $1 OR meter_id = $1', [bare.id])).toEqual([{ n: 0 }]);
+      await rollupMatchesReadings(bare.id);
+      expect((await enter(10, 50.6, 'again')).status).toBe(409);
+
+      const fix = await t.request({
+        method: 'PATCH',
+        url: `/api/meters/${bare.id}/readings/${iso(10)}`,
+        token: aToken,
+        body: { indexM3: 50.4, reason: 'misread dial' },
+      });
+      expect(fix.status, JSON.stringify(fix.body)).toBe(200);
+      expect(fix.body.reading).toMatchObject({ indexM3: 50.4, consumptionM3: 0.4, qualityRule: 'manual' });
+      await rollupMatchesReadings(bare.id);
+      const history = await t.request({ url: `/api/meters/${bare.id}/readings/${iso(10)}/revisions`, token: readerToken });
+      expect(history.body.items.map((r: { action: string }) => r.action)).toEqual(['create', 'update']);
+
+      // A device fitted later: its first network reading's consumption is counted from the last manual one.
+      const fitted = await makeDevice(t, { tenant: a, meter: bare });
+      const integration = await makeIntegration(t, { tenant: a });
+      const res = await t.request({
+        method: 'POST',
+        url: `/api/ingest/ttn/${integration.id}`,
+        headers: { 'x-integration-secret': integration.secret },
+        body: ttnUplink(fitted, { indexM3: 51, fCnt: 1, at: at(12) }),
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(202);
+      await until(async () => (await rows('SELECT 1 FROM reading WHERE device_id = $1', [fitted.id])).length > 0, 20_000);
+      expect(await rows('SELECT consumption_m3, quality FROM reading WHERE device_id = $1', [fitted.id])).toEqual([
+        { consumption_m3: '0.600', quality: 'VALID' },
+      ]);
+      await rollupMatchesReadings(bare.id);
+      // Another tenant cannot enter one (404).
+      const other = await t.request({
+        method: 'POST',
+        url: `/api/meters/${bare.id}/readings`,
+        token: bToken,
+        body: { time: iso(11), indexM3: 50.45, reason: 'not mine' },
+      });
+      expect(other.status).toBe(404);
+    });
+  });
+
   describe('revalidation and estimation', () => {
     let other: { meter: Meter; device: Device };
 

@@ -18,7 +18,7 @@ import { UplinkProcessor } from '../ingest/uplink.processor';
 import { locateColumns } from './import-columns';
 import { checkZipDirectory, FileError, openTable, type ImportDelimiter, type ImportEncoding, type TableRow } from './import-file';
 import { zonedTime } from './import-values';
-import { ImportsRepository, type ImportJobRow, type RowError } from './imports.repository';
+import { ImportsRepository, type ImportJobRow, type ImportMeter, type RowError } from './imports.repository';
 import { isRowError, parseReadingRow, READING_COLUMNS, READING_KEY_COLUMNS, resolveReading, type ReadyReading } from './readings-import';
 
 /** Counts of a run, as the job row and the live event carry them. */
@@ -572,7 +572,7 @@ export class ImportRunner {
             else errors.push(known);
             continue;
           }
-          let meterId: string | null = null;
+          let meter: ImportMeter | null = null;
           if (p.meterSerial) {
             const candidates = (meters.get(p.meterSerial) ?? []).filter(
               (m) => !p.meterBrand || m.brand.toLowerCase() === p.meterBrand.toLowerCase(),
@@ -597,17 +597,18 @@ export class ImportRunner {
               continue;
             }
             seen.set(`meter|${candidates[0].id}`, p.rowNo);
-            meterId = candidates[0].id;
+            meter = candidates[0];
           }
           const input = { deviceProfileId: profile.id, serialNo: p.serialNo, status: p.status, identifiers: p.identifiers };
           if (!write) {
-            const refused = await this.dryCreateDevice(requester, job.tenant_id, input);
+            // With the meter, so the dry run meets the real run's profile compatibility check too.
+            const refused = await this.dryCreateDevice(requester, job.tenant_id, input, meter);
             if (refused) {
               errors.push({ rowNo: p.rowNo, column: null, message: refused });
               continue;
             }
           }
-          fresh.push({ p, profileId: profile.id, meterId });
+          fresh.push({ p, profileId: profile.id, meterId: meter?.id ?? null });
         }
         if (!write || !fresh.length) return { errors, created: fresh.length, unchanged };
         const created = await createEach(
@@ -634,10 +635,11 @@ export class ImportRunner {
     access: AccessContext,
     tenantId: string,
     input: Parameters<DevicesService['createInTx']>[3],
+    meter: ImportMeter | null,
   ): Promise<string | null> {
     try {
       await this.unitOfWork.run(async (tx) => {
-        await this.deviceService.createInTx(access, tx, tenantId, input, [], null);
+        await this.deviceService.createInTx(access, tx, tenantId, input, [], meter);
         throw new DryRunRollback();
       });
     } catch (err) {

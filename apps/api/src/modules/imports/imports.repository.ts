@@ -40,8 +40,9 @@ export interface RowError {
 
 /** A device a reading row names, with what storing its readings needs. */
 export interface ReadingTarget {
+  /** The reading's key: the meter's device, or the meter's own id when it has none (docs/decisions.md). */
   deviceId: string;
-  deviceSerialNo: string;
+  deviceSerialNo: string | null;
   meterId: string;
   meterSerialNo: string;
   meterBrand: string;
@@ -53,6 +54,16 @@ export interface ReadingTarget {
   registerCapacityM3: number | null;
   /** The meter's subscriptions over time (with their group), to pick the one a reading's time falls in. */
   periods: { subscriptionId: string; groupId: string; startedAt: Date; endedAt: Date | null }[];
+}
+
+/** A meter a devices row fits its device to (the shape DevicesService takes as an attachable meter). */
+export interface ImportMeter {
+  id: string;
+  tenantId: string;
+  serialNo: string;
+  meterProfileId: string;
+  brand: string;
+  hasDevice: boolean;
 }
 
 /** Import files (in chunks), jobs and their row errors; look-ups of the objects import rows name. */
@@ -277,8 +288,9 @@ export class ImportsRepository {
   }
 
   /**
-   * Devices a reading row may name, within `tenantIds`: by the serial number of their meter (with its
-   * brand's name when given) or by their own serial number or a unique identifier (DevEUI, IMEI, …).
+   * Meters a reading row may name, within `tenantIds`: by their serial number (with the brand's name when
+   * given; a meter without a device too, its readings keyed on its own id) or by their device's serial
+   * number or a unique identifier (DevEUI, IMEI, …).
    * Devices of other tenants are not found: a row naming one fails as unknown, never writes.
    */
   async readingTargets(
@@ -287,12 +299,10 @@ export class ImportsRepository {
   ): Promise<{
     byMeterSerial: Map<string, ReadingTarget[]>;
     byDeviceKey: Map<string, ReadingTarget>;
-    meterWithoutDevice: Set<string>;
   }> {
     const byMeterSerial = new Map<string, ReadingTarget[]>();
     const byDeviceKey = new Map<string, ReadingTarget>();
-    const meterWithoutDevice = new Set<string>();
-    if (!tenantIds.length || (!by.meterSerials.length && !by.deviceKeys.length)) return { byMeterSerial, byDeviceKey, meterWithoutDevice };
+    if (!tenantIds.length || (!by.meterSerials.length && !by.deviceKeys.length)) return { byMeterSerial, byDeviceKey };
     const base = this.db
       .selectFrom('meter as m')
       .innerJoin('meter_brand as b', 'b.id', 'm.brand_id')
@@ -342,8 +352,8 @@ export class ImportsRepository {
     }
     const periods = await this.meterPeriods([...new Set(found.map((f) => f.meter_id))]);
     const target = (f: Found): ReadingTarget => ({
-      deviceId: f.device_id!,
-      deviceSerialNo: f.device_serial_no!,
+      deviceId: f.device_id ?? f.meter_id,
+      deviceSerialNo: f.device_serial_no,
       meterId: f.meter_id,
       meterSerialNo: f.meter_serial_no,
       meterBrand: f.meter_brand,
@@ -359,15 +369,11 @@ export class ImportsRepository {
         if (f.device_id) byDeviceKey.set(f.key, target(f));
         continue;
       }
-      if (!f.device_id) {
-        meterWithoutDevice.add(`${f.meter_serial_no}|${f.meter_brand.toLowerCase()}`);
-        continue;
-      }
       const list = byMeterSerial.get(f.meter_serial_no) ?? [];
       list.push(target(f));
       byMeterSerial.set(f.meter_serial_no, list);
     }
-    return { byMeterSerial, byDeviceKey, meterWithoutDevice };
+    return { byMeterSerial, byDeviceKey };
   }
 
   private async meterPeriods(meterIds: string[]): Promise<Map<string, ReadingTarget['periods']>> {
@@ -502,20 +508,27 @@ export class ImportsRepository {
   }
 
   /** Meters of a tenant by serial number, with their brand and whether a device is fitted. */
-  async metersBySerial(tenantId: string, serials: string[]): Promise<Map<string, { id: string; brand: string; hasDevice: boolean }[]>> {
-    const out = new Map<string, { id: string; brand: string; hasDevice: boolean }[]>();
+  async metersBySerial(tenantId: string, serials: string[]): Promise<Map<string, ImportMeter[]>> {
+    const out = new Map<string, ImportMeter[]>();
     if (!serials.length) return out;
     const rows = await this.db
       .selectFrom('meter as m')
       .innerJoin('meter_brand as b', 'b.id', 'm.brand_id')
       .leftJoin('device as d', 'd.meter_id', 'm.id')
-      .select(['m.id', 'm.serial_no', 'b.name', 'd.id as device_id'])
+      .select(['m.id', 'm.tenant_id', 'm.serial_no', 'm.meter_profile_id', 'b.name', 'd.id as device_id'])
       .where('m.tenant_id', '=', tenantId)
       .where('m.serial_no', 'in', serials)
       .execute();
     for (const r of rows) {
       const list = out.get(r.serial_no) ?? [];
-      list.push({ id: r.id, brand: r.name, hasDevice: r.device_id !== null });
+      list.push({
+        id: r.id,
+        tenantId: r.tenant_id,
+        serialNo: r.serial_no,
+        meterProfileId: r.meter_profile_id,
+        brand: r.name,
+        hasDevice: r.device_id !== null,
+      });
       out.set(r.serial_no, list);
     }
     return out;

@@ -70,13 +70,13 @@ export function parseReadingRow(row: TableRow, at: Map<string, number>): ParsedR
 }
 
 /**
- * The device a parsed row names, its time in the meter's tenant's zone and the subscription the meter
+ * The meter (and its reading key) a parsed row names, its time in the meter's tenant's zone and the subscription the meter
  * served then; a row error when the meter or device is unknown (or another tenant's), ambiguous, or
  * the time impossible.
  */
 export function resolveReading(
   r: ParsedReading,
-  found: { byMeterSerial: Map<string, ReadingTarget[]>; byDeviceKey: Map<string, ReadingTarget>; meterWithoutDevice: Set<string> },
+  found: { byMeterSerial: Map<string, ReadingTarget[]>; byDeviceKey: Map<string, ReadingTarget> },
   toUtc: Parameters<typeof parseInstant>[2],
   now: number,
 ): ReadyReading | RowError {
@@ -84,18 +84,12 @@ export function resolveReading(
   if (r.meterSerial) {
     let candidates = found.byMeterSerial.get(r.meterSerial) ?? [];
     if (r.meterBrand) candidates = candidates.filter((t) => t.meterBrand.toLowerCase() === r.meterBrand!.toLowerCase());
-    if (!candidates.length) {
-      const withoutDevice = [...found.meterWithoutDevice].some(
-        (k) => k.startsWith(`${r.meterSerial}|`) && (!r.meterBrand || k === `${r.meterSerial}|${r.meterBrand.toLowerCase()}`),
-      );
-      return withoutDevice
-        ? { rowNo: r.rowNo, column: 'meter_serial', message: `meter ${r.meterSerial} has no device fitted: readings are stored per device` }
-        : {
-            rowNo: r.rowNo,
-            column: 'meter_serial',
-            message: `no meter with serial number ${r.meterSerial}${r.meterBrand ? ` of brand ${r.meterBrand}` : ''}`,
-          };
-    }
+    if (!candidates.length)
+      return {
+        rowNo: r.rowNo,
+        column: 'meter_serial',
+        message: `no meter with serial number ${r.meterSerial}${r.meterBrand ? ` of brand ${r.meterBrand}` : ''}`,
+      };
     if (candidates.length > 1)
       return {
         rowNo: r.rowNo,

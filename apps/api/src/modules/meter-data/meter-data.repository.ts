@@ -322,12 +322,6 @@ export class MeterDataRepository {
     return rows.map((r) => new Date(r.time));
   }
 
-  /** Whether a reading of another device of the meter, or of its device, is stored at that time. */
-  async readingExists(tx: Transaction, deviceId: string, time: Date): Promise<boolean> {
-    const rows = await this.run(tx, sql`SELECT 1 FROM reading WHERE device_id = ${deviceId}::uuid AND time = ${time}::timestamptz`);
-    return rows.length > 0;
-  }
-
   /**
    * Cuts the meter's local days from `fromDay` to `toDay` anew from its readings (the way the worker
    * adds them up, with the estimated share): the tenant rollup follows through its triggers.

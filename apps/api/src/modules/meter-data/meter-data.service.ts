@@ -92,10 +92,13 @@ export class MeterDataService {
 
   // ─── Readings ────────────────────────────────────────────────────────────────────
 
-  /** A manual reading from a field visit: stored EDITED (manual) on the meter's device, estimates around it replaced. */
+  /**
+   * A manual reading from a field visit: stored EDITED (manual), estimates around it replaced. It is keyed
+   * on the meter's device, or on the meter's own id when no device is fitted (a mechanical meter read by
+   * hand; docs/decisions.md "Readings of a meter without a device").
+   */
   async enter(access: AccessContext, meterId: string, input: ManualReading): Promise<RevisedReading> {
     const meter = await this.visibleMeter(access, meterId, 'create');
-    if (!meter.deviceId) throw new ConflictException('the meter has no device: a reading is stored on the device that reads the meter', []);
     const ctx = await this.validation.meterContext(meter);
     const now = new Date();
     if (timestamp(input.time, now, { ...ctx.params.timestamp, enabled: true }).rule === 'future-time')
@@ -106,12 +109,13 @@ export class MeterDataService {
       // A real reading replaces the estimates between its real neighbours (an estimate at its very time too).
       const around = await this.realNeighbours(tx, meter.id, input.time);
       await this.repository.deleteEstimates(tx, meter.id, around.from, around.to);
-      if (await this.repository.readingExists(tx, meter.deviceId!, input.time))
+      // Any reading of the meter at that instant (of its device, an earlier device or its own series) is the one to correct.
+      if (await this.repository.readingAt(tx, meter.id, input.time))
         throw new ConflictException('a reading is stored at that time: correct it instead', [{ path: ['body', 'time'], message: 'taken' }]);
       await this.repository.insertReadings(tx, [
         {
           time: input.time,
-          deviceId: meter.deviceId!,
+          deviceId: readingSeries(meter),
           meterId: meter.id,
           subscriptionId: await this.repository.subscriptionAt(tx, meter.id, input.time),
           tenantId: meter.tenantId,
@@ -261,6 +265,15 @@ export class MeterDataService {
     const [revision] = (await this.repository.revisionsIn(tx, meter.id, after.time)).slice(-1).map(mapRevision);
     return { meterId: meter.id, time: after.time.toISOString(), reading: afterSnapshot, revision: revision };
   }
+}
+
+/**
+ * The key a meter's manual reading is stored under (the reading table's device_id): its device's id, or
+ * the meter's own id when it has no device. The key is not a device row; the chain, the rollups and the
+ * rules follow readings by meter_id, and the meter's id cannot collide with a device's (random UUIDs).
+ */
+export function readingSeries(meter: Pick<MeterRecord, 'id' | 'deviceId'>): string {
+  return meter.deviceId ?? meter.id;
 }
 
 function snapshot(r: StoredReading): ReadingSnapshot {
