@@ -21,6 +21,7 @@ import { connectLive } from './support/live';
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
+import { ImportRetention } from '../src/modules/imports/import-retention.service';
 
 /** A multipart/form-data body with one file part, as a browser's file input sends it. */
 function multipart(name: string, content: Buffer | string) {
@@ -303,6 +304,45 @@ describe('imports: readings', () => {
     // The same file again changes nothing.
     const again = await finished(tokenA, (await upload(tokenA, 'el-terminali.csv', file, '?dryRun=false')).body.id);
     expect(again).toMatchObject({ status: 'DONE', createdRows: 0, unchangedRows: 2 });
+  });
+
+  it('deletes the content of finished uploads past IMPORT_RETENTION_DAYS, keeping jobs and reports; young or pending files stay', async () => {
+    const retention = worker.get(ImportRetention);
+    const bad = [`Sayaç Seri No;Tarih;Endeks`, `NOSUCH-R;${dotted(at(1))};5`].join('\r\n');
+    const old = await finished(tokenA, (await upload(tokenA, 'eski.csv', bad)).body.id);
+    const oldPassed = await finished(tokenA, (await upload(tokenA, 'eski-temiz.csv', good())).body.id);
+    const pending = await finished(tokenA, (await upload(tokenA, 'bekleyen.csv', good())).body.id);
+    const young = await finished(tokenA, (await upload(tokenA, 'yeni.csv', good())).body.id);
+    const fileOf = async (jobId: string) => (await t.sql(`SELECT file_id FROM import_job WHERE id = $1`, [jobId]))[0].file_id as string;
+    const chunks = async (jobId: string) =>
+      Number((await t.sql(`SELECT count(*) AS n FROM import_file_chunk WHERE file_id = $1`, [await fileOf(jobId)]))[0].n);
+    for (const job of [old, oldPassed, pending])
+      await t.sql(`UPDATE import_file SET created_at = now() - interval '31 days' WHERE id = $1`, [await fileOf(job.id)]);
+    // A job still waiting on its file keeps it.
+    await t.sql(`UPDATE import_job SET status = 'QUEUED' WHERE id = $1`, [pending.id]);
+    expect(await chunks(old.id)).toBeGreaterThan(0);
+
+    const purged = await retention.purge(new Date());
+    expect(purged.files).toBe(2);
+    expect(purged.bytes).toBeGreaterThan(0);
+    expect(await chunks(old.id)).toBe(0);
+    expect(await chunks(oldPassed.id)).toBe(0);
+    expect(await chunks(pending.id)).toBeGreaterThan(0);
+    expect(await chunks(young.id)).toBeGreaterThan(0);
+    // The job, its counts and its error report stay; the purged dry run can no longer be confirmed.
+    const view = await t.request({ url: `/api/imports/${old.id}`, token: tokenA });
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ failedRows: 1, fileName: 'eski.csv' });
+    expect(view.body.filePurgedAt).toEqual(expect.any(String));
+    const report = await t.request({ url: `/api/imports/${old.id}/errors.csv`, token: tokenA });
+    expect(String(report.body)).toMatch(/2,meter_serial,no meter with serial number NOSUCH-R/);
+    const confirm = await t.request({ method: 'POST', url: `/api/imports/${oldPassed.id}/confirm`, token: tokenA });
+    expect(confirm.status).toBe(409);
+    expect(confirm.body.message).toMatch(/deleted by the retention job/);
+    expect((await t.request({ url: `/api/imports/${young.id}`, token: tokenA })).body.filePurgedAt).toBeNull();
+    // A second run finds nothing more.
+    expect(await retention.purge(new Date())).toEqual({ files: 0, bytes: 0 });
+    await t.sql(`UPDATE import_job SET status = 'DONE' WHERE id = $1`, [pending.id]);
   });
 
   it('asks for the meter brand when a serial number is used by two brands', async () => {

@@ -109,6 +109,8 @@ export const configSchema = z
     IMPORT_MAX_ERRORS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
     /** Rows of a readings import written per transaction. */
     IMPORT_BATCH_ROWS: z.coerce.number().int().min(1).max(50_000).default(5000),
+    /** Days an uploaded import file's content is kept; a daily job deletes older finished uploads (their jobs and reports stay). */
+    IMPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
     /** Where rendered documents (invoice PDFs) are kept: a local directory (a volume) or an S3-compatible bucket. */
     DOCUMENTS_STORAGE: z.enum(['local', 's3']).default('local'),
     /** The local storage's directory (created when missing); relative paths start at the process's directory. */

@@ -27,6 +27,8 @@ export enum JobName {
   TenantMeterData = 'tenant-meter-data',
   /** Re-run validation (and estimation) over one meter's range: an operator's request, or a late reading that replaced estimates. */
   RevalidateMeter = 'revalidate-meter',
+  /** Daily: delete the content of finished uploads older than IMPORT_RETENTION_DAYS (their jobs and reports stay). */
+  PurgeImportFiles = 'purge-import-files',
 }
 
 /** An accepted uplink, normalised from whichever network server sent it. */
@@ -107,6 +109,7 @@ export interface JobPayloads {
   [JobName.ScheduleMeterData]: Record<string, never>;
   [JobName.TenantMeterData]: TenantMeterDataRequest;
   [JobName.RevalidateMeter]: RevalidateMeterRequest;
+  [JobName.PurgeImportFiles]: Record<string, never>;
 }
 
 /** The queue each job goes to; `satisfies` keeps the literal queues, so `JobsOf<Q>` knows each queue's jobs. */
@@ -119,6 +122,7 @@ export const JOB_QUEUE = {
   [JobName.ScheduleMeterData]: QueueName.Maintenance,
   [JobName.TenantMeterData]: QueueName.MeterData,
   [JobName.RevalidateMeter]: QueueName.MeterData,
+  [JobName.PurgeImportFiles]: QueueName.Maintenance,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs that go to queue `Q`. */

@@ -45,6 +45,8 @@ export const ImportJobSchema = z.object({
   fileName: z.string(),
   fileSize: z.number().int(),
   format: z.enum(['CSV', 'XLSX']),
+  /** When the file's content was deleted after IMPORT_RETENTION_DAYS (null: kept); the job and its report stay, a dry run can no longer be confirmed. */
+  filePurgedAt: z.string().datetime().nullable(),
   /** Asked for (null: detect) and used. */
   encoding: z.string().nullable(),
   delimiter: z.string().nullable(),
@@ -77,6 +79,7 @@ export function mapImportJob(r: ImportJobRow): ImportJobView {
     fileName: r.file_name,
     fileSize: Number(r.file_size),
     format: r.file_format,
+    filePurgedAt: iso(r.file_purged_at),
     encoding: r.encoding,
     delimiter: r.delimiter,
     usedEncoding: r.used_encoding,

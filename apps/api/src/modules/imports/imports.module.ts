@@ -3,6 +3,7 @@ import { WorkerAccessModule } from '../../core/access/worker-access.module';
 import { DevicesModule } from '../devices/devices.module';
 import { MetersModule } from '../meters/meters.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
+import { ImportRetention } from './import-retention.service';
 import { ImportRunner } from './import-runner.service';
 import { ImportsController } from './imports.controller';
 import { ImportsRepository } from './imports.repository';
@@ -23,7 +24,7 @@ export class ImportsWorkerModule {
     return {
       module: ImportsWorkerModule,
       imports: [ingest, WorkerAccessModule, MetersModule, SubscriptionsModule, DevicesModule],
-      providers: [ImportRunner, ImportsRepository],
+      providers: [ImportRunner, ImportRetention, ImportsRepository],
     };
   }
 }

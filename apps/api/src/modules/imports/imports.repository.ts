@@ -30,6 +30,8 @@ export interface ImportJobRow {
   file_name: string;
   file_size: string;
   file_format: 'CSV' | 'XLSX';
+  /** When the retention job deleted the file's content (the job and its report stay). */
+  file_purged_at: Date | null;
 }
 
 export interface RowError {
@@ -161,7 +163,35 @@ export class ImportsRepository {
       .selectFrom('import_job as j')
       .innerJoin('import_file as f', 'f.id', 'j.file_id')
       .selectAll('j')
-      .select(['f.name as file_name', sql<string>`f.size_bytes::text`.as('file_size'), 'f.format as file_format']);
+      .select([
+        'f.name as file_name',
+        sql<string>`f.size_bytes::text`.as('file_size'),
+        'f.format as file_format',
+        'f.purged_at as file_purged_at',
+      ]);
+  }
+
+  /**
+   * Deletes the chunks of uploads made before `before` that no job still waits on or runs, and marks
+   * them purged; their rows, jobs, counts and row errors stay. At most `limit` files a call (the oldest);
+   * a file a running request holds is skipped (SKIP LOCKED) and taken the next day.
+   */
+  async purgeFiles(before: Date, limit: number): Promise<{ files: number; bytes: number }> {
+    const { rows } = await sql<{ files: string; bytes: string | null }>`
+      WITH due AS (
+        SELECT f.id FROM import_file f
+         WHERE f.purged_at IS NULL AND f.created_at < ${before}::timestamptz
+           AND NOT EXISTS (SELECT 1 FROM import_job j WHERE j.file_id = f.id AND j.status IN ('QUEUED', 'RUNNING'))
+         ORDER BY f.created_at
+         LIMIT ${limit}
+           FOR UPDATE OF f SKIP LOCKED
+      ), gone AS (
+        DELETE FROM import_file_chunk c USING due WHERE c.file_id = due.id RETURNING octet_length(c.data) AS n
+      ), marked AS (
+        UPDATE import_file f SET purged_at = now() FROM due WHERE f.id = due.id RETURNING f.id
+      )
+      SELECT (SELECT count(*) FROM marked)::text AS files, (SELECT sum(n) FROM gone)::text AS bytes`.execute(this.db);
+    return { files: Number(rows[0]?.files ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
   }
 
   async job(id: string): Promise<ImportJobRow | undefined> {

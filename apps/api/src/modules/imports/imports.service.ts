@@ -4,7 +4,7 @@ import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { csvLine } from '../../core/http/csv';
-import { BadInputException, EntityNotFoundException } from '../../core/http/errors';
+import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
 import type { UploadedFile } from '../../core/http/upload';
 import { JobsService } from '../../core/jobs/jobs.service';
@@ -92,6 +92,10 @@ export class ImportsService {
     if (dry.status !== 'DONE' || dry.failed_rows > 0)
       throw new BadInputException('the dry run must have finished without row errors', [
         { path: ['params', 'id'], message: 'has not passed' },
+      ]);
+    if (dry.file_purged_at)
+      throw new ConflictException('the uploaded file was deleted by the retention job: upload it again', [
+        { path: ['params', 'id'], message: 'file deleted' },
       ]);
     const jobId = await this.repository.createJob({
       tenantId: dry.tenant_id,
