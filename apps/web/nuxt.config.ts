@@ -70,6 +70,7 @@ export default defineNuxtConfig({
           'tr/ops.json',
           'tr/meter-data.json',
           'tr/alarm-work.json',
+          'tr/billing.json',
         ],
       },
       {
@@ -84,6 +85,7 @@ export default defineNuxtConfig({
           'en/ops.json',
           'en/meter-data.json',
           'en/alarm-work.json',
+          'en/billing.json',
         ],
       },
     ],

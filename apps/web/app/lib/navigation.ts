@@ -12,6 +12,7 @@ import {
   LayoutDashboard,
   Layers,
   ListTree,
+  Receipt,
   Plug,
   ScrollText,
   ShieldCheck,
@@ -31,6 +32,8 @@ export interface NavItem {
   action?: PermissionAction;
   /** What the entry needs instead of `module` and `action`, as its page declares it. */
   permission?: PagePermission;
+  /** i18n key of the heading of the group the entry belongs to (the sidebar shows it above the group). */
+  group?: string;
 }
 
 /** The brief's navigation modules, in its order; the sidebar shows those the user may read in the selected tenant. */
@@ -49,6 +52,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { module: 'METERS', permission: IMPORT_PERMISSION, to: '/imports', labelKey: 'nav.imports', icon: FileUp },
   // Network-server integrations and their uplinks belong to device connectivity (the API's DEVICES rights).
   { module: 'DEVICES', to: '/integrations', labelKey: 'nav.integrations', icon: Plug },
+  // Billing (issue 18): tariffs, runs, invoices, payments, dunning and reports, under one heading.
+  { module: 'BILLING', to: '/billing/tariffs', labelKey: 'billing.nav.tariffs', icon: Receipt, group: 'billing.nav.group' },
   { module: 'PROFILES', to: '/profiles', labelKey: 'nav.profiles', icon: Layers },
   { module: 'DEFINITIONS', to: '/definitions', labelKey: 'nav.definitions', icon: ListTree },
   { module: 'TENANTS', to: '/tenants', labelKey: 'nav.tenants', icon: Building2 },
