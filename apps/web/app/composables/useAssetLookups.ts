@@ -182,6 +182,15 @@ export function useAssetList<S extends string, F extends string, T>(
   return { ...list, query, result: useAssetLastPage(data), pending: computed(() => status.value === 'pending'), error, refresh };
 }
 
+/** One record of an asset area (`assets:<name>:<id>`), as its detail and edit pages read it. */
+export function useAssetRecord<T>(name: string, id: MaybeRefOrGetter<string>, load: (id: string) => Promise<T>) {
+  const { data, error, status, refresh } = useAsyncData(
+    () => `assets:${name}:${toValue(id)}`,
+    () => load(toValue(id)),
+  );
+  return { record: data, error, pending: computed(() => status.value === 'pending'), refresh };
+}
+
 /** A server-paged table's page, search, sort and filters, kept in the URL query. */
 export function useAssetListQuery<S extends string, F extends string>(spec: ListQuerySpec<S, F>) {
   return bindListQuery(useRoute(), useRouter(), spec);

@@ -26,11 +26,9 @@ export function useCustomerList() {
 
 export function useCustomer(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
-  const { data, error, status, refresh } = useAsyncData(
-    () => `assets:customer:${toValue(id)}`,
-    async () => unwrap(await $api.GET('/api/customers/{id}', { params: { path: { id: toValue(id) } } })),
+  return useAssetRecord('customer', id, async (recordId) =>
+    unwrap(await $api.GET('/api/customers/{id}', { params: { path: { id: recordId } } })),
   );
-  return { customer: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
 
 /** Customers of a tenant (of one type when given) for the subscription form's "select existing". */

@@ -36,11 +36,9 @@ export function useDeviceList() {
 
 export function useDevice(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
-  const { data, error, status, refresh } = useAsyncData(
-    () => `assets:device:${toValue(id)}`,
-    async () => unwrap(await $api.GET('/api/devices/{id}', { params: { path: { id: toValue(id) } } })),
+  return useAssetRecord('device', id, async (recordId) =>
+    unwrap(await $api.GET('/api/devices/{id}', { params: { path: { id: recordId } } })),
   );
-  return { device: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
 
 /**

@@ -29,11 +29,9 @@ export function useMeterList() {
 
 export function useMeter(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
-  const { data, error, status, refresh } = useAsyncData(
-    () => `assets:meter:${toValue(id)}`,
-    async () => unwrap(await $api.GET('/api/meters/{id}', { params: { path: { id: toValue(id) } } })),
+  return useAssetRecord('meter', id, async (recordId) =>
+    unwrap(await $api.GET('/api/meters/{id}', { params: { path: { id: recordId } } })),
   );
-  return { meter: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
 
 /** Meters of a tenant for a searchable select; `free` keeps those without a device or without a subscription, `keep` stays listed. */

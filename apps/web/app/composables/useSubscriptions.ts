@@ -36,11 +36,9 @@ export function useSubscriptionList() {
 
 export function useSubscription(id: MaybeRefOrGetter<string>) {
   const { $api } = useNuxtApp();
-  const { data, error, status, refresh } = useAsyncData(
-    () => `assets:subscription:${toValue(id)}`,
-    async () => unwrap(await $api.GET('/api/subscriptions/{id}', { params: { path: { id: toValue(id) } } })),
+  return useAssetRecord('subscription', id, async (recordId) =>
+    unwrap(await $api.GET('/api/subscriptions/{id}', { params: { path: { id: recordId } } })),
   );
-  return { subscription: data, error, pending: computed(() => status.value === 'pending'), refresh };
 }
 
 /** Subscriptions of a tenant for a searchable select; `hasMeter: false` keeps those waiting for a meter, `keep` stays listed. */
