@@ -34,7 +34,7 @@ import { ExportsModule } from './modules/exports/exports.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { MeterDataModule } from './modules/meter-data/meter-data.module';
 import { BillingModule } from './modules/billing/billing.module';
-import { PaymentsModule } from './modules/payments/payments.module';
+import { DunningModule } from './modules/dunning/dunning.module';
 
 @Module({})
 export class AppModule {
@@ -72,7 +72,7 @@ export class AppModule {
         ExportsModule,
         MeterDataModule,
         BillingModule,
-        PaymentsModule,
+        DunningModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: LocatedZodValidationPipe },

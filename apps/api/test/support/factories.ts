@@ -1104,3 +1104,114 @@ export async function makeInvoice(
     grossKurus: gross,
   };
 }
+
+// ─── Dunning (issue 18) ───────────────────────────────────────────────────────────
+
+/** A tariff of `tenant` with one version in force since 2020 whose monthly late-payment interest is `latePaymentInterestBp`. */
+export async function makeDunningTariffVersion(t: TestApp, o: { tenant: Tenant | string; latePaymentInterestBp: number }): Promise<string> {
+  const tenantId = idOf(o.tenant);
+  const tariff = await t.kysely
+    .insertInto('tariff')
+    .values({ tenant_id: tenantId, code: `DUN${seq()}`, name: 'Dunning tariff', subscription_type: 'INDIVIDUAL' })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const version = await t.kysely
+    .insertInto('tariff_version')
+    .values({ tariff_id: tariff.id, tenant_id: tenantId, effective_from: '2020-01-01', late_payment_interest_bp: o.latePaymentInterestBp })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return version.id;
+}
+
+/**
+ * An issued invoice (as `makeInvoice`) whose lines name `tariffVersionId`, so dunning finds its
+ * late-payment rate: makeInvoice's line plus a zero line of the version, added while it is a draft.
+ */
+export async function makeDunningInvoice(
+  t: TestApp,
+  o: Omit<Parameters<typeof makeInvoice>[1], 'issued'> & { tariffVersionId?: string },
+): Promise<Invoice> {
+  const draft = await makeInvoice(t, { ...o, issued: false });
+  if (o.tariffVersionId)
+    await t.kysely
+      .insertInto('invoice_line')
+      .values({
+        invoice_id: draft.id,
+        tenant_id: draft.tenantId,
+        ordinal: 2,
+        component: 'WATER',
+        description: 'Su',
+        tariff_version_id: o.tariffVersionId,
+        segment_start: o.periodStart ?? '2026-10-01',
+        segment_end: o.periodEnd ?? '2026-11-01',
+        quantity_m3: '0',
+        net_kurus: '0',
+        vat_rate_bp: 0,
+        vat_kurus: '0',
+        gross_kurus: '0',
+      })
+      .execute();
+  const periodEnd = o.periodEnd ?? '2026-11-01';
+  const issued = await t.kysely
+    .updateTable('invoice')
+    .set({ status: 'ISSUED', issue_date: o.issueDate ?? periodEnd, due_date: o.dueDate ?? periodEnd, issued_at: new Date() })
+    .where('id', '=', draft.id)
+    .returning('number')
+    .executeTakeFirstOrThrow();
+  await t.kysely
+    .insertInto('ledger_entry')
+    .values({
+      tenant_id: draft.tenantId,
+      customer_id: draft.customerId,
+      subscription_id: draft.subscriptionId,
+      kind: 'INVOICE',
+      amount_kurus: String(draft.grossKurus),
+      invoice_id: draft.id,
+      description: `Fatura ${issued.number}`,
+    })
+    .execute();
+  return { ...draft, number: issued.number };
+}
+
+/** A payment of the invoice's customer allocated to it in full, received and allocated at `at` (as the payments module would). */
+export async function makeDunningPayment(t: TestApp, o: { invoice: Invoice; amountKurus: number; at: Date }): Promise<string> {
+  const receipt = `R${seq()}`;
+  const payment = await t.kysely
+    .insertInto('payment')
+    .values({
+      tenant_id: o.invoice.tenantId,
+      customer_id: o.invoice.customerId,
+      subscription_id: o.invoice.subscriptionId,
+      method: 'CASH_DESK',
+      amount_kurus: String(o.amountKurus),
+      received_at: o.at,
+      receipt_no: receipt,
+      created_at: o.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.kysely
+    .insertInto('payment_allocation')
+    .values({
+      tenant_id: o.invoice.tenantId,
+      payment_id: payment.id,
+      invoice_id: o.invoice.id,
+      amount_kurus: String(o.amountKurus),
+      created_at: o.at,
+    })
+    .execute();
+  await t.kysely
+    .insertInto('ledger_entry')
+    .values({
+      tenant_id: o.invoice.tenantId,
+      customer_id: o.invoice.customerId,
+      subscription_id: o.invoice.subscriptionId,
+      kind: 'PAYMENT',
+      amount_kurus: String(-o.amountKurus),
+      payment_id: payment.id,
+      description: `Ödeme ${receipt}`,
+      booked_at: o.at,
+    })
+    .execute();
+  return payment.id;
+}

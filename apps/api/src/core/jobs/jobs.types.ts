@@ -27,6 +27,10 @@ export enum JobName {
   TenantMeterData = 'tenant-meter-data',
   /** Re-run validation (and estimation) over one meter's range: an operator's request, or a late reading that replaced estimates. */
   RevalidateMeter = 'revalidate-meter',
+  /** Hourly: enqueue the dunning day of each tenant whose local day has just begun (issue 18). */
+  ScheduleDunning = 'schedule-dunning',
+  /** One tenant's dunning day: reminders, late-payment interest, the disconnection list and its settlement. */
+  TenantDunning = 'tenant-dunning',
   /** Daily: delete the content of finished uploads older than IMPORT_RETENTION_DAYS (their jobs and reports stay). */
   PurgeImportFiles = 'purge-import-files',
 }
@@ -100,6 +104,12 @@ export interface ImportJobRequest {
   requestId?: string;
 }
 
+/** One tenant's dunning day; `date` (YYYY-MM-DD, the tenant's calendar) is the day the scheduler enqueued it for. */
+export interface TenantDunningRequest {
+  tenantId: string;
+  date: string;
+}
+
 export interface JobPayloads {
   [JobName.ProcessUplinks]: UplinkBatch;
   [JobName.ProcessUplink]: UplinkEnvelope;
@@ -109,6 +119,8 @@ export interface JobPayloads {
   [JobName.ScheduleMeterData]: Record<string, never>;
   [JobName.TenantMeterData]: TenantMeterDataRequest;
   [JobName.RevalidateMeter]: RevalidateMeterRequest;
+  [JobName.ScheduleDunning]: Record<string, never>;
+  [JobName.TenantDunning]: TenantDunningRequest;
   [JobName.PurgeImportFiles]: Record<string, never>;
 }
 
@@ -122,6 +134,8 @@ export const JOB_QUEUE = {
   [JobName.ScheduleMeterData]: QueueName.Maintenance,
   [JobName.TenantMeterData]: QueueName.MeterData,
   [JobName.RevalidateMeter]: QueueName.MeterData,
+  [JobName.ScheduleDunning]: QueueName.Maintenance,
+  [JobName.TenantDunning]: QueueName.Maintenance,
   [JobName.PurgeImportFiles]: QueueName.Maintenance,
 } as const satisfies Record<JobName, QueueName>;
 

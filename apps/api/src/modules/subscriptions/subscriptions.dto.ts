@@ -1,4 +1,5 @@
 import { createZodDto } from '../../core/http/zod-dto';
+import { BILLING_STATUSES, type BillingStatus } from '../dunning/dunning.dto';
 import { z } from 'zod';
 import { AddressInputSchema, AddressSchema, mapAddress } from '../../core/http/address.dto';
 import { pageQueryShape, pageSchema } from '../../core/http/paging';
@@ -141,6 +142,8 @@ export const SubscriptionRowSchema = z.object({
     })
     .nullable(),
   meter: z.object({ id: z.string().uuid(), serialNo: z.string() }).nullable(),
+  /** Dunning's view (issue 18): OK, OVERDUE (an issued invoice past due), or where its disconnection order stands. */
+  billingStatus: z.enum(BILLING_STATUSES),
   createdAt: z.string().datetime(),
 });
 export type SubscriptionRow = z.infer<typeof SubscriptionRowSchema>;
@@ -237,7 +240,7 @@ export interface SubscriptionRowRecord {
   created_at: Date;
 }
 
-export function mapSubscriptionRow(r: SubscriptionRowRecord): SubscriptionRow {
+export function mapSubscriptionRow(r: SubscriptionRowRecord, billingStatus: BillingStatus): SubscriptionRow {
   return {
     id: r.id,
     subscriptionNo: r.subscription_no,
@@ -268,6 +271,7 @@ export function mapSubscriptionRow(r: SubscriptionRowRecord): SubscriptionRow {
         }
       : null,
     meter: r.meter_id ? { id: r.meter_id, serialNo: r.meter_serial_no! } : null,
+    billingStatus,
     createdAt: r.created_at.toISOString(),
   };
 }

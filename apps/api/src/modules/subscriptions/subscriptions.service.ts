@@ -8,6 +8,7 @@ import { skipTake, type Page } from '../../core/http/paging';
 import { AddressesService } from '../addresses/addresses.service';
 import type { NewCustomerInput } from '../customers/customers.dto';
 import { CustomersService } from '../customers/customers.service';
+import { DunningService } from '../dunning/dunning.service';
 import {
   mapSubscriptionDetail,
   mapSubscriptionRow,
@@ -38,6 +39,7 @@ export class SubscriptionsService {
     private readonly audit: AuditService,
     private readonly listFilters: ListFiltersRepository,
     private readonly unitOfWork: UnitOfWork,
+    private readonly dunning: DunningService,
   ) {}
 
   async list(access: AccessContext, q: ListSubscriptionsQuery): Promise<Page<SubscriptionRow>> {
@@ -48,7 +50,8 @@ export class SubscriptionsService {
     });
     const { skip, take } = skipTake(q);
     const { rows, total } = await this.subscriptions.page({ ...q, tenantIds, skip, take });
-    return { items: rows.map(mapSubscriptionRow), total, page: q.page, pageSize: q.pageSize };
+    const statuses = await this.dunning.billingStatuses(rows.map((r) => r.id));
+    return { items: rows.map((r) => mapSubscriptionRow(r, statuses.get(r.id)!)), total, page: q.page, pageSize: q.pageSize };
   }
 
   async detail(access: AccessContext, id: string): Promise<SubscriptionDetail> {
@@ -56,7 +59,8 @@ export class SubscriptionsService {
     if (!s) throw new EntityNotFoundException('subscription', id);
     access.require('SUBSCRIPTIONS', 'read', s.tenantId, 'subscription', id);
     const row = await this.subscriptions.row(id);
-    return mapSubscriptionDetail(mapSubscriptionRow(row!), s);
+    const statuses = await this.dunning.billingStatuses([id]);
+    return mapSubscriptionDetail(mapSubscriptionRow(row!, statuses.get(id)!), s);
   }
 
   async create(access: AccessContext, input: CreateSubscriptionInput): Promise<SubscriptionDetail> {

@@ -1,0 +1,347 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AccessContext } from '../../core/access/access-context';
+import { AuditService } from '../../core/audit/audit.service';
+import { UnitOfWork } from '../../core/database/unit-of-work';
+import { columnsOf, exportTable, type ExportFile } from '../../core/http/export';
+import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
+import type { Page } from '../../core/http/paging';
+import { localToday } from '../billing/tariff-rules';
+import {
+  billingStatus,
+  DEFAULT_DUNNING_SETTINGS,
+  daysOverdue,
+  disconnectionDay,
+  interestKurus,
+  interestPeriod,
+  orderAfterSettlement,
+  outstandingOn,
+  remindersDue,
+  settledOn,
+  type BillingStatus,
+  type DisconnectionStatus,
+  type DunningSettings,
+} from './dunning-rules';
+import {
+  DisconnectionOrderSchema,
+  mapOrder,
+  mapOverdue,
+  mapStep,
+  type DisconnectionOrder,
+  type DisconnectionsExportQuery,
+  type DisconnectionsQuery,
+  type DunningStep,
+  type FieldConfirmation,
+  type OverdueInvoice,
+  type OverdueQuery,
+  type RunDunning,
+  type RunSummary,
+} from './dunning.dto';
+import { DunningRepository, type OpenItem } from './dunning.repository';
+
+type Actor = Pick<AccessContext, 'userId' | 'requestId'> | null;
+
+const LIVE: DisconnectionStatus[] = ['OPEN', 'DONE', 'RECONNECT_OPEN'];
+
+/**
+ * Dunning (issue 18): the daily run per tenant (reminders, late-payment interest, the disconnection list
+ * and its settlement), the operators' lists and the field crew's confirmations. Rules:
+ * docs/decisions.md, "Billing: dunning"; the pure parts are in dunning-rules.ts.
+ */
+@Injectable()
+export class DunningService {
+  private readonly logger = new Logger('dunning');
+
+  constructor(
+    private readonly repository: DunningRepository,
+    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
+  ) {}
+
+  // ─── The daily run ───────────────────────────────────────────────────────────────
+
+  /** An operator's run of one tenant's day (today, or an earlier day to catch up). */
+  async run(access: AccessContext, input: RunDunning): Promise<RunSummary> {
+    access.require('BILLING', 'update', input.tenantId);
+    return this.runTenant(input.tenantId, input.date, access);
+  }
+
+  /**
+   * One tenant's dunning day, in one transaction under the tenant's lock. Everything it writes is keyed
+   * (step per invoice, kind and ordinal; one live order per subscription; interest from the last day
+   * booked), so running the same day twice changes nothing.
+   */
+  async runTenant(tenantId: string, date: string | undefined, actor: Actor): Promise<RunSummary> {
+    const found = await this.repository.settings(tenantId);
+    if (!found) throw new EntityNotFoundException('tenant', tenantId);
+    const settings: DunningSettings = {
+      reminderDays: found.reminderDays ?? DEFAULT_DUNNING_SETTINGS.reminderDays,
+      disconnectionAfterDays: found.disconnectionAfterDays ?? DEFAULT_DUNNING_SETTINGS.disconnectionAfterDays,
+    };
+    const localNow = localToday(found.timeZone);
+    if (date && date > localNow)
+      throw new BadInputException('a dunning day cannot be in the future', [{ path: ['date'], message: `on or before ${localNow}` }]);
+    const today = date ?? localNow;
+    const by = actor?.userId ?? null;
+    const summary: RunSummary = {
+      tenantId,
+      date: today,
+      overdueInvoices: 0,
+      remindersDue: 0,
+      interestBooked: 0,
+      interestKurus: 0,
+      ordersOpened: 0,
+      ordersCancelled: 0,
+      reconnectionsOpened: 0,
+    };
+    await this.unitOfWork.run(async (tx) => {
+      await this.repository.lockTenant(tx, tenantId);
+      const items = await this.repository.openItems(tx, tenantId, today, found.timeZone);
+      const allocations = await this.repository.allocations(
+        tx,
+        items.filter((i) => i.rateBp > 0).map((i) => i.invoiceId),
+        today,
+        found.timeZone,
+      );
+      const record = (entityType: string, entityId: string, after: unknown, action: 'create' | 'update' = 'create') =>
+        this.audit.record(actor, { action, entityType, entityId, tenantId, after }, tx);
+
+      for (const item of items) {
+        const outstanding = item.grossKurus - item.allocatedKurus;
+        if (outstanding > 0n) summary.overdueInvoices++;
+        if (outstanding > 0n) {
+          for (const r of remindersDue(item.dueDate, today, settings.reminderDays)) {
+            if (item.reminderOrdinals.includes(r.ordinal)) continue;
+            const step = {
+              ...stepOf(item),
+              kind: 'REMINDER' as const,
+              ordinal: r.ordinal,
+              dueOn: r.dueOn,
+              daysOverdue: daysOverdue(item.dueDate, r.dueOn),
+              outstandingKurus: outstanding,
+              createdById: by,
+            };
+            const id = await this.repository.insertStep(tx, step);
+            if (!id) continue;
+            summary.remindersDue++;
+            await record('dunning_step', id, { ...step, number: item.number, notificationStatus: 'DUE' });
+          }
+        }
+        if (item.rateBp > 0) {
+          const dated = allocations.get(item.invoiceId) ?? [];
+          const period = interestPeriod({
+            dueDate: item.dueDate,
+            bookedThrough: item.interestThrough,
+            today,
+            settledOn: settledOn(item.grossKurus, dated, today),
+          });
+          if (period) {
+            const amount = interestKurus({ grossKurus: item.grossKurus, allocations: dated, ...period, rateBp: item.rateBp });
+            const ledgerEntryId =
+              amount > 0n
+                ? await this.repository.insertInterestEntry(tx, {
+                    ...stepOf(item),
+                    amountKurus: amount,
+                    description: interestText(item, period),
+                    createdById: by,
+                  })
+                : null;
+            const step = {
+              ...stepOf(item),
+              kind: 'INTEREST' as const,
+              ordinal: item.interestBookings + 1,
+              dueOn: period.through,
+              daysOverdue: daysOverdue(item.dueDate, period.through),
+              outstandingKurus: clampZero(outstandingOn(item.grossKurus, dated, period.through)),
+              interestFrom: period.from,
+              rateBp: item.rateBp,
+              amountKurus: amount,
+              ledgerEntryId,
+              createdById: by,
+            };
+            const id = await this.repository.insertStep(tx, step);
+            if (id) {
+              summary.interestBooked++;
+              summary.interestKurus += Number(amount);
+              await record('dunning_step', id, { ...step, number: item.number });
+            }
+          }
+        }
+      }
+
+      // The disconnection list: a subscription with an invoice unpaid disconnectionAfterDays past its due date.
+      const live = new Map((await this.repository.liveOrders(tx, tenantId)).map((o) => [o.subscriptionId, o]));
+      const overdueBySubscription = new Map<string, OpenItem[]>();
+      for (const item of items) {
+        if (item.grossKurus - item.allocatedKurus <= 0n) continue;
+        const list = overdueBySubscription.get(item.subscriptionId) ?? [];
+        list.push(item);
+        overdueBySubscription.set(item.subscriptionId, list);
+      }
+      for (const [subscriptionId, overdue] of overdueBySubscription) {
+        const due = overdue.filter((i) => disconnectionDay(i.dueDate, settings) <= today);
+        if (!due.length || live.has(subscriptionId)) continue;
+        const total = overdue.reduce((sum, i) => sum + (i.grossKurus - i.allocatedKurus), 0n);
+        const order = {
+          tenantId,
+          subscriptionId,
+          customerId: overdue[0].customerId,
+          reason: `Unpaid ${settings.disconnectionAfterDays} days past due: ${due.map((i) => i.number).join(', ')}`.slice(0, 300),
+          overdueKurus: total,
+          overdueInvoices: overdue.length,
+          oldestDueDate: overdue[0].dueDate,
+          openedOn: today,
+          openedById: by,
+        };
+        const orderId = await this.repository.insertOrder(tx, order);
+        if (!orderId) continue;
+        summary.ordersOpened++;
+        await record('disconnection_order', orderId, { ...order, status: 'OPEN' });
+        for (const item of due) {
+          if (item.disconnectionStep) continue;
+          const step = {
+            ...stepOf(item),
+            kind: 'DISCONNECTION' as const,
+            ordinal: 1,
+            dueOn: disconnectionDay(item.dueDate, settings),
+            daysOverdue: daysOverdue(item.dueDate, today),
+            outstandingKurus: item.grossKurus - item.allocatedKurus,
+            disconnectionOrderId: orderId,
+            createdById: by,
+          };
+          const id = await this.repository.insertStep(tx, step);
+          if (id) await record('dunning_step', id, { ...step, number: item.number });
+        }
+      }
+
+      // Settlement: once a customer owes nothing overdue, an order not yet executed is cancelled and an executed one asks for reconnection.
+      const orders = (await this.repository.liveOrders(tx, tenantId)).filter((o) => orderAfterSettlement(o.status));
+      const owed = await this.repository.customersOverdue(tx, [...new Set(orders.map((o) => o.customerId))], today, found.timeZone);
+      for (const o of orders) {
+        if ((owed.get(o.customerId) ?? 0n) > 0n) continue;
+        const next = orderAfterSettlement(o.status)!;
+        if (!(await this.repository.moveOrder(tx, o.id, o.status, next, by))) continue;
+        if (next === 'CANCELLED') summary.ordersCancelled++;
+        else summary.reconnectionsOpened++;
+        await record('disconnection_order', o.id, { status: next, from: o.status, reason: 'overdue invoices paid', on: today }, 'update');
+      }
+    });
+    this.logger.log(summary, 'dunning run');
+    return summary;
+  }
+
+  // ─── Operators ───────────────────────────────────────────────────────────────────
+
+  async overdue(access: AccessContext, q: OverdueQuery): Promise<Page<OverdueInvoice>> {
+    const tenantIds = access.tenantIds('BILLING', 'read', q.tenantId);
+    const { rows, total } = await this.repository.overdue(tenantIds, q);
+    return { items: rows.map(mapOverdue), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  async disconnections(access: AccessContext, q: DisconnectionsQuery): Promise<Page<DisconnectionOrder>> {
+    const tenantIds = access.tenantIds('BILLING', 'read', q.tenantId);
+    const { rows, total } = await this.repository.orders(tenantIds, { ...q, statuses: q.status?.length ? q.status : LIVE });
+    return { items: rows.map(mapOrder), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** The work-order list as CSV or XLSX, with the list's filters. */
+  exportDisconnections(access: AccessContext, q: DisconnectionsExportQuery): ExportFile {
+    const tenantIds = access.tenantIds('BILLING', 'read', q.tenantId);
+    const repository = this.repository;
+    const pageSize = 1000;
+    async function* batches() {
+      for (let page = 1; ; page++) {
+        const { rows } = await repository.orders(tenantIds, { ...q, statuses: q.status?.length ? q.status : LIVE, page, pageSize });
+        if (rows.length) yield rows.map(mapOrder);
+        if (rows.length < pageSize) return;
+      }
+    }
+    return exportTable(columnsOf<DisconnectionOrder>(DisconnectionOrderSchema), batches(), q, 'disconnections');
+  }
+
+  /** The field crew disconnected the subscription (OPEN → DONE), unless the customer has paid meanwhile. */
+  async execute(access: AccessContext, id: string, input: FieldConfirmation): Promise<DisconnectionOrder> {
+    const order = await this.changeable(access, id);
+    if (order.status !== 'OPEN') throw new ConflictException(`the order is ${order.status}, not OPEN`);
+    const settings = await this.repository.settings(order.tenantId);
+    const today = localToday(settings!.timeZone);
+    await this.unitOfWork.run(async (tx) => {
+      const owed = await this.repository.customersOverdue(tx, [order.customerId], today, settings!.timeZone);
+      if ((owed.get(order.customerId) ?? 0n) <= 0n)
+        throw new ConflictException('the customer has paid their overdue invoices: the order is cancelled by the next dunning run');
+      if (!(await this.repository.moveOrder(tx, id, 'OPEN', 'DONE', access.userId, input.note ?? null)))
+        throw new ConflictException('the order changed meanwhile');
+      await this.audit.record(
+        access,
+        {
+          action: 'update',
+          entityType: 'disconnection_order',
+          entityId: id,
+          tenantId: order.tenantId,
+          after: { status: 'DONE', note: input.note ?? null },
+        },
+        tx,
+      );
+    });
+    return mapOrder((await this.repository.order(id))!);
+  }
+
+  /** The field crew reconnected the subscription (RECONNECT_OPEN → RECONNECTED). */
+  async reconnect(access: AccessContext, id: string, input: FieldConfirmation): Promise<DisconnectionOrder> {
+    const order = await this.changeable(access, id);
+    if (order.status !== 'RECONNECT_OPEN') throw new ConflictException(`the order is ${order.status}, not RECONNECT_OPEN`);
+    await this.unitOfWork.run(async (tx) => {
+      if (!(await this.repository.moveOrder(tx, id, 'RECONNECT_OPEN', 'RECONNECTED', access.userId, input.note ?? null)))
+        throw new ConflictException('the order changed meanwhile');
+      await this.audit.record(
+        access,
+        {
+          action: 'update',
+          entityType: 'disconnection_order',
+          entityId: id,
+          tenantId: order.tenantId,
+          after: { status: 'RECONNECTED', note: input.note ?? null },
+        },
+        tx,
+      );
+    });
+    return mapOrder((await this.repository.order(id))!);
+  }
+
+  async steps(access: AccessContext, invoiceId: string): Promise<{ items: DunningStep[] }> {
+    const tenantId = await this.repository.invoiceTenant(invoiceId);
+    if (!tenantId) throw new EntityNotFoundException('invoice', invoiceId);
+    access.require('BILLING', 'read', tenantId, 'invoice', invoiceId);
+    return { items: (await this.repository.steps(invoiceId)).map(mapStep) };
+  }
+
+  /** Billing status per subscription asked (the caller checked the right to read them). */
+  async billingStatuses(subscriptionIds: string[]): Promise<Map<string, BillingStatus>> {
+    const states = await this.repository.subscriptionStates(subscriptionIds);
+    const out = new Map<string, BillingStatus>();
+    for (const id of subscriptionIds) {
+      const s = states.get(id);
+      out.set(id, billingStatus(s?.order ?? null, s?.overdue ?? false));
+    }
+    return out;
+  }
+
+  private async changeable(access: AccessContext, id: string) {
+    const order = await this.repository.order(id);
+    if (!order) throw new EntityNotFoundException('disconnection order', id);
+    access.require('BILLING', 'update', order.tenantId, 'disconnection order', id);
+    return order;
+  }
+}
+
+function stepOf(item: OpenItem) {
+  return { tenantId: item.tenantId, invoiceId: item.invoiceId, subscriptionId: item.subscriptionId, customerId: item.customerId };
+}
+
+const clampZero = (v: bigint) => (v > 0n ? v : 0n);
+
+/** The ledger entry's text in the invoice's language. */
+function interestText(item: OpenItem, p: { from: string; through: string }): string {
+  if (item.language === 'en') return `Late-payment interest, invoice ${item.number} (${p.from} – ${p.through})`;
+  const tr = (d: string) => `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`;
+  return `Gecikme faizi, fatura ${item.number} (${tr(p.from)} – ${tr(p.through)})`;
+}
