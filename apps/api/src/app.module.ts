@@ -35,6 +35,7 @@ import { ImportsModule } from './modules/imports/imports.module';
 import { MeterDataModule } from './modules/meter-data/meter-data.module';
 import { BillingModule } from './modules/billing/billing.module';
 import { DunningModule } from './modules/dunning/dunning.module';
+import { PaymentsModule } from './modules/payments/payments.module';
 
 @Module({})
 export class AppModule {
@@ -73,6 +74,7 @@ export class AppModule {
         MeterDataModule,
         BillingModule,
         DunningModule,
+        PaymentsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: LocatedZodValidationPipe },
