@@ -82,6 +82,35 @@ export interface ImportProgressEvent {
   message: string | null;
 }
 
+/** Progress of a billing run (issue 18), to the watchers of its tenant, after each batch and at the end. */
+export interface BillingRunProgressEvent {
+  runId: string;
+  tenantId: string;
+  /** First day of the period (YYYY-MM-DD). */
+  periodStart: string;
+  status: 'QUEUED' | 'RUNNING' | 'DRAFT' | 'ISSUING' | 'ISSUED' | 'FAILED';
+  subscriptionsTotal: number;
+  subscriptionsDone: number;
+  invoiceCount: number;
+  /** Invoices issued so far (while issuing). */
+  issuedCount: number;
+  problemCount: number;
+  grossKurus: number;
+  message: string | null;
+}
+
+/** A notification for the connected user (issue 19), to that user's own room only, with the new unread count. */
+export interface NotificationCreatedEvent {
+  id: string;
+  tenantId: string;
+  eventType: string;
+  severity: 'INFO' | 'SUCCESS' | 'WARNING' | 'CRITICAL';
+  title: string;
+  body: string;
+  createdAt: string;
+  unreadCount: number;
+}
+
 /** Event name → payload. */
 export interface LiveEvents {
   'reading.created': ReadingEvent;
@@ -91,6 +120,8 @@ export interface LiveEvents {
   'alarm.acknowledged': AcknowledgedAlarmEvent;
   'alarm.updated': UpdatedAlarmEvent;
   'import.progress': ImportProgressEvent;
+  'notification.created': NotificationCreatedEvent;
+  'billing-run.progress': BillingRunProgressEvent;
 }
 export type LiveEventName = keyof LiveEvents;
 export const LIVE_EVENT_NAMES: readonly LiveEventName[] = [
@@ -101,7 +132,11 @@ export const LIVE_EVENT_NAMES: readonly LiveEventName[] = [
   'alarm.acknowledged',
   'alarm.updated',
   'import.progress',
+  'notification.created',
+  'billing-run.progress',
 ];
 
 /** Room of one tenant; a socket joins the rooms of every tenant it may watch, ancestors' watchers included. */
 export const tenantRoom = (tenantId: string) => `tenant:${tenantId}`;
+/** Room of one user (issue 19): every socket of the user joins it, whatever tenants it watches. */
+export const userRoom = (userId: string) => `user:${userId}`;

@@ -127,6 +127,26 @@ export const configSchema = z
     DOCUMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
     /** Bucket in the URL path rather than the host name: what MinIO and most self-hosted servers need. */
     DOCUMENTS_S3_FORCE_PATH_STYLE: bool.default(true),
+    /** Notifications (issue 19): the SMTP server e-mails go through (smtp://user:pass@host:587, smtps://…); unset, e-mails are suppressed. */
+    SMTP_URL: z.string().url().optional(),
+    SMTP_FROM: z.string().min(3).default('Su Platformu <no-reply@localhost>'),
+    /** Where people reach the console (links in e-mails). */
+    PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+    /** Where people reach the API (unsubscribe links); the console's origin when a proxy serves /api there. */
+    PUBLIC_API_URL: z.string().url().default('http://localhost:3001'),
+    /** A user is not told the same thing (dedupe key) again within this many minutes: a flapping alarm tells once. */
+    NOTIFY_DEDUPE_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+    /** Single e-mails per recipient per clock hour; past it they are suppressed (the in-app centre still has them). */
+    NOTIFY_EMAIL_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
+    /** Attempts of one e-mail or webhook delivery, and the first retry's delay (doubling after). */
+    NOTIFY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    NOTIFY_RETRY_DELAY_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+    /** Webhooks may reach loopback and private networks (tests, an SMS gateway on the LAN); off, such URLs are refused. */
+    NOTIFY_WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+    /** When the daily digest goes out (cron, UTC): 05:00 UTC is 08:00 in Istanbul. */
+    NOTIFY_DIGEST_CRON: z.string().default('0 5 * * *'),
+    /** How long an unsubscribe link works. */
+    NOTIFY_UNSUBSCRIBE_DAYS: z.coerce.number().int().min(1).max(365).default(60),
   })
   .superRefine((c, ctx) => {
     if (c.DOCUMENTS_STORAGE === 's3' && !c.DOCUMENTS_S3_BUCKET)

@@ -8,9 +8,23 @@ export enum QueueName {
   Imports = 'imports',
   /** Meter data management (issue 17): daily rules per tenant, operators' revalidation and estimation runs. */
   MeterData = 'meter-data',
+  /** Rendered documents (issue 18): issuing a run enqueues a PDF per invoice, a backlog kept off the billing queue's runs. */
+  Documents = 'documents',
+  /** Notifications (issue 19): fan-out, e-mails and webhooks, whose retries must not wait behind imports or billing. */
+  Notifications = 'notifications',
+  /** Billing runs and their issue (issue 18): minutes for a large tenant, kept off the other queues. */
+  Billing = 'billing',
 }
 
 export enum JobName {
+  /** Decide who is told of an event, store their notifications and queue the deliveries. */
+  NotifyEvent = 'notify-event',
+  /** Send one notification e-mail (retried with backoff; the last failure is kept on the delivery). */
+  SendNotificationEmail = 'send-notification-email',
+  /** POST one event to one webhook endpoint (retried with backoff; each answer's status is logged). */
+  SendWebhook = 'send-webhook',
+  /** Daily: one e-mail per user of the notifications waiting for their digest. */
+  SendNotificationDigests = 'send-notification-digests',
   /** Decode and store a batch of accepted uplinks (the ingest nodes gather them for a few milliseconds). */
   ProcessUplinks = 'process-uplinks',
   /** One uplink: the job of releases before batching, still consumed so an upgrade loses nothing queued. */
@@ -27,12 +41,20 @@ export enum JobName {
   TenantMeterData = 'tenant-meter-data',
   /** Re-run validation (and estimation) over one meter's range: an operator's request, or a late reading that replaced estimates. */
   RevalidateMeter = 'revalidate-meter',
+  /** Render an issued invoice's PDF, store it and record its key (InvoicePdfService.render). */
+  RenderInvoicePdf = 'invoice.render-pdf',
+  /** Daily: delete the content of finished uploads older than IMPORT_RETENTION_DAYS (their jobs and reports stay). */
+  PurgeImportFiles = 'purge-import-files',
   /** Hourly: enqueue the dunning day of each tenant whose local day has just begun (issue 18). */
   ScheduleDunning = 'schedule-dunning',
   /** One tenant's dunning day: reminders, late-payment interest, the disconnection list and its settlement. */
   TenantDunning = 'tenant-dunning',
-  /** Daily: delete the content of finished uploads older than IMPORT_RETENTION_DAYS (their jobs and reports stay). */
-  PurgeImportFiles = 'purge-import-files',
+  /** Compute (or recompute) the draft invoices of one billing run. */
+  ComputeBillingRun = 'compute-billing-run',
+  /** Issue the drafts of one billing run, each in its own transaction (resumable). */
+  IssueBillingRun = 'issue-billing-run',
+  /** Hourly: start the previous month's run of each tenant whose scheduled run day is today. */
+  ScheduleBillingRuns = 'schedule-billing-runs',
 }
 
 /** An accepted uplink, normalised from whichever network server sent it. */
@@ -104,13 +126,44 @@ export interface ImportJobRequest {
   requestId?: string;
 }
 
+/** A billing run to compute or issue; the API checked the requester's BILLING rights on its tenant. */
+export interface BillingRunRequest {
+  runId: string;
+  /** The user who asked (null for a scheduled run). */
+  requestedBy: string | null;
+  requestId?: string;
+}
+
+/** An event to tell people about (modules/notifications/notifications.events.ts types `event` and `payload`). */
+export interface NotifyEventRequest {
+  event: string;
+  payload: Record<string, unknown>;
+  /** When it happened, ISO 8601: the clock of the dedupe window, quiet hours and the rate limit. */
+  at: string;
+}
+
+/** One stored delivery (notification_delivery or webhook_delivery row) to attempt. */
+export interface DeliveryRequest {
+  deliveryId: string;
+}
+
 /** One tenant's dunning day; `date` (YYYY-MM-DD, the tenant's calendar) is the day the scheduler enqueued it for. */
 export interface TenantDunningRequest {
   tenantId: string;
   date: string;
 }
 
+/** An issued invoice whose PDF is to be rendered and stored. */
+export interface RenderInvoicePdfRequest {
+  invoiceId: string;
+  requestId?: string;
+}
+
 export interface JobPayloads {
+  [JobName.NotifyEvent]: NotifyEventRequest;
+  [JobName.SendNotificationEmail]: DeliveryRequest;
+  [JobName.SendWebhook]: DeliveryRequest;
+  [JobName.SendNotificationDigests]: Record<string, never>;
   [JobName.ProcessUplinks]: UplinkBatch;
   [JobName.ProcessUplink]: UplinkEnvelope;
   [JobName.CheckNoSignal]: Record<string, never>;
@@ -119,13 +172,21 @@ export interface JobPayloads {
   [JobName.ScheduleMeterData]: Record<string, never>;
   [JobName.TenantMeterData]: TenantMeterDataRequest;
   [JobName.RevalidateMeter]: RevalidateMeterRequest;
+  [JobName.RenderInvoicePdf]: RenderInvoicePdfRequest;
+  [JobName.PurgeImportFiles]: Record<string, never>;
   [JobName.ScheduleDunning]: Record<string, never>;
   [JobName.TenantDunning]: TenantDunningRequest;
-  [JobName.PurgeImportFiles]: Record<string, never>;
+  [JobName.ComputeBillingRun]: BillingRunRequest;
+  [JobName.IssueBillingRun]: BillingRunRequest;
+  [JobName.ScheduleBillingRuns]: Record<string, never>;
 }
 
 /** The queue each job goes to; `satisfies` keeps the literal queues, so `JobsOf<Q>` knows each queue's jobs. */
 export const JOB_QUEUE = {
+  [JobName.NotifyEvent]: QueueName.Notifications,
+  [JobName.SendNotificationEmail]: QueueName.Notifications,
+  [JobName.SendWebhook]: QueueName.Notifications,
+  [JobName.SendNotificationDigests]: QueueName.Notifications,
   [JobName.ProcessUplinks]: QueueName.Uplinks,
   [JobName.ProcessUplink]: QueueName.Uplinks,
   [JobName.CheckNoSignal]: QueueName.Maintenance,
@@ -134,9 +195,13 @@ export const JOB_QUEUE = {
   [JobName.ScheduleMeterData]: QueueName.Maintenance,
   [JobName.TenantMeterData]: QueueName.MeterData,
   [JobName.RevalidateMeter]: QueueName.MeterData,
+  [JobName.RenderInvoicePdf]: QueueName.Documents,
+  [JobName.PurgeImportFiles]: QueueName.Maintenance,
   [JobName.ScheduleDunning]: QueueName.Maintenance,
   [JobName.TenantDunning]: QueueName.Maintenance,
-  [JobName.PurgeImportFiles]: QueueName.Maintenance,
+  [JobName.ComputeBillingRun]: QueueName.Billing,
+  [JobName.IssueBillingRun]: QueueName.Billing,
+  [JobName.ScheduleBillingRuns]: QueueName.Maintenance,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs that go to queue `Q`. */

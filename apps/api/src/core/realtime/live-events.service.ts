@@ -3,7 +3,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { liveEvents } from '../metrics/metrics';
 import { RedisService } from '../redis/redis.service';
-import { tenantRoom, type ServerEvents } from './events';
+import { tenantRoom, userRoom, type ServerEvents } from './events';
 
 /**
  * Publishes live events to every Socket.io node through the Redis Streams adapter. In the API
@@ -50,6 +50,16 @@ export class LiveEventsService implements OnModuleDestroy {
     liveEvents.inc({ event });
     try {
       (this.server().to(tenantRoom(tenantId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+    } catch (err) {
+      this.logger.warn({ err }, `could not emit ${event}`);
+    }
+  }
+
+  /** Sends to every socket of one user, on any node (a notification). */
+  emitToUser<E extends keyof ServerEvents>(event: E, userId: string, payload: Parameters<ServerEvents[E]>[0]): void {
+    liveEvents.inc({ event });
+    try {
+      (this.server().to(userRoom(userId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
     } catch (err) {
       this.logger.warn({ err }, `could not emit ${event}`);
     }

@@ -10,7 +10,7 @@ import { accessClaimsProblem, accessTokenKey, JWT_AUDIENCE, JWT_ISSUER, type Acc
 import { SessionRevocationService, type RevocationEvent } from '../auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { RedisService } from '../redis/redis.service';
-import { tenantRoom } from './events';
+import { tenantRoom, userRoom } from './events';
 import { LiveEventsService } from './live-events.service';
 
 /** What a socket was authenticated with; re-checked for as long as it stays open. */
@@ -138,7 +138,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       const rooms = liveRooms(access);
       if (!rooms.length) throw new Error('no live data may be read');
       if (socket.disconnected) return;
-      await socket.join(rooms);
+      // The user's own room too: notifications go to the person, not to a tenant's watchers.
+      await socket.join([...rooms, userRoom(auth.userId)]);
       socket.emit('ready' as never, { rooms: rooms.length });
     } catch (err) {
       refuse(socket, (err as Error).message);
@@ -235,7 +236,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
         refuse(socket, 'no live data may be read');
         continue;
       }
-      for (const room of socket.rooms) if (room !== socket.id && !wanted.has(room)) void socket.leave(room);
+      const own = userRoom(auth.userId);
+      for (const room of socket.rooms) if (room !== socket.id && room !== own && !wanted.has(room)) void socket.leave(room);
       const missing = [...wanted].filter((r) => !socket.rooms.has(r));
       if (missing.length) void socket.join(missing);
     }

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import type { AccessContext } from '../../core/access/access-context';
+import { AuditService } from '../../core/audit/audit.service';
+import { UnitOfWork } from '../../core/database/unit-of-work';
+import { EntityNotFoundException } from '../../core/http/errors';
+import { parseClock } from './notification-rules';
+import { renderUnsubscribedPage, type Language } from './notification-templates';
+import { mapNotification, mapPreferences, type NotificationListQueryDto, type UpdatePreferencesDto } from './notifications.dto';
+import { NOTIFICATION_EVENT_TYPES } from './notifications.events';
+import { NotificationsRepository } from './notifications.repository';
+import { ALL_EVENTS, UnsubscribeLinks } from './unsubscribe-links';
+
+/**
+ * The caller's own notifications and preferences: every query is bound to `access.userId` (and,
+ * below it, row-level security to the caller's tenants), so nobody reads or marks another's.
+ */
+@Injectable()
+export class NotificationCenterService {
+  constructor(
+    private readonly repository: NotificationsRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly audit: AuditService,
+    private readonly links: UnsubscribeLinks,
+  ) {}
+
+  async list(access: AccessContext, query: NotificationListQueryDto) {
+    const [rows, counts] = await Promise.all([
+      this.repository.listMine(access.userId, { unreadOnly: query.unread ?? false, limit: query.limit }),
+      this.repository.unreadCounts([access.userId]),
+    ]);
+    return { items: rows.map(mapNotification), unreadCount: counts.get(access.userId) ?? 0 };
+  }
+
+  async markRead(access: AccessContext, id: string) {
+    if (!(await this.repository.findMine(access.userId, id))) throw new EntityNotFoundException('notification', id);
+    const updated = await this.repository.markRead(access.userId, id, new Date());
+    return { updated, unreadCount: (await this.repository.unreadCounts([access.userId])).get(access.userId) ?? 0 };
+  }
+
+  async markAllRead(access: AccessContext) {
+    const updated = await this.repository.markRead(access.userId, null, new Date());
+    return { updated, unreadCount: 0 };
+  }
+
+  async preferences(access: AccessContext) {
+    const [settings, prefs] = await Promise.all([this.repository.settings(access.userId), this.repository.preferences(access.userId)]);
+    return mapPreferences(settings, prefs);
+  }
+
+  async updatePreferences(access: AccessContext, input: UpdatePreferencesDto) {
+    const before = await this.preferences(access);
+    const quiet = input.quietHours === undefined ? before.quietHours : input.quietHours;
+    const settings = {
+      language: input.language ?? before.language,
+      quietStart: quiet ? parseClock(quiet.start) : null,
+      quietEnd: quiet ? parseClock(quiet.end) : null,
+      urgentOverrides: input.urgentOverridesQuietHours ?? before.urgentOverridesQuietHours,
+      emailDigest: input.emailDigest ?? before.emailDigest,
+    };
+    const prefs = (input.events ?? []).flatMap((e) => [
+      { eventType: e.eventType, channel: 'EMAIL' as const, enabled: e.email },
+      { eventType: e.eventType, channel: 'IN_APP' as const, enabled: e.inApp },
+    ]);
+    await this.unitOfWork.run(async (tx) => {
+      await this.repository.saveSettings(tx, access.userId, settings, prefs);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'notification_preferences', entityId: access.userId, tenantId: null, before, after: input },
+        tx,
+      );
+    });
+    return this.preferences(access);
+  }
+
+  /** The public link of an e-mail: turns the event (or, from a digest, every event) off on the channel. HTML for the browser. */
+  async unsubscribe(token: string, language: Language, now = new Date()): Promise<{ ok: boolean; html: string }> {
+    const id = this.links.verify(token);
+    const grant = id ? await this.repository.findUnsubscribe(id) : undefined;
+    const ok = Boolean(grant && !grant.used_at && new Date(grant.expires_at) > now);
+    if (grant && ok) {
+      const eventTypes = grant.event_type === ALL_EVENTS ? [...NOTIFICATION_EVENT_TYPES] : [grant.event_type];
+      await this.repository.useUnsubscribe(grant.id, grant.user_id, eventTypes, grant.channel, now);
+      await this.audit.record(
+        { userId: grant.user_id },
+        {
+          action: 'update',
+          entityType: 'notification_preferences',
+          entityId: grant.user_id,
+          tenantId: null,
+          after: { unsubscribed: eventTypes, channel: grant.channel },
+        },
+      );
+    }
+    return { ok, html: renderUnsubscribedPage(language, ok) };
+  }
+}

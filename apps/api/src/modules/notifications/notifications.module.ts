@@ -1,0 +1,30 @@
+import { Global, Module } from '@nestjs/common';
+import { Mailer, WebhookClient } from './notification-channels';
+import { NotificationAdminService } from './notification-admin.service';
+import { NotificationCenterService } from './notification-center.service';
+import { NotificationDeliveryService } from './notification-delivery.service';
+import { NotificationAdminController, NotificationsController } from './notifications.controller';
+import { NotificationsRepository } from './notifications.repository';
+import { NotificationsService } from './notifications.service';
+import { UnsubscribeLinks } from './unsubscribe-links';
+
+/** `NotificationsService.notify()` for every module of a process (alarms, imports, billing): global, so callers need no import. */
+@Global()
+@Module({ providers: [NotificationsService], exports: [NotificationsService] })
+export class NotificationsCoreModule {}
+
+/** API: the notification centre, preferences, unsubscribe links, alarm subscriptions and webhook endpoints. */
+@Module({
+  imports: [NotificationsCoreModule],
+  controllers: [NotificationsController, NotificationAdminController],
+  providers: [NotificationCenterService, NotificationAdminService, NotificationsRepository, UnsubscribeLinks, WebhookClient],
+})
+export class NotificationsModule {}
+
+/** Worker: fan-out and delivery (e-mail, webhook, digest) on the notifications queue. */
+@Module({
+  imports: [NotificationsCoreModule],
+  providers: [NotificationDeliveryService, NotificationsRepository, UnsubscribeLinks, Mailer, WebhookClient],
+  exports: [NotificationDeliveryService],
+})
+export class NotificationsWorkerModule {}

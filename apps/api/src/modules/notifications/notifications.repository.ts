@@ -1,0 +1,520 @@
+import { Injectable } from '@nestjs/common';
+import { sql } from 'kysely';
+import type { AlarmType } from '@water/shared';
+import { DatabaseService } from '../../core/database/database.service';
+import { clientOf, type Transaction } from '../../core/database/unit-of-work';
+
+export type Channel = 'EMAIL' | 'IN_APP';
+export type DeliveryStatus = 'QUEUED' | 'SENT' | 'FAILED' | 'SUPPRESSED';
+export type Severity = 'INFO' | 'SUCCESS' | 'WARNING' | 'CRITICAL';
+
+/** What the fan-out needs to know of a recipient. */
+export interface Recipient {
+  userId: string;
+  email: string;
+  language: string;
+  quietStart: number | null;
+  quietEnd: number | null;
+  urgentOverrides: boolean;
+  emailDigest: boolean;
+  /** The user's own switches for the event (no row: on). */
+  email_enabled: boolean;
+  in_app_enabled: boolean;
+}
+
+export interface NewNotification {
+  tenantId: string;
+  userId: string;
+  eventType: string;
+  severity: Severity;
+  title: string;
+  body: string;
+  payload: object;
+  dedupeKey: string | null;
+  createdAt: Date;
+  deliveries: {
+    channel: Channel;
+    status: DeliveryStatus;
+    reason?: string | null;
+    digest?: boolean;
+    notBefore?: Date | null;
+    sentAt?: Date | null;
+  }[];
+}
+
+/** Users who hold a DASHBOARD read right (alarms are read there) at the tenant or one of its ancestors. */
+const canReadAlarms = (userRef: string) => sql<boolean>`EXISTS (
+  SELECT 1 FROM membership m
+    JOIN tenant mt ON mt.id = m.tenant_id
+    JOIN membership_permission p ON p.membership_id = m.id AND p.module = 'DASHBOARD' AND p.can_read
+   WHERE m.user_id = ${sql.ref(userRef)} AND at.path <@ mt.path)`;
+
+/** Notifications, their deliveries, settings, subscriptions and webhooks: the module's only database code. */
+@Injectable()
+export class NotificationsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  // ---- fan-out (worker) ----
+
+  tenant(id: string) {
+    return this.database.db.selectFrom('tenant').select(['id', 'name', 'time_zone']).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The meter serial number (or device serial) an alarm is about, for its texts. */
+  async alarmSubject(meterId: string | null, deviceId: string | null): Promise<string | null> {
+    if (meterId) {
+      const m = await this.database.db.selectFrom('meter').select('serial_no').where('id', '=', meterId).executeTakeFirst();
+      if (m) return m.serial_no;
+    }
+    if (deviceId) {
+      const d = await this.database.db.selectFrom('device').select('serial_no').where('id', '=', deviceId).executeTakeFirst();
+      if (d) return d.serial_no;
+    }
+    return null;
+  }
+
+  /** Active users subscribed to `type` at the tenant or an ancestor who may still read the tenant's alarms. */
+  async alarmSubscribers(tenantId: string, type: AlarmType): Promise<string[]> {
+    const rows = await this.database.db
+      .selectFrom('notification_alarm_subscription as s')
+      .innerJoin('tenant as st', 'st.id', 's.tenant_id')
+      .innerJoin('tenant as at', (j) => j.on('at.id', '=', tenantId))
+      .innerJoin('app_user as u', 'u.id', 's.user_id')
+      .select('s.user_id')
+      .distinct()
+      .where('s.alarm_type', '=', type)
+      .where('u.is_active', '=', true)
+      .where(sql<boolean>`at.path <@ st.path`)
+      .where(canReadAlarms('s.user_id'))
+      .execute();
+    return rows.map((r) => r.user_id);
+  }
+
+  /** Of `userIds`, the active ones with a membership at the tenant or an ancestor. */
+  async membersOf(tenantId: string, userIds: string[]): Promise<string[]> {
+    if (!userIds.length) return [];
+    const rows = await this.database.db
+      .selectFrom('app_user as u')
+      .innerJoin('tenant as at', (j) => j.on('at.id', '=', tenantId))
+      .select('u.id')
+      .where('u.id', 'in', userIds)
+      .where('u.is_active', '=', true)
+      .where(
+        sql<boolean>`EXISTS (SELECT 1 FROM membership m JOIN tenant mt ON mt.id = m.tenant_id WHERE m.user_id = u.id AND at.path <@ mt.path)`,
+      )
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Addresses, settings and the event's switches of each recipient. */
+  async recipients(userIds: string[], eventType: string): Promise<Recipient[]> {
+    if (!userIds.length) return [];
+    const { rows } = await sql<Recipient>`
+      SELECT u.id AS "userId", u.email, coalesce(s.language, 'tr') AS language, s.quiet_start AS "quietStart", s.quiet_end AS "quietEnd",
+             coalesce(s.urgent_overrides, true) AS "urgentOverrides", coalesce(s.email_digest, false) AS "emailDigest",
+             coalesce((SELECT enabled FROM notification_preference p WHERE p.user_id = u.id AND p.event_type = ${eventType} AND p.channel = 'EMAIL'), true) AS email_enabled,
+             coalesce((SELECT enabled FROM notification_preference p WHERE p.user_id = u.id AND p.event_type = ${eventType} AND p.channel = 'IN_APP'), true) AS in_app_enabled
+        FROM app_user u LEFT JOIN notification_settings s ON s.user_id = u.id
+       WHERE u.id = ANY (${userIds}::uuid[])`.execute(this.database.db);
+    return rows;
+  }
+
+  /** Of `userIds`, those told under `dedupeKey` since `since`. */
+  async toldSince(userIds: string[], dedupeKey: string, since: Date): Promise<Set<string>> {
+    if (!userIds.length) return new Set();
+    const rows = await this.database.db
+      .selectFrom('notification')
+      .select('user_id')
+      .distinct()
+      .where('user_id', 'in', userIds)
+      .where('dedupe_key', '=', dedupeKey)
+      .where('created_at', '>=', since)
+      .execute();
+    return new Set(rows.map((r) => r.user_id));
+  }
+
+  /** Stores notifications with their deliveries; returns ids in order and the e-mail deliveries' ids. */
+  async insert(items: NewNotification[]): Promise<{ id: string; emailDeliveryId: string | null }[]> {
+    if (!items.length) return [];
+    return this.database.db.transaction().execute(async (trx) => {
+      const ids = await trx
+        .insertInto('notification')
+        .values(
+          items.map((n) => ({
+            tenant_id: n.tenantId,
+            user_id: n.userId,
+            event_type: n.eventType,
+            severity: n.severity,
+            title: n.title,
+            body: n.body,
+            payload: JSON.stringify(n.payload),
+            dedupe_key: n.dedupeKey,
+            created_at: n.createdAt,
+          })),
+        )
+        .returning('id')
+        .execute();
+      const deliveries = items.flatMap((n, i) =>
+        n.deliveries.map((d) => ({
+          notification_id: ids[i].id,
+          tenant_id: n.tenantId,
+          channel: d.channel,
+          status: d.status,
+          reason: d.reason ?? null,
+          digest: d.digest ?? false,
+          not_before: d.notBefore ?? null,
+          sent_at: d.sentAt ?? null,
+          created_at: n.createdAt,
+        })),
+      );
+      const stored = deliveries.length
+        ? await trx
+            .insertInto('notification_delivery')
+            .values(deliveries)
+            .returning(['id', 'notification_id', 'channel', 'status', 'digest'])
+            .execute()
+        : [];
+      return ids.map(({ id }) => {
+        const email = stored.find((d) => d.notification_id === id && d.channel === 'EMAIL' && d.status === 'QUEUED' && !d.digest);
+        return { id, emailDeliveryId: email?.id ?? null };
+      });
+    });
+  }
+
+  async unreadCounts(userIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!userIds.length) return out;
+    const rows = await this.database.db
+      .selectFrom('notification')
+      .select(['user_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('user_id', 'in', userIds)
+      .where('read_at', 'is', null)
+      .groupBy('user_id')
+      .execute();
+    for (const r of rows) out.set(r.user_id, Number(r.n));
+    return out;
+  }
+
+  /** Active endpoints of the tenant or an ancestor listening to `eventType`. */
+  webhookTargets(tenantId: string, eventType: string) {
+    return this.database.db
+      .selectFrom('webhook_endpoint as w')
+      .innerJoin('tenant as wt', 'wt.id', 'w.tenant_id')
+      .innerJoin('tenant as at', (j) => j.on('at.id', '=', tenantId))
+      .select(['w.id', 'w.tenant_id'])
+      .where('w.is_active', '=', true)
+      .where(sql<boolean>`${eventType} = ANY (w.event_types)`)
+      .where(sql<boolean>`at.path <@ wt.path`)
+      .execute();
+  }
+
+  async insertWebhookDeliveries(rows: { endpointId: string; tenantId: string; eventType: string; payload: object }[]): Promise<string[]> {
+    if (!rows.length) return [];
+    const stored = await this.database.db
+      .insertInto('webhook_delivery')
+      .values(
+        rows.map((r) => ({
+          endpoint_id: r.endpointId,
+          tenant_id: r.tenantId,
+          event_type: r.eventType,
+          payload: JSON.stringify(r.payload),
+        })),
+      )
+      .returning('id')
+      .execute();
+    return stored.map((r) => r.id);
+  }
+
+  // ---- deliveries (worker) ----
+
+  emailDelivery(id: string) {
+    return this.database.db
+      .selectFrom('notification_delivery as d')
+      .innerJoin('notification as n', 'n.id', 'd.notification_id')
+      .innerJoin('app_user as u', 'u.id', 'n.user_id')
+      .innerJoin('tenant as t', 't.id', 'n.tenant_id')
+      .leftJoin('notification_settings as s', 's.user_id', 'n.user_id')
+      .select([
+        'd.id',
+        'd.status',
+        'd.attempts',
+        'n.id as notification_id',
+        'n.user_id',
+        'n.event_type',
+        'n.severity',
+        'n.title',
+        'n.body',
+        'n.created_at',
+        'u.email',
+        'u.is_active',
+        't.time_zone',
+        's.language',
+      ])
+      .where('d.id', '=', id)
+      .where('d.channel', '=', 'EMAIL')
+      .executeTakeFirst();
+  }
+
+  async markDeliveries(
+    ids: string[],
+    change: {
+      status: DeliveryStatus;
+      reason?: string | null;
+      providerMessageId?: string | null;
+      sentAt?: Date | null;
+      attempted?: boolean;
+    },
+  ): Promise<void> {
+    if (!ids.length) return;
+    await this.database.db
+      .updateTable('notification_delivery')
+      .set((eb) => ({
+        status: change.status,
+        reason: change.reason === undefined ? eb.ref('reason') : (change.reason?.slice(0, 500) ?? null),
+        provider_message_id: change.providerMessageId === undefined ? eb.ref('provider_message_id') : change.providerMessageId,
+        sent_at: change.sentAt === undefined ? eb.ref('sent_at') : change.sentAt,
+        attempts: change.attempted ? eb('attempts', '+', 1) : eb.ref('attempts'),
+        updated_at: new Date(),
+      }))
+      .where('id', 'in', ids)
+      .execute();
+  }
+
+  /** E-mails waiting for their digest, oldest first, with what the digest shows. */
+  waitingDigests() {
+    return this.database.db
+      .selectFrom('notification_delivery as d')
+      .innerJoin('notification as n', 'n.id', 'd.notification_id')
+      .innerJoin('app_user as u', 'u.id', 'n.user_id')
+      .innerJoin('tenant as t', 't.id', 'n.tenant_id')
+      .leftJoin('notification_settings as s', 's.user_id', 'n.user_id')
+      .select([
+        'd.id',
+        'n.user_id',
+        'n.title',
+        'n.body',
+        'n.severity',
+        'n.created_at',
+        'u.email',
+        'u.is_active',
+        't.time_zone',
+        's.language',
+      ])
+      .where('d.channel', '=', 'EMAIL')
+      .where('d.status', '=', 'QUEUED')
+      .where('d.digest', '=', true)
+      .orderBy('n.user_id')
+      .orderBy('n.created_at')
+      .execute();
+  }
+
+  async createUnsubscribe(userId: string, eventType: string, channel: Channel, expiresAt: Date): Promise<string> {
+    const row = await this.database.db
+      .insertInto('notification_unsubscribe')
+      .values({ user_id: userId, event_type: eventType, channel, expires_at: expiresAt })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  webhookDelivery(id: string) {
+    return this.database.db
+      .selectFrom('webhook_delivery as d')
+      .innerJoin('webhook_endpoint as w', 'w.id', 'd.endpoint_id')
+      .select(['d.id', 'd.status', 'd.event_type', 'd.payload', 'd.created_at', 'd.tenant_id', 'w.url', 'w.secret', 'w.is_active'])
+      .where('d.id', '=', id)
+      .executeTakeFirst();
+  }
+
+  async markWebhookDelivery(
+    id: string,
+    change: { status: DeliveryStatus; httpStatus: number | null; reason: string | null; sentAt?: Date },
+  ): Promise<void> {
+    await this.database.db
+      .updateTable('webhook_delivery')
+      .set((eb) => ({
+        status: change.status,
+        http_status: change.httpStatus,
+        reason: change.reason?.slice(0, 500) ?? null,
+        sent_at: change.sentAt ?? null,
+        attempts: eb('attempts', '+', 1),
+        updated_at: new Date(),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  // ---- the in-app centre (API, the caller's own rows) ----
+
+  listMine(userId: string, o: { unreadOnly: boolean; limit: number }) {
+    return this.database.db
+      .selectFrom('notification')
+      .select(['id', 'tenant_id', 'event_type', 'severity', 'title', 'body', 'payload', 'created_at', 'read_at'])
+      .where('user_id', '=', userId)
+      .$if(o.unreadOnly, (q) => q.where('read_at', 'is', null))
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(o.limit)
+      .execute();
+  }
+
+  async markRead(userId: string, id: string | null, at: Date): Promise<number> {
+    const result = await this.database.db
+      .updateTable('notification')
+      .set({ read_at: at })
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .$if(id !== null, (q) => q.where('id', '=', id!))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  findMine(userId: string, id: string) {
+    return this.database.db
+      .selectFrom('notification')
+      .select(['id', 'read_at'])
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+  }
+
+  // ---- settings and preferences (the caller's own) ----
+
+  settings(userId: string) {
+    return this.database.db.selectFrom('notification_settings').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  }
+
+  preferences(userId: string) {
+    return this.database.db
+      .selectFrom('notification_preference')
+      .select(['event_type', 'channel', 'enabled'])
+      .where('user_id', '=', userId)
+      .execute();
+  }
+
+  async saveSettings(
+    tx: Transaction,
+    userId: string,
+    s: { language: string; quietStart: number | null; quietEnd: number | null; urgentOverrides: boolean; emailDigest: boolean },
+    prefs: { eventType: string; channel: Channel; enabled: boolean }[],
+  ): Promise<void> {
+    const db = clientOf(this.database, tx);
+    await db.notificationSettings.upsert({ where: { userId }, create: { userId, ...s }, update: s });
+    for (const p of prefs) {
+      await db.notificationPreference.upsert({
+        where: { userId_eventType_channel: { userId, eventType: p.eventType, channel: p.channel } },
+        create: { userId, ...p },
+        update: { enabled: p.enabled },
+      });
+    }
+  }
+
+  findUnsubscribe(id: string) {
+    return this.database.db.selectFrom('notification_unsubscribe').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async useUnsubscribe(id: string, userId: string, eventTypes: string[], channel: Channel, at: Date): Promise<void> {
+    const prisma = this.database.prisma;
+    await prisma.$transaction([
+      prisma.notificationUnsubscribe.update({ where: { id }, data: { usedAt: at } }),
+      ...eventTypes.map((eventType) =>
+        prisma.notificationPreference.upsert({
+          where: { userId_eventType_channel: { userId, eventType, channel } },
+          create: { userId, eventType, channel, enabled: false },
+          update: { enabled: false },
+        }),
+      ),
+    ]);
+  }
+
+  // ---- tenants' alarm subscriptions ----
+
+  listSubscriptions(tenantIds: string[], userId?: string) {
+    return this.database.db
+      .selectFrom('notification_alarm_subscription as s')
+      .innerJoin('app_user as u', 'u.id', 's.user_id')
+      .select(['s.id', 's.tenant_id', 's.user_id', 's.alarm_type', 's.created_at', 'u.name', 'u.surname', 'u.email'])
+      .where('s.tenant_id', 'in', tenantIds.length ? tenantIds : ['00000000-0000-0000-0000-000000000000'])
+      .$if(Boolean(userId), (q) => q.where('s.user_id', '=', userId!))
+      .orderBy('u.surname')
+      .orderBy('u.name')
+      .orderBy('s.alarm_type')
+      .execute();
+  }
+
+  findSubscription(id: string) {
+    return this.database.db.selectFrom('notification_alarm_subscription').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The user's memberships: tenant and whether it grants DASHBOARD read (reading alarms). */
+  membershipsOf(userId: string) {
+    return this.database.db
+      .selectFrom('membership as m')
+      .leftJoin('membership_permission as p', (j) => j.onRef('p.membership_id', '=', 'm.id').on('p.module', '=', 'DASHBOARD'))
+      .select(['m.tenant_id', sql<boolean>`coalesce(p.can_read, false)`.as('reads_alarms')])
+      .where('m.user_id', '=', userId)
+      .execute();
+  }
+
+  /** Whether the user may read the tenant's alarms (DASHBOARD read at it or an ancestor). */
+  async canReadAlarmsOf(userId: string, tenantId: string): Promise<boolean> {
+    const row = await this.database.db
+      .selectFrom('tenant as at')
+      .select(canReadAlarms('u.id').as('ok'))
+      .innerJoin('app_user as u', (j) => j.on('u.id', '=', userId))
+      .where('at.id', '=', tenantId)
+      .executeTakeFirst();
+    return Boolean(row?.ok);
+  }
+
+  async createSubscriptions(
+    tx: Transaction,
+    rows: { tenantId: string; userId: string; alarmType: AlarmType; createdById: string }[],
+  ): Promise<number> {
+    const result = await clientOf(this.database, tx).notificationAlarmSubscription.createMany({ data: rows, skipDuplicates: true });
+    return result.count;
+  }
+
+  async deleteSubscription(tx: Transaction, id: string): Promise<void> {
+    await clientOf(this.database, tx).notificationAlarmSubscription.delete({ where: { id } });
+  }
+
+  // ---- webhook endpoints ----
+
+  listWebhooks(tenantIds: string[]) {
+    return this.database.prisma.webhookEndpoint.findMany({ where: { tenantId: { in: tenantIds } }, orderBy: [{ createdAt: 'asc' }] });
+  }
+
+  findWebhook(id: string) {
+    return this.database.prisma.webhookEndpoint.findUnique({ where: { id } });
+  }
+
+  createWebhook(
+    tx: Transaction,
+    data: { tenantId: string; name: string; url: string; secret: string; eventTypes: string[]; isActive: boolean },
+  ) {
+    return clientOf(this.database, tx).webhookEndpoint.create({ data });
+  }
+
+  updateWebhook(
+    tx: Transaction,
+    id: string,
+    data: { name?: string; url?: string; secret?: string; eventTypes?: string[]; isActive?: boolean },
+  ) {
+    return clientOf(this.database, tx).webhookEndpoint.update({ where: { id }, data });
+  }
+
+  async deleteWebhook(tx: Transaction, id: string): Promise<void> {
+    await clientOf(this.database, tx).webhookEndpoint.delete({ where: { id } });
+  }
+
+  webhookDeliveries(endpointId: string, limit: number) {
+    return this.database.db
+      .selectFrom('webhook_delivery')
+      .select(['id', 'event_type', 'status', 'attempts', 'http_status', 'reason', 'created_at', 'updated_at', 'sent_at'])
+      .where('endpoint_id', '=', endpointId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+}
