@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeInstallation, makeReading, makeUser, makeUtilities, tokenFor, type Meter, type Tenant } from './support/factories';
+import {
+  makeAdmin,
+  makeInstallation,
+  makeReading,
+  makeTenant,
+  makeUser,
+  makeUtilities,
+  rollUpDays,
+  tokenFor,
+  type Meter,
+  type Tenant,
+} from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const HOUR = 3_600_000;
@@ -56,6 +67,8 @@ describe('meter data quality report (issue 17)', () => {
       ['SUSPECT', 'backward-index'],
       ['SUSPECT', 'backward-index'],
     ]);
+    // The meter rollup the worker keeps: a meter's VALID count in the report is the rest of its readings there.
+    await rollUpDays(t);
   }, 120_000);
 
   afterAll(async () => t?.close());
@@ -109,6 +122,65 @@ describe('meter data quality report (issue 17)', () => {
     expect(total(onlyB.body.days).suspect).toBe(5);
   });
 
+  it('reads counted days from the quality rollup, and a day changed since from its readings until it is counted again', async () => {
+    const c = await makeTenant(t, { parent: a });
+    const { token } = await makeAdmin(t, c);
+    const x = await makeInstallation(t, { tenant: c });
+    // Three days back (local), 24 hourly readings: 3 SUSPECT (spike), 1 ESTIMATED, the rest VALID.
+    const [{ day }] = await t.sql<{ day: string }>(`SELECT to_char((now() AT TIME ZONE 'Europe/Istanbul')::date - 3, 'YYYY-MM-DD') AS day`);
+    const start = new Date(`${day}T00:00:00+03:00`).getTime();
+    for (let h = 0; h < 24; h++)
+      await makeReading(t, { device: x.device, time: new Date(start + h * HOUR + 60_000), indexM3: 10 + h / 100 });
+    await t.sql(
+      `UPDATE reading SET quality = CASE WHEN extract(hour FROM time AT TIME ZONE 'Europe/Istanbul') < 3 THEN 'SUSPECT' ELSE 'ESTIMATED' END::reading_quality,
+              quality_rule = CASE WHEN extract(hour FROM time AT TIME ZONE 'Europe/Istanbul') < 3 THEN 'spike' ELSE 'interpolation' END
+        WHERE meter_id = $1 AND extract(hour FROM time AT TIME ZONE 'Europe/Istanbul') < 4`,
+      [x.meter.id],
+    );
+    await rollUpDays(t, { meterId: x.meter.id });
+    const expected = { valid: 20, suspect: 3, estimated: 1, edited: 0 };
+    const fromReadings = await report(token, '?days=7');
+    expect(fromReadings.status).toBe(200);
+    expect(fromReadings.body.days.find((d: { day: string }) => d.day === day)).toEqual({ day, ...expected });
+
+    // Counted (the worker's daily run calls this for every closed day whose counts do not hold): the same answer.
+    await t.sql(`SELECT water_count_quality_day($1, $2::date)`, [c.id, day]);
+    const [state] = await t.sql(`SELECT version, counted_version FROM quality_day WHERE tenant_id = $1 AND day = $2::date`, [c.id, day]);
+    expect(state.counted_version).toBe(state.version);
+    const fromRollup = await report(token, '?days=7');
+    expect(fromRollup.body).toEqual(fromReadings.body);
+    expect(fromRollup.body.meters).toEqual([
+      expect.objectContaining({ meterId: x.meter.id, issues: 4, valid: 20, suspect: 3, estimated: 1 }),
+    ]);
+
+    // Proof that the counted day is read from the rollup and not from the readings: a count changed by hand shows.
+    await t.sql(`UPDATE tenant_daily_quality SET readings = readings + 100 WHERE tenant_id = $1 AND day = $2::date AND quality = 'VALID'`, [
+      c.id,
+      day,
+    ]);
+    expect((await report(token, '?days=7')).body.days.find((d: { day: string }) => d.day === day).valid).toBe(120);
+
+    // A change to the day's readings that moves the meter rollup (a correction, a late reading) marks the day:
+    // it is read from its readings again, and the next count holds once more.
+    await t.sql(`UPDATE reading SET quality = 'EDITED', quality_rule = 'correction' WHERE meter_id = $1 AND time = $2`, [
+      x.meter.id,
+      new Date(start + 12 * HOUR + 60_000),
+    ]);
+    await rollUpDays(t, { meterId: x.meter.id });
+    const changed = { valid: 19, suspect: 3, estimated: 1, edited: 1 };
+    expect((await report(token, '?days=7')).body.days.find((d: { day: string }) => d.day === day)).toEqual({ day, ...changed });
+    await t.sql(`SELECT water_count_quality_day($1, $2::date)`, [c.id, day]);
+    expect((await report(token, '?days=7')).body.days.find((d: { day: string }) => d.day === day)).toEqual({ day, ...changed });
+    expect((await report(token, '?days=7')).body.rules).toEqual([
+      { rule: 'spike', quality: 'SUSPECT', count: 3 },
+      { rule: 'correction', quality: 'EDITED', count: 1 },
+      { rule: 'interpolation', quality: 'ESTIMATED', count: 1 },
+    ]);
+    // Another utility's admin does not see it.
+    const bToken = await tokenFor(t, (await makeAdmin(t, b)).user);
+    expect((await report(bToken, `?tenantId=${c.id}`)).status).toBe(404);
+  });
+
   it('shows each live reading with its quality and rule', async () => {
     const res = await t.request({ url: `/api/readings/live?tenantId=${a.id}&pageSize=50`, token: aToken });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -124,7 +196,8 @@ describe('meter data quality report (issue 17)', () => {
   });
 
   it('refuses bad input', async () => {
-    for (const q of ['?days=0', '?days=93', '?days=x', '?tenantId=nope', '?extra=1']) {
+    expect((await report(aToken, '?days=366')).status).toBe(200);
+    for (const q of ['?days=0', '?days=367', '?days=x', '?tenantId=nope', '?extra=1']) {
       const res = await report(aToken, q);
       expect(res.status, q).toBe(400);
     }

@@ -627,6 +627,18 @@ describe('meter data management (issue 17)', () => {
       expect(first.leaksOpened).toBe(1);
       const flagged = await rows("SELECT count(*)::int AS n FROM reading WHERE meter_id = $1 AND quality_rule = 'stuck'", [stuck.meter.id]);
       expect(flagged[0].n).toBeGreaterThanOrEqual(7);
+      // The quality rollup of the tenant's closed days is counted after the flags changed: a year of days, all holding.
+      expect(first.qualityDaysCounted).toBeGreaterThanOrEqual(366);
+      const [counted] = await rows(
+        "SELECT coalesce(sum(readings), 0)::int AS n FROM tenant_daily_quality WHERE tenant_id = $1 AND rule = 'stuck'",
+        [b.id],
+      );
+      expect(counted.n).toBeGreaterThan(0);
+      const stale = await rows(
+        "SELECT count(*)::int AS n FROM quality_day WHERE tenant_id = $1 AND counted_version <> version AND day < ($2::timestamptz AT TIME ZONE 'Europe/Istanbul')::date",
+        [b.id, end],
+      );
+      expect(stale).toEqual([{ n: 0 }]);
       const [alarm] = await rows("SELECT type, device_id, cleared_at, details FROM alarm WHERE type = 'LEAK' AND tenant_id = $1", [b.id]);
       expect(alarm).toMatchObject({
         device_id: leaking.device.id,

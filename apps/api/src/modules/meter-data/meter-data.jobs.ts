@@ -14,6 +14,8 @@ import { ValidationService } from './validation.service';
 export const METER_DATA_CRON = '7 * * * *';
 /** The daily run estimates the gaps of the last two days (a late reading of yesterday is in by then). */
 const ESTIMATION_LOOKBACK_MS = 2 * DAY_MS;
+/** The quality rollup keeps the days the report may ask for (a year and a leap day). */
+const QUALITY_DAYS = 366;
 
 /**
  * The worker's side of meter data management: the daily run per tenant (stuck meters, gap estimation,
@@ -66,15 +68,29 @@ export class MeterDataJobs implements OnApplicationBootstrap {
     return JobStatus.Success;
   }
 
-  /** Stuck meters, gaps estimated over the last two days, leaks over the last complete hours up to `end`. */
-  async runTenant(tenantId: string, end: Date): Promise<{ stuck: number; estimated: number; leaksOpened: number; leaksCleared: number }> {
+  /**
+   * Stuck meters, gaps estimated over the last two days, leaks over the last complete hours up to `end`;
+   * then the quality rollup of the closed days whose counts no longer hold (after the flags above changed).
+   */
+  async runTenant(
+    tenantId: string,
+    end: Date,
+  ): Promise<{ stuck: number; estimated: number; leaksOpened: number; leaksCleared: number; qualityDaysCounted: number }> {
     const stuck = await this.checkStuck(tenantId, end);
     let estimated = 0;
     for (const meterId of await this.repository.metersOfTenant(tenantId)) {
       estimated += (await this.revalidate(meterId, new Date(end.getTime() - ESTIMATION_LOOKBACK_MS), end, true, end)).estimated;
     }
     const leaks = await this.checkLeaks(tenantId, end);
-    return { stuck, estimated, leaksOpened: leaks.opened, leaksCleared: leaks.cleared };
+    const qualityDaysCounted = await this.countQuality(tenantId, end);
+    return { stuck, estimated, leaksOpened: leaks.opened, leaksCleared: leaks.cleared, qualityDaysCounted };
+  }
+
+  /** Counts the tenant's closed days into the quality rollup, each in its own short transaction; returns how many. */
+  async countQuality(tenantId: string, end: Date): Promise<number> {
+    const days = await this.repository.qualityDaysToCount(tenantId, end, QUALITY_DAYS);
+    for (const day of days) await this.repository.countQualityDay(tenantId, day);
+    return days.length;
   }
 
   @OnJob({ name: JobName.RevalidateMeter })

@@ -419,12 +419,46 @@ export class MeterDataRepository {
     return rows;
   }
 
-  /** Marks a meter's VALID readings since `since` SUSPECT (stuck); returns how many. */
+  /**
+   * Marks a meter's VALID readings since `since` SUSPECT (stuck); returns how many. The closed days they
+   * fall on are marked changed for the quality rollup (no rollup row moves with a flag).
+   */
   async markStuck(meterId: string, since: Date): Promise<number> {
-    const { rows } = await sql`
-      UPDATE reading SET quality = 'SUSPECT', quality_rule = 'stuck'
-       WHERE meter_id = ${meterId}::uuid AND time >= ${since}::timestamptz AND quality = 'VALID' RETURNING time`.execute(this.database.db);
-    return rows.length;
+    const { rows } = await sql<{ n: number }>`
+      WITH u AS (
+        UPDATE reading SET quality = 'SUSPECT', quality_rule = 'stuck'
+         WHERE meter_id = ${meterId}::uuid AND time >= ${since}::timestamptz AND quality = 'VALID' RETURNING tenant_id, time
+      ), marked AS (
+        SELECT water_quality_days_changed(u.tenant_id, array_agg(DISTINCT (u.time AT TIME ZONE t.time_zone)::date))
+          FROM u JOIN tenant t ON t.id = u.tenant_id GROUP BY u.tenant_id
+      )
+      SELECT (SELECT count(*) FROM u)::int AS n, (SELECT count(*) FROM marked) AS tenants`.execute(this.database.db);
+    return rows[0]?.n ?? 0;
+  }
+
+  // ─── Quality rollup ─────────────────────────────────────────────────────────────────
+
+  /**
+   * The tenant's closed local days of the last `days` before `end`'s local day whose quality counts do
+   * not hold (never counted, or changed since), and the last two always (a late reading of the worker
+   * may change a flag without moving the meter rollup); newest first.
+   */
+  async qualityDaysToCount(tenantId: string, end: Date, days: number): Promise<string[]> {
+    const { rows } = await sql<{ day: string }>`
+      SELECT to_char(g.day, 'YYYY-MM-DD') AS day
+        FROM tenant t
+       CROSS JOIN LATERAL (SELECT (${end}::timestamptz AT TIME ZONE t.time_zone)::date AS today) l
+       CROSS JOIN generate_series(l.today - ${days}::int, l.today - 1, interval '1 day') AS g(day)
+        LEFT JOIN quality_day q ON q.tenant_id = t.id AND q.day = g.day::date
+       WHERE t.id = ${tenantId}::uuid
+         AND (q.day IS NULL OR q.counted_version <> q.version OR g.day::date >= l.today - 2)
+       ORDER BY g.day DESC`.execute(this.database.db);
+    return rows.map((r) => r.day);
+  }
+
+  /** Counts one local day of a tenant from its readings into the quality rollup (migration 0023). */
+  async countQualityDay(tenantId: string, day: string): Promise<void> {
+    await sql`SELECT water_count_quality_day(${tenantId}::uuid, ${day}::date)`.execute(this.database.db);
   }
 
   /**

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { createZodDto } from '../../core/http/zod-dto';
 import { READING_QUALITIES, type ReadingQuality } from './rules/types';
 
-export const MAX_QUALITY_DAYS = 92;
+/** A year (and a leap day): the report reads the quality rollup, not the readings, for every counted day. */
+export const MAX_QUALITY_DAYS = 366;
 export const TOP_METERS = 10;
 
 export const QualityReportQuerySchema = z
