@@ -12,6 +12,7 @@ import { AlarmsWorkerModule } from './modules/alarms/alarms.module';
 import { IngestWorkerModule } from './modules/ingest/ingest-worker.module';
 import { ImportsWorkerModule } from './modules/imports/imports.module';
 import { MeterDataWorkerModule } from './modules/meter-data/meter-data.module';
+import { InvoicePdfWorkerModule } from './modules/invoicing/pdf/invoice-pdf.module';
 import { DunningWorkerModule } from './modules/dunning/dunning.module';
 
 /** The worker process: uplink decoding and storage, the MQTT subscriber and maintenance jobs. No HTTP. */
@@ -35,6 +36,7 @@ export class WorkerModule {
         ImportsWorkerModule.forRoot(ingest),
         AlarmsWorkerModule,
         MeterDataWorkerModule,
+        InvoicePdfWorkerModule,
         DunningWorkerModule,
       ],
     };

@@ -93,20 +93,35 @@ const addressSchema = z.union([
 ]);
 
 /**
- * The snapshot an issued invoice keeps of its parties (docs/decisions.md, "Billing: invoice documents"):
- * `{ tenant: { name, taxId?, taxOffice? }, customer: { name, taxId? }, subscription: { subscriptionNo,
- * address? }, address? }`. Every part is optional and read leniently: what is missing or malformed is
+ * The snapshot an issued invoice keeps of its parties (written by the invoicing module at issue; see
+ * docs/decisions.md, "Billing: invoice documents"): `{ tenant: { name, taxId, taxOffice }, customer: { type,
+ * name, surname, organizationName, taxId }, subscription: { subscriptionNo }, address: { street, buildingNo,
+ * doorNo, neighborhood, district, city } }`. Every part is read leniently: what is missing or malformed is
  * taken from today's rows, so a PDF never fails on a snapshot.
  */
 const snapshotSchema = z.looseObject({
-  tenant: z.looseObject({ name: text.optional(), taxId: text.nullish(), taxOffice: text.nullish() }).optional().catch(undefined),
-  customer: z.looseObject({ name: text.optional(), displayName: text.optional(), taxId: text.nullish() }).optional().catch(undefined),
-  subscription: z
-    .looseObject({ subscriptionNo: text.optional(), address: addressSchema.optional().catch(undefined) })
+  tenant: z.looseObject({ name: text, taxId: text.nullish(), taxOffice: text.nullish() }).optional().catch(undefined),
+  customer: z
+    .looseObject({
+      type: z.string().nullish(),
+      name: text.nullish(),
+      surname: text.nullish(),
+      organizationName: text.nullish(),
+      taxId: text.nullish(),
+    })
     .optional()
     .catch(undefined),
-  address: addressSchema.optional().catch(undefined),
+  subscription: z
+    .looseObject({ subscriptionNo: text.optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
+  address: addressSchema.nullish().catch(undefined),
 });
+
+function customerName(c: { type?: string | null; name?: string | null; surname?: string | null; organizationName?: string | null }) {
+  const person = [c.name, c.surname].filter(Boolean).join(' ');
+  return (c.type === 'ORGANIZATIONAL' ? c.organizationName || person : person || c.organizationName) || null;
+}
 
 /** The parties the PDF prints: the snapshot's for an issued or cancelled invoice, today's rows for a draft and for any gap. */
 export function partiesOf(record: Pick<InvoicePdfRecord, 'status' | 'snapshot' | 'current'>): Parties {
@@ -114,18 +129,12 @@ export function partiesOf(record: Pick<InvoicePdfRecord, 'status' | 'snapshot' |
   if (record.status === 'DRAFT') return current;
   const parsed = snapshotSchema.safeParse(record.snapshot ?? {});
   const s = parsed.success ? parsed.data : {};
+  const customer = s.customer ? customerName(s.customer) : null;
   return {
-    tenant: {
-      name: s.tenant?.name ?? current.tenant.name,
-      taxId: s.tenant?.name ? (s.tenant.taxId ?? null) : current.tenant.taxId,
-      taxOffice: s.tenant?.name ? (s.tenant.taxOffice ?? null) : current.tenant.taxOffice,
-    },
-    customer: {
-      name: s.customer?.name ?? s.customer?.displayName ?? current.customer.name,
-      taxId: s.customer?.name || s.customer?.displayName ? (s.customer.taxId ?? null) : current.customer.taxId,
-    },
+    tenant: s.tenant ? { name: s.tenant.name, taxId: s.tenant.taxId ?? null, taxOffice: s.tenant.taxOffice ?? null } : current.tenant,
+    customer: customer ? { name: customer, taxId: s.customer?.taxId ?? null } : current.customer,
     subscriptionNo: s.subscription?.subscriptionNo ?? current.subscriptionNo,
-    address: s.address ?? s.subscription?.address ?? current.address,
+    address: s.address ?? current.address,
   };
 }
 

@@ -33,9 +33,9 @@ function record(o: Partial<InvoicePdfRecord> = {}): InvoicePdfRecord {
     language: 'tr',
     snapshot: {
       tenant: { name: 'Şanlıurfa Su İdaresi ÖRNEĞİ', taxId: '1234567890', taxOffice: 'Göbeklitepe' },
-      customer: { name: 'Çağrı Öztürk Güneş' },
-      subscription: { subscriptionNo: 'ABN-0042' },
-      address: ADDRESS,
+      customer: { type: 'INDIVIDUAL', name: 'Çağrı', surname: 'Öztürk Güneş', organizationName: null, taxId: null },
+      subscription: { id: 'x', subscriptionNo: 'ABN-0042', type: 'INDIVIDUAL', group: 'Konut' },
+      address: { ...ADDRESS, floor: null, postalCode: null },
     },
     pdfKey: null,
     cancelReason: null,
@@ -185,5 +185,7 @@ describe('invoice PDF', () => {
       address: 'Eski adres 1',
     });
     expect(partiesOf(record({ snapshot: null }))).toEqual(current);
+    const organization = { type: 'ORGANIZATIONAL', name: null, surname: null, organizationName: 'Öz Gıda A.Ş.', taxId: '1234567890' };
+    expect(partiesOf(record({ snapshot: { customer: organization } })).customer).toEqual({ name: 'Öz Gıda A.Ş.', taxId: '1234567890' });
   });
 });
