@@ -34,6 +34,7 @@ import { ExportsModule } from './modules/exports/exports.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { MeterDataModule } from './modules/meter-data/meter-data.module';
 import { BillingModule } from './modules/billing/billing.module';
+import { InvoicingModule } from './modules/invoicing/invoicing.module';
 import { InvoicePdfModule } from './modules/invoicing/pdf/invoice-pdf.module';
 import { DunningModule } from './modules/dunning/dunning.module';
 import { PaymentsModule } from './modules/payments/payments.module';
@@ -74,6 +75,7 @@ export class AppModule {
         ExportsModule,
         MeterDataModule,
         BillingModule,
+        InvoicingModule,
         InvoicePdfModule,
         DunningModule,
         PaymentsModule,

@@ -12,6 +12,7 @@ import { AlarmsWorkerModule } from './modules/alarms/alarms.module';
 import { IngestWorkerModule } from './modules/ingest/ingest-worker.module';
 import { ImportsWorkerModule } from './modules/imports/imports.module';
 import { MeterDataWorkerModule } from './modules/meter-data/meter-data.module';
+import { InvoicingWorkerModule } from './modules/invoicing/invoicing.module';
 import { InvoicePdfWorkerModule } from './modules/invoicing/pdf/invoice-pdf.module';
 import { DunningWorkerModule } from './modules/dunning/dunning.module';
 
@@ -36,6 +37,7 @@ export class WorkerModule {
         ImportsWorkerModule.forRoot(ingest),
         AlarmsWorkerModule,
         MeterDataWorkerModule,
+        InvoicingWorkerModule,
         InvoicePdfWorkerModule,
         DunningWorkerModule,
       ],

@@ -6,7 +6,7 @@ import { UnitOfWork } from '../../core/database/unit-of-work';
 import { BadInputException, ConflictException, EntityNotFoundException, ForbiddenActionException } from '../../core/http/errors';
 import type { Page } from '../../core/http/paging';
 import { m3ToLitres } from './pricing/money';
-import { price, PricingError } from './pricing/pricing';
+import { price, PricingError, type PricingVersion } from './pricing/pricing';
 import {
   localToday,
   overlapping,
@@ -256,6 +256,21 @@ export class TariffsService {
     }
   }
 
+  /**
+   * For billing runs (system work, after the caller's check on the tenant): every tariff that applies at
+   * `tenantId` by the inheritance rule, with its versions as the pricing engine takes them. A
+   * subscription takes its group's own tariff, else its type's tariff for every group (`tariffFor`).
+   */
+  async pricingTariffsAt(tenantId: string): Promise<PricingTariff[]> {
+    return (await this.applicableAt(tenantId)).map(({ tariff }) => ({
+      tariffId: tariff.id,
+      code: tariff.code,
+      subscriptionType: tariff.subscriptionType,
+      subscriptionGroupId: tariff.subscriptionGroupId,
+      versions: tariff.versions.map((v) => toPricingVersion(v.id, v)),
+    }));
+  }
+
   // ─── Helpers ──────────────────────────────────────────────────────────────────
 
   /**
@@ -300,6 +315,26 @@ export class TariffsService {
     access.require('BILLING', action, tariff.tenantId, 'tariff', id);
     return tariff;
   }
+}
+
+export interface PricingTariff {
+  tariffId: string;
+  code: string;
+  subscriptionType: 'INDIVIDUAL' | 'ORGANIZATIONAL';
+  subscriptionGroupId: string | null;
+  versions: PricingVersion[];
+}
+
+/** The tariff of a subscription among those that apply at its tenant: its group's own, else its type's for every group. */
+export function tariffFor<T extends Pick<PricingTariff, 'subscriptionType' | 'subscriptionGroupId'>>(
+  tariffs: T[],
+  subscriptionType: string,
+  groupId: string,
+): T | undefined {
+  return (
+    tariffs.find((t) => t.subscriptionType === subscriptionType && t.subscriptionGroupId === groupId) ??
+    tariffs.find((t) => t.subscriptionType === subscriptionType && t.subscriptionGroupId === null)
+  );
 }
 
 function findVersion(tariff: TariffRecord, versionId: string) {
