@@ -37,6 +37,7 @@ import { BillingModule } from './modules/billing/billing.module';
 import { InvoicingModule } from './modules/invoicing/invoicing.module';
 import { InvoicePdfModule } from './modules/invoicing/pdf/invoice-pdf.module';
 import { DunningModule } from './modules/dunning/dunning.module';
+import { BillingReportsModule } from './modules/billing-reports/billing-reports.module';
 import { PaymentsModule } from './modules/payments/payments.module';
 
 @Module({})
@@ -78,6 +79,7 @@ export class AppModule {
         InvoicingModule,
         InvoicePdfModule,
         DunningModule,
+        BillingReportsModule,
         PaymentsModule,
       ],
       providers: [

@@ -271,14 +271,18 @@ export class DunningRepository {
       amountKurus: bigint;
       description: string;
       createdById: string | null;
+      /** The dunning day: the entry is booked at its start in the tenant's zone (never later than now). */
+      bookedOn: string;
+      timeZone: string;
     },
   ): Promise<string> {
     const rows = await this.run(
       tx,
       sql<{ id: string }>`
-      INSERT INTO ledger_entry (tenant_id, customer_id, subscription_id, kind, amount_kurus, invoice_id, description, created_by_id)
+      INSERT INTO ledger_entry (tenant_id, customer_id, subscription_id, kind, amount_kurus, invoice_id, description, created_by_id, booked_at)
       VALUES (${e.tenantId}::uuid, ${e.customerId}::uuid, ${e.subscriptionId}::uuid, 'INTEREST', ${e.amountKurus.toString()}::bigint,
-              ${e.invoiceId}::uuid, ${e.description}, ${e.createdById}::uuid)
+              ${e.invoiceId}::uuid, ${e.description}, ${e.createdById}::uuid,
+              least(now(), ${e.bookedOn}::timestamp AT TIME ZONE ${e.timeZone}))
       RETURNING id`,
     );
     return rows[0].id;

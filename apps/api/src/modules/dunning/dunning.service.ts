@@ -143,6 +143,8 @@ export class DunningService {
                     amountKurus: amount,
                     description: interestText(item, period),
                     createdById: by,
+                    bookedOn: today,
+                    timeZone: found.timeZone,
                   })
                 : null;
             const step = {
