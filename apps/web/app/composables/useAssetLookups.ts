@@ -6,7 +6,7 @@ import type { ListQuerySpec } from '~/lib/list-query';
 import { DEFAULT_TIME_ZONE, formatDateTime } from '@water/shared';
 import { unwrap } from '~/lib/api-client';
 import { apiMessageKey, assetFailureMessage } from '~/lib/asset-errors';
-import { labelKey } from '~/lib/asset-labels';
+import { labelKey } from '~/lib/enum-labels';
 import { createSubmitState, failureMessage } from '~/lib/form-errors';
 import { bindListQuery } from '~/lib/list-query';
 import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';

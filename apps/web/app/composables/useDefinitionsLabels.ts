@@ -1,4 +1,4 @@
-/** Translated labels of fixed-list codes (see lib/definition-labels.ts); an unknown code is shown as it is. */
+/** Translated labels of fixed-list codes (see lib/enum-labels.ts); an unknown code is shown as it is. */
 export function useDefinitionsLabels() {
   const { t } = useI18n();
   return {

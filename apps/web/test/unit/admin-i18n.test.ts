@@ -30,6 +30,7 @@ const sources = [
   ...FAMILIES.flatMap((family) => [...files(`app/pages/${family}`), ...files(`app/components/${family}`)]),
   ...files('app/composables').filter((path) => /\/use(Profiles|Definitions|Tenants|Users)/.test(path)),
   'app/lib/definition-labels.ts',
+  'app/lib/enum-labels.ts',
 ];
 
 describe('admin translations', () => {
