@@ -114,7 +114,10 @@ export function mapPayment(p: PaymentRow, allocations: (AllocationRow & { invoic
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD')
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().slice(0, 10) === s, 'not a calendar date');
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, 'not a calendar date');
 
 const statementShape = {
   /** First day shown (in the tenant's time zone); entries before it make the opening balance. */

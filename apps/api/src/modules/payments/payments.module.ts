@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { BankStatementsController } from './bank-statements.controller';
+import { BankStatementsRepository } from './bank-statements.repository';
+import { BankStatementsService } from './bank-statements.service';
 import { LedgerController } from './ledger.controller';
 import { LedgerService } from './ledger.service';
 import { PaymentsController } from './payments.controller';
@@ -11,8 +14,8 @@ import { PaymentsService } from './payments.service';
  * account statements, bank-statement import and the payment provider's webhook.
  */
 @Module({
-  controllers: [PaymentsController, LedgerController],
-  providers: [PaymentsService, PaymentsRepository, LedgerService],
+  controllers: [PaymentsController, LedgerController, BankStatementsController],
+  providers: [PaymentsService, PaymentsRepository, LedgerService, BankStatementsService, BankStatementsRepository],
   exports: [PaymentsService],
 })
 export class PaymentsModule {}
