@@ -34,11 +34,12 @@ import { ExportsModule } from './modules/exports/exports.module';
 import { ImportsModule } from './modules/imports/imports.module';
 import { MeterDataModule } from './modules/meter-data/meter-data.module';
 import { BillingModule } from './modules/billing/billing.module';
-import { InvoicingModule } from './modules/invoicing/invoicing.module';
 import { InvoicePdfModule } from './modules/invoicing/pdf/invoice-pdf.module';
+import { PaymentsModule } from './modules/payments/payments.module';
+import { InvoicingModule } from './modules/invoicing/invoicing.module';
 import { DunningModule } from './modules/dunning/dunning.module';
 import { BillingReportsModule } from './modules/billing-reports/billing-reports.module';
-import { PaymentsModule } from './modules/payments/payments.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
 
 @Module({})
 export class AppModule {
@@ -76,11 +77,12 @@ export class AppModule {
         ExportsModule,
         MeterDataModule,
         BillingModule,
-        InvoicingModule,
         InvoicePdfModule,
+        PaymentsModule,
+        InvoicingModule,
         DunningModule,
         BillingReportsModule,
-        PaymentsModule,
+        NotificationsModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: LocatedZodValidationPipe },

@@ -12,9 +12,10 @@ import { AlarmsWorkerModule } from './modules/alarms/alarms.module';
 import { IngestWorkerModule } from './modules/ingest/ingest-worker.module';
 import { ImportsWorkerModule } from './modules/imports/imports.module';
 import { MeterDataWorkerModule } from './modules/meter-data/meter-data.module';
-import { InvoicingWorkerModule } from './modules/invoicing/invoicing.module';
 import { InvoicePdfWorkerModule } from './modules/invoicing/pdf/invoice-pdf.module';
+import { InvoicingWorkerModule } from './modules/invoicing/invoicing.module';
 import { DunningWorkerModule } from './modules/dunning/dunning.module';
+import { NotificationsWorkerModule } from './modules/notifications/notifications.module';
 
 /** The worker process: uplink decoding and storage, the MQTT subscriber and maintenance jobs. No HTTP. */
 @Module({})
@@ -37,9 +38,10 @@ export class WorkerModule {
         ImportsWorkerModule.forRoot(ingest),
         AlarmsWorkerModule,
         MeterDataWorkerModule,
-        InvoicingWorkerModule,
         InvoicePdfWorkerModule,
+        InvoicingWorkerModule,
         DunningWorkerModule,
+        NotificationsWorkerModule,
       ],
     };
   }

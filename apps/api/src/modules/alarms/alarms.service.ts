@@ -18,6 +18,7 @@ import {
   type BulkAcknowledgeResult,
   type ListAlarmsQuery,
 } from './alarms.dto';
+import { NotificationsService } from '../notifications/notifications.service';
 import { AlarmsRepository, type AlarmWorkScope } from './alarms.repository';
 
 /** Alarms belong to the dashboard module of the permission matrix (brief 2.1.2 "Alerts"). */
@@ -31,6 +32,7 @@ export class AlarmsService {
     private readonly live: LiveEventsService,
     private readonly listFilters: ListFiltersRepository,
     private readonly unitOfWork: UnitOfWork,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async list(access: AccessContext, q: ListAlarmsQuery): Promise<Page<AlarmRow>> {
@@ -238,7 +240,10 @@ export class AlarmsService {
     });
     const detail = await this.afterChange(access, id, 'CLOSED', at);
     // Watchers of the map recolour on alarm.cleared: a raised alarm closed is one gone.
-    if (!alarm.clearedAt) this.live.emit('alarm.cleared', detail.tenantId, alarmEvent(detail));
+    if (!alarm.clearedAt) {
+      this.live.emit('alarm.cleared', detail.tenantId, alarmEvent(detail));
+      await this.notifications.notify('alarm.cleared', alarmEvent(detail));
+    }
     return detail;
   }
 

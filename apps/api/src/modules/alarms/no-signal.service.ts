@@ -4,6 +4,7 @@ import { JobsService } from '../../core/jobs/jobs.service';
 import { JobName, JobStatus, QueueName } from '../../core/jobs/jobs.types';
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { AlarmsRepository } from './alarms.repository';
 
 /**
@@ -19,6 +20,7 @@ export class NoSignalService implements OnApplicationBootstrap {
     private readonly alarms: AlarmsRepository,
     private readonly jobs: JobsService,
     private readonly live: LiveEventsService,
+    private readonly notifications: NotificationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -38,16 +40,18 @@ export class NoSignalService implements OnApplicationBootstrap {
   async check(now = new Date()): Promise<number> {
     const opened = await this.alarms.openNoSignal(now, this.config.NO_SIGNAL_GRACE_FACTOR);
     for (const r of opened) {
-      this.live.emit('alarm.opened', r.tenant_id, {
+      const event = {
         id: r.id,
         tenantId: r.tenant_id,
-        type: 'NO_SIGNAL',
+        type: 'NO_SIGNAL' as const,
         deviceId: r.device_id,
         meterId: r.meter_id,
         subscriptionId: r.subscription_id,
         startedAt: new Date(r.started_at).toISOString(),
         clearedAt: null,
-      });
+      };
+      this.live.emit('alarm.opened', r.tenant_id, event);
+      await this.notifications.notify('alarm.opened', event);
     }
     if (opened.length) this.logger.log({ opened: opened.length }, 'devices went silent');
     return opened.length;

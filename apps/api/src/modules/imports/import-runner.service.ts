@@ -16,6 +16,7 @@ import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { UplinkProcessor } from '../ingest/uplink.processor';
 import { locateColumns } from './import-columns';
+import { NotificationsService } from '../notifications/notifications.service';
 import { checkZipDirectory, FileError, openTable, type ImportDelimiter, type ImportEncoding, type TableRow } from './import-file';
 import { zonedTime } from './import-values';
 import { ImportsRepository, type ImportJobRow, type ImportMeter, type RowError } from './imports.repository';
@@ -68,6 +69,7 @@ export class ImportRunner {
     private readonly subscriptionService: SubscriptionsService,
     private readonly deviceService: DevicesService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly notifications: NotificationsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -122,6 +124,17 @@ export class ImportRunner {
     await this.repository.progress(job.id, counts);
     await this.repository.finish(job.id, status, message);
     this.emit(job, counts, status, message);
+    await this.notifications.notify('import.finished', {
+      tenantId: job.tenant_id,
+      jobId: job.id,
+      kind: job.kind,
+      status,
+      dryRun: job.dry_run,
+      totalRows: counts.totalRows,
+      createdRows: counts.createdRows,
+      failedRows: counts.failedRows,
+      userId: job.created_by,
+    });
     this.logger.log(
       { jobId: job.id, kind: job.kind, dryRun: job.dry_run, status, ...counts, requestId: job.request_id },
       'import finished',

@@ -9,6 +9,7 @@ import type { DecodeOutput } from '../decoders/decoder-sandbox';
 import { DecodersService } from '../decoders/decoders.service';
 import { judgeInterval, type MeterRuleContext } from '../meter-data/rules/interval';
 import { ValidationService } from '../meter-data/validation.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import {
   flaggedAlarms,
   legacyJudge,
@@ -123,6 +124,7 @@ export class UplinkProcessor {
     private readonly decoders: DecodersService,
     private readonly live: LiveEventsService,
     private readonly validation: ValidationService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -627,14 +629,19 @@ export class UplinkProcessor {
         lastIndexM3: r.indexM3,
       });
     }
+    // Live watchers and the people subscribed to the alarm type (issue 19: queued, so the batch does not wait).
+    const tell = (event: 'alarm.opened' | 'alarm.cleared', payload: AlarmEvent) => {
+      this.live.emit(event, payload.tenantId, payload);
+      void this.notifications.notify(event, payload);
+    };
     for (const a of opened) {
       const ctx = byDevice.get(a.deviceId)!;
-      this.live.emit('alarm.opened', ctx.tenantId, this.alarmEvent(ctx, a, null));
-      if (a.clearedAt) this.live.emit('alarm.cleared', ctx.tenantId, this.alarmEvent(ctx, a, a.clearedAt));
+      tell('alarm.opened', this.alarmEvent(ctx, a, null));
+      if (a.clearedAt) tell('alarm.cleared', this.alarmEvent(ctx, a, a.clearedAt));
     }
     for (const a of cleared) {
       const ctx = byDevice.get(a.deviceId)!;
-      this.live.emit('alarm.cleared', ctx.tenantId, this.alarmEvent(ctx, a, a.clearedAt));
+      tell('alarm.cleared', this.alarmEvent(ctx, a, a.clearedAt));
     }
   }
 
