@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobsService } from '../src/core/jobs/jobs.service';
+import { JobName } from '../src/core/jobs/jobs.types';
+import { DunningJobs } from '../src/modules/dunning/dunning.jobs';
 import {
   makeDunningInvoice,
   makeDunningPayment,
@@ -12,6 +15,7 @@ import {
   type Tenant,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { startTestWorker } from './support/worker';
 
 /**
  * Dunning (issue 18), driven day by day through POST /api/dunning/run's `date`: two customers' invoices
@@ -269,5 +273,39 @@ describe('billing: dunning', () => {
     expect(bOverdue.status).toBe(404);
     // b's own run sees none of a's invoices.
     expect((await run('2026-02-12', bToken, b.id)).body).toMatchObject({ overdueInvoices: 0, remindersDue: 0 });
+  });
+
+  it('runs each tenant’s day from the worker’s hourly schedule, once per local day, without an actor', async () => {
+    const worker = await startTestWorker(t.config);
+    try {
+      const sub = await makeSubscription(t, { tenant: b });
+      const inv = await makeDunningInvoice(t, { subscription: sub, grossKurus: 10_000, dueDate: '2026-01-15', issueDate: '2026-01-01' });
+      const aBefore = await t.sql(`SELECT count(*)::int AS n FROM dunning_step WHERE tenant_id = $1`, [a.id]);
+      const dunning = worker.get(DunningJobs);
+      expect(await dunning.schedule(new Date('2026-01-17T21:30:00Z'))).toEqual([]); // 00:30 in Istanbul: not yet
+      const due = await dunning.schedule(new Date('2026-01-17T22:30:00Z')); // 01:30 on 18 Jan
+      expect(due).toEqual(expect.arrayContaining([a.id, b.id]));
+      const jobs = worker.get(JobsService);
+      const id = `tenant-dunning-${b.id}-2026-01-18`;
+      let state = '';
+      for (let i = 0; i < 100 && state !== 'completed' && state !== 'failed'; i++) {
+        state = (await (await jobs.find(JobName.TenantDunning, id))?.getState()) ?? '';
+        if (state !== 'completed') await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(state).toBe('completed');
+      // b has no billing settings: the defaults (reminders 3 and 10 days after) apply.
+      const steps = await t.sql<{ kind: string; ordinal: number; due_on: string; created_by_id: string | null }>(
+        `SELECT kind::text, ordinal, due_on::text, created_by_id FROM dunning_step WHERE invoice_id = $1`,
+        [inv.id],
+      );
+      expect(steps).toEqual([{ kind: 'REMINDER', ordinal: 1, due_on: '2026-01-18', created_by_id: null }]);
+      // a's day of 18 Jan, run after its later days, adds nothing.
+      const aJob = await jobs.find(JobName.TenantDunning, `tenant-dunning-${a.id}-2026-01-18`);
+      for (let i = 0; i < 100 && !['completed', 'failed'].includes(await aJob!.getState()); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await t.sql(`SELECT count(*)::int AS n FROM dunning_step WHERE tenant_id = $1`, [a.id])).toEqual(aBefore);
+    } finally {
+      await worker.close();
+    }
   });
 });
