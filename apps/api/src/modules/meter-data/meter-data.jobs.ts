@@ -4,6 +4,7 @@ import { JobsService } from '../../core/jobs/jobs.service';
 import { JobName, JobStatus, QueueName, type RevalidateMeterRequest, type TenantMeterDataRequest } from '../../core/jobs/jobs.types';
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
+import { NotificationsService } from '../notifications/notifications.service';
 import { MeterDataRepository } from './meter-data.repository';
 import { detectLeak, type HourOfFlow } from './rules/leak';
 import { isStuck } from './rules/stuck';
@@ -31,6 +32,7 @@ export class MeterDataJobs implements OnApplicationBootstrap {
     private readonly unitOfWork: UnitOfWork,
     private readonly jobs: JobsService,
     private readonly live: LiveEventsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -175,28 +177,23 @@ export class MeterDataJobs implements OnApplicationBootstrap {
     }
     const opened = await this.repository.openLeak(toOpen);
     const cleared = await this.repository.clearAlarms(toClear, end);
-    for (const a of opened)
-      this.live.emit('alarm.opened', a.tenant_id, {
+    // Live watchers and the people subscribed to leaks (issue 19).
+    const tell = async (event: 'alarm.opened' | 'alarm.cleared', a: (typeof cleared)[number], clearedAt: Date | null) => {
+      const payload = {
         id: a.id,
         tenantId: a.tenant_id,
-        type: 'LEAK',
+        type: 'LEAK' as const,
         deviceId: a.device_id,
         meterId: a.meter_id,
         subscriptionId: a.subscription_id,
         startedAt: new Date(a.started_at).toISOString(),
-        clearedAt: null,
-      });
-    for (const a of cleared)
-      this.live.emit('alarm.cleared', a.tenant_id, {
-        id: a.id,
-        tenantId: a.tenant_id,
-        type: 'LEAK',
-        deviceId: a.device_id,
-        meterId: a.meter_id,
-        subscriptionId: a.subscription_id,
-        startedAt: new Date(a.started_at).toISOString(),
-        clearedAt: end.toISOString(),
-      });
+        clearedAt: clearedAt ? clearedAt.toISOString() : null,
+      };
+      this.live.emit(event, a.tenant_id, payload);
+      await this.notifications.notify(event, payload);
+    };
+    for (const a of opened) await tell('alarm.opened', a, null);
+    for (const a of cleared) await tell('alarm.cleared', a, end);
     return { opened: opened.length, cleared: cleared.length };
   }
 }
