@@ -28,10 +28,16 @@ export interface AssetArea {
   name: { field: string; param: string };
   /** Filters after the tenant filter. */
   filters: readonly AssetFilterConfig[];
-  /** data-testid of the list's create link and of the record's edit link; id of the tenant filter. */
-  testids: { create: string; edit: string; tenantFilter: string };
+  /** The list's columns (label keys), sortable when they name the API's sort key. */
+  columns: readonly { label: string; sort?: string; class?: string }[];
+  /** The create/edit form: the prefix of its control ids (`<id>-tenant`) and data-testid (`<id>-form`), its first section's title. */
+  form: { id: string; general: string };
+  /** data-testid of the table, the list's create link and the record's edit link; id of the tenant filter. */
+  testids: { table: string; create: string; edit: string; tenantFilter: string };
   keys: {
     title: string;
+    /** The table's line when the page has no row. */
+    empty: string;
     subtitle: string;
     search: string;
     create: string;
@@ -55,9 +61,20 @@ export const ASSET_AREAS = {
     exportList: 'customers',
     name: { field: 'displayName', param: 'name' },
     filters: [{ name: 'type', id: 'customers-filter-type', label: 'assets.filters.type', source: 'subscriptionTypes' }],
-    testids: { create: 'customers-new', edit: 'customer-edit', tenantFilter: 'customers-filter-tenant' },
+    columns: [
+      { label: 'customers.columns.name', sort: 'name' },
+      { label: 'customers.columns.type' },
+      { label: 'customers.columns.identityNo', sort: 'identityNo' },
+      { label: 'customers.columns.phone' },
+      { label: 'customers.columns.email' },
+      { label: 'customers.columns.subscriptions', sort: 'subscriptions', class: 'text-right' },
+      { label: 'assets.columns.tenant' },
+    ],
+    form: { id: 'customer', general: 'customers.form.general' },
+    testids: { table: 'customers-table', create: 'customers-new', edit: 'customer-edit', tenantFilter: 'customers-filter-tenant' },
     keys: {
       title: 'customers.title',
+      empty: 'customers.empty',
       subtitle: 'customers.subtitle',
       search: 'customers.search',
       create: 'customers.new',
@@ -90,9 +107,24 @@ export const ASSET_AREAS = {
         source: { yes: 'subscriptions.filters.active', no: 'subscriptions.filters.inactive' },
       },
     ],
-    testids: { create: 'subscriptions-new', edit: 'subscription-edit', tenantFilter: 'subscriptions-filter-tenant' },
+    columns: [
+      { label: 'subscriptions.columns.subscriptionNo', sort: 'subscriptionNo' },
+      { label: 'subscriptions.columns.customer', sort: 'customer' },
+      { label: 'subscriptions.columns.identityNo', sort: 'identityNo' },
+      { label: 'subscriptions.columns.consumption', sort: 'consumption', class: 'text-right' },
+      { label: 'subscriptions.columns.address' },
+      { label: 'subscriptions.columns.meter' },
+    ],
+    form: { id: 'subscription', general: 'subscriptions.form.general' },
+    testids: {
+      table: 'subscriptions-table',
+      create: 'subscriptions-new',
+      edit: 'subscription-edit',
+      tenantFilter: 'subscriptions-filter-tenant',
+    },
     keys: {
       title: 'subscriptions.title',
+      empty: 'subscriptions.empty',
       subtitle: 'subscriptions.subtitle',
       search: 'subscriptions.search',
       create: 'subscriptions.new',
@@ -116,9 +148,21 @@ export const ASSET_AREAS = {
       { name: 'hasDevice', id: 'meters-filter-device', label: 'meters.filters.hasDevice', source: yes },
       { name: 'hasSubscription', id: 'meters-filter-subscription', label: 'meters.filters.hasSubscription', source: yes },
     ],
-    testids: { create: 'meters-new', edit: 'meter-edit', tenantFilter: 'meters-filter-tenant' },
+    columns: [
+      { label: 'meters.columns.serialNo', sort: 'serialNo' },
+      { label: 'meters.columns.brandModel' },
+      { label: 'assets.columns.tenant' },
+      { label: 'assets.columns.status', sort: 'status' },
+      { label: 'meters.columns.lastIndex', sort: 'lastIndexM3', class: 'text-right' },
+      { label: 'meters.columns.lastReadingAt', sort: 'lastReadingAt' },
+      { label: 'meters.columns.subscription' },
+      { label: 'meters.columns.device' },
+    ],
+    form: { id: 'meter', general: 'meters.form.general' },
+    testids: { table: 'meters-table', create: 'meters-new', edit: 'meter-edit', tenantFilter: 'meters-filter-tenant' },
     keys: {
       title: 'meters.title',
+      empty: 'meters.empty',
       subtitle: 'meters.subtitle',
       search: 'meters.search',
       create: 'meters.new',
@@ -147,9 +191,21 @@ export const ASSET_AREAS = {
         source: { yes: 'devices.filters.attachedYes', no: 'devices.filters.attachedNo' },
       },
     ],
-    testids: { create: 'devices-new', edit: 'device-edit', tenantFilter: 'devices-filter-tenant' },
+    columns: [
+      { label: 'devices.columns.serialNo', sort: 'serialNo' },
+      { label: 'devices.columns.profile' },
+      { label: 'devices.columns.networkId' },
+      { label: 'assets.columns.tenant' },
+      { label: 'assets.columns.status', sort: 'status' },
+      { label: 'devices.columns.meter' },
+      { label: 'devices.columns.lastSeenAt', sort: 'lastSeenAt' },
+      { label: 'devices.columns.battery', sort: 'batteryPct' },
+    ],
+    form: { id: 'device', general: 'devices.form.general' },
+    testids: { table: 'devices-table', create: 'devices-new', edit: 'device-edit', tenantFilter: 'devices-filter-tenant' },
     keys: {
       title: 'devices.title',
+      empty: 'devices.empty',
       subtitle: 'devices.subtitle',
       search: 'devices.search',
       create: 'devices.new',
