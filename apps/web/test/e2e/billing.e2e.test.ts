@@ -1,0 +1,101 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiAs, launch, openPage, signedInPage } from './support/browser';
+
+const ASKI_ADMIN = 'aski.yetkili@example.com';
+
+/** The month before this one (YYYY-MM) in Istanbul (UTC+03:00 all year). */
+function lastMonth(): string {
+  const now = new Date(Date.now() + 3 * 3_600_000);
+  const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  return d.toISOString().slice(0, 7);
+}
+
+/** "₺1.234,56" (Turkish, the default language) → 123456 kuruş. */
+const kurusOf = (text: string) => Number(text.replace(/[^\d,-]/g, '').replace(',', ''));
+
+async function save(page: Page, form: string): Promise<void> {
+  await page.locator(`[data-testid="${form}"] button[type="submit"]`).click();
+}
+
+/** Waits for a saved form to leave for `url`; a refusal fails the test with what the form shows. */
+async function savedTo(page: Page, form: string, url: RegExp): Promise<void> {
+  await save(page, form);
+  try {
+    await page.waitForURL(url, { timeout: 30_000 });
+  } catch (error) {
+    const shown = await page
+      .locator(`[data-testid="${form}"] [role="alert"], [data-testid="${form}"] [data-slot="field-error"], [data-testid="form-error"]`)
+      .allInnerTexts();
+    throw new Error(`${form} was not saved: ${shown.join(' | ') || String(error)}`);
+  }
+}
+
+describe('billing console', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => browser?.close());
+
+  it('creates a tariff with tiers (refusing a gap before saving) and prices a consumption with it', async () => {
+    const page = await signedInPage(browser, ASKI_ADMIN);
+    const code = `E2E-${Date.now().toString(36).toUpperCase()}`;
+
+    // The seed's example tariff is listed at the signed-in utility.
+    await openPage(page, '/billing/tariffs');
+    await page.locator('[data-testid="tariff-row-ORNEK-KONUT"]').waitFor();
+
+    await page.locator('[data-testid="tariffs-new"]').click();
+    await page.waitForURL(/\/billing\/tariffs\/new$/);
+    await page.waitForFunction(
+      () => (window as unknown as { useNuxtApp?: () => { isHydrating?: boolean } }).useNuxtApp?.().isHydrating === false,
+    );
+    const form = page.locator('[data-testid="tariff-form"]');
+    await form.locator('[data-testid="tariff-code"]').fill(code);
+    await form.locator('[data-testid="tariff-name"]').fill('E2E tarife');
+    // The seed's example already prices individual subscriptions of every group: this one is for the high-consumption group.
+    await form.getByLabel('Abonelik grubu').selectOption({ label: 'High Consumption' });
+    await form.locator('[data-testid="version-from"]').fill('2020-01-01');
+    await form.locator('[data-testid="version-fixed"]').fill('25,50');
+    await form.locator('[data-testid="version-water-vat"]').fill('10');
+    // Tier 1: 0–10 m³ at 10,00 TL; tier 2 from 12 m³ leaves a gap the form names before anything is sent.
+    const tier = (i: number) => form.locator(`[data-testid="tier-${i}"]`);
+    await tier(0).locator('[data-testid="tier-to"]').fill('10');
+    await tier(0).locator('[data-testid="tier-price"]').fill('10');
+    await form.locator('[data-testid="tier-add"]').click();
+    await tier(1).locator('[data-testid="tier-from"]').fill('12');
+    await tier(1).locator('[data-testid="tier-price"]').fill('20,5');
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/tariffs') posts.push(r.url());
+    });
+    await save(page, 'tariff-form');
+    await expect.poll(() => form.locator('[data-testid="tier-error"]').innerText()).toMatch(/10 m³/);
+    expect(posts).toEqual([]);
+    await tier(1).locator('[data-testid="tier-from"]').fill('10');
+    await savedTo(page, 'tariff-form', /\/billing\/tariffs\/[0-9a-f-]{36}$/);
+    expect(posts).toHaveLength(1);
+    const tariffId = page.url().split('/').pop()!;
+
+    // The API stored integer kuruş, percent and m³.
+    const api = await apiAs(ASKI_ADMIN);
+    const stored = await api<{ versions: { fixedChargeKurus: number; tiers: unknown[] }[] }>('GET', `/api/tariffs/${tariffId}`);
+    expect(stored.body.versions[0]!.fixedChargeKurus).toBe(2550);
+    expect(stored.body.versions[0]!.tiers).toEqual([
+      { fromM3: 0, toM3: 10, unitPriceKurus: 1000 },
+      { fromM3: 10, toM3: null, unitPriceKurus: 2050 },
+    ]);
+
+    // 15 m³ over last month: 10 × 10,00 + 5 × 20,50 + 25,50 fixed = 228,00 net; 10 % VAT on water (20,25), none on the fixed charge.
+    const preview = page.locator('[data-testid="tariff-preview"]');
+    await preview.locator('[data-testid="preview-month"]').fill(lastMonth());
+    await preview.locator('[data-testid="preview-m3"]').fill('15');
+    await preview.locator('[data-testid="preview-run"]').click();
+    await preview.locator('[data-testid="total-net"]').waitFor();
+    expect(kurusOf(await preview.locator('[data-testid="total-net"]').innerText())).toBe(22800);
+    expect(kurusOf(await preview.locator('[data-testid="total-vat"]').innerText())).toBe(2025);
+    expect(kurusOf(await preview.locator('[data-testid="total-gross"]').innerText())).toBe(24825);
+    await page.context().close();
+  });
+});
