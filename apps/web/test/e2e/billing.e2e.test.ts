@@ -27,7 +27,7 @@ async function savedTo(page: Page, form: string, url: RegExp): Promise<void> {
     const shown = await page
       .locator(`[data-testid="${form}"] [role="alert"], [data-testid="${form}"] [data-slot="field-error"], [data-testid="form-error"]`)
       .allInnerTexts();
-    throw new Error(`${form} was not saved: ${shown.join(' | ') || String(error)}`);
+    throw new Error(`${form} was not saved: ${shown.join(' | ') || String(error)}`, { cause: error });
   }
 }
 
