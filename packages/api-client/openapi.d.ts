@@ -276,6 +276,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/bank-statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BankStatementsController_list"];
+        put?: never;
+        post: operations["BankStatementsController_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bank-statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BankStatementsController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bank-statements/{id}/lines/{lineId}/assign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["BankStatementsController_assign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/bank-statements/{id}/lines/{lineId}/ignore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["BankStatementsController_ignore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing-reports/aging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BillingReportsController_aging"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing-reports/aging/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BillingReportsController_exportAging"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing-reports/billed-collected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BillingReportsController_billedCollected"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing-reports/billed-collected/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BillingReportsController_exportBilledCollected"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing-reports/by-group": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BillingReportsController_byGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing-reports/by-group/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BillingReportsController_exportByGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BillingRunsController_list"];
+        put?: never;
+        post: operations["BillingRunsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing-runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BillingRunsController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing-runs/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["BillingRunsController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/customers": {
         parameters: {
             query?: never;
@@ -306,6 +514,22 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["CustomersController_update"];
+        trace?: never;
+    };
+    "/api/customers/{id}/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LedgerController_balance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/customers/{id}/consumption": {
@@ -354,6 +578,38 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["CustomersController_updateContact"];
+        trace?: never;
+    };
+    "/api/customers/{id}/statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LedgerController_statement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/statement/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LedgerController_exportStatement"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/dashboard/map": {
@@ -804,6 +1060,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dunning/disconnections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DunningController_disconnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dunning/disconnections/{id}/execute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DunningController_execute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dunning/disconnections/{id}/reconnect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DunningController_reconnect"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dunning/disconnections/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DunningController_exportDisconnections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dunning/overdue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DunningController_overdue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dunning/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["DunningController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dunning/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DunningController_steps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/exports/alarms": {
         parameters: {
             query?: never;
@@ -1204,6 +1572,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InvoicesController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InvoicesController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["InvoicesController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices/{id}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["InvoicesController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/invoices/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["InvoicePdfController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationsController_preferences"];
+        put: operations["NotificationsController_updatePreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/meter-data/quality": {
         parameters: {
             query?: never;
@@ -1374,6 +1838,246 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["MeterDataController_revalidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["NotificationsController_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/alarm-subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationAdminController_subscriptions"];
+        put?: never;
+        post: operations["NotificationAdminController_subscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/alarm-subscriptions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["NotificationAdminController_unsubscribe"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["NotificationsController_readAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationsController_unsubscribe"];
+        put?: never;
+        post: operations["NotificationsController_unsubscribeOneClick"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationAdminController_webhooks"];
+        put?: never;
+        post: operations["NotificationAdminController_createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["NotificationAdminController_removeWebhook"];
+        options?: never;
+        head?: never;
+        patch: operations["NotificationAdminController_updateWebhook"];
+        trace?: never;
+    };
+    "/api/notifications/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationAdminController_webhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["NotificationAdminController_rotateWebhookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["NotificationAdminController_testWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payment-webhooks/stripe/{tenantId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PaymentWebhooksController_stripe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PaymentsController_list"];
+        put?: never;
+        post: operations["PaymentsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PaymentsController_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/payments/{id}/refund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PaymentsController_refund"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1604,6 +2308,22 @@ export interface paths {
         patch: operations["TenantsController_update"];
         trace?: never;
     };
+    "/api/tenants/{id}/billing-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["BillingSettingsController_get"];
+        put: operations["BillingSettingsController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/tenants/{id}/meter-data-settings": {
         parameters: {
             query?: never;
@@ -1613,6 +2333,22 @@ export interface paths {
         };
         get: operations["MeterDataController_settings"];
         put: operations["MeterDataController_saveSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tenants/{id}/payment-provider": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PaymentProviderController_get"];
+        put: operations["PaymentProviderController_set"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1783,6 +2519,35 @@ export interface components {
             page: number;
             pageSize: number;
             total: number;
+        };
+        AgingDto: {
+            asOf: string | null;
+            items: {
+                /** Format: uuid */
+                customerId: string;
+                customerName: string;
+                days0to30Kurus: number;
+                days31to60Kurus: number;
+                days61to90Kurus: number;
+                invoices: number;
+                notDueKurus: number;
+                over90Kurus: number;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                totalKurus: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+            totals: {
+                days0to30Kurus: number;
+                days31to60Kurus: number;
+                days61to90Kurus: number;
+                notDueKurus: number;
+                over90Kurus: number;
+                totalKurus: number;
+            };
         };
         AlarmAssigneeListDto: {
             items: {
@@ -2012,9 +2777,29 @@ export interface components {
             /** @enum {string} */
             type: "TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL";
         };
+        AlarmSubscriptionListDto: {
+            /** @enum {string} */
+            alarmType: "TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL";
+            /** Format: date-time */
+            createdAt: string;
+            email: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: uuid */
+            userId: string;
+            userName: string;
+        }[];
         AssignAlarmDto: {
             /** Format: uuid */
             userId: string | null;
+        };
+        AssignLineDto: {
+            /** Format: uuid */
+            customerId?: string;
+            /** Format: uuid */
+            invoiceId?: string;
         };
         AttachDeviceDto: {
             /** Format: uuid */
@@ -2042,6 +2827,189 @@ export interface components {
             page: number;
             pageSize: number;
             total: number;
+        };
+        BalanceDto: {
+            balanceKurus: number;
+            creditKurus: number;
+            customerId: string;
+            openKurus: number;
+            overdueKurus: number;
+        };
+        BankStatementDetailDto: {
+            account: string | null;
+            createdAt: string;
+            creditKurus: number;
+            fileName: string;
+            /** @enum {string} */
+            format: "CAMT053" | "CSV";
+            fromDate: string | null;
+            id: string;
+            lineCount: number;
+            lines: {
+                amountKurus: number;
+                bookingDate: string;
+                candidates: {
+                    customerId: string;
+                    id: string;
+                    /** @enum {string} */
+                    kind: "invoice" | "subscription";
+                    number: string;
+                }[];
+                currency: string;
+                entryRef: string;
+                id: string;
+                isCredit: boolean;
+                lineNo: number;
+                payerName: string | null;
+                paymentId: string | null;
+                reference: string;
+                resolvedAt: string | null;
+                resolvedById: string | null;
+                /** @enum {string} */
+                status: "MATCHED" | "AMBIGUOUS" | "UNMATCHED" | "ASSIGNED" | "IGNORED" | "DEBIT" | "DUPLICATE";
+            }[];
+            sha256: string;
+            statementRef: string;
+            tenantId: string;
+            toDate: string | null;
+            waitingCount: number;
+        };
+        BankStatementPageDto: {
+            items: {
+                account: string | null;
+                createdAt: string;
+                creditKurus: number;
+                fileName: string;
+                /** @enum {string} */
+                format: "CAMT053" | "CSV";
+                fromDate: string | null;
+                id: string;
+                lineCount: number;
+                sha256: string;
+                statementRef: string;
+                tenantId: string;
+                toDate: string | null;
+                waitingCount: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        BilledCollectedDto: {
+            from: string;
+            items: {
+                billedKurus: number;
+                collectedKurus: number;
+                creditedKurus: number;
+                interestKurus: number;
+                invoicedKurus: number;
+                month: string;
+            }[];
+            to: string;
+            totals: {
+                billedKurus: number;
+                collectedKurus: number;
+                creditedKurus: number;
+                interestKurus: number;
+                invoicedKurus: number;
+            };
+        };
+        BillingRunDto: {
+            /** Format: date-time */
+            createdAt: string;
+            error: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            grossKurus: number;
+            /** Format: uuid */
+            id: string;
+            invoiceCount: number;
+            /** Format: date-time */
+            issuedAt: string | null;
+            /** Format: uuid */
+            issuedById: string | null;
+            issuedCount: number;
+            netKurus: number;
+            period: string;
+            periodEnd: string;
+            periodStart: string;
+            problems: {
+                reason: string;
+                /** Format: uuid */
+                subscriptionId: string;
+                subscriptionNo: string;
+            }[];
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: uuid */
+            startedById: string | null;
+            /** @enum {string} */
+            status: "QUEUED" | "RUNNING" | "DRAFT" | "ISSUING" | "ISSUED" | "FAILED";
+            subscriptionsDone: number;
+            subscriptionsTotal: number;
+            /** Format: uuid */
+            tenantId: string;
+            tenantName: string;
+            vatKurus: number;
+        };
+        BillingRunPageDto: {
+            items: {
+                /** Format: date-time */
+                createdAt: string;
+                error: string | null;
+                /** Format: date-time */
+                finishedAt: string | null;
+                grossKurus: number;
+                /** Format: uuid */
+                id: string;
+                invoiceCount: number;
+                /** Format: date-time */
+                issuedAt: string | null;
+                /** Format: uuid */
+                issuedById: string | null;
+                issuedCount: number;
+                netKurus: number;
+                period: string;
+                periodEnd: string;
+                periodStart: string;
+                problems: {
+                    reason: string;
+                    /** Format: uuid */
+                    subscriptionId: string;
+                    subscriptionNo: string;
+                }[];
+                /** Format: date-time */
+                startedAt: string | null;
+                /** Format: uuid */
+                startedById: string | null;
+                /** @enum {string} */
+                status: "QUEUED" | "RUNNING" | "DRAFT" | "ISSUING" | "ISSUED" | "FAILED";
+                subscriptionsDone: number;
+                subscriptionsTotal: number;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                vatKurus: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        BillingSettingsDto: {
+            disconnectionAfterDays: number;
+            /** @enum {string} */
+            invoiceLanguage: "tr" | "en";
+            /** @enum {string} */
+            noReadingPolicy: "ESTIMATE" | "MINIMUM";
+            paymentTermDays: number;
+            reminderDays: number[];
+            scheduledRunDay: number | null;
+            /** @enum {string} */
+            source: "OWN" | "ANCESTOR" | "DEFAULT";
+            /** Format: uuid */
+            sourceTenantId: string | null;
+            /** Format: uuid */
+            tenantId: string;
         };
         BrandDto: {
             /** Format: date-time */
@@ -2076,6 +3044,159 @@ export interface components {
                 /** @enum {string} */
                 outcome: "ACKNOWLEDGED" | "ALREADY_ACKNOWLEDGED" | "CLOSED";
             }[];
+        };
+        ByGroupDto: {
+            from: string;
+            items: {
+                consumptionM3: number;
+                estimatedM3: number;
+                grossKurus: number;
+                groupCode: string;
+                /** Format: uuid */
+                groupId: string;
+                groupName: string;
+                invoices: number;
+                month: string;
+                netKurus: number;
+                vatKurus: number;
+            }[];
+            to: string;
+        };
+        CancelInvoiceDto: {
+            reason: string;
+            /** @default false */
+            reissue?: boolean;
+        };
+        CancelResultDto: {
+            creditNote: {
+                /** Format: uuid */
+                billingRunId: string | null;
+                /** Format: date-time */
+                cancelledAt: string | null;
+                cancelReason: string | null;
+                consumptionM3: string;
+                /** Format: uuid */
+                correctsInvoiceId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @enum {string} */
+                currency: "TRY";
+                /** Format: uuid */
+                customerId: string;
+                customerName: string;
+                dueDate: string | null;
+                estimatedM3: string;
+                grossKurus: number;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                issuedAt: string | null;
+                issueDate: string | null;
+                /** @enum {string} */
+                kind: "INVOICE" | "CREDIT_NOTE";
+                /** @enum {string} */
+                language: "tr" | "en";
+                netKurus: number;
+                number: string | null;
+                pdfKey: string | null;
+                periodEnd: string;
+                periodStart: string;
+                /** @enum {string} */
+                status: "DRAFT" | "ISSUED" | "CANCELLED";
+                /** Format: uuid */
+                subscriptionId: string;
+                subscriptionNo: string;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                vatKurus: number;
+            };
+            invoice: {
+                /** Format: uuid */
+                billingRunId: string | null;
+                /** Format: date-time */
+                cancelledAt: string | null;
+                cancelReason: string | null;
+                consumptionM3: string;
+                /** Format: uuid */
+                correctsInvoiceId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @enum {string} */
+                currency: "TRY";
+                /** Format: uuid */
+                customerId: string;
+                customerName: string;
+                dueDate: string | null;
+                estimatedM3: string;
+                grossKurus: number;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                issuedAt: string | null;
+                issueDate: string | null;
+                /** @enum {string} */
+                kind: "INVOICE" | "CREDIT_NOTE";
+                /** @enum {string} */
+                language: "tr" | "en";
+                netKurus: number;
+                number: string | null;
+                pdfKey: string | null;
+                periodEnd: string;
+                periodStart: string;
+                /** @enum {string} */
+                status: "DRAFT" | "ISSUED" | "CANCELLED";
+                /** Format: uuid */
+                subscriptionId: string;
+                subscriptionNo: string;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                vatKurus: number;
+            };
+            reissue: {
+                /** Format: uuid */
+                billingRunId: string | null;
+                /** Format: date-time */
+                cancelledAt: string | null;
+                cancelReason: string | null;
+                consumptionM3: string;
+                /** Format: uuid */
+                correctsInvoiceId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @enum {string} */
+                currency: "TRY";
+                /** Format: uuid */
+                customerId: string;
+                customerName: string;
+                dueDate: string | null;
+                estimatedM3: string;
+                grossKurus: number;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                issuedAt: string | null;
+                issueDate: string | null;
+                /** @enum {string} */
+                kind: "INVOICE" | "CREDIT_NOTE";
+                /** @enum {string} */
+                language: "tr" | "en";
+                netKurus: number;
+                number: string | null;
+                pdfKey: string | null;
+                periodEnd: string;
+                periodStart: string;
+                /** @enum {string} */
+                status: "DRAFT" | "ISSUED" | "CANCELLED";
+                /** Format: uuid */
+                subscriptionId: string;
+                subscriptionNo: string;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                vatKurus: number;
+            } | null;
         };
         ChangeMeterDto: {
             /** Format: date-time */
@@ -2214,6 +3335,13 @@ export interface components {
             tenantId: string;
             uavtCode?: string | null;
         };
+        CreateAlarmSubscriptionsDto: {
+            alarmTypes: ("TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL")[];
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: uuid */
+            userId: string;
+        };
         CreateBrandDto: {
             /** @default true */
             isActive?: boolean;
@@ -2328,6 +3456,23 @@ export interface components {
             /** @default [] */
             technologyIds?: string[];
         };
+        CreatedSubscriptionsDto: {
+            created: number;
+            subscriptions: {
+                /** @enum {string} */
+                alarmType: "TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL";
+                /** Format: date-time */
+                createdAt: string;
+                email: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: uuid */
+                tenantId: string;
+                /** Format: uuid */
+                userId: string;
+                userName: string;
+            }[];
+        };
         CreateIntegrationDto: {
             externalId?: string | null;
             /** @enum {string} */
@@ -2434,6 +3579,21 @@ export interface components {
             temperatureType: "T30" | "T90";
             /** @default null */
             widthMm?: number | null;
+        };
+        CreatePaymentDto: {
+            amountKurus: number;
+            /** Format: uuid */
+            customerId?: string;
+            /** Format: uuid */
+            invoiceId?: string;
+            /** @enum {string} */
+            method: "CASH_DESK";
+            note?: string;
+            receiptNo: string;
+            /** Format: date-time */
+            receivedAt: string;
+            /** Format: uuid */
+            subscriptionId?: string;
         };
         CreateScenarioDto: {
             decoderSource: string;
@@ -2806,6 +3966,16 @@ export interface components {
             phone?: string | null;
             surname: string;
             tcIdNo?: string | null;
+        };
+        CreateWebhookDto: {
+            eventTypes: ("alarm.opened" | "alarm.cleared" | "import.finished" | "billing.run.finished")[];
+            /** @default true */
+            isActive?: boolean;
+            name: string;
+            /** Format: uuid */
+            tenantId: string;
+            /** Format: uri */
+            url: string;
         };
         CustomerDetailDto: {
             address: {
@@ -3234,6 +4404,106 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        DisconnectionOrderDto: {
+            address: string | null;
+            cancelledAt: string | null;
+            /** Format: uuid */
+            customerId: string;
+            customerName: string;
+            executedAt: string | null;
+            /** Format: uuid */
+            executedById: string | null;
+            executionNote: string | null;
+            /** Format: uuid */
+            id: string;
+            oldestDueDate: string;
+            openedAt: string;
+            /** Format: uuid */
+            openedById: string | null;
+            openedOn: string;
+            overdueInvoices: number;
+            overdueKurus: number;
+            reason: string;
+            reconnectedAt: string | null;
+            /** Format: uuid */
+            reconnectedById: string | null;
+            reconnectionNote: string | null;
+            reconnectOpenedAt: string | null;
+            /** @enum {string} */
+            status: "OPEN" | "DONE" | "RECONNECT_OPEN" | "RECONNECTED" | "CANCELLED";
+            /** Format: uuid */
+            subscriptionId: string;
+            subscriptionNo: string;
+            /** Format: uuid */
+            tenantId: string;
+            tenantName: string;
+        };
+        DisconnectionOrderPageDto: {
+            items: {
+                address: string | null;
+                cancelledAt: string | null;
+                /** Format: uuid */
+                customerId: string;
+                customerName: string;
+                executedAt: string | null;
+                /** Format: uuid */
+                executedById: string | null;
+                executionNote: string | null;
+                /** Format: uuid */
+                id: string;
+                oldestDueDate: string;
+                openedAt: string;
+                /** Format: uuid */
+                openedById: string | null;
+                openedOn: string;
+                overdueInvoices: number;
+                overdueKurus: number;
+                reason: string;
+                reconnectedAt: string | null;
+                /** Format: uuid */
+                reconnectedById: string | null;
+                reconnectionNote: string | null;
+                reconnectOpenedAt: string | null;
+                /** @enum {string} */
+                status: "OPEN" | "DONE" | "RECONNECT_OPEN" | "RECONNECTED" | "CANCELLED";
+                /** Format: uuid */
+                subscriptionId: string;
+                subscriptionNo: string;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        DunningStepListDto: {
+            items: {
+                amountKurus: number | null;
+                createdAt: string;
+                /** Format: uuid */
+                createdById: string | null;
+                daysOverdue: number;
+                /** Format: uuid */
+                disconnectionOrderId: string | null;
+                dueOn: string;
+                /** Format: uuid */
+                id: string;
+                interestFrom: string | null;
+                /** Format: uuid */
+                invoiceId: string;
+                /** @enum {string} */
+                kind: "REMINDER" | "INTEREST" | "DISCONNECTION";
+                /** Format: uuid */
+                ledgerEntryId: string | null;
+                /** @enum {string|null} */
+                notificationStatus: "DUE" | "SENT" | "FAILED" | null;
+                notifiedAt: string | null;
+                ordinal: number;
+                outstandingKurus: number;
+                ratePercent: number | null;
+            }[];
+        };
         EffectiveTariffDto: {
             on: string;
             tariff: {
@@ -3334,6 +4604,9 @@ export interface components {
             transports: ("HTTP" | "MQTT" | "API")[];
             valveStates: ("OPEN" | "CLOSED" | "UNKNOWN")[];
         };
+        FieldConfirmationDto: {
+            note?: string | null;
+        };
         GapListDto: {
             intervalMinutes: number | null;
             items: {
@@ -3368,6 +4641,9 @@ export interface components {
             /** @enum {string} */
             valueType: "HEX" | "DIGITS" | "TEXT" | "MAC";
         }[];
+        IgnoreLineDto: {
+            reason?: string;
+        };
         ImportJobDto: {
             /** Format: date-time */
             createdAt: string;
@@ -3379,6 +4655,8 @@ export interface components {
             encoding: string | null;
             failedRows: number;
             fileName: string;
+            /** Format: date-time */
+            filePurgedAt: string | null;
             fileSize: number;
             /** Format: date-time */
             finishedAt: string | null;
@@ -3412,6 +4690,8 @@ export interface components {
                 encoding: string | null;
                 failedRows: number;
                 fileName: string;
+                /** Format: date-time */
+                filePurgedAt: string | null;
                 fileSize: number;
                 /** Format: date-time */
                 finishedAt: string | null;
@@ -3486,6 +4766,123 @@ export interface components {
             /** Format: uuid */
             tenantId: string;
             webhookPath: string;
+        };
+        InvoiceDetailDto: {
+            /** Format: uuid */
+            billingRunId: string | null;
+            /** Format: date-time */
+            cancelledAt: string | null;
+            cancelReason: string | null;
+            consumptionM3: string;
+            /** Format: uuid */
+            correctsInvoiceId: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            currency: "TRY";
+            /** Format: uuid */
+            customerId: string;
+            customerName: string;
+            dueDate: string | null;
+            estimatedM3: string;
+            grossKurus: number;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            issuedAt: string | null;
+            issueDate: string | null;
+            /** @enum {string} */
+            kind: "INVOICE" | "CREDIT_NOTE";
+            /** @enum {string} */
+            language: "tr" | "en";
+            lines: {
+                code: string | null;
+                /** @enum {string} */
+                component: "FIXED" | "WATER" | "WASTEWATER" | "FEE" | "MINIMUM" | "INTEREST" | "CORRECTION";
+                description: string;
+                grossKurus: number;
+                netKurus: number;
+                ordinal: number;
+                quantityM3: string | null;
+                segmentEnd: string | null;
+                segmentStart: string | null;
+                /** Format: uuid */
+                tariffVersionId: string | null;
+                tier: number | null;
+                unitPriceKurus: number | null;
+                vatKurus: number;
+                vatRate: number;
+            }[];
+            netKurus: number;
+            number: string | null;
+            pdfKey: string | null;
+            periodEnd: string;
+            periodStart: string;
+            quality: {
+                estimatedM3: string;
+                estimatedSharePercent: number;
+                fullyEstimated: boolean;
+            };
+            snapshot: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            status: "DRAFT" | "ISSUED" | "CANCELLED";
+            /** Format: uuid */
+            subscriptionId: string;
+            subscriptionNo: string;
+            /** Format: uuid */
+            tenantId: string;
+            tenantName: string;
+            vatKurus: number;
+        };
+        InvoicePageDto: {
+            items: {
+                /** Format: uuid */
+                billingRunId: string | null;
+                /** Format: date-time */
+                cancelledAt: string | null;
+                cancelReason: string | null;
+                consumptionM3: string;
+                /** Format: uuid */
+                correctsInvoiceId: string | null;
+                /** Format: date-time */
+                createdAt: string;
+                /** @enum {string} */
+                currency: "TRY";
+                /** Format: uuid */
+                customerId: string;
+                customerName: string;
+                dueDate: string | null;
+                estimatedM3: string;
+                grossKurus: number;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                issuedAt: string | null;
+                issueDate: string | null;
+                /** @enum {string} */
+                kind: "INVOICE" | "CREDIT_NOTE";
+                /** @enum {string} */
+                language: "tr" | "en";
+                netKurus: number;
+                number: string | null;
+                pdfKey: string | null;
+                periodEnd: string;
+                periodStart: string;
+                /** @enum {string} */
+                status: "DRAFT" | "ISSUED" | "CANCELLED";
+                /** Format: uuid */
+                subscriptionId: string;
+                subscriptionNo: string;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+                vatKurus: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
         };
         IpRatingDto: {
             code: string;
@@ -4175,6 +5572,27 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        NotificationListDto: {
+            items: {
+                body: string;
+                /** Format: date-time */
+                createdAt: string;
+                eventType: string;
+                /** Format: uuid */
+                id: string;
+                payload: {
+                    [key: string]: unknown;
+                };
+                /** Format: date-time */
+                readAt: string | null;
+                /** @enum {string} */
+                severity: "INFO" | "SUCCESS" | "WARNING" | "CRITICAL";
+                /** Format: uuid */
+                tenantId: string;
+                title: string;
+            }[];
+            unreadCount: number;
+        };
         OutOfServicePageDto: {
             items: {
                 address: {
@@ -4214,6 +5632,121 @@ export interface components {
             page: number;
             pageSize: number;
             total: number;
+        };
+        OverdueInvoicePageDto: {
+            items: {
+                /** Format: uuid */
+                customerId: string;
+                customerName: string;
+                daysOverdue: number;
+                dueDate: string;
+                grossKurus: number;
+                /** Format: uuid */
+                invoiceId: string;
+                lastStep: {
+                    dueOn: string;
+                    /** @enum {string} */
+                    kind: "REMINDER" | "INTEREST" | "DISCONNECTION";
+                    ordinal: number;
+                } | null;
+                number: string;
+                outstandingKurus: number;
+                /** Format: uuid */
+                subscriptionId: string;
+                subscriptionNo: string;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        PaymentDto: {
+            allocatedKurus: number;
+            allocations: {
+                amountKurus: number;
+                invoiceId: string;
+                invoiceNumber: string | null;
+            }[];
+            amountKurus: number;
+            createdAt: string;
+            currency: string;
+            customerId: string;
+            customerName: string;
+            externalId: string | null;
+            id: string;
+            /** @enum {string} */
+            kind: "PAYMENT" | "REFUND";
+            /** @enum {string} */
+            method: "CASH_DESK" | "BANK_TRANSFER" | "PROVIDER";
+            note: string | null;
+            receiptNo: string | null;
+            receivedAt: string;
+            reference: string | null;
+            refundedKurus: number;
+            refundOfId: string | null;
+            subscriptionId: string | null;
+            tenantId: string;
+            unallocatedKurus: number;
+        };
+        PaymentPageDto: {
+            items: {
+                allocatedKurus: number;
+                allocations: {
+                    amountKurus: number;
+                    invoiceId: string;
+                    invoiceNumber: string | null;
+                }[];
+                amountKurus: number;
+                createdAt: string;
+                currency: string;
+                customerId: string;
+                customerName: string;
+                externalId: string | null;
+                id: string;
+                /** @enum {string} */
+                kind: "PAYMENT" | "REFUND";
+                /** @enum {string} */
+                method: "CASH_DESK" | "BANK_TRANSFER" | "PROVIDER";
+                note: string | null;
+                receiptNo: string | null;
+                receivedAt: string;
+                reference: string | null;
+                refundedKurus: number;
+                refundOfId: string | null;
+                subscriptionId: string | null;
+                tenantId: string;
+                unallocatedKurus: number;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
+        };
+        PaymentProviderDto: {
+            enabled: boolean;
+            previousSecretValidUntil: string | null;
+            /** @enum {string} */
+            provider: "stripe";
+            secretFingerprint: string;
+            tenantId: string;
+            updatedAt: string;
+            webhookPath: string;
+        };
+        PreferencesDto: {
+            emailDigest: boolean;
+            events: {
+                email: boolean;
+                eventType: string;
+                inApp: boolean;
+            }[];
+            /** @enum {string} */
+            language: "tr" | "en";
+            quietHours: {
+                end: string;
+                start: string;
+            } | null;
+            urgentOverridesQuietHours: boolean;
         };
         PreviewDto: {
             consumptionM3: number;
@@ -4323,6 +5856,10 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        ReadResultDto: {
+            unreadCount: number;
+            updated: number;
+        };
         RedecodeDto: {
             /** Format: uuid */
             deviceId?: string;
@@ -4365,6 +5902,10 @@ export interface components {
         };
         RefreshDto: {
             refreshToken: string;
+        };
+        RefundDto: {
+            amountKurus: number;
+            reason: string;
         };
         RevalidateDto: {
             /** @default false */
@@ -4466,6 +6007,23 @@ export interface components {
                 /** Format: date-time */
                 time: string;
             }[];
+        };
+        RunDunningDto: {
+            date?: string;
+            /** Format: uuid */
+            tenantId: string;
+        };
+        RunSummaryDto: {
+            date: string;
+            interestBooked: number;
+            interestKurus: number;
+            ordersCancelled: number;
+            ordersOpened: number;
+            overdueInvoices: number;
+            reconnectionsOpened: number;
+            remindersDue: number;
+            /** Format: uuid */
+            tenantId: string;
         };
         SaveSettingsDto: {
             params: {
@@ -4638,6 +6196,55 @@ export interface components {
             };
             role: string;
         };
+        SetPaymentProviderDto: {
+            /** @default true */
+            enabled?: boolean;
+            /**
+             * @default stripe
+             * @enum {string}
+             */
+            provider?: "stripe";
+            signingSecret?: string;
+        };
+        StartBillingRunDto: {
+            period: string;
+            /** Format: uuid */
+            tenantId: string;
+        };
+        StatementDto: {
+            closingBalanceKurus: number;
+            /** @enum {string} */
+            currency: "TRY";
+            customerId: string;
+            customerName: string;
+            entries: {
+                balanceKurus: number;
+                bookedAt: string;
+                creditKurus: number;
+                debitKurus: number;
+                description: string;
+                id: string;
+                invoiceId: string | null;
+                invoiceNumber: string | null;
+                kind: string;
+                paymentId: string | null;
+            }[];
+            from: string | null;
+            openingBalanceKurus: number;
+            openInvoices: {
+                dueDate: string;
+                grossKurus: number;
+                invoiceId: string;
+                issueDate: string;
+                number: string;
+                outstandingKurus: number;
+                overdue: boolean;
+            }[];
+            tenantId: string;
+            to: string | null;
+            totalCreditKurus: number;
+            totalDebitKurus: number;
+        };
         SubscriptionDetailDto: {
             address: {
                 buildingNo: string | null;
@@ -4657,6 +6264,8 @@ export interface components {
                 street: string | null;
                 uavtCode: string | null;
             } | null;
+            /** @enum {string} */
+            billingStatus: "OK" | "OVERDUE" | "DISCONNECTION_PENDING" | "DISCONNECTED" | "RECONNECTION_PENDING";
             consumption30dM3: number;
             /** Format: date-time */
             createdAt: string;
@@ -4764,6 +6373,8 @@ export interface components {
                     line: string;
                     longitude: number | null;
                 } | null;
+                /** @enum {string} */
+                billingStatus: "OK" | "OVERDUE" | "DISCONNECTION_PENDING" | "DISCONNECTED" | "RECONNECTION_PENDING";
                 consumption30dM3: number;
                 /** Format: date-time */
                 createdAt: string;
@@ -5264,6 +6875,16 @@ export interface components {
             street?: string | null;
             uavtCode?: string | null;
         };
+        UpdateBillingSettingsDto: {
+            disconnectionAfterDays: number;
+            /** @enum {string} */
+            invoiceLanguage: "tr" | "en";
+            /** @enum {string} */
+            noReadingPolicy: "ESTIMATE" | "MINIMUM";
+            paymentTermDays: number;
+            reminderDays: number[];
+            scheduledRunDay: number | null;
+        };
         UpdateBrandDto: {
             isActive?: boolean;
             name?: string;
@@ -5443,6 +7064,22 @@ export interface components {
             temperatureType?: "T30" | "T90";
             widthMm?: number | null;
         };
+        UpdatePreferencesDto: {
+            emailDigest?: boolean;
+            events?: {
+                email: boolean;
+                /** @enum {string} */
+                eventType: "alarm.opened" | "alarm.cleared" | "import.finished" | "billing.run.finished";
+                inApp: boolean;
+            }[];
+            /** @enum {string} */
+            language?: "tr" | "en";
+            quietHours?: {
+                end: string;
+                start: string;
+            } | null;
+            urgentOverridesQuietHours?: boolean;
+        };
         UpdateScenarioDto: {
             decoderSource?: string;
             /** @description decoder output key → reading field, for vendors whose keys differ from the convention */
@@ -5581,6 +7218,13 @@ export interface components {
             phone?: string | null;
             surname?: string;
             tcIdNo?: string | null;
+        };
+        UpdateWebhookDto: {
+            eventTypes?: ("alarm.opened" | "alarm.cleared" | "import.finished" | "billing.run.finished")[];
+            isActive?: boolean;
+            name?: string;
+            /** Format: uri */
+            url?: string;
         };
         UplinkPageDto: {
             items: {
@@ -5748,6 +7392,70 @@ export interface components {
             page: number;
             pageSize: number;
             total: number;
+        };
+        WebhookAnswerDto: {
+            duplicate: boolean;
+            /** @enum {string} */
+            outcome: "APPLIED" | "IGNORED" | "UNMATCHED";
+            /** @enum {boolean} */
+            received: true;
+        };
+        WebhookDeliveryListDto: {
+            attempts: number;
+            /** Format: date-time */
+            createdAt: string;
+            eventType: string;
+            httpStatus: number | null;
+            /** Format: uuid */
+            id: string;
+            reason: string | null;
+            /** Format: date-time */
+            sentAt: string | null;
+            /** @enum {string} */
+            status: "QUEUED" | "SENT" | "FAILED" | "SUPPRESSED";
+            /** Format: date-time */
+            updatedAt: string;
+        }[];
+        WebhookDto: {
+            /** Format: date-time */
+            createdAt: string;
+            eventTypes: string[];
+            /** Format: uuid */
+            id: string;
+            isActive: boolean;
+            name: string;
+            /** Format: uuid */
+            tenantId: string;
+            url: string;
+        };
+        WebhookListDto: {
+            /** Format: date-time */
+            createdAt: string;
+            eventTypes: string[];
+            /** Format: uuid */
+            id: string;
+            isActive: boolean;
+            name: string;
+            /** Format: uuid */
+            tenantId: string;
+            url: string;
+        }[];
+        WebhookTestResultDto: {
+            /** Format: uuid */
+            deliveryId: string;
+        };
+        WebhookWithSecretDto: {
+            /** Format: date-time */
+            createdAt: string;
+            eventTypes: string[];
+            /** Format: uuid */
+            id: string;
+            isActive: boolean;
+            name: string;
+            secret: string;
+            /** Format: uuid */
+            tenantId: string;
+            url: string;
         };
     };
     responses: never;
@@ -6502,6 +8210,578 @@ export interface operations {
             };
         };
     };
+    BankStatementsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankStatementPageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BankStatementsController_import: {
+        parameters: {
+            query: {
+                tenantId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description CAMT.053 XML or a bank CSV export
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description the statement with each line and what became of it */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankStatementDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BankStatementsController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankStatementDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BankStatementsController_assign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                lineId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssignLineDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankStatementDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BankStatementsController_ignore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                lineId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IgnoreLineDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankStatementDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingReportsController_aging: {
+        parameters: {
+            query?: {
+                asOf?: string;
+                page?: number;
+                pageSize?: number;
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgingDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingReportsController_exportAging: {
+        parameters: {
+            query?: {
+                asOf?: string;
+                format?: "csv" | "xlsx";
+                locale?: "tr" | "en";
+                tenantId?: string;
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description outstanding amounts by days past due, a row a customer, CSV or XLSX, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingReportsController_billedCollected: {
+        parameters: {
+            query: {
+                from: string;
+                tenantId?: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BilledCollectedDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingReportsController_exportBilledCollected: {
+        parameters: {
+            query: {
+                format?: "csv" | "xlsx";
+                from: string;
+                locale?: "tr" | "en";
+                tenantId?: string;
+                timeZone?: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description billed vs collected per month, CSV or XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingReportsController_byGroup: {
+        parameters: {
+            query: {
+                from: string;
+                tenantId?: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ByGroupDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingReportsController_exportByGroup: {
+        parameters: {
+            query: {
+                format?: "csv" | "xlsx";
+                from: string;
+                locale?: "tr" | "en";
+                tenantId?: string;
+                timeZone?: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description consumption and revenue by subscription group per month, CSV or XLSX */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingRunsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                period?: string;
+                status?: "QUEUED" | "RUNNING" | "DRAFT" | "ISSUING" | "ISSUED" | "FAILED";
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRunPageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingRunsController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartBillingRunDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRunDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingRunsController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRunDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingRunsController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRunDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     CustomersController_list: {
         parameters: {
             query?: {
@@ -6681,6 +8961,41 @@ export interface operations {
             };
         };
     };
+    LedgerController_balance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BalanceDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ReadingsController_customerConsumption: {
         parameters: {
             query?: {
@@ -6820,6 +9135,84 @@ export interface operations {
                 content?: never;
             };
             /** @description requires update on CUSTOMERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LedgerController_statement: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LedgerController_exportStatement: {
+        parameters: {
+            query?: {
+                format?: "csv" | "xlsx";
+                from?: string;
+                locale?: "tr" | "en";
+                timeZone?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the statement (opening row, entries, closing row) as CSV or XLSX, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8553,6 +10946,282 @@ export interface operations {
             };
         };
     };
+    DunningController_disconnections: {
+        parameters: {
+            query?: {
+                customerId?: string;
+                order?: "asc" | "desc";
+                page?: number;
+                pageSize?: number;
+                search?: string;
+                status?: string;
+                subscriptionId?: string;
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectionOrderPageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DunningController_execute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldConfirmationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectionOrderDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DunningController_reconnect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FieldConfirmationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisconnectionOrderDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DunningController_exportDisconnections: {
+        parameters: {
+            query?: {
+                customerId?: string;
+                format?: "csv" | "xlsx";
+                locale?: "tr" | "en";
+                order?: "asc" | "desc";
+                search?: string;
+                status?: string;
+                subscriptionId?: string;
+                tenantId?: string;
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the disconnection work-order list for its filters, CSV or XLSX, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DunningController_overdue: {
+        parameters: {
+            query?: {
+                customerId?: string;
+                minDays?: number;
+                order?: "asc" | "desc";
+                page?: number;
+                pageSize?: number;
+                search?: string;
+                subscriptionId?: string;
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverdueInvoicePageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DunningController_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RunDunningDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunSummaryDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DunningController_steps: {
+        parameters: {
+            query: {
+                invoiceId: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DunningStepListDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     ExportsController_alarms: {
         parameters: {
             query?: {
@@ -9573,6 +12242,235 @@ export interface operations {
             };
         };
     };
+    InvoicesController_list: {
+        parameters: {
+            query?: {
+                customerId?: string;
+                kind?: "INVOICE" | "CREDIT_NOTE";
+                number?: string;
+                page?: number;
+                pageSize?: number;
+                period?: string;
+                runId?: string;
+                status?: "DRAFT" | "ISSUED" | "CANCELLED";
+                subscriptionId?: string;
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoicePageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    InvoicesController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    InvoicesController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelInvoiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelResultDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    InvoicesController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    InvoicePdfController_pdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the invoice's PDF in its language, as an attachment named <number>.pdf: the stored document of an issued or cancelled invoice (rendered and stored on first request), a draft rendered on the fly */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationsController_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_updatePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePreferencesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesDto"];
+                };
+            };
+        };
+    };
     QualityReportController_quality: {
         parameters: {
             query?: {
@@ -10244,6 +13142,667 @@ export interface operations {
                 content?: never;
             };
             /** @description requires update on LIVE_READINGS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationListDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadResultDto"];
+                };
+            };
+        };
+    };
+    NotificationAdminController_subscriptions: {
+        parameters: {
+            query?: {
+                tenantId?: string;
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlarmSubscriptionListDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on USERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationAdminController_subscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAlarmSubscriptionsDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedSubscriptionsDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on USERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationAdminController_unsubscribe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on USERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationsController_readAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadResultDto"];
+                };
+            };
+        };
+    };
+    NotificationsController_unsubscribe: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header: {
+                "accept-language": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page saying whether the e-mails were turned off */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationsController_unsubscribeOneClick: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header: {
+                "accept-language": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description a page saying whether the e-mails were turned off */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationAdminController_webhooks: {
+        parameters: {
+            query?: {
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookListDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationAdminController_createWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookDto"];
+            };
+        };
+        responses: {
+            /** @description the signing secret is shown only in this answer */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationAdminController_removeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationAdminController_updateWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationAdminController_webhookDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryListDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationAdminController_rotateWebhookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookWithSecretDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationAdminController_testWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookTestResultDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentWebhooksController_stripe: {
+        parameters: {
+            query?: never;
+            header: {
+                "stripe-signature": string;
+                /** @description t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.<raw body>"> */
+                "Stripe-Signature": string;
+            };
+            path: {
+                tenantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description verified; booked, ignored or unmatched (a replayed event: duplicate, nothing new) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAnswerDto"];
+                };
+            };
+            /** @description signature verification failed (or not a Stripe event) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentsController_list: {
+        parameters: {
+            query?: {
+                customerId?: string;
+                from?: string;
+                kind?: "PAYMENT" | "REFUND";
+                method?: "CASH_DESK" | "BANK_TRANSFER" | "PROVIDER";
+                order?: "asc" | "desc";
+                page?: number;
+                pageSize?: number;
+                search?: string;
+                subscriptionId?: string;
+                tenantId?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentPageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePaymentDto"];
+            };
+        };
+        responses: {
+            /** @description a replay of a receipt already booked (same customer and amount) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentsController_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentsController_refund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundDto"];
+            };
+        };
+        responses: {
+            /** @description the refund */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires create on BILLING */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11127,6 +14686,80 @@ export interface operations {
             };
         };
     };
+    BillingSettingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSettingsDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BillingSettingsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBillingSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSettingsDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     MeterDataController_settings: {
         parameters: {
             query?: never;
@@ -11194,6 +14827,80 @@ export interface operations {
                 content?: never;
             };
             /** @description requires update on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentProviderController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentProviderDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentProviderController_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPaymentProviderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentProviderDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on BILLING */
             403: {
                 headers: {
                     [name: string]: unknown;
