@@ -15,6 +15,8 @@ export type ProfilesDecodeResult = ApiSchema<'DecodeResultDto'>;
 export type ProfilesKind = 'meter' | 'device';
 
 type ProfilesPage<K extends ProfilesKind> = ApiSchema<K extends 'meter' ? 'MeterProfilePageDto' : 'DeviceProfilePageDto'>;
+/** A row of the meter or device profiles table. */
+export type ProfilesTableRow<K extends ProfilesKind> = ProfilesPage<K>['items'][number];
 type ProfilesDetail<K extends ProfilesKind> = K extends 'meter' ? ProfilesMeterDetail : ProfilesDeviceDetail;
 
 /** One page of meter or device profiles, refetched when the query changes. */
