@@ -159,6 +159,8 @@ describe('billing: payments and ledger', () => {
       const list = await t.request({ url: `/api/payments?customerId=${sub.customerId}&order=asc`, token: readerToken });
       expect(list.body).toMatchObject({ total: 2 });
       expect(list.body.items.map((p: { receiptNo: string }) => p.receiptNo)).toEqual(['V-100', 'V-101']);
+      const searched = await t.request({ url: `/api/payments?search=v-101`, token: readerToken });
+      expect(searched.body.items.map((p: { id: string }) => p.id)).toEqual([over.body.id]);
       const audit = await t.sql(`SELECT count(*)::int AS n FROM audit_log WHERE entity_type = 'payment' AND entity_id = $1`, [
         over.body.id,
       ]);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql, type RawBuilder } from 'kysely';
 import { DatabaseService } from '../../core/database/database.service';
 import { escapeLike } from '../../core/database/like';
+import { matchesSearch } from '../../core/database/search';
 import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 
 export interface CustomerRef {
@@ -337,7 +338,12 @@ export class PaymentsRepository {
       ${f.kind ? sql`AND p.kind = ${f.kind}::payment_kind` : sql``}
       ${f.from ? sql`AND p.received_at >= ${f.from}::timestamptz` : sql``}
       ${f.to ? sql`AND p.received_at < ${f.to}::timestamptz` : sql``}
-      ${f.search ? sql`AND (p.receipt_no ILIKE ${`%${escapeLike(f.search)}%`} OR p.reference ILIKE ${`%${escapeLike(f.search)}%`})` : sql``}`;
+      ${
+        f.search
+          ? sql`AND (${matchesSearch('customer', 'p.customer_id', f.search)}
+                 OR water_fold(concat_ws(' ', p.receipt_no, p.reference)) LIKE '%' || water_fold(${escapeLike(f.search)}) || '%')`
+          : sql``
+      }`;
     const direction = f.order === 'desc' ? sql`DESC` : sql`ASC`;
     const rows = await this.run<PaymentRow>(
       undefined,
