@@ -64,3 +64,28 @@ export function createDialogForm<V extends object, K extends string>(options: Di
 }
 
 export type DialogForm = Pick<ReturnType<typeof createDialogForm>, 'pending' | 'dirty' | 'failure' | 'run'>;
+
+/** The events of a dialog component bound with `v-model:open` that tells its parent when it saved. */
+export interface DialogEmits {
+  (e: 'update:open', value: boolean): void;
+  (e: 'saved'): void;
+}
+
+/**
+ * createDialogForm for a dialog component with an `open` prop and DialogEmits: it starts again at each
+ * opening, and after a save it closes and emits `saved`.
+ */
+export function createDialogFormFor<V extends object, K extends string>(
+  props: { open: boolean },
+  emits: DialogEmits,
+  options: Omit<DialogFormOptions<V, K>, 'open' | 'saved'>,
+) {
+  return createDialogForm<V, K>({
+    ...options,
+    open: () => props.open,
+    saved: () => {
+      emits('update:open', false);
+      emits('saved');
+    },
+  });
+}
