@@ -6,6 +6,25 @@ import type { DatedAllocation, DisconnectionStatus } from './dunning-rules';
 
 type Tx = Transaction;
 
+/** A dunning step to write (the fields of its kind). */
+export interface NewStep {
+  tenantId: string;
+  invoiceId: string;
+  subscriptionId: string;
+  customerId: string;
+  kind: 'REMINDER' | 'INTEREST' | 'DISCONNECTION';
+  ordinal: number;
+  dueOn: string;
+  daysOverdue: number;
+  outstandingKurus: bigint;
+  interestFrom?: string;
+  rateBp?: number;
+  amountKurus?: bigint;
+  ledgerEntryId?: string | null;
+  disconnectionOrderId?: string;
+  createdById: string | null;
+}
+
 /** An issued invoice the daily run looks at, with what dunning has done to it so far. */
 export interface OpenItem {
   invoiceId: string;
@@ -158,7 +177,13 @@ export class DunningRepository {
    * The tenant's issued invoices past their due date on `today` that are still outstanding, or that
    * were settled after the days their interest covers (their last days of interest are owed).
    */
-  async openItems(tx: Tx, tenantId: string, today: string, timeZone: string): Promise<OpenItem[]> {
+  async openItems(
+    tx: Tx | undefined,
+    tenantId: string,
+    today: string,
+    timeZone: string,
+    only: { invoiceIds?: string[]; subscriptionIds?: string[] } = {},
+  ): Promise<OpenItem[]> {
     const rows = await this.run(
       tx,
       sql<Record<string, unknown>>`
@@ -183,6 +208,8 @@ export class DunningRepository {
                  bool_or(s.kind = 'DISCONNECTION') AS disconnection
             FROM dunning_step s WHERE s.invoice_id = i.id) st ON true
        WHERE i.tenant_id = ${tenantId}::uuid AND i.kind = 'INVOICE' AND i.status = 'ISSUED' AND i.due_date < ${today}::date
+         ${only.invoiceIds ? sql`AND i.id = ANY(${only.invoiceIds}::uuid[])` : sql``}
+         ${only.subscriptionIds ? sql`AND i.subscription_id = ANY(${only.subscriptionIds}::uuid[])` : sql``}
          AND (i.gross_kurus - coalesce(a.allocated, 0) > 0
               OR (coalesce(r.rate_bp, 0) > 0 AND a.last_day > coalesce(st.interest_through, i.due_date)))
        ORDER BY i.due_date, i.number`,
@@ -222,42 +249,33 @@ export class DunningRepository {
   }
 
   /** Writes a step unless the invoice has it already; its id when written. */
-  async insertStep(
-    tx: Tx,
-    s: {
-      tenantId: string;
-      invoiceId: string;
-      subscriptionId: string;
-      customerId: string;
-      kind: 'REMINDER' | 'INTEREST' | 'DISCONNECTION';
-      ordinal: number;
-      dueOn: string;
-      daysOverdue: number;
-      outstandingKurus: bigint;
-      interestFrom?: string;
-      rateBp?: number;
-      amountKurus?: bigint;
-      ledgerEntryId?: string | null;
-      disconnectionOrderId?: string;
-      createdById: string | null;
-    },
-  ): Promise<string | null> {
-    const rows = await this.run(
-      tx,
-      sql<{ id: string }>`
-      INSERT INTO dunning_step (tenant_id, invoice_id, subscription_id, customer_id, kind, ordinal, due_on, days_overdue,
-                                outstanding_kurus, interest_from, rate_bp, amount_kurus, ledger_entry_id,
-                                disconnection_order_id, notification_status, created_by_id)
-      VALUES (${s.tenantId}::uuid, ${s.invoiceId}::uuid, ${s.subscriptionId}::uuid, ${s.customerId}::uuid,
-              ${s.kind}::dunning_step_kind, ${s.ordinal}, ${s.dueOn}::date, ${s.daysOverdue},
+  async insertStep(tx: Tx, step: NewStep): Promise<string | null> {
+    return (await this.insertSteps(tx, [step]))[0];
+  }
+
+  /** Writes the steps the invoices do not have yet, in one statement; per step, its id when written (else null). */
+  async insertSteps(tx: Tx, steps: NewStep[]): Promise<(string | null)[]> {
+    if (!steps.length) return [];
+    const values = steps.map(
+      (s) => sql`(${s.tenantId}::uuid, ${s.invoiceId}::uuid, ${s.subscriptionId}::uuid, ${s.customerId}::uuid,
+              ${s.kind}::dunning_step_kind, ${s.ordinal}::smallint, ${s.dueOn}::date, ${s.daysOverdue}::int,
               ${s.outstandingKurus.toString()}::bigint, ${s.interestFrom ?? null}::date, ${s.rateBp ?? null}::int,
               ${s.amountKurus === undefined ? null : s.amountKurus.toString()}::bigint, ${s.ledgerEntryId ?? null}::uuid,
               ${s.disconnectionOrderId ?? null}::uuid,
-              ${s.kind === 'REMINDER' ? 'DUE' : null}::dunning_notification_status, ${s.createdById}::uuid)
-      ON CONFLICT (invoice_id, kind, ordinal) DO NOTHING
-      RETURNING id`,
+              ${s.kind === 'REMINDER' ? 'DUE' : null}::dunning_notification_status, ${s.createdById}::uuid)`,
     );
-    return rows[0]?.id ?? null;
+    const rows = await this.run(
+      tx,
+      sql<{ id: string; invoice_id: string; kind: string; ordinal: number }>`
+      INSERT INTO dunning_step (tenant_id, invoice_id, subscription_id, customer_id, kind, ordinal, due_on, days_overdue,
+                                outstanding_kurus, interest_from, rate_bp, amount_kurus, ledger_entry_id,
+                                disconnection_order_id, notification_status, created_by_id)
+      VALUES ${sql.join(values)}
+      ON CONFLICT (invoice_id, kind, ordinal) DO NOTHING
+      RETURNING id, invoice_id, kind::text AS kind, ordinal::int AS ordinal`,
+    );
+    const written = new Map(rows.map((r) => [`${r.invoice_id}/${r.kind}/${r.ordinal}`, r.id]));
+    return steps.map((s) => written.get(`${s.invoiceId}/${s.kind}/${s.ordinal}`) ?? null);
   }
 
   /** An INTEREST ledger entry (owed by the customer). */
@@ -288,12 +306,13 @@ export class DunningRepository {
     return rows[0].id;
   }
 
-  async liveOrders(tx: Tx, tenantId: string): Promise<LiveOrder[]> {
+  async liveOrders(tx: Tx | undefined, tenantId: string, subscriptionIds?: string[]): Promise<LiveOrder[]> {
     return this.run(
       tx,
       sql<LiveOrder>`
       SELECT id, subscription_id AS "subscriptionId", customer_id AS "customerId", status::text AS status
-        FROM disconnection_order WHERE tenant_id = ${tenantId}::uuid AND status IN ('OPEN', 'DONE', 'RECONNECT_OPEN')`,
+        FROM disconnection_order WHERE tenant_id = ${tenantId}::uuid AND status IN ('OPEN', 'DONE', 'RECONNECT_OPEN')
+         ${subscriptionIds ? sql`AND subscription_id = ANY(${subscriptionIds}::uuid[])` : sql``}`,
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
-import { UnitOfWork } from '../../core/database/unit-of-work';
+import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { columnsOf, exportTable, type ExportFile } from '../../core/http/export';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import type { Page } from '../../core/http/paging';
@@ -41,6 +41,8 @@ import { DunningRepository, type OpenItem } from './dunning.repository';
 type Actor = Pick<AccessContext, 'userId' | 'requestId'> | null;
 
 const LIVE: DisconnectionStatus[] = ['OPEN', 'DONE', 'RECONNECT_OPEN'];
+/** Invoices, subscriptions or orders a transaction of the daily run takes. */
+const CHUNK = 100;
 
 /**
  * Dunning (issue 18): the daily run per tenant (reminders, late-payment interest, the disconnection list
@@ -66,7 +68,7 @@ export class DunningService {
   }
 
   /**
-   * One tenant's dunning day, in one transaction under the tenant's lock. Everything it writes is keyed
+   * One tenant's dunning day, in short transactions under the tenant's lock. Everything it writes is keyed
    * (step per invoice, kind and ordinal; one live order per subscription; interest from the last day
    * booked), so running the same day twice changes nothing.
    */
@@ -93,87 +95,113 @@ export class DunningService {
       ordersCancelled: 0,
       reconnectionsOpened: 0,
     };
-    await this.unitOfWork.run(async (tx) => {
-      await this.repository.lockTenant(tx, tenantId);
-      const items = await this.repository.openItems(tx, tenantId, today, found.timeZone);
-      const allocations = await this.repository.allocations(
-        tx,
-        items.filter((i) => i.rateBp > 0).map((i) => i.invoiceId),
-        today,
-        found.timeZone,
-      );
-      const record = (entityType: string, entityId: string, after: unknown, action: 'create' | 'update' = 'create') =>
-        this.audit.record(actor, { action, entityType, entityId, tenantId, after }, tx);
+    const tz = found.timeZone;
+    const record = (tx: Transaction, entityType: string, entityId: string, after: unknown, action: 'create' | 'update' = 'create') =>
+      this.audit.record(actor, { action, entityType, entityId, tenantId, after }, tx);
+    // Short transactions of CHUNK invoices, subscriptions or orders each, every one under the tenant's lock and
+    // re-reading its rows there, so a concurrent run of the same tenant never books twice.
+    const inChunks = async <T>(all: T[], work: (tx: Transaction, chunk: T[]) => Promise<void>) => {
+      for (let i = 0; i < all.length; i += CHUNK)
+        await this.unitOfWork.run(async (tx) => {
+          await this.repository.lockTenant(tx, tenantId);
+          await work(tx, all.slice(i, i + CHUNK));
+        });
+    };
+    const candidates = await this.repository.openItems(undefined, tenantId, today, tz);
+    summary.overdueInvoices = candidates.filter((i) => i.grossKurus > i.allocatedKurus).length;
 
-      for (const item of items) {
-        const outstanding = item.grossKurus - item.allocatedKurus;
-        if (outstanding > 0n) summary.overdueInvoices++;
-        if (outstanding > 0n) {
-          for (const r of remindersDue(item.dueDate, today, settings.reminderDays)) {
-            if (item.reminderOrdinals.includes(r.ordinal)) continue;
-            const step = {
-              ...stepOf(item),
-              kind: 'REMINDER' as const,
-              ordinal: r.ordinal,
-              dueOn: r.dueOn,
-              daysOverdue: daysOverdue(item.dueDate, r.dueOn),
-              outstandingKurus: outstanding,
-              createdById: by,
-            };
-            const id = await this.repository.insertStep(tx, step);
-            if (!id) continue;
-            summary.remindersDue++;
-            await record('dunning_step', id, { ...step, number: item.number, notificationStatus: 'DUE' });
-          }
-        }
-        if (item.rateBp > 0) {
-          const dated = allocations.get(item.invoiceId) ?? [];
-          const period = interestPeriod({
-            dueDate: item.dueDate,
-            bookedThrough: item.interestThrough,
-            today,
-            settledOn: settledOn(item.grossKurus, dated, today),
-          });
-          if (period) {
-            const amount = interestKurus({ grossKurus: item.grossKurus, allocations: dated, ...period, rateBp: item.rateBp });
-            const ledgerEntryId =
-              amount > 0n
-                ? await this.repository.insertInterestEntry(tx, {
+    // Reminders and interest, invoice by invoice.
+    await inChunks(
+      candidates.map((i) => i.invoiceId),
+      async (tx, invoiceIds) => {
+        const items = await this.repository.openItems(tx, tenantId, today, tz, { invoiceIds });
+        const allocations = await this.repository.allocations(
+          tx,
+          items.filter((i) => i.rateBp > 0).map((i) => i.invoiceId),
+          today,
+          tz,
+        );
+        // The chunk's reminders in one statement, then an audit entry for each written.
+        const reminders = items.flatMap((item) =>
+          item.grossKurus > item.allocatedKurus
+            ? remindersDue(item.dueDate, today, settings.reminderDays)
+                .filter((r) => !item.reminderOrdinals.includes(r.ordinal))
+                .map((r) => ({
+                  number: item.number,
+                  step: {
                     ...stepOf(item),
-                    amountKurus: amount,
-                    description: interestText(item, period),
+                    kind: 'REMINDER' as const,
+                    ordinal: r.ordinal,
+                    dueOn: r.dueOn,
+                    daysOverdue: daysOverdue(item.dueDate, r.dueOn),
+                    outstandingKurus: item.grossKurus - item.allocatedKurus,
                     createdById: by,
-                    bookedOn: today,
-                    timeZone: found.timeZone,
-                  })
-                : null;
-            const step = {
-              ...stepOf(item),
-              kind: 'INTEREST' as const,
-              ordinal: item.interestBookings + 1,
-              dueOn: period.through,
-              daysOverdue: daysOverdue(item.dueDate, period.through),
-              outstandingKurus: clampZero(outstandingOn(item.grossKurus, dated, period.through)),
-              interestFrom: period.from,
-              rateBp: item.rateBp,
-              amountKurus: amount,
-              ledgerEntryId,
-              createdById: by,
-            };
-            const id = await this.repository.insertStep(tx, step);
-            if (id) {
-              summary.interestBooked++;
-              summary.interestKurus += Number(amount);
-              await record('dunning_step', id, { ...step, number: item.number });
+                  },
+                }))
+            : [],
+        );
+        const ids = await this.repository.insertSteps(
+          tx,
+          reminders.map((r) => r.step),
+        );
+        for (const [i, id] of ids.entries()) {
+          if (!id) continue;
+          summary.remindersDue++;
+          await record(tx, 'dunning_step', id, { ...reminders[i].step, number: reminders[i].number, notificationStatus: 'DUE' });
+        }
+        for (const item of items) {
+          if (item.rateBp > 0) {
+            const dated = allocations.get(item.invoiceId) ?? [];
+            const period = interestPeriod({
+              dueDate: item.dueDate,
+              bookedThrough: item.interestThrough,
+              today,
+              settledOn: settledOn(item.grossKurus, dated, today),
+            });
+            if (period) {
+              const amount = interestKurus({ grossKurus: item.grossKurus, allocations: dated, ...period, rateBp: item.rateBp });
+              const ledgerEntryId =
+                amount > 0n
+                  ? await this.repository.insertInterestEntry(tx, {
+                      ...stepOf(item),
+                      amountKurus: amount,
+                      description: interestText(item, period),
+                      createdById: by,
+                      bookedOn: today,
+                      timeZone: found.timeZone,
+                    })
+                  : null;
+              const step = {
+                ...stepOf(item),
+                kind: 'INTEREST' as const,
+                ordinal: item.interestBookings + 1,
+                dueOn: period.through,
+                daysOverdue: daysOverdue(item.dueDate, period.through),
+                outstandingKurus: clampZero(outstandingOn(item.grossKurus, dated, period.through)),
+                interestFrom: period.from,
+                rateBp: item.rateBp,
+                amountKurus: amount,
+                ledgerEntryId,
+                createdById: by,
+              };
+              const id = await this.repository.insertStep(tx, step);
+              if (id) {
+                summary.interestBooked++;
+                summary.interestKurus += Number(amount);
+                await record(tx, 'dunning_step', id, { ...step, number: item.number });
+              }
             }
           }
         }
-      }
+      },
+    );
 
-      // The disconnection list: a subscription with an invoice unpaid disconnectionAfterDays past its due date.
-      const live = new Map((await this.repository.liveOrders(tx, tenantId)).map((o) => [o.subscriptionId, o]));
+    // The disconnection list: a subscription with an invoice unpaid disconnectionAfterDays past its due date.
+    const reached = candidates.filter((i) => i.grossKurus > i.allocatedKurus && disconnectionDay(i.dueDate, settings) <= today);
+    await inChunks([...new Set(reached.map((i) => i.subscriptionId))], async (tx, subscriptionIds) => {
+      const live = new Set((await this.repository.liveOrders(tx, tenantId, subscriptionIds)).map((o) => o.subscriptionId));
       const overdueBySubscription = new Map<string, OpenItem[]>();
-      for (const item of items) {
+      for (const item of await this.repository.openItems(tx, tenantId, today, tz, { subscriptionIds })) {
         if (item.grossKurus - item.allocatedKurus <= 0n) continue;
         const list = overdueBySubscription.get(item.subscriptionId) ?? [];
         list.push(item);
@@ -182,13 +210,12 @@ export class DunningService {
       for (const [subscriptionId, overdue] of overdueBySubscription) {
         const due = overdue.filter((i) => disconnectionDay(i.dueDate, settings) <= today);
         if (!due.length || live.has(subscriptionId)) continue;
-        const total = overdue.reduce((sum, i) => sum + (i.grossKurus - i.allocatedKurus), 0n);
         const order = {
           tenantId,
           subscriptionId,
           customerId: overdue[0].customerId,
           reason: `Unpaid ${settings.disconnectionAfterDays} days past due: ${due.map((i) => i.number).join(', ')}`.slice(0, 300),
-          overdueKurus: total,
+          overdueKurus: overdue.reduce((sum, i) => sum + (i.grossKurus - i.allocatedKurus), 0n),
           overdueInvoices: overdue.length,
           oldestDueDate: overdue[0].dueDate,
           openedOn: today,
@@ -197,7 +224,7 @@ export class DunningService {
         const orderId = await this.repository.insertOrder(tx, order);
         if (!orderId) continue;
         summary.ordersOpened++;
-        await record('disconnection_order', orderId, { ...order, status: 'OPEN' });
+        await record(tx, 'disconnection_order', orderId, { ...order, status: 'OPEN' });
         for (const item of due) {
           if (item.disconnectionStep) continue;
           const step = {
@@ -211,20 +238,28 @@ export class DunningService {
             createdById: by,
           };
           const id = await this.repository.insertStep(tx, step);
-          if (id) await record('dunning_step', id, { ...step, number: item.number });
+          if (id) await record(tx, 'dunning_step', id, { ...step, number: item.number });
         }
       }
+    });
 
-      // Settlement: once a customer owes nothing overdue, an order not yet executed is cancelled and an executed one asks for reconnection.
-      const orders = (await this.repository.liveOrders(tx, tenantId)).filter((o) => orderAfterSettlement(o.status));
-      const owed = await this.repository.customersOverdue(tx, [...new Set(orders.map((o) => o.customerId))], today, found.timeZone);
+    // Settlement: once a customer owes nothing overdue, an order not yet executed is cancelled and an executed one asks for reconnection.
+    const settleable = (await this.repository.liveOrders(undefined, tenantId)).filter((o) => orderAfterSettlement(o.status));
+    await inChunks(settleable, async (tx, orders) => {
+      const owed = await this.repository.customersOverdue(tx, [...new Set(orders.map((o) => o.customerId))], today, tz);
       for (const o of orders) {
         if ((owed.get(o.customerId) ?? 0n) > 0n) continue;
         const next = orderAfterSettlement(o.status)!;
         if (!(await this.repository.moveOrder(tx, o.id, o.status, next, by))) continue;
         if (next === 'CANCELLED') summary.ordersCancelled++;
         else summary.reconnectionsOpened++;
-        await record('disconnection_order', o.id, { status: next, from: o.status, reason: 'overdue invoices paid', on: today }, 'update');
+        await record(
+          tx,
+          'disconnection_order',
+          o.id,
+          { status: next, from: o.status, reason: 'overdue invoices paid', on: today },
+          'update',
+        );
       }
     });
     this.logger.log(summary, 'dunning run');
