@@ -169,6 +169,15 @@ describe('invoice PDF', () => {
     expect(creditEn).toMatch(/Total credited\s+-TRY 1,481.47/);
   });
 
+  it('keeps every letter’s text after another document composed it (the fonts are shared)', async () => {
+    const composed = record();
+    composed.current.tenant.name = 'ÇÖİĞÜŞ çöığüş';
+    await renderInvoicePdf(invoiceDocument({ ...composed, status: 'DRAFT' }));
+    const plain = record({ status: 'DRAFT' });
+    plain.current.tenant.name = 'COIGUS coigus';
+    expect(await pdfText(await renderInvoicePdf(invoiceDocument(plain)))).toContain('COIGUS coigus');
+  });
+
   it('breaks many lines over pages, repeating the column titles', async () => {
     const many = Array.from({ length: 80 }, (_, i) => ({ ...record().lines[1], ordinal: i + 1, tier: i + 1 }));
     const text = await pdfText(await renderInvoicePdf(invoiceDocument(record({ lines: many }))));
