@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '@water/db';
 import { withTenantScope } from '../src/core/database/tenant-scope';
 import { PaymentsService } from '../src/modules/payments/payments.service';
-import { makeInvoice, makeSubscription, makeUser, makeUtilities, tokenFor, type Subscription, type Tenant } from './support/factories';
+import {
+  makeInvoice,
+  makePayment,
+  makeSubscription,
+  makeUser,
+  makeUtilities,
+  tokenFor,
+  type Subscription,
+  type Tenant,
+} from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /** Payments, open items and the customer ledger (issue 18): cash desk, refunds, settleOpenItems, statement. */
@@ -111,6 +120,14 @@ describe('billing: payments and ledger', () => {
         overdueKurus: 0,
       });
       expect(await settle(sub.customerId)).toEqual({ reversedKurus: 0n, allocatedKurus: 0n });
+    });
+    it('serialises concurrent payments of one customer: an invoice is never allocated more than its gross', async () => {
+      const sub = await makeSubscription(t, { tenant: a });
+      const invoice = await makeInvoice(t, { subscription: sub, grossKurus: 10_000 });
+      const results = await Promise.all([1, 2, 3].map(() => pay(aToken, { customerId: sub.customerId, amountKurus: 8_000 })));
+      expect(results.map((r) => r.status)).toEqual([201, 201, 201]);
+      expect(await outstanding(invoice.id)).toBe(0);
+      expect((await balance(aToken, sub.customerId)).body).toMatchObject({ balanceKurus: -14_000, creditKurus: 14_000, openKurus: 0 });
     });
   });
 
@@ -239,6 +256,16 @@ describe('billing: payments and ledger', () => {
       expect((await pay(aToken, { customerId: s.customerId, amountKurus: 100, method: 'BANK_TRANSFER' })).status).toBe(400);
       expect((await pay(aToken, { customerId: s.customerId, amountKurus: 100, receivedAt: '2099-01-01T00:00:00Z' })).status).toBe(400);
       expect(await counts()).toEqual(before);
+    });
+  });
+
+  describe('makePayment factory', () => {
+    it('writes a payment with its ledger entry and allocations that settleOpenItems then respects', async () => {
+      const sub = await makeSubscription(t, { tenant: a });
+      const invoice = await makeInvoice(t, { subscription: sub, grossKurus: 6_000 });
+      await makePayment(t, { subscription: sub, amountKurus: 5_000, allocations: [{ invoice, amountKurus: 2_000 }] });
+      expect(await settle(sub.customerId)).toEqual({ reversedKurus: 0n, allocatedKurus: 3_000n });
+      expect(await outstanding(invoice.id)).toBe(1_000);
     });
   });
 

@@ -1215,3 +1215,55 @@ export async function makeDunningPayment(t: TestApp, o: { invoice: Invoice; amou
     .execute();
   return payment.id;
 }
+
+/**
+ * A payment of a customer (cash desk unless told), with its PAYMENT ledger entry and, when given, its
+ * allocations to invoices (the caller keeps them within the invoices' outstanding amounts; what is not
+ * allocated is the customer's credit). For the real allocation rule, post to /api/payments instead.
+ */
+export async function makePayment(
+  t: TestApp,
+  o: {
+    subscription: Subscription;
+    amountKurus: number;
+    receivedAt?: Date;
+    method?: 'CASH_DESK' | 'BANK_TRANSFER' | 'PROVIDER';
+    allocations?: { invoice: Invoice; amountKurus: number }[];
+  },
+): Promise<{ id: string; receiptNo: string }> {
+  const receiptNo = `F-${RUN}-${seq()}`;
+  const receivedAt = o.receivedAt ?? new Date();
+  const payment = await t.kysely
+    .insertInto('payment')
+    .values({
+      tenant_id: o.subscription.tenantId,
+      customer_id: o.subscription.customerId,
+      subscription_id: o.subscription.id,
+      method: o.method ?? 'CASH_DESK',
+      amount_kurus: String(o.amountKurus),
+      received_at: receivedAt,
+      receipt_no: receiptNo,
+      external_id: `receipt:${receiptNo}`,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await t.kysely
+    .insertInto('ledger_entry')
+    .values({
+      tenant_id: o.subscription.tenantId,
+      customer_id: o.subscription.customerId,
+      subscription_id: o.subscription.id,
+      kind: 'PAYMENT',
+      amount_kurus: String(-o.amountKurus),
+      payment_id: payment.id,
+      description: `Vezne tahsilatı, makbuz ${receiptNo}`,
+      booked_at: receivedAt,
+    })
+    .execute();
+  for (const a of o.allocations ?? [])
+    await t.kysely
+      .insertInto('payment_allocation')
+      .values({ tenant_id: a.invoice.tenantId, payment_id: payment.id, invoice_id: a.invoice.id, amount_kurus: String(a.amountKurus) })
+      .execute();
+  return { id: payment.id, receiptNo };
+}
