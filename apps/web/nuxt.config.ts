@@ -71,6 +71,7 @@ export default defineNuxtConfig({
           'tr/meter-data.json',
           'tr/alarm-work.json',
           'tr/billing.json',
+          'tr/notifications.json',
         ],
       },
       {
@@ -86,6 +87,7 @@ export default defineNuxtConfig({
           'en/meter-data.json',
           'en/alarm-work.json',
           'en/billing.json',
+          'en/notifications.json',
         ],
       },
     ],
