@@ -45,6 +45,9 @@ export const RunSummarySchema = z.object({
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 export class RunSummaryDto extends createZodDto(RunSummarySchema) {}
 
+/** Paging without a text search (these lists filter by ids and days). */
+const pagingShape = { page: pageQueryShape.page, pageSize: pageQueryShape.pageSize };
+
 const scopeShape = {
   /** A tenant's subtree; every tenant where the caller reads billing by default. */
   tenantId: uuid.optional(),
@@ -54,7 +57,7 @@ const scopeShape = {
 
 export const OverdueQuerySchema = z
   .object({
-    ...pageQueryShape,
+    ...pagingShape,
     ...scopeShape,
     /** Only invoices at least this many days past due. */
     minDays: z.coerce.number().int().min(1).max(36_500).optional(),
@@ -101,7 +104,7 @@ const statusList = z
 
 export const DisconnectionsQuerySchema = z
   .object({
-    ...pageQueryShape,
+    ...pagingShape,
     ...scopeShape,
     /** Comma-separated statuses; the live ones (OPEN, DONE, RECONNECT_OPEN) by default. */
     status: statusList.optional(),
