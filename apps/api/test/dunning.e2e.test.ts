@@ -57,8 +57,9 @@ describe('billing: dunning', () => {
     ordersCancelled: 0,
     reconnectionsOpened: 0,
   };
-  const subscriptionStatus = async (id: string) =>
-    (await t.request({ method: 'GET', url: `/api/subscriptions/${id}`, token: aToken })).body.billingStatus as string;
+  const subscriptionStatusFor = async (token: string, id: string) =>
+    (await t.request({ method: 'GET', url: `/api/subscriptions/${id}`, token })).body.billingStatus as string;
+  const subscriptionStatus = (id: string) => subscriptionStatusFor(aToken, id);
 
   beforeAll(async () => {
     t = await startTestApp('dunning');
@@ -307,5 +308,22 @@ describe('billing: dunning', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('refuses to disconnect a customer who has paid since the order opened; the next run cancels the order', async () => {
+    const sub = await makeSubscription(t, { tenant: b });
+    const inv = await makeDunningInvoice(t, { subscription: sub, grossKurus: 30_000, dueDate: '2026-01-15', issueDate: '2026-01-01' });
+    // b has no settings: the list after 30 days, on 14 Feb.
+    expect((await run('2026-02-13', bToken, b.id)).body).toMatchObject({ ordersOpened: 0 });
+    expect((await run('2026-02-14', bToken, b.id)).body).toMatchObject({ ordersOpened: 2 }); // this one and the worker test's
+    const [order] = await t.sql<{ id: string }>(`SELECT id FROM disconnection_order WHERE subscription_id = $1`, [sub.id]);
+    await makeDunningPayment(t, { invoice: inv, amountKurus: 30_000, at: new Date('2026-02-16T08:00:00Z') });
+    const refused = await t.request({ method: 'POST', url: `/api/dunning/disconnections/${order.id}/execute`, token: bToken, body: {} });
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/paid/);
+    expect((await t.sql(`SELECT status::text FROM disconnection_order WHERE id = $1`, [order.id]))[0].status).toBe('OPEN');
+    expect((await run('2026-02-16', bToken, b.id)).body).toMatchObject({ ordersCancelled: 1, reconnectionsOpened: 0 });
+    expect((await t.sql(`SELECT status::text FROM disconnection_order WHERE id = $1`, [order.id]))[0].status).toBe('CANCELLED');
+    expect(await subscriptionStatusFor(bToken, sub.id)).toBe('OK');
   });
 });
