@@ -211,7 +211,7 @@ export class DunningRepository {
          ${only.invoiceIds ? sql`AND i.id = ANY(${only.invoiceIds}::uuid[])` : sql``}
          ${only.subscriptionIds ? sql`AND i.subscription_id = ANY(${only.subscriptionIds}::uuid[])` : sql``}
          AND (i.gross_kurus - coalesce(a.allocated, 0) > 0
-              OR (coalesce(r.rate_bp, 0) > 0 AND a.last_day > coalesce(st.interest_through, i.due_date)))
+              OR (coalesce(r.rate_bp, 0) > 0 AND a.last_day > coalesce(st.interest_through, i.due_date) + 1))
        ORDER BY i.due_date, i.number`,
     );
     return rows.map((r) => ({
