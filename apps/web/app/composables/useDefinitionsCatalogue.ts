@@ -23,14 +23,11 @@ export function useDefinitionsCatalogue<R extends DefinitionsResource, S extends
     const { caption, search, create, deleteDescription } = labels();
     return {
       table: texts.table(caption, { search, create }),
-      actions: t('definitions.actions.label'),
+      ...texts.catalogueActions(),
       editItem: (name) => t('definitions.actions.editItem', { name }),
       deleteItem: (name) => t('definitions.actions.deleteItem', { name }),
       deleteTitle: (name) => t('definitions.delete.title', { name }),
       deleteDescription: deleteDescription ?? t('definitions.delete.description'),
-      delete: t('definitions.actions.delete'),
-      cancel: t('definitions.actions.cancel'),
-      failure: texts.failure,
     };
   });
 

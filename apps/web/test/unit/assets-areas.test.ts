@@ -45,3 +45,14 @@ describe('asset and enum translations', () => {
     minUsed: 150,
   });
 });
+
+describe('shared CRUD texts', () => {
+  itChecksI18nKeys({
+    localeFiles: ['admin'],
+    families: ['crud'],
+    sources: ['app/composables/useCrudTexts.ts'],
+    usedPrefixes: ['crud'],
+    minKeys: 15,
+    minUsed: 15,
+  });
+});
