@@ -21,6 +21,7 @@ const SUITE: [string, () => Promise<{ b(): Promise<Report> }>][] = [
   ['B1', async () => ({ b: (await import('./b1-ingest')).b1 })],
   ['B3', async () => ({ b: (await import('./b3-fanout')).b3 })],
   ['B8', async () => ({ b: (await import('./b8-import-export')).b8 })],
+  ['B9', async () => ({ b: (await import('./b9-billing-run')).b9 })],
   ['B9-PDF', async () => ({ b: (await import('./b9-invoice-pdf')).b9pdf })],
   ['B9-STATEMENT', async () => ({ b: (await import('./b9-statement')).b9statement })],
 ];
