@@ -116,17 +116,39 @@ export class BankStatementsRepository {
     return row.id;
   }
 
-  async insertLine(tx: Transaction, tenantId: string, statementId: string, l: LineInsert): Promise<string> {
-    const [row] = await this.run<{ id: string }>(
-      tx,
-      sql`INSERT INTO bank_statement_line (tenant_id, statement_id, line_no, entry_ref, booking_date, amount_kurus, currency, is_credit,
-                                           reference, payer_name, status, candidates, payment_id)
-          VALUES (${tenantId}::uuid, ${statementId}::uuid, ${l.lineNo}, ${l.entryRef}, ${l.bookingDate}::date, ${l.amountKurus.toString()}::bigint,
-                  ${l.currency}, ${l.isCredit}, ${l.reference}, ${l.payerName}, ${l.status}::bank_statement_line_status,
-                  ${JSON.stringify(l.candidates)}::jsonb, ${l.paymentId}::uuid)
-          RETURNING id`,
+  async insertLines(tx: Transaction, tenantId: string, statementId: string, lines: LineInsert[]): Promise<void> {
+    for (let i = 0; i < lines.length; i += 500) {
+      const values = lines.slice(i, i + 500).map(
+        (l) =>
+          sql`(${tenantId}::uuid, ${statementId}::uuid, ${l.lineNo}, ${l.entryRef}, ${l.bookingDate}::date, ${l.amountKurus.toString()}::bigint,
+               ${l.currency}, ${l.isCredit}, ${l.reference}, ${l.payerName}, ${l.status}::bank_statement_line_status,
+               ${JSON.stringify(l.candidates)}::jsonb, ${l.paymentId}::uuid)`,
+      );
+      await this.run(
+        tx,
+        sql`INSERT INTO bank_statement_line (tenant_id, statement_id, line_no, entry_ref, booking_date, amount_kurus, currency, is_credit,
+                                             reference, payer_name, status, candidates, payment_id)
+            VALUES ${sql.join(values)} RETURNING id`,
+      );
+    }
+  }
+
+  /** Lines of a statement waiting as UNMATCHED with exactly one candidate payer: the import books them one by one. */
+  toBook(statementId: string): Promise<LineRow[]> {
+    return this.run<LineRow>(
+      undefined,
+      sql`SELECT ${lineColumns} FROM bank_statement_line l
+           WHERE l.statement_id = ${statementId}::uuid AND l.status = 'UNMATCHED' AND jsonb_array_length(l.candidates) = 1
+           ORDER BY l.line_no`,
     );
-    return row.id;
+  }
+
+  /** An automatic match booked: no operator resolved it. */
+  async markMatched(tx: Transaction, lineId: string, paymentId: string): Promise<void> {
+    await this.run(
+      tx,
+      sql`UPDATE bank_statement_line SET status = 'MATCHED', payment_id = ${paymentId}::uuid WHERE id = ${lineId}::uuid RETURNING id`,
+    );
   }
 
   async statement(id: string): Promise<StatementRow | null> {

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
@@ -19,12 +19,6 @@ import { BankStatementsRepository, type Candidate, type LineInsert, type LineRow
 import { PaymentsRepository, type InvoiceRef } from './payments.repository';
 import { PaymentsService, requirePayable } from './payments.service';
 
-/** What a credit line's reference points at. */
-type Match =
-  | { kind: 'none' }
-  | { kind: 'ambiguous'; candidates: Candidate[] }
-  | { kind: 'one'; customerId: string; subscriptionId: string | null; invoice: InvoiceRef | null; candidates: Candidate[] };
-
 const MAX_BYTES = 10 * 1024 * 1024;
 
 /**
@@ -36,6 +30,8 @@ const MAX_BYTES = 10 * 1024 * 1024;
  */
 @Injectable()
 export class BankStatementsService {
+  private readonly logger = new Logger('bank-statements');
+
   constructor(
     private readonly statements: BankStatementsRepository,
     private readonly payments: PaymentsRepository,
@@ -65,6 +61,7 @@ export class BankStatementsService {
       if (err instanceof StatementFileError) throw new BadInputException(err.message, err.details);
       throw err;
     }
+    const lines = await this.classify(tenantId, parsed.lines);
     const id = await this.unitOfWork.run(async (tx) => {
       const statementId = await this.statements.insertStatement(tx, {
         tenantId,
@@ -78,8 +75,7 @@ export class BankStatementsService {
         lineCount: parsed.lines.length,
         createdById: access.userId,
       });
-      for (const line of parsed.lines)
-        await this.statements.insertLine(tx, tenantId, statementId, await this.take(tx, access, tenantId, line));
+      await this.statements.insertLines(tx, tenantId, statementId, lines);
       await this.audit.record(
         access,
         {
@@ -99,61 +95,81 @@ export class BankStatementsService {
       );
       return statementId;
     });
+    await this.bookMatches(access, tenantId, id);
     return this.detail(access, id);
   }
 
-  /** One line of a new statement: recorded, and booked when its reference names one payer. */
-  private async take(tx: Transaction, access: AccessContext, tenantId: string, line: StatementEntryLine): Promise<LineInsert> {
-    const base = { ...line, candidates: [] as Candidate[], paymentId: null as string | null };
-    if (!line.isCredit) return { ...base, status: 'DEBIT' };
-    const externalId = `bank:${line.entryRef}`;
-    const existing = await this.payments.paymentByExternalId(tenantId, externalId, tx);
-    if (existing) return { ...base, status: 'DUPLICATE', paymentId: existing.id };
-    const match = await this.match(tx, tenantId, line.reference);
-    if (match.kind === 'none') return { ...base, status: 'UNMATCHED' };
-    if (match.kind === 'ambiguous') return { ...base, status: 'AMBIGUOUS', candidates: match.candidates };
-    const paymentId = await this.bookLine(tx, access, tenantId, line, {
-      customerId: match.customerId,
-      subscriptionId: match.subscriptionId,
-      invoice: match.invoice?.status === 'ISSUED' ? match.invoice : null,
+  /**
+   * What each line of a new statement is, from three queries for the whole file: debits, entries
+   * booked before (DUPLICATE), ambiguous and unmatched lines; a line naming one payer is stored as
+   * UNMATCHED with that one candidate and booked right after, line by line (bookMatches).
+   */
+  private async classify(tenantId: string, lines: StatementEntryLine[]): Promise<LineInsert[]> {
+    const credits = lines.filter((l) => l.isCredit);
+    const keys = new Map(credits.map((l) => [l.lineNo, referenceKeys(l.reference)]));
+    const all = [...keys.values()];
+    const [booked, invoices, subscriptions] = await Promise.all([
+      this.payments.paymentIdsByExternalId(
+        tenantId,
+        credits.map((l) => `bank:${l.entryRef}`),
+      ),
+      this.payments.invoicesByNumber(tenantId, [...new Set(all.flatMap((k) => k.invoiceNumbers))]),
+      this.payments.subscriptionsByNo(tenantId, [...new Set(all.flatMap((k) => k.tokens))]),
+    ]);
+    return lines.map((line) => {
+      const base = { ...line, candidates: [] as Candidate[], paymentId: null as string | null };
+      if (!line.isCredit) return { ...base, status: 'DEBIT' };
+      const existing = booked.get(`bank:${line.entryRef}`);
+      if (existing) return { ...base, status: 'DUPLICATE', paymentId: existing };
+      const k = keys.get(line.lineNo)!;
+      const byInvoice = invoices
+        .filter((i) => k.invoiceNumbers.includes(i.number ?? ''))
+        .map((i) => ({ kind: 'invoice' as const, id: i.id, number: i.number ?? '', customerId: i.customerId }));
+      const bySubscription = subscriptions
+        .filter((s) => k.tokens.includes(s.subscriptionNo))
+        .map((s) => ({ kind: 'subscription' as const, id: s.id, number: s.subscriptionNo, customerId: s.customerId }));
+      // Invoice numbers first; subscription numbers only when no invoice is named.
+      const candidates = byInvoice.length ? byInvoice : bySubscription;
+      return { ...base, status: candidates.length > 1 ? 'AMBIGUOUS' : 'UNMATCHED', candidates };
     });
-    return { ...base, status: 'MATCHED', candidates: match.candidates, paymentId };
   }
 
   /**
-   * Invoice numbers first: one invoice of the tenant → its customer (and the invoice first, when still
-   * issued: a cancelled one's money becomes the customer's credit); two or more → ambiguous. Without
-   * an invoice number, subscription numbers the same way.
+   * Books the statement's lines that name one payer, each in its own transaction (a long statement
+   * never holds one transaction open for all of them): the payment to that invoice first (while it is
+   * issued; a cancelled one's money becomes the customer's credit) or to the subscription's customer,
+   * and the line MATCHED. A line that cannot be booked (an overlapping import took the entry first)
+   * stays UNMATCHED with its candidate, for an operator.
    */
-  private async match(tx: Transaction, tenantId: string, reference: string): Promise<Match> {
-    const keys = referenceKeys(reference);
-    const invoices = await this.payments.invoicesByNumber(tenantId, keys.invoiceNumbers, tx);
-    const invoiceCandidates = invoices.map((i) => ({
-      kind: 'invoice' as const,
-      id: i.id,
-      number: i.number ?? '',
-      customerId: i.customerId,
-    }));
-    if (invoices.length > 1) return { kind: 'ambiguous', candidates: invoiceCandidates };
-    if (invoices.length === 1)
-      return {
-        kind: 'one',
-        customerId: invoices[0].customerId,
-        subscriptionId: invoices[0].subscriptionId,
-        invoice: invoices[0],
-        candidates: invoiceCandidates,
-      };
-    const subscriptions = await this.payments.subscriptionsByNo(tenantId, keys.tokens, tx);
-    const candidates = subscriptions.map((s) => ({
-      kind: 'subscription' as const,
-      id: s.id,
-      number: s.subscriptionNo,
-      customerId: s.customerId,
-    }));
-    if (subscriptions.length > 1) return { kind: 'ambiguous', candidates };
-    if (subscriptions.length === 1)
-      return { kind: 'one', customerId: subscriptions[0].customerId, subscriptionId: subscriptions[0].id, invoice: null, candidates };
-    return { kind: 'none' };
+  private async bookMatches(access: AccessContext, tenantId: string, statementId: string): Promise<void> {
+    for (const pending of await this.statements.toBook(statementId)) {
+      const candidate = pending.candidates[0];
+      try {
+        await this.unitOfWork.run(async (tx) => {
+          const line = await this.statements.line(statementId, pending.id, tx);
+          if (!line || line.status !== 'UNMATCHED' || line.paymentId) return;
+          let to: { customerId: string; subscriptionId: string | null; invoice: InvoiceRef | null };
+          if (candidate.kind === 'invoice') {
+            const invoice = (await this.payments.invoice(candidate.id, tx))!;
+            to = {
+              customerId: invoice.customerId,
+              subscriptionId: invoice.subscriptionId,
+              invoice: invoice.status === 'ISSUED' ? invoice : null,
+            };
+          } else to = { customerId: candidate.customerId, subscriptionId: candidate.id, invoice: null };
+          const paymentId = await this.bookLine(
+            tx,
+            access,
+            tenantId,
+            { ...line, bookingDate: line.bookingDate.toISOString().slice(0, 10) },
+            to,
+          );
+          await this.statements.markMatched(tx, line.id, paymentId);
+        });
+      } catch (err) {
+        this.logger.warn({ statementId, lineId: pending.id, err: (err as Error).message }, 'bank line left for an operator');
+      }
+    }
   }
 
   private bookLine(

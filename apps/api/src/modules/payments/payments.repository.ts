@@ -321,6 +321,16 @@ export class PaymentsRepository {
     return row ?? null;
   }
 
+  /** Which of `externalIds` are booked already in the tenant, with their payment. */
+  async paymentIdsByExternalId(tenantId: string, externalIds: string[]): Promise<Map<string, string>> {
+    if (!externalIds.length) return new Map();
+    const rows = await this.run<{ id: string; externalId: string }>(
+      undefined,
+      sql`SELECT id, external_id AS "externalId" FROM payment WHERE tenant_id = ${tenantId}::uuid AND external_id = ANY(${externalIds}::text[])`,
+    );
+    return new Map(rows.map((r) => [r.externalId, r.id]));
+  }
+
   async refundsOf(paymentId: string, tx?: Transaction): Promise<PaymentRow[]> {
     return this.run<PaymentRow>(
       tx,
