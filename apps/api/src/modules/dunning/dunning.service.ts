@@ -36,9 +36,22 @@ import {
   type RunDunning,
   type RunSummary,
 } from './dunning.dto';
-import { DunningRepository, type OpenItem } from './dunning.repository';
+import { DunningRepository, type LiveOrder, type OpenItem } from './dunning.repository';
 
 type Actor = Pick<AccessContext, 'userId' | 'requestId'> | null;
+
+/** One tenant's dunning day as the run's steps share it. */
+interface DunningDay {
+  tenantId: string;
+  /** The day run, in the tenant's calendar. */
+  today: string;
+  timeZone: string;
+  settings: DunningSettings;
+  /** Who the audit entries name: the operator of an on-demand run, null for the job. */
+  actor: Actor;
+  by: string | null;
+  summary: RunSummary;
+}
 
 const LIVE: DisconnectionStatus[] = ['OPEN', 'DONE', 'RECONNECT_OPEN'];
 /** Invoices, subscriptions or orders a transaction of the daily run takes. */
@@ -95,175 +108,193 @@ export class DunningService {
       ordersCancelled: 0,
       reconnectionsOpened: 0,
     };
-    const tz = found.timeZone;
-    const record = (tx: Transaction, entityType: string, entityId: string, after: unknown, action: 'create' | 'update' = 'create') =>
-      this.audit.record(actor, { action, entityType, entityId, tenantId, after }, tx);
-    // Short transactions of CHUNK invoices, subscriptions or orders each, every one under the tenant's lock and
-    // re-reading its rows there, so a concurrent run of the same tenant never books twice.
-    const inChunks = async <T>(all: T[], work: (tx: Transaction, chunk: T[]) => Promise<void>) => {
-      for (let i = 0; i < all.length; i += CHUNK)
-        await this.unitOfWork.run(async (tx) => {
-          await this.repository.lockTenant(tx, tenantId);
-          await work(tx, all.slice(i, i + CHUNK));
-        });
-    };
-    const candidates = await this.repository.openItems(undefined, tenantId, today, tz);
+    const day: DunningDay = { tenantId, today, timeZone: found.timeZone, settings, actor, by, summary };
+    const candidates = await this.repository.openItems(undefined, tenantId, today, day.timeZone);
     summary.overdueInvoices = candidates.filter((i) => i.grossKurus > i.allocatedKurus).length;
-
-    // Reminders and interest, invoice by invoice.
-    await inChunks(
+    await this.inChunks(
+      day,
       candidates.map((i) => i.invoiceId),
-      async (tx, invoiceIds) => {
-        const items = await this.repository.openItems(tx, tenantId, today, tz, { invoiceIds });
-        const allocations = await this.repository.allocations(
-          tx,
-          items.filter((i) => i.rateBp > 0).map((i) => i.invoiceId),
-          today,
-          tz,
-        );
-        // The chunk's reminders in one statement, then an audit entry for each written.
-        const reminders = items.flatMap((item) =>
-          item.grossKurus > item.allocatedKurus
-            ? remindersDue(item.dueDate, today, settings.reminderDays)
-                .filter((r) => !item.reminderOrdinals.includes(r.ordinal))
-                .map((r) => ({
-                  number: item.number,
-                  step: {
-                    ...stepOf(item),
-                    kind: 'REMINDER' as const,
-                    ordinal: r.ordinal,
-                    dueOn: r.dueOn,
-                    daysOverdue: daysOverdue(item.dueDate, r.dueOn),
-                    outstandingKurus: item.grossKurus - item.allocatedKurus,
-                    createdById: by,
-                  },
-                }))
-            : [],
-        );
-        const ids = await this.repository.insertSteps(
-          tx,
-          reminders.map((r) => r.step),
-        );
-        for (const [i, id] of ids.entries()) {
-          if (!id) continue;
-          summary.remindersDue++;
-          await record(tx, 'dunning_step', id, { ...reminders[i].step, number: reminders[i].number, notificationStatus: 'DUE' });
-        }
-        for (const item of items) {
-          if (item.rateBp > 0) {
-            const dated = allocations.get(item.invoiceId) ?? [];
-            const period = interestPeriod({
-              dueDate: item.dueDate,
-              bookedThrough: item.interestThrough,
-              today,
-              settledOn: settledOn(item.grossKurus, dated, today),
-            });
-            if (period) {
-              const amount = interestKurus({ grossKurus: item.grossKurus, allocations: dated, ...period, rateBp: item.rateBp });
-              const ledgerEntryId =
-                amount > 0n
-                  ? await this.repository.insertInterestEntry(tx, {
-                      ...stepOf(item),
-                      amountKurus: amount,
-                      description: interestText(item, period),
-                      createdById: by,
-                      bookedOn: today,
-                      timeZone: found.timeZone,
-                    })
-                  : null;
-              const step = {
-                ...stepOf(item),
-                kind: 'INTEREST' as const,
-                ordinal: item.interestBookings + 1,
-                dueOn: period.through,
-                daysOverdue: daysOverdue(item.dueDate, period.through),
-                outstandingKurus: clampZero(outstandingOn(item.grossKurus, dated, period.through)),
-                interestFrom: period.from,
-                rateBp: item.rateBp,
-                amountKurus: amount,
-                ledgerEntryId,
-                createdById: by,
-              };
-              const id = await this.repository.insertStep(tx, step);
-              if (id) {
-                summary.interestBooked++;
-                summary.interestKurus += Number(amount);
-                await record(tx, 'dunning_step', id, { ...step, number: item.number });
-              }
-            }
-          }
-        }
-      },
+      (tx, invoiceIds) => this.remindAndCharge(day, tx, invoiceIds),
     );
-
-    // The disconnection list: a subscription with an invoice unpaid disconnectionAfterDays past its due date.
     const reached = candidates.filter((i) => i.grossKurus > i.allocatedKurus && disconnectionDay(i.dueDate, settings) <= today);
-    await inChunks([...new Set(reached.map((i) => i.subscriptionId))], async (tx, subscriptionIds) => {
-      const live = new Set((await this.repository.liveOrders(tx, tenantId, subscriptionIds)).map((o) => o.subscriptionId));
-      const overdueBySubscription = new Map<string, OpenItem[]>();
-      for (const item of await this.repository.openItems(tx, tenantId, today, tz, { subscriptionIds })) {
-        if (item.grossKurus - item.allocatedKurus <= 0n) continue;
-        const list = overdueBySubscription.get(item.subscriptionId) ?? [];
-        list.push(item);
-        overdueBySubscription.set(item.subscriptionId, list);
-      }
-      for (const [subscriptionId, overdue] of overdueBySubscription) {
-        const due = overdue.filter((i) => disconnectionDay(i.dueDate, settings) <= today);
-        if (!due.length || live.has(subscriptionId)) continue;
-        const order = {
-          tenantId,
-          subscriptionId,
-          customerId: overdue[0].customerId,
-          reason: `Unpaid ${settings.disconnectionAfterDays} days past due: ${due.map((i) => i.number).join(', ')}`.slice(0, 300),
-          overdueKurus: overdue.reduce((sum, i) => sum + (i.grossKurus - i.allocatedKurus), 0n),
-          overdueInvoices: overdue.length,
-          oldestDueDate: overdue[0].dueDate,
-          openedOn: today,
-          openedById: by,
-        };
-        const orderId = await this.repository.insertOrder(tx, order);
-        if (!orderId) continue;
-        summary.ordersOpened++;
-        await record(tx, 'disconnection_order', orderId, { ...order, status: 'OPEN' });
-        for (const item of due) {
-          if (item.disconnectionStep) continue;
-          const step = {
-            ...stepOf(item),
-            kind: 'DISCONNECTION' as const,
-            ordinal: 1,
-            dueOn: disconnectionDay(item.dueDate, settings),
-            daysOverdue: daysOverdue(item.dueDate, today),
-            outstandingKurus: item.grossKurus - item.allocatedKurus,
-            disconnectionOrderId: orderId,
-            createdById: by,
-          };
-          const id = await this.repository.insertStep(tx, step);
-          if (id) await record(tx, 'dunning_step', id, { ...step, number: item.number });
-        }
-      }
-    });
-
-    // Settlement: once a customer owes nothing overdue, an order not yet executed is cancelled and an executed one asks for reconnection.
+    await this.inChunks(day, [...new Set(reached.map((i) => i.subscriptionId))], (tx, subscriptionIds) =>
+      this.openOrders(day, tx, subscriptionIds),
+    );
     const settleable = (await this.repository.liveOrders(undefined, tenantId)).filter((o) => orderAfterSettlement(o.status));
-    await inChunks(settleable, async (tx, orders) => {
-      const owed = await this.repository.customersOverdue(tx, [...new Set(orders.map((o) => o.customerId))], today, tz);
-      for (const o of orders) {
-        if ((owed.get(o.customerId) ?? 0n) > 0n) continue;
-        const next = orderAfterSettlement(o.status)!;
-        if (!(await this.repository.moveOrder(tx, o.id, o.status, next, by))) continue;
-        if (next === 'CANCELLED') summary.ordersCancelled++;
-        else summary.reconnectionsOpened++;
-        await record(
-          tx,
-          'disconnection_order',
-          o.id,
-          { status: next, from: o.status, reason: 'overdue invoices paid', on: today },
-          'update',
-        );
-      }
-    });
+    await this.inChunks(day, settleable, (tx, orders) => this.settle(day, tx, orders));
     this.logger.log(summary, 'dunning run');
     return summary;
+  }
+
+  /**
+   * Short transactions of CHUNK invoices, subscriptions or orders each, every one under the tenant's lock and
+   * re-reading its rows there, so a concurrent run of the same tenant never books twice.
+   */
+  private async inChunks<T>(day: DunningDay, all: T[], work: (tx: Transaction, chunk: T[]) => Promise<void>): Promise<void> {
+    for (let i = 0; i < all.length; i += CHUNK)
+      await this.unitOfWork.run(async (tx) => {
+        await this.repository.lockTenant(tx, day.tenantId);
+        await work(tx, all.slice(i, i + CHUNK));
+      });
+  }
+
+  private record(
+    day: DunningDay,
+    tx: Transaction,
+    entityType: string,
+    entityId: string,
+    after: unknown,
+    action: 'create' | 'update' = 'create',
+  ) {
+    return this.audit.record(day.actor, { action, entityType, entityId, tenantId: day.tenantId, after }, tx);
+  }
+
+  /** The reminders fallen due and the interest to book, for these invoices. */
+  private async remindAndCharge(day: DunningDay, tx: Transaction, invoiceIds: string[]): Promise<void> {
+    const { today, settings, by, summary } = day;
+    const items = await this.repository.openItems(tx, day.tenantId, today, day.timeZone, { invoiceIds });
+    // The chunk's reminders in one statement, then an audit entry for each written.
+    const reminders = items.flatMap((item) =>
+      item.grossKurus > item.allocatedKurus
+        ? remindersDue(item.dueDate, today, settings.reminderDays)
+            .filter((r) => !item.reminderOrdinals.includes(r.ordinal))
+            .map((r) => ({
+              number: item.number,
+              step: {
+                ...stepOf(item),
+                kind: 'REMINDER' as const,
+                ordinal: r.ordinal,
+                dueOn: r.dueOn,
+                daysOverdue: daysOverdue(item.dueDate, r.dueOn),
+                outstandingKurus: item.grossKurus - item.allocatedKurus,
+                createdById: by,
+              },
+            }))
+        : [],
+    );
+    const ids = await this.repository.insertSteps(
+      tx,
+      reminders.map((r) => r.step),
+    );
+    for (const [i, id] of ids.entries()) {
+      if (!id) continue;
+      summary.remindersDue++;
+      await this.record(day, tx, 'dunning_step', id, { ...reminders[i].step, number: reminders[i].number, notificationStatus: 'DUE' });
+    }
+
+    const charged = items.filter((i) => i.rateBp > 0);
+    const allocations = await this.repository.allocations(
+      tx,
+      charged.map((i) => i.invoiceId),
+      today,
+      day.timeZone,
+    );
+    for (const item of charged) {
+      const dated = allocations.get(item.invoiceId) ?? [];
+      const period = interestPeriod({
+        dueDate: item.dueDate,
+        bookedThrough: item.interestThrough,
+        today,
+        settledOn: settledOn(item.grossKurus, dated, today),
+      });
+      if (!period) continue;
+      const amount = interestKurus({ grossKurus: item.grossKurus, allocations: dated, ...period, rateBp: item.rateBp });
+      const ledgerEntryId =
+        amount > 0n
+          ? await this.repository.insertInterestEntry(tx, {
+              ...stepOf(item),
+              amountKurus: amount,
+              description: interestText(item, period),
+              createdById: by,
+              bookedOn: today,
+              timeZone: day.timeZone,
+            })
+          : null;
+      const step = {
+        ...stepOf(item),
+        kind: 'INTEREST' as const,
+        ordinal: item.interestBookings + 1,
+        dueOn: period.through,
+        daysOverdue: daysOverdue(item.dueDate, period.through),
+        outstandingKurus: clampZero(outstandingOn(item.grossKurus, dated, period.through)),
+        interestFrom: period.from,
+        rateBp: item.rateBp,
+        amountKurus: amount,
+        ledgerEntryId,
+        createdById: by,
+      };
+      const id = await this.repository.insertStep(tx, step);
+      if (!id) continue;
+      summary.interestBooked++;
+      summary.interestKurus += Number(amount);
+      await this.record(day, tx, 'dunning_step', id, { ...step, number: item.number });
+    }
+  }
+
+  /** The disconnection list: these subscriptions have an invoice unpaid disconnectionAfterDays past its due date. */
+  private async openOrders(day: DunningDay, tx: Transaction, subscriptionIds: string[]): Promise<void> {
+    const { tenantId, today, settings, by } = day;
+    const live = new Set((await this.repository.liveOrders(tx, tenantId, subscriptionIds)).map((o) => o.subscriptionId));
+    const overdueBySubscription = new Map<string, OpenItem[]>();
+    for (const item of await this.repository.openItems(tx, tenantId, today, day.timeZone, { subscriptionIds })) {
+      if (item.grossKurus - item.allocatedKurus <= 0n) continue;
+      const list = overdueBySubscription.get(item.subscriptionId) ?? [];
+      list.push(item);
+      overdueBySubscription.set(item.subscriptionId, list);
+    }
+    for (const [subscriptionId, overdue] of overdueBySubscription) {
+      const due = overdue.filter((i) => disconnectionDay(i.dueDate, settings) <= today);
+      if (!due.length || live.has(subscriptionId)) continue;
+      const order = {
+        tenantId,
+        subscriptionId,
+        customerId: overdue[0].customerId,
+        reason: `Unpaid ${settings.disconnectionAfterDays} days past due: ${due.map((i) => i.number).join(', ')}`.slice(0, 300),
+        overdueKurus: overdue.reduce((sum, i) => sum + (i.grossKurus - i.allocatedKurus), 0n),
+        overdueInvoices: overdue.length,
+        oldestDueDate: overdue[0].dueDate,
+        openedOn: today,
+        openedById: by,
+      };
+      const orderId = await this.repository.insertOrder(tx, order);
+      if (!orderId) continue;
+      day.summary.ordersOpened++;
+      await this.record(day, tx, 'disconnection_order', orderId, { ...order, status: 'OPEN' });
+      for (const item of due.filter((i) => !i.disconnectionStep)) {
+        const step = {
+          ...stepOf(item),
+          kind: 'DISCONNECTION' as const,
+          ordinal: 1,
+          dueOn: disconnectionDay(item.dueDate, settings),
+          daysOverdue: daysOverdue(item.dueDate, today),
+          outstandingKurus: item.grossKurus - item.allocatedKurus,
+          disconnectionOrderId: orderId,
+          createdById: by,
+        };
+        const id = await this.repository.insertStep(tx, step);
+        if (id) await this.record(day, tx, 'dunning_step', id, { ...step, number: item.number });
+      }
+    }
+  }
+
+  /** Once a customer owes nothing overdue, an order not yet executed is cancelled and an executed one asks for reconnection. */
+  private async settle(day: DunningDay, tx: Transaction, orders: LiveOrder[]): Promise<void> {
+    const owed = await this.repository.customersOverdue(tx, [...new Set(orders.map((o) => o.customerId))], day.today, day.timeZone);
+    for (const o of orders) {
+      if ((owed.get(o.customerId) ?? 0n) > 0n) continue;
+      const next = orderAfterSettlement(o.status)!;
+      if (!(await this.repository.moveOrder(tx, o.id, o.status, next, day.by))) continue;
+      if (next === 'CANCELLED') day.summary.ordersCancelled++;
+      else day.summary.reconnectionsOpened++;
+      await this.record(
+        day,
+        tx,
+        'disconnection_order',
+        o.id,
+        { status: next, from: o.status, reason: 'overdue invoices paid', on: day.today },
+        'update',
+      );
+    }
   }
 
   // ─── Operators ───────────────────────────────────────────────────────────────────
