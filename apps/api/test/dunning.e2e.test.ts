@@ -3,10 +3,12 @@ import { JobsService } from '../src/core/jobs/jobs.service';
 import { JobName } from '../src/core/jobs/jobs.types';
 import { DunningJobs } from '../src/modules/dunning/dunning.jobs';
 import {
+  makeAdmin,
   makeDunningInvoice,
   makeDunningPayment,
   makeDunningTariffVersion,
   makeSubscription,
+  makeTenant,
   makeUser,
   makeUtilities,
   tokenFor,
@@ -37,6 +39,7 @@ describe('billing: dunning', () => {
   let inv2: Invoice;
   let order1: string;
   let order2: string;
+  let version: string;
 
   const run = (date: string, token = aToken, tenantId = a.id) =>
     t.request({ method: 'POST', url: '/api/dunning/run', token, body: { tenantId, date } });
@@ -69,7 +72,7 @@ describe('billing: dunning', () => {
     readerToken = await tokenFor(t, await makeUser(t, { tenant: a, permissions: { BILLING: 'r', SUBSCRIPTIONS: 'r' } }));
     noBillingToken = await tokenFor(t, await makeUser(t, { tenant: a, permissions: { METERS: 'crud' } }));
     await t.sql(`INSERT INTO billing_settings (tenant_id, reminder_days, disconnection_after_days) VALUES ($1, '{3,10}', 20)`, [a.id]);
-    const version = await makeDunningTariffVersion(t, { tenant: a, latePaymentInterestBp: 300 });
+    version = await makeDunningTariffVersion(t, { tenant: a, latePaymentInterestBp: 300 });
     sub1 = await makeSubscription(t, { tenant: a });
     sub2 = await makeSubscription(t, { tenant: a });
     const dates = { periodStart: '2025-12-01', periodEnd: '2026-01-01', issueDate: '2026-01-01', dueDate: '2026-01-15' };
@@ -325,5 +328,24 @@ describe('billing: dunning', () => {
     expect((await run('2026-02-16', bToken, b.id)).body).toMatchObject({ ordersCancelled: 1, reconnectionsOpened: 0 });
     expect((await t.sql(`SELECT status::text FROM disconnection_order WHERE id = $1`, [order.id]))[0].status).toBe('CANCELLED');
     expect(await subscriptionStatusFor(bToken, sub.id)).toBe('OK');
+  });
+
+  it('runs a child tenant’s day on its ancestor’s settings and tariff, which its own operator cannot read', async () => {
+    const child = await makeTenant(t, { parent: a });
+    const childToken = (await makeAdmin(t, child)).token;
+    const sub = await makeSubscription(t, { tenant: child });
+    const inv = await makeDunningInvoice(t, {
+      subscription: sub,
+      grossKurus: 120_000,
+      tariffVersionId: version,
+      dueDate: '2026-01-15',
+      issueDate: '2026-01-01',
+    });
+    // a's settings (disconnection after 20 days) and a's 3 %/month: 16 days of January = 1 920 kuruş.
+    const res = await run('2026-02-04', childToken, child.id);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ overdueInvoices: 1, remindersDue: 2, interestBooked: 1, interestKurus: 1920, ordersOpened: 1 });
+    const steps = await t.request({ method: 'GET', url: `/api/dunning/steps?invoiceId=${inv.id}`, token: childToken });
+    expect(steps.body.items.map((s: { kind: string }) => s.kind)).toEqual(['REMINDER', 'REMINDER', 'INTEREST', 'DISCONNECTION']);
   });
 });

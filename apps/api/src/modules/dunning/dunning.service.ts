@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
+import { asSystem } from '../../core/database/tenant-scope';
 import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { columnsOf, exportTable, type ExportFile } from '../../core/http/export';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
@@ -77,7 +78,9 @@ export class DunningService {
   /** An operator's run of one tenant's day (today, or an earlier day to catch up). */
   async run(access: AccessContext, input: RunDunning): Promise<RunSummary> {
     access.require('BILLING', 'update', input.tenantId);
-    return this.runTenant(input.tenantId, input.date, access);
+    // As system work after the check, as the job: the settings and tariff rates an ancestor holds apply
+    // although a child's operator cannot read them, and every row written is the tenant's.
+    return asSystem(() => this.runTenant(input.tenantId, input.date, access));
   }
 
   /**
