@@ -109,6 +109,12 @@ describe('billing: payment provider webhook', () => {
     expect((await deliver(a.id, succeeded('eur', 100, { subscription_no: sub.subscriptionNo }, 'eur'))).json().outcome).toBe('IGNORED');
     expect((await deliver(a.id, { id: 'evt_other', type: 'customer.created', data: { object: {} } })).json().outcome).toBe('IGNORED');
     expect(await counts()).toEqual({ ...before, events: before.events + 3 });
+    const unmatched = await t.request({ url: `/api/tenants/${a.id}/payment-provider/events?outcome=UNMATCHED`, token: readerToken });
+    expect(unmatched.status).toBe(200);
+    expect(unmatched.body.items).toEqual([
+      expect.objectContaining({ eventId: 'evt_none', type: 'payment_intent.succeeded', outcome: 'UNMATCHED', paymentId: null }),
+    ]);
+    expect((await t.request({ url: `/api/tenants/${a.id}/payment-provider/events`, token: bToken })).status).toBe(404);
   });
 
   it('books charge.refunded as a refund of what is new (amount_refunded is cumulative)', async () => {

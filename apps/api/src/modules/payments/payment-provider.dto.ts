@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQueryShape, pageSchema } from '../../core/http/paging';
 import { createZodDto } from '../../core/http/zod-dto';
 
 export const PAYMENT_PROVIDERS = ['stripe'] as const;
@@ -67,3 +68,27 @@ export const StripeChargeSchema = z.object({
   amount_refunded: z.number().int().min(0),
   currency: z.string(),
 });
+
+export const ProviderEventsQuerySchema = z
+  .object({
+    page: pageQueryShape.page,
+    pageSize: pageQueryShape.pageSize,
+    outcome: z.enum(['APPLIED', 'IGNORED', 'UNMATCHED']).optional(),
+  })
+  .strict();
+export class ProviderEventsQueryDto extends createZodDto(ProviderEventsQuerySchema) {}
+export type ProviderEventsQuery = z.infer<typeof ProviderEventsQuerySchema>;
+
+export const ProviderEventSchema = z.object({
+  id: z.string(),
+  provider: z.enum(PAYMENT_PROVIDERS),
+  eventId: z.string(),
+  type: z.string(),
+  outcome: z.enum(['APPLIED', 'IGNORED', 'UNMATCHED']),
+  /** Why it was ignored or unmatched. */
+  detail: z.string().nullable(),
+  paymentId: z.string().nullable(),
+  receivedAt: z.string(),
+});
+export class ProviderEventPageDto extends createZodDto(pageSchema(ProviderEventSchema)) {}
+export type ProviderEventView = z.infer<typeof ProviderEventSchema>;

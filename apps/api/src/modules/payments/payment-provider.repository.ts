@@ -15,6 +15,17 @@ export interface ProviderSettingsRow {
   updatedById: string | null;
 }
 
+export interface ProviderEventRow {
+  id: string;
+  provider: string;
+  eventId: string;
+  type: string;
+  outcome: string;
+  detail: string | null;
+  paymentId: string | null;
+  receivedAt: Date;
+}
+
 export interface ProviderEventInsert {
   tenantId: string;
   provider: string;
@@ -84,5 +95,21 @@ export class PaymentProviderRepository {
           RETURNING id`,
     );
     return row.id;
+  }
+
+  async events(
+    tenantId: string,
+    outcome: string | undefined,
+    offset: number,
+    limit: number,
+  ): Promise<{ rows: ProviderEventRow[]; total: number }> {
+    const where = sql`tenant_id = ${tenantId}::uuid ${outcome ? sql`AND outcome = ${outcome}` : sql``}`;
+    const rows = await this.run<ProviderEventRow>(
+      undefined,
+      sql`SELECT id, provider, event_id AS "eventId", type, outcome, detail, payment_id AS "paymentId", received_at AS "receivedAt"
+            FROM payment_provider_event WHERE ${where} ORDER BY received_at DESC, id DESC OFFSET ${offset} LIMIT ${limit}`,
+    );
+    const [count] = await this.run<{ n: number }>(undefined, sql`SELECT count(*)::int AS n FROM payment_provider_event WHERE ${where}`);
+    return { rows, total: count.n };
   }
 }

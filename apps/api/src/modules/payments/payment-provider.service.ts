@@ -6,11 +6,14 @@ import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { asSystem } from '../../core/database/tenant-scope';
 import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { BadInputException, EntityNotFoundException } from '../../core/http/errors';
+import type { Page } from '../../core/http/paging';
 import {
   StripeChargeSchema,
   StripeEventSchema,
   StripePaymentIntentSchema,
   type PaymentProviderView,
+  type ProviderEventsQuery,
+  type ProviderEventView,
   type SetPaymentProvider,
   type StripeEvent,
 } from './payment-provider.dto';
@@ -55,6 +58,27 @@ export class PaymentProviderService {
     const row = await this.provider.settings(tenantId, PROVIDER);
     if (!row) throw new EntityNotFoundException('payment provider settings');
     return view(row);
+  }
+
+  /** The verified events received for a tenant (an UNMATCHED one is money an operator books at the cash desk). */
+  async events(access: AccessContext, tenantId: string, q: ProviderEventsQuery): Promise<Page<ProviderEventView>> {
+    access.require('BILLING', 'read', tenantId);
+    const { rows, total } = await this.provider.events(tenantId, q.outcome, (q.page - 1) * q.pageSize, q.pageSize);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        provider: 'stripe' as const,
+        eventId: r.eventId,
+        type: r.type,
+        outcome: r.outcome as ProviderEventView['outcome'],
+        detail: r.detail,
+        paymentId: r.paymentId,
+        receivedAt: r.receivedAt.toISOString(),
+      })),
+      total,
+      page: q.page,
+      pageSize: q.pageSize,
+    };
   }
 
   /** Sets (or rotates) the signing secret and switches the provider on or off; the secret is write-only. */
