@@ -28,6 +28,8 @@ export interface AssetArea {
   name: { field: string; param: string };
   /** Filters after the tenant filter. */
   filters: readonly AssetFilterConfig[];
+  /** The record header's second line after the tenant: the record's profile (brand and model), or nothing. */
+  subtitle?: 'profile';
   /** The list's columns (label keys), sortable when they name the API's sort key. */
   columns: readonly { label: string; sort?: string; class?: string }[];
   /** The create/edit form: the prefix of its control ids (`<id>-tenant`) and data-testid (`<id>-form`), its first section's title. */
@@ -148,6 +150,7 @@ export const ASSET_AREAS = {
       { name: 'hasDevice', id: 'meters-filter-device', label: 'meters.filters.hasDevice', source: yes },
       { name: 'hasSubscription', id: 'meters-filter-subscription', label: 'meters.filters.hasSubscription', source: yes },
     ],
+    subtitle: 'profile',
     columns: [
       { label: 'meters.columns.serialNo', sort: 'serialNo' },
       { label: 'meters.columns.brandModel' },
@@ -191,6 +194,7 @@ export const ASSET_AREAS = {
         source: { yes: 'devices.filters.attachedYes', no: 'devices.filters.attachedNo' },
       },
     ],
+    subtitle: 'profile',
     columns: [
       { label: 'devices.columns.serialNo', sort: 'serialNo' },
       { label: 'devices.columns.profile' },

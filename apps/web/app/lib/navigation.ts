@@ -5,7 +5,9 @@ import {
   Activity,
   Bell,
   Building2,
+  CalendarClock,
   Cpu,
+  FileSpreadsheet,
   FileText,
   FileUp,
   Gauge,
@@ -54,6 +56,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { module: 'DEVICES', to: '/integrations', labelKey: 'nav.integrations', icon: Plug },
   // Billing (issue 18): tariffs, runs, invoices, payments, dunning and reports, under one heading.
   { module: 'BILLING', to: '/billing/tariffs', labelKey: 'billing.nav.tariffs', icon: Receipt, group: 'billing.nav.group' },
+  { module: 'BILLING', to: '/billing/runs', labelKey: 'billing.nav.runs', icon: CalendarClock, group: 'billing.nav.group' },
+  { module: 'BILLING', to: '/billing/invoices', labelKey: 'billing.nav.invoices', icon: FileSpreadsheet, group: 'billing.nav.group' },
   { module: 'PROFILES', to: '/profiles', labelKey: 'nav.profiles', icon: Layers },
   { module: 'DEFINITIONS', to: '/definitions', labelKey: 'nav.definitions', icon: ListTree },
   { module: 'TENANTS', to: '/tenants', labelKey: 'nav.tenants', icon: Building2 },
