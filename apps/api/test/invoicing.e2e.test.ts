@@ -7,6 +7,7 @@ import {
   makeAdmin,
   makeCustomer,
   makeMeter,
+  makePayment,
   makeSubscription,
   makeTenant,
   makeUser,
@@ -349,6 +350,8 @@ describe('billing: runs and invoices', () => {
     });
 
     it('issues the run: gapless numbers in subscription order, dates, snapshot and INVOICE ledger entries', async () => {
+      // S2's customer paid 50.00 TL in advance: issuing settles it against the new invoice.
+      await makePayment(t, { subscription: subs.s2, amountKurus: 5000 });
       const res = await t.request({ method: 'POST', url: `/api/billing-runs/${octoberRun}/issue`, token: aToken });
       expect(res.status).toBe(202);
       const done = await settled(aToken, octoberRun, ['ISSUED']);
@@ -369,6 +372,11 @@ describe('billing: runs and invoices', () => {
         expect(r.snapshot.tenant.name).toBe(a.name);
         expect(r.snapshot.subscription.subscriptionNo).toMatch(/^SUB-/);
       }
+      const s2 = await invoiceOf(subs.s2);
+      const [allocated] = await t.sql(`SELECT sum(amount_kurus)::int AS n FROM payment_allocation WHERE invoice_id = $1`, [s2.id]);
+      expect(allocated.n).toBe(5000);
+      // Each issued invoice's PDF is queued and rendered by the worker.
+      await until(async () => (await t.sql(`SELECT pdf_key FROM invoice WHERE id = $1`, [s2.id]))[0].pdf_key, 30_000);
       // An issued period is not billed again, nor issued twice; nothing changes.
       const before = await counts();
       expect((await run(aToken, a.id, '2026-10')).status).toBe(409);

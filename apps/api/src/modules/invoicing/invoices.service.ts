@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import { UnitOfWork } from '../../core/database/unit-of-work';
@@ -9,6 +9,7 @@ import { PaymentsService } from '../payments/payments.service';
 import { BillingSettingsService } from './billing-settings.service';
 import { addDays, monthPeriod } from './drafts';
 import { InvoiceDraftsService } from './invoice-drafts.service';
+import { InvoicePdfService } from './pdf/invoice-pdf.service';
 import {
   mapInvoice,
   mapInvoiceDetail,
@@ -37,6 +38,8 @@ const LEDGER_TEXT = {
  */
 @Injectable()
 export class InvoicesService {
+  private readonly logger = new Logger('invoices');
+
   constructor(
     private readonly repository: InvoicingRepository,
     private readonly drafts: InvoiceDraftsService,
@@ -44,6 +47,7 @@ export class InvoicesService {
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentsService,
+    private readonly pdf: InvoicePdfService,
   ) {}
 
   async list(access: AccessContext, q: ListInvoicesQuery): Promise<Page<InvoiceView>> {
@@ -132,6 +136,7 @@ export class InvoicesService {
     });
     if (!result) return null;
     await this.payments.settleOpenItems(result.customerId, undefined, actor);
+    await this.renderLater(id, actor?.requestId);
     return result.number;
   }
 
@@ -189,12 +194,22 @@ export class InvoicesService {
       return { creditNoteId: note.id, reissueId };
     });
     await this.payments.settleOpenItems(invoice.customer_id, undefined, access);
+    await this.renderLater(ids.creditNoteId, access.requestId);
     const row = async (x: string) => mapInvoice((await this.repository.findInvoice(x))!);
     return {
       invoice: await row(id),
       creditNote: await row(ids.creditNoteId),
       reissue: ids.reissueId ? await row(ids.reissueId) : null,
     };
+  }
+
+  /** The issued document's PDF, rendered by the worker; a download renders it too, so a queue failure only delays it. */
+  private async renderLater(invoiceId: string, requestId?: string): Promise<void> {
+    try {
+      await this.pdf.enqueue(invoiceId, requestId);
+    } catch (err) {
+      this.logger.warn({ err, invoiceId }, 'invoice PDF not queued; it is rendered on its first download');
+    }
   }
 
   private async readable(access: AccessContext, id: string): Promise<InvoiceRow> {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BillingModule } from '../billing/billing.module';
 import { PaymentsModule } from '../payments/payments.module';
+import { InvoicePdfModule, InvoicePdfWorkerModule } from './pdf/invoice-pdf.module';
 import { BillingRunJobs } from './billing-runs.jobs';
 import { BillingRunsController } from './billing-runs.controller';
 import { BillingRunsService } from './billing-runs.service';
@@ -15,7 +16,7 @@ const providers = [InvoicingRepository, BillingSettingsService, InvoiceDraftsSer
 
 /** Billing runs, invoices and billing settings (issue 18) for API nodes; the runs are computed and issued by the worker. */
 @Module({
-  imports: [BillingModule, PaymentsModule],
+  imports: [BillingModule, PaymentsModule, InvoicePdfModule],
   controllers: [BillingSettingsController, BillingRunsController, InvoicesController],
   providers: [...providers, BillingRunsService],
   exports: [InvoicesService, BillingSettingsService],
@@ -23,5 +24,5 @@ const providers = [InvoicingRepository, BillingSettingsService, InvoiceDraftsSer
 export class InvoicingModule {}
 
 /** The worker's side: computing and issuing runs, the scheduled runs. */
-@Module({ imports: [BillingModule, PaymentsModule], providers: [...providers, BillingRunJobs] })
+@Module({ imports: [BillingModule, PaymentsModule, InvoicePdfWorkerModule], providers: [...providers, BillingRunJobs] })
 export class InvoicingWorkerModule {}
