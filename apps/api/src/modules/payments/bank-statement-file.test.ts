@@ -60,6 +60,15 @@ describe('bank statement files', () => {
     expect(parseStatementFile(Buffer.from(csv)).lines.map((l) => l.entryRef)).toEqual(first);
   });
 
+  it('reads separate Borç/Alacak columns, a currency column and a payer column', () => {
+    const csv =
+      'İşlem Tarihi;Açıklama;Borç;Alacak;Para Birimi;Gönderen;Referans\n02.12.2026;ABONE 77;;1.500,25;TL;Ali Veli;R1\n02.12.2026;MASRAF;12,00;;TRY;;R2\n';
+    expect(parseStatementFile(Buffer.from(csv)).lines.map((l) => [l.entryRef, l.amountKurus, l.isCredit, l.payerName])).toEqual([
+      ['csv:R1', 150_025n, true, 'Ali Veli'],
+      ['csv:R2', 1_200n, false, null],
+    ]);
+  });
+
   it('refuses malformed XML, another currency, missing columns and bad cells with every problem named', () => {
     expect(problems(Buffer.from('<Document><BkToCstmrStmt><Stmt></BkToCstmrStmt>'))[0].path[0]).toBe('file');
     expect(problems(Buffer.from('<!DOCTYPE x [<!ENTITY a "b">]><Document/>'))[0].message).toBe('DOCTYPE');
