@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  makeAdmin,
   makeDunningInvoice,
   makeDunningPayment,
   makeSubscription,
@@ -23,6 +24,7 @@ import { startTestApp, type TestApp } from './support/test-app';
  */
 describe('billing reports', () => {
   let t: TestApp;
+  let root: Tenant;
   let a: Tenant;
   let b: Tenant;
   let child: Tenant;
@@ -40,7 +42,7 @@ describe('billing reports', () => {
   beforeAll(async () => {
     t = await startTestApp('billing-reports');
     const u = await makeUtilities(t);
-    ({ a, b } = u);
+    ({ root, a, b } = u);
     [aToken, bToken] = [u.aAdmin.token, u.bAdmin.token];
     child = await makeTenant(t, { parent: a });
     readerToken = await tokenFor(t, await makeUser(t, { tenant: a, permissions: { BILLING: 'r' } }));
@@ -178,5 +180,34 @@ describe('billing reports', () => {
     expect(theirs.body.totals).toMatchObject({ invoicedKurus: 7_777, collectedKurus: 0 });
     const everything = await get('/api/billing-reports/billed-collected?from=2026-02&to=2026-03', aToken);
     expect(everything.body.totals.invoicedKurus).toBe(307_777);
+  });
+
+  it('nets a cancelled invoice against its credit note, and leaves both out of aging and the group report', async () => {
+    const c = await makeTenant(t, { parent: root });
+    const cToken = (await makeAdmin(t, c)).token;
+    const sub = await makeSubscription(t, { tenant: c });
+    const january = { periodStart: '2026-01-01', periodEnd: '2026-02-01', issueDate: '2026-02-01', dueDate: '2026-02-15' };
+    const cancelled = await makeDunningInvoice(t, { subscription: sub, grossKurus: 60_000, ...january });
+    await t.sql(
+      `UPDATE invoice SET status = 'CANCELLED', cancelled_at = '2026-03-05T10:00:00Z', cancel_reason = 'wrong reading' WHERE id = $1`,
+      [cancelled.id],
+    );
+    await t.sql(
+      `INSERT INTO invoice (tenant_id, subscription_id, customer_id, kind, status, period_start, period_end, issue_date, due_date,
+                            net_kurus, vat_kurus, gross_kurus, corrects_invoice_id)
+       VALUES ($1, $2, $3, 'CREDIT_NOTE', 'ISSUED', '2026-01-01', '2026-02-01', '2026-03-05', '2026-03-05', -50000, -10000, -60000, $4)`,
+      [c.id, sub.id, sub.customerId, cancelled.id],
+    );
+    await makeDunningInvoice(t, { subscription: sub, grossKurus: 55_000, ...january, issueDate: '2026-03-05', dueDate: '2026-03-20' });
+    const billed = await get('/api/billing-reports/billed-collected?from=2026-02&to=2026-03', cToken);
+    expect(billed.body.items).toEqual([
+      { month: '2026-02', invoicedKurus: 60_000, creditedKurus: 0, interestKurus: 0, billedKurus: 60_000, collectedKurus: 0 },
+      { month: '2026-03', invoicedKurus: 55_000, creditedKurus: -60_000, interestKurus: 0, billedKurus: -5_000, collectedKurus: 0 },
+    ]);
+    expect(billed.body.totals.billedKurus).toBe(55_000);
+    const aging = await get('/api/billing-reports/aging?asOf=2026-04-01', cToken);
+    expect(aging.body.totals).toMatchObject({ days0to30Kurus: 55_000, totalKurus: 55_000 });
+    const groups = await get('/api/billing-reports/by-group?from=2026-01&to=2026-01', cToken);
+    expect(groups.body.items).toEqual([expect.objectContaining({ invoices: 1, grossKurus: 55_000 })]);
   });
 });
