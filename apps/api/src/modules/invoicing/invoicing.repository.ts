@@ -149,7 +149,8 @@ const m3 = (litres: number) => (litres / 1000).toFixed(3);
 
 const RUN_COLUMNS = sql`r.id, r.tenant_id, tn.name AS tenant_name, tn.time_zone, r.period_start::text, r.period_end::text, r.status::text,
   r.subscriptions_total, r.subscriptions_done, r.invoice_count,
-  (SELECT count(*)::int FROM invoice i WHERE i.billing_run_id = r.id AND i.status <> 'DRAFT') AS issued_count,
+  CASE WHEN r.status IN ('ISSUING', 'ISSUED')
+       THEN (SELECT count(*)::int FROM invoice i WHERE i.billing_run_id = r.id AND i.status <> 'DRAFT') ELSE 0 END AS issued_count,
   r.net_kurus::text, r.vat_kurus::text, r.gross_kurus::text, r.problems, r.error, r.started_by_id, r.issued_by_id,
   r.created_at, r.started_at, r.finished_at, r.issued_at`;
 
