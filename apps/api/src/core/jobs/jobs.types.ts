@@ -19,7 +19,7 @@ export enum QueueName {
 export enum JobName {
   /** Decide who is told of an event, store their notifications and queue the deliveries. */
   NotifyEvent = 'notify-event',
-  /** Send one notification e-mail (retried with backoff; the last failure is kept on the delivery). */
+  /** Send the e-mails of one fan-out (retried with backoff for those not sent; the last failure is kept on each delivery). */
   SendNotificationEmail = 'send-notification-email',
   /** POST one event to one webhook endpoint (retried with backoff; each answer's status is logged). */
   SendWebhook = 'send-webhook',
@@ -147,6 +147,11 @@ export interface DeliveryRequest {
   deliveryId: string;
 }
 
+/** E-mail deliveries (notification_delivery rows) to send together; a retry sends those still queued. */
+export interface EmailDeliveriesRequest {
+  deliveryIds: string[];
+}
+
 /** One tenant's dunning day; `date` (YYYY-MM-DD, the tenant's calendar) is the day the scheduler enqueued it for. */
 export interface TenantDunningRequest {
   tenantId: string;
@@ -161,7 +166,7 @@ export interface RenderInvoicePdfRequest {
 
 export interface JobPayloads {
   [JobName.NotifyEvent]: NotifyEventRequest;
-  [JobName.SendNotificationEmail]: DeliveryRequest;
+  [JobName.SendNotificationEmail]: EmailDeliveriesRequest;
   [JobName.SendWebhook]: DeliveryRequest;
   [JobName.SendNotificationDigests]: Record<string, never>;
   [JobName.ProcessUplinks]: UplinkBatch;

@@ -2,7 +2,15 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import type { JobsOptions } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { JobsService } from '../../core/jobs/jobs.service';
-import { JobName, JobStatus, QueueName, type DeliveryRequest, type JobContext, type NotifyEventRequest } from '../../core/jobs/jobs.types';
+import {
+  JobName,
+  JobStatus,
+  QueueName,
+  type DeliveryRequest,
+  type EmailDeliveriesRequest,
+  type JobContext,
+  type NotifyEventRequest,
+} from '../../core/jobs/jobs.types';
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { RedisService } from '../../core/redis/redis.service';
@@ -30,6 +38,9 @@ export function deliveryOptions(config: AppConfig, delayMs = 0): JobsOptions {
     ...(delayMs > 0 ? { delay: delayMs } : {}),
   };
 }
+
+/** E-mails of one job in flight at once (the SMTP pool's connections). */
+export const SMTP_LANES = 4;
 
 const language = (value: string | null | undefined): Language => (value === 'en' ? 'en' : 'tr');
 
@@ -122,12 +133,16 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     }
     const stored = await this.repository.insert(items);
 
+    // One job per release time (now, or the end of someone's quiet hours) with all its e-mails.
+    const byDelay = new Map<number, string[]>();
     for (const [i, s] of stored.entries()) {
       if (!s.emailDeliveryId) continue;
       const notBefore = items[i].deliveries.find((d) => d.channel === 'EMAIL')?.notBefore;
-      const delay = notBefore ? notBefore.getTime() - now.getTime() : 0;
-      await this.jobs.enqueue(JobName.SendNotificationEmail, { deliveryId: s.emailDeliveryId }, deliveryOptions(this.config, delay));
+      const delay = notBefore ? Math.max(0, notBefore.getTime() - now.getTime()) : 0;
+      byDelay.set(delay, [...(byDelay.get(delay) ?? []), s.emailDeliveryId]);
     }
+    for (const [delay, deliveryIds] of byDelay)
+      await this.jobs.enqueue(JobName.SendNotificationEmail, { deliveryIds }, deliveryOptions(this.config, delay));
     const inApp = items.map((n, i) => ({ n, id: stored[i].id })).filter(({ n }) => n.deliveries.some((d) => d.channel === 'IN_APP'));
     const unread = await this.repository.unreadCounts(inApp.map(({ n }) => n.userId));
     for (const { n, id } of inApp) {
@@ -181,8 +196,30 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
   }
 
   @OnJob({ name: JobName.SendNotificationEmail })
-  async handleSendEmail(request: DeliveryRequest, job: JobContext): Promise<JobStatus> {
-    return this.sendEmail(request.deliveryId, job.attemptsMade, new Date());
+  async handleSendEmails(request: EmailDeliveriesRequest, job: JobContext): Promise<JobStatus> {
+    return this.sendEmails(request.deliveryIds, job.attemptsMade, new Date());
+  }
+
+  /**
+   * The e-mails of one job, a few at a time over the SMTP pool. Failures are recorded per delivery and
+   * the first one is thrown afterwards, so the retry sends only those still queued.
+   */
+  async sendEmails(deliveryIds: string[], attemptsMade: number, now: Date): Promise<JobStatus> {
+    const pending = [...deliveryIds];
+    let sent = 0;
+    const failures: Error[] = [];
+    const lane = async () => {
+      for (let id = pending.shift(); id; id = pending.shift()) {
+        try {
+          if ((await this.sendEmail(id, attemptsMade, now)) === JobStatus.Success) sent++;
+        } catch (err) {
+          failures.push(err instanceof Error ? err : new Error(String(err)));
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(SMTP_LANES, deliveryIds.length) }, lane));
+    if (failures.length) throw failures[0];
+    return sent ? JobStatus.Success : JobStatus.Skipped;
   }
 
   /** One e-mail; a failure is recorded and thrown (retried), FAILED once the attempts are spent. */
