@@ -550,6 +550,30 @@ describe('billing: runs and invoices', () => {
     });
   });
 
+  describe('concurrent issue', () => {
+    it('two issue calls of one run at once number every draft once, without gaps', async () => {
+      const november = (await invoiceOf(subs.s1, '2026-11')).billingRunId;
+      const both = await Promise.all([
+        t.request({ method: 'POST', url: `/api/billing-runs/${november}/issue`, token: aToken }),
+        t.request({ method: 'POST', url: `/api/billing-runs/${november}/issue`, token: aToken }),
+      ]);
+      // The second finds the run ISSUING and resumes it: both are accepted, neither issues twice.
+      expect(both.map((r) => r.status)).toEqual([202, 202]);
+      const done = await settled(aToken, november, ['ISSUED']);
+      expect(done.issuedCount).toBe(done.invoiceCount);
+      const numbers = await t.sql<{ seq: number }>(
+        `SELECT number_seq AS seq FROM invoice WHERE tenant_id = $1 AND kind = 'INVOICE' AND status <> 'DRAFT' ORDER BY number_seq`,
+        [a.id],
+      );
+      expect(numbers.map((n) => n.seq)).toEqual(numbers.map((_, i) => i + 1));
+      const [{ entries }] = await t.sql(
+        `SELECT count(*)::int AS entries FROM ledger_entry l JOIN invoice i ON i.id = l.invoice_id WHERE i.billing_run_id = $1`,
+        [november],
+      );
+      expect(entries).toBe(done.invoiceCount);
+    });
+  });
+
   describe('scheduled runs', () => {
     it('starts the previous month’s run of tenants whose run day it is, once', async () => {
       const other = await makeTenant(t, { parent: b });
