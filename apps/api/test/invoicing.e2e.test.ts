@@ -36,6 +36,7 @@ describe('billing: runs and invoices', () => {
   let b: Tenant;
   let child: Tenant;
   let aToken: string;
+  let aAdminId: string;
   let bToken: string;
   let childToken: string;
   let readerToken: string;
@@ -104,6 +105,7 @@ describe('billing: runs and invoices', () => {
     const u = await makeUtilities(t);
     ({ a, b } = u);
     [aToken, bToken] = [u.aAdmin.token, u.bAdmin.token];
+    aAdminId = u.aAdmin.user.id;
     child = await makeTenant(t, { parent: a });
     childToken = (await makeAdmin(t, child)).token;
     readerToken = await tokenFor(t, await makeUser(t, { tenant: a, permissions: { BILLING: 'r' } }));
@@ -247,6 +249,17 @@ describe('billing: runs and invoices', () => {
       expect(done).toMatchObject({ status: 'DRAFT', subscriptionsTotal: 5, subscriptionsDone: 5, invoiceCount: 5, problems: [] });
       await live.waitFor((e) => e.name === 'billing-run.progress' && e.payload.runId === octoberRun && e.payload.status === 'DRAFT');
       live.socket.close();
+      // The user who started it is told it is ready for review.
+      await until(
+        async () =>
+          (
+            await t.sql(
+              `SELECT 1 FROM notification WHERE user_id = $1 AND event_type = 'billing.run.finished' AND payload->>'runId' = $2`,
+              [aAdminId, octoberRun],
+            )
+          ).length,
+        30_000,
+      );
 
       // S1: 12.4 m³ — FIXED 2000 + 200; 10 m³ × 10.00 = 10000 + 100; 2.4 m³ × 20.00 = 4800 + 48 → 16800 + 348 = 17148
       const s1 = await invoiceOf(subs.s1);

@@ -4,6 +4,7 @@ import { JobName, JobStatus, QueueName, type BillingRunRequest, type JobContext 
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { localToday } from '../billing/tariff-rules';
+import { NotificationsService } from '../notifications/notifications.service';
 import { monthPeriod, previousMonth } from './drafts';
 import { InvoiceDraftsService, type DraftProblem } from './invoice-drafts.service';
 import { InvoicingRepository, type RunRow } from './invoicing.repository';
@@ -30,6 +31,7 @@ export class BillingRunJobs implements OnApplicationBootstrap {
     private readonly invoices: InvoicesService,
     private readonly jobs: JobsService,
     private readonly live: LiveEventsService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -47,6 +49,7 @@ export class BillingRunJobs implements OnApplicationBootstrap {
       if (job.attemptsMade + 1 >= (DEFAULT_JOB_OPTIONS.attempts ?? 1)) {
         await this.repository.finishRun(request.runId, 'FAILED', String((err as Error).message ?? err).slice(0, 1000));
         await this.emit(request.runId, (err as Error).message ?? null);
+        await this.finished(request.runId, request.requestedBy);
       }
       throw err;
     }
@@ -81,6 +84,7 @@ export class BillingRunJobs implements OnApplicationBootstrap {
     }
     await this.repository.finishRun(runId, 'DRAFT', null);
     await this.emit(runId, null);
+    await this.finished(runId, run.started_by_id);
     this.logger.log(
       { runId, subscriptions: totals.total, invoices: totals.invoices, problems: totals.problems.length },
       'billing run computed',
@@ -107,6 +111,7 @@ export class BillingRunJobs implements OnApplicationBootstrap {
     }
     await this.repository.finishIssuing(run.id);
     await this.emit(run.id, null);
+    await this.finished(run.id, request.requestedBy);
     this.logger.log({ runId: run.id, issued }, 'billing run issued');
     return JobStatus.Success;
   }
@@ -131,6 +136,22 @@ export class BillingRunJobs implements OnApplicationBootstrap {
       started.push(runId);
     }
     return started;
+  }
+
+  /** Tells the user who started (or issued) the run that it is done: DRAFT to review, ISSUED, or FAILED. */
+  private async finished(runId: string, userId: string | null): Promise<void> {
+    const run = await this.repository.findRun(runId);
+    if (!run || (run.status !== 'DRAFT' && run.status !== 'ISSUED' && run.status !== 'FAILED')) return;
+    await this.notifications.notify('billing.run.finished', {
+      tenantId: run.tenant_id,
+      runId,
+      status: run.status,
+      periodStart: run.period_start,
+      periodEnd: run.period_end,
+      invoiceCount: run.invoice_count,
+      grossKurus: run.gross_kurus,
+      userId,
+    });
   }
 
   private async emit(runId: string, message: string | null): Promise<void> {
