@@ -38,3 +38,69 @@ export function lineLabelKey(line: { component: LineComponent; tier: number | nu
   if (line.code) return { key: 'billing.lines.coded', params: { code: line.code } };
   return { key: LINE_COMPONENT_LABELS[line.component], params: {} };
 }
+
+export const RUN_STATUS_LABELS = {
+  QUEUED: 'billing.runs.statuses.QUEUED',
+  RUNNING: 'billing.runs.statuses.RUNNING',
+  DRAFT: 'billing.runs.statuses.DRAFT',
+  ISSUING: 'billing.runs.statuses.ISSUING',
+  ISSUED: 'billing.runs.statuses.ISSUED',
+  FAILED: 'billing.runs.statuses.FAILED',
+} as const;
+
+export const INVOICE_STATUS_LABELS = {
+  DRAFT: 'billing.invoices.statuses.DRAFT',
+  ISSUED: 'billing.invoices.statuses.ISSUED',
+  CANCELLED: 'billing.invoices.statuses.CANCELLED',
+} as const;
+
+export const INVOICE_KIND_LABELS = {
+  INVOICE: 'billing.invoices.kinds.INVOICE',
+  CREDIT_NOTE: 'billing.invoices.kinds.CREDIT_NOTE',
+} as const;
+
+/** Badge variants of the statuses: what needs attention stands out. */
+export const STATUS_VARIANTS = {
+  QUEUED: 'secondary',
+  RUNNING: 'secondary',
+  DRAFT: 'outline',
+  ISSUING: 'secondary',
+  ISSUED: 'default',
+  FAILED: 'destructive',
+  CANCELLED: 'destructive',
+} as const;
+
+export const PAYMENT_METHOD_LABELS = {
+  CASH_DESK: 'billing.payments.methods.CASH_DESK',
+  BANK_TRANSFER: 'billing.payments.methods.BANK_TRANSFER',
+  PROVIDER: 'billing.payments.methods.PROVIDER',
+} as const;
+
+export const PAYMENT_KIND_LABELS = {
+  PAYMENT: 'billing.payments.kinds.PAYMENT',
+  REFUND: 'billing.payments.kinds.REFUND',
+} as const;
+
+export const BANK_LINE_STATUS_LABELS = {
+  MATCHED: 'billing.bank.statuses.MATCHED',
+  AMBIGUOUS: 'billing.bank.statuses.AMBIGUOUS',
+  UNMATCHED: 'billing.bank.statuses.UNMATCHED',
+  ASSIGNED: 'billing.bank.statuses.ASSIGNED',
+  IGNORED: 'billing.bank.statuses.IGNORED',
+  DEBIT: 'billing.bank.statuses.DEBIT',
+  DUPLICATE: 'billing.bank.statuses.DUPLICATE',
+} as const;
+
+export const DISCONNECTION_STATUS_LABELS = {
+  OPEN: 'billing.dunning.statuses.OPEN',
+  DONE: 'billing.dunning.statuses.DONE',
+  RECONNECT_OPEN: 'billing.dunning.statuses.RECONNECT_OPEN',
+  RECONNECTED: 'billing.dunning.statuses.RECONNECTED',
+  CANCELLED: 'billing.dunning.statuses.CANCELLED',
+} as const;
+
+export const DUNNING_STEP_LABELS = {
+  REMINDER: 'billing.dunning.steps.REMINDER',
+  INTEREST: 'billing.dunning.steps.INTEREST',
+  DISCONNECTION: 'billing.dunning.steps.DISCONNECTION',
+} as const;

@@ -3,15 +3,18 @@ import type { Component } from 'vue';
 import type { PagePermission } from './page-permission';
 import {
   Activity,
+  AlarmClock,
   Bell,
   Building2,
   CalendarClock,
+  ChartColumn,
   Cpu,
   FileSpreadsheet,
   FileText,
   FileUp,
   Gauge,
   LayoutDashboard,
+  Landmark,
   Layers,
   ListTree,
   Receipt,
@@ -20,6 +23,7 @@ import {
   ShieldCheck,
   UserCog,
   Users,
+  Wallet,
 } from 'lucide-vue-next';
 import { IMPORT_PERMISSION } from './import-wizard';
 import { allows } from './page-permission';
@@ -58,6 +62,10 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { module: 'BILLING', to: '/billing/tariffs', labelKey: 'billing.nav.tariffs', icon: Receipt, group: 'billing.nav.group' },
   { module: 'BILLING', to: '/billing/runs', labelKey: 'billing.nav.runs', icon: CalendarClock, group: 'billing.nav.group' },
   { module: 'BILLING', to: '/billing/invoices', labelKey: 'billing.nav.invoices', icon: FileSpreadsheet, group: 'billing.nav.group' },
+  { module: 'BILLING', to: '/billing/payments', labelKey: 'billing.nav.payments', icon: Wallet, group: 'billing.nav.group' },
+  { module: 'BILLING', to: '/billing/bank-statements', labelKey: 'billing.nav.bankStatements', icon: Landmark, group: 'billing.nav.group' },
+  { module: 'BILLING', to: '/billing/dunning', labelKey: 'billing.nav.dunning', icon: AlarmClock, group: 'billing.nav.group' },
+  { module: 'BILLING', to: '/billing/reports', labelKey: 'billing.nav.reports', icon: ChartColumn, group: 'billing.nav.group' },
   { module: 'PROFILES', to: '/profiles', labelKey: 'nav.profiles', icon: Layers },
   { module: 'DEFINITIONS', to: '/definitions', labelKey: 'nav.definitions', icon: ListTree },
   { module: 'TENANTS', to: '/tenants', labelKey: 'nav.tenants', icon: Building2 },

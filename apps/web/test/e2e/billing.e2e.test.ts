@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, launch, openPage, signedInPage } from './support/browser';
@@ -9,6 +10,16 @@ function lastMonth(): string {
   const now = new Date(Date.now() + 3 * 3_600_000);
   const d = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
   return d.toISOString().slice(0, 7);
+}
+
+/** A TC identity number with valid check digits (ten random digits make a clash unlikely). */
+function freshTcId(): string {
+  const d = [1 + Math.floor(Math.random() * 9), ...Array.from({ length: 8 }, () => Math.floor(Math.random() * 10))];
+  const odd = d[0]! + d[2]! + d[4]! + d[6]! + d[8]!;
+  const even = d[1]! + d[3]! + d[5]! + d[7]!;
+  d.push((((odd * 7 - even) % 10) + 10) % 10);
+  d.push(d.reduce((a, b) => a + b, 0) % 10);
+  return d.join('');
 }
 
 /** "₺1.234,56" (Turkish, the default language) → 123456 kuruş. */
@@ -96,6 +107,80 @@ describe('billing console', () => {
     expect(kurusOf(await preview.locator('[data-testid="total-net"]').innerText())).toBe(22800);
     expect(kurusOf(await preview.locator('[data-testid="total-vat"]').innerText())).toBe(2025);
     expect(kurusOf(await preview.locator('[data-testid="total-gross"]').innerText())).toBe(24825);
+    await page.context().close();
+  });
+
+  it('bills one subscription for last month (start, review, issue) and downloads its invoice as a PDF', async () => {
+    // A new district under ASKİ with one subscription: it inherits ASKİ's example tariff, so its run prices exactly one.
+    const api = await apiAs(ASKI_ADMIN);
+    const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
+    const aski = me.body.tenants.find((tenant) => tenant.name === 'ASKİ')!;
+    const stamp = Date.now().toString(36).toUpperCase();
+    const profiles = await api<{ items: { id: string }[] }>('GET', `/api/meter-profiles?tenantId=${aski.id}&pageSize=1`);
+    const profileId = profiles.body.items[0]!.id;
+    const tenant = await api<{ id: string }>('POST', '/api/tenants', {
+      parentId: aski.id,
+      name: `E2E Fatura ${stamp}`,
+      allowedMeterProfileIds: [profileId],
+    });
+    expect(tenant.status, JSON.stringify(tenant.body)).toBe(201);
+    const meter = await api<{ id: string }>('POST', '/api/meters', {
+      tenantId: tenant.body.id,
+      meterProfileId: profileId,
+      serialNo: `E2E${stamp}`,
+    });
+    expect(meter.status, JSON.stringify(meter.body)).toBe(201);
+    const groups = await api<{ items: { id: string; code: string }[] }>('GET', '/api/definitions/subscription-groups?pageSize=50');
+    const normal = groups.body.items.find((group) => group.code === 'NORMAL')!;
+    // Served since before last month, so the whole month is billed (estimated: the meter sent nothing).
+    const subscription = await api<{ id: string; subscriptionNo: string }>('POST', '/api/subscriptions', {
+      tenantId: tenant.body.id,
+      subscriptionNo: `E2E-${stamp}`,
+      type: 'INDIVIDUAL',
+      groupId: normal.id,
+      customer: { name: 'Ayşe', surname: 'Öztürk', tcIdNo: freshTcId() },
+      address: { city: 'Ankara', district: 'Çankaya', neighborhood: 'Kızılay', street: 'Atatürk Bulvarı', buildingNo: '1', doorNo: '2' },
+      meterId: meter.body.id,
+      meterStartedAt: `${lastMonth()}-01T00:00:00+03:00`,
+    });
+    expect(subscription.status, JSON.stringify(subscription.body)).toBe(201);
+
+    const page = await signedInPage(browser, ASKI_ADMIN);
+    await openPage(page, '/billing/runs');
+    const start = page.locator('[data-testid="run-start"]');
+    await start.getByLabel('Kurum').selectOption(tenant.body.id);
+    await start.locator('[data-testid="run-period"]').fill(lastMonth());
+    await start.locator('[data-testid="run-start-submit"]').click();
+    await page.waitForURL(/\/billing\/runs\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+
+    // The worker computes the draft; the page follows the run until it waits for review.
+    const status = page.locator('[data-testid="run-status"]');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 60_000 }).toBe('DRAFT');
+    const runId = page.url().split('/').pop()!;
+    const run = await api<{ invoiceCount: number; problems: unknown[] }>('GET', `/api/billing-runs/${runId}`);
+    expect(run.body, JSON.stringify(run.body)).toMatchObject({ invoiceCount: 1, problems: [] });
+    const rows = page.locator('[data-testid^="invoice-row-"]');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => rows.first().innerText()).toContain(`E2E-${stamp}`);
+
+    // Issue with the confirmation; the numbers come from the database.
+    await page.locator('[data-testid="run-issue"]').click();
+    const dialog = page.locator('[data-testid="confirm-dialog"]');
+    await dialog.getByRole('button', { name: 'Faturaları kes' }).click();
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 60_000 }).toBe('ISSUED');
+    await expect.poll(() => rows.first().innerText(), { timeout: 30_000 }).toMatch(/\d{4}-\d{6}/);
+
+    // The invoice: issued, its lines, and its PDF through the console's proxy.
+    await rows.first().locator('a').first().click();
+    await page.waitForURL(/\/billing\/invoices\/[0-9a-f-]{36}$/);
+    await expect.poll(() => page.locator('[data-testid="invoice-status"]').getAttribute('data-status')).toBe('ISSUED');
+    expect(await page.locator('[data-testid="billing-lines"] tbody tr').count()).toBeGreaterThan(0);
+    const gross = kurusOf(await page.locator('[data-testid="invoice-gross"]').innerText());
+    expect(gross).toBeGreaterThan(0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="invoice-pdf"]').click()]);
+    const bytes = await readFile((await download.path())!);
+    expect(bytes.length).toBeGreaterThan(1000);
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await page.context().close();
   });
 });
