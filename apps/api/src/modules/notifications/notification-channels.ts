@@ -4,6 +4,9 @@ import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { isPrivateAddress } from './notification-rules';
 
+/** SMTP connections one worker process keeps open (NotificationDeliveryService sends this many e-mails at once). */
+export const SMTP_POOL = 8;
+
 export interface OutgoingEmail {
   to: string;
   subject: string;
@@ -27,7 +30,10 @@ export class Mailer implements OnModuleDestroy {
   /** Sends one message; returns the server's message id. Throws on a refused or unreachable server. */
   async send(mail: OutgoingEmail): Promise<string> {
     // A small pool: a worker sends one e-mail after another, so reusing the connection saves a handshake each.
-    this.transport ??= createTransport({ url: this.config.SMTP_URL, pool: true, maxConnections: 4 }, { from: this.config.SMTP_FROM });
+    this.transport ??= createTransport(
+      { url: this.config.SMTP_URL, pool: true, maxConnections: SMTP_POOL },
+      { from: this.config.SMTP_FROM },
+    );
     const info = (await this.transport.sendMail({
       to: mail.to,
       subject: mail.subject,

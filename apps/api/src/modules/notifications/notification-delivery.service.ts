@@ -14,7 +14,7 @@ import {
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { RedisService } from '../../core/redis/redis.service';
-import { Mailer, WebhookClient, WebhookRefusedError } from './notification-channels';
+import { Mailer, SMTP_POOL, WebhookClient, WebhookRefusedError } from './notification-channels';
 import { quietUntil, webhookSignature } from './notification-rules';
 import { renderEmail, renderMessage, type EmailItem, type Language } from './notification-templates';
 import { EVENT_RULES, isEventType, type NotificationEvents, type NotificationEventType } from './notifications.events';
@@ -38,9 +38,6 @@ export function deliveryOptions(config: AppConfig, delayMs = 0): JobsOptions {
     ...(delayMs > 0 ? { delay: delayMs } : {}),
   };
 }
-
-/** E-mails of one job in flight at once (the SMTP pool's connections). */
-export const SMTP_LANES = 4;
 
 const language = (value: string | null | undefined): Language => (value === 'en' ? 'en' : 'tr');
 
@@ -217,7 +214,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(SMTP_LANES, deliveryIds.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(SMTP_POOL, deliveryIds.length) }, lane));
     if (failures.length) throw failures[0];
     return sent ? JobStatus.Success : JobStatus.Skipped;
   }
