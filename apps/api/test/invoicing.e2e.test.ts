@@ -161,10 +161,14 @@ describe('billing: runs and invoices', () => {
     // S6: the child's subscription without readings (the child bills MINIMUM, with A's inherited tariff).
     const s6 = await installed(child);
     await days(s6.meter, s6.subscription, '2026-09-01', '2026-09-19', 0.5);
+    // S8: the child's subscription closed on 21 October (its meter removed, none after), 0.4 m³ a day until then.
+    const s8 = await installed(child);
+    await t.sql(`UPDATE subscription_meter SET ended_at = $2 WHERE subscription_id = $1`, [s8.subscription.id, local('2026-10-21')]);
+    await days(s8.meter, s8.subscription, '2026-10-01', '2026-10-21', 0.4);
     // S7: utility B has no tariff at all.
     const s7 = await installed(b);
     Object.assign(subs, { s1: s1.subscription, s2: s2.subscription, s3: s3.subscription, s4: s4.subscription });
-    Object.assign(subs, { s5: s5.subscription, s6: s6.subscription, s7: s7.subscription });
+    Object.assign(subs, { s5: s5.subscription, s6: s6.subscription, s7: s7.subscription, s8: s8.subscription });
   });
   afterAll(async () => {
     await worker?.close();
@@ -322,10 +326,10 @@ describe('billing: runs and invoices', () => {
       expect(run1.grossKurus).toBe(17_148 + 14_320 + 8170 + 23_410 + 12_867);
     });
 
-    it('bills a subscription without readings at the minimum where the tenant says MINIMUM', async () => {
+    it('bills a subscription without readings at the minimum where the tenant says MINIMUM, and one closed mid-month by its days', async () => {
       const res = await run(childToken, child.id, '2026-10');
       const done = await settled(childToken, res.body.id);
-      expect(done).toMatchObject({ status: 'DRAFT', invoiceCount: 1 });
+      expect(done).toMatchObject({ status: 'DRAFT', invoiceCount: 2 });
       // The child's own settings say MINIMUM: FIXED 2000 + 200; MINIMUM 5000 − 2000 = 3000 + 30 → 5230
       const s6 = await invoiceOf(subs.s6, '2026-10', childToken);
       expect(lines(s6)).toEqual([
@@ -333,6 +337,18 @@ describe('billing: runs and invoices', () => {
         ['MINIMUM', null, 3000, 30],
       ]);
       expect(s6).toMatchObject({ consumptionM3: '0.000', grossKurus: 5230 });
+
+      // S8, closed on 21 October: 20 days over 30 — FIXED 2000 × 20/30 = 1333.33 → 1333, VAT 133.3 → 133; blocks
+      // 0–6.667 m³ and above; 8 m³: 6.667 × 10.00 = 6667 + 66.67 → 67, 1.333 × 20.00 = 2666 + 26.66 → 27
+      // minimum 5000 × 20/30 = 3333 < 10666 → net 10666, VAT 227, gross 10893
+      const s8 = await invoiceOf(subs.s8, '2026-10', childToken);
+      expect(lines(s8)).toEqual([
+        ['FIXED', null, 1333, 133],
+        ['WATER', '6.667', 6667, 67],
+        ['WATER', '1.333', 2666, 27],
+      ]);
+      expect([s8.netKurus, s8.vatKurus, s8.grossKurus]).toEqual([10_666, 227, 10_893]);
+      expect(s8.lines[0]).toMatchObject({ segmentStart: '2026-10-01', segmentEnd: '2026-10-21' });
     });
 
     it('lists a subscription without a tariff among the problems, without failing the run', async () => {
