@@ -603,6 +603,22 @@ describe('billing: runs and invoices', () => {
     });
   });
 
+  describe('resuming', () => {
+    it('issues the rest of a run left ISSUING by a process that died mid-way', async () => {
+      const first = await invoiceOf(subs.s6, '2026-10', childToken);
+      const runId = first.billingRunId;
+      // The first draft was issued, then the process died: the run is left ISSUING with one draft to go.
+      expect((await t.request({ method: 'POST', url: `/api/invoices/${first.id}/issue`, token: childToken })).status).toBe(200);
+      await t.sql(`UPDATE billing_run SET status = 'ISSUING' WHERE id = $1`, [runId]);
+      const res = await t.request({ method: 'POST', url: `/api/billing-runs/${runId}/issue`, token: childToken });
+      expect(res.status).toBe(202);
+      const done = await settled(childToken, runId, ['ISSUED']);
+      expect(done).toMatchObject({ invoiceCount: 2, issuedCount: 2 });
+      const numbers = await t.sql(`SELECT number FROM invoice WHERE billing_run_id = $1 ORDER BY number`, [runId]);
+      expect(numbers.map((r) => r.number)).toEqual([`${year}-000001`, `${year}-000002`]);
+    });
+  });
+
   describe('scheduled runs', () => {
     it('starts the previous month’s run of tenants whose run day it is, once', async () => {
       const other = await makeTenant(t, { parent: b });
