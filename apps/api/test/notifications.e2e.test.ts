@@ -9,6 +9,7 @@ import { NotificationDeliveryService } from '../src/modules/notifications/notifi
 import { WebhookClient } from '../src/modules/notifications/notification-channels';
 import { verifyWebhookSignature } from '../src/modules/notifications/notification-rules';
 import { NotificationsService } from '../src/modules/notifications/notifications.service';
+import { UnsubscribeLinks } from '../src/modules/notifications/unsubscribe-links';
 import { makeDevice, makeMeter, makeUser, makeUtilities, tokenFor, type Device, type Tenant, type User } from './support/factories';
 import { connectLive } from './support/live';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -445,6 +446,25 @@ describe('notifications', () => {
     ])
       expect((await put('/api/me/notification-preferences', token, bad)).status).toBe(400);
     expect((await get('/api/me/notification-preferences', token)).body).toEqual(defaults.body);
+
+    // A link past its days is refused; a mail client's one-click POST works like the GET.
+    const links = worker.get(UnsubscribeLinks);
+    const pathOf = (url: string) => url.replace('http://api.example.test', '');
+    const expired = await links.create(u.id, 'billing.run.finished', 'EMAIL', new Date(Date.now() - 61 * 86_400_000));
+    expect(String((await t.request({ method: 'GET', url: pathOf(expired), headers: { 'accept-language': 'en' } })).body)).toContain(
+      'expired',
+    );
+    const oneClick = await links.create(u.id, 'billing.run.finished', 'EMAIL', new Date());
+    const posted = await t.request({ method: 'POST', url: pathOf(oneClick), headers: { 'accept-language': 'en' } });
+    expect(posted.status).toBe(200);
+    expect(String(posted.body)).toContain('Unsubscribed');
+    expect((await get('/api/me/notification-preferences', token)).body.events).toContainEqual({
+      eventType: 'billing.run.finished',
+      email: false,
+      inApp: true,
+    });
+    const missing = await t.request({ method: 'GET', url: '/api/notifications/unsubscribe' });
+    expect(missing.status, JSON.stringify(missing.body)).toBe(400);
 
     expect(
       (await put('/api/me/notification-preferences', token, { events: [{ eventType: 'import.finished', email: false, inApp: true }] }))

@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth, Authenticated, Public } from '../../core/auth/access.decorator';
@@ -74,22 +75,31 @@ export class NotificationsController {
   /** The link in every e-mail: signed, expiring, used once; answers a small page. */
   @Public()
   @Get('notifications/unsubscribe')
-  @Header('content-type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'a page saying whether the e-mails were turned off' })
-  async unsubscribe(@Query() query: UnsubscribeQueryDto, @Headers('accept-language') acceptLanguage?: string): Promise<string> {
-    return (await this.center.unsubscribe(query.token, pageLanguage(acceptLanguage))).html;
+  async unsubscribe(
+    @Query() query: UnsubscribeQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('accept-language') acceptLanguage?: string,
+  ): Promise<string> {
+    const { html } = await this.center.unsubscribe(query.token, pageLanguage(acceptLanguage));
+    // Set here, not by @Header: a refused query must still answer the JSON error body.
+    void reply.type('text/html; charset=utf-8');
+    return html;
   }
 
   /** RFC 8058 one-click unsubscribe (List-Unsubscribe-Post), which mail clients send as a POST to the same link. */
   @Public()
   @Post('notifications/unsubscribe')
   @HttpCode(200)
-  @Header('content-type', 'text/html; charset=utf-8')
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'a page saying whether the e-mails were turned off' })
-  async unsubscribeOneClick(@Query() query: UnsubscribeQueryDto, @Headers('accept-language') acceptLanguage?: string): Promise<string> {
-    return (await this.center.unsubscribe(query.token, pageLanguage(acceptLanguage))).html;
+  async unsubscribeOneClick(
+    @Query() query: UnsubscribeQueryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Headers('accept-language') acceptLanguage?: string,
+  ): Promise<string> {
+    return this.unsubscribe(query, reply, acceptLanguage);
   }
 }
 
