@@ -60,3 +60,17 @@ export function useInvoiceMutations() {
 export function invoicePdfHref(id: string): string {
   return `/api/invoices/${encodeURIComponent(id)}/pdf`;
 }
+
+/** The other documents of an invoice's subscription and period: its credit note, its re-issue, the invoice it replaced. */
+export function useRelatedInvoices(invoice: MaybeRefOrGetter<Pick<Invoice, 'id' | 'subscriptionId' | 'periodStart'>>) {
+  const { $api } = useNuxtApp();
+  const query = computed(() => {
+    const i = toValue(invoice);
+    return { subscriptionId: i.subscriptionId, period: i.periodStart.slice(0, 7), pageSize: 20 };
+  });
+  const { data } = useAsyncData(
+    () => `billing:invoices:related:${toValue(invoice).id}:${JSON.stringify(query.value)}`,
+    async () => unwrap(await $api.GET('/api/invoices', { params: { query: query.value } })).items,
+  );
+  return computed(() => (data.value ?? []).filter((i) => i.id !== toValue(invoice).id));
+}

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiAs, launch, openPage, signedInPage } from './support/browser';
+import { apiAs, launch, openPage, signedInPage, webUrl } from './support/browser';
 
 const ASKI_ADMIN = 'aski.yetkili@example.com';
 
@@ -110,7 +110,7 @@ describe('billing console', () => {
     await page.context().close();
   });
 
-  it('bills one subscription for last month (start, review, issue) and downloads its invoice as a PDF', async () => {
+  it('bills one subscription for last month (start, review, issue), downloads its PDF, takes its payment at the cash desk and shows the account statement', async () => {
     // A new district under ASKİ with one subscription: it inherits ASKİ's example tariff, so its run prices exactly one.
     const api = await apiAs(ASKI_ADMIN);
     const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
@@ -181,6 +181,45 @@ describe('billing console', () => {
     const bytes = await readFile((await download.path())!);
     expect(bytes.length).toBeGreaterThan(1000);
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // Paid at the cash desk: the invoice is settled and the customer's account comes back to zero.
+    await openPage(page, '/billing/payments');
+    const desk = page.locator('[data-testid="cash-desk"]');
+    await desk.locator('#cash-desk-subscription').fill(`E2E-${stamp}`);
+    await page
+      .getByRole('option', { name: new RegExp(`E2E-${stamp}`) })
+      .first()
+      .click();
+    await desk.locator('[data-testid="cash-desk-amount"]').fill(`${Math.floor(gross / 100)},${String(gross % 100).padStart(2, '0')}`);
+    await desk.locator('[data-testid="cash-desk-receipt"]').fill(`V-${stamp}`);
+    await desk.locator('[data-testid="cash-desk-save"]').click();
+    await page.locator('[role="status"]', { hasText: 'Öztürk' }).waitFor();
+    const invoices = await api<{ items: { customerId: string; status: string }[] }>(
+      'GET',
+      `/api/invoices?subscriptionId=${subscription.body.id}`,
+    );
+    const customerId = invoices.body.items[0]!.customerId;
+    await openPage(page, `/customers/${customerId}`);
+    const statement = page.locator('[data-testid="customer-statement"]');
+    await expect.poll(() => statement.locator('[data-testid="statement-closing"]').innerText()).toMatch(/0,00/);
+    expect(await statement.locator('tbody tr').count()).toBe(2);
+    const csv = await page.request.get(
+      await statement
+        .locator('[data-testid="export-statement-csv"]')
+        .getAttribute('href')
+        .then((h) => webUrl(h!)),
+    );
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('Fatura');
+
+    // Dunning and reports open on the same data, with their exports.
+    await openPage(page, '/billing/dunning');
+    await page.getByRole('heading', { name: 'Takip ve kesme' }).waitFor();
+    await openPage(page, '/billing/reports');
+    await page.locator('[data-testid="report-billed"]').waitFor();
+    const aging = await page.request.get(webUrl((await page.locator('[data-testid="export-aging-xlsx"]').getAttribute('href'))!));
+    expect(aging.status()).toBe(200);
+    expect((await aging.body()).subarray(0, 2).toString('latin1')).toBe('PK');
     await page.context().close();
   });
 });
