@@ -70,9 +70,12 @@ export function useBillingAccess() {
   };
 }
 
-/** Tenants where the user may create tariffs (the selected one first), and the subscription groups, for the new-tariff form. */
-export function useTariffFormOptions() {
+/**
+ * The tenants of the selected subtree where the user may create billing records, indented by depth, for a
+ * form's tenant select; `defaultId` is the selected tenant when allowed there.
+ */
+export function useBillingTenantOptions() {
   const tenants = useAssetTenants('BILLING', 'create');
-  const groups = useSubscriptionGroups();
-  return { tenants, groups };
+  const options = computed(() => tenants.options.value.map((o) => ({ value: o.id, label: `${'\u2003'.repeat(o.level)}${o.name}` })));
+  return { options, defaultId: tenants.defaultId };
 }

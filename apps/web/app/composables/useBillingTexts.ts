@@ -2,6 +2,8 @@ import type { DataTableTexts } from '~/components/ui/data-table';
 import type { ApiFailure } from '~/lib/api-error';
 import type { FormModel } from '~/lib/form-editor';
 import { createFormEditor } from '~/lib/form-editor';
+import type { FieldIssue } from '~/lib/form-model';
+import { createInlineForm } from '~/lib/billing-inline-form';
 import { failureMessage } from '~/lib/form-errors';
 
 /** Translated refusals and frame texts of the billing screens. */
@@ -69,4 +71,15 @@ export function useBillingEditor<F extends string, T>(form: FormModel<F>, save: 
       },
     },
   );
+}
+
+/** An inline billing form (createInlineForm) whose `error(field)` answers the translated message to show. */
+export function useBillingInlineForm<V>(values: V, validate: (values: V) => Record<string, FieldIssue>) {
+  const { t } = useI18n();
+  const form = createInlineForm(values, validate);
+  function error(field: string): string | undefined {
+    const problem = form.problem(field);
+    return typeof problem === 'object' ? t(problem.key, problem.params ?? {}) : problem;
+  }
+  return { ...form, error };
 }

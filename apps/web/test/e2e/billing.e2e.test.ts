@@ -173,6 +173,7 @@ describe('billing console', () => {
     // The invoice: issued, its lines, and its PDF through the console's proxy.
     await rows.first().locator('a').first().click();
     await page.waitForURL(/\/billing\/invoices\/[0-9a-f-]{36}$/);
+    const invoiceId = page.url().split('/').pop()!;
     await expect.poll(() => page.locator('[data-testid="invoice-status"]').getAttribute('data-status')).toBe('ISSUED');
     expect(await page.locator('[data-testid="billing-lines"] tbody tr').count()).toBeGreaterThan(0);
     const gross = kurusOf(await page.locator('[data-testid="invoice-gross"]').innerText());
@@ -211,6 +212,19 @@ describe('billing console', () => {
     );
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain('Fatura');
+
+    // Cancelled with a reason and re-issued: a credit note takes it back and a new draft replaces it.
+    await openPage(page, `/billing/invoices/${invoiceId}`);
+    await page.locator('[data-testid="invoice-cancel"]').click();
+    await page.locator('[data-testid="cancel-reason"]').fill('Endeks hatası (e2e)');
+    await page.getByRole('dialog').getByRole('button', { name: 'Kaydet' }).click();
+    await page.waitForURL((url) => /\/billing\/invoices\/[0-9a-f-]{36}$/.test(url.pathname) && !url.pathname.endsWith(invoiceId), {
+      timeout: 30_000,
+    });
+    await expect.poll(() => page.locator('[data-testid="invoice-status"]').getAttribute('data-status')).toBe('DRAFT');
+    const related = page.locator('[data-testid="invoice-related"]');
+    await expect.poll(() => related.innerText()).toMatch(/CN-\d{4}-\d{6}/);
+    await expect.poll(() => related.innerText()).toContain('İptal');
 
     // Dunning and reports open on the same data, with their exports.
     await openPage(page, '/billing/dunning');
