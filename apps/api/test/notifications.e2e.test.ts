@@ -319,6 +319,10 @@ describe('notifications', () => {
     const { id, secret } = created.body as { id: string; secret: string };
     expect(secret).toMatch(/^whsec_/);
     expect((await get('/api/notifications/webhooks', aAdmin.token)).body[0]).not.toHaveProperty('secret');
+    // At rest the key is sealed under SECRETS_KEY (core/secrets): a database dump alone cannot sign.
+    const [stored] = await t.sql<{ secret: string }>(`SELECT secret FROM webhook_endpoint WHERE id = $1`, [id]);
+    expect(stored!.secret).toMatch(/^v1\./);
+    expect(stored!.secret).not.toContain(secret.slice(6));
 
     hookAnswers.push(500, 200);
     await delivery.fanOut('alarm.opened', alarm(deviceA, 'BURST'), new Date());

@@ -28,6 +28,8 @@ export const configSchema = z
     API_HOST: z.string().default('0.0.0.0'),
     API_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
     JWT_ACCESS_SECRET: z.string().min(32).optional(),
+    /** Encrypts stored signing keys (payment provider, outgoing webhooks); see core/secrets. Required in production. */
+    SECRETS_KEY: z.string().min(32).optional(),
     JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86_400).default(900),
     JWT_REFRESH_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     CORS_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
@@ -160,9 +162,12 @@ export const configSchema = z
     if (c.NODE_ENV === 'production' && !c.JWT_ACCESS_SECRET) {
       ctx.addIssue({ code: 'custom', path: ['JWT_ACCESS_SECRET'], message: 'is required in production (at least 32 characters)' });
     }
+    if (c.NODE_ENV === 'production' && !c.SECRETS_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SECRETS_KEY'], message: 'is required in production (at least 32 characters)' });
+    }
     if (c.NODE_ENV !== 'production') return;
     // Signing and shared secrets: production refuses values that are public or guessable.
-    for (const name of ['JWT_ACCESS_SECRET', 'CONSOLE_PROXY_SECRET'] as const) {
+    for (const name of ['JWT_ACCESS_SECRET', 'CONSOLE_PROXY_SECRET', 'SECRETS_KEY'] as const) {
       const problem = weakSecret(c[name]);
       if (problem)
         ctx.addIssue({
@@ -170,6 +175,13 @@ export const configSchema = z
           path: [name],
           message: `${problem}; set a random value of at least 32 characters (openssl rand -base64 48)`,
         });
+    }
+    if (c.SECRETS_KEY && (c.SECRETS_KEY === c.JWT_ACCESS_SECRET || c.SECRETS_KEY === c.CONSOLE_PROXY_SECRET)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRETS_KEY'],
+        message: 'must differ from JWT_ACCESS_SECRET and CONSOLE_PROXY_SECRET (each is rotated on its own)',
+      });
     }
     if (c.CONSOLE_PROXY_SECRET && c.CONSOLE_PROXY_SECRET === c.JWT_ACCESS_SECRET) {
       ctx.addIssue({
@@ -181,7 +193,11 @@ export const configSchema = z
   });
 
 /** Secret values published in this repository (docker-compose.yml, .env.example, code): never valid in production. */
-const PUBLISHED_SECRETS = new Set(['dev-only-insecure-jwt-secret-change-me-0123456789', 'development-only-secret-change-me-0123456789']);
+const PUBLISHED_SECRETS = new Set([
+  'dev-only-insecure-jwt-secret-change-me-0123456789',
+  'development-only-secret-change-me-0123456789',
+  'development-only-secrets-key-change-me-0123456789',
+]);
 
 /** Why a production secret is unacceptable, or null. */
 function weakSecret(value: string | undefined): string | null {
@@ -192,10 +208,11 @@ function weakSecret(value: string | undefined): string | null {
   return null;
 }
 
-export type AppConfig = z.infer<typeof configSchema> & { JWT_ACCESS_SECRET: string };
+export type AppConfig = z.infer<typeof configSchema> & { JWT_ACCESS_SECRET: string; SECRETS_KEY: string };
 
-/** Development-only signing key; production refuses to start without JWT_ACCESS_SECRET. */
+/** Development-only keys; production refuses to start without JWT_ACCESS_SECRET and SECRETS_KEY. */
 const DEV_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+const DEV_SECRETS_KEY = 'development-only-secrets-key-change-me-0123456789';
 
 export class ConfigError extends Error {}
 
@@ -207,7 +224,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, JWT_ACCESS_SECRET: parsed.data.JWT_ACCESS_SECRET ?? DEV_JWT_SECRET };
+  return {
+    ...parsed.data,
+    JWT_ACCESS_SECRET: parsed.data.JWT_ACCESS_SECRET ?? DEV_JWT_SECRET,
+    SECRETS_KEY: parsed.data.SECRETS_KEY ?? DEV_SECRETS_KEY,
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -5,9 +5,10 @@ import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import { UnitOfWork } from '../../core/database/unit-of-work';
 import { BadInputException, EntityNotFoundException } from '../../core/http/errors';
+import type { SecretBox } from '../../core/secrets/secret-box';
 import { JobsService } from '../../core/jobs/jobs.service';
 import { JobName } from '../../core/jobs/jobs.types';
-import { WebhookClient } from './notification-channels';
+import { WebhookClient, webhookSecretBox } from './notification-channels';
 import { deliveryOptions } from './notification-delivery.service';
 import {
   mapSubscription,
@@ -28,6 +29,8 @@ import { NotificationsRepository } from './notifications.repository';
  */
 @Injectable()
 export class NotificationAdminService {
+  private readonly box: SecretBox;
+
   constructor(
     private readonly repository: NotificationsRepository,
     private readonly unitOfWork: UnitOfWork,
@@ -35,7 +38,9 @@ export class NotificationAdminService {
     private readonly jobs: JobsService,
     private readonly webhooks: WebhookClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.box = webhookSecretBox(config);
+  }
 
   // ---- alarm subscriptions ----
 
@@ -98,7 +103,7 @@ export class NotificationAdminService {
     await this.checkUrl(input.url);
     const secret = newSecret();
     const row = await this.unitOfWork.run(async (tx) => {
-      const created = await this.repository.createWebhook(tx, { ...input, secret });
+      const created = await this.repository.createWebhook(tx, { ...input, secret: this.box.seal(secret) });
       await this.audit.record(
         access,
         { action: 'create', entityType: 'webhook_endpoint', entityId: created.id, tenantId: created.tenantId, after: input },
@@ -135,7 +140,7 @@ export class NotificationAdminService {
     const before = await this.visibleWebhook(access, id, 'update');
     const secret = newSecret();
     const row = await this.unitOfWork.run(async (tx) => {
-      const updated = await this.repository.updateWebhook(tx, id, { secret });
+      const updated = await this.repository.updateWebhook(tx, id, { secret: this.box.seal(secret) });
       await this.audit.record(
         access,
         { action: 'update', entityType: 'webhook_endpoint', entityId: id, tenantId: before.tenantId, after: { secretRotated: true } },

@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import { SecretBox } from '../../core/secrets/secret-box';
 import { isPrivateAddress } from './notification-rules';
 
 /** SMTP connections one worker process keeps open (NotificationDeliveryService sends this many e-mails at once). */
@@ -93,4 +94,9 @@ export class WebhookClient {
     await response.body?.cancel();
     return response.status;
   }
+}
+
+/** Webhook HMAC keys are stored sealed (core/secrets): created or rotated by the admin service, opened to sign. */
+export function webhookSecretBox(config: Pick<AppConfig, 'SECRETS_KEY'>): SecretBox {
+  return new SecretBox(config.SECRETS_KEY, 'notification-webhook-secret');
 }

@@ -14,7 +14,8 @@ import {
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { RedisService } from '../../core/redis/redis.service';
-import { Mailer, SMTP_POOL, WebhookClient, WebhookRefusedError } from './notification-channels';
+import type { SecretBox } from '../../core/secrets/secret-box';
+import { Mailer, SMTP_POOL, WebhookClient, WebhookRefusedError, webhookSecretBox } from './notification-channels';
 import { quietUntil, webhookSignature } from './notification-rules';
 import { renderEmail, renderMessage, type EmailItem, type Language } from './notification-templates';
 import { EVENT_RULES, isEventType, type NotificationEvents, type NotificationEventType } from './notifications.events';
@@ -49,6 +50,7 @@ const language = (value: string | null | undefined): Language => (value === 'en'
 @Injectable()
 export class NotificationDeliveryService implements OnApplicationBootstrap {
   private readonly logger = new Logger('notifications');
+  private readonly box: SecretBox;
 
   constructor(
     private readonly repository: NotificationsRepository,
@@ -59,7 +61,9 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     private readonly webhooks: WebhookClient,
     private readonly links: UnsubscribeLinks,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.box = webhookSecretBox(config);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.jobs
@@ -336,8 +340,18 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
       tenantId: d.tenant_id,
       data: d.payload,
     });
+    const secret = this.box.open(d.secret);
+    if (secret === null) {
+      // Sealed under another SECRETS_KEY: nothing can be signed until an operator rotates the endpoint's secret.
+      await this.repository.markWebhookDelivery(d.id, {
+        status: 'FAILED',
+        httpStatus: null,
+        reason: 'signing secret unreadable: rotate it',
+      });
+      return JobStatus.Skipped;
+    }
     const headers = {
-      'x-water-signature': webhookSignature(d.secret, body, new Date()),
+      'x-water-signature': webhookSignature(secret, body, new Date()),
       'x-water-event': d.event_type,
       'x-water-delivery': d.id,
     };

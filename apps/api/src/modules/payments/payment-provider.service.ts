@@ -4,6 +4,7 @@ import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { asSystem } from '../../core/database/tenant-scope';
+import { fingerprint, SecretBox } from '../../core/secrets/secret-box';
 import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { BadInputException, EntityNotFoundException } from '../../core/http/errors';
 import type { Page } from '../../core/http/paging';
@@ -20,7 +21,6 @@ import {
 import { PaymentProviderRepository, type ProviderEventInsert, type ProviderSettingsRow } from './payment-provider.repository';
 import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
-import { fingerprint, ProviderSecretBox } from './provider-secret';
 import { verifyStripeSignature } from './stripe-signature';
 
 const PROVIDER = 'stripe';
@@ -40,7 +40,7 @@ type Outcome = Pick<ProviderEventInsert, 'outcome' | 'detail' | 'paymentId'>;
 @Injectable()
 export class PaymentProviderService {
   private readonly logger = new Logger('payment-provider');
-  private readonly box: ProviderSecretBox;
+  private readonly box: SecretBox;
 
   constructor(
     private readonly provider: PaymentProviderRepository,
@@ -50,7 +50,7 @@ export class PaymentProviderService {
     private readonly unitOfWork: UnitOfWork,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.box = new ProviderSecretBox(config.JWT_ACCESS_SECRET);
+    this.box = new SecretBox(config.SECRETS_KEY, 'payment-provider-signing-secret');
   }
 
   async settings(access: AccessContext, tenantId: string): Promise<PaymentProviderView> {

@@ -1,16 +1,20 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /**
- * Provider signing secrets at rest. Unlike integration secrets (kept as SHA-256 hashes, compared with
- * what a network server presents), a webhook signing secret is the HMAC key itself, so it must be
- * recoverable: AES-256-GCM under a key derived (HKDF-SHA256) from JWT_ACCESS_SECRET, stored as
- * `v1.<iv>.<tag>.<ciphertext>` (base64url). It is never returned by the API.
+ * Secrets the platform must use again later (a payment provider's webhook signing key, the HMAC key
+ * of an outgoing notification webhook), at rest. Unlike integration secrets (kept as SHA-256 hashes
+ * and compared with what a network server presents) these are keys the platform signs or verifies
+ * with, so they must be recoverable: AES-256-GCM under a key derived (HKDF-SHA256) from SECRETS_KEY
+ * and the purpose, stored as `v1.<iv>.<tag>.<ciphertext>` (base64url). A dump of the database alone
+ * does not reveal them; SECRETS_KEY is its own variable so rotating the token-signing key does not
+ * lose them. The API never returns them after creation.
  */
-export class ProviderSecretBox {
+export class SecretBox {
   private readonly key: Buffer;
 
-  constructor(masterSecret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', masterSecret, 'water-platform', 'payment-provider-signing-secret', 32));
+  /** `purpose` separates the keys of different uses, so a value sealed for one cannot be opened as another. */
+  constructor(masterKey: string, purpose: string) {
+    this.key = Buffer.from(hkdfSync('sha256', masterKey, 'water-platform', purpose, 32));
   }
 
   seal(secret: string): string {
@@ -20,7 +24,7 @@ export class ProviderSecretBox {
     return ['v1', iv, cipher.getAuthTag(), data].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
   }
 
-  /** The secret, or null when the box cannot open it (another master secret: the secret must be set again). */
+  /** The secret, or null when the box cannot open it (another key or purpose: the secret must be set again). */
   open(sealed: string): string | null {
     const [version, iv, tag, data] = sealed.split('.');
     if (version !== 'v1' || !iv || !tag || data === undefined) return null;
