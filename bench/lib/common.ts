@@ -218,6 +218,7 @@ export function apiEnv(dbUrl: string, port: number, prefix: string, extra: Recor
     API_HOST: '127.0.0.1',
     API_PORT: String(port),
     JWT_ACCESS_SECRET: 'bench-only-secret-0123456789abcdef0123456789',
+    SECRETS_KEY: 'bench-only-secrets-key-0123456789abcdef01234',
     JWT_ACCESS_TTL_SECONDS: '7200',
     LOG_LEVEL: 'warn',
     MQTT_ENABLED: 'false',

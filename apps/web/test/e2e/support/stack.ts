@@ -76,6 +76,7 @@ export default async function setup(project: TestProject) {
     API_PORT: String(apiPort),
     API_HOST: '127.0.0.1',
     JWT_ACCESS_SECRET: randomBytes(32).toString('hex'),
+    SECRETS_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
     // Browser tests sign in many times from one address.
     LOGIN_MAX_PER_ADDRESS: '1000',
