@@ -2356,6 +2356,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/tenants/{id}/payment-provider/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PaymentProviderController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/uplinks": {
         parameters: {
             query?: never;
@@ -5795,6 +5811,23 @@ export interface components {
             /** Format: uuid */
             tariffId: string;
             vatKurus: number;
+        };
+        ProviderEventPageDto: {
+            items: {
+                detail: string | null;
+                eventId: string;
+                id: string;
+                /** @enum {string} */
+                outcome: "APPLIED" | "IGNORED" | "UNMATCHED";
+                paymentId: string | null;
+                /** @enum {string} */
+                provider: "stripe";
+                receivedAt: string;
+                type: string;
+            }[];
+            page: number;
+            pageSize: number;
+            total: number;
         };
         QualityReportDto: {
             days: {
@@ -10953,7 +10986,6 @@ export interface operations {
                 order?: "asc" | "desc";
                 page?: number;
                 pageSize?: number;
-                search?: string;
                 status?: string;
                 subscriptionId?: string;
                 tenantId?: string;
@@ -11073,7 +11105,6 @@ export interface operations {
                 format?: "csv" | "xlsx";
                 locale?: "tr" | "en";
                 order?: "asc" | "desc";
-                search?: string;
                 status?: string;
                 subscriptionId?: string;
                 tenantId?: string;
@@ -11116,7 +11147,6 @@ export interface operations {
                 order?: "asc" | "desc";
                 page?: number;
                 pageSize?: number;
-                search?: string;
                 subscriptionId?: string;
                 tenantId?: string;
             };
@@ -14901,6 +14931,45 @@ export interface operations {
                 content?: never;
             };
             /** @description requires update on BILLING */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PaymentProviderController_events: {
+        parameters: {
+            query?: {
+                outcome?: "APPLIED" | "IGNORED" | "UNMATCHED";
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderEventPageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on BILLING */
             403: {
                 headers: {
                     [name: string]: unknown;
