@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERMISSION_MODULES } from '@water/shared';
 import { apiAs, launch, openPage, signedInPage, webUrl } from './support/browser';
 
 const ASKI_ADMIN = 'aski.yetkili@example.com';
@@ -234,6 +235,45 @@ describe('billing console', () => {
     const aging = await page.request.get(webUrl((await page.locator('[data-testid="export-aging-xlsx"]').getAttribute('href'))!));
     expect(aging.status()).toBe(200);
     expect((await aging.body()).subarray(0, 2).toString('latin1')).toBe('PK');
+    await page.context().close();
+  });
+
+  it('shows a billing reader the billing screens without any action that changes them', async () => {
+    const api = await apiAs(ASKI_ADMIN);
+    const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
+    const aski = me.body.tenants.find((tenant) => tenant.name === 'ASKİ')!.id;
+    const read = { create: false, read: true, update: false, delete: false };
+    const none = { create: false, read: false, update: false, delete: false };
+    const permissions = Object.fromEntries(PERMISSION_MODULES.map((m) => [m, m === 'BILLING' ? read : none]));
+    const email = `fatura.okur.${Date.now()}@example.com`;
+    const created = await api('POST', '/api/users', {
+      name: 'Fatura',
+      surname: 'Okur',
+      email,
+      password: 'Parola123',
+      memberships: [{ tenantId: aski, role: 'Billing reader', permissions }],
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+    const page = await signedInPage(browser, email, 'Parola123');
+    await openPage(page, '/billing/tariffs');
+    await page.locator('[data-testid="tariff-row-ORNEK-KONUT"]').waitFor();
+    expect(await page.getByRole('navigation').locator('a[href="/billing/runs"]').count()).toBe(1);
+    expect(await page.locator('[data-testid="tariffs-new"]').count()).toBe(0);
+    await page.locator('[data-testid="tariff-row-ORNEK-KONUT"] a').click();
+    await page.locator('[data-testid="tariff-preview"]').waitFor();
+    for (const action of ['version-add', 'delete-button', 'tariff-edit'])
+      expect(await page.locator(`[data-testid="${action}"]`).count(), action).toBe(0);
+    await openPage(page, '/billing/runs');
+    await page.getByRole('heading', { name: 'Faturalama dönemleri' }).waitFor();
+    expect(await page.locator('[data-testid="run-start"]').count()).toBe(0);
+    await openPage(page, '/billing/payments');
+    await page.getByRole('heading', { name: 'Ödemeler' }).waitFor();
+    expect(await page.locator('[data-testid="cash-desk"]').count()).toBe(0);
+    // A page that needs a right the user lacks is refused.
+    await page.goto(webUrl('/billing/tariffs/new'));
+    await page.waitForLoadState('networkidle');
+    expect(new URL(page.url()).pathname).not.toBe('/billing/tariffs/new');
     await page.context().close();
   });
 });
