@@ -604,6 +604,23 @@ describe('billing: runs and invoices', () => {
   });
 
   describe('resuming', () => {
+    it('computes a run left QUEUED without its job (the process died before enqueueing) when its period is posted again', async () => {
+      const lone = await makeTenant(t, { parent: a });
+      const { token } = await makeAdmin(t, lone);
+      const [{ id }] = await t.sql(
+        `INSERT INTO billing_run (tenant_id, period_start, period_end) VALUES ($1, '2026-09-01', '2026-10-01') RETURNING id`,
+        [lone.id],
+      );
+      const res = await run(token, lone.id, '2026-09');
+      expect(res.status).toBe(202);
+      expect(res.body.id).toBe(id);
+      expect(await settled(token, id)).toMatchObject({ status: 'DRAFT', subscriptionsTotal: 0 });
+      // Running the DRAFT period again is the next generation: a new job, not the finished one's id.
+      expect((await run(token, lone.id, '2026-09')).status).toBe(202);
+      expect((await t.sql(`SELECT queue_generation FROM billing_run WHERE id = $1`, [id]))[0].queue_generation).toBe(2);
+      expect(await settled(token, id)).toMatchObject({ status: 'DRAFT' });
+    });
+
     it('issues the rest of a run left ISSUING by a process that died mid-way', async () => {
       const first = await invoiceOf(subs.s6, '2026-10', childToken);
       const runId = first.billingRunId;

@@ -5,6 +5,7 @@ import { OnJob } from '../../core/jobs/on-job.decorator';
 import { LiveEventsService } from '../../core/realtime/live-events.service';
 import { localToday } from '../billing/tariff-rules';
 import { NotificationsService } from '../notifications/notifications.service';
+import { computeJobId } from './billing-runs.service';
 import { monthPeriod, previousMonth } from './drafts';
 import { InvoiceDraftsService, type DraftProblem } from './invoice-drafts.service';
 import { InvoicingRepository, type RunRow } from './invoicing.repository';
@@ -122,7 +123,10 @@ export class BillingRunJobs implements OnApplicationBootstrap {
     return JobStatus.Success;
   }
 
-  /** Starts the previous month's run of every tenant whose scheduled run day it is (a run that exists is left alone). */
+  /**
+   * Starts the previous month's run of every tenant whose scheduled run day it is; the ids of the runs it
+   * created. A run that exists is left alone, except that a QUEUED one has its job enqueued again (by id).
+   */
   async schedule(now: Date): Promise<string[]> {
     const started: string[] = [];
     for (const t of await this.repository.scheduledRunDays()) {
@@ -130,10 +134,15 @@ export class BillingRunJobs implements OnApplicationBootstrap {
       const today = localToday(t.time_zone, now);
       if (Number(today.slice(8, 10)) !== t.day) continue;
       const { periodStart, periodEnd } = monthPeriod(previousMonth(today));
-      const runId = await this.repository.createScheduledRun(t.id, periodStart, periodEnd);
-      if (!runId) continue;
-      await this.jobs.enqueue(JobName.ComputeBillingRun, { runId, requestedBy: null });
-      started.push(runId);
+      const run = await this.repository.createScheduledRun(t.id, periodStart, periodEnd);
+      if (!run) continue;
+      // A run still QUEUED from an earlier hour is enqueued again by its job id: nothing while its job exists.
+      await this.jobs.enqueue(
+        JobName.ComputeBillingRun,
+        { runId: run.id, requestedBy: null },
+        { jobId: computeJobId(run.id, run.generation) },
+      );
+      if (run.created) started.push(run.id);
     }
     return started;
   }

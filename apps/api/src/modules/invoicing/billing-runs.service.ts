@@ -35,15 +35,16 @@ export class BillingRunsService {
       throw new BadInputException('only a month that has ended in the tenant’s time zone is billed', [
         { path: ['period'], message: `${input.period} ends on ${periodEnd}; today is ${today} in ${tenant.time_zone}` },
       ]);
-    const { id, enqueue } = await this.unitOfWork.run(async (tx) => {
+    const { id, generation } = await this.unitOfWork.run(async (tx) => {
       const run = await this.repository.lockRunForPeriod(tx, input.tenantId, periodStart, periodEnd, access.userId);
       if (run.status === 'ISSUED' || run.status === 'ISSUING')
         throw new ConflictException(
           `the period ${input.period} is ${run.status === 'ISSUED' ? 'issued' : 'being issued'}: it is not billed again`,
         );
-      // A run already queued or computing is the answer as it is (re-posting never duplicates).
-      if (!run.created && (run.status === 'QUEUED' || run.status === 'RUNNING')) return { id: run.id, enqueue: false };
-      if (!run.created) await this.repository.requeueRun(tx, run.id, access.userId);
+      // A run already queued or computing keeps its generation: its job id is enqueued again below, which
+      // BullMQ ignores while the job exists and adds if it was lost (never a second compute of one generation).
+      if (!run.created && (run.status === 'QUEUED' || run.status === 'RUNNING')) return { id: run.id, generation: run.generation };
+      const generation = run.created ? run.generation : await this.repository.requeueRun(tx, run.id, access.userId);
       await this.audit.record(
         access,
         {
@@ -56,9 +57,13 @@ export class BillingRunsService {
         },
         tx,
       );
-      return { id: run.id, enqueue: true };
+      return { id: run.id, generation };
     });
-    if (enqueue) await this.jobs.enqueue(JobName.ComputeBillingRun, { runId: id, requestedBy: access.userId, requestId: access.requestId });
+    await this.jobs.enqueue(
+      JobName.ComputeBillingRun,
+      { runId: id, requestedBy: access.userId, requestId: access.requestId },
+      { jobId: computeJobId(id, generation) },
+    );
     return this.detail(access, id);
   }
 
@@ -114,4 +119,9 @@ export class BillingRunsService {
     if (!run || !access.can('BILLING', 'read', run.tenant_id)) throw new EntityNotFoundException('billing run', id);
     return run;
   }
+}
+
+/** The compute job of one generation of a run: one id, so a lost job can be enqueued again without a double. */
+export function computeJobId(runId: string, generation: number): string {
+  return `billing-run-${runId}-compute-${generation}`;
 }

@@ -260,7 +260,7 @@ export class InvoicingRepository {
     periodStart: string,
     periodEnd: string,
     userId: string | null,
-  ): Promise<{ id: string; status: RunStatus; created: boolean }> {
+  ): Promise<{ id: string; status: RunStatus; generation: number; created: boolean }> {
     const [inserted] = await this.run(
       tx,
       sql<{ id: string }>`INSERT INTO billing_run (tenant_id, period_start, period_end, started_by_id)
@@ -269,31 +269,47 @@ export class InvoicingRepository {
     );
     const [row] = await this.run(
       tx,
-      sql<{ id: string; status: RunStatus }>`SELECT id, status::text AS status FROM billing_run
-        WHERE tenant_id = ${tenantId}::uuid AND period_start = ${periodStart}::date FOR UPDATE`,
+      sql<{ id: string; status: RunStatus; generation: number }>`SELECT id, status::text AS status, queue_generation AS generation
+        FROM billing_run WHERE tenant_id = ${tenantId}::uuid AND period_start = ${periodStart}::date FOR UPDATE`,
     );
     return { ...row, created: Boolean(inserted) };
   }
 
-  /** A scheduled run: created QUEUED unless the period has one (whatever its state); its id when created. */
-  async createScheduledRun(tenantId: string, periodStart: string, periodEnd: string): Promise<string | undefined> {
-    const [row] = await this.run(
+  /**
+   * A scheduled run: created QUEUED unless the period has one. Its id and generation when it is QUEUED
+   * (new, or left queued by a process that died before enqueueing), so its job is (re-)enqueued by id.
+   */
+  async createScheduledRun(
+    tenantId: string,
+    periodStart: string,
+    periodEnd: string,
+  ): Promise<{ id: string; generation: number; created: boolean } | undefined> {
+    const [inserted] = await this.run(
       undefined,
       sql<{ id: string }>`INSERT INTO billing_run (tenant_id, period_start, period_end)
         VALUES (${tenantId}::uuid, ${periodStart}::date, ${periodEnd}::date)
         ON CONFLICT (tenant_id, period_start) DO NOTHING RETURNING id`,
     );
-    return row?.id;
+    const [row] = await this.run(
+      undefined,
+      sql<{ id: string; generation: number }>`SELECT id, queue_generation AS generation FROM billing_run
+        WHERE tenant_id = ${tenantId}::uuid AND period_start = ${periodStart}::date AND status = 'QUEUED'`,
+    );
+    return row ? { ...row, created: Boolean(inserted) } : undefined;
   }
 
-  async requeueRun(tx: Transaction, id: string, userId: string | null): Promise<void> {
-    await this.run(
+  /** Queues the run again under the next generation (a new compute job id); returns that generation. */
+  async requeueRun(tx: Transaction, id: string, userId: string | null): Promise<number> {
+    const [row] = await this.run(
       tx,
-      sql`UPDATE billing_run SET status = 'QUEUED', subscriptions_total = 0, subscriptions_done = 0, invoice_count = 0,
+      sql<{
+        generation: number;
+      }>`UPDATE billing_run SET status = 'QUEUED', subscriptions_total = 0, subscriptions_done = 0, invoice_count = 0,
             net_kurus = 0, vat_kurus = 0, gross_kurus = 0, problems = '[]', error = NULL, started_by_id = ${userId}::uuid,
-            started_at = NULL, finished_at = NULL
-          WHERE id = ${id}::uuid RETURNING id`,
+            started_at = NULL, finished_at = NULL, queue_generation = queue_generation + 1
+          WHERE id = ${id}::uuid RETURNING queue_generation AS generation`,
     );
+    return row!.generation;
   }
 
   async listRuns(f: RunFilters): Promise<{ rows: RunRow[]; total: number }> {
