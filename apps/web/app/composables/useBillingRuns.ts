@@ -1,5 +1,6 @@
 import type { ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { RunStatus } from '~/lib/billing-run';
+import type { BillingSettingsBody } from '~/lib/billing-settings-form';
 import { unwrap } from '~/lib/api-client';
 import { applyRunProgress, isRunActive } from '~/lib/billing-run';
 import { useSessionStore } from '~/stores/session';
@@ -86,4 +87,19 @@ export function useBillingRun(id: MaybeRefOrGetter<string>, onSettled?: (run: Bi
   });
   onBeforeUnmount(stop);
   return { run: data, error, refresh, follow };
+}
+
+/** The billing settings in force at a tenant (its own, an ancestor's or the defaults) and saving its own. */
+export function useBillingSettings(tenantId: MaybeRefOrGetter<string | null>) {
+  const { $api } = useNuxtApp();
+  const { data, error, refresh } = useAsyncData(
+    () => `billing:settings:${toValue(tenantId)}`,
+    async () => {
+      const id = toValue(tenantId);
+      return id ? unwrap(await $api.GET('/api/tenants/{id}/billing-settings', { params: { path: { id } } })) : null;
+    },
+  );
+  const save = async (body: BillingSettingsBody) =>
+    unwrap(await $api.PUT('/api/tenants/{id}/billing-settings', { params: { path: { id: toValue(tenantId)! } }, body }));
+  return { settings: data, error, refresh, save };
 }

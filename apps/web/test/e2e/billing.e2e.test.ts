@@ -148,6 +148,12 @@ describe('billing console', () => {
 
     const page = await signedInPage(browser, ASKI_ADMIN);
     await openPage(page, '/billing/runs');
+    // ASKİ's billing settings (the defaults until now) become its own: a 20-day payment term.
+    const settings = page.locator('[data-testid="billing-settings"]');
+    await settings.locator('[data-testid="billing-settings-edit"]').click();
+    await page.getByRole('dialog').getByLabel('Ödeme süresi (gün)').fill('20');
+    await page.getByRole('dialog').getByRole('button', { name: 'Kaydet' }).click();
+    await expect.poll(() => settings.innerText()).toContain('Bu kurumun kendi ayarları.');
     const start = page.locator('[data-testid="run-start"]');
     await start.getByLabel('Kurum').selectOption(tenant.body.id);
     await start.locator('[data-testid="run-period"]').fill(lastMonth());
@@ -267,6 +273,8 @@ describe('billing console', () => {
     await openPage(page, '/billing/runs');
     await page.getByRole('heading', { name: 'Faturalama dönemleri' }).waitFor();
     expect(await page.locator('[data-testid="run-start"]').count()).toBe(0);
+    await page.locator('[data-testid="billing-settings"]').waitFor();
+    expect(await page.locator('[data-testid="billing-settings-edit"]').count()).toBe(0);
     await openPage(page, '/billing/payments');
     await page.getByRole('heading', { name: 'Ödemeler' }).waitFor();
     expect(await page.locator('[data-testid="cash-desk"]').count()).toBe(0);
