@@ -1,7 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeInstallation, makeUtilities, type Subscription, type Tenant } from './support/factories';
-import { makeHourlyReadings, rollUpDays } from './support/factories';
+import { makeHourlyReadings, makeInstallation, makeUtilities, rollUpDays, type Subscription, type Tenant } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
