@@ -57,6 +57,11 @@ describe('billing console', () => {
     // The seed's example tariff is listed at the signed-in utility.
     await openPage(page, '/billing/tariffs');
     await page.locator('[data-testid="tariff-row-ORNEK-KONUT"]').waitFor();
+    // Filtered by subscription type through the URL.
+    await page.locator('[data-testid="tariffs-type-filter"]').selectOption('ORGANIZATIONAL');
+    await page.waitForURL(/subscriptionType=ORGANIZATIONAL/);
+    await page.locator('[data-testid="tariff-row-ORNEK-ISYERI"]').waitFor();
+    await expect.poll(() => page.locator('[data-testid="tariff-row-ORNEK-KONUT"]').count()).toBe(0);
 
     await page.locator('[data-testid="tariffs-new"]').click();
     await page.waitForURL(/\/billing\/tariffs\/new$/);
