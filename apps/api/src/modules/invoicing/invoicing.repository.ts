@@ -309,7 +309,7 @@ export class InvoicingRepository {
             started_at = NULL, finished_at = NULL, queue_generation = queue_generation + 1
           WHERE id = ${id}::uuid RETURNING queue_generation AS generation`,
     );
-    return row!.generation;
+    return row.generation;
   }
 
   async listRuns(f: RunFilters): Promise<{ rows: RunRow[]; total: number }> {
