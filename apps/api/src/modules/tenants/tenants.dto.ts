@@ -105,3 +105,11 @@ export const TenantDetailSchema = z.object({
 });
 export class TenantDetailDto extends createZodDto(TenantDetailSchema) {}
 export type TenantDetail = z.infer<typeof TenantDetailSchema>;
+
+export const TenantLogoSchema = z.object({
+  contentType: z.enum(['image/png', 'image/jpeg']),
+  bytes: z.number().int(),
+  updatedAt: z.string().datetime(),
+});
+export class TenantLogoDto extends createZodDto(TenantLogoSchema) {}
+export type TenantLogoView = z.infer<typeof TenantLogoSchema>;

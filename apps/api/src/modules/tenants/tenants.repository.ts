@@ -193,4 +193,24 @@ export class TenantsRepository {
       skipDuplicates: true,
     });
   }
+
+  // ─── Logo ──────────────────────────────────────────────────────────────────────
+
+  async saveLogo(tx: Tx, tenantId: string, contentType: string, bytes: Buffer): Promise<{ updatedAt: Date }> {
+    const image = new Uint8Array(bytes);
+    return clientOf(this.database, tx).tenantLogo.upsert({
+      where: { tenantId },
+      create: { tenantId, contentType, image },
+      update: { contentType, image },
+      select: { updatedAt: true },
+    });
+  }
+
+  logo(tenantId: string): Promise<{ contentType: string; image: Uint8Array; updatedAt: Date } | null> {
+    return this.prisma.tenantLogo.findUnique({ where: { tenantId }, select: { contentType: true, image: true, updatedAt: true } });
+  }
+
+  async deleteLogo(tx: Tx, tenantId: string): Promise<boolean> {
+    return (await clientOf(this.database, tx).tenantLogo.deleteMany({ where: { tenantId } })).count > 0;
+  }
 }

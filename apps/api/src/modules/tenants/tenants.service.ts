@@ -5,7 +5,9 @@ import { AccessService } from '../../core/access/access.service';
 import { AuditService } from '../../core/audit/audit.service';
 import { mapAddress, type AddressInput } from '../../core/http/address.dto';
 import { BadInputException, ConflictException, EntityNotFoundException, ForbiddenActionException } from '../../core/http/errors';
-import type { CreateTenantDto, TenantDetail, TenantNode, UpdateTenantDto } from './tenants.dto';
+import type { UploadedFile } from '../../core/http/upload';
+import { isDrawable, logoType } from './tenant-logo';
+import type { CreateTenantDto, TenantDetail, TenantLogoView, TenantNode, UpdateTenantDto } from './tenants.dto';
 import { UnitOfWork, type Transaction as Tx } from '../../core/database/unit-of-work';
 import { TenantsRepository, type TenantWithDetail } from './tenants.repository';
 
@@ -263,6 +265,45 @@ export class TenantsService {
         .map((p) => ({ id: p.deviceProfile.id, brand: p.deviceProfile.brand.name, modelCode: p.deviceProfile.modelCode }))
         .sort((a, b) => `${a.brand} ${a.modelCode}`.localeCompare(`${b.brand} ${b.modelCode}`)),
     };
+  }
+
+  // ─── Logo (printed on the tenant's invoices) ─────────────────────────────────────
+
+  /** PNG or JPEG, at most MAX_LOGO_BYTES, one the PDF renderer can draw; by whoever may update the tenant. */
+  async setLogo(access: AccessContext, id: string, file: UploadedFile): Promise<TenantLogoView> {
+    access.require('TENANTS', 'update', id);
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.bytes) chunks.push(chunk);
+    const image = Buffer.concat(chunks);
+    const contentType = logoType(image);
+    const refuse = (message: string) => new BadInputException(`the logo ${message}`, [{ path: ['body', 'file'], message }]);
+    if (!contentType) throw refuse('must be a PNG or JPEG image');
+    if (!(await isDrawable(image))) throw refuse(`is not a readable ${contentType} image`);
+    const { updatedAt } = await this.unitOfWork.run(async (tx) => {
+      const saved = await this.tenants.saveLogo(tx, id, contentType, image);
+      await this.audit.record(
+        access,
+        { action: 'update', entityType: 'tenant', entityId: id, tenantId: id, after: { logo: { contentType, bytes: image.length } } },
+        tx,
+      );
+      return saved;
+    });
+    return { contentType, bytes: image.length, updatedAt: updatedAt.toISOString() };
+  }
+
+  async logo(access: AccessContext, id: string): Promise<{ contentType: string; image: Buffer }> {
+    access.require('TENANTS', 'read', id);
+    const logo = await this.tenants.logo(id);
+    if (!logo) throw new EntityNotFoundException('logo of tenant', id);
+    return { contentType: logo.contentType, image: Buffer.from(logo.image) };
+  }
+
+  async removeLogo(access: AccessContext, id: string): Promise<void> {
+    access.require('TENANTS', 'update', id);
+    await this.unitOfWork.run(async (tx) => {
+      if (!(await this.tenants.deleteLogo(tx, id))) throw new EntityNotFoundException('logo of tenant', id);
+      await this.audit.record(access, { action: 'update', entityType: 'tenant', entityId: id, tenantId: id, after: { logo: null } }, tx);
+    });
   }
 }
 

@@ -54,6 +54,8 @@ export interface InvoicePdfRecord {
   cancelReason: string | null;
   /** A credit note's (or re-issue's) corrected invoice number. */
   correctsNumber: string | null;
+  /** The tenant's logo (PNG or JPEG, checked drawable at upload), printed above its name; null without one. */
+  logo?: Buffer | null;
   /** The parties as they are now: what a draft shows, and what fills a gap in an issued invoice's snapshot. */
   current: Parties;
   lines: InvoicePdfLine[];
@@ -219,7 +221,7 @@ export interface InvoiceDocument {
   language: InvoiceLanguage;
   title: string;
   watermark: string | null;
-  issuer: { name: string; lines: string[] };
+  issuer: { name: string; lines: string[]; logo: Buffer | null };
   facts: [label: string, value: string][];
   customer: { heading: string; name: string; lines: string[] };
   consumption: string;
@@ -303,7 +305,7 @@ export function invoiceDocument(record: InvoicePdfRecord): InvoiceDocument {
     language,
     title,
     watermark: record.status === 'ISSUED' ? null : t.watermark[record.status],
-    issuer: { name: parties.tenant.name, lines: issuerLines },
+    issuer: { name: parties.tenant.name, lines: issuerLines, logo: record.logo ?? null },
     facts,
     customer: { heading: t.customer, name: parties.customer.name, lines: customerLines },
     consumption,

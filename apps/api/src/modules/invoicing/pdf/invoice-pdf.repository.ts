@@ -25,6 +25,7 @@ export class InvoicePdfRepository {
       // The subscription's address is where the water is used; the customer's is the fallback.
       .leftJoin('address as a', (j) => j.on(sql<boolean>`a.id = coalesce(s.address_id, c.address_id)`))
       .leftJoin('invoice as corrected', 'corrected.id', 'i.corrects_invoice_id')
+      .leftJoin('tenant_logo as logo', 'logo.tenant_id', 'i.tenant_id')
       .where('i.id', '=', id)
       .select((eb) => [
         'i.id',
@@ -51,6 +52,8 @@ export class InvoicePdfRepository {
         't.name as tenantName',
         't.tax_id as tenantTaxId',
         't.tax_office as tenantTaxOffice',
+        'logo.image as logoImage',
+        'logo.content_type as logoContentType',
         'c.customer_type as customerType',
         'c.name as customerName',
         'c.surname as customerSurname',
@@ -121,6 +124,7 @@ export class InvoicePdfRepository {
       pdfKey: row.pdfKey,
       cancelReason: row.cancelReason,
       correctsNumber: row.correctsNumber,
+      logo: row.logoImage ? Buffer.from(row.logoImage) : null,
       current: {
         tenant: { name: row.tenantName, taxId: row.tenantTaxId, taxOffice: row.tenantTaxOffice },
         customer: {
