@@ -41,5 +41,18 @@ export function useTenantsMutations() {
     update: async (id: string, body: Partial<TenantsBody>) =>
       unwrap(await $api.PATCH('/api/tenants/{id}', { params: { path: { id } }, body: body as ApiBody<'/api/tenants/{id}', 'patch'> })),
     remove: async (id: string) => unwrap(await $api.DELETE('/api/tenants/{id}', { params: { path: { id } } })),
+    /** The logo printed on the tenant's invoices: one PNG or JPEG file (multipart). */
+    setLogo: async (id: string, file: File) => {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      return unwrap(
+        await $api.PUT('/api/tenants/{id}/logo', {
+          params: { path: { id } },
+          body: form as never,
+          bodySerializer: (body: unknown) => body as FormData,
+        }),
+      );
+    },
+    removeLogo: async (id: string) => unwrap(await $api.DELETE('/api/tenants/{id}/logo', { params: { path: { id } } })),
   };
 }
