@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -5,6 +6,8 @@ import { PERMISSION_MODULES } from '@water/shared';
 import { apiAs, launch, openPage, signedInPage, webUrl } from './support/browser';
 
 const ASKI_ADMIN = 'aski.yetkili@example.com';
+/** A 1×1 PNG: the tenant's logo, printed on its invoices. */
+const LOGO_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
 /** The month before this one (YYYY-MM) in Istanbul (UTC+03:00 all year). */
 function lastMonth(): string {
@@ -152,6 +155,14 @@ describe('billing console', () => {
     expect(subscription.status, JSON.stringify(subscription.body)).toBe(201);
 
     const page = await signedInPage(browser, ASKI_ADMIN);
+    // The district's logo, uploaded on its tenant page, is printed on its invoices.
+    await openPage(page, `/tenants/${tenant.body.id}`);
+    await page.locator('[data-testid="tenant-logo-file"]').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: LOGO_PNG });
+    await expect
+      .poll(() => page.locator('[data-testid="tenant-logo"] img').evaluate((img) => (img as HTMLImageElement).naturalWidth), {
+        timeout: 30_000,
+      })
+      .toBe(1);
     await openPage(page, '/billing/runs');
     // ASKİ's billing settings (the defaults until now) become its own: a 20-day payment term.
     const settings = page.locator('[data-testid="billing-settings"]');
@@ -194,6 +205,8 @@ describe('billing console', () => {
     const bytes = await readFile((await download.path())!);
     expect(bytes.length).toBeGreaterThan(1000);
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The logo is in it (poppler's pdfimages lists the image, and its alpha mask).
+    expect(execFileSync('pdfimages', ['-list', (await download.path())!], { encoding: 'utf8' })).toMatch(/\bimage\b/);
 
     // Paid at the cash desk: the invoice is settled and the customer's account comes back to zero.
     await openPage(page, '/billing/payments');
