@@ -71,6 +71,31 @@ describe('console access', () => {
     await context.close();
   });
 
+  it('tells a reader sent away from a form which action they lack, not that they may not view', async () => {
+    const api = await apiAs('aski.yetkili@example.com');
+    const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
+    const aski = me.body.tenants.find((t) => t.name === 'ASKİ')!.id;
+    const created = await api('POST', '/api/users', {
+      name: 'Abone',
+      surname: 'Okuyucu',
+      email: 'abone.okuyucu@example.com',
+      password: 'Parola123',
+      memberships: [{ tenantId: aski, role: 'Subscription reader', permissions: matrix({ DASHBOARD: 'r', SUBSCRIPTIONS: 'r' }) }],
+    });
+    expect(created.status).toBe(201);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signIn(page, 'abone.okuyucu@example.com', 'Parola123');
+    await page.goto(webUrl('/subscriptions/new'));
+    const refusal = page.locator('[data-testid="forbidden"]');
+    await refusal.waitFor({ timeout: 30_000 });
+    const text = await refusal.innerText();
+    expect(text).toContain('kayıt oluşturma izniniz yok');
+    expect(text).not.toContain('görüntüleme');
+    await context.close();
+  });
+
   it('sends a signed-out visitor to the login page and back after signing in', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
