@@ -4,17 +4,7 @@ import { makeHourlyReadings, makeInstallation, makeUtilities, rollUpDays, type S
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
-
-/** A multipart/form-data body with one file part, as the console's file input sends it. */
-function multipart(name: string, content: Buffer) {
-  const boundary = `----water${Math.random().toString(16).slice(2)}`;
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: text/csv\r\n\r\n`),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+import { multipart } from './support/multipart';
 
 const ZONE = 'Europe/Istanbul';
 const localDate = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: ZONE }).format(d);
@@ -153,7 +143,7 @@ describe('billing: reading to dunning', () => {
       `Tarih;Açıklama;Tutar;Bakiye;Dekont No\n${booked};HAVALE FATURA ${invoices.one!.number} ÖDEMESİ;${amount};10.000,00;9001\n`,
       'utf8',
     );
-    const { body, headers } = multipart('ekstre.csv', csv);
+    const { body, headers } = multipart('ekstre.csv', csv, 'text/csv');
     const res = await t.request({ method: 'POST', url: `/api/bank-statements?tenantId=${a.id}`, token, body, headers });
     expect(res.status).toBe(201);
     expect(res.body.lines.map((l: { status: string }) => l.status)).toEqual(['MATCHED']);

@@ -22,19 +22,7 @@ import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
 import { ImportRetention } from '../src/modules/imports/import-retention.service';
-
-/** A multipart/form-data body with one file part, as a browser's file input sends it. */
-function multipart(name: string, content: Buffer | string) {
-  const boundary = `----water${Math.random().toString(16).slice(2)}`;
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    Buffer.isBuffer(content) ? content : Buffer.from(content),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+import { multipart } from './support/multipart';
 
 /** Local wall time in Europe/Istanbul (UTC+3, no DST since 2016) as DD.MM.YYYY HH:mm. */
 function dotted(d: Date): string {

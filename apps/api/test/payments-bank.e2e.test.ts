@@ -13,19 +13,7 @@ import {
   type Tenant,
 } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
-
-/** A multipart/form-data body with one file part, as a browser's file input sends it. */
-function multipart(name: string, content: Buffer) {
-  const boundary = `----water${Math.random().toString(16).slice(2)}`;
-  const body = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    ),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
+import { multipart } from './support/multipart';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures/bank', name));
 

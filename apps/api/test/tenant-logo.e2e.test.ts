@@ -6,6 +6,7 @@ import { deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeInvoice, makeSubscription, makeUser, makeUtilities, tokenFor, type Tenant } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { multipart } from './support/multipart';
 
 /** CRC-32 of PNG chunks (ISO 3309), small enough to keep the fixture in the test. */
 function crc32(bytes: Buffer): number {
@@ -40,17 +41,6 @@ function png(width: number, height: number): Buffer {
   ]);
 }
 
-/** A multipart/form-data body with one file part, as the console's file input sends it. */
-function multipart(name: string, content: Buffer) {
-  const boundary = `----water${Math.random().toString(16).slice(2)}`;
-  const body = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: image/png\r\n\r\n`),
-    content,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return { body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
 /** The images a PDF holds, as poppler's `pdfimages -list` counts them (installed by .ci/run with pdftotext). */
 async function imageCount(pdf: Buffer, dir: string): Promise<number> {
   const file = join(dir, `${Math.random().toString(16).slice(2)}.pdf`);
@@ -72,7 +62,7 @@ describe('tenant logo', () => {
   let readerToken: string;
 
   const upload = (tenant: Tenant, content: Buffer, token = aToken) => {
-    const { body, headers } = multipart('logo.png', content);
+    const { body, headers } = multipart('logo.png', content, 'image/png');
     return t.request({ method: 'PUT', url: `/api/tenants/${tenant.id}/logo`, token, body, headers });
   };
   const raw = async (url: string, token = aToken) => {
