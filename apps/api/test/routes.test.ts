@@ -15,7 +15,9 @@ const describeRule = (rule: AccessRule | undefined): string =>
       ? `${rule.module} ${rule.action}`
       : rule.kind === 'public'
         ? '@Public'
-        : '@Authenticated';
+        : rule.kind === 'customer'
+          ? '@PortalCustomer'
+          : '@Authenticated';
 
 /**
  * Deny by default, proved: every route of every controller declares its access rule; and who may call

@@ -1,6 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Observable } from 'rxjs';
 import { scopeOf, withTenantScope } from '../database/tenant-scope';
+import type { CustomerPrincipal } from '../auth/portal-session';
 import type { AccessContext } from './access-context';
 
 /**
@@ -12,9 +13,10 @@ import type { AccessContext } from './access-context';
 export class TenantScopeInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
-    const access = context.switchToHttp().getRequest<{ access?: AccessContext }>().access;
-    if (!access) return next.handle();
-    const scope = scopeOf(access);
+    const req = context.switchToHttp().getRequest<{ access?: AccessContext; customer?: CustomerPrincipal }>();
+    // A customer's requests run in their tenant's scope; the portal's services bound each query by the customer too.
+    const scope = req.access ? scopeOf(req.access) : req.customer?.tenantPath;
+    if (scope === undefined) return next.handle();
     return new Observable((subscriber) => withTenantScope(scope, () => next.handle().subscribe(subscriber)));
   }
 }

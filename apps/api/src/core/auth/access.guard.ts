@@ -5,12 +5,15 @@ import { AccessService } from '../access/access.service';
 import type { AccessContext } from '../access/access-context';
 import { ForbiddenActionException, NotAuthenticatedException } from '../http/errors';
 import { ACCESS_RULE, type AccessRule } from './access.decorator';
+import { PortalSessionVerifier, type CustomerPrincipal } from './portal-session';
 import { SessionRevocationService } from './session-revocation.service';
 
 interface GuardedRequest {
   id?: string;
   user?: { userId: string; sessionId: string; generation: number };
   access?: AccessContext;
+  customer?: CustomerPrincipal;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /**
@@ -23,6 +26,7 @@ export class AccessGuard extends AuthGuard('jwt') {
     private readonly reflector: Reflector,
     private readonly access: AccessService,
     private readonly revocations: SessionRevocationService,
+    private readonly portal: PortalSessionVerifier,
   ) {
     super();
   }
@@ -32,6 +36,13 @@ export class AccessGuard extends AuthGuard('jwt') {
     const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [context.getHandler(), context.getClass()]);
     if (!rule) throw new ForbiddenActionException('this route declares no access rule');
     if (rule.kind === 'public') return true;
+    if (rule.kind === 'customer') {
+      // A customer's portal token only; an operator's token (another audience) is refused here, as a portal token is by passport below.
+      const req = context.switchToHttp().getRequest<GuardedRequest>();
+      const authorization = req.headers.authorization;
+      req.customer = await this.portal.verify(typeof authorization === 'string' ? authorization : undefined);
+      return true;
+    }
 
     await super.canActivate(context);
     const req = context.switchToHttp().getRequest<GuardedRequest>();

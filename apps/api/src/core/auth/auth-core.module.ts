@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AccessRepository } from '../access/access.repository';
 import { AccessService } from '../access/access.service';
@@ -8,14 +9,16 @@ import { AuditRepository } from '../audit/audit.repository';
 import { AuditService } from '../audit/audit.service';
 import { AccessGuard } from './access.guard';
 import { JwtStrategy } from './jwt.strategy';
+import { PortalSessionVerifier } from './portal-session';
 import { SessionRevocationService } from './session-revocation.service';
 
 /** Authentication and authorization shared by every module: the guard, the access and audit services. */
 @Global()
 @Module({
-  imports: [PassportModule.register({ session: false })],
+  imports: [PassportModule.register({ session: false }), JwtModule.register({})],
   providers: [
     JwtStrategy,
+    PortalSessionVerifier,
     AccessService,
     AccessRepository,
     SessionRevocationService,
@@ -24,6 +27,6 @@ import { SessionRevocationService } from './session-revocation.service';
     ListFiltersRepository,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
-  exports: [AccessService, SessionRevocationService, AuditService, ListFiltersRepository],
+  exports: [PortalSessionVerifier, AccessService, SessionRevocationService, AuditService, ListFiltersRepository],
 })
 export class AuthCoreModule {}

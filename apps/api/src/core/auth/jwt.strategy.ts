@@ -7,6 +7,8 @@ import { isUuid } from '../http/id-param.pipe';
 
 export const JWT_ISSUER = 'water-api';
 export const JWT_AUDIENCE = 'water-console';
+/** Customers' portal tokens (core/auth/portal-session.ts): same issuer and key, another audience, so neither passes for the other. */
+export const PORTAL_JWT_AUDIENCE = 'water-portal';
 
 export interface AccessTokenPayload {
   sub: string;
@@ -32,13 +34,18 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
  * no longer than JWT_ACCESS_TTL_SECONDS (+ skew), so a token minted with a long life dies like the
  * others. Returns why the payload is refused, or null. Used by the HTTP guard and the live gateway.
  */
-export function accessClaimsProblem(payload: unknown, ttlSeconds: number, nowMs = Date.now()): string | null {
+export function accessClaimsProblem(
+  payload: unknown,
+  ttlSeconds: number,
+  nowMs = Date.now(),
+  audience: typeof JWT_AUDIENCE | typeof PORTAL_JWT_AUDIENCE = JWT_AUDIENCE,
+): string | null {
   const p = payload as Partial<Record<keyof AccessTokenPayload, unknown>> | null;
   if (!p || typeof p !== 'object') return 'malformed access token';
   if (!isInt(p.exp) || !isInt(p.iat)) return 'access token lacks exp or iat';
   if (p.iss !== JWT_ISSUER) return 'access token has the wrong issuer';
   const aud = Array.isArray(p.aud) ? p.aud : [p.aud];
-  if (!aud.includes(JWT_AUDIENCE)) return 'access token has the wrong audience';
+  if (aud.length !== 1 || aud[0] !== audience) return 'access token has the wrong audience';
   if (typeof p.sub !== 'string' || !UUID_PATTERN.test(p.sub) || typeof p.sid !== 'string' || !UUID_PATTERN.test(p.sid))
     return 'malformed access token';
   if (!isInt(p.gen) || p.gen < 0) return 'malformed access token';
