@@ -40,6 +40,8 @@ import { InvoicingModule } from './modules/invoicing/invoicing.module';
 import { DunningModule } from './modules/dunning/dunning.module';
 import { BillingReportsModule } from './modules/billing-reports/billing-reports.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
+import { PortalAuthModule } from './modules/portal-auth/portal-auth.module';
+import { PortalModule } from './modules/portal/portal.module';
 
 @Module({})
 export class AppModule {
@@ -83,6 +85,8 @@ export class AppModule {
         DunningModule,
         BillingReportsModule,
         NotificationsModule,
+        PortalAuthModule,
+        PortalModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: LocatedZodValidationPipe },
