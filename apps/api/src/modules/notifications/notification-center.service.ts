@@ -76,8 +76,8 @@ export class NotificationCenterService {
   async unsubscribe(token: string, language: Language, now = new Date()): Promise<{ ok: boolean; html: string }> {
     const id = this.links.verify(token);
     const grant = id ? await this.repository.findUnsubscribe(id) : undefined;
-    const ok = Boolean(grant && !grant.used_at && new Date(grant.expires_at) > now);
-    if (grant && ok) {
+    const ok = Boolean(grant?.user_id && !grant.used_at && new Date(grant.expires_at) > now);
+    if (grant?.user_id && ok) {
       const eventTypes = grant.event_type === ALL_EVENTS ? [...NOTIFICATION_EVENT_TYPES] : [grant.event_type];
       await this.repository.useUnsubscribe(grant.id, grant.user_id, eventTypes, grant.channel, now);
       await this.audit.record(

@@ -129,6 +129,7 @@ export class NotificationsRepository {
       .where('user_id', 'in', userIds)
       .where('dedupe_key', '=', dedupeKey)
       .where('created_at', '>=', since)
+      .$narrowType<{ user_id: string }>()
       .execute();
     return new Set(rows.map((r) => r.user_id));
   }
@@ -190,6 +191,7 @@ export class NotificationsRepository {
       .where('user_id', 'in', userIds)
       .where('read_at', 'is', null)
       .groupBy('user_id')
+      .$narrowType<{ user_id: string }>()
       .execute();
     for (const r of rows) out.set(r.user_id, Number(r.n));
     return out;
@@ -228,31 +230,35 @@ export class NotificationsRepository {
   // ---- deliveries (worker) ----
 
   emailDelivery(id: string) {
-    return this.database.db
-      .selectFrom('notification_delivery as d')
-      .innerJoin('notification as n', 'n.id', 'd.notification_id')
-      .innerJoin('app_user as u', 'u.id', 'n.user_id')
-      .innerJoin('tenant as t', 't.id', 'n.tenant_id')
-      .leftJoin('notification_settings as s', 's.user_id', 'n.user_id')
-      .select([
-        'd.id',
-        'd.status',
-        'd.attempts',
-        'n.id as notification_id',
-        'n.user_id',
-        'n.event_type',
-        'n.severity',
-        'n.title',
-        'n.body',
-        'n.created_at',
-        'u.email',
-        'u.is_active',
-        't.time_zone',
-        's.language',
-      ])
-      .where('d.id', '=', id)
-      .where('d.channel', '=', 'EMAIL')
-      .executeTakeFirst();
+    return (
+      this.database.db
+        .selectFrom('notification_delivery as d')
+        .innerJoin('notification as n', 'n.id', 'd.notification_id')
+        .innerJoin('app_user as u', 'u.id', 'n.user_id')
+        .innerJoin('tenant as t', 't.id', 'n.tenant_id')
+        .leftJoin('notification_settings as s', 's.user_id', 'n.user_id')
+        .select([
+          'd.id',
+          'd.status',
+          'd.attempts',
+          'n.id as notification_id',
+          'n.user_id',
+          'n.event_type',
+          'n.severity',
+          'n.title',
+          'n.body',
+          'n.created_at',
+          'u.email',
+          'u.is_active',
+          't.time_zone',
+          's.language',
+        ])
+        .where('d.id', '=', id)
+        .where('d.channel', '=', 'EMAIL')
+        // Inner-joined to app_user: an operator's notification.
+        .$narrowType<{ user_id: string }>()
+        .executeTakeFirst()
+    );
   }
 
   async markDeliveries(
@@ -305,6 +311,7 @@ export class NotificationsRepository {
       .where('d.digest', '=', true)
       .orderBy('n.user_id')
       .orderBy('n.created_at')
+      .$narrowType<{ user_id: string }>()
       .execute();
   }
 
