@@ -3,6 +3,9 @@ import { Mailer, WebhookClient } from './notification-channels';
 import { NotificationAdminService } from './notification-admin.service';
 import { NotificationCenterService } from './notification-center.service';
 import { NotificationDeliveryService } from './notification-delivery.service';
+import { NotificationLogController } from './notification-log.controller';
+import { NotificationLogRepository } from './notification-log.repository';
+import { NotificationLogService } from './notification-log.service';
 import { NotificationAdminController, NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
@@ -16,8 +19,16 @@ export class NotificationsCoreModule {}
 /** API: the notification centre, preferences, unsubscribe links, alarm subscriptions and webhook endpoints. */
 @Module({
   imports: [NotificationsCoreModule],
-  controllers: [NotificationsController, NotificationAdminController],
-  providers: [NotificationCenterService, NotificationAdminService, NotificationsRepository, UnsubscribeLinks, WebhookClient],
+  controllers: [NotificationsController, NotificationAdminController, NotificationLogController],
+  providers: [
+    NotificationCenterService,
+    NotificationAdminService,
+    NotificationsRepository,
+    UnsubscribeLinks,
+    WebhookClient,
+    NotificationLogService,
+    NotificationLogRepository,
+  ],
 })
 export class NotificationsModule {}
 
