@@ -16,6 +16,7 @@ import { InvoicePdfWorkerModule } from './modules/invoicing/pdf/invoice-pdf.modu
 import { InvoicingWorkerModule } from './modules/invoicing/invoicing.module';
 import { DunningWorkerModule } from './modules/dunning/dunning.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications.module';
+import { PortalAuthWorkerModule } from './modules/portal-auth/portal-auth.module';
 
 /** The worker process: uplink decoding and storage, the MQTT subscriber and maintenance jobs. No HTTP. */
 @Module({})
@@ -42,6 +43,7 @@ export class WorkerModule {
         InvoicingWorkerModule,
         DunningWorkerModule,
         NotificationsWorkerModule,
+        PortalAuthWorkerModule,
       ],
     };
   }

@@ -149,6 +149,21 @@ export const configSchema = z
     NOTIFY_DIGEST_CRON: z.string().default('0 5 * * *'),
     /** How long an unsubscribe link works. */
     NOTIFY_UNSUBSCRIBE_DAYS: z.coerce.number().int().min(1).max(365).default(60),
+    /** Customer portal (issue 19): how long an e-mailed sign-up or password-reset code works, and wrong tries per code. */
+    PORTAL_CODE_TTL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+    PORTAL_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    /** How long an operator's invitation code works. */
+    PORTAL_INVITATION_TTL_HOURS: z.coerce.number().int().min(1).max(720).default(72),
+    /** The window of the portal's sign-up, password-reset and code-check limits below. */
+    PORTAL_CHALLENGE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+    /** Sign-up requests per client address and per subscription number in the window; past them 429. */
+    PORTAL_SIGNUP_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+    PORTAL_SIGNUP_MAX_PER_SUBSCRIPTION: z.coerce.number().int().min(1).default(5),
+    /** Password-reset requests per client address and per e-mail address in the window. */
+    PORTAL_RESET_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+    PORTAL_RESET_MAX_PER_EMAIL: z.coerce.number().int().min(1).default(5),
+    /** Code checks (sign-up and reset verification) per client address in the window. */
+    PORTAL_VERIFY_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
   })
   .superRefine((c, ctx) => {
     if (c.DOCUMENTS_STORAGE === 's3' && !c.DOCUMENTS_S3_BUCKET)

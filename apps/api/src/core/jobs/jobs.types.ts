@@ -25,6 +25,8 @@ export enum JobName {
   SendWebhook = 'send-webhook',
   /** Daily: one e-mail per user of the notifications waiting for their digest. */
   SendNotificationDigests = 'send-notification-digests',
+  /** E-mail a customer's portal one-time code (sign-up, invitation, password reset); retried with backoff. */
+  SendPortalCode = 'send-portal-code',
   /** Decode and store a batch of accepted uplinks (the ingest nodes gather them for a few milliseconds). */
   ProcessUplinks = 'process-uplinks',
   /** One uplink: the job of releases before batching, still consumed so an upgrade loses nothing queued. */
@@ -152,6 +154,13 @@ export interface EmailDeliveriesRequest {
   deliveryIds: string[];
 }
 
+/** A portal challenge (portal_challenge row) whose sealed code is to be e-mailed, in the recipient's language. */
+export interface PortalCodeEmailRequest {
+  challengeId: string;
+  language: 'tr' | 'en';
+  requestId?: string;
+}
+
 /** One tenant's dunning day; `date` (YYYY-MM-DD, the tenant's calendar) is the day the scheduler enqueued it for. */
 export interface TenantDunningRequest {
   tenantId: string;
@@ -169,6 +178,7 @@ export interface JobPayloads {
   [JobName.SendNotificationEmail]: EmailDeliveriesRequest;
   [JobName.SendWebhook]: DeliveryRequest;
   [JobName.SendNotificationDigests]: Record<string, never>;
+  [JobName.SendPortalCode]: PortalCodeEmailRequest;
   [JobName.ProcessUplinks]: UplinkBatch;
   [JobName.ProcessUplink]: UplinkEnvelope;
   [JobName.CheckNoSignal]: Record<string, never>;
@@ -192,6 +202,7 @@ export const JOB_QUEUE = {
   [JobName.SendNotificationEmail]: QueueName.Notifications,
   [JobName.SendWebhook]: QueueName.Notifications,
   [JobName.SendNotificationDigests]: QueueName.Notifications,
+  [JobName.SendPortalCode]: QueueName.Notifications,
   [JobName.ProcessUplinks]: QueueName.Uplinks,
   [JobName.ProcessUplink]: QueueName.Uplinks,
   [JobName.CheckNoSignal]: QueueName.Maintenance,
