@@ -16,6 +16,7 @@ import { InvoicePdfWorkerModule } from './modules/invoicing/pdf/invoice-pdf.modu
 import { InvoicingWorkerModule } from './modules/invoicing/invoicing.module';
 import { DunningWorkerModule } from './modules/dunning/dunning.module';
 import { NotificationsWorkerModule } from './modules/notifications/notifications.module';
+import { AuthWorkerModule } from './modules/auth/auth.module';
 import { PortalAuthWorkerModule } from './modules/portal-auth/portal-auth.module';
 
 /** The worker process: uplink decoding and storage, the MQTT subscriber and maintenance jobs. No HTTP. */
@@ -43,6 +44,7 @@ export class WorkerModule {
         InvoicingWorkerModule,
         DunningWorkerModule,
         NotificationsWorkerModule,
+        AuthWorkerModule,
         PortalAuthWorkerModule,
       ],
     };

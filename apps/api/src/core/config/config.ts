@@ -46,6 +46,11 @@ export const configSchema = z
     LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(900),
     /** Longest block of an account after repeated failures (each block doubles the last, from LOGIN_WINDOW_SECONDS). */
     LOGIN_BLOCK_MAX_SECONDS: z.coerce.number().int().min(1).default(86_400),
+    /** Operators' password reset by e-mail (issue 21): how long a link works, and requests per e-mail and per address in the window. */
+    PASSWORD_RESET_TTL_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
+    PASSWORD_RESET_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3600),
+    PASSWORD_RESET_MAX_PER_EMAIL: z.coerce.number().int().min(1).default(3),
+    PASSWORD_RESET_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
     /** Trust X-Forwarded-For from a reverse proxy in front of the API. */
     TRUST_PROXY: bool.default(false),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),

@@ -57,6 +57,8 @@ export enum JobName {
   IssueBillingRun = 'issue-billing-run',
   /** Hourly: start the previous month's run of each tenant whose scheduled run day is today. */
   ScheduleBillingRuns = 'schedule-billing-runs',
+  /** E-mail an operator's password-reset link (issue 21); retried with backoff, its delivery kept on the reset row. */
+  SendPasswordResetEmail = 'send-password-reset-email',
 }
 
 /** An accepted uplink, normalised from whichever network server sent it. */
@@ -173,6 +175,12 @@ export interface RenderInvoicePdfRequest {
   requestId?: string;
 }
 
+/** An operator_password_reset row whose sealed link is to be e-mailed. */
+export interface PasswordResetEmailRequest {
+  resetId: string;
+  requestId?: string;
+}
+
 export interface JobPayloads {
   [JobName.NotifyEvent]: NotifyEventRequest;
   [JobName.SendNotificationEmail]: EmailDeliveriesRequest;
@@ -194,6 +202,7 @@ export interface JobPayloads {
   [JobName.ComputeBillingRun]: BillingRunRequest;
   [JobName.IssueBillingRun]: BillingRunRequest;
   [JobName.ScheduleBillingRuns]: Record<string, never>;
+  [JobName.SendPasswordResetEmail]: PasswordResetEmailRequest;
 }
 
 /** The queue each job goes to; `satisfies` keeps the literal queues, so `JobsOf<Q>` knows each queue's jobs. */
@@ -218,6 +227,7 @@ export const JOB_QUEUE = {
   [JobName.ComputeBillingRun]: QueueName.Billing,
   [JobName.IssueBillingRun]: QueueName.Billing,
   [JobName.ScheduleBillingRuns]: QueueName.Maintenance,
+  [JobName.SendPasswordResetEmail]: QueueName.Notifications,
 } as const satisfies Record<JobName, QueueName>;
 
 /** The jobs that go to queue `Q`. */

@@ -1,18 +1,29 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Inject, Patch, Post, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AccessContext } from '../../core/access/access-context';
 import { Auth, Authenticated, Public } from '../../core/auth/access.decorator';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
-import { LoginDto, MeDto, RefreshDto, TokenPairDto } from './auth.dto';
+import {
+  ChangePasswordDto,
+  LoginDto,
+  MeDto,
+  PasswordResetConfirmDto,
+  PasswordResetRequestDto,
+  RefreshDto,
+  TokenPairDto,
+  UpdateProfileDto,
+} from './auth.dto';
 import { AuthService, type ClientInfo } from './auth.service';
 import { clientAddress } from './client-address';
+import { PasswordResetService } from './password-reset.service';
 
 @ApiTags('auth')
 @Controller('auth')
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly resets: PasswordResetService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -50,5 +61,41 @@ export class AuthController {
   @ApiOkResponse({ type: MeDto })
   me(@Auth() access: AccessContext): Promise<MeDto> {
     return this.auth.me(access);
+  }
+
+  @Authenticated()
+  @Patch('me')
+  @ApiOkResponse({ type: MeDto })
+  updateProfile(@Auth() access: AccessContext, @Body() body: UpdateProfileDto): Promise<MeDto> {
+    return this.auth.updateProfile(access, body);
+  }
+
+  /** Ends every other session of the user; this one goes on with the new pair. */
+  @Authenticated()
+  @Post('me/password')
+  @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairDto })
+  @ApiBadRequestResponse({ description: 'the current password is wrong, or the new one too weak' })
+  @ApiTooManyRequestsResponse({ description: 'too many wrong current passwords; see Retry-After' })
+  changePassword(@Auth() access: AccessContext, @Body() body: ChangePasswordDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
+    return this.auth.changePassword(access, body, this.client(req));
+  }
+
+  @Public()
+  @Post('password-reset')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: "the same answer whether or not the e-mail is an active user's" })
+  @ApiTooManyRequestsResponse({ description: 'too many requests for this e-mail or address; see Retry-After' })
+  async requestPasswordReset(@Body() body: PasswordResetRequestDto, @Req() req: FastifyRequest): Promise<void> {
+    await this.resets.request(body, this.client(req), String(req.id));
+  }
+
+  @Public()
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the password is set and every session of the user ended' })
+  @ApiBadRequestResponse({ description: 'the link is invalid, used or expired, or the password too weak' })
+  async confirmPasswordReset(@Body() body: PasswordResetConfirmDto, @Req() req: FastifyRequest): Promise<void> {
+    await this.resets.confirm(body, this.client(req));
   }
 }

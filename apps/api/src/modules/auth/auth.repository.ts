@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseService } from '../../core/database/database.service';
+import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 
 /** Credentials, refresh tokens and the login log; no rules here. */
 @Injectable()
@@ -18,10 +19,127 @@ export class AuthRepository {
     await this.prisma.user.update({ where: { id: userId }, data: { lastLoginAt: at } });
   }
 
-  findProfile(userId: string) {
-    return this.prisma.user.findUniqueOrThrow({
+  async findProfile(userId: string) {
+    const user = await this.prisma.user.findUniqueOrThrow({
       where: { id: userId },
-      select: { id: true, email: true, name: true, surname: true, phone: true },
+      select: {
+        id: true,
+        email: true,
+        name: true,
+        surname: true,
+        phone: true,
+        notificationSettings: { select: { language: true } },
+        memberships: { select: { tenantId: true }, orderBy: { createdAt: 'asc' }, take: 1 },
+      },
+    });
+    const { notificationSettings, memberships, ...profile } = user;
+    return { ...profile, language: notificationSettings?.language ?? null, firstTenantId: memberships[0]?.tenantId ?? null };
+  }
+
+  findPasswordHash(userId: string) {
+    return this.prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { passwordHash: true } });
+  }
+
+  /** Name, surname and phone on the user; the language in the user's notification settings (one place for it). */
+  async updateProfile(
+    tx: Transaction,
+    userId: string,
+    data: { name?: string; surname?: string; phone?: string | null; language?: string },
+  ): Promise<void> {
+    const db = clientOf(this.database, tx);
+    const { language, ...fields } = data;
+    if (Object.keys(fields).length) await db.user.update({ where: { id: userId }, data: fields });
+    if (language) await db.notificationSettings.upsert({ where: { userId }, create: { userId, language }, update: { language } });
+  }
+
+  async setPasswordHash(tx: Transaction, userId: string, passwordHash: string): Promise<void> {
+    await clientOf(this.database, tx).user.update({ where: { id: userId }, data: { passwordHash } });
+  }
+
+  /** Revokes every refresh token of the user; the families' ids, so their sessions can be ended everywhere. */
+  async revokeUserRefreshTokens(tx: Transaction, userId: string, now: Date): Promise<void> {
+    await clientOf(this.database, tx).refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+  }
+
+  // ---- Password reset by e-mail (operator_password_reset) ----
+
+  findResetTarget(email: string) {
+    return this.prisma.user.findUnique({
+      where: { email },
+      select: { id: true, isActive: true, notificationSettings: { select: { language: true } } },
+    });
+  }
+
+  /** Voids the user's unused links and stores the new one, in one transaction: only the newest link works. */
+  async createReset(data: {
+    userId: string;
+    tokenHash: string;
+    tokenSealed: string;
+    language: string;
+    expiresAt: Date;
+    ipAddress: string | null;
+    now: Date;
+  }): Promise<string> {
+    const { now, ...row } = data;
+    return this.prisma.$transaction(async (tx) => {
+      await tx.operatorPasswordReset.updateMany({
+        where: { userId: data.userId, usedAt: null },
+        data: { usedAt: now, tokenSealed: null },
+      });
+      return (await tx.operatorPasswordReset.create({ data: row, select: { id: true } })).id;
+    });
+  }
+
+  /** Marks the link used if it still works (atomic: of two concurrent uses only one claims it); its user, or null. */
+  async claimReset(tx: Transaction, tokenHash: string, now: Date) {
+    const db = clientOf(this.database, tx);
+    const claimed = await db.operatorPasswordReset.updateMany({
+      where: { tokenHash, usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now, tokenSealed: null },
+    });
+    if (claimed.count === 0) return null;
+    return db.operatorPasswordReset.findUniqueOrThrow({
+      where: { tokenHash },
+      select: { id: true, userId: true, user: { select: { isActive: true, memberships: { select: { tenantId: true }, take: 1 } } } },
+    });
+  }
+
+  async voidResets(tx: Transaction, userId: string, now: Date): Promise<void> {
+    await clientOf(this.database, tx).operatorPasswordReset.updateMany({
+      where: { userId, usedAt: null },
+      data: { usedAt: now, tokenSealed: null },
+    });
+  }
+
+  findResetToSend(id: string) {
+    return this.prisma.operatorPasswordReset.findUnique({
+      where: { id },
+      select: {
+        id: true,
+        tokenSealed: true,
+        language: true,
+        expiresAt: true,
+        usedAt: true,
+        emailStatus: true,
+        user: { select: { email: true, name: true, isActive: true } },
+      },
+    });
+  }
+
+  /** Records one delivery attempt (or the reason none was made); the sealed token goes once the e-mail is sent or given up. */
+  async markResetEmail(
+    id: string,
+    data: { status: 'QUEUED' | 'SENT' | 'FAILED'; reason: string | null; attempted: boolean; sentAt?: Date },
+  ): Promise<void> {
+    await this.prisma.operatorPasswordReset.update({
+      where: { id },
+      data: {
+        emailStatus: data.status,
+        emailReason: data.reason?.slice(0, 500) ?? null,
+        ...(data.attempted ? { emailAttempts: { increment: 1 } } : {}),
+        ...(data.sentAt ? { sentAt: data.sentAt } : {}),
+        ...(data.status === 'QUEUED' ? {} : { tokenSealed: null }),
+      },
     });
   }
 

@@ -5,12 +5,14 @@ import * as argon2 from 'argon2';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AccessService } from '../../core/access/access.service';
 import type { AccessContext } from '../../core/access/access-context';
+import { AuditService } from '../../core/audit/audit.service';
+import { UnitOfWork } from '../../core/database/unit-of-work';
 import { accessTokenKey, JWT_AUDIENCE, JWT_ISSUER } from '../../core/auth/jwt.strategy';
 import { SessionRevocationService } from '../../core/auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
-import { NotAuthenticatedException, TooManyRequestsException } from '../../core/http/errors';
+import { BadInputException, NotAuthenticatedException, TooManyRequestsException } from '../../core/http/errors';
 import { RedisService } from '../../core/redis/redis.service';
-import { mapMe } from './auth.dto';
+import { mapMe, type ChangePasswordDto, type UpdateProfileDto } from './auth.dto';
 import { AuthRepository } from './auth.repository';
 
 export interface ClientInfo {
@@ -38,6 +40,8 @@ export class AuthService implements OnModuleInit {
   private perAddress!: RateLimiterRedis;
   /** How many times an account was blocked recently: each block lasts twice the previous one. */
   private accountBlocks!: RateLimiterRedis;
+  /** Current-password checks per user in the login window: a stolen session cannot guess the password. */
+  private passwordChecks!: RateLimiterRedis;
   /** Verified when the email is unknown, so both answers take the same time. */
   private dummyHash!: string;
 
@@ -47,6 +51,8 @@ export class AuthService implements OnModuleInit {
     private readonly jwt: JwtService,
     private readonly access: AccessService,
     private readonly revocations: SessionRevocationService,
+    private readonly audit: AuditService,
+    private readonly unitOfWork: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -67,6 +73,11 @@ export class AuthService implements OnModuleInit {
       keyPrefix: this.redis.key('login-account-blocks'),
       points: Number.MAX_SAFE_INTEGER,
       duration: 2 * this.config.LOGIN_BLOCK_MAX_SECONDS,
+    });
+    this.passwordChecks = new RateLimiterRedis({
+      ...common,
+      keyPrefix: this.redis.key('password-change-user'),
+      points: this.config.LOGIN_MAX_PER_ACCOUNT,
     });
     this.dummyHash = await argon2.hash(randomBytes(16).toString('hex'), { type: argon2.argon2id });
   }
@@ -130,6 +141,65 @@ export class AuthService implements OnModuleInit {
   async me(access: AccessContext) {
     const user = await this.auth.findProfile(access.userId);
     return mapMe(user, access);
+  }
+
+  /** The user's own name, surname, phone and language. */
+  async updateProfile(access: AccessContext, input: UpdateProfileDto) {
+    const before = await this.auth.findProfile(access.userId);
+    await this.unitOfWork.run(async (tx) => {
+      await this.auth.updateProfile(tx, access.userId, input);
+      await this.audit.record(
+        access,
+        {
+          action: 'update',
+          entityType: 'user',
+          entityId: access.userId,
+          tenantId: before.firstTenantId ?? undefined,
+          before: { name: before.name, surname: before.surname, phone: before.phone, language: before.language },
+          after: input,
+        },
+        tx,
+      );
+    });
+    return this.me(access);
+  }
+
+  /**
+   * Changes the user's own password after checking the current one (counted per user, 429 past
+   * LOGIN_MAX_PER_ACCOUNT in the window). Every session of the user ends, on every node; this one goes
+   * on with the new pair returned (same session id), so the browser that changed it stays signed in.
+   */
+  async changePassword(access: AccessContext, input: ChangePasswordDto, client: ClientInfo): Promise<TokenPair> {
+    try {
+      await this.passwordChecks.consume(access.userId);
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      throw new TooManyRequestsException('too many password checks, try again later', Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+    }
+    const { passwordHash } = await this.auth.findPasswordHash(access.userId);
+    if (!(await argon2.verify(passwordHash, input.currentPassword).catch(() => false)))
+      throw new BadInputException('the current password is wrong', [{ path: ['currentPassword'], message: 'wrong password' }]);
+    await this.passwordChecks.delete(access.userId);
+    const newHash = await argon2.hash(input.newPassword, { type: argon2.argon2id });
+    const profile = await this.auth.findProfile(access.userId);
+    await this.unitOfWork.run(async (tx) => {
+      await this.auth.setPasswordHash(tx, access.userId, newHash);
+      await this.auth.revokeUserRefreshTokens(tx, access.userId, new Date());
+      await this.auth.voidResets(tx, access.userId, new Date());
+      await this.audit.record(
+        access,
+        {
+          action: 'update',
+          entityType: 'user',
+          entityId: access.userId,
+          tenantId: profile.firstTenantId ?? undefined,
+          after: { passwordChanged: true, by: 'self' },
+        },
+        tx,
+      );
+    });
+    await this.revocations.revokeUser(access.userId);
+    return this.issue(access.userId, access.sessionId, client);
   }
 
   private async issue(userId: string, familyId: string, client: ClientInfo): Promise<TokenPair> {

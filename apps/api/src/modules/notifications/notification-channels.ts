@@ -13,8 +13,8 @@ export interface OutgoingEmail {
   subject: string;
   html: string;
   text: string;
-  /** RFC 8058 one-click unsubscribe URL. */
-  unsubscribeUrl: string;
+  /** RFC 8058 one-click unsubscribe URL; none for a message the recipient asked for (a password-reset link). */
+  unsubscribeUrl?: string;
 }
 
 /** The SMTP side of e-mail notifications (nodemailer); SMTP_URL unset means no e-mail is sent. */
@@ -40,8 +40,10 @@ export class Mailer implements OnModuleDestroy {
       subject: mail.subject,
       html: mail.html,
       text: mail.text,
-      list: { unsubscribe: { url: mail.unsubscribeUrl, comment: 'unsubscribe' } },
-      headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      ...(mail.unsubscribeUrl && {
+        list: { unsubscribe: { url: mail.unsubscribeUrl, comment: 'unsubscribe' } },
+        headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      }),
     })) as { messageId: string };
     return info.messageId;
   }
