@@ -22,7 +22,7 @@ function secureCookies(event: H3Event): boolean {
   return !import.meta.dev;
 }
 
-function cookieOptions(event: H3Event) {
+export function cookieOptions(event: H3Event) {
   return { httpOnly: true, sameSite: 'lax', secure: secureCookies(event), path: '/' } as const;
 }
 

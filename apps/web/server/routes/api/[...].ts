@@ -1,7 +1,33 @@
 import type { H3Event } from 'h3';
+import type { TokenPair } from '#shared/types/auth';
 
-// Routes that mint or revoke tokens stay behind /api/session/*; proxying them would hand tokens to the browser.
-const BLOCKED = new Set(['/api/auth/login', '/api/auth/refresh', '/api/auth/logout']);
+// Routes that mint or revoke tokens stay behind /api/session/* and /api/portal-session/*; proxying them
+// would hand tokens to the browser (proxyRouteOf in utils/portal-session.ts lists them).
+
+/** The cookies one kind of route travels with: the console's, or the customer portal's, never both. */
+interface ProxySession {
+  accessCookie: string;
+  refreshCookie: string;
+  refresh(refreshToken: string, event: H3Event): Promise<TokenPair | null>;
+  set(event: H3Event, pair: TokenPair): void;
+  clear(event: H3Event): void;
+}
+
+const CONSOLE: ProxySession = {
+  accessCookie: ACCESS_COOKIE,
+  refreshCookie: REFRESH_COOKIE,
+  refresh: refreshSession,
+  set: setSessionCookies,
+  clear: clearSessionCookies,
+};
+
+const PORTAL: ProxySession = {
+  accessCookie: PORTAL_ACCESS_COOKIE,
+  refreshCookie: PORTAL_REFRESH_COOKIE,
+  refresh: refreshPortalSession,
+  set: setPortalCookies,
+  clear: clearPortalCookies,
+};
 
 // Request headers worth passing on; cookies stay here (the API authenticates by bearer token only).
 // Never X-Forwarded-For or X-Console-*: the browser's address goes in clientHeaders(), vouched for by the shared secret.
@@ -36,30 +62,41 @@ function forward(event: H3Event, url: string, accessToken: string | null, body: 
   return fetch(url, { method: event.method, headers, body: body ? new Uint8Array(body) : undefined, redirect: 'manual' });
 }
 
-/** Forwards /api/** to the API with the session's bearer token; on a 401 refreshes once and retries. */
+/**
+ * Forwards /api/** to the API with the bearer token of the session the route belongs to: the customer
+ * portal's for /api/portal/**, the console's otherwise. On a 401 refreshes that session once and retries.
+ */
 export default defineEventHandler(async (event) => {
   const path = event.path;
-  const pathname = path.split('?')[0] ?? path;
-  if (pathname.startsWith('/api/session/') || pathname === '/api/session' || BLOCKED.has(pathname.replace(/\/+$/, ''))) {
+  const url = apiUrl(path);
+  // Classified as the API will see it: fetch() resolves dot segments (also percent-encoded ones).
+  const route = proxyRouteOf(new URL(url).pathname);
+  if (route === 'blocked') {
     setResponseStatus(event, 404);
     return errorBody(404, 'Not Found', 'Not found');
   }
 
-  const refreshToken = getCookie(event, REFRESH_COOKIE);
-  let accessToken = getCookie(event, ACCESS_COOKIE);
-  let refreshed = false;
+  const session = route === 'console' ? CONSOLE : PORTAL;
   const body = event.method === 'GET' || event.method === 'HEAD' ? undefined : await readRawBody(event, false);
-  const url = apiUrl(path);
+
+  if (route === 'portal-public') {
+    // Mints nothing and needs no session: sent without any token.
+    return relay(event, await forward(event, url, null, body).catch(() => null));
+  }
+
+  const refreshToken = getCookie(event, session.refreshCookie);
+  let accessToken = getCookie(event, session.accessCookie);
+  let refreshed = false;
 
   // Called at most once per request: with a missing access cookie, or after the API refused the token.
   const refresh = async (): Promise<string | undefined> => {
     refreshed = true;
-    const pair = refreshToken ? await refreshSession(refreshToken, event) : null;
+    const pair = refreshToken ? await session.refresh(refreshToken, event) : null;
     if (!pair) {
-      clearSessionCookies(event);
+      session.clear(event);
       return undefined;
     }
-    setSessionCookies(event, pair);
+    session.set(event, pair);
     return pair.accessToken;
   };
 
@@ -76,14 +113,21 @@ export default defineEventHandler(async (event) => {
       if (renewed) response = await forward(event, url, renewed, body);
     }
   } catch {
+    return relay(event, null);
+  }
+  return relay(event, response);
+});
+
+/** Passes the API's answer on (502 when it could not be reached). */
+function relay(event: H3Event, response: Response | null) {
+  if (!response) {
     setResponseStatus(event, 502);
     return errorBody(502, 'Bad Gateway', 'API unreachable');
   }
-
   setResponseStatus(event, response.status, response.statusText);
   response.headers.forEach((value, name) => {
     if (!DROPPED_RESPONSE_HEADERS.has(name)) setResponseHeader(event, name, value);
   });
   if (response.status === 204 || response.status === 304 || !response.body) return null;
   return response.body;
-});
+}
