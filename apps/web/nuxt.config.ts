@@ -72,6 +72,7 @@ export default defineNuxtConfig({
           'tr/alarm-work.json',
           'tr/billing.json',
           'tr/notifications.json',
+          'tr/portal.json',
         ],
       },
       {
@@ -88,6 +89,7 @@ export default defineNuxtConfig({
           'en/alarm-work.json',
           'en/billing.json',
           'en/notifications.json',
+          'en/portal.json',
         ],
       },
     ],

@@ -1,4 +1,5 @@
 import { allows, deniedRight } from '~/lib/page-permission';
+import { isPortalPath } from '~/lib/portal-routes';
 import { safeRedirect } from '~/lib/redirect';
 import { useSessionStore } from '~/stores/session';
 
@@ -8,6 +9,8 @@ import { useSessionStore } from '~/stores/session';
  * refreshes an expired token first, so navigation simply continues to where the user was going.
  */
 export default defineNuxtRouteMiddleware(async (to) => {
+  // The customer portal has its own session and sign-in (middleware/portal.ts); the console's plays no part there.
+  if (isPortalPath(to.path)) return;
   const store = useSessionStore();
   const nuxtApp = useNuxtApp();
   // On hydration the server has already asked who is signed in; its answer came with the payload.

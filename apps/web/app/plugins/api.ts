@@ -41,7 +41,10 @@ export default defineNuxtPlugin((nuxtApp) => {
     async onResponse({ request, response }) {
       // The proxy already tried to refresh: a 401 here means the session is over.
       if (import.meta.server || response.status !== 401) return;
-      if (new URL(request.url).pathname.startsWith('/api/session/')) return;
+      const pathname = new URL(request.url).pathname;
+      if (pathname.startsWith('/api/session/')) return;
+      // The customer portal's routes travel with the portal's session: its end is the portal's sign-in, not the console's.
+      if (pathname.startsWith('/api/portal/')) return nuxtApp.runWithContext(() => usePortalSession().expire());
       await nuxtApp.runWithContext(() => useSession().expire());
     },
   });
