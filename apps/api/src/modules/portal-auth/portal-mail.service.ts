@@ -14,7 +14,7 @@ export const NO_SMTP = 'no SMTP server configured (SMTP_URL)';
 export function codeEmailOptions(config: AppConfig, challengeId: string): JobsOptions {
   return {
     // One job per challenge, so an enqueue repeated after a failure does not send the code twice.
-    jobId: `portal-code:${challengeId}`,
+    jobId: `portal-code-${challengeId}`,
     attempts: config.NOTIFY_ATTEMPTS,
     backoff: { type: 'exponential', delay: config.NOTIFY_RETRY_DELAY_MS },
   };
