@@ -14,6 +14,23 @@ import { inflateRawSync } from 'node:zlib';
 import * as argon2 from 'argon2';
 import { JwtService } from '@nestjs/jwt';
 import { accessTokenKey, JWT_ISSUER, PORTAL_JWT_AUDIENCE } from '../../src/core/auth/jwt.strategy';
+import {
+  makeAlarm,
+  makeCustomer,
+  makeDevice,
+  makeHourlyReadings,
+  makeInvoice,
+  makeMeter,
+  makePayment,
+  makeSubscription,
+  rollUpDays,
+  type Customer,
+  type Device,
+  type Invoice,
+  type Meter,
+  type Subscription,
+  type Tenant,
+} from './factories';
 import type { TestApp } from './test-app';
 
 export const DEFAULT_PORTAL_PASSWORD = 'Portal-Password-2026';
@@ -123,4 +140,76 @@ export function unzip(zip: Buffer): Record<string, Buffer> {
     p = start + size;
   }
   return out;
+}
+
+/** What `makePortalCustomerRecords` made: ids and values that only this customer's answers may contain. */
+export interface PortalCustomerRecords {
+  customer: Customer;
+  account: PortalAccount;
+  subscription: Subscription;
+  meter: Meter;
+  device: Device;
+  invoice: Invoice;
+  alarmId: string;
+  notificationId: string;
+  /** Strings that identify this customer's records (ids, numbers, serials, e-mail, a notification title). */
+  markers: string[];
+}
+
+/**
+ * A customer of `tenant` with a portal account and one of everything the portal shows: a subscription
+ * with a meter and device, two days of readings (rolled up), an open alarm, an issued invoice with a
+ * payment, a consent record and an unread notification.
+ */
+export async function makePortalCustomerRecords(t: TestApp, o: { tenant: Tenant }): Promise<PortalCustomerRecords> {
+  const customer = await makeCustomer(t, { tenant: o.tenant, address: true, phone: `+90532${String(++counter).padStart(7, '0')}` });
+  const account = await makePortalAccount(t, { customerId: customer.id, tenantId: o.tenant.id });
+  const subscription = await makeSubscription(t, { tenant: o.tenant, customer, address: customer.addressId ?? undefined });
+  const meter = await makeMeter(t, { tenant: o.tenant, subscription, installedAt: new Date(Date.now() - 10 * 86_400_000) });
+  const device = await makeDevice(t, { tenant: o.tenant, meter });
+  await makeHourlyReadings(t, { device, hours: 48 });
+  await rollUpDays(t, { meterId: meter.id });
+  const { id: alarmId } = await makeAlarm(t, { device, type: 'LEAK', subscription });
+  const invoice = await makeInvoice(t, { subscription, grossKurus: 4_321 });
+  await makePayment(t, { subscription, amountKurus: 1_000, allocations: [{ invoice, amountKurus: 1_000 }] });
+  await t.kysely
+    .insertInto('portal_consent')
+    .values({ account_id: account.accountId, tenant_id: o.tenant.id, kind: 'KVKK_PRIVACY_NOTICE', version: '1', granted: true })
+    .execute();
+  const title = `Notice ${RUN}-${counter} for ${account.email}`;
+  const { id: notificationId } = await t.kysely
+    .insertInto('notification')
+    .values({
+      tenant_id: o.tenant.id,
+      portal_account_id: account.accountId,
+      event_type: 'invoice.issued',
+      severity: 'INFO',
+      title,
+      body: title,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return {
+    customer,
+    account,
+    subscription,
+    meter,
+    device,
+    invoice,
+    alarmId,
+    notificationId,
+    markers: [
+      customer.id,
+      subscription.id,
+      subscription.subscriptionNo,
+      meter.id,
+      meter.serialNo,
+      invoice.id,
+      invoice.number!,
+      alarmId,
+      notificationId,
+      account.email,
+      title,
+    ],
+  };
 }
