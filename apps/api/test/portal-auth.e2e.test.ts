@@ -221,6 +221,18 @@ describe('portal auth', () => {
     const [mail] = await until(async () => mailsTo(contactEmail).length && mailsTo(contactEmail));
     expect(mail.subject).toBe('Your water portal verification code');
     expect(mail.text).toContain('The code works for 15 minutes');
+    const verified = await pub('/api/portal/auth/signup/verify', {
+      challengeId: started.body.challengeId,
+      code: codeOf(mail),
+      password: PASSWORD,
+      acceptPrivacyNotice: true,
+      privacyNoticeVersion: '2026-01',
+      language: 'en',
+    });
+    expect(verified.status).toBe(200);
+    expect(await t.sql(`SELECT email, language FROM portal_account WHERE customer_id = $1`, [org.id])).toEqual([
+      { email: contactEmail, language: 'en' },
+    ]);
   });
 
   it('answers unknown and wrong details exactly like right ones, and e-mails nobody', async () => {
@@ -255,12 +267,18 @@ describe('portal auth', () => {
       expect(verify.status).toBe(400);
       expect(verify.body.message).toBe('invalid or expired code');
     }
-    // A right request after them: once its e-mail has arrived, the wrong ones would have too.
+    // A right request after them: once its e-mail has arrived, the wrong ones would have too. Both kinds
+    // answer no sooner than PORTAL_ANSWER_FLOOR_MS (250 ms), so timing does not tell them apart either.
+    let started = Date.now();
+    await pub('/api/portal/auth/signup', attempts[1]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(245);
+    started = Date.now();
     await pub('/api/portal/auth/signup', {
       subscriptionNo: other.subscription.subscriptionNo,
       identityNo: other.customer.tcIdNo,
       email: other.email,
     });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(245);
     await codeFor(other.email);
     expect(mailsTo(c.email)).toHaveLength(0);
     expect(mailsTo(c2.email)).toHaveLength(0);

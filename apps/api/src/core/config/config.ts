@@ -169,6 +169,8 @@ export const configSchema = z
     PORTAL_RESET_MAX_PER_EMAIL: z.coerce.number().int().min(1).default(5),
     /** Code checks (sign-up and reset verification) per client address in the window. */
     PORTAL_VERIFY_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+    /** Sign-up and password-reset starts answer no sooner than this, matched or not, so their timing tells nothing. */
+    PORTAL_ANSWER_FLOOR_MS: z.coerce.number().int().min(0).max(5000).default(250),
   })
   .superRefine((c, ctx) => {
     if (c.DOCUMENTS_STORAGE === 's3' && !c.DOCUMENTS_S3_BUCKET)

@@ -37,6 +37,8 @@ export const SignupVerifySchema = z
       .string()
       .trim()
       .regex(/^[A-Za-z0-9._-]{1,20}$/, 'must be a version like 2026-01 or v1'),
+    /** The account's language (e-mails, notifications); Turkish unless given. */
+    language: language.optional(),
   })
   .strict();
 export class SignupVerifyDto extends createZodDto(SignupVerifySchema) {}

@@ -90,12 +90,16 @@ export class PortalAuthService implements OnModuleInit {
     const now = new Date();
     const ttlMs = this.config.PORTAL_CODE_TTL_MINUTES * 60_000;
     const result = await asSystem(async () => {
-      const candidates = await this.repository.signupCandidates(input.subscriptionNo);
+      // Looked up whatever matches, so both answers cost the same queries up to here.
+      const [candidates, emailTaken] = await Promise.all([
+        this.repository.signupCandidates(input.subscriptionNo),
+        this.repository.accountByEmail(input.email),
+      ]);
       const match = candidates.find(
         (c) => !c.has_account && (c.tc_id_no === input.identityNo || c.tax_id === input.identityNo) && c.emails.includes(input.email),
       );
       // One portal account per e-mail address: one already in use gets nothing.
-      if (!match || (await this.repository.accountByEmail(input.email))) return null;
+      if (emailTaken || !match) return null;
       const request = {
         purpose: 'SIGNUP' as const,
         tenantId: match.tenant_id,
@@ -108,8 +112,9 @@ export class PortalAuthService implements OnModuleInit {
       return this.unitOfWork.run((tx) => this.challenges.create(tx, request, now));
     });
     this.logger.log({ event: 'portal.signup_started', matched: Boolean(result), address: address(client) }, 'portal sign-up started');
+    if (result) await this.challenges.send(result.id, input.language ?? 'tr', client.requestId);
+    await this.answerFloor(now);
     if (!result) return { challengeId: randomUUID(), expiresAt: new Date(now.getTime() + ttlMs).toISOString() };
-    await this.challenges.send(result.id, input.language ?? 'tr', client.requestId);
     return { challengeId: result.id, expiresAt: result.expiresAt.toISOString() };
   }
 
@@ -128,7 +133,7 @@ export class PortalAuthService implements OnModuleInit {
           customerId: challenge.customer_id,
           email: challenge.email,
           passwordHash,
-          language: 'tr',
+          language: input.language ?? 'tr',
         });
         await this.repository.addConsent(tx, {
           accountId,
@@ -226,8 +231,9 @@ export class PortalAuthService implements OnModuleInit {
       const created = await this.unitOfWork.run((tx) => this.challenges.create(tx, request, now));
       return { ...created, language: account.language === 'en' ? ('en' as const) : ('tr' as const) };
     });
+    if (result) await this.challenges.send(result.id, result.language, client.requestId);
+    await this.answerFloor(now);
     if (!result) return { challengeId: randomUUID(), expiresAt: new Date(now.getTime() + ttlMs).toISOString() };
-    await this.challenges.send(result.id, result.language, client.requestId);
     return { challengeId: result.id, expiresAt: result.expiresAt.toISOString() };
   }
 
@@ -258,6 +264,15 @@ export class PortalAuthService implements OnModuleInit {
       await this.repository.setPassword(tx, account.id, passwordHash, false);
       await this.repository.revokeSessions(tx, account.id, customer.sessionId);
     });
+  }
+
+  /**
+   * Waits until PORTAL_ANSWER_FLOOR_MS after `started`: a matched start (a transaction and a queued
+   * e-mail) and an unmatched one then answer after the same time.
+   */
+  private async answerFloor(started: Date): Promise<void> {
+    const wait = started.getTime() + this.config.PORTAL_ANSWER_FLOOR_MS - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
   /**
