@@ -4,6 +4,7 @@ import type { PagePermission } from './page-permission';
 import {
   Activity,
   AlarmClock,
+  BellRing,
   Bell,
   Building2,
   CalendarClock,
@@ -12,13 +13,16 @@ import {
   FileSpreadsheet,
   FileText,
   FileUp,
+  FileCode2,
   Gauge,
   LayoutDashboard,
   Landmark,
   Layers,
   ListTree,
+  ListChecks,
   Receipt,
   Plug,
+  Send,
   ScrollText,
   ShieldCheck,
   UserCog,
@@ -41,6 +45,45 @@ export interface NavItem {
   /** i18n key of the heading of the group the entry belongs to (the sidebar shows it above the group). */
   group?: string;
 }
+
+/**
+ * The notification settings (issue 19): who receives which alarm types (USERS, as the API decides), the
+ * tenants' webhook endpoints, the delivery log and the template preview (TENANTS).
+ */
+export const NOTIFICATION_ADMIN_PAGES: readonly NavItem[] = [
+  {
+    module: 'USERS',
+    permission: { module: 'USERS', action: 'read' },
+    to: '/notifications/settings',
+    labelKey: 'notifications.nav.settings',
+    icon: BellRing,
+    group: 'notifications.nav.group',
+  },
+  {
+    module: 'TENANTS',
+    permission: { module: 'TENANTS', action: 'read' },
+    to: '/notifications/webhooks',
+    labelKey: 'notifications.nav.webhooks',
+    icon: Send,
+    group: 'notifications.nav.group',
+  },
+  {
+    module: 'TENANTS',
+    permission: { module: 'TENANTS', action: 'read' },
+    to: '/notifications/log',
+    labelKey: 'notifications.nav.log',
+    icon: ListChecks,
+    group: 'notifications.nav.group',
+  },
+  {
+    module: 'TENANTS',
+    permission: { module: 'TENANTS', action: 'read' },
+    to: '/notifications/templates',
+    labelKey: 'notifications.nav.templates',
+    icon: FileCode2,
+    group: 'notifications.nav.group',
+  },
+];
 
 /** The brief's navigation modules, in its order; the sidebar shows those the user may read in the selected tenant. */
 export const NAV_ITEMS: readonly NavItem[] = [
@@ -72,6 +115,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { module: 'USERS', to: '/users', labelKey: 'nav.users', icon: UserCog },
   // Who changed what: read with the users' right, as the API decides (audit-log.controller.ts).
   { module: 'USERS', to: '/audit-log', labelKey: 'nav.auditLog', icon: ScrollText },
+  ...NOTIFICATION_ADMIN_PAGES,
 ];
 
 /** The module's main entry (the first one: the dashboard for DASHBOARD). */

@@ -50,9 +50,16 @@ describe('sidebar entries', () => {
 
   it('lists integrations after the devices for device readers, and the audit log after the users for user readers', () => {
     expect(linksFor(readerOf('DEVICES'))).toEqual(['/devices', '/integrations']);
-    expect(linksFor(readerOf('USERS'))).toEqual(['/users', '/audit-log']);
+    expect(linksFor(readerOf('USERS'))).toEqual(['/users', '/audit-log', '/notifications/settings']);
     expect(linksFor(readerOf('METERS', 'TENANTS'))).not.toContain('/integrations');
     expect(linksFor(readerOf('TENANTS'))).not.toContain('/audit-log');
+    // The notification settings (issue 19): who gets what with the users' right, the rest with the tenants'.
+    expect(linksFor(readerOf('TENANTS'))).toEqual([
+      '/tenants',
+      '/notifications/webhooks',
+      '/notifications/log',
+      '/notifications/templates',
+    ]);
     // The module's main entry stays the first one (the forbidden page links to it).
     expect(navItemFor('DEVICES')?.to).toBe('/devices');
     expect(navItemFor('USERS')?.to).toBe('/users');
