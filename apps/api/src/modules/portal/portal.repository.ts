@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { DatabaseService } from '../../core/database/database.service';
+import { RedisService } from '../../core/redis/redis.service';
 
 /*
  * The portal's reads. Every query takes the signed-in customer (`Owner`: customer and tenant from the
@@ -20,12 +21,18 @@ export interface DayRange {
   to: string;
 }
 
+/** How long a group's consumption over a range is reused (today's rollups grow meanwhile: the average may lag that long). */
+export const GROUP_CACHE_SECONDS = 600;
+
 /** Cap on readings in a data export (newest first); daily consumption and the rest are small. */
 export const EXPORT_MAX_READINGS = 50_000;
 
 @Injectable()
 export class PortalRepository {
-  constructor(private readonly database: DatabaseService) {}
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly redis: RedisService,
+  ) {}
 
   private get db() {
     return this.database.db;
@@ -164,19 +171,22 @@ export class PortalRepository {
     timeZone: string,
     r: DayRange,
   ): Promise<{ day: string; m3: string; estimated: boolean }[]> {
+    // Driven by the subscription's meter periods: each reads its meter's days by the primary key (meter_id, day).
     const { rows } = await sql<{ day: string; m3: string; estimated: boolean }>`
-      SELECT dc.day::text AS day, sum(dc.consumption_m3)::text AS m3,
-             bool_or(dc.estimated_m3 > 0 OR coalesce(q.estimated, 0) > 0) AS estimated
-        FROM meter_daily_consumption dc
-        LEFT JOIN meter_daily_quality q ON q.meter_id = dc.meter_id AND q.day = dc.day
-       WHERE dc.subscription_id = ${subscriptionId}::uuid AND dc.tenant_id = ${tenantId}::uuid
-         AND dc.day BETWEEN ${r.from}::date AND ${r.to}::date
-         AND EXISTS (SELECT 1 FROM subscription_meter sm
-                      WHERE sm.subscription_id = dc.subscription_id AND sm.meter_id = dc.meter_id
-                        AND (sm.started_at AT TIME ZONE ${timeZone})::date <= dc.day
-                        AND (sm.ended_at IS NULL OR (sm.ended_at AT TIME ZONE ${timeZone})::date >= dc.day))
-       GROUP BY dc.day
-       ORDER BY dc.day`.execute(this.db);
+      SELECT x.day::text AS day, sum(x.consumption_m3)::text AS m3, bool_or(x.estimated) AS estimated
+        FROM (
+          -- A meter removed and put back on the same local day has two periods covering that day: counted once.
+          SELECT DISTINCT ON (dc.meter_id, dc.day) dc.day, dc.consumption_m3,
+                 dc.estimated_m3 > 0 OR coalesce(q.estimated, 0) > 0 AS estimated
+            FROM subscription_meter sm
+            JOIN meter_daily_consumption dc
+              ON dc.meter_id = sm.meter_id AND dc.subscription_id = sm.subscription_id AND dc.tenant_id = ${tenantId}::uuid
+             AND dc.day BETWEEN greatest(${r.from}::date, (sm.started_at AT TIME ZONE ${timeZone})::date)
+                            AND least(${r.to}::date, coalesce((sm.ended_at AT TIME ZONE ${timeZone})::date, ${r.to}::date))
+            LEFT JOIN meter_daily_quality q ON q.meter_id = dc.meter_id AND q.day = dc.day
+           WHERE sm.subscription_id = ${subscriptionId}::uuid AND sm.tenant_id = ${tenantId}::uuid) x
+       GROUP BY x.day
+       ORDER BY x.day`.execute(this.db);
     return rows;
   }
 
@@ -191,6 +201,16 @@ export class PortalRepository {
    * subscriptions of `groupId` that had a meter at some time in the range, and their total m³.
    */
   async groupConsumption(groupId: string, tenantId: string, timeZone: string, r: DayRange): Promise<{ subscriptions: number; m3: string }> {
+    // The same for every customer of the group: one computation per range every GROUP_CACHE_SECONDS.
+    const key = this.redis.key('portal', 'group-consumption', tenantId, groupId, r.from, r.to);
+    const cached = await this.redis.client.get(key);
+    if (cached) return JSON.parse(cached) as { subscriptions: number; m3: string };
+    const fresh = await this.computeGroupConsumption(groupId, tenantId, timeZone, r);
+    await this.redis.client.set(key, JSON.stringify(fresh), 'EX', GROUP_CACHE_SECONDS);
+    return fresh;
+  }
+
+  private async computeGroupConsumption(groupId: string, tenantId: string, timeZone: string, r: DayRange) {
     const { rows } = await sql<{ n: number; m3: string | null }>`
       WITH members AS (
         SELECT DISTINCT s.id FROM subscription s
