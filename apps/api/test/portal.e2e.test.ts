@@ -110,13 +110,19 @@ describe('portal views (issue 19)', () => {
     await makeReading(t, { device: d3, time: at('2026-11-01T10:00:00Z'), indexM3: 500, consumptionM3: 100 });
     await rollUpDays(t);
     // Estimates: the worker's estimated share on M1's 31 October, and the quality rollup's count on M2's 3 November.
-    await t.sql(`UPDATE reading SET quality = 'ESTIMATED', quality_rule = 'interpolation' WHERE device_id = $1 AND time = '2026-10-31T20:30:00Z'`, [d1.id]);
+    await t.sql(
+      `UPDATE reading SET quality = 'ESTIMATED', quality_rule = 'interpolation' WHERE device_id = $1 AND time = '2026-10-31T20:30:00Z'`,
+      [d1.id],
+    );
     await t.sql(`UPDATE meter_daily_consumption SET estimated_m3 = 1.25 WHERE meter_id = $1 AND day = '2026-10-31'`, [m1.id]);
     await t.sql(
       `INSERT INTO meter_daily_quality (meter_id, day, tenant_id, valid, suspect, estimated, edited) VALUES ($1, '2026-11-03', $2, 0, 0, 1, 0)`,
       [m2.id, tenant.id],
     );
-    await t.sql(`UPDATE reading SET quality = 'ESTIMATED', quality_rule = 'interpolation' WHERE device_id = $1 AND time = '2026-11-03T10:00:00Z'`, [d2.id]);
+    await t.sql(
+      `UPDATE reading SET quality = 'ESTIMATED', quality_rule = 'interpolation' WHERE device_id = $1 AND time = '2026-11-03T10:00:00Z'`,
+      [d2.id],
+    );
     // Comparison days: previous periods and a year earlier.
     await day(m1, a.sub, '2026-10-27', 2);
     await day(m1, a.sub, '2026-09-15', 3);
@@ -524,6 +530,40 @@ describe('portal views (issue 19)', () => {
       for (const foreign of [b.sub.subscriptionNo, b.moved.subscriptionNo, invB.id, 'Theirs']) expect(all).not.toContain(foreign);
       expect((await get('/api/portal/export?format=xml')).status).toBe(400);
     });
+  });
+
+  it('limits data exports per account (429 with Retry-After), not per customer of the tenant', async () => {
+    const token = b.account.accessToken;
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++)
+      statuses.push((await t.app.inject({ url: '/api/portal/export', headers: { authorization: `Bearer ${token}` } })).statusCode);
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(200));
+    const refused = await get('/api/portal/export', token);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    // A's own allowance is untouched.
+    expect(
+      (await t.app.inject({ url: '/api/portal/export', headers: { authorization: `Bearer ${a.account.accessToken}` } })).statusCode,
+    ).toBe(200);
+  });
+
+  it('lists a cancelled invoice as cancelled with nothing open, and serves its watermarked PDF', async () => {
+    const cancelled = await makeInvoice(t, { subscription: a.sub, grossKurus: 2_500, periodStart: '2026-08-01', periodEnd: '2026-09-01' });
+    await t.sql(`UPDATE invoice SET status = 'CANCELLED', cancelled_at = now(), cancel_reason = 'wrong reading' WHERE id = $1`, [
+      cancelled.id,
+    ]);
+    const list = await get('/api/portal/invoices');
+    expect(list.body.find((x: { id: string }) => x.id === cancelled.id)).toMatchObject({
+      status: 'CANCELLED',
+      openKurus: '0',
+      totalKurus: '2500',
+    });
+    const pdf = await t.app.inject({
+      url: `/api/portal/invoices/${cancelled.id}/pdf`,
+      headers: { authorization: `Bearer ${a.account.accessToken}` },
+    });
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-disposition']).toBe(`attachment; filename="${cancelled.number}-cancelled.pdf"`);
   });
 
   it('refuses an operator token on every portal view', async () => {

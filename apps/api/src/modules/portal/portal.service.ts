@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { AuditService } from '../../core/audit/audit.service';
 import type { CustomerPrincipal } from '../../core/auth/portal-session';
 import { csvLine } from '../../core/http/csv';
-import { EntityNotFoundException } from '../../core/http/errors';
+import { EntityNotFoundException, TooManyRequestsException } from '../../core/http/errors';
+import { RedisService } from '../../core/redis/redis.service';
 import { DocumentNotFoundError, DocumentStorage } from '../../core/storage/document-storage';
 import { formatAddressLine } from '../addresses/addresses.dto';
 import { InvoicePdfService } from '../invoicing/pdf/invoice-pdf.service';
@@ -30,6 +32,8 @@ import { zipFiles } from './zip';
 /** Fewer subscriptions than this in a group and its average is not shown: it would tell the others' consumption. */
 export const MIN_GROUP_SIZE = 5;
 const LEDGER_ENTRIES = 100;
+/** Data exports per account and hour: each reads every record of the customer. */
+export const EXPORTS_PER_HOUR = 10;
 
 const owner = (c: CustomerPrincipal): Owner => ({ customerId: c.customerId, tenantId: c.tenantId });
 const litres = (v: string | number | null | undefined) => Math.round(Number(v ?? 0) * 1000);
@@ -47,12 +51,22 @@ export interface ExportFile {
  */
 @Injectable()
 export class PortalService {
+  private readonly exports: RateLimiterRedis;
+
   constructor(
     private readonly repository: PortalRepository,
     private readonly pdfs: InvoicePdfService,
     private readonly storage: DocumentStorage,
     private readonly audit: AuditService,
-  ) {}
+    redis: RedisService,
+  ) {
+    this.exports = new RateLimiterRedis({
+      storeClient: redis.client,
+      keyPrefix: redis.key('portal', 'export'),
+      points: EXPORTS_PER_HOUR,
+      duration: 3600,
+    });
+  }
 
   async profile(c: CustomerPrincipal): Promise<PortalProfile> {
     const p = await this.repository.profile(c.accountId, owner(c));
@@ -299,6 +313,12 @@ export class PortalService {
    * Readings are capped at EXPORT_MAX_READINGS, newest first (the document says when it was cut).
    */
   async export(c: CustomerPrincipal, format: 'json' | 'csv'): Promise<ExportFile> {
+    try {
+      await this.exports.consume(c.accountId);
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      throw new TooManyRequestsException('too many data exports, try again later', Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
+    }
     const o = owner(c);
     const [profile, subscriptions, meterHistory, readings, days, alarms, invoices, payments, consents, notifications] = await Promise.all([
       this.profile(c),
