@@ -5,7 +5,12 @@ import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { asSystem } from '../../core/database/tenant-scope';
 import { UnitOfWork } from '../../core/database/unit-of-work';
 import { ConflictException, EntityNotFoundException } from '../../core/http/errors';
-import { mapPortalAccountState, type InvitationDto, type InvitationInputDto, type PortalAccountStateDto } from './portal-auth.dto';
+import {
+  mapPortalAccountState,
+  type PortalInvitationDto,
+  type PortalInvitationInputDto,
+  type PortalAccountStateDto,
+} from './portal-auth.dto';
 import { PortalAuthRepository } from './portal-auth.repository';
 import { PortalChallengesService } from './portal-challenges.service';
 
@@ -30,7 +35,7 @@ export class PortalAccountsService {
   }
 
   /** E-mails the customer a code (and a link to the portal's sign-up) that opens their account. */
-  async invite(access: AccessContext, customerId: string, input: InvitationInputDto): Promise<InvitationDto> {
+  async invite(access: AccessContext, customerId: string, input: PortalInvitationInputDto): Promise<PortalInvitationDto> {
     const customer = await this.customer(access, customerId, 'update');
     if (await this.repository.accountOfCustomer(customerId)) throw new ConflictException('the customer already has a portal account');
     // E-mail addresses are unique over all tenants' accounts: looked up beyond the caller's scope, answered as a bare conflict.

@@ -9,17 +9,17 @@ import { UuidPipe } from '../../core/http/id-param.pipe';
 import { TokenPairDto } from '../auth/auth.dto';
 import { clientAddress } from '../auth/client-address';
 import {
-  ChallengeDto,
-  ChangePasswordDto,
-  InvitationDto,
-  InvitationInputDto,
-  PasswordResetDto,
-  PasswordResetVerifyDto,
+  PortalChallengeDto,
+  PortalChangePasswordDto,
+  PortalInvitationDto,
+  PortalInvitationInputDto,
+  PortalPasswordResetDto,
+  PortalPasswordResetVerifyDto,
   PortalAccountStateDto,
   PortalLoginDto,
   PortalRefreshDto,
-  SignupDto,
-  SignupVerifyDto,
+  PortalSignupDto,
+  PortalSignupVerifyDto,
 } from './portal-auth.dto';
 import { PortalAccountsService } from './portal-accounts.service';
 import { PortalAuthService, type ClientInfo } from './portal-auth.service';
@@ -42,9 +42,9 @@ export class PortalAuthController {
   @Public()
   @Post('auth/signup')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: ChallengeDto, description: 'the same answer whether or not the details match' })
+  @ApiAcceptedResponse({ type: PortalChallengeDto, description: 'the same answer whether or not the details match' })
   @ApiTooManyRequestsResponse(LIMITED)
-  signup(@Body() body: SignupDto, @Req() req: FastifyRequest): Promise<ChallengeDto> {
+  signup(@Body() body: PortalSignupDto, @Req() req: FastifyRequest): Promise<PortalChallengeDto> {
     return this.auth.signup(body, this.client(req));
   }
 
@@ -53,7 +53,7 @@ export class PortalAuthController {
   @HttpCode(200)
   @ApiOkResponse({ type: TokenPairDto })
   @ApiTooManyRequestsResponse(LIMITED)
-  verifySignup(@Body() body: SignupVerifyDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
+  verifySignup(@Body() body: PortalSignupVerifyDto, @Req() req: FastifyRequest): Promise<TokenPairDto> {
     return this.auth.verifySignup(body, this.client(req));
   }
 
@@ -84,9 +84,9 @@ export class PortalAuthController {
   @Public()
   @Post('auth/password-reset')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: ChallengeDto, description: 'the same answer whether or not the e-mail is known' })
+  @ApiAcceptedResponse({ type: PortalChallengeDto, description: 'the same answer whether or not the e-mail is known' })
   @ApiTooManyRequestsResponse(LIMITED)
-  passwordReset(@Body() body: PasswordResetDto, @Req() req: FastifyRequest): Promise<ChallengeDto> {
+  passwordReset(@Body() body: PortalPasswordResetDto, @Req() req: FastifyRequest): Promise<PortalChallengeDto> {
     return this.auth.passwordReset(body.email, this.client(req));
   }
 
@@ -94,14 +94,14 @@ export class PortalAuthController {
   @Post('auth/password-reset/verify')
   @HttpCode(204)
   @ApiTooManyRequestsResponse(LIMITED)
-  async verifyPasswordReset(@Body() body: PasswordResetVerifyDto, @Req() req: FastifyRequest): Promise<void> {
+  async verifyPasswordReset(@Body() body: PortalPasswordResetVerifyDto, @Req() req: FastifyRequest): Promise<void> {
     await this.auth.verifyPasswordReset(body, this.client(req));
   }
 
   @PortalCustomer()
   @Post('me/password')
   @HttpCode(204)
-  async changePassword(@Customer() customer: CustomerPrincipal, @Body() body: ChangePasswordDto): Promise<void> {
+  async changePassword(@Customer() customer: CustomerPrincipal, @Body() body: PortalChangePasswordDto): Promise<void> {
     await this.auth.changePassword(customer, body.currentPassword, body.newPassword);
   }
 }
@@ -121,8 +121,12 @@ export class PortalAccountsController {
 
   @Access('CUSTOMERS', 'update')
   @Post('portal-invitations')
-  @ApiCreatedResponse({ type: InvitationDto })
-  invite(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Body() body: InvitationInputDto): Promise<InvitationDto> {
+  @ApiCreatedResponse({ type: PortalInvitationDto })
+  invite(
+    @Auth() access: AccessContext,
+    @Param('id', UuidPipe) id: string,
+    @Body() body: PortalInvitationInputDto,
+  ): Promise<PortalInvitationDto> {
     return this.accounts.invite(access, id, body);
   }
 

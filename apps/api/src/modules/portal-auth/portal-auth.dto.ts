@@ -9,7 +9,7 @@ const challengeId = z.string().uuid({ message: 'must be a UUID' });
 /** A new password: at least 10 characters (argon2id takes any length; 200 bounds its work). */
 const newPassword = z.string().min(10, 'must be at least 10 characters').max(200);
 
-export const SignupSchema = z
+export const PortalSignupSchema = z
   .object({
     subscriptionNo: z.string().trim().min(1).max(40),
     /** An individual's TC ID No (11 digits) or an organisation's tax number (10 digits), check digits verified. */
@@ -22,12 +22,12 @@ export const SignupSchema = z
     language: language.optional(),
   })
   .strict();
-export class SignupDto extends createZodDto(SignupSchema) {}
+export class PortalSignupDto extends createZodDto(PortalSignupSchema) {}
 
-export const ChallengeSchema = z.object({ challengeId: z.string().uuid(), expiresAt: z.string().datetime() });
-export class ChallengeDto extends createZodDto(ChallengeSchema) {}
+export const PortalChallengeSchema = z.object({ challengeId: z.string().uuid(), expiresAt: z.string().datetime() });
+export class PortalChallengeDto extends createZodDto(PortalChallengeSchema) {}
 
-export const SignupVerifySchema = z
+export const PortalSignupVerifySchema = z
   .object({
     challengeId,
     code,
@@ -41,7 +41,7 @@ export const SignupVerifySchema = z
     language: language.optional(),
   })
   .strict();
-export class SignupVerifyDto extends createZodDto(SignupVerifySchema) {}
+export class PortalSignupVerifyDto extends createZodDto(PortalSignupVerifySchema) {}
 
 export const PortalLoginSchema = z.object({ email, password: z.string().min(1).max(200) }).strict();
 export class PortalLoginDto extends createZodDto(PortalLoginSchema) {}
@@ -49,27 +49,27 @@ export class PortalLoginDto extends createZodDto(PortalLoginSchema) {}
 export const PortalRefreshSchema = z.object({ refreshToken: z.string().min(20).max(200) }).strict();
 export class PortalRefreshDto extends createZodDto(PortalRefreshSchema) {}
 
-export const PasswordResetSchema = z.object({ email }).strict();
-export class PasswordResetDto extends createZodDto(PasswordResetSchema) {}
+export const PortalPasswordResetSchema = z.object({ email }).strict();
+export class PortalPasswordResetDto extends createZodDto(PortalPasswordResetSchema) {}
 
-export const PasswordResetVerifySchema = z.object({ challengeId, code, password: newPassword }).strict();
-export class PasswordResetVerifyDto extends createZodDto(PasswordResetVerifySchema) {}
+export const PortalPasswordResetVerifySchema = z.object({ challengeId, code, password: newPassword }).strict();
+export class PortalPasswordResetVerifyDto extends createZodDto(PortalPasswordResetVerifySchema) {}
 
-export const ChangePasswordSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword }).strict();
-export class ChangePasswordDto extends createZodDto(ChangePasswordSchema) {}
+export const PortalChangePasswordSchema = z.object({ currentPassword: z.string().min(1).max(200), newPassword }).strict();
+export class PortalChangePasswordDto extends createZodDto(PortalChangePasswordSchema) {}
 
-export const InvitationInputSchema = z.object({ email, language: language.optional() }).strict();
-export class InvitationInputDto extends createZodDto(InvitationInputSchema) {}
+export const PortalInvitationInputSchema = z.object({ email, language: language.optional() }).strict();
+export class PortalInvitationInputDto extends createZodDto(PortalInvitationInputSchema) {}
 
 const emailStatus = z.enum(['QUEUED', 'SENT', 'FAILED']);
 
-export const InvitationSchema = z.object({
+export const PortalInvitationSchema = z.object({
   id: z.string().uuid(),
   email: z.string(),
   expiresAt: z.string().datetime(),
   emailStatus,
 });
-export class InvitationDto extends createZodDto(InvitationSchema) {}
+export class PortalInvitationDto extends createZodDto(PortalInvitationSchema) {}
 
 export const PortalAccountStateSchema = z.object({
   account: z

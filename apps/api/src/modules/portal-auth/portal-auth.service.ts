@@ -10,7 +10,7 @@ import { asSystem } from '../../core/database/tenant-scope';
 import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { BadInputException, NotAuthenticatedException, TooManyRequestsException } from '../../core/http/errors';
 import { RedisService } from '../../core/redis/redis.service';
-import type { ChallengeDto, PasswordResetVerifyDto, SignupDto, SignupVerifyDto } from './portal-auth.dto';
+import type { PortalChallengeDto, PortalPasswordResetVerifyDto, PortalSignupDto, PortalSignupVerifyDto } from './portal-auth.dto';
 import { PortalAuthRepository, type ChallengePurpose } from './portal-auth.repository';
 import { PortalChallengesService } from './portal-challenges.service';
 
@@ -82,7 +82,7 @@ export class PortalAuthService implements OnModuleInit {
    * subscription's customer has this identity number and this e-mail on file and no account yet;
    * otherwise the challenge id is a fresh uuid that no code will ever verify.
    */
-  async signup(input: SignupDto, client: ClientInfo): Promise<ChallengeDto> {
+  async signup(input: PortalSignupDto, client: ClientInfo): Promise<PortalChallengeDto> {
     await this.count('too many sign-up attempts, try again later', [
       [this.limits.signupAddress, address(client)],
       [this.limits.signupSubscription, input.subscriptionNo.toUpperCase()],
@@ -119,7 +119,7 @@ export class PortalAuthService implements OnModuleInit {
   }
 
   /** Ends a sign-up or an invitation: the account, its KVKK consent record and a first session, in one transaction. */
-  async verifySignup(input: SignupVerifyDto, client: ClientInfo): Promise<TokenPair> {
+  async verifySignup(input: PortalSignupVerifyDto, client: ClientInfo): Promise<TokenPair> {
     const challenge = await this.checkCode(input.challengeId, input.code, ['SIGNUP', 'INVITATION'], client);
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
     const familyId = randomUUID();
@@ -209,7 +209,7 @@ export class PortalAuthService implements OnModuleInit {
   }
 
   /** Starts a password reset; the same answer whether or not the e-mail is an active account's. */
-  async passwordReset(email: string, client: ClientInfo): Promise<ChallengeDto> {
+  async passwordReset(email: string, client: ClientInfo): Promise<PortalChallengeDto> {
     await this.count('too many password reset requests, try again later', [
       [this.limits.resetAddress, address(client)],
       [this.limits.resetEmail, email],
@@ -238,7 +238,7 @@ export class PortalAuthService implements OnModuleInit {
   }
 
   /** Sets the new password, outdates every access token (generation) and ends every session. */
-  async verifyPasswordReset(input: PasswordResetVerifyDto, client: ClientInfo): Promise<void> {
+  async verifyPasswordReset(input: PortalPasswordResetVerifyDto, client: ClientInfo): Promise<void> {
     const challenge = await this.checkCode(input.challengeId, input.code, ['PASSWORD_RESET'], client);
     const passwordHash = await argon2.hash(input.password, { type: argon2.argon2id });
     await asSystem(() =>
