@@ -3,7 +3,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { liveEvents } from '../metrics/metrics';
 import { RedisService } from '../redis/redis.service';
-import { tenantRoom, userRoom, type ServerEvents } from './events';
+import { portalRoom, tenantRoom, userRoom, type ServerEvents } from './events';
 
 /**
  * Publishes live events to every Socket.io node through the Redis Streams adapter. In the API
@@ -60,6 +60,16 @@ export class LiveEventsService implements OnModuleDestroy {
     liveEvents.inc({ event });
     try {
       (this.server().to(userRoom(userId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+    } catch (err) {
+      this.logger.warn({ err }, `could not emit ${event}`);
+    }
+  }
+
+  /** Sends to every portal socket of one customer's account, on any node (their notification). */
+  emitToPortalAccount<E extends keyof ServerEvents>(event: E, accountId: string, payload: Parameters<ServerEvents[E]>[0]): void {
+    liveEvents.inc({ event });
+    try {
+      (this.server().to(portalRoom(accountId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
     } catch (err) {
       this.logger.warn({ err }, `could not emit ${event}`);
     }

@@ -6,12 +6,21 @@ import type Redis from 'ioredis';
 import type { Server, Socket } from 'socket.io';
 import type { AccessContext } from '../access/access-context';
 import { AccessService } from '../access/access.service';
-import { accessClaimsProblem, accessTokenKey, JWT_AUDIENCE, JWT_ISSUER, type AccessTokenPayload } from '../auth/jwt.strategy';
+import {
+  accessClaimsProblem,
+  accessTokenKey,
+  JWT_AUDIENCE,
+  JWT_ISSUER,
+  PORTAL_JWT_AUDIENCE,
+  type AccessTokenPayload,
+} from '../auth/jwt.strategy';
+import { PortalSessionVerifier, type PortalTokenPayload } from '../auth/portal-session';
 import { SessionRevocationService, type RevocationEvent } from '../auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { RedisService } from '../redis/redis.service';
-import { tenantRoom, userRoom } from './events';
+import { portalRoom, tenantRoom, userRoom } from './events';
 import { LiveEventsService } from './live-events.service';
+import { PortalSessionsRepository, type PortalSocketAuth } from './portal-sessions.repository';
 
 /** What a socket was authenticated with; re-checked for as long as it stays open. */
 interface SocketAuth {
@@ -26,6 +35,8 @@ interface SocketAuth {
 interface SocketData {
   auth?: SocketAuth;
   userId?: string;
+  /** A customer's portal socket: in its account's room only. */
+  portal?: PortalSocketAuth;
 }
 
 /**
@@ -53,6 +64,10 @@ const TICK_MS = 1_000;
  * - every LIVE_REVALIDATE_SECONDS all sockets are re-checked against Redis and their rights (the
  *   second wall, should a message be lost), and a socket whose access token expired is disconnected
  *   (the console reconnects with a fresh one).
+ * A customer's portal token (audience water-portal, checked by PortalSessionVerifier as a portal request is)
+ * joins only its account's room (`portal:<accountId>`, its notifications), never a tenant's or a user's; the
+ * socket is cut when its token expires and, every LIVE_REVALIDATE_SECONDS, when its session ended (logout,
+ * password reset, deactivation: the refresh-token family revoked or the account's generation bumped).
  * The handshake's Origin must be one of CORS_ORIGINS (requests without one, from non-browser
  * clients, pass: the check protects browser sessions).
  */
@@ -82,6 +97,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     private readonly access: AccessService,
     private readonly revocations: SessionRevocationService,
     private readonly redis: RedisService,
+    private readonly portalSessions: PortalSessionVerifier,
+    private readonly portalLive: PortalSessionsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.allowedOrigins = new Set(
@@ -114,6 +131,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     try {
       const token = (socket.handshake.auth as { token?: string })?.token ?? socket.handshake.headers.authorization?.replace(/^Bearer /, '');
       if (!token) throw new Error('missing token');
+      // A portal token goes its own way (its signature and session are checked there); anything else must be a console token.
+      if ((this.jwt.decode<{ aud?: unknown } | null>(token) ?? {}).aud === PORTAL_JWT_AUDIENCE)
+        return await this.connectPortal(socket, token);
       const payload = await this.jwt.verifyAsync<AccessTokenPayload>(token, {
         secret: accessTokenKey(this.config.JWT_ACCESS_SECRET),
         algorithms: ['HS256'],
@@ -146,6 +166,33 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     }
   }
 
+  /** A customer's socket: the session checked as a portal request's, then the account's own room and nothing else. */
+  private async connectPortal(socket: Socket, token: string): Promise<void> {
+    const customer = await this.portalSessions.verify(`Bearer ${token}`);
+    const { exp, gen } = this.jwt.decode<PortalTokenPayload>(token);
+    (socket.data as SocketData).portal = { accountId: customer.accountId, sessionId: customer.sessionId, generation: gen, exp };
+    if (socket.disconnected) return;
+    await socket.join(portalRoom(customer.accountId));
+    socket.emit('ready' as never, { rooms: 1 });
+  }
+
+  private portalSockets(): { socket: Socket; portal: PortalSocketAuth }[] {
+    const out: { socket: Socket; portal: PortalSocketAuth }[] = [];
+    for (const socket of this.server.sockets.sockets.values()) {
+      const portal = (socket.data as SocketData | undefined)?.portal;
+      if (portal) out.push({ socket, portal });
+    }
+    return out;
+  }
+
+  /** Cuts the portal sockets whose session ended (one query for all of this node's). */
+  async sweepPortal(): Promise<void> {
+    const all = this.portalSockets();
+    if (!all.length) return;
+    const alive = await this.portalLive.alive(all.map((s) => s.portal));
+    for (const { socket, portal } of all) if (!alive.has(portal.sessionId)) refuse(socket, 'session ended');
+  }
+
   /** Local sockets that completed authentication. */
   private sockets(): { socket: Socket; auth: SocketAuth }[] {
     const out: { socket: Socket; auth: SocketAuth }[] = [];
@@ -176,12 +223,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     try {
       const now = Date.now();
       for (const { socket, auth } of this.sockets()) if (auth.exp * 1000 <= now) refuse(socket, 'session expired');
+      for (const { socket, portal } of this.portalSockets()) if (portal.exp * 1000 <= now) refuse(socket, 'session expired');
       // AccessService's generation counter (bumped by every change of users, memberships or tenants).
       const generation = (await this.redis.client.get(this.redis.key('access-generation'))) ?? '0';
       const rightsChanged = this.lastAccessGeneration !== null && generation !== this.lastAccessGeneration;
       this.lastAccessGeneration = generation;
       const full = now - this.lastFullCheck >= this.config.LIVE_REVALIDATE_SECONDS * 1000;
       if (full) this.lastFullCheck = now;
+      if (full) await this.sweepPortal();
       if (rightsChanged || full) await this.sweep(true);
     } catch (err) {
       this.logger.warn({ err }, 'live sockets re-check failed');
