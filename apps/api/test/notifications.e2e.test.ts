@@ -454,11 +454,16 @@ describe('notifications', () => {
     // A link past its days is refused; a mail client's one-click POST works like the GET.
     const links = worker.get(UnsubscribeLinks);
     const pathOf = (url: string) => url.replace('http://api.example.test', '');
-    const expired = await links.create(u.id, 'billing.run.finished', 'EMAIL', new Date(Date.now() - 61 * 86_400_000));
+    const expired = await links.create(
+      { userId: u.id, portalAccountId: null },
+      'billing.run.finished',
+      'EMAIL',
+      new Date(Date.now() - 61 * 86_400_000),
+    );
     expect(String((await t.request({ method: 'GET', url: pathOf(expired), headers: { 'accept-language': 'en' } })).body)).toContain(
       'expired',
     );
-    const oneClick = await links.create(u.id, 'billing.run.finished', 'EMAIL', new Date());
+    const oneClick = await links.create({ userId: u.id, portalAccountId: null }, 'billing.run.finished', 'EMAIL', new Date());
     const posted = await t.request({ method: 'POST', url: pathOf(oneClick), headers: { 'accept-language': 'en' } });
     expect(posted.status).toBe(200);
     expect(String(posted.body)).toContain('Unsubscribed');

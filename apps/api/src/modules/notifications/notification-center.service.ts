@@ -6,7 +6,7 @@ import { EntityNotFoundException } from '../../core/http/errors';
 import { parseClock } from './notification-rules';
 import { renderUnsubscribedPage, type Language } from './notification-templates';
 import { mapNotification, mapPreferences, type NotificationListQueryDto, type UpdatePreferencesDto } from './notifications.dto';
-import { NOTIFICATION_EVENT_TYPES } from './notifications.events';
+import { CUSTOMER_EVENT_TYPES, OPERATOR_EVENT_TYPES } from './notifications.events';
 import { NotificationsRepository } from './notifications.repository';
 import { ALL_EVENTS, UnsubscribeLinks } from './unsubscribe-links';
 
@@ -72,24 +72,34 @@ export class NotificationCenterService {
     return this.preferences(access);
   }
 
-  /** The public link of an e-mail: turns the event (or, from a digest, every event) off on the channel. HTML for the browser. */
+  /**
+   * The public link of an e-mail (an operator's or a customer's): turns the event (or, from a digest, every
+   * event) off on the channel. HTML for the browser.
+   */
   async unsubscribe(token: string, language: Language, now = new Date()): Promise<{ ok: boolean; html: string }> {
     const id = this.links.verify(token);
     const grant = id ? await this.repository.findUnsubscribe(id) : undefined;
-    const ok = Boolean(grant?.user_id && !grant.used_at && new Date(grant.expires_at) > now);
-    if (grant?.user_id && ok) {
-      const eventTypes = grant.event_type === ALL_EVENTS ? [...NOTIFICATION_EVENT_TYPES] : [grant.event_type];
-      await this.repository.useUnsubscribe(grant.id, grant.user_id, eventTypes, grant.channel, now);
-      await this.audit.record(
-        { userId: grant.user_id },
-        {
+    const ok = Boolean(grant && !grant.used_at && new Date(grant.expires_at) > now);
+    if (grant && ok) {
+      const all = grant.user_id ? OPERATOR_EVENT_TYPES : CUSTOMER_EVENT_TYPES;
+      const eventTypes = grant.event_type === ALL_EVENTS ? [...all] : [grant.event_type];
+      const after = { unsubscribed: eventTypes, channel: grant.channel };
+      if (grant.user_id) {
+        await this.repository.useUnsubscribe(grant.id, grant.user_id, eventTypes, grant.channel, now);
+        await this.audit.record(
+          { userId: grant.user_id },
+          { action: 'update', entityType: 'notification_preferences', entityId: grant.user_id, tenantId: null, after },
+        );
+      } else if (grant.portal_account_id) {
+        await this.repository.usePortalUnsubscribe(grant.id, grant.portal_account_id, eventTypes, grant.channel, now);
+        await this.audit.record(null, {
           action: 'update',
-          entityType: 'notification_preferences',
-          entityId: grant.user_id,
+          entityType: 'portal_notification_preferences',
+          entityId: grant.portal_account_id,
           tenantId: null,
-          after: { unsubscribed: eventTypes, channel: grant.channel },
-        },
-      );
+          after,
+        });
+      }
     }
     return { ok, html: renderUnsubscribedPage(language, ok) };
   }

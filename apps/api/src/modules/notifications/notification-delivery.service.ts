@@ -17,12 +17,20 @@ import { RedisService } from '../../core/redis/redis.service';
 import type { SecretBox } from '../../core/secrets/secret-box';
 import { Mailer, SMTP_POOL, WebhookClient, WebhookRefusedError, webhookSecretBox } from './notification-channels';
 import { quietUntil, webhookSignature } from './notification-rules';
-import { renderEmail, renderMessage, type EmailItem, type Language } from './notification-templates';
+import { renderEmail, renderMessage, type Audience, type EmailItem, type Language } from './notification-templates';
 import { EVENT_RULES, isEventType, type NotificationEvents, type NotificationEventType } from './notifications.events';
-import { NotificationsRepository, type NewNotification, type Recipient, type Severity } from './notifications.repository';
+import {
+  NotificationsRepository,
+  recipientKey,
+  type NewNotification,
+  type Recipient,
+  type RecipientRef,
+  type Severity,
+} from './notifications.repository';
 import { ALL_EVENTS, UnsubscribeLinks } from './unsubscribe-links';
 
 type EmailPlan = NewNotification['deliveries'][number];
+type EmailDeliveryRow = NonNullable<Awaited<ReturnType<NotificationsRepository['emailDelivery']>>>;
 
 export interface FanOutResult {
   notified: number;
@@ -41,6 +49,9 @@ export function deliveryOptions(config: AppConfig, delayMs = 0): JobsOptions {
 }
 
 const language = (value: string | null | undefined): Language => (value === 'en' ? 'en' : 'tr');
+
+/** E-mails per send job: a job's e-mails go over the SMTP pool together, and a retry resends only those still queued. */
+const EMAIL_BATCH = 200;
 
 /**
  * The worker's side of notifications: who is told of an event and on which channels (subscriptions,
@@ -86,68 +97,117 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     return result.notified || result.webhooks ? JobStatus.Success : JobStatus.Skipped;
   }
 
-  /** Stores the notifications of one event, queues their e-mails and webhooks, pushes the in-app ones. */
-  async fanOut<E extends NotificationEventType>(event: E, payload: NotificationEvents[E], now: Date): Promise<FanOutResult> {
+  /**
+   * Stores the notifications of one event, queues their e-mails and webhooks, pushes the in-app ones.
+   * Recipients: operators (alarm subscriptions or the starter) and the customer the event is about (their
+   * portal account). A customer's event names a record; nothing is told when it is not there (yet).
+   */
+  async fanOut<E extends NotificationEventType>(event: E, given: NotificationEvents[E], now: Date): Promise<FanOutResult> {
+    const none = { notified: 0, deduped: 0, webhooks: 0 };
     const rule = EVENT_RULES[event];
-    const tenant = await this.repository.tenant(payload.tenantId);
-    if (!tenant) return { notified: 0, deduped: 0, webhooks: 0 };
+    const tenant = await this.repository.tenant(given.tenantId);
+    if (!tenant) return none;
+    const resolved = await this.customerOf(event, given);
+    if (!resolved) return none;
+    const { customerId, payload } = resolved;
 
     const webhooks = await this.queueWebhooks(event, payload, now);
 
-    const alarm = rule.recipients === 'alarm' ? (payload as NotificationEvents['alarm.opened']) : null;
+    const alarm = rule.customer === 'alarm' ? (payload as NotificationEvents['alarm.opened']) : null;
     const starter = (payload as { userId?: string | null }).userId;
-    const candidates = alarm
-      ? await this.repository.alarmSubscribers(tenant.id, alarm.type)
-      : await this.repository.membersOf(tenant.id, starter ? [starter] : []);
+    const operators =
+      rule.recipients === 'alarm' && alarm
+        ? await this.repository.alarmSubscribers(tenant.id, alarm.type)
+        : rule.recipients === 'starter'
+          ? await this.repository.membersOf(tenant.id, starter ? [starter] : [])
+          : [];
+    const accounts = customerId ? await this.repository.customerAccounts(tenant.id, [customerId]) : [];
     const dedupeKey = rule.dedupeKey(payload);
-    const told =
-      this.config.NOTIFY_DEDUPE_MINUTES > 0
-        ? await this.repository.toldSince(candidates, dedupeKey, new Date(now.getTime() - this.config.NOTIFY_DEDUPE_MINUTES * 60_000))
-        : new Set<string>();
-    const recipients = await this.repository.recipients(
-      candidates.filter((id) => !told.has(id)),
-      event,
-    );
+    const since = new Date(now.getTime() - this.config.NOTIFY_DEDUPE_MINUTES * 60_000);
+    const dedupe = this.config.NOTIFY_DEDUPE_MINUTES > 0;
+    const [toldUsers, toldAccounts] = dedupe
+      ? await Promise.all([
+          this.repository.toldSince(operators, dedupeKey, since),
+          this.repository.portalToldSince(accounts, dedupeKey, since),
+        ])
+      : [new Set<string>(), new Set<string>()];
+    const [users, customers] = await Promise.all([
+      this.repository.recipients(
+        operators.filter((id) => !toldUsers.has(id)),
+        event,
+      ),
+      this.repository.portalRecipients(
+        accounts.filter((id) => !toldAccounts.has(id)),
+        event,
+      ),
+    ]);
     const subject = alarm ? await this.repository.alarmSubject(alarm.meterId, alarm.deviceId) : null;
     const ctx = { tenantName: tenant.name, timeZone: tenant.time_zone, subject };
     const severity = rule.severity(payload);
 
     const items: NewNotification[] = [];
-    for (const r of recipients) {
-      if (!r.email_enabled && !r.in_app_enabled) continue;
-      const { title, body } = renderMessage(event, payload, ctx, language(r.language));
+    const texts = new Map<string, { title: string; body: string }>();
+    const plan = async (r: Recipient, audience: Audience) => {
+      if (!r.email_enabled && !r.in_app_enabled) return;
+      const lang = language(r.language);
+      const key = `${audience}:${lang}`;
+      let text = texts.get(key);
+      if (!text) texts.set(key, (text = renderMessage(event, payload, ctx, lang, audience)));
       const deliveries: EmailPlan[] = [];
       if (r.in_app_enabled) deliveries.push({ channel: 'IN_APP', status: 'SENT', sentAt: now });
       if (r.email_enabled) deliveries.push(await this.emailPlan(r, severity, tenant.time_zone, now));
       items.push({
         tenantId: tenant.id,
         userId: r.userId,
+        portalAccountId: r.portalAccountId,
         eventType: event,
         severity,
-        title,
-        body,
+        ...text,
         payload,
         dedupeKey,
         createdAt: now,
         deliveries,
       });
-    }
+    };
+    for (const r of users) await plan(r, 'operator');
+    for (const r of customers) await plan(r, 'customer');
     const stored = await this.repository.insert(items);
 
-    // One job per release time (now, or the end of someone's quiet hours) with all its e-mails.
+    // One job per release time (now, or the end of someone's quiet hours) with its e-mails, at most EMAIL_BATCH each.
     const byDelay = new Map<number, string[]>();
     for (const [i, s] of stored.entries()) {
       if (!s.emailDeliveryId) continue;
       const notBefore = items[i].deliveries.find((d) => d.channel === 'EMAIL')?.notBefore;
       const delay = notBefore ? Math.max(0, notBefore.getTime() - now.getTime()) : 0;
-      byDelay.set(delay, [...(byDelay.get(delay) ?? []), s.emailDeliveryId]);
+      let list = byDelay.get(delay);
+      if (!list) byDelay.set(delay, (list = []));
+      list.push(s.emailDeliveryId);
     }
     for (const [delay, deliveryIds] of byDelay)
-      await this.jobs.enqueue(JobName.SendNotificationEmail, { deliveryIds }, deliveryOptions(this.config, delay));
+      for (let i = 0; i < deliveryIds.length; i += EMAIL_BATCH)
+        await this.jobs.enqueue(
+          JobName.SendNotificationEmail,
+          { deliveryIds: deliveryIds.slice(i, i + EMAIL_BATCH) },
+          deliveryOptions(this.config, delay),
+        );
+    await this.push(items, stored);
+    // The dunning step's own record of the reminder: the customer was told (in-app now, e-mail queued).
+    if (event === 'payment.overdue' && items.some((n) => n.portalAccountId))
+      await this.repository.markDunningStepNotified(tenant.id, (payload as NotificationEvents['payment.overdue']).stepId, now);
+    const deduped = toldUsers.size + toldAccounts.size;
+    if (items.length || deduped) this.logger.log({ event, notified: items.length, deduped, webhooks }, 'notified');
+    return { notified: items.length, deduped, webhooks };
+  }
+
+  /** In-app notifications pushed live: an operator's to their user room, a customer's to their portal account's room. */
+  private async push(items: NewNotification[], stored: { id: string }[]): Promise<void> {
     const inApp = items.map((n, i) => ({ n, id: stored[i].id })).filter(({ n }) => n.deliveries.some((d) => d.channel === 'IN_APP'));
-    const unread = await this.repository.unreadCounts(inApp.map(({ n }) => n.userId));
+    if (!inApp.length) return;
+    const userIds = inApp.flatMap(({ n }) => (n.userId ? [n.userId] : []));
+    const accountIds = inApp.flatMap(({ n }) => (n.portalAccountId ? [n.portalAccountId] : []));
+    const [byUser, byAccount] = await Promise.all([this.repository.unreadCounts(userIds), this.repository.portalUnreadCounts(accountIds)]);
     for (const { n, id } of inApp) {
-      this.live.emitToUser('notification.created', n.userId, {
+      const event = {
         id,
         tenantId: n.tenantId,
         eventType: n.eventType,
@@ -155,11 +215,49 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
         title: n.title,
         body: n.body,
         createdAt: n.createdAt.toISOString(),
-        unreadCount: unread.get(n.userId) ?? 1,
-      });
+      };
+      if (n.userId) this.live.emitToUser('notification.created', n.userId, { ...event, unreadCount: byUser.get(n.userId) ?? 1 });
+      else if (n.portalAccountId)
+        this.live.emitToPortalAccount('notification.created', n.portalAccountId, {
+          ...event,
+          unreadCount: byAccount.get(n.portalAccountId) ?? 1,
+        });
     }
-    if (items.length || told.size) this.logger.log({ event, notified: items.length, deduped: told.size, webhooks }, 'notified');
-    return { notified: items.length, deduped: told.size, webhooks };
+  }
+
+  /**
+   * The customer an event is about, and the payload completed from the stored record (invoice, payment,
+   * dunning step). Undefined: the record is not there (a rolled-back transaction, another tenant's id) and
+   * nobody is told. Null customer: operators only (or an alarm of a meter that serves no subscription).
+   */
+  private async customerOf<E extends NotificationEventType>(
+    event: E,
+    payload: NotificationEvents[E],
+  ): Promise<{ customerId: string | null; payload: NotificationEvents[E] } | undefined> {
+    const rule = EVENT_RULES[event];
+    const tenantId = payload.tenantId;
+    switch (rule.customer) {
+      case 'alarm': {
+        const a = payload as NotificationEvents['alarm.opened'];
+        return { customerId: await this.repository.alarmCustomer(tenantId, a.subscriptionId, a.meterId), payload };
+      }
+      case 'invoice': {
+        const facts = await this.repository.invoiceFacts(tenantId, (payload as NotificationEvents['invoice.issued']).invoiceId);
+        return facts && { customerId: facts.customerId, payload: { ...payload, ...facts } };
+      }
+      case 'payment': {
+        const facts = await this.repository.paymentFacts(tenantId, (payload as NotificationEvents['payment.received']).paymentId);
+        return (
+          facts && { customerId: facts.customerId, payload: { ...payload, ...facts, receivedAt: new Date(facts.receivedAt).toISOString() } }
+        );
+      }
+      case 'dunning-step': {
+        const facts = await this.repository.dunningStepFacts(tenantId, (payload as NotificationEvents['payment.overdue']).stepId);
+        return facts && { customerId: facts.customerId, payload: { ...payload, ...facts } };
+      }
+      default:
+        return { customerId: null, payload };
+    }
   }
 
   /** How the e-mail of one notification goes: alone now, after quiet hours, in the digest, or not (rate limit, no SMTP). */
@@ -170,14 +268,14 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     const quiet = r.quietStart !== null && r.quietEnd !== null ? { start: r.quietStart, end: r.quietEnd } : null;
     const until = urgent && r.urgentOverrides ? null : quietUntil(now, timeZone, quiet);
     if (until) return { channel: 'EMAIL', status: 'QUEUED', notBefore: until };
-    if (!(await this.withinRate(r.userId, now)))
+    if (!(await this.withinRate(recipientKey(r), now)))
       return { channel: 'EMAIL', status: 'SUPPRESSED', reason: `rate limit: ${this.config.NOTIFY_EMAIL_PER_HOUR} e-mails per hour` };
     return { channel: 'EMAIL', status: 'QUEUED' };
   }
 
   /** Counts one e-mail in the recipient's clock hour (Redis); false past NOTIFY_EMAIL_PER_HOUR. */
-  private async withinRate(userId: string, now: Date): Promise<boolean> {
-    const key = this.redis.key('notify', 'rate', userId, String(Math.floor(now.getTime() / 3_600_000)));
+  private async withinRate(recipient: string, now: Date): Promise<boolean> {
+    const key = this.redis.key('notify', 'rate', recipient, String(Math.floor(now.getTime() / 3_600_000)));
     const [[, count]] = (await this.redis.client.multi().incr(key).expire(key, 7200).exec()) as [[Error | null, number]];
     return count <= this.config.NOTIFY_EMAIL_PER_HOUR;
   }
@@ -206,19 +304,20 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
    * the first one is thrown afterwards, so the retry sends only those still queued.
    */
   async sendEmails(deliveryIds: string[], attemptsMade: number, now: Date): Promise<JobStatus> {
-    const pending = [...deliveryIds];
+    // The job's deliveries in one query; those no longer QUEUED (sent by an earlier attempt) are not there.
+    const pending = await this.repository.emailDeliveries(deliveryIds);
     let sent = 0;
     const failures: Error[] = [];
     const lane = async () => {
-      for (let id = pending.shift(); id; id = pending.shift()) {
+      for (let d = pending.shift(); d; d = pending.shift()) {
         try {
-          if ((await this.sendEmail(id, attemptsMade, now)) === JobStatus.Success) sent++;
+          if ((await this.deliverEmail(d, attemptsMade, now)) === JobStatus.Success) sent++;
         } catch (err) {
           failures.push(err instanceof Error ? err : new Error(String(err)));
         }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(SMTP_POOL, deliveryIds.length) }, lane));
+    await Promise.all(Array.from({ length: Math.min(SMTP_POOL, pending.length) }, lane));
     if (failures.length) throw failures[0];
     return sent ? JobStatus.Success : JobStatus.Skipped;
   }
@@ -227,8 +326,15 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
   async sendEmail(deliveryId: string, attemptsMade: number, now: Date): Promise<JobStatus> {
     const d = await this.repository.emailDelivery(deliveryId);
     if (!d || d.status !== 'QUEUED') return JobStatus.Skipped;
+    return this.deliverEmail(d, attemptsMade, now);
+  }
+
+  private async deliverEmail(d: EmailDeliveryRow, attemptsMade: number, now: Date): Promise<JobStatus> {
     if (!d.is_active) {
-      await this.repository.markDeliveries([d.id], { status: 'SUPPRESSED', reason: 'user deactivated' });
+      await this.repository.markDeliveries([d.id], {
+        status: 'SUPPRESSED',
+        reason: d.user_id ? 'user deactivated' : 'portal account deactivated',
+      });
       return JobStatus.Skipped;
     }
     if (!this.mailer.configured) {
@@ -236,14 +342,16 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
       return JobStatus.Skipped;
     }
     const lang = language(d.language);
-    const unsubscribeUrl = await this.links.create(d.user_id, d.event_type, 'EMAIL', now);
+    const to: RecipientRef = { userId: d.user_id, portalAccountId: d.portal_account_id };
+    const unsubscribeUrl = await this.links.create(to, d.event_type, 'EMAIL', now);
     const mail = renderEmail({
       language: lang,
       timeZone: d.time_zone,
       items: [{ title: d.title, body: d.body, severity: d.severity, createdAt: new Date(d.created_at) }],
       digest: false,
-      consoleUrl: this.consoleUrl(),
+      consoleUrl: this.centreUrl(to),
       unsubscribeUrl,
+      audience: d.user_id ? 'operator' : 'customer',
     });
     try {
       const messageId = await this.mailer.send({ to: d.email, ...mail, unsubscribeUrl });
@@ -271,21 +379,27 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
   /** One e-mail per user of everything waiting for the digest; returns how many e-mails went. */
   async sendDigests(now: Date): Promise<number> {
     const rows = await this.repository.waitingDigests();
-    const byUser = new Map<string, typeof rows>();
-    for (const r of rows) byUser.set(r.user_id, [...(byUser.get(r.user_id) ?? []), r]);
+    const byRecipient = new Map<string, typeof rows>();
+    for (const r of rows) {
+      const key = recipientKey({ userId: r.user_id, portalAccountId: r.portal_account_id });
+      let list = byRecipient.get(key);
+      if (!list) byRecipient.set(key, (list = []));
+      list.push(r);
+    }
     let sent = 0;
     let failure: Error | null = null;
-    for (const [userId, list] of byUser) {
+    for (const list of byRecipient.values()) {
       const ids = list.map((r) => r.id);
       const first = list[0];
+      const to: RecipientRef = { userId: first.user_id, portalAccountId: first.portal_account_id };
       if (!first.is_active || !this.mailer.configured) {
         await this.repository.markDeliveries(ids, {
           status: 'SUPPRESSED',
-          reason: first.is_active ? 'no SMTP server configured (SMTP_URL)' : 'user deactivated',
+          reason: first.is_active ? 'no SMTP server configured (SMTP_URL)' : to.userId ? 'user deactivated' : 'portal account deactivated',
         });
         continue;
       }
-      const unsubscribeUrl = await this.links.create(userId, ALL_EVENTS, 'EMAIL', now);
+      const unsubscribeUrl = await this.links.create(to, ALL_EVENTS, 'EMAIL', now);
       const items: EmailItem[] = list.map((r) => ({
         title: r.title,
         body: r.body,
@@ -297,8 +411,9 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
         timeZone: first.time_zone,
         items,
         digest: true,
-        consoleUrl: this.consoleUrl(),
+        consoleUrl: this.centreUrl(to),
         unsubscribeUrl,
+        audience: to.userId ? 'operator' : 'customer',
       });
       try {
         const messageId = await this.mailer.send({ to: first.email, ...mail, unsubscribeUrl });
@@ -379,7 +494,8 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     throw new Error(`webhook answered HTTP ${status}`);
   }
 
-  private consoleUrl(): string {
-    return `${this.config.PUBLIC_URL.replace(/\/$/, '')}/notifications`;
+  /** The recipient's notification centre: the console's, or the portal's for a customer. */
+  private centreUrl(to: RecipientRef): string {
+    return `${this.config.PUBLIC_URL.replace(/\/$/, '')}${to.userId ? '' : '/portal'}/notifications`;
   }
 }

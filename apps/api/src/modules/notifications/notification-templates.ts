@@ -1,10 +1,18 @@
 import Handlebars from 'handlebars';
 import { formatDateTime } from '@water/shared';
-import type { NotificationEvents, NotificationEventType, NotificationSeverity } from './notifications.events';
+import {
+  isCustomerEventType,
+  type NotificationEvents,
+  type NotificationEventType,
+  type NotificationSeverity,
+  type OperatorEventType,
+} from './notifications.events';
 import { EMAIL_HTML, EMAIL_TEXT, UNSUBSCRIBED_HTML } from './templates/email';
 import {
   ALARM_ADVICE,
   ALARM_LABELS,
+  CUSTOMER_ALARM_ADVICE,
+  CUSTOMER_MESSAGES,
   EMAIL_TEXTS,
   IMPORT_KINDS,
   MESSAGES,
@@ -14,6 +22,9 @@ import {
 } from './templates/messages';
 
 export type { Language } from './templates/messages';
+
+/** Who reads the texts: an operator (console) or a customer (portal), who is told other things in other words. */
+export type Audience = 'operator' | 'customer';
 
 /** What the texts may say about where an event happened, looked up by the fan-out. */
 export interface EventContext {
@@ -29,38 +40,91 @@ const plain = (source: string) => hbs.compile(source, { noEscape: true, strict: 
 const html = (source: string) => hbs.compile(source, { strict: true });
 
 const compiled = new Map<string, HandlebarsTemplateDelegate>();
-function message(event: NotificationEventType, language: Language, part: 'title' | 'body'): HandlebarsTemplateDelegate {
-  const key = `${event}:${language}:${part}`;
+function cached(key: string, source: string): HandlebarsTemplateDelegate {
   let template = compiled.get(key);
   if (!template) {
-    template = plain(MESSAGES[event][language][part]);
+    template = plain(source);
     compiled.set(key, template);
   }
   return template;
 }
+/** The audience's texts of the event; customers' events have customer texts only, whoever reads them (a preview). */
+function message(event: NotificationEventType, language: Language, part: 'title' | 'body', audience: Audience): HandlebarsTemplateDelegate {
+  const customer = isCustomerEventType(event) && (audience === 'customer' || !(event in MESSAGES));
+  const source = customer ? CUSTOMER_MESSAGES[event][language][part] : MESSAGES[event as OperatorEventType][language][part];
+  return cached(`${customer ? 'c' : 'o'}:${event}:${language}:${part}`, source);
+}
 
-const formatKurus = (kurus: string) => {
-  const n = BigInt(kurus);
+/** 2026-03-01 → 01.03.2026 (a calendar day, no zone). */
+const formatDay = (day: string | undefined) =>
+  day && /^\d{4}-\d{2}-\d{2}/.test(day) ? day.slice(0, 10).split('-').reverse().join('.') : (day ?? '');
+
+const formatKurus = (kurus: string | undefined) => {
+  const n = BigInt(kurus ?? '0');
   const sign = n < 0n ? '-' : '';
   const abs = n < 0n ? -n : n;
   return `${sign}${(abs / 100n).toLocaleString('tr-TR')},${String(abs % 100n).padStart(2, '0')}`;
 };
 
 /** The fields a message template reads, per event. */
-function viewOf<E extends NotificationEventType>(event: E, p: NotificationEvents[E], ctx: EventContext, language: Language): object {
-  const time = (iso: string | null) => (iso ? formatDateTime(iso, ctx.timeZone) : '');
+function viewOf<E extends NotificationEventType>(
+  event: E,
+  p: NotificationEvents[E],
+  ctx: EventContext,
+  language: Language,
+  audience: Audience,
+): object {
+  const time = (iso: string | null | undefined) => (iso ? formatDateTime(iso, ctx.timeZone) : '');
   const base = { tenantName: ctx.tenantName };
   switch (event) {
     case 'alarm.opened':
     case 'alarm.cleared': {
       const a = p as NotificationEvents['alarm.opened'];
+      const advice =
+        event !== 'alarm.opened'
+          ? ''
+          : audience === 'customer'
+            ? cached(`advice:${language}:${a.type}`, CUSTOMER_ALARM_ADVICE[language][a.type] ?? '')(base)
+            : (ALARM_ADVICE[language][a.type] ?? '');
       return {
         ...base,
         alarmLabel: ALARM_LABELS[language][a.type] ?? a.type,
         subject: ctx.subject ?? a.deviceId ?? a.id,
         startedAt: time(a.startedAt),
         clearedAt: time(a.clearedAt),
-        advice: event === 'alarm.opened' ? (ALARM_ADVICE[language][a.type] ?? '') : '',
+        advice,
+      };
+    }
+    case 'invoice.issued': {
+      const i = p as NotificationEvents['invoice.issued'];
+      return {
+        ...base,
+        number: i.number ?? '',
+        gross: formatKurus(i.grossKurus),
+        periodStart: formatDay(i.periodStart),
+        periodEnd: formatDay(i.periodEnd),
+        dueDate: formatDay(i.dueDate),
+      };
+    }
+    case 'payment.received': {
+      const r = p as NotificationEvents['payment.received'];
+      const balance = BigInt(r.balanceKurus ?? '0');
+      return {
+        ...base,
+        amount: formatKurus(r.amountKurus),
+        receivedAt: r.receivedAt ? formatDateTime(r.receivedAt, ctx.timeZone).slice(0, 10) : '',
+        owes: balance > 0n,
+        balance: formatKurus(String(balance)),
+      };
+    }
+    case 'payment.overdue': {
+      const o = p as NotificationEvents['payment.overdue'];
+      return {
+        ...base,
+        number: o.number ?? '',
+        dueDate: formatDay(o.dueDate),
+        daysOverdue: o.daysOverdue ?? 0,
+        outstanding: formatKurus(o.outstandingKurus),
       };
     }
     case 'import.finished': {
@@ -80,9 +144,13 @@ export function renderMessage<E extends NotificationEventType>(
   payload: NotificationEvents[E],
   ctx: EventContext,
   language: Language,
+  audience: Audience = 'operator',
 ): { title: string; body: string } {
-  const view = viewOf(event, payload, ctx, language);
-  return { title: message(event, language, 'title')(view).slice(0, 300), body: message(event, language, 'body')(view).slice(0, 4000) };
+  const view = viewOf(event, payload, ctx, language, audience);
+  return {
+    title: message(event, language, 'title', audience)(view).slice(0, 300),
+    body: message(event, language, 'body', audience)(view).slice(0, 4000),
+  };
 }
 
 const SEVERITY_COLORS: Record<NotificationSeverity, string> = {
@@ -108,10 +176,13 @@ export function renderEmail(o: {
   timeZone: string;
   items: EmailItem[];
   digest: boolean;
+  /** Where the reader's notification centre is: the console's, or the portal's for a customer. */
   consoleUrl: string;
   unsubscribeUrl: string;
+  audience?: Audience;
 }): { subject: string; html: string; text: string } {
-  const texts = EMAIL_TEXTS[o.language];
+  const all = EMAIL_TEXTS[o.language];
+  const texts = o.audience === 'customer' ? { ...all, open: all.openPortal, footer: all.footerPortal } : all;
   const count = { count: o.items.length };
   const subject = o.digest ? plain(texts.digestSubject)(count) : o.items[0].title;
   const view = {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ALARM_TYPES } from '@water/shared';
 import { createZodDto } from '../../core/http/zod-dto';
 import { formatClock } from './notification-rules';
-import { NOTIFICATION_EVENT_TYPES } from './notifications.events';
+import { CUSTOMER_EVENT_TYPES, NOTIFICATION_EVENT_TYPES, OPERATOR_EVENT_TYPES } from './notifications.events';
 
 const uuid = () => z.string().uuid({ message: 'must be a UUID' });
 const booleanQuery = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
@@ -62,7 +62,8 @@ export function mapNotification(n: {
 
 // ---- preferences ----
 
-const EventPreferenceSchema = z.object({ eventType: EventTypeSchema, email: z.boolean(), inApp: z.boolean() }).strict();
+const OperatorEventTypeSchema = z.enum(OPERATOR_EVENT_TYPES, { message: `must be one of ${OPERATOR_EVENT_TYPES.join(', ')}` });
+const EventPreferenceSchema = z.object({ eventType: OperatorEventTypeSchema, email: z.boolean(), inApp: z.boolean() }).strict();
 const QuietHoursSchema = z
   .object({ start: clock, end: clock })
   .strict()
@@ -88,7 +89,7 @@ export const UpdatePreferencesSchema = z
     emailDigest: z.boolean().optional(),
     events: z
       .array(EventPreferenceSchema)
-      .max(NOTIFICATION_EVENT_TYPES.length)
+      .max(OPERATOR_EVENT_TYPES.length)
       .refine((list) => new Set(list.map((e) => e.eventType)).size === list.length, { message: 'an event type appears twice' })
       .optional(),
   })
@@ -100,6 +101,7 @@ export function mapPreferences(
     | { language: string; quiet_start: number | null; quiet_end: number | null; urgent_overrides: boolean; email_digest: boolean }
     | undefined,
   prefs: { event_type: string; channel: 'EMAIL' | 'IN_APP'; enabled: boolean }[],
+  eventTypes: readonly string[] = OPERATOR_EVENT_TYPES,
 ) {
   const on = (eventType: string, channel: 'EMAIL' | 'IN_APP') =>
     prefs.find((p) => p.event_type === eventType && p.channel === channel)?.enabled ?? true;
@@ -111,9 +113,73 @@ export function mapPreferences(
         : null,
     urgentOverridesQuietHours: settings?.urgent_overrides ?? true,
     emailDigest: settings?.email_digest ?? false,
-    events: NOTIFICATION_EVENT_TYPES.map((eventType) => ({ eventType, email: on(eventType, 'EMAIL'), inApp: on(eventType, 'IN_APP') })),
+    events: eventTypes.map((eventType) => ({ eventType, email: on(eventType, 'EMAIL'), inApp: on(eventType, 'IN_APP') })),
   };
 }
+
+// ---- the portal's centre (a customer's own notifications and preferences) ----
+
+/** Keyset cursor: the last item's createdAt and id, e.g. 2026-12-05T06:00:00.000Z_<uuid>. */
+const cursor = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z_[0-9a-f-]{36}$/, 'must be a cursor answered by this list (nextCursor)');
+
+export const PortalNotificationListQuerySchema = z
+  .object({
+    unread: booleanQuery.optional(),
+    cursor: cursor.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(30),
+  })
+  .strict();
+export class PortalNotificationListQueryDto extends createZodDto(PortalNotificationListQuerySchema) {}
+
+export const PortalNotificationSchema = z.object({
+  id: z.string().uuid(),
+  eventType: z.string(),
+  severity: SeveritySchema,
+  title: z.string(),
+  body: z.string(),
+  createdAt: z.string().datetime(),
+  readAt: z.string().datetime().nullable(),
+});
+export const PortalNotificationListSchema = z.object({
+  items: z.array(PortalNotificationSchema),
+  unreadCount: z.number().int(),
+  /** Pass as `cursor` for the next (older) page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
+export class PortalNotificationListDto extends createZodDto(PortalNotificationListSchema) {}
+
+export function mapPortalNotification(n: {
+  id: string;
+  event_type: string;
+  severity: z.infer<typeof SeveritySchema>;
+  title: string;
+  body: string;
+  created_at: Date | string;
+  read_at: Date | string | null;
+}) {
+  return {
+    id: n.id,
+    eventType: n.event_type,
+    severity: n.severity,
+    title: n.title,
+    body: n.body,
+    createdAt: new Date(n.created_at).toISOString(),
+    readAt: n.read_at ? new Date(n.read_at).toISOString() : null,
+  };
+}
+
+const CustomerEventTypeSchema = z.enum(CUSTOMER_EVENT_TYPES, { message: `must be one of ${CUSTOMER_EVENT_TYPES.join(', ')}` });
+/** Same shape as the console's preferences, over the events a customer is told of. */
+export const UpdatePortalPreferencesSchema = UpdatePreferencesSchema.extend({
+  events: z
+    .array(z.object({ eventType: CustomerEventTypeSchema, email: z.boolean(), inApp: z.boolean() }).strict())
+    .max(CUSTOMER_EVENT_TYPES.length)
+    .refine((list) => new Set(list.map((e) => e.eventType)).size === list.length, { message: 'an event type appears twice' })
+    .optional(),
+}).strict();
+export class UpdatePortalPreferencesDto extends createZodDto(UpdatePortalPreferencesSchema) {}
 
 export const UnsubscribeQuerySchema = z.object({ token: z.string().min(1).max(200) }).strict();
 export class UnsubscribeQueryDto extends createZodDto(UnsubscribeQuerySchema) {}

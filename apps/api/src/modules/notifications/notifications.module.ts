@@ -9,6 +9,8 @@ import { NotificationLogService } from './notification-log.service';
 import { NotificationAdminController, NotificationsController } from './notifications.controller';
 import { NotificationsRepository } from './notifications.repository';
 import { NotificationsService } from './notifications.service';
+import { PortalNotificationsController } from './portal-notifications.controller';
+import { PortalNotificationsService } from './portal-notifications.service';
 import { UnsubscribeLinks } from './unsubscribe-links';
 
 /** `NotificationsService.notify()` for every module of a process (alarms, imports, billing): global, so callers need no import. */
@@ -16,12 +18,13 @@ import { UnsubscribeLinks } from './unsubscribe-links';
 @Module({ providers: [NotificationsService], exports: [NotificationsService] })
 export class NotificationsCoreModule {}
 
-/** API: the notification centre, preferences, unsubscribe links, alarm subscriptions and webhook endpoints. */
+/** API: the notification centres (console and portal), preferences, unsubscribe links, alarm subscriptions and webhook endpoints. */
 @Module({
   imports: [NotificationsCoreModule],
-  controllers: [NotificationsController, NotificationAdminController, NotificationLogController],
+  controllers: [NotificationsController, NotificationAdminController, NotificationLogController, PortalNotificationsController],
   providers: [
     NotificationCenterService,
+    PortalNotificationsService,
     NotificationAdminService,
     NotificationsRepository,
     UnsubscribeLinks,

@@ -8,9 +8,16 @@ export type Channel = 'EMAIL' | 'IN_APP';
 export type DeliveryStatus = 'QUEUED' | 'SENT' | 'FAILED' | 'SUPPRESSED';
 export type Severity = 'INFO' | 'SUCCESS' | 'WARNING' | 'CRITICAL';
 
+/** An operator (userId) or a customer's portal account (portalAccountId): exactly one is set. */
+export interface RecipientRef {
+  userId: string | null;
+  portalAccountId: string | null;
+}
+/** One key per recipient of either kind (maps, rate limits). */
+export const recipientKey = (r: RecipientRef) => (r.userId ? `u:${r.userId}` : `p:${r.portalAccountId}`);
+
 /** What the fan-out needs to know of a recipient. */
-export interface Recipient {
-  userId: string;
+export interface Recipient extends RecipientRef {
   email: string;
   language: string;
   quietStart: number | null;
@@ -22,9 +29,8 @@ export interface Recipient {
   in_app_enabled: boolean;
 }
 
-export interface NewNotification {
+export interface NewNotification extends RecipientRef {
   tenantId: string;
-  userId: string;
   eventType: string;
   severity: Severity;
   title: string;
@@ -110,7 +116,7 @@ export class NotificationsRepository {
   async recipients(userIds: string[], eventType: string): Promise<Recipient[]> {
     if (!userIds.length) return [];
     const { rows } = await sql<Recipient>`
-      SELECT u.id AS "userId", u.email, coalesce(s.language, 'tr') AS language, s.quiet_start AS "quietStart", s.quiet_end AS "quietEnd",
+      SELECT u.id AS "userId", NULL::uuid AS "portalAccountId", u.email, coalesce(s.language, 'tr') AS language, s.quiet_start AS "quietStart", s.quiet_end AS "quietEnd",
              coalesce(s.urgent_overrides, true) AS "urgentOverrides", coalesce(s.email_digest, false) AS "emailDigest",
              coalesce((SELECT enabled FROM notification_preference p WHERE p.user_id = u.id AND p.event_type = ${eventType} AND p.channel = 'EMAIL'), true) AS email_enabled,
              coalesce((SELECT enabled FROM notification_preference p WHERE p.user_id = u.id AND p.event_type = ${eventType} AND p.channel = 'IN_APP'), true) AS in_app_enabled
@@ -134,6 +140,130 @@ export class NotificationsRepository {
     return new Set(rows.map((r) => r.user_id));
   }
 
+  /** Of `accountIds`, the portal accounts told under `dedupeKey` since `since`. */
+  async portalToldSince(accountIds: string[], dedupeKey: string, since: Date): Promise<Set<string>> {
+    if (!accountIds.length) return new Set();
+    const rows = await this.database.db
+      .selectFrom('notification')
+      .select('portal_account_id')
+      .distinct()
+      .where('portal_account_id', 'in', accountIds)
+      .where('dedupe_key', '=', dedupeKey)
+      .where('created_at', '>=', since)
+      .$narrowType<{ portal_account_id: string }>()
+      .execute();
+    return new Set(rows.map((r) => r.portal_account_id));
+  }
+
+  // ---- customers (portal accounts) as recipients ----
+
+  /** The active portal accounts of these customers of the tenant (a deactivated account is told nothing). */
+  async customerAccounts(tenantId: string, customerIds: string[]): Promise<string[]> {
+    if (!customerIds.length) return [];
+    const rows = await this.database.db
+      .selectFrom('portal_account')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('customer_id', 'in', customerIds)
+      .where('is_active', '=', true)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** The customer whose subscription the alarm is about: its own subscription, else the one the meter serves now. */
+  async alarmCustomer(tenantId: string, subscriptionId: string | null, meterId: string | null): Promise<string | null> {
+    if (subscriptionId) {
+      const s = await this.database.db
+        .selectFrom('subscription')
+        .select('customer_id')
+        .where('id', '=', subscriptionId)
+        .where('tenant_id', '=', tenantId)
+        .executeTakeFirst();
+      if (s) return s.customer_id;
+    }
+    if (!meterId) return null;
+    const row = await this.database.db
+      .selectFrom('subscription_meter as sm')
+      .innerJoin('subscription as s', 's.id', 'sm.subscription_id')
+      .select('s.customer_id')
+      .where('sm.meter_id', '=', meterId)
+      .where('sm.ended_at', 'is', null)
+      .where('s.tenant_id', '=', tenantId)
+      .executeTakeFirst();
+    return row?.customer_id ?? null;
+  }
+
+  /** An issued invoice of the tenant as its notification tells it; undefined when there is none (rolled back, cancelled, a draft). */
+  async invoiceFacts(tenantId: string, invoiceId: string) {
+    const { rows } = await sql<{
+      customerId: string;
+      number: string;
+      grossKurus: string;
+      issueDate: string;
+      dueDate: string;
+      periodStart: string;
+      periodEnd: string;
+    }>`SELECT customer_id AS "customerId", number, gross_kurus::text AS "grossKurus", issue_date::text AS "issueDate",
+              due_date::text AS "dueDate", period_start::text AS "periodStart", period_end::text AS "periodEnd"
+         FROM invoice WHERE id = ${invoiceId} AND tenant_id = ${tenantId} AND status = 'ISSUED' AND kind = 'INVOICE'`.execute(
+      this.database.db,
+    );
+    return rows[0];
+  }
+
+  /** A payment of the tenant and the customer's balance after it (sum of the ledger: positive, still owed). */
+  async paymentFacts(tenantId: string, paymentId: string) {
+    const { rows } = await sql<{
+      customerId: string;
+      amountKurus: string;
+      receivedAt: Date;
+      method: 'CASH_DESK' | 'BANK_TRANSFER' | 'PROVIDER';
+      balanceKurus: string;
+    }>`SELECT p.customer_id AS "customerId", p.amount_kurus::text AS "amountKurus", p.received_at AS "receivedAt", p.method::text AS method,
+              (SELECT coalesce(sum(l.amount_kurus), 0)::text FROM ledger_entry l WHERE l.customer_id = p.customer_id) AS "balanceKurus"
+         FROM payment p WHERE p.id = ${paymentId} AND p.tenant_id = ${tenantId} AND p.kind = 'PAYMENT'`.execute(this.database.db);
+    return rows[0];
+  }
+
+  /** A dunning reminder of the tenant with its invoice; undefined when there is none. */
+  async dunningStepFacts(tenantId: string, stepId: string) {
+    const { rows } = await sql<{
+      customerId: string;
+      invoiceId: string;
+      number: string;
+      ordinal: number;
+      dueDate: string;
+      daysOverdue: number;
+      outstandingKurus: string;
+    }>`SELECT s.customer_id AS "customerId", s.invoice_id AS "invoiceId", i.number, s.ordinal, i.due_date::text AS "dueDate",
+              s.days_overdue AS "daysOverdue", s.outstanding_kurus::text AS "outstandingKurus"
+         FROM dunning_step s JOIN invoice i ON i.id = s.invoice_id
+        WHERE s.id = ${stepId} AND s.tenant_id = ${tenantId} AND s.kind = 'REMINDER'`.execute(this.database.db);
+    return rows[0];
+  }
+
+  async markDunningStepNotified(tenantId: string, stepId: string, at: Date): Promise<void> {
+    await this.database.db
+      .updateTable('dunning_step')
+      .set({ notification_status: 'SENT', notified_at: at })
+      .where('id', '=', stepId)
+      .where('tenant_id', '=', tenantId)
+      .execute();
+  }
+
+  /** Addresses, settings and the event's switches of each portal account (active ones only). */
+  async portalRecipients(accountIds: string[], eventType: string): Promise<Recipient[]> {
+    if (!accountIds.length) return [];
+    const { rows } = await sql<Recipient>`
+      SELECT NULL::uuid AS "userId", a.id AS "portalAccountId", a.email::text AS email, a.language, a.quiet_start AS "quietStart",
+             a.quiet_end AS "quietEnd", a.urgent_overrides AS "urgentOverrides", a.email_digest AS "emailDigest",
+             coalesce((SELECT enabled FROM portal_notification_preference p WHERE p.account_id = a.id AND p.event_type = ${eventType} AND p.channel = 'EMAIL'), true) AS email_enabled,
+             coalesce((SELECT enabled FROM portal_notification_preference p WHERE p.account_id = a.id AND p.event_type = ${eventType} AND p.channel = 'IN_APP'), true) AS in_app_enabled
+        FROM portal_account a
+       WHERE a.id = ANY (${accountIds}::uuid[]) AND a.is_active`.execute(this.database.db);
+    return rows;
+  }
+
   /** Stores notifications with their deliveries; returns ids in order and the e-mail deliveries' ids. */
   async insert(items: NewNotification[]): Promise<{ id: string; emailDeliveryId: string | null }[]> {
     if (!items.length) return [];
@@ -144,6 +274,7 @@ export class NotificationsRepository {
           items.map((n) => ({
             tenant_id: n.tenantId,
             user_id: n.userId,
+            portal_account_id: n.portalAccountId,
             event_type: n.eventType,
             severity: n.severity,
             title: n.title,
@@ -175,10 +306,10 @@ export class NotificationsRepository {
             .returning(['id', 'notification_id', 'channel', 'status', 'digest'])
             .execute()
         : [];
-      return ids.map(({ id }) => {
-        const email = stored.find((d) => d.notification_id === id && d.channel === 'EMAIL' && d.status === 'QUEUED' && !d.digest);
-        return { id, emailDeliveryId: email?.id ?? null };
-      });
+      const emails = new Map(
+        stored.filter((d) => d.channel === 'EMAIL' && d.status === 'QUEUED' && !d.digest).map((d) => [d.notification_id, d.id]),
+      );
+      return ids.map(({ id }) => ({ id, emailDeliveryId: emails.get(id) ?? null }));
     });
   }
 
@@ -194,6 +325,22 @@ export class NotificationsRepository {
       .$narrowType<{ user_id: string }>()
       .execute();
     for (const r of rows) out.set(r.user_id, Number(r.n));
+    return out;
+  }
+
+  /** Unread notifications per portal account. */
+  async portalUnreadCounts(accountIds: string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (!accountIds.length) return out;
+    const rows = await this.database.db
+      .selectFrom('notification')
+      .select(['portal_account_id', (eb) => eb.fn.countAll<string>().as('n')])
+      .where('portal_account_id', 'in', accountIds)
+      .where('read_at', 'is', null)
+      .groupBy('portal_account_id')
+      .$narrowType<{ portal_account_id: string }>()
+      .execute();
+    for (const r of rows) out.set(r.portal_account_id, Number(r.n));
     return out;
   }
 
@@ -229,36 +376,68 @@ export class NotificationsRepository {
 
   // ---- deliveries (worker) ----
 
+  /** One e-mail delivery with its notification and recipient (an operator or a portal account). */
   emailDelivery(id: string) {
-    return (
-      this.database.db
-        .selectFrom('notification_delivery as d')
-        .innerJoin('notification as n', 'n.id', 'd.notification_id')
-        .innerJoin('app_user as u', 'u.id', 'n.user_id')
-        .innerJoin('tenant as t', 't.id', 'n.tenant_id')
-        .leftJoin('notification_settings as s', 's.user_id', 'n.user_id')
-        .select([
-          'd.id',
-          'd.status',
-          'd.attempts',
-          'n.id as notification_id',
-          'n.user_id',
-          'n.event_type',
-          'n.severity',
-          'n.title',
-          'n.body',
-          'n.created_at',
-          'u.email',
-          'u.is_active',
-          't.time_zone',
-          's.language',
-        ])
-        .where('d.id', '=', id)
-        .where('d.channel', '=', 'EMAIL')
-        // Inner-joined to app_user: an operator's notification.
-        .$narrowType<{ user_id: string }>()
-        .executeTakeFirst()
-    );
+    return this.database.db
+      .selectFrom('notification_delivery as d')
+      .innerJoin('notification as n', 'n.id', 'd.notification_id')
+      .leftJoin('app_user as u', 'u.id', 'n.user_id')
+      .leftJoin('portal_account as a', 'a.id', 'n.portal_account_id')
+      .innerJoin('tenant as t', 't.id', 'n.tenant_id')
+      .leftJoin('notification_settings as s', 's.user_id', 'n.user_id')
+      .select([
+        'd.id',
+        'd.status',
+        'd.attempts',
+        'n.id as notification_id',
+        'n.user_id',
+        'n.portal_account_id',
+        'n.event_type',
+        'n.severity',
+        'n.title',
+        'n.body',
+        'n.created_at',
+        sql<string>`coalesce(u.email, a.email::text)`.as('email'),
+        sql<boolean>`coalesce(u.is_active, a.is_active, false)`.as('is_active'),
+        't.time_zone',
+        sql<string | null>`coalesce(s.language, a.language)`.as('language'),
+      ])
+      .where('d.id', '=', id)
+      .where('d.channel', '=', 'EMAIL')
+      .executeTakeFirst();
+  }
+
+  /** The e-mail deliveries of `ids` still QUEUED, as emailDelivery reads them, in one query. */
+  emailDeliveries(ids: string[]) {
+    if (!ids.length) return Promise.resolve([]);
+    return this.database.db
+      .selectFrom('notification_delivery as d')
+      .innerJoin('notification as n', 'n.id', 'd.notification_id')
+      .leftJoin('app_user as u', 'u.id', 'n.user_id')
+      .leftJoin('portal_account as a', 'a.id', 'n.portal_account_id')
+      .innerJoin('tenant as t', 't.id', 'n.tenant_id')
+      .leftJoin('notification_settings as s', 's.user_id', 'n.user_id')
+      .select([
+        'd.id',
+        'd.status',
+        'd.attempts',
+        'n.id as notification_id',
+        'n.user_id',
+        'n.portal_account_id',
+        'n.event_type',
+        'n.severity',
+        'n.title',
+        'n.body',
+        'n.created_at',
+        sql<string>`coalesce(u.email, a.email::text)`.as('email'),
+        sql<boolean>`coalesce(u.is_active, a.is_active, false)`.as('is_active'),
+        't.time_zone',
+        sql<string | null>`coalesce(s.language, a.language)`.as('language'),
+      ])
+      .where('d.id', 'in', ids)
+      .where('d.channel', '=', 'EMAIL')
+      .where('d.status', '=', 'QUEUED')
+      .execute();
   }
 
   async markDeliveries(
@@ -286,39 +465,41 @@ export class NotificationsRepository {
       .execute();
   }
 
-  /** E-mails waiting for their digest, oldest first, with what the digest shows. */
+  /** E-mails waiting for their digest, by recipient and oldest first, with what the digest shows. */
   waitingDigests() {
     return this.database.db
       .selectFrom('notification_delivery as d')
       .innerJoin('notification as n', 'n.id', 'd.notification_id')
-      .innerJoin('app_user as u', 'u.id', 'n.user_id')
+      .leftJoin('app_user as u', 'u.id', 'n.user_id')
+      .leftJoin('portal_account as a', 'a.id', 'n.portal_account_id')
       .innerJoin('tenant as t', 't.id', 'n.tenant_id')
       .leftJoin('notification_settings as s', 's.user_id', 'n.user_id')
       .select([
         'd.id',
         'n.user_id',
+        'n.portal_account_id',
         'n.title',
         'n.body',
         'n.severity',
         'n.created_at',
-        'u.email',
-        'u.is_active',
+        sql<string>`coalesce(u.email, a.email::text)`.as('email'),
+        sql<boolean>`coalesce(u.is_active, a.is_active, false)`.as('is_active'),
         't.time_zone',
-        's.language',
+        sql<string | null>`coalesce(s.language, a.language)`.as('language'),
       ])
       .where('d.channel', '=', 'EMAIL')
       .where('d.status', '=', 'QUEUED')
       .where('d.digest', '=', true)
       .orderBy('n.user_id')
+      .orderBy('n.portal_account_id')
       .orderBy('n.created_at')
-      .$narrowType<{ user_id: string }>()
       .execute();
   }
 
-  async createUnsubscribe(userId: string, eventType: string, channel: Channel, expiresAt: Date): Promise<string> {
+  async createUnsubscribe(to: RecipientRef, eventType: string, channel: Channel, expiresAt: Date): Promise<string> {
     const row = await this.database.db
       .insertInto('notification_unsubscribe')
-      .values({ user_id: userId, event_type: eventType, channel, expires_at: expiresAt })
+      .values({ user_id: to.userId, portal_account_id: to.portalAccountId, event_type: eventType, channel, expires_at: expiresAt })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -432,6 +613,104 @@ export class NotificationsRepository {
         }),
       ),
     ]);
+  }
+
+  /** The portal account's side of an unsubscribe link: the grant used and the events turned off on the channel. */
+  async usePortalUnsubscribe(id: string, accountId: string, eventTypes: string[], channel: Channel, at: Date): Promise<void> {
+    await this.database.db.transaction().execute(async (trx) => {
+      await trx.updateTable('notification_unsubscribe').set({ used_at: at }).where('id', '=', id).execute();
+      await trx
+        .insertInto('portal_notification_preference')
+        .values(eventTypes.map((event_type) => ({ account_id: accountId, event_type, channel, enabled: false, updated_at: at })))
+        .onConflict((oc) => oc.columns(['account_id', 'event_type', 'channel']).doUpdateSet({ enabled: false, updated_at: at }))
+        .execute();
+    });
+  }
+
+  // ---- the portal's centre (a customer's own rows: every query bounded by the account) ----
+
+  /** Newest first; `before` is the cursor (created_at, id) of the last row of the previous page. */
+  listPortal(accountId: string, o: { unreadOnly: boolean; limit: number; before: { createdAt: Date; id: string } | null }) {
+    return this.database.db
+      .selectFrom('notification')
+      .select(['id', 'event_type', 'severity', 'title', 'body', 'created_at', 'read_at'])
+      .where('portal_account_id', '=', accountId)
+      .$if(o.unreadOnly, (q) => q.where('read_at', 'is', null))
+      .$if(o.before !== null, (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb('created_at', '<', o.before!.createdAt),
+            eb.and([eb('created_at', '=', o.before!.createdAt), eb('id', '<', o.before!.id)]),
+          ]),
+        ),
+      )
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(o.limit)
+      .execute();
+  }
+
+  findPortal(accountId: string, id: string) {
+    return this.database.db
+      .selectFrom('notification')
+      .select(['id', 'read_at'])
+      .where('id', '=', id)
+      .where('portal_account_id', '=', accountId)
+      .executeTakeFirst();
+  }
+
+  async markPortalRead(accountId: string, id: string | null, at: Date): Promise<number> {
+    const result = await this.database.db
+      .updateTable('notification')
+      .set({ read_at: at })
+      .where('portal_account_id', '=', accountId)
+      .where('read_at', 'is', null)
+      .$if(id !== null, (q) => q.where('id', '=', id!))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  portalSettings(accountId: string) {
+    return this.database.db
+      .selectFrom('portal_account')
+      .select(['tenant_id', 'language', 'quiet_start', 'quiet_end', 'urgent_overrides', 'email_digest'])
+      .where('id', '=', accountId)
+      .executeTakeFirst();
+  }
+
+  portalPreferences(accountId: string) {
+    return this.database.db
+      .selectFrom('portal_notification_preference')
+      .select(['event_type', 'channel', 'enabled'])
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  async savePortalSettings(
+    tx: Transaction,
+    accountId: string,
+    s: { language: string; quietStart: number | null; quietEnd: number | null; urgentOverrides: boolean; emailDigest: boolean },
+    prefs: { eventType: string; channel: Channel; enabled: boolean }[],
+  ): Promise<void> {
+    const db = clientOf(this.database, tx);
+    await db.portalAccount.update({
+      where: { id: accountId },
+      data: {
+        language: s.language,
+        quietStart: s.quietStart,
+        quietEnd: s.quietEnd,
+        urgentOverrides: s.urgentOverrides,
+        emailDigest: s.emailDigest,
+        updatedAt: new Date(),
+      },
+    });
+    for (const p of prefs) {
+      await db.portalNotificationPreference.upsert({
+        where: { accountId_eventType_channel: { accountId, eventType: p.eventType, channel: p.channel } },
+        create: { accountId, ...p },
+        update: { enabled: p.enabled, updatedAt: new Date() },
+      });
+    }
   }
 
   // ---- tenants' alarm subscriptions ----

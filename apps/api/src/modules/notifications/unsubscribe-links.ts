@@ -1,13 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
-import { NotificationsRepository, type Channel } from './notifications.repository';
+import { NotificationsRepository, type Channel, type RecipientRef } from './notifications.repository';
 
 /** Every event type on the channel (a digest's link). */
 export const ALL_EVENTS = '*';
 
 /**
- * Unsubscribe links: a stored grant (user, event type, channel, expiry, used once) named by its id and
+ * Unsubscribe links: a stored grant (user or portal account, event type, channel, expiry, used once) named by its id and
  * signed with a key derived from JWT_ACCESS_SECRET, so a guessed or altered id is refused before any query.
  */
 @Injectable()
@@ -25,9 +25,10 @@ export class UnsubscribeLinks {
     return createHmac('sha256', this.key).update(id).digest('base64url');
   }
 
-  async create(userId: string, eventType: string, channel: Channel, now: Date): Promise<string> {
+  /** A link for an operator or a portal account; the same public page serves both. */
+  async create(to: RecipientRef, eventType: string, channel: Channel, now: Date): Promise<string> {
     const expiresAt = new Date(now.getTime() + this.config.NOTIFY_UNSUBSCRIBE_DAYS * 86_400_000);
-    const id = await this.repository.createUnsubscribe(userId, eventType, channel, expiresAt);
+    const id = await this.repository.createUnsubscribe(to, eventType, channel, expiresAt);
     const token = `${id}.${this.sign(id)}`;
     return `${this.config.PUBLIC_API_URL.replace(/\/$/, '')}/api/notifications/unsubscribe?token=${encodeURIComponent(token)}`;
   }
