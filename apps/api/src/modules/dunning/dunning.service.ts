@@ -7,6 +7,7 @@ import { columnsOf, exportTable, type ExportFile } from '../../core/http/export'
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import type { Page } from '../../core/http/paging';
 import { localToday } from '../billing/tariff-rules';
+import { NotificationsService } from '../notifications/notifications.service';
 import {
   billingStatus,
   DEFAULT_DUNNING_SETTINGS,
@@ -52,6 +53,8 @@ interface DunningDay {
   actor: Actor;
   by: string | null;
   summary: RunSummary;
+  /** Reminder steps written by the chunk in progress: the customers are told once it committed. */
+  reminded: string[];
 }
 
 const LIVE: DisconnectionStatus[] = ['OPEN', 'DONE', 'RECONNECT_OPEN'];
@@ -71,6 +74,7 @@ export class DunningService {
     private readonly repository: DunningRepository,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly notifications: NotificationsService,
   ) {}
 
   // ─── The daily run ───────────────────────────────────────────────────────────────
@@ -111,7 +115,7 @@ export class DunningService {
       ordersCancelled: 0,
       reconnectionsOpened: 0,
     };
-    const day: DunningDay = { tenantId, today, timeZone: found.timeZone, settings, actor, by, summary };
+    const day: DunningDay = { tenantId, today, timeZone: found.timeZone, settings, actor, by, summary, reminded: [] };
     const candidates = await this.repository.openItems(undefined, tenantId, today, day.timeZone);
     summary.overdueInvoices = candidates.filter((i) => i.grossKurus > i.allocatedKurus).length;
     await this.inChunks(
@@ -134,11 +138,14 @@ export class DunningService {
    * re-reading its rows there, so a concurrent run of the same tenant never books twice.
    */
   private async inChunks<T>(day: DunningDay, all: T[], work: (tx: Transaction, chunk: T[]) => Promise<void>): Promise<void> {
-    for (let i = 0; i < all.length; i += CHUNK)
+    for (let i = 0; i < all.length; i += CHUNK) {
+      day.reminded = [];
       await this.unitOfWork.run(async (tx) => {
         await this.repository.lockTenant(tx, day.tenantId);
         await work(tx, all.slice(i, i + CHUNK));
       });
+      for (const stepId of day.reminded) await this.notifications.notify('payment.overdue', { tenantId: day.tenantId, stepId });
+    }
   }
 
   private record(
@@ -182,6 +189,7 @@ export class DunningService {
     for (const [i, id] of ids.entries()) {
       if (!id) continue;
       summary.remindersDue++;
+      day.reminded.push(id);
       await this.record(day, tx, 'dunning_step', id, { ...reminders[i].step, number: reminders[i].number, notificationStatus: 'DUE' });
     }
 

@@ -5,6 +5,7 @@ import { UnitOfWork } from '../../core/database/unit-of-work';
 import { ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import type { Page } from '../../core/http/paging';
 import { localToday } from '../billing/tariff-rules';
+import { NotificationsService } from '../notifications/notifications.service';
 import { PaymentsService } from '../payments/payments.service';
 import { BillingSettingsService } from './billing-settings.service';
 import { addDays, monthPeriod } from './drafts';
@@ -48,6 +49,7 @@ export class InvoicesService {
     private readonly unitOfWork: UnitOfWork,
     private readonly payments: PaymentsService,
     private readonly pdf: InvoicePdfService,
+    private readonly notifications: NotificationsService,
   ) {}
 
   async list(access: AccessContext, q: ListInvoicesQuery): Promise<Page<InvoiceView>> {
@@ -132,9 +134,10 @@ export class InvoicesService {
         },
         tx,
       );
-      return { number: issued.number, customerId: invoice.customer_id };
+      return { number: issued.number, customerId: invoice.customer_id, tenantId: invoice.tenant_id };
     });
     if (!result) return null;
+    await this.notifications.notify('invoice.issued', { tenantId: result.tenantId, invoiceId: id });
     await this.payments.settleOpenItems(result.customerId, undefined, actor);
     await this.renderLater(id, actor?.requestId);
     return result.number;

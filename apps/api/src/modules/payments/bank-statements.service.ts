@@ -145,9 +145,9 @@ export class BankStatementsService {
     for (const pending of await this.statements.toBook(statementId)) {
       const candidate = pending.candidates[0];
       try {
-        await this.unitOfWork.run(async (tx) => {
+        const paymentId = await this.unitOfWork.run(async (tx) => {
           const line = await this.statements.line(statementId, pending.id, tx);
-          if (!line || line.status !== 'UNMATCHED' || line.paymentId) return;
+          if (!line || line.status !== 'UNMATCHED' || line.paymentId) return null;
           let to: { customerId: string; subscriptionId: string | null; invoice: InvoiceRef | null };
           if (candidate.kind === 'invoice') {
             const invoice = (await this.payments.invoice(candidate.id, tx))!;
@@ -165,7 +165,9 @@ export class BankStatementsService {
             to,
           );
           await this.statements.markMatched(tx, line.id, paymentId);
+          return paymentId;
         });
+        if (paymentId) await this.paymentsService.paid(tenantId, paymentId);
       } catch (err) {
         this.logger.warn({ statementId, lineId: pending.id, err: (err as Error).message }, 'bank line left for an operator');
       }
@@ -215,7 +217,7 @@ export class BankStatementsService {
       throw new BadInputException('the payer must be a customer of the statement’s tenant', [
         { path: [input.invoiceId ? 'invoiceId' : 'customerId'], message: 'another tenant' },
       ]);
-    await this.unitOfWork.run(async (tx) => {
+    const paymentId = await this.unitOfWork.run(async (tx) => {
       const line = await this.waitingLine(tx, statementId, lineId);
       const paymentId = await this.bookLine(
         tx,
@@ -237,7 +239,9 @@ export class BankStatementsService {
         },
         tx,
       );
+      return paymentId;
     });
+    await this.paymentsService.paid(statement.tenantId, paymentId);
     return this.detail(access, statementId);
   }
 

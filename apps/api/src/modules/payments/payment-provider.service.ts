@@ -133,11 +133,13 @@ export class PaymentProviderService {
           { path: ['body'], message: 'id, type and data.object expected' },
         ]);
       }
-      return this.unitOfWork.run(async (tx) => {
+      let booked: string | null = null;
+      const answer = await this.unitOfWork.run(async (tx) => {
         await this.provider.lockEvent(tx, `${tenantId}:${event.id}`);
         const seen = await this.provider.event(tenantId, PROVIDER, event.id, tx);
         if (seen) return { received: true as const, duplicate: true, outcome: seen.outcome as Outcome['outcome'] };
         const outcome = await this.apply(tx, tenantId, event);
+        if (event.type === 'payment_intent.succeeded' && outcome.outcome === 'APPLIED') booked = outcome.paymentId;
         await this.provider.insertEvent(tx, {
           tenantId,
           provider: PROVIDER,
@@ -148,6 +150,8 @@ export class PaymentProviderService {
         });
         return { received: true as const, duplicate: false, outcome: outcome.outcome };
       });
+      if (booked) await this.paymentsService.paid(tenantId, booked);
+      return answer;
     });
   }
 

@@ -4,6 +4,7 @@ import { AuditService } from '../../core/audit/audit.service';
 import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import type { Page } from '../../core/http/paging';
+import { NotificationsService } from '../notifications/notifications.service';
 import { allocateFifo, reversalsFor } from './allocation';
 import { mapPayment, type CreatePayment, type ListPaymentsQuery, type PaymentView, type RefundInput } from './payments.dto';
 import { PaymentsRepository, type CustomerRef, type InvoiceRef, type PaymentRow } from './payments.repository';
@@ -49,6 +50,7 @@ export class PaymentsService {
     private readonly payments: PaymentsRepository,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
+    private readonly notifications: NotificationsService,
   ) {}
 
   /**
@@ -194,7 +196,13 @@ export class PaymentsService {
         description: `Vezne tahsilatı, makbuz ${input.receiptNo}`,
       }),
     );
+    await this.paid(customer.tenantId, id);
     return { payment: await this.view(id), replayed: false };
+  }
+
+  /** Tells the customer of a payment booked by a transaction that committed (cash desk, bank line, provider event). */
+  paid(tenantId: string, paymentId: string): Promise<void> {
+    return this.notifications.notify('payment.received', { tenantId, paymentId });
   }
 
   private async replayOf(tenantId: string, externalId: string, customerId: string, amount: bigint): Promise<PaymentView | null> {
