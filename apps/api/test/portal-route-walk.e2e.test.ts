@@ -91,6 +91,8 @@ describe('portal route walk: customer isolation (issue 19)', () => {
   let tenant: Tenant;
   let a: PortalCustomerRecords;
   let b: PortalCustomerRecords;
+  /** A customer of another tenant. */
+  let x: PortalCustomerRecords;
   let operatorToken: string;
   let refused: Record<string, string>;
   let routes: string[];
@@ -106,9 +108,11 @@ describe('portal route walk: customer isolation (issue 19)', () => {
   beforeAll(async () => {
     documents = await mkdtemp(join(tmpdir(), 'water-portal-walk-'));
     t = await startTestApp('portal_route_walk', { env: { DOCUMENTS_DIR: documents } });
-    tenant = await makeTenant(t, { timeZone: 'Europe/Istanbul' });
+    const root = await makeTenant(t);
+    tenant = await makeTenant(t, { parent: root, timeZone: 'Europe/Istanbul' });
     a = await makePortalCustomerRecords(t, { tenant });
     b = await makePortalCustomerRecords(t, { tenant });
+    x = await makePortalCustomerRecords(t, { tenant: await makeTenant(t, { parent: root }) });
     await t.sql(`INSERT INTO tenant_logo (tenant_id, content_type, image) VALUES ($1, 'image/png', $2)`, [
       tenant.id,
       Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
@@ -169,20 +173,25 @@ describe('portal route walk: customer isolation (issue 19)', () => {
     expect(wrong).toEqual([]);
   });
 
-  it("gives customer B of the same tenant 404 or none of A's records for A's ids, and leaves A's records as they were", async () => {
+  it.each([
+    ['customer B of the same tenant', () => b],
+    ['a customer of another tenant', () => x],
+  ])("gives %s 404 or none of A's records for A's ids, and leaves A's records as they were", async (_, other) => {
     const before = await t.sql(`SELECT read_at FROM notification WHERE id = $1`, [a.notificationId]);
     const leaks: string[] = [];
     for (const route of routes) {
-      const res = await call(route, b.account.accessToken, b);
+      const res = await call(route, other().account.accessToken, other());
       if (res.status >= 500 || res.status === 401) leaks.push(`${route}: ${res.status}`);
-      // A 404 names the id B sent: B's own input echoed, not a record of A's.
+      // A 404 names the id sent: the caller's own input echoed, not a record of A's.
       let text = typeof res.body === 'string' ? res.body : JSON.stringify(res.body ?? '');
       for (const sent of Object.values(SAMPLES[route].params?.(a) ?? {})) if (res.status === 404) text = text.replaceAll(sent, '<sent id>');
-      for (const marker of a.markers) if (text.includes(marker)) leaks.push(`${route}: answer holds A's ${marker}`);
+      // (Invoice numbers count per tenant: the other tenant's customer may hold the same number.)
+      for (const marker of a.markers)
+        if (!other().markers.includes(marker) && text.includes(marker)) leaks.push(`${route}: answer holds A's ${marker}`);
       if (SAMPLES[route].params && res.status !== 404) leaks.push(`${route}: ${res.status} for A's id, not 404`);
     }
     expect(leaks).toEqual([]);
-    // B's writes (read-all, read, consents, profile) did not touch A's rows.
+    // The other customer's writes (read-all, read, consents, profile) did not touch A's rows.
     expect(await t.sql(`SELECT read_at FROM notification WHERE id = $1`, [a.notificationId])).toEqual(before);
     expect(before[0].read_at).toBeNull();
     const consents = await t.sql(`SELECT kind FROM portal_consent WHERE account_id = $1 ORDER BY id`, [a.account.accountId]);
