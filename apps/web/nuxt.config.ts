@@ -73,6 +73,7 @@ export default defineNuxtConfig({
           'tr/billing.json',
           'tr/notifications.json',
           'tr/portal.json',
+          'tr/account.json',
         ],
       },
       {
@@ -90,6 +91,7 @@ export default defineNuxtConfig({
           'en/billing.json',
           'en/notifications.json',
           'en/portal.json',
+          'en/account.json',
         ],
       },
     ],

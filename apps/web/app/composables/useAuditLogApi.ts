@@ -21,6 +21,7 @@ export function useAuditLog() {
     pageSize: PAGE_SIZE,
     setPage: list.setPage,
     setFilter: list.setFilter,
+    setFilters: list.setFilters,
     result: useAssetLastPage(data),
     pending: computed(() => status.value === 'pending'),
     error,

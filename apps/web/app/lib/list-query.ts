@@ -110,6 +110,13 @@ export function bindListQuery<S extends string, F extends string>(route: RouteLi
     setSearch: (search: string) => commit({ ...state.value, search: search.trim(), page: 1 }),
     setFilter: (name: F, value: string | null | undefined) =>
       commit({ ...state.value, filters: { ...state.value.filters, [name]: value || undefined }, page: 1 }),
+    /** Several filters in one navigation (two setFilter calls in a row would each start from the old URL). */
+    setFilters: (values: Partial<Record<F, string | null | undefined>>) =>
+      commit({
+        ...state.value,
+        filters: { ...state.value.filters, ...Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v || undefined])) },
+        page: 1,
+      }),
     sortBy: (sort: S) => commit(toggleSort(state.value, sort)),
     /** Direction of a column when the table is sorted by it, else null (for the header's aria-sort). */
     directionOf: (sort: S) => (state.value.sort === sort ? state.value.order : null),
