@@ -26,6 +26,7 @@ const BLOCKED = new Set([
   '/api/auth/login',
   '/api/auth/refresh',
   '/api/auth/logout',
+  '/api/auth/me/password',
   '/api/portal/auth/login',
   '/api/portal/auth/refresh',
   '/api/portal/auth/logout',
