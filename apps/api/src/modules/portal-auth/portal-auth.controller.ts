@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth, Customer, PortalCustomer, Public } from '../../core/auth/access.decorator';
@@ -77,6 +84,7 @@ export class PortalAuthController {
   @Public()
   @Post('auth/logout')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the session has ended (its access tokens too)' })
   async logout(@Body() body: PortalRefreshDto): Promise<void> {
     await this.auth.logout(body.refreshToken);
   }
@@ -93,6 +101,7 @@ export class PortalAuthController {
   @Public()
   @Post('auth/password-reset/verify')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the password is set; every session of the account has ended' })
   @ApiTooManyRequestsResponse(LIMITED)
   async verifyPasswordReset(@Body() body: PortalPasswordResetVerifyDto, @Req() req: FastifyRequest): Promise<void> {
     await this.auth.verifyPasswordReset(body, this.client(req));
@@ -101,6 +110,7 @@ export class PortalAuthController {
   @PortalCustomer()
   @Post('me/password')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: "the password is set; the customer's other sessions have ended" })
   async changePassword(@Customer() customer: CustomerPrincipal, @Body() body: PortalChangePasswordDto): Promise<void> {
     await this.auth.changePassword(customer, body.currentPassword, body.newPassword);
   }
@@ -133,6 +143,7 @@ export class PortalAccountsController {
   @Access('CUSTOMERS', 'update')
   @Post('portal-account/deactivate')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the account is inactive and signed out everywhere' })
   async deactivate(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string): Promise<void> {
     await this.accounts.setActive(access, id, false);
   }
@@ -140,6 +151,7 @@ export class PortalAccountsController {
   @Access('CUSTOMERS', 'update')
   @Post('portal-account/activate')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the account may sign in again' })
   async activate(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string): Promise<void> {
     await this.accounts.setActive(access, id, true);
   }
