@@ -40,6 +40,7 @@ describe('portal auth', () => {
   const PASSWORD = 'Portal-Password-2026';
 
   let a: Tenant;
+  let b: Tenant;
   let aAdmin: { user: User; token: string };
   let bAdmin: { user: User; token: string };
 
@@ -138,7 +139,7 @@ describe('portal auth', () => {
       },
     });
     worker = await startTestWorker(t.config, { MQTT_ENABLED: false });
-    ({ a, aAdmin, bAdmin } = await makeUtilities(t));
+    ({ a, b, aAdmin, bAdmin } = await makeUtilities(t));
   }, 60_000);
   afterAll(async () => {
     await worker?.close();
@@ -233,6 +234,41 @@ describe('portal auth', () => {
     expect(await t.sql(`SELECT email, language FROM portal_account WHERE customer_id = $1`, [org.id])).toEqual([
       { email: contactEmail, language: 'en' },
     ]);
+  });
+
+  it('signs up the customer whose details match when two tenants use the same subscription number; a used e-mail gets nothing', async () => {
+    const inA = await customerWithSubscription(a);
+    const emailB = `b-${randomBytes(4).toString('hex')}@example.com`;
+    const customerB = await makeCustomer(t, { tenant: b, email: emailB });
+    await makeSubscription(t, { tenant: b, customer: customerB, subscriptionNo: inA.subscription.subscriptionNo });
+    const started = await pub('/api/portal/auth/signup', {
+      subscriptionNo: inA.subscription.subscriptionNo,
+      identityNo: customerB.tcIdNo,
+      email: emailB,
+    });
+    const verified = await pub('/api/portal/auth/signup/verify', {
+      challengeId: started.body.challengeId,
+      code: await codeFor(emailB),
+      password: PASSWORD,
+      acceptPrivacyNotice: true,
+      privacyNoticeVersion: '1',
+    });
+    expect(verified.status).toBe(200);
+    expect(await t.sql(`SELECT tenant_id, customer_id FROM portal_account WHERE email = $1`, [emailB])).toEqual([
+      { tenant_id: b.id, customer_id: customerB.id },
+    ]);
+
+    // A's customer has the same address on file as B's account: one account per e-mail, so no code.
+    await t.sql(`UPDATE customer SET email = $2 WHERE id = $1`, [inA.customer.id, emailB]);
+    const again = await pub('/api/portal/auth/signup', {
+      subscriptionNo: inA.subscription.subscriptionNo,
+      identityNo: inA.customer.tcIdNo,
+      email: emailB,
+    });
+    expect(again.status).toBe(202);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mailsTo(emailB)).toHaveLength(1);
+    expect(await t.sql(`SELECT 1 FROM portal_challenge WHERE customer_id = $1`, [inA.customer.id])).toHaveLength(0);
   });
 
   it('answers unknown and wrong details exactly like right ones, and e-mails nobody', async () => {
