@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mount } from '@vue/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emptyMatrix, PERMISSION_ACTIONS, PERMISSION_MODULES, type PermissionMatrix } from '@water/shared';
+import { Checkbox } from '~/components/ui/checkbox';
+import { Label } from '~/components/ui/label';
+import { NativeSelect, NativeSelectOption } from '~/components/ui/native-select';
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '~/components/ui/table';
+import PermissionMatrixGrid from '~/components/users/PermissionMatrix.vue';
 import { applyRoleTemplate, ROLE_TEMPLATES, templateClipped, templateMatrix, templateOf } from '~/lib/role-templates';
 
 const full = (): PermissionMatrix => {
@@ -56,5 +62,49 @@ describe('role templates', () => {
     edited.BILLING.update = true;
     expect(templateOf(edited, null)).toBeNull();
     expect(templateOf(emptyMatrix(), null)).toBeNull();
+  });
+});
+
+describe('the permission matrix’s role template select', () => {
+  beforeEach(() => vi.stubGlobal('useI18n', () => ({ t: (key: string) => key })));
+  afterEach(() => vi.unstubAllGlobals());
+
+  const mountGrid = (props: { modelValue: PermissionMatrix; held?: PermissionMatrix | null; readonly?: boolean }) =>
+    mount(PermissionMatrixGrid, {
+      props: { caption: 'ASKİ', ...props },
+      global: {
+        components: {
+          UiTable: Table,
+          UiTableHeader: TableHeader,
+          UiTableBody: TableBody,
+          UiTableRow: TableRow,
+          UiTableHead: TableHead,
+          UiTableCell: TableCell,
+          UiCheckbox: Checkbox,
+          UiLabel: Label,
+          UiNativeSelect: NativeSelect,
+          UiNativeSelectOption: NativeSelectOption,
+        },
+        mocks: { $t: (key: string) => key },
+      },
+    });
+
+  it('fills the matrix from a template, clipped to what the signed-in user holds, and names the template it shows', async () => {
+    const held = emptyMatrix();
+    held.DASHBOARD.read = true;
+    held.METERS = { create: true, read: true, update: true, delete: true };
+    const wrapper = mountGrid({ modelValue: emptyMatrix(), held });
+    await wrapper.get('select[data-testid="role-template"]').setValue('fieldTechnician');
+    const emitted = wrapper.emitted('update:modelValue')?.[0]?.[0] as PermissionMatrix;
+    expect(emitted).toEqual(applyRoleTemplate('fieldTechnician', held));
+    expect(emitted.METERS.delete).toBe(false);
+
+    await wrapper.setProps({ modelValue: emitted });
+    expect((wrapper.get('select[data-testid="role-template"]').element as HTMLSelectElement).value).toBe('fieldTechnician');
+    expect(wrapper.find('[data-testid="role-template-clipped"]').exists()).toBe(true);
+  });
+
+  it('offers no templates on a read-only matrix', () => {
+    expect(mountGrid({ modelValue: emptyMatrix(), readonly: true }).find('[data-testid="role-template"]').exists()).toBe(false);
   });
 });
