@@ -10,6 +10,7 @@ import { AuditService } from '../audit/audit.service';
 import { AccessGuard } from './access.guard';
 import { JwtStrategy } from './jwt.strategy';
 import { PortalSessionVerifier } from './portal-session';
+import { PortalSessionRepository } from './portal-session.repository';
 import { SessionRevocationService } from './session-revocation.service';
 
 /** Authentication and authorization shared by every module: the guard, the access and audit services. */
@@ -19,6 +20,7 @@ import { SessionRevocationService } from './session-revocation.service';
   providers: [
     JwtStrategy,
     PortalSessionVerifier,
+    PortalSessionRepository,
     AccessService,
     AccessRepository,
     SessionRevocationService,

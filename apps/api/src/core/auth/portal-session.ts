@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { sql } from 'kysely';
 import { APP_CONFIG, type AppConfig } from '../config/config';
-import { DatabaseService } from '../database/database.service';
 import { asSystem } from '../database/tenant-scope';
 import { NotAuthenticatedException } from '../http/errors';
 import { accessClaimsProblem, accessTokenKey, JWT_ISSUER, PORTAL_JWT_AUDIENCE } from './jwt.strategy';
+import { PortalSessionRepository } from './portal-session.repository';
 
 /** What a portal access token carries: the account, its session (refresh-token family) and generation. */
 export interface PortalTokenPayload {
@@ -40,7 +39,7 @@ export interface CustomerPrincipal {
 @Injectable()
 export class PortalSessionVerifier {
   constructor(
-    private readonly database: DatabaseService,
+    private readonly sessions: PortalSessionRepository,
     private readonly jwt: JwtService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -64,26 +63,7 @@ export class PortalSessionVerifier {
     const { sub, sid, gen } = payload;
 
     // The guard runs before the request has a tenant scope: this lookup is bounded by the token's own ids.
-    const row = await asSystem(() =>
-      this.database.db
-        .selectFrom('portal_account as a')
-        .innerJoin('tenant as t', 't.id', 'a.tenant_id')
-        .select(['a.id', 'a.customer_id', 'a.tenant_id', 'a.language', sql<string>`t.path::text`.as('tenant_path')])
-        .where('a.id', '=', sub)
-        .where('a.is_active', '=', true)
-        .where('a.session_generation', '=', gen)
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('portal_refresh_token as r')
-              .select(sql`1`.as('one'))
-              .where('r.family_id', '=', sid)
-              .where('r.account_id', '=', sub)
-              .where('r.revoked_at', 'is', null),
-          ),
-        )
-        .executeTakeFirst(),
-    );
+    const row = await asSystem(() => this.sessions.find(sub, sid, gen));
     if (!row) throw new NotAuthenticatedException('session ended');
     return {
       accountId: row.id,
