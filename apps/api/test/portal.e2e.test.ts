@@ -477,6 +477,7 @@ describe('portal views (issue 19)', () => {
       expect(res.headers['content-disposition']).toMatch(/^attachment; filename="my-data-\d{4}-\d{2}-\d{2}\.json"$/);
       const data = JSON.parse(res.body);
       expect(data.readingsTruncated).toBe(false);
+      expect(data).toMatchObject({ readingsCap: 50_000, truncatedTables: [], limits: { readings: 50_000 } });
       expect(data.readings).toHaveLength(8);
       expect(data.readings.map((r: { meterSerialNo: string }) => r.meterSerialNo).sort()).toEqual(
         [...Array(6).fill(m1.serialNo), m2.serialNo, m2.serialNo].sort(),
@@ -545,6 +546,22 @@ describe('portal views (issue 19)', () => {
     expect(
       (await t.app.inject({ url: '/api/portal/export', headers: { authorization: `Bearer ${a.account.accessToken}` } })).statusCode,
     ).toBe(200);
+  });
+
+  it('limits consent records per account (the table is append-only)', async () => {
+    const post = () =>
+      t.request({
+        method: 'POST',
+        url: '/api/portal/consents',
+        token: b.account.accessToken,
+        body: { kind: 'SMS_NOTIFICATIONS', version: '1', granted: true },
+      });
+    for (let i = 0; i < 30; i++) expect((await post()).status).toBe(201);
+    const refused = await post();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const [{ n }] = await t.sql(`SELECT count(*)::int AS n FROM portal_consent WHERE account_id = $1`, [b.account.accountId]);
+    expect(n).toBe(30);
   });
 
   it('lists a cancelled invoice as cancelled with nothing open, and serves its watermarked PDF', async () => {

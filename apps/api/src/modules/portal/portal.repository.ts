@@ -24,8 +24,17 @@ export interface DayRange {
 /** How long a group's consumption over a range is reused (today's rollups grow meanwhile: the average may lag that long). */
 export const GROUP_CACHE_SECONDS = 600;
 
-/** Cap on readings in a data export (newest first); daily consumption and the rest are small. */
-export const EXPORT_MAX_READINGS = 50_000;
+/** Caps on the rows one answer holds (newest first); the data export says which of its tables reached one. */
+export const LIMITS = {
+  alarms: 500,
+  invoices: 500,
+  readings: 50_000,
+  dailyConsumption: 20_000,
+  payments: 5_000,
+  notifications: 5_000,
+} as const;
+/** Readings in a data export: at most this many, newest first. */
+export const EXPORT_MAX_READINGS = LIMITS.readings;
 
 @Injectable()
 export class PortalRepository {
@@ -258,7 +267,7 @@ export class PortalRepository {
         LEFT JOIN meter m ON m.id = a.meter_id
        WHERE true ${openOnly ? sql`AND a.cleared_at IS NULL AND a.closed_at IS NULL` : sql``}
        ORDER BY a.started_at DESC, a.id
-       LIMIT 500`.execute(this.db);
+       LIMIT ${LIMITS.alarms}`.execute(this.db);
     return rows;
   }
 
@@ -296,7 +305,7 @@ export class PortalRepository {
   }
 
   invoices(o: Owner) {
-    return this.invoiceBase(o).orderBy('i.issue_date', 'desc').orderBy('i.number', 'desc').limit(500).execute();
+    return this.invoiceBase(o).orderBy('i.issue_date', 'desc').orderBy('i.number', 'desc').limit(LIMITS.invoices).execute();
   }
 
   invoice(o: Owner, id: string) {
@@ -468,7 +477,7 @@ export class PortalRepository {
         JOIN meter m ON m.id = dc.meter_id
        WHERE s.customer_id = ${o.customerId}::uuid AND s.tenant_id = ${o.tenantId}::uuid AND dc.tenant_id = ${o.tenantId}::uuid
        ORDER BY dc.day DESC, s.subscription_no
-       LIMIT 20000`.execute(this.db);
+       LIMIT ${LIMITS.dailyConsumption}`.execute(this.db);
     return rows;
   }
 
@@ -488,7 +497,7 @@ export class PortalRepository {
         FROM payment p LEFT JOIN subscription s ON s.id = p.subscription_id
        WHERE p.customer_id = ${o.customerId}::uuid AND p.tenant_id = ${o.tenantId}::uuid
        ORDER BY p.received_at DESC
-       LIMIT 5000`.execute(this.db);
+       LIMIT ${LIMITS.payments}`.execute(this.db);
     return rows;
   }
 
@@ -498,7 +507,7 @@ export class PortalRepository {
       .select(['id', 'event_type', 'severity', 'title', 'body', 'created_at', 'read_at'])
       .where('portal_account_id', '=', accountId)
       .orderBy('created_at', 'desc')
-      .limit(5000)
+      .limit(LIMITS.notifications)
       .execute();
   }
 }

@@ -26,7 +26,7 @@ import {
   type RecordConsent,
   type UpdateProfile,
 } from './portal.dto';
-import { EXPORT_MAX_READINGS, PortalRepository, type Owner } from './portal.repository';
+import { EXPORT_MAX_READINGS, LIMITS, PortalRepository, type Owner } from './portal.repository';
 import { zipFiles } from './zip';
 
 /** Fewer subscriptions than this in a group and its average is not shown: it would tell the others' consumption. */
@@ -34,6 +34,8 @@ export const MIN_GROUP_SIZE = 5;
 const LEDGER_ENTRIES = 100;
 /** Data exports per account and hour: each reads every record of the customer. */
 export const EXPORTS_PER_HOUR = 10;
+/** Consent records per account and hour: the table is append-only, so its growth is bounded here. */
+export const CONSENTS_PER_HOUR = 30;
 
 const owner = (c: CustomerPrincipal): Owner => ({ customerId: c.customerId, tenantId: c.tenantId });
 const litres = (v: string | number | null | undefined) => Math.round(Number(v ?? 0) * 1000);
@@ -52,6 +54,7 @@ export interface ExportFile {
 @Injectable()
 export class PortalService {
   private readonly exports: RateLimiterRedis;
+  private readonly consentRecords: RateLimiterRedis;
 
   constructor(
     private readonly repository: PortalRepository,
@@ -64,6 +67,12 @@ export class PortalService {
       storeClient: redis.client,
       keyPrefix: redis.key('portal', 'export'),
       points: EXPORTS_PER_HOUR,
+      duration: 3600,
+    });
+    this.consentRecords = new RateLimiterRedis({
+      storeClient: redis.client,
+      keyPrefix: redis.key('portal', 'consent'),
+      points: CONSENTS_PER_HOUR,
       duration: 3600,
     });
   }
@@ -296,6 +305,7 @@ export class PortalService {
     input: RecordConsent,
     client: { ip: string | null; userAgent: string | null },
   ): Promise<{ kind: ConsentKind; version: string; granted: boolean; at: string }> {
+    await limited(this.consentRecords, c.accountId, 'too many consent changes, try again later');
     const row = await this.repository.recordConsent({
       accountId: c.accountId,
       tenantId: c.tenantId,
@@ -313,12 +323,7 @@ export class PortalService {
    * Readings are capped at EXPORT_MAX_READINGS, newest first (the document says when it was cut).
    */
   async export(c: CustomerPrincipal, format: 'json' | 'csv'): Promise<ExportFile> {
-    try {
-      await this.exports.consume(c.accountId);
-    } catch (err) {
-      if (!(err instanceof RateLimiterRes)) throw err;
-      throw new TooManyRequestsException('too many data exports, try again later', Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
-    }
+    await limited(this.exports, c.accountId, 'too many data exports, try again later');
     const o = owner(c);
     const [profile, subscriptions, meterHistory, readings, days, alarms, invoices, payments, consents, notifications] = await Promise.all([
       this.profile(c),
@@ -391,7 +396,17 @@ export class PortalService {
     };
     const exportedAt = new Date();
     const stamp = exportedAt.toISOString().slice(0, 10);
-    const meta = { exportedAt: exportedAt.toISOString(), readingsCap: EXPORT_MAX_READINGS, readingsTruncated: truncated };
+    // A table that reached its cap holds its newest rows only: the document says so.
+    const cut = (Object.keys(LIMITS) as (keyof typeof LIMITS)[]).filter((k) =>
+      k === 'readings' ? truncated : tables[k].length >= LIMITS[k],
+    );
+    const meta = {
+      exportedAt: exportedAt.toISOString(),
+      readingsCap: EXPORT_MAX_READINGS,
+      readingsTruncated: truncated,
+      limits: LIMITS,
+      truncatedTables: cut,
+    };
     if (format === 'json') {
       return {
         fileName: `my-data-${stamp}.json`,
@@ -408,6 +423,16 @@ export class PortalService {
       ...Object.entries(tables).map(([name, rows]) => ({ name: `${name}.csv`, data: csv(rows as Record<string, unknown>[]) })),
     ];
     return { fileName: `my-data-${stamp}.zip`, contentType: 'application/zip', body: zipFiles(files, exportedAt) };
+  }
+}
+
+/** Counts one call against `limiter` for `key`; 429 with the wait when the allowance is spent. */
+async function limited(limiter: RateLimiterRedis, key: string, message: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (err) {
+    if (!(err instanceof RateLimiterRes)) throw err;
+    throw new TooManyRequestsException(message, Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
   }
 }
 
