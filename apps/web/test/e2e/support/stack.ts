@@ -1,8 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { createPool, createTestDatabase, seed, type TestDatabase } from '@water/db';
 import type { TestProject } from 'vitest/node';
 
@@ -16,6 +18,8 @@ declare module 'vitest' {
     apiUrl: string;
     databaseUrl: string;
     redisPrefix: string;
+    /** Where the stack's SMTP receiver writes each message it accepts, as <n>.eml, in the order received. */
+    mailDir: string;
   }
 }
 
@@ -37,6 +41,34 @@ function freePort(fixed: string | undefined): Promise<number> {
   });
 }
 
+/**
+ * A real SMTP server for the API and worker of the stack (nothing leaves the machine): every message
+ * is accepted and written to `dir` as a numbered .eml file, so the tests (in other processes than this
+ * set-up) read what was sent, e.g. the one-time code of a portal sign-up.
+ */
+async function startSmtp(dir: string): Promise<{ port: number; close: () => Promise<void> }> {
+  let count = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        count += 1;
+        writeFileSync(join(dir, `${String(count).padStart(6, '0')}.eml`), Buffer.concat(chunks));
+        callback();
+      });
+    },
+  });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolvePort((server.server.address() as { port: number }).port));
+  });
+  return { port, close: () => new Promise<void>((done) => server.close(() => done())) };
+}
+
 async function waitFor(url: string, ms: number, proc: ChildProcess, name: string) {
   const end = Date.now() + ms;
   for (;;) {
@@ -54,7 +86,7 @@ async function waitFor(url: string, ms: number, proc: ChildProcess, name: string
 
 /**
  * Starts the stack the browser tests drive: builds API and console (skip with E2E_SKIP_BUILD=1 when
- * they are fresh), a seeded database of its own, the API, a worker and the console on free ports.
+ * they are fresh), a seeded database of its own, an SMTP receiver, the API, a worker and the console on free ports.
  */
 export default async function setup(project: TestProject) {
   if (process.env.E2E_SKIP_BUILD !== '1' || !existsSync(resolve(apiDir, 'dist/main.js'))) build('@water/api');
@@ -68,6 +100,8 @@ export default async function setup(project: TestProject) {
   const apiPort = await freePort(process.env.E2E_API_PORT);
   const webPort = await freePort(process.env.E2E_WEB_PORT);
   const redisPrefix = `e2e:${randomBytes(4).toString('hex')}`;
+  const mailDir = mkdtempSync(join(tmpdir(), 'water-e2e-mail-'));
+  const smtp = await startSmtp(mailDir);
   const env = {
     ...process.env,
     NODE_ENV: 'production',
@@ -83,6 +117,10 @@ export default async function setup(project: TestProject) {
     // The console's server forwards the browser's address.
     TRUST_PROXY: 'true',
     CORS_ORIGINS: `http://127.0.0.1:${webPort}`,
+    // E-mails (portal codes, notifications) go to the receiver above; links in them point at the console.
+    SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    SMTP_FROM: 'Su Platformu <no-reply@water.test>',
+    PUBLIC_URL: `http://127.0.0.1:${webPort}`,
   };
   const procs: ChildProcess[] = [];
   const start = (name: string, cwd: string, script: string, extra: Record<string, string> = {}) => {
@@ -105,6 +143,8 @@ export default async function setup(project: TestProject) {
   const stop = async () => {
     for (const p of procs) if (p.exitCode === null) p.kill('SIGTERM');
     await Promise.all(procs.map((p) => (p.exitCode !== null ? undefined : new Promise((r) => p.once('exit', r)))));
+    await smtp.close();
+    rmSync(mailDir, { recursive: true, force: true });
     await db.drop();
   };
   try {
@@ -120,6 +160,7 @@ export default async function setup(project: TestProject) {
   project.provide('apiUrl', apiUrl);
   project.provide('databaseUrl', db.url);
   project.provide('redisPrefix', redisPrefix);
+  project.provide('mailDir', mailDir);
 
   return stop;
 }
