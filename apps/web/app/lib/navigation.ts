@@ -46,43 +46,23 @@ export interface NavItem {
   group?: string;
 }
 
+const notificationPage = (module: 'USERS' | 'TENANTS', to: string, labelKey: string, icon: Component): NavItem => ({
+  module,
+  permission: { module, action: 'read' },
+  to,
+  labelKey,
+  icon,
+  group: 'notifications.nav.group',
+});
 /**
  * The notification settings (issue 19): who receives which alarm types (USERS, as the API decides), the
  * tenants' webhook endpoints, the delivery log and the template preview (TENANTS).
  */
 export const NOTIFICATION_ADMIN_PAGES: readonly NavItem[] = [
-  {
-    module: 'USERS',
-    permission: { module: 'USERS', action: 'read' },
-    to: '/notifications/settings',
-    labelKey: 'notifications.nav.settings',
-    icon: BellRing,
-    group: 'notifications.nav.group',
-  },
-  {
-    module: 'TENANTS',
-    permission: { module: 'TENANTS', action: 'read' },
-    to: '/notifications/webhooks',
-    labelKey: 'notifications.nav.webhooks',
-    icon: Send,
-    group: 'notifications.nav.group',
-  },
-  {
-    module: 'TENANTS',
-    permission: { module: 'TENANTS', action: 'read' },
-    to: '/notifications/log',
-    labelKey: 'notifications.nav.log',
-    icon: ListChecks,
-    group: 'notifications.nav.group',
-  },
-  {
-    module: 'TENANTS',
-    permission: { module: 'TENANTS', action: 'read' },
-    to: '/notifications/templates',
-    labelKey: 'notifications.nav.templates',
-    icon: FileCode2,
-    group: 'notifications.nav.group',
-  },
+  notificationPage('USERS', '/notifications/settings', 'notifications.nav.settings', BellRing),
+  notificationPage('TENANTS', '/notifications/webhooks', 'notifications.nav.webhooks', Send),
+  notificationPage('TENANTS', '/notifications/log', 'notifications.nav.log', ListChecks),
+  notificationPage('TENANTS', '/notifications/templates', 'notifications.nav.templates', FileCode2),
 ];
 
 /** The brief's navigation modules, in its order; the sidebar shows those the user may read in the selected tenant. */

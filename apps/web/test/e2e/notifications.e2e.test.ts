@@ -219,6 +219,8 @@ describe('notifications in the console', () => {
     const frame = page.locator('[data-testid="preview-html"]');
     expect(await frame.getAttribute('sandbox')).toBe('');
     expect(await frame.getAttribute('srcdoc')).toContain('<html');
+    // The e-mail shows inside the frame.
+    await expect.poll(() => page.frameLocator('[data-testid="preview-html"]').locator('h2').first().innerText()).toMatch(/burst/i);
     await page.locator('[data-testid="preview-tab-text"]').click();
     expect(await page.locator('[data-testid="preview-text"]').innerText()).toContain('/api/notifications/unsubscribe');
   });
