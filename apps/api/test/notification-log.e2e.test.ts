@@ -296,7 +296,39 @@ describe('notification delivery log and template preview', () => {
     expect(run.status).toBe(200);
     expect(run.body.text).toContain('485.750,50');
 
-    for (const query of ['event=nope', 'event=alarm.opened&language=de', 'event=alarm.opened&alarmType=FIRE', 'language=tr']) {
+    // What a customer is told, in the portal's words (e-mails link to the portal's centre).
+    const invoice = await t.request({
+      method: 'GET',
+      url: '/api/notification-templates/preview?event=invoice.issued&audience=customer',
+      token: aAdmin.token,
+    });
+    expect(invoice.status).toBe(200);
+    expect(invoice.body).toMatchObject({ audience: 'customer', event: 'invoice.issued' });
+    expect(`${invoice.body.subject} ${invoice.body.text}`).toContain('ABC2026000000123');
+    expect(invoice.body.text).toContain('/portal/notifications');
+    const leak = await t.request({
+      method: 'GET',
+      url: '/api/notification-templates/preview?event=alarm.opened&audience=customer&language=en',
+      token: aAdmin.token,
+    });
+    expect(leak.status).toBe(200);
+    expect(leak.body.severity).toBe('CRITICAL');
+    expect(leak.body.text).toContain('/portal/notifications');
+    expect(catalogue.body).toMatchObject({
+      operatorEvents: expect.arrayContaining(['import.finished']),
+      customerEvents: expect.arrayContaining(['invoice.issued', 'payment.overdue']),
+    });
+
+    for (const query of [
+      'event=nope',
+      'event=alarm.opened&language=de',
+      'event=alarm.opened&alarmType=FIRE',
+      'language=tr',
+      'event=alarm.opened&audience=robot',
+      // Operators are not told of invoices, customers not of billing runs.
+      'event=invoice.issued',
+      'event=billing.run.finished&audience=customer',
+    ]) {
       const res = await t.request({ method: 'GET', url: `/api/notification-templates/preview?${query}`, token: aAdmin.token });
       expect(res.status, query).toBe(400);
     }

@@ -178,6 +178,8 @@ export const TemplatePreviewQuerySchema = z
   .object({
     event: z.string().trim().min(1).max(60),
     language: z.enum(['tr', 'en'], { message: 'must be tr or en' }).default('tr'),
+    /** Who reads it: an operator (console) or a customer (portal), told other events in other words. */
+    audience: z.enum(['operator', 'customer'], { message: 'must be operator or customer' }).default('operator'),
     /** Alarm events: which alarm the sample is about. */
     alarmType: z.enum(ALARM_TYPES, { message: `must be one of ${ALARM_TYPES.join(', ')}` }).default('LEAK'),
   })
@@ -188,6 +190,7 @@ export class TemplatePreviewQueryDto extends createZodDto(TemplatePreviewQuerySc
 export const TemplatePreviewSchema = z.object({
   event: z.string(),
   language: z.enum(['tr', 'en']),
+  audience: z.enum(['operator', 'customer']),
   severity: z.enum(['INFO', 'SUCCESS', 'WARNING', 'CRITICAL']),
   /** The in-app notification's title and body. */
   title: z.string(),
@@ -200,8 +203,10 @@ export const TemplatePreviewSchema = z.object({
 export class TemplatePreviewDto extends createZodDto(TemplatePreviewSchema) {}
 
 export const TemplateCatalogueSchema = z.object({
-  /** Events whose messages can be previewed. */
+  /** Events whose messages can be previewed, and of them those each audience is told about. */
   events: z.array(z.string()),
+  operatorEvents: z.array(z.string()),
+  customerEvents: z.array(z.string()),
   languages: z.array(z.enum(['tr', 'en'])),
   alarmTypes: z.array(z.enum(ALARM_TYPES)),
 });

@@ -12,8 +12,14 @@ import {
   type TemplatePreviewQuery,
 } from './notification-log.dto';
 import { NotificationLogRepository, type LogSlice } from './notification-log.repository';
-import { renderEmail, renderMessage, type EventContext, type Language } from './notification-templates';
-import { EVENT_RULES, type NotificationEvents, type NotificationEventType } from './notifications.events';
+import { renderEmail, renderMessage, type Audience, type EventContext, type Language } from './notification-templates';
+import {
+  CUSTOMER_EVENT_TYPES,
+  EVENT_RULES,
+  OPERATOR_EVENT_TYPES,
+  type NotificationEvents,
+  type NotificationEventType,
+} from './notifications.events';
 
 const SAMPLE_ID = '00000000-0000-4000-8000-000000000000';
 const SAMPLE_TIME = '2026-03-10T06:30:00.000Z';
@@ -62,6 +68,40 @@ const SAMPLES: { [E in NotificationEventType]?: (alarmType: AlarmType) => Notifi
     grossKurus: '48575050',
     userId: null,
   }),
+  'invoice.issued': () => ({
+    tenantId: SAMPLE_ID,
+    invoiceId: SAMPLE_ID,
+    number: 'ABC2026000000123',
+    grossKurus: '48550',
+    issueDate: '2026-03-01',
+    dueDate: '2026-03-16',
+    periodStart: '2026-02-01',
+    periodEnd: '2026-02-28',
+  }),
+  'payment.received': () => ({
+    tenantId: SAMPLE_ID,
+    paymentId: SAMPLE_ID,
+    amountKurus: '48550',
+    receivedAt: SAMPLE_TIME,
+    method: 'BANK_TRANSFER',
+    balanceKurus: '0',
+  }),
+  'payment.overdue': () => ({
+    tenantId: SAMPLE_ID,
+    stepId: SAMPLE_ID,
+    invoiceId: SAMPLE_ID,
+    number: 'ABC2026000000123',
+    ordinal: 1,
+    dueDate: '2026-03-16',
+    daysOverdue: 7,
+    outstandingKurus: '48550',
+  }),
+};
+
+/** The events each audience is told about (operators in the console, customers in the portal). */
+const AUDIENCE_EVENTS: Record<Audience, readonly NotificationEventType[]> = {
+  operator: OPERATOR_EVENT_TYPES,
+  customer: CUSTOMER_EVENT_TYPES,
 };
 
 export const PREVIEWABLE_EVENTS = Object.keys(SAMPLES) as NotificationEventType[];
@@ -106,32 +146,48 @@ export class NotificationLogService {
   }
 
   catalogue() {
-    return { events: PREVIEWABLE_EVENTS, languages: ['tr', 'en'] as Language[], alarmTypes: [...ALARM_TYPES] };
+    const previewable = (audience: Audience) => AUDIENCE_EVENTS[audience].filter((e) => PREVIEWABLE_EVENTS.includes(e));
+    return {
+      events: PREVIEWABLE_EVENTS,
+      operatorEvents: previewable('operator'),
+      customerEvents: previewable('customer'),
+      languages: ['tr', 'en'] as Language[],
+      alarmTypes: [...ALARM_TYPES],
+    };
   }
 
   /** The in-app texts and the e-mail of `event` in `language`, rendered from a sample payload by the real templates. */
   preview(q: TemplatePreviewQuery) {
     const sample = (SAMPLES as Record<string, ((alarmType: AlarmType) => object) | undefined>)[q.event];
-    if (!sample)
-      throw new BadInputException(`no preview for event ${q.event}`, [
-        { path: ['event'], message: `must be one of ${PREVIEWABLE_EVENTS.join(', ')}` },
+    const told = (AUDIENCE_EVENTS[q.audience] as readonly string[]).includes(q.event);
+    if (!sample || !told) {
+      const events = AUDIENCE_EVENTS[q.audience].filter((e) => PREVIEWABLE_EVENTS.includes(e));
+      throw new BadInputException(`no ${q.audience} preview for event ${q.event}`, [
+        { path: ['event'], message: `must be one of ${events.join(', ')}` },
       ]);
-    return this.render(q.event as NotificationEventType, sample(q.alarmType) as NotificationEvents[NotificationEventType], q.language);
+    }
+    return this.render(
+      q.event as NotificationEventType,
+      sample(q.alarmType) as NotificationEvents[NotificationEventType],
+      q.language,
+      q.audience,
+    );
   }
 
-  private render<E extends NotificationEventType>(event: E, payload: NotificationEvents[E], language: Language) {
+  private render<E extends NotificationEventType>(event: E, payload: NotificationEvents[E], language: Language, audience: Audience) {
     const ctx: EventContext = { tenantName: SAMPLE_TENANT[language], timeZone: 'Europe/Istanbul', subject: 'SAMPLE-0001' };
     const severity = EVENT_RULES[event].severity(payload);
-    const { title, body } = renderMessage(event, payload, ctx, language);
+    const { title, body } = renderMessage(event, payload, ctx, language, audience);
     const base = this.config.PUBLIC_URL.replace(/\/$/, '');
     const mail = renderEmail({
       language,
       timeZone: ctx.timeZone,
       items: [{ title, body, severity, createdAt: new Date(SAMPLE_TIME) }],
       digest: false,
-      consoleUrl: `${base}/notifications`,
+      consoleUrl: audience === 'customer' ? `${base}/portal/notifications` : `${base}/notifications`,
+      audience,
       unsubscribeUrl: `${this.config.PUBLIC_API_URL.replace(/\/$/, '')}/api/notifications/unsubscribe?token=sample`,
     });
-    return { event, language, severity, title, body, ...mail };
+    return { event, language, audience, severity, title, body, ...mail };
   }
 }
