@@ -84,11 +84,18 @@ export class PasswordResetService implements OnModuleInit {
       this.logger.log({ event: 'password_reset.ignored', reason: user ? 'inactive' : 'unknown_email' }, 'password reset not sent');
       return;
     }
+    // Not awaited: the answer must not take longer for a known address than for an unknown one. A failure
+    // here is logged; the user, told the same as anyone, may ask again.
+    void this.issue(user.id, user.notificationSettings?.language ?? input.language ?? 'tr', client, requestId).catch((err: unknown) =>
+      this.logger.error({ err, event: 'password_reset.issue_failed' }, 'could not issue a password-reset link'),
+    );
+  }
+
+  private async issue(userId: string, language: string, client: ClientInfo, requestId?: string): Promise<void> {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
-    const language = user.notificationSettings?.language ?? input.language ?? 'tr';
     const resetId = await this.auth.createReset({
-      userId: user.id,
+      userId,
       tokenHash: resetTokenHash(token),
       tokenSealed: this.box.seal(token),
       language: language === 'en' ? 'en' : 'tr',
