@@ -21,8 +21,12 @@ export interface DayRange {
   to: string;
 }
 
-/** How long a group's consumption over a range is reused (today's rollups grow meanwhile: the average may lag that long). */
+/** How long the group's total of today is reused (today's rollups grow meanwhile: the average may lag that long). */
 export const GROUP_CACHE_SECONDS = 600;
+/** How long a closed day's group total is reused (late readings and corrections of that day show after it). */
+export const CLOSED_DAY_CACHE_SECONDS = 6 * 3600;
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /** Caps on the rows one answer holds (newest first); the data export says which of its tables reached one. */
 export const LIMITS = {
@@ -208,30 +212,56 @@ export class PortalRepository {
   /**
    * The group's consumption over [from, to] as an aggregate only: the number of the tenant's
    * subscriptions of `groupId` that had a meter at some time in the range, and their total m³.
+   * The group's daily totals are the same for all its customers and a year of them reads every meter-day
+   * of the group: each day's total is kept in Redis (a closed day CLOSED_DAY_CACHE_SECONDS, today
+   * GROUP_CACHE_SECONDS), so a sliding range reads only the days it has not seen.
    */
-  async groupConsumption(groupId: string, tenantId: string, timeZone: string, r: DayRange): Promise<{ subscriptions: number; m3: string }> {
-    // The same for every customer of the group: one computation per range every GROUP_CACHE_SECONDS.
-    const key = this.redis.key('portal', 'group-consumption', tenantId, groupId, r.from, r.to);
-    const cached = await this.redis.client.get(key);
-    if (cached) return JSON.parse(cached) as { subscriptions: number; m3: string };
-    const fresh = await this.computeGroupConsumption(groupId, tenantId, timeZone, r);
-    await this.redis.client.set(key, JSON.stringify(fresh), 'EX', GROUP_CACHE_SECONDS);
-    return fresh;
+  async groupConsumption(
+    groupId: string,
+    tenantId: string,
+    timeZone: string,
+    r: DayRange,
+    today: string,
+  ): Promise<{ subscriptions: number; litres: number }> {
+    const days: string[] = [];
+    for (let d = r.from; d <= r.to; d = nextDay(d)) days.push(d);
+    const keys = days.map((d) => this.redis.key('portal', 'group-day', tenantId, groupId, d));
+    const cached = await this.redis.client.mget(...keys);
+    const missing = days.filter((_, i) => cached[i] === null);
+    let litres = cached.reduce((sum, v) => sum + (v === null ? 0 : Number(v)), 0);
+    if (missing.length > 0) {
+      const fresh = await this.groupDays(groupId, tenantId, { from: missing[0], to: missing[missing.length - 1] });
+      const write = this.redis.client.multi();
+      for (const d of missing) {
+        const value = fresh.get(d) ?? 0;
+        litres += value;
+        write.set(
+          this.redis.key('portal', 'group-day', tenantId, groupId, d),
+          String(value),
+          'EX',
+          d < today ? CLOSED_DAY_CACHE_SECONDS : GROUP_CACHE_SECONDS,
+        );
+      }
+      await write.exec();
+    }
+    const { rows } = await sql<{ n: number }>`
+      SELECT count(DISTINCT s.id)::int AS n FROM subscription s
+        JOIN subscription_meter sm ON sm.subscription_id = s.id
+       WHERE s.tenant_id = ${tenantId}::uuid AND s.group_id = ${groupId}::uuid
+         AND (sm.started_at AT TIME ZONE ${timeZone})::date <= ${r.to}::date
+         AND (sm.ended_at IS NULL OR (sm.ended_at AT TIME ZONE ${timeZone})::date >= ${r.from}::date)`.execute(this.db);
+    return { subscriptions: rows[0]?.n ?? 0, litres };
   }
 
-  private async computeGroupConsumption(groupId: string, tenantId: string, timeZone: string, r: DayRange) {
-    const { rows } = await sql<{ n: number; m3: string | null }>`
-      WITH members AS (
-        SELECT DISTINCT s.id FROM subscription s
-          JOIN subscription_meter sm ON sm.subscription_id = s.id
-         WHERE s.tenant_id = ${tenantId}::uuid AND s.group_id = ${groupId}::uuid
-           AND (sm.started_at AT TIME ZONE ${timeZone})::date <= ${r.to}::date
-           AND (sm.ended_at IS NULL OR (sm.ended_at AT TIME ZONE ${timeZone})::date >= ${r.from}::date))
-      SELECT (SELECT count(*)::int FROM members) AS n,
-             (SELECT sum(dc.consumption_m3)::text FROM meter_daily_consumption dc
-               WHERE dc.tenant_id = ${tenantId}::uuid AND dc.day BETWEEN ${r.from}::date AND ${r.to}::date
-                 AND dc.subscription_id IN (SELECT id FROM members)) AS m3`.execute(this.db);
-    return { subscriptions: rows[0]?.n ?? 0, m3: rows[0]?.m3 ?? '0' };
+  /** Litres per local day of the tenant's subscriptions of `groupId` over [from, to]. */
+  private async groupDays(groupId: string, tenantId: string, r: DayRange): Promise<Map<string, number>> {
+    const { rows } = await sql<{ day: string; litres: string }>`
+      SELECT dc.day::text AS day, (sum(dc.consumption_m3) * 1000)::bigint::text AS litres
+        FROM meter_daily_consumption dc
+        JOIN subscription s ON s.id = dc.subscription_id AND s.tenant_id = dc.tenant_id
+       WHERE dc.tenant_id = ${tenantId}::uuid AND s.group_id = ${groupId}::uuid AND dc.day BETWEEN ${r.from}::date AND ${r.to}::date
+       GROUP BY dc.day`.execute(this.db);
+    return new Map(rows.map((x) => [x.day, Number(x.litres)]));
   }
 
   // ─── Alarms ───────────────────────────────────────────────────────────────────

@@ -171,12 +171,13 @@ export class PortalService {
   async consumption(c: CustomerPrincipal, subscriptionId: string, q: ConsumptionQuery): Promise<PortalConsumption> {
     const s = await this.repository.subscription(owner(c), subscriptionId);
     if (!s) throw new EntityNotFoundException('subscription', subscriptionId);
-    const range = resolveRange(q, localToday(s.time_zone));
+    const today = localToday(s.time_zone);
+    const range = resolveRange(q, today);
     const [days, previous, lastYear, group] = await Promise.all([
       this.repository.dailyConsumption(s.id, c.tenantId, s.time_zone, range),
       this.repository.totalConsumption(s.id, c.tenantId, s.time_zone, range.previous),
       this.repository.totalConsumption(s.id, c.tenantId, s.time_zone, range.lastYear),
-      this.repository.groupConsumption(s.group_id, c.tenantId, s.time_zone, range),
+      this.repository.groupConsumption(s.group_id, c.tenantId, s.time_zone, range, today),
     ]);
     // Sums in whole litres, so m³ totals are exact to three decimals.
     const byPeriod = new Map(range.periods.map((p) => [p, { litres: 0, estimated: false }]));
@@ -197,7 +198,7 @@ export class PortalService {
       comparisons: {
         previousPeriodM3: Number(previous) / 1000,
         sameMonthLastYearM3: Number(lastYear) / 1000,
-        groupAverageM3: group.subscriptions >= MIN_GROUP_SIZE ? Math.round(litres(group.m3) / group.subscriptions) / 1000 : null,
+        groupAverageM3: group.subscriptions >= MIN_GROUP_SIZE ? Math.round(group.litres / group.subscriptions) / 1000 : null,
       },
     };
   }
