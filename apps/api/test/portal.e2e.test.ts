@@ -583,6 +583,20 @@ describe('portal views (issue 19)', () => {
     expect(pdf.headers['content-disposition']).toBe(`attachment; filename="${cancelled.number}-cancelled.pdf"`);
   });
 
+  it("does not show a meter's last reading from before it came to my subscription", async () => {
+    const meter = await makeMeter(t, { tenant, installedAt: null });
+    const device = await makeDevice(t, { tenant, meter });
+    await makeReading(t, { device, time: at('2026-10-01T10:00:00Z'), indexM3: 42 });
+    const sub = await makeSubscription(t, { tenant, customer: a.customer });
+    await period({ sub, meter, from: '2026-11-20T00:00:00+03:00' });
+    const res = await get('/api/portal/subscriptions');
+    const mine = res.body.find((s: { id: string }) => s.id === sub.id);
+    expect(mine.meter).toMatchObject({ id: meter.id, lastReading: null });
+    await makeReading(t, { device, time: at('2026-11-21T10:00:00Z'), indexM3: 43 });
+    const after = (await get('/api/portal/subscriptions')).body.find((s: { id: string }) => s.id === sub.id);
+    expect(after.meter.lastReading).toEqual({ indexM3: 43, readAt: '2026-11-21T10:00:00.000Z', estimated: false });
+  });
+
   it('refuses an operator token on every portal view', async () => {
     const { token } = await makeAdmin(t, tenant);
     for (const url of ['/api/portal/me', '/api/portal/subscriptions', '/api/portal/invoices', '/api/portal/export']) {

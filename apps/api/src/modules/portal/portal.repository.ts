@@ -140,8 +140,9 @@ export class PortalRepository {
         'm.serial_no',
         'mb.name as brand',
         'mp.model_code',
-        sql<string | null>`m.last_index_m3::text`.as('last_index_m3'),
-        'm.last_reading_at',
+        // A meter's last reading from before it came to this subscription is a former holder's: not shown.
+        sql<string | null>`CASE WHEN m.last_reading_at >= sm.started_at THEN m.last_index_m3::text END`.as('last_index_m3'),
+        sql<Date | null>`CASE WHEN m.last_reading_at >= sm.started_at THEN m.last_reading_at END`.as('last_reading_at'),
         eb
           .exists(
             eb
