@@ -39,6 +39,7 @@ describe('account self-service', () => {
       { language: 'de' },
       { name: '' },
       { name: 'x'.repeat(101) },
+      { surname: 'Ay\u0000e' },
     ]) {
       const refused = await t.request({ method: 'PATCH', url: '/api/auth/me', token, body });
       expect(refused.status, JSON.stringify(body)).toBe(400);
