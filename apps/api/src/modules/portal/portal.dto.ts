@@ -231,3 +231,35 @@ export const m3 = (v: string | number | null | undefined): number =>
   v === null || v === undefined ? 0 : Math.round(Number(v) * 1000) / 1000;
 export const isoDay = (d: Date | string | null): string | null =>
   d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10);
+
+/** An invoice row (issued or cancelled only: the query's filter) as the portal shows it. */
+export function mapPortalInvoice(i: {
+  id: string;
+  number: string | null;
+  kind: 'INVOICE' | 'CREDIT_NOTE';
+  status: 'DRAFT' | 'ISSUED' | 'CANCELLED';
+  period_start: string;
+  period_end: string;
+  issue_date: string | null;
+  due_date: string | null;
+  gross_kurus: string;
+  open_kurus: string;
+  subscription_no: string;
+}): PortalInvoice {
+  return {
+    id: i.id,
+    number: i.number,
+    kind: i.kind,
+    periodStart: i.period_start,
+    periodEnd: i.period_end,
+    issueDate: isoDay(i.issue_date),
+    dueDate: isoDay(i.due_date),
+    totalKurus: i.gross_kurus,
+    openKurus: i.open_kurus,
+    // Only issued and cancelled invoices reach here (the query's filter).
+    status: i.status === 'CANCELLED' ? 'CANCELLED' : 'ISSUED',
+    subscriptionNo: i.subscription_no,
+    // Issued and cancelled invoices always have their PDF: stored, or rendered on the first download.
+    hasPdf: true,
+  };
+}

@@ -11,8 +11,8 @@ import { formatAddressLine } from '../addresses/addresses.dto';
 import { InvoicePdfService } from '../invoicing/pdf/invoice-pdf.service';
 import { localToday, resolveRange } from './consumption-range';
 import {
-  isoDay,
   m3,
+  mapPortalInvoice,
   type ConsentKind,
   type ConsumptionQuery,
   type PortalAlarm,
@@ -219,7 +219,7 @@ export class PortalService {
   }
 
   async invoices(c: CustomerPrincipal): Promise<PortalInvoice[]> {
-    return (await this.repository.invoices(owner(c))).map(mapInvoice);
+    return (await this.repository.invoices(owner(c))).map(mapPortalInvoice);
   }
 
   async invoice(c: CustomerPrincipal, id: string): Promise<PortalInvoiceDetail> {
@@ -227,7 +227,7 @@ export class PortalService {
     if (!i) throw new EntityNotFoundException('invoice', id);
     const lines = await this.repository.invoiceLines(i.id, c.tenantId);
     return {
-      ...mapInvoice(i),
+      ...mapPortalInvoice(i),
       consumptionM3: m3(i.consumption_m3),
       estimatedM3: m3(i.estimated_m3),
       netKurus: i.net_kurus,
@@ -435,37 +435,6 @@ async function limited(limiter: RateLimiterRedis, key: string, message: string):
     if (!(err instanceof RateLimiterRes)) throw err;
     throw new TooManyRequestsException(message, Math.max(1, Math.ceil(err.msBeforeNext / 1000)));
   }
-}
-
-function mapInvoice(i: {
-  id: string;
-  number: string | null;
-  kind: 'INVOICE' | 'CREDIT_NOTE';
-  status: 'DRAFT' | 'ISSUED' | 'CANCELLED';
-  period_start: string;
-  period_end: string;
-  issue_date: string | null;
-  due_date: string | null;
-  gross_kurus: string;
-  open_kurus: string;
-  subscription_no: string;
-}): PortalInvoice {
-  return {
-    id: i.id,
-    number: i.number,
-    kind: i.kind,
-    periodStart: i.period_start,
-    periodEnd: i.period_end,
-    issueDate: isoDay(i.issue_date),
-    dueDate: isoDay(i.due_date),
-    totalKurus: i.gross_kurus,
-    openKurus: i.open_kurus,
-    // Only issued and cancelled invoices reach here (the query's filter).
-    status: i.status === 'CANCELLED' ? 'CANCELLED' : 'ISSUED',
-    subscriptionNo: i.subscription_no,
-    // Issued and cancelled invoices always have their PDF: stored, or rendered on the first download.
-    hasPdf: true,
-  };
 }
 
 const prefix = (p: string, o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}.${k}`, v]));
