@@ -167,6 +167,32 @@ describe('customer portal', () => {
     await expect.poll(() => page.locator('[data-testid="portal-comparisons"]').count()).toBe(1);
   });
 
+  it('rings the bell live when the utility records the customer’s payment', async () => {
+    await openPage(page, '/portal');
+    const bell = page.locator('[data-testid="portal-bell"]');
+    // Connected to the account's own room before the payment, so the count can only come over the socket.
+    await expect.poll(() => bell.getAttribute('data-live'), { timeout: 30_000 }).toBe('connected');
+    const unread = page.locator('[data-testid="portal-unread"]');
+    const before = (await unread.count()) ? Number(await unread.innerText()) : 0;
+
+    const api = await apiAs(ASKI_ADMIN);
+    const paid = await api('POST', '/api/payments', {
+      subscriptionId: own.id,
+      amountKurus: 12_345,
+      receivedAt: new Date().toISOString(),
+      receiptNo: `PORTAL-${Date.now()}`,
+      method: 'CASH_DESK',
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(201);
+    await expect.poll(async () => ((await unread.count()) ? Number(await unread.innerText()) : 0), { timeout: 30_000 }).toBe(before + 1);
+
+    await page.locator('[data-testid="portal-bell"]').click();
+    await page.waitForURL((url) => url.pathname === '/portal/notifications');
+    await expect
+      .poll(() => page.locator('[data-testid="portal-notification"]').allInnerTexts())
+      .toEqual(expect.arrayContaining([expect.stringContaining('Ödeme alındı')]));
+  });
+
   it('shows nothing of another customer of the same utility', async () => {
     const response = await page.goto(webUrl(`/portal/subscriptions/${other.id}`));
     expect(response?.status()).toBe(404);
