@@ -69,7 +69,7 @@ export function useDeliveryLog(tenantId: MaybeRefOrGetter<string | null | undefi
 }
 
 /** The events that can be previewed, and the rendered message of one event in one language. */
-export function useTemplatePreview(choice: MaybeRefOrGetter<{ event: string; language: string; alarmType: string }>) {
+export function useTemplatePreview(choice: MaybeRefOrGetter<{ audience: string; event: string; language: string; alarmType: string }>) {
   const { $api } = useNuxtApp();
   const catalogue = useAsyncData('notifications:templates', async () => unwrap(await $api.GET('/api/notification-templates')));
   const preview = useAsyncData(
@@ -77,7 +77,12 @@ export function useTemplatePreview(choice: MaybeRefOrGetter<{ event: string; lan
     async () => {
       const c = toValue(choice);
       if (!c.event) return null;
-      const query = { event: c.event, language: c.language, alarmType: c.alarmType } as ApiQuery<'/api/notification-templates/preview'>;
+      const query = {
+        audience: c.audience,
+        event: c.event,
+        language: c.language,
+        alarmType: c.alarmType,
+      } as ApiQuery<'/api/notification-templates/preview'>;
       return unwrap(await $api.GET('/api/notification-templates/preview', { params: { query } }));
     },
   );

@@ -66,6 +66,9 @@ export const EVENT_LABELS: Readonly<Record<string, string>> = {
   'alarm.cleared': 'notifications.events.alarmCleared',
   'import.finished': 'notifications.events.importFinished',
   'billing.run.finished': 'notifications.events.billingRunFinished',
+  'invoice.issued': 'notifications.events.invoiceIssued',
+  'payment.received': 'notifications.events.paymentReceived',
+  'payment.overdue': 'notifications.events.paymentOverdue',
 };
 
 // ─── Preferences ──────────────────────────────────────────────────────────────

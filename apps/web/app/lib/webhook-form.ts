@@ -1,4 +1,14 @@
-import { NOTIFICATION_EVENTS, type NotificationEventType } from '~/lib/notifications';
+/** What an endpoint may listen to: every event of the platform (the API's NOTIFICATION_EVENT_TYPES), customers' too. */
+export const WEBHOOK_EVENTS = [
+  'alarm.opened',
+  'alarm.cleared',
+  'import.finished',
+  'billing.run.finished',
+  'invoice.issued',
+  'payment.received',
+  'payment.overdue',
+] as const;
+type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** A tenant's webhook endpoint as the form edits it (the API's CreateWebhookDto / UpdateWebhookDto). */
 export interface WebhookValues {
@@ -24,7 +34,7 @@ export function webhookValues(webhook: WebhookLike | null, tenantId: string): We
     : { tenantId, name: '', url: 'https://', eventTypes: ['alarm.opened'], isActive: true };
 }
 
-const isEvent = (value: string): value is NotificationEventType => (NOTIFICATION_EVENTS as readonly string[]).includes(value);
+const isEvent = (value: string): value is WebhookEvent => (WEBHOOK_EVENTS as readonly string[]).includes(value);
 
 /** i18n keys of the problems, by field (the API checks the URL's host again: no private addresses). */
 export function validateWebhook(v: WebhookValues): Partial<Record<WebhookField, string>> {
@@ -45,7 +55,7 @@ export function createWebhookPayload(v: WebhookValues) {
     tenantId: v.tenantId,
     name: v.name.trim(),
     url: v.url.trim(),
-    eventTypes: NOTIFICATION_EVENTS.filter((e) => v.eventTypes.includes(e)),
+    eventTypes: WEBHOOK_EVENTS.filter((e) => v.eventTypes.includes(e)),
     isActive: v.isActive,
   };
 }

@@ -222,6 +222,11 @@ describe('notifications in the console', () => {
     // The e-mail shows inside the frame.
     await expect.poll(() => page.frameLocator('[data-testid="preview-html"]').locator('h2').first().innerText()).toMatch(/burst/i);
     await page.locator('[data-testid="preview-tab-text"]').click();
+    expect(await page.locator('[data-testid="preview-text"]').innerText()).toContain('/notifications');
+    // What a customer is told: their events only, in the portal's words.
+    await page.locator('[data-testid="template-audience"] select').selectOption('customer');
+    await page.locator('[data-testid="template-event"] select').selectOption('invoice.issued');
+    await expect.poll(() => subject.innerText()).toContain('ABC2026000000123');
     expect(await page.locator('[data-testid="preview-text"]').innerText()).toContain('/api/notifications/unsubscribe');
   });
 

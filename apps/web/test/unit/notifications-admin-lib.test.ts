@@ -101,6 +101,11 @@ describe('webhook form', () => {
       eventTypes: ['alarm.opened', 'import.finished'],
       isActive: false,
     });
+    // Customers' events too: an SMS gateway tells customers of their invoices.
+    expect(createWebhookPayload({ ...webhookValues(existing, 'a'), eventTypes: ['payment.overdue', 'invoice.issued'] }).eventTypes).toEqual([
+      'invoice.issued',
+      'payment.overdue',
+    ]);
     expect(updateWebhookPayload(existing, webhookValues(existing, 'a'))).toEqual({});
     expect(
       updateWebhookPayload(existing, { ...webhookValues(existing, 'a'), isActive: false, eventTypes: ['alarm.cleared', 'alarm.opened'] }),
