@@ -235,6 +235,27 @@ describe('notification delivery log and template preview', () => {
     expect(seen).toEqual([...made[a.id]].reverse());
   });
 
+  it("hides who was told from a reader who may not read the tenant's users or customers", async () => {
+    const reader = await makeUser(t, { tenant: a, permissions: { TENANTS: 'r' } });
+    const res = await get('/api/notification-deliveries', await tokenFor(t, reader));
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((e) => e.id)).toEqual([...made[a.id]].reverse());
+    const byId = new Map(res.body.items.map((e) => [e.id, e]));
+    expect(byId.get(failedEmail)!.recipient).toEqual({ kind: 'USER', name: null, address: null });
+    expect(byId.get(portalInApp)!.recipient).toEqual({ kind: 'PORTAL_ACCOUNT', name: null, address: null });
+    expect(byId.get(failedCode)!.recipient).toEqual({ kind: 'EMAIL', name: null, address: null });
+    // The endpoint is the tenant's own setting: shown.
+    expect(byId.get(failedHook)!.recipient.address).toBe('https://sms.example.test/hook');
+    expect(JSON.stringify(res.body)).not.toContain(aAdmin.user.email);
+    expect(JSON.stringify(res.body)).not.toContain(portalEmail);
+
+    const customersReader = await makeUser(t, { tenant: a, permissions: { TENANTS: 'r', CUSTOMERS: 'r' } });
+    const withCustomers = await get('/api/notification-deliveries', await tokenFor(t, customersReader));
+    const seen = new Map(withCustomers.body.items.map((e) => [e.id, e]));
+    expect(seen.get(portalInApp)!.recipient.address).toBe(portalEmail);
+    expect(seen.get(failedEmail)!.recipient.address).toBeNull();
+  });
+
   it('refuses a bad query with 400 and names the field', async () => {
     for (const query of [
       'channel=SMS',

@@ -110,6 +110,16 @@ const byNewest = (x: DeliveryLogEntry, y: DeliveryLogEntry) =>
   x.createdAt === y.createdAt ? (x.id < y.id ? 1 : x.id > y.id ? -1 : 0) : x.createdAt < y.createdAt ? 1 : -1;
 
 /**
+ * The recipient as the caller may see them: operators' names and addresses with USERS read at the
+ * delivery's tenant, customers' addresses with CUSTOMERS read; else only what kind of recipient it was.
+ */
+function withVisibleRecipient(access: AccessContext, e: DeliveryLogEntry): DeliveryLogEntry {
+  const module = e.recipient.kind === 'USER' ? 'USERS' : e.recipient.kind === 'WEBHOOK' ? null : 'CUSTOMERS';
+  if (!module || access.can(module, 'read', e.tenantId)) return e;
+  return { ...e, recipient: { kind: e.recipient.kind, name: null, address: null } };
+}
+
+/**
  * What was sent to whom, and how it went (operators' view of the tenants whose settings they read:
  * TENANTS read), and what the messages look like.
  */
@@ -140,7 +150,7 @@ export class NotificationLogService {
         : [],
     ]);
     const merged = [...notifications, ...webhooks, ...codes].sort(byNewest);
-    const items = merged.slice(0, q.limit);
+    const items = merged.slice(0, q.limit).map((e) => withVisibleRecipient(access, e));
     const last = items[items.length - 1];
     return { items, nextCursor: merged.length > q.limit && last ? `${last.createdAt}_${last.id}` : null };
   }
