@@ -333,7 +333,8 @@ describe('portal notifications', () => {
     await delivery.fanOut('alarm.cleared', alarm(c.device, 'HIGH_USAGE', { clearedAt: night.toISOString() }), night);
     const emails = (await deliveriesOf(c.account.accountId)).filter((d) => d.channel === 'EMAIL');
     expect(emails.map((d) => [d.title.split(' ')[0], d.status, d.not_before?.toISOString() ?? null]).sort()).toEqual([
-      ['Boru', 'QUEUED', null],
+      // An event's few e-mails due now are sent by its own job.
+      ['Boru', 'SENT', null],
       ['Yüksek', 'QUEUED', '2026-05-11T04:00:00.000Z'],
     ]);
     expect((await notificationsOf(c.account.accountId)).map((n) => n.event_type)).toEqual(['alarm.opened', 'alarm.opened']);

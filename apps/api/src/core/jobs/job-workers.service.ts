@@ -86,11 +86,11 @@ export class JobWorkersService implements OnApplicationBootstrap, OnModuleDestro
 
   private start(queue: QueueName, handlers: Record<string, AnyJobHandler>): void {
     // One job at a time per process: maintenance and re-decode runs are long and few; the cluster's
-    // workers share them.
+    // workers share them. Notifications are many short jobs waiting on the database and SMTP: WORKER_CONCURRENCY at once (B10).
     const worker = new Worker(queue, (job) => runJobHandler(handlers, job), {
       connection: this.redis.duplicate(),
       prefix: this.redis.key('bull'),
-      concurrency: 1,
+      concurrency: queue === QueueName.Notifications ? this.config.WORKER_CONCURRENCY : 1,
       lockDuration: this.config.WORKER_LOCK_MS,
     });
     worker.on('failed', (job, err) =>

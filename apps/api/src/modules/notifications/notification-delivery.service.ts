@@ -31,6 +31,8 @@ import { ALL_EVENTS, UnsubscribeLinks } from './unsubscribe-links';
 
 type EmailPlan = NewNotification['deliveries'][number];
 type EmailDeliveryRow = NonNullable<Awaited<ReturnType<NotificationsRepository['emailDelivery']>>>;
+/** What sending one e-mail needs (a stored delivery's row, or the fan-out's own knowledge of it). */
+type EmailDelivery = Omit<EmailDeliveryRow, 'status' | 'attempts' | 'notification_id'>;
 
 export interface FanOutResult {
   notified: number;
@@ -52,6 +54,8 @@ const language = (value: string | null | undefined): Language => (value === 'en'
 
 /** E-mails per send job: a job's e-mails go over the SMTP pool together, and a retry resends only those still queued. */
 const EMAIL_BATCH = 200;
+/** An event with at most this many e-mails due now sends them in its own job (one round trip through the queue less each). */
+const INLINE_EMAILS = 8;
 
 /**
  * The worker's side of notifications: who is told of an event and on which channels (subscriptions,
@@ -62,6 +66,7 @@ const EMAIL_BATCH = 200;
 export class NotificationDeliveryService implements OnApplicationBootstrap {
   private readonly logger = new Logger('notifications');
   private readonly box: SecretBox;
+  private readonly tenants = new Map<string, { tenant: Awaited<ReturnType<NotificationsRepository['tenant']>>; until: number }>();
 
   constructor(
     private readonly repository: NotificationsRepository,
@@ -105,7 +110,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
   async fanOut<E extends NotificationEventType>(event: E, given: NotificationEvents[E], now: Date): Promise<FanOutResult> {
     const none = { notified: 0, deduped: 0, webhooks: 0 };
     const rule = EVENT_RULES[event];
-    const tenant = await this.repository.tenant(given.tenantId);
+    const tenant = await this.tenantOf(given.tenantId);
     if (!tenant) return none;
     const resolved = await this.customerOf(event, given);
     if (!resolved) return none;
@@ -121,31 +126,25 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
         : rule.recipients === 'starter'
           ? await this.repository.membersOf(tenant.id, starter ? [starter] : [])
           : [];
-    const accounts = customerId ? await this.repository.customerAccounts(tenant.id, [customerId]) : [];
     const dedupeKey = rule.dedupeKey(payload);
     const since = new Date(now.getTime() - this.config.NOTIFY_DEDUPE_MINUTES * 60_000);
     const dedupe = this.config.NOTIFY_DEDUPE_MINUTES > 0;
-    const [toldUsers, toldAccounts] = dedupe
-      ? await Promise.all([
-          this.repository.toldSince(operators, dedupeKey, since),
-          this.repository.portalToldSince(accounts, dedupeKey, since),
-        ])
-      : [new Set<string>(), new Set<string>()];
-    const [users, customers] = await Promise.all([
-      this.repository.recipients(
-        operators.filter((id) => !toldUsers.has(id)),
-        event,
-      ),
-      this.repository.portalRecipients(
-        accounts.filter((id) => !toldAccounts.has(id)),
-        event,
-      ),
+    const [toldUsers, accounts] = await Promise.all([
+      dedupe ? this.repository.toldSince(operators, dedupeKey, since) : new Set<string>(),
+      customerId ? this.repository.portalRecipients(tenant.id, customerId, event, dedupe ? { key: dedupeKey, since } : null) : [],
     ]);
-    const subject = alarm ? await this.repository.alarmSubject(alarm.meterId, alarm.deviceId) : null;
+    const customers = accounts.filter((r) => !r.told);
+    const users = await this.repository.recipients(
+      operators.filter((id) => !toldUsers.has(id)),
+      event,
+    );
+    const subject = resolved.subject ?? null;
     const ctx = { tenantName: tenant.name, timeZone: tenant.time_zone, subject };
     const severity = rule.severity(payload);
 
     const items: NewNotification[] = [];
+    /** Whom each item is for (its address and language, for an e-mail sent at once). */
+    const to: Recipient[] = [];
     const texts = new Map<string, { title: string; body: string }>();
     const plan = async (r: Recipient, audience: Audience) => {
       if (!r.email_enabled && !r.in_app_enabled) return;
@@ -168,21 +167,55 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
         createdAt: now,
         deliveries,
       });
+      to.push(r);
     };
     for (const r of users) await plan(r, 'operator');
     for (const r of customers) await plan(r, 'customer');
     const stored = await this.repository.insert(items);
+    await this.push(items, stored);
 
-    // One job per release time (now, or the end of someone's quiet hours) with its e-mails, at most EMAIL_BATCH each.
+    // E-mails due now: a few are sent by this job (one attempt; a failure goes to a retried job), more go to
+    // jobs of EMAIL_BATCH; those held by quiet hours go to a job delayed until their end.
+    const due: { id: string; i: number }[] = [];
     const byDelay = new Map<number, string[]>();
     for (const [i, s] of stored.entries()) {
       if (!s.emailDeliveryId) continue;
       const notBefore = items[i].deliveries.find((d) => d.channel === 'EMAIL')?.notBefore;
       const delay = notBefore ? Math.max(0, notBefore.getTime() - now.getTime()) : 0;
-      let list = byDelay.get(delay);
-      if (!list) byDelay.set(delay, (list = []));
-      list.push(s.emailDeliveryId);
+      if (delay === 0) due.push({ id: s.emailDeliveryId, i });
+      else {
+        let list = byDelay.get(delay);
+        if (!list) byDelay.set(delay, (list = []));
+        list.push(s.emailDeliveryId);
+      }
     }
+    if (due.length <= INLINE_EMAILS)
+      await Promise.all(
+        due.map(({ id, i }) =>
+          this.sendAtOnce(
+            {
+              id,
+              user_id: items[i].userId,
+              portal_account_id: items[i].portalAccountId,
+              event_type: event,
+              severity,
+              title: items[i].title,
+              body: items[i].body,
+              created_at: now,
+              email: to[i].email,
+              is_active: true,
+              time_zone: tenant.time_zone,
+              language: to[i].language,
+            },
+            now,
+          ),
+        ),
+      );
+    else
+      byDelay.set(
+        0,
+        due.map((e) => e.id),
+      );
     for (const [delay, deliveryIds] of byDelay)
       for (let i = 0; i < deliveryIds.length; i += EMAIL_BATCH)
         await this.jobs.enqueue(
@@ -190,13 +223,36 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
           { deliveryIds: deliveryIds.slice(i, i + EMAIL_BATCH) },
           deliveryOptions(this.config, delay),
         );
-    await this.push(items, stored);
     // The dunning step's own record of the reminder: the customer was told (in-app now, e-mail queued).
     if (event === 'payment.overdue' && items.some((n) => n.portalAccountId))
       await this.repository.markDunningStepNotified(tenant.id, (payload as NotificationEvents['payment.overdue']).stepId, now);
-    const deduped = toldUsers.size + toldAccounts.size;
+    const deduped = toldUsers.size + accounts.length - customers.length;
     if (items.length || deduped) this.logger.log({ event, notified: items.length, deduped, webhooks }, 'notified');
     return { notified: items.length, deduped, webhooks };
+  }
+
+  /** The first attempt of an e-mail, in the fan-out's job; a failure is retried by a job of its own (never thrown here). */
+  private async sendAtOnce(d: EmailDelivery, now: Date): Promise<void> {
+    try {
+      await this.deliverEmail(d, 0, now);
+    } catch {
+      if (this.config.NOTIFY_ATTEMPTS > 1)
+        await this.jobs.enqueue(
+          JobName.SendNotificationEmail,
+          { deliveryIds: [d.id] },
+          deliveryOptions(this.config, this.config.NOTIFY_RETRY_DELAY_MS),
+        );
+    }
+  }
+
+  /** A tenant's name and time zone, kept a minute (one query less per event of a burst). */
+  private async tenantOf(id: string) {
+    const cached = this.tenants.get(id);
+    if (cached && cached.until > Date.now()) return cached.tenant;
+    const tenant = await this.repository.tenant(id);
+    if (this.tenants.size > 10_000) this.tenants.clear();
+    this.tenants.set(id, { tenant, until: Date.now() + 60_000 });
+    return tenant;
   }
 
   /** In-app notifications pushed live: an operator's to their user room, a customer's to their portal account's room. */
@@ -233,13 +289,14 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
   private async customerOf<E extends NotificationEventType>(
     event: E,
     payload: NotificationEvents[E],
-  ): Promise<{ customerId: string | null; payload: NotificationEvents[E] } | undefined> {
+  ): Promise<{ customerId: string | null; subject?: string | null; payload: NotificationEvents[E] } | undefined> {
     const rule = EVENT_RULES[event];
     const tenantId = payload.tenantId;
     switch (rule.customer) {
       case 'alarm': {
         const a = payload as NotificationEvents['alarm.opened'];
-        return { customerId: await this.repository.alarmCustomer(tenantId, a.subscriptionId, a.meterId), payload };
+        const facts = await this.repository.alarmFacts(tenantId, a);
+        return { customerId: facts.customerId, subject: facts.subject, payload };
       }
       case 'invoice': {
         const facts = await this.repository.invoiceFacts(tenantId, (payload as NotificationEvents['invoice.issued']).invoiceId);
@@ -329,7 +386,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     return this.deliverEmail(d, attemptsMade, now);
   }
 
-  private async deliverEmail(d: EmailDeliveryRow, attemptsMade: number, now: Date): Promise<JobStatus> {
+  private async deliverEmail(d: EmailDelivery, attemptsMade: number, now: Date): Promise<JobStatus> {
     if (!d.is_active) {
       await this.repository.markDeliveries([d.id], {
         status: 'SUPPRESSED',

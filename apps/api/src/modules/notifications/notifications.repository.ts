@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import type { AlarmType } from '@water/shared';
@@ -66,19 +67,6 @@ export class NotificationsRepository {
     return this.database.db.selectFrom('tenant').select(['id', 'name', 'time_zone']).where('id', '=', id).executeTakeFirst();
   }
 
-  /** The meter serial number (or device serial) an alarm is about, for its texts. */
-  async alarmSubject(meterId: string | null, deviceId: string | null): Promise<string | null> {
-    if (meterId) {
-      const m = await this.database.db.selectFrom('meter').select('serial_no').where('id', '=', meterId).executeTakeFirst();
-      if (m) return m.serial_no;
-    }
-    if (deviceId) {
-      const d = await this.database.db.selectFrom('device').select('serial_no').where('id', '=', deviceId).executeTakeFirst();
-      if (d) return d.serial_no;
-    }
-    return null;
-  }
-
   /** Active users subscribed to `type` at the tenant or an ancestor who may still read the tenant's alarms. */
   async alarmSubscribers(tenantId: string, type: AlarmType): Promise<string[]> {
     const rows = await this.database.db
@@ -140,57 +128,25 @@ export class NotificationsRepository {
     return new Set(rows.map((r) => r.user_id));
   }
 
-  /** Of `accountIds`, the portal accounts told under `dedupeKey` since `since`. */
-  async portalToldSince(accountIds: string[], dedupeKey: string, since: Date): Promise<Set<string>> {
-    if (!accountIds.length) return new Set();
-    const rows = await this.database.db
-      .selectFrom('notification')
-      .select('portal_account_id')
-      .distinct()
-      .where('portal_account_id', 'in', accountIds)
-      .where('dedupe_key', '=', dedupeKey)
-      .where('created_at', '>=', since)
-      .$narrowType<{ portal_account_id: string }>()
-      .execute();
-    return new Set(rows.map((r) => r.portal_account_id));
-  }
-
   // ---- customers (portal accounts) as recipients ----
 
-  /** The active portal accounts of these customers of the tenant (a deactivated account is told nothing). */
-  async customerAccounts(tenantId: string, customerIds: string[]): Promise<string[]> {
-    if (!customerIds.length) return [];
-    const rows = await this.database.db
-      .selectFrom('portal_account')
-      .select('id')
-      .where('tenant_id', '=', tenantId)
-      .where('customer_id', 'in', customerIds)
-      .where('is_active', '=', true)
-      .execute();
-    return rows.map((r) => r.id);
-  }
-
-  /** The customer whose subscription the alarm is about: its own subscription, else the one the meter serves now. */
-  async alarmCustomer(tenantId: string, subscriptionId: string | null, meterId: string | null): Promise<string | null> {
-    if (subscriptionId) {
-      const s = await this.database.db
-        .selectFrom('subscription')
-        .select('customer_id')
-        .where('id', '=', subscriptionId)
-        .where('tenant_id', '=', tenantId)
-        .executeTakeFirst();
-      if (s) return s.customer_id;
-    }
-    if (!meterId) return null;
-    const row = await this.database.db
-      .selectFrom('subscription_meter as sm')
-      .innerJoin('subscription as s', 's.id', 'sm.subscription_id')
-      .select('s.customer_id')
-      .where('sm.meter_id', '=', meterId)
-      .where('sm.ended_at', 'is', null)
-      .where('s.tenant_id', '=', tenantId)
-      .executeTakeFirst();
-    return row?.customer_id ?? null;
+  /**
+   * What an alarm's notifications say and whom they reach, in one query: the meter's serial number (else the
+   * device's) and the customer of the alarm's subscription, else of the one the meter serves now.
+   */
+  async alarmFacts(
+    tenantId: string,
+    a: { subscriptionId: string | null; meterId: string | null; deviceId: string | null },
+  ): Promise<{ customerId: string | null; subject: string | null }> {
+    const { rows } = await sql<{ customerId: string | null; subject: string | null }>`
+      SELECT coalesce((SELECT serial_no FROM meter WHERE id = ${a.meterId}::uuid),
+                      (SELECT serial_no FROM device WHERE id = ${a.deviceId}::uuid)) AS subject,
+             coalesce((SELECT customer_id FROM subscription WHERE id = ${a.subscriptionId}::uuid AND tenant_id = ${tenantId}),
+                      (SELECT s.customer_id FROM subscription_meter sm JOIN subscription s ON s.id = sm.subscription_id
+                        WHERE sm.meter_id = ${a.meterId}::uuid AND sm.ended_at IS NULL AND s.tenant_id = ${tenantId} LIMIT 1)) AS "customerId"`.execute(
+      this.database.db,
+    );
+    return rows[0] ?? { customerId: null, subject: null };
   }
 
   /** An issued invoice of the tenant as its notification tells it; undefined when there is none (rolled back, cancelled, a draft). */
@@ -251,66 +207,76 @@ export class NotificationsRepository {
       .execute();
   }
 
-  /** Addresses, settings and the event's switches of each portal account (active ones only). */
-  async portalRecipients(accountIds: string[], eventType: string): Promise<Recipient[]> {
-    if (!accountIds.length) return [];
-    const { rows } = await sql<Recipient>`
+  /**
+   * The customer's active portal accounts (a deactivated one is told nothing) with their addresses, settings
+   * and the event's switches, and whether each was told under `dedupeKey` since `since`: one query.
+   */
+  async portalRecipients(
+    tenantId: string,
+    customerId: string,
+    eventType: string,
+    dedupe: { key: string; since: Date } | null,
+  ): Promise<(Recipient & { told: boolean })[]> {
+    const { rows } = await sql<Recipient & { told: boolean }>`
       SELECT NULL::uuid AS "userId", a.id AS "portalAccountId", a.email::text AS email, a.language, a.quiet_start AS "quietStart",
              a.quiet_end AS "quietEnd", a.urgent_overrides AS "urgentOverrides", a.email_digest AS "emailDigest",
              coalesce((SELECT enabled FROM portal_notification_preference p WHERE p.account_id = a.id AND p.event_type = ${eventType} AND p.channel = 'EMAIL'), true) AS email_enabled,
-             coalesce((SELECT enabled FROM portal_notification_preference p WHERE p.account_id = a.id AND p.event_type = ${eventType} AND p.channel = 'IN_APP'), true) AS in_app_enabled
+             coalesce((SELECT enabled FROM portal_notification_preference p WHERE p.account_id = a.id AND p.event_type = ${eventType} AND p.channel = 'IN_APP'), true) AS in_app_enabled,
+             ${
+               dedupe
+                 ? sql`EXISTS (SELECT 1 FROM notification n WHERE n.portal_account_id = a.id AND n.dedupe_key = ${dedupe.key} AND n.created_at >= ${dedupe.since})`
+                 : sql`false`
+             } AS told
         FROM portal_account a
-       WHERE a.id = ANY (${accountIds}::uuid[]) AND a.is_active`.execute(this.database.db);
+       WHERE a.tenant_id = ${tenantId} AND a.customer_id = ${customerId} AND a.is_active`.execute(this.database.db);
     return rows;
   }
 
-  /** Stores notifications with their deliveries; returns ids in order and the e-mail deliveries' ids. */
+  /**
+   * Stores notifications with their deliveries in one statement (ids made here, so the deliveries name them);
+   * returns ids in order and the e-mail deliveries' ids.
+   */
   async insert(items: NewNotification[]): Promise<{ id: string; emailDeliveryId: string | null }[]> {
     if (!items.length) return [];
-    return this.database.db.transaction().execute(async (trx) => {
-      const ids = await trx
-        .insertInto('notification')
-        .values(
-          items.map((n) => ({
-            tenant_id: n.tenantId,
-            user_id: n.userId,
-            portal_account_id: n.portalAccountId,
-            event_type: n.eventType,
-            severity: n.severity,
-            title: n.title,
-            body: n.body,
-            payload: JSON.stringify(n.payload),
-            dedupe_key: n.dedupeKey,
-            created_at: n.createdAt,
-          })),
-        )
-        .returning('id')
-        .execute();
-      const deliveries = items.flatMap((n, i) =>
-        n.deliveries.map((d) => ({
-          notification_id: ids[i].id,
-          tenant_id: n.tenantId,
-          channel: d.channel,
-          status: d.status,
-          reason: d.reason ?? null,
-          digest: d.digest ?? false,
-          not_before: d.notBefore ?? null,
-          sent_at: d.sentAt ?? null,
-          created_at: n.createdAt,
-        })),
-      );
-      const stored = deliveries.length
-        ? await trx
-            .insertInto('notification_delivery')
-            .values(deliveries)
-            .returning(['id', 'notification_id', 'channel', 'status', 'digest'])
-            .execute()
-        : [];
-      const emails = new Map(
-        stored.filter((d) => d.channel === 'EMAIL' && d.status === 'QUEUED' && !d.digest).map((d) => [d.notification_id, d.id]),
-      );
-      return ids.map(({ id }) => ({ id, emailDeliveryId: emails.get(id) ?? null }));
-    });
+    const ids = items.map(() => randomUUID());
+    const notifications = items.map((n, i) => ({
+      id: ids[i],
+      tenant_id: n.tenantId,
+      user_id: n.userId,
+      portal_account_id: n.portalAccountId,
+      event_type: n.eventType,
+      severity: n.severity,
+      title: n.title,
+      body: n.body,
+      payload: JSON.stringify(n.payload),
+      dedupe_key: n.dedupeKey,
+      created_at: n.createdAt,
+    }));
+    const deliveries = items.flatMap((n, i) =>
+      n.deliveries.map((d) => ({
+        notification_id: ids[i],
+        tenant_id: n.tenantId,
+        channel: d.channel,
+        status: d.status,
+        reason: d.reason ?? null,
+        digest: d.digest ?? false,
+        not_before: d.notBefore ?? null,
+        sent_at: d.sentAt ?? null,
+        created_at: n.createdAt,
+      })),
+    );
+    const stored = deliveries.length
+      ? await this.database.db
+          .with('n', (db) => db.insertInto('notification').values(notifications))
+          .insertInto('notification_delivery')
+          .values(deliveries)
+          .returning(['id', 'notification_id', 'channel', 'status', 'digest'])
+          .execute()
+      : (await this.database.db.insertInto('notification').values(notifications).execute(), []);
+    const emails = new Map(
+      stored.filter((d) => d.channel === 'EMAIL' && d.status === 'QUEUED' && !d.digest).map((d) => [d.notification_id, d.id]),
+    );
+    return ids.map((id) => ({ id, emailDeliveryId: emails.get(id) ?? null }));
   }
 
   async unreadCounts(userIds: string[]): Promise<Map<string, number>> {
