@@ -9,8 +9,8 @@
  * water-api, audience water-portal, sub = account, sid = refresh-token family, gen = session generation),
  * and the family has a live refresh-token row, so PortalSessionVerifier accepts it like a real login's.
  */
+import { unzipSync } from 'fflate';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { inflateRawSync } from 'node:zlib';
 import * as argon2 from 'argon2';
 import { JwtService } from '@nestjs/jwt';
 import { accessTokenKey, JWT_ISSUER, PORTAL_JWT_AUDIENCE } from '../../src/core/auth/jwt.strategy';
@@ -124,22 +124,9 @@ export async function makePortalAccount(
   return { accountId: id, email, password, accessToken: session.accessToken, familyId: session.familyId };
 }
 
-/** The files of a ZIP archive (stored or deflated entries with sizes in their local headers, as the portal's export writes them). */
+/** The files of a ZIP archive (fflate, as the export is written). */
 export function unzip(zip: Buffer): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
-  let p = 0;
-  while (zip.readUInt32LE(p) === 0x04034b50) {
-    const method = zip.readUInt16LE(p + 8);
-    const size = zip.readUInt32LE(p + 18);
-    const nameLength = zip.readUInt16LE(p + 26);
-    const extraLength = zip.readUInt16LE(p + 28);
-    const name = zip.subarray(p + 30, p + 30 + nameLength).toString('utf8');
-    const start = p + 30 + nameLength + extraLength;
-    const data = zip.subarray(start, start + size);
-    out[name] = method === 8 ? inflateRawSync(data) : Buffer.from(data);
-    p = start + size;
-  }
-  return out;
+  return Object.fromEntries(Object.entries(unzipSync(zip)).map(([name, data]) => [name, Buffer.from(data)]));
 }
 
 /** What `makePortalCustomerRecords` made: ids and values that only this customer's answers may contain. */

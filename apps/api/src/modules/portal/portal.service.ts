@@ -1,3 +1,4 @@
+import { zipSync } from 'fflate';
 import { Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
@@ -27,7 +28,6 @@ import {
   type UpdateProfile,
 } from './portal.dto';
 import { EXPORT_MAX_READINGS, LIMITS, PortalRepository, type Owner } from './portal.repository';
-import { zipFiles } from './zip';
 
 /** Fewer subscriptions than this in a group and its average is not shown: it would tell the others' consumption. */
 export const MIN_GROUP_SIZE = 5;
@@ -423,7 +423,11 @@ export class PortalService {
       },
       ...Object.entries(tables).map(([name, rows]) => ({ name: `${name}.csv`, data: csv(rows as Record<string, unknown>[]) })),
     ];
-    return { fileName: `my-data-${stamp}.zip`, contentType: 'application/zip', body: zipFiles(files, exportedAt) };
+    return {
+      fileName: `my-data-${stamp}.zip`,
+      contentType: 'application/zip',
+      body: Buffer.from(zipSync(Object.fromEntries(files.map((f) => [f.name, [f.data, { mtime: exportedAt }]])))),
+    };
   }
 }
 
