@@ -24,6 +24,7 @@ const SUITE: [string, () => Promise<{ b(): Promise<Report> }>][] = [
   ['B9', async () => ({ b: (await import('./b9-billing-run')).b9 })],
   ['B9-PDF', async () => ({ b: (await import('./b9-invoice-pdf')).b9pdf })],
   ['B9-STATEMENT', async () => ({ b: (await import('./b9-statement')).b9statement })],
+  ['B10', async () => ({ b: (await import('./b10-notifications')).b10 })],
 ];
 
 async function main() {
