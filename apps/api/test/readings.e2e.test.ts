@@ -470,6 +470,25 @@ describe('readings and consumption', () => {
       expect((await t.request({ url: `/api/meters/${h.meter_id}/readings`, token: aski })).status).toBe(404);
       expect((await t.request({ url: `/api/devices/${h.device_id}/readings`, token: aski })).status).toBe(404);
     });
+
+    it('counts on the first page only (later pages show its total) and still answers 404 for a meter gone since it was read', async () => {
+      const s = await ordinaryOf(ids.aski);
+      const total = await count('reading', 'meter_id = $1', [s.meter_id]);
+      const page1 = await t.request({ url: `/api/meters/${s.meter_id}/readings?pageSize=2`, token: aski });
+      const page2 = await t.request({ url: `/api/meters/${s.meter_id}/readings?pageSize=2&page=2`, token: aski });
+      expect([page1.body.total, page2.body.total]).toEqual([total, total]);
+      expect(page2.body.items[0].time).toBe(
+        (await t.request({ url: `/api/meters/${s.meter_id}/readings?pageSize=4`, token: aski })).body.items[2].time,
+      );
+
+      const { meter } = await makeInstallation(t, { tenant: ids.aski, subscriptionNo: 'READ-GONE-1' });
+      const empty = await t.request({ url: `/api/meters/${meter.id}/readings`, token: aski });
+      expect(empty.body).toMatchObject({ items: [], total: 0 });
+      await t.sql(`DELETE FROM subscription_meter WHERE meter_id = $1`, [meter.id]);
+      await t.sql(`UPDATE device SET meter_id = NULL WHERE meter_id = $1`, [meter.id]);
+      await t.sql(`DELETE FROM meter WHERE id = $1`, [meter.id]);
+      expect((await t.request({ url: `/api/meters/${meter.id}/readings`, token: aski })).status).toBe(404);
+    });
   });
 
   describe('live readings', () => {

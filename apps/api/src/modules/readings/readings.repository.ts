@@ -29,6 +29,19 @@ export interface LiveFilter {
   before?: { time: Date; deviceId: string };
   skip: number;
   take: number;
+  /** Count the matching rows (capped) too; never in keyset mode. */
+  count: boolean;
+}
+
+/** The windows as a table (ord, meter_id, range_from, range_to, started_at, ended_at); open periods as ±infinity. */
+function windowsTable(windows: RangedWindow[]) {
+  return sql`
+    SELECT w.ord, w.meter_id, w.range_from, w.range_to,
+           coalesce(w.started_at, '-infinity'::timestamptz) AS started_at,
+           coalesce(w.ended_at, 'infinity'::timestamptz) AS ended_at
+      FROM unnest(${windows.map((w) => w.meterId)}::uuid[], ${windows.map((w) => w.startedAt)}::timestamptz[],
+                  ${windows.map((w) => w.endedAt)}::timestamptz[], ${windows.map((w) => w.from)}::timestamptz[],
+                  ${windows.map((w) => w.to)}::timestamptz[]) WITH ORDINALITY AS w(meter_id, started_at, ended_at, range_from, range_to, ord)`;
 }
 
 /** Time-series reads over `reading` with Kysely; plain PostgreSQL, TimescaleDB optional. */
@@ -104,7 +117,8 @@ export class ReadingsRepository {
     to: Date | undefined,
     skip: number,
     take: number,
-  ): Promise<{ rows: ReadingRecord[]; total: number }> {
+    withCount: boolean,
+  ): Promise<{ rows: ReadingRecord[]; total: number | null }> {
     const base = this.db
       .selectFrom('reading as r')
       .$if('meterId' in on, (q) => q.where('r.meter_id', '=', (on as { meterId: string }).meterId))
@@ -139,28 +153,65 @@ export class ReadingsRepository {
         .offset(skip)
         .limit(take)
         .execute(),
-      base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      withCount ? base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow() : null,
     ]);
-    return { rows: rows, total: Number(count.n) };
+    return { rows: rows, total: count ? Number(count.n) : null };
   }
 
   /**
    * The points each window's consumption is computed from (consumption-buckets.ts): its readings in
    * its range [from, to), sorted by time, and the last one before `from` inside the window as the
-   * predecessor of the first. Read from the covering (meter_id, time) index only; time as epoch
-   * milliseconds and the index in litres so the API parses numbers, not dates and decimals.
+   * predecessor of the first. Read from the covering (meter_id, time) index only, one row per window:
+   * times (epoch ms) and indexes (litres) as comma-joined integers and the window's lowest and highest
+   * device id. A year of hours was 8,760 rows of three columns to parse (B4); now it is two strings.
+   * A window read from more than one device (a swap) is read again row by row for each point's device.
    */
   async windowPoints(windows: RangedWindow[]): Promise<WindowPoint[][]> {
     if (windows.length === 0) return [];
+    const { rows } = await sql<{ w: number; n: number; t: string | null; l: string | null; d1: string | null; d2: string | null }>`
+      WITH w AS (${windowsTable(windows)})
+      SELECT w.ord::int AS w, p.n, p.t, p.l, p.d1, p.d2
+        FROM w CROSS JOIN LATERAL (
+               SELECT count(*)::int AS n,
+                      string_agg((date_part('epoch', x.time) * 1000)::bigint::text, ',') AS t,
+                      string_agg((x.index_m3 * 1000)::bigint::text, ',') AS l,
+                      min(x.device_id::text COLLATE "C") AS d1, max(x.device_id::text COLLATE "C") AS d2
+                 FROM ((SELECT r.time, r.index_m3, r.device_id
+                          FROM reading r
+                         WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(w.range_from, w.ended_at)
+                         ORDER BY r.time DESC LIMIT 1)
+                       UNION ALL
+                       (SELECT r.time, r.index_m3, r.device_id
+                          FROM reading r
+                         WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, w.range_from) AND r.time < least(w.ended_at, w.range_to))
+                      ) x
+             ) p`.execute(this.db);
+    const out = windows.map((): WindowPoint[] => []);
+    const swapped: number[] = [];
+    for (const r of rows) {
+      if (r.n === 0 || r.t === null || r.l === null) continue;
+      if (r.d1 !== r.d2) {
+        swapped.push(r.w - 1);
+        continue;
+      }
+      const times = r.t.split(',');
+      const litres = r.l.split(',');
+      const points = out[r.w - 1];
+      for (let i = 0; i < times.length; i++) points.push({ timeMs: Number(times[i]), litres: Number(litres[i]), deviceId: r.d1! });
+    }
+    if (swapped.length > 0) {
+      const again = await this.windowPointRows(swapped.map((i) => windows[i]));
+      swapped.forEach((i, j) => (out[i] = again[j]));
+    }
+    // Nearly sorted already (index order); sorting here keeps the statement free of a sort node.
+    for (const points of out) points.sort((a, b) => a.timeMs - b.timeMs);
+    return out;
+  }
+
+  /** windowPoints row by row, each point with its device: for windows read from more than one device. */
+  private async windowPointRows(windows: RangedWindow[]): Promise<WindowPoint[][]> {
     const { rows } = await sql<{ w: number; t: number; l: number; d: string }>`
-      WITH w AS (
-        SELECT w.ord, w.meter_id, w.range_from, w.range_to,
-               coalesce(w.started_at, '-infinity'::timestamptz) AS started_at,
-               coalesce(w.ended_at, 'infinity'::timestamptz) AS ended_at
-          FROM unnest(${windows.map((w) => w.meterId)}::uuid[], ${windows.map((w) => w.startedAt)}::timestamptz[],
-                      ${windows.map((w) => w.endedAt)}::timestamptz[], ${windows.map((w) => w.from)}::timestamptz[],
-                      ${windows.map((w) => w.to)}::timestamptz[]) WITH ORDINALITY AS w(meter_id, started_at, ended_at, range_from, range_to, ord)
-      )
+      WITH w AS (${windowsTable(windows)})
       SELECT w.ord::int AS w, p.t, p.l, p.d
         FROM w CROSS JOIN LATERAL (
                (SELECT date_part('epoch', r.time) * 1000 AS t, (r.index_m3 * 1000)::float8 AS l, r.device_id::text AS d
@@ -174,8 +225,6 @@ export class ReadingsRepository {
              ) p`.execute(this.db);
     const out = windows.map((): WindowPoint[] => []);
     for (const r of rows) out[r.w - 1].push({ timeMs: Math.round(r.t), litres: Math.round(r.l), deviceId: r.d });
-    // Nearly sorted already (index order); sorting here keeps the statement free of a sort node.
-    for (const points of out) points.sort((a, b) => a.timeMs - b.timeMs);
     return out;
   }
 
@@ -318,7 +367,7 @@ export class ReadingsRepository {
       .limit(f.take);
     // Counting every reading of a fleet is a full scan (19 s at 10M rows, docs/benchmarks.md): count up
     // to a cap and report whether the real number is higher.
-    const counted = f.before
+    const counted = !f.count
       ? Promise.resolve(null)
       : this.db
           .selectFrom(

@@ -30,11 +30,20 @@ import {
   type WindowSums,
 } from './consumption-buckets';
 import { ValidationService } from '../meter-data/validation.service';
+import { ExpiringMap } from './expiring-map';
 import { ReadingsRepository, type MeterWindow } from './readings.repository';
 
 const DAY_MS = 86_400_000;
 /** Range shown when the caller gives no `from`: enough for one screen of the chart. */
 const DEFAULT_SPAN_DAYS: Record<ConsumptionInterval, number> = { hour: 2, day: 30, month: 365 };
+/**
+ * How long a table's first-page count serves its later pages (B2): paging on within this time shows the
+ * total page 1 showed, so only the first page pays the count. Page 1 always counts afresh.
+ */
+const COUNT_REUSE_MS = 15_000;
+const COUNT_REUSE_MAX = 10_000;
+/** Meters and devices whose tenant is known; their tenant never changes (meters.service keeps it). */
+const OWNERS_MAX = 50_000;
 
 interface Range {
   from: Date;
@@ -52,18 +61,29 @@ export class ReadingsService {
     private readonly validation: ValidationService,
   ) {}
 
+  private readonly counts = new ExpiringMap<{ total: number; totalCapped: boolean }>(COUNT_REUSE_MS, COUNT_REUSE_MAX);
+  /** `meter:<id>` / `device:<id>` → tenant id: one statement less per history page (B2). */
+  private readonly owners = new ExpiringMap<string>(Number.POSITIVE_INFINITY, OWNERS_MAX);
+
   async ofMeter(access: AccessContext, id: string, q: ReadingsQuery): Promise<Page<ReadingView>> {
-    const meter = await this.readings.meter(id);
-    if (!meter) throw new EntityNotFoundException('meter', id);
-    access.require('METERS', 'read', meter.tenant_id, 'meter', id);
-    return this.page({ meterId: id }, q);
+    const owner = await this.ownerTenant('meter', id);
+    access.require('METERS', 'read', owner.tenantId, 'meter', id);
+    return this.page({ meterId: id }, q, owner.cached);
   }
 
   async ofDevice(access: AccessContext, id: string, q: ReadingsQuery): Promise<Page<ReadingView>> {
-    const device = await this.readings.device(id);
-    if (!device) throw new EntityNotFoundException('device', id);
-    access.require('DEVICES', 'read', device.tenant_id, 'device', id);
-    return this.page({ deviceId: id }, q);
+    const owner = await this.ownerTenant('device', id);
+    access.require('DEVICES', 'read', owner.tenantId, 'device', id);
+    return this.page({ deviceId: id }, q, owner.cached);
+  }
+
+  private async ownerTenant(kind: 'meter' | 'device', id: string): Promise<{ tenantId: string; cached: boolean }> {
+    const known = this.owners.get(`${kind}:${id}`);
+    if (known) return { tenantId: known, cached: true };
+    const row = kind === 'meter' ? await this.readings.meter(id) : await this.readings.device(id);
+    if (!row) throw new EntityNotFoundException(kind, id);
+    this.owners.set(`${kind}:${id}`, row.tenant_id);
+    return { tenantId: row.tenant_id, cached: false };
   }
 
   async meterConsumption(access: AccessContext, id: string, q: ConsumptionQuery): Promise<Consumption> {
@@ -137,7 +157,11 @@ export class ReadingsService {
     const tenantIds = access.tenantIds('LIVE_READINGS', 'read', q.tenantId);
     await this.listFilters.requireVisible(access, access.tenantIds('LIVE_READINGS', 'read'), { meter: q.meterId, meterBrand: q.brandId });
     const { skip, take } = skipTake(q);
-    const { rows, total, totalCapped } = await this.readings.live({
+    const countKey = q.before
+      ? null
+      : JSON.stringify(['live', [...tenantIds].sort(), q.meterId, q.brandId, q.from?.getTime(), q.to?.getTime()]);
+    const reused = countKey && q.page > 1 ? this.counts.get(countKey) : undefined;
+    const found = await this.readings.live({
       tenantIds,
       meterId: q.meterId,
       brandId: q.brandId,
@@ -146,7 +170,11 @@ export class ReadingsService {
       before: q.before,
       skip,
       take,
+      count: countKey !== null && !reused,
     });
+    const { rows } = found;
+    const { total, totalCapped } = reused ?? found;
+    if (countKey && !reused && total !== null) this.counts.set(countKey, { total, totalCapped });
     return {
       items: rows.map(mapLiveReading),
       total,
@@ -157,10 +185,25 @@ export class ReadingsService {
     };
   }
 
-  private async page(on: { meterId: string } | { deviceId: string }, q: ReadingsQuery): Promise<Page<ReadingView>> {
+  private async page(on: { meterId: string } | { deviceId: string }, q: ReadingsQuery, ownerCached: boolean): Promise<Page<ReadingView>> {
     const { skip, take } = skipTake(q);
-    const { rows, total } = await this.readings.readingsPage(on, q.from, q.to, skip, take);
-    return { items: rows.map(mapReading), total, page: q.page, pageSize: q.pageSize };
+    const countKey = JSON.stringify([
+      'meterId' in on ? `meter:${on.meterId}` : `device:${on.deviceId}`,
+      q.from?.getTime(),
+      q.to?.getTime(),
+    ]);
+    const reused = q.page > 1 ? this.counts.get(countKey)?.total : undefined;
+    const found = await this.readings.readingsPage(on, q.from, q.to, skip, take, reused === undefined);
+    if (found.rows.length === 0 && ownerCached) {
+      // An empty page of an owner known from memory: make sure it still exists (404 after a delete).
+      const kind = 'meterId' in on ? 'meter' : 'device';
+      const id = 'meterId' in on ? on.meterId : on.deviceId;
+      this.owners.delete(`${kind}:${id}`);
+      await this.ownerTenant(kind, id);
+    }
+    const total = reused ?? found.total!;
+    if (reused === undefined) this.counts.set(countKey, { total, totalCapped: false });
+    return { items: found.rows.map(mapReading), total, page: q.page, pageSize: q.pageSize };
   }
 
   /**
@@ -185,14 +228,16 @@ export class ReadingsService {
   }
 
   private async computeSums(windows: MeterWindow[], r: Range): Promise<Omit<Computed, 'estimated' | 'futureFrom'>> {
-    const wraps = await this.validation.registerWraps(windows.map((w) => w.meterId));
-    const sumWindow = (points: Parameters<typeof sumPoints>[0], buckets: number[], fromMs: number, window: MeterWindow) =>
-      sumPoints(points, buckets, fromMs, wraps.get(window.meterId));
+    // The register wraps are only needed for summing: read beside the points, not before them.
+    const wrapsOf = this.validation.registerWraps(windows.map((w) => w.meterId));
     if (r.interval === 'hour') {
-      const [days, points] = await Promise.all([
+      const [wraps, days, points] = await Promise.all([
+        wrapsOf,
         this.readings.localDays(r.from, r.to, r.timeZone),
         this.readings.windowPoints(windows.map((w) => ({ ...w, from: r.from, to: r.to }))),
       ]);
+      const sumWindow = (p: Parameters<typeof sumPoints>[0], buckets: number[], fromMs: number, window: MeterWindow) =>
+        sumPoints(p, buckets, fromMs, wraps.get(window.meterId));
       const bucketStarts = hourStarts(
         days.map((d) => d.startMs),
         r.from.getTime(),
@@ -205,7 +250,8 @@ export class ReadingsService {
       from: new Date(Math.max(r.from.getTime(), w.startedAt?.getTime() ?? -Infinity)),
       to: new Date(Math.min(r.to.getTime(), w.endedAt?.getTime() ?? Infinity)),
     }));
-    const [days, monthStarts, spans, rollup] = await Promise.all([
+    const [wraps, days, monthStarts, spans, rollup] = await Promise.all([
+      wrapsOf,
       this.readings.localDays(r.from, r.to, r.timeZone),
       r.interval === 'month' ? this.readings.bucketStarts(r.from, r.to, 'month', r.timeZone) : null,
       this.readings.deviceSpans(parts),
@@ -216,6 +262,8 @@ export class ReadingsService {
         r.timeZone,
       ),
     ]);
+    const sumWindow = (points: Parameters<typeof sumPoints>[0], buckets: number[], fromMs: number, window: MeterWindow) =>
+      sumPoints(points, buckets, fromMs, wraps.get(window.meterId));
     const dayBounds = days.map((d) => d.startMs);
     const bucketStarts = monthStarts ?? dayBounds.slice(0, -1);
     const bucketOfDay = dayBuckets(dayBounds.slice(0, -1), bucketStarts);
