@@ -2,8 +2,11 @@
  * B2 — readings list and history API under concurrent users: autocannon with BENCH_USERS (100)
  * connections for BENCH_B2_SECONDS (20 s) per scenario against (a) random meters' reading history
  * (GET /api/meters/:id/readings, pages 1–3) and (b) the Live Readings table (GET /api/readings/live,
- * pages 1–3, root scope). Baseline: pgbench running the same SQL (rows + total count, as the
- * repository issues it) with BENCH_PGBENCH_CLIENTS (10 = the API's pool size) clients, same duration.
+ * pages 1–3, root scope). Baseline: pgbench running the same SQL (the rows, and the total count on
+ * the first page, as the repository issues them; later pages reuse page 1's count in the API) with
+ * BENCH_PGBENCH_CLIENTS (10 = the API's pool size) clients, same duration. BENCH_API_POOL sets the
+ * API's DATABASE_POOL_SIZE (10); its pool gauge (`water_db_pool_connections`) is sampled every 250 ms
+ * during the run for the requests waiting for a connection.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +34,9 @@ SELECT r.time, r.device_id, d.serial_no AS device_serial_no, r.meter_id, m.seria
   FROM reading r LEFT JOIN device d ON d.id = r.device_id LEFT JOIN meter m ON m.id = r.meter_id
  WHERE r.meter_id = (SELECT meter_id FROM bench_fleet WHERE k = :k)
  ORDER BY r.time DESC, r.device_id DESC OFFSET :skip LIMIT 30;
-SELECT count(*) FROM reading r WHERE r.meter_id = (SELECT meter_id FROM bench_fleet WHERE k = :k);`;
+\\if :skip = 0
+SELECT count(*) FROM reading r WHERE r.meter_id = (SELECT meter_id FROM bench_fleet WHERE k = :k);
+\\endif`;
 
 const LIVE_SQL = (tenants: string[]) => `
 SELECT r.time, r.device_id, r.tenant_id, r.meter_id, m.serial_no AS meter_serial_no, mb.name AS meter_brand, mp.meter_type, s.id AS subscription_id, s.subscription_no,
@@ -41,7 +46,15 @@ SELECT r.time, r.device_id, r.tenant_id, r.meter_id, m.serial_no AS meter_serial
   LEFT JOIN subscription s ON s.id = r.subscription_id LEFT JOIN customer c ON c.id = s.customer_id LEFT JOIN address a ON a.id = s.address_id
  WHERE r.tenant_id IN (${tenants.map((t) => `'${t}'`).join(', ')})
  ORDER BY r.time DESC, r.device_id DESC OFFSET :skip LIMIT 30;
-SELECT count(*) FROM (SELECT 1 FROM reading r LEFT JOIN meter m ON m.id = r.meter_id WHERE r.tenant_id IN (${tenants.map((t) => `'${t}'`).join(', ')}) LIMIT 10001) capped;`;
+\\if :skip = 0
+SELECT count(*) FROM (SELECT 1 FROM reading r LEFT JOIN meter m ON m.id = r.meter_id WHERE r.tenant_id IN (${tenants.map((t) => `'${t}'`).join(', ')}) LIMIT 10001) capped;
+\\endif`;
+
+/** CPU time (user + system, ms) a process has used so far: a cost per request the machine's load does not inflate. */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 function pgbench(url: string, script: string, clients: number, seconds: number, meters: number) {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-b2-'));
@@ -77,7 +90,33 @@ export async function b2() {
   await pool.end();
   // BENCH_EXPLAIN=1: the API's own statements slower than 50 ms log their plans (auto_explain); adds overhead.
   const explain = process.env.BENCH_EXPLAIN === '1' ? await enableAutoExplain(ds.url, 50) : undefined;
-  const api = await startApi(ds.url, PORT_BASE + 2, `bench:b2:${process.pid}`, {}, profiling() ? 'api-b2' : undefined);
+  const poolSize = env('BENCH_API_POOL', 10);
+  const metricsToken = `bench-metrics-${process.pid}`;
+  const api = await startApi(
+    ds.url,
+    PORT_BASE + 2,
+    `bench:b2:${process.pid}`,
+    { DATABASE_POOL_SIZE: String(poolSize), METRICS_TOKEN: metricsToken },
+    profiling() ? 'api-b2' : undefined,
+  );
+  // Requests waiting for a pooled connection, sampled from the API's own gauge while autocannon runs.
+  const poolWait = () => {
+    const samples: number[] = [];
+    const timer = setInterval(() => {
+      fetch(`${api.base}/api/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })
+        .then((r) => r.text())
+        .then((body) => {
+          const m = body.match(/^water_db_pool_connections\{state="waiting"\} (\d+)/m);
+          if (m) samples.push(Number(m[1]));
+        })
+        .catch(() => undefined);
+    }, 250);
+    return () => {
+      clearInterval(timer);
+      const mean = samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : NaN;
+      return { samples: samples.length, mean: Number(mean.toFixed(1)), max: samples.length ? Math.max(...samples) : NaN };
+    };
+  };
   const meters = ds.fleet.map((f) => f.meter_id);
   const rnd = (n: number) => Math.floor(Math.random() * n);
   try {
@@ -90,6 +129,8 @@ export async function b2() {
       { name: 'live readings (root scope, pages 1–3)', path: () => `/api/readings/live?page=${1 + rnd(3)}`, sql: LIVE_SQL(tenants) },
     ];
     for (const s of scenarios) {
+      const stopPoolWait = poolWait();
+      const cpuBefore = cpuMs(api.proc.pid!);
       const result = await autocannon({
         url: api.base,
         connections: users,
@@ -98,6 +139,8 @@ export async function b2() {
           { method: 'GET', headers: { authorization: `Bearer ${api.token}` }, setupRequest: (r: object) => ({ ...r, path: s.path() }) },
         ],
       });
+      const waiting = stopPoolWait();
+      const cpuPerRequest = (cpuMs(api.proc.pid!) - cpuBefore) / Math.max(1, result.requests.total);
       const apiLoad = uptime();
       const rps = result.requests.average;
       const bad = result.non2xx + result.errors + result.timeouts;
@@ -113,6 +156,9 @@ export async function b2() {
           timeouts: result.timeouts,
           total: result.requests.total,
           load: apiLoad,
+          poolSize,
+          poolWaiting: waiting,
+          cpuMsPerRequest: Number(cpuPerRequest.toFixed(3)),
         },
         pgbench: { ...raw, clients, load: rawLoad },
       };
@@ -124,7 +170,14 @@ export async function b2() {
         target: '≥ 0.8× raw',
         met: rps >= 0.8 * raw.tps,
         load: apiLoad,
-        note: `${users} connections, ${bad} failed; pgbench at [${rawLoad}]`,
+        note: `${users} connections, ${bad} failed, pool ${poolSize} (waiting for a connection: mean ${waiting.mean}, max ${waiting.max}); pgbench at [${rawLoad}]`,
+      });
+      report.add({
+        metric: `${s.name} API process CPU per request`,
+        value: Number(cpuPerRequest.toFixed(3)),
+        unit: 'ms',
+        load: apiLoad,
+        note: 'user + system time of the API process over the autocannon run / requests answered',
       });
       report.add({
         metric: `${s.name} p99`,

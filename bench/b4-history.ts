@@ -23,15 +23,40 @@ import {
   waterDb,
 } from './lib/common';
 import { largeDataset } from './lib/dataset';
+import { readFileSync } from 'node:fs';
+
+/** CPU time (user + system, ms) a process has used so far: a cost per request the machine's load does not inflate. */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 const DAY = 86_400_000;
 
-/** ReadingsRepository.windowPoints: per window (meter, period, part of the range) its points and their predecessor. */
-const POINTS_SQL = `
-  WITH w AS (
+const WINDOWS_SQL = `
     SELECT w.ord, w.meter_id, w.range_from, w.range_to, coalesce(w.started_at, '-infinity'::timestamptz) AS started_at, coalesce(w.ended_at, 'infinity'::timestamptz) AS ended_at
-      FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS w(meter_id, started_at, ended_at, range_from, range_to, ord)
-  )
+      FROM unnest($1::uuid[], $2::timestamptz[], $3::timestamptz[], $4::timestamptz[], $5::timestamptz[]) WITH ORDINALITY AS w(meter_id, started_at, ended_at, range_from, range_to, ord)`;
+
+/**
+ * ReadingsRepository.windowPoints: per window (meter, period, part of the range) its points and their
+ * predecessor, one row per window with times and indexes as comma-joined integers (since 2026-12-05).
+ */
+const POINTS_SQL = `
+  WITH w AS (${WINDOWS_SQL})
+  SELECT w.ord::int AS w, p.n, p.t, p.l, p.d1, p.d2
+    FROM w CROSS JOIN LATERAL (
+           SELECT count(*)::int AS n, string_agg((date_part('epoch', x.time) * 1000)::bigint::text, ',') AS t,
+                  string_agg((x.index_m3 * 1000)::bigint::text, ',') AS l, min(x.device_id::text COLLATE "C") AS d1, max(x.device_id::text COLLATE "C") AS d2
+             FROM ((SELECT r.time, r.index_m3, r.device_id FROM reading r
+                     WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(w.range_from, w.ended_at) ORDER BY r.time DESC LIMIT 1)
+                   UNION ALL
+                   (SELECT r.time, r.index_m3, r.device_id FROM reading r
+                     WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, w.range_from) AND r.time < least(w.ended_at, w.range_to))) x
+         ) p`;
+
+/** The same points one row each (time, litres, device): windowPoints until 2026-12-05, kept as a baseline. */
+const POINT_ROWS_SQL = `
+  WITH w AS (${WINDOWS_SQL})
   SELECT w.ord::int AS w, p.t, p.l, p.d
     FROM w CROSS JOIN LATERAL (
            (SELECT date_part('epoch', r.time) * 1000 AS t, (r.index_m3 * 1000)::float8 AS l, r.device_id::text AS d FROM reading r
@@ -114,9 +139,12 @@ export async function b4() {
       const url = `/api/meters/${meter}/consumption?interval=${c.interval}&from=${from.toISOString()}&to=${to.toISOString()}`;
       let apiStats: ReturnType<typeof stats> | null = null;
       let points = 0;
+      let apiCpu = NaN;
       try {
         points = JSON.parse(await api.get(url)).bucketStarts.length;
+        const cpuBefore = cpuMs(api.proc.pid!);
         apiStats = stats(await sample(() => api.get(url), n, 5));
+        apiCpu = (cpuMs(api.proc.pid!) - cpuBefore) / (n + 5);
       } catch (e) {
         log(`B4 ${c.name}: API refused: ${(e as Error).message.slice(0, 200)}`);
         report.extra[`refused ${c.name}`] = (e as Error).message.slice(0, 300);
@@ -148,6 +176,11 @@ export async function b4() {
                 5,
               ),
             );
+      // The points statement as it was until 2026-12-05 (one row per point), for the hourly cases.
+      const rowsRaw =
+        c.interval === 'hour' ? stats(await sample(() => pool.query(POINT_ROWS_SQL, [[meter], [null], [null], [from], [to]]), n, 5)) : null;
+      const pointsRaw =
+        c.interval === 'hour' ? stats(await sample(() => pool.query(POINTS_SQL, [[meter], [null], [null], [from], [to]]), n, 5)) : null;
       const plainParams = [meter, from, to, c.interval, tz];
       const aggregate = stats(await sample(() => pool.query(AGGREGATE_SQL, plainParams), n, 5));
       const plainRows = (await pool.query(PLAIN_SQL, plainParams)).rowCount;
@@ -172,6 +205,23 @@ export async function b4() {
           note: `${points} points`,
         });
       }
+      if (apiStats)
+        report.add({
+          metric: `${c.name} API process CPU per request`,
+          value: Number(apiCpu.toFixed(2)),
+          unit: 'ms',
+          load,
+          note: 'user + system time of the API process over the samples / requests',
+        });
+      if (rowsRaw && pointsRaw)
+        report.add({
+          metric: `${c.name} points statement raw p95 (one row per window, joined integers)`,
+          value: pointsRaw.p95,
+          unit: 'ms',
+          baseline: { name: 'one row per point p95', value: rowsRaw.p95 },
+          load,
+          note: `p50 ${pointsRaw.p50} vs ${rowsRaw.p50} ms, parsed by node-postgres`,
+        });
       report.add({
         metric: `${c.name} API's SQL raw p95`,
         value: rawApi.p95,
@@ -188,7 +238,16 @@ export async function b4() {
         load,
         note: 'window function + zone truncation + hash aggregate (the API until 2026-12-02)',
       });
-      report.extra[c.name] = { api: apiStats, apiSqlRaw: rawApi, plainSql: plain, aggregateSql: aggregate, points };
+      report.extra[c.name] = {
+        api: apiStats,
+        apiCpuMs: apiCpu,
+        apiSqlRaw: rawApi,
+        pointsRaw,
+        pointRowsRaw: rowsRaw,
+        plainSql: plain,
+        aggregateSql: aggregate,
+        points,
+      };
       const plan = await pool.query(
         `EXPLAIN (ANALYZE, BUFFERS) ${c.interval === 'hour' ? POINTS_SQL : SPANS_SQL}`,
         c.interval === 'hour' ? [[meter], [null], [null], [from], [to]] : [[meter], [from], [to]],

@@ -228,11 +228,17 @@ export function apiEnv(dbUrl: string, port: number, prefix: string, extra: Recor
   };
 }
 
+/**
+ * The API's entry point, relative to apps/api. BENCH_API_ENTRY points at a private copy of a build
+ * (e.g. `dist-bench/main.js`) so that a `nest build` of the shared checkout cannot vanish mid-run.
+ */
+const API_ENTRY = process.env.BENCH_API_ENTRY || 'dist/main.js';
+
 /** Starts the built API on `port` and logs in as the root super admin. */
 export async function startApi(dbUrl: string, port: number, prefix: string, extra: Record<string, string> = {}, profile?: string) {
   const base = `http://127.0.0.1:${port}`;
   const child = await startNode(
-    profile ? profiledScript('dist/main.js') : 'dist/main.js',
+    profile ? profiledScript(API_ENTRY) : API_ENTRY,
     apiEnv(dbUrl, port, prefix, extra),
     async () => (await fetch(`${base}/api/health`)).ok,
     profile ? profileArgs(profile) : [],
