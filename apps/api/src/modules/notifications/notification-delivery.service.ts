@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { JobsOptions } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
@@ -56,6 +57,8 @@ const language = (value: string | null | undefined): Language => (value === 'en'
 const EMAIL_BATCH = 200;
 /** An event with at most this many e-mails due now sends them in its own job (one round trip through the queue less each). */
 const INLINE_EMAILS = 8;
+/** Deletes a lock only if it is still ours. */
+const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 /**
  * The worker's side of notifications: who is told of an event and on which channels (subscriptions,
@@ -108,6 +111,28 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
    * portal account). A customer's event names a record; nothing is told when it is not there (yet).
    */
   async fanOut<E extends NotificationEventType>(event: E, given: NotificationEvents[E], now: Date): Promise<FanOutResult> {
+    // Events of one dedupe key one after another (the queue runs several jobs at once): a flapping alarm's
+    // second event sees the first one's notifications.
+    return this.oneAtATime(EVENT_RULES[event].dedupeKey(given), () => this.fanOutNow(event, given, now));
+  }
+
+  /** Runs `work` holding a short Redis lock on `key`; after 5 s of waiting it runs anyway (a duplicate rather than nothing). */
+  private async oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const lock = this.redis.key('notify', 'fanout', key);
+    const token = randomUUID();
+    let held = false;
+    for (let i = 0; i < 100 && !held; i++) {
+      held = (await this.redis.client.set(lock, token, 'PX', 30_000, 'NX')) === 'OK';
+      if (!held) await new Promise((r) => setTimeout(r, 50));
+    }
+    try {
+      return await work();
+    } finally {
+      if (held) await this.redis.client.eval(RELEASE, 1, lock, token).catch(() => undefined);
+    }
+  }
+
+  private async fanOutNow<E extends NotificationEventType>(event: E, given: NotificationEvents[E], now: Date): Promise<FanOutResult> {
     const none = { notified: 0, deduped: 0, webhooks: 0 };
     const rule = EVENT_RULES[event];
     const tenant = await this.tenantOf(given.tenantId);
@@ -173,6 +198,9 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     for (const r of customers) await plan(r, 'customer');
     const stored = await this.repository.insert(items);
     await this.push(items, stored);
+    // The dunning step's own record of the reminder: the customer was told (in-app now, e-mail on its way).
+    if (event === 'payment.overdue' && items.some((n) => n.portalAccountId))
+      await this.repository.markDunningStepNotified(tenant.id, (payload as NotificationEvents['payment.overdue']).stepId, now);
 
     // E-mails due now: a few are sent by this job (one attempt; a failure goes to a retried job), more go to
     // jobs of EMAIL_BATCH; those held by quiet hours go to a job delayed until their end.
@@ -223,9 +251,6 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
           { deliveryIds: deliveryIds.slice(i, i + EMAIL_BATCH) },
           deliveryOptions(this.config, delay),
         );
-    // The dunning step's own record of the reminder: the customer was told (in-app now, e-mail queued).
-    if (event === 'payment.overdue' && items.some((n) => n.portalAccountId))
-      await this.repository.markDunningStepNotified(tenant.id, (payload as NotificationEvents['payment.overdue']).stepId, now);
     const deduped = toldUsers.size + accounts.length - customers.length;
     if (items.length || deduped) this.logger.log({ event, notified: items.length, deduped, webhooks }, 'notified');
     return { notified: items.length, deduped, webhooks };
