@@ -1,4 +1,4 @@
-import type { LiveEventName, LiveEvents, LiveSocket, LiveStatus } from '~/composables/useLiveConnection';
+import type { LiveAuth, LiveEventName, LiveEvents, LiveSocket, LiveStatus } from '~/composables/useLiveConnection';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { LiveConnection } from '~/composables/useLiveConnection';
@@ -33,23 +33,7 @@ export const useLiveStore = defineStore('live', () => {
   function build(): LiveConnection {
     const config = useRuntimeConfig();
     return new LiveConnection({
-      createSocket: (auth) => {
-        // Loaded on first use only: socket.io-client stays out of pages without live data.
-        let socket: LiveSocket | null = null;
-        const pending = import('socket.io-client').then(({ io }) => {
-          const url = config.public.liveUrl || window.location.origin;
-          socket = io(url, {
-            path: '/api/socket.io',
-            transports: ['websocket', 'polling'],
-            tryAllTransports: true,
-            auth,
-            reconnectionDelay: 1_000,
-            reconnectionDelayMax: 15_000,
-          }) as unknown as LiveSocket;
-          return socket;
-        });
-        return lazySocket(pending, () => socket);
-      },
+      createSocket: (auth) => openLiveSocket(config.public.liveUrl, auth),
       fetchToken: async () => {
         try {
           // This server's own route (server/api/session), not the API's: plain $fetch in the browser.
@@ -147,6 +131,27 @@ export const useLiveStore = defineStore('live', () => {
 
   return { status, pausedByUser, acquire, release, pause, resume, setHidden, on, onReady };
 });
+
+/**
+ * A Socket.io connection to the API's gateway (path /api/socket.io on `liveUrl`, this site's origin when
+ * empty), authenticated by `auth` at each handshake. socket.io-client is loaded on first use only, so it
+ * stays out of pages without live data.
+ */
+export function openLiveSocket(liveUrl: string, auth: LiveAuth): LiveSocket {
+  let socket: LiveSocket | null = null;
+  const pending = import('socket.io-client').then(({ io }) => {
+    socket = io(liveUrl || window.location.origin, {
+      path: '/api/socket.io',
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      auth,
+      reconnectionDelay: 1_000,
+      reconnectionDelayMax: 15_000,
+    }) as unknown as LiveSocket;
+    return socket;
+  });
+  return lazySocket(pending, () => socket);
+}
 
 /**
  * A socket whose creation waits for socket.io-client to load: listeners and calls made before it

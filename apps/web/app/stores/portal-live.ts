@@ -1,8 +1,8 @@
-import type { LiveEvents, LiveSocket, LiveStatus } from '~/composables/useLiveConnection';
+import type { LiveEvents, LiveStatus } from '~/composables/useLiveConnection';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { LiveConnection } from '~/composables/useLiveConnection';
-import { lazySocket } from '~/stores/live';
+import { openLiveSocket } from '~/stores/live';
 
 type NotificationListener = (payload: LiveEvents['notification.created']) => void;
 
@@ -22,21 +22,7 @@ export const usePortalLiveStore = defineStore('portal-live', () => {
   function build(): LiveConnection {
     const config = useRuntimeConfig();
     return new LiveConnection({
-      createSocket: (auth) => {
-        let socket: LiveSocket | null = null;
-        const pending = import('socket.io-client').then(({ io }) => {
-          socket = io(config.public.liveUrl || window.location.origin, {
-            path: '/api/socket.io',
-            transports: ['websocket', 'polling'],
-            tryAllTransports: true,
-            auth,
-            reconnectionDelay: 1_000,
-            reconnectionDelayMax: 15_000,
-          }) as unknown as LiveSocket;
-          return socket;
-        });
-        return lazySocket(pending, () => socket);
-      },
+      createSocket: (auth) => openLiveSocket(config.public.liveUrl, auth),
       fetchToken: async () => {
         try {
           return (await $fetch<{ accessToken: string }>('/api/portal-session/socket-token')).accessToken;

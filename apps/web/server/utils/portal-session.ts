@@ -1,7 +1,7 @@
 import type { H3Event } from 'h3';
 import type { ApiErrorBody, TokenPair } from '#shared/types/auth';
 import { createRefreshDeduper } from './refresh-dedup';
-import { clientHeaders, cookieOptions, errorBody, isTokenPair, postToApi } from './session';
+import { answerTokenCall, clientHeaders, cookieOptions, isTokenPair, postToApi } from './session';
 
 /**
  * The customer portal's session: its own httpOnly cookies, never the console's. A console cookie is
@@ -101,34 +101,9 @@ export async function currentPortalAccessToken(event: H3Event): Promise<string |
   return pair.accessToken;
 }
 
-/**
- * Posts to a portal route that answers a token pair (login, sign-up verification) and keeps the pair
- * in the portal cookies: the browser gets 204 and no token. A refusal is passed on as the API gave
- * it (400/401 with its message, 429 with Retry-After).
- */
+/** Posts to a portal route that answers a token pair (login, sign-up verification): the pair lands in the portal cookies. */
 export async function startPortalSession(event: H3Event, apiPath: string, body: Record<string, unknown>): Promise<ApiErrorBody | null> {
+  // A new portal session replaces any earlier one of this browser (another customer's included).
   const response = await postToApi(apiPath, body, clientHeaders(event)).catch(() => null);
-  if (!response) {
-    setResponseStatus(event, 502);
-    return errorBody(502, 'Bad Gateway', 'API unreachable');
-  }
-  const payload: unknown = await response.json().catch(() => null);
-  if (response.ok && isTokenPair(payload)) {
-    // A new portal session replaces any earlier one of this browser (another customer's included).
-    setPortalCookies(event, payload);
-    setResponseStatus(event, 204);
-    return null;
-  }
-  const retryAfter = response.headers.get('retry-after');
-  // Set on the node response: h3 types Retry-After as a number, but the API may send an HTTP date.
-  if (retryAfter) event.node.res.setHeader('retry-after', retryAfter);
-  const status = response.ok ? 502 : response.status;
-  setResponseStatus(event, status);
-  const error = payload as Partial<ApiErrorBody> | null;
-  return {
-    statusCode: status,
-    error: error?.error ?? 'Error',
-    message: error?.message ?? '',
-    details: Array.isArray(error?.details) ? error.details : [],
-  };
+  return answerTokenCall(event, response, setPortalCookies);
 }

@@ -55,6 +55,40 @@ export function errorBody(statusCode: number, error: string, message: string): A
 }
 
 /**
+ * Answers a call that asked the API for a token pair (a sign-in, the console's or the portal's): the pair
+ * goes into the cookies through `keep` and the browser gets 204 and no token; a refusal is passed on as
+ * the API gave it (400/401 with its message and details, 429 with Retry-After); no answer is a 502.
+ */
+export async function answerTokenCall(
+  event: H3Event,
+  response: Response | null,
+  keep: (event: H3Event, pair: TokenPair) => void,
+): Promise<ApiErrorBody | null> {
+  if (!response) {
+    setResponseStatus(event, 502);
+    return errorBody(502, 'Bad Gateway', 'API unreachable');
+  }
+  const payload: unknown = await response.json().catch(() => null);
+  if (response.ok && isTokenPair(payload)) {
+    keep(event, payload);
+    setResponseStatus(event, 204);
+    return null;
+  }
+  const retryAfter = response.headers.get('retry-after');
+  // Set on the node response: h3 types Retry-After as a number, but the API may send an HTTP date.
+  if (retryAfter) event.node.res.setHeader('retry-after', retryAfter);
+  const status = response.ok ? 502 : response.status;
+  setResponseStatus(event, status);
+  const error = payload as Partial<ApiErrorBody> | null;
+  return {
+    statusCode: status,
+    error: error?.error ?? 'Error',
+    message: error?.message ?? '',
+    details: Array.isArray(error?.details) ? error.details : [],
+  };
+}
+
+/**
  * The browser's own address for the API, in headers the API trusts only with the shared secret
  * (NUXT_CONSOLE_PROXY_SECRET = the API's CONSOLE_PROXY_SECRET): the API rate-limits sign-ins per
  * client address, and without them every console user would share this server's address. The
