@@ -257,6 +257,54 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
+        patch: operations["AuthController_updateProfile"];
+        trace?: never;
+    };
+    "/api/auth/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AuthController_confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
         patch?: never;
         trace?: never;
     };
@@ -578,6 +626,70 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["CustomersController_updateContact"];
+        trace?: never;
+    };
+    "/api/customers/{id}/portal-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalAccountsController_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/portal-account/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAccountsController_activate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/portal-account/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAccountsController_deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/customers/{id}/portal-invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAccountsController_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/customers/{id}/statement": {
@@ -1844,6 +1956,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notification-deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationLogController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notification-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationLogController_templates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notification-templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["NotificationLogController_preview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications": {
         parameters: {
             query?: never;
@@ -2078,6 +2238,374 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["PaymentsController_refund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/alarms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_alarms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAuthController_passwordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/auth/password-reset/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAuthController_verifyPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAuthController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/auth/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAuthController_signup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/auth/signup/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAuthController_verifySignup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_balance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_consents"];
+        put?: never;
+        post: operations["PortalController_recordConsent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_invoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_invoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/invoices/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_invoicePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["PortalController_updateMe"];
+        trace?: never;
+    };
+    "/api/portal/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalAuthController_changePassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/notification-preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalNotificationsController_preferences"];
+        put: operations["PortalNotificationsController_updatePreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalNotificationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalNotificationsController_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["PortalNotificationsController_readAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_subscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/subscriptions/{id}/consumption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_consumption"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/portal/tenant-logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PortalController_tenantLogo"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3238,6 +3766,10 @@ export interface components {
             /** Format: uuid */
             meterId: string | null;
         };
+        ChangePasswordDto: {
+            currentPassword: string;
+            newPassword: string;
+        };
         CloseAlarmDto: {
             reason: string;
         };
@@ -4000,7 +4532,7 @@ export interface components {
             tcIdNo?: string | null;
         };
         CreateWebhookDto: {
-            eventTypes: ("alarm.opened" | "alarm.cleared" | "import.finished" | "billing.run.finished")[];
+            eventTypes: ("alarm.opened" | "alarm.cleared" | "import.finished" | "billing.run.finished" | "invoice.issued" | "payment.received" | "payment.overdue")[];
             /** @default true */
             isActive?: boolean;
             name: string;
@@ -4224,6 +4756,35 @@ export interface components {
             logs: string[];
             payloadHex?: string | null;
             warnings: string[];
+        };
+        DeliveryLogPageDto: {
+            items: {
+                attempts: number;
+                /** @enum {string} */
+                channel: "EMAIL" | "IN_APP" | "WEBHOOK";
+                /** Format: date-time */
+                createdAt: string;
+                eventType: string;
+                httpStatus: number | null;
+                /** Format: uuid */
+                id: string;
+                reason: string | null;
+                recipient: {
+                    address: string | null;
+                    /** @enum {string} */
+                    kind: "USER" | "PORTAL_ACCOUNT" | "WEBHOOK" | "EMAIL";
+                    name: string | null;
+                };
+                /** Format: date-time */
+                sentAt: string | null;
+                /** @enum {string} */
+                status: "QUEUED" | "SENT" | "FAILED" | "SUPPRESSED";
+                subject: string | null;
+                /** Format: uuid */
+                tenantId: string;
+                tenantName: string;
+            }[];
+            nextCursor: string | null;
         };
         DeviceDetailDto: {
             address: {
@@ -5178,6 +5739,8 @@ export interface components {
                 email: string;
                 /** Format: uuid */
                 id: string;
+                /** @enum {string} */
+                language: "tr" | "en";
                 name: string;
                 phone: string | null;
                 surname: string;
@@ -5694,6 +6257,16 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        PasswordResetConfirmDto: {
+            password: string;
+            token: string;
+        };
+        PasswordResetRequestDto: {
+            /** Format: email */
+            email: string;
+            /** @enum {string} */
+            language?: "tr" | "en";
+        };
         PaymentDto: {
             allocatedKurus: number;
             allocations: {
@@ -5764,6 +6337,278 @@ export interface components {
             tenantId: string;
             updatedAt: string;
             webhookPath: string;
+        };
+        PortalAccountStateDto: {
+            account: {
+                /** Format: date-time */
+                createdAt: string;
+                email: string;
+                /** Format: uuid */
+                id: string;
+                isActive: boolean;
+                /** @enum {string} */
+                language: "tr" | "en";
+                /** Format: date-time */
+                lastLoginAt: string | null;
+            } | null;
+            invitations: {
+                /** Format: date-time */
+                createdAt: string;
+                email: string;
+                emailReason: string | null;
+                /** @enum {string} */
+                emailStatus: "QUEUED" | "SENT" | "FAILED";
+                /** Format: date-time */
+                expiresAt: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                usedAt: string | null;
+            }[];
+        };
+        PortalAlarmDto: {
+            adviceKey: string;
+            clearedAt: string | null;
+            id: string;
+            meterSerialNo: string | null;
+            openedAt: string;
+            /** @enum {string} */
+            status: "open" | "cleared";
+            subscriptionNo: string | null;
+            type: string;
+        };
+        PortalBalanceDto: {
+            /** @description integer kuruş as a decimal string */
+            balanceKurus: string;
+            entries: {
+                /** @description integer kuruş as a decimal string */
+                amountKurus: string;
+                /** @description integer kuruş as a decimal string */
+                balanceKurus: string;
+                bookedAt: string;
+                description: string;
+                id: string;
+                invoiceNumber: string | null;
+                kind: string;
+            }[];
+            nextDueDate: string | null;
+            /** @description integer kuruş as a decimal string */
+            overdueKurus: string;
+        };
+        PortalChallengeDto: {
+            /** Format: uuid */
+            challengeId: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        PortalChangePasswordDto: {
+            currentPassword: string;
+            newPassword: string;
+        };
+        PortalConsentDto: {
+            at: string;
+            granted: boolean;
+            history: {
+                at: string;
+                granted: boolean;
+                version: string;
+            }[];
+            kind: string;
+            version: string;
+        };
+        PortalConsumptionDto: {
+            comparisons: {
+                groupAverageM3: number | null;
+                previousPeriodM3: number;
+                sameMonthLastYearM3: number;
+            };
+            from: string;
+            /** @enum {string} */
+            granularity: "day" | "month";
+            points: {
+                consumptionM3: number;
+                estimated: boolean;
+                period: string;
+            }[];
+            to: string;
+            totalM3: number;
+            /** @enum {string} */
+            unit: "m3";
+        };
+        PortalInvitationDto: {
+            email: string;
+            /** @enum {string} */
+            emailStatus: "QUEUED" | "SENT" | "FAILED";
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: uuid */
+            id: string;
+        };
+        PortalInvitationInputDto: {
+            /** Format: email */
+            email: string;
+            /** @enum {string} */
+            language?: "tr" | "en";
+        };
+        PortalInvoiceDetailDto: {
+            consumptionM3: number;
+            currency: string;
+            dueDate: string | null;
+            estimatedM3: number;
+            hasPdf: boolean;
+            id: string;
+            issueDate: string | null;
+            /** @enum {string} */
+            kind: "INVOICE" | "CREDIT_NOTE";
+            lines: {
+                component: string;
+                description: string;
+                /** @description integer kuruş as a decimal string */
+                grossKurus: string;
+                /** @description integer kuruş as a decimal string */
+                netKurus: string;
+                ordinal: number;
+                quantityM3: number | null;
+                segmentEnd: string | null;
+                segmentStart: string | null;
+                tier: number | null;
+                unitPriceKurus: number | null;
+                /** @description integer kuruş as a decimal string */
+                vatKurus: string;
+                vatRateBp: number;
+            }[];
+            /** @description integer kuruş as a decimal string */
+            netKurus: string;
+            number: string | null;
+            /** @description integer kuruş as a decimal string */
+            openKurus: string;
+            periodEnd: string;
+            periodStart: string;
+            /** @enum {string} */
+            status: "ISSUED" | "CANCELLED";
+            subscriptionNo: string;
+            /** @description integer kuruş as a decimal string */
+            totalKurus: string;
+            /** @description integer kuruş as a decimal string */
+            vatKurus: string;
+        };
+        PortalInvoiceDto: {
+            dueDate: string | null;
+            hasPdf: boolean;
+            id: string;
+            issueDate: string | null;
+            /** @enum {string} */
+            kind: "INVOICE" | "CREDIT_NOTE";
+            number: string | null;
+            /** @description integer kuruş as a decimal string */
+            openKurus: string;
+            periodEnd: string;
+            periodStart: string;
+            /** @enum {string} */
+            status: "ISSUED" | "CANCELLED";
+            subscriptionNo: string;
+            /** @description integer kuruş as a decimal string */
+            totalKurus: string;
+        };
+        PortalLoginDto: {
+            /** Format: email */
+            email: string;
+            password: string;
+        };
+        PortalNotificationListDto: {
+            items: {
+                body: string;
+                /** Format: date-time */
+                createdAt: string;
+                eventType: string;
+                /** Format: uuid */
+                id: string;
+                /** Format: date-time */
+                readAt: string | null;
+                /** @enum {string} */
+                severity: "INFO" | "SUCCESS" | "WARNING" | "CRITICAL";
+                title: string;
+            }[];
+            nextCursor: string | null;
+            unreadCount: number;
+        };
+        PortalPasswordResetDto: {
+            /** Format: email */
+            email: string;
+        };
+        PortalPasswordResetVerifyDto: {
+            /** Format: uuid */
+            challengeId: string;
+            code: string;
+            password: string;
+        };
+        PortalProfileDto: {
+            account: {
+                createdAt: string;
+                email: string;
+                /** @enum {string} */
+                language: "tr" | "en";
+                lastLoginAt: string | null;
+            };
+            customer: {
+                email: string | null;
+                name: string | null;
+                organizationName: string | null;
+                phone: string | null;
+                surname: string | null;
+                /** @enum {string} */
+                type: "INDIVIDUAL" | "ORGANIZATIONAL";
+            };
+            tenant: {
+                contactEmail: string | null;
+                contactPhone: string | null;
+                hasLogo: boolean;
+                name: string;
+                timeZone: string;
+            };
+        };
+        PortalRefreshDto: {
+            refreshToken: string;
+        };
+        PortalSignupDto: {
+            /** Format: email */
+            email: string;
+            identityNo: string;
+            /** @enum {string} */
+            language?: "tr" | "en";
+            subscriptionNo: string;
+        };
+        PortalSignupVerifyDto: {
+            /** @enum {boolean} */
+            acceptPrivacyNotice: true;
+            /** Format: uuid */
+            challengeId: string;
+            code: string;
+            /** @enum {string} */
+            language?: "tr" | "en";
+            password: string;
+            privacyNoticeVersion: string;
+        };
+        PortalSubscriptionDto: {
+            address: string | null;
+            groupName: string;
+            id: string;
+            isActive: boolean;
+            meter: {
+                brand: string;
+                id: string;
+                lastReading: {
+                    estimated: boolean;
+                    indexM3: number;
+                    readAt: string;
+                } | null;
+                model: string;
+                serialNo: string;
+            } | null;
+            openAlarmCount: number;
+            subscriptionNo: string;
+            /** @enum {string} */
+            type: "INDIVIDUAL" | "ORGANIZATIONAL";
         };
         PreferencesDto: {
             emailDigest: boolean;
@@ -5908,6 +6753,18 @@ export interface components {
         ReadResultDto: {
             unreadCount: number;
             updated: number;
+        };
+        RecordConsentDto: {
+            granted: boolean;
+            /** @enum {string} */
+            kind: "KVKK_PRIVACY_NOTICE" | "KVKK_EXPLICIT_CONSENT" | "EMAIL_NOTIFICATIONS" | "SMS_NOTIFICATIONS";
+            version: string;
+        };
+        RecordedConsentDto: {
+            at: string;
+            granted: boolean;
+            kind: string;
+            version: string;
         };
         RedecodeDto: {
             /** Format: uuid */
@@ -6731,6 +7588,27 @@ export interface components {
             pageSize: number;
             total: number;
         };
+        TemplateCatalogueDto: {
+            alarmTypes: ("TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL")[];
+            customerEvents: string[];
+            events: string[];
+            languages: ("tr" | "en")[];
+            operatorEvents: string[];
+        };
+        TemplatePreviewDto: {
+            /** @enum {string} */
+            audience: "operator" | "customer";
+            body: string;
+            event: string;
+            html: string;
+            /** @enum {string} */
+            language: "tr" | "en";
+            /** @enum {string} */
+            severity: "INFO" | "SUCCESS" | "WARNING" | "CRITICAL";
+            subject: string;
+            text: string;
+            title: string;
+        };
         TenantDetailDto: {
             address: {
                 buildingNo: string | null;
@@ -7120,6 +7998,22 @@ export interface components {
             temperatureType?: "T30" | "T90";
             widthMm?: number | null;
         };
+        UpdatePortalPreferencesDto: {
+            emailDigest?: boolean;
+            events?: {
+                email: boolean;
+                /** @enum {string} */
+                eventType: "invoice.issued" | "payment.received" | "payment.overdue" | "alarm.opened" | "alarm.cleared";
+                inApp: boolean;
+            }[];
+            /** @enum {string} */
+            language?: "tr" | "en";
+            quietHours?: {
+                end: string;
+                start: string;
+            } | null;
+            urgentOverridesQuietHours?: boolean;
+        };
         UpdatePreferencesDto: {
             emailDigest?: boolean;
             events?: {
@@ -7135,6 +8029,11 @@ export interface components {
                 start: string;
             } | null;
             urgentOverridesQuietHours?: boolean;
+        };
+        UpdateProfileDto: {
+            /** @enum {string} */
+            language?: "tr" | "en";
+            phone?: string | null;
         };
         UpdateScenarioDto: {
             decoderSource?: string;
@@ -7276,7 +8175,7 @@ export interface components {
             tcIdNo?: string | null;
         };
         UpdateWebhookDto: {
-            eventTypes?: ("alarm.opened" | "alarm.cleared" | "import.finished" | "billing.run.finished")[];
+            eventTypes?: ("alarm.opened" | "alarm.cleared" | "import.finished" | "billing.run.finished" | "invoice.issued" | "payment.received" | "payment.overdue")[];
             isActive?: boolean;
             name?: string;
             /** Format: uri */
@@ -8243,6 +9142,124 @@ export interface operations {
             };
         };
     };
+    AuthController_updateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProfileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeDto"];
+                };
+            };
+        };
+    };
+    AuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            /** @description the current password is wrong, or the new one too weak */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description too many wrong current passwords; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequestDto"];
+            };
+        };
+        responses: {
+            /** @description the same answer whether or not the e-mail is an active user's */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description too many requests for this e-mail or address; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirmDto"];
+            };
+        };
+        responses: {
+            /** @description the password is set and every session of the user ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the link is invalid, used or expired, or the password too weak */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     AuthController_refresh: {
         parameters: {
             query?: never;
@@ -9181,6 +10198,148 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ContactDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on CUSTOMERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAccountsController_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAccountStateDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on CUSTOMERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAccountsController_activate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the account may sign in again */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on CUSTOMERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAccountsController_deactivate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the account is inactive and signed out everywhere */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires update on CUSTOMERS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAccountsController_invite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalInvitationInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalInvitationDto"];
                 };
             };
             /** @description missing, expired or revoked access token */
@@ -13203,6 +14362,119 @@ export interface operations {
             };
         };
     };
+    NotificationLogController_deliveries: {
+        parameters: {
+            query?: {
+                channel?: "EMAIL" | "IN_APP" | "WEBHOOK";
+                cursor?: string;
+                from?: string;
+                limit?: number;
+                status?: "QUEUED" | "SENT" | "FAILED" | "SUPPRESSED";
+                tenantId?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description newest first; `nextCursor` pages on */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryLogPageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationLogController_templates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateCatalogueDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationLogController_preview: {
+        parameters: {
+            query: {
+                alarmType?: "TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL";
+                audience?: "operator" | "customer";
+                event: string;
+                language?: "tr" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePreviewDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on TENANTS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     NotificationsController_list: {
         parameters: {
             query?: {
@@ -13857,6 +15129,744 @@ export interface operations {
             };
             /** @description requires create on BILLING */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_alarms: {
+        parameters: {
+            query?: {
+                status?: "open" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description newest first, at most 500 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAlarmDto"][];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalLoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            /** @description too many attempts from this address or for this subject; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAuthController_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalRefreshDto"];
+            };
+        };
+        responses: {
+            /** @description the session has ended (its access tokens too) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAuthController_passwordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalPasswordResetDto"];
+            };
+        };
+        responses: {
+            /** @description the same answer whether or not the e-mail is known */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalChallengeDto"];
+                };
+            };
+            /** @description too many attempts from this address or for this subject; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAuthController_verifyPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalPasswordResetVerifyDto"];
+            };
+        };
+        responses: {
+            /** @description the password is set; every session of the account has ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description too many attempts from this address or for this subject; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAuthController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalRefreshDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+        };
+    };
+    PortalAuthController_signup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalSignupDto"];
+            };
+        };
+        responses: {
+            /** @description the same answer whether or not the details match */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalChallengeDto"];
+                };
+            };
+            /** @description too many attempts from this address or for this subject; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAuthController_verifySignup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalSignupVerifyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairDto"];
+                };
+            };
+            /** @description too many attempts from this address or for this subject; see Retry-After */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_balance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the balance and the newest 100 ledger entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBalanceDto"];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_consents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the current state per kind with its history */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalConsentDto"][];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_recordConsent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordConsentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordedConsentDto"];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_export: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the customer's own data as a JSON attachment, or a ZIP of CSV files */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_invoices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description issued and cancelled invoices and credit notes, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalInvoiceDto"][];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_invoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalInvoiceDetailDto"];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_invoicePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the invoice PDF as an attachment named <number>.pdf */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProfileDto"];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_updateMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProfileDto"];
+            };
+        };
+        responses: {
+            /** @description the profile after the change */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalProfileDto"];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalAuthController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalChangePasswordDto"];
+            };
+        };
+        responses: {
+            /** @description the password is set; the customer's other sessions have ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalNotificationsController_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesDto"];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalNotificationsController_updatePreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePortalPreferencesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreferencesDto"];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalNotificationsController_list: {
+        parameters: {
+            query?: {
+                cursor?: string;
+                limit?: number;
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalNotificationListDto"];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalNotificationsController_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no such notification of this account */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalNotificationsController_readAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_subscriptions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSubscriptionDto"][];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_consumption: {
+        parameters: {
+            query?: {
+                from?: string;
+                granularity?: "day" | "month";
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description by the tenant's local days or months, estimated parts marked, with comparisons */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalConsumptionDto"];
+                };
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PortalController_tenantLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the utility's logo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description missing, expired or revoked portal access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the utility has no logo */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
