@@ -102,10 +102,9 @@ describe('webhook form', () => {
       isActive: false,
     });
     // Customers' events too: an SMS gateway tells customers of their invoices.
-    expect(createWebhookPayload({ ...webhookValues(existing, 'a'), eventTypes: ['payment.overdue', 'invoice.issued'] }).eventTypes).toEqual([
-      'invoice.issued',
-      'payment.overdue',
-    ]);
+    expect(createWebhookPayload({ ...webhookValues(existing, 'a'), eventTypes: ['payment.overdue', 'invoice.issued'] }).eventTypes).toEqual(
+      ['invoice.issued', 'payment.overdue'],
+    );
     expect(updateWebhookPayload(existing, webhookValues(existing, 'a'))).toEqual({});
     expect(
       updateWebhookPayload(existing, { ...webhookValues(existing, 'a'), isActive: false, eventTypes: ['alarm.cleared', 'alarm.opened'] }),
