@@ -4,8 +4,8 @@
  * (GET /api/meters/:id/readings, pages 1–3) and (b) the Live Readings table (GET /api/readings/live,
  * pages 1–3, root scope). Baseline: pgbench running the same SQL (the rows, and the total count on
  * the first page, as the repository issues them; later pages reuse page 1's count in the API) with
- * BENCH_PGBENCH_CLIENTS (10 = the API's pool size) clients, same duration. BENCH_API_POOL sets the
- * API's DATABASE_POOL_SIZE (10); its pool gauge (`water_db_pool_connections`) is sampled every 250 ms
+ * BENCH_PGBENCH_CLIENTS (= the API's pool size) clients, same duration. BENCH_API_POOL sets the
+ * API's DATABASE_POOL_SIZE (20: at 10, 100 users wait for connections, docs/benchmarks.md); its pool gauge (`water_db_pool_connections`) is sampled every 250 ms
  * during the run for the requests waiting for a connection.
  */
 import { execFileSync } from 'node:child_process';
@@ -82,7 +82,9 @@ export async function b2() {
   const report = new Report('B2');
   const users = env('BENCH_USERS', 100);
   const seconds = env('BENCH_B2_SECONDS', 20);
-  const clients = env('BENCH_PGBENCH_CLIENTS', 10);
+  // The API's pool and pgbench's clients are the same number: each side gets as many database connections.
+  const poolSize = env('BENCH_API_POOL', 20);
+  const clients = env('BENCH_PGBENCH_CLIENTS', poolSize);
   const autocannon = req('autocannon');
   const ds = await largeDataset();
   const pool = waterDb.createPool(ds.url, { max: 1 });
@@ -90,7 +92,6 @@ export async function b2() {
   await pool.end();
   // BENCH_EXPLAIN=1: the API's own statements slower than 50 ms log their plans (auto_explain); adds overhead.
   const explain = process.env.BENCH_EXPLAIN === '1' ? await enableAutoExplain(ds.url, 50) : undefined;
-  const poolSize = env('BENCH_API_POOL', 10);
   const metricsToken = `bench-metrics-${process.pid}`;
   const api = await startApi(
     ds.url,
