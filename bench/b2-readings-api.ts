@@ -42,10 +42,12 @@ const LIVE_SQL = (tenants: string[]) => `
 SELECT r.time, r.device_id, r.tenant_id, r.meter_id, m.serial_no AS meter_serial_no, mb.name AS meter_brand, mp.meter_type, s.id AS subscription_id, s.subscription_no,
        s.subscription_type, c.id AS customer_id, coalesce(c.organization_name, c.name || ' ' || c.surname) AS customer_name, a.latitude, a.longitude,
        r.index_m3, r.consumption_m3, r.battery_pct, r.rssi, r.alarms::text[] AS alarms
-  FROM reading r LEFT JOIN meter m ON m.id = r.meter_id LEFT JOIN meter_brand mb ON mb.id = m.brand_id LEFT JOIN meter_profile mp ON mp.id = m.meter_profile_id
+  FROM (SELECT r.time, r.device_id, r.tenant_id, r.meter_id, r.subscription_id, r.index_m3, r.consumption_m3, r.battery_pct, r.rssi, r.alarms, r.quality, r.quality_rule
+          FROM reading r LEFT JOIN meter m ON m.id = r.meter_id WHERE r.tenant_id IN (${tenants.map((t) => `'${t}'`).join(', ')})
+         ORDER BY r.time DESC, r.device_id DESC OFFSET :skip LIMIT 30) r
+  LEFT JOIN meter m ON m.id = r.meter_id LEFT JOIN meter_brand mb ON mb.id = m.brand_id LEFT JOIN meter_profile mp ON mp.id = m.meter_profile_id
   LEFT JOIN subscription s ON s.id = r.subscription_id LEFT JOIN customer c ON c.id = s.customer_id LEFT JOIN address a ON a.id = s.address_id
- WHERE r.tenant_id IN (${tenants.map((t) => `'${t}'`).join(', ')})
- ORDER BY r.time DESC, r.device_id DESC OFFSET :skip LIMIT 30;
+ ORDER BY r.time DESC, r.device_id DESC;
 \\if :skip = 0
 SELECT count(*) FROM (SELECT 1 FROM reading r LEFT JOIN meter m ON m.id = r.meter_id WHERE r.tenant_id IN (${tenants.map((t) => `'${t}'`).join(', ')}) LIMIT 10001) capped;
 \\endif`;
