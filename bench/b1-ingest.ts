@@ -4,7 +4,7 @@
  * devices are cloned from the seeded ones with their own DevEUIs; autocannon posts TTN uplinks
  * open-loop (overallRate) at rising rates (BENCH_B1_RATES, 15 s each), then at 3× the highest rate the
  * whole pipeline sustained for BENCH_B1_OVERLOAD_S (30 s; the issue asks 120). A socket.io client
- * (root scope) times webhook → 'reading.created'. Afterwards the backlog drains (bounded) and stored
+ * (root scope) times webhook → 'readings.batch'. Afterwards the backlog drains (bounded) and stored
  * readings are counted against accepted (202) uplinks: zero loss means equal.
  * Baseline in the same run: autocannon against a bare Fastify route that answers 202 (the HTTP ceiling
  * of this machine with this load generator).
@@ -104,13 +104,17 @@ export async function b1() {
       socket!.once('connect_error', reject);
       setTimeout(() => reject(new Error('socket not ready')), 10_000);
     });
-    socket.on('reading.created', (e: { deviceId: string; time: string }) => {
-      received++;
-      const key = `${e.deviceId}|${e.time}`;
-      const t = sentAt.get(key);
-      if (t !== undefined) {
-        latencies.push(now() - t);
-        sentAt.delete(key);
+    // Readings arrive coalesced per tenant room (LIVE_COALESCE_MS, each device's newest): a reading superseded
+    // within one interval is never sent, so latencies are those of the readings that were.
+    socket.on('readings.batch', (batch: { readings: { deviceId: string; time: string }[] }) => {
+      for (const e of batch.readings) {
+        received++;
+        const key = `${e.deviceId}|${e.time}`;
+        const t = sentAt.get(key);
+        if (t !== undefined) {
+          latencies.push(now() - t);
+          sentAt.delete(key);
+        }
       }
     });
 

@@ -111,6 +111,17 @@ export interface NotificationCreatedEvent {
   unreadCount: number;
 }
 
+/**
+ * Readings and device states of one tenant, coalesced by each publishing process over LIVE_COALESCE_MS
+ * (issue 22): at most one message per room and interval, with each device's newest reading and state only.
+ * Clients unpack it into 'reading.created' and 'device.state' (unpackReadingsBatch), so views keep their listeners.
+ */
+export interface ReadingsBatchEvent {
+  tenantId: string;
+  readings: ReadingEvent[];
+  states: DeviceStateEvent[];
+}
+
 /** Event name → payload. */
 export interface LiveEvents {
   'reading.created': ReadingEvent;
@@ -122,6 +133,7 @@ export interface LiveEvents {
   'import.progress': ImportProgressEvent;
   'notification.created': NotificationCreatedEvent;
   'billing-run.progress': BillingRunProgressEvent;
+  'readings.batch': ReadingsBatchEvent;
 }
 export type LiveEventName = keyof LiveEvents;
 export const LIVE_EVENT_NAMES: readonly LiveEventName[] = [
@@ -135,6 +147,16 @@ export const LIVE_EVENT_NAMES: readonly LiveEventName[] = [
   'notification.created',
   'billing-run.progress',
 ];
+
+/** The events a 'readings.batch' stands for, in its order: readings first, then device states. */
+export function unpackReadingsBatch(
+  batch: ReadingsBatchEvent,
+): ({ name: 'reading.created'; payload: ReadingEvent } | { name: 'device.state'; payload: DeviceStateEvent })[] {
+  return [
+    ...(batch.readings ?? []).map((payload) => ({ name: 'reading.created' as const, payload })),
+    ...(batch.states ?? []).map((payload) => ({ name: 'device.state' as const, payload })),
+  ];
+}
 
 /** Room of one tenant; a socket joins the rooms of every tenant it may watch, ancestors' watchers included. */
 export const tenantRoom = (tenantId: string) => `tenant:${tenantId}`;

@@ -1,3 +1,4 @@
+import { unpackReadingsBatch } from '@water/shared';
 import { io, type Socket } from 'socket.io-client';
 
 /** A console-like Socket.io client that records every event it receives. */
@@ -12,14 +13,18 @@ export async function connectLive(
   const socket = io(baseUrl, { path: '/api/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
   const events: { name: string; payload: any }[] = [];
   const waiters: { pred: (e: { name: string; payload: any }) => boolean; resolve: (e: { name: string; payload: any }) => void }[] = [];
-  socket.onAny((name, payload) => {
-    const e = { name, payload };
+  const record = (e: { name: string; payload: any }) => {
     events.push(e);
     for (const w of [...waiters])
       if (w.pred(e)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(e);
       }
+  };
+  socket.onAny((name, payload) => {
+    record({ name, payload });
+    // As the console does: a coalesced batch stands for its readings and device states.
+    if (name === 'readings.batch') for (const e of unpackReadingsBatch(payload)) record(e);
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('socket did not become ready')), 10_000);

@@ -40,6 +40,16 @@ export const configSchema = z
     CONSOLE_PROXY_SECRET: z.string().min(32).optional(),
     /** How often each API node re-checks its open live sockets (session, token expiry, rights): the bound on a missed revocation. */
     LIVE_REVALIDATE_SECONDS: z.coerce.number().int().min(1).max(60).default(5),
+    /**
+     * Readings and device states are sent to a tenant's room at most once per this many milliseconds, each
+     * device's newest only (issue 22): the live output grows with rooms, not readings. A quiet room's first
+     * event goes at once.
+     */
+    LIVE_COALESCE_MS: z.coerce.number().int().min(50).max(10_000).default(1_000),
+    /** A live socket whose unsent data passes this many bytes (a client that does not read) is disconnected. */
+    LIVE_MAX_BUFFERED_BYTES: z.coerce.number().int().min(16_384).default(4_194_304),
+    /** How long a dropped live socket may come back and receive what it missed (Socket.io connection state recovery). */
+    LIVE_RECOVERY_SECONDS: z.coerce.number().int().min(0).max(900).default(120),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     LOGIN_MAX_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
     LOGIN_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(30),

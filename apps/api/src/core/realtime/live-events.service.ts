@@ -1,9 +1,22 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import { liveEvents } from '../metrics/metrics';
 import { RedisService } from '../redis/redis.service';
-import { portalRoom, tenantRoom, userRoom, type ServerEvents } from './events';
+import { portalRoom, tenantRoom, userRoom, type DeviceStateEvent, type ReadingEvent, type ServerEvents } from './events';
+
+/** A tenant's readings and device states waiting for its room's next message, newest per device. */
+interface PendingRoom {
+  readings: Map<string, ReadingEvent>;
+  states: Map<string, DeviceStateEvent>;
+  timer: NodeJS.Timeout | null;
+}
+
+/** Whether `next` may replace `current` as a device's newest (a late frame never hides a newer one). */
+function newer(next: string | undefined, current: string | undefined): boolean {
+  return !next || !current || next >= current;
+}
 
 /**
  * Publishes live events to every Socket.io node through the Redis Streams adapter. In the API
@@ -15,8 +28,14 @@ export class LiveEventsService implements OnModuleDestroy {
   private readonly logger = new Logger('live');
   private io?: Server<Record<string, never>, ServerEvents>;
   private adapterClient?: ReturnType<RedisService['duplicate']>;
+  private readonly pending = new Map<string, PendingRoom>();
+  /** When each tenant's room last got a batch from this process. */
+  private readonly lastSent = new Map<string, number>();
 
-  constructor(private readonly redis: RedisService) {}
+  constructor(
+    private readonly redis: RedisService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Stream key shared by every node of one deployment. */
   streamName(): string {
@@ -25,7 +44,12 @@ export class LiveEventsService implements OnModuleDestroy {
 
   adapter() {
     this.adapterClient ??= this.redis.duplicate();
-    return createAdapter(this.adapterClient, { streamName: this.streamName(), maxLen: 100_000 });
+    // Recovery sessions under the deployment's prefix; the stream's last 100,000 entries are what a returning socket can catch up on.
+    return createAdapter(this.adapterClient, {
+      streamName: this.streamName(),
+      maxLen: 100_000,
+      sessionKeyPrefix: this.redis.key('socket.io:session:'),
+    });
   }
 
   attach(io: Server): void {
@@ -45,9 +69,16 @@ export class LiveEventsService implements OnModuleDestroy {
     return this.io?.httpServer ? this.io.engine.clientsCount : 0;
   }
 
-  /** Sends to the tenant's room; watchers of ancestor tenants joined it too (see RealtimeGateway). */
+  /**
+   * Sends to the tenant's room; watchers of ancestor tenants joined it too (see RealtimeGateway). Readings
+   * and device states are coalesced: they leave as one 'readings.batch' per room and LIVE_COALESCE_MS.
+   */
   emit<E extends keyof ServerEvents>(event: E, tenantId: string, payload: Parameters<ServerEvents[E]>[0]): void {
     liveEvents.inc({ event });
+    if (event === 'reading.created' || event === 'device.state') {
+      this.coalesce(event, tenantId, payload as ReadingEvent | DeviceStateEvent);
+      return;
+    }
     try {
       (this.server().to(tenantRoom(tenantId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
     } catch (err) {
@@ -75,7 +106,52 @@ export class LiveEventsService implements OnModuleDestroy {
     }
   }
 
+  private coalesce(event: 'reading.created' | 'device.state', tenantId: string, payload: ReadingEvent | DeviceStateEvent): void {
+    let room = this.pending.get(tenantId);
+    if (!room) this.pending.set(tenantId, (room = { readings: new Map(), states: new Map(), timer: null }));
+    if (event === 'reading.created') {
+      const reading = payload as ReadingEvent;
+      if (newer(reading.time, room.readings.get(reading.deviceId)?.time)) room.readings.set(reading.deviceId, reading);
+    } else {
+      const state = payload as DeviceStateEvent;
+      if (newer(state.lastSeenAt, room.states.get(state.deviceId)?.lastSeenAt)) room.states.set(state.deviceId, state);
+    }
+    if (room.timer) return;
+    // A quiet room's first event goes on the next turn (with the rest of its batch); a busy one waits out the interval.
+    const wait = Math.max(0, (this.lastSent.get(tenantId) ?? 0) + this.config.LIVE_COALESCE_MS - Date.now());
+    room.timer = setTimeout(() => this.flush(tenantId), wait);
+  }
+
+  /** Sends a tenant's waiting readings and states as one message to its room. */
+  private flush(tenantId: string): void {
+    const room = this.pending.get(tenantId);
+    this.pending.delete(tenantId);
+    if (!room) return;
+    if (room.timer) clearTimeout(room.timer);
+    const now = Date.now();
+    this.lastSent.set(tenantId, now);
+    // Rooms quiet for a while need no memory of their last send.
+    if (this.lastSent.size > 1_000)
+      for (const [id, at] of this.lastSent) if (now - at > this.config.LIVE_COALESCE_MS) this.lastSent.delete(id);
+    liveEvents.inc({ event: 'readings.batch' });
+    try {
+      (this.server().to(tenantRoom(tenantId)) as unknown as { emit(e: string, p: unknown): void }).emit('readings.batch', {
+        tenantId,
+        readings: [...room.readings.values()],
+        states: [...room.states.values()],
+      });
+    } catch (err) {
+      this.logger.warn({ err }, 'could not emit readings.batch');
+    }
+  }
+
+  /** Sends every waiting batch now (shutdown; tests). */
+  flushAll(): void {
+    for (const tenantId of [...this.pending.keys()]) this.flush(tenantId);
+  }
+
   async onModuleDestroy(): Promise<void> {
+    this.flushAll();
     // A listener-less server has no engine to close (Server.close would never call back): close its adapter.
     if (this.io && !this.io.httpServer) await Promise.resolve((this.io.of('/').adapter as { close?: () => unknown }).close?.());
     this.adapterClient?.disconnect();

@@ -3,7 +3,7 @@ import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type Redis from 'ioredis';
-import type { Server, Socket } from 'socket.io';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AccessContext } from '../access/access-context';
 import { AccessService } from '../access/access.service';
 import {
@@ -110,7 +110,16 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   }
 
   afterInit(server: Server): void {
+    // Connection state recovery (set here, where the configuration is known): a socket back within
+    // LIVE_RECOVERY_SECONDS gets the events it missed from the adapter's stream, then is checked as a new one.
+    // Sockets cut by the server (refused, revoked, slow) leave no session to recover.
+    if (this.config.LIVE_RECOVERY_SECONDS > 0)
+      (server as unknown as { opts: ServerOptions }).opts.connectionStateRecovery = {
+        maxDisconnectionDuration: this.config.LIVE_RECOVERY_SECONDS * 1000,
+        skipMiddlewares: true,
+      };
     server.adapter(this.live.adapter());
+    this.guardRecovery(server);
     this.live.attach(server);
     // Browsers send Origin on every handshake (polling and websocket); a foreign page is refused (403).
     server.engine.opts.allowRequest = (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => {
@@ -125,6 +134,61 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       .catch((err: unknown) => this.logger.error({ err }, 'could not subscribe to revocations'));
     this.timer = setInterval(() => void this.tick(), TICK_MS);
     this.timer.unref();
+  }
+
+  /**
+   * Socket.io replays a recovered socket's missed events as it builds the socket, before any handler runs:
+   * so the handshake's token is checked first (signature, expiry, session not ended), and the session it
+   * names must be the one the dropped socket had. Otherwise the socket starts afresh, with nothing replayed.
+   * Hooks Namespace._createSocket and the adapter's restoreSession (socket.io 4.8; the fan-out test covers it).
+   */
+  private guardRecovery(server: Server): void {
+    const nsp = server.of('/') as unknown as {
+      _createSocket(client: unknown, auth: Record<string, unknown>): Promise<unknown>;
+      adapter: { restoreSession(pid: string, offset: string): Promise<{ data?: SocketData } | null> };
+    };
+    const expected = new Map<string, string>();
+    const create = nsp._createSocket.bind(nsp);
+    nsp._createSocket = async (client, auth) => {
+      const pid = auth?.pid;
+      if (typeof pid !== 'string') return create(client, auth);
+      const who = await this.recoveryIdentity(auth.token);
+      if (!who) return create(client, { ...auth, pid: undefined });
+      expected.set(pid, who);
+      try {
+        return await create(client, auth);
+      } finally {
+        expected.delete(pid);
+      }
+    };
+    const restore = nsp.adapter.restoreSession.bind(nsp.adapter);
+    nsp.adapter.restoreSession = async (pid, offset) => {
+      const session = await restore(pid, offset);
+      if (!session || identityOf(session.data) !== expected.get(pid)) throw new Error('session of another identity');
+      return session;
+    };
+  }
+
+  /** Who a handshake token stands for, if it could open a socket now (see guardRecovery). */
+  private async recoveryIdentity(token: unknown): Promise<string | null> {
+    if (typeof token !== 'string' || !token) return null;
+    try {
+      if ((this.jwt.decode<{ aud?: unknown } | null>(token) ?? {}).aud === PORTAL_JWT_AUDIENCE) {
+        const customer = await this.portalSessions.verify(`Bearer ${token}`);
+        return `portal:${customer.accountId}:${customer.sessionId}`;
+      }
+      const payload = await this.jwt.verifyAsync<AccessTokenPayload>(token, {
+        secret: accessTokenKey(this.config.JWT_ACCESS_SECRET),
+        algorithms: ['HS256'],
+        issuer: JWT_ISSUER,
+        audience: JWT_AUDIENCE,
+      });
+      if (accessClaimsProblem(payload, this.config.JWT_ACCESS_TTL_SECONDS)) return null;
+      const state = await this.revocations.state(payload.sub, payload.sid);
+      return SessionRevocationService.ended(state, payload.gen) ? null : `user:${payload.sub}:${payload.sid}`;
+    } catch {
+      return null;
+    }
   }
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -159,8 +223,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       if (!rooms.length) throw new Error('no live data may be read');
       if (socket.disconnected) return;
       // The user's own room too: notifications go to the person, not to a tenant's watchers.
-      await socket.join([...rooms, userRoom(auth.userId)]);
-      socket.emit('ready' as never, { rooms: rooms.length });
+      const wanted = [...rooms, userRoom(auth.userId)];
+      leaveOthers(socket, wanted);
+      await socket.join(wanted);
+      tell(socket, 'ready', { rooms: rooms.length });
     } catch (err) {
       refuse(socket, (err as Error).message);
     }
@@ -172,8 +238,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     const { exp, gen } = this.jwt.decode<PortalTokenPayload>(token);
     (socket.data as SocketData).portal = { accountId: customer.accountId, sessionId: customer.sessionId, generation: gen, exp };
     if (socket.disconnected) return;
+    leaveOthers(socket, [portalRoom(customer.accountId)]);
     await socket.join(portalRoom(customer.accountId));
-    socket.emit('ready' as never, { rooms: 1 });
+    tell(socket, 'ready', { rooms: 1 });
   }
 
   private portalSockets(): { socket: Socket; portal: PortalSocketAuth }[] {
@@ -219,8 +286,32 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     }
   }
 
+  /**
+   * Disconnects the sockets whose unsent data passed LIVE_MAX_BUFFERED_BYTES: a client that does not read
+   * would otherwise hold the server's memory without bound. Checked every second; coalesced events bound
+   * what a second adds.
+   */
+  cutSlowConsumers(): number {
+    let cut = 0;
+    for (const socket of this.server.sockets.sockets.values()) {
+      if (socket.disconnected || bufferedBytes(socket) <= this.config.LIVE_MAX_BUFFERED_BYTES) continue;
+      this.logger.warn(
+        { socket: socket.id, user: (socket.data as SocketData | undefined)?.userId },
+        'live socket not reading: disconnected',
+      );
+      refuse(socket, 'too slow');
+      // The close frame would queue behind the unread data: drop the connection itself.
+      const ws = (socket.conn.transport as unknown as { socket?: { terminate?: () => void } }).socket;
+      if (typeof ws?.terminate === 'function') ws.terminate();
+      else socket.conn.close(true);
+      cut++;
+    }
+    return cut;
+  }
+
   private async tick(): Promise<void> {
     try {
+      this.cutSlowConsumers();
       const now = Date.now();
       for (const { socket, auth } of this.sockets()) if (auth.exp * 1000 <= now) refuse(socket, 'session expired');
       for (const { socket, portal } of this.portalSockets()) if (portal.exp * 1000 <= now) refuse(socket, 'session expired');
@@ -302,8 +393,41 @@ function liveRooms(access: AccessContext): string[] {
   return [...access.tenants.values()].filter((t) => t.matrix.LIVE_READINGS.read || t.matrix.DASHBOARD.read).map((t) => tenantRoom(t.id));
 }
 
+/** The identity a socket's data was authenticated with, as recoveryIdentity names a token's. */
+function identityOf(data: SocketData | undefined): string | null {
+  if (data?.auth) return `user:${data.auth.userId}:${data.auth.sessionId}`;
+  if (data?.portal) return `portal:${data.portal.accountId}:${data.portal.sessionId}`;
+  return null;
+}
+
+/** Leaves the rooms a recovered socket brought back that it may no longer be in. */
+function leaveOthers(socket: Socket, wanted: string[]): void {
+  if (!socket.recovered) return;
+  const keep = new Set([socket.id, ...wanted]);
+  for (const room of socket.rooms) if (!keep.has(room)) void socket.leave(room);
+}
+
+/** Bytes waiting to reach the client: Engine.IO's queue plus what the WebSocket has not handed to the network. */
+function bufferedBytes(socket: Socket): number {
+  const conn = socket.conn as unknown as { writeBuffer?: { data?: unknown }[]; transport?: { socket?: { bufferedAmount?: number } } };
+  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+  for (const packet of conn.writeBuffer ?? []) {
+    const data = packet.data;
+    bytes += typeof data === 'string' ? data.length : data instanceof Uint8Array ? data.byteLength : 16;
+  }
+  return bytes;
+}
+
+/**
+ * Writes to this socket now, outside the adapter's stream: with connection state recovery a plain
+ * socket.emit goes through Redis first (to be replayable), and would arrive after a disconnect that follows.
+ */
+function tell(socket: Socket, event: 'ready' | 'error', payload: unknown): void {
+  socket.nsp.local.to(socket.id).emit(event as never, payload);
+}
+
 function refuse(socket: Socket, message: string): void {
   if (socket.disconnected) return;
-  socket.emit('error' as never, { message });
+  tell(socket, 'error', { message });
   socket.disconnect(true);
 }
