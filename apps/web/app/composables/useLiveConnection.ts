@@ -1,4 +1,4 @@
-import { LIVE_EVENT_NAMES, type LiveEventName, type LiveEvents } from '@water/shared';
+import { LIVE_EVENT_NAMES, unpackReadingsBatch, type LiveEventName, type LiveEvents, type ReadingsBatchEvent } from '@water/shared';
 
 /**
  * The console's Socket.io connection to the API's gateway (apps/api/src/core/realtime), without any
@@ -65,6 +65,8 @@ export function nextLiveStatus(current: LiveStatus, signal: LiveSignal): LiveSta
 export interface LiveSocket {
   readonly active: boolean;
   readonly connected: boolean;
+  /** Whether the last connect was a recovery: the gateway replayed what was missed meanwhile. */
+  readonly recovered?: boolean;
   on(event: string, listener: (...args: never[]) => void): unknown;
   connect(): unknown;
   disconnect(): unknown;
@@ -80,7 +82,7 @@ export interface LiveConnectionDeps {
   fetchToken(): Promise<string | null>;
   onStatus(status: LiveStatus): void;
   onEvent<E extends LiveEventName>(name: E, payload: LiveEvents[E]): void;
-  /** After each `ready`; `resumed` is true when events may have been missed since the last one. */
+  /** After each `ready`; `resumed` is true when events may have been missed since the last one (not after a recovery). */
   onReady(resumed: boolean): void;
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
@@ -158,7 +160,7 @@ export class LiveConnection {
     socket.on('ready', () => {
       this.refusals = 0;
       this.signal({ type: 'ready' });
-      this.deps.onReady(this.readyCount++ > 0);
+      this.deps.onReady(this.readyCount++ > 0 && !socket.recovered);
     });
     socket.on('error', (error: { message?: string } | undefined) => {
       const message = error?.message ?? '';
@@ -193,5 +195,10 @@ export class LiveConnection {
         this.deps.onEvent(name, payload);
       });
     }
+    // Readings and device states come coalesced per tenant (each device's newest): views get them one by one as before.
+    socket.on('readings.batch', (batch: ReadingsBatchEvent) => {
+      if (this.status === 'paused') return;
+      for (const e of unpackReadingsBatch(batch)) this.deps.onEvent(e.name, e.payload);
+    });
   }
 }

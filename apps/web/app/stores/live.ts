@@ -174,6 +174,9 @@ export function lazySocket(pending: Promise<LiveSocket>, current: () => LiveSock
     get connected() {
       return current()?.connected ?? false;
     },
+    get recovered() {
+      return current()?.recovered ?? false;
+    },
     on: (event, listener) => later((s) => s.on(event, listener)),
     connect: () => later((s) => s.connect()),
     disconnect: () => later((s) => s.disconnect()),

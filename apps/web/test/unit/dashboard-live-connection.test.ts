@@ -7,6 +7,7 @@ import { lazySocket } from '~/stores/live';
 class FakeSocket implements LiveSocket {
   active = true;
   connected = false;
+  recovered = false;
   connects = 0;
   disconnects = 0;
   private listeners = new Map<string, ((...args: any[]) => void)[]>();
@@ -111,6 +112,34 @@ describe('LiveConnection', () => {
     expect(events).toEqual([['reading.created', { deviceId: 'd1' }]]);
     expect(readies).toEqual([false, true]);
     expect(connection.current).toBe('connected');
+  });
+
+  it('reports no resume when the reconnect recovered the missed events', () => {
+    const { connection, sockets, readies } = setup();
+    connection.start();
+    const socket = sockets[0]!;
+    socket.fire('ready');
+    socket.fire('disconnect', 'transport close');
+    socket.recovered = true;
+    socket.fire('ready');
+    expect(readies).toEqual([false, false]);
+  });
+
+  it('unpacks a coalesced readings batch into its readings and device states, in order', () => {
+    const { connection, sockets, events } = setup();
+    connection.start();
+    const socket = sockets[0]!;
+    socket.fire('ready');
+    socket.fire('readings.batch', {
+      tenantId: 't1',
+      readings: [{ deviceId: 'd1' }, { deviceId: 'd2' }],
+      states: [{ deviceId: 'd1' }],
+    });
+    expect(events).toEqual([
+      ['reading.created', { deviceId: 'd1' }],
+      ['reading.created', { deviceId: 'd2' }],
+      ['device.state', { deviceId: 'd1' }],
+    ]);
   });
 
   it('retries with a fresh token, later and later, when the gateway refuses the handshake', () => {
