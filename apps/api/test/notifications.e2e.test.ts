@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmEvent, AlarmType } from '@water/shared';
 import { NotificationDeliveryService } from '../src/modules/notifications/notification-delivery.service';
@@ -12,6 +11,7 @@ import { NotificationsService } from '../src/modules/notifications/notifications
 import { UnsubscribeLinks } from '../src/modules/notifications/unsubscribe-links';
 import { makeDevice, makeMeter, makeUser, makeUtilities, tokenFor, type Device, type Tenant, type User } from './support/factories';
 import { connectLive } from './support/live';
+import { startSmtpReceiver, type SmtpReceiver } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
@@ -24,10 +24,8 @@ describe('notifications', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
   let delivery: NotificationDeliveryService;
-  let smtp: SMTPServer;
+  let smtp: SmtpReceiver;
   const mails: ParsedMail[] = [];
-  /** SMTP answers to the next messages: a rejection ('451') or acceptance (undefined). */
-  const smtpRefusals: string[] = [];
   let hooks: Server;
   let hookUrl = '';
   const hookCalls: { headers: IncomingMessage['headers']; body: string }[] = [];
@@ -73,7 +71,7 @@ describe('notifications', () => {
          FROM notification_delivery d JOIN notification n ON n.id = d.notification_id WHERE n.user_id = $1 ORDER BY d.created_at, d.channel`,
       [userId],
     );
-  const mailsTo = (email: string) => mails.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((to) => to?.text.includes(email)));
+  const mailsTo = (email: string) => smtp.mailsTo(email);
   /** A user of tenant A who reads alarms, subscribed by A's admin to `types`. */
   const subscriber = async (types: AlarmType[], o: Parameters<typeof makeUser>[1] = {}) => {
     const user = await makeUser(t, { tenant: a, permissions: { DASHBOARD: 'r' }, ...o });
@@ -82,28 +80,7 @@ describe('notifications', () => {
   };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const refusal = smtpRefusals.shift();
-          if (refusal) return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-          simpleParser(Buffer.concat(chunks)).then(
-            (m) => {
-              mails.push(m);
-              callback();
-            },
-            (err: Error) => callback(err),
-          );
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    smtp = await startSmtpReceiver(mails);
 
     hooks = createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -120,7 +97,7 @@ describe('notifications', () => {
     t = await startTestApp('notifications', {
       listen: true,
       env: {
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        SMTP_URL: smtp.url,
         SMTP_FROM: 'Su Platformu <bildirim@example.com>',
         PUBLIC_API_URL: 'http://api.example.test',
         NOTIFY_WEBHOOK_ALLOW_PRIVATE: 'true',
@@ -139,7 +116,7 @@ describe('notifications', () => {
   afterAll(async () => {
     await worker?.close();
     await t?.close();
-    await new Promise((r) => smtp?.close(() => r(undefined)));
+    await smtp?.close();
     await new Promise((r) => hooks?.close(() => r(undefined)));
   });
 
@@ -301,7 +278,7 @@ describe('notifications', () => {
 
   it('retries an e-mail the SMTP server refused and keeps the reason meanwhile', async () => {
     const u = await subscriber(['TILT']);
-    smtpRefusals.push('451');
+    smtp.refuseNext();
     await delivery.fanOut('alarm.opened', alarm(deviceA, 'TILT'), new Date());
     await until(async () => mailsTo(u.user.email).length);
     const [email] = (await deliveriesOf(u.user.id)).filter((d) => d.channel === 'EMAIL');

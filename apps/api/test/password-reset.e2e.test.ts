@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PASSWORD, makeTenant, makeUser, type Tenant, type User } from './support/factories';
+import { startSmtpReceiver, type SmtpReceiver } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
@@ -17,11 +16,9 @@ const PROXY_SECRET = 'password-reset-suite-proxy-secret-0123456789';
 describe('password reset by e-mail', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
-  let smtp: SMTPServer;
+  let smtp: SmtpReceiver;
   let tenant: Tenant;
   const mails: ParsedMail[] = [];
-  /** Recipients whose next message the SMTP server refuses once (451, try again later). */
-  const refuseOnce = new Set<string>();
 
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) => t.request({ method: 'POST', url, body, headers });
   /** Requests from a given browser address, vouched for as the console's server does. */
@@ -29,7 +26,7 @@ describe('password reset by e-mail', () => {
   const askReset = (email: string, headers: Record<string, string> = {}) => post('/api/auth/password-reset', { email }, headers);
   const confirm = (token: string, password: string) => post('/api/auth/password-reset/confirm', { token, password });
   const login = (email: string, password: string) => post('/api/auth/login', { email, password });
-  const mailsTo = (email: string) => mails.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((to) => to?.text.includes(email)));
+  const mailsTo = (email: string) => smtp.mailsTo(email);
   /** The token of the link in the n-th e-mail to the address (waits for it). */
   const tokenFromMail = async (email: string, n = 1) => {
     const mail = await until(async () => mailsTo(email)[n - 1]);
@@ -50,30 +47,10 @@ describe('password reset by e-mail', () => {
   const person = (o: Parameters<typeof makeUser>[1] = {}) => makeUser(t, { tenant, permissions: { DASHBOARD: 'r' }, ...o });
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const refused = session.envelope.rcptTo.map((r) => r.address.toLowerCase()).find((a) => refuseOnce.delete(a));
-          if (refused) return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-          simpleParser(Buffer.concat(chunks)).then(
-            (m) => {
-              mails.push(m);
-              callback();
-            },
-            (err: Error) => callback(err),
-          );
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    smtp = await startSmtpReceiver(mails);
     t = await startTestApp('password_reset', {
       env: {
-        SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+        SMTP_URL: smtp.url,
         SMTP_FROM: 'Su Platformu <no-reply@example.com>',
         PUBLIC_URL: 'http://console.example.test',
         CONSOLE_PROXY_SECRET: PROXY_SECRET,
@@ -90,7 +67,7 @@ describe('password reset by e-mail', () => {
   afterAll(async () => {
     await worker?.close();
     await t?.close();
-    await new Promise((r) => smtp?.close(() => r(undefined)));
+    await smtp?.close();
   });
 
   it('e-mails a link (HTML and text, no unsubscribe header); the link sets the password once and ends every session', async () => {
@@ -200,7 +177,7 @@ describe('password reset by e-mail', () => {
 
   it('retries a refused e-mail and logs each attempt on the reset', async () => {
     const user = await person();
-    refuseOnce.add(user.email.toLowerCase());
+    smtp.refuseOnceFor(user.email.toLowerCase());
     expect((await askReset(user.email)).status).toBe(204);
     await tokenFromMail(user.email);
     const [row] = await until(async () => ((await resetsOf(user))[0]?.email_status === 'SENT' ? resetsOf(user) : null));

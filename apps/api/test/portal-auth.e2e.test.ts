@@ -2,8 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobStatus } from '../src/core/jobs/jobs.types';
 import { PortalAuthRepository } from '../src/modules/portal-auth/portal-auth.repository';
@@ -21,6 +20,7 @@ import {
   type Tenant,
   type User,
 } from './support/factories';
+import { startSmtpReceiver, type SmtpReceiver } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
@@ -33,9 +33,8 @@ import { startTestWorker } from './support/worker';
 describe('portal auth', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
-  let smtp: SMTPServer;
+  let smtp: SmtpReceiver;
   const mails: ParsedMail[] = [];
-  const smtpRefusals: string[] = [];
   const PROXY_SECRET = randomBytes(24).toString('hex');
   const PASSWORD = 'Portal-Password-2026';
 
@@ -49,8 +48,7 @@ describe('portal auth', () => {
   const pub = (url: string, body: unknown, ip?: string) => t.request({ method: 'POST', url, body, headers: from(ip) });
   const post = (url: string, token: string, body?: unknown) => t.request({ method: 'POST', url, token, body });
   const get = (url: string, token: string) => t.request({ method: 'GET', url, token });
-  const mailsTo = (email: string) =>
-    mails.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((to) => to?.text.toLowerCase().includes(email.toLowerCase())));
+  const mailsTo = (email: string) => smtp.mailsTo(email);
   const codeOf = (mail: ParsedMail) => /(?:Kodunuz|Your code): (\d{6})/.exec(mail.text ?? '')![1];
   /** The code of the n-th e-mail (1-based) to `email`, once it arrived. */
   const codeFor = async (email: string, n = 1) => codeOf((await until(async () => mailsTo(email).length >= n && mailsTo(email)))[n - 1]);
@@ -102,31 +100,10 @@ describe('portal auth', () => {
   };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const refusal = smtpRefusals.shift();
-          if (refusal) return callback(Object.assign(new Error('try again later'), { responseCode: 451 }));
-          simpleParser(Buffer.concat(chunks)).then(
-            (m) => {
-              mails.push(m);
-              callback();
-            },
-            (err: Error) => callback(err),
-          );
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-    const smtpPort = (smtp.server.address() as AddressInfo).port;
+    smtp = await startSmtpReceiver(mails);
     t = await startTestApp('portal_auth', {
       env: {
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        SMTP_URL: smtp.url,
         SMTP_FROM: 'Su Portalı <portal@example.com>',
         PUBLIC_URL: 'http://portal.example.test',
         CONSOLE_PROXY_SECRET: PROXY_SECRET,
@@ -144,7 +121,7 @@ describe('portal auth', () => {
   afterAll(async () => {
     await worker?.close();
     await t?.close();
-    await new Promise((r) => smtp?.close(() => r(undefined)));
+    await smtp?.close();
   });
 
   it('signs a customer up with the code e-mailed to the address on file: account, KVKK consent, a working session', async () => {
@@ -590,7 +567,7 @@ describe('portal auth', () => {
 
   it('retries a refused e-mail through the worker and sends it; an unreachable SMTP server leaves it QUEUED, then FAILED with the reason', async () => {
     // The worker's real path: refused once (451), sent on the retry.
-    smtpRefusals.push('451');
+    smtp.refuseNext();
     const c = await customerWithSubscription(a);
     const started = await pub('/api/portal/auth/signup', {
       subscriptionNo: c.subscription.subscriptionNo,

@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlarmEvent, AlarmType } from '@water/shared';
 import { LiveEventsService } from '../src/core/realtime/live-events.service';
@@ -24,6 +23,7 @@ import {
 } from './support/factories';
 import { connectLive } from './support/live';
 import { makePortalAccount, type PortalAccount } from './support/portal';
+import { startSmtpReceiver, type SmtpReceiver } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
 import { startTestWorker } from './support/worker';
@@ -40,7 +40,7 @@ describe('portal notifications', () => {
   let t: TestApp;
   let worker: INestApplicationContext;
   let delivery: NotificationDeliveryService;
-  let smtp: SMTPServer;
+  let smtp: SmtpReceiver;
   const mails: ParsedMail[] = [];
   let hooks: Server;
   let hookUrl = '';
@@ -59,7 +59,7 @@ describe('portal notifications', () => {
   const get = (url: string, token?: string) => t.request({ method: 'GET', url, token });
   const post = (url: string, token: string, body?: unknown) => t.request({ method: 'POST', url, token, body });
   const put = (url: string, token: string, body?: unknown) => t.request({ method: 'PUT', url, token, body });
-  const mailsTo = (email: string) => mails.filter((m) => (Array.isArray(m.to) ? m.to : [m.to]).some((to) => to?.text.includes(email)));
+  const mailsTo = (email: string) => smtp.mailsTo(email);
   const notificationsOf = (accountId: string) =>
     t.sql<{ id: string; event_type: string; title: string; body: string; dedupe_key: string }>(
       `SELECT id, event_type, title, body, dedupe_key FROM notification WHERE portal_account_id = $1 ORDER BY created_at, id`,
@@ -94,25 +94,7 @@ describe('portal notifications', () => {
   };
 
   beforeAll(async () => {
-    smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          simpleParser(Buffer.concat(chunks)).then(
-            (m) => {
-              mails.push(m);
-              callback();
-            },
-            (err: Error) => callback(err),
-          );
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+    smtp = await startSmtpReceiver(mails);
     hooks = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -127,7 +109,7 @@ describe('portal notifications', () => {
     t = await startTestApp('portal_notifications', {
       listen: true,
       env: {
-        SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
+        SMTP_URL: smtp.url,
         SMTP_FROM: 'Su Platformu <bildirim@example.com>',
         PUBLIC_URL,
         PUBLIC_API_URL: 'http://api.example.test',
@@ -148,7 +130,7 @@ describe('portal notifications', () => {
   afterAll(async () => {
     await worker?.close();
     await t?.close();
-    await new Promise((r) => smtp?.close(() => r(undefined)));
+    await smtp?.close();
     await new Promise((r) => hooks?.close(() => r(undefined)));
   });
 
