@@ -146,14 +146,19 @@ export class LiveEventsService implements OnModuleDestroy {
   }
 
   /** Sends every waiting batch now (shutdown; tests). */
-  flushAll(): void {
-    for (const tenantId of [...this.pending.keys()]) this.flush(tenantId);
+  flushAll(): number {
+    const tenants = [...this.pending.keys()];
+    for (const tenantId of tenants) this.flush(tenantId);
+    return tenants.length;
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.flushAll();
+    const flushed = this.flushAll();
     // A listener-less server has no engine to close (Server.close would never call back): close its adapter.
     if (this.io && !this.io.httpServer) await Promise.resolve((this.io.of('/').adapter as { close?: () => unknown }).close?.());
+    // The last batches' XADDs are queued on this client: let them reach Redis (at most a second) before closing.
+    if (flushed && this.adapterClient)
+      await Promise.race([this.adapterClient.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000).unref())]);
     this.adapterClient?.disconnect();
   }
 }
