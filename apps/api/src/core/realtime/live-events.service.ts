@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -24,13 +24,15 @@ function newer(next: string | undefined, current: string | undefined): boolean {
  * an HTTP listener, whose broadcasts reach the clients of all API nodes through the stream.
  */
 @Injectable()
-export class LiveEventsService implements OnModuleDestroy {
+export class LiveEventsService implements OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger('live');
   private io?: Server<Record<string, never>, ServerEvents>;
   private adapterClient?: ReturnType<RedisService['duplicate']>;
   private readonly pending = new Map<string, PendingRoom>();
   /** When each tenant's room last got a batch from this process. */
   private readonly lastSent = new Map<string, number>();
+  /** Set when the module is destroyed: later emits are dropped (see send). */
+  private closing = false;
 
   constructor(
     private readonly redis: RedisService,
@@ -79,34 +81,37 @@ export class LiveEventsService implements OnModuleDestroy {
       this.coalesce(event, tenantId, payload as ReadingEvent | DeviceStateEvent);
       return;
     }
-    try {
-      (this.server().to(tenantRoom(tenantId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
-    } catch (err) {
-      this.logger.warn({ err }, `could not emit ${event}`);
-    }
+    this.send(tenantRoom(tenantId), event, payload);
   }
 
   /** Sends to every socket of one user, on any node (a notification). */
   emitToUser<E extends keyof ServerEvents>(event: E, userId: string, payload: Parameters<ServerEvents[E]>[0]): void {
     liveEvents.inc({ event });
-    try {
-      (this.server().to(userRoom(userId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
-    } catch (err) {
-      this.logger.warn({ err }, `could not emit ${event}`);
-    }
+    this.send(userRoom(userId), event, payload);
   }
 
   /** Sends to every portal socket of one customer's account, on any node (their notification). */
   emitToPortalAccount<E extends keyof ServerEvents>(event: E, accountId: string, payload: Parameters<ServerEvents[E]>[0]): void {
     liveEvents.inc({ event });
+    this.send(portalRoom(accountId), event, payload);
+  }
+
+  /**
+   * One message to one room, on any node. Once the process is closing nothing more is sent: the adapter's
+   * Redis client is going away, and a publish on it would only fail later, unhandled (live events are
+   * best-effort; what they tell is stored).
+   */
+  private send(room: string, event: string, payload: unknown): void {
+    if (this.closing) return;
     try {
-      (this.server().to(portalRoom(accountId)) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+      (this.server().to(room) as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
     } catch (err) {
       this.logger.warn({ err }, `could not emit ${event}`);
     }
   }
 
   private coalesce(event: 'reading.created' | 'device.state', tenantId: string, payload: ReadingEvent | DeviceStateEvent): void {
+    if (this.closing) return;
     let room = this.pending.get(tenantId);
     if (!room) this.pending.set(tenantId, (room = { readings: new Map(), states: new Map(), timer: null }));
     if (event === 'reading.created') {
@@ -134,15 +139,11 @@ export class LiveEventsService implements OnModuleDestroy {
     if (this.lastSent.size > 1_000)
       for (const [id, at] of this.lastSent) if (now - at > this.config.LIVE_COALESCE_MS) this.lastSent.delete(id);
     liveEvents.inc({ event: 'readings.batch' });
-    try {
-      (this.server().to(tenantRoom(tenantId)) as unknown as { emit(e: string, p: unknown): void }).emit('readings.batch', {
-        tenantId,
-        readings: [...room.readings.values()],
-        states: [...room.states.values()],
-      });
-    } catch (err) {
-      this.logger.warn({ err }, 'could not emit readings.batch');
-    }
+    this.send(tenantRoom(tenantId), 'readings.batch', {
+      tenantId,
+      readings: [...room.readings.values()],
+      states: [...room.states.values()],
+    });
   }
 
   /** Sends every waiting batch now (shutdown; tests). */
@@ -152,12 +153,22 @@ export class LiveEventsService implements OnModuleDestroy {
     return tenants.length;
   }
 
-  async onModuleDestroy(): Promise<void> {
-    const flushed = this.flushAll();
+  /** The last batches leave now; later emits are dropped (see send). */
+  onModuleDestroy(): void {
+    this.flushAll();
+    this.closing = true;
+  }
+
+  /**
+   * After the sockets are closed (Nest closes the HTTP and Socket.io servers between the two hooks): a
+   * socket closing with connection state recovery on stores its session through this client, unawaited
+   * by Socket.io, so the client must outlive them.
+   */
+  async onApplicationShutdown(): Promise<void> {
     // A listener-less server has no engine to close (Server.close would never call back): close its adapter.
     if (this.io && !this.io.httpServer) await Promise.resolve((this.io.of('/').adapter as { close?: () => unknown }).close?.());
-    // The last batches' XADDs are queued on this client: let them reach Redis (at most a second) before closing.
-    if (flushed && this.adapterClient)
+    // The last batches' XADDs and sessions are queued on this client: let them reach Redis (at most a second) before closing.
+    if (this.adapterClient)
       await Promise.race([this.adapterClient.quit().catch(() => undefined), new Promise((r) => setTimeout(r, 1_000).unref())]);
     this.adapterClient?.disconnect();
   }
