@@ -342,8 +342,8 @@ export class NotificationsRepository {
 
   // ---- deliveries (worker) ----
 
-  /** One e-mail delivery with its notification and recipient (an operator or a portal account). */
-  emailDelivery(id: string) {
+  /** E-mail deliveries with their notification and recipient (an operator or a portal account). */
+  private emailDeliveryQuery() {
     return this.database.db
       .selectFrom('notification_delivery as d')
       .innerJoin('notification as n', 'n.id', 'd.notification_id')
@@ -367,43 +367,18 @@ export class NotificationsRepository {
         sql<boolean>`coalesce(u.is_active, a.is_active, false)`.as('is_active'),
         't.time_zone',
         sql<string | null>`coalesce(s.language, a.language)`.as('language'),
-      ])
-      .where('d.id', '=', id)
-      .where('d.channel', '=', 'EMAIL')
-      .executeTakeFirst();
+      ]);
+  }
+
+  /** One e-mail delivery with its notification and recipient. */
+  emailDelivery(id: string) {
+    return this.emailDeliveryQuery().where('d.id', '=', id).where('d.channel', '=', 'EMAIL').executeTakeFirst();
   }
 
   /** The e-mail deliveries of `ids` still QUEUED, as emailDelivery reads them, in one query. */
   emailDeliveries(ids: string[]) {
     if (!ids.length) return Promise.resolve([]);
-    return this.database.db
-      .selectFrom('notification_delivery as d')
-      .innerJoin('notification as n', 'n.id', 'd.notification_id')
-      .leftJoin('app_user as u', 'u.id', 'n.user_id')
-      .leftJoin('portal_account as a', 'a.id', 'n.portal_account_id')
-      .innerJoin('tenant as t', 't.id', 'n.tenant_id')
-      .leftJoin('notification_settings as s', 's.user_id', 'n.user_id')
-      .select([
-        'd.id',
-        'd.status',
-        'd.attempts',
-        'n.id as notification_id',
-        'n.user_id',
-        'n.portal_account_id',
-        'n.event_type',
-        'n.severity',
-        'n.title',
-        'n.body',
-        'n.created_at',
-        sql<string>`coalesce(u.email, a.email::text)`.as('email'),
-        sql<boolean>`coalesce(u.is_active, a.is_active, false)`.as('is_active'),
-        't.time_zone',
-        sql<string | null>`coalesce(s.language, a.language)`.as('language'),
-      ])
-      .where('d.id', 'in', ids)
-      .where('d.channel', '=', 'EMAIL')
-      .where('d.status', '=', 'QUEUED')
-      .execute();
+    return this.emailDeliveryQuery().where('d.id', 'in', ids).where('d.channel', '=', 'EMAIL').where('d.status', '=', 'QUEUED').execute();
   }
 
   async markDeliveries(
