@@ -1,10 +1,12 @@
 /** Display format of the brief: DD.MM.YYYY HH:mm:ss, 24 h, in the tenant's time zone. */
 export const DEFAULT_TIME_ZONE = 'Europe/Istanbul';
 
-export function formatDateTime(value: Date | string | number, timeZone: string = DEFAULT_TIME_ZONE): string {
-  const date = value instanceof Date ? value : new Date(value);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
+// Building an Intl.DateTimeFormat costs far more than formatting with one: kept per zone (a few zones at most).
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+function dateTimeFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = dateTimeFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-GB', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -13,7 +15,16 @@ export function formatDateTime(value: Date | string | number, timeZone: string =
       minute: '2-digit',
       second: '2-digit',
       hourCycle: 'h23',
-    })
+    });
+    dateTimeFormats.set(timeZone, format);
+  }
+  return format;
+}
+
+export function formatDateTime(value: Date | string | number, timeZone: string = DEFAULT_TIME_ZONE): string {
+  const date = value instanceof Date ? value : new Date(value);
+  const parts = Object.fromEntries(
+    dateTimeFormat(timeZone)
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );

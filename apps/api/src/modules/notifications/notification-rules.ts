@@ -6,8 +6,17 @@ import { BlockList, isIP } from 'node:net';
 const MINUTES_PER_DAY = 1440;
 
 /** Minute of the day (0–1439) of `at` in `timeZone`. */
+/** Built once per zone (building one costs more than formatting with it). */
+const minuteFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function localMinute(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  let format = minuteFormats.get(timeZone);
+  if (!format)
+    minuteFormats.set(
+      timeZone,
+      (format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })),
+    );
+  const parts = format.formatToParts(at);
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   return part('hour') * 60 + part('minute');
 }

@@ -59,11 +59,14 @@ function message(event: NotificationEventType, language: Language, part: 'title'
 const formatDay = (day: string | undefined) =>
   day && /^\d{4}-\d{2}-\d{2}/.test(day) ? day.slice(0, 10).split('-').reverse().join('.') : (day ?? '');
 
+/** Whole liras grouped the Turkish way (BigInt#toLocaleString builds a formatter per call). */
+const LIRA = new Intl.NumberFormat('tr-TR');
+
 const formatKurus = (kurus: string | undefined) => {
   const n = BigInt(kurus ?? '0');
   const sign = n < 0n ? '-' : '';
   const abs = n < 0n ? -n : n;
-  return `${sign}${(abs / 100n).toLocaleString('tr-TR')},${String(abs % 100n).padStart(2, '0')}`;
+  return `${sign}${LIRA.format(abs / 100n)},${String(abs % 100n).padStart(2, '0')}`;
 };
 
 /** The fields a message template reads, per event. */
