@@ -50,6 +50,25 @@ const cursor = z
   })
   .refine((c) => !Number.isNaN(c.time.getTime()), 'not a valid time');
 
+/**
+ * Sort keys of the live table. `time` is served by the reading time indexes at any size. The reading's
+ * values (index, consumption, battery, signal) have no index: sorting by one reads every row of the
+ * range, so it needs a time range of at most LIVE_VALUE_SORT_MAX_HOURS (issue 22's B2 fleet writes about
+ * 29,000 readings a day: a top-N sort of one day stays in milliseconds, of a year it would read 10M rows).
+ */
+export const LIVE_SORTS = ['time', 'index', 'consumption', 'battery', 'rssi', 'snr'] as const;
+export type LiveSort = (typeof LIVE_SORTS)[number];
+export const LIVE_VALUE_SORT_MAX_HOURS = 24;
+/** Longest search term: a serial, subscription number or name never needs more. */
+export const LIVE_SEARCH_MAX = 100;
+
+const search = z
+  .string()
+  .max(LIVE_SEARCH_MAX, `must be at most ${LIVE_SEARCH_MAX} characters`)
+  .refine((s) => !s.includes('\0'), 'must not contain NUL characters')
+  .transform((s) => s.trim())
+  .transform((s) => (s === '' ? undefined : s));
+
 export const LiveReadingsQuerySchema = z
   .object({
     page,
@@ -59,11 +78,26 @@ export const LiveReadingsQuerySchema = z
     brandId: uuid().optional(),
     from: instant.optional(),
     to: instant.optional(),
-    /** Keyset paging: rows strictly older than this cursor (then `page` is ignored). */
+    /** Keyset paging: rows strictly older than this cursor (then `page` is ignored); only with the time sort, newest first. */
     before: cursor.optional(),
+    /** Meter serial, subscription number or customer name, folded the Turkish way (core/database/search.ts). */
+    search: search.optional(),
+    sort: z.enum(LIVE_SORTS, { message: `must be one of ${LIVE_SORTS.join(', ')}` }).default('time'),
+    order: z.enum(['asc', 'desc'], { message: 'must be asc or desc' }).default('desc'),
   })
   .strict()
-  .refine(range, RANGE_MESSAGE);
+  .refine(range, RANGE_MESSAGE)
+  .refine((q) => !q.before || (q.sort === 'time' && q.order === 'desc'), {
+    message: 'the before cursor pages the newest-first time order only',
+    path: ['before'],
+  })
+  .refine(
+    (q) => q.sort === 'time' || (!!q.from && (q.to ?? new Date()).getTime() - q.from.getTime() <= LIVE_VALUE_SORT_MAX_HOURS * 3_600_000),
+    {
+      message: `sorting by a reading value needs from (and to) spanning at most ${LIVE_VALUE_SORT_MAX_HOURS} hours`,
+      path: ['sort'],
+    },
+  );
 export type LiveReadingsQuery = z.infer<typeof LiveReadingsQuerySchema>;
 export class LiveReadingsQueryDto extends createZodDto(LiveReadingsQuerySchema) {}
 
@@ -145,6 +179,7 @@ export const LiveReadingSchema = z.object({
   consumptionM3: z.number().nullable(),
   batteryPct: z.number().nullable(),
   rssi: z.number().nullable(),
+  snr: z.number().nullable(),
   alarms: z.array(z.enum(ALARM_TYPES)),
   /** The meter-data rules' verdict (issue 17) and the rule that gave it. */
   quality: z.enum(['VALID', 'SUSPECT', 'ESTIMATED', 'EDITED']),
@@ -239,6 +274,7 @@ export interface LiveReadingRecord {
   consumption_m3: string | null;
   battery_pct: string | null;
   rssi: number | null;
+  snr: string | null;
   alarms: unknown;
   quality: string;
   quality_rule: string | null;
@@ -257,6 +293,7 @@ export function mapLiveReading(r: LiveReadingRecord): LiveReading {
     consumptionM3: num(r.consumption_m3),
     batteryPct: num(r.battery_pct),
     rssi: r.rssi,
+    snr: num(r.snr),
     alarms: parseAlarms(r.alarms),
     quality: r.quality as LiveReading['quality'],
     qualityRule: r.quality_rule,

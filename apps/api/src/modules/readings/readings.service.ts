@@ -42,6 +42,8 @@ const DEFAULT_SPAN_DAYS: Record<ConsumptionInterval, number> = { hour: 2, day: 3
  */
 const COUNT_REUSE_MS = 15_000;
 const COUNT_REUSE_MAX = 10_000;
+/** A live search matching more meters or subscriptions than this is refused as too broad (400). */
+const LIVE_SEARCH_MATCH_MAX = 2_000;
 /** Meters and devices whose tenant is known; their tenant never changes (meters.service keeps it). */
 const OWNERS_MAX = 50_000;
 
@@ -157,14 +159,24 @@ export class ReadingsService {
     const tenantIds = access.tenantIds('LIVE_READINGS', 'read', q.tenantId);
     await this.listFilters.requireVisible(access, access.tenantIds('LIVE_READINGS', 'read'), { meter: q.meterId, meterBrand: q.brandId });
     const { skip, take } = skipTake(q);
+    // The search is resolved to meters and subscriptions of the caller's tenants first (trigram indexes),
+    // then readings are read by meter: a term matching half the fleet would make that list the fleet.
+    const match = q.search ? await this.readings.liveSearch(tenantIds, q.search, LIVE_SEARCH_MATCH_MAX) : undefined;
+    if (match && (match.meterIds.length > LIVE_SEARCH_MATCH_MAX || match.subscriptionIds.length > LIVE_SEARCH_MATCH_MAX))
+      throw new BadInputException(`the search matches more than ${LIVE_SEARCH_MATCH_MAX} meters or subscriptions: type more of it`, [
+        { path: ['search'], message: 'too broad' },
+      ]);
     const countKey = q.before
       ? null
-      : JSON.stringify(['live', [...tenantIds].sort(), q.meterId, q.brandId, q.from?.getTime(), q.to?.getTime()]);
+      : JSON.stringify(['live', [...tenantIds].sort(), q.meterId, q.brandId, q.from?.getTime(), q.to?.getTime(), q.search]);
     const reused = countKey && q.page > 1 ? this.counts.get(countKey) : undefined;
     const found = await this.readings.live({
       tenantIds,
       meterId: q.meterId,
       brandId: q.brandId,
+      match,
+      sort: q.sort,
+      order: q.order,
       from: q.from,
       to: q.to,
       before: q.before,
@@ -181,7 +193,8 @@ export class ReadingsService {
       totalCapped,
       page: q.before ? 1 : q.page,
       pageSize: q.pageSize,
-      nextCursor: rows.length === take ? liveCursor(rows[rows.length - 1]) : null,
+      // The cursor pages the newest-first time order only (the DTO refuses it with another sort).
+      nextCursor: rows.length === take && q.sort === 'time' && q.order === 'desc' ? liveCursor(rows[rows.length - 1]) : null,
     };
   }
 
