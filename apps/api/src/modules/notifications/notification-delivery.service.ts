@@ -34,6 +34,8 @@ type EmailPlan = NewNotification['deliveries'][number];
 type EmailDeliveryRow = NonNullable<Awaited<ReturnType<NotificationsRepository['emailDelivery']>>>;
 /** What sending one e-mail needs (a stored delivery's row, or the fan-out's own knowledge of it). */
 type EmailDelivery = Omit<EmailDeliveryRow, 'status' | 'attempts' | 'notification_id'>;
+/** An e-mail the SMTP server took, to be marked SENT. */
+type SentEmail = { id: string; providerMessageId: string | null };
 
 export interface FanOutResult {
   notified: number;
@@ -196,8 +198,13 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     };
     for (const r of users) await plan(r, 'operator');
     for (const r of customers) await plan(r, 'customer');
+    // E-mails this job sends itself get their unsubscribe grant stored with the notification (no query of its own).
+    const dueNow = items.flatMap((n) =>
+      n.deliveries.filter((d) => d.channel === 'EMAIL' && d.status === 'QUEUED' && !d.digest && !d.notBefore),
+    );
+    if (dueNow.length <= INLINE_EMAILS) for (const d of dueNow) d.unsubscribe = this.links.grant(now);
     const stored = await this.repository.insert(items);
-    await this.push(items, stored);
+    this.push(items, stored);
     // The dunning step's own record of the reminder: the customer was told (in-app now, e-mail on its way).
     if (event === 'payment.overdue' && items.some((n) => n.portalAccountId))
       await this.repository.markDunningStepNotified(tenant.id, (payload as NotificationEvents['payment.overdue']).stepId, now);
@@ -217,8 +224,8 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
         list.push(s.emailDeliveryId);
       }
     }
-    if (due.length <= INLINE_EMAILS)
-      await Promise.all(
+    if (due.length <= INLINE_EMAILS) {
+      const sent = await Promise.all(
         due.map(({ id, i }) =>
           this.sendAtOnce(
             {
@@ -235,11 +242,15 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
               time_zone: tenant.time_zone,
               language: to[i].language,
             },
-            now,
+            items[i].deliveries.find((d) => d.channel === 'EMAIL')!.unsubscribe!.id,
           ),
         ),
       );
-    else
+      await this.repository.markSent(
+        sent.flatMap((e) => (e ? [e] : [])),
+        new Date(),
+      );
+    } else
       byDelay.set(
         0,
         due.map((e) => e.id),
@@ -256,10 +267,13 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     return { notified: items.length, deduped, webhooks };
   }
 
-  /** The first attempt of an e-mail, in the fan-out's job; a failure is retried by a job of its own (never thrown here). */
-  private async sendAtOnce(d: EmailDelivery, now: Date): Promise<void> {
+  /**
+   * The first attempt of an e-mail, in the fan-out's job; a failure is retried by a job of its own (never thrown
+   * here). Answers the e-mail sent, for the caller to mark with the others.
+   */
+  private async sendAtOnce(d: EmailDelivery, grantId: string): Promise<SentEmail | null> {
     try {
-      await this.deliverEmail(d, 0, now);
+      return await this.deliverEmail(d, grantId, 0);
     } catch {
       if (this.config.NOTIFY_ATTEMPTS > 1)
         await this.jobs.enqueue(
@@ -267,6 +281,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
           { deliveryIds: [d.id] },
           deliveryOptions(this.config, this.config.NOTIFY_RETRY_DELAY_MS),
         );
+      return null;
     }
   }
 
@@ -280,14 +295,17 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     return tenant;
   }
 
-  /** In-app notifications pushed live: an operator's to their user room, a customer's to their portal account's room. */
-  private async push(items: NewNotification[], stored: { id: string }[]): Promise<void> {
-    const inApp = items.map((n, i) => ({ n, id: stored[i].id })).filter(({ n }) => n.deliveries.some((d) => d.channel === 'IN_APP'));
-    if (!inApp.length) return;
-    const userIds = inApp.flatMap(({ n }) => (n.userId ? [n.userId] : []));
-    const accountIds = inApp.flatMap(({ n }) => (n.portalAccountId ? [n.portalAccountId] : []));
-    const [byUser, byAccount] = await Promise.all([this.repository.unreadCounts(userIds), this.repository.portalUnreadCounts(accountIds)]);
-    for (const { n, id } of inApp) {
+  /**
+   * In-app notifications pushed live: an operator's to their user room, a customer's to their portal account's
+   * room, with the unread count the insert read before (plus what it stored for the same recipient).
+   */
+  private push(items: NewNotification[], stored: { id: string; unreadBefore: number | null }[]): void {
+    const added = new Map<string, number>();
+    for (const n of items) added.set(recipientKey(n), (added.get(recipientKey(n)) ?? 0) + 1);
+    for (const [i, n] of items.entries()) {
+      const { id, unreadBefore } = stored[i];
+      if (unreadBefore === null) continue;
+      const unreadCount = unreadBefore + (added.get(recipientKey(n)) ?? 1);
       const event = {
         id,
         tenantId: n.tenantId,
@@ -297,12 +315,8 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
         body: n.body,
         createdAt: n.createdAt.toISOString(),
       };
-      if (n.userId) this.live.emitToUser('notification.created', n.userId, { ...event, unreadCount: byUser.get(n.userId) ?? 1 });
-      else if (n.portalAccountId)
-        this.live.emitToPortalAccount('notification.created', n.portalAccountId, {
-          ...event,
-          unreadCount: byAccount.get(n.portalAccountId) ?? 1,
-        });
+      if (n.userId) this.live.emitToUser('notification.created', n.userId, { ...event, unreadCount });
+      else if (n.portalAccountId) this.live.emitToPortalAccount('notification.created', n.portalAccountId, { ...event, unreadCount });
     }
   }
 
@@ -388,44 +402,58 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
   async sendEmails(deliveryIds: string[], attemptsMade: number, now: Date): Promise<JobStatus> {
     // The job's deliveries in one query; those no longer QUEUED (sent by an earlier attempt) are not there.
     const pending = await this.repository.emailDeliveries(deliveryIds);
-    let sent = 0;
+    // Their unsubscribe grants in one statement (a grant of an e-mail not sent is never linked anywhere).
+    const grants = new Map(pending.map((d) => [d.id, this.links.grant(now)]));
+    await this.repository.createUnsubscribes(
+      pending.map((d) => ({ userId: d.user_id, portalAccountId: d.portal_account_id, eventType: d.event_type, ...grants.get(d.id)! })),
+      'EMAIL',
+    );
+    const sent: SentEmail[] = [];
     const failures: Error[] = [];
     const lane = async () => {
       for (let d = pending.shift(); d; d = pending.shift()) {
         try {
-          if ((await this.deliverEmail(d, attemptsMade, now)) === JobStatus.Success) sent++;
+          const done = await this.deliverEmail(d, grants.get(d.id)!.id, attemptsMade);
+          if (done) sent.push(done);
         } catch (err) {
           failures.push(err instanceof Error ? err : new Error(String(err)));
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(SMTP_POOL, pending.length) }, lane));
+    // The job's e-mails sent, in one UPDATE (before a failure is thrown, so the retry does not send them again).
+    await this.repository.markSent(sent, new Date());
     if (failures.length) throw failures[0];
-    return sent ? JobStatus.Success : JobStatus.Skipped;
+    return sent.length ? JobStatus.Success : JobStatus.Skipped;
   }
 
   /** One e-mail; a failure is recorded and thrown (retried), FAILED once the attempts are spent. */
   async sendEmail(deliveryId: string, attemptsMade: number, now: Date): Promise<JobStatus> {
     const d = await this.repository.emailDelivery(deliveryId);
     if (!d || d.status !== 'QUEUED') return JobStatus.Skipped;
-    return this.deliverEmail(d, attemptsMade, now);
+    return this.sendEmails([d.id], attemptsMade, now);
   }
 
-  private async deliverEmail(d: EmailDelivery, attemptsMade: number, now: Date): Promise<JobStatus> {
+  /**
+   * One e-mail over SMTP with the link of its stored unsubscribe grant. Answers it sent (the caller marks it
+   * SENT with the others of its job), null when suppressed; a failure is recorded and thrown (retried), FAILED
+   * once the attempts are spent.
+   */
+  private async deliverEmail(d: EmailDelivery, grantId: string, attemptsMade: number): Promise<SentEmail | null> {
     if (!d.is_active) {
       await this.repository.markDeliveries([d.id], {
         status: 'SUPPRESSED',
         reason: d.user_id ? 'user deactivated' : 'portal account deactivated',
       });
-      return JobStatus.Skipped;
+      return null;
     }
     if (!this.mailer.configured) {
       await this.repository.markDeliveries([d.id], { status: 'SUPPRESSED', reason: 'no SMTP server configured (SMTP_URL)' });
-      return JobStatus.Skipped;
+      return null;
     }
     const lang = language(d.language);
     const to: RecipientRef = { userId: d.user_id, portalAccountId: d.portal_account_id };
-    const unsubscribeUrl = await this.links.create(to, d.event_type, 'EMAIL', now);
+    const unsubscribeUrl = this.links.url(grantId);
     const mail = renderEmail({
       language: lang,
       timeZone: d.time_zone,
@@ -435,21 +463,15 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
       unsubscribeUrl,
       audience: d.user_id ? 'operator' : 'customer',
     });
+    let providerMessageId: string | null;
     try {
-      const messageId = await this.mailer.send({ to: d.email, ...mail, unsubscribeUrl });
-      await this.repository.markDeliveries([d.id], {
-        status: 'SENT',
-        reason: null,
-        providerMessageId: messageId,
-        sentAt: new Date(),
-        attempted: true,
-      });
-      return JobStatus.Success;
+      providerMessageId = await this.mailer.send({ to: d.email, ...mail, unsubscribeUrl });
     } catch (err) {
       const last = attemptsMade + 1 >= this.config.NOTIFY_ATTEMPTS;
       await this.repository.markDeliveries([d.id], { status: last ? 'FAILED' : 'QUEUED', reason: (err as Error).message, attempted: true });
       throw err;
     }
+    return { id: d.id, providerMessageId };
   }
 
   @OnJob({ name: JobName.SendNotificationDigests })

@@ -46,7 +46,15 @@ export interface NewNotification extends RecipientRef {
     digest?: boolean;
     notBefore?: Date | null;
     sentAt?: Date | null;
+    /** An e-mail's unsubscribe grant, stored with it (the link is made from its id without another query). */
+    unsubscribe?: UnsubscribeGrant;
   }[];
+}
+
+/** A stored unsubscribe grant's id and expiry, made by the caller. */
+export interface UnsubscribeGrant {
+  id: string;
+  expiresAt: Date;
 }
 
 /** Users who hold a DASHBOARD read right (alarms are read there) at the tenant or one of its ancestors. */
@@ -233,10 +241,11 @@ export class NotificationsRepository {
   }
 
   /**
-   * Stores notifications with their deliveries in one statement (ids made here, so the deliveries name them);
-   * returns ids in order and the e-mail deliveries' ids.
+   * Stores notifications with their deliveries and e-mails' unsubscribe grants in one statement (ids made
+   * here, so the deliveries name them); returns, in order, ids, the e-mail deliveries' ids, and for an in-app
+   * one the recipient's unread count before this statement (the caller adds what it stored).
    */
-  async insert(items: NewNotification[]): Promise<{ id: string; emailDeliveryId: string | null }[]> {
+  async insert(items: NewNotification[]): Promise<{ id: string; emailDeliveryId: string | null; unreadBefore: number | null }[]> {
     if (!items.length) return [];
     const ids = items.map(() => randomUUID());
     const notifications = items.map((n, i) => ({
@@ -265,18 +274,59 @@ export class NotificationsRepository {
         created_at: n.createdAt,
       })),
     );
-    const stored = deliveries.length
-      ? await this.database.db
-          .with('n', (db) => db.insertInto('notification').values(notifications))
-          .insertInto('notification_delivery')
-          .values(deliveries)
-          .returning(['id', 'notification_id', 'channel', 'status', 'digest'])
-          .execute()
-      : (await this.database.db.insertInto('notification').values(notifications).execute(), []);
+    const grants = items.flatMap((n) =>
+      n.deliveries.flatMap((d) =>
+        d.unsubscribe
+          ? [
+              {
+                id: d.unsubscribe.id,
+                user_id: n.userId,
+                portal_account_id: n.portalAccountId,
+                event_type: n.eventType,
+                channel: d.channel,
+                expires_at: d.unsubscribe.expiresAt,
+              },
+            ]
+          : [],
+      ),
+    );
+    if (!deliveries.length) {
+      await this.database.db.insertInto('notification').values(notifications).execute();
+      return ids.map((id) => ({ id, emailDeliveryId: null, unreadBefore: null }));
+    }
+    const unread = (column: 'user_id' | 'portal_account_id') =>
+      sql<string>`(SELECT count(*) FROM notification x WHERE x.${sql.ref(column)} = n.${sql.ref(column)} AND x.read_at IS NULL)`;
+    const stored = await this.database.db
+      .with('n', (db) => db.insertInto('notification').values(notifications).returning(['id', 'user_id', 'portal_account_id']))
+      .with('u', (db) =>
+        grants.length
+          ? db.insertInto('notification_unsubscribe').values(grants).returning('id')
+          : db
+              .selectFrom('notification_unsubscribe')
+              .select('id')
+              .where(sql<boolean>`false`),
+      )
+      .with('d', (db) =>
+        db.insertInto('notification_delivery').values(deliveries).returning(['id', 'notification_id', 'channel', 'status', 'digest']),
+      )
+      .selectFrom('d')
+      .innerJoin('n', 'n.id', 'd.notification_id')
+      .select([
+        'd.id',
+        'd.notification_id',
+        'd.channel',
+        'd.status',
+        'd.digest',
+        // The statement's own rows are not visible to its reads: counted before.
+        sql<string | null>`CASE WHEN d.channel = 'IN_APP' THEN
+          CASE WHEN n.user_id IS NOT NULL THEN ${unread('user_id')} ELSE ${unread('portal_account_id')} END END`.as('unread'),
+      ])
+      .execute();
     const emails = new Map(
       stored.filter((d) => d.channel === 'EMAIL' && d.status === 'QUEUED' && !d.digest).map((d) => [d.notification_id, d.id]),
     );
-    return ids.map((id) => ({ id, emailDeliveryId: emails.get(id) ?? null }));
+    const unreadBefore = new Map(stored.flatMap((d) => (d.unread === null ? [] : [[d.notification_id, Number(d.unread)] as const])));
+    return ids.map((id) => ({ id, emailDeliveryId: emails.get(id) ?? null, unreadBefore: unreadBefore.get(id) ?? null }));
   }
 
   async unreadCounts(userIds: string[]): Promise<Map<string, number>> {
@@ -434,6 +484,35 @@ export class NotificationsRepository {
       .orderBy('n.user_id')
       .orderBy('n.portal_account_id')
       .orderBy('n.created_at')
+      .execute();
+  }
+
+  /** E-mails sent: each with its provider's message id, in one statement. */
+  async markSent(sent: { id: string; providerMessageId: string | null }[], sentAt: Date): Promise<void> {
+    if (!sent.length) return;
+    await sql`
+      UPDATE notification_delivery d
+         SET status = 'SENT', reason = NULL, provider_message_id = v.message_id, sent_at = ${sentAt},
+             attempts = d.attempts + 1, updated_at = ${sentAt}
+        FROM unnest(${sent.map((s) => s.id)}::uuid[], ${sent.map((s) => s.providerMessageId)}::text[]) AS v(id, message_id)
+       WHERE d.id = v.id`.execute(this.database.db);
+  }
+
+  /** Unsubscribe grants of one channel, ids and expiry made by the caller, in one statement. */
+  async createUnsubscribes(rows: (RecipientRef & UnsubscribeGrant & { eventType: string })[], channel: Channel): Promise<void> {
+    if (!rows.length) return;
+    await this.database.db
+      .insertInto('notification_unsubscribe')
+      .values(
+        rows.map((r) => ({
+          id: r.id,
+          user_id: r.userId,
+          portal_account_id: r.portalAccountId,
+          event_type: r.eventType,
+          channel,
+          expires_at: r.expiresAt,
+        })),
+      )
       .execute();
   }
 

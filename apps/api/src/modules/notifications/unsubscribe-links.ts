@@ -1,7 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
-import { NotificationsRepository, type Channel, type RecipientRef } from './notifications.repository';
+import { NotificationsRepository, type Channel, type RecipientRef, type UnsubscribeGrant } from './notifications.repository';
 
 /** Every event type on the channel (a digest's link). */
 export const ALL_EVENTS = '*';
@@ -27,8 +27,17 @@ export class UnsubscribeLinks {
 
   /** A link for an operator or a portal account; the same public page serves both. */
   async create(to: RecipientRef, eventType: string, channel: Channel, now: Date): Promise<string> {
-    const expiresAt = new Date(now.getTime() + this.config.NOTIFY_UNSUBSCRIBE_DAYS * 86_400_000);
-    const id = await this.repository.createUnsubscribe(to, eventType, channel, expiresAt);
+    const id = await this.repository.createUnsubscribe(to, eventType, channel, this.grant(now).expiresAt);
+    return this.url(id);
+  }
+
+  /** A new grant's id and expiry, for the caller to store with what it stores (no query here). */
+  grant(now: Date): UnsubscribeGrant {
+    return { id: randomUUID(), expiresAt: new Date(now.getTime() + this.config.NOTIFY_UNSUBSCRIBE_DAYS * 86_400_000) };
+  }
+
+  /** The link of a stored grant. */
+  url(id: string): string {
     const token = `${id}.${this.sign(id)}`;
     return `${this.config.PUBLIC_API_URL.replace(/\/$/, '')}/api/notifications/unsubscribe?token=${encodeURIComponent(token)}`;
   }
