@@ -1,6 +1,6 @@
 import type { DataTableTexts } from '~/components/ui/data-table';
 import type { ApiFailure } from '~/lib/api-error';
-import type { CatalogueTexts, DetailTexts, FormDialogTexts } from '~/lib/crud';
+import type { CatalogueTexts, DetailTexts, FormDialogTexts, SecretDialogTexts } from '~/lib/crud';
 import type { FormModel } from '~/lib/form-editor';
 import { createFormEditor } from '~/lib/form-editor';
 import { failureMessage } from '~/lib/form-errors';
@@ -13,6 +13,8 @@ export interface CrudTextKeys {
   table?: { empty: string; errorTitle: string };
   /** A record page's not-found and error texts. */
   load?: { notFoundTitle: string; notFoundDescription: string; errorTitle: string };
+  /** A secret shown once (CrudSecretDialog): the titles take the owner's `{name}`. */
+  secret?: Record<'createdTitle' | 'rotatedTitle' | 'description' | 'onceTitle' | 'once' | 'secret' | 'done', string>;
 }
 
 /**
@@ -88,6 +90,21 @@ export function useCrudTexts(keys: CrudTextKeys) {
     errorTitle: keys.load ? t(keys.load.errorTitle) : '',
   });
 
+  /** Texts of the dialog showing `name`'s secret once, after its creation or a rotation. */
+  function secret(name: string, rotated = false): SecretDialogTexts {
+    const k = keys.secret;
+    if (!k) throw new Error('useCrudTexts: this area has no secret texts');
+    return {
+      title: t(rotated ? k.rotatedTitle : k.createdTitle, { name }),
+      description: t(k.description),
+      onceTitle: t(k.onceTitle),
+      once: t(k.once),
+      secret: t(k.secret),
+      done: t(k.done),
+      close: t('crud.actions.close'),
+    };
+  }
+
   /** Saving a page form (createFormEditor) in the area's words; `stale` says which cached data a save outdates. */
   function editor<F extends string, T>(
     form: FormModel<F>,
@@ -117,5 +134,5 @@ export function useCrudTexts(keys: CrudTextKeys) {
     );
   }
 
-  return { failure, table, detail, dialog, catalogueActions, load, editor };
+  return { failure, table, detail, dialog, catalogueActions, load, editor, secret };
 }

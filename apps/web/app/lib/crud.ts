@@ -9,6 +9,21 @@ export interface ListColumn<S extends string = string> {
   hidden?: boolean;
 }
 
+/** A column of a plain table's CrudTableHeader: its label's i18n key; a `hidden` label is for screen readers only. */
+export interface HeaderColumn {
+  labelKey: string;
+  class?: string;
+  hidden?: boolean;
+}
+
+/** One labelled value of a CrudFacts grid; `strong` marks the one the others sum up to. */
+export interface Fact {
+  label: string;
+  value: string | number;
+  strong?: boolean;
+  testid?: string;
+}
+
 /** The URL-bound list state a table drives (what bindListQuery returns). */
 export interface ListBinding<S extends string> {
   state: { value: { search: string } };
@@ -48,6 +63,17 @@ export interface CatalogueTexts {
 }
 
 /** Texts of a CrudFormDialog, translated by the caller. */
+/** Texts of a CrudSecretDialog (a secret shown once), translated. */
+export interface SecretDialogTexts {
+  title: string;
+  description: string;
+  onceTitle: string;
+  once: string;
+  secret: string;
+  done: string;
+  close: string;
+}
+
 export interface FormDialogTexts {
   close: string;
   cancel: string;
