@@ -9,5 +9,14 @@ export function useIntegrationsTexts() {
       invalid: 'integrations.errors.invalid',
       other: 'integrations.errors.other',
     },
+    secret: {
+      createdTitle: 'integrations.secret.createdTitle',
+      rotatedTitle: 'integrations.secret.rotatedTitle',
+      description: 'integrations.secret.description',
+      onceTitle: 'integrations.secret.onceTitle',
+      once: 'integrations.secret.once',
+      secret: 'integrations.secret.secret',
+      done: 'integrations.secret.done',
+    },
   });
 }

@@ -93,5 +93,14 @@ export function useNotificationsTexts() {
       invalid: 'notifications.errors.invalid',
       other: 'notifications.errors.other',
     },
+    secret: {
+      createdTitle: 'notifications.webhooks.secret.createdTitle',
+      rotatedTitle: 'notifications.webhooks.secret.rotatedTitle',
+      description: 'notifications.webhooks.secret.description',
+      onceTitle: 'notifications.webhooks.secret.onceTitle',
+      once: 'notifications.webhooks.secret.once',
+      secret: 'notifications.webhooks.secret.secret',
+      done: 'notifications.webhooks.secret.done',
+    },
   });
 }

@@ -1,3 +1,4 @@
+import type { HeaderColumn } from '~/lib/crud';
 import type { LocationQuery } from 'vue-router';
 
 /** The delivery log's filters, as the URL keeps them and the API reads them. */
@@ -84,3 +85,14 @@ export const LOG_EVENT_LABELS: Readonly<Record<string, string>> = {
   'portal.code': 'notifications.events.portalCode',
   'webhook.test': 'notifications.events.webhookTest',
 };
+
+/** Columns of the delivery log (CrudTableHeader). */
+export const DELIVERY_LOG_COLUMNS: readonly HeaderColumn[] = [
+  { labelKey: 'notifications.log.columns.time' },
+  { labelKey: 'notifications.log.columns.channel' },
+  { labelKey: 'notifications.log.columns.event' },
+  { labelKey: 'notifications.log.columns.recipient' },
+  { labelKey: 'notifications.log.columns.status' },
+  { labelKey: 'notifications.log.columns.attempts' },
+  { labelKey: 'notifications.log.columns.reason' },
+];

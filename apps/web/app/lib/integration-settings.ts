@@ -1,3 +1,5 @@
+import type { HeaderColumn } from '~/lib/crud';
+
 /**
  * What an integrator pastes into their network server for one of our integrations: the webhook URL
  * (the API's public origin plus the integration's path) and each network server's own settings.
@@ -156,3 +158,14 @@ export function networkServerSettings(input: SettingsInput): SettingSection[] {
       ];
   }
 }
+
+/** Columns of the integrations table (CrudTableHeader). */
+export const INTEGRATION_COLUMNS: readonly HeaderColumn[] = [
+  { labelKey: 'integrations.columns.name' },
+  { labelKey: 'integrations.columns.kind' },
+  { labelKey: 'integrations.columns.tenant' },
+  { labelKey: 'integrations.columns.state' },
+  { labelKey: 'integrations.columns.lastUplink' },
+  { labelKey: 'integrations.columns.uplinks24h' },
+  { labelKey: 'integrations.columns.actions', class: 'text-right' },
+];
