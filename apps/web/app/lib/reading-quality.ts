@@ -1,3 +1,5 @@
+import type { HeaderColumn } from '~/lib/crud';
+
 /**
  * Reading quality (issue 17): the flag every stored reading carries (VALID, SUSPECT, ESTIMATED,
  * EDITED) and the rule that set it, with the shares the data-quality view draws.
@@ -79,3 +81,20 @@ export function estimatedFractions(values: readonly number[], estimated: readonl
     return Math.min(1, e / v);
   });
 }
+
+/** Columns of the data quality page's rules table (CrudTableHeader). */
+export const RULES_FIRED_COLUMNS: readonly HeaderColumn[] = [
+  { labelKey: 'meterData.dq.rule' },
+  { labelKey: 'meterData.quality.column' },
+  { labelKey: 'meterData.dq.count', class: 'text-right' },
+];
+
+/** Columns of the data quality page's meters with most issues (CrudTableHeader). */
+export const TOP_METER_COLUMNS: readonly HeaderColumn[] = [
+  { labelKey: 'meterData.dq.meter' },
+  { labelKey: 'meterData.dq.tenant' },
+  { labelKey: 'meterData.dq.issues', class: 'text-right' },
+  { labelKey: 'meterData.quality.SUSPECT', class: 'text-right' },
+  { labelKey: 'meterData.quality.ESTIMATED', class: 'text-right' },
+  { labelKey: 'meterData.quality.EDITED', class: 'text-right' },
+];
