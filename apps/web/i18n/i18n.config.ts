@@ -1,15 +1,7 @@
-import { MONEY_NUMBER_FORMAT } from '../app/lib/billing-money';
+import { NUMBER_FORMATS } from '../app/lib/format';
 
-// Number formats used through n(); dates use formatDateTime from @water/shared (DD.MM.YYYY HH:mm:ss).
-const numberFormats = {
-  integer: { maximumFractionDigits: 0 },
-  // Volumes in m³ with litre resolution (BRIEF-NOTES: units).
-  volume: { minimumFractionDigits: 3, maximumFractionDigits: 3 },
-  // Billing amounts (issue 18): Turkish lira with kuruş, the language's separators.
-  money: MONEY_NUMBER_FORMAT,
-  // Tax and interest rates in percent, up to two decimals.
-  rate: { maximumFractionDigits: 2 },
-} as const;
+// Number formats used through n() (app/lib/format.ts, the one formatter); dates use formatDateTime from @water/shared.
+const numberFormats = NUMBER_FORMATS;
 
 export default defineI18nConfig(() => ({
   fallbackLocale: 'tr',

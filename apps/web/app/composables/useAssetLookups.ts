@@ -3,7 +3,7 @@ import type { VisibleTenant } from '#shared/types/auth';
 import type { ApiQuery, ApiSchema } from '~/lib/api-client';
 import type { DetailTexts } from '~/lib/crud';
 import type { ListQuerySpec } from '~/lib/list-query';
-import { DEFAULT_TIME_ZONE, formatDateTime } from '@water/shared';
+import { DEFAULT_TIME_ZONE } from '@water/shared';
 import { unwrap } from '~/lib/api-client';
 import { apiMessageKey, assetFailureMessage } from '~/lib/asset-errors';
 import { labelKey } from '~/lib/enum-labels';
@@ -11,6 +11,7 @@ import { createSubmitState, failureMessage } from '~/lib/form-errors';
 import { bindListQuery } from '~/lib/list-query';
 import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';
 import { useUnsavedChanges } from '~/lib/unsaved-changes';
+import { useNoticeStore } from '~/stores/notice';
 import { useSessionStore } from '~/stores/session';
 
 /**
@@ -204,13 +205,14 @@ export function useAssetUnsavedGuard(isDirty: () => boolean) {
 
 /** Display helpers: dates as DD.MM.YYYY HH:mm:ss in the tenant's zone, m³ with three decimals, labels of codes. */
 export function useAssetFormat() {
-  const { t, n } = useI18n();
+  const { t } = useI18n();
+  // The numbers and dates come from the one formatter (useFormat, lib/format.ts).
+  const { dateTime, volume, integer, percent } = useFormat();
   return {
-    dateTime: (value: string | null | undefined, timeZone: string = DEFAULT_TIME_ZONE) => (value ? formatDateTime(value, timeZone) : '—'),
-    volume: (value: number | null | undefined) => (value == null ? '—' : n(value, 'volume')),
-    integer: (value: number | null | undefined) => (value == null ? '—' : n(value, 'integer')),
-    /** A 0–100 value such as a battery level, with the language's percent sign ("%59", "59%"). */
-    percent: (value: number | null | undefined) => (value == null ? '—' : n(value / 100, { style: 'percent', maximumFractionDigits: 0 })),
+    dateTime: (value: string | null | undefined, timeZone: string = DEFAULT_TIME_ZONE) => dateTime(value, timeZone),
+    volume,
+    integer,
+    percent,
     /** Text of a code through a label map; unknown codes shown as they are, missing ones as a dash. */
     label: <K extends string>(labels: Record<K, string>, code: string | null | undefined) => {
       const key = labelKey(labels, code);
@@ -227,6 +229,7 @@ export function useAssetFormat() {
  */
 export function useAssetForm<T extends object>(initial: () => T, validate: (state: T) => Record<string, string>) {
   const { t } = useI18n();
+  const notice = useNoticeStore();
   const state = reactive(initial()) as T;
   const snapshot = ref(JSON.stringify(state));
   const dirty = computed(() => JSON.stringify(state) !== snapshot.value);
@@ -271,6 +274,7 @@ export function useAssetForm<T extends object>(initial: () => T, validate: (stat
     if (result !== undefined) {
       snapshot.value = JSON.stringify(state);
       guard.release();
+      notice.show(t('common.saved'));
     } else if (import.meta.client) {
       await nextTick();
       document.querySelector<HTMLElement>('form [aria-invalid="true"], [data-form-error]')?.focus();

@@ -4,6 +4,7 @@ import type { CatalogueTexts, DetailTexts, FormDialogTexts, SecretDialogTexts } 
 import type { FormModel } from '~/lib/form-editor';
 import { createFormEditor } from '~/lib/form-editor';
 import { failureMessage } from '~/lib/form-errors';
+import { useNoticeStore } from '~/stores/notice';
 
 /** The i18n keys an area brings to its texts; everything else is the shared `crud.*` texts. */
 export interface CrudTextKeys {
@@ -24,6 +25,7 @@ export interface CrudTextKeys {
  */
 export function useCrudTexts(keys: CrudTextKeys) {
   const { t } = useI18n();
+  const notice = useNoticeStore();
 
   function failure(value: ApiFailure | null | undefined): string | null {
     const { errors } = keys;
@@ -117,6 +119,7 @@ export function useCrudTexts(keys: CrudTextKeys) {
       save,
       (saved) => {
         if (stale) clearNuxtData(stale);
+        notice.show(t('common.saved'));
         return afterSave(saved);
       },
       {

@@ -1,6 +1,7 @@
 import type { OutOfServiceStatus } from '~/composables/useDashboardSummary';
 import type { ApiQuery, ApiSchema } from '~/lib/api-client';
 import { unwrap } from '~/lib/api-client';
+import { STATUS_LABELS } from '~/lib/enum-labels';
 
 export type AssetKind = 'meter' | 'device';
 
@@ -16,13 +17,14 @@ export interface OutOfServiceQuery {
 
 export const OUT_OF_SERVICE_PAGE_SIZE = 30;
 
+// The statuses' words are the asset pages' (enum-labels.ts): one key per code on every page.
 export const OUT_OF_SERVICE_LABELS: Readonly<Record<OutOfServiceStatus, string>> = {
-  PASSIVE: 'dashboard.assetStatus.PASSIVE',
-  WAREHOUSE: 'dashboard.assetStatus.WAREHOUSE',
-  MAINTENANCE: 'dashboard.assetStatus.MAINTENANCE',
-  PLANNED: 'dashboard.assetStatus.PLANNED',
-  DEPLOYED_NOT_STARTED: 'dashboard.assetStatus.DEPLOYED_NOT_STARTED',
-  USED: 'dashboard.assetStatus.USED',
+  PASSIVE: STATUS_LABELS.PASSIVE,
+  WAREHOUSE: STATUS_LABELS.WAREHOUSE,
+  MAINTENANCE: STATUS_LABELS.MAINTENANCE,
+  PLANNED: STATUS_LABELS.PLANNED,
+  DEPLOYED_NOT_STARTED: STATUS_LABELS.DEPLOYED_NOT_STARTED,
+  USED: STATUS_LABELS.USED,
 };
 
 /** Brief 2.1.7: the meters or devices not in use, one page, fetched only while the list is open. */

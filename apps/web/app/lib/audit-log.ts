@@ -106,3 +106,11 @@ export function changedKeys(before: unknown, after: unknown): string[] {
     .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
     .sort();
 }
+
+/** i18n keys of why a sign-in failed (apps/api modules/auth auth.service.ts recordLogin). */
+export const LOGIN_FAILURE_LABELS: Record<'unknown_email' | 'bad_password' | 'inactive' | 'rate_limited', string> = {
+  unknown_email: 'users.activity.reasons.unknownEmail',
+  bad_password: 'users.activity.reasons.badPassword',
+  inactive: 'users.activity.reasons.inactive',
+  rate_limited: 'users.activity.reasons.rateLimited',
+};

@@ -165,6 +165,20 @@ export function membershipChanges(initial: readonly UsersMembershipRow[], curren
   return { upserts, removals };
 }
 
+/**
+ * The tenant a new user's first membership starts at: the caller's current tenant when they may add users
+ * there, but never the root tenant (a root membership sees every tenant; it must be chosen, not inherited
+ * from where the admin happens to stand). Nothing otherwise: the field asks for a choice.
+ */
+export function defaultMembershipTenant(
+  options: readonly { value: string; allowed: boolean }[],
+  selectedTenantId: string | null | undefined,
+  rootTenantId: string | null | undefined,
+): string | undefined {
+  if (!selectedTenantId || selectedTenantId === rootTenantId) return undefined;
+  return options.find((o) => o.allowed && o.value === selectedTenantId)?.value;
+}
+
 export function createUserForm(
   user: UsersDetail | null,
   options: { defaultTenantId?: string; held: (tenantId: string) => PermissionMatrix | null },
