@@ -740,6 +740,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/dashboard/map/areas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DashboardController_mapAreas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dashboard/map/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["DashboardController_mapSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/dashboard/out-of-service": {
         parameters: {
             query?: never;
@@ -5557,6 +5589,16 @@ export interface components {
             /** Format: date-time */
             time: string;
         };
+        MapAreasDto: {
+            districts: {
+                district: string;
+                neighborhoods: {
+                    neighborhood: string;
+                    subscriptions: number;
+                }[];
+                subscriptions: number;
+            }[];
+        };
         MapDto: {
             counts: {
                 GREEN: number;
@@ -5567,11 +5609,13 @@ export interface components {
             };
             markers: {
                 customerName: string;
+                district: string | null;
                 /** Format: date-time */
                 lastReadingAt: string | null;
                 lat: number;
                 lng: number;
                 meterSerialNo: string | null;
+                neighborhood: string | null;
                 reasons: ("TAMPER" | "LOW_BATTERY" | "TILT" | "REVERSE_FLOW" | "LEAK" | "BURST" | "HIGH_USAGE" | "NO_SIGNAL")[];
                 /** @enum {string} */
                 status: "RED" | "ORANGE" | "GREY" | "NO_DEVICE" | "GREEN";
@@ -5583,6 +5627,19 @@ export interface components {
                 todayM3: number;
             }[];
             truncated: boolean;
+        };
+        MapSearchDto: {
+            items: {
+                address: string;
+                customerName: string;
+                lat: number;
+                lng: number;
+                /** Format: uuid */
+                subscriptionId: string;
+                subscriptionNo: string;
+                /** Format: uuid */
+                tenantId: string;
+            }[];
         };
         MeDto: {
             memberships: {
@@ -10456,6 +10513,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MapDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on DASHBOARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DashboardController_mapAreas: {
+        parameters: {
+            query?: {
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description districts and neighbourhoods of the subscriptions on the map (issue 21) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapAreasDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on DASHBOARD */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DashboardController_mapSearch: {
+        parameters: {
+            query: {
+                q: string;
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description subscriptions on the map matching a number, customer or address (issue 21) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapSearchDto"];
                 };
             };
             /** @description missing, expired or revoked access token */

@@ -3,8 +3,12 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
 import {
+  MapAreasDto,
+  MapAreasQueryDto,
   MapDto,
   MapQueryDto,
+  MapSearchDto,
+  MapSearchQueryDto,
   OutOfServicePageDto,
   OutOfServiceQueryDto,
   SummaryDto,
@@ -31,6 +35,20 @@ export class DashboardController {
   @ApiOkResponse({ type: MapDto, description: 'one marker per subscription with coordinates' })
   map(@Auth() access: AccessContext, @Query() query: MapQueryDto) {
     return this.dashboard.map(access, query);
+  }
+
+  @Access('DASHBOARD', 'read')
+  @Get('map/search')
+  @ApiOkResponse({ type: MapSearchDto, description: 'subscriptions on the map matching a number, customer or address (issue 21)' })
+  mapSearch(@Auth() access: AccessContext, @Query() query: MapSearchQueryDto) {
+    return this.dashboard.mapSearch(access, query);
+  }
+
+  @Access('DASHBOARD', 'read')
+  @Get('map/areas')
+  @ApiOkResponse({ type: MapAreasDto, description: 'districts and neighbourhoods of the subscriptions on the map (issue 21)' })
+  mapAreas(@Auth() access: AccessContext, @Query() query: MapAreasQueryDto) {
+    return this.dashboard.mapAreas(access, query.tenantId);
   }
 
   @Access('DASHBOARD', 'read')

@@ -46,6 +46,20 @@ export const MapQuerySchema = z.object({ tenantId, bbox: bbox.optional() }).stri
 export type MapQuery = z.infer<typeof MapQuerySchema>;
 export class MapQueryDto extends createZodDto(MapQuerySchema) {}
 
+/** Issue 21: the map's search box (subscription number, customer name or address, Turkish-aware). */
+export const MAP_SEARCH_LIMIT = 10;
+export const MapSearchQuerySchema = z
+  .object({
+    tenantId,
+    q: z.string().trim().min(2, 'at least 2 characters').max(100, 'at most 100 characters'),
+  })
+  .strict();
+export type MapSearchQuery = z.infer<typeof MapSearchQuerySchema>;
+export class MapSearchQueryDto extends createZodDto(MapSearchQuerySchema) {}
+
+export const MapAreasQuerySchema = z.object({ tenantId }).strict();
+export class MapAreasQueryDto extends createZodDto(MapAreasQuerySchema) {}
+
 export const MAX_USAGE_DAYS = 366;
 export const UsageQuerySchema = z
   .object({
@@ -120,6 +134,9 @@ export const MapMarkerSchema = z.object({
   meterSerialNo: z.string().nullable(),
   lastReadingAt: z.string().datetime().nullable(),
   todayM3: z.number(),
+  /** Of the address the marker stands at (the subscription's, else its customer's): the map's area filter. */
+  district: z.string().nullable(),
+  neighborhood: z.string().nullable(),
 });
 export type MapMarker = z.infer<typeof MapMarkerSchema>;
 
@@ -132,6 +149,34 @@ export const MapSchema = z.object({
 });
 export type MapView = z.infer<typeof MapSchema>;
 export class MapDto extends createZodDto(MapSchema) {}
+
+export const MapSearchHitSchema = z.object({
+  subscriptionId: z.string().uuid(),
+  subscriptionNo: z.string(),
+  tenantId: z.string().uuid(),
+  customerName: z.string(),
+  /** The address the marker stands at, as one line. */
+  address: z.string(),
+  lat: z.number(),
+  lng: z.number(),
+});
+export type MapSearchHit = z.infer<typeof MapSearchHitSchema>;
+export const MapSearchSchema = z.object({ items: z.array(MapSearchHitSchema) });
+export type MapSearchView = z.infer<typeof MapSearchSchema>;
+export class MapSearchDto extends createZodDto(MapSearchSchema) {}
+
+/** The districts and neighbourhoods of the subscriptions on the map, with how many stand in each. */
+export const MapAreasSchema = z.object({
+  districts: z.array(
+    z.object({
+      district: z.string(),
+      subscriptions: z.number().int(),
+      neighborhoods: z.array(z.object({ neighborhood: z.string(), subscriptions: z.number().int() })),
+    }),
+  ),
+});
+export type MapAreas = z.infer<typeof MapAreasSchema>;
+export class MapAreasDto extends createZodDto(MapAreasSchema) {}
 
 export const UsageDaySchema = z.object({
   day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -196,6 +241,8 @@ export interface MapMarkerRecord {
   meter_serial_no: string | null;
   last_reading_at: Date | null;
   today_m3: string | null;
+  district: string | null;
+  neighborhood: string | null;
 }
 
 /** Red alarm types first, then HIGH_USAGE, then NO_SIGNAL (the colour priority), each once. */
@@ -217,6 +264,8 @@ export function mapMarker(r: MapMarkerRecord): MapMarker {
     meterSerialNo: r.meter_serial_no,
     lastReadingAt: iso(r.last_reading_at),
     todayM3: num(r.today_m3),
+    district: r.district,
+    neighborhood: r.neighborhood,
   };
 }
 
@@ -225,6 +274,64 @@ export function mapMap(rows: MapMarkerRecord[], limit: number): MapView {
   const counts = zeros(MAP_STATUSES);
   for (const m of markers) counts[m.status]++;
   return { markers, counts, truncated: rows.length > limit };
+}
+
+export interface MapSearchRecord {
+  subscription_id: string;
+  subscription_no: string;
+  tenant_id: string;
+  customer_name: string;
+  street: string | null;
+  building_no: string | null;
+  door_no: string | null;
+  neighborhood: string | null;
+  district: string | null;
+  city: string | null;
+  address_name: string | null;
+  lat: string;
+  lng: string;
+}
+
+export function mapSearchHit(r: MapSearchRecord): MapSearchHit {
+  return {
+    subscriptionId: r.subscription_id,
+    subscriptionNo: r.subscription_no,
+    tenantId: r.tenant_id,
+    customerName: r.customer_name,
+    address: formatAddressLine({
+      street: r.street,
+      buildingNo: r.building_no,
+      doorNo: r.door_no,
+      neighborhood: r.neighborhood,
+      district: r.district,
+      city: r.city,
+      name: r.address_name,
+    }),
+    lat: Number(r.lat),
+    lng: Number(r.lng),
+  };
+}
+
+export interface MapAreaRecord {
+  district: string;
+  neighborhood: string | null;
+  n: string | number;
+}
+
+const turkish = new Intl.Collator('tr');
+
+/** Rows per (district, neighbourhood) grouped into districts, both sorted the Turkish way. */
+export function mapAreas(rows: MapAreaRecord[]): MapAreas {
+  const byDistrict = new Map<string, MapAreas['districts'][number]>();
+  for (const r of rows) {
+    let district = byDistrict.get(r.district);
+    if (!district) byDistrict.set(r.district, (district = { district: r.district, subscriptions: 0, neighborhoods: [] }));
+    district.subscriptions += Number(r.n);
+    if (r.neighborhood) district.neighborhoods.push({ neighborhood: r.neighborhood, subscriptions: Number(r.n) });
+  }
+  const districts = [...byDistrict.values()].sort((a, b) => turkish.compare(a.district, b.district));
+  for (const d of districts) d.neighborhoods.sort((a, b) => turkish.compare(a.neighborhood, b.neighborhood));
+  return { districts };
 }
 
 export interface UsageRecord {

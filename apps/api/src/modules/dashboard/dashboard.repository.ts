@@ -3,7 +3,7 @@ import { sql, type ExpressionBuilder, type RawBuilder, type SelectQueryBuilder }
 import type { DB } from '@water/db';
 import type { AlarmType, AssetStatus } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
-import type { BBox, MapMarkerRecord, OutOfServiceRecord, UsageRecord } from './dashboard.dto';
+import type { BBox, MapAreaRecord, MapMarkerRecord, MapSearchRecord, OutOfServiceRecord, UsageRecord } from './dashboard.dto';
 import { matchesSearch, type SearchedTable } from '../../core/database/search';
 
 /*
@@ -24,6 +24,16 @@ const earliestToday = (tenantIds: string[]) =>
   sql<Date>`(SELECT min((now() AT TIME ZONE time_zone)::date) FROM tenant WHERE id IN (${sql.join(tenantIds)}))`;
 const latestToday = (tenantIds: string[]) =>
   sql<Date>`(SELECT max((now() AT TIME ZONE time_zone)::date) FROM tenant WHERE id IN (${sql.join(tenantIds)}))`;
+
+/**
+ * A marker stands at the subscription's address when it has coordinates, else at its customer's
+ * (aliases `sa` and `ca`); these read the field of that same address.
+ */
+const markerLat = sql<string>`coalesce(sa.latitude, ca.latitude)`;
+const markerLng = sql<string>`coalesce(sa.longitude, ca.longitude)`;
+const markerAddress = (column: string) =>
+  sql<string | null>`CASE WHEN sa.latitude IS NOT NULL THEN ${sql.ref(`sa.${column}`)} ELSE ${sql.ref(`ca.${column}`)} END`;
+const customerName = sql<string>`coalesce(c.organization_name, c.name || ' ' || c.surname)`;
 
 export interface MapFilter {
   tenantIds: string[];
@@ -154,8 +164,8 @@ export class DashboardRepository {
       WHEN 'NO_SIGNAL' = ANY(${types}) OR ${silent} THEN 'GREY'
       WHEN dv.id IS NULL THEN 'NO_DEVICE'
       ELSE 'GREEN' END`;
-    const lat = sql<string>`coalesce(sa.latitude, ca.latitude)`;
-    const lng = sql<string>`coalesce(sa.longitude, ca.longitude)`;
+    const lat = markerLat;
+    const lng = markerLng;
     const box = f.bbox;
 
     const rows = await this.db
@@ -213,10 +223,12 @@ export class DashboardRepository {
         'oa.types as alarm_types',
         overThreshold.as('over_threshold'),
         silent.as('silent'),
-        sql<string>`coalesce(c.organization_name, c.name || ' ' || c.surname)`.as('customer_name'),
+        customerName.as('customer_name'),
         'm.serial_no as meter_serial_no',
         'm.last_reading_at',
         'td.m3 as today_m3',
+        markerAddress('district').as('district'),
+        markerAddress('neighborhood').as('neighborhood'),
       ])
       .where('s.tenant_id', 'in', ids)
       .where(lat, 'is not', null)
@@ -232,6 +244,68 @@ export class DashboardRepository {
       .limit(f.limit + 1)
       .execute();
     return rows;
+  }
+
+  /**
+   * Subscriptions on the map (with coordinates) whose number, customer or address matches `term`
+   * under the one search rule; an exact subscription number first.
+   */
+  async mapSearch(tenantIds: string[], term: string, limit: number): Promise<MapSearchRecord[]> {
+    if (tenantIds.length === 0) return [];
+    return await this.db
+      .selectFrom('subscription as s')
+      .innerJoin('customer as c', 'c.id', 's.customer_id')
+      .leftJoin('address as sa', 'sa.id', 's.address_id')
+      .leftJoin('address as ca', 'ca.id', 'c.address_id')
+      .select([
+        's.id as subscription_id',
+        's.subscription_no',
+        's.tenant_id',
+        customerName.as('customer_name'),
+        markerAddress('street').as('street'),
+        markerAddress('building_no').as('building_no'),
+        markerAddress('door_no').as('door_no'),
+        markerAddress('neighborhood').as('neighborhood'),
+        markerAddress('district').as('district'),
+        markerAddress('city').as('city'),
+        markerAddress('name').as('address_name'),
+        markerLat.as('lat'),
+        markerLng.as('lng'),
+      ])
+      .where('s.tenant_id', 'in', tenantIds)
+      .where(markerLat, 'is not', null)
+      .where((eb) =>
+        eb.or([
+          matchesSearch('subscription', 's.id', term),
+          matchesSearch('customer', 'c.id', term),
+          matchesSearch('address', 'sa.id', term),
+          matchesSearch('address', 'ca.id', term),
+        ]),
+      )
+      .orderBy(sql`s.search_text = water_fold(${term})`, 'desc')
+      .orderBy('s.subscription_no')
+      .orderBy('s.id')
+      .limit(limit)
+      .execute();
+  }
+
+  /** Subscriptions on the map per district and neighbourhood of the address they stand at. */
+  async mapAreas(tenantIds: string[]): Promise<MapAreaRecord[]> {
+    if (tenantIds.length === 0) return [];
+    const district = markerAddress('district');
+    const neighborhood = markerAddress('neighborhood');
+    const rows = await this.db
+      .selectFrom('subscription as s')
+      .innerJoin('customer as c', 'c.id', 's.customer_id')
+      .leftJoin('address as sa', 'sa.id', 's.address_id')
+      .leftJoin('address as ca', 'ca.id', 'c.address_id')
+      .select([district.as('district'), neighborhood.as('neighborhood'), (eb) => eb.fn.countAll<string>().as('n')])
+      .where('s.tenant_id', 'in', tenantIds)
+      .where(markerLat, 'is not', null)
+      .where(district, 'is not', null)
+      .groupBy([district, neighborhood])
+      .execute();
+    return rows as MapAreaRecord[];
   }
 
   async outOfServiceMeters(f: OutOfServiceFilter): Promise<{ rows: OutOfServiceRecord[]; total: number }> {

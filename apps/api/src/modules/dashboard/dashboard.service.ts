@@ -5,8 +5,14 @@ import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { skipTake, type Page } from '../../core/http/paging';
 import { AlarmsService } from '../alarms/alarms.service';
 import {
+  MAP_SEARCH_LIMIT,
+  mapAreas,
   mapMap,
   mapOutOfService,
+  mapSearchHit,
+  type MapAreas,
+  type MapSearchQuery,
+  type MapSearchView,
   mapStatusCounts,
   mapUsage,
   type MapQuery,
@@ -68,6 +74,17 @@ export class DashboardService {
       limit: MAX_MAP_MARKERS,
     });
     return mapMap(rows, MAX_MAP_MARKERS);
+  }
+
+  /** Issue 21: the map's search box; only subscriptions the map shows (with coordinates) are found. */
+  async mapSearch(access: AccessContext, q: MapSearchQuery): Promise<MapSearchView> {
+    const rows = await this.dashboard.mapSearch(access.tenantIds(MODULE, 'read', q.tenantId), q.q, MAP_SEARCH_LIMIT);
+    return { items: rows.map(mapSearchHit) };
+  }
+
+  /** Issue 21: the map's district / neighbourhood filter, from the caller's scope only. */
+  async mapAreas(access: AccessContext, tenantId?: string): Promise<MapAreas> {
+    return mapAreas(await this.dashboard.mapAreas(access.tenantIds(MODULE, 'read', tenantId)));
   }
 
   async usage(access: AccessContext, q: UsageQuery) {
