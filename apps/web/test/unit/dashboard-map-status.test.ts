@@ -18,6 +18,8 @@ function makeMarker(overrides: Partial<MapMarker> = {}): MapMarker {
     meterSerialNo: 'M1',
     lastReadingAt: '2026-11-24T06:00:00.000Z',
     todayM3: 0.5,
+    district: 'Çankaya',
+    neighborhood: 'Kızılay Mahallesi',
     ...overrides,
   };
 }
