@@ -404,18 +404,28 @@ export class PaymentsRepository {
     );
   }
 
-  /** The customer's balance, unallocated credit and overdue outstanding amount (due before `today`). */
-  async balance(customerId: string, today: string): Promise<{ balance: bigint; credit: bigint; overdue: bigint; open: bigint }> {
-    const [row] = await this.run<{ balance: bigint; credit: bigint; overdue: bigint; open: bigint }>(
+  /**
+   * The customer's balance, unallocated credit, overdue outstanding amount (due before `today`), all that is
+   * open, and the next due date of an open invoice. `tenantId` bounds every row to the tenant too (the portal's
+   * customer, whose tenant comes from the session).
+   */
+  async balance(
+    customerId: string,
+    today: string,
+    tenantId?: string,
+  ): Promise<{ balance: bigint; credit: bigint; overdue: bigint; open: bigint; next_due: string | null }> {
+    const ofTenant = (column: string) => (tenantId ? sql`AND ${sql.ref(column)} = ${tenantId}::uuid` : sql``);
+    const [row] = await this.run<{ balance: bigint; credit: bigint; overdue: bigint; open: bigint; next_due: string | null }>(
       undefined,
       sql`WITH o AS (
             SELECT i.due_date, (i.gross_kurus - coalesce((SELECT sum(a.amount_kurus) FROM payment_allocation a WHERE a.invoice_id = i.id), 0)) AS outstanding
-              FROM invoice i WHERE i.customer_id = ${customerId}::uuid AND i.kind = 'INVOICE' AND i.status = 'ISSUED')
-          SELECT (SELECT coalesce(sum(amount_kurus), 0) FROM ledger_entry WHERE customer_id = ${customerId}::uuid)::bigint AS balance,
-                 ((SELECT coalesce(sum(CASE WHEN kind = 'PAYMENT' THEN amount_kurus ELSE -amount_kurus END), 0) FROM payment WHERE customer_id = ${customerId}::uuid)
-                  - (SELECT coalesce(sum(a.amount_kurus), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id WHERE p.customer_id = ${customerId}::uuid))::bigint AS credit,
+              FROM invoice i WHERE i.customer_id = ${customerId}::uuid ${ofTenant('i.tenant_id')} AND i.kind = 'INVOICE' AND i.status = 'ISSUED')
+          SELECT (SELECT coalesce(sum(amount_kurus), 0) FROM ledger_entry l WHERE l.customer_id = ${customerId}::uuid ${ofTenant('l.tenant_id')})::bigint AS balance,
+                 ((SELECT coalesce(sum(CASE WHEN kind = 'PAYMENT' THEN amount_kurus ELSE -amount_kurus END), 0) FROM payment p WHERE p.customer_id = ${customerId}::uuid ${ofTenant('p.tenant_id')})
+                  - (SELECT coalesce(sum(a.amount_kurus), 0) FROM payment_allocation a JOIN payment p ON p.id = a.payment_id WHERE p.customer_id = ${customerId}::uuid ${ofTenant('p.tenant_id')}))::bigint AS credit,
                  (SELECT coalesce(sum(outstanding), 0) FROM o WHERE outstanding > 0 AND due_date < ${today}::date)::bigint AS overdue,
-                 (SELECT coalesce(sum(outstanding), 0) FROM o WHERE outstanding > 0)::bigint AS open`,
+                 (SELECT coalesce(sum(outstanding), 0) FROM o WHERE outstanding > 0)::bigint AS open,
+                 (SELECT min(due_date)::text FROM o WHERE outstanding > 0 AND due_date >= ${today}::date) AS next_due`,
     );
     return row;
   }

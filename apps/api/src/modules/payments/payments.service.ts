@@ -54,6 +54,19 @@ export class PaymentsService {
   ) {}
 
   /**
+   * A customer's balance as the ledger says it, for the customer themself (the portal): tenant and customer
+   * come from their session, so no operator right is asked. Kuruş as decimal strings.
+   */
+  async customerBalance(
+    tenantId: string,
+    customerId: string,
+    today: string,
+  ): Promise<{ balanceKurus: string; overdueKurus: string; nextDueDate: string | null }> {
+    const b = await this.payments.balance(customerId, today, tenantId);
+    return { balanceKurus: b.balance.toString(), overdueKurus: b.overdue.toString(), nextDueDate: b.next_due };
+  }
+
+  /**
    * Brings a customer's open items up to date: reverses what is still allocated to cancelled invoices,
    * then allocates unallocated credit to open ISSUED invoices (due date, then number). Serialised per
    * customer (transaction-scoped advisory lock) and idempotent: a second call finds nothing to do.

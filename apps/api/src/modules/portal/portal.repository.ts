@@ -375,23 +375,6 @@ export class PortalRepository {
       .execute();
   }
 
-  /**
-   * The customer's balance as the payments module computes it (PaymentsRepository.balance: the ledger's
-   * sum; overdue = outstanding of issued invoices due before today) and the next due date of an open one.
-   */
-  async balance(o: Owner, today: string): Promise<{ balance: string; overdue: string; next_due: string | null }> {
-    const { rows } = await sql<{ balance: string; overdue: string; next_due: string | null }>`
-      WITH open AS (
-        SELECT i.due_date, i.gross_kurus - coalesce((SELECT sum(a.amount_kurus) FROM payment_allocation a WHERE a.invoice_id = i.id), 0) AS outstanding
-          FROM invoice i
-         WHERE i.customer_id = ${o.customerId}::uuid AND i.tenant_id = ${o.tenantId}::uuid AND i.kind = 'INVOICE' AND i.status = 'ISSUED')
-      SELECT (SELECT coalesce(sum(amount_kurus), 0) FROM ledger_entry
-               WHERE customer_id = ${o.customerId}::uuid AND tenant_id = ${o.tenantId}::uuid)::text AS balance,
-             (SELECT coalesce(sum(outstanding), 0) FROM open WHERE outstanding > 0 AND due_date < ${today}::date)::text AS overdue,
-             (SELECT min(due_date)::text FROM open WHERE outstanding > 0 AND due_date >= ${today}::date) AS next_due`.execute(this.db);
-    return rows[0];
-  }
-
   /** The newest `limit` ledger entries with the running balance after each (over the whole ledger). */
   async ledger(o: Owner, limit: number) {
     const { rows } = await sql<{

@@ -10,6 +10,7 @@ import { RedisService } from '../../core/redis/redis.service';
 import { DocumentNotFoundError, DocumentStorage } from '../../core/storage/document-storage';
 import { formatAddressLine } from '../addresses/addresses.dto';
 import { InvoicePdfService } from '../invoicing/pdf/invoice-pdf.service';
+import { PaymentsService } from '../payments/payments.service';
 import { localToday, resolveRange } from './consumption-range';
 import {
   m3,
@@ -61,6 +62,7 @@ export class PortalService {
     private readonly pdfs: InvoicePdfService,
     private readonly storage: DocumentStorage,
     private readonly audit: AuditService,
+    private readonly payments: PaymentsService,
     redis: RedisService,
   ) {
     this.exports = new RateLimiterRedis({
@@ -270,13 +272,11 @@ export class PortalService {
   async balance(c: CustomerPrincipal): Promise<PortalBalance> {
     const { time_zone } = await this.repository.timeZone(c.tenantId);
     const [b, entries] = await Promise.all([
-      this.repository.balance(owner(c), localToday(time_zone)),
+      this.payments.customerBalance(c.tenantId, c.customerId, localToday(time_zone)),
       this.repository.ledger(owner(c), LEDGER_ENTRIES),
     ]);
     return {
-      balanceKurus: b.balance,
-      overdueKurus: b.overdue,
-      nextDueDate: b.next_due,
+      ...b,
       entries: entries.map((e) => ({
         id: e.id,
         bookedAt: e.booked_at.toISOString(),
