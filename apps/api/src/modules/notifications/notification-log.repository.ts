@@ -19,6 +19,20 @@ export interface LogSlice {
 const olderThan = (createdAt: string, id: string, c: { createdAt: Date; id: string }): Expression<SqlBool> =>
   sql<SqlBool>`(${sql.ref(createdAt)}, ${sql.ref(id)}) < (${c.createdAt}::timestamptz, ${c.id}::uuid)`;
 
+/** The slice's filters on one source's columns (its tenant, status, creation time, id, and channel when it has one). */
+function inSlice(
+  s: LogSlice,
+  c: { tenantId: string; status: string; createdAt: string; id: string; channel?: string },
+): Expression<SqlBool> {
+  const where: Expression<SqlBool>[] = [sql<SqlBool>`${sql.ref(c.tenantId)} = ANY (${s.tenantIds}::uuid[])`];
+  if (s.channel && c.channel) where.push(sql<SqlBool>`${sql.ref(c.channel)} = ${s.channel}`);
+  if (s.status) where.push(sql<SqlBool>`${sql.ref(c.status)} = ${s.status}`);
+  if (s.from) where.push(sql<SqlBool>`${sql.ref(c.createdAt)} >= ${s.from}`);
+  if (s.to) where.push(sql<SqlBool>`${sql.ref(c.createdAt)} < ${s.to}`);
+  if (s.before) where.push(olderThan(c.createdAt, c.id, s.before));
+  return sql<SqlBool>`${sql.join(where, sql` AND `)}`;
+}
+
 /** The delivery log's reads: notification deliveries, webhook deliveries and the portal's code e-mails. */
 @Injectable()
 export class NotificationLogRepository {
@@ -49,12 +63,7 @@ export class NotificationLogRepository {
         'd.created_at',
         'd.sent_at',
       ])
-      .where('d.tenant_id', 'in', s.tenantIds)
-      .$if(Boolean(s.channel), (q) => q.where('d.channel', '=', s.channel!))
-      .$if(Boolean(s.status), (q) => q.where('d.status', '=', s.status!))
-      .$if(Boolean(s.from), (q) => q.where('d.created_at', '>=', s.from!))
-      .$if(Boolean(s.to), (q) => q.where('d.created_at', '<', s.to!))
-      .$if(Boolean(s.before), (q) => q.where(olderThan('d.created_at', 'd.id', s.before!)))
+      .where(inSlice(s, { tenantId: 'd.tenant_id', status: 'd.status', createdAt: 'd.created_at', id: 'd.id', channel: 'd.channel' }))
       .orderBy('d.created_at', 'desc')
       .orderBy('d.id', 'desc')
       .limit(s.limit)
@@ -80,11 +89,7 @@ export class NotificationLogRepository {
         'd.created_at',
         'd.sent_at',
       ])
-      .where('d.tenant_id', 'in', s.tenantIds)
-      .$if(Boolean(s.status), (q) => q.where('d.status', '=', s.status!))
-      .$if(Boolean(s.from), (q) => q.where('d.created_at', '>=', s.from!))
-      .$if(Boolean(s.to), (q) => q.where('d.created_at', '<', s.to!))
-      .$if(Boolean(s.before), (q) => q.where(olderThan('d.created_at', 'd.id', s.before!)))
+      .where(inSlice(s, { tenantId: 'd.tenant_id', status: 'd.status', createdAt: 'd.created_at', id: 'd.id' }))
       .orderBy('d.created_at', 'desc')
       .orderBy('d.id', 'desc')
       .limit(s.limit)
@@ -108,11 +113,7 @@ export class NotificationLogRepository {
         'c.created_at',
         'c.sent_at',
       ])
-      .where('c.tenant_id', 'in', s.tenantIds)
-      .$if(Boolean(s.status), (q) => q.where('c.email_status', '=', s.status!))
-      .$if(Boolean(s.from), (q) => q.where('c.created_at', '>=', s.from!))
-      .$if(Boolean(s.to), (q) => q.where('c.created_at', '<', s.to!))
-      .$if(Boolean(s.before), (q) => q.where(olderThan('c.created_at', 'c.id', s.before!)))
+      .where(inSlice(s, { tenantId: 'c.tenant_id', status: 'c.email_status', createdAt: 'c.created_at', id: 'c.id' }))
       .orderBy('c.created_at', 'desc')
       .orderBy('c.id', 'desc')
       .limit(s.limit)
