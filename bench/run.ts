@@ -25,6 +25,7 @@ const SUITE: [string, () => Promise<{ b(): Promise<Report> }>][] = [
   ['B9-PDF', async () => ({ b: (await import('./b9-invoice-pdf')).b9pdf })],
   ['B9-STATEMENT', async () => ({ b: (await import('./b9-statement')).b9statement })],
   ['B10', async () => ({ b: (await import('./b10-notifications')).b10 })],
+  ['B10-PORTAL', async () => ({ b: (await import('./b10-portal')).b10portal })],
 ];
 
 async function main() {
@@ -32,8 +33,8 @@ async function main() {
   const selected = SUITE.filter(([name]) => !only || only.includes(name));
   log(`bench: ${selected.map(([n]) => n).join(', ')} on ${JSON.stringify(machine())} [${uptime()}]`);
   const { retainDataset, releaseDataset } = await import('./lib/dataset');
-  // B4, B5 and B2 share one large data set: hold it until the last of them is done.
-  const shares = selected.some(([n]) => ['B4', 'B5', 'B2'].includes(n));
+  // B4, B5, B2 and B10-PORTAL share one large data set: hold it until the last of them is done.
+  const shares = selected.some(([n]) => ['B4', 'B5', 'B2', 'B10-PORTAL'].includes(n));
   if (shares) retainDataset();
   const figures: Figure[] = [];
   const failures: string[] = [];
