@@ -190,31 +190,3 @@ export function dayBuckets(dayStarts: readonly number[], bucketStarts: readonly 
   }
   return out;
 }
-
-const DAY_MS = 86_400_000;
-const pad2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
-
-/**
- * The ISO 8601 strings of UTC instants, as Date#toISOString writes them, for long bucket lists: the
- * date part is formatted once per day and the time of day from lookup tables (toISOString for each of
- * a year's 8,760 hours was the API's largest own cost in the B4 profile).
- */
-export function isoStrings(times: readonly number[]): string[] {
-  const out = new Array<string>(times.length);
-  let day = NaN;
-  let prefix = '';
-  for (let i = 0; i < times.length; i++) {
-    const t = times[i];
-    const d = Math.floor(t / DAY_MS);
-    if (d !== day) {
-      day = d;
-      prefix = new Date(d * DAY_MS).toISOString().slice(0, -13);
-    }
-    const ms = t - d * DAY_MS;
-    const milli = ms % 1000;
-    const s = Math.floor(ms / 1000);
-    out[i] =
-      `${prefix}${pad2[Math.floor(s / 3600)]}:${pad2[Math.floor(s / 60) % 60]}:${pad2[s % 60]}.${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
-  }
-  return out;
-}

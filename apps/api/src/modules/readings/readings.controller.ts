@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
@@ -12,6 +12,10 @@ import {
   ReadingsQueryDto,
 } from './readings.dto';
 import { ReadingsService } from './readings.service';
+import { consumptionJson } from './consumption-json';
+
+/** The consumption answers go out as JSON bytes written by consumptionJson (a year of hours is ~360 KB). */
+const JSON_BYTES = 'application/json; charset=utf-8';
 
 /** Readings and consumption of meters, devices, subscriptions and customers; each needs read on its module. */
 @ApiTags('readings')
@@ -46,21 +50,24 @@ export class ReadingsController {
   @Access('METERS', 'read')
   @Get('meters/:id/consumption')
   @ApiOkResponse({ type: ConsumptionDto })
-  meterConsumption(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Query() query: ConsumptionQueryDto) {
-    return this.readings.meterConsumption(access, id, query);
+  @Header('content-type', JSON_BYTES)
+  async meterConsumption(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Query() query: ConsumptionQueryDto) {
+    return consumptionJson(await this.readings.meterConsumptionBody(access, id, query));
   }
 
   @Access('SUBSCRIPTIONS', 'read')
   @Get('subscriptions/:id/consumption')
   @ApiOkResponse({ type: ConsumptionDto, description: 'total, by meter (across meter changes) and by device' })
-  subscriptionConsumption(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Query() query: ConsumptionQueryDto) {
-    return this.readings.subscriptionConsumption(access, id, query);
+  @Header('content-type', JSON_BYTES)
+  async subscriptionConsumption(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Query() query: ConsumptionQueryDto) {
+    return consumptionJson(await this.readings.subscriptionConsumptionBody(access, id, query));
   }
 
   @Access('CUSTOMERS', 'read')
   @Get('customers/:id/consumption')
   @ApiOkResponse({ type: ConsumptionDto, description: 'total and by subscription' })
-  customerConsumption(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Query() query: ConsumptionQueryDto) {
-    return this.readings.customerConsumption(access, id, query);
+  @Header('content-type', JSON_BYTES)
+  async customerConsumption(@Auth() access: AccessContext, @Param('id', UuidPipe) id: string, @Query() query: ConsumptionQueryDto) {
+    return consumptionJson(await this.readings.customerConsumptionBody(access, id, query));
   }
 }

@@ -21,7 +21,6 @@ import {
   addInto,
   dayBuckets,
   hourStarts,
-  isoStrings,
   mergeInto,
   planDays,
   sumWindow as sumPoints,
@@ -30,6 +29,7 @@ import {
   type WindowSums,
 } from './consumption-buckets';
 import { ValidationService } from '../meter-data/validation.service';
+import { withIsoStarts, type ConsumptionBody } from './consumption-json';
 import { ExpiringMap } from './expiring-map';
 import { ReadingsRepository, type MeterWindow } from './readings.repository';
 
@@ -88,7 +88,20 @@ export class ReadingsService {
     return { tenantId: row.tenant_id, cached: false };
   }
 
+  /** The consumption answers as objects (exports); the HTTP routes serialise the bodies (consumption-json.ts). */
   async meterConsumption(access: AccessContext, id: string, q: ConsumptionQuery): Promise<Consumption> {
+    return withIsoStarts(await this.meterConsumptionBody(access, id, q));
+  }
+
+  async subscriptionConsumption(access: AccessContext, id: string, q: ConsumptionQuery): Promise<Consumption> {
+    return withIsoStarts(await this.subscriptionConsumptionBody(access, id, q));
+  }
+
+  async customerConsumption(access: AccessContext, id: string, q: ConsumptionQuery): Promise<Consumption> {
+    return withIsoStarts(await this.customerConsumptionBody(access, id, q));
+  }
+
+  async meterConsumptionBody(access: AccessContext, id: string, q: ConsumptionQuery): Promise<ConsumptionBody> {
     const meter = await this.readings.meter(id);
     if (!meter) throw new EntityNotFoundException('meter', id);
     access.require('METERS', 'read', meter.tenant_id, 'meter', id);
@@ -103,7 +116,7 @@ export class ReadingsService {
   }
 
   /** Total, by meter (across meter changes, each within its period) and by device. */
-  async subscriptionConsumption(access: AccessContext, id: string, q: ConsumptionQuery): Promise<Consumption> {
+  async subscriptionConsumptionBody(access: AccessContext, id: string, q: ConsumptionQuery): Promise<ConsumptionBody> {
     const s = await this.readings.subscription(id);
     if (!s) throw new EntityNotFoundException('subscription', id);
     access.require('SUBSCRIPTIONS', 'read', s.tenant_id, 'subscription', id);
@@ -132,7 +145,7 @@ export class ReadingsService {
   }
 
   /** Total and by subscription over all of the customer's subscriptions. */
-  async customerConsumption(access: AccessContext, id: string, q: ConsumptionQuery): Promise<Consumption> {
+  async customerConsumptionBody(access: AccessContext, id: string, q: ConsumptionQuery): Promise<ConsumptionBody> {
     const customer = await this.readings.customer(id);
     if (!customer) throw new EntityNotFoundException('customer', id);
     access.require('CUSTOMERS', 'read', customer.tenant_id, 'customer', id);
@@ -367,7 +380,7 @@ function header(r: Range, bucketStarts: number[]) {
     from: r.from.toISOString(),
     to: r.to.toISOString(),
     timeZone: r.timeZone,
-    bucketStarts: isoStrings(bucketStarts),
+    bucketStarts,
   };
 }
 
