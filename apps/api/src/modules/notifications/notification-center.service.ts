@@ -3,7 +3,7 @@ import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import { UnitOfWork } from '../../core/database/unit-of-work';
 import { EntityNotFoundException } from '../../core/http/errors';
-import { parseClock } from './notification-rules';
+import { preferenceChanges } from './notification-rules';
 import { renderUnsubscribedPage, type Language } from './notification-templates';
 import { mapNotification, mapPreferences, type NotificationListQueryDto, type UpdatePreferencesDto } from './notifications.dto';
 import { CUSTOMER_EVENT_TYPES, OPERATOR_EVENT_TYPES } from './notifications.events';
@@ -24,21 +24,23 @@ export class NotificationCenterService {
   ) {}
 
   async list(access: AccessContext, query: NotificationListQueryDto) {
-    const [rows, counts] = await Promise.all([
-      this.repository.listMine(access.userId, { unreadOnly: query.unread ?? false, limit: query.limit }),
-      this.repository.unreadCounts([access.userId]),
+    const to = { userId: access.userId, portalAccountId: null };
+    const [rows, unreadCount] = await Promise.all([
+      this.repository.listFor(to, { unreadOnly: query.unread ?? false, limit: query.limit, before: null }),
+      this.repository.unreadCount(to),
     ]);
-    return { items: rows.map(mapNotification), unreadCount: counts.get(access.userId) ?? 0 };
+    return { items: rows.map(mapNotification), unreadCount };
   }
 
   async markRead(access: AccessContext, id: string) {
-    if (!(await this.repository.findMine(access.userId, id))) throw new EntityNotFoundException('notification', id);
-    const updated = await this.repository.markRead(access.userId, id, new Date());
-    return { updated, unreadCount: (await this.repository.unreadCounts([access.userId])).get(access.userId) ?? 0 };
+    const to = { userId: access.userId, portalAccountId: null };
+    if (!(await this.repository.findFor(to, id))) throw new EntityNotFoundException('notification', id);
+    const updated = await this.repository.markReadFor(to, id, new Date());
+    return { updated, unreadCount: await this.repository.unreadCount(to) };
   }
 
   async markAllRead(access: AccessContext) {
-    const updated = await this.repository.markRead(access.userId, null, new Date());
+    const updated = await this.repository.markReadFor({ userId: access.userId, portalAccountId: null }, null, new Date());
     return { updated, unreadCount: 0 };
   }
 
@@ -49,18 +51,7 @@ export class NotificationCenterService {
 
   async updatePreferences(access: AccessContext, input: UpdatePreferencesDto) {
     const before = await this.preferences(access);
-    const quiet = input.quietHours === undefined ? before.quietHours : input.quietHours;
-    const settings = {
-      language: input.language ?? before.language,
-      quietStart: quiet ? parseClock(quiet.start) : null,
-      quietEnd: quiet ? parseClock(quiet.end) : null,
-      urgentOverrides: input.urgentOverridesQuietHours ?? before.urgentOverridesQuietHours,
-      emailDigest: input.emailDigest ?? before.emailDigest,
-    };
-    const prefs = (input.events ?? []).flatMap((e) => [
-      { eventType: e.eventType, channel: 'EMAIL' as const, enabled: e.email },
-      { eventType: e.eventType, channel: 'IN_APP' as const, enabled: e.inApp },
-    ]);
+    const { settings, prefs } = preferenceChanges(input, before);
     await this.unitOfWork.run(async (tx) => {
       await this.repository.saveSettings(tx, access.userId, settings, prefs);
       await this.audit.record(

@@ -97,3 +97,29 @@ export function isPrivateAddress(address: string): boolean {
   if (!family) return true;
   return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
+
+/** What a change of notification preferences stores: the settings (unchanged fields kept) and the switches given. */
+export function preferenceChanges(
+  input: {
+    language?: string;
+    quietHours?: { start: string; end: string } | null;
+    urgentOverridesQuietHours?: boolean;
+    emailDigest?: boolean;
+    events?: { eventType: string; email: boolean; inApp: boolean }[];
+  },
+  before: { language: string; quietHours: { start: string; end: string } | null; urgentOverridesQuietHours: boolean; emailDigest: boolean },
+) {
+  const quiet = input.quietHours === undefined ? before.quietHours : input.quietHours;
+  const settings = {
+    language: input.language ?? before.language,
+    quietStart: quiet ? parseClock(quiet.start) : null,
+    quietEnd: quiet ? parseClock(quiet.end) : null,
+    urgentOverrides: input.urgentOverridesQuietHours ?? before.urgentOverridesQuietHours,
+    emailDigest: input.emailDigest ?? before.emailDigest,
+  };
+  const prefs = (input.events ?? []).flatMap((e) => [
+    { eventType: e.eventType, channel: 'EMAIL' as const, enabled: e.email },
+    { eventType: e.eventType, channel: 'IN_APP' as const, enabled: e.inApp },
+  ]);
+  return { settings, prefs };
+}

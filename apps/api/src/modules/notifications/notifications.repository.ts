@@ -14,6 +14,9 @@ export interface RecipientRef {
   userId: string | null;
   portalAccountId: string | null;
 }
+/** The notification column naming a recipient's rows, and its value. */
+const recipientColumn = (r: RecipientRef) => (r.userId ? 'user_id' : 'portal_account_id');
+const recipientId = (r: RecipientRef): string => r.userId ?? r.portalAccountId!;
 /** One key per recipient of either kind (maps, rate limits). */
 export const recipientKey = (r: RecipientRef) => (r.userId ? `u:${r.userId}` : `p:${r.portalAccountId}`);
 
@@ -329,37 +332,6 @@ export class NotificationsRepository {
     return ids.map((id) => ({ id, emailDeliveryId: emails.get(id) ?? null, unreadBefore: unreadBefore.get(id) ?? null }));
   }
 
-  async unreadCounts(userIds: string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    if (!userIds.length) return out;
-    const rows = await this.database.db
-      .selectFrom('notification')
-      .select(['user_id', (eb) => eb.fn.countAll<string>().as('n')])
-      .where('user_id', 'in', userIds)
-      .where('read_at', 'is', null)
-      .groupBy('user_id')
-      .$narrowType<{ user_id: string }>()
-      .execute();
-    for (const r of rows) out.set(r.user_id, Number(r.n));
-    return out;
-  }
-
-  /** Unread notifications per portal account. */
-  async portalUnreadCounts(accountIds: string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    if (!accountIds.length) return out;
-    const rows = await this.database.db
-      .selectFrom('notification')
-      .select(['portal_account_id', (eb) => eb.fn.countAll<string>().as('n')])
-      .where('portal_account_id', 'in', accountIds)
-      .where('read_at', 'is', null)
-      .groupBy('portal_account_id')
-      .$narrowType<{ portal_account_id: string }>()
-      .execute();
-    for (const r of rows) out.set(r.portal_account_id, Number(r.n));
-    return out;
-  }
-
   /** Active endpoints of the tenant or an ancestor listening to `eventType`. */
   webhookTargets(tenantId: string, eventType: string) {
     return this.database.db
@@ -552,38 +524,58 @@ export class NotificationsRepository {
       .execute();
   }
 
-  // ---- the in-app centre (API, the caller's own rows) ----
+  // ---- the in-app centres (the console's and the portal's: every query bounded by the recipient) ----
 
-  listMine(userId: string, o: { unreadOnly: boolean; limit: number }) {
+  /** Newest first; `before` is the cursor (created_at, id) of the last row of the previous page. */
+  listFor(to: RecipientRef, o: { unreadOnly: boolean; limit: number; before: { createdAt: Date; id: string } | null }) {
     return this.database.db
       .selectFrom('notification')
       .select(['id', 'tenant_id', 'event_type', 'severity', 'title', 'body', 'payload', 'created_at', 'read_at'])
-      .where('user_id', '=', userId)
+      .where(recipientColumn(to), '=', recipientId(to))
       .$if(o.unreadOnly, (q) => q.where('read_at', 'is', null))
+      .$if(o.before !== null, (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb('created_at', '<', o.before!.createdAt),
+            eb.and([eb('created_at', '=', o.before!.createdAt), eb('id', '<', o.before!.id)]),
+          ]),
+        ),
+      )
       .orderBy('created_at', 'desc')
       .orderBy('id', 'desc')
       .limit(o.limit)
       .execute();
   }
 
-  async markRead(userId: string, id: string | null, at: Date): Promise<number> {
+  findFor(to: RecipientRef, id: string) {
+    return this.database.db
+      .selectFrom('notification')
+      .select(['id', 'read_at'])
+      .where('id', '=', id)
+      .where(recipientColumn(to), '=', recipientId(to))
+      .executeTakeFirst();
+  }
+
+  /** Marks one (`id`) or all of the recipient's unread notifications read; returns how many. */
+  async markReadFor(to: RecipientRef, id: string | null, at: Date): Promise<number> {
     const result = await this.database.db
       .updateTable('notification')
       .set({ read_at: at })
-      .where('user_id', '=', userId)
+      .where(recipientColumn(to), '=', recipientId(to))
       .where('read_at', 'is', null)
       .$if(id !== null, (q) => q.where('id', '=', id!))
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
 
-  findMine(userId: string, id: string) {
-    return this.database.db
+  async unreadCount(to: RecipientRef): Promise<number> {
+    const row = await this.database.db
       .selectFrom('notification')
-      .select(['id', 'read_at'])
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where(recipientColumn(to), '=', recipientId(to))
+      .where('read_at', 'is', null)
       .executeTakeFirst();
+    return Number(row?.n ?? 0);
   }
 
   // ---- settings and preferences (the caller's own) ----
@@ -647,48 +639,7 @@ export class NotificationsRepository {
     });
   }
 
-  // ---- the portal's centre (a customer's own rows: every query bounded by the account) ----
-
-  /** Newest first; `before` is the cursor (created_at, id) of the last row of the previous page. */
-  listPortal(accountId: string, o: { unreadOnly: boolean; limit: number; before: { createdAt: Date; id: string } | null }) {
-    return this.database.db
-      .selectFrom('notification')
-      .select(['id', 'event_type', 'severity', 'title', 'body', 'created_at', 'read_at'])
-      .where('portal_account_id', '=', accountId)
-      .$if(o.unreadOnly, (q) => q.where('read_at', 'is', null))
-      .$if(o.before !== null, (q) =>
-        q.where((eb) =>
-          eb.or([
-            eb('created_at', '<', o.before!.createdAt),
-            eb.and([eb('created_at', '=', o.before!.createdAt), eb('id', '<', o.before!.id)]),
-          ]),
-        ),
-      )
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(o.limit)
-      .execute();
-  }
-
-  findPortal(accountId: string, id: string) {
-    return this.database.db
-      .selectFrom('notification')
-      .select(['id', 'read_at'])
-      .where('id', '=', id)
-      .where('portal_account_id', '=', accountId)
-      .executeTakeFirst();
-  }
-
-  async markPortalRead(accountId: string, id: string | null, at: Date): Promise<number> {
-    const result = await this.database.db
-      .updateTable('notification')
-      .set({ read_at: at })
-      .where('portal_account_id', '=', accountId)
-      .where('read_at', 'is', null)
-      .$if(id !== null, (q) => q.where('id', '=', id!))
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
-  }
+  // ---- the portal's settings (a customer's own) ----
 
   portalSettings(accountId: string) {
     return this.database.db

@@ -3,7 +3,7 @@ import { AuditService } from '../../core/audit/audit.service';
 import type { CustomerPrincipal } from '../../core/auth/portal-session';
 import { UnitOfWork } from '../../core/database/unit-of-work';
 import { EntityNotFoundException } from '../../core/http/errors';
-import { parseClock } from './notification-rules';
+import { preferenceChanges } from './notification-rules';
 import {
   mapPortalNotification,
   mapPreferences,
@@ -27,28 +27,25 @@ export class PortalNotificationsService {
   ) {}
 
   async list(customer: CustomerPrincipal, query: PortalNotificationListQueryDto) {
+    const to = accountOf(customer);
     const before = query.cursor ? parseCursor(query.cursor) : null;
-    const [rows, counts] = await Promise.all([
-      this.repository.listPortal(customer.accountId, { unreadOnly: query.unread ?? false, limit: query.limit + 1, before }),
-      this.repository.portalUnreadCounts([customer.accountId]),
+    const [rows, unreadCount] = await Promise.all([
+      this.repository.listFor(to, { unreadOnly: query.unread ?? false, limit: query.limit + 1, before }),
+      this.repository.unreadCount(to),
     ]);
     const items = rows.slice(0, query.limit).map(mapPortalNotification);
     const last = items[items.length - 1];
-    return {
-      items,
-      unreadCount: counts.get(customer.accountId) ?? 0,
-      nextCursor: rows.length > query.limit && last ? `${last.createdAt}_${last.id}` : null,
-    };
+    return { items, unreadCount, nextCursor: rows.length > query.limit && last ? `${last.createdAt}_${last.id}` : null };
   }
 
   /** Another account's id answers as an unknown one: 404. */
   async markRead(customer: CustomerPrincipal, id: string): Promise<void> {
-    if (!(await this.repository.findPortal(customer.accountId, id))) throw new EntityNotFoundException('notification', id);
-    await this.repository.markPortalRead(customer.accountId, id, new Date());
+    if (!(await this.repository.findFor(accountOf(customer), id))) throw new EntityNotFoundException('notification', id);
+    await this.repository.markReadFor(accountOf(customer), id, new Date());
   }
 
   async markAllRead(customer: CustomerPrincipal): Promise<void> {
-    await this.repository.markPortalRead(customer.accountId, null, new Date());
+    await this.repository.markReadFor(accountOf(customer), null, new Date());
   }
 
   async preferences(customer: CustomerPrincipal) {
@@ -61,18 +58,7 @@ export class PortalNotificationsService {
 
   async updatePreferences(customer: CustomerPrincipal, input: UpdatePortalPreferencesDto) {
     const before = await this.preferences(customer);
-    const quiet = input.quietHours === undefined ? before.quietHours : input.quietHours;
-    const settings = {
-      language: input.language ?? before.language,
-      quietStart: quiet ? parseClock(quiet.start) : null,
-      quietEnd: quiet ? parseClock(quiet.end) : null,
-      urgentOverrides: input.urgentOverridesQuietHours ?? before.urgentOverridesQuietHours,
-      emailDigest: input.emailDigest ?? before.emailDigest,
-    };
-    const prefs = (input.events ?? []).flatMap((e) => [
-      { eventType: e.eventType, channel: 'EMAIL' as const, enabled: e.email },
-      { eventType: e.eventType, channel: 'IN_APP' as const, enabled: e.inApp },
-    ]);
+    const { settings, prefs } = preferenceChanges(input, before);
     await this.unitOfWork.run(async (tx) => {
       await this.repository.savePortalSettings(tx, customer.accountId, settings, prefs);
       await this.audit.record(
@@ -91,6 +77,8 @@ export class PortalNotificationsService {
     return this.preferences(customer);
   }
 }
+
+const accountOf = (c: CustomerPrincipal) => ({ userId: null, portalAccountId: c.accountId });
 
 function parseCursor(cursor: string): { createdAt: Date; id: string } {
   const at = cursor.lastIndexOf('_');
