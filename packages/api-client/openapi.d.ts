@@ -1988,6 +1988,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/meters/brands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MetersController_brands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notification-deliveries": {
         parameters: {
             query?: never;
@@ -5802,6 +5818,13 @@ export interface components {
                 phone: string | null;
                 surname: string;
             };
+        };
+        MeterBrandListDto: {
+            items: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            }[];
         };
         MeterDataSettingsDto: {
             defaults: {
@@ -14484,6 +14507,41 @@ export interface operations {
                 content?: never;
             };
             /** @description requires update on LIVE_READINGS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetersController_brands: {
+        parameters: {
+            query?: {
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterBrandListDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on METERS */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,15 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
 import { UuidPipe } from '../../core/http/id-param.pipe';
-import { CreateMeterDto, ListMetersQueryDto, MeterDetailDto, MeterPageDto, UpdateMeterDto } from './meters.dto';
+import {
+  CreateMeterDto,
+  ListMetersQueryDto,
+  MeterBrandListDto,
+  MeterBrandsQueryDto,
+  MeterDetailDto,
+  MeterPageDto,
+  UpdateMeterDto,
+} from './meters.dto';
 import { MetersService } from './meters.service';
 
 @ApiTags('meters')
@@ -16,6 +24,14 @@ export class MetersController {
   @ApiOkResponse({ type: MeterPageDto })
   list(@Auth() access: AccessContext, @Query() query: ListMetersQueryDto) {
     return this.meters.list(access, query);
+  }
+
+  // Before ':id', which would take "brands" for an id.
+  @Access('METERS', 'read')
+  @Get('brands')
+  @ApiOkResponse({ type: MeterBrandListDto })
+  brands(@Auth() access: AccessContext, @Query() query: MeterBrandsQueryDto) {
+    return this.meters.brands(access, query);
   }
 
   @Access('METERS', 'read')

@@ -82,7 +82,16 @@ export const ListMetersQuerySchema = z
 export type ListMetersQuery = z.infer<typeof ListMetersQuerySchema>;
 export class ListMetersQueryDto extends createZodDto(ListMetersQuerySchema) {}
 
+/** The brand filter's options: brands the caller's meters (of one tenant subtree) are of. */
+export const MeterBrandsQuerySchema = z.object({ tenantId: uuid().optional() }).strict();
+export type MeterBrandsQuery = z.infer<typeof MeterBrandsQuerySchema>;
+export class MeterBrandsQueryDto extends createZodDto(MeterBrandsQuerySchema) {}
+
 // ─── Responses ────────────────────────────────────────────────────────────────────
+
+export const MeterBrandListSchema = z.object({ items: z.array(z.object({ id: z.string().uuid(), name: z.string() })) });
+export type MeterBrandList = z.infer<typeof MeterBrandListSchema>;
+export class MeterBrandListDto extends createZodDto(MeterBrandListSchema) {}
 
 export const MeterRowSchema = z.object({
   id: z.string().uuid(),

@@ -41,6 +41,19 @@ export class MetersRepository {
     return clientOf(this.database, tx).meter.findUnique({ where: { id }, include: meterInclude });
   }
 
+  /** The brands of the meters of these tenants, by name. */
+  async brandsInUse(tenantIds: string[]): Promise<{ id: string; name: string }[]> {
+    if (tenantIds.length === 0) return [];
+    return this.database.db
+      .selectFrom('meter_brand as b')
+      .select(['b.id', 'b.name'])
+      .where((eb) =>
+        eb.exists(eb.selectFrom('meter as m').select('m.id').whereRef('m.brand_id', '=', 'b.id').where('m.tenant_id', 'in', tenantIds)),
+      )
+      .orderBy('b.name')
+      .execute();
+  }
+
   /**
    * One page of meters and the total. The filters run in Kysely (the search through water_search_ids,
    * which the trigram index serves under row-level security), the rows are read by id through Prisma.

@@ -13,6 +13,8 @@ import {
   type CreateMeterInput,
   type DeviceConfig,
   type ListMetersQuery,
+  type MeterBrandList,
+  type MeterBrandsQuery,
   type MeterDetail,
   type MeterRow,
   type UpdateMeterInput,
@@ -40,6 +42,11 @@ export class MetersService {
     const { skip, take } = skipTake(q);
     const { items, total } = await this.meters.page(tenantIds, q, skip, take);
     return { items: items.map(mapMeterRow), total, page: q.page, pageSize: q.pageSize };
+  }
+
+  /** The brand filter's options: only brands the visible meters (of `tenantId`'s subtree) are of. */
+  async brands(access: AccessContext, q: MeterBrandsQuery): Promise<MeterBrandList> {
+    return { items: await this.meters.brandsInUse(access.tenantIds('METERS', 'read', q.tenantId)) };
   }
 
   async detail(access: AccessContext, id: string): Promise<MeterDetail> {

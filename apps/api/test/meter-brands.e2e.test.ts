@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCatalogue, makeInstallation, makeUser, makeUtilities, tokenFor } from './support/factories';
+import { startTestApp, type TestApp } from './support/test-app';
+
+/** GET /api/meters/brands: the meter list's brand filter offers only brands of the tenant's own meters (issue 21). */
+describe('meter brands in use', () => {
+  let t: TestApp;
+  let tokens: Record<'root' | 'aski' | 'hatsu' | 'noMeters', string>;
+  let ids: Record<'root' | 'aski' | 'hatsu', string>;
+
+  beforeAll(async () => {
+    t = await startTestApp('meter_brands');
+    const { root, a, b, rootAdmin, aAdmin, bAdmin } = await makeUtilities(t);
+    ids = { root: root.id, aski: a.id, hatsu: b.id };
+    const catalogue = await makeCatalogue(t, { ASKI: a, HATSU: b });
+    const install = async (tenant: typeof a, no: string, model: string, brand: string) =>
+      makeInstallation(t, {
+        tenant,
+        subscriptionNo: no,
+        meterProfile: catalogue.meterProfiles[model],
+        deviceProfile: catalogue.deviceProfilesByBrand[brand],
+      });
+    // A has Baylan and Itron meters (twice Baylan), B only Manas; the catalogue holds more brands than that.
+    await install(a, 'ASK-000001', 'KT-15 R160', 'Baylan');
+    await install(a, 'ASK-000002', 'KT-15 R160', 'Ima');
+    await install(a, 'ASK-000003', 'Flodis DN15 R160', 'Itron');
+    await install(b, 'HAT-000001', 'MNS-SJ15 R100', 'Manas');
+    const clerk = await makeUser(t, { tenant: a, permissions: { DEVICES: 'r' } });
+    tokens = { root: rootAdmin.token, aski: aAdmin.token, hatsu: bAdmin.token, noMeters: await tokenFor(t, clerk) };
+  });
+  afterAll(async () => t?.close());
+
+  const brandsOf = async (token: string, query = '') => {
+    const res = await t.request({ url: `/api/meters/brands${query}`, token });
+    expect(res.status).toBe(200);
+    return (res.body.items as { id: string; name: string }[]).map((b) => b.name);
+  };
+
+  it("lists each brand of the caller's meters once, by name, and no brand without a meter there", async () => {
+    const all = await t.sql<{ n: number }>('SELECT count(*)::int AS n FROM meter_brand');
+    expect(all[0]!.n).toBeGreaterThan(3);
+    const aski = await brandsOf(tokens.aski);
+    const expected = await t.sql<{ name: string }>(
+      'SELECT DISTINCT b.name FROM meter m JOIN meter_brand b ON b.id = m.brand_id WHERE m.tenant_id = $1 ORDER BY b.name',
+      [ids.aski],
+    );
+    expect(expected).toHaveLength(2);
+    expect(aski).toEqual(expected.map((r) => r.name));
+  });
+
+  it("keeps tenants apart: a utility never sees another's brands, the root sees its subtree or one tenant's", async () => {
+    const aski = await brandsOf(tokens.aski);
+    const hatsu = await brandsOf(tokens.hatsu);
+    expect(hatsu).toHaveLength(1);
+    expect(aski).not.toContain(hatsu[0]);
+    expect((await brandsOf(tokens.root)).sort()).toEqual([...aski, ...hatsu].sort());
+    expect(await brandsOf(tokens.root, `?tenantId=${ids.hatsu}`)).toEqual(hatsu);
+    // A tenant outside the caller's tree is not a filter it may use.
+    const res = await t.request({ url: `/api/meters/brands?tenantId=${ids.hatsu}`, token: tokens.aski });
+    expect([403, 404]).toContain(res.status);
+  });
+
+  it('refuses bad input with a 400 naming the field', async () => {
+    const res = await t.request({ url: '/api/meters/brands?tenantId=not-a-uuid', token: tokens.aski });
+    expect(res.status).toBe(400);
+    expect(res.body.details.some((d: { path: unknown }) => JSON.stringify(d.path).includes('tenantId'))).toBe(true);
+    expect((await t.request({ url: '/api/meters/brands?sort=name', token: tokens.aski })).status).toBe(400);
+  });
+
+  it('answers only a caller who may read meters', async () => {
+    expect((await t.request({ url: '/api/meters/brands', token: tokens.noMeters })).status).toBe(403);
+    expect((await t.request({ url: '/api/meters/brands' })).status).toBe(401);
+  });
+});
