@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import { connectLive } from './support/live';
 import { startSmtpReceiver, type SmtpReceiver } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
+import { startWebhookListener, type WebhookListener } from './support/webhooks';
 import { startTestWorker } from './support/worker';
 
 /**
@@ -26,10 +25,8 @@ describe('notifications', () => {
   let delivery: NotificationDeliveryService;
   let smtp: SmtpReceiver;
   const mails: ParsedMail[] = [];
-  let hooks: Server;
+  let hooks: WebhookListener;
   let hookUrl = '';
-  const hookCalls: { headers: IncomingMessage['headers']; body: string }[] = [];
-  const hookAnswers: number[] = [];
 
   let root: Tenant;
   let a: Tenant;
@@ -82,17 +79,8 @@ describe('notifications', () => {
   beforeAll(async () => {
     smtp = await startSmtpReceiver(mails);
 
-    hooks = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        hookCalls.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
-        res.statusCode = hookAnswers.shift() ?? 200;
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`;
+    hooks = await startWebhookListener();
+    hookUrl = hooks.url;
 
     t = await startTestApp('notifications', {
       listen: true,
@@ -117,7 +105,7 @@ describe('notifications', () => {
     await worker?.close();
     await t?.close();
     await smtp?.close();
-    await new Promise((r) => hooks?.close(() => r(undefined)));
+    await hooks?.close();
   });
 
   it('e-mails a leak to the subscribed users in their language, pushes it in-app, and the unsubscribe link turns that e-mail off', async () => {
@@ -301,27 +289,27 @@ describe('notifications', () => {
     expect(stored!.secret).toMatch(/^v1\./);
     expect(stored!.secret).not.toContain(secret.slice(6));
 
-    hookAnswers.push(500, 200);
+    hooks.answers.push(500, 200);
     await delivery.fanOut('alarm.opened', alarm(deviceA, 'BURST'), new Date());
     await delivery.fanOut('alarm.opened', alarm(deviceB, 'BURST'), new Date()); // B's alarm: not A's endpoint
-    await until(async () => hookCalls.length >= 2);
+    await until(async () => hooks.calls.length >= 2);
     const log = await until(async () => {
       const r = await get(`/api/notifications/webhooks/${id}/deliveries`, aAdmin.token);
       return r.body[0]?.status === 'SENT' && r.body;
     });
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ eventType: 'alarm.opened', status: 'SENT', attempts: 2, httpStatus: 200 });
-    expect(hookCalls).toHaveLength(2);
-    for (const call of hookCalls) {
+    expect(hooks.calls).toHaveLength(2);
+    for (const call of hooks.calls) {
       expect(verifyWebhookSignature(secret, call.body, String(call.headers['x-water-signature']), new Date())).toBe(true);
       expect(JSON.parse(call.body)).toMatchObject({ type: 'alarm.opened', tenantId: a.id, data: { type: 'BURST', deviceId: deviceA.id } });
     }
-    expect(verifyWebhookSignature('whsec_wrong', hookCalls[0].body, String(hookCalls[0].headers['x-water-signature']), new Date())).toBe(
-      false,
-    );
+    expect(
+      verifyWebhookSignature('whsec_wrong', hooks.calls[0].body, String(hooks.calls[0].headers['x-water-signature']), new Date()),
+    ).toBe(false);
 
     // A test POST, answered 500 every time: retried, then FAILED with the status.
-    hookAnswers.push(500, 500, 500);
+    hooks.answers.push(500, 500, 500);
     const test = await post(`/api/notifications/webhooks/${id}/test`, aAdmin.token);
     expect(test.status).toBe(202);
     const failed = await until(async () => {

@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +24,7 @@ import { makePortalAccount, type PortalAccount } from './support/portal';
 import { startSmtpReceiver, type SmtpReceiver } from './support/smtp';
 import { startTestApp, type TestApp } from './support/test-app';
 import { until } from './support/until';
+import { startWebhookListener, type WebhookListener } from './support/webhooks';
 import { startTestWorker } from './support/worker';
 
 const PUBLIC_URL = 'https://su.example.test';
@@ -42,9 +41,8 @@ describe('portal notifications', () => {
   let delivery: NotificationDeliveryService;
   let smtp: SmtpReceiver;
   const mails: ParsedMail[] = [];
-  let hooks: Server;
+  let hooks: WebhookListener;
   let hookUrl = '';
-  const hookCalls: { headers: IncomingMessage['headers']; body: string }[] = [];
 
   let a: Tenant;
   let aAdmin: { user: User; token: string };
@@ -95,16 +93,8 @@ describe('portal notifications', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpReceiver(mails);
-    hooks = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        hookCalls.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
-        res.end('ok');
-      });
-    });
-    await new Promise<void>((resolve) => hooks.listen(0, '127.0.0.1', resolve));
-    hookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`;
+    hooks = await startWebhookListener();
+    hookUrl = hooks.url;
 
     t = await startTestApp('portal_notifications', {
       listen: true,
@@ -131,7 +121,7 @@ describe('portal notifications', () => {
     await worker?.close();
     await t?.close();
     await smtp?.close();
-    await new Promise((r) => hooks?.close(() => r(undefined)));
+    await hooks?.close();
   });
 
   it('an issued invoice: its customer is e-mailed (portal link, unsubscribe) and told in-app; a webhook gets the details; the other customer nothing', async () => {
@@ -173,7 +163,7 @@ describe('portal notifications', () => {
     });
     expect(Object.keys(centre.body.items[0]).sort()).toEqual(['body', 'createdAt', 'eventType', 'id', 'readAt', 'severity', 'title']);
 
-    const call = await until(async () => hookCalls.find((c) => c.headers['x-water-event'] === 'invoice.issued'));
+    const call = await until(async () => hooks.calls.find((c) => c.headers['x-water-event'] === 'invoice.issued'));
     expect(verifyWebhookSignature(hook.body.secret, call.body, String(call.headers['x-water-signature']), new Date())).toBe(true);
     expect(JSON.parse(call.body).data).toMatchObject({ invoiceId: draft.id, customerId: sub1.customerId, number, grossKurus: '123456' });
 
