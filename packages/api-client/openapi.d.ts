@@ -5572,6 +5572,7 @@ export interface components {
                 quality: "VALID" | "SUSPECT" | "ESTIMATED" | "EDITED";
                 qualityRule: string | null;
                 rssi: number | null;
+                snr: number | null;
                 subscription: {
                     /** Format: uuid */
                     id: string;
@@ -16103,8 +16104,11 @@ export interface operations {
                 brandId?: string;
                 from?: string;
                 meterId?: string;
+                order?: "asc" | "desc";
                 page?: number;
                 pageSize?: number;
+                search?: string;
+                sort?: "time" | "index" | "consumption" | "battery" | "rssi" | "snr";
                 tenantId?: string;
                 to?: string;
             };
