@@ -139,26 +139,30 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     const rule = EVENT_RULES[event];
     const tenant = await this.tenantOf(given.tenantId);
     if (!tenant) return none;
-    const resolved = await this.customerOf(event, given);
+    const dedupeKey = rule.dedupeKey(given);
+    const since = new Date(now.getTime() - this.config.NOTIFY_DEDUPE_MINUTES * 60_000);
+    const dedupe = this.config.NOTIFY_DEDUPE_MINUTES > 0 ? { key: dedupeKey, since } : null;
+    // What is independent of the event's record is read beside it (three queries at once, not one after another).
+    const alarm = rule.customer === 'alarm' ? (given as NotificationEvents['alarm.opened']) : null;
+    const starter = (given as { userId?: string | null }).userId;
+    const [resolved, webhookTargets, operators] = await Promise.all([
+      this.customerOf(event, given, dedupe),
+      this.repository.webhookTargets(tenant.id, event),
+      rule.recipients === 'alarm' && alarm
+        ? this.repository.alarmSubscribers(tenant.id, alarm.type)
+        : rule.recipients === 'starter'
+          ? this.repository.membersOf(tenant.id, starter ? [starter] : [])
+          : [],
+    ]);
     if (!resolved) return none;
     const { customerId, payload } = resolved;
 
-    const webhooks = await this.queueWebhooks(event, payload, now);
+    const webhooks = await this.queueWebhooks(event, payload, webhookTargets, now);
 
-    const alarm = rule.customer === 'alarm' ? (payload as NotificationEvents['alarm.opened']) : null;
-    const starter = (payload as { userId?: string | null }).userId;
-    const operators =
-      rule.recipients === 'alarm' && alarm
-        ? await this.repository.alarmSubscribers(tenant.id, alarm.type)
-        : rule.recipients === 'starter'
-          ? await this.repository.membersOf(tenant.id, starter ? [starter] : [])
-          : [];
-    const dedupeKey = rule.dedupeKey(payload);
-    const since = new Date(now.getTime() - this.config.NOTIFY_DEDUPE_MINUTES * 60_000);
-    const dedupe = this.config.NOTIFY_DEDUPE_MINUTES > 0;
     const [toldUsers, accounts] = await Promise.all([
       dedupe ? this.repository.toldSince(operators, dedupeKey, since) : new Set<string>(),
-      customerId ? this.repository.portalRecipients(tenant.id, customerId, event, dedupe ? { key: dedupeKey, since } : null) : [],
+      // An alarm's accounts came with its facts.
+      resolved.accounts ?? (customerId ? this.repository.portalRecipients(tenant.id, customerId, event, dedupe) : []),
     ]);
     const customers = accounts.filter((r) => !r.told);
     const users = await this.repository.recipients(
@@ -328,14 +332,18 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
   private async customerOf<E extends NotificationEventType>(
     event: E,
     payload: NotificationEvents[E],
-  ): Promise<{ customerId: string | null; subject?: string | null; payload: NotificationEvents[E] } | undefined> {
+    dedupe: { key: string; since: Date } | null,
+  ): Promise<
+    | { customerId: string | null; subject?: string | null; payload: NotificationEvents[E]; accounts?: (Recipient & { told: boolean })[] }
+    | undefined
+  > {
     const rule = EVENT_RULES[event];
     const tenantId = payload.tenantId;
     switch (rule.customer) {
       case 'alarm': {
         const a = payload as NotificationEvents['alarm.opened'];
-        const facts = await this.repository.alarmFacts(tenantId, a);
-        return { customerId: facts.customerId, subject: facts.subject, payload };
+        const facts = await this.repository.alarmFacts(tenantId, a, event, dedupe);
+        return { customerId: facts.customerId, subject: facts.subject, payload, accounts: facts.accounts };
       }
       case 'invoice': {
         const facts = await this.repository.invoiceFacts(tenantId, (payload as NotificationEvents['invoice.issued']).invoiceId);
@@ -376,8 +384,12 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     return count <= this.config.NOTIFY_EMAIL_PER_HOUR;
   }
 
-  private async queueWebhooks<E extends NotificationEventType>(event: E, payload: NotificationEvents[E], now: Date): Promise<number> {
-    const targets = await this.repository.webhookTargets(payload.tenantId, event);
+  private async queueWebhooks<E extends NotificationEventType>(
+    event: E,
+    payload: NotificationEvents[E],
+    targets: { id: string }[],
+    now: Date,
+  ): Promise<number> {
     const ids = await this.repository.insertWebhookDeliveries(
       targets.map((t) => ({
         endpointId: t.id,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { AlarmType } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
 import { clientOf, type Transaction } from '../../core/database/unit-of-work';
@@ -143,21 +143,26 @@ export class NotificationsRepository {
 
   /**
    * What an alarm's notifications say and whom they reach, in one query: the meter's serial number (else the
-   * device's) and the customer of the alarm's subscription, else of the one the meter serves now.
+   * device's), the customer of the alarm's subscription, else of the one the meter serves now, and that
+   * customer's portal accounts as portalRecipients reads them.
    */
   async alarmFacts(
     tenantId: string,
     a: { subscriptionId: string | null; meterId: string | null; deviceId: string | null },
-  ): Promise<{ customerId: string | null; subject: string | null }> {
-    const { rows } = await sql<{ customerId: string | null; subject: string | null }>`
-      SELECT coalesce((SELECT serial_no FROM meter WHERE id = ${a.meterId}::uuid),
-                      (SELECT serial_no FROM device WHERE id = ${a.deviceId}::uuid)) AS subject,
-             coalesce((SELECT customer_id FROM subscription WHERE id = ${a.subscriptionId}::uuid AND tenant_id = ${tenantId}),
-                      (SELECT s.customer_id FROM subscription_meter sm JOIN subscription s ON s.id = sm.subscription_id
-                        WHERE sm.meter_id = ${a.meterId}::uuid AND sm.ended_at IS NULL AND s.tenant_id = ${tenantId} LIMIT 1)) AS "customerId"`.execute(
-      this.database.db,
-    );
-    return rows[0] ?? { customerId: null, subject: null };
+    eventType: string,
+    dedupe: { key: string; since: Date } | null,
+  ): Promise<{ customerId: string | null; subject: string | null; accounts: (Recipient & { told: boolean })[] }> {
+    const { rows } = await sql<{ customerId: string | null; subject: string | null; accounts: (Recipient & { told: boolean })[] }>`
+      WITH f AS (
+        SELECT coalesce((SELECT serial_no FROM meter WHERE id = ${a.meterId}::uuid),
+                        (SELECT serial_no FROM device WHERE id = ${a.deviceId}::uuid)) AS subject,
+               coalesce((SELECT customer_id FROM subscription WHERE id = ${a.subscriptionId}::uuid AND tenant_id = ${tenantId}),
+                        (SELECT s.customer_id FROM subscription_meter sm JOIN subscription s ON s.id = sm.subscription_id
+                          WHERE sm.meter_id = ${a.meterId}::uuid AND sm.ended_at IS NULL AND s.tenant_id = ${tenantId} LIMIT 1)) AS customer_id)
+      SELECT f.subject, f.customer_id AS "customerId",
+             coalesce((SELECT json_agg(r) FROM (${this.portalRecipientsQuery(tenantId, sql`f.customer_id`, eventType, dedupe)}) r), '[]'::json) AS accounts
+        FROM f`.execute(this.database.db);
+    return rows[0] ?? { customerId: null, subject: null, accounts: [] };
   }
 
   /** An issued invoice of the tenant as its notification tells it; undefined when there is none (rolled back, cancelled, a draft). */
@@ -228,7 +233,17 @@ export class NotificationsRepository {
     eventType: string,
     dedupe: { key: string; since: Date } | null,
   ): Promise<(Recipient & { told: boolean })[]> {
-    const { rows } = await sql<Recipient & { told: boolean }>`
+    const { rows } = await this.portalRecipientsQuery(tenantId, sql`${customerId}::uuid`, eventType, dedupe).execute(this.database.db);
+    return rows;
+  }
+
+  private portalRecipientsQuery(
+    tenantId: string,
+    customerId: RawBuilder<unknown>,
+    eventType: string,
+    dedupe: { key: string; since: Date } | null,
+  ) {
+    return sql<Recipient & { told: boolean }>`
       SELECT NULL::uuid AS "userId", a.id AS "portalAccountId", a.email::text AS email, a.language, a.quiet_start AS "quietStart",
              a.quiet_end AS "quietEnd", a.urgent_overrides AS "urgentOverrides", a.email_digest AS "emailDigest",
              coalesce((SELECT enabled FROM portal_notification_preference p WHERE p.account_id = a.id AND p.event_type = ${eventType} AND p.channel = 'EMAIL'), true) AS email_enabled,
@@ -239,8 +254,7 @@ export class NotificationsRepository {
                  : sql`false`
              } AS told
         FROM portal_account a
-       WHERE a.tenant_id = ${tenantId} AND a.customer_id = ${customerId} AND a.is_active`.execute(this.database.db);
-    return rows;
+       WHERE a.tenant_id = ${tenantId} AND a.customer_id = ${customerId} AND a.is_active`;
   }
 
   /**
