@@ -3,7 +3,16 @@ import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { AccessContext } from '../../core/access/access-context';
 import { Access, Auth } from '../../core/auth/access.decorator';
 import { UuidPipe } from '../../core/http/id-param.pipe';
-import { AttachDeviceDto, CreateDeviceDto, DeviceDetailDto, DevicePageDto, ListDevicesQueryDto, UpdateDeviceDto } from './devices.dto';
+import {
+  AttachDeviceDto,
+  CreateDeviceDto,
+  DeviceBrandListDto,
+  DeviceBrandsQueryDto,
+  DeviceDetailDto,
+  DevicePageDto,
+  ListDevicesQueryDto,
+  UpdateDeviceDto,
+} from './devices.dto';
 import { DevicesService } from './devices.service';
 
 @ApiTags('devices')
@@ -16,6 +25,14 @@ export class DevicesController {
   @ApiOkResponse({ type: DevicePageDto })
   list(@Auth() access: AccessContext, @Query() query: ListDevicesQueryDto) {
     return this.devices.list(access, query);
+  }
+
+  // Before ':id', which would take "brands" for an id.
+  @Access('DEVICES', 'read')
+  @Get('brands')
+  @ApiOkResponse({ type: DeviceBrandListDto })
+  brands(@Auth() access: AccessContext, @Query() query: DeviceBrandsQueryDto) {
+    return this.devices.brands(access, query);
   }
 
   @Access('DEVICES', 'read')

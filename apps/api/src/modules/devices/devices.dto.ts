@@ -72,7 +72,16 @@ export const ListDevicesQuerySchema = z
 export type ListDevicesQuery = z.infer<typeof ListDevicesQuerySchema>;
 export class ListDevicesQueryDto extends createZodDto(ListDevicesQuerySchema) {}
 
+/** The brand filter's options: brands the caller's devices (of one tenant subtree) are of. */
+export const DeviceBrandsQuerySchema = z.object({ tenantId: uuid().optional() }).strict();
+export type DeviceBrandsQuery = z.infer<typeof DeviceBrandsQuerySchema>;
+export class DeviceBrandsQueryDto extends createZodDto(DeviceBrandsQuerySchema) {}
+
 // ─── Responses ────────────────────────────────────────────────────────────────────
+
+export const DeviceBrandListSchema = z.object({ items: z.array(z.object({ id: z.string().uuid(), name: z.string() })) });
+export type DeviceBrandList = z.infer<typeof DeviceBrandListSchema>;
+export class DeviceBrandListDto extends createZodDto(DeviceBrandListSchema) {}
 
 const ProfileRefSchema = z.object({ id: z.string().uuid(), brand: z.string(), modelCode: z.string() });
 

@@ -86,6 +86,19 @@ export class DevicesRepository {
     return clientOf(this.database, tx).device.findUnique({ where: { id }, include: deviceInclude });
   }
 
+  /** The brands of the devices of these tenants, by name. */
+  async brandsInUse(tenantIds: string[]): Promise<{ id: string; name: string }[]> {
+    if (tenantIds.length === 0) return [];
+    return this.database.db
+      .selectFrom('device_brand as b')
+      .select(['b.id', 'b.name'])
+      .where((eb) =>
+        eb.exists(eb.selectFrom('device as d').select('d.id').whereRef('d.brand_id', '=', 'b.id').where('d.tenant_id', 'in', tenantIds)),
+      )
+      .orderBy('b.name')
+      .execute();
+  }
+
   /**
    * One page of devices and the total. The filters run in Kysely (the search through water_search_ids,
    * which the trigram index serves under row-level security), the rows are read by id through Prisma.

@@ -14,6 +14,8 @@ import {
   type DeviceDetail,
   type DeviceRow,
   type IdentifiersInput,
+  type DeviceBrandList,
+  type DeviceBrandsQuery,
   type ListDevicesQuery,
   type NewDeviceInput,
   type UpdateDeviceInput,
@@ -39,6 +41,11 @@ export class DevicesService {
     private readonly listFilters: ListFiltersRepository,
     private readonly unitOfWork: UnitOfWork,
   ) {}
+
+  /** The brand filter's options: only brands the visible devices (of `tenantId`'s subtree) are of. */
+  async brands(access: AccessContext, q: DeviceBrandsQuery): Promise<DeviceBrandList> {
+    return { items: await this.devices.brandsInUse(access.tenantIds('DEVICES', 'read', q.tenantId)) };
+  }
 
   async list(access: AccessContext, q: ListDevicesQuery): Promise<Page<DeviceRow>> {
     const tenantIds = access.tenantIds('DEVICES', 'read', q.tenantId);
