@@ -1,13 +1,15 @@
 import type { LiveTableState } from '~/composables/useLiveBuffer';
-import type { LiveReadingsState } from '~/composables/useLiveReadingsQuery';
+import type { LiveReadingsState, LiveSort } from '~/composables/useLiveReadingsQuery';
 import type { ApiSchema } from '~/lib/api-client';
-import { applyPoll, createCoalescer, flushPending, liveTable, pollFrom, readingKey } from '~/composables/useLiveBuffer';
+import { applyPoll, compareReadings, createCoalescer, flushPending, liveTable, pollFrom, readingKey } from '~/composables/useLiveBuffer';
 import {
   inLiveRange,
+  isLiveOrder,
   LIVE_PAGE_SIZE,
   liveReadingsApiQuery,
   liveReadingsPollQuery,
   readLiveReadingsQuery,
+  sortedState,
   writeLiveReadingsQuery,
 } from '~/composables/useLiveReadingsQuery';
 import { unwrap } from '~/lib/api-client';
@@ -20,6 +22,8 @@ export type LiveReading = LiveReadingPage['items'][number];
 
 /** How long a row that arrived live stays highlighted. */
 const HIGHLIGHT_MS = 4_000;
+/** While paused (no socket), how often the waiting readings are counted for the "N waiting" line. */
+const PAUSED_COUNT_MS = 30_000;
 
 /**
  * The Live Readings table (brief 2.2): the page and filters of the URL fetched server-side, new
@@ -76,12 +80,15 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
   }
 
   const deeperPage = computed(() => state.value.page > 1);
-  const held = computed(() => deeperPage.value || toValue(holding));
   const paused = computed(() => live.status.value === 'paused');
+  // Another order than the live one, or paused: rows stay where they are and new ones are only counted.
+  const held = computed(() => deeperPage.value || toValue(holding) || paused.value || !isLiveOrder(state.value));
 
   async function poll() {
-    if (status.value === 'pending' || paused.value || !data.value) return;
-    const anchor = deeperPage.value ? (state.value.until ?? data.value.items[0]?.time) : undefined;
+    if (status.value === 'pending' || !data.value) return;
+    // In another order the first row is not the newest: new readings are those after the page's newest.
+    const newest = isLiveOrder(state.value) ? undefined : [...data.value.items].sort(compareReadings)[0]?.time;
+    const anchor = deeperPage.value ? (state.value.until ?? data.value.items[0]?.time) : newest;
     const from = pollFrom(table.value, { anchor, filterFrom: state.value.from });
     const query = liveReadingsPollQuery(state.value, session.selectedTenantId, from);
     const key = JSON.stringify(apiQuery.value);
@@ -107,7 +114,19 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
     live.onReady((resumed) => {
       if (resumed) coalescer.trigger();
     });
+    // Paused, the socket is closed: the waiting readings are counted now and then, so the page can say how many.
+    let pausedTimer: ReturnType<typeof setInterval> | null = null;
+    watch(
+      paused,
+      (isPaused) => {
+        if (pausedTimer) clearInterval(pausedTimer);
+        pausedTimer = isPaused ? setInterval(() => coalescer.trigger(), PAUSED_COUNT_MS) : null;
+        if (isPaused) coalescer.trigger();
+      },
+      { immediate: true },
+    );
     onBeforeUnmount(() => {
+      if (pausedTimer) clearInterval(pausedTimer);
       coalescer.stop();
       for (const timer of timers) clearTimeout(timer);
     });
@@ -139,8 +158,19 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
     return top ? new Date(Date.parse(top) + 1).toISOString() : undefined;
   }
 
-  function setFilters(filters: Pick<LiveReadingsState, 'tenantId' | 'brandId' | 'from' | 'to'>) {
-    return router.replace({ query: writeLiveReadingsQuery({ page: 1, ...filters }) });
+  /** New filters keep the time order (a value sort's range rule is the sort's, see sortedState). */
+  function setFilters(filters: Pick<LiveReadingsState, 'tenantId' | 'brandId' | 'from' | 'to' | 'search'>) {
+    const order = (state.value.sort ?? 'time') === 'time' ? state.value.order : undefined;
+    return router.replace({ query: writeLiveReadingsQuery({ page: 1, search: state.value.search, ...filters, order }) });
+  }
+
+  function setSearch(search: string) {
+    const { tenantId, brandId, from, to } = state.value;
+    return setFilters({ tenantId, brandId, from, to, search: search || undefined });
+  }
+
+  function setSort(sort: LiveSort) {
+    return router.replace({ query: writeLiveReadingsQuery(sortedState(state.value, sort, Date.now())) });
   }
 
   return {
@@ -152,11 +182,14 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
     pendingCapped: computed(() => table.value.pendingCapped),
     fresh,
     held,
+    paused,
     loading: computed(() => status.value === 'pending'),
     failed: computed(() => !!error.value),
     refresh,
     setPage: (page: number) => goTo({ page, until: page === 1 ? undefined : state.value.until }),
     setFilters,
+    setSort,
+    setSearch,
     showPending,
   };
 }

@@ -17,11 +17,46 @@ export interface LiveReadingsState {
   /** ISO instants; `to` is exclusive. */
   from?: string;
   to?: string;
+  /** Meter serial, subscription number or customer name (the API folds Turkish case). */
+  search?: string;
+  /** Absent: time, newest first (the live order). */
+  sort?: LiveSort;
+  order?: 'asc' | 'desc';
   /**
    * Pages after the first are read as they were when the user left page 1 (readings at or after this
    * instant are "new"), so rows do not shift between pages while readings keep arriving.
    */
   until?: string;
+}
+
+/** Sort keys of GET /api/readings/live; all but `time` need a range of at most a day (the API refuses more). */
+export const LIVE_SORTS = ['time', 'index', 'consumption', 'battery', 'rssi', 'snr'] as const;
+export type LiveSort = (typeof LIVE_SORTS)[number];
+export const LIVE_VALUE_SORT_MAX_MS = 24 * 3_600_000;
+export const LIVE_SEARCH_MAX = 100;
+
+/** Whether the table shows the live order (time, newest first), where new readings go on top. */
+export function isLiveOrder(state: Pick<LiveReadingsState, 'sort' | 'order'>): boolean {
+  return (state.sort ?? 'time') === 'time' && (state.order ?? 'desc') === 'desc';
+}
+
+/**
+ * The state after the user asks to sort by `sort`: the same column again flips the order; a reading
+ * value without a range of at most a day gets the last 24 hours from `now` (the API reads every row
+ * of the range for such a sort, so it refuses longer ones).
+ */
+export function sortedState(state: LiveReadingsState, sort: LiveSort, now: number): LiveReadingsState {
+  const current = state.sort ?? 'time';
+  const order: 'asc' | 'desc' = current === sort ? ((state.order ?? 'desc') === 'desc' ? 'asc' : 'desc') : 'desc';
+  const next: LiveReadingsState = { ...state, page: 1, until: undefined, sort, order };
+  if (sort === 'time') return next;
+  const from = state.from ? Date.parse(state.from) : null;
+  const to = state.to ? Date.parse(state.to) : now;
+  if (from === null || to - from > LIVE_VALUE_SORT_MAX_MS) {
+    next.from = new Date(now - LIVE_VALUE_SORT_MAX_MS).toISOString();
+    delete next.to;
+  }
+  return next;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -52,6 +87,12 @@ export function readLiveReadingsQuery(query: LocationQuery): LiveReadingsState {
   const to = instant(first(query.to));
   if (from) state.from = from;
   if (to && (!from || Date.parse(to) > Date.parse(from))) state.to = to;
+  const search = first(query.q);
+  if (search) state.search = search.replaceAll('\0', '').slice(0, LIVE_SEARCH_MAX);
+  const sort = first(query.sort);
+  if (sort && (LIVE_SORTS as readonly string[]).includes(sort) && sort !== 'time') state.sort = sort as LiveSort;
+  const order = first(query.order);
+  if (order === 'asc' || (order === 'desc' && state.sort)) state.order = order;
   const until = instant(first(query.until));
   if (until && state.page > 1) state.until = until;
   return state;
@@ -64,6 +105,9 @@ export function writeLiveReadingsQuery(state: LiveReadingsState): Record<string,
   if (state.brandId) query.brand = state.brandId;
   if (state.from) query.from = state.from;
   if (state.to) query.to = state.to;
+  if (state.search) query.q = state.search;
+  if (state.sort && state.sort !== 'time') query.sort = state.sort;
+  if (state.order && !isLiveOrder(state)) query.order = state.order;
   if (state.until && state.page > 1) query.until = state.until;
   return query;
 }
@@ -83,6 +127,11 @@ export function liveReadingsApiQuery(state: LiveReadingsState, selectedTenantId:
   if (state.from) query.from = state.from;
   const to = earlier(state.to, state.until);
   if (to) query.to = to;
+  if (state.search) query.search = state.search;
+  if (!isLiveOrder(state)) {
+    query.sort = state.sort ?? 'time';
+    query.order = state.order ?? 'desc';
+  }
   return query;
 }
 
@@ -92,7 +141,8 @@ export function liveReadingsPollQuery(
   selectedTenantId: string | null,
   from: string | undefined,
 ): Record<string, string | number> {
-  const { page: _page, until: _until, ...filters } = state;
+  // New readings are the newest ones, whatever order the table shows.
+  const { page: _page, until: _until, sort: _sort, order: _order, ...filters } = state;
   const query = liveReadingsApiQuery({ ...filters, page: 1 }, selectedTenantId);
   if (from) query.from = from;
   else delete query.from;
