@@ -26,6 +26,7 @@ const SUITE: [string, () => Promise<{ b(): Promise<Report> }>][] = [
   ['B9-STATEMENT', async () => ({ b: (await import('./b9-statement')).b9statement })],
   ['B10', async () => ({ b: (await import('./b10-notifications')).b10 })],
   ['B10-PORTAL', async () => ({ b: (await import('./b10-portal')).b10portal })],
+  ['B11', async () => ({ b: (await import('./b11-lighthouse')).b11 })],
 ];
 
 async function main() {
