@@ -73,18 +73,24 @@ export type DeviceProfileOption = ApiSchema<'DeviceProfilePageDto'>['items'][num
 // Catalogue lists are short; one page of the API's largest size holds them.
 const ALL = { page: 1, pageSize: 200 } as const;
 
-/** Meter or device brands (brief 1.12, 1.13) for the list filters. */
+/**
+ * Meter or device brands (brief 1.12, 1.13) for the list filters: only the brands the selected tenant's meters
+ * or devices are of (issue 21), not the whole catalogue.
+ */
 export function useAssetBrands(kind: 'meter' | 'device') {
   const { $api } = useNuxtApp();
-  const { data, error } = useAsyncData(`assets:brands:${kind}`, async () => {
-    const params = { query: { ...ALL, sort: 'name' as const } };
-    const page = unwrap(
-      kind === 'meter'
-        ? await $api.GET('/api/definitions/meter-brands', { params })
-        : await $api.GET('/api/definitions/device-brands', { params }),
-    );
-    return page.items;
-  });
+  const store = useSessionStore();
+  const { data, error } = useAsyncData(
+    () => `assets:brands:${kind}:${store.selectedTenantId ?? ''}`,
+    async (): Promise<{ id: string; name: string }[]> => {
+      const query = store.selectedTenantId ? { tenantId: store.selectedTenantId } : {};
+      return unwrap(
+        kind === 'meter'
+          ? await $api.GET('/api/meters/brands', { params: { query } })
+          : await $api.GET('/api/devices/brands', { params: { query } }),
+      ).items;
+    },
+  );
   return { brands: computed(() => data.value ?? []), error };
 }
 

@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { createPinia, setActivePinia } from 'pinia';
 import { describe, expect, it } from 'vitest';
 import { decoderErrorText } from '~/lib/decoder-errors';
 import {
@@ -11,6 +12,7 @@ import {
 } from '~/lib/format';
 import { DISTRICTS, PROVINCES, districtsOf, provinceNamed } from '~/lib/turkiye-places';
 import { defaultMembershipTenant } from '~/lib/user-form';
+import { useNoticeStore } from '~/stores/notice';
 
 const format = (locale: string, value: number, name: keyof typeof NUMBER_FORMATS) =>
   new Intl.NumberFormat(locale, NUMBER_FORMATS[name] as Intl.NumberFormatOptions).format(value);
@@ -109,5 +111,19 @@ describe("a new user's first tenant", () => {
     expect(defaultMembershipTenant(options, 'root', 'root')).toBeUndefined();
     expect(defaultMembershipTenant(options, 'hatsu', 'root')).toBeUndefined();
     expect(defaultMembershipTenant(options, null, 'root')).toBeUndefined();
+  });
+});
+
+describe('the saved notice', () => {
+  it('shows the latest confirmation until it is closed', () => {
+    setActivePinia(createPinia());
+    const notice = useNoticeStore();
+    expect(notice.message).toBeNull();
+    notice.show('Kaydedildi.');
+    notice.show('Saved.');
+    expect(notice.message).toBe('Saved.');
+    expect(notice.serial).toBe(2);
+    notice.clear();
+    expect(notice.message).toBeNull();
   });
 });
