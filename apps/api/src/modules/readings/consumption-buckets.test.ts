@@ -7,6 +7,9 @@ import {
   mergeInto,
   planDays,
   sumWindow,
+  toColumns,
+  sortedByTime,
+  countFrom,
   toSeries,
   type DeviceSpan,
   type WindowPoint,
@@ -20,22 +23,22 @@ const hours = (n: number) => Array.from({ length: n }, (_, i) => T0 + i * H);
 describe('sumWindow', () => {
   it('puts each positive delta in the bucket of its later reading, the predecessor only pairing', () => {
     // The predecessor at -1h pairs with the first reading in range; it adds nothing on its own.
-    const sums = sumWindow([point(-1, 1000), point(0, 1010), point(1.5, 1030), point(2, 1031)], hours(3), T0);
+    const sums = sumWindow(toColumns([point(-1, 1000), point(0, 1010), point(1.5, 1030), point(2, 1031)]), hours(3), T0);
     expect([...sums.total]).toEqual([10, 20, 1]);
   });
 
   it('counts a drop of the index as zero and the readings after it from the lower value', () => {
-    const sums = sumWindow([point(0, 500), point(1, 520), point(2, 5), point(3, 12)], hours(4), T0);
+    const sums = sumWindow(toColumns([point(0, 500), point(1, 520), point(2, 5), point(3, 12)]), hours(4), T0);
     expect([...sums.total]).toEqual([0, 20, 0, 7]);
   });
 
   it('leaves hours without readings at zero and gives a gap to the reading after it', () => {
-    const sums = sumWindow([point(0, 100), point(4, 180)], hours(6), T0);
+    const sums = sumWindow(toColumns([point(0, 100), point(4, 180)]), hours(6), T0);
     expect([...sums.total]).toEqual([0, 0, 0, 0, 80, 0]);
   });
 
   it('splits by the device of the later reading (a device swap on one meter)', () => {
-    const sums = sumWindow([point(0, 100, 'a'), point(1, 110, 'a'), point(2, 115, 'b'), point(3, 125, 'b')], hours(4), T0);
+    const sums = sumWindow(toColumns([point(0, 100, 'a'), point(1, 110, 'a'), point(2, 115, 'b'), point(3, 125, 'b')]), hours(4), T0);
     expect([...sums.byDevice.get('a')!]).toEqual([0, 10, 0, 0]);
     expect([...sums.byDevice.get('b')!]).toEqual([0, 0, 5, 10]);
     expect([...sums.total]).toEqual([0, 10, 5, 10]);
@@ -43,15 +46,36 @@ describe('sumWindow', () => {
 
   it('uses uneven buckets as given (a local day of 25 hours, a month)', () => {
     const starts = [T0, T0 + 25 * H, T0 + 49 * H];
-    const sums = sumWindow([point(0, 0), point(24, 10), point(25, 30), point(48, 31), point(49, 40)], starts, T0);
+    const sums = sumWindow(toColumns([point(0, 0), point(24, 10), point(25, 30), point(48, 31), point(49, 40)]), starts, T0);
     expect([...sums.total]).toEqual([10, 21, 9]);
   });
 
+  it('counts a window of one device like the same points with the device on each point', () => {
+    const points = [point(-1, 1000), point(0, 1010), point(1.5, 1030), point(2, 1031)];
+    const single = sumWindow({ ...toColumns(points), devices: 'a' }, hours(3), T0);
+    const each = sumWindow(toColumns(points), hours(3), T0);
+    expect([...single.total]).toEqual([...each.total]);
+    expect([...single.byDevice.get('a')!]).toEqual([...each.byDevice.get('a')!]);
+    // The window's sums and the device's are separate arrays (mergeInto adds into each).
+    expect(single.byDevice.get('a')).not.toBe(single.total);
+  });
+
   it('returns empty sums for a window without readings or with a single one', () => {
-    expect([...sumWindow([], hours(2), T0).total]).toEqual([0, 0]);
-    const one = sumWindow([point(1, 40)], hours(2), T0);
+    expect([...sumWindow(toColumns([]), hours(2), T0).total]).toEqual([0, 0]);
+    const one = sumWindow(toColumns([point(1, 40)]), hours(2), T0);
     expect([...one.total]).toEqual([0, 0]);
     expect(one.byDevice.size).toBe(0);
+  });
+});
+
+describe('point columns', () => {
+  it('sorts columns read out of order and leaves sorted ones as they are', () => {
+    const sorted = toColumns([point(0, 1), point(1, 2, 'b'), point(2, 3)]);
+    expect(sortedByTime(sorted)).toBe(sorted);
+    const shuffled = { times: [T0 + 2 * H, T0, T0 + H], litres: [3, 1, 2], devices: ['a', 'a', 'b'] };
+    expect(sortedByTime(shuffled)).toEqual(sorted);
+    expect(sortedByTime({ ...shuffled, devices: 'a' })).toEqual({ ...sorted, devices: 'a' });
+    expect(countFrom(sorted, T0 + H)).toBe(2);
   });
 });
 

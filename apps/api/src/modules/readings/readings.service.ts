@@ -19,6 +19,7 @@ import {
 } from './readings.dto';
 import {
   addInto,
+  countFrom,
   dayBuckets,
   hourStarts,
   mergeInto,
@@ -320,7 +321,7 @@ export class ReadingsService {
     });
     raw.forEach((part, j) => {
       mergeInto(sums[part.window], sumWindow(points[j], bucketStarts, part.from.getTime(), part));
-      counted[part.window] += points[j].filter((p) => p.timeMs >= part.from.getTime()).length;
+      counted[part.window] += countFrom(points[j], part.from.getTime());
     });
     // The rollup's reading counts must add up to the readings there are; where they do not (readings
     // written around the worker), the window is summed from its points alone.
