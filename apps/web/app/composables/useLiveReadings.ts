@@ -14,6 +14,7 @@ import {
 } from '~/composables/useLiveReadingsQuery';
 import { unwrap } from '~/lib/api-client';
 import { buildTenantTree, flattenTenantTree } from '~/lib/tenant-tree';
+import { useLiveStore } from '~/stores/live';
 import { useSessionStore } from '~/stores/session';
 
 /** One page of GET /api/readings/live: total counts up to 10,000 (then totalCapped). */
@@ -114,10 +115,12 @@ export function useLiveReadings(holding: MaybeRefOrGetter<boolean>) {
     live.onReady((resumed) => {
       if (resumed) coalescer.trigger();
     });
-    // Paused, the socket is closed: the waiting readings are counted now and then, so the page can say how many.
+    // Paused by the user, the socket is closed: the waiting readings are counted now and then, so the page
+    // can say how many (a hidden tab's pause counts nothing; it catches up when shown).
+    const liveStore = useLiveStore();
     let pausedTimer: ReturnType<typeof setInterval> | null = null;
     watch(
-      paused,
+      () => paused.value && liveStore.pausedByUser,
       (isPaused) => {
         if (pausedTimer) clearInterval(pausedTimer);
         pausedTimer = isPaused ? setInterval(() => coalescer.trigger(), PAUSED_COUNT_MS) : null;
