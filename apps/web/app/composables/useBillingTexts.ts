@@ -2,6 +2,7 @@ import type { DataTableTexts } from '~/components/ui/data-table';
 import type { ApiFailure } from '~/lib/api-error';
 import type { FormModel } from '~/lib/form-editor';
 import { createFormEditor } from '~/lib/form-editor';
+import { useNoticeStore } from '~/stores/notice';
 import type { FieldIssue } from '~/lib/form-model';
 import { createInlineForm } from '~/lib/billing-inline-form';
 import { failureMessage } from '~/lib/form-errors';
@@ -51,11 +52,13 @@ export function useBillingTexts() {
 export function useBillingEditor<F extends string, T>(form: FormModel<F>, save: () => Promise<T>, afterSave: (saved: T) => unknown) {
   const { t } = useI18n();
   const texts = useBillingTexts();
+  const notice = useNoticeStore();
   return createFormEditor(
     form,
     save,
     (saved) => {
       clearNuxtData((key) => key.startsWith('billing:'));
+      notice.show(t('common.saved'));
       return afterSave(saved);
     },
     {
