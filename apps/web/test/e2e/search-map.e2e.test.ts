@@ -26,7 +26,7 @@ async function listedIds(page: Page, area: 'subscriptions' | 'customers'): Promi
 /** Opens the list searched for `term` (the search box's URL state; the server renders the answer). */
 async function searchList(page: Page, area: 'subscriptions' | 'customers', term: string): Promise<string[]> {
   await openPage(page, `/${area}?q=${encodeURIComponent(term)}`);
-  await expect(page.locator('[data-slot="data-table-search"] input').inputValue()).resolves.toBe(term);
+  await expect(page.locator('input[type="search"]').first().inputValue()).resolves.toBe(term);
   await page.locator('tbody tr').first().waitFor();
   return await listedIds(page, area);
 }
