@@ -1,13 +1,8 @@
 import type { Browser, Locator } from 'playwright-core';
-import { DEVICE_PROFILES, encodeUplink, type DeviceProfileKey } from '@water/db';
 import { MAP_STATUSES } from '@water/shared';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, launch, signedInPage, webUrl } from './support/browser';
-
-/** Seeded LoRaWAN device profiles (model code → encoder key). */
-const LORAWAN_PROFILES: Record<string, DeviceProfileKey> = Object.fromEntries(
-  DEVICE_PROFILES.filter((p) => p.technology === 'LORAWAN').map((p) => [p.modelCode, p.key]),
-);
+import { LORAWAN_PROFILES, postTtnUplink } from './support/uplink';
 
 interface DeviceRow {
   id: string;
@@ -78,21 +73,7 @@ describe('dashboard and live readings', () => {
     await page.mouse.move(0, 0);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
-    const uplink = encodeUplink(LORAWAN_PROFILES[device!.profile.modelCode]!, { indexM3: index, batteryPct: 77 });
-    const res = await fetch(`${inject('apiUrl')}/api/ingest/ttn/${integration.body.id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-integration-secret': integration.body.secret },
-      body: JSON.stringify({
-        end_device_ids: { dev_eui: device!.networkId!.value },
-        received_at: new Date().toISOString(),
-        uplink_message: {
-          f_port: uplink.fPort,
-          f_cnt: 4242,
-          frm_payload: uplink.payload.toString('base64'),
-          rx_metadata: [{ rssi: -81, snr: 7.5 }],
-        },
-      }),
-    });
+    const res = await postTtnUplink(integration.body, device!, { indexM3: index, batteryPct: 77, fCnt: 4242, rssi: -81, snr: 7.5 });
     expect(res.status).toBe(202);
 
     const row = page.locator(`[data-testid="reading-row"][data-meter="${device!.meter!.serialNo}"][data-new]`);

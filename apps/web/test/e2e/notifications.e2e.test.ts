@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { DEVICE_PROFILES, encodeUplink, type DeviceProfileKey } from '@water/db';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, launch, openPage, signedInPage } from './support/browser';
+import { LORAWAN_PROFILES, postTtnUplink } from './support/uplink';
 
 /**
  * Notifications in the console (issue 19): an operator who chose to receive tilt alarms on the settings
@@ -9,10 +9,6 @@ import { apiAs, launch, openPage, signedInPage } from './support/browser';
  * log and template pages work in a browser; a customer's page shows their portal account.
  */
 const ROOT_ADMIN = 'iot@una.net.tr';
-
-const LORAWAN_PROFILES: Record<string, DeviceProfileKey> = Object.fromEntries(
-  DEVICE_PROFILES.filter((p) => p.technology === 'LORAWAN').map((p) => [p.modelCode, p.key]),
-);
 
 interface DeviceRow {
   id: string;
@@ -97,20 +93,13 @@ describe('notifications in the console', () => {
     expect(integration.status).toBe(201);
     const detail = await api<{ meter: { lastIndexM3: number | null } | null }>('GET', `/api/devices/${device!.id}`);
     const index = Math.round(((detail.body.meter?.lastIndexM3 ?? 0) + 0.01) * 1000) / 1000;
-    const uplink = encodeUplink(LORAWAN_PROFILES[device!.profile.modelCode]!, { indexM3: index, batteryPct: 80, alarms: { tilt: true } });
-    const res = await fetch(`${inject('apiUrl')}/api/ingest/ttn/${integration.body.id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-integration-secret': integration.body.secret },
-      body: JSON.stringify({
-        end_device_ids: { dev_eui: device!.networkId!.value },
-        received_at: new Date().toISOString(),
-        uplink_message: {
-          f_port: uplink.fPort,
-          f_cnt: 5151,
-          frm_payload: uplink.payload.toString('base64'),
-          rx_metadata: [{ rssi: -80, snr: 7 }],
-        },
-      }),
+    const res = await postTtnUplink(integration.body, device!, {
+      indexM3: index,
+      batteryPct: 80,
+      alarms: { tilt: true },
+      fCnt: 5151,
+      rssi: -80,
+      snr: 7,
     });
     expect(res.status).toBe(202);
 

@@ -1,4 +1,4 @@
-import { DEVICE_PROFILES, encodeUplink, type DeviceProfileKey } from '@water/db';
+import { DEVICE_PROFILES, encodeUplink, type DeviceProfileKey, type MeterFrameValues } from '@water/db';
 import { inject } from 'vitest';
 
 /** Seeded LoRaWAN device profiles (model code → encoder key). */
@@ -8,14 +8,15 @@ export const LORAWAN_PROFILES: Record<string, DeviceProfileKey> = Object.fromEnt
 
 /**
  * Posts a real TTN uplink for a seeded LoRaWAN device through the ingest webhook of `integration`,
- * as the network server would: the index and battery encoded by the device profile's encoder.
+ * as the network server would: the index, battery and alarm flags encoded by the device profile's encoder.
  */
 export function postTtnUplink(
   integration: { id: string; secret: string },
   device: { profile: { modelCode: string }; networkId: { value: string } | null },
-  reading: { indexM3: number; batteryPct: number; fCnt: number; rssi?: number; snr?: number },
+  reading: { indexM3: number; batteryPct: number; alarms?: MeterFrameValues['alarms']; fCnt: number; rssi?: number; snr?: number },
 ): Promise<Response> {
-  const uplink = encodeUplink(LORAWAN_PROFILES[device.profile.modelCode]!, { indexM3: reading.indexM3, batteryPct: reading.batteryPct });
+  const { indexM3, batteryPct, alarms } = reading;
+  const uplink = encodeUplink(LORAWAN_PROFILES[device.profile.modelCode]!, { indexM3, batteryPct, ...(alarms ? { alarms } : {}) });
   return fetch(`${inject('apiUrl')}/api/ingest/ttn/${integration.id}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'x-integration-secret': integration.secret },
