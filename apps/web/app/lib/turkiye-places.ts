@@ -1,217 +1,20 @@
+import { PROVINCES } from './turkiye-provinces';
+
 /**
- * Provinces (il) of Türkiye with their plate codes, and the districts (ilçe) of the provinces listed in
- * DISTRICTS, for the address fields' suggestions (issue 21). The fields stay free text: a place missing
- * here is typed in. All 81 provinces are here; districts only for Ankara, Hatay, İstanbul and İzmir
- * (the seeded utilities' and the largest provinces; 109 of the 973 districts), the others to be added
- * from the official list (Nüfus ve Vatandaşlık İşleri, İl/İlçe kodları) rather than from memory.
+ * Provinces (il) and districts (ilçe) of Türkiye for the address fields' suggestions (issue 21). The fields stay
+ * free text: a place missing here is typed in. The lists are generated from a maintained package
+ * (scripts/turkiye-places.ts); the 81 provinces ship with the form, the 973 districts (~15 KB) load on demand.
  */
-export const PROVINCES: readonly { code: number; name: string }[] = [
-  { code: 1, name: 'Adana' },
-  { code: 2, name: 'Adıyaman' },
-  { code: 3, name: 'Afyonkarahisar' },
-  { code: 4, name: 'Ağrı' },
-  { code: 5, name: 'Amasya' },
-  { code: 6, name: 'Ankara' },
-  { code: 7, name: 'Antalya' },
-  { code: 8, name: 'Artvin' },
-  { code: 9, name: 'Aydın' },
-  { code: 10, name: 'Balıkesir' },
-  { code: 11, name: 'Bilecik' },
-  { code: 12, name: 'Bingöl' },
-  { code: 13, name: 'Bitlis' },
-  { code: 14, name: 'Bolu' },
-  { code: 15, name: 'Burdur' },
-  { code: 16, name: 'Bursa' },
-  { code: 17, name: 'Çanakkale' },
-  { code: 18, name: 'Çankırı' },
-  { code: 19, name: 'Çorum' },
-  { code: 20, name: 'Denizli' },
-  { code: 21, name: 'Diyarbakır' },
-  { code: 22, name: 'Edirne' },
-  { code: 23, name: 'Elazığ' },
-  { code: 24, name: 'Erzincan' },
-  { code: 25, name: 'Erzurum' },
-  { code: 26, name: 'Eskişehir' },
-  { code: 27, name: 'Gaziantep' },
-  { code: 28, name: 'Giresun' },
-  { code: 29, name: 'Gümüşhane' },
-  { code: 30, name: 'Hakkâri' },
-  { code: 31, name: 'Hatay' },
-  { code: 32, name: 'Isparta' },
-  { code: 33, name: 'Mersin' },
-  { code: 34, name: 'İstanbul' },
-  { code: 35, name: 'İzmir' },
-  { code: 36, name: 'Kars' },
-  { code: 37, name: 'Kastamonu' },
-  { code: 38, name: 'Kayseri' },
-  { code: 39, name: 'Kırklareli' },
-  { code: 40, name: 'Kırşehir' },
-  { code: 41, name: 'Kocaeli' },
-  { code: 42, name: 'Konya' },
-  { code: 43, name: 'Kütahya' },
-  { code: 44, name: 'Malatya' },
-  { code: 45, name: 'Manisa' },
-  { code: 46, name: 'Kahramanmaraş' },
-  { code: 47, name: 'Mardin' },
-  { code: 48, name: 'Muğla' },
-  { code: 49, name: 'Muş' },
-  { code: 50, name: 'Nevşehir' },
-  { code: 51, name: 'Niğde' },
-  { code: 52, name: 'Ordu' },
-  { code: 53, name: 'Rize' },
-  { code: 54, name: 'Sakarya' },
-  { code: 55, name: 'Samsun' },
-  { code: 56, name: 'Siirt' },
-  { code: 57, name: 'Sinop' },
-  { code: 58, name: 'Sivas' },
-  { code: 59, name: 'Tekirdağ' },
-  { code: 60, name: 'Tokat' },
-  { code: 61, name: 'Trabzon' },
-  { code: 62, name: 'Tunceli' },
-  { code: 63, name: 'Şanlıurfa' },
-  { code: 64, name: 'Uşak' },
-  { code: 65, name: 'Van' },
-  { code: 66, name: 'Yozgat' },
-  { code: 67, name: 'Zonguldak' },
-  { code: 68, name: 'Aksaray' },
-  { code: 69, name: 'Bayburt' },
-  { code: 70, name: 'Karaman' },
-  { code: 71, name: 'Kırıkkale' },
-  { code: 72, name: 'Batman' },
-  { code: 73, name: 'Şırnak' },
-  { code: 74, name: 'Bartın' },
-  { code: 75, name: 'Ardahan' },
-  { code: 76, name: 'Iğdır' },
-  { code: 77, name: 'Yalova' },
-  { code: 78, name: 'Karabük' },
-  { code: 79, name: 'Kilis' },
-  { code: 80, name: 'Osmaniye' },
-  { code: 81, name: 'Düzce' },
-];
+export { PROVINCES };
 
-/** Districts by province plate code (see the header for which provinces are listed). */
-export const DISTRICTS: Readonly<Record<number, readonly string[]>> = {
-  6: [
-    'Akyurt',
-    'Altındağ',
-    'Ayaş',
-    'Bala',
-    'Beypazarı',
-    'Çamlıdere',
-    'Çankaya',
-    'Çubuk',
-    'Elmadağ',
-    'Etimesgut',
-    'Evren',
-    'Gölbaşı',
-    'Güdül',
-    'Haymana',
-    'Kahramankazan',
-    'Kalecik',
-    'Keçiören',
-    'Kızılcahamam',
-    'Mamak',
-    'Nallıhan',
-    'Polatlı',
-    'Pursaklar',
-    'Sincan',
-    'Şereflikoçhisar',
-    'Yenimahalle',
-  ],
-  31: [
-    'Altınözü',
-    'Antakya',
-    'Arsuz',
-    'Belen',
-    'Defne',
-    'Dörtyol',
-    'Erzin',
-    'Hassa',
-    'İskenderun',
-    'Kırıkhan',
-    'Kumlu',
-    'Payas',
-    'Reyhanlı',
-    'Samandağ',
-    'Yayladağı',
-  ],
-  34: [
-    'Adalar',
-    'Arnavutköy',
-    'Ataşehir',
-    'Avcılar',
-    'Bağcılar',
-    'Bahçelievler',
-    'Bakırköy',
-    'Başakşehir',
-    'Bayrampaşa',
-    'Beşiktaş',
-    'Beykoz',
-    'Beylikdüzü',
-    'Beyoğlu',
-    'Büyükçekmece',
-    'Çatalca',
-    'Çekmeköy',
-    'Esenler',
-    'Esenyurt',
-    'Eyüpsultan',
-    'Fatih',
-    'Gaziosmanpaşa',
-    'Güngören',
-    'Kadıköy',
-    'Kağıthane',
-    'Kartal',
-    'Küçükçekmece',
-    'Maltepe',
-    'Pendik',
-    'Sancaktepe',
-    'Sarıyer',
-    'Silivri',
-    'Sultanbeyli',
-    'Sultangazi',
-    'Şile',
-    'Şişli',
-    'Tuzla',
-    'Ümraniye',
-    'Üsküdar',
-    'Zeytinburnu',
-  ],
-  35: [
-    'Aliağa',
-    'Balçova',
-    'Bayındır',
-    'Bayraklı',
-    'Bergama',
-    'Beydağ',
-    'Bornova',
-    'Buca',
-    'Çeşme',
-    'Çiğli',
-    'Dikili',
-    'Foça',
-    'Gaziemir',
-    'Güzelbahçe',
-    'Karabağlar',
-    'Karaburun',
-    'Karşıyaka',
-    'Kemalpaşa',
-    'Kınık',
-    'Kiraz',
-    'Konak',
-    'Menderes',
-    'Menemen',
-    'Narlıdere',
-    'Ödemiş',
-    'Seferihisar',
-    'Selçuk',
-    'Tire',
-    'Torbalı',
-    'Urla',
-  ],
-};
-
-/** The Turkish way to compare place names: case folded by Turkish rules (İ/i, I/ı). */
-const fold = (text: string) => text.trim().toLocaleLowerCase('tr-TR');
+/** The Turkish way to compare place names: case folded by Turkish rules (İ/i, I/ı), circumflexes optional (Hakkâri). */
+const fold = (text: string) =>
+  text
+    .trim()
+    .toLocaleLowerCase('tr-TR')
+    .normalize('NFD')
+    .replace(/\u0302/g, '')
+    .normalize('NFC');
 
 /** The province a typed city names (any case), or null. */
 export function provinceNamed(city: string | null | undefined): { code: number; name: string } | null {
@@ -220,8 +23,10 @@ export function provinceNamed(city: string | null | undefined): { code: number; 
   return PROVINCES.find((p) => fold(p.name) === wanted) ?? null;
 }
 
-/** The districts to suggest for a typed city: empty when the city is unknown or its districts are not listed. */
-export function districtsOf(city: string | null | undefined): readonly string[] {
+/** The districts to suggest for a typed city, in Turkish order: empty when the city is no province. */
+export async function districtsOf(city: string | null | undefined): Promise<readonly string[]> {
   const province = provinceNamed(city);
-  return province ? (DISTRICTS[province.code] ?? []) : [];
+  if (!province) return [];
+  const { DISTRICTS } = await import('./turkiye-districts');
+  return DISTRICTS[province.code] ?? [];
 }

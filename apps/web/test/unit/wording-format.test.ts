@@ -10,7 +10,6 @@ import {
   formatDateTimeOrDash,
   roundCoordinate,
 } from '~/lib/format';
-import { DISTRICTS, PROVINCES, districtsOf, provinceNamed } from '~/lib/turkiye-places';
 import { defaultMembershipTenant } from '~/lib/user-form';
 import { useNoticeStore } from '~/stores/notice';
 
@@ -67,32 +66,6 @@ describe('decoder sandbox errors', () => {
 
   it("leaves the decoder's own errors as their author wrote them", () => {
     expect(decoderErrorText('Error: unknown frame type 0x7f')).toBeNull();
-  });
-});
-
-describe('provinces and districts of Türkiye', () => {
-  it('lists the 81 provinces by plate code, once each', () => {
-    expect(PROVINCES).toHaveLength(81);
-    expect(PROVINCES.map((p) => p.code)).toEqual(Array.from({ length: 81 }, (_, i) => i + 1));
-    expect(new Set(PROVINCES.map((p) => p.name)).size).toBe(81);
-    expect(PROVINCES.find((p) => p.code === 31)?.name).toBe('Hatay');
-  });
-
-  it('lists every district of the provinces it covers', () => {
-    expect(DISTRICTS[6]).toHaveLength(25);
-    expect(DISTRICTS[31]).toHaveLength(15);
-    expect(DISTRICTS[34]).toHaveLength(39);
-    expect(DISTRICTS[35]).toHaveLength(30);
-    for (const list of Object.values(DISTRICTS)) expect(new Set(list).size).toBe(list.length);
-    for (const code of Object.keys(DISTRICTS)) expect(PROVINCES.some((p) => p.code === Number(code))).toBe(true);
-  });
-
-  it('finds a typed city by Turkish case rules', () => {
-    expect(provinceNamed('İZMİR')?.code).toBe(35);
-    expect(provinceNamed('ığdır')?.code).toBe(76);
-    expect(districtsOf('ankara')).toContain('Çankaya');
-    expect(districtsOf('Konya')).toEqual([]);
-    expect(districtsOf('Atlantis')).toEqual([]);
   });
 });
 
