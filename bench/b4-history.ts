@@ -54,6 +54,35 @@ const POINTS_SQL = `
                      WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, w.range_from) AND r.time < least(w.ended_at, w.range_to))) x
          ) p`;
 
+/**
+ * ReadingsRepository.hourWindows (since session 9): the hourly answer's reads in one statement — the
+ * points as above, each window's estimated readings and single device's serial, and the local midnights.
+ */
+const HOUR_SQL = `
+  WITH w AS (${WINDOWS_SQL}),
+  days AS (
+    SELECT string_agg((date_part('epoch', g AT TIME ZONE $8) * 1000)::text, ',' ORDER BY g) AS b
+      FROM generate_series(date_trunc('day', $6::timestamptz AT TIME ZONE $8),
+                           date_trunc('day', ($7::timestamptz - interval '1 millisecond') AT TIME ZONE $8) + interval '1 day', interval '1 day') AS g)
+  SELECT CASE WHEN x.w IS NULL OR x.w = 1 THEN days.b END AS b, x.*
+    FROM days LEFT JOIN LATERAL (
+         SELECT w.ord::int AS w, p.n, p.t, p.l, p.d1, p.d2, dv.serial_no AS s, e.t AS et, e.l AS el
+           FROM w CROSS JOIN LATERAL (
+                  SELECT count(*)::int AS n, string_agg((date_part('epoch', x.time) * 1000)::bigint::text, ',') AS t,
+                         string_agg((x.index_m3 * 1000)::bigint::text, ',') AS l, min(x.device_id::text COLLATE "C") AS d1, max(x.device_id::text COLLATE "C") AS d2
+                    FROM ((SELECT r.time, r.index_m3, r.device_id FROM reading r
+                            WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(w.range_from, w.ended_at) ORDER BY r.time DESC LIMIT 1)
+                          UNION ALL
+                          (SELECT r.time, r.index_m3, r.device_id FROM reading r
+                            WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, w.range_from) AND r.time < least(w.ended_at, w.range_to))) x) p
+           LEFT JOIN device dv ON p.d1 = p.d2 AND dv.id = p.d1::uuid
+          CROSS JOIN LATERAL (
+                  SELECT string_agg((date_part('epoch', r.time) * 1000)::text, ',') AS t, string_agg(((r.consumption_m3 * 1000)::float8)::text, ',') AS l
+                    FROM reading r WHERE r.meter_id = w.meter_id AND r.quality = 'ESTIMATED' AND r.consumption_m3 IS NOT NULL
+                     AND r.time >= greatest(w.started_at, w.range_from) AND r.time < least(w.ended_at, w.range_to)) e
+         ) x ON true
+   ORDER BY x.w`;
+
 /** The same points one row each (time, litres, device): windowPoints until 2026-12-05, kept as a baseline. */
 const POINT_ROWS_SQL = `
   WITH w AS (${WINDOWS_SQL})
@@ -149,19 +178,14 @@ export async function b4() {
         log(`B4 ${c.name}: API refused: ${(e as Error).message.slice(0, 200)}`);
         report.extra[`refused ${c.name}`] = (e as Error).message.slice(0, 300);
       }
-      // The API's statements, raw: hours = local days ∥ points of the range; days = local days ∥ device spans ∥
+      // The API's statements, raw: hours = one statement (points, estimates, serial, local days; until session 9
+      // local days ∥ points ∥ estimates, then the serials); days = local days ∥ device spans ∥
       // rollup rows, then the points of the two partial edge days (one device in this data set).
       const days = (await pool.query(DAYS_SQL, [from, to, tz])).rows.map((r) => new Date(Math.round(r.b)));
       const edges = { from: [from, days[days.length - 2]], to: [days[1], to] };
       const rawApi =
         c.interval === 'hour'
-          ? stats(
-              await sample(
-                () => Promise.all([pool.query(DAYS_SQL, [from, to, tz]), pool.query(POINTS_SQL, [[meter], [null], [null], [from], [to]])]),
-                n,
-                5,
-              ),
-            )
+          ? stats(await sample(() => pool.query(HOUR_SQL, [[meter], [null], [null], [from], [to], from, to, tz]), n, 5))
           : stats(
               await sample(
                 async () => {
@@ -228,7 +252,7 @@ export async function b4() {
         unit: 'ms',
         baseline: { name: 'plain SQL p95', value: plain.p95 },
         load,
-        note: `${c.interval === 'hour' ? 'points ∥ local days' : 'local days ∥ device spans ∥ rollup rows, then the edge days’ points'}; plain SQL returns ${plainRows} buckets`,
+        note: `${c.interval === 'hour' ? 'points, estimates, serial and local days in one statement' : 'local days ∥ device spans ∥ rollup rows, then the edge days’ points'}; plain SQL returns ${plainRows} buckets`,
       });
       report.add({
         metric: `${c.name} deltas aggregated in SQL p95`,

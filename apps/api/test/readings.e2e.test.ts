@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { matrix } from './support/matrix';
-import { makeCatalogue, makeHourlyReadings, makeInstallation, makeUtilities, rollUpDays, type Tenant } from './support/factories';
+import {
+  makeCatalogue,
+  makeCustomer,
+  makeHourlyReadings,
+  makeInstallation,
+  makeUtilities,
+  rollUpDays,
+  type Tenant,
+} from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const HOUR = 3_600_000;
@@ -290,6 +298,12 @@ describe('readings and consumption', () => {
         expect([...d.keys()].sort(), split).toEqual([...h.keys()].sort());
         for (const [id, series] of h) close(d.get(id)!.values, perDay(series.values));
       }
+      // The hours read the estimates and the device serials with their points, the days apart: both agree.
+      close(days.body.estimated.values, perDay(hours.body.estimated.values));
+      const serials = (body: { byDevice?: { deviceId: string; serialNo: string | null }[] }) =>
+        Object.fromEntries((body.byDevice ?? []).map((d) => [d.deviceId, d.serialNo]));
+      expect(serials(hours.body)).toEqual(serials(days.body));
+      for (const serial of Object.values(serials(hours.body))) expect(serial).toEqual(expect.any(String));
       return { hours: hours.body, days: days.body };
     };
 
@@ -351,6 +365,39 @@ describe('readings and consumption', () => {
       const sub = await expectDaysEqualHours(`/api/subscriptions/${s.subscription_id}/consumption`, from, to);
       expect(sub.days.totalM3).toBeGreaterThan(0);
       await expectDaysEqualHours(`/api/customers/${s.customer_id}/consumption`, from, to);
+    });
+
+    it('puts estimated readings in their hour and day, and names the device, whatever the interval', async () => {
+      const s = await ordinaryOf(ids.aski, 1);
+      const marked = await t.sql<{ time: Date; m3: number }>(
+        `UPDATE reading SET quality = 'ESTIMATED', quality_rule = 'interpolation'
+          WHERE meter_id = $1 AND time IN (SELECT time FROM reading WHERE meter_id = $1 AND consumption_m3 > 0 ORDER BY time DESC OFFSET 5 LIMIT 2)
+         RETURNING time, consumption_m3::float8 AS m3`,
+        [s.meter_id],
+      );
+      expect(marked).toHaveLength(2);
+      const last = await one<{ time: Date }>('SELECT max(time) AS time FROM reading WHERE meter_id = $1', [s.meter_id]);
+      const to = new Date(last.time.getTime() + 1000);
+      const { hours } = await expectDaysEqualHours(`/api/meters/${s.meter_id}/consumption`, new Date(to.getTime() - 3 * 24 * HOUR), to);
+      const hourOf = (time: Date) => hours.bucketStarts.indexOf(new Date(Math.floor(time.getTime() / HOUR) * HOUR).toISOString());
+      for (const m of marked) expect(hours.estimated.values[hourOf(m.time)]).toBeCloseTo(m.m3, 3);
+      expect(hours.estimated.totalM3).toBeCloseTo(marked[0].m3 + marked[1].m3, 3);
+      const device = await one<{ serial_no: string }>('SELECT serial_no FROM device WHERE id = $1', [s.device_id]);
+      expect(hours.byDevice).toEqual([expect.objectContaining({ deviceId: s.device_id, serialNo: device.serial_no })]);
+      await t.sql(`UPDATE reading SET quality = 'VALID', quality_rule = NULL WHERE meter_id = $1 AND time = ANY($2::timestamptz[])`, [
+        s.meter_id,
+        marked.map((m) => m.time),
+      ]);
+    });
+
+    it('answers the hours of a customer without subscriptions: every bucket, nothing in them', async () => {
+      const customer = await makeCustomer(t, { tenant: ids.aski });
+      const res = await t.request({ url: `/api/customers/${customer.id}/consumption?${range}&interval=hour`, token: aski });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.bucketStarts).toHaveLength(96);
+      expect(res.body.bucketStarts[0]).toBe('2025-11-09T00:00:00.000Z');
+      expect(res.body.values.every((v: number) => v === 0)).toBe(true);
+      expect(res.body.bySubscription).toEqual([]);
     });
 
     it('cuts a tenant’s days anew when its time zone changes, and keeps them on a refused change', async () => {

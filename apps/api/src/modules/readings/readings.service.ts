@@ -32,7 +32,7 @@ import {
 import { ValidationService } from '../meter-data/validation.service';
 import { withIsoStarts, type ConsumptionBody } from './consumption-json';
 import { ExpiringMap } from './expiring-map';
-import { ReadingsRepository, type MeterWindow } from './readings.repository';
+import { ReadingsRepository, type EstimatedPoint, type MeterWindow, type RangedWindow } from './readings.repository';
 
 const DAY_MS = 86_400_000;
 /** Range shown when the caller gives no `from`: enough for one screen of the chart. */
@@ -239,10 +239,11 @@ export class ReadingsService {
    * rollup where it is bound to agree with the points (planDays) and the points for the rest.
    */
   private async compute(windows: MeterWindow[], r: Range): Promise<Computed> {
-    const [c, estimated] = await Promise.all([
-      this.computeSums(windows, r),
-      this.readings.estimatedPoints(windows.map((w) => ({ ...w, from: r.from, to: r.to }))),
-    ]);
+    const ranged = windows.map((w) => ({ ...w, from: r.from, to: r.to }));
+    const [c, estimated] =
+      r.interval === 'hour'
+        ? await this.computeHours(ranged, r)
+        : await Promise.all([this.computeSums(windows, r), this.readings.estimatedPoints(ranged)]);
     // Estimated litres per bucket of the whole answer (each estimate's consumption in the bucket of its time).
     const litres = new Float64Array(c.bucketStarts.length);
     for (const points of estimated)
@@ -254,24 +255,20 @@ export class ReadingsService {
     return { ...c, estimated: litres, futureFrom: firstFutureBucket(c.bucketStarts, Date.now()) };
   }
 
-  private async computeSums(windows: MeterWindow[], r: Range): Promise<Omit<Computed, 'estimated' | 'futureFrom'>> {
+  /** Hours are summed from the raw points, read with the local midnights, the estimates and the device serial in one statement. */
+  private async computeHours(windows: RangedWindow[], r: Range): Promise<[Sums, EstimatedPoint[][]]> {
+    const [wraps, read] = await Promise.all([
+      this.validation.registerWraps(windows.map((w) => w.meterId)),
+      this.readings.hourWindows(windows, r.from, r.to, r.timeZone),
+    ]);
+    const bucketStarts = hourStarts(read.dayStarts, r.from.getTime(), r.to.getTime());
+    const sums = read.points.map((p, i) => sumPoints(p, bucketStarts, r.from.getTime(), wraps.get(windows[i].meterId)));
+    return [{ bucketStarts, windows: sums, serials: read.serials }, read.estimated];
+  }
+
+  private async computeSums(windows: MeterWindow[], r: Range): Promise<Sums> {
     // The register wraps are only needed for summing: read beside the points, not before them.
     const wrapsOf = this.validation.registerWraps(windows.map((w) => w.meterId));
-    if (r.interval === 'hour') {
-      const [wraps, days, points] = await Promise.all([
-        wrapsOf,
-        this.readings.localDays(r.from, r.to, r.timeZone),
-        this.readings.windowPoints(windows.map((w) => ({ ...w, from: r.from, to: r.to }))),
-      ]);
-      const sumWindow = (p: Parameters<typeof sumPoints>[0], buckets: number[], fromMs: number, window: MeterWindow) =>
-        sumPoints(p, buckets, fromMs, wraps.get(window.meterId));
-      const bucketStarts = hourStarts(
-        days.map((d) => d.startMs),
-        r.from.getTime(),
-        r.to.getTime(),
-      );
-      return { bucketStarts, windows: points.map((p, i) => sumWindow(p, bucketStarts, r.from.getTime(), windows[i])) };
-    }
     const parts = windows.map((w) => ({
       meterId: w.meterId,
       from: new Date(Math.max(r.from.getTime(), w.startedAt?.getTime() ?? -Infinity)),
@@ -332,7 +329,7 @@ export class ReadingsService {
       const again = await this.readings.windowPoints(stale);
       stale.forEach((part, j) => (sums[part.window] = sumWindow(again[j], bucketStarts, part.from.getTime(), part)));
     }
-    return { bucketStarts, windows: sums };
+    return { bucketStarts, windows: sums, serials: new Map() };
   }
 
   private async byDevice(c: Computed): Promise<NonNullable<Consumption['byDevice']>> {
@@ -344,14 +341,20 @@ export class ReadingsService {
         else litres.set(deviceId, Float64Array.from(own));
       }
     }
-    const serials = new Map((await this.readings.deviceSerials([...litres.keys()])).map((d) => [d.id, d.serial_no]));
+    const unknown = [...litres.keys()].filter((id) => !c.serials.has(id));
+    const serials = new Map([...c.serials, ...(await this.readings.deviceSerials(unknown)).map((d) => [d.id, d.serial_no] as const)]);
     return [...litres].map(([deviceId, own]) => ({ deviceId, serialNo: serials.get(deviceId) ?? null, ...toSeries(own, c.futureFrom) }));
   }
 }
 
-interface Computed {
+interface Sums {
   bucketStarts: number[];
   windows: WindowSums[];
+  /** Device serials read with the points (byDevice asks for the others). */
+  serials: Map<string, string>;
+}
+
+interface Computed extends Sums {
   /** Litres of ESTIMATED readings per bucket, over all windows. */
   estimated: Float64Array;
   /** The first bucket that had not begun when the answer was computed (see firstFutureBucket). */
