@@ -63,6 +63,30 @@ export function mapAddressRow(a: AddressRecord): AddressRow {
   };
 }
 
+/** An address's columns as the list queries select them beside other rows' (subscriptions list, map search). */
+export interface AddressColumnsRecord {
+  street: string | null;
+  building_no: string | null;
+  door_no: string | null;
+  neighborhood: string | null;
+  district: string | null;
+  city: string | null;
+  address_name: string | null;
+}
+
+/** `formatAddressLine` of a list row's address columns. */
+export function addressColumnsLine(r: AddressColumnsRecord): string {
+  return formatAddressLine({
+    street: r.street,
+    buildingNo: r.building_no,
+    doorNo: r.door_no,
+    neighborhood: r.neighborhood,
+    district: r.district,
+    city: r.city,
+    name: r.address_name,
+  });
+}
+
 /** One line for tables: "Street No/Door, Neighborhood, District/City". */
 export function formatAddressLine(a: {
   street: string | null;

@@ -2,7 +2,7 @@ import { createZodDto } from '../../core/http/zod-dto';
 import { z } from 'zod';
 import { ALARM_TYPES, MAP_STATUSES, OUT_OF_SERVICE_STATUSES, type AlarmType, type AssetStatus, type MapStatus } from '@water/shared';
 import { pageQueryShape, pageSchema } from '../../core/http/paging';
-import { formatAddressLine } from '../addresses/addresses.dto';
+import { addressColumnsLine, formatAddressLine, type AddressColumnsRecord } from '../addresses/addresses.dto';
 import { AlarmRowSchema } from '../alarms/alarms.dto';
 
 const uuid = () => z.string().uuid({ message: 'must be a UUID' });
@@ -276,18 +276,11 @@ export function mapMap(rows: MapMarkerRecord[], limit: number): MapView {
   return { markers, counts, truncated: rows.length > limit };
 }
 
-export interface MapSearchRecord {
+export interface MapSearchRecord extends AddressColumnsRecord {
   subscription_id: string;
   subscription_no: string;
   tenant_id: string;
   customer_name: string;
-  street: string | null;
-  building_no: string | null;
-  door_no: string | null;
-  neighborhood: string | null;
-  district: string | null;
-  city: string | null;
-  address_name: string | null;
   lat: string;
   lng: string;
 }
@@ -298,15 +291,7 @@ export function mapSearchHit(r: MapSearchRecord): MapSearchHit {
     subscriptionNo: r.subscription_no,
     tenantId: r.tenant_id,
     customerName: r.customer_name,
-    address: formatAddressLine({
-      street: r.street,
-      buildingNo: r.building_no,
-      doorNo: r.door_no,
-      neighborhood: r.neighborhood,
-      district: r.district,
-      city: r.city,
-      name: r.address_name,
-    }),
+    address: addressColumnsLine(r),
     lat: Number(r.lat),
     lng: Number(r.lng),
   };

@@ -1,9 +1,10 @@
 import { createZodDto } from '../../core/http/zod-dto';
 import { BILLING_STATUSES, type BillingStatus } from '../dunning/dunning.dto';
 import { z } from 'zod';
+import { GroupRefSchema } from '../definitions/definitions.dto';
 import { AddressInputSchema, AddressSchema, mapAddress } from '../../core/http/address.dto';
 import { pageQueryShape, pageSchema } from '../../core/http/paging';
-import { addressRefIsExclusive, addressRefShape, formatAddressLine } from '../addresses/addresses.dto';
+import { addressColumnsLine, addressRefIsExclusive, addressRefShape, type AddressColumnsRecord } from '../addresses/addresses.dto';
 import { CUSTOMER_TYPES, CustomerFieldsSchema, refineCustomerFields } from '../customers/customers.dto';
 
 const uuid = () => z.string().uuid({ message: 'must be a UUID' });
@@ -116,15 +117,13 @@ export class ListSubscriptionsQueryDto extends createZodDto(ListSubscriptionsQue
 
 // ─── Responses ────────────────────────────────────────────────────────────────────
 
-const GroupSchema = z.object({ id: z.string().uuid(), code: z.string(), name: z.string() });
-
 export const SubscriptionRowSchema = z.object({
   id: z.string().uuid(),
   subscriptionNo: z.string(),
   tenantId: z.string().uuid(),
   tenantName: z.string(),
   type: z.enum(CUSTOMER_TYPES),
-  group: GroupSchema,
+  group: GroupRefSchema,
   isActive: z.boolean(),
   customer: z.object({ id: z.string().uuid(), displayName: z.string(), type: z.enum(CUSTOMER_TYPES) }),
   /** TC ID No of an individual, tax id of an organisation (the table's "TC/Tax ID"). */
@@ -210,7 +209,7 @@ type Decimalish = { toNumber(): number } | string | number | null;
 export const num = (v: Decimalish): number | null => (v == null ? null : typeof v === 'object' ? v.toNumber() : Number(v));
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-export interface SubscriptionRowRecord {
+export interface SubscriptionRowRecord extends AddressColumnsRecord {
   id: string;
   subscription_no: string;
   tenant_id: string;
@@ -219,6 +218,7 @@ export interface SubscriptionRowRecord {
   group_id: string;
   group_code: string;
   group_name: string;
+  group_name_en: string | null;
   is_active: boolean;
   customer_id: string;
   customer_type: 'INDIVIDUAL' | 'ORGANIZATIONAL';
@@ -226,13 +226,6 @@ export interface SubscriptionRowRecord {
   identity_no: string | null;
   consumption_m3: string | number;
   address_id: string | null;
-  street: string | null;
-  building_no: string | null;
-  door_no: string | null;
-  neighborhood: string | null;
-  district: string | null;
-  city: string | null;
-  address_name: string | null;
   latitude: string | null;
   longitude: string | null;
   meter_id: string | null;
@@ -247,7 +240,7 @@ export function mapSubscriptionRow(r: SubscriptionRowRecord, billingStatus: Bill
     tenantId: r.tenant_id,
     tenantName: r.tenant_name,
     type: r.subscription_type,
-    group: { id: r.group_id, code: r.group_code, name: r.group_name },
+    group: { id: r.group_id, code: r.group_code, name: r.group_name, nameEn: r.group_name_en },
     isActive: r.is_active,
     customer: { id: r.customer_id, displayName: r.customer_name, type: r.customer_type },
     identityNo: r.identity_no,
@@ -255,15 +248,7 @@ export function mapSubscriptionRow(r: SubscriptionRowRecord, billingStatus: Bill
     address: r.address_id
       ? {
           id: r.address_id,
-          line: formatAddressLine({
-            street: r.street,
-            buildingNo: r.building_no,
-            doorNo: r.door_no,
-            neighborhood: r.neighborhood,
-            district: r.district,
-            city: r.city,
-            name: r.address_name,
-          }),
+          line: addressColumnsLine(r),
           city: r.city,
           district: r.district,
           latitude: num(r.latitude),
