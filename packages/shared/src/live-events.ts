@@ -31,6 +31,8 @@ export interface DeviceStateEvent {
   tenantId: string;
   deviceId: string;
   meterId: string | null;
+  /** The open subscription the device's meter serves (a map marker), when known. */
+  subscriptionId?: string | null;
   lastSeenAt: string;
   batteryPct: number | null;
   rssi: number | null;
@@ -122,6 +124,17 @@ export interface ReadingsBatchEvent {
   states: DeviceStateEvent[];
 }
 
+/**
+ * Device states of one tenant in one map cell (a viewport room, issue 22), coalesced as readings.batch is:
+ * at most one message per room and LIVE_COALESCE_MS with each device's newest state. Only sockets that
+ * asked for the cell with 'viewport.subscribe' get it.
+ */
+export interface ViewportBatchEvent {
+  tenantId: string;
+  cell: string;
+  states: DeviceStateEvent[];
+}
+
 /** Event name → payload. */
 export interface LiveEvents {
   'reading.created': ReadingEvent;
@@ -134,6 +147,7 @@ export interface LiveEvents {
   'notification.created': NotificationCreatedEvent;
   'billing-run.progress': BillingRunProgressEvent;
   'readings.batch': ReadingsBatchEvent;
+  'viewport.batch': ViewportBatchEvent;
 }
 export type LiveEventName = keyof LiveEvents;
 export const LIVE_EVENT_NAMES: readonly LiveEventName[] = [
@@ -162,3 +176,45 @@ export function unpackReadingsBatch(
 export const tenantRoom = (tenantId: string) => `tenant:${tenantId}`;
 /** Room of one user (issue 19): every socket of the user joins it, whatever tenants it watches. */
 export const userRoom = (userId: string) => `user:${userId}`;
+
+/**
+ * Map cells of the viewport rooms: slippy-map tiles at one fixed zoom, named `z/x/y`. At zoom 12 a cell is
+ * about 7.5 km wide in Türkiye, so a city's view is a few dozen cells and a country's view too many (the
+ * console then stays on its tenant rooms alone).
+ */
+export const LIVE_CELL_ZOOM = 12;
+/** A viewport of more cells than this is refused by the gateway (and not asked for by the console). */
+export const MAX_VIEWPORT_CELLS = 256;
+const CELL_PATTERN = /^12\/(\d{1,4})\/(\d{1,4})$/;
+
+const tileX = (lng: number) => Math.floor(((lng + 180) / 360) * 2 ** LIVE_CELL_ZOOM);
+function tileY(lat: number): number {
+  const clamped = Math.max(-85.0511, Math.min(85.0511, lat));
+  const r = (clamped * Math.PI) / 180;
+  return Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** LIVE_CELL_ZOOM);
+}
+const inRange = (i: number) => Math.min(2 ** LIVE_CELL_ZOOM - 1, Math.max(0, i));
+
+/** The cell of a point. */
+export function liveCell(lat: number, lng: number): string {
+  return `${LIVE_CELL_ZOOM}/${inRange(tileX(lng))}/${inRange(tileY(lat))}`;
+}
+
+/** Whether a string names a cell at LIVE_CELL_ZOOM (the gateway takes nothing else). */
+export function isLiveCell(cell: unknown): cell is string {
+  const m = typeof cell === 'string' ? CELL_PATTERN.exec(cell) : null;
+  return !!m && Number(m[1]) < 2 ** LIVE_CELL_ZOOM && Number(m[2]) < 2 ** LIVE_CELL_ZOOM;
+}
+
+/** The cells a bounding box covers, or null when they are more than MAX_VIEWPORT_CELLS. */
+export function liveCellsIn(box: { south: number; west: number; north: number; east: number }): string[] | null {
+  const [x0, x1] = [inRange(tileX(box.west)), inRange(tileX(box.east))];
+  const [y0, y1] = [inRange(tileY(box.north)), inRange(tileY(box.south))];
+  if (x1 < x0 || (x1 - x0 + 1) * (y1 - y0 + 1) > MAX_VIEWPORT_CELLS) return null;
+  const cells: string[] = [];
+  for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) cells.push(`${LIVE_CELL_ZOOM}/${x}/${y}`);
+  return cells;
+}
+
+/** Room of one tenant's devices in one cell: a socket joins it only for tenants it may watch. */
+export const cellRoom = (tenantId: string, cell: string) => `cell:${tenantId}:${cell}`;

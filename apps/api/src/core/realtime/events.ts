@@ -1,6 +1,6 @@
 import type { LiveEvents } from '@water/shared';
 
-export { tenantRoom, userRoom, type AlarmEvent, type DeviceStateEvent, type ReadingEvent } from '@water/shared';
+export { cellRoom, liveCell, tenantRoom, userRoom, type AlarmEvent, type DeviceStateEvent, type ReadingEvent } from '@water/shared';
 
 /** Socket.io's typed map of the events pushed to the console (payloads defined once in @water/shared). */
 export type ServerEvents = { [E in keyof LiveEvents]: (e: LiveEvents[E]) => void };

@@ -4,13 +4,31 @@ import { Server } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { liveEvents } from '../metrics/metrics';
 import { RedisService } from '../redis/redis.service';
-import { portalRoom, tenantRoom, userRoom, type DeviceStateEvent, type ReadingEvent, type ServerEvents } from './events';
+import {
+  cellRoom,
+  liveCell,
+  portalRoom,
+  tenantRoom,
+  userRoom,
+  type DeviceStateEvent,
+  type ReadingEvent,
+  type ServerEvents,
+} from './events';
 
-/** A tenant's readings and device states waiting for its room's next message, newest per device. */
+/** A room's readings and device states waiting for its next message, newest per device. */
 interface PendingRoom {
+  tenantId: string;
+  /** Set for a viewport room (its states only leave as 'viewport.batch'). */
+  cell: string | null;
   readings: Map<string, ReadingEvent>;
   states: Map<string, DeviceStateEvent>;
   timer: NodeJS.Timeout | null;
+}
+
+/** Where a device is, for its viewport room (the subscription's address). */
+export interface LivePoint {
+  lat: number;
+  lng: number;
 }
 
 /** Whether `next` may replace `current` as a device's newest (a late frame never hides a newer one). */
@@ -29,7 +47,7 @@ export class LiveEventsService implements OnModuleDestroy, OnApplicationShutdown
   private io?: Server<Record<string, never>, ServerEvents>;
   private adapterClient?: ReturnType<RedisService['duplicate']>;
   private readonly pending = new Map<string, PendingRoom>();
-  /** When each tenant's room last got a batch from this process. */
+  /** When each room last got a batch from this process. */
   private readonly lastSent = new Map<string, number>();
   /** Set when the module is destroyed: later emits are dropped (see send). */
   private closing = false;
@@ -74,11 +92,16 @@ export class LiveEventsService implements OnModuleDestroy, OnApplicationShutdown
   /**
    * Sends to the tenant's room; watchers of ancestor tenants joined it too (see RealtimeGateway). Readings
    * and device states are coalesced: they leave as one 'readings.batch' per room and LIVE_COALESCE_MS.
+   * A device state with its point also goes to the viewport room of the point's cell ('viewport.batch').
    */
-  emit<E extends keyof ServerEvents>(event: E, tenantId: string, payload: Parameters<ServerEvents[E]>[0]): void {
+  emit<E extends keyof ServerEvents>(event: E, tenantId: string, payload: Parameters<ServerEvents[E]>[0], point?: LivePoint | null): void {
     liveEvents.inc({ event });
     if (event === 'reading.created' || event === 'device.state') {
-      this.coalesce(event, tenantId, payload as ReadingEvent | DeviceStateEvent);
+      this.coalesce(tenantRoom(tenantId), tenantId, null, event, payload as ReadingEvent | DeviceStateEvent);
+      if (event === 'device.state' && point) {
+        const cell = liveCell(point.lat, point.lng);
+        this.coalesce(cellRoom(tenantId, cell), tenantId, cell, event, payload as DeviceStateEvent);
+      }
       return;
     }
     this.send(tenantRoom(tenantId), event, payload);
@@ -110,10 +133,16 @@ export class LiveEventsService implements OnModuleDestroy, OnApplicationShutdown
     }
   }
 
-  private coalesce(event: 'reading.created' | 'device.state', tenantId: string, payload: ReadingEvent | DeviceStateEvent): void {
+  private coalesce(
+    roomName: string,
+    tenantId: string,
+    cell: string | null,
+    event: 'reading.created' | 'device.state',
+    payload: ReadingEvent | DeviceStateEvent,
+  ): void {
     if (this.closing) return;
-    let room = this.pending.get(tenantId);
-    if (!room) this.pending.set(tenantId, (room = { readings: new Map(), states: new Map(), timer: null }));
+    let room = this.pending.get(roomName);
+    if (!room) this.pending.set(roomName, (room = { tenantId, cell, readings: new Map(), states: new Map(), timer: null }));
     if (event === 'reading.created') {
       const reading = payload as ReadingEvent;
       if (newer(reading.time, room.readings.get(reading.deviceId)?.time)) room.readings.set(reading.deviceId, reading);
@@ -123,24 +152,29 @@ export class LiveEventsService implements OnModuleDestroy, OnApplicationShutdown
     }
     if (room.timer) return;
     // A quiet room's first event goes on the next turn (with the rest of its batch); a busy one waits out the interval.
-    const wait = Math.max(0, (this.lastSent.get(tenantId) ?? 0) + this.config.LIVE_COALESCE_MS - Date.now());
-    room.timer = setTimeout(() => this.flush(tenantId), wait);
+    const wait = Math.max(0, (this.lastSent.get(roomName) ?? 0) + this.config.LIVE_COALESCE_MS - Date.now());
+    room.timer = setTimeout(() => this.flush(roomName), wait);
   }
 
-  /** Sends a tenant's waiting readings and states as one message to its room. */
-  private flush(tenantId: string): void {
-    const room = this.pending.get(tenantId);
-    this.pending.delete(tenantId);
+  /** Sends a room's waiting readings and states as one message. */
+  private flush(roomName: string): void {
+    const room = this.pending.get(roomName);
+    this.pending.delete(roomName);
     if (!room) return;
     if (room.timer) clearTimeout(room.timer);
     const now = Date.now();
-    this.lastSent.set(tenantId, now);
+    this.lastSent.set(roomName, now);
     // Rooms quiet for a while need no memory of their last send.
     if (this.lastSent.size > 1_000)
       for (const [id, at] of this.lastSent) if (now - at > this.config.LIVE_COALESCE_MS) this.lastSent.delete(id);
+    if (room.cell) {
+      liveEvents.inc({ event: 'viewport.batch' });
+      this.send(roomName, 'viewport.batch', { tenantId: room.tenantId, cell: room.cell, states: [...room.states.values()] });
+      return;
+    }
     liveEvents.inc({ event: 'readings.batch' });
-    this.send(tenantRoom(tenantId), 'readings.batch', {
-      tenantId,
+    this.send(roomName, 'readings.batch', {
+      tenantId: room.tenantId,
       readings: [...room.readings.values()],
       states: [...room.states.values()],
     });
@@ -148,9 +182,9 @@ export class LiveEventsService implements OnModuleDestroy, OnApplicationShutdown
 
   /** Sends every waiting batch now (shutdown; tests). */
   flushAll(): number {
-    const tenants = [...this.pending.keys()];
-    for (const tenantId of tenants) this.flush(tenantId);
-    return tenants.length;
+    const rooms = [...this.pending.keys()];
+    for (const room of rooms) this.flush(room);
+    return rooms.length;
   }
 
   /** The last batches leave now; later emits are dropped (see send). */

@@ -1,10 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+} from '@nestjs/websockets';
+import { isLiveCell, MAX_VIEWPORT_CELLS } from '@water/shared';
 import type Redis from 'ioredis';
 import type { Server, ServerOptions, Socket } from 'socket.io';
-import type { AccessContext } from '../access/access-context';
+import { z } from 'zod';
+import { isSameOrDescendant, type AccessContext, type VisibleTenant } from '../access/access-context';
 import { AccessService } from '../access/access.service';
 import {
   accessClaimsProblem,
@@ -18,7 +28,7 @@ import { PortalSessionVerifier, type PortalTokenPayload } from '../auth/portal-s
 import { SessionRevocationService, type RevocationEvent } from '../auth/session-revocation.service';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { RedisService } from '../redis/redis.service';
-import { portalRoom, tenantRoom, userRoom } from './events';
+import { cellRoom, portalRoom, tenantRoom, userRoom } from './events';
 import { LiveEventsService } from './live-events.service';
 import { PortalSessionsRepository, type PortalSocketAuth } from './portal-sessions.repository';
 
@@ -37,7 +47,24 @@ interface SocketData {
   userId?: string;
   /** A customer's portal socket: in its account's room only. */
   portal?: PortalSocketAuth;
+  /** The map cells the socket asked for ('viewport.subscribe'); their rooms are re-derived from its rights at every check. */
+  viewport?: Viewport;
 }
+
+/** A console map's view: cells at LIVE_CELL_ZOOM, optionally narrowed to one tenant's subtree. */
+interface Viewport {
+  tenantId: string | null;
+  cells: string[];
+}
+
+/** Room memberships one viewport may add (tenants × cells): a root user's country-wide view is refused. */
+const MAX_VIEWPORT_ROOMS = 4_096;
+
+/** What 'viewport.subscribe' takes: the cells shown (none leaves the viewport rooms) and the tenant the map is of. */
+const viewportInput = z.object({
+  tenantId: z.uuid().nullish(),
+  cells: z.array(z.string().refine(isLiveCell, 'not a map cell')).max(MAX_VIEWPORT_CELLS),
+});
 
 /**
  * Origins whose polling requests get CORS headers. The decorator's options are fixed when the class is
@@ -222,8 +249,9 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       const rooms = liveRooms(access);
       if (!rooms.length) throw new Error('no live data may be read');
       if (socket.disconnected) return;
-      // The user's own room too: notifications go to the person, not to a tenant's watchers.
-      const wanted = [...rooms, userRoom(auth.userId)];
+      // The user's own room too: notifications go to the person, not to a tenant's watchers. A recovered
+      // socket keeps the viewport it had, as far as its rights reach now.
+      const wanted = [...rooms, userRoom(auth.userId), ...viewportRooms(access, data.viewport)];
       leaveOthers(socket, wanted);
       await socket.join(wanted);
       tell(socket, 'ready', { rooms: rooms.length });
@@ -241,6 +269,31 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     leaveOthers(socket, [portalRoom(customer.accountId)]);
     await socket.join(portalRoom(customer.accountId));
     tell(socket, 'ready', { rooms: 1 });
+  }
+
+  /**
+   * The dashboard map's cells: the socket joins the viewport room of each cell for every tenant it may watch
+   * (within the map's tenant when one is named), never a tenant outside its rights, whatever cells it names.
+   * The cells replace the previous ones; a bad or too large request changes nothing. Answered by the ack.
+   */
+  @SubscribeMessage('viewport.subscribe')
+  async subscribeViewport(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ rooms: number } | { error: string }> {
+    const auth = (socket.data as SocketData).auth;
+    if (!auth) return { error: 'not allowed' };
+    const input = viewportInput.safeParse(body);
+    if (!input.success) return { error: 'bad viewport' };
+    const access = await this.access.resolve(auth.userId, auth.sessionId);
+    if (!access) return { error: 'not allowed' };
+    const viewport: Viewport = { tenantId: input.data.tenantId ?? null, cells: [...new Set(input.data.cells)] };
+    if (viewport.tenantId && !liveRooms(access).includes(tenantRoom(viewport.tenantId))) return { error: 'tenant not visible' };
+    const wanted = viewportRooms(access, viewport);
+    if (wanted.length > MAX_VIEWPORT_ROOMS) return { error: 'viewport too large' };
+    if (socket.disconnected) return { error: 'not allowed' };
+    (socket.data as SocketData).viewport = viewport;
+    const keep = new Set(wanted);
+    for (const room of socket.rooms) if (room.startsWith('cell:') && !keep.has(room)) void socket.leave(room);
+    await socket.join(wanted);
+    return { rooms: wanted.length };
   }
 
   private portalSockets(): { socket: Socket; portal: PortalSocketAuth }[] {
@@ -359,23 +412,25 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
     }
     if (!rights) return;
     // One rights lookup per user (AccessService's cache: a query only when something changed).
-    const roomsOf = new Map<string, Set<string> | null>();
+    const accessOf = new Map<string, { access: AccessContext; rooms: Set<string> } | null>();
     for (const { auth } of alive) {
-      if (roomsOf.has(auth.userId)) continue;
+      if (accessOf.has(auth.userId)) continue;
       const access = await this.access.resolve(auth.userId, auth.sessionId);
-      roomsOf.set(auth.userId, access ? new Set(liveRooms(access)) : null);
+      accessOf.set(auth.userId, access ? { access, rooms: new Set(liveRooms(access)) } : null);
     }
     for (const { socket, auth } of alive) {
       if (socket.disconnected) continue;
-      const wanted = roomsOf.get(auth.userId);
-      if (!wanted) {
+      const rights = accessOf.get(auth.userId);
+      if (!rights) {
         refuse(socket, 'inactive user');
         continue;
       }
-      if (!wanted.size) {
+      if (!rights.rooms.size) {
         refuse(socket, 'no live data may be read');
         continue;
       }
+      const viewport = (socket.data as SocketData).viewport;
+      const wanted = viewport ? new Set([...rights.rooms, ...viewportRooms(rights.access, viewport)]) : rights.rooms;
       const own = userRoom(auth.userId);
       for (const room of socket.rooms) if (room !== socket.id && room !== own && !wanted.has(room)) void socket.leave(room);
       const missing = [...wanted].filter((r) => !socket.rooms.has(r));
@@ -389,8 +444,25 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   }
 }
 
+/** Whether a tenant's live data may be watched: its live readings or its dashboard may be read. */
+const watches = (t: VisibleTenant) => t.matrix.LIVE_READINGS.read || t.matrix.DASHBOARD.read;
+
 function liveRooms(access: AccessContext): string[] {
-  return [...access.tenants.values()].filter((t) => t.matrix.LIVE_READINGS.read || t.matrix.DASHBOARD.read).map((t) => tenantRoom(t.id));
+  return [...access.tenants.values()].filter(watches).map((t) => tenantRoom(t.id));
+}
+
+/** The viewport rooms a socket may be in: its cells for each tenant it may watch (within the map's tenant, if named). */
+function viewportRooms(access: AccessContext, viewport: Viewport | undefined): string[] {
+  if (!viewport?.cells.length) return [];
+  const within = viewport.tenantId ? access.tenants.get(viewport.tenantId) : undefined;
+  if (viewport.tenantId && !within) return [];
+  const rooms: string[] = [];
+  for (const t of access.tenants.values()) {
+    if (!watches(t)) continue;
+    if (within && !isSameOrDescendant(t.path, within.path)) continue;
+    for (const cell of viewport.cells) rooms.push(cellRoom(t.id, cell));
+  }
+  return rooms;
 }
 
 /** The identity a socket's data was authenticated with, as recoveryIdentity names a token's. */

@@ -618,16 +618,19 @@ export class UplinkProcessor {
       latest.set(it.ctx.deviceId, event);
     }
     for (const r of latest.values()) {
-      this.live.emit('device.state', r.tenantId, {
+      const state = {
         tenantId: r.tenantId,
         deviceId: r.deviceId,
         meterId: r.meterId,
+        subscriptionId: r.subscriptionId,
         lastSeenAt: r.time,
         batteryPct: r.batteryPct,
         rssi: r.rssi,
         snr: r.snr,
         lastIndexM3: r.indexM3,
-      });
+      };
+      // The point also sends it to its map cell's viewport room.
+      this.live.emit('device.state', r.tenantId, state, byDevice.get(r.deviceId)?.point);
     }
     // Live watchers and the people subscribed to the alarm type (issue 19: queued, so the batch does not wait).
     const tell = (event: 'alarm.opened' | 'alarm.cleared', payload: AlarmEvent) => {

@@ -24,6 +24,8 @@ export interface DeviceContext {
   groupId?: string | null;
   q3M3h?: number | null;
   registerCapacityM3?: number | null;
+  /** The subscription's address on the map, for the device's viewport room (issue 22); null without one. */
+  point?: { lat: number; lng: number } | null;
   scenarios: { id: string; version: number; fPort: number | null; decoderSource: string; fieldMapping: FieldMapping }[];
 }
 
@@ -138,6 +140,7 @@ export class UplinkRepository {
       .leftJoin('subscription as s', 's.id', 'sm.subscription_id')
       .leftJoin('subscription_group as g', 'g.id', 's.group_id')
       .leftJoin('meter_profile as mp', 'mp.id', 'm.meter_profile_id')
+      .leftJoin('address as a', 'a.id', 's.address_id')
       .select([
         'd.id as deviceId',
         'd.tenant_id as tenantId',
@@ -151,6 +154,8 @@ export class UplinkRepository {
         's.group_id as groupId',
         'mp.q3',
         'mp.register_capacity_m3 as registerCapacity',
+        'a.latitude as lat',
+        'a.longitude as lng',
       ])
       .where('d.id', 'in', deviceIds)
       .execute();
@@ -182,6 +187,7 @@ export class UplinkRepository {
       groupId: row.groupId ?? null,
       q3M3h: row.q3 === null ? null : Number(row.q3),
       registerCapacityM3: row.registerCapacity === null ? null : Number(row.registerCapacity),
+      point: row.lat === null || row.lng === null ? null : { lat: Number(row.lat), lng: Number(row.lng) },
       scenarios: scenarios
         .filter((s) => s.profileId === row.profileId)
         .map((s) => ({
