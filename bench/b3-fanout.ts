@@ -1,11 +1,19 @@
 /**
- * B3 — live fan-out: BENCH_CLIENTS (2,000; up to 10,000) authenticated Socket.io clients of the root
- * scope on one API process (then, unless BENCH_B3_TWO=0, half on each of two API processes sharing the Redis
- * stream); the bench emits one reading event per second for BENCH_B3_SECONDS (30;
- * the issue asks 300) through the Redis Streams adapter exactly as a worker does, and every client
- * times emit → receive. Baseline in the same run: a bare Socket.io server (bench/lib/raw-socket-server.js)
- * with the same clients and event size. Server memory per connection = RSS growth / clients.
+ * B3 — live fan-out: BENCH_CLIENTS (2,000; the issue: 20,000) authenticated Socket.io clients of the root
+ * scope; the bench emits one reading event per second for BENCH_B3_SECONDS (30; bound a 20,000-client run
+ * to 120–180 s) through the Redis Streams adapter exactly as a worker does, and every client times
+ * emit → receive. Up to 10,000 clients also run against one API process; then (unless BENCH_B3_TWO=0) the
+ * same clients split over two API processes sharing the Redis stream. Baseline in the same run: bare
+ * Socket.io (bench/lib/raw-socket-server.js) with the same clients and event size, on as many processes
+ * as the API run needs, before and after the API. Server memory per connection = RSS growth / clients.
+ *
+ * A process may hold at most `ulimit -n` sockets (20,000 here), so the clients live in child processes of
+ * ≤ PER_PROCESS each (bench/lib/socket-clients.js) and every server process holds ≤ PER_PROCESS.
+ *
+ * BENCH_B3_IDLE=1: instead, idle authenticated clients on one API process in steps up to BENCH_B3_IDLE_MAX
+ * (19,000), RSS after each step, and how many fit in 1 GiB at the measured slope.
  */
+import { fork, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -16,100 +24,160 @@ import {
   log,
   now,
   PORT_BASE,
+  profiling,
   Report,
   REDIS_URL,
   req,
   sleep,
   startApi,
   startNode,
-  stats,
   uptime,
   waterDb,
 } from './lib/common';
 
 const rssOf = (pid: number) => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)![1]) * 1024;
+/** Sockets one process (client or server) holds at most: half the 20,000 open files a process may have here. */
+const PER_PROCESS = 10_000;
 
-async function connectAll(url: string, n: number, token: string | undefined, onEvent: (sentAt: number) => void) {
-  const { io } = req('socket.io-client') as typeof import('socket.io-client');
-  const sockets: ReturnType<typeof io>[] = [];
-  let failed = 0;
-  for (let i = 0; i < n; i += 100) {
+type Hist = Map<number, number>;
+
+/** p50/p99/max of a histogram of whole milliseconds. */
+function histStats(hist: Hist) {
+  const keys = [...hist.keys()].sort((a, b) => a - b);
+  const n = keys.reduce((a, k) => a + hist.get(k)!, 0);
+  const at = (p: number) => {
+    const rank = Math.max(1, Math.ceil((p / 100) * n));
+    let seen = 0;
+    for (const k of keys) if ((seen += hist.get(k)!) >= rank) return k;
+    return NaN;
+  };
+  return { n, p50: at(50), p95: at(95), p99: at(99), max: keys[keys.length - 1] ?? NaN };
+}
+
+/** Child processes of ≤ PER_PROCESS clients each, spread over the servers' urls as `split` says. */
+class ClientFleet {
+  private readonly children: { proc: ChildProcess; url: string; n: number }[] = [];
+
+  constructor(split: { url: string; n: number }[]) {
+    for (const { url, n } of split)
+      for (let i = 0; i < n; i += PER_PROCESS) {
+        const proc = fork(path.join(__dirname, 'lib/socket-clients.js'), [], {
+          env: { ...process.env, API_DIR },
+          stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+        });
+        this.children.push({ proc, url, n: Math.min(PER_PROCESS, n - i) });
+      }
+  }
+
+  private ask<T>(proc: ChildProcess, message: object, type: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (m: { type: string }) => {
+        if (m.type !== type) return;
+        proc.off('message', onMessage);
+        proc.off('exit', onExit);
+        resolve(m as T);
+      };
+      const onExit = (code: number) => reject(new Error(`client process exited ${code}`));
+      proc.on('message', onMessage);
+      proc.once('exit', onExit);
+      proc.send(message);
+    });
+  }
+
+  /** Connects the children one after another (each connects 100 at a time), so connect times are comparable. */
+  async connect(token: string | undefined): Promise<{ failed: number; ms: number }> {
+    let failed = 0;
+    const t0 = now();
+    for (const c of this.children)
+      failed += (await this.ask<{ failed: number }>(c.proc, { cmd: 'connect', url: c.url, n: c.n, token }, 'connected')).failed;
+    return { failed, ms: now() - t0 };
+  }
+
+  async collect(): Promise<Hist> {
+    const hist: Hist = new Map();
+    for (const c of this.children) {
+      const r = await this.ask<{ hist: [number, number][] }>(c.proc, { cmd: 'collect' }, 'latency');
+      for (const [ms, count] of r.hist) hist.set(ms, (hist.get(ms) ?? 0) + count);
+    }
+    return hist;
+  }
+
+  async close(): Promise<void> {
     await Promise.all(
-      Array.from(
-        { length: Math.min(100, n - i) },
-        () =>
+      this.children.map(
+        (c) =>
           new Promise<void>((resolve) => {
-            const s = io(url, {
-              path: '/api/socket.io',
-              transports: ['websocket'],
-              auth: token ? { token } : {},
-              reconnection: false,
-              forceNew: true,
-            });
-            const t = setTimeout(() => {
-              failed++;
-              resolve();
-            }, 20_000);
-            s.once('ready', () => {
-              clearTimeout(t);
-              resolve();
-            });
-            s.once('connect_error', () => {
-              clearTimeout(t);
-              failed++;
-              resolve();
-            });
-            s.on('reading.created', (e: { sentAt: number }) => onEvent(e.sentAt));
-            sockets.push(s);
+            if (c.proc.exitCode !== null) return resolve();
+            c.proc.once('exit', () => resolve());
+            c.proc.send({ cmd: 'close' });
+            setTimeout(() => c.proc.kill('SIGKILL'), 10_000).unref();
           }),
       ),
     );
   }
-  return { sockets, failed };
 }
+
+/** Clients spread evenly over the servers' urls. */
+const spread = (urls: string[], n: number) =>
+  urls.map((url, i) => ({ url, n: Math.floor(n / urls.length) + (i < n % urls.length ? 1 : 0) }));
 
 async function measure(
   label: string,
   n: number,
   seconds: number,
-  connect: (onEvent: (sentAt: number) => void) => Promise<{ sockets: { close(): void }[]; failed: number }>,
+  urls: string[],
+  token: string | undefined,
   emit: () => Promise<void>,
   rss: () => number,
 ) {
-  const lat: number[] = [];
-  const rss0 = rss();
-  const t0 = now();
-  const { sockets, failed } = await connect((sentAt) => lat.push(Date.now() - sentAt));
-  const connectMs = now() - t0;
-  await sleep(2000);
-  const rss1 = rss();
-  let emitted = 0;
-  const end = now() + seconds * 1000;
-  while (now() < end) {
-    const tick = now();
-    await emit();
-    emitted++;
-    await sleep(Math.max(0, 1000 - (now() - tick)));
+  const fleet = new ClientFleet(spread(urls, n));
+  try {
+    const rss0 = rss();
+    const { failed, ms: connectMs } = await fleet.connect(token);
+    await sleep(2000);
+    const rss1 = rss();
+    let emitted = 0;
+    const end = now() + seconds * 1000;
+    while (now() < end) {
+      const tick = now();
+      await emit();
+      emitted++;
+      await sleep(Math.max(0, 1000 - (now() - tick)));
+    }
+    await sleep(2000);
+    const load = uptime();
+    const latency = histStats(await fleet.collect());
+    const connected = n - failed;
+    const perConnKB = (rss1 - rss0) / 1024 / Math.max(1, connected);
+    log(
+      `B3 ${label}: ${connected}/${n} connected in ${Math.round(connectMs)} ms, ${latency.n}/${emitted * connected} delivered, p50 ${latency.p50} p99 ${latency.p99} ms, +${perConnKB.toFixed(1)} KB RSS/connection [${load}]`,
+    );
+    return { connected, emitted, delivered: latency.n, expected: emitted * connected, latency, perConnKB, connectMs, load };
+  } finally {
+    await fleet.close();
   }
-  await sleep(2000);
-  const load = uptime();
-  for (const s of sockets) s.close();
-  const connected = n - failed;
-  const s = stats(lat);
-  log(
-    `B3 ${label}: ${connected}/${n} connected in ${Math.round(connectMs)} ms, ${s.n}/${emitted * connected} delivered, p50 ${s.p50} p99 ${s.p99} ms, +${Math.round((rss1 - rss0) / 1024 / Math.max(1, connected))} KB RSS/connection [${load}]`,
-  );
-  return {
-    connected,
-    emitted,
-    delivered: s.n,
-    expected: emitted * connected,
-    latency: s,
-    perConnKB: (rss1 - rss0) / 1024 / Math.max(1, connected),
-    connectMs,
-    load,
-  };
 }
+
+/** The reading event the API's clients receive, as a worker's uplink would send it. */
+const readingPayload = (tenant: string) => ({
+  sentAt: Date.now(),
+  tenantId: tenant,
+  deviceId: '00000000-0000-0000-0000-000000000000',
+  meterId: null,
+  meterSerialNo: 'X',
+  subscriptionId: null,
+  time: new Date().toISOString(),
+  indexM3: 1,
+  consumptionM3: 0.02,
+  batteryPct: 90,
+  rssi: -90,
+  snr: 5,
+  alarms: [],
+  valveState: null,
+  quality: 'VALID',
+  qualityRule: null,
+  receivedAt: new Date().toISOString(),
+});
 
 export async function b3() {
   const report = new Report('B3');
@@ -121,147 +189,115 @@ export async function b3() {
   const IORedis = req('ioredis');
   const { createAdapter } = req('@socket.io/redis-streams-adapter');
   const { Server } = req('socket.io');
-  let raw: Awaited<ReturnType<typeof startNode>> | undefined;
+  const raws: Awaited<ReturnType<typeof startNode>>[] = [];
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   let api2: Awaited<ReturnType<typeof startApi>> | undefined;
   const redis = new IORedis(REDIS_URL);
   let emitter: { of(ns: string): { adapter: unknown }; to(room: string): { emit(e: string, p: unknown): void } } | undefined;
   try {
     await waterDb.seed(pool, { readingDays: 1 });
-    // Baseline: bare Socket.io, measured before and after the API (the machine's load moves); the better run counts.
-    const rawPort = PORT_BASE + 30;
+    if (process.env.BENCH_B3_IDLE === '1') {
+      await idle(report, db.url, prefix);
+      return report;
+    }
+    // Baseline: bare Socket.io on as many processes as the clients need, measured before and after the API
+    // (the machine's load moves); the better run counts.
+    const servers = Math.ceil(n / PER_PROCESS);
     const rawRun = async (label: string) => {
-      raw = await startNode(
-        [path.join(__dirname, 'lib/raw-socket-server.js'), String(rawPort)],
-        { API_DIR },
-        async () => (await fetch(`http://127.0.0.1:${rawPort}/mem`)).ok,
-      );
-      const pid = raw.proc.pid!;
+      const ports = Array.from({ length: servers }, (_, i) => PORT_BASE + 30 + i * 5);
+      for (const port of ports)
+        raws.push(
+          await startNode(
+            [path.join(__dirname, 'lib/raw-socket-server.js'), String(port)],
+            { API_DIR },
+            async () => (await fetch(`http://127.0.0.1:${port}/mem`)).ok,
+          ),
+        );
+      const pids = raws.map((r) => r.proc.pid!);
       const r = await measure(
-        label,
+        `${label}, ${servers} process(es)`,
         n,
         seconds,
-        (on) => connectAll(`http://127.0.0.1:${rawPort}`, n, undefined, on),
-        async () => void (await fetch(`http://127.0.0.1:${rawPort}/emit`)),
-        () => rssOf(pid),
+        ports.map((p) => `http://127.0.0.1:${p}`),
+        undefined,
+        async () => void (await Promise.all(ports.map((p) => fetch(`http://127.0.0.1:${p}/emit`)))),
+        () => pids.reduce((a, pid) => a + rssOf(pid), 0),
       );
-      await raw.stop();
-      raw = undefined;
+      for (const raw of raws.splice(0)) await raw.stop();
       return r;
     };
     const rawBefore = await rawRun('raw socket.io (before)');
 
-    api = await startApi(db.url, PORT_BASE + 31, prefix);
+    api = await startApi(db.url, PORT_BASE + 31, prefix, {}, profiling() ? 'api-b3-1' : undefined);
     const apiPid = api.proc.pid!;
     const tenant = (await pool.query(`SELECT id::text FROM tenant WHERE parent_id IS NULL`)).rows[0].id;
     emitter = new Server({ adapter: createAdapter(redis, { streamName: `${prefix}:socket.io`, maxLen: 100_000 }) });
-    const payload = () => ({
-      sentAt: Date.now(),
-      tenantId: tenant,
-      deviceId: '00000000-0000-0000-0000-000000000000',
-      meterId: null,
-      meterSerialNo: 'X',
-      subscriptionId: null,
-      time: new Date().toISOString(),
-      indexM3: 1,
-      consumptionM3: 0.02,
-      batteryPct: 90,
-      rssi: -90,
-      snr: 5,
-      alarms: [],
-      valveState: null,
-      quality: 'VALID',
-      qualityRule: null,
-      receivedAt: new Date().toISOString(),
-    });
+    const emit = async () => emitter!.to(`tenant:${tenant}`).emit('reading.created', readingPayload(tenant));
     const token = api.token;
-    const res = await measure(
-      'API (Redis Streams adapter)',
-      n,
-      seconds,
-      (on) => connectAll(api!.base, n, token, on),
-      async () => emitter!.to(`tenant:${tenant}`).emit('reading.created', payload()),
-      () => rssOf(apiPid),
-    );
+    // One API process holds at most PER_PROCESS clients.
+    const one =
+      n <= PER_PROCESS ? await measure('API (Redis Streams adapter)', n, seconds, [api.base], token, emit, () => rssOf(apiPid)) : undefined;
     // The same clients split over two API processes: every event crosses the Redis stream to both.
     let two: Awaited<ReturnType<typeof measure>> | undefined;
-    if (process.env.BENCH_B3_TWO !== '0') {
-      api2 = await startApi(db.url, PORT_BASE + 32, prefix);
+    if (process.env.BENCH_B3_TWO !== '0' || !one) {
+      api2 = await startApi(db.url, PORT_BASE + 32, prefix, {}, profiling() ? 'api-b3-2' : undefined);
       const api2Pid = api2.proc.pid!;
       two = await measure(
         'two API processes (Redis Streams adapter)',
         n,
         seconds,
-        async (on) => {
-          const a = await connectAll(api!.base, Math.ceil(n / 2), token, on);
-          const b = await connectAll(api2!.base, Math.floor(n / 2), token, on);
-          return { sockets: [...a.sockets, ...b.sockets], failed: a.failed + b.failed };
-        },
-        async () => emitter!.to(`tenant:${tenant}`).emit('reading.created', payload()),
+        [api.base, api2.base],
+        token,
+        emit,
         () => rssOf(apiPid) + rssOf(api2Pid),
       );
       await api2.stop();
       api2 = undefined;
     }
+    await api.stop();
+    api = undefined;
     const rawAfter = await rawRun('raw socket.io (after)');
     const base = rawBefore.latency.p99 <= rawAfter.latency.p99 ? rawBefore : rawAfter;
     report.extra.raw = { before: rawBefore, after: rawAfter };
-    report.extra.api = res;
-    report.add({
-      metric: `p99 emit→receive, ${res.connected} clients`,
-      value: res.latency.p99,
-      unit: 'ms',
-      baseline: { name: 'bare Socket.io p99', value: base.latency.p99 },
-      target: '≤ 1.2× raw',
-      met: res.latency.p99 <= 1.2 * base.latency.p99,
-      load: res.load,
-      note: `p50 ${res.latency.p50} vs ${base.latency.p50} ms`,
-    });
-    report.add({
-      metric: 'delivered',
-      value: res.delivered / Math.max(1, res.expected),
-      unit: 'ratio',
-      baseline: { name: 'bare Socket.io', value: base.delivered / Math.max(1, base.expected) },
-      target: '100%',
-      met: res.delivered === res.expected && res.connected === n,
-      load: res.load,
-      note: `${res.delivered}/${res.expected}`,
-    });
-    report.add({
-      metric: 'server RSS per connection',
-      value: res.perConnKB,
-      unit: 'KB',
-      baseline: { name: 'bare Socket.io', value: base.perConnKB },
-      target: '≤ 20 KB',
-      met: res.perConnKB <= 20,
-      load: res.load,
-    });
-    if (two) {
-      report.extra.twoProcesses = two;
+    const runs: [string, Awaited<ReturnType<typeof measure>>][] = [];
+    if (one) runs.push(['', one]);
+    if (two) runs.push(['two API processes: ', two]);
+    for (const [prefixText, r] of runs) {
+      report.extra[prefixText ? 'twoProcesses' : 'api'] = r;
       report.add({
-        metric: `two API processes: p99 emit→receive, ${two.connected} clients`,
-        value: two.latency.p99,
+        metric: `${prefixText}p99 emit→receive, ${r.connected} clients`,
+        value: r.latency.p99,
         unit: 'ms',
-        baseline: { name: 'bare Socket.io p99', value: base.latency.p99 },
+        baseline: { name: `bare Socket.io p99 (${servers} process(es))`, value: base.latency.p99 },
         target: '≤ 1.2× raw',
-        met: two.latency.p99 <= 1.2 * base.latency.p99,
-        load: two.load,
-        note: `p50 ${two.latency.p50} ms, half the clients on each process`,
+        met: r.latency.p99 <= 1.2 * base.latency.p99,
+        load: r.load,
+        note: `p50 ${r.latency.p50} vs ${base.latency.p50} ms, ${seconds} s`,
       });
       report.add({
-        metric: 'two API processes: delivered',
-        value: two.delivered / Math.max(1, two.expected),
+        metric: `${prefixText}delivered`,
+        value: r.delivered / Math.max(1, r.expected),
         unit: 'ratio',
+        baseline: { name: 'bare Socket.io', value: base.delivered / Math.max(1, base.expected) },
         target: '100%',
-        met: two.delivered === two.expected && two.connected === n,
-        load: two.load,
-        note: `${two.delivered}/${two.expected}`,
+        met: r.delivered === r.expected && r.connected === n,
+        load: r.load,
+        note: `${r.delivered}/${r.expected}`,
+      });
+      report.add({
+        metric: `${prefixText}server RSS per connection`,
+        value: r.perConnKB,
+        unit: 'KB',
+        baseline: { name: 'bare Socket.io', value: base.perConnKB },
+        target: '≤ 15 KB',
+        met: r.perConnKB <= 15,
+        load: r.load,
       });
     }
   } finally {
     // A listener-less server has no engine: close its adapter only (as LiveEventsService does).
     await Promise.resolve((emitter?.of('/').adapter as { close?: () => unknown } | undefined)?.close?.());
-    await raw?.stop();
+    for (const raw of raws) await raw.stop();
     await api2?.stop();
     await api?.stop();
     redis.disconnect();
@@ -271,6 +307,52 @@ export async function b3() {
   }
   report.write();
   return report;
+}
+
+/** Idle authenticated connections on one API process: RSS at each step, and the count 1 GiB holds at the fitted slope. */
+async function idle(report: Report, url: string, prefix: string) {
+  const max = Math.min(env('BENCH_B3_IDLE_MAX', 19_000), 19_500);
+  const step = env('BENCH_B3_IDLE_STEP', 4_750);
+  const api = await startApi(url, PORT_BASE + 31, prefix);
+  const pid = api.proc.pid!;
+  const fleets: ClientFleet[] = [];
+  const points: { clients: number; rssMB: number }[] = [];
+  try {
+    await sleep(2000);
+    points.push({ clients: 0, rssMB: rssOf(pid) / 2 ** 20 });
+    let clients = 0;
+    while (clients < max) {
+      const add = Math.min(step, max - clients);
+      const fleet = new ClientFleet([{ url: api.base, n: add }]);
+      fleets.push(fleet);
+      const { failed } = await fleet.connect(api.token);
+      if (failed) throw new Error(`${failed} idle clients could not connect`);
+      clients += add;
+      // Let a few re-check ticks and a revalidation pass run over the new sockets before reading RSS.
+      await sleep(8000);
+      points.push({ clients, rssMB: rssOf(pid) / 2 ** 20 });
+      log(`B3 idle: ${clients} clients, RSS ${points[points.length - 1].rssMB.toFixed(1)} MB [${uptime()}]`);
+    }
+  } finally {
+    for (const f of fleets) await f.close();
+    await api.stop();
+  }
+  // Least-squares slope over the steps with clients (the first socket's one-time costs are in the intercept).
+  const xs = points.map((p) => p.clients);
+  const ys = points.map((p) => p.rssMB);
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const slopeMB = xs.reduce((a, x, i) => a + (x - mx) * (ys[i] - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  const intercept = my - slopeMB * mx;
+  const fit = Math.floor((1024 - intercept) / slopeMB);
+  report.extra.idle = { points, slopeKB: slopeMB * 1024, interceptMB: intercept };
+  report.add({
+    metric: `idle authenticated connections one API process holds in 1 GiB (fitted over ${points.map((p) => p.clients).join('/')})`,
+    value: fit,
+    unit: 'connections',
+    note: `${(slopeMB * 1024).toFixed(2)} KB a connection, ${intercept.toFixed(0)} MB at none; ${points[points.length - 1].rssMB.toFixed(0)} MB at ${xs[xs.length - 1]}`,
+  });
+  report.write();
 }
 
 if (require.main === module)
