@@ -23,7 +23,8 @@ export class AccessService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  private generationKey(): string {
+  /** Moves on every change of rights; the HTTP guard reads it with the session's state (one Redis call). */
+  generationKey(): string {
     return this.redis.key('access-generation');
   }
 
@@ -32,11 +33,14 @@ export class AccessService {
     await this.redis.client.incr(this.generationKey());
   }
 
-  /** The caller's context, from the cache while no user, membership or tenant changed. */
-  async resolve(userId: string, sessionId: string, requestId?: string): Promise<AccessContext | null> {
+  /**
+   * The caller's context, from the cache while no user, membership or tenant changed. `generation` is
+   * the value of generationKey() when the caller has just read it (null: not set); otherwise it is read here.
+   */
+  async resolve(userId: string, sessionId: string, requestId?: string, generation?: string | null): Promise<AccessContext | null> {
     const ttl = this.config.ACCESS_CACHE_TTL_MS;
     if (ttl === 0) return this.load(userId, sessionId, requestId);
-    const generation = (await this.redis.client.get(this.generationKey())) ?? '0';
+    generation = (generation === undefined ? await this.redis.client.get(this.generationKey()) : generation) ?? '0';
     const key = `${userId}|${sessionId}`;
     const hit = this.cache.get(key);
     const now = Date.now();

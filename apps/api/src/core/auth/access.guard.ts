@@ -48,9 +48,10 @@ export class AccessGuard extends AuthGuard('jwt') {
     const req = context.switchToHttp().getRequest<GuardedRequest>();
     const { userId, sessionId, generation } = req.user!;
     // Read from Redis on every request, never cached: a logout, password change or deactivation ends
-    // the session on every node before its next request.
-    const [state, access] = await Promise.all([this.revocations.state(userId, sessionId), this.access.resolve(userId, sessionId, req.id)]);
+    // the session on every node before its next request. The rights' generation comes in the same call.
+    const { state, values } = await this.revocations.stateWith(userId, sessionId, [this.access.generationKey()]);
     if (SessionRevocationService.ended(state, generation)) throw new NotAuthenticatedException('session ended');
+    const access = await this.access.resolve(userId, sessionId, req.id, values[0]);
     if (!access) throw new NotAuthenticatedException('user is inactive or no longer exists');
     req.access = access;
     if (rule.kind === 'permission' && !access.holdsAnywhere(rule.module, rule.action)) {

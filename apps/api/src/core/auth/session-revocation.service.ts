@@ -65,8 +65,16 @@ export class SessionRevocationService {
 
   /** One round trip: the session's and the user's revocation state. */
   async state(userId: string, sessionId: string): Promise<SessionState> {
-    const [revoked, generation] = await this.redis.client.mget(this.sessionKey(sessionId), this.generationKey(userId));
-    return { sessionRevoked: revoked !== null, userGeneration: Number(generation ?? 0) };
+    return (await this.stateWith(userId, sessionId, [])).state;
+  }
+
+  /**
+   * The same round trip also reading `keys` (another per-request check's, e.g. the access generation):
+   * the HTTP guard makes one Redis call a request, not two (B2, issue 22).
+   */
+  async stateWith(userId: string, sessionId: string, keys: readonly string[]): Promise<{ state: SessionState; values: (string | null)[] }> {
+    const [revoked, generation, ...values] = await this.redis.client.mget(this.sessionKey(sessionId), this.generationKey(userId), ...keys);
+    return { state: { sessionRevoked: revoked !== null, userGeneration: Number(generation ?? 0) }, values };
   }
 
   /** The states of many sessions at once (the live gateway's periodic sweep), in chunks of one MGET each. */
