@@ -528,6 +528,12 @@ describe('readings and consumption', () => {
         (await t.request({ url: `/api/meters/${s.meter_id}/readings?pageSize=4`, token: aski })).body.items[2].time,
       );
 
+      // The count comes in the rows' statement: a page past the end (nothing to carry it) still counts,
+      // and no row carries it into the answer.
+      const past = await t.request({ url: `/api/meters/${s.meter_id}/readings?from=2020-01-01T00:00:00Z&page=9999`, token: aski });
+      expect(past.body).toMatchObject({ items: [], total, page: 9999 });
+      expect(Object.keys(page1.body.items[0])).not.toContain('total');
+
       const { meter } = await makeInstallation(t, { tenant: ids.aski, subscriptionNo: 'READ-GONE-1' });
       const empty = await t.request({ url: `/api/meters/${meter.id}/readings`, token: aski });
       expect(empty.body).toMatchObject({ items: [], total: 0 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { DB } from '@water/db';
 import { DatabaseService } from '../../core/database/database.service';
+import { executePrepared } from '../../core/database/prepared';
 import { matchesSearch } from '../../core/database/search';
 import { NO_POINTS, sortedByTime, type DeviceSpan, type RollupDay, type WindowPoints } from './consumption-buckets';
 import type { ConsumptionInterval, LiveReadingRecord, LiveSort, ReadingRecord } from './readings.dto';
@@ -166,7 +167,12 @@ export class ReadingsRepository {
       .$if('deviceId' in on, (q) => q.where('r.device_id', '=', (on as { deviceId: string }).deviceId))
       .$if(Boolean(from), (q) => q.where('r.time', '>=', from!))
       .$if(Boolean(to), (q) => q.where('r.time', '<', to!));
-    const [rows, count] = await Promise.all([
+    // One statement: the page's rows and, on a page that counts, the total beside each row (an
+    // uncorrelated subquery, run once), as a named prepared statement: a history page is one round trip
+    // whose SQL PostgreSQL parses once per connection (B2). Only an empty page past the first asks again.
+    const rows = await executePrepared(
+      this.database.pool,
+      'readings-page',
       base
         .leftJoin('device as d', 'd.id', 'r.device_id')
         .leftJoin('meter as m', 'm.id', 'r.meter_id')
@@ -189,14 +195,17 @@ export class ReadingsRepository {
           'r.quality_rule',
           'r.decoded',
         ])
+        .$if(withCount, (q) => q.select(() => base.select((eb) => eb.fn.countAll<string>().as('n')).as('total')))
         .orderBy('r.time', 'desc')
         .orderBy('r.device_id', 'desc')
         .offset(skip)
-        .limit(take)
-        .execute(),
-      withCount ? base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow() : null,
-    ]);
-    return { rows: rows, total: count ? Number(count.n) : null };
+        .limit(take),
+    );
+    if (!withCount) return { rows, total: null };
+    const counted = rows.length > 0 ? (rows[0] as { total?: string }).total : skip === 0 ? '0' : undefined;
+    const total = counted ?? (await base.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+    for (const row of rows) delete (row as { total?: string }).total;
+    return { rows, total: Number(total) };
   }
 
   /**
