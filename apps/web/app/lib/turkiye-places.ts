@@ -3,7 +3,8 @@ import { PROVINCES } from './turkiye-provinces';
 /**
  * Provinces (il) and districts (ilçe) of Türkiye for the address fields' suggestions (issue 21). The fields stay
  * free text: a place missing here is typed in. The lists are generated from a maintained package
- * (scripts/turkiye-places.ts); the 81 provinces ship with the form, the 973 districts (~15 KB) load on demand.
+ * (scripts/turkiye-places.ts); the 81 provinces ship with the form, the 973 districts (a ~13 KB JSON module) load
+ * on demand.
  */
 export { PROVINCES };
 
@@ -27,6 +28,6 @@ export function provinceNamed(city: string | null | undefined): { code: number; 
 export async function districtsOf(city: string | null | undefined): Promise<readonly string[]> {
   const province = provinceNamed(city);
   if (!province) return [];
-  const { DISTRICTS } = await import('./turkiye-districts');
-  return DISTRICTS[province.code] ?? [];
+  const { default: districts } = await import('./turkiye-districts.json');
+  return (districts as Record<string, readonly string[]>)[province.code] ?? [];
 }
