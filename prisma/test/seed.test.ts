@@ -398,9 +398,9 @@ describe('seed data as the brief tables it (3 days of readings)', () => {
     );
     expect(await names('device_brand')).toEqual(['Baylan', 'Cem', 'Ima', 'Inodya', 'Itron', 'Klepsan', 'Manas', 'Zenner'].sort());
     expect(await names('ip_rating', 'code')).toEqual(['IP44', 'IP54', 'IP65', 'IP66', 'IP67', 'IP68']);
-    expect(await rows(pool, 'SELECT code, name, daily_threshold_m3 FROM subscription_group ORDER BY code')).toEqual([
-      { code: 'HIGH', name: 'High Consumption', daily_threshold_m3: '10.000' },
-      { code: 'NORMAL', name: 'Normal Consumption', daily_threshold_m3: '1.500' },
+    expect(await rows(pool, 'SELECT code, name, name_en, daily_threshold_m3 FROM subscription_group ORDER BY code')).toEqual([
+      { code: 'HIGH', name: 'Yüksek Tüketim', name_en: 'High Consumption', daily_threshold_m3: '10.000' },
+      { code: 'NORMAL', name: 'Normal Tüketim', name_en: 'Normal Consumption', daily_threshold_m3: '1.500' },
     ]);
     const techs = await rows<{ code: string; transports: string[]; fields: string }>(
       pool,

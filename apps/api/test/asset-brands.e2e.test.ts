@@ -8,7 +8,7 @@ import { startTestApp, type TestApp } from './support/test-app';
  */
 describe('brands in use', () => {
   let t: TestApp;
-  let tokens: Record<'root' | 'aski' | 'hatsu' | 'noMeters', string>;
+  let tokens: Record<'root' | 'aski' | 'hatsu' | 'noMeters' | 'liveOnly', string>;
   let ids: Record<'root' | 'aski' | 'hatsu', string>;
 
   beforeAll(async () => {
@@ -29,7 +29,14 @@ describe('brands in use', () => {
     await install(a, 'ASK-000003', 'Flodis DN15 R160', 'Itron');
     await install(b, 'HAT-000001', 'MNS-SJ15 R100', 'Manas');
     const clerk = await makeUser(t, { tenant: a, permissions: { CUSTOMERS: 'r' } });
-    tokens = { root: rootAdmin.token, aski: aAdmin.token, hatsu: bAdmin.token, noMeters: await tokenFor(t, clerk) };
+    const watcher = await makeUser(t, { tenant: a, permissions: { LIVE_READINGS: 'r' } });
+    tokens = {
+      root: rootAdmin.token,
+      aski: aAdmin.token,
+      hatsu: bAdmin.token,
+      noMeters: await tokenFor(t, clerk),
+      liveOnly: await tokenFor(t, watcher),
+    };
   });
   afterAll(async () => t?.close());
 
@@ -77,6 +84,40 @@ describe('brands in use', () => {
     it('answers only a caller who may read them', async () => {
       expect((await t.request({ url: `/api/${kind.path}/brands`, token: tokens.noMeters })).status).toBe(403);
       expect((await t.request({ url: `/api/${kind.path}/brands` })).status).toBe(401);
+    });
+  });
+
+  describe('live readings (GET /api/readings/live/brands)', () => {
+    const live = (token: string, query = '') => t.request({ url: `/api/readings/live/brands${query}`, token });
+    const names = (res: { body: { items: { name: string }[] } }) => res.body.items.map((b) => b.name);
+
+    it('gives a user with only the live readings right the brands of the meters it sees there', async () => {
+      expect((await t.request({ url: '/api/meters/brands', token: tokens.liveOnly })).status).toBe(403);
+      const res = await live(tokens.liveOnly);
+      expect(res.status).toBe(200);
+      const expected = await t.sql<{ name: string }>(
+        `SELECT DISTINCT b.name FROM meter x JOIN meter_brand b ON b.id = x.brand_id WHERE x.tenant_id = $1 ORDER BY b.name`,
+        [ids.aski],
+      );
+      expect(expected).toHaveLength(2);
+      expect(names(res)).toEqual(expected.map((r) => r.name));
+    });
+
+    it("keeps tenants apart: another utility's brands never show, and its id is not a filter", async () => {
+      const hatsu = names(await live(tokens.hatsu));
+      expect(hatsu).toHaveLength(1);
+      expect(names(await live(tokens.liveOnly))).not.toContain(hatsu[0]);
+      expect(names(await live(tokens.root, `?tenantId=${ids.hatsu}`))).toEqual(hatsu);
+      expect((await live(tokens.root)).body.items).toHaveLength(3);
+      expect((await live(tokens.liveOnly, `?tenantId=${ids.hatsu}`)).status).toBe(404);
+    });
+
+    it('refuses a caller without the live readings right, and bad input', async () => {
+      expect((await live(tokens.noMeters)).status).toBe(403);
+      expect((await t.request({ url: '/api/readings/live/brands' })).status).toBe(401);
+      const bad = await live(tokens.liveOnly, '?tenantId=nope');
+      expect(bad.status).toBe(400);
+      expect(bad.body.details[0].path).toEqual(['tenantId']);
     });
   });
 });

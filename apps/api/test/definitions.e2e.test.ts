@@ -216,8 +216,8 @@ describe('definitions', () => {
     it('carries an editable daily threshold, always above zero', async () => {
       const list = await t.request({ url: '/api/definitions/subscription-groups', token: hatsu });
       expect(list.body.items).toEqual([
-        expect.objectContaining({ code: 'HIGH', name: 'High Consumption', dailyThresholdM3: 10 }),
-        expect.objectContaining({ code: 'NORMAL', name: 'Normal Consumption', dailyThresholdM3: 1.5 }),
+        expect.objectContaining({ code: 'HIGH', name: 'Yüksek Tüketim', nameEn: 'High Consumption', dailyThresholdM3: 10 }),
+        expect.objectContaining({ code: 'NORMAL', name: 'Normal Tüketim', nameEn: 'Normal Consumption', dailyThresholdM3: 1.5 }),
       ]);
       const normal = list.body.items[1].id;
 
@@ -272,10 +272,52 @@ describe('definitions', () => {
 
       const inUse = await t.request({ method: 'DELETE', url: `/api/definitions/subscription-groups/${normal}`, token: admin });
       expect(inUse.status).toBe(409);
-      expect(inUse.body.message).toMatch(/^subscription group Normal Consumption is used by \d+ subscriptions/);
+      expect(inUse.body.message).toMatch(/^subscription group Normal Tüketim is used by \d+ subscriptions/);
       expect(
         (await t.request({ method: 'DELETE', url: `/api/definitions/subscription-groups/${created.body.id}`, token: admin })).status,
       ).toBe(204);
+    });
+
+    it('has a Turkish name and an optional English one, both found by search', async () => {
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/definitions/subscription-groups',
+        token: admin,
+        body: { code: 'PUBLIC_BUILDINGS', name: 'Kamu Binaları', nameEn: 'Public Buildings', dailyThresholdM3: 20 },
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ name: 'Kamu Binaları', nameEn: 'Public Buildings' });
+      const id = created.body.id as string;
+
+      // Either name finds it, folded the Turkish way ("KAMU BINALARI" and "public build").
+      for (const search of ['KAMU BINALARI', 'public build', 'BİNA']) {
+        const found = await t.request({ url: `/api/definitions/subscription-groups?search=${encodeURIComponent(search)}`, token: hatsu });
+        expect(found.body.items.map((g: { id: string }) => g.id)).toEqual([id]);
+      }
+      const byEnglish = await t.request({ url: '/api/definitions/subscription-groups?search=consumption', token: hatsu });
+      expect(byEnglish.body.items.map((g: { code: string }) => g.code).sort()).toEqual(['HIGH', 'NORMAL']);
+
+      // Too long, or a Turkish name cleared: 400 and nothing changed.
+      for (const body of [{ nameEn: 'x'.repeat(101) }, { name: 'y'.repeat(101) }, { name: '  ' }, { nameEn: 5 }]) {
+        const bad = await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${id}`, token: admin, body });
+        expect(bad.status).toBe(400);
+        expect(bad.body.details[0].path).toEqual([Object.keys(body)[0]]);
+      }
+      const nul = await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${id}`, token: admin, body: { nameEn: 'a\u0000b' } });
+      expect(nul.status).toBe(400);
+      expect((await t.sql(`SELECT name, name_en FROM subscription_group WHERE id = $1`, [id]))[0]).toEqual({
+        name: 'Kamu Binaları',
+        name_en: 'Public Buildings',
+      });
+
+      // An empty English name clears it; a user without the right at the root cannot change it.
+      const cleared = await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${id}`, token: admin, body: { nameEn: '' } });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body.nameEn).toBeNull();
+      const refused = await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${id}`, token: hatsu, body: { nameEn: 'X' } });
+      expect(refused.status).toBe(403);
+      expect((await t.sql(`SELECT name_en FROM subscription_group WHERE id = $1`, [id]))[0].name_en).toBeNull();
+      await t.request({ method: 'DELETE', url: `/api/definitions/subscription-groups/${id}`, token: admin });
     });
   });
 

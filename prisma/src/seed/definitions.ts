@@ -20,10 +20,10 @@ export const IP_RATINGS = [
 ] as const;
 export type IpRatingCode = (typeof IP_RATINGS)[number]['code'];
 
-/** Brief 1.15 with the daily thresholds that paint a subscription orange (BRIEF-NOTES). */
+/** Brief 1.15 (its English names) with the Turkish names and the daily thresholds that paint a subscription orange (BRIEF-NOTES). */
 export const SUBSCRIPTION_GROUPS = [
-  { code: 'NORMAL', name: 'Normal Consumption', dailyThresholdM3: 1.5 },
-  { code: 'HIGH', name: 'High Consumption', dailyThresholdM3: 10 },
+  { code: 'NORMAL', name: 'Normal Tüketim', nameEn: 'Normal Consumption', dailyThresholdM3: 1.5 },
+  { code: 'HIGH', name: 'Yüksek Tüketim', nameEn: 'High Consumption', dailyThresholdM3: 10 },
 ] as const;
 export type SubscriptionGroupCode = (typeof SUBSCRIPTION_GROUPS)[number]['code'];
 
@@ -181,6 +181,7 @@ export async function seedDefinitions(ctx: SeedContext): Promise<DefinitionIds> 
       id: ids.groups.get(g.code)!,
       code: g.code,
       name: g.name,
+      name_en: g.nameEn,
       daily_threshold_m3: g.dailyThresholdM3.toFixed(3),
     })),
   );

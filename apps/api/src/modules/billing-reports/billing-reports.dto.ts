@@ -151,6 +151,7 @@ export const GroupMonthSchema = z.object({
   groupId: uuid,
   groupCode: z.string(),
   groupName: z.string(),
+  groupNameEn: z.string().nullable(),
   invoices: z.number().int(),
   consumptionM3: z.number(),
   estimatedM3: z.number(),

@@ -32,6 +32,7 @@ export interface GroupMonthRow {
   groupId: string;
   groupCode: string;
   groupName: string;
+  groupNameEn: string | null;
   invoices: number;
   consumptionM3: number;
   estimatedM3: number;
@@ -166,7 +167,7 @@ export class BillingReportsRepository {
   /** Per month of the billing period and subscription group (the subscription's group today): issued invoices' m³ and money. */
   async byGroup(tenantIds: string[], range: MonthRange): Promise<GroupMonthRow[]> {
     const { rows } = await sql<Record<string, string | number>>`
-      SELECT to_char(date_trunc('month', i.period_start), 'YYYY-MM') AS month, g.id AS group_id, g.code, g.name,
+      SELECT to_char(date_trunc('month', i.period_start), 'YYYY-MM') AS month, g.id AS group_id, g.code, g.name, g.name_en,
              count(*)::int AS invoices, sum(i.consumption_m3)::text AS consumption, sum(i.estimated_m3)::text AS estimated,
              sum(i.net_kurus)::text AS net, sum(i.vat_kurus)::text AS vat, sum(i.gross_kurus)::text AS gross
         FROM invoice i
@@ -174,13 +175,14 @@ export class BillingReportsRepository {
         JOIN subscription_group g ON g.id = sub.group_id
        WHERE i.tenant_id = ANY(${tenantIds}::uuid[]) AND i.kind = 'INVOICE' AND i.status = 'ISSUED'
          AND i.period_start >= ${range.from}::date AND i.period_start < ${range.to}::date
-       GROUP BY 1, g.id, g.code, g.name
+       GROUP BY 1, g.id, g.code, g.name, g.name_en
        ORDER BY 1, g.code`.execute(this.database.db);
     return rows.map((r) => ({
       month: r.month as string,
       groupId: r.group_id as string,
       groupCode: r.code as string,
       groupName: r.name as string,
+      groupNameEn: (r.name_en as string | null) ?? null,
       invoices: Number(r.invoices),
       consumptionM3: Number(r.consumption),
       estimatedM3: Number(r.estimated),

@@ -185,6 +185,7 @@ export const TariffSchema = z.object({
   subscriptionType: z.enum(SUBSCRIPTION_TYPES),
   subscriptionGroupId: uuid.nullable(),
   subscriptionGroupName: z.string().nullable(),
+  subscriptionGroupNameEn: z.string().nullable(),
   currency: z.literal('TRY'),
   isExample: z.boolean(),
   /** True when the tariff is an ancestor's, seen from the tenant asked about (read-only there). */
@@ -262,6 +263,7 @@ export function mapTariff(t: TariffRecord, inherited: boolean): TariffView {
     subscriptionType: t.subscriptionType,
     subscriptionGroupId: t.subscriptionGroupId,
     subscriptionGroupName: t.subscriptionGroupName,
+    subscriptionGroupNameEn: t.subscriptionGroupNameEn,
     currency: 'TRY',
     isExample: t.isExample,
     inherited,

@@ -17,6 +17,7 @@ export interface TariffRecord {
   subscriptionType: 'INDIVIDUAL' | 'ORGANIZATIONAL';
   subscriptionGroupId: string | null;
   subscriptionGroupName: string | null;
+  subscriptionGroupNameEn: string | null;
   isExample: boolean;
   createdAt: Date;
   updatedAt: Date;
@@ -25,7 +26,7 @@ export interface TariffRecord {
 
 const include = {
   tenant: { select: { name: true, timeZone: true } },
-  subscriptionGroup: { select: { name: true } },
+  subscriptionGroup: { select: { name: true, nameEn: true } },
   versions: {
     orderBy: { effectiveFrom: 'asc' },
     include: { tiers: { orderBy: { ordinal: 'asc' } }, fees: { orderBy: { ordinal: 'asc' } } },
@@ -48,6 +49,7 @@ function toRecord(t: TariffRow): TariffRecord {
     subscriptionType: t.subscriptionType,
     subscriptionGroupId: t.subscriptionGroupId,
     subscriptionGroupName: t.subscriptionGroup?.name ?? null,
+    subscriptionGroupNameEn: t.subscriptionGroup?.nameEn ?? null,
     isExample: t.isExample,
     createdAt: t.createdAt,
     updatedAt: t.updatedAt,

@@ -1,5 +1,6 @@
 import { createZodDto } from '../../core/http/zod-dto';
 import { z } from 'zod';
+import { GroupRefSchema, mapGroupRef, type GroupRef } from '../definitions/definitions.dto';
 import { PHONE_REGEX } from '@water/shared';
 import { AddressSchema, mapAddress } from '../../core/http/address.dto';
 import { pageQueryShape, pageSchema } from '../../core/http/paging';
@@ -221,7 +222,7 @@ export const CustomerSubscriptionSchema = z.object({
   id: z.string().uuid(),
   subscriptionNo: z.string(),
   type: z.enum(CUSTOMER_TYPES),
-  group: z.object({ id: z.string().uuid(), code: z.string(), name: z.string() }),
+  group: GroupRefSchema,
   isActive: z.boolean(),
   address: AddressSchema.nullable(),
   meter: AssetRefSchema.extend({
@@ -332,7 +333,7 @@ export function mapCustomerSubscription(s: {
   subscriptionNo: string;
   subscriptionType: 'INDIVIDUAL' | 'ORGANIZATIONAL';
   isActive: boolean;
-  group: { id: string; code: string; name: string };
+  group: GroupRef;
   address: AddressRecord | null;
   meterHistory: Array<{
     startedAt: Date;
@@ -350,7 +351,7 @@ export function mapCustomerSubscription(s: {
     id: s.id,
     subscriptionNo: s.subscriptionNo,
     type: s.subscriptionType,
-    group: { id: s.group.id, code: s.group.code, name: s.group.name },
+    group: mapGroupRef(s.group),
     isActive: s.isActive,
     address: s.address ? mapAddress(s.address) : null,
     meter: m

@@ -164,34 +164,46 @@ export function mapIpRating(r: { id: string; code: string; description: string |
 // ─── Subscription groups (1.15) with their high-usage threshold ─────────────────
 
 const threshold = decimal(12, 3).describe('daily consumption in m³ above which usage counts as high');
+const groupName = z.string().trim().min(1).max(100).describe('the Turkish name');
+/** Optional: without it the console shows the Turkish name in English too; an empty string clears it. */
+const groupNameEn = z
+  .string()
+  .trim()
+  .max(100)
+  .nullable()
+  .transform((v) => v || null)
+  .describe('the English name');
 
 export const CreateSubscriptionGroupSchema = z
-  .object({ code, name: z.string().trim().min(1).max(100), dailyThresholdM3: threshold })
+  .object({ code, name: groupName, nameEn: groupNameEn.default(null), dailyThresholdM3: threshold })
   .strict();
 export class CreateSubscriptionGroupDto extends createZodDto(CreateSubscriptionGroupSchema) {}
 
 export const UpdateSubscriptionGroupSchema = z
-  .object({ code: code.optional(), name: z.string().trim().min(1).max(100).optional(), dailyThresholdM3: threshold.optional() })
+  .object({ code: code.optional(), name: groupName.optional(), nameEn: groupNameEn.optional(), dailyThresholdM3: threshold.optional() })
   .strict();
 export class UpdateSubscriptionGroupDto extends createZodDto(UpdateSubscriptionGroupSchema) {}
 
 export const ListSubscriptionGroupsQuerySchema = z
-  .object({ ...pageQueryShape, sort: z.enum(['code', 'name', 'dailyThresholdM3']).default('code') })
+  .object({ ...pageQueryShape, sort: z.enum(['code', 'name', 'nameEn', 'dailyThresholdM3']).default('code') })
   .strict();
 export class ListSubscriptionGroupsQueryDto extends createZodDto(ListSubscriptionGroupsQuerySchema) {}
 
-export const SubscriptionGroupSchema = z.object({
-  id: z.string().uuid(),
-  code: z.string(),
-  name: z.string(),
-  dailyThresholdM3: z.number(),
-});
+/** A subscription group as other records name it: the console picks the name of the user's language. */
+export const GroupRefSchema = z.object({ id: z.string().uuid(), code: z.string(), name: z.string(), nameEn: z.string().nullable() });
+export type GroupRef = z.infer<typeof GroupRefSchema>;
+
+export const SubscriptionGroupSchema = GroupRefSchema.extend({ dailyThresholdM3: z.number() });
 export class SubscriptionGroupDto extends createZodDto(SubscriptionGroupSchema) {}
 export class SubscriptionGroupPageDto extends createZodDto(pageSchema(SubscriptionGroupSchema)) {}
 export type SubscriptionGroupView = z.infer<typeof SubscriptionGroupSchema>;
 
-export function mapSubscriptionGroup(g: { id: string; code: string; name: string; dailyThresholdM3: DecimalLike }): SubscriptionGroupView {
-  return { id: g.id, code: g.code, name: g.name, dailyThresholdM3: toNumber(g.dailyThresholdM3) };
+export function mapGroupRef(g: GroupRef): GroupRef {
+  return { id: g.id, code: g.code, name: g.name, nameEn: g.nameEn };
+}
+
+export function mapSubscriptionGroup(g: GroupRef & { dailyThresholdM3: DecimalLike }): SubscriptionGroupView {
+  return { ...mapGroupRef(g), dailyThresholdM3: toNumber(g.dailyThresholdM3) };
 }
 
 // ─── Communication technologies (1.11) and their provisioning fields ────────────

@@ -506,13 +506,13 @@ export class ImportsRepository {
     return out;
   }
 
-  /** Subscription groups by code and by name, lower case → id. */
+  /** Subscription groups by code and by either name (Turkish, English), lower case → id; a code wins over a name spelled the same. */
   async subscriptionGroups(): Promise<Map<string, string>> {
-    const rows = await this.db.selectFrom('subscription_group').select(['id', 'code', 'name']).execute();
+    const rows = await this.db.selectFrom('subscription_group').select(['id', 'code', 'name', 'name_en']).execute();
     const out = new Map<string, string>();
+    for (const r of rows) out.set(r.code.toLowerCase(), r.id);
     for (const r of rows) {
-      out.set(r.code.toLowerCase(), r.id);
-      out.set(r.name.toLowerCase(), r.id);
+      for (const name of [r.name, r.name_en]) if (name && !out.has(name.toLowerCase())) out.set(name.toLowerCase(), r.id);
     }
     return out;
   }

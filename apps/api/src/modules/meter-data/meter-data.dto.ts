@@ -66,6 +66,7 @@ export const MeterDataSettingsSchema = z.object({
       subscriptionGroupId: z.string().uuid(),
       code: z.string(),
       name: z.string(),
+      nameEn: z.string().nullable(),
       /** This tenant's override for the group (empty: none). */
       own: z.record(z.string(), z.unknown()),
       effective: ParamsSchema,

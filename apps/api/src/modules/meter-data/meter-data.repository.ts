@@ -108,7 +108,7 @@ export class MeterDataRepository {
   }
 
   groups() {
-    return this.database.db.selectFrom('subscription_group').select(['id', 'code', 'name']).orderBy('code').execute();
+    return this.database.db.selectFrom('subscription_group').select(['id', 'code', 'name', 'name_en']).orderBy('code').execute();
   }
 
   async groupExists(id: string): Promise<boolean> {

@@ -57,6 +57,7 @@ export class MeterDataService {
         subscriptionGroupId: g.id,
         code: g.code,
         name: g.name,
+        nameEn: g.name_en,
         own: own.find((r) => r.group_id === g.id)?.params ?? {},
         effective: resolveParams(rows, g.id),
       })),

@@ -46,7 +46,12 @@ export class MetersService {
 
   /** The brand filter's options: only brands the visible meters (of `tenantId`'s subtree) are of. */
   async brands(access: AccessContext, q: MeterBrandsQuery): Promise<MeterBrandList> {
-    return { items: await this.meters.brandsInUse(access.tenantIds('METERS', 'read', q.tenantId)) };
+    return this.brandsOf(access.tenantIds('METERS', 'read', q.tenantId));
+  }
+
+  /** The brands the meters of these tenants are of; the caller works out the tenants from its own right (live readings). */
+  async brandsOf(tenantIds: string[]): Promise<MeterBrandList> {
+    return { items: await this.meters.brandsInUse(tenantIds) };
   }
 
   async detail(access: AccessContext, id: string): Promise<MeterDetail> {

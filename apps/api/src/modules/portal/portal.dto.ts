@@ -99,7 +99,9 @@ export const PortalSubscriptionSchema = z.object({
   id: z.string(),
   subscriptionNo: z.string(),
   type: z.enum(['INDIVIDUAL', 'ORGANIZATIONAL']),
+  /** The group's Turkish name; the portal shows `groupNameEn` in English when there is one. */
   groupName: z.string(),
+  groupNameEn: z.string().nullable(),
   address: z.string().nullable(),
   isActive: z.boolean(),
   meter: z

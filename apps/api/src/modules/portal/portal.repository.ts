@@ -129,6 +129,7 @@ export class PortalRepository {
         's.subscription_type',
         's.is_active',
         'g.name as group_name',
+        'g.name_en as group_name_en',
         'ad.street',
         'ad.building_no',
         'ad.door_no',

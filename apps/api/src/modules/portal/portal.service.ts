@@ -141,6 +141,7 @@ export class PortalService {
       subscriptionNo: r.subscription_no,
       type: r.subscription_type,
       groupName: r.group_name,
+      groupNameEn: r.group_name_en,
       address:
         r.street || r.neighborhood || r.district || r.city || r.address_name
           ? formatAddressLine({
@@ -344,6 +345,7 @@ export class PortalService {
         subscriptionNo: s.subscriptionNo,
         type: s.type,
         groupName: s.groupName,
+        groupNameEn: s.groupNameEn,
         address: s.address,
         isActive: s.isActive,
         meterSerialNo: s.meter?.serialNo ?? null,

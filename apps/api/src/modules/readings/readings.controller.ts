@@ -12,6 +12,7 @@ import {
   ReadingsQueryDto,
 } from './readings.dto';
 import { ReadingsService } from './readings.service';
+import { MeterBrandListDto, MeterBrandsQueryDto } from '../meters/meters.dto';
 import { consumptionJson } from './consumption-json';
 
 /** The consumption answers go out as JSON bytes written by consumptionJson (a year of hours is ~360 KB). */
@@ -22,6 +23,13 @@ const JSON_BYTES = 'application/json; charset=utf-8';
 @Controller()
 export class ReadingsController {
   constructor(private readonly readings: ReadingsService) {}
+
+  @Access('LIVE_READINGS', 'read')
+  @Get('readings/live/brands')
+  @ApiOkResponse({ type: MeterBrandListDto, description: 'the live table brand filter: brands of the meters the caller sees in live readings' })
+  liveBrands(@Auth() access: AccessContext, @Query() query: MeterBrandsQueryDto) {
+    return this.readings.liveBrands(access, query);
+  }
 
   @Access('LIVE_READINGS', 'read')
   @Get('readings/live')

@@ -30,6 +30,8 @@ import {
   type WindowSums,
 } from './consumption-buckets';
 import { ValidationService } from '../meter-data/validation.service';
+import type { MeterBrandList, MeterBrandsQuery } from '../meters/meters.dto';
+import { MetersService } from '../meters/meters.service';
 import { withIsoStarts, type ConsumptionBody } from './consumption-json';
 import { ExpiringMap } from './expiring-map';
 import { ReadingsRepository, type EstimatedPoint, type MeterWindow, type RangedWindow } from './readings.repository';
@@ -62,6 +64,7 @@ export class ReadingsService {
     private readonly readings: ReadingsRepository,
     private readonly listFilters: ListFiltersRepository,
     private readonly validation: ValidationService,
+    private readonly meters: MetersService,
   ) {}
 
   private readonly counts = new ExpiringMap<{ total: number; totalCapped: boolean }>(COUNT_REUSE_MS, COUNT_REUSE_MAX);
@@ -167,6 +170,14 @@ export class ReadingsService {
         ),
       })),
     };
+  }
+
+  /**
+   * The live table's brand filter: the brands of the meters the caller sees in live readings (of
+   * `tenantId`'s subtree), asked with the LIVE_READINGS right, which a live-only user has without METERS.
+   */
+  liveBrands(access: AccessContext, q: MeterBrandsQuery): Promise<MeterBrandList> {
+    return this.meters.brandsOf(access.tenantIds('LIVE_READINGS', 'read', q.tenantId));
   }
 
   async live(access: AccessContext, q: LiveReadingsQuery): Promise<LiveReadingPage> {

@@ -100,6 +100,7 @@ export class SubscriptionsRepository {
       's.group_id',
       'g.code as group_code',
       'g.name as group_name',
+      'g.name_en as group_name_en',
       's.is_active',
       's.customer_id',
       'c.customer_type',
