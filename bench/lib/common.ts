@@ -4,7 +4,7 @@
  */
 import { execSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem } from 'node:os';
 import path from 'node:path';
@@ -233,6 +233,8 @@ export function apiEnv(dbUrl: string, port: number, prefix: string, extra: Recor
  * (e.g. `dist-bench/main.js`) so that a `nest build` of the shared checkout cannot vanish mid-run.
  */
 const API_ENTRY = process.env.BENCH_API_ENTRY || 'dist/main.js';
+/** The worker's entry point, as BENCH_API_ENTRY (e.g. `.test-build/mine/worker.js`); its folder also serves B6's statement baseline. */
+export const WORKER_ENTRY = process.env.BENCH_WORKER_ENTRY || 'dist/worker.js';
 
 /** Starts the built API on `port` and logs in as the root super admin. */
 export async function startApi(dbUrl: string, port: number, prefix: string, extra: Record<string, string> = {}, profile?: string) {
@@ -263,15 +265,23 @@ export async function startApi(dbUrl: string, port: number, prefix: string, extr
   return { ...child, stop, base, token, get };
 }
 
+/** CPU time (user + system, ms) a process has used so far: a cost per request the machine's load does not inflate. */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 export const PROFILE_DIR = path.join(ROOT, 'bench/results/profiles');
 /** BENCH_PROFILE=1 runs the API/worker under `node --cpu-prof`; profiles land in bench/results/profiles. */
 export const profiling = () => process.env.BENCH_PROFILE === '1';
 export const profiledScript = (entry: string) => [path.join(ROOT, 'bench/lib/profiled.js'), entry];
-export const profileArgs = (name: string) => [
-  '--cpu-prof',
-  `--cpu-prof-dir=${PROFILE_DIR}`,
-  `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`,
-];
+/**
+ * One folder per profiled process: Node names each thread's file itself (CPU.<date>.<time>.<pid>.<thread>.<seq>),
+ * so the main thread (thread 0) and the decoder threads each keep their own profile instead of overwriting one name.
+ */
+export const profileArgs = (name: string) => ['--cpu-prof', `--cpu-prof-dir=${path.join(PROFILE_DIR, `${name}-${Date.now()}`)}`];
 
 /** Deletes every Redis key under `prefix` (SCAN, bounded). */
 export async function clearRedisPrefix(prefix: string) {
@@ -344,4 +354,117 @@ export function collectPlans(name: string, offset: number, max = 6): { ms: numbe
     if (!best.has(key) || best.get(key)!.ms < p.ms) best.set(key, p);
   }
   return [...best.values()].sort((a, b) => b.ms - a.ms).slice(0, max);
+}
+
+// ---- what a process's statements cost and where its connections wait --------------------------
+
+async function alterDatabase(url: string, settings: Record<string, string | null>) {
+  const name = new URL(url).pathname.slice(1);
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  for (const [k, v] of Object.entries(settings))
+    await c.query(v === null ? `ALTER DATABASE "${name}" RESET ${k}` : `ALTER DATABASE "${name}" SET ${k} = '${v}'`);
+  await c.end();
+  return name;
+}
+
+/** New sessions of this bench database log every statement's server time (no parameters: the batches' arrays are large). */
+export async function enableStatementLog(url: string) {
+  const name = await alterDatabase(url, { log_min_duration_statement: '0', log_parameter_max_length: '0' });
+  const fs = req('node:fs') as typeof import('node:fs');
+  return { name, offset: fs.existsSync(PG_LOG) ? fs.statSync(PG_LOG).size : 0 };
+}
+
+export const disableStatementLog = (url: string) =>
+  alterDatabase(url, { log_min_duration_statement: null, log_parameter_max_length: null });
+
+export interface StatementCost {
+  statement: string;
+  count: number;
+  ms: number;
+}
+
+/**
+ * The statements `name` ran since `offset`, by text (its first 90 characters) with the server time of their
+ * parse, bind and execute steps summed; `skip` leaves out the bench's own queries. Returns the total too.
+ */
+export function collectStatements(
+  name: string,
+  offset: number,
+  skip?: RegExp,
+): { statements: StatementCost[]; count: number; ms: number; begins: number } {
+  const fs = req('node:fs') as typeof import('node:fs');
+  if (!fs.existsSync(PG_LOG)) return { statements: [], count: 0, ms: 0, begins: 0 };
+  const fd = fs.openSync(PG_LOG, 'r');
+  const size = fs.fstatSync(fd).size;
+  const buf = Buffer.alloc(Math.max(0, size - offset));
+  fs.readSync(fd, buf, 0, buf.length, offset);
+  fs.closeSync(fd);
+  const by = new Map<string, StatementCost>();
+  let cur: { ms: number; phase: string; text: string[] } | null = null;
+  const flush = () => {
+    const done = cur;
+    cur = null;
+    if (!done) return;
+    const text = done.text.join(' ').replace(/\s+/g, ' ').trim();
+    if (skip?.test(text)) return;
+    const key = text.slice(0, 90);
+    const s = by.get(key) ?? { statement: key, count: 0, ms: 0 };
+    s.ms += done.ms;
+    if (done.phase === 'execute' || done.phase === 'statement') s.count++;
+    by.set(key, s);
+  };
+  for (const line of buf.toString('utf8').split('\n')) {
+    if (/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/.test(line)) {
+      flush();
+      const m = line.match(/@(\S+) LOG:\s+duration: ([\d.]+) ms\s+(parse|bind|execute|statement)[^:]*: (.*)$/);
+      if (m && m[1] === name) cur = { ms: Number(m[2]), phase: m[3], text: [m[4]] };
+    } else if (cur && /^\s/.test(line)) cur.text.push(line);
+  }
+  flush();
+  const statements = [...by.values()].sort((a, b) => b.ms - a.ms);
+  const begins = statements.filter((s) => /^begin/i.test(s.statement)).reduce((n, s) => n + s.count, 0);
+  return {
+    statements,
+    count: statements.reduce((n, s) => n + s.count, 0),
+    ms: statements.reduce((n, s) => n + s.ms, 0),
+    begins,
+  };
+}
+
+/**
+ * Samples the connections to a database every `everyMs` (pg_stat_activity): per sample, each client
+ * connection that is not idle counts once under its state and wait ("active CPU", "active Lock:transactionid",
+ * "idle in transaction" = the client holds a transaction and the server waits for its next statement).
+ */
+export function sampleActivity(url: string, everyMs = 10, skip = 'SELECT count(*) AS n FROM reading') {
+  const c = new pg.Client({ connectionString: url });
+  const counts: Record<string, number> = {};
+  let samples = 0;
+  let running = true;
+  const loop = (async () => {
+    await c.connect();
+    while (running) {
+      const { rows } = await c.query(
+        `SELECT state, wait_event_type AS wt, wait_event AS we FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+            AND state <> 'idle' AND left(query, ${skip.length}) <> $1`,
+        [skip],
+      );
+      samples++;
+      for (const r of rows) {
+        const key = r.state === 'active' ? `active ${r.wt ? `${r.wt}:${r.we}` : 'CPU'}` : r.state;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      await sleep(everyMs);
+    }
+    await c.end();
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return { samples, counts };
+    },
+  };
 }
