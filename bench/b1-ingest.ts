@@ -34,13 +34,12 @@ import {
   waterDb,
   apiEnv,
   API_DIR,
+  WORKER_ENTRY,
 } from './lib/common';
 import path from 'node:path';
 import { cloneFleet } from './lib/generate';
 
 const HOUR = 3_600_000;
-/** The worker's entry point, relative to apps/api: a private copy of a build, as BENCH_API_ENTRY is the API's. */
-const WORKER_ENTRY = process.env.BENCH_WORKER_ENTRY || 'dist/worker.js';
 /** What issue 14 asks of B1, sustained end to end; 10,000/s is the goal after it. */
 const TARGET_PER_S = 5_000;
 
