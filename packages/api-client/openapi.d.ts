@@ -2708,6 +2708,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/readings/live/brands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReadingsController_liveBrands"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/subscriptions": {
         parameters: {
             query?: never;
@@ -3679,6 +3695,7 @@ export interface components {
                 /** Format: uuid */
                 groupId: string;
                 groupName: string;
+                groupNameEn: string | null;
                 invoices: number;
                 month: string;
                 netKurus: number;
@@ -4346,7 +4363,10 @@ export interface components {
             code: string;
             /** @description daily consumption in m³ above which usage counts as high */
             dailyThresholdM3: number;
+            /** @description the Turkish name */
             name: string;
+            /** @description the English name */
+            nameEn?: string | null;
         };
         CreateTariffDto: {
             code: string;
@@ -4747,6 +4767,7 @@ export interface components {
                     /** Format: uuid */
                     id: string;
                     name: string;
+                    nameEn: string | null;
                 };
                 /** Format: uuid */
                 id: string;
@@ -5184,6 +5205,7 @@ export interface components {
                 /** Format: uuid */
                 subscriptionGroupId: string | null;
                 subscriptionGroupName: string | null;
+                subscriptionGroupNameEn: string | null;
                 /** @enum {string} */
                 subscriptionType: "INDIVIDUAL" | "ORGANIZATIONAL";
                 /** Format: uuid */
@@ -5992,6 +6014,7 @@ export interface components {
                     };
                 };
                 name: string;
+                nameEn: string | null;
                 own: {
                     [key: string]: unknown;
                 };
@@ -6696,6 +6719,7 @@ export interface components {
         PortalSubscriptionDto: {
             address: string | null;
             groupName: string;
+            groupNameEn: string | null;
             id: string;
             isActive: boolean;
             meter: {
@@ -7308,6 +7332,7 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 name: string;
+                nameEn: string | null;
             };
             /** Format: uuid */
             id: string;
@@ -7359,6 +7384,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             name: string;
+            nameEn: string | null;
         };
         SubscriptionGroupPageDto: {
             items: {
@@ -7367,6 +7393,7 @@ export interface components {
                 /** Format: uuid */
                 id: string;
                 name: string;
+                nameEn: string | null;
             }[];
             page: number;
             pageSize: number;
@@ -7400,6 +7427,7 @@ export interface components {
                     /** Format: uuid */
                     id: string;
                     name: string;
+                    nameEn: string | null;
                 };
                 /** Format: uuid */
                 id: string;
@@ -7534,6 +7562,7 @@ export interface components {
             /** Format: uuid */
             subscriptionGroupId: string | null;
             subscriptionGroupName: string | null;
+            subscriptionGroupNameEn: string | null;
             /** @enum {string} */
             subscriptionType: "INDIVIDUAL" | "ORGANIZATIONAL";
             /** Format: uuid */
@@ -7587,6 +7616,7 @@ export interface components {
                 /** Format: uuid */
                 subscriptionGroupId: string | null;
                 subscriptionGroupName: string | null;
+                subscriptionGroupNameEn: string | null;
                 /** @enum {string} */
                 subscriptionType: "INDIVIDUAL" | "ORGANIZATIONAL";
                 /** Format: uuid */
@@ -8184,7 +8214,10 @@ export interface components {
             code?: string;
             /** @description daily consumption in m³ above which usage counts as high */
             dailyThresholdM3?: number;
+            /** @description the Turkish name */
             name?: string;
+            /** @description the English name */
+            nameEn?: string | null;
         };
         UpdateTariffDto: {
             isExample?: boolean;
@@ -11241,7 +11274,7 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 search?: string;
-                sort?: "code" | "name" | "dailyThresholdM3";
+                sort?: "code" | "name" | "nameEn" | "dailyThresholdM3";
             };
             header?: never;
             path?: never;
@@ -16183,6 +16216,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LiveReadingPageDto"];
+                };
+            };
+            /** @description missing, expired or revoked access token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description requires read on LIVE_READINGS */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ReadingsController_liveBrands: {
+        parameters: {
+            query?: {
+                tenantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the live table brand filter: brands of the meters the caller sees in live readings */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeterBrandListDto"];
                 };
             };
             /** @description missing, expired or revoked access token */
