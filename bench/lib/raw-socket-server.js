@@ -7,9 +7,11 @@ const http = createServer((req, res) => {
   if (req.url === '/mem') {
     global.gc?.();
     res.end(JSON.stringify({ ...process.memoryUsage(), clients: io.engine.clientsCount }));
-  } else if (req.url === '/emit') {
+  } else if (req.url.startsWith('/emit')) {
+    // The bench's own clock at the emit (as the API's events carry it), not this server's when it gets to the request.
+    const sentAt = Number(new URL(req.url, 'http://x').searchParams.get('sentAt')) || Date.now();
     io.to('tenant:bench').emit('reading.created', {
-      sentAt: Date.now(),
+      sentAt,
       tenantId: 'bench',
       deviceId: '00000000-0000-0000-0000-000000000000',
       meterId: null,

@@ -1,15 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Inject, Logger, OnModuleDestroy } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import {
-  ConnectedSocket,
-  MessageBody,
-  OnGatewayConnection,
-  OnGatewayInit,
-  SubscribeMessage,
-  WebSocketGateway,
-  WebSocketServer,
-} from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import { isLiveCell, MAX_VIEWPORT_CELLS } from '@water/shared';
 import type Redis from 'ioredis';
 import type { Server, ServerOptions, Socket } from 'socket.io';
@@ -233,6 +225,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       });
       const problem = accessClaimsProblem(payload, this.config.JWT_ACCESS_TTL_SECONDS);
       if (problem) throw new Error(problem);
+      // The socket keeps its handshake for life: the token (a few hundred bytes each) is not needed past here.
+      delete (socket.handshake.auth as { token?: string }).token;
       // Known before the checks below, so a revocation published meanwhile already finds the socket.
       const auth: SocketAuth = { userId: payload.sub, sessionId: payload.sid, generation: payload.gen, exp: payload.exp };
       const data = socket.data as SocketData;
@@ -254,6 +248,17 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       const wanted = [...rooms, userRoom(auth.userId), ...viewportRooms(access, data.viewport)];
       leaveOthers(socket, wanted);
       await socket.join(wanted);
+      // A plain listener, not a Nest @SubscribeMessage: Nest builds an rxjs pipeline per socket and handler (memory per connection).
+      socket.on('viewport.subscribe', (body: unknown, ack?: (answer: unknown) => void) => {
+        void this.subscribeViewport(socket, body)
+          .catch((err: unknown) => {
+            this.logger.warn({ err }, 'viewport subscription failed');
+            return { error: 'failed' };
+          })
+          .then((answer) => {
+            if (typeof ack === 'function') ack(answer);
+          });
+      });
       tell(socket, 'ready', { rooms: rooms.length });
     } catch (err) {
       refuse(socket, (err as Error).message);
@@ -276,8 +281,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
    * (within the map's tenant when one is named), never a tenant outside its rights, whatever cells it names.
    * The cells replace the previous ones; a bad or too large request changes nothing. Answered by the ack.
    */
-  @SubscribeMessage('viewport.subscribe')
-  async subscribeViewport(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<{ rooms: number } | { error: string }> {
+  async subscribeViewport(socket: Socket, body: unknown): Promise<{ rooms: number } | { error: string }> {
     const auth = (socket.data as SocketData).auth;
     if (!auth) return { error: 'not allowed' };
     const input = viewportInput.safeParse(body);
@@ -340,34 +344,33 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
   }
 
   /**
-   * Disconnects the sockets whose unsent data passed LIVE_MAX_BUFFERED_BYTES: a client that does not read
-   * would otherwise hold the server's memory without bound. Checked every second; coalesced events bound
-   * what a second adds.
+   * The per-second pass over this node's sockets, one loop for all of them (no per-socket timers):
+   * - a socket whose unsent data passed LIVE_MAX_BUFFERED_BYTES is cut: a client that does not read would
+   *   otherwise hold the server's memory without bound (coalesced events bound what a second adds);
+   * - a socket whose access or portal token expired is cut (the console reconnects with a fresh one).
    */
-  cutSlowConsumers(): number {
-    let cut = 0;
+  checkSockets(now = Date.now()): void {
     for (const socket of this.server.sockets.sockets.values()) {
-      if (socket.disconnected || bufferedBytes(socket) <= this.config.LIVE_MAX_BUFFERED_BYTES) continue;
-      this.logger.warn(
-        { socket: socket.id, user: (socket.data as SocketData | undefined)?.userId },
-        'live socket not reading: disconnected',
-      );
-      refuse(socket, 'too slow');
-      // The close frame would queue behind the unread data: drop the connection itself.
-      const ws = (socket.conn.transport as unknown as { socket?: { terminate?: () => void } }).socket;
-      if (typeof ws?.terminate === 'function') ws.terminate();
-      else socket.conn.close(true);
-      cut++;
+      if (socket.disconnected) continue;
+      const data = socket.data as SocketData | undefined;
+      if (bufferedBytes(socket) > this.config.LIVE_MAX_BUFFERED_BYTES) {
+        this.logger.warn({ socket: socket.id, user: data?.userId }, 'live socket not reading: disconnected');
+        refuse(socket, 'too slow');
+        // The close frame would queue behind the unread data: drop the connection itself.
+        const ws = (socket.conn.transport as unknown as { socket?: { terminate?: () => void } }).socket;
+        if (typeof ws?.terminate === 'function') ws.terminate();
+        else socket.conn.close(true);
+        continue;
+      }
+      const exp = data?.auth?.exp ?? data?.portal?.exp;
+      if (exp !== undefined && exp * 1000 <= now) refuse(socket, 'session expired');
     }
-    return cut;
   }
 
   private async tick(): Promise<void> {
     try {
-      this.cutSlowConsumers();
       const now = Date.now();
-      for (const { socket, auth } of this.sockets()) if (auth.exp * 1000 <= now) refuse(socket, 'session expired');
-      for (const { socket, portal } of this.portalSockets()) if (portal.exp * 1000 <= now) refuse(socket, 'session expired');
+      this.checkSockets(now);
       // AccessService's generation counter (bumped by every change of users, memberships or tenants).
       const generation = (await this.redis.client.get(this.redis.key('access-generation'))) ?? '0';
       const rightsChanged = this.lastAccessGeneration !== null && generation !== this.lastAccessGeneration;
@@ -433,8 +436,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnMo
       const wanted = viewport ? new Set([...rights.rooms, ...viewportRooms(rights.access, viewport)]) : rights.rooms;
       const own = userRoom(auth.userId);
       for (const room of socket.rooms) if (room !== socket.id && room !== own && !wanted.has(room)) void socket.leave(room);
-      const missing = [...wanted].filter((r) => !socket.rooms.has(r));
-      if (missing.length) void socket.join(missing);
+      // Most sockets already are where they should be: no list is built for them.
+      let missing: string[] | undefined;
+      for (const room of wanted) if (!socket.rooms.has(room)) (missing ??= []).push(room);
+      if (missing) void socket.join(missing);
     }
   }
 
