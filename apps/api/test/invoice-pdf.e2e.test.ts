@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigModule } from '../src/core/config/config.module';
 import { DatabaseModule } from '../src/core/database/database.module';
 import { JobsModule, JobWorkersModule } from '../src/core/jobs/jobs.module';
+import { UnitOfWork } from '../src/core/database/unit-of-work';
 import { JobsService } from '../src/core/jobs/jobs.service';
 import { JobName, QueueName } from '../src/core/jobs/jobs.types';
 import { RedisModule } from '../src/core/redis/redis.module';
@@ -220,8 +221,9 @@ describe('invoice PDFs (issue 18)', () => {
   it('renders and stores on issue through the invoice.render-pdf job in the worker', async () => {
     const inv = await invoice({ periodStart: '2026-06-01', periodEnd: '2026-07-01' });
     const service = t.app.get(InvoicePdfService);
-    await service.enqueue(inv.id);
-    await service.enqueue(inv.id); // asked twice: one job
+    const unitOfWork = t.app.get(UnitOfWork);
+    await unitOfWork.run((tx) => service.renderLater(tx, inv.id));
+    await unitOfWork.run((tx) => service.renderLater(tx, inv.id)); // asked twice: one job
     const job = await t.app.get(JobsService).find(JobName.RenderInvoicePdf, `invoice-pdf-${inv.id}`);
     expect(job?.data).toEqual({ invoiceId: inv.id });
 

@@ -94,6 +94,13 @@ export const configSchema = z
     INGEST_MAX_BACKLOG: z.coerce.number().int().min(1).default(2000),
     /** How long a worker holds a job before another may take it over (a dead worker's jobs come back after this). */
     WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    /**
+     * The job outbox (core/jobs/job-outbox.ts): how old an outbox entry must be before the worker's relay enqueues it
+     * (the API enqueues its own at once after the commit; the relay takes what a dead process or absent Redis left),
+     * and how often the relay looks.
+     */
+    JOB_OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
+    JOB_OUTBOX_RELAY_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     /** Largest webhook body; LoRaWAN and Sigfox uplinks are a few hundred bytes. */
     INGEST_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
     /** How often the worker looks for devices that went silent (cron, worker time zone UTC). */

@@ -20,9 +20,26 @@ export interface Transaction {
 export class UnitOfWork {
   constructor(private readonly database: DatabaseService) {}
 
-  run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    return this.database.prisma.$transaction((tx) => work(tx as unknown as Transaction));
+  /** Runs `work` in one transaction, then (once it committed) what `afterCommit` registered on it. */
+  async run<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let opened: Transaction | undefined;
+    const result = await this.database.prisma.$transaction((tx) => work((opened = tx as unknown as Transaction)));
+    const hooks = opened && afterCommitHooks.get(opened);
+    if (hooks) for (const hook of hooks) await hook();
+    return result;
   }
+}
+
+const afterCommitHooks = new WeakMap<Transaction, (() => Promise<void>)[]>();
+
+/**
+ * Work to do once `tx` has committed (nothing if it rolls back), before `UnitOfWork.run` returns. The hook must
+ * not throw: what it does after the commit cannot undo the commit (the job outbox catches and logs its own failures).
+ */
+export function afterCommit(tx: Transaction, hook: () => Promise<void>): void {
+  const hooks = afterCommitHooks.get(tx);
+  if (hooks) hooks.push(hook);
+  else afterCommitHooks.set(tx, [hook]);
 }
 
 /** For repositories: the Prisma client of `tx`, or the process's client outside a transaction. */

@@ -5,6 +5,7 @@ import { QueueEvents } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
 import { RedisModule } from '../redis/redis.module';
 import { RedisService } from '../redis/redis.service';
 import { JobsModule, JobWorkersModule } from './jobs.module';
@@ -57,9 +58,17 @@ async function start(handlers: Array<new (...args: never[]) => object>, ownLoops
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     REDIS_PREFIX: `test:jobs:${randomBytes(4).toString('hex')}`,
+    // The outbox's relay (started with the workers) is not what these tests are about.
+    JOB_OUTBOX_RELAY_MS: '600000',
   });
   const module = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), RedisModule, JobsModule, JobWorkersModule.forRoot({ ownLoops })],
+    imports: [
+      ConfigModule.forRoot(config),
+      DatabaseModule.forRoot({ rowLevelSecurity: false }),
+      RedisModule,
+      JobsModule,
+      JobWorkersModule.forRoot({ ownLoops }),
+    ],
     providers: handlers,
   }).compile();
   module.useLogger(false);

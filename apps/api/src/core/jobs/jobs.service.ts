@@ -1,7 +1,8 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import { RedisService } from '../redis/redis.service';
-import { JOB_QUEUE, QueueName, type JobName, type JobPayloads } from './jobs.types';
+import type { OutboxJob } from './job-outbox.repository';
+import { JOB_QUEUE, JobName, QueueName, type JobPayloads } from './jobs.types';
 
 /** Default options: retries with backoff, and finished jobs do not pile up in Redis. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
@@ -33,6 +34,20 @@ export class JobsService implements OnModuleDestroy {
     return job.id;
   }
 
+  /**
+   * Jobs read back from the outbox, each queue's in one round trip. Their payloads were typed when they were
+   * written (`JobOutbox.add`); a name this release does not know throws, leaving them in the outbox.
+   */
+  async enqueueStored(jobs: OutboxJob[]): Promise<void> {
+    const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
+    for (const j of jobs) {
+      if (!isJobName(j.jobName)) throw new Error(`unknown job '${j.jobName}' in the outbox`);
+      const queue = JOB_QUEUE[j.jobName];
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), { name: j.jobName, data: j.payload, opts: { ...j.options, jobId: j.jobId } }]);
+    }
+    await Promise.all([...byQueue].map(([queue, bulk]) => this.queue(queue).addBulk(bulk)));
+  }
+
   /** A job of `name` by id; undefined when there is none, or the id is another job's. */
   async find<N extends JobName>(name: N, id: string): Promise<Job<JobPayloads[N]> | undefined> {
     const job: Job | undefined = await this.queue(JOB_QUEUE[name]).getJob(id);
@@ -43,4 +58,10 @@ export class JobsService implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
   }
+}
+
+const JOB_NAMES: ReadonlySet<string> = new Set(Object.values(JobName));
+
+function isJobName(name: string): name is JobName {
+  return JOB_NAMES.has(name);
 }

@@ -70,24 +70,26 @@ export class AuthRepository {
     });
   }
 
-  /** Voids the user's unused links and stores the new one, in one transaction: only the newest link works. */
-  async createReset(data: {
-    userId: string;
-    tokenHash: string;
-    tokenSealed: string;
-    language: string;
-    expiresAt: Date;
-    ipAddress: string | null;
-    now: Date;
-  }): Promise<string> {
+  /** Voids the user's unused links and stores the new one, in `tx` (with its e-mail's job): only the newest link works. */
+  async createReset(
+    tx: Transaction,
+    data: {
+      userId: string;
+      tokenHash: string;
+      tokenSealed: string;
+      language: string;
+      expiresAt: Date;
+      ipAddress: string | null;
+      now: Date;
+    },
+  ): Promise<string> {
     const { now, ...row } = data;
-    return this.prisma.$transaction(async (tx) => {
-      await tx.operatorPasswordReset.updateMany({
-        where: { userId: data.userId, usedAt: null },
-        data: { usedAt: now, tokenSealed: null },
-      });
-      return (await tx.operatorPasswordReset.create({ data: row, select: { id: true } })).id;
+    const db = clientOf(this.database, tx);
+    await db.operatorPasswordReset.updateMany({
+      where: { userId: data.userId, usedAt: null },
+      data: { usedAt: now, tokenSealed: null },
     });
+    return (await db.operatorPasswordReset.create({ data: row, select: { id: true } })).id;
   }
 
   /** Marks the link used if it still works (atomic: of two concurrent uses only one claims it); its user, or null. */

@@ -7,7 +7,7 @@ import { SessionRevocationService } from '../../core/auth/session-revocation.ser
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import { UnitOfWork } from '../../core/database/unit-of-work';
 import { BadInputException, TooManyRequestsException } from '../../core/http/errors';
-import { JobsService } from '../../core/jobs/jobs.service';
+import { JobOutbox } from '../../core/jobs/job-outbox';
 import { JobName } from '../../core/jobs/jobs.types';
 import { RedisService } from '../../core/redis/redis.service';
 import { SecretBox } from '../../core/secrets/secret-box';
@@ -44,7 +44,7 @@ export class PasswordResetService implements OnModuleInit {
   constructor(
     private readonly auth: AuthRepository,
     private readonly redis: RedisService,
-    private readonly jobs: JobsService,
+    private readonly outbox: JobOutbox,
     private readonly revocations: SessionRevocationService,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
@@ -94,16 +94,24 @@ export class PasswordResetService implements OnModuleInit {
   private async issue(userId: string, language: string, client: ClientInfo, requestId?: string): Promise<void> {
     const token = randomBytes(32).toString('base64url');
     const now = new Date();
-    const resetId = await this.auth.createReset({
-      userId,
-      tokenHash: resetTokenHash(token),
-      tokenSealed: this.box.seal(token),
-      language: language === 'en' ? 'en' : 'tr',
-      expiresAt: new Date(now.getTime() + this.config.PASSWORD_RESET_TTL_MINUTES * 60_000),
-      ipAddress: client.ip?.slice(0, 64) ?? null,
-      now,
+    // The link's row and the job that e-mails it commit together (the job outbox).
+    await this.unitOfWork.run(async (tx) => {
+      const resetId = await this.auth.createReset(tx, {
+        userId,
+        tokenHash: resetTokenHash(token),
+        tokenSealed: this.box.seal(token),
+        language: language === 'en' ? 'en' : 'tr',
+        expiresAt: new Date(now.getTime() + this.config.PASSWORD_RESET_TTL_MINUTES * 60_000),
+        ipAddress: client.ip?.slice(0, 64) ?? null,
+        now,
+      });
+      await this.outbox.add(
+        tx,
+        JobName.SendPasswordResetEmail,
+        { resetId, requestId },
+        { ...deliveryOptions(this.config), jobId: resetId },
+      );
     });
-    await this.jobs.enqueue(JobName.SendPasswordResetEmail, { resetId, requestId }, { ...deliveryOptions(this.config), jobId: resetId });
   }
 
   /** Sets the new password through a working link, ends every session of the user and voids their other links. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { sql } from 'kysely';
 import { DatabaseService } from '../../core/database/database.service';
+import { clientOf, type Transaction } from '../../core/database/unit-of-work';
 
 export type ImportKind = 'READINGS' | 'METERS' | 'CUSTOMERS' | 'DEVICES';
 export type ImportStatus = 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
@@ -129,32 +130,22 @@ export class ImportsRepository {
     return joined.subarray(Math.max(0, joined.length - bytes));
   }
 
-  async createJob(job: {
-    tenantId: string;
-    fileId: string;
-    kind: ImportKind;
-    dryRun: boolean;
-    encoding: string | null;
-    delimiter: string | null;
-    scopeTenantIds: string[];
-    createdBy: string;
-    requestId: string | null;
-  }): Promise<string> {
-    const row = await this.db
-      .insertInto('import_job')
-      .values({
-        tenant_id: job.tenantId,
-        file_id: job.fileId,
-        kind: job.kind,
-        dry_run: job.dryRun,
-        encoding: job.encoding,
-        delimiter: job.delimiter,
-        scope_tenant_ids: job.scopeTenantIds,
-        created_by: job.createdBy,
-        request_id: job.requestId,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+  /** In `tx` (Prisma's client: the job outbox writes its run in the same transaction). */
+  async createJob(
+    tx: Transaction,
+    job: {
+      tenantId: string;
+      fileId: string;
+      kind: ImportKind;
+      dryRun: boolean;
+      encoding: string | null;
+      delimiter: string | null;
+      scopeTenantIds: string[];
+      createdBy: string;
+      requestId: string | null;
+    },
+  ): Promise<string> {
+    const row = await clientOf(this.database, tx).importJob.create({ data: job, select: { id: true } });
     return row.id;
   }
 

@@ -7,7 +7,8 @@ import { csvLine } from '../../core/http/csv';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import { skipTake, type Page } from '../../core/http/paging';
 import type { UploadedFile } from '../../core/http/upload';
-import { JobsService } from '../../core/jobs/jobs.service';
+import { UnitOfWork } from '../../core/database/unit-of-work';
+import { JobOutbox } from '../../core/jobs/job-outbox';
 import { JobName } from '../../core/jobs/jobs.types';
 import { formatOf } from './import-file';
 import { mapImportJob, type ImportJobView, type ListImportsQuery, type StartImportQuery } from './imports.dto';
@@ -35,7 +36,8 @@ const CHUNK_BYTES = 1_048_576;
 export class ImportsService {
   constructor(
     private readonly repository: ImportsRepository,
-    private readonly jobs: JobsService,
+    private readonly outbox: JobOutbox,
+    private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -66,7 +68,7 @@ export class ImportsService {
     const { module, action } = IMPORT_RIGHTS[kind];
     const scope = access.tenantIds(module, action, tenantId);
     const fileId = await this.store(tenantId, file);
-    const jobId = await this.repository.createJob({
+    return this.create(access, {
       tenantId,
       fileId,
       kind,
@@ -77,7 +79,6 @@ export class ImportsService {
       createdBy: access.userId,
       requestId: access.requestId ?? null,
     });
-    return this.enqueue(access, jobId);
   }
 
   /** Runs a finished dry run for real, on the same file and with the caller's rights as they are now. */
@@ -97,7 +98,7 @@ export class ImportsService {
       throw new ConflictException('the uploaded file was deleted by the retention job: upload it again', [
         { path: ['params', 'id'], message: 'file deleted' },
       ]);
-    const jobId = await this.repository.createJob({
+    return this.create(access, {
       tenantId: dry.tenant_id,
       fileId: dry.file_id,
       kind,
@@ -108,10 +109,15 @@ export class ImportsService {
       createdBy: access.userId,
       requestId: access.requestId ?? null,
     });
-    return this.enqueue(access, jobId);
   }
 
-  private async enqueue(access: AccessContext, jobId: string): Promise<ImportJobView> {
+  /** Stores the import job with its run (the job outbox: both commit, or neither). */
+  private async create(access: AccessContext, input: Parameters<ImportsRepository['createJob']>[1]): Promise<ImportJobView> {
+    const jobId = await this.unitOfWork.run(async (tx) => {
+      const id = await this.repository.createJob(tx, input);
+      await this.outbox.add(tx, JobName.RunImport, { jobId: id, requestId: access.requestId }, { jobId: `import-${id}` });
+      return id;
+    });
     const job = (await this.repository.job(jobId))!;
     if (!job.dry_run)
       await this.audit.record(access, {
@@ -121,7 +127,6 @@ export class ImportsService {
         tenantId: job.tenant_id,
         after: { kind: job.kind, fileName: job.file_name, fileSize: Number(job.file_size) },
       });
-    await this.jobs.enqueue(JobName.RunImport, { jobId, requestId: access.requestId }, { jobId: `import-${jobId}` });
     return mapImportJob(job);
   }
 

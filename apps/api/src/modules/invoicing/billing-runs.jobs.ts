@@ -1,4 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { UnitOfWork } from '../../core/database/unit-of-work';
+import { JobOutbox } from '../../core/jobs/job-outbox';
 import { DEFAULT_JOB_OPTIONS, JobsService } from '../../core/jobs/jobs.service';
 import { JobName, JobStatus, QueueName, type BillingRunRequest, type JobContext } from '../../core/jobs/jobs.types';
 import { OnJob } from '../../core/jobs/on-job.decorator';
@@ -31,6 +33,8 @@ export class BillingRunJobs implements OnApplicationBootstrap {
     private readonly drafts: InvoiceDraftsService,
     private readonly invoices: InvoicesService,
     private readonly jobs: JobsService,
+    private readonly outbox: JobOutbox,
+    private readonly unitOfWork: UnitOfWork,
     private readonly live: LiveEventsService,
     private readonly notifications: NotificationsService,
   ) {}
@@ -134,15 +138,20 @@ export class BillingRunJobs implements OnApplicationBootstrap {
       const today = localToday(t.time_zone, now);
       if (Number(today.slice(8, 10)) !== t.day) continue;
       const { periodStart, periodEnd } = monthPeriod(previousMonth(today));
-      const run = await this.repository.createScheduledRun(t.id, periodStart, periodEnd);
-      if (!run) continue;
-      // A run still QUEUED from an earlier hour is enqueued again by its job id: nothing while its job exists.
-      await this.jobs.enqueue(
-        JobName.ComputeBillingRun,
-        { runId: run.id, requestedBy: null },
-        { jobId: computeJobId(run.id, run.generation) },
-      );
-      if (run.created) started.push(run.id);
+      // The run and its compute job commit together (the job outbox). A run still QUEUED from an earlier hour is
+      // enqueued again by its job id: nothing while its job exists.
+      const run = await this.unitOfWork.run(async (tx) => {
+        const found = await this.repository.createScheduledRun(tx, t.id, periodStart, periodEnd);
+        if (found)
+          await this.outbox.add(
+            tx,
+            JobName.ComputeBillingRun,
+            { runId: found.id, requestedBy: null },
+            { jobId: computeJobId(found.id, found.generation) },
+          );
+        return found;
+      });
+      if (run?.created) started.push(run.id);
     }
     return started;
   }

@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import { UnitOfWork } from '../../core/database/unit-of-work';
 import { BadInputException, ConflictException, EntityNotFoundException } from '../../core/http/errors';
 import type { Page } from '../../core/http/paging';
-import { JobsService } from '../../core/jobs/jobs.service';
+import { JobOutbox } from '../../core/jobs/job-outbox';
 import { JobName } from '../../core/jobs/jobs.types';
 import { localToday } from '../billing/tariff-rules';
 import { monthPeriod } from './drafts';
@@ -20,7 +21,7 @@ import { InvoicingRepository, type RunRow } from './invoicing.repository';
 export class BillingRunsService {
   constructor(
     private readonly repository: InvoicingRepository,
-    private readonly jobs: JobsService,
+    private readonly outbox: JobOutbox,
     private readonly audit: AuditService,
     private readonly unitOfWork: UnitOfWork,
   ) {}
@@ -35,15 +36,25 @@ export class BillingRunsService {
       throw new BadInputException('only a month that has ended in the tenant’s time zone is billed', [
         { path: ['period'], message: `${input.period} ends on ${periodEnd}; today is ${today} in ${tenant.time_zone}` },
       ]);
-    const { id, generation } = await this.unitOfWork.run(async (tx) => {
+    const id = await this.unitOfWork.run(async (tx) => {
       const run = await this.repository.lockRunForPeriod(tx, input.tenantId, periodStart, periodEnd, access.userId);
+      const compute = (generation: number) =>
+        this.outbox.add(
+          tx,
+          JobName.ComputeBillingRun,
+          { runId: run.id, requestedBy: access.userId, requestId: access.requestId },
+          { jobId: computeJobId(run.id, generation) },
+        );
       if (run.status === 'ISSUED' || run.status === 'ISSUING')
         throw new ConflictException(
           `the period ${input.period} is ${run.status === 'ISSUED' ? 'issued' : 'being issued'}: it is not billed again`,
         );
-      // A run already queued or computing keeps its generation: its job id is enqueued again below, which
-      // BullMQ ignores while the job exists and adds if it was lost (never a second compute of one generation).
-      if (!run.created && (run.status === 'QUEUED' || run.status === 'RUNNING')) return { id: run.id, generation: run.generation };
+      // A run already queued or computing keeps its generation: its job id is enqueued again, which BullMQ
+      // ignores while the job exists and adds if it was lost (never a second compute of one generation).
+      if (!run.created && (run.status === 'QUEUED' || run.status === 'RUNNING')) {
+        await compute(run.generation);
+        return run.id;
+      }
       const generation = run.created ? run.generation : await this.repository.requeueRun(tx, run.id, access.userId);
       await this.audit.record(
         access,
@@ -57,13 +68,9 @@ export class BillingRunsService {
         },
         tx,
       );
-      return { id: run.id, generation };
+      await compute(generation);
+      return run.id;
     });
-    await this.jobs.enqueue(
-      JobName.ComputeBillingRun,
-      { runId: id, requestedBy: access.userId, requestId: access.requestId },
-      { jobId: computeJobId(id, generation) },
-    );
     return this.detail(access, id);
   }
 
@@ -103,6 +110,14 @@ export class BillingRunsService {
           tx,
         );
       }
+      // A DRAFT run starts issuing; an ISSUING one (interrupted) resumes: a job of its own either way.
+      if (found === 'DRAFT' || found === 'ISSUING')
+        await this.outbox.add(
+          tx,
+          JobName.IssueBillingRun,
+          { runId: id, requestedBy: access.userId, requestId: access.requestId },
+          { jobId: `billing-issue-${id}-${randomUUID()}` },
+        );
       return found;
     });
     if (status === 'ISSUED') throw new ConflictException('the run is already issued');
@@ -110,7 +125,6 @@ export class BillingRunsService {
       throw new ConflictException(
         status === 'FAILED' ? 'the run failed: run its period again first' : 'the run is still computing its drafts',
       );
-    await this.jobs.enqueue(JobName.IssueBillingRun, { runId: id, requestedBy: access.userId, requestId: access.requestId });
     return this.detail(access, id);
   }
 

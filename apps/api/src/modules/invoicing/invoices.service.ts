@@ -134,12 +134,13 @@ export class InvoicesService {
         },
         tx,
       );
+      // Told and rendered once the issue commits, even if this process dies right after (the job outbox).
+      await this.notifications.notifyWith(tx, 'invoice.issued', { tenantId: invoice.tenant_id, invoiceId: id }, id);
+      await this.pdf.renderLater(tx, id, actor?.requestId);
       return { number: issued.number, customerId: invoice.customer_id, tenantId: invoice.tenant_id };
     });
     if (!result) return null;
-    await this.notifications.notify('invoice.issued', { tenantId: result.tenantId, invoiceId: id });
     await this.payments.settleOpenItems(result.customerId, undefined, actor);
-    await this.renderLater(id, actor?.requestId);
     return result.number;
   }
 
@@ -194,25 +195,16 @@ export class InvoicesService {
         },
         tx,
       );
+      await this.pdf.renderLater(tx, note.id, access.requestId);
       return { creditNoteId: note.id, reissueId };
     });
     await this.payments.settleOpenItems(invoice.customer_id, undefined, access);
-    await this.renderLater(ids.creditNoteId, access.requestId);
     const row = async (x: string) => mapInvoice((await this.repository.findInvoice(x))!);
     return {
       invoice: await row(id),
       creditNote: await row(ids.creditNoteId),
       reissue: ids.reissueId ? await row(ids.reissueId) : null,
     };
-  }
-
-  /** The issued document's PDF, rendered by the worker; a download renders it too, so a queue failure only delays it. */
-  private async renderLater(invoiceId: string, requestId?: string): Promise<void> {
-    try {
-      await this.pdf.enqueue(invoiceId, requestId);
-    } catch (err) {
-      this.logger.warn({ err, invoiceId }, 'invoice PDF not queued; it is rendered on its first download');
-    }
   }
 
   private async readable(access: AccessContext, id: string): Promise<InvoiceRow> {

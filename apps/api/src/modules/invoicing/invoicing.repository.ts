@@ -280,18 +280,19 @@ export class InvoicingRepository {
    * (new, or left queued by a process that died before enqueueing), so its job is (re-)enqueued by id.
    */
   async createScheduledRun(
+    tx: Transaction,
     tenantId: string,
     periodStart: string,
     periodEnd: string,
   ): Promise<{ id: string; generation: number; created: boolean } | undefined> {
     const [inserted] = await this.run(
-      undefined,
+      tx,
       sql<{ id: string }>`INSERT INTO billing_run (tenant_id, period_start, period_end)
         VALUES (${tenantId}::uuid, ${periodStart}::date, ${periodEnd}::date)
         ON CONFLICT (tenant_id, period_start) DO NOTHING RETURNING id`,
     );
     const [row] = await this.run(
-      undefined,
+      tx,
       sql<{ id: string; generation: number }>`SELECT id, queue_generation AS generation FROM billing_run
         WHERE tenant_id = ${tenantId}::uuid AND period_start = ${periodStart}::date AND status = 'QUEUED'`,
     );

@@ -6,10 +6,9 @@ import { AuditService } from '../../core/audit/audit.service';
 import { UnitOfWork } from '../../core/database/unit-of-work';
 import { BadInputException, EntityNotFoundException } from '../../core/http/errors';
 import type { SecretBox } from '../../core/secrets/secret-box';
-import { JobsService } from '../../core/jobs/jobs.service';
-import { JobName } from '../../core/jobs/jobs.types';
+import { JobOutbox } from '../../core/jobs/job-outbox';
 import { WebhookClient, webhookSecretBox } from './notification-channels';
-import { deliveryOptions } from './notification-delivery.service';
+import { webhookJobs } from './notification-delivery.service';
 import {
   mapSubscription,
   mapWebhook,
@@ -35,7 +34,7 @@ export class NotificationAdminService {
     private readonly repository: NotificationsRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly audit: AuditService,
-    private readonly jobs: JobsService,
+    private readonly outbox: JobOutbox,
     private readonly webhooks: WebhookClient,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
@@ -166,15 +165,19 @@ export class NotificationAdminService {
   /** Queues a signed test POST; its outcome shows in the delivery log. */
   async testWebhook(access: AccessContext, id: string) {
     const endpoint = await this.visibleWebhook(access, id, 'update');
-    const [deliveryId] = await this.repository.insertWebhookDeliveries([
-      {
-        endpointId: id,
-        tenantId: endpoint.tenantId,
-        eventType: WEBHOOK_TEST_EVENT,
-        payload: { test: true, requestedBy: access.userId, at: new Date().toISOString() },
-      },
-    ]);
-    await this.jobs.enqueue(JobName.SendWebhook, { deliveryId }, deliveryOptions(this.config));
+    // The delivery and its job commit together (the job outbox).
+    const deliveryId = await this.unitOfWork.run(async (tx) => {
+      const [stored] = await this.repository.insertWebhookDeliveries(tx, [
+        {
+          endpointId: id,
+          tenantId: endpoint.tenantId,
+          eventType: WEBHOOK_TEST_EVENT,
+          payload: { test: true, requestedBy: access.userId, at: new Date().toISOString() },
+        },
+      ]);
+      await this.outbox.addAll(tx, webhookJobs(this.config, [stored]));
+      return stored;
+    });
     return { deliveryId };
   }
 

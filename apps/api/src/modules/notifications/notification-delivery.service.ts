@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import type { JobsOptions } from 'bullmq';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import { UnitOfWork } from '../../core/database/unit-of-work';
+import { JobOutbox, outboxJob, type PlainJobOptions } from '../../core/jobs/job-outbox';
+import type { OutboxJob } from '../../core/jobs/job-outbox.repository';
 import { JobsService } from '../../core/jobs/jobs.service';
 import {
   JobName,
@@ -45,12 +47,19 @@ export interface FanOutResult {
 }
 
 /** Retries with backoff for one delivery; `delayMs` for one held back by quiet hours. */
-export function deliveryOptions(config: AppConfig, delayMs = 0): JobsOptions {
+export function deliveryOptions(config: AppConfig, delayMs = 0): PlainJobOptions {
   return {
     attempts: config.NOTIFY_ATTEMPTS,
     backoff: { type: 'exponential', delay: config.NOTIFY_RETRY_DELAY_MS },
     ...(delayMs > 0 ? { delay: delayMs } : {}),
   };
+}
+
+/** The jobs that POST stored webhook deliveries: one per delivery, under its id. */
+export function webhookJobs(config: AppConfig, deliveryIds: string[]): OutboxJob[] {
+  return deliveryIds.map((deliveryId) =>
+    outboxJob(JobName.SendWebhook, { deliveryId }, { ...deliveryOptions(config), jobId: `webhook-${deliveryId}` }),
+  );
 }
 
 const language = (value: string | null | undefined): Language => (value === 'en' ? 'en' : 'tr');
@@ -76,6 +85,8 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
   constructor(
     private readonly repository: NotificationsRepository,
     private readonly jobs: JobsService,
+    private readonly outbox: JobOutbox,
+    private readonly unitOfWork: UnitOfWork,
     private readonly live: LiveEventsService,
     private readonly redis: RedisService,
     private readonly mailer: Mailer,
@@ -390,16 +401,22 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     targets: { id: string }[],
     now: Date,
   ): Promise<number> {
-    const ids = await this.repository.insertWebhookDeliveries(
-      targets.map((t) => ({
-        endpointId: t.id,
-        tenantId: payload.tenantId,
-        eventType: event,
-        payload: { ...payload, occurredAt: now.toISOString() },
-      })),
-    );
-    for (const deliveryId of ids) await this.jobs.enqueue(JobName.SendWebhook, { deliveryId }, deliveryOptions(this.config));
-    return ids.length;
+    const rows = targets.map((t) => ({
+      endpointId: t.id,
+      tenantId: payload.tenantId,
+      eventType: event,
+      payload: { ...payload, occurredAt: now.toISOString() },
+    }));
+    return (await this.queueWebhookDeliveries(rows)).length;
+  }
+
+  /** Stores webhook deliveries with the jobs that POST them (the job outbox: both commit, or neither); their ids. */
+  private async queueWebhookDeliveries(rows: Parameters<NotificationsRepository['insertWebhookDeliveries']>[1]): Promise<string[]> {
+    return this.unitOfWork.run(async (tx) => {
+      const ids = await this.repository.insertWebhookDeliveries(tx, rows);
+      await this.outbox.addAll(tx, webhookJobs(this.config, ids));
+      return ids;
+    });
   }
 
   @OnJob({ name: JobName.SendNotificationEmail })

@@ -359,20 +359,16 @@ export class NotificationsRepository {
       .execute();
   }
 
-  async insertWebhookDeliveries(rows: { endpointId: string; tenantId: string; eventType: string; payload: object }[]): Promise<string[]> {
+  /** In `tx` (Prisma's client: the job outbox writes their jobs in the same transaction). */
+  async insertWebhookDeliveries(
+    tx: Transaction,
+    rows: { endpointId: string; tenantId: string; eventType: string; payload: object }[],
+  ): Promise<string[]> {
     if (!rows.length) return [];
-    const stored = await this.database.db
-      .insertInto('webhook_delivery')
-      .values(
-        rows.map((r) => ({
-          endpoint_id: r.endpointId,
-          tenant_id: r.tenantId,
-          event_type: r.eventType,
-          payload: JSON.stringify(r.payload),
-        })),
-      )
-      .returning('id')
-      .execute();
+    const stored = await clientOf(this.database, tx).webhookDelivery.createManyAndReturn({
+      data: rows,
+      select: { id: true },
+    });
     return stored.map((r) => r.id);
   }
 

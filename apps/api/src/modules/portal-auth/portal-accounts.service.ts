@@ -55,6 +55,8 @@ export class PortalAccountsService {
           email: input.email,
           createdById: access.userId,
           ttlMs: this.config.PORTAL_INVITATION_TTL_HOURS * 3_600_000,
+          language: input.language ?? 'tr',
+          requestId: access.requestId,
         },
         now,
       );
@@ -71,7 +73,6 @@ export class PortalAccountsService {
       );
       return c;
     });
-    await this.challenges.send(created.id, input.language ?? 'tr', access.requestId);
     return { id: created.id, email: input.email, expiresAt: created.expiresAt.toISOString(), emailStatus: 'QUEUED' };
   }
 

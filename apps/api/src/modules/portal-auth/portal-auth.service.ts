@@ -108,11 +108,12 @@ export class PortalAuthService implements OnModuleInit {
         email: input.email,
         createdById: null,
         ttlMs,
+        language: input.language ?? 'tr',
+        requestId: client.requestId,
       };
       return this.unitOfWork.run((tx) => this.challenges.create(tx, request, now));
     });
     this.logger.log({ event: 'portal.signup_started', matched: Boolean(result), address: address(client) }, 'portal sign-up started');
-    if (result) await this.challenges.send(result.id, input.language ?? 'tr', client.requestId);
     await this.answerFloor(now);
     if (!result) return { challengeId: randomUUID(), expiresAt: new Date(now.getTime() + ttlMs).toISOString() };
     return { challengeId: result.id, expiresAt: result.expiresAt.toISOString() };
@@ -227,11 +228,11 @@ export class PortalAuthService implements OnModuleInit {
         email: account.email,
         createdById: null,
         ttlMs,
+        language: account.language === 'en' ? ('en' as const) : ('tr' as const),
+        requestId: client.requestId,
       };
-      const created = await this.unitOfWork.run((tx) => this.challenges.create(tx, request, now));
-      return { ...created, language: account.language === 'en' ? ('en' as const) : ('tr' as const) };
+      return this.unitOfWork.run((tx) => this.challenges.create(tx, request, now));
     });
-    if (result) await this.challenges.send(result.id, result.language, client.requestId);
     await this.answerFloor(now);
     if (!result) return { challengeId: randomUUID(), expiresAt: new Date(now.getTime() + ttlMs).toISOString() };
     return { challengeId: result.id, expiresAt: result.expiresAt.toISOString() };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
 import type { Transaction } from '../../core/database/unit-of-work';
-import { JobsService } from '../../core/jobs/jobs.service';
+import { JobOutbox } from '../../core/jobs/job-outbox';
 import { JobName } from '../../core/jobs/jobs.types';
 import { PortalAuthRepository, type ChallengePurpose } from './portal-auth.repository';
 import { newCode, PortalCodes } from './portal-codes';
@@ -18,6 +18,9 @@ export interface ChallengeRequest {
   createdById: string | null;
   /** How long the code works. */
   ttlMs: number;
+  /** The e-mail's language. */
+  language: 'tr' | 'en';
+  requestId?: string;
 }
 
 /** One-time codes: made, kept hashed (and sealed until e-mailed), checked by the auth service. */
@@ -27,13 +30,16 @@ export class PortalChallengesService {
 
   constructor(
     private readonly repository: PortalAuthRepository,
-    private readonly jobs: JobsService,
+    private readonly outbox: JobOutbox,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.codes = new PortalCodes(config.SECRETS_KEY);
   }
 
-  /** Stores a new challenge in `tx`, ending the customer's unused ones of the same purpose; send() it after the commit. */
+  /**
+   * Stores a new challenge in `tx`, ending the customer's unused ones of the same purpose, with the job that e-mails
+   * its code (the worker sends it, retrying with backoff): both commit, or neither (the job outbox).
+   */
   async create(tx: Transaction, r: ChallengeRequest, now: Date): Promise<{ id: string; expiresAt: Date }> {
     const id = randomUUID();
     const code = newCode();
@@ -51,11 +57,12 @@ export class PortalChallengesService {
       expiresAt,
       createdById: r.createdById,
     });
+    await this.outbox.add(
+      tx,
+      JobName.SendPortalCode,
+      { challengeId: id, language: r.language, requestId: r.requestId },
+      codeEmailOptions(this.config, id),
+    );
     return { id, expiresAt };
-  }
-
-  /** Queues the code's e-mail (the worker sends it, retrying with backoff). */
-  async send(challengeId: string, language: 'tr' | 'en', requestId?: string): Promise<void> {
-    await this.jobs.enqueue(JobName.SendPortalCode, { challengeId, language, requestId }, codeEmailOptions(this.config, challengeId));
   }
 }

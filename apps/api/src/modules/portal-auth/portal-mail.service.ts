@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import type { JobsOptions } from 'bullmq';
 import { createTransport, type Transporter } from 'nodemailer';
 import { APP_CONFIG, type AppConfig } from '../../core/config/config';
+import type { OutboxJobOptions } from '../../core/jobs/job-outbox';
 import { JobName, JobStatus, type JobContext, type PortalCodeEmailRequest } from '../../core/jobs/jobs.types';
 import { OnJob } from '../../core/jobs/on-job.decorator';
 import { PortalAuthRepository } from './portal-auth.repository';
@@ -11,7 +11,7 @@ import { codeLink, renderCodeEmail } from './portal-mail.templates';
 export const NO_SMTP = 'no SMTP server configured (SMTP_URL)';
 
 /** Retries of a code's e-mail: the notifications' attempts and backoff (NOTIFY_ATTEMPTS, NOTIFY_RETRY_DELAY_MS). */
-export function codeEmailOptions(config: AppConfig, challengeId: string): JobsOptions {
+export function codeEmailOptions(config: AppConfig, challengeId: string): OutboxJobOptions {
   return {
     // One job per challenge, so an enqueue repeated after a failure does not send the code twice.
     jobId: `portal-code-${challengeId}`,

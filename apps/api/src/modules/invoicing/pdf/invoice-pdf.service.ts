@@ -3,7 +3,8 @@ import type { Readable } from 'node:stream';
 import type { AccessContext } from '../../../core/access/access-context';
 import { asSystem } from '../../../core/database/tenant-scope';
 import { EntityNotFoundException } from '../../../core/http/errors';
-import { JobsService } from '../../../core/jobs/jobs.service';
+import type { Transaction } from '../../../core/database/unit-of-work';
+import { JobOutbox } from '../../../core/jobs/job-outbox';
 import { JobName } from '../../../core/jobs/jobs.types';
 import { DocumentNotFoundError, DocumentStorage } from '../../../core/storage/document-storage';
 import { invoiceDocument, type InvoicePdfRecord } from './invoice-document';
@@ -32,15 +33,15 @@ export class InvoicePdfService {
   constructor(
     private readonly repository: InvoicePdfRepository,
     private readonly storage: DocumentStorage,
-    private readonly jobs: JobsService,
+    private readonly outbox: JobOutbox,
   ) {}
 
   /**
-   * Queues the rendering of an issued invoice's PDF (the invoicing module calls it once the issue has
-   * committed). One job per invoice: asking again while it waits adds nothing.
+   * Queues the rendering of an issued invoice's PDF with the transaction that issues it (the job outbox: enqueued
+   * once it commits). One job per invoice: asking again while it waits adds nothing.
    */
-  async enqueue(invoiceId: string, requestId?: string): Promise<void> {
-    await this.jobs.enqueue(JobName.RenderInvoicePdf, { invoiceId, requestId }, { jobId: `invoice-pdf-${invoiceId}` });
+  async renderLater(tx: Transaction, invoiceId: string, requestId?: string): Promise<void> {
+    await this.outbox.add(tx, JobName.RenderInvoicePdf, { invoiceId, requestId }, { jobId: `invoice-pdf-${invoiceId}` });
   }
 
   /**
