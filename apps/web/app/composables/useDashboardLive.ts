@@ -2,7 +2,9 @@ import type { AlarmEvent } from '~/composables/useLiveConnection';
 import type { useDashboardSummary } from '~/composables/useDashboardSummary';
 import type { useDashboardUsage } from '~/composables/useDashboardUsage';
 import type { useMap } from '~/composables/useMap';
+import { liveCellsIn } from '@water/shared';
 import { createCoalescer } from '~/composables/useLiveBuffer';
+import { useMapStore } from '~/stores/map';
 
 interface DashboardParts {
   tenantId: MaybeRefOrGetter<string | null>;
@@ -39,6 +41,21 @@ export function useDashboardLive(parts: DashboardParts) {
     live.on('alarm.opened', (event) => onAlarm(event, true));
     live.on('alarm.cleared', (event) => onAlarm(event, true));
     live.on('alarm.acknowledged', (event) => onAlarm(event, false));
+    // The map's cells: their device states come coalesced per cell (a view too large for cells asks for none).
+    const mapStore = useMapStore();
+    watch(
+      () => [toValue(parts.tenantId), mapStore.viewportOf(toValue(parts.tenantId))?.bounds] as const,
+      ([tenantId, bounds]) => live.viewport(tenantId && bounds ? { tenantId, cells: liveCellsIn(bounds) ?? [] } : null),
+      { immediate: true },
+    );
+    live.on('viewport.batch', (batch) => {
+      if (!scope.value.has(batch.tenantId)) return;
+      // A marker without a recent reading may change colour with a new state; its colour is the API's to tell.
+      for (const state of batch.states) {
+        const marker = parts.map.markers.value.find((m) => m.subscriptionId === state.subscriptionId);
+        if (marker && (marker.status === 'GREY' || marker.status === 'NO_DEVICE')) parts.map.queueRefresh(marker.subscriptionId);
+      }
+    });
     live.onReady((resumed) => {
       if (!resumed) return;
       void parts.summary.refresh();

@@ -1,4 +1,4 @@
-import type { LiveEventName, LiveEvents } from '~/composables/useLiveConnection';
+import type { LiveEventName, LiveEvents, LiveViewport } from '~/composables/useLiveConnection';
 import { useDocumentVisibility } from '@vueuse/core';
 import { useLiveStore } from '~/stores/live';
 
@@ -10,6 +10,7 @@ export function useLive() {
   const store = useLiveStore();
   const offs: (() => void)[] = [];
   const visibility = useDocumentVisibility();
+  const leaveViewport = () => store.setViewport(null);
 
   onMounted(() => store.acquire());
   onBeforeUnmount(() => {
@@ -27,6 +28,11 @@ export function useLive() {
     /** `resumed`: the connection came back after a gap, so the view should catch up. */
     onReady(listener: (resumed: boolean) => void) {
       offs.push(store.onReady(listener));
+    },
+    /** The map cells this view shows (viewport rooms); left when the view unmounts. */
+    viewport(viewport: LiveViewport | null) {
+      if (!offs.includes(leaveViewport)) offs.push(leaveViewport);
+      store.setViewport(viewport);
     },
   };
 }

@@ -1,4 +1,11 @@
-import { LIVE_EVENT_NAMES, unpackReadingsBatch, type LiveEventName, type LiveEvents, type ReadingsBatchEvent } from '@water/shared';
+import {
+  LIVE_EVENT_NAMES,
+  unpackReadingsBatch,
+  type LiveEventName,
+  type LiveEvents,
+  type ReadingsBatchEvent,
+  type ViewportBatchEvent,
+} from '@water/shared';
 
 /**
  * The console's Socket.io connection to the API's gateway (apps/api/src/core/realtime), without any
@@ -15,6 +22,7 @@ export {
   type LiveEventName,
   type LiveEvents,
   type ReadingEvent,
+  type ViewportBatchEvent,
 } from '@water/shared';
 
 // ─── Status ───────────────────────────────────────────────────────────────────────
@@ -70,7 +78,14 @@ export interface LiveSocket {
   on(event: string, listener: (...args: never[]) => void): unknown;
   connect(): unknown;
   disconnect(): unknown;
+  emit(event: string, payload: unknown): unknown;
   io: { on(event: string, listener: (...args: never[]) => void): unknown };
+}
+
+/** The map cells a dashboard shows, for its viewport rooms (the gateway keeps to the tenants the user may watch). */
+export interface LiveViewport {
+  tenantId: string | null;
+  cells: string[];
 }
 
 export type LiveAuth = (cb: (data: { token: string }) => void) => void;
@@ -103,6 +118,7 @@ export class LiveConnection {
   private refusals = 0;
   private retryHandle: unknown = null;
   private wanted = false;
+  private viewportCells: LiveViewport | null = null;
 
   constructor(private readonly deps: LiveConnectionDeps) {}
 
@@ -156,9 +172,25 @@ export class LiveConnection {
     this.signal(paused ? { type: 'pause' } : { type: 'stop' });
   }
 
+  /**
+   * The viewport rooms to be in (null: none). Sent at once when connected, and again after every `ready`:
+   * a new socket starts without them.
+   */
+  viewport(viewport: LiveViewport | null): void {
+    const same = JSON.stringify(viewport) === JSON.stringify(this.viewportCells);
+    this.viewportCells = viewport;
+    if (!same && this.socket?.connected && this.status === 'connected') this.sendViewport(this.socket);
+  }
+
+  private sendViewport(socket: LiveSocket): void {
+    if (this.viewportCells?.cells.length) socket.emit('viewport.subscribe', this.viewportCells);
+    else socket.emit('viewport.subscribe', { cells: [] });
+  }
+
   private bind(socket: LiveSocket): void {
     socket.on('ready', () => {
       this.refusals = 0;
+      if (this.viewportCells) this.sendViewport(socket);
       this.signal({ type: 'ready' });
       this.deps.onReady(this.readyCount++ > 0 && !socket.recovered);
     });
@@ -199,6 +231,11 @@ export class LiveConnection {
     socket.on('readings.batch', (batch: ReadingsBatchEvent) => {
       if (this.status === 'paused') return;
       for (const e of unpackReadingsBatch(batch)) this.deps.onEvent(e.name, e.payload);
+    });
+    // Device states of the map cells asked for with viewport(): given to the views as they come.
+    socket.on('viewport.batch', (batch: ViewportBatchEvent) => {
+      if (this.status === 'paused') return;
+      this.deps.onEvent('viewport.batch', batch);
     });
   }
 }

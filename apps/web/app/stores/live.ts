@@ -1,4 +1,4 @@
-import type { LiveAuth, LiveEventName, LiveEvents, LiveSocket, LiveStatus } from '~/composables/useLiveConnection';
+import type { LiveAuth, LiveEventName, LiveEvents, LiveSocket, LiveStatus, LiveViewport } from '~/composables/useLiveConnection';
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { LiveConnection } from '~/composables/useLiveConnection';
@@ -129,7 +129,14 @@ export const useLiveStore = defineStore('live', () => {
     return () => readyListeners.delete(listener);
   }
 
-  return { status, pausedByUser, acquire, release, pause, resume, setHidden, on, onReady };
+  /** The dashboard map's cells (null: none); kept across reconnects. */
+  function setViewport(viewport: LiveViewport | null): void {
+    if (!import.meta.client) return;
+    connection ??= build();
+    connection.viewport(viewport);
+  }
+
+  return { status, pausedByUser, acquire, release, pause, resume, setHidden, on, onReady, setViewport };
 });
 
 /**
@@ -180,6 +187,7 @@ export function lazySocket(pending: Promise<LiveSocket>, current: () => LiveSock
     on: (event, listener) => later((s) => s.on(event, listener)),
     connect: () => later((s) => s.connect()),
     disconnect: () => later((s) => s.disconnect()),
+    emit: (event, payload) => later((s) => s.emit(event, payload)),
     io: { on: (event, listener) => later((s) => s.io.on(event, listener)) },
   };
 }

@@ -6,6 +6,8 @@ export interface MapViewport {
   lat: number;
   lng: number;
   zoom: number;
+  /** What the map shows, for its live viewport rooms. */
+  bounds?: { south: number; west: number; north: number; east: number };
 }
 
 /**

@@ -31,6 +31,10 @@ class FakeSocket implements LiveSocket {
     this.active = false;
     this.connected = false;
   }
+  emitted: [string, unknown][] = [];
+  emit(event: string, payload: unknown) {
+    this.emitted.push([event, payload]);
+  }
   fire(event: string, ...args: any[]) {
     for (const fn of this.listeners.get(event) ?? []) fn(...args);
   }
@@ -123,6 +127,39 @@ describe('LiveConnection', () => {
     socket.recovered = true;
     socket.fire('ready');
     expect(readies).toEqual([false, false]);
+  });
+
+  it('asks for the map cells once connected, again after every ready, and passes their batches on', () => {
+    const { connection, sockets, events } = setup();
+    connection.start();
+    const socket = sockets[0]!;
+    const viewport = { tenantId: 't1', cells: ['12/2421/1551'] };
+    connection.viewport(viewport);
+    // Not connected yet: the ready sends it.
+    expect(socket.emitted).toEqual([]);
+    socket.connected = true;
+    socket.fire('ready');
+    expect(socket.emitted).toEqual([['viewport.subscribe', viewport]]);
+    // The same cells are not asked for twice; other cells are, and none leaves the rooms.
+    connection.viewport({ ...viewport });
+    connection.viewport({ tenantId: 't1', cells: ['12/2421/1552'] });
+    connection.viewport(null);
+    expect(socket.emitted.slice(1)).toEqual([
+      ['viewport.subscribe', { tenantId: 't1', cells: ['12/2421/1552'] }],
+      ['viewport.subscribe', { cells: [] }],
+    ]);
+    connection.viewport(viewport);
+    expect(socket.emitted).toHaveLength(4);
+    // A new socket starts without rooms: the ready after a reconnect asks again.
+    socket.fire('disconnect', 'transport close');
+    socket.fire('ready');
+    expect(socket.emitted.slice(3)).toEqual([
+      ['viewport.subscribe', viewport],
+      ['viewport.subscribe', viewport],
+    ]);
+    const batch = { tenantId: 't1', cell: '12/2421/1551', states: [{ deviceId: 'd1' }] };
+    socket.fire('viewport.batch', batch);
+    expect(events).toContainEqual(['viewport.batch', batch]);
   });
 
   it('unpacks a coalesced readings batch into its readings and device states, in order', () => {
