@@ -534,13 +534,28 @@ describe('readings and consumption', () => {
       expect(past.body).toMatchObject({ items: [], total, page: 9999 });
       expect(Object.keys(page1.body.items[0])).not.toContain('total');
 
+      // The hours of a meter whose tenant is known (its page was read above) read the zone with the
+      // points; the subscription's hours, with the zone read first, say the same of its only meter.
+      const last = await one<{ time: Date }>('SELECT max(time) AS time FROM reading WHERE meter_id = $1', [s.meter_id]);
+      const q = `from=${new Date(last.time.getTime() - 3 * 24 * HOUR).toISOString()}&to=${new Date(last.time.getTime() + 1000).toISOString()}&interval=hour`;
+      const ofMeter = await t.request({ url: `/api/meters/${s.meter_id}/consumption?${q}`, token: aski });
+      const ofSubscription = await t.request({ url: `/api/subscriptions/${s.subscription_id}/consumption?${q}`, token: aski });
+      expect(ofMeter.status).toBe(200);
+      const { byMeter: _, ...same } = ofSubscription.body;
+      expect(JSON.stringify(ofMeter.body)).toBe(JSON.stringify(same));
+      expect(ofMeter.body.totalM3).toBeGreaterThan(0);
+      expect((await t.request({ url: `/api/meters/${s.meter_id}/consumption?${q}`, token: hatsu })).status).toBe(404);
+
       const { meter } = await makeInstallation(t, { tenant: ids.aski, subscriptionNo: 'READ-GONE-1' });
       const empty = await t.request({ url: `/api/meters/${meter.id}/readings`, token: aski });
       expect(empty.body).toMatchObject({ items: [], total: 0 });
+      const gone = `/api/meters/${meter.id}/consumption?interval=hour`;
+      expect((await t.request({ url: gone, token: aski })).status).toBe(200);
       await t.sql(`DELETE FROM subscription_meter WHERE meter_id = $1`, [meter.id]);
       await t.sql(`UPDATE device SET meter_id = NULL WHERE meter_id = $1`, [meter.id]);
       await t.sql(`DELETE FROM meter WHERE id = $1`, [meter.id]);
       expect((await t.request({ url: `/api/meters/${meter.id}/readings`, token: aski })).status).toBe(404);
+      expect((await t.request({ url: gone, token: aski })).status).toBe(404);
     });
   });
 

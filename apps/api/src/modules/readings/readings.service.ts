@@ -106,11 +106,24 @@ export class ReadingsService {
   }
 
   async meterConsumptionBody(access: AccessContext, id: string, q: ConsumptionQuery): Promise<ConsumptionBody> {
-    const meter = await this.readings.meter(id);
-    if (!meter) throw new EntityNotFoundException('meter', id);
-    access.require('METERS', 'read', meter.tenant_id, 'meter', id);
-    const range = resolveRange(q, meter.time_zone);
-    const c = await this.compute([{ meterId: id, startedAt: null, endedAt: null }], range);
+    // A meter's tenant never changes (owners); its zone may, so an hourly answer of a known meter reads
+    // the zone with its points (B4: the year of hours in one round trip).
+    const known = q.interval === 'hour' ? this.owners.get(`meter:${id}`) : undefined;
+    let meter: { tenant_id: string; time_zone: string } | undefined;
+    if (known) access.require('METERS', 'read', known, 'meter', id);
+    else {
+      meter = await this.readings.meter(id);
+      if (!meter) throw new EntityNotFoundException('meter', id);
+      this.owners.set(`meter:${id}`, meter.tenant_id);
+      access.require('METERS', 'read', meter.tenant_id, 'meter', id);
+    }
+    const asked = resolveRange(q, meter?.time_zone ?? '');
+    const c = await this.compute([{ meterId: id, startedAt: null, endedAt: null }], asked, meter ? undefined : { meterId: id });
+    if (c.timeZone === null) {
+      this.owners.delete(`meter:${id}`);
+      throw new EntityNotFoundException('meter', id);
+    }
+    const range = { ...asked, timeZone: c.timeZone };
     return {
       ...header(range, c.bucketStarts),
       ...series(c, c.windows),
@@ -249,11 +262,11 @@ export class ReadingsService {
    * Hours are summed from the raw points; days and months take whole days from the worker's daily
    * rollup where it is bound to agree with the points (planDays) and the points for the rest.
    */
-  private async compute(windows: MeterWindow[], r: Range): Promise<Computed> {
+  private async compute(windows: MeterWindow[], r: Range, zoneOf?: { meterId: string }): Promise<Computed> {
     const ranged = windows.map((w) => ({ ...w, from: r.from, to: r.to }));
     const [c, estimated] =
       r.interval === 'hour'
-        ? await this.computeHours(ranged, r)
+        ? await this.computeHours(ranged, r, zoneOf)
         : await Promise.all([this.computeSums(windows, r), this.readings.estimatedPoints(ranged)]);
     // Estimated litres per bucket of the whole answer (each estimate's consumption in the bucket of its time).
     const litres = new Float64Array(c.bucketStarts.length);
@@ -267,14 +280,14 @@ export class ReadingsService {
   }
 
   /** Hours are summed from the raw points, read with the local midnights, the estimates and the device serial in one statement. */
-  private async computeHours(windows: RangedWindow[], r: Range): Promise<[Sums, EstimatedPoint[][]]> {
+  private async computeHours(windows: RangedWindow[], r: Range, zoneOf?: { meterId: string }): Promise<[Sums, EstimatedPoint[][]]> {
     const [wraps, read] = await Promise.all([
       this.validation.registerWraps(windows.map((w) => w.meterId)),
-      this.readings.hourWindows(windows, r.from, r.to, r.timeZone),
+      this.readings.hourWindows(windows, r.from, r.to, zoneOf ?? r.timeZone),
     ]);
     const bucketStarts = hourStarts(read.dayStarts, r.from.getTime(), r.to.getTime());
     const sums = read.points.map((p, i) => sumPoints(p, bucketStarts, r.from.getTime(), wraps.get(windows[i].meterId)));
-    return [{ bucketStarts, windows: sums, serials: read.serials }, read.estimated];
+    return [{ bucketStarts, windows: sums, serials: read.serials, timeZone: read.timeZone }, read.estimated];
   }
 
   private async computeSums(windows: MeterWindow[], r: Range): Promise<Sums> {
@@ -340,7 +353,7 @@ export class ReadingsService {
       const again = await this.readings.windowPoints(stale);
       stale.forEach((part, j) => (sums[part.window] = sumWindow(again[j], bucketStarts, part.from.getTime(), part)));
     }
-    return { bucketStarts, windows: sums, serials: new Map() };
+    return { bucketStarts, windows: sums, serials: new Map(), timeZone: r.timeZone };
   }
 
   private async byDevice(c: Computed): Promise<NonNullable<Consumption['byDevice']>> {
@@ -363,6 +376,8 @@ interface Sums {
   windows: WindowSums[];
   /** Device serials read with the points (byDevice asks for the others). */
   serials: Map<string, string>;
+  /** The zone the buckets were cut in (null: the meter whose zone was read with the points is gone). */
+  timeZone: string | null;
 }
 
 interface Computed extends Sums {
