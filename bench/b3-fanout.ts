@@ -229,8 +229,8 @@ export async function b3() {
         undefined,
         // Not awaited, as the API's emits are not: a busy server must not slow the bench's one event a second.
         async () => {
-          const sentAt = Date.now();
-          for (const p of ports) void fetch(`http://127.0.0.1:${p}/emit?sentAt=${sentAt}`).catch(() => undefined);
+          const body = JSON.stringify(readingPayload('bench'));
+          for (const p of ports) void fetch(`http://127.0.0.1:${p}/emit`, { method: 'POST', body }).catch(() => undefined);
         },
         () => pids.reduce((a, pid) => a + rssOf(pid), 0),
       );
