@@ -303,7 +303,12 @@ describe('definitions', () => {
         expect(bad.status).toBe(400);
         expect(bad.body.details[0].path).toEqual([Object.keys(body)[0]]);
       }
-      const nul = await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${id}`, token: admin, body: { nameEn: 'a\u0000b' } });
+      const nul = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/subscription-groups/${id}`,
+        token: admin,
+        body: { nameEn: 'a\u0000b' },
+      });
       expect(nul.status).toBe(400);
       expect((await t.sql(`SELECT name, name_en FROM subscription_group WHERE id = $1`, [id]))[0]).toEqual({
         name: 'Kamu Binaları',
@@ -311,10 +316,20 @@ describe('definitions', () => {
       });
 
       // An empty English name clears it; a user without the right at the root cannot change it.
-      const cleared = await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${id}`, token: admin, body: { nameEn: '' } });
+      const cleared = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/subscription-groups/${id}`,
+        token: admin,
+        body: { nameEn: '' },
+      });
       expect(cleared.status).toBe(200);
       expect(cleared.body.nameEn).toBeNull();
-      const refused = await t.request({ method: 'PATCH', url: `/api/definitions/subscription-groups/${id}`, token: hatsu, body: { nameEn: 'X' } });
+      const refused = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/subscription-groups/${id}`,
+        token: hatsu,
+        body: { nameEn: 'X' },
+      });
       expect(refused.status).toBe(403);
       expect((await t.sql(`SELECT name_en FROM subscription_group WHERE id = $1`, [id]))[0].name_en).toBeNull();
       await t.request({ method: 'DELETE', url: `/api/definitions/subscription-groups/${id}`, token: admin });

@@ -94,13 +94,16 @@ export function useAssetBrands(kind: 'meter' | 'device') {
   return { brands: computed(() => data.value ?? []), error };
 }
 
-/** Subscription groups (brief 1.15). */
+/** Subscription groups (brief 1.15), and as select options named in the page's language. */
 export function useSubscriptionGroups() {
   const { $api } = useNuxtApp();
+  const { localName } = useFormat();
   const { data, error } = useAsyncData('assets:subscription-groups', () =>
     $api.GET('/api/definitions/subscription-groups', { params: { query: ALL } }).then((answer) => unwrap(answer).items),
   );
-  return { groups: computed(() => data.value ?? []), error };
+  const groups = computed(() => data.value ?? []);
+  const options = computed(() => groups.value.map((g) => ({ value: g.id, label: localName(g.name, g.nameEn) })));
+  return { groups, options, error };
 }
 
 /** Meter profiles a tenant may use (the meter form's list, brief 2.5.3.3); nothing until a tenant is chosen. */
@@ -213,8 +216,10 @@ export function useAssetUnsavedGuard(isDirty: () => boolean) {
 export function useAssetFormat() {
   const { t } = useI18n();
   // The numbers and dates come from the one formatter (useFormat, lib/format.ts).
-  const { dateTime, volume, integer, percent } = useFormat();
+  const { dateTime, volume, integer, percent, localName } = useFormat();
   return {
+    /** A subscription group (or another definition with a Turkish and an English name) in the page's language. */
+    groupName: (group: { name: string; nameEn: string | null }) => localName(group.name, group.nameEn),
     dateTime: (value: string | null | undefined, timeZone: string = DEFAULT_TIME_ZONE) => dateTime(value, timeZone),
     volume,
     integer,

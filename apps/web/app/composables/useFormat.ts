@@ -1,6 +1,6 @@
 import type { NumberFormatName } from '~/lib/format';
 import { DEFAULT_TIME_ZONE } from '@water/shared';
-import { formatCoordinate, formatCoordinates, formatDateTimeOrDash } from '~/lib/format';
+import { formatCoordinate, formatCoordinates, formatDateTimeOrDash, localName } from '~/lib/format';
 
 type Num = number | null | undefined;
 
@@ -9,7 +9,7 @@ type Num = number | null | undefined;
  * language, a dash for a missing value, units appended where the brief fixes them.
  */
 export function useFormat() {
-  const { n, t } = useI18n();
+  const { n, t, locale } = useI18n();
   const number = (value: Num, format: NumberFormatName = 'ratio') => (value == null ? '—' : n(value, format));
   return {
     number,
@@ -31,5 +31,7 @@ export function useFormat() {
     coordinate: (value: Num) => formatCoordinate(value) ?? '—',
     coordinates: formatCoordinates,
     dateTime: (value: string | Date | null | undefined, timeZone: string = DEFAULT_TIME_ZONE) => formatDateTimeOrDash(value, timeZone),
+    /** A definition's name (e.g. a subscription group's) in the page's language, else in the other. */
+    localName: (name: string | null | undefined, nameEn: string | null | undefined) => localName(locale.value, name, nameEn),
   };
 }

@@ -217,7 +217,7 @@ export interface FilterOption {
   level?: number;
 }
 
-/** Options of the table's filters: the tenants of the selected subtree and the meter brands. */
+/** Options of the table's filters: the tenants of the selected subtree and the brands of their meters. */
 export function useLiveReadingsFilterOptions() {
   const { $api } = useNuxtApp();
   const session = useSessionStore();
@@ -229,9 +229,13 @@ export function useLiveReadingsFilterOptions() {
       .map((row) => ({ id: row.tenant.id, name: row.tenant.name, level: row.level })),
   );
 
+  // Only brands of meters the user sees in live readings (issue 21), asked with the live readings right.
   const { data } = useAsyncData(
-    'readings-meter-brands',
-    async () => unwrap(await $api.GET('/api/definitions/meter-brands', { params: { query: { pageSize: 200, sort: 'name' } } })),
+    () => `readings-meter-brands:${session.selectedTenantId ?? ''}`,
+    async () => {
+      const query = session.selectedTenantId ? { tenantId: session.selectedTenantId } : {};
+      return unwrap(await $api.GET('/api/readings/live/brands', { params: { query } }));
+    },
     { lazy: true },
   );
   const brands = computed<FilterOption[]>(() => (data.value?.items ?? []).map((b) => ({ id: b.id, name: b.name })));

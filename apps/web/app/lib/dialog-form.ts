@@ -27,6 +27,8 @@ export function createDialogForm<V extends object, K extends string>(options: Di
   const copy = (values: V) => JSON.parse(JSON.stringify(values)) as V;
   const values = reactive(copy(options.initial())) as V;
   const checked = ref(false);
+  // Successful saves so far: the dialog around the form confirms each one with the saved notice.
+  const saves = ref(0);
 
   watch(options.open, (open) => {
     if (!open) return;
@@ -50,7 +52,9 @@ export function createDialogForm<V extends object, K extends string>(options: Di
       await options.save(values);
       return true;
     });
-    if (done) await options.saved();
+    if (!done) return;
+    saves.value++;
+    await options.saved();
   }
 
   return {
@@ -59,11 +63,12 @@ export function createDialogForm<V extends object, K extends string>(options: Di
     error,
     run,
     pending: submit.pending,
+    saves,
     failure: computed<ApiFailure | null>(() => submit.failure.value),
   };
 }
 
-export type DialogForm = Pick<ReturnType<typeof createDialogForm>, 'pending' | 'dirty' | 'failure' | 'run'>;
+export type DialogForm = Pick<ReturnType<typeof createDialogForm>, 'pending' | 'dirty' | 'failure' | 'run' | 'saves'>;
 
 /** The events of a dialog component bound with `v-model:open` that tells its parent when it saved. */
 export interface DialogEmits {

@@ -57,3 +57,12 @@ export function roundCoordinate(value: number): number {
 export function formatDateTimeOrDash(value: string | Date | null | undefined, timeZone: string = DEFAULT_TIME_ZONE): string {
   return value ? formatDateTime(value, timeZone) : '—';
 }
+
+/**
+ * A definition's name in the page's language (issue 21): the Turkish `name` is always stored, the English
+ * one may be missing, and either language falls back to the other.
+ */
+export function localName(locale: string, name: string | null | undefined, nameEn: string | null | undefined): string {
+  const [first, second] = locale.startsWith('en') ? [nameEn, name] : [name, nameEn];
+  return first || second || '—';
+}

@@ -75,7 +75,7 @@ describe('billing console', () => {
     await form.locator('[data-testid="tariff-code"]').fill(code);
     await form.locator('[data-testid="tariff-name"]').fill('E2E tarife');
     // The seed's example already prices individual subscriptions of every group: this one is for the high-consumption group.
-    await form.getByLabel('Abonelik grubu').selectOption({ label: 'High Consumption' });
+    await form.getByLabel('Abonelik grubu').selectOption({ label: 'Yüksek Tüketim' });
     await form.locator('[data-testid="version-from"]').fill('2020-01-01');
     await form.locator('[data-testid="version-fixed"]').fill('25,50');
     await form.locator('[data-testid="version-water-vat"]').fill('10');

@@ -42,6 +42,28 @@ describe('glossary', () => {
     expect(breaches.some((b) => b.startsWith('b'))).toBe(false);
   });
 
+  it('writes "email" in English, never "e-mail", and "e-posta" in Turkish; column names and placeholders are not words', () => {
+    const breaches = glossaryBreaches(
+      { a: 'Enter your e-mail address', b: 'Stop notification E-mails', c: 'Email', d: 'Sent to {email}', e: 'phone, email' },
+      {
+        a: 'E-posta adresinizi girin',
+        b: 'Bildirim e-postalarını durdur',
+        c: 'Email',
+        d: '{email} adresine gönderildi',
+        e: 'phone, email',
+      },
+    );
+    expect(breaches.some((b) => b.startsWith('a (en)'))).toBe(true);
+    expect(breaches.some((b) => b.startsWith('b (en)'))).toBe(true);
+    expect(breaches.some((b) => b.startsWith('c: "email"'))).toBe(true);
+    expect(breaches.some((b) => b.startsWith('c (tr)'))).toBe(true);
+    expect(breaches.some((b) => b.startsWith('d'))).toBe(false);
+    expect(breaches.filter((b) => b.startsWith('e'))).toHaveLength(2);
+    expect(
+      glossaryBreaches({ 'imports.upload.customerColumns': 'phone, email' }, { 'imports.upload.customerColumns': 'phone, email' }),
+    ).toEqual([]);
+  });
+
   it('uses each glossary term somewhere, so a renamed word cannot make a rule pass silently', () => {
     for (const term of GLOSSARY) {
       expect(

@@ -26,7 +26,7 @@ const TEXTS = {
     intro: 'A password reset was requested for your Water Platform account. Open the link to choose a new password:',
     button: 'Reset my password',
     expiry: 'The link works for {{minutes}} minutes and only once.',
-    ignore: 'If you did not ask for this, ignore this e-mail; your password stays as it is.',
+    ignore: 'If you did not ask for this, ignore this email; your password stays as it is.',
   },
 } as const satisfies Record<ResetLanguage, Record<string, string>>;
 

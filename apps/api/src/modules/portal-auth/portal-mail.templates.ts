@@ -47,7 +47,7 @@ const TEXTS: Record<ChallengePurpose, Record<Language, Texts>> = {
     en: {
       subject: 'Your water portal password reset code',
       intro:
-        'Enter the code below to set a new password for the {{tenantName}} water portal. If you did not ask for this, ignore this e-mail.',
+        'Enter the code below to set a new password for the {{tenantName}} water portal. If you did not ask for this, ignore this email.',
       action: 'Reset my password',
     },
   },
@@ -62,7 +62,7 @@ const COMMON: Record<Language, { code: string; validity: string; footer: string 
   en: {
     code: 'Your code',
     validity: 'The code works for {{duration}} and only once. Do not share it with anyone.',
-    footer: 'You receive this e-mail because it concerns your water portal account.',
+    footer: 'You receive this email because it concerns your water portal account.',
   },
 };
 

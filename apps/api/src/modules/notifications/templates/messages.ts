@@ -193,12 +193,12 @@ export const EMAIL_TEXTS: Record<
   en: {
     open: 'Open in the console',
     openPortal: 'Open in the portal',
-    footerPortal: 'You receive this e-mail because of your notification preferences in the customer portal.',
-    unsubscribe: 'Stop e-mails of this kind',
-    unsubscribeAll: 'Stop notification e-mails',
+    footerPortal: 'You receive this email because of your notification preferences in the customer portal.',
+    unsubscribe: 'Stop emails of this kind',
+    unsubscribeAll: 'Stop notification emails',
     digestSubject: 'Daily notification digest ({{count}})',
     digestIntro: 'You have {{count}} notifications since the last digest:',
-    footer: 'You receive this e-mail because of your notification preferences on the water meter reading platform.',
+    footer: 'You receive this email because of your notification preferences on the water meter reading platform.',
   },
 };
 
@@ -210,7 +210,7 @@ export const UNSUBSCRIBED_PAGE: Record<Language, { title: string; done: string; 
   },
   en: {
     title: 'Unsubscribed',
-    done: 'You will no longer receive these notifications by e-mail.',
+    done: 'You will no longer receive these notifications by email.',
     invalid: 'The link is invalid or has expired.',
   },
 };
