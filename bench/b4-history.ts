@@ -41,40 +41,36 @@ const WINDOWS_SQL = `
  * ReadingsRepository.windowPoints: per window (meter, period, part of the range) its points and their
  * predecessor, one row per window with times and indexes as comma-joined integers (since 2026-12-05).
  */
-const POINTS_SQL = `
-  WITH w AS (${WINDOWS_SQL})
-  SELECT w.ord::int AS w, p.n, p.t, p.l, p.d1, p.d2
-    FROM w CROSS JOIN LATERAL (
+const POINTS_OF_WINDOW = `
            SELECT count(*)::int AS n, string_agg((date_part('epoch', x.time) * 1000)::bigint::text, ',') AS t,
                   string_agg((x.index_m3 * 1000)::bigint::text, ',') AS l, min(x.device_id::text COLLATE "C") AS d1, max(x.device_id::text COLLATE "C") AS d2
              FROM ((SELECT r.time, r.index_m3, r.device_id FROM reading r
                      WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(w.range_from, w.ended_at) ORDER BY r.time DESC LIMIT 1)
                    UNION ALL
                    (SELECT r.time, r.index_m3, r.device_id FROM reading r
-                     WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, w.range_from) AND r.time < least(w.ended_at, w.range_to))) x
-         ) p`;
+                     WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, w.range_from) AND r.time < least(w.ended_at, w.range_to))) x`;
+const POINTS_SQL = `
+  WITH w AS (${WINDOWS_SQL})
+  SELECT w.ord::int AS w, p.n, p.t, p.l, p.d1, p.d2
+    FROM w CROSS JOIN LATERAL (${POINTS_OF_WINDOW}) p`;
 
 /**
- * ReadingsRepository.hourWindows (since session 9): the hourly answer's reads in one statement — the
- * points as above, each window's estimated readings and single device's serial, and the local midnights.
+ * ReadingsRepository.hourWindows (since session 9), as a meter's hours run it once the process knows the
+ * meter's tenant: the points as above, each window's estimated readings and single device's serial, and
+ * the local midnights in the zone of the meter's tenant ($6 the meter, $7/$8 the range), one statement.
  */
 const HOUR_SQL = `
   WITH w AS (${WINDOWS_SQL}),
+  zone AS (SELECT t.time_zone AS z FROM meter m JOIN tenant t ON t.id = m.tenant_id WHERE m.id = $6),
   days AS (
-    SELECT string_agg((date_part('epoch', g AT TIME ZONE $8) * 1000)::text, ',' ORDER BY g) AS b
-      FROM generate_series(date_trunc('day', $6::timestamptz AT TIME ZONE $8),
-                           date_trunc('day', ($7::timestamptz - interval '1 millisecond') AT TIME ZONE $8) + interval '1 day', interval '1 day') AS g)
-  SELECT CASE WHEN x.w IS NULL OR x.w = 1 THEN days.b END AS b, x.*
+    SELECT zone.z, string_agg((date_part('epoch', g AT TIME ZONE zone.z) * 1000)::text, ',' ORDER BY g) AS b
+      FROM zone, generate_series(date_trunc('day', $7::timestamptz AT TIME ZONE zone.z),
+                                 date_trunc('day', ($8::timestamptz - interval '1 millisecond') AT TIME ZONE zone.z) + interval '1 day', interval '1 day') AS g
+     GROUP BY zone.z)
+  SELECT days.z, CASE WHEN x.w IS NULL OR x.w = 1 THEN days.b END AS b, x.*
     FROM days LEFT JOIN LATERAL (
          SELECT w.ord::int AS w, p.n, p.t, p.l, p.d1, p.d2, dv.serial_no AS s, e.t AS et, e.l AS el
-           FROM w CROSS JOIN LATERAL (
-                  SELECT count(*)::int AS n, string_agg((date_part('epoch', x.time) * 1000)::bigint::text, ',') AS t,
-                         string_agg((x.index_m3 * 1000)::bigint::text, ',') AS l, min(x.device_id::text COLLATE "C") AS d1, max(x.device_id::text COLLATE "C") AS d2
-                    FROM ((SELECT r.time, r.index_m3, r.device_id FROM reading r
-                            WHERE r.meter_id = w.meter_id AND r.time >= w.started_at AND r.time < least(w.range_from, w.ended_at) ORDER BY r.time DESC LIMIT 1)
-                          UNION ALL
-                          (SELECT r.time, r.index_m3, r.device_id FROM reading r
-                            WHERE r.meter_id = w.meter_id AND r.time >= greatest(w.started_at, w.range_from) AND r.time < least(w.ended_at, w.range_to))) x) p
+           FROM w CROSS JOIN LATERAL (${POINTS_OF_WINDOW}) p
            LEFT JOIN device dv ON p.d1 = p.d2 AND dv.id = p.d1::uuid
           CROSS JOIN LATERAL (
                   SELECT string_agg((date_part('epoch', r.time) * 1000)::text, ',') AS t, string_agg(((r.consumption_m3 * 1000)::float8)::text, ',') AS l
@@ -185,7 +181,7 @@ export async function b4() {
       const edges = { from: [from, days[days.length - 2]], to: [days[1], to] };
       const rawApi =
         c.interval === 'hour'
-          ? stats(await sample(() => pool.query(HOUR_SQL, [[meter], [null], [null], [from], [to], from, to, tz]), n, 5))
+          ? stats(await sample(() => pool.query(HOUR_SQL, [[meter], [null], [null], [from], [to], meter, from, to]), n, 5))
           : stats(
               await sample(
                 async () => {
