@@ -250,6 +250,9 @@ describe('portal views (issue 19)', () => {
         subscriptionNo: a.sub.subscriptionNo,
         type: 'INDIVIDUAL',
         isActive: true,
+        // The group in both languages; the portal shows the one of the customer's language.
+        groupName: 'Normal Tüketim',
+        groupNameEn: 'Normal Consumption',
         meter: { id: m2.id, serialNo: m2.serialNo, lastReading: { indexM3: 0.9, readAt: '2026-11-03T10:00:00.000Z', estimated: true } },
         openAlarmCount: 2,
       });

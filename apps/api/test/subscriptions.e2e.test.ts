@@ -118,6 +118,7 @@ describe('subscriptions', () => {
       expect(orgs.body.items.every((r: { type: string }) => r.type === 'ORGANIZATIONAL')).toBe(true);
       const high = await t.request({ url: `/api/subscriptions?groupId=${groups.HIGH}&pageSize=100`, token: aski });
       expect(high.body.items.every((r: { group: { code: string } }) => r.group.code === 'HIGH')).toBe(true);
+      expect(high.body.items[0].group).toEqual({ id: groups.HIGH, code: 'HIGH', name: 'Yüksek Tüketim', nameEn: 'High Consumption' });
       const search = await t.request({ url: '/api/subscriptions?search=ASK-00001', token: aski });
       expect(search.body.items.every((r: { subscriptionNo: string }) => r.subscriptionNo.startsWith('ASK-00001'))).toBe(true);
       expect(search.body.total).toBe(10);
