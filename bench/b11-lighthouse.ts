@@ -9,12 +9,14 @@
  * accessibility 100 on all three, JS ≤ 350 KB. Scores depend on the machine's load: each figure carries it.
  * It builds what is missing (BENCH_BUILD=1 rebuilds both), so run it under `flock /tmp/build.lock`.
  * BENCH_B11_RUNS (1): runs per page and form factor, the median score is kept. BENCH_B11_PAGES: a comma
- * list of paths instead of the three. Map tiles are off (no network here; the tile server is not ours).
+ * list of paths instead of the three. BENCH_B11_FORM_FACTORS: `mobile` or `desktop` for one of them.
+ * BENCH_B11_LHR_DIR: a folder to keep each run's full Lighthouse report (JSON) in, for its diagnostics.
+ * Map tiles are off (no network here; the tile server is not ours).
  */
 import { execSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   PORT_BASE,
@@ -47,8 +49,13 @@ interface PageRun {
   jsFiles: number;
   /** Failed accessibility audits (id: title), to know what to fix. */
   a11yFailures: string[];
+  fcpMs: number;
   lcpMs: number;
   tbtMs: number;
+  cls: number;
+  speedIndexMs: number;
+  /** The 1-minute load average when the run ended (Lighthouse's scores measure a shared CPU). */
+  load: number;
   /** When the first dashboard map request started, ms after navigation start (the dashboard only). */
   mapRequestMs?: number;
 }
@@ -154,6 +161,8 @@ interface NetworkItem {
   networkRequestTime?: number;
 }
 
+let lhrRuns = 0;
+
 async function audit(url: string, port: number, formFactor: FormFactor): Promise<PageRun> {
   const { default: lighthouse } = await import('lighthouse');
   const config = formFactor === 'desktop' ? (await import('lighthouse/core/config/desktop-config.js')).default : undefined;
@@ -172,6 +181,12 @@ async function audit(url: string, port: number, formFactor: FormFactor): Promise
   if (lhr.runtimeError) throw new Error(`lighthouse ${url}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
   const final = lhr.finalDisplayedUrl;
   if (new URL(final).pathname !== new URL(url).pathname) throw new Error(`lighthouse ${url} ended on ${final} (signed out?)`);
+  const dir = process.env.BENCH_B11_LHR_DIR;
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    const name = `${++lhrRuns}-${formFactor}-${new URL(url).pathname.replace(/\W+/g, '_')}.json`;
+    writeFileSync(path.join(dir, name), JSON.stringify(lhr));
+  }
   const items = ((lhr.audits['network-requests']?.details as { items?: NetworkItem[] } | undefined)?.items ?? []) as NetworkItem[];
   const scripts = items.filter((i) => i.resourceType === 'Script');
   const mapRequest = items.find((i) => i.url.includes('/api/dashboard/map'));
@@ -185,8 +200,12 @@ async function audit(url: string, port: number, formFactor: FormFactor): Promise
     jsBytes: scripts.reduce((sum, i) => sum + (i.transferSize ?? 0), 0),
     jsFiles: scripts.length,
     a11yFailures,
+    fcpMs: lhr.audits['first-contentful-paint']?.numericValue ?? NaN,
     lcpMs: lhr.audits['largest-contentful-paint']?.numericValue ?? NaN,
     tbtMs: lhr.audits['total-blocking-time']?.numericValue ?? NaN,
+    cls: lhr.audits['cumulative-layout-shift']?.numericValue ?? NaN,
+    speedIndexMs: lhr.audits['speed-index']?.numericValue ?? NaN,
+    load: loadavg()[0]!,
     mapRequestMs: mapRequest?.networkRequestTime,
   };
 }
@@ -197,6 +216,7 @@ export async function b11() {
   const report = new Report('B11');
   const runs = env('BENCH_B11_RUNS', 1);
   const pages = process.env.BENCH_B11_PAGES?.split(',').map((p) => p.trim()) ?? DEFAULT_PAGES;
+  const formFactors = (['desktop', 'mobile'] as const).filter((f) => (process.env.BENCH_B11_FORM_FACTORS ?? f).includes(f));
   ensureApiBuild();
   ensureWebBuild();
   const apiPort = PORT_BASE + 110;
@@ -233,7 +253,7 @@ export async function b11() {
     await signInBrowser(chromePort, webBase);
 
     for (const page of pages) {
-      for (const formFactor of ['desktop', 'mobile'] as const) {
+      for (const formFactor of formFactors) {
         const results: PageRun[] = [];
         for (let i = 0; i < runs; i++) results.push(await audit(webBase + page, chromePort, formFactor));
         const perf = median(results.map((r) => r.performance));
@@ -246,9 +266,15 @@ export async function b11() {
           value: perf,
           unit: 'score',
           ...(PERFORMANCE_PAGES.has(page) ? { target: `≥ ${perfTarget}`, met: perf >= perfTarget } : {}),
-          note: `LCP ${Math.round(last.lcpMs)} ms, TBT ${Math.round(last.tbtMs)} ms${
-            last.mapRequestMs !== undefined ? `, map request at ${Math.round(last.mapRequestMs)} ms` : ''
-          }`,
+          // Every run's figures: the median score hides how far LCP and TBT move between runs.
+          note: results
+            .map(
+              (r) =>
+                `${r.performance} (FCP ${Math.round(r.fcpMs)}, LCP ${Math.round(r.lcpMs)}, TBT ${Math.round(r.tbtMs)} ms, ` +
+                `CLS ${r.cls.toFixed(3)}, SI ${Math.round(r.speedIndexMs)} ms, load ${r.load.toFixed(1)}` +
+                `${r.mapRequestMs !== undefined ? `, map request at ${Math.round(r.mapRequestMs)} ms` : ''})`,
+            )
+            .join('; '),
         });
         report.add({
           metric: `${name} accessibility`,
