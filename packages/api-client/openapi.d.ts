@@ -13318,8 +13318,9 @@ export interface operations {
     };
     IngestController_chirpstack: {
         parameters: {
-            query: {
-                event: string;
+            query?: {
+                /** @description ChirpStack event type; other than "up" is only authenticated (204) */
+                event?: string;
                 token?: string;
             };
             header?: {
@@ -13333,7 +13334,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description queued (or recognised as a duplicate and dropped) */
             202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description an event other than "up", from the integration */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
