@@ -6,14 +6,20 @@
  * per second, against baselines in the same run on the same database: multi-row INSERT (1,000 rows
  * per statement via unnest) and COPY of reading rows of the same shape.
  * Sizes: BENCH_UPLINKS (50,000), BENCH_BATCH (500), BENCH_BASELINE_ROWS (200,000), BENCH_WORKER_CONCURRENCY (the app default).
+ * BENCH_B6_TRACE=1 also logs every statement of the worker (count and server time by statement, per
+ * transaction) and samples its connections' states, to say where a batch's time goes; it slows the run.
  */
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   API_DIR,
   PORT_BASE,
   clearRedisPrefix,
+  collectStatements,
   createBenchDb,
+  disableStatementLog,
+  enableStatementLog,
   env,
   log,
   now,
@@ -23,16 +29,27 @@ import {
   Report,
   REDIS_URL,
   req,
+  sampleActivity,
   sleep,
   startNode,
   stats,
   uptime,
   waterDb,
   apiEnv,
+  WORKER_ENTRY,
 } from './lib/common';
 import { loadDevices } from './lib/devices';
 
 const HOUR = 3_600_000;
+
+/** User + system CPU seconds a process has used (all its threads), from /proc. */
+function processCpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 export async function b6() {
   const report = new Report('B6');
@@ -97,13 +114,15 @@ export async function b6() {
     const extra: Record<string, string> = { WORKER_LOCK_MS: '60000' };
     if (process.env.BENCH_WORKER_CONCURRENCY) extra.WORKER_CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY;
     const wenv = apiEnv(db.url, PORT_BASE + 60, prefix, extra); // the worker validates API_PORT but does not listen
+    const trace = process.env.BENCH_B6_TRACE === '1' ? await enableStatementLog(db.url) : undefined;
     worker = await startNode(
-      profiling() ? profiledScript('dist/worker.js') : 'dist/worker.js',
+      profiling() ? profiledScript(WORKER_ENTRY) : WORKER_ENTRY,
       wenv,
       undefined,
       profiling() ? profileArgs('worker-b6') : [],
     );
     const samples: { t: number; n: number; load: string }[] = [];
+    const activity = trace ? sampleActivity(db.url) : undefined;
     const t0 = now();
     let first = 0;
     let n = 0;
@@ -117,15 +136,35 @@ export async function b6() {
       await sleep(500);
     }
     const end = now();
+    const cpuS = processCpuSeconds(worker.proc.pid);
+    if (activity) {
+      const a = await activity.stop();
+      report.extra.activity = a;
+      log(`B6 connection states (${a.samples} samples every 10 ms, non-idle connections): ${JSON.stringify(a.counts)}`);
+    }
     const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
     const load = uptime();
     const rate = first ? n / ((end - first) / 1000) : 0;
     report.extra.progress = samples;
+    report.extra.workerCpuS = cpuS;
+    log(
+      `B6: worker CPU ${cpuS.toFixed(2)} s (all threads, start included) = ${((cpuS * 1e6) / Math.max(1, n)).toFixed(0)} µs a stored reading; ${((end - first) / 1000).toFixed(2)} s from the first stored reading to the last`,
+    );
     report.extra.queue = counts;
     log(`B6: ${n}/${frames.length} readings stored; queue ${JSON.stringify(counts)}`);
     await worker.stop();
     worker = undefined;
     await queue.close();
+    if (trace) {
+      await disableStatementLog(db.url);
+      const st = collectStatements(trace.name, trace.offset, /^SELECT count\(\*\) AS n FROM reading/);
+      report.extra.statements = st;
+      log(
+        `B6 statements: ${st.count} in ${st.begins} transactions, ${Math.round(st.ms)} ms of server time (${(st.count / (st.begins || 1)).toFixed(1)} a transaction)`,
+      );
+      for (const x of st.statements.slice(0, 25))
+        log(`  ${String(Math.round(x.ms)).padStart(6)} ms ${String(x.count).padStart(6)}×  ${x.statement}`);
+    }
 
     // Baselines: the same reading shape, into empty copies of the table (same indexes), same database.
     const devs = devices.map((d) => d);
@@ -164,7 +203,7 @@ export async function b6() {
     // The worker's own readings statement (UplinkRepository.insertReadings, from apps/api/dist), one
     // transaction per 500 rows as a batch writes them, into the real table (its foreign keys included).
     const { UplinkRepository } = require(
-      `${API_DIR}/dist/modules/ingest/uplink.repository.js`,
+      `${API_DIR}/${WORKER_ENTRY.replace(/[^/]+$/, '')}modules/ingest/uplink.repository.js`,
     ) as typeof import('../apps/api/src/modules/ingest/uplink.repository');
     const kysely = waterDb.createKysely(waterDb.createPool(db.url, { max: 1 }));
     const repo = new UplinkRepository({ db: kysely } as never);

@@ -8,10 +8,15 @@ interface Node {
   children?: number[];
 }
 
-export function summarise(file: string, top = 25) {
+/** `fromMs`/`toMs`: only the samples in that window after the profile's start (e.g. leave out a process's start-up). */
+export function summarise(file: string, top = 25, fromMs = 0, toMs = Infinity) {
   const p = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
   const self = new Map<number, number>();
-  p.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
+  let at = 0;
+  p.samples.forEach((id, i) => {
+    at += p.timeDeltas[i] ?? 0;
+    if (at >= fromMs * 1000 && at <= toMs * 1000) self.set(id, (self.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+  });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
   const byFn = new Map<string, number>();
   const byPkg = new Map<string, number>();
@@ -44,6 +49,7 @@ export function summarise(file: string, top = 25) {
 }
 
 if (require.main === module) {
-  const s = summarise(process.argv[2], Number(process.argv[3] || 25));
+  // cpuprofile.ts <file> [top] [from ms] [to ms]
+  const s = summarise(process.argv[2], Number(process.argv[3] || 25), Number(process.argv[4] || 0), Number(process.argv[5] || Infinity));
   console.log(`total ${s.totalMs} ms sampled\n-- by package\n${s.byPackage.join('\n')}\n-- by function\n${s.byFunction.join('\n')}`);
 }

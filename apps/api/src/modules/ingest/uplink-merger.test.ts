@@ -73,4 +73,69 @@ describe('UplinkMerger', () => {
     const answer = await Promise.race([patient.submit(uplinks(100, 'c')), new Promise((r) => setTimeout(() => r('lingered'), 2000))]);
     expect(answer).toMatchObject({ stored: 100 });
   });
+
+  it('prepares the next group while the previous one is written, and writes groups in the order they were formed', async () => {
+    const log: string[] = [];
+    let releaseWrite!: () => void;
+    const firstWrite = new Promise<void>((r) => (releaseWrite = r));
+    const merger = new UplinkMerger<string>(
+      {
+        prepare: async (u) => {
+          const tag = u.map((x) => x.deviceId).join(',');
+          log.push(`prepare ${tag}`);
+          return tag;
+        },
+        write: async (tag) => {
+          log.push(`write ${tag}`);
+          if (tag === 'a0') await firstWrite;
+          log.push(`written ${tag}`);
+          return result(tag.split(',').length);
+        },
+      },
+      10,
+    );
+    const a = merger.submit(uplinks(1, 'a'));
+    await new Promise((r) => setTimeout(r, 5));
+    const b = merger.submit(uplinks(1, 'b'));
+    const c = merger.submit(uplinks(1, 'c'));
+    await new Promise((r) => setTimeout(r, 5));
+    // b is decoded while a's transaction is open; c waits: two groups at most are in flight.
+    expect(log).toEqual(['prepare a0', 'write a0', 'prepare b0']);
+    releaseWrite();
+    await Promise.all([a, b, c]);
+    expect(log.filter((l) => l.startsWith('written'))).toEqual(['written a0', 'written b0', 'written c0']);
+    expect(log.indexOf('prepare c0')).toBeGreaterThan(log.indexOf('written a0'));
+    expect(log.indexOf('write b0')).toBeGreaterThan(log.indexOf('written a0'));
+  });
+
+  it('keeps the write order when a group fails while preparing', async () => {
+    const writes: string[] = [];
+    let releaseWrite!: () => void;
+    const firstWrite = new Promise<void>((r) => (releaseWrite = r));
+    const merger = new UplinkMerger<string>(
+      {
+        prepare: async (u) => {
+          if (u[0].deviceId === 'b0') throw new Error('decoder pool closed');
+          return u[0].deviceId;
+        },
+        write: async (tag) => {
+          if (tag === 'a0') await firstWrite;
+          writes.push(tag);
+          return result(1);
+        },
+      },
+      1,
+    );
+    const a = merger.submit(uplinks(1, 'a'));
+    await new Promise((r) => setTimeout(r, 5));
+    const b = merger.submit(uplinks(1, 'b'));
+    await expect(b).rejects.toThrow('decoder pool closed');
+    const c = merger.submit(uplinks(1, 'c'));
+    await new Promise((r) => setTimeout(r, 5));
+    // c is prepared, but its transaction waits for a's.
+    expect(writes).toEqual([]);
+    releaseWrite();
+    await Promise.all([a, c]);
+    expect(writes).toEqual(['a0', 'c0']);
+  });
 });

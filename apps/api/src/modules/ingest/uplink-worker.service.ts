@@ -5,7 +5,7 @@ import { dispatchJob } from '../../core/jobs/job-dispatch';
 import { JobName, JobStatus, QueueName, type JobHandlers, type UplinkBatch, type UplinkEnvelope } from '../../core/jobs/jobs.types';
 import { RedisService } from '../../core/redis/redis.service';
 import { UplinkMerger } from './uplink-merger';
-import { UplinkProcessor } from './uplink.processor';
+import { UplinkProcessor, type PreparedBatch } from './uplink.processor';
 
 /**
  * Consumes the uplinks queue, a batch of uplinks per job; the jobs in hand are stored together, one
@@ -23,8 +23,8 @@ import { UplinkProcessor } from './uplink.processor';
 export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('uplink-worker');
   private worker?: Worker<UplinkBatch | UplinkEnvelope>;
-  /** Stores the jobs in hand together (WORKER_MERGE_MAX_UPLINKS > 0), one transaction at a time. */
-  private merger?: UplinkMerger;
+  /** Stores the jobs in hand together (WORKER_MERGE_MAX_UPLINKS > 0), one transaction at a time, decoding the next group meanwhile. */
+  private merger?: UplinkMerger<PreparedBatch>;
   /** Uplinks this process finished, for operations and the scale-out test. */
   processed = 0;
   /** Every job of the uplinks queue, typed by its name (the compiler wants a handler for each). */
@@ -43,7 +43,7 @@ export class UplinkWorkerService implements OnApplicationBootstrap, OnModuleDest
   onApplicationBootstrap(): void {
     if (this.config.WORKER_MERGE_MAX_UPLINKS > 0)
       this.merger = new UplinkMerger(
-        (uplinks) => this.processor.process(uplinks),
+        { prepare: (uplinks) => this.processor.prepare(uplinks), write: (batch) => this.processor.store(batch) },
         this.config.WORKER_MERGE_MAX_UPLINKS,
         this.config.WORKER_MERGE_LINGER_MS,
       );

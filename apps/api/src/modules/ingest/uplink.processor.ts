@@ -89,6 +89,13 @@ interface Item {
   storeError?: string;
 }
 
+/** A batch decoded and ready to be written (UplinkProcessor.prepare → store). */
+export interface PreparedBatch {
+  readonly items: Item[];
+  readonly result: BatchResult;
+  readonly redecode: boolean;
+}
+
 type ReadingEvent = Parameters<ServerEvents['reading.created']>[0];
 
 /** A reading from outside the network (an import), of a device whose meter and subscription the caller resolved. */
@@ -133,6 +140,14 @@ export class UplinkProcessor {
    * is replaced; readings, rollups, alarms and live events follow the normal path.
    */
   async process(envelopes: UplinkEnvelope[], options: { redecode?: boolean } = {}): Promise<BatchResult> {
+    return this.store(await this.prepare(envelopes, options));
+  }
+
+  /**
+   * The part of a batch that needs no transaction: device contexts and decoding. The worker's merger runs it
+   * for the next batch while the previous one is being written (decoding threads and PostgreSQL work at once).
+   */
+  async prepare(envelopes: UplinkEnvelope[], options: { redecode?: boolean } = {}): Promise<PreparedBatch> {
     const redecode = options.redecode ?? false;
     const result: BatchResult = { stored: 0, duplicate: 0, decodeFailed: 0, noReading: 0, unknownDevice: 0, storeFailed: 0 };
     const contexts = await this.load([...new Set(envelopes.map((e) => e.deviceId))], redecode);
@@ -148,6 +163,11 @@ export class UplinkProcessor {
     }
     // The batch's decodes go to the thread pool together: both threads work, and the pool hands them over in bundles.
     const items: Item[] = await Promise.all(known.map(({ e, ctx }) => this.decode(e, ctx)));
+    return { items, result, redecode };
+  }
+
+  /** Writes a prepared batch in one transaction (halved around an uplink the database refuses), then tells the live watchers. */
+  async store({ items, result, redecode }: PreparedBatch): Promise<BatchResult> {
     if (!items.length) return result;
 
     const stopStore = storeDuration.startTimer();
