@@ -11,6 +11,8 @@
  * Baseline in the same run (issue 14): a bare Fastify route that does only the Redis enqueue
  * (bench/lib/bare-ingest-server.js: the same envelope, batched into BullMQ jobs as the API batches them),
  * offered BENCH_B1_BARE_RATE (10,000/s) for one step: the ceiling of this machine with this load generator.
+ * BENCH_B1_API_PROCESSES=2 runs a second API process on the node, the load generator's connections spread
+ * round-robin over both (as a load balancer in front of the node would); the live watcher stays on the first.
  */
 import {
   clearRedisPrefix,
@@ -57,6 +59,8 @@ export async function b1() {
   const pool = waterDb.createPool(db.url, { max: 2 });
   const prefix = `bench:b1:${process.pid}`;
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
+  /** BENCH_B1_API_PROCESSES=2: more API processes on the node, the load generator's connections spread over them. */
+  const more: Awaited<ReturnType<typeof startApi>>[] = [];
   let worker: Awaited<ReturnType<typeof startNode>> | undefined;
   let socket: ReturnType<typeof io> | undefined;
   let bare: Awaited<ReturnType<typeof startNode>> | undefined;
@@ -113,7 +117,7 @@ export async function b1() {
     let retryAfter = 0;
     /** Posts open-loop at `rate` for `seconds`; the statuses of this run and the CPU the target process spent. */
     const post = async (
-      target: { base: string; pid: number },
+      target: { base: string | string[]; pid: number | number[] },
       route: string,
       headers: Record<string, string>,
       rate: number,
@@ -121,10 +125,13 @@ export async function b1() {
       body: () => string,
     ) => {
       const before = { ...statuses };
-      const cpu0 = processCpuMs(target.pid);
+      const cpu = () => [target.pid].flat().reduce((sum, pid) => sum + processCpuMs(pid), 0);
+      const cpu0 = cpu();
+      const urls = [target.base].flat();
       const result = await autocannon({
-        url: target.base,
-        connections: Math.min(200, Math.max(20, Math.ceil(rate / 20))),
+        url: urls.length === 1 ? urls[0] : urls,
+        // A whole number of connections per process (autocannon spreads them over the URLs).
+        connections: Math.ceil(Math.min(200, Math.max(20, Math.ceil(rate / 20))) / urls.length) * urls.length,
         overallRate: rate,
         duration: seconds,
         requests: [
@@ -140,7 +147,7 @@ export async function b1() {
           },
         ],
       });
-      const cpuMs = processCpuMs(target.pid) - cpu0;
+      const cpuMs = cpu() - cpu0;
       const delta = Object.fromEntries(Object.entries(statuses).map(([k, v]) => [k, v - (before[k] ?? 0)]));
       return { result, delta, cpuMs };
     };
@@ -172,6 +179,10 @@ export async function b1() {
     });
 
     api = await startApi(db.url, PORT_BASE + 10, prefix, { DATABASE_POOL_SIZE: '10' }, profiling() ? 'api-b1' : undefined);
+    for (let i = 1; i < env('BENCH_B1_API_PROCESSES', 1); i++)
+      more.push(
+        await startApi(db.url, PORT_BASE + 10 + 20 * i, prefix, { DATABASE_POOL_SIZE: '10' }, profiling() ? `api-b1-${i}` : undefined),
+      );
     const root = (await pool.query(`SELECT id::text FROM tenant WHERE parent_id IS NULL`)).rows[0].id;
     const created = await fetch(`${api.base}/api/integrations`, {
       method: 'POST',
@@ -217,7 +228,7 @@ export async function b1() {
       sentAt.set(up.key, now());
       return up.json;
     };
-    const apiTarget = { base: api.base, pid: api.proc.pid! };
+    const apiTarget = { base: [api, ...more].map((a) => a.base), pid: [api, ...more].map((a) => a.proc.pid!) };
     const workerPid = worker.proc.pid!;
     const run = (rate: number, seconds: number) =>
       post(apiTarget, `/api/ingest/ttn/${integration.id}`, { 'x-integration-secret': integration.secret }, rate, seconds, body);
@@ -349,6 +360,7 @@ export async function b1() {
     socket?.close();
     await bare?.stop();
     await worker?.stop();
+    for (const a of more) await a.stop();
     await api?.stop();
     await clearRedisPrefix(prefix);
     await pool.end();
