@@ -9,14 +9,34 @@ export type MeterBrandName = (typeof METER_BRANDS)[number];
 export const DEVICE_BRANDS = ['Ima', 'Itron', 'Manas', 'Inodya', 'Zenner', 'Baylan', 'Cem', 'Klepsan'] as const;
 export type DeviceBrandName = (typeof DEVICE_BRANDS)[number];
 
-/** Brief 1.7: IP54, IP65, IP67, IP68 and, for the "…", the other ratings meter makers print (IP44, IP66). */
+/** Brief 1.7: IP54, IP65, IP67, IP68 and, for the "…", the other ratings meter makers print (IP44, IP66); Turkish and English. */
 export const IP_RATINGS = [
-  { code: 'IP44', description: 'Protected against solid objects over 1 mm and splashing water' },
-  { code: 'IP54', description: 'Dust protected, protected against splashing water' },
-  { code: 'IP65', description: 'Dust tight, protected against water jets' },
-  { code: 'IP66', description: 'Dust tight, protected against powerful water jets' },
-  { code: 'IP67', description: 'Dust tight, protected against temporary immersion (up to 1 m)' },
-  { code: 'IP68', description: 'Dust tight, protected against continuous immersion (meter pits)' },
+  {
+    code: 'IP44',
+    description: "1 mm'den büyük katı cisimlere ve su sıçramasına karşı korumalı",
+    descriptionEn: 'Protected against solid objects over 1 mm and splashing water',
+  },
+  {
+    code: 'IP54',
+    description: 'Toza karşı korumalı, su sıçramasına karşı korumalı',
+    descriptionEn: 'Dust protected, protected against splashing water',
+  },
+  { code: 'IP65', description: 'Toz geçirmez, su jetlerine karşı korumalı', descriptionEn: 'Dust tight, protected against water jets' },
+  {
+    code: 'IP66',
+    description: 'Toz geçirmez, güçlü su jetlerine karşı korumalı',
+    descriptionEn: 'Dust tight, protected against powerful water jets',
+  },
+  {
+    code: 'IP67',
+    description: "Toz geçirmez, geçici olarak suya daldırmaya karşı korumalı (1 m'ye kadar)",
+    descriptionEn: 'Dust tight, protected against temporary immersion (up to 1 m)',
+  },
+  {
+    code: 'IP68',
+    description: 'Toz geçirmez, sürekli suya daldırmaya karşı korumalı (sayaç çukurları)',
+    descriptionEn: 'Dust tight, protected against continuous immersion (meter pits)',
+  },
 ] as const;
 export type IpRatingCode = (typeof IP_RATINGS)[number]['code'];
 
@@ -172,7 +192,13 @@ export async function seedDefinitions(ctx: SeedContext): Promise<DefinitionIds> 
   await insertChunked(
     ctx,
     'ip_rating',
-    IP_RATINGS.map((r, i) => ({ id: ids.ipRatings.get(r.code)!, code: r.code, description: r.description, sort_order: i + 1 })),
+    IP_RATINGS.map((r, i) => ({
+      id: ids.ipRatings.get(r.code)!,
+      code: r.code,
+      description: r.description,
+      description_en: r.descriptionEn,
+      sort_order: i + 1,
+    })),
   );
   await insertChunked(
     ctx,
