@@ -2,14 +2,7 @@ import type { Browser, Locator } from 'playwright-core';
 import { MAP_STATUSES } from '@water/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, launch, signedInPage, webUrl } from './support/browser';
-import { LORAWAN_PROFILES, postTtnUplink } from './support/uplink';
-
-interface DeviceRow {
-  id: string;
-  profile: { modelCode: string };
-  networkId: { key: string; value: string } | null;
-  meter: { id: string; serialNo: string } | null;
-}
+import { postTtnUplink, ttnIntegrationWithDevices } from './support/uplink';
 
 /** The distinct colours of the markers and clusters on the map. */
 async function shownStatuses(map: Locator): Promise<string[]> {
@@ -50,19 +43,9 @@ describe('dashboard and live readings', () => {
 
   it('puts a reading that arrives through an integration at the top of the live table without a reload', async () => {
     const api = await apiAs('iot@una.net.tr');
-    const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
-    const aski = me.body.tenants.find((t) => t.name === 'ASKİ')!.id;
-
-    const integration = await api<{ id: string; secret: string }>('POST', '/api/integrations', {
-      tenantId: aski,
-      kind: 'TTN',
-      name: 'Browser test TTN',
-    });
-    expect(integration.status).toBe(201);
-    const devices = await api<{ items: DeviceRow[] }>('GET', `/api/devices?tenantId=${aski}&status=ACTIVE&attached=true&pageSize=200`);
-    const device = devices.body.items.find((d) => LORAWAN_PROFILES[d.profile.modelCode] && d.networkId && d.meter);
-    expect(device, 'an active LoRaWAN device on a meter').toBeDefined();
-    const detail = await api<{ meter: { lastIndexM3: number | null } | null }>('GET', `/api/devices/${device!.id}`);
+    const { integration, devices } = await ttnIntegrationWithDevices(api, 'ASKİ', 'Browser test TTN');
+    const device = devices[0]!;
+    const detail = await api<{ meter: { lastIndexM3: number | null } | null }>('GET', `/api/devices/${device.id}`);
     const index = Math.round(((detail.body.meter?.lastIndexM3 ?? 0) + 0.042) * 1000) / 1000;
 
     const page = await signedIn('iot@una.net.tr');
@@ -73,12 +56,12 @@ describe('dashboard and live readings', () => {
     await page.mouse.move(0, 0);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
-    const res = await postTtnUplink(integration.body, device!, { indexM3: index, batteryPct: 77, fCnt: 4242, rssi: -81, snr: 7.5 });
+    const res = await postTtnUplink(integration, device, { indexM3: index, batteryPct: 77, fCnt: 4242, rssi: -81, snr: 7.5 });
     expect(res.status).toBe(202);
 
-    const row = page.locator(`[data-testid="reading-row"][data-meter="${device!.meter!.serialNo}"][data-new]`);
+    const row = page.locator(`[data-testid="reading-row"][data-meter="${device.meter.serialNo}"][data-new]`);
     await row.first().waitFor({ timeout: 30_000 });
-    expect(await page.locator('[data-testid="reading-row"]').first().getAttribute('data-meter')).toBe(device!.meter!.serialNo);
+    expect(await page.locator('[data-testid="reading-row"]').first().getAttribute('data-meter')).toBe(device.meter.serialNo);
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     // The date column reads DD.MM.YYYY HH:mm:ss.
     expect(await row.first().locator('td').nth(1).innerText()).toMatch(/^\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}$/);

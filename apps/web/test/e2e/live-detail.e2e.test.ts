@@ -1,14 +1,7 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, launch, signedInPage, webUrl } from './support/browser';
-import { LORAWAN_PROFILES, postTtnUplink } from './support/uplink';
-
-interface DeviceRow {
-  id: string;
-  profile: { modelCode: string };
-  networkId: { key: string; value: string } | null;
-  meter: { id: string; serialNo: string } | null;
-}
+import { postTtnUplink, ttnIntegrationWithDevices } from './support/uplink';
 
 /** A name as someone types it without Turkish letters, in capitals: 'Işık' → 'ISIK', 'Şükrü' → 'SUKRU'. */
 const asciiCapitals = (text: string) =>
@@ -17,6 +10,26 @@ const asciiCapitals = (text: string) =>
     .toLocaleUpperCase('en')
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '');
+
+/** Whether a page's text shows `index` (m³, three decimals) as either language formats it, with or without grouping. */
+const showsIndex = (text: string, index: number) =>
+  [
+    index.toFixed(3),
+    index.toFixed(3).replace('.', ','),
+    ...['tr-TR', 'en-GB'].map((locale) =>
+      new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }).format(index),
+    ),
+  ].some((shown) => text.includes(shown));
+
+/** Until the page's live connection is up (detail pages show no status of their own). */
+const liveConnected = (page: Page) =>
+  page.waitForFunction(
+    () =>
+      (window as unknown as { useNuxtApp?: () => { $pinia: { state: { value: { live?: { status: string } } } } } }).useNuxtApp?.().$pinia
+        .state.value.live?.status === 'connected',
+    undefined,
+    { timeout: 30_000 },
+  );
 
 /** Issue 21: detail pages follow their readings live; the live table's new columns and Turkish search. */
 describe('live detail pages and the live table', () => {
@@ -28,41 +41,57 @@ describe('live detail pages and the live table', () => {
 
   it('shows a reading posted for a meter’s device on the meter page without a reload', async () => {
     const api = await apiAs('iot@una.net.tr');
-    const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
-    const aski = me.body.tenants.find((t) => t.name === 'ASKİ')!.id;
-    const integration = await api<{ id: string; secret: string }>('POST', '/api/integrations', {
-      tenantId: aski,
-      kind: 'TTN',
-      name: 'Live detail browser test TTN',
-    });
-    expect(integration.status).toBe(201);
-    const devices = await api<{ items: DeviceRow[] }>('GET', `/api/devices?tenantId=${aski}&status=ACTIVE&attached=true&pageSize=200`);
+    const { integration, devices } = await ttnIntegrationWithDevices(api, 'ASKİ', 'Live detail browser test TTN');
     // Not the first such device: the dashboard suite posts for that one.
-    const device = devices.body.items.filter((d) => LORAWAN_PROFILES[d.profile.modelCode] && d.networkId && d.meter).at(-1);
-    expect(device, 'an active LoRaWAN device on a meter').toBeDefined();
-    const meter = await api<{ lastIndexM3: number | null }>('GET', `/api/meters/${device!.meter!.id}`);
+    const device = devices.at(-1)!;
+    const meter = await api<{ lastIndexM3: number | null }>('GET', `/api/meters/${device.meter.id}`);
     const index = Math.round(((meter.body.lastIndexM3 ?? 0) + 0.137) * 1000) / 1000;
 
     const page = await signedInPage(browser, 'iot@una.net.tr');
-    await page.goto(webUrl(`/meters/${device!.meter!.id}`));
+    await page.goto(webUrl(`/meters/${device.meter.id}`));
     const card = page.locator('[data-testid="meter-connectivity"]');
     await card.waitFor({ timeout: 30_000 });
-    // The page's live connection is up before the reading is posted (the meter page shows no status of its own).
-    await page.waitForFunction(
-      () =>
-        (window as unknown as { useNuxtApp?: () => { $pinia: { state: { value: { live?: { status: string } } } } } }).useNuxtApp?.().$pinia
-          .state.value.live?.status === 'connected',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await liveConnected(page);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
-    const shown = (text: string) => text.includes(index.toFixed(3)) || text.includes(index.toFixed(3).replace('.', ','));
-    expect(shown(await card.innerText())).toBe(false);
+    expect(showsIndex(await card.innerText(), index)).toBe(false);
 
-    const res = await postTtnUplink(integration.body, device!, { indexM3: index, batteryPct: 66, fCnt: 5151, rssi: -77, snr: 8.5 });
+    const res = await postTtnUplink(integration, device, { indexM3: index, batteryPct: 66, fCnt: 5151, rssi: -77, snr: 8.5 });
     expect(res.status).toBe(202);
 
-    await expect.poll(async () => shown(await card.innerText()), { timeout: 30_000 }).toBe(true);
+    await expect.poll(async () => showsIndex(await card.innerText(), index), { timeout: 30_000 }).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await page.context().close();
+  });
+
+  it('shows a reading posted for a subscription’s meter on the subscription page without a reload', async () => {
+    const api = await apiAs('iot@una.net.tr');
+    const { integration, devices } = await ttnIntegrationWithDevices(api, 'ASKİ', 'Live subscription browser test TTN');
+    // Neither the first nor the last such device: the dashboard test and the meter page test post for those.
+    const device = devices.at(-2)!;
+    const meter = await api<{ lastIndexM3: number | null; subscription: { id: string } | null }>('GET', `/api/meters/${device.meter.id}`);
+    expect(meter.body.subscription, 'the meter is on a subscription').not.toBeNull();
+    const index = Math.round(((meter.body.lastIndexM3 ?? 0) + 0.219) * 1000) / 1000;
+    // A battery level the device does not show yet, so the device card's change is this reading's.
+    const before = await api<{ batteryPct: number | null }>('GET', `/api/devices/${device.id}`);
+    const battery = before.body.batteryPct === 71 ? 72 : 71;
+
+    const page = await signedInPage(browser, 'iot@una.net.tr');
+    await page.goto(webUrl(`/subscriptions/${meter.body.subscription!.id}`));
+    const card = page.locator('[data-testid="subscription-meter"]');
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.innerText()).toContain(device.meter.serialNo);
+    await liveConnected(page);
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    expect(showsIndex(await card.innerText(), index)).toBe(false);
+
+    const res = await postTtnUplink(integration, device, { indexM3: index, batteryPct: battery, fCnt: 6161, rssi: -79, snr: 6.5 });
+    expect(res.status).toBe(202);
+
+    // The meter card's last index follows the reading, and the device card its battery, in the same document.
+    await expect.poll(async () => showsIndex(await card.innerText(), index), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => page.locator('[data-testid="subscription-device"]').innerText(), { timeout: 10_000 })
+      .toMatch(new RegExp(`%\\s?${battery}\\b|\\b${battery}\\s?%`));
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await page.context().close();
   });

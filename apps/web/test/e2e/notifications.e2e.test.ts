@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiAs, launch, openPage, signedInPage } from './support/browser';
-import { LORAWAN_PROFILES, postTtnUplink } from './support/uplink';
+import { postTtnUplink, ttnIntegrationWithDevices, type LoraDevice } from './support/uplink';
 
 /**
  * Notifications in the console (issue 19): an operator who chose to receive tilt alarms on the settings
@@ -9,13 +9,6 @@ import { LORAWAN_PROFILES, postTtnUplink } from './support/uplink';
  * log and template pages work in a browser; a customer's page shows their portal account.
  */
 const ROOT_ADMIN = 'iot@una.net.tr';
-
-interface DeviceRow {
-  id: string;
-  profile: { modelCode: string };
-  networkId: { key: string; value: string } | null;
-  meter: { id: string; serialNo: string } | null;
-}
 
 /** The unread count the bell shows (no badge: 0). */
 async function badge(page: Page): Promise<number> {
@@ -40,10 +33,10 @@ describe('notifications in the console', () => {
 
   it('subscribes the operator to tilt alarms on the settings page, then a tilt raised by an uplink arrives live in the bell and the list', async () => {
     // A LoRaWAN device on a meter without an active tilt alarm (a new one is raised, not merged into it).
-    const devices = await api<{ items: DeviceRow[] }>('GET', `/api/devices?tenantId=${aski}&status=ACTIVE&attached=true&pageSize=200`);
-    let device: DeviceRow | undefined;
-    for (const d of devices.body.items.filter((x) => LORAWAN_PROFILES[x.profile.modelCode] && x.networkId && x.meter)) {
-      const active = await api<{ total: number }>('GET', `/api/alarms?state=active&type=TILT&meterId=${d.meter!.id}`);
+    const { integration, devices } = await ttnIntegrationWithDevices(api, 'ASKİ', 'Notifications browser test');
+    let device: LoraDevice | undefined;
+    for (const d of devices) {
+      const active = await api<{ total: number }>('GET', `/api/alarms?state=active&type=TILT&meterId=${d.meter.id}`);
       if (active.body.total === 0) {
         device = d;
         break;
@@ -85,15 +78,9 @@ describe('notifications in the console', () => {
     const before = await badge(page);
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
-    const integration = await api<{ id: string; secret: string }>('POST', '/api/integrations', {
-      tenantId: aski,
-      kind: 'TTN',
-      name: 'Notifications browser test',
-    });
-    expect(integration.status).toBe(201);
     const detail = await api<{ meter: { lastIndexM3: number | null } | null }>('GET', `/api/devices/${device!.id}`);
     const index = Math.round(((detail.body.meter?.lastIndexM3 ?? 0) + 0.01) * 1000) / 1000;
-    const res = await postTtnUplink(integration.body, device!, {
+    const res = await postTtnUplink(integration, device!, {
       indexM3: index,
       batteryPct: 80,
       alarms: { tilt: true },
@@ -103,7 +90,7 @@ describe('notifications in the console', () => {
     });
     expect(res.status).toBe(202);
 
-    const title = `Eğim alarmı: ${device!.meter!.serialNo}`;
+    const title = `Eğim alarmı: ${device!.meter.serialNo}`;
     const item = page.locator('[data-testid="notification-item"]', { hasText: title });
     await item.first().waitFor({ timeout: 60_000 });
     await expect.poll(() => badge(page), { timeout: 10_000 }).toBe(before + 1);

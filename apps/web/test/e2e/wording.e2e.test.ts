@@ -20,8 +20,11 @@ describe('wording and small defects', () => {
     await openPage(page, `/subscriptions/${id}/edit`);
     await page.locator('[data-testid="subscription-form"]').waitFor();
 
-    // The city suggests Türkiye's 81 provinces; Ankara's 25 districts once the city is Ankara; free text stays allowed.
+    // The city suggests Türkiye's 81 provinces; a province's districts once the city names it (any case, loaded on
+    // demand): Konya's 31, then Ankara's 25; free text stays allowed.
     expect(await page.locator('#subscription-address-provinces option').count()).toBe(81);
+    await page.locator('#subscription-address-city').fill('KONYA');
+    await expect.poll(() => page.locator('#subscription-address-districts option').count()).toBe(31);
     await page.locator('#subscription-address-city').fill('Ankara');
     await expect.poll(() => page.locator('#subscription-address-districts option').count()).toBe(25);
     await page.locator('#subscription-address-district').fill('Çankaya');

@@ -1,5 +1,6 @@
 import { DEVICE_PROFILES, encodeUplink, type DeviceProfileKey, type MeterFrameValues } from '@water/db';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
+import type { apiAs } from './browser';
 
 /** Seeded LoRaWAN device profiles (model code → encoder key). */
 export const LORAWAN_PROFILES: Record<string, DeviceProfileKey> = Object.fromEntries(
@@ -31,4 +32,28 @@ export function postTtnUplink(
       },
     }),
   });
+}
+
+/** An active device of the seed on a meter, with a LoRaWAN profile the encoder knows and a DevEUI. */
+export interface LoraDevice {
+  id: string;
+  profile: { modelCode: string };
+  networkId: { key: string; value: string };
+  meter: { id: string; serialNo: string };
+}
+
+/**
+ * A new TTN integration of the tenant named `tenantName` (uplinks posted through it are ingested as the network
+ * server's) and that tenant's active LoRaWAN devices attached to meters, in the list's order.
+ */
+export async function ttnIntegrationWithDevices(api: Awaited<ReturnType<typeof apiAs>>, tenantName: string, name: string) {
+  const me = await api<{ tenants: { id: string; name: string }[] }>('GET', '/api/auth/me');
+  const tenantId = me.body.tenants.find((t) => t.name === tenantName)!.id;
+  const integration = await api<{ id: string; secret: string }>('POST', '/api/integrations', { tenantId, kind: 'TTN', name });
+  expect(integration.status).toBe(201);
+  type Row = Omit<LoraDevice, 'networkId' | 'meter'> & { networkId: LoraDevice['networkId'] | null; meter: LoraDevice['meter'] | null };
+  const list = await api<{ items: Row[] }>('GET', `/api/devices?tenantId=${tenantId}&status=ACTIVE&attached=true&pageSize=200`);
+  const devices = list.body.items.filter((d): d is LoraDevice => !!(LORAWAN_PROFILES[d.profile.modelCode] && d.networkId && d.meter));
+  expect(devices.length, `active LoRaWAN devices on meters of ${tenantName}`).toBeGreaterThan(0);
+  return { tenantId, integration: integration.body, devices };
 }
