@@ -117,4 +117,83 @@ describe('first load and accessibility', () => {
     expect(await anonymous.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('skip-link');
     await context.close();
   });
+
+  // Issue 21's layout defects, re-checked where they were seen: icons, wide tables, the map's data request.
+  for (const width of [1280, 1440]) {
+    it(`keeps the dashboard's card icons square at ${width} px`, async () => {
+      await page.setViewportSize({ width, height: 900 });
+      await openPage(page, '/');
+      const icons = page.locator('[data-testid^="summary-"] [data-slot="card-header"] svg');
+      expect(await icons.count()).toBe(5);
+      for (const box of await icons.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().toJSON() as DOMRect)))
+        expect({ width: Math.round(box.width), height: Math.round(box.height) }).toEqual({ width: 16, height: 16 });
+      await page.setViewportSize({ width: 1440, height: 1000 });
+    });
+  }
+
+  it('scrolls the subscriptions table inside its card at 1280 px, with a shadow on the side that has more columns', async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await openPage(page, '/subscriptions');
+    // The table's test id sits on its scrolling container (UiTable's root).
+    const container = page.locator('[data-testid="subscriptions-table"]');
+    const table = container.locator('table');
+    await table.locator('tbody tr').first().waitFor();
+    expect(await container.getAttribute('data-slot')).toBe('table-container');
+    const frame = () =>
+      container.evaluate((el) => {
+        const card = el.parentElement!.getBoundingClientRect();
+        const own = el.getBoundingClientRect();
+        return {
+          scrollWidth: el.scrollWidth,
+          clientWidth: el.clientWidth,
+          scrollLeft: el.scrollLeft,
+          inside: own.right <= card.right + 0.5,
+        };
+      });
+    const before = await frame();
+    // Wider than the card: the container scrolls and stays inside the card (no cut column, no page scroll).
+    expect(before.scrollWidth).toBeGreaterThan(before.clientWidth);
+    expect(before.inside).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    // The cue: a shadow on the right while columns are hidden there; scrolled to the end, the last column shows.
+    const shadow = await container.evaluate((el) => getComputedStyle(el).backgroundImage);
+    expect(shadow).toContain('radial-gradient');
+    await container.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+    const after = await frame();
+    expect(after.scrollLeft).toBeGreaterThan(0);
+    const last = await table
+      .locator('thead th')
+      .last()
+      .evaluate((el) => el.getBoundingClientRect().right);
+    expect(last).toBeLessThanOrEqual((await container.evaluate((el) => el.getBoundingClientRect().right)) + 0.5);
+    await page.setViewportSize({ width: 1440, height: 1000 });
+  });
+
+  it("asks for the dashboard's map data with the page's HTML, once", async () => {
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    const requests: string[] = [];
+    const onRequest = (request: import('playwright-core').Request) => {
+      // The whole map's request; a live reading's marker refresh asks again with a bbox.
+      const url = new URL(request.url());
+      if (url.pathname === '/api/dashboard/map' && !url.searchParams.has('bbox')) requests.push(request.url());
+    };
+    page.on('request', onRequest);
+    await openPage(page, '/');
+    await page.locator('[data-testid="subscription-map"] .leaflet-marker-icon').first().waitFor({ timeout: 30_000 });
+    page.off('request', onRequest);
+    // The server writes a preload of the selected tenant's map data into the head, so the browser starts it while it
+    // parses the HTML instead of after hydration; the map's own request is answered by that preload.
+    const preload = await page
+      .locator('link[rel="preload"][as="fetch"][href^="/api/dashboard/map"]')
+      .evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
+    expect(preload).toHaveLength(1);
+    expect(requests).toEqual([preload[0]]);
+    const entries = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((e) => new URL(e.name).pathname === '/api/dashboard/map' && !new URL(e.name).searchParams.has('bbox'))
+        .map((e) => (e as PerformanceResourceTiming).initiatorType),
+    );
+    expect(entries).toEqual(['link']);
+  });
 });
