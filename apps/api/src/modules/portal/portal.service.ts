@@ -8,7 +8,7 @@ import { csvLine } from '../../core/http/csv';
 import { EntityNotFoundException, TooManyRequestsException } from '../../core/http/errors';
 import { RedisService } from '../../core/redis/redis.service';
 import { DocumentNotFoundError, DocumentStorage } from '../../core/storage/document-storage';
-import { formatAddressLine } from '../addresses/addresses.dto';
+import { addressColumnsLine } from '../addresses/addresses.dto';
 import { InvoicePdfService } from '../invoicing/pdf/invoice-pdf.service';
 import { PaymentsService } from '../payments/payments.service';
 import { localToday, resolveRange } from './consumption-range';
@@ -142,18 +142,7 @@ export class PortalService {
       type: r.subscription_type,
       groupName: r.group_name,
       groupNameEn: r.group_name_en,
-      address:
-        r.street || r.neighborhood || r.district || r.city || r.address_name
-          ? formatAddressLine({
-              street: r.street,
-              buildingNo: r.building_no,
-              doorNo: r.door_no,
-              neighborhood: r.neighborhood,
-              district: r.district,
-              city: r.city,
-              name: r.address_name,
-            })
-          : null,
+      address: r.street || r.neighborhood || r.district || r.city || r.address_name ? addressColumnsLine(r) : null,
       isActive: r.is_active,
       meter: r.meter_id
         ? {
