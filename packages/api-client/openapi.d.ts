@@ -4128,7 +4128,10 @@ export interface components {
         };
         CreateIpRatingDto: {
             code: string;
+            /** @description the Turkish description */
             description?: string | null;
+            /** @description the English description */
+            descriptionEn?: string | null;
             /** @default 0 */
             sortOrder?: number;
         };
@@ -5573,6 +5576,7 @@ export interface components {
         IpRatingDto: {
             code: string;
             description: string | null;
+            descriptionEn: string | null;
             /** Format: uuid */
             id: string;
             sortOrder: number;
@@ -5581,6 +5585,7 @@ export interface components {
             items: {
                 code: string;
                 description: string | null;
+                descriptionEn: string | null;
                 /** Format: uuid */
                 id: string;
                 sortOrder: number;
@@ -8056,7 +8061,10 @@ export interface components {
         };
         UpdateIpRatingDto: {
             code?: string;
+            /** @description the Turkish description */
             description?: string | null;
+            /** @description the English description */
+            descriptionEn?: string | null;
             sortOrder?: number;
         };
         UpdateMeterDto: {

@@ -197,6 +197,7 @@ describe('definitions', () => {
       });
       expect(created.status).toBe(201);
       expect(created.body.code).toBe('IP69K');
+      expect(created.body.descriptionEn).toBeNull();
       expect((await t.request({ method: 'POST', url: '/api/definitions/ip-ratings', token: admin, body: { code: 'IP69K' } })).status).toBe(
         409,
       );
@@ -209,6 +210,45 @@ describe('definitions', () => {
       expect(inUse.status).toBe(409);
       expect(inUse.body.message).toMatch(/^IP rating IP68 is used by \d+ meter profiles/);
       expect((await t.request({ method: 'DELETE', url: `/api/definitions/ip-ratings/${created.body.id}`, token: admin })).status).toBe(204);
+    });
+
+    it('describes a rating in Turkish and English; either description finds it', async () => {
+      const ip68 = (await t.request({ url: '/api/definitions/ip-ratings?search=IP68', token: hatsu })).body.items[0];
+      expect(ip68).toMatchObject({
+        description: 'Toz geçirmez, sürekli suya daldırmaya karşı korumalı (sayaç çukurları)',
+        descriptionEn: 'Dust tight, protected against continuous immersion (meter pits)',
+      });
+      for (const search of ['SUREKLI SUYA', 'continuous immersion']) {
+        const found = await t.request({ url: `/api/definitions/ip-ratings?search=${encodeURIComponent(search)}`, token: hatsu });
+        expect(found.body.items.map((r: { code: string }) => r.code)).toEqual(['IP68']);
+      }
+      const created = await t.request({
+        method: 'POST',
+        url: '/api/definitions/ip-ratings',
+        token: admin,
+        body: { code: 'IPX8', description: 'Suya daldırmaya karşı', descriptionEn: 'Immersion beyond 1 m' },
+      });
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      const tooLong = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/ip-ratings/${id}`,
+        token: admin,
+        body: { descriptionEn: 'x'.repeat(201) },
+      });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.details[0].path).toEqual(['descriptionEn']);
+      expect(
+        (await t.request({ method: 'PATCH', url: `/api/definitions/ip-ratings/${id}`, token: aski, body: { descriptionEn: 'X' } })).status,
+      ).toBe(403);
+      const cleared = await t.request({
+        method: 'PATCH',
+        url: `/api/definitions/ip-ratings/${id}`,
+        token: admin,
+        body: { descriptionEn: '' },
+      });
+      expect(cleared.body).toMatchObject({ description: 'Suya daldırmaya karşı', descriptionEn: null });
+      expect((await t.request({ method: 'DELETE', url: `/api/definitions/ip-ratings/${id}`, token: admin })).status).toBe(204);
     });
   });
 

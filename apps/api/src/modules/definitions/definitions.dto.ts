@@ -130,15 +130,31 @@ const ipCode = z
   .toUpperCase()
   .regex(/^IP[0-9X][0-9X]K?$/, 'an IEC 60529 code such as IP68, IPX7 or IP69K');
 
+/** Turkish; an empty one is stored as none. */
+const ipDescription = z
+  .string()
+  .trim()
+  .max(200)
+  .nullish()
+  .transform((v) => (v === undefined ? undefined : v || null));
+/** English; without it the console shows the Turkish description in English too. */
+const ipDescriptionEn = ipDescription.describe('the English description');
+
 export const CreateIpRatingSchema = z
-  .object({ code: ipCode, description: z.string().trim().max(200).nullish(), sortOrder: z.number().int().min(0).max(10_000).default(0) })
+  .object({
+    code: ipCode,
+    description: ipDescription.describe('the Turkish description'),
+    descriptionEn: ipDescriptionEn,
+    sortOrder: z.number().int().min(0).max(10_000).default(0),
+  })
   .strict();
 export class CreateIpRatingDto extends createZodDto(CreateIpRatingSchema) {}
 
 export const UpdateIpRatingSchema = z
   .object({
     code: ipCode.optional(),
-    description: z.string().trim().max(200).nullish(),
+    description: ipDescription.describe('the Turkish description'),
+    descriptionEn: ipDescriptionEn,
     sortOrder: z.number().int().min(0).max(10_000).optional(),
   })
   .strict();
@@ -151,14 +167,15 @@ export const IpRatingSchema = z.object({
   id: z.string().uuid(),
   code: z.string(),
   description: z.string().nullable(),
+  descriptionEn: z.string().nullable(),
   sortOrder: z.number().int(),
 });
 export class IpRatingDto extends createZodDto(IpRatingSchema) {}
 export class IpRatingPageDto extends createZodDto(pageSchema(IpRatingSchema)) {}
 export type IpRatingView = z.infer<typeof IpRatingSchema>;
 
-export function mapIpRating(r: { id: string; code: string; description: string | null; sortOrder: number }): IpRatingView {
-  return { id: r.id, code: r.code, description: r.description, sortOrder: r.sortOrder };
+export function mapIpRating(r: IpRatingView): IpRatingView {
+  return { id: r.id, code: r.code, description: r.description, descriptionEn: r.descriptionEn, sortOrder: r.sortOrder };
 }
 
 // ─── Subscription groups (1.15) with their high-usage threshold ─────────────────

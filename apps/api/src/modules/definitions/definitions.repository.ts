@@ -126,7 +126,7 @@ export class DefinitionsRepository {
     return this.prisma.ipRating.findFirst({ where: { code: equalsText(code), ...(exceptId ? { NOT: { id: exceptId } } : {}) } });
   }
 
-  createIpRating(tx: Tx, data: { code: string; description: string | null; sortOrder?: number }) {
+  createIpRating(tx: Tx, data: { code: string; description: string | null; descriptionEn: string | null; sortOrder?: number }) {
     return clientOf(this.database, tx).ipRating.create({ data });
   }
 

@@ -164,6 +164,7 @@ export class DefinitionsService {
       const created = await this.definitions.createIpRating(tx, {
         code: input.code,
         description: input.description ?? null,
+        descriptionEn: input.descriptionEn ?? null,
         sortOrder: input.sortOrder,
       });
       await this.audit.record(
