@@ -130,8 +130,11 @@ export async function b1() {
       const urls = [target.base].flat();
       const result = await autocannon({
         url: urls.length === 1 ? urls[0] : urls,
-        // A whole number of connections per process (autocannon spreads them over the URLs).
-        connections: Math.ceil(Math.min(200, Math.max(20, Math.ceil(rate / 20))) / urls.length) * urls.length,
+        // Each connection waits for its answer before the next request, so the offered rate needs
+        // connections ≥ rate × mean latency: rate/20 (until session 9) capped 1,000/s at 50 ms a request,
+        // and the step then measured the latency, not the API. rate/5 allows 200 ms; a whole number per process.
+        connections:
+          Math.ceil(Math.min(2000, Math.max(20, Math.ceil(rate / env('BENCH_B1_RATE_PER_CONNECTION', 5)))) / urls.length) * urls.length,
         overallRate: rate,
         duration: seconds,
         requests: [
@@ -256,6 +259,9 @@ export async function b1() {
         acceptedPerS: Math.round(accepted),
         storedPerS: Math.round(storedRate),
         p99ms: result.latency.p99,
+        meanMs: result.latency.mean,
+        // What the load generator's closed connections could offer at this latency: a step near it measured the latency.
+        connectionBoundPerS: Math.round((1000 * result.connections) / Math.max(1, result.latency.mean)),
         statuses: delta,
         apiCpuUsPerAccepted: Math.round((1000 * cpuMs) / Math.max(1, delta['202'] ?? 0)),
         workerCpuUsPerStored: Math.round((1000 * workerMs) / Math.max(1, stored)),
@@ -263,7 +269,7 @@ export async function b1() {
       };
       steps.push(step);
       log(
-        `B1 step ${rate}/s: accepted ${step.acceptedPerS}/s, stored ${step.storedPerS}/s, HTTP p99 ${result.latency.p99} ms, ${JSON.stringify(delta)}; CPU µs: API ${step.apiCpuUsPerAccepted} an accepted webhook (bare ${Math.round(bareCpuUs)}), worker ${step.workerCpuUsPerStored} a stored uplink [${step.load}]`,
+        `B1 step ${rate}/s: accepted ${step.acceptedPerS}/s, stored ${step.storedPerS}/s, HTTP mean ${step.meanMs} ms p99 ${result.latency.p99} ms (${result.connections} connections: ≤ ${step.connectionBoundPerS}/s), ${JSON.stringify(delta)}; CPU µs: API ${step.apiCpuUsPerAccepted} an accepted webhook (bare ${Math.round(bareCpuUs)}), worker ${step.workerCpuUsPerStored} a stored uplink [${step.load}]`,
       );
       peakStored = Math.max(peakStored, storedRate);
       if (storedRate >= 0.9 * rate) sustainable = rate;
