@@ -1,0 +1,91 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiAs, launch, openPage, signedInPage, webUrl } from './support/browser';
+
+const ROOT_ADMIN = 'iot@una.net.tr';
+const ASKI_ADMIN = 'aski.yetkili@example.com';
+
+/**
+ * Issue 21: subscription group names in Turkish and English (definitions dialog, the name shown in the page's
+ * language), a create/edit dialog confirms its save, and the live readings' brand filter lists only the brands
+ * of the meters the user sees there.
+ */
+describe('definitions in two languages', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => browser?.close());
+
+  it('creates a group with both names in a dialog, confirms the save, and finds it by either name', async () => {
+    const api = await apiAs(ROOT_ADMIN);
+    const code = `E2E_${Date.now().toString(36).toUpperCase()}`;
+    const page = await signedInPage(browser, ROOT_ADMIN);
+    await openPage(page, '/definitions?tab=subscriptionGroups');
+    await page.locator('[data-testid="data-table-create"]').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByLabel('Kod').fill(code);
+    await dialog.getByLabel('Ad (Türkçe)').fill('Kamu Binaları');
+    await dialog.getByLabel('Ad (İngilizce)').fill('Public Buildings');
+    await dialog.getByLabel('Günlük eşik (m³)').fill('20');
+    await dialog.locator('button[type="submit"]').click();
+    await dialog.waitFor({ state: 'detached' });
+    const notice = page.locator('[data-testid="save-notice"]');
+    await notice.waitFor();
+    expect(await notice.innerText()).toContain('Kaydedildi');
+
+    const row = page.locator('tr', { hasText: code });
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/Kamu Binaları[\s\S]*Public Buildings/);
+    const search = page.locator('input[type="search"]');
+    await search.fill('public build');
+    await search.press('Enter');
+    await expect.poll(() => page.locator('tbody tr').count()).toBe(1);
+    expect(await page.locator('tbody tr').innerText()).toContain(code);
+
+    const groups = await api<{ items: { id: string; code: string; name: string; nameEn: string | null }[] }>(
+      'GET',
+      `/api/definitions/subscription-groups?search=${code}`,
+    );
+    expect(groups.body.items).toEqual([expect.objectContaining({ code, name: 'Kamu Binaları', nameEn: 'Public Buildings' })]);
+    expect((await api('DELETE', `/api/definitions/subscription-groups/${groups.body.items[0]!.id}`)).status).toBe(204);
+  });
+
+  it("shows a subscription's group in the page's language", async () => {
+    const api = await apiAs(ASKI_ADMIN);
+    const groups = await api<{ items: { id: string; code: string }[] }>('GET', '/api/definitions/subscription-groups');
+    const high = groups.body.items.find((g) => g.code === 'HIGH')!;
+    const list = await api<{ items: { id: string }[] }>('GET', `/api/subscriptions?groupId=${high.id}&pageSize=1`);
+    const id = list.body.items[0]!.id;
+
+    const page = await signedInPage(browser, ASKI_ADMIN);
+    await openPage(page, `/subscriptions/${id}`);
+    await expect.poll(() => page.locator('main').innerText()).toContain('Yüksek Tüketim');
+
+    const context: BrowserContext = page.context();
+    await context.addCookies([{ name: 'water_locale', value: 'en', url: webUrl('/') }]);
+    await openPage(page, `/subscriptions/${id}`);
+    const text = await page.locator('main').innerText();
+    expect(text).toContain('High Consumption');
+    expect(text).not.toContain('Yüksek Tüketim');
+  });
+
+  it("offers in the live readings' brand filter only the brands of the user's meters", async () => {
+    const api = await apiAs(ASKI_ADMIN);
+    const own = await api<{ items: { name: string }[] }>('GET', '/api/readings/live/brands');
+    const catalogue = await api<{ total: number }>('GET', '/api/definitions/meter-brands');
+    expect(own.body.items.length).toBeGreaterThan(0);
+    expect(own.body.items.length).toBeLessThan(catalogue.body.total);
+
+    const page = await signedInPage(browser, ASKI_ADMIN);
+    await openPage(page, '/readings');
+    await page.locator('#readings-brand').click();
+    const options = page.getByRole('option');
+    await options.first().waitFor();
+    const offered = (await options.allInnerTexts()).map((text) => text.trim());
+    // The first option is "every brand".
+    expect(offered.slice(1)).toEqual(own.body.items.map((b) => b.name));
+    await page.keyboard.press('Escape');
+  });
+});
