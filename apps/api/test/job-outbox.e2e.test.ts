@@ -7,7 +7,8 @@ import { UnitOfWork } from '../src/core/database/unit-of-work';
 import { JobOutbox } from '../src/core/jobs/job-outbox';
 import { JobsService } from '../src/core/jobs/jobs.service';
 import { JOB_QUEUE, JobName, QueueName } from '../src/core/jobs/jobs.types';
-import { makeCustomer, makeUser, makeUtilities, type Tenant, type User } from './support/factories';
+import { makeCustomer, makeInstallation, makeUser, makeUtilities, type Tenant, type User } from './support/factories';
+import { multipart } from './support/multipart';
 import { makePortalAccount } from './support/portal';
 import { freePort } from './support/processes';
 import { startSmtpReceiver, type SmtpReceiver } from './support/smtp';
@@ -178,6 +179,30 @@ describe('job outbox', () => {
       email_status: 'SENT',
     });
     expect(smtp.mailsTo(user.email)).toHaveLength(1);
+  });
+
+  it('runs an import whose upload committed while Redis was away, through the relay', async () => {
+    await startWorker();
+    const { meter } = await makeInstallation(t, { tenant: a });
+    await takeRedisAway();
+    const { body, headers: type } = multipart(
+      'okuma.csv',
+      ['Sayaç Seri No;Tarih;Endeks', `${meter.serialNo};01.11.2026 10:00;100,000`].join('\r\n'),
+    );
+    const res = await t.request({
+      method: 'POST',
+      url: `/api/imports/readings?tenantId=${a.id}`,
+      token: aAdmin.token,
+      body,
+      headers: type,
+    });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ status: 'QUEUED', dryRun: true });
+    const jobId = `import-${res.body.id}`;
+    await finished(JobName.RunImport, jobId);
+    expect(await outboxRows(jobId)).toEqual([]);
+    const [job] = await t.sql(`SELECT status::text, total_rows FROM import_job WHERE id = $1`, [res.body.id]);
+    expect(job).toEqual({ status: 'DONE', total_rows: 1 });
   });
 
   it('enqueues nothing for a transaction that rolls back, and enqueues at once (leaving no entry) for one that commits', async () => {
