@@ -26,7 +26,10 @@ export class ReadingsController {
 
   @Access('LIVE_READINGS', 'read')
   @Get('readings/live/brands')
-  @ApiOkResponse({ type: MeterBrandListDto, description: 'the live table brand filter: brands of the meters the caller sees in live readings' })
+  @ApiOkResponse({
+    type: MeterBrandListDto,
+    description: 'the live table brand filter: brands of the meters the caller sees in live readings',
+  })
   liveBrands(@Auth() access: AccessContext, @Query() query: MeterBrandsQueryDto) {
     return this.readings.liveBrands(access, query);
   }
