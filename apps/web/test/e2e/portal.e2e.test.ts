@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
+import { readdirSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiAs, launch, openPage, signedInPage, webUrl } from './support/browser';
+import { mailTo } from './support/mail';
 
 /**
  * The customer portal in a browser (issue 19): a customer signs up with the code the stack's SMTP
@@ -28,24 +27,6 @@ function tcIdNo(): string {
   d.push((((odd * 7 - even) % 10) + 10) % 10);
   d.push(d.reduce((a, b) => a + b, 0) % 10);
   return d.join('');
-}
-
-/** The newest message the stack's SMTP receiver got for `to`, waiting for it to arrive. */
-async function mailTo(to: string, after: Set<string>): Promise<{ text: string; subject: string }> {
-  const dir = inject('mailDir');
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    for (const name of readdirSync(dir)
-      .filter((n) => !after.has(n))
-      .sort()
-      .reverse()) {
-      const mail = await simpleParser(readFileSync(join(dir, name)));
-      const recipients = [mail.to ?? []].flat().flatMap((a) => a.value.map((v) => v.address?.toLowerCase()));
-      if (recipients.includes(to.toLowerCase())) return { text: mail.text ?? '', subject: mail.subject ?? '' };
-    }
-    if (Date.now() > deadline) throw new Error(`no e-mail to ${to} within 60 s`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** A local day (Europe/Istanbul, UTC+03:00 all year) `ago` days back, as YYYY-MM-DD. */
