@@ -157,7 +157,7 @@ export async function b6() {
     await queue.close();
     if (trace) {
       await disableStatementLog(db.url);
-      const st = collectStatements(trace.name, trace.offset, /^SELECT count\(\*\) AS n FROM reading/);
+      const st = collectStatements(trace.name, trace.offset, /^SELECT count\(\*\) AS n FROM reading|^SELECT state, wait_event_type/);
       report.extra.statements = st;
       log(
         `B6 statements: ${st.count} in ${st.begins} transactions, ${Math.round(st.ms)} ms of server time (${(st.count / (st.begins || 1)).toFixed(1)} a transaction)`,
@@ -263,8 +263,8 @@ export async function b6() {
       value: rate,
       unit: 'rows/s',
       baseline: { name: 'multi-row INSERT', value: insRate },
-      target: '≥ 100,000 rows/s',
-      met: rate >= 100_000,
+      target: '≥ 50,000 rows/s (issue 14)',
+      met: rate >= 50_000,
       load,
       note: `zero loss: ${n === frames.length}, ${batch} uplinks a job`,
     });
