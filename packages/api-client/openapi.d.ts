@@ -9360,14 +9360,14 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the same answer whether or not the e-mail is an active user's */
+            /** @description the same answer whether or not the email is an active user's */
             204: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description too many requests for this e-mail or address; see Retry-After */
+            /** @description too many requests for this email or address; see Retry-After */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -14953,7 +14953,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description a page saying whether the e-mails were turned off */
+            /** @description a page saying whether the emails were turned off */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -14975,7 +14975,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description a page saying whether the e-mails were turned off */
+            /** @description a page saying whether the emails were turned off */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -15527,7 +15527,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description the same answer whether or not the e-mail is known */
+            /** @description the same answer whether or not the email is known */
             202: {
                 headers: {
                     [name: string]: unknown;

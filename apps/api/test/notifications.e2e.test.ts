@@ -216,8 +216,8 @@ describe('notifications', () => {
     for (let i = 0; i < 5; i++) await delivery.fanOut('alarm.opened', alarm(await makeDevice(t, { tenant: a }), 'HIGH_USAGE'), hour);
     const emails = (await deliveriesOf(u.user.id)).filter((d) => d.channel === 'EMAIL');
     expect(emails.filter((d) => d.status === 'SUPPRESSED').map((d) => d.reason)).toEqual([
-      'rate limit: 3 e-mails per hour',
-      'rate limit: 3 e-mails per hour',
+      'rate limit: 3 emails per hour',
+      'rate limit: 3 emails per hour',
     ]);
     expect(emails.filter((d) => d.status !== 'SUPPRESSED')).toHaveLength(3);
     expect((await deliveriesOf(u.user.id)).filter((d) => d.channel === 'IN_APP')).toHaveLength(5);

@@ -84,8 +84,8 @@ export class AuthController {
   @Public()
   @Post('password-reset')
   @HttpCode(204)
-  @ApiNoContentResponse({ description: "the same answer whether or not the e-mail is an active user's" })
-  @ApiTooManyRequestsResponse({ description: 'too many requests for this e-mail or address; see Retry-After' })
+  @ApiNoContentResponse({ description: "the same answer whether or not the email is an active user's" })
+  @ApiTooManyRequestsResponse({ description: 'too many requests for this email or address; see Retry-After' })
   async requestPasswordReset(@Body() body: PasswordResetRequestDto, @Req() req: FastifyRequest): Promise<void> {
     await this.resets.request(body, this.client(req), String(req.id));
   }

@@ -384,7 +384,7 @@ export class NotificationDeliveryService implements OnApplicationBootstrap {
     const until = urgent && r.urgentOverrides ? null : quietUntil(now, timeZone, quiet);
     if (until) return { channel: 'EMAIL', status: 'QUEUED', notBefore: until };
     if (!(await this.withinRate(recipientKey(r), now)))
-      return { channel: 'EMAIL', status: 'SUPPRESSED', reason: `rate limit: ${this.config.NOTIFY_EMAIL_PER_HOUR} e-mails per hour` };
+      return { channel: 'EMAIL', status: 'SUPPRESSED', reason: `rate limit: ${this.config.NOTIFY_EMAIL_PER_HOUR} emails per hour` };
     return { channel: 'EMAIL', status: 'QUEUED' };
   }
 

@@ -76,7 +76,7 @@ export class NotificationsController {
   @Public()
   @Get('notifications/unsubscribe')
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'a page saying whether the e-mails were turned off' })
+  @ApiOkResponse({ description: 'a page saying whether the emails were turned off' })
   async unsubscribe(
     @Query() query: UnsubscribeQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -93,7 +93,7 @@ export class NotificationsController {
   @Post('notifications/unsubscribe')
   @HttpCode(200)
   @ApiProduces('text/html')
-  @ApiOkResponse({ description: 'a page saying whether the e-mails were turned off' })
+  @ApiOkResponse({ description: 'a page saying whether the emails were turned off' })
   async unsubscribeOneClick(
     @Query() query: UnsubscribeQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -92,7 +92,7 @@ export class PortalAuthController {
   @Public()
   @Post('auth/password-reset')
   @HttpCode(202)
-  @ApiAcceptedResponse({ type: PortalChallengeDto, description: 'the same answer whether or not the e-mail is known' })
+  @ApiAcceptedResponse({ type: PortalChallengeDto, description: 'the same answer whether or not the email is known' })
   @ApiTooManyRequestsResponse(LIMITED)
   passwordReset(@Body() body: PortalPasswordResetDto, @Req() req: FastifyRequest): Promise<PortalChallengeDto> {
     return this.auth.passwordReset(body.email, this.client(req));
