@@ -15,6 +15,9 @@ type Outcome = 'accepted' | 'duplicate' | number | 'error';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A kill test builds, bursts, restarts and retries a real API process: 53–56 s at load 10, more than the suite's 60 s. */
+const KILL_TEST_TIMEOUT_MS = 150_000;
+
 /**
  * The ingest promise: a 202 means stored exactly once, whatever else is in the batch and whatever is
  * killed, and `duplicate` means queued already. API and worker run as real processes here, killed
@@ -263,19 +266,27 @@ describe('ingest loses nothing', () => {
     return { list, answered, exit };
   }
 
-  it('stores every frame exactly once when the API is killed (SIGKILL) mid-burst and the sender retries', async () => {
-    const { list, answered } = await burstThrough('SIGKILL');
-    expect(answered.filter((o) => o !== 'accepted' && o !== 'duplicate').length).toBeGreaterThan(0);
-    await expectStoredOnce(list);
-  });
+  it(
+    'stores every frame exactly once when the API is killed (SIGKILL) mid-burst and the sender retries',
+    async () => {
+      const { list, answered } = await burstThrough('SIGKILL');
+      expect(answered.filter((o) => o !== 'accepted' && o !== 'duplicate').length).toBeGreaterThan(0);
+      await expectStoredOnce(list);
+    },
+    KILL_TEST_TIMEOUT_MS,
+  );
 
-  it('drains requests in flight on SIGTERM (no 500), then stores every frame once after the retries', async () => {
-    const { list, answered, exit } = await burstThrough('SIGTERM');
-    expect(exit).toBe(0);
-    // Answers are 202, 503 (closing) or a refused connection: never a server error.
-    expect(answered.filter((o) => typeof o === 'number' && o !== 503)).toEqual([]);
-    await expectStoredOnce(list);
-  });
+  it(
+    'drains requests in flight on SIGTERM (no 500), then stores every frame once after the retries',
+    async () => {
+      const { list, answered, exit } = await burstThrough('SIGTERM');
+      expect(exit).toBe(0);
+      // Answers are 202, 503 (closing) or a refused connection: never a server error.
+      expect(answered.filter((o) => typeof o === 'number' && o !== 503)).toEqual([]);
+      await expectStoredOnce(list);
+    },
+    KILL_TEST_TIMEOUT_MS,
+  );
 
   it('stores every frame exactly once when a worker process is killed (SIGKILL) mid-batch', async () => {
     await worker?.close();
