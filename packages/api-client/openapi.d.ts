@@ -4461,7 +4461,6 @@ export interface components {
         };
         CreateTechnologyDto: {
             code: string;
-            /** @default [] */
             fields?: {
                 /** @default true */
                 isRequired?: boolean;
@@ -4470,7 +4469,10 @@ export interface components {
                 /** @default false */
                 isUnique?: boolean;
                 key: string;
+                /** @description the Turkish label */
                 label: string;
+                /** @description the English label */
+                labelEn?: string | null;
                 /** @default null */
                 length?: number | null;
                 regex: string;
@@ -4492,7 +4494,10 @@ export interface components {
             /** @default false */
             isUnique?: boolean;
             key: string;
+            /** @description the Turkish label */
             label: string;
+            /** @description the English label */
+            labelEn?: string | null;
             /** @default null */
             length?: number | null;
             regex: string;
@@ -4917,6 +4922,7 @@ export interface components {
                     isSecret: boolean;
                     isUnique: boolean;
                     label: string;
+                    labelEn: string | null;
                     technology: string;
                     value: string | null;
                 };
@@ -5320,6 +5326,7 @@ export interface components {
             isUnique: boolean;
             key: string;
             label: string;
+            labelEn: string | null;
             length: number | null;
             regex: string;
             sortOrder: number;
@@ -7674,6 +7681,7 @@ export interface components {
                 isUnique: boolean;
                 key: string;
                 label: string;
+                labelEn: string | null;
                 length: number | null;
                 regex: string;
                 sortOrder: number;
@@ -7694,6 +7702,7 @@ export interface components {
             isUnique: boolean;
             key: string;
             label: string;
+            labelEn: string | null;
             length: number | null;
             regex: string;
             sortOrder: number;
@@ -7711,6 +7720,7 @@ export interface components {
                     isUnique: boolean;
                     key: string;
                     label: string;
+                    labelEn: string | null;
                     length: number | null;
                     regex: string;
                     sortOrder: number;
@@ -8268,7 +8278,10 @@ export interface components {
             isSecret?: boolean;
             isUnique?: boolean;
             key?: string;
+            /** @description the Turkish label */
             label?: string;
+            /** @description the English label */
+            labelEn?: string | null;
             length?: number | null;
             regex?: string;
             sortOrder?: number;

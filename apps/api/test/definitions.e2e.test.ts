@@ -416,6 +416,54 @@ describe('definitions', () => {
       expect(search.body.items.map((x: { code: string }) => x.code)).toEqual(['LORAWAN']);
     });
 
+    it('keeps identifier field labels in Turkish and English: seeded both, written, cleared; a bad one changes nothing', async () => {
+      const list = await t.request({ url: '/api/definitions/technologies', token: aski });
+      const mioty = list.body.items.find((x: { code: string }) => x.code === 'MIOTY');
+      const networkKey = mioty.fields.find((f: { key: string }) => f.key === 'NetworkKey');
+      expect(networkKey).toMatchObject({ label: 'Ağ anahtarı', labelEn: 'Network key' });
+      const wmbus = list.body.items.find((x: { code: string }) => x.code === 'WMBUS');
+      expect(wmbus.fields.find((f: { key: string }) => f.key === 'MeterId')).toMatchObject({
+        label: 'Sayaç kimliği (ikincil adres)',
+        labelEn: 'Meter ID (secondary address)',
+      });
+      const url = `/api/definitions/technologies/${mioty.id}/fields/${networkKey.id}`;
+
+      const tooLong = await t.request({ method: 'PATCH', url, token: admin, body: { labelEn: 'x'.repeat(101) } });
+      expect(tooLong.status).toBe(400);
+      expect(tooLong.body.details[0].path).toEqual(['labelEn']);
+      expect((await t.request({ method: 'PATCH', url, token: aski, body: { labelEn: 'X' } })).status).toBe(403);
+      expect(await t.sql(`SELECT label, label_en FROM communication_technology_field WHERE id = $1`, [networkKey.id])).toEqual([
+        { label: 'Ağ anahtarı', label_en: 'Network key' },
+      ]);
+
+      const cleared = await t.request({ method: 'PATCH', url, token: admin, body: { labelEn: '' } });
+      expect(cleared.status).toBe(200);
+      expect(cleared.body).toMatchObject({ label: 'Ağ anahtarı', labelEn: null });
+      const written = await t.request({ method: 'PATCH', url, token: admin, body: { labelEn: '  Network key  ' } });
+      expect(written.body).toMatchObject({ label: 'Ağ anahtarı', labelEn: 'Network key' });
+
+      const created = await t.request({
+        method: 'POST',
+        url: `/api/definitions/technologies/${mioty.id}/fields`,
+        token: admin,
+        body: field({ key: 'Channel', label: 'Kanal', labelEn: 'Channel', length: 2, regex: '^[0-9a-fA-F]{2}$', isRequired: false }),
+      });
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ label: 'Kanal', labelEn: 'Channel' });
+      const withoutEn = await t.request({
+        method: 'POST',
+        url: `/api/definitions/technologies/${mioty.id}/fields`,
+        token: admin,
+        body: field({ key: 'Band', label: 'Bant', length: 2, regex: '^[0-9a-fA-F]{2}$', isRequired: false }),
+      });
+      expect(withoutEn.body.labelEn).toBeNull();
+      for (const id of [created.body.id, withoutEn.body.id]) {
+        expect(
+          (await t.request({ method: 'DELETE', url: `/api/definitions/technologies/${mioty.id}/fields/${id}`, token: admin })).status,
+        ).toBe(204);
+      }
+    });
+
     it('creates a technology with fields and manages the fields one by one', async () => {
       const created = await t.request({
         method: 'POST',

@@ -134,7 +134,14 @@ describe('devices', () => {
       expect(res.body.meter.id).toBe(d.meter_id);
       expect(res.body.meter.subscription.subscriptionNo).toMatch(/^ASK-/);
       expect(res.body.address).not.toBeNull();
-      expect(res.body.identifiers.DevEUI).toMatchObject({ value: d.dev_eui, isSecret: false, hasValue: true, isUnique: true });
+      expect(res.body.identifiers.DevEUI).toMatchObject({
+        label: 'DevEUI',
+        labelEn: 'DevEUI',
+        value: d.dev_eui,
+        isSecret: false,
+        hasValue: true,
+        isUnique: true,
+      });
       expect(res.body.identifiers.AppKey).toMatchObject({ value: `••••••••••••${d.app_key.slice(-4)}`, isSecret: true, hasValue: true });
       expect(JSON.stringify(res.body)).not.toContain(d.app_key);
       expect(res.body.lastSeenAt).toMatch(/Z$/);

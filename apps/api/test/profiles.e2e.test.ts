@@ -603,6 +603,8 @@ describe('profiles', () => {
       expect(fields.body[0]).toMatchObject({
         technologyId: tech.LORAWAN,
         technologyCode: 'LORAWAN',
+        label: 'DevEUI',
+        labelEn: 'DevEUI',
         valueType: 'HEX',
         length: 16,
         regex: '^[a-fA-F0-9]{16}$',

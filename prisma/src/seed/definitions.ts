@@ -49,7 +49,9 @@ export type SubscriptionGroupCode = (typeof SUBSCRIPTION_GROUPS)[number]['code']
 
 export interface TechnologyFieldDefinition {
   key: string;
+  /** Turkish; `labelEn` the English one (migration 0033). Identical where the label is a technical name (DevEUI, IMEI). */
   label: string;
+  labelEn: string;
   valueType: IdentifierValueType;
   /** Exact length when fixed; null when the identifier varies (IMSI, ICCID). */
   length: number | null;
@@ -72,17 +74,22 @@ export interface CommunicationTechnologyDefinition {
 const HEX = (n: number) => `^[a-fA-F0-9]{${n}}$`;
 const MAC_REGEX = '^([0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}$';
 
+/** A label as `[Turkish, English]`, or one string where both languages use the same technical name. */
+type FieldLabel = string | readonly [tr: string, en: string];
+
 function field(
   key: string,
-  label: string,
+  label: FieldLabel,
   valueType: IdentifierValueType,
   length: number | null,
   regex: string,
   flags: Partial<Pick<TechnologyFieldDefinition, 'isRequired' | 'isSecret' | 'isUnique'>> = {},
 ): TechnologyFieldDefinition {
+  const [tr, en] = typeof label === 'string' ? [label, label] : label;
   return {
     key,
-    label,
+    label: tr,
+    labelEn: en,
     valueType,
     length,
     regex,
@@ -93,11 +100,11 @@ function field(
 }
 
 const MBUS_FIELDS = (): TechnologyFieldDefinition[] => [
-  field('ManufacturerCode', 'Manufacturer code (FLAG)', 'TEXT', 3, '^[A-Za-z]{3}$'),
-  field('MeterId', 'Meter ID (secondary address)', 'DIGITS', 8, '^[0-9]{8}$', { isUnique: true }),
-  field('Version', 'Version', 'HEX', 2, HEX(2)),
-  field('DeviceType', 'Device type (medium)', 'HEX', 2, HEX(2)),
-  field('AesKey', 'AES-128 key', 'HEX', 32, HEX(32), { isSecret: true, isRequired: false }),
+  field('ManufacturerCode', ['Üretici kodu (FLAG)', 'Manufacturer code (FLAG)'], 'TEXT', 3, '^[A-Za-z]{3}$'),
+  field('MeterId', ['Sayaç kimliği (ikincil adres)', 'Meter ID (secondary address)'], 'DIGITS', 8, '^[0-9]{8}$', { isUnique: true }),
+  field('Version', ['Sürüm', 'Version'], 'HEX', 2, HEX(2)),
+  field('DeviceType', ['Cihaz tipi (ortam)', 'Device type (medium)'], 'HEX', 2, HEX(2)),
+  field('AesKey', ['AES-128 anahtarı', 'AES-128 key'], 'HEX', 32, HEX(32), { isSecret: true, isRequired: false }),
 ];
 
 /**
@@ -109,7 +116,10 @@ export const COMMUNICATION_TECHNOLOGIES: CommunicationTechnologyDefinition[] = [
     code: 'SIGFOX',
     name: 'Sigfox',
     transports: ['HTTP', 'API'],
-    fields: [field('ID', 'Device ID', 'HEX', 8, HEX(8), { isUnique: true }), field('PAC', 'PAC', 'HEX', 16, HEX(16), { isSecret: true })],
+    fields: [
+      field('ID', ['Cihaz kimliği', 'Device ID'], 'HEX', 8, HEX(8), { isUnique: true }),
+      field('PAC', 'PAC', 'HEX', 16, HEX(16), { isSecret: true }),
+    ],
   },
   {
     code: 'LORAWAN',
@@ -138,21 +148,21 @@ export const COMMUNICATION_TECHNOLOGIES: CommunicationTechnologyDefinition[] = [
     transports: ['MQTT', 'HTTP', 'API'],
     fields: [
       field('EUI64', 'EUI-64', 'HEX', 16, HEX(16), { isUnique: true }),
-      field('NetworkKey', 'Network key', 'HEX', 32, HEX(32), { isSecret: true }),
-      field('ShortAddress', 'Short address', 'HEX', 4, HEX(4), { isRequired: false }),
+      field('NetworkKey', ['Ağ anahtarı', 'Network key'], 'HEX', 32, HEX(32), { isSecret: true }),
+      field('ShortAddress', ['Kısa adres', 'Short address'], 'HEX', 4, HEX(4), { isRequired: false }),
     ],
   },
   {
     code: 'WIFI',
     name: 'Wi-Fi',
     transports: ['MQTT', 'HTTP', 'API'],
-    fields: [field('MAC', 'MAC address', 'MAC', 17, MAC_REGEX, { isUnique: true })],
+    fields: [field('MAC', ['MAC adresi', 'MAC address'], 'MAC', 17, MAC_REGEX, { isUnique: true })],
   },
   {
     code: 'BLUETOOTH',
     name: 'Bluetooth',
     transports: ['MQTT', 'HTTP', 'API'],
-    fields: [field('MAC', 'MAC address', 'MAC', 17, MAC_REGEX, { isUnique: true })],
+    fields: [field('MAC', ['MAC adresi', 'MAC address'], 'MAC', 17, MAC_REGEX, { isUnique: true })],
   },
   { code: 'NFC', name: 'NFC', transports: ['MQTT', 'HTTP', 'API'], fields: [field('UID', 'UID', 'HEX', 14, HEX(14), { isUnique: true })] },
   { code: 'OMS', name: 'OMS', transports: ['MQTT', 'HTTP', 'API'], fields: MBUS_FIELDS() },
@@ -231,6 +241,7 @@ export async function seedDefinitions(ctx: SeedContext): Promise<DefinitionIds> 
         technology_id: ids.technologies.get(t.code)!,
         key: f.key,
         label: f.label,
+        label_en: f.labelEn,
         value_type: f.valueType,
         length: f.length,
         regex: f.regex,

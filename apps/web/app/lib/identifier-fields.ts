@@ -11,7 +11,9 @@ export interface IdentifierField {
   technologyCode: string;
   technologyName: string;
   key: string;
+  /** Turkish; `labelEn` the English one when set (the page shows one through useFormat().localName). */
   label: string;
+  labelEn: string | null;
   valueType: 'HEX' | 'DIGITS' | 'TEXT' | 'MAC';
   length: number | null;
   regex: string;
@@ -25,6 +27,7 @@ export interface IdentifierField {
 /** How a stored identifier appears in a device's detail (secrets masked). */
 export interface IdentifierView {
   label: string;
+  labelEn: string | null;
   technology: string;
   value: string | null;
   hasValue: boolean;

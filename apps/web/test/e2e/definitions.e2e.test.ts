@@ -8,7 +8,7 @@ const ASKI_ADMIN = 'aski.yetkili@example.com';
 /**
  * Issue 21: subscription group names in Turkish and English (definitions dialog, the name shown in the page's
  * language), a create/edit dialog confirms its save, and the live readings' brand filter lists only the brands
- * of the meters the user sees there.
+ * of the meters the user sees there; a device's identifier labels (DevEUI, "Cihaz kimliği" / "Device ID") likewise.
  */
 describe('definitions in two languages', () => {
   let browser: Browser;
@@ -69,6 +69,24 @@ describe('definitions in two languages', () => {
     const text = await page.locator('main').innerText();
     expect(text).toContain('High Consumption');
     expect(text).not.toContain('Yüksek Tüketim');
+  });
+
+  it("labels a device's identifiers in the page's language", async () => {
+    const api = await apiAs(ROOT_ADMIN);
+    const devices = await api<{ items: { id: string; networkId: { key: string } | null }[] }>('GET', '/api/devices?pageSize=200');
+    const sigfox = devices.body.items.find((d) => d.networkId?.key === 'ID');
+    expect(sigfox, 'a Sigfox device (HATSU) in the seed').toBeDefined();
+
+    const page = await signedInPage(browser, ROOT_ADMIN);
+    await openPage(page, `/devices/${sigfox!.id}`);
+    const card = page.locator('[data-testid="device-identifiers"]');
+    await expect.poll(() => card.innerText()).toContain('Cihaz kimliği');
+    expect(await card.innerText()).not.toContain('Device ID');
+
+    await page.context().addCookies([{ name: 'water_locale', value: 'en', url: webUrl('/') }]);
+    await openPage(page, `/devices/${sigfox!.id}`);
+    await expect.poll(() => card.innerText()).toContain('Device ID');
+    expect(await card.innerText()).not.toContain('Cihaz kimliği');
   });
 
   it("offers in the live readings' brand filter only the brands of the user's meters", async () => {

@@ -107,6 +107,7 @@ describe('device payloads', () => {
       technologyName: 'LoRaWAN',
       key: 'AppKey',
       label: 'AppKey',
+      labelEn: null,
       valueType: 'HEX' as const,
       length: 32,
       regex: '^[a-fA-F0-9]{32}$',

@@ -18,6 +18,7 @@ function field(over: Partial<IdentifierField>): IdentifierField {
     technologyName: 'LoRaWAN',
     key: 'DevEUI',
     label: 'DevEUI',
+    labelEn: null,
     valueType: 'HEX',
     length: 16,
     regex: '^[a-fA-F0-9]{16}$',
@@ -34,6 +35,7 @@ const joinEui = field({ key: 'JoinEUI', label: 'JoinEUI', isUnique: false, sortO
 const appKey = field({
   key: 'AppKey',
   label: 'AppKey',
+  labelEn: null,
   length: 32,
   regex: '^[a-fA-F0-9]{32}$',
   isSecret: true,
@@ -100,6 +102,7 @@ describe('stored identifiers', () => {
   const stored = {
     DevEUI: {
       label: 'DevEUI',
+      labelEn: null,
       technology: 'LORAWAN',
       value: '70B3D57ED0000001',
       hasValue: true,
@@ -109,6 +112,7 @@ describe('stored identifiers', () => {
     },
     AppKey: {
       label: 'AppKey',
+      labelEn: null,
       technology: 'LORAWAN',
       value: '••••••••••••ABCD',
       hasValue: true,

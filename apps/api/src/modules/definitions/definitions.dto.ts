@@ -251,7 +251,15 @@ const fieldKey = z
 
 const technologyFieldShape = {
   key: fieldKey,
-  label: z.string().trim().min(1).max(100),
+  label: z.string().trim().min(1).max(100).describe('the Turkish label'),
+  /** Optional: without it the console shows the Turkish label in English too; an empty string clears it. */
+  labelEn: z
+    .string()
+    .trim()
+    .max(100)
+    .nullable()
+    .transform((v) => v || null)
+    .describe('the English label'),
   valueType: z.enum(IDENTIFIER_VALUE_TYPES),
   /** Exact length when fixed; null when the identifier varies (IMSI, ICCID). */
   length: z.number().int().min(1).max(100).nullable(),
@@ -265,6 +273,7 @@ const technologyFieldShape = {
 export const CreateTechnologyFieldSchema = z
   .object({
     ...technologyFieldShape,
+    labelEn: technologyFieldShape.labelEn.default(null),
     length: technologyFieldShape.length.default(null),
     isRequired: technologyFieldShape.isRequired.default(true),
     isSecret: technologyFieldShape.isSecret.default(false),
@@ -280,6 +289,7 @@ export const UpdateTechnologyFieldSchema = z
   .object({
     key: technologyFieldShape.key.optional(),
     label: technologyFieldShape.label.optional(),
+    labelEn: technologyFieldShape.labelEn.optional(),
     valueType: technologyFieldShape.valueType.optional(),
     length: technologyFieldShape.length.optional(),
     regex: technologyFieldShape.regex.optional(),
@@ -338,6 +348,7 @@ export const TechnologyFieldSchema = z.object({
   id: z.string().uuid(),
   key: z.string(),
   label: z.string(),
+  labelEn: z.string().nullable(),
   valueType: z.enum(IDENTIFIER_VALUE_TYPES),
   length: z.number().int().nullable(),
   regex: z.string(),
@@ -365,6 +376,7 @@ type FieldRow = {
   id: string;
   key: string;
   label: string;
+  labelEn: string | null;
   valueType: (typeof IDENTIFIER_VALUE_TYPES)[number];
   length: number | null;
   regex: string;
@@ -379,6 +391,7 @@ export function mapTechnologyField(f: FieldRow): TechnologyFieldView {
     id: f.id,
     key: f.key,
     label: f.label,
+    labelEn: f.labelEn,
     valueType: f.valueType,
     length: f.length,
     regex: f.regex,

@@ -109,6 +109,7 @@ export class DevicePageDto extends createZodDto(pageSchema(DeviceRowSchema)) {}
 
 export const IdentifierViewSchema = z.object({
   label: z.string(),
+  labelEn: z.string().nullable(),
   technology: z.string(),
   /** Secrets are shown masked (last 4 characters only); null when not set. */
   value: z.string().nullable(),
@@ -164,6 +165,7 @@ export interface IdentifierRecord {
   field: {
     key: string;
     label: string;
+    labelEn: string | null;
     isSecret: boolean;
     isRequired: boolean;
     isUnique: boolean;
@@ -239,7 +241,15 @@ export function mapDeviceRow(d: DeviceRecord): DeviceRow {
 
 export function mapDeviceDetail(
   d: DeviceRecord,
-  fields: Array<{ key: string; label: string; isSecret: boolean; isRequired: boolean; isUnique: boolean; technologyCode: string }>,
+  fields: Array<{
+    key: string;
+    label: string;
+    labelEn: string | null;
+    isSecret: boolean;
+    isRequired: boolean;
+    isUnique: boolean;
+    technologyCode: string;
+  }>,
 ): DeviceDetail {
   const values = new Map(d.identifiers.map((i) => [i.field.key, i.value]));
   const identifiers: DeviceDetail['identifiers'] = {};
@@ -248,6 +258,7 @@ export function mapDeviceDetail(
     const value = values.get(f.key) ?? null;
     identifiers[f.key] = {
       label: f.label,
+      labelEn: f.labelEn,
       technology: f.technologyCode,
       value: value === null ? null : f.isSecret ? maskSecret(value) : value,
       hasValue: value !== null,

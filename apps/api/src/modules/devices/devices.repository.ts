@@ -48,6 +48,7 @@ export const deviceInclude = {
         select: {
           key: true,
           label: true,
+          labelEn: true,
           isSecret: true,
           isRequired: true,
           isUnique: true,
@@ -64,6 +65,7 @@ export interface IdentifierField {
   id: string;
   key: string;
   label: string;
+  labelEn: string | null;
   valueType: 'HEX' | 'DIGITS' | 'TEXT' | 'MAC';
   length: number | null;
   regex: string;
@@ -191,6 +193,7 @@ export class DevicesRepository {
       id: f.id,
       key: f.key,
       label: f.label,
+      labelEn: f.labelEn,
       valueType: f.valueType,
       length: f.length,
       regex: f.regex,

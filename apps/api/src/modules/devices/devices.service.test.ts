@@ -7,6 +7,7 @@ const field = (key: string, regex: string, flags: Partial<IdentifierField> = {})
   id: key,
   key,
   label: key,
+  labelEn: null,
   valueType: 'HEX',
   length: null,
   regex,

@@ -281,6 +281,7 @@ export const IdentifierFieldSchema = z.object({
   technologyName: z.string(),
   key: z.string(),
   label: z.string(),
+  labelEn: z.string().nullable(),
   valueType: z.enum(IDENTIFIER_VALUE_TYPES),
   length: z.number().int().nullable(),
   regex: z.string(),
@@ -298,6 +299,7 @@ export function mapIdentifierField(f: {
   id: string;
   key: string;
   label: string;
+  labelEn: string | null;
   valueType: IdentifierField['valueType'];
   length: number | null;
   regex: string;
@@ -314,6 +316,7 @@ export function mapIdentifierField(f: {
     technologyName: f.technology.name,
     key: f.key,
     label: f.label,
+    labelEn: f.labelEn,
     valueType: f.valueType,
     length: f.length,
     regex: f.regex,
