@@ -26,6 +26,10 @@ describe('dashboard and live readings', () => {
     await page.goto(webUrl('/'));
     const map = page.locator('[data-testid="subscription-map"]');
     await map.locator('.leaflet-marker-icon').first().waitFor({ timeout: 30_000 });
+    // Leaflet's own controls in the page's language (Turkish), not its English defaults.
+    expect(await map.locator('.leaflet-control-zoom-in').getAttribute('title')).toBe('Yakınlaştır');
+    expect(await map.locator('.leaflet-control-zoom-out').getAttribute('title')).toBe('Uzaklaştır');
+    expect(await map.innerHTML()).not.toContain('A JavaScript library');
 
     for (const status of MAP_STATUSES) {
       const legend = page.locator(`[data-testid="map-legend-${status}"]`);

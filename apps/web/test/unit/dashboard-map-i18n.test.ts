@@ -9,6 +9,7 @@ const sources = [
   'app/composables/useMapStatus.ts',
   'app/composables/useMapSearch.ts',
   'app/composables/useMapAreas.ts',
+  'app/lib/map-controls.ts',
 ];
 
 describe('dashboard map translations', () => {
