@@ -292,7 +292,7 @@ export const DEVICE_PROFILES: DeviceProfileDefinition[] = [
     communicationModule: 'RETROFIT',
     batteryLifeMonths: 144,
     expectedIntervalMinutes: 60,
-    description: 'Inductive pulse reader with a LoRaWAN class A radio for Manas and Itron registers',
+    description: 'Manas ve Itron mekanizmaları için LoRaWAN A sınıfı telsizli endüktif darbe okuyucu',
   },
   {
     key: 'itron-lorawan',
@@ -302,7 +302,7 @@ export const DEVICE_PROFILES: DeviceProfileDefinition[] = [
     communicationModule: 'RETROFIT',
     batteryLifeMonths: 180,
     expectedIntervalMinutes: 60,
-    description: 'Clip-on Cyble target reader, LoRaWAN 1.0.3, EU868',
+    description: 'Takılabilir Cyble hedefli okuyucu, LoRaWAN 1.0.3, EU868',
   },
   {
     key: 'baylan-nbiot',
@@ -312,7 +312,7 @@ export const DEVICE_PROFILES: DeviceProfileDefinition[] = [
     communicationModule: 'INTEGRATED',
     batteryLifeMonths: 120,
     expectedIntervalMinutes: 60,
-    description: 'NB-IoT (LTE Cat-NB1, band 20) module for Baylan registers and ultrasonic meters',
+    description: 'Baylan mekanizmaları ve ultrasonik sayaçlar için NB-IoT (LTE Cat-NB1, bant 20) modülü',
   },
   {
     key: 'cem-sigfox',
@@ -322,7 +322,7 @@ export const DEVICE_PROFILES: DeviceProfileDefinition[] = [
     communicationModule: 'RETROFIT',
     batteryLifeMonths: 120,
     expectedIntervalMinutes: 60,
-    description: 'Sigfox RC1 pulse reader sending 12-byte frames',
+    description: '12 baytlık çerçeveler gönderen Sigfox RC1 darbe okuyucu',
   },
   {
     key: 'klepsan-lorawan',
@@ -332,7 +332,7 @@ export const DEVICE_PROFILES: DeviceProfileDefinition[] = [
     communicationModule: 'RETROFIT',
     batteryLifeMonths: 120,
     expectedIntervalMinutes: 60,
-    description: 'LoRaWAN reader for Klepsan multi-jet registers, BCD index',
+    description: 'Klepsan çok hüzmeli mekanizmalar için LoRaWAN okuyucu, BCD endeks',
   },
   {
     key: 'ima-lorawan',
@@ -342,7 +342,7 @@ export const DEVICE_PROFILES: DeviceProfileDefinition[] = [
     communicationModule: 'RETROFIT',
     batteryLifeMonths: 144,
     expectedIntervalMinutes: 60,
-    description: 'Universal optical/inductive LoRaWAN reader that fits most dry-dial registers',
+    description: 'Kuru tip mekanizmaların çoğuna uyan evrensel optik/endüktif LoRaWAN okuyucu',
   },
   {
     key: 'inodya-nbiot',
@@ -352,7 +352,7 @@ export const DEVICE_PROFILES: DeviceProfileDefinition[] = [
     communicationModule: 'RETROFIT',
     batteryLifeMonths: 120,
     expectedIntervalMinutes: 60,
-    description: 'NB-IoT reader reporting text key=value frames over UDP/MQTT',
+    description: 'UDP/MQTT üzerinden anahtar=değer metin çerçeveleri gönderen NB-IoT okuyucu',
   },
 ];
 
