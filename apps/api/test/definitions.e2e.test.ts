@@ -87,6 +87,8 @@ describe('definitions', () => {
       const duplicate = await t.request({ method: 'POST', url: '/api/definitions/meter-brands', token: admin, body: { name: 'sensus' } });
       expect(duplicate.status).toBe(409);
       expect(duplicate.body.details[0].path).toEqual(['name']);
+      // The reason in machine-readable form, for a client to say in its own language (packages/shared api-errors.ts).
+      expect(duplicate.body).toMatchObject({ code: 'alreadyExists', details: [{ path: ['name'], code: 'alreadyExists' }] });
       const renameClash = await t.request({
         method: 'PATCH',
         url: `/api/definitions/meter-brands/${created.body.id}`,
@@ -119,6 +121,8 @@ describe('definitions', () => {
       const res = await t.request({ method: 'DELETE', url: `/api/definitions/meter-brands/${baylan}`, token: admin });
       expect(res.status).toBe(409);
       expect(res.body.message).toMatch(/^meter brand Baylan is used by 2 meter profiles and \d+ meters/);
+      expect(res.body.code).toBe('inUse');
+      expect(res.body.params).toEqual({ meterProfile: 2, meter: expect.any(Number) });
       const ima = await idOf('device_brand', 'name', 'Ima');
       const device = await t.request({ method: 'DELETE', url: `/api/definitions/device-brands/${ima}`, token: admin });
       expect(device.status).toBe(409);
@@ -430,7 +434,7 @@ describe('definitions', () => {
 
       const tooLong = await t.request({ method: 'PATCH', url, token: admin, body: { labelEn: 'x'.repeat(101) } });
       expect(tooLong.status).toBe(400);
-      expect(tooLong.body.details[0].path).toEqual(['labelEn']);
+      expect(tooLong.body.details[0]).toMatchObject({ path: ['labelEn'], code: 'tooLong', params: { max: 100 } });
       expect((await t.request({ method: 'PATCH', url, token: aski, body: { labelEn: 'X' } })).status).toBe(403);
       expect(await t.sql(`SELECT label, label_en FROM communication_technology_field WHERE id = $1`, [networkKey.id])).toEqual([
         { label: 'Ağ anahtarı', label_en: 'Network key' },

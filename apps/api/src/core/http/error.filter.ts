@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { ZodValidationException } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
 import type { ZodError } from 'zod';
+import type { ApiErrorReason } from '@water/shared';
 import { type ErrorBody, type ErrorDetail, ServiceUnavailableException, TooManyRequestsException } from './errors';
 import { VALIDATION_LOCATION } from './validation.pipe';
 
@@ -28,26 +29,27 @@ function fromDatabase(err: {
 }): ErrorBody | null {
   const code = err.code;
   const constraint = err.constraint ?? (err.meta?.constraint as string | undefined) ?? (err.meta?.target as string | undefined);
-  const body = (status: number, message: string): ErrorBody => ({
+  const body = (status: number, message: string, reason: ApiErrorReason['code']): ErrorBody => ({
     statusCode: status,
     error: REASONS[status],
     message,
-    details: constraint ? [{ path: [String(constraint)], message }] : [],
+    code: reason,
+    details: constraint ? [{ path: [String(constraint)], message, code: reason }] : [],
   });
   switch (code) {
     case '23505':
     case 'P2002':
-      return body(409, `already exists (${describeConstraint(constraint)})`);
+      return body(409, `already exists (${describeConstraint(constraint)})`, 'alreadyExists');
     case '23P01': // an exclusion constraint: e.g. overlapping tariff versions or tiers
-      return body(409, `overlaps another record (${describeConstraint(constraint)})`);
+      return body(409, `overlaps another record (${describeConstraint(constraint)})`, 'overlaps');
     case '23001': // restrict_violation, raised by the billing triggers: issued invoices and money records are immutable
-      return body(409, `cannot change a record that is final (${describeConstraint(constraint)})`);
+      return body(409, `cannot change a record that is final (${describeConstraint(constraint)})`, 'final');
     case '23503':
     case 'P2003':
-      return body(409, `refers to or is referred to by another record (${describeConstraint(constraint)})`);
+      return body(409, `refers to or is referred to by another record (${describeConstraint(constraint)})`, 'referenced');
     case '23514':
     case 'P2004':
-      return body(400, `breaks the rule ${describeConstraint(constraint)}`);
+      return body(400, `breaks the rule ${describeConstraint(constraint)}`, 'breaksRule');
     case 'P2025':
       return { statusCode: 404, error: REASONS[404], message: 'not found', details: [] };
   }
@@ -55,7 +57,7 @@ function fromDatabase(err: {
   // long, NUL in text, …). The database's sentence quotes the raw value (`invalid input syntax for
   // type uuid: "x' or 1=1--"`) and names its columns: neither goes back to the caller.
   if (code && (code.startsWith('22') || PRISMA_BAD_VALUE.has(code)))
-    return { statusCode: 400, error: REASONS[400], message: 'invalid value', details: [] };
+    return { statusCode: 400, error: REASONS[400], message: 'invalid value', code: 'invalidValue', details: [] };
   return null;
 }
 
@@ -68,7 +70,46 @@ function describeConstraint(c: unknown): string {
 }
 
 function zodDetails(error: ZodError): ErrorDetail[] {
-  return error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message }));
+  return error.issues.map((i) => ({
+    path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+    message: i.message,
+    ...zodReason(i),
+  }));
+}
+
+type Issue = ZodError['issues'][number];
+
+/**
+ * The machine-readable reason of a schema refusal (packages/shared api-errors.ts), so a client can say it in its
+ * own language. A `custom` issue (a refinement with its own sentence) has none: its English message stands.
+ */
+export function zodReason(issue: Issue): ApiErrorReason | undefined {
+  const i = issue as Issue & { origin?: string; maximum?: number | bigint; minimum?: number | bigint; values?: unknown[]; keys?: string[] };
+  const limit = (n: number | bigint | undefined) => (typeof n === 'bigint' ? Number(n) : (n ?? 0));
+  if (i.message === 'required') return { code: 'required' };
+  switch (i.code) {
+    case 'invalid_type':
+      return / received undefined$/.test(i.message)
+        ? { code: 'required' }
+        : { code: 'wrongType', params: { expected: String(i.expected) } };
+    case 'too_big':
+      if (i.origin === 'string') return { code: 'tooLong', params: { max: limit(i.maximum) } };
+      if (i.origin === 'array' || i.origin === 'set') return { code: 'tooMany', params: { max: limit(i.maximum) } };
+      return { code: 'tooLarge', params: { max: limit(i.maximum) } };
+    case 'too_small':
+      if (i.origin === 'string')
+        return limit(i.minimum) <= 1 ? { code: 'required' } : { code: 'tooShort', params: { min: limit(i.minimum) } };
+      if (i.origin === 'array' || i.origin === 'set') return { code: 'tooFew', params: { min: limit(i.minimum) } };
+      return { code: 'tooSmall', params: { min: limit(i.minimum) } };
+    case 'invalid_value':
+      return { code: 'notOneOf', params: { values: (i.values ?? []).map(String).join(', ') } };
+    case 'invalid_format':
+      return { code: 'badFormat' };
+    case 'unrecognized_keys':
+      return { code: 'unknownField', params: { keys: (i.keys ?? []).join(', ') } };
+    default:
+      return undefined;
+  }
 }
 
 /** Maps every error to `{ statusCode, error, message, details[] }`. */

@@ -1,28 +1,36 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
+import type { ApiErrorCode, ApiErrorParams, ApiErrorReason } from '@water/shared';
 
-/** One problem with one field of a request: `path` is the field's location, e.g. ["memberships", 0, "tenantId"]. */
+/**
+ * One problem with one field of a request: `path` is the field's location, e.g. ["memberships", 0, "tenantId"].
+ * `code`/`params` (packages/shared api-errors.ts) let a client show the reason in its own language.
+ */
 export interface ErrorDetail {
   path: (string | number)[];
   message: string;
+  code?: ApiErrorCode;
+  params?: ApiErrorParams;
 }
 
-/** The error body every route answers with. */
+/** The error body every route answers with; `code`/`params` when the reason has a machine-readable form. */
 export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  code?: ApiErrorCode;
+  params?: ApiErrorParams;
   details: ErrorDetail[];
 }
 
 class AppException extends HttpException {
-  constructor(status: HttpStatus, error: string, message: string, details: ErrorDetail[] = []) {
-    super({ statusCode: status, error, message, details } satisfies ErrorBody, status);
+  constructor(status: HttpStatus, error: string, message: string, details: ErrorDetail[] = [], reason?: ApiErrorReason) {
+    super({ statusCode: status, error, message, ...reason, details } satisfies ErrorBody, status);
   }
 }
 
 export class BadInputException extends AppException {
-  constructor(message: string, details: ErrorDetail[] = []) {
-    super(HttpStatus.BAD_REQUEST, 'Bad Request', message, details);
+  constructor(message: string, details: ErrorDetail[] = [], reason?: ApiErrorReason) {
+    super(HttpStatus.BAD_REQUEST, 'Bad Request', message, details, reason);
   }
 }
 
@@ -47,8 +55,8 @@ export class EntityNotFoundException extends AppException {
 }
 
 export class ConflictException extends AppException {
-  constructor(message: string, details: ErrorDetail[] = []) {
-    super(HttpStatus.CONFLICT, 'Conflict', message, details);
+  constructor(message: string, details: ErrorDetail[] = [], reason?: ApiErrorReason) {
+    super(HttpStatus.CONFLICT, 'Conflict', message, details, reason);
   }
 }
 

@@ -166,7 +166,7 @@ export class AlarmsService {
     const at = new Date();
     await this.unitOfWork.run(async (tx) => {
       if (!(await this.alarms.assign(id, alarm.assignedTo, userId, at, tx)))
-        throw new ConflictException(`alarm ${id} was changed meanwhile; reload it`);
+        throw new ConflictException(`alarm ${id} was changed meanwhile; reload it`, [], { code: 'changedMeanwhile' });
       await this.alarms.addEvents(tx, [
         { alarmId: id, tenantId: alarm.tenantId, kind: userId ? 'ASSIGNED' : 'UNASSIGNED', at, userId: access.userId, assigneeId: userId },
       ]);
@@ -217,7 +217,8 @@ export class AlarmsService {
     if (alarm.closedAt) throw closedConflict(alarm);
     const at = new Date();
     await this.unitOfWork.run(async (tx) => {
-      if (!(await this.alarms.close(id, access.userId, reason, at, tx))) throw new ConflictException(`alarm ${id} was closed meanwhile`);
+      if (!(await this.alarms.close(id, access.userId, reason, at, tx)))
+        throw new ConflictException(`alarm ${id} was closed meanwhile`, [], { code: 'changedMeanwhile' });
       await this.alarms.addEvents(tx, [{ alarmId: id, tenantId: alarm.tenantId, kind: 'CLOSED', at, userId: access.userId, text: reason }]);
       await this.audit.record(
         access,

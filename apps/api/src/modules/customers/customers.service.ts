@@ -272,9 +272,11 @@ export class CustomersService {
 
   private async checkTcUnique(tx: Tx, tenantId: string, tcIdNo: string, exceptId: string | null, path: Path): Promise<void> {
     if (await this.customers.tcIdTaken(tenantId, tcIdNo, exceptId, tx)) {
-      throw new ConflictException('a customer with this TC ID No already exists in the tenant', [
-        { path: [...path, 'tcIdNo'], message: 'already registered' },
-      ]);
+      throw new ConflictException(
+        'a customer with this TC ID No already exists in the tenant',
+        [{ path: [...path, 'tcIdNo'], message: 'already registered', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     }
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Prisma } from '@water/db';
+import type { InUseNoun } from '@water/shared';
 import { DatabaseService } from '../../core/database/database.service';
 import { equalsText } from '../../core/database/like';
 import { foldSearch, searchTextContains } from '../../core/database/search';
@@ -90,19 +91,19 @@ export class DefinitionsRepository {
   }
 
   /** What still refers to a brand, as counts named for the 409 message. */
-  async brandUsage(kind: BrandKind, id: string): Promise<Record<string, number>> {
+  async brandUsage(kind: BrandKind, id: string): Promise<Partial<Record<InUseNoun, number>>> {
     if (kind === 'meter') {
       const [profiles, meters] = await Promise.all([
         this.prisma.meterProfile.count({ where: { brandId: id } }),
         this.prisma.meter.count({ where: { brandId: id } }),
       ]);
-      return { 'meter profile': profiles, meter: meters };
+      return { meterProfile: profiles, meter: meters };
     }
     const [profiles, devices] = await Promise.all([
       this.prisma.deviceProfile.count({ where: { brandId: id } }),
       this.prisma.device.count({ where: { brandId: id } }),
     ]);
-    return { 'device profile': profiles, device: devices };
+    return { deviceProfile: profiles, device: devices };
   }
 
   // ─── IP ratings ───────────────────────────────────────────────────────────────
@@ -138,8 +139,8 @@ export class DefinitionsRepository {
     await clientOf(this.database, tx).ipRating.delete({ where: { id } });
   }
 
-  async ipRatingUsage(id: string): Promise<Record<string, number>> {
-    return { 'meter profile': await this.prisma.meterProfile.count({ where: { ipRatingId: id } }) };
+  async ipRatingUsage(id: string): Promise<Partial<Record<InUseNoun, number>>> {
+    return { meterProfile: await this.prisma.meterProfile.count({ where: { ipRatingId: id } }) };
   }
 
   // ─── Subscription groups ──────────────────────────────────────────────────────
@@ -176,7 +177,7 @@ export class DefinitionsRepository {
     await clientOf(this.database, tx).subscriptionGroup.delete({ where: { id } });
   }
 
-  async subscriptionGroupUsage(id: string): Promise<Record<string, number>> {
+  async subscriptionGroupUsage(id: string): Promise<Partial<Record<InUseNoun, number>>> {
     return { subscription: await this.prisma.subscription.count({ where: { groupId: id } }) };
   }
 
@@ -239,13 +240,13 @@ export class DefinitionsRepository {
     await clientOf(this.database, tx).communicationTechnologyField.delete({ where: { id: fieldId } });
   }
 
-  async technologyUsage(id: string): Promise<Record<string, number>> {
+  async technologyUsage(id: string): Promise<Partial<Record<InUseNoun, number>>> {
     const [deviceProfiles, messageScenarios, identifiers] = await Promise.all([
       this.prisma.deviceProfileTechnology.count({ where: { technologyId: id } }),
       this.prisma.messageScenario.count({ where: { technologyId: id } }),
       this.prisma.deviceIdentifier.count({ where: { field: { technologyId: id } } }),
     ]);
-    return { 'device profile': deviceProfiles, 'message scenario': messageScenarios, 'device identifier': identifiers };
+    return { deviceProfile: deviceProfiles, messageScenario: messageScenarios, deviceIdentifier: identifiers };
   }
 
   fieldIdentifierCount(fieldId: string) {

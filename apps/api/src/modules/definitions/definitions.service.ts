@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { PermissionAction } from '@water/shared';
+import type { ApiErrorReason, InUseNoun, PermissionAction } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import {
@@ -57,14 +57,27 @@ export function requireRootRight(access: AccessContext, module: 'DEFINITIONS' | 
   return root.id;
 }
 
-/** "brand Baylan is used by 2 meter profiles and 75 meters", or null when nothing refers to it. */
-export function describeUsage(what: string, usage: Record<string, number>): string | null {
-  const parts = Object.entries(usage)
-    .filter(([, n]) => n > 0)
-    .map(([noun, n]) => `${n} ${noun}${n === 1 ? '' : 's'}`);
-  if (!parts.length) return null;
+/** The English nouns of `inUse` counts. */
+const NOUNS: Record<InUseNoun, string> = {
+  meter: 'meter',
+  device: 'device',
+  subscription: 'subscription',
+  meterProfile: 'meter profile',
+  deviceProfile: 'device profile',
+  messageScenario: 'message scenario',
+  deviceIdentifier: 'device identifier',
+};
+
+/**
+ * Why a record cannot go: "meter brand Baylan is used by 2 meter profiles and 40 meters", with the counts as the
+ * `inUse` reason's params (`{ meterProfile: 2, meter: 40 }`) so a client says it in its own language. Null when unused.
+ */
+export function describeUsage(what: string, usage: Partial<Record<InUseNoun, number>>): { message: string; reason: ApiErrorReason } | null {
+  const used = (Object.entries(usage) as [InUseNoun, number][]).filter(([, n]) => n > 0);
+  if (!used.length) return null;
+  const parts = used.map(([noun, n]) => `${n} ${NOUNS[noun]}${n === 1 ? '' : 's'}`);
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
-  return `${what} is used by ${list}`;
+  return { message: `${what} is used by ${list}`, reason: { code: 'inUse', params: Object.fromEntries(used) } };
 }
 
 const BRAND_LABEL: Record<BrandKind, string> = { meter: 'meter brand', device: 'device brand' };
@@ -131,7 +144,7 @@ export class DefinitionsService {
     const brand = await this.definitions.findBrand(kind, id);
     if (!brand) throw new EntityNotFoundException(BRAND_LABEL[kind], id);
     const inUse = describeUsage(`${BRAND_LABEL[kind]} ${brand.name}`, await this.definitions.brandUsage(kind, id));
-    if (inUse) throw new ConflictException(`${inUse}; mark it inactive instead`);
+    if (inUse) throw new ConflictException(`${inUse.message}; mark it inactive instead`, [], inUse.reason);
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.deleteBrand(tx, kind, id);
       await this.audit.record(access, { action: 'delete', entityType: `${kind}_brand`, entityId: id, tenantId: rootId, before: brand }, tx);
@@ -141,7 +154,11 @@ export class DefinitionsService {
   private async assertBrandNameFree(kind: BrandKind, name: string, exceptId?: string): Promise<void> {
     const other = await this.definitions.findBrandNamed(kind, name, exceptId);
     if (other)
-      throw new ConflictException(`${BRAND_LABEL[kind]} ${other.name} already exists`, [{ path: ['name'], message: 'already exists' }]);
+      throw new ConflictException(
+        `${BRAND_LABEL[kind]} ${other.name} already exists`,
+        [{ path: ['name'], message: 'already exists', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
   }
 
   // ─── IP ratings ───────────────────────────────────────────────────────────────
@@ -199,7 +216,7 @@ export class DefinitionsService {
     const rating = await this.definitions.findIpRating(id);
     if (!rating) throw new EntityNotFoundException('IP rating', id);
     const inUse = describeUsage(`IP rating ${rating.code}`, await this.definitions.ipRatingUsage(id));
-    if (inUse) throw new ConflictException(inUse);
+    if (inUse) throw new ConflictException(inUse.message, [], inUse.reason);
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.deleteIpRating(tx, id);
       await this.audit.record(access, { action: 'delete', entityType: 'ip_rating', entityId: id, tenantId: rootId, before: rating }, tx);
@@ -208,7 +225,11 @@ export class DefinitionsService {
 
   private async assertIpRatingCodeFree(code: string, exceptId?: string): Promise<void> {
     if (await this.definitions.findIpRatingCoded(code, exceptId))
-      throw new ConflictException(`IP rating ${code} already exists`, [{ path: ['code'], message: 'already exists' }]);
+      throw new ConflictException(
+        `IP rating ${code} already exists`,
+        [{ path: ['code'], message: 'already exists', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
   }
 
   // ─── Subscription groups ──────────────────────────────────────────────────────
@@ -261,7 +282,7 @@ export class DefinitionsService {
     const group = await this.definitions.findSubscriptionGroup(id);
     if (!group) throw new EntityNotFoundException('subscription group', id);
     const inUse = describeUsage(`subscription group ${group.name}`, await this.definitions.subscriptionGroupUsage(id));
-    if (inUse) throw new ConflictException(inUse);
+    if (inUse) throw new ConflictException(inUse.message, [], inUse.reason);
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.deleteSubscriptionGroup(tx, id);
       await this.audit.record(
@@ -274,7 +295,11 @@ export class DefinitionsService {
 
   private async assertGroupCodeFree(code: string, exceptId?: string): Promise<void> {
     if (await this.definitions.findSubscriptionGroupCoded(code, exceptId)) {
-      throw new ConflictException(`subscription group ${code} already exists`, [{ path: ['code'], message: 'already exists' }]);
+      throw new ConflictException(
+        `subscription group ${code} already exists`,
+        [{ path: ['code'], message: 'already exists', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     }
   }
 
@@ -294,7 +319,11 @@ export class DefinitionsService {
   async createTechnology(access: AccessContext, input: CreateTechnologyDto): Promise<TechnologyView> {
     const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
     if (await this.definitions.findTechnologyCoded(input.code)) {
-      throw new ConflictException(`communication technology ${input.code} already exists`, [{ path: ['code'], message: 'already exists' }]);
+      throw new ConflictException(
+        `communication technology ${input.code} already exists`,
+        [{ path: ['code'], message: 'already exists', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     }
     for (const [i, f] of input.fields.entries()) await this.assertDatabaseRegex(f.regex, ['fields', i, 'regex']);
     const id = await this.unitOfWork.run(async (tx) => {
@@ -319,7 +348,11 @@ export class DefinitionsService {
     const before = await this.definitions.findTechnology(id);
     if (!before) throw new EntityNotFoundException('communication technology', id);
     if (input.code !== undefined && (await this.definitions.findTechnologyCoded(input.code, id))) {
-      throw new ConflictException(`communication technology ${input.code} already exists`, [{ path: ['code'], message: 'already exists' }]);
+      throw new ConflictException(
+        `communication technology ${input.code} already exists`,
+        [{ path: ['code'], message: 'already exists', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     }
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.updateTechnology(tx, id, input);
@@ -338,7 +371,7 @@ export class DefinitionsService {
     const technology = await this.definitions.findTechnology(id);
     if (!technology) throw new EntityNotFoundException('communication technology', id);
     const inUse = describeUsage(`communication technology ${technology.name}`, await this.definitions.technologyUsage(id));
-    if (inUse) throw new ConflictException(inUse);
+    if (inUse) throw new ConflictException(inUse.message, [], inUse.reason);
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.deleteTechnology(tx, id);
       await this.audit.record(
@@ -410,9 +443,9 @@ export class DefinitionsService {
     const field = technology?.fields.find((f) => f.id === fieldId);
     if (!technology || !field) throw new EntityNotFoundException('identifier field', fieldId);
     const inUse = describeUsage(`field ${field.key} of ${technology.name}`, {
-      'device identifier': await this.definitions.fieldIdentifierCount(fieldId),
+      deviceIdentifier: await this.definitions.fieldIdentifierCount(fieldId),
     });
-    if (inUse) throw new ConflictException(inUse);
+    if (inUse) throw new ConflictException(inUse.message, [], inUse.reason);
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.deleteField(tx, fieldId);
       await this.audit.record(
@@ -425,7 +458,11 @@ export class DefinitionsService {
 
   private assertFieldKeyFree(technology: { name: string; fields: { id: string; key: string }[] }, key: string, exceptId?: string): void {
     if (technology.fields.some((f) => f.id !== exceptId && f.key.toLowerCase() === key.toLowerCase())) {
-      throw new ConflictException(`${technology.name} already has a field ${key}`, [{ path: ['key'], message: 'already exists' }]);
+      throw new ConflictException(
+        `${technology.name} already has a field ${key}`,
+        [{ path: ['key'], message: 'already exists', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     }
   }
 

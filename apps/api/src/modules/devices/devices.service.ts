@@ -278,9 +278,11 @@ export class DevicesService {
 
   private async requireSerialFree(tx: Tx, brandId: string, serialNo: string, exceptId: string | null, path: Path): Promise<void> {
     if (await this.devices.serialTaken(brandId, serialNo, exceptId, tx)) {
-      throw new ConflictException(`a device of this brand with serial number ${serialNo} already exists`, [
-        { path, message: 'already used for this brand' },
-      ]);
+      throw new ConflictException(
+        `a device of this brand with serial number ${serialNo} already exists`,
+        [{ path, message: 'already used for this brand', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     }
   }
 
@@ -296,9 +298,11 @@ export class DevicesService {
       const value = values.get(f.key);
       if (!f.isUnique || value === undefined || value.toLowerCase() === current.get(f.key)?.toLowerCase()) continue;
       if (await this.devices.identifierOwner(f.id, value, deviceId, tx)) {
-        throw new ConflictException(`${f.key} ${value} is already registered to another device`, [
-          { path: [...path, f.key], message: 'already registered to another device' },
-        ]);
+        throw new ConflictException(
+          `${f.key} ${value} is already registered to another device`,
+          [{ path: [...path, f.key], message: 'already registered to another device', code: 'alreadyExists' }],
+          { code: 'alreadyExists' },
+        );
       }
     }
   }

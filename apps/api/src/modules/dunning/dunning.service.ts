@@ -348,7 +348,7 @@ export class DunningService {
       if ((owed.get(order.customerId) ?? 0n) <= 0n)
         throw new ConflictException('the customer has paid their overdue invoices: the order is cancelled by the next dunning run');
       if (!(await this.repository.moveOrder(tx, id, 'OPEN', 'DONE', access.userId, input.note ?? null)))
-        throw new ConflictException('the order changed meanwhile');
+        throw new ConflictException('the order changed meanwhile', [], { code: 'changedMeanwhile' });
       await this.audit.record(
         access,
         {
@@ -370,7 +370,7 @@ export class DunningService {
     if (order.status !== 'RECONNECT_OPEN') throw new ConflictException(`the order is ${order.status}, not RECONNECT_OPEN`);
     await this.unitOfWork.run(async (tx) => {
       if (!(await this.repository.moveOrder(tx, id, 'RECONNECT_OPEN', 'RECONNECTED', access.userId, input.note ?? null)))
-        throw new ConflictException('the order changed meanwhile');
+        throw new ConflictException('the order changed meanwhile', [], { code: 'changedMeanwhile' });
       await this.audit.record(
         access,
         {

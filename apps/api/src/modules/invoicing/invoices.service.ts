@@ -87,7 +87,7 @@ export class InvoicesService {
     const tenant = (await this.repository.tenant(invoice.tenant_id))!;
     const terms = await this.terms(invoice.tenant_id, tenant.time_zone);
     const issued = await this.issueDraft(access, id, terms);
-    if (!issued) throw new ConflictException('the invoice was issued or removed meanwhile');
+    if (!issued) throw new ConflictException('the invoice was issued or removed meanwhile', [], { code: 'changedMeanwhile' });
     return this.detail(access, id);
   }
 

@@ -255,9 +255,11 @@ export class MetersService {
 
   private async requireSerialFree(tx: Tx, brandId: string, serialNo: string, exceptId: string | null): Promise<void> {
     if (await this.meters.serialTaken(brandId, serialNo, exceptId, tx)) {
-      throw new ConflictException(`a meter of this brand with serial number ${serialNo} already exists`, [
-        { path: ['serialNo'], message: 'already used for this brand' },
-      ]);
+      throw new ConflictException(
+        `a meter of this brand with serial number ${serialNo} already exists`,
+        [{ path: ['serialNo'], message: 'already used for this brand', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     }
   }
 }

@@ -222,9 +222,11 @@ export class PaymentsService {
     const existing = await this.payments.paymentByExternalId(tenantId, externalId);
     if (!existing) return null;
     if (existing.customerId !== customerId || existing.amountKurus !== amount)
-      throw new ConflictException('this receipt number is already booked for another payment', [
-        { path: ['receiptNo'], message: `already used by payment ${existing.id}` },
-      ]);
+      throw new ConflictException(
+        'this receipt number is already booked for another payment',
+        [{ path: ['receiptNo'], message: `already used by payment ${existing.id}`, code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     return this.view(existing.id);
   }
 

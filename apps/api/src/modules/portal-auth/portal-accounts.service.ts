@@ -40,9 +40,11 @@ export class PortalAccountsService {
     if (await this.repository.accountOfCustomer(customerId)) throw new ConflictException('the customer already has a portal account');
     // E-mail addresses are unique over all tenants' accounts: looked up beyond the caller's scope, answered as a bare conflict.
     if (await asSystem(() => this.repository.accountByEmail(input.email)))
-      throw new ConflictException('this email address is used by another portal account', [
-        { path: ['email'], message: 'already used by a portal account' },
-      ]);
+      throw new ConflictException(
+        'this email address is used by another portal account',
+        [{ path: ['email'], message: 'already used by a portal account', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     const now = new Date();
     const created = await this.unitOfWork.run(async (tx) => {
       const c = await this.challenges.create(

@@ -122,7 +122,7 @@ export class DeviceProfilesService {
     const profile = await this.visible(access, id);
     const rootId = requireRootRight(access, 'PROFILES', 'delete');
     const inUse = describeUsage(label(profile), { device: await this.profiles.countDevices({ deviceProfileId: id }) });
-    if (inUse) throw new ConflictException(inUse);
+    if (inUse) throw new ConflictException(inUse.message, [], inUse.reason);
     await this.unitOfWork.run(async (tx) => {
       await this.profiles.deleteDeviceProfile(tx, id);
       await this.audit.record(
@@ -243,7 +243,11 @@ export class DeviceProfilesService {
   private async assertModelFree(brandId: string, modelCode: string, exceptId?: string): Promise<void> {
     const other = await this.profiles.findDeviceProfileByModel(brandId, modelCode, exceptId);
     if (other)
-      throw new ConflictException(`${label(other)} already exists`, [{ path: ['modelCode'], message: 'already exists for this brand' }]);
+      throw new ConflictException(
+        `${label(other)} already exists`,
+        [{ path: ['modelCode'], message: 'already exists for this brand', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
   }
 
   private async checkTechnologies(technologyIds: string[]): Promise<void> {
@@ -274,10 +278,15 @@ export class DeviceProfilesService {
     for (const technologyId of removedTechnologies) {
       const name = profile.technologies.find((t) => t.technologyId === technologyId)?.technology.name ?? technologyId;
       const inUse = describeUsage(`${name} of ${label(profile)}`, {
-        'message scenario': await this.profiles.countScenarios({ deviceProfileId: profile.id, technologyId }),
-        'device identifier': await this.profiles.countIdentifiers(profile.id, [technologyId]),
+        messageScenario: await this.profiles.countScenarios({ deviceProfileId: profile.id, technologyId }),
+        deviceIdentifier: await this.profiles.countIdentifiers(profile.id, [technologyId]),
       });
-      if (inUse) throw new ConflictException(inUse, [{ path: ['technologyIds'], message: `${name} is still in use` }]);
+      if (inUse)
+        throw new ConflictException(
+          inUse.message,
+          [{ path: ['technologyIds'], message: `${name} is still in use`, ...inUse.reason }],
+          inUse.reason,
+        );
     }
     const attached = await this.profiles.countAttached(removedMeters, [profile.id]);
     if (attached) {

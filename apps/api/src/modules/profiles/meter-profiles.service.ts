@@ -119,7 +119,7 @@ export class MeterProfilesService {
     const profile = await this.visible(access, id);
     const rootId = requireRootRight(access, 'PROFILES', 'delete');
     const inUse = describeUsage(label(profile), { meter: await this.profiles.countMeters({ meterProfileId: id }) });
-    if (inUse) throw new ConflictException(inUse);
+    if (inUse) throw new ConflictException(inUse.message, [], inUse.reason);
     await this.unitOfWork.run(async (tx) => {
       await this.profiles.deleteMeterProfile(tx, id);
       await this.audit.record(
@@ -149,7 +149,11 @@ export class MeterProfilesService {
   private async assertModelFree(brandId: string, modelCode: string, exceptId?: string): Promise<void> {
     const other = await this.profiles.findMeterProfileByModel(brandId, modelCode, exceptId);
     if (other)
-      throw new ConflictException(`${label(other)} already exists`, [{ path: ['modelCode'], message: 'already exists for this brand' }]);
+      throw new ConflictException(
+        `${label(other)} already exists`,
+        [{ path: ['modelCode'], message: 'already exists for this brand', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
   }
 
   private async checkCompatible(deviceProfileIds: string[]): Promise<void> {

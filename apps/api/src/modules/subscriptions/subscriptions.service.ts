@@ -321,9 +321,11 @@ export class SubscriptionsService {
 
   private async checkNumberFree(tenantId: string, subscriptionNo: string, exceptId: string | null): Promise<void> {
     if (await this.subscriptions.numberTaken(tenantId, subscriptionNo, exceptId)) {
-      throw new ConflictException(`subscription number ${subscriptionNo} is already used in this tenant`, [
-        { path: ['subscriptionNo'], message: 'already used in this tenant' },
-      ]);
+      throw new ConflictException(
+        `subscription number ${subscriptionNo} is already used in this tenant`,
+        [{ path: ['subscriptionNo'], message: 'already used in this tenant', code: 'alreadyExists' }],
+        { code: 'alreadyExists' },
+      );
     }
   }
 }
