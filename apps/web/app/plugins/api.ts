@@ -1,5 +1,7 @@
 import type { paths } from '@water/api-client';
 import createClient from 'openapi-fetch';
+import type { ApiMessageI18n } from '~/lib/api-messages';
+import { translateApiError } from '~/lib/api-messages';
 import { CookieJar, setCookieLines } from '~/lib/cookie-jar';
 
 /**
@@ -48,6 +50,33 @@ export default defineNuxtPlugin((nuxtApp) => {
       await nuxtApp.runWithContext(() => useSession().expire());
     },
   });
+  api.use({
+    async onResponse({ response }) {
+      if (!response.ok) return inPageLanguage(response);
+    },
+  });
+
+  /**
+   * A refusal's messages in the page's language (issue 21): the API writes English sentences and, for most
+   * reasons, a code (packages/shared api-errors.ts); every page shows what comes from here.
+   */
+  async function inPageLanguage(response: Response): Promise<Response | undefined> {
+    if (!response.headers.get('content-type')?.includes('application/json')) return undefined;
+    const body: unknown = await response
+      .clone()
+      .json()
+      .catch(() => undefined);
+    if (!body) return undefined;
+    // The i18n plugin's global composer (typed loosely on the plugin's NuxtApp).
+    const i18n = nuxtApp.$i18n as { t: ApiMessageI18n['t']; locale: { value: string } };
+    const translated = translateApiError(body, { t: i18n.t, locale: i18n.locale.value });
+    if (translated === body) return undefined;
+    return new Response(JSON.stringify(translated), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+  }
 
   return { provide: { api } };
 });

@@ -89,6 +89,27 @@ describe('definitions in two languages', () => {
     expect(await card.innerText()).not.toContain('Cihaz kimliği');
   });
 
+  it("says the API's refusals in the page's language: a taken code, a brand in use", async () => {
+    const page = await signedInPage(browser, ROOT_ADMIN);
+    await openPage(page, '/definitions?tab=ipRatings');
+    await page.locator('[data-testid="data-table-create"]').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await dialog.getByLabel('Kod').fill('IP68');
+    await dialog.locator('button[type="submit"]').click();
+    await expect.poll(() => dialog.innerText()).toContain('Bu değer zaten kayıtlı.');
+    expect(await dialog.innerText()).not.toContain('already exists');
+    await page.keyboard.press('Escape');
+
+    await openPage(page, '/definitions?tab=meterBrands');
+    await page.getByRole('button', { name: 'Baylan kaydını sil' }).click();
+    const confirm = page.locator('[data-testid="confirm-dialog"]');
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: 'Sil' }).click();
+    await expect.poll(() => confirm.innerText()).toMatch(/Kullanımda olduğu için yapılamaz: 2 sayaç profili ve \d+ sayaç\./);
+    expect(await confirm.innerText()).not.toContain('is used by');
+  });
+
   it("offers in the live readings' brand filter only the brands of the user's meters", async () => {
     const api = await apiAs(ASKI_ADMIN);
     const own = await api<{ items: { name: string }[] }>('GET', '/api/readings/live/brands');
