@@ -247,6 +247,7 @@ describe('alarms', () => {
 
     const again = await t.request({ method: 'POST', url: `/api/alarms/${alarm.id}/acknowledge`, token: admin });
     expect(again.status).toBe(409);
+    expect(again.body.code).toBe('alreadyDone');
     const [unchanged] = await t.sql(`SELECT acknowledged_at, acknowledged_by FROM alarm WHERE id = $1`, [alarm.id]);
     expect(unchanged).toEqual({ acknowledged_at: stored.acknowledged_at, acknowledged_by: stored.acknowledged_by });
     expect(await t.sql(`SELECT 1 FROM audit_log WHERE entity_type = 'alarm' AND entity_id = $1`, [alarm.id])).toHaveLength(1);

@@ -237,6 +237,7 @@ describe('billing: tariffs', () => {
       });
       expect(overlap.status).toBe(409);
       expect(overlap.body.message).toMatch(/overlaps/);
+      expect(overlap.body.code).toBe('overlaps');
       const reprice = await t.request({
         method: 'PATCH',
         url: `/api/tariffs/${tariff.id}/versions/${current}`,

@@ -128,7 +128,10 @@ describe('tenant isolation and IAM', () => {
     const refused = await t.request({ method: 'DELETE', url: `/api/tenants/${ids.aski}`, token: admin });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(/children.*customers|customers/);
-    expect((await t.request({ method: 'DELETE', url: `/api/tenants/${ids.root}`, token: admin })).status).toBe(409);
+    expect(refused.body).toMatchObject({ code: 'inUse', params: { childTenant: expect.any(Number), customer: expect.any(Number) } });
+    const root = await t.request({ method: 'DELETE', url: `/api/tenants/${ids.root}`, token: admin });
+    expect(root.status).toBe(409);
+    expect(root.body.code).toBe('rootTenant');
 
     const deleted = await t.request({ method: 'DELETE', url: `/api/tenants/${child}`, token: aski });
     expect(deleted.status).toBe(204);

@@ -297,6 +297,7 @@ describe('meters', () => {
       });
       expect(busy.status).toBe(409);
       expect(busy.body.details[0].path).toEqual(['device', 'deviceId']);
+      expect(busy.body.code).toBe('attachedElsewhere');
       // Incompatible inventory device: an NB-IoT Inodya reader does not fit a Baylan meter.
       const inodya = await t.request({
         method: 'POST',
@@ -493,6 +494,7 @@ describe('meters', () => {
       const refused = await t.request({ method: 'DELETE', url: `/api/meters/${m.id}`, token: aski });
       expect(refused.status).toBe(409);
       expect(refused.body.message).toContain('retire it: set status USED or PASSIVE');
+      expect(refused.body.code).toBe('hasHistory');
       expect(await count('meter', 'id = $1', [m.id])).toBe(1);
     });
   });

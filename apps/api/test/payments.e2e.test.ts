@@ -237,6 +237,7 @@ describe('billing: payments and ledger', () => {
         body: { amountKurus: 1, reason: 'x' },
       });
       expect(ofRefund.status).toBe(409);
+      expect(ofRefund.body.code).toBe('refundOfRefund');
       expect(await counts()).toEqual(before);
     });
 
@@ -247,8 +248,10 @@ describe('billing: payments and ledger', () => {
       const draft = await makeInvoice(t, { subscription: s, periodStart: '2026-11-01', periodEnd: '2026-12-01', issued: false });
       const other = await makeInvoice(t, { subscription: await makeSubscription(t, { tenant: a }), grossKurus: 5_000 });
       const before = await counts();
-      expect((await pay(aToken, { customerId: s.customerId, amountKurus: 5_000, invoiceId: cancelled.id })).status).toBe(409);
-      expect((await pay(aToken, { customerId: s.customerId, amountKurus: 5_000, invoiceId: draft.id })).status).toBe(409);
+      const ofCancelled = await pay(aToken, { customerId: s.customerId, amountKurus: 5_000, invoiceId: cancelled.id });
+      expect([ofCancelled.status, ofCancelled.body.code]).toEqual([409, 'invoiceCancelled']);
+      const ofDraft = await pay(aToken, { customerId: s.customerId, amountKurus: 5_000, invoiceId: draft.id });
+      expect([ofDraft.status, ofDraft.body.code]).toEqual([409, 'invoiceDraft']);
       expect((await pay(aToken, { customerId: s.customerId, amountKurus: 5_000, invoiceId: other.id })).status).toBe(400);
       expect((await pay(aToken, { customerId: s.customerId, amountKurus: 0 })).status).toBe(400);
       expect((await pay(aToken, { customerId: s.customerId, amountKurus: 1.5 })).status).toBe(400);

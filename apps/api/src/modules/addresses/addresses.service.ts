@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { InUseNoun } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
 import { AuditService } from '../../core/audit/audit.service';
 import { mapAddress, type AddressInput } from '../../core/http/address.dto';
@@ -7,7 +8,15 @@ import { skipTake, type Page } from '../../core/http/paging';
 import type { AddressDetail, AddressRef, AddressRow, CreateAddressDto, ListAddressesQueryDto, UpdateAddressDto } from './addresses.dto';
 import { mapAddressRow } from './addresses.dto';
 import { UnitOfWork, type Transaction } from '../../core/database/unit-of-work';
-import { AddressesRepository } from './addresses.repository';
+import { AddressesRepository, type AddressUsage } from './addresses.repository';
+
+/** What still uses an address, as the `inUse` reason's nouns. */
+const ADDRESS_USER_NOUNS: Record<keyof AddressUsage, InUseNoun> = {
+  customers: 'customer',
+  contacts: 'contact',
+  subscriptions: 'subscription',
+  tenants: 'tenant',
+};
 
 type Tx = Transaction;
 
@@ -74,6 +83,7 @@ export class AddressesService {
         throw new ConflictException(
           `the address is still used by ${users.map(([k, n]) => `${n} ${k}`).join(', ')}`,
           users.map(([k, n]) => ({ path: [k], message: `${n} uses this address` })),
+          { code: 'inUse', params: Object.fromEntries(users.map(([k, n]) => [ADDRESS_USER_NOUNS[k as keyof AddressUsage], n])) },
         );
       }
       await this.addresses.delete(id, tx);

@@ -89,11 +89,15 @@ export class AlarmsService {
   async acknowledge(access: AccessContext, id: string, comment?: string): Promise<AlarmDetail> {
     const alarm = await this.workScope(access, id);
     if (alarm.closedAt) throw closedConflict(alarm);
-    if (alarm.acknowledgedAt) throw new ConflictException(`alarm ${id} was already acknowledged at ${alarm.acknowledgedAt.toISOString()}`);
+    if (alarm.acknowledgedAt)
+      throw new ConflictException(`alarm ${id} was already acknowledged at ${alarm.acknowledgedAt.toISOString()}`, [], {
+        code: 'alreadyDone',
+      });
     const at = new Date();
     await this.unitOfWork.run(async (tx) => {
       // Re-checked in the UPDATE itself: of two simultaneous acknowledgements only one wins.
-      if (!(await this.alarms.acknowledge(id, access.userId, at, tx))) throw new ConflictException(`alarm ${id} was already acknowledged`);
+      if (!(await this.alarms.acknowledge(id, access.userId, at, tx)))
+        throw new ConflictException(`alarm ${id} was already acknowledged`, [], { code: 'alreadyDone' });
       await this.alarms.addEvents(tx, [
         { alarmId: id, tenantId: alarm.tenantId, kind: 'ACKNOWLEDGED', at, userId: access.userId, text: comment },
       ]);
@@ -155,7 +159,9 @@ export class AlarmsService {
     const alarm = await this.workScope(access, id);
     if (alarm.closedAt) throw closedConflict(alarm);
     if (alarm.assignedTo === userId)
-      throw new ConflictException(userId ? `alarm ${id} is already assigned to this user` : `alarm ${id} is not assigned`);
+      throw new ConflictException(userId ? `alarm ${id} is already assigned to this user` : `alarm ${id} is not assigned`, [], {
+        code: 'alreadyDone',
+      });
     if (userId) {
       const [assignee] = await this.alarms.assignable(alarm.tenantId, access.tenantIds(MODULE, 'read'), userId);
       if (!assignee)
@@ -279,7 +285,7 @@ export class AlarmsService {
 const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
 
 function closedConflict(alarm: AlarmWorkScope) {
-  return new ConflictException(`alarm ${alarm.id} was closed at ${alarm.closedAt!.toISOString()}`);
+  return new ConflictException(`alarm ${alarm.id} was closed at ${alarm.closedAt!.toISOString()}`, [], { code: 'alreadyDone' });
 }
 
 function acknowledgement(alarm: Pick<AlarmWorkScope, 'id' | 'tenantId' | 'type'>, userId: string, at: Date, comment?: string) {

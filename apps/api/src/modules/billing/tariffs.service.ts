@@ -138,6 +138,7 @@ export class TariffsService {
       throw new ConflictException(
         'a tariff that has been in force stays; close its current version instead',
         used.map((v) => ({ path: ['versions', v.id], message: `in force from ${v.effectiveFrom}` })),
+        { code: 'tariffInForce' },
       );
     }
     await this.unitOfWork.run(async (tx) => {
@@ -190,6 +191,7 @@ export class TariffsService {
             ? 'a version that has ended is fixed'
             : 'a version in force is fixed except its end (effectiveTo); add a new version for new prices',
           (state === 'PAST' ? Object.keys(input) : fixed).map((k) => ({ path: [k], message: 'fixed once the version is in force' })),
+          { code: 'versionFixed' },
         );
       }
       const effectiveTo = input.effectiveTo ?? null;
@@ -220,9 +222,11 @@ export class TariffsService {
     const tariff = await this.changeable(access, id, 'delete');
     const version = findVersion(tariff, versionId);
     if (versionState(version, localToday(tariff.tenantTimeZone)) !== 'FUTURE') {
-      throw new ConflictException('only a version not yet in force can be deleted; close it instead', [
-        { path: ['effectiveFrom'], message: `in force from ${version.effectiveFrom}` },
-      ]);
+      throw new ConflictException(
+        'only a version not yet in force can be deleted; close it instead',
+        [{ path: ['effectiveFrom'], message: `in force from ${version.effectiveFrom}` }],
+        { code: 'versionInForce' },
+      );
     }
     await this.unitOfWork.run(async (tx) => {
       await this.tariffs.deleteVersion(tx, versionId);
@@ -365,6 +369,7 @@ function requireNoOverlap(
         path: ['effectiveFrom'],
         message: `overlaps the version ${c.effectiveFrom} – ${c.effectiveTo ?? 'open'} (${c.id})`,
       })),
+      { code: 'overlaps' },
     );
   }
 }

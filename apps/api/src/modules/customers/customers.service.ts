@@ -180,6 +180,7 @@ export class CustomersService {
       throw new ConflictException(
         `the customer still holds ${nos.length} subscription(s): ${nos.slice(0, 10).join(', ')}${nos.length > 10 ? ` and ${nos.length - 10} more` : ''}; delete or transfer them first`,
         nos.map((no, i) => ({ path: ['subscriptions', i], message: no })),
+        { code: 'inUse', params: { subscription: nos.length } },
       );
     }
     await this.unitOfWork.run(async (tx) => {
@@ -227,7 +228,9 @@ export class CustomersService {
     const before = customer.contacts.find((c) => c.id === contactId);
     if (!before) throw new EntityNotFoundException('contact', contactId);
     if (before.isPrimary && customer.customerType === 'ORGANIZATIONAL') {
-      throw new ConflictException('an organisation keeps its contact person; change it instead of deleting it');
+      throw new ConflictException('an organisation keeps its contact person; change it instead of deleting it', [], {
+        code: 'contactKept',
+      });
     }
     await this.unitOfWork.run(async (tx) => {
       await this.customers.deleteContact(tx, contactId);

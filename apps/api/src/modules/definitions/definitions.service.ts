@@ -62,6 +62,10 @@ const NOUNS: Record<InUseNoun, string> = {
   meter: 'meter',
   device: 'device',
   subscription: 'subscription',
+  customer: 'customer',
+  contact: 'contact',
+  tenant: 'tenant',
+  childTenant: 'child tenant',
   meterProfile: 'meter profile',
   deviceProfile: 'device profile',
   messageScenario: 'message scenario',
@@ -416,9 +420,11 @@ export class DefinitionsService {
       await this.assertDatabaseRegex(input.regex, ['regex']);
       const rejected = await this.definitions.identifiersNotMatching(fieldId, input.regex);
       if (rejected) {
-        throw new ConflictException(`${rejected} stored ${before.key} value${rejected === 1 ? '' : 's'} would not match the new pattern`, [
-          { path: ['regex'], message: 'rejects stored identifiers' },
-        ]);
+        throw new ConflictException(
+          `${rejected} stored ${before.key} value${rejected === 1 ? '' : 's'} would not match the new pattern`,
+          [{ path: ['regex'], message: 'rejects stored identifiers' }],
+          { code: 'storedValuesRejected', params: { count: rejected } },
+        );
       }
     }
     const field = await this.unitOfWork.run(async (tx) => {

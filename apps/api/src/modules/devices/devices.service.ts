@@ -182,7 +182,7 @@ export class DevicesService {
     const before = await this.devices.findDetail(id);
     if (!before) throw new EntityNotFoundException('device', id);
     access.require('DEVICES', 'update', before.tenantId, 'device', id);
-    if (!before.meterId) throw new ConflictException('the device is not attached to a meter');
+    if (!before.meterId) throw new ConflictException('the device is not attached to a meter', [], { code: 'notAttached' });
     return this.update(access, id, { meterId: null });
   }
 
@@ -192,7 +192,13 @@ export class DevicesService {
     if (!before) throw new EntityNotFoundException('device', id);
     access.require('DEVICES', 'delete', before.tenantId, 'device', id);
     if (await this.devices.hasReadings(id)) {
-      throw new ConflictException(`device ${before.serialNo} has readings and cannot be deleted; retire it: set status USED or PASSIVE`);
+      throw new ConflictException(
+        `device ${before.serialNo} has readings and cannot be deleted; retire it: set status USED or PASSIVE`,
+        [],
+        {
+          code: 'hasHistory',
+        },
+      );
     }
     await this.unitOfWork.run(async (tx) => {
       await this.devices.delete(tx, id);
@@ -224,9 +230,11 @@ export class DevicesService {
           { path, message: 'not a device of this tenant' },
         ]);
       if (device.meterId && device.meterId !== meter.id) {
-        throw new ConflictException(`device ${device.serialNo} is attached to another meter; detach it first`, [
-          { path, message: 'attached to another meter' },
-        ]);
+        throw new ConflictException(
+          `device ${device.serialNo} is attached to another meter; detach it first`,
+          [{ path, message: 'attached to another meter' }],
+          { code: 'attachedElsewhere' },
+        );
       }
       await this.requireCompatible(tx, meter, device.deviceProfileId, path);
     }
@@ -269,9 +277,11 @@ export class DevicesService {
         { path, message: 'not a meter of this tenant' },
       ]);
     if (meter.device && meter.device.id !== deviceId) {
-      throw new ConflictException(`meter ${meter.serialNo} already has device ${meter.device.serialNo}; detach it first`, [
-        { path, message: `has device ${meter.device.serialNo}` },
-      ]);
+      throw new ConflictException(
+        `meter ${meter.serialNo} already has device ${meter.device.serialNo}; detach it first`,
+        [{ path, message: `has device ${meter.device.serialNo}`, code: 'attachedElsewhere' }],
+        { code: 'attachedElsewhere' },
+      );
     }
     return meter;
   }

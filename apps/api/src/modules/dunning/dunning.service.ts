@@ -340,13 +340,15 @@ export class DunningService {
   /** The field crew disconnected the subscription (OPEN → DONE), unless the customer has paid meanwhile. */
   async execute(access: AccessContext, id: string, input: FieldConfirmation): Promise<DisconnectionOrder> {
     const order = await this.changeable(access, id);
-    if (order.status !== 'OPEN') throw new ConflictException(`the order is ${order.status}, not OPEN`);
+    if (order.status !== 'OPEN') throw new ConflictException(`the order is ${order.status}, not OPEN`, [], { code: 'wrongState' });
     const settings = await this.repository.settings(order.tenantId);
     const today = localToday(settings!.timeZone);
     await this.unitOfWork.run(async (tx) => {
       const owed = await this.repository.customersOverdue(tx, [order.customerId], today, settings!.timeZone);
       if ((owed.get(order.customerId) ?? 0n) <= 0n)
-        throw new ConflictException('the customer has paid their overdue invoices: the order is cancelled by the next dunning run');
+        throw new ConflictException('the customer has paid their overdue invoices: the order is cancelled by the next dunning run', [], {
+          code: 'paidMeanwhile',
+        });
       if (!(await this.repository.moveOrder(tx, id, 'OPEN', 'DONE', access.userId, input.note ?? null)))
         throw new ConflictException('the order changed meanwhile', [], { code: 'changedMeanwhile' });
       await this.audit.record(
@@ -367,7 +369,8 @@ export class DunningService {
   /** The field crew reconnected the subscription (RECONNECT_OPEN → RECONNECTED). */
   async reconnect(access: AccessContext, id: string, input: FieldConfirmation): Promise<DisconnectionOrder> {
     const order = await this.changeable(access, id);
-    if (order.status !== 'RECONNECT_OPEN') throw new ConflictException(`the order is ${order.status}, not RECONNECT_OPEN`);
+    if (order.status !== 'RECONNECT_OPEN')
+      throw new ConflictException(`the order is ${order.status}, not RECONNECT_OPEN`, [], { code: 'wrongState' });
     await this.unitOfWork.run(async (tx) => {
       if (!(await this.repository.moveOrder(tx, id, 'RECONNECT_OPEN', 'RECONNECTED', access.userId, input.note ?? null)))
         throw new ConflictException('the order changed meanwhile', [], { code: 'changedMeanwhile' });

@@ -95,9 +95,11 @@ export class ImportsService {
         { path: ['params', 'id'], message: 'has not passed' },
       ]);
     if (dry.file_purged_at)
-      throw new ConflictException('the uploaded file was deleted by the retention job: upload it again', [
-        { path: ['params', 'id'], message: 'file deleted' },
-      ]);
+      throw new ConflictException(
+        'the uploaded file was deleted by the retention job: upload it again',
+        [{ path: ['params', 'id'], message: 'file deleted' }],
+        { code: 'fileExpired' },
+      );
     return this.create(access, {
       tenantId: dry.tenant_id,
       fileId: dry.file_id,

@@ -42,7 +42,8 @@ export class UplinksService {
     if (body.integrationId) await this.requireIntegration(scope, body.integrationId);
     // A profile (the device's, or the one named) without an active scenario has no decoder to re-run.
     const [bare] = await this.inspector.profilesWithoutDecoder({ deviceId: body.deviceId, deviceProfileId: body.deviceProfileId });
-    if (bare) throw new ConflictException(`device profile ${bare} has no active message scenario (decoder) to run`);
+    if (bare)
+      throw new ConflictException(`device profile ${bare} has no active message scenario (decoder) to run`, [], { code: 'noDecoder' });
     const request: Omit<RedecodeRequest, 'total' | 'requestedBy' | 'requestId'> = {
       tenantIds,
       deviceId: body.deviceId,

@@ -89,7 +89,9 @@ export class IntegrationsService {
   async remove(access: AccessContext, id: string) {
     const before = await this.visible(access, id, 'update');
     if (await this.repository.hasUplinks(id))
-      throw new ConflictException('this integration has received uplinks: deactivate it instead (PATCH isActive: false)');
+      throw new ConflictException('this integration has received uplinks: deactivate it instead (PATCH isActive: false)', [], {
+        code: 'hasHistory',
+      });
     await this.unitOfWork.run(async (tx) => {
       await this.repository.delete(tx, id);
       await this.audit.record(

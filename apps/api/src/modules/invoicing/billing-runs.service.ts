@@ -48,6 +48,8 @@ export class BillingRunsService {
       if (run.status === 'ISSUED' || run.status === 'ISSUING')
         throw new ConflictException(
           `the period ${input.period} is ${run.status === 'ISSUED' ? 'issued' : 'being issued'}: it is not billed again`,
+          [],
+          { code: 'periodIssued' },
         );
       // A run already queued or computing keeps its generation: its job id is enqueued again, which BullMQ
       // ignores while the job exists and adds if it was lost (never a second compute of one generation).
@@ -120,10 +122,12 @@ export class BillingRunsService {
         );
       return found;
     });
-    if (status === 'ISSUED') throw new ConflictException('the run is already issued');
+    if (status === 'ISSUED') throw new ConflictException('the run is already issued', [], { code: 'alreadyDone' });
     if (status !== 'DRAFT' && status !== 'ISSUING')
       throw new ConflictException(
         status === 'FAILED' ? 'the run failed: run its period again first' : 'the run is still computing its drafts',
+        [],
+        status === 'FAILED' ? { code: 'runFailed' } : { code: 'notReady' },
       );
     return this.detail(access, id);
   }

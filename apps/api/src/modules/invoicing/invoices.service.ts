@@ -78,11 +78,14 @@ export class InvoicesService {
   async issue(access: AccessContext, id: string): Promise<InvoiceDetailView> {
     const invoice = await this.readable(access, id);
     access.require('BILLING', 'update', invoice.tenant_id, 'invoice', id);
-    if (invoice.status !== 'DRAFT') throw new ConflictException(`invoice ${invoice.number} is already ${invoice.status.toLowerCase()}`);
+    if (invoice.status !== 'DRAFT')
+      throw new ConflictException(`invoice ${invoice.number} is already ${invoice.status.toLowerCase()}`, [], { code: 'alreadyDone' });
     if (invoice.billing_run_id) {
       const run = await this.repository.findRun(invoice.billing_run_id);
       if (run && (run.status === 'QUEUED' || run.status === 'RUNNING'))
-        throw new ConflictException('the run of this draft is being computed again; issue it when the run is a draft');
+        throw new ConflictException('the run of this draft is being computed again; issue it when the run is a draft', [], {
+          code: 'notReady',
+        });
     }
     const tenant = (await this.repository.tenant(invoice.tenant_id))!;
     const terms = await this.terms(invoice.tenant_id, tenant.time_zone);
@@ -178,7 +181,10 @@ export class InvoicesService {
           locked.period_end,
           tenant.time_zone,
         );
-        if (!subscription) throw new ConflictException('the subscription was not served in the period any more: nothing to re-issue');
+        if (!subscription)
+          throw new ConflictException('the subscription was not served in the period any more: nothing to re-issue', [], {
+            code: 'nothingToReissue',
+          });
         const { drafts, problems } = await this.drafts.compute(ctx, [subscription]);
         if (problems.length) throw new ConflictException(`cannot re-issue: ${problems[0].reason}`);
         [reissueId] = await this.repository.insertDrafts(locked.tenant_id, null, [{ ...drafts[0], correctsInvoiceId: id }], tx);
@@ -215,9 +221,12 @@ export class InvoicesService {
 }
 
 function refuseUncancellable(invoice: InvoiceRow): void {
-  if (invoice.kind !== 'INVOICE') throw new ConflictException('a credit note is not cancelled; it stays with the invoice it cancels');
+  if (invoice.kind !== 'INVOICE')
+    throw new ConflictException('a credit note is not cancelled; it stays with the invoice it cancels', [], { code: 'creditNoteFixed' });
   if (invoice.status !== 'ISSUED')
     throw new ConflictException(
       invoice.status === 'DRAFT' ? 'a draft is not cancelled: re-run its period instead' : `invoice ${invoice.number} is already cancelled`,
+      [],
+      invoice.status === 'DRAFT' ? { code: 'draftNotCancelled' } : { code: 'alreadyDone' },
     );
 }

@@ -112,7 +112,11 @@ export class MeterDataService {
       await this.repository.deleteEstimates(tx, meter.id, around.from, around.to);
       // Any reading of the meter at that instant (of its device, an earlier device or its own series) is the one to correct.
       if (await this.repository.readingAt(tx, meter.id, input.time))
-        throw new ConflictException('a reading is stored at that time: correct it instead', [{ path: ['body', 'time'], message: 'taken' }]);
+        throw new ConflictException(
+          'a reading is stored at that time: correct it instead',
+          [{ path: ['body', 'time'], message: 'taken' }],
+          { code: 'readingExists' },
+        );
       await this.repository.insertReadings(tx, [
         {
           time: input.time,

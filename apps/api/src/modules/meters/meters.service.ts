@@ -198,6 +198,8 @@ export class MetersService {
     if (before.subscriptions.length || (await this.meters.hasReadings(id))) {
       throw new ConflictException(
         `meter ${before.serialNo} has readings or subscription history and cannot be deleted; retire it: set status USED or PASSIVE`,
+        [],
+        { code: 'hasHistory' },
       );
     }
     await this.unitOfWork.run(async (tx) => {

@@ -53,7 +53,10 @@ export class BankStatementsService {
     if (!bytes.length) throw new BadInputException('the file is empty', [{ path: ['body', 'file'], message: 'empty' }]);
     const hash = sha256(bytes);
     const seen = await this.statements.bySha256(tenantId, hash);
-    if (seen) throw new ConflictException(`this file was imported before (statement ${seen.id})`, [{ path: ['file'], message: seen.id }]);
+    if (seen)
+      throw new ConflictException(`this file was imported before (statement ${seen.id})`, [{ path: ['file'], message: seen.id }], {
+        code: 'alreadyImported',
+      });
     let parsed;
     try {
       parsed = parseStatementFile(bytes);
@@ -272,6 +275,8 @@ export class BankStatementsService {
     if (line.status !== 'AMBIGUOUS' && line.status !== 'UNMATCHED')
       throw new ConflictException(
         `the line is ${line.status.toLowerCase()} already; only ambiguous or unmatched lines wait for an operator`,
+        [],
+        { code: 'alreadyDone' },
       );
     return line;
   }

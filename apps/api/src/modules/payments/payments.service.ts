@@ -252,7 +252,7 @@ export class PaymentsService {
     if (!first) throw new EntityNotFoundException('payment', paymentId);
     await this.payments.lockCustomer(tx, first.customerId);
     const payment = (await this.payments.payment(paymentId, tx))!;
-    if (payment.kind !== 'PAYMENT') throw new ConflictException('a refund cannot be refunded');
+    if (payment.kind !== 'PAYMENT') throw new ConflictException('a refund cannot be refunded', [], { code: 'refundOfRefund' });
     const refundable = payment.amountKurus - payment.refundedKurus;
     if (amountKurus > refundable)
       throw new BadInputException(`at most ${refundable} kuruş of this payment can be refunded`, [
@@ -371,11 +371,16 @@ export class PaymentsService {
 
 /** Money may be pointed at an issued invoice only; a cancelled one is closed (its credit note settled it). */
 export function requirePayable(invoice: InvoiceRef): void {
-  if (invoice.kind !== 'INVOICE') throw new ConflictException(`${invoice.number ?? 'this document'} is a credit note, not payable`);
+  if (invoice.kind !== 'INVOICE')
+    throw new ConflictException(`${invoice.number ?? 'this document'} is a credit note, not payable`, [], { code: 'notPayable' });
   if (invoice.status === 'CANCELLED')
-    throw new ConflictException(`invoice ${invoice.number} is cancelled and cannot be paid`, [
-      { path: ['invoiceId'], message: 'cancelled' },
-    ]);
+    throw new ConflictException(
+      `invoice ${invoice.number} is cancelled and cannot be paid`,
+      [{ path: ['invoiceId'], message: 'cancelled' }],
+      { code: 'invoiceCancelled' },
+    );
   if (invoice.status === 'DRAFT')
-    throw new ConflictException('a draft invoice cannot be paid before it is issued', [{ path: ['invoiceId'], message: 'draft' }]);
+    throw new ConflictException('a draft invoice cannot be paid before it is issued', [{ path: ['invoiceId'], message: 'draft' }], {
+      code: 'invoiceDraft',
+    });
 }

@@ -37,7 +37,8 @@ export class PortalAccountsService {
   /** E-mails the customer a code (and a link to the portal's sign-up) that opens their account. */
   async invite(access: AccessContext, customerId: string, input: PortalInvitationInputDto): Promise<PortalInvitationDto> {
     const customer = await this.customer(access, customerId, 'update');
-    if (await this.repository.accountOfCustomer(customerId)) throw new ConflictException('the customer already has a portal account');
+    if (await this.repository.accountOfCustomer(customerId))
+      throw new ConflictException('the customer already has a portal account', [], { code: 'alreadyExists' });
     // E-mail addresses are unique over all tenants' accounts: looked up beyond the caller's scope, answered as a bare conflict.
     if (await asSystem(() => this.repository.accountByEmail(input.email)))
       throw new ConflictException(

@@ -293,6 +293,7 @@ export class DeviceProfilesService {
       throw new ConflictException(
         `${attached} device${attached === 1 ? ' is' : 's are'} of ${label(profile)} attached to meters of a meter profile being removed from its compatible list`,
         [{ path: ['compatibleMeterProfileIds'], message: 'in use by attached devices' }],
+        { code: 'inUse', params: { device: attached } },
       );
     }
     for (const tenantId of removedTenants) {
@@ -302,6 +303,7 @@ export class DeviceProfilesService {
         throw new ConflictException(
           `${devices} device${devices === 1 ? '' : 's'} of ${name} still use${devices === 1 ? 's' : ''} ${label(profile)}`,
           [{ path: ['allowedTenantIds'], message: `${name} still uses it` }],
+          { code: 'inUse', params: { device: devices } },
         );
       }
     }

@@ -172,6 +172,7 @@ export class MeterProfilesService {
       throw new ConflictException(
         `${attached} device${attached === 1 ? ' is' : 's are'} attached to meters of ${label(profile)} with a device profile being removed from its compatible list`,
         [{ path: ['compatibleDeviceProfileIds'], message: 'in use by attached devices' }],
+        { code: 'inUse', params: { device: attached } },
       );
     }
     for (const tenantId of removedTenants) {
@@ -181,6 +182,7 @@ export class MeterProfilesService {
         throw new ConflictException(
           `${meters} meter${meters === 1 ? '' : 's'} of ${name} still use${meters === 1 ? 's' : ''} ${label(profile)}`,
           [{ path: ['allowedTenantIds'], message: `${name} still uses it` }],
+          { code: 'inUse', params: { meter: meters } },
         );
       }
     }

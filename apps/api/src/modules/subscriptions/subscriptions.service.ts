@@ -180,6 +180,8 @@ export class SubscriptionsService {
     if (before._count.meterHistory > 0) {
       throw new ConflictException(
         `subscription ${before.subscriptionNo} has meter history; deactivate it (isActive: false) instead of deleting it`,
+        [],
+        { code: 'hasHistory' },
       );
     }
     await this.unitOfWork.run(async (tx) => {
@@ -221,12 +223,20 @@ export class SubscriptionsService {
       throw new BadInputException('a meter change cannot be dated in the future', [{ path: paths.at, message: 'in the future' }]);
     const open = await this.subscriptions.openPeriod(subscription.id, tx);
     if (input.meterId && open?.meterId === input.meterId) {
-      throw new ConflictException(`meter ${open.meter.serialNo} already serves this subscription`, [
-        { path: paths.meterId, message: 'already the current meter' },
-      ]);
+      throw new ConflictException(
+        `meter ${open.meter.serialNo} already serves this subscription`,
+        [{ path: paths.meterId, message: 'already the current meter' }],
+        { code: 'alreadyDone' },
+      );
     }
     if (!input.meterId && !open)
-      throw new ConflictException('the subscription has no meter to take off', [{ path: paths.meterId, message: 'no current meter' }]);
+      throw new ConflictException(
+        'the subscription has no meter to take off',
+        [{ path: paths.meterId, message: 'no current meter', code: 'notAttached' }],
+        {
+          code: 'notAttached',
+        },
+      );
 
     let meter: Awaited<ReturnType<SubscriptionsRepository['meterForAssignment']>> = null;
     if (input.meterId) {
@@ -240,7 +250,8 @@ export class SubscriptionsService {
       if (serving) {
         throw new ConflictException(
           `meter ${meter.serialNo} already serves subscription ${serving.subscription.subscriptionNo}; take it off there first`,
-          [{ path: paths.meterId, message: `serves ${serving.subscription.subscriptionNo}` }],
+          [{ path: paths.meterId, message: `serves ${serving.subscription.subscriptionNo}`, code: 'attachedElsewhere' }],
+          { code: 'attachedElsewhere' },
         );
       }
       const previous = await this.subscriptions.lastClosedPeriodOfMeter(meter.id, tx);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { emptyMatrix, type PermissionMatrix, type PermissionModule } from '@water/shared';
+import { emptyMatrix, type InUseNoun, type PermissionMatrix, type PermissionModule } from '@water/shared';
 import type { AccessContext } from '../../core/access/access-context';
 import { AccessService } from '../../core/access/access.service';
 import { AuditService } from '../../core/audit/audit.service';
@@ -17,6 +17,15 @@ import { TenantsRepository, type TenantWithDetail } from './tenants.repository';
  * name, contacts, address, tax details and time zone (decisions.md, Access).
  */
 export const PARENT_LEVEL_FIELDS = ['parentId', 'planType', 'planStatus', 'allowedMeterProfileIds', 'allowedDeviceProfileIds'] as const;
+
+/** What still holds a tenant, as the `inUse` reason's nouns. */
+const TENANT_DEPENDENT_NOUNS: Record<'children' | 'customers' | 'subscriptions' | 'meters' | 'devices', InUseNoun> = {
+  children: 'childTenant',
+  customers: 'customer',
+  subscriptions: 'subscription',
+  meters: 'meter',
+  devices: 'device',
+};
 
 const TENANT_FIELDS = [
   'name',
@@ -146,7 +155,7 @@ export class TenantsService {
     access.require('TENANTS', 'delete', id);
     const tenant = await this.tenants.findDetail(id);
     if (!tenant) throw new EntityNotFoundException('tenant', id);
-    if (tenant.parentId === null) throw new ConflictException('the root tenant cannot be deleted');
+    if (tenant.parentId === null) throw new ConflictException('the root tenant cannot be deleted', [], { code: 'rootTenant' });
     // A tenant exists by its parent's decision (it is created with the right there): so it is deleted.
     if (!access.can('TENANTS', 'delete', tenant.parentId)) {
       throw new ForbiddenActionException(`${tenant.name} can only be deleted by users who may delete tenants at its parent tenant`);
@@ -157,6 +166,7 @@ export class TenantsService {
       throw new ConflictException(
         `tenant ${tenant.name} still holds ${blocking.map(([k, n]) => `${n} ${k}`).join(', ')}; move or delete them first`,
         blocking.map(([k, n]) => ({ path: [k], message: `${n} remaining` })),
+        { code: 'inUse', params: Object.fromEntries(blocking.map(([k, n]) => [TENANT_DEPENDENT_NOUNS[k as keyof typeof d], n])) },
       );
     }
     await this.unitOfWork.run(async (tx) => {
@@ -193,10 +203,16 @@ export class TenantsService {
     const removedDevices = currentDevices.filter((p) => !deviceIds.includes(p));
     const metersInUse = await this.tenants.metersUsingProfiles(subtree, removedMeters, tx);
     if (metersInUse)
-      throw new ConflictException(`${metersInUse} meters of this tenant or its children still use a meter profile being removed`);
+      throw new ConflictException(`${metersInUse} meters of this tenant or its children still use a meter profile being removed`, [], {
+        code: 'inUse',
+        params: { meter: metersInUse },
+      });
     const devicesInUse = await this.tenants.devicesUsingProfiles(subtree, removedDevices, tx);
     if (devicesInUse)
-      throw new ConflictException(`${devicesInUse} devices of this tenant or its children still use a device profile being removed`);
+      throw new ConflictException(`${devicesInUse} devices of this tenant or its children still use a device profile being removed`, [], {
+        code: 'inUse',
+        params: { device: devicesInUse },
+      });
 
     // Children lose what their parent loses.
     if (removedMeters.length) await this.tenants.disallowMeterProfiles(tx, subtree, removedMeters);

@@ -191,7 +191,8 @@ export class UsersService {
     const user = await this.changeableUser(access, id, 'update', tenantId);
     const membership = user.memberships.find((m) => m.tenantId === tenantId);
     if (!membership) throw new EntityNotFoundException('membership');
-    if (user.memberships.length === 1) throw new ConflictException('a user must belong to at least one tenant; delete the user instead');
+    if (user.memberships.length === 1)
+      throw new ConflictException('a user must belong to at least one tenant; delete the user instead', [], { code: 'lastMembership' });
     await this.unitOfWork.run(async (tx) => {
       await this.users.deleteMembership(tx, membership.id);
       await this.audit.record(
