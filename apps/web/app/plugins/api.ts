@@ -71,11 +71,11 @@ export default defineNuxtPlugin((nuxtApp) => {
     const i18n = nuxtApp.$i18n as { t: ApiMessageI18n['t']; locale: { value: string } };
     const translated = translateApiError(body, { t: i18n.t, locale: i18n.locale.value });
     if (translated === body) return undefined;
-    return new Response(JSON.stringify(translated), {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
+    // A new body: the old length and encoding no longer describe it.
+    const headers = new Headers(response.headers);
+    headers.delete('content-length');
+    headers.delete('content-encoding');
+    return new Response(JSON.stringify(translated), { status: response.status, statusText: response.statusText, headers });
   }
 
   return { provide: { api } };
