@@ -67,7 +67,7 @@ describe('ingest routes without the Nest pipeline', () => {
       statusCode: 400,
       error: 'Bad Request',
       message: '"not-a-uuid" is not a valid id',
-      details: [{ path: ['id'], message: 'must be a UUID' }],
+      details: [{ path: ['id'], message: 'must be a UUID', code: 'badFormat' }],
     });
     const empty = await t.request({ method: 'POST', url: `/api/ingest/ttn/${ttn.id}`, headers: { 'x-integration-secret': ttn.secret } });
     expect(empty.status).toBe(400);

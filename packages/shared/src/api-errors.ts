@@ -17,6 +17,13 @@ export const API_ERROR_CODES = [
   'badFormat',
   'wrongType',
   'unknownField',
+  'rangeOrder',
+  'checkDigits',
+  'duplicate',
+  'inFuture',
+  'notOfTenant',
+  'unknownRef',
+  'wrongPassword',
   // Rules of the stored data.
   'alreadyExists',
   'inUse',

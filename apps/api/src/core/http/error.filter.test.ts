@@ -2,6 +2,7 @@ import { API_ERROR_CODES } from '@water/shared';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ErrorFilter, zodReason } from './error.filter';
+import { BadInputException, type ErrorBody, reasonOfMessage } from './errors';
 
 const issues = (schema: z.ZodType, value: unknown) => {
   const result = schema.safeParse(value);
@@ -58,10 +59,16 @@ describe('machine-readable error reasons', () => {
     const [empty] = issues(z.string().trim().min(1), '  ');
     expect(zodReason(empty!)).toEqual({ code: 'required' });
     const [custom] = issues(
-      z.string().refine(() => false, 'from must be before to'),
+      z.string().refine(() => false, 'give exactly one of payloadHex and payloadBase64'),
       'x',
     );
     expect(zodReason(custom!)).toBeUndefined();
+    // A refinement whose sentence is a known one gets that sentence's code.
+    const [range] = issues(
+      z.string().refine(() => false, 'from must be before to'),
+      'x',
+    );
+    expect(zodReason(range!)).toEqual({ code: 'rangeOrder' });
   });
 
   it('gives database refusals a code too, and only known codes', () => {
@@ -79,5 +86,19 @@ describe('machine-readable error reasons', () => {
       expect(body, JSON.stringify(error)).toMatchObject({ statusCode: status, code });
       expect(API_ERROR_CODES).toContain(body.code);
     }
+  });
+});
+
+describe('hand-written field sentences', () => {
+  it('get the code of their reason when thrown without one', () => {
+    const body = new BadInputException('bad', [
+      { path: ['meterId'], message: 'not a meter of this tenant' },
+      { path: ['groupId'], message: 'no such subscription group' },
+      { path: ['to'], message: 'from must be before to' },
+      { path: ['x'], message: 'something else entirely' },
+      { path: ['y'], message: 'in the future', code: 'badFormat' },
+    ]).getResponse() as ErrorBody;
+    expect(body.details.map((d) => d.code)).toEqual(['notOfTenant', 'unknownRef', 'rangeOrder', undefined, 'badFormat']);
+    expect(reasonOfMessage('not an address of this tenant')).toEqual({ code: 'notOfTenant' });
   });
 });

@@ -3,7 +3,7 @@ import { ZodValidationException } from 'nestjs-zod';
 import type { FastifyReply } from 'fastify';
 import type { ZodError } from 'zod';
 import type { ApiErrorReason } from '@water/shared';
-import { type ErrorBody, type ErrorDetail, ServiceUnavailableException, TooManyRequestsException } from './errors';
+import { type ErrorBody, type ErrorDetail, reasonOfMessage, ServiceUnavailableException, TooManyRequestsException } from './errors';
 import { VALIDATION_LOCATION } from './validation.pipe';
 
 const REASONS: Record<number, string> = {
@@ -86,7 +86,9 @@ type Issue = ZodError['issues'][number];
 export function zodReason(issue: Issue): ApiErrorReason | undefined {
   const i = issue as Issue & { origin?: string; maximum?: number | bigint; minimum?: number | bigint; values?: unknown[]; keys?: string[] };
   const limit = (n: number | bigint | undefined) => (typeof n === 'bigint' ? Number(n) : (n ?? 0));
-  if (i.message === 'required') return { code: 'required' };
+  if (i.code === 'custom') return reasonOfMessage(i.message);
+  const known = reasonOfMessage(i.message);
+  if (known) return known;
   switch (i.code) {
     case 'invalid_type':
       return / received undefined$/.test(i.message)

@@ -22,9 +22,49 @@ export interface ErrorBody {
   details: ErrorDetail[];
 }
 
+/**
+ * The field sentences services and schemas write by hand, by their reason: a detail thrown without a code gets
+ * one here, so the console can say it in the page's language without each call site naming it.
+ */
+const KNOWN_DETAILS: Record<string, ApiErrorReason> = {
+  required: { code: 'required' },
+  'is required': { code: 'required' },
+  'is empty': { code: 'required' },
+  'must be a UUID': { code: 'badFormat' },
+  'must be an ISO 8601 date-time with a time zone, e.g. 2025-12-08T07:18:55+03:00': { code: 'badFormat' },
+  'must be a whole number of days': { code: 'badFormat' },
+  'must be true or false': { code: 'wrongType', params: { expected: 'boolean' } },
+  'must be a number': { code: 'wrongType', params: { expected: 'number' } },
+  'must be INDIVIDUAL or ORGANIZATIONAL': { code: 'notOneOf', params: { values: 'INDIVIDUAL, ORGANIZATIONAL' } },
+  'must be tr or en': { code: 'notOneOf', params: { values: 'tr, en' } },
+  'from must be before to': { code: 'rangeOrder' },
+  'must be after from': { code: 'rangeOrder' },
+  'from is after to': { code: 'rangeOrder' },
+  'ends after it starts': { code: 'rangeOrder' },
+  'on or after from': { code: 'rangeOrder' },
+  'not before to': { code: 'rangeOrder' },
+  'check digits do not match': { code: 'checkDigits' },
+  'appears twice': { code: 'duplicate' },
+  'an event type appears twice': { code: 'duplicate' },
+  'in the future': { code: 'inFuture' },
+  'lies in the future': { code: 'inFuture' },
+  'wrong password': { code: 'wrongPassword' },
+};
+
+/** The reason of a hand-written field sentence: a known one, "not a … of this tenant", "no such …". */
+export function reasonOfMessage(message: string): ApiErrorReason | undefined {
+  const known = KNOWN_DETAILS[message];
+  if (known) return known;
+  if (/^not an? [\w ]+ of this tenant$/.test(message)) return { code: 'notOfTenant' };
+  if (/^no such [\w ]+$/.test(message)) return { code: 'unknownRef' };
+  return undefined;
+}
+
+const withReason = (d: ErrorDetail): ErrorDetail => (d.code ? d : { ...d, ...reasonOfMessage(d.message) });
+
 class AppException extends HttpException {
   constructor(status: HttpStatus, error: string, message: string, details: ErrorDetail[] = [], reason?: ApiErrorReason) {
-    super({ statusCode: status, error, message, ...reason, details } satisfies ErrorBody, status);
+    super({ statusCode: status, error, message, ...reason, details: details.map(withReason) } satisfies ErrorBody, status);
   }
 }
 

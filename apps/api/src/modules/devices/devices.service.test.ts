@@ -45,7 +45,7 @@ describe('planIdentifiers', () => {
     expect(res.details).toEqual([
       { path: ['identifiers', 'IMEI'], message: 'not a field of this device profile (expected DevEUI, JoinEUI, AppKey)' },
       { path: ['identifiers', 'DevEUI'], message: 'must be 16 hexadecimal characters' },
-      { path: ['identifiers', 'AppKey'], message: 'required' },
+      { path: ['identifiers', 'AppKey'], message: 'required', code: 'required' },
     ]);
   });
 
@@ -57,6 +57,7 @@ describe('planIdentifiers', () => {
     expect(details(() => planIdentifiers(LORAWAN, { DevEUI: null }, current, [])).details[0]).toEqual({
       path: ['DevEUI'],
       message: 'required',
+      code: 'required',
     });
   });
 
