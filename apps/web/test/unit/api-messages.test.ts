@@ -58,6 +58,11 @@ describe('API messages in the page language', () => {
     const inUse = { message: 'meter brand Baylan is used by …', code: 'inUse', params: { meterProfile: 2, meter: 1 }, details: [] };
     expect(translateApiError(inUse, i18nIn('tr')).message).toBe('Kullanımda olduğu için yapılamaz: 2 sayaç profili ve 1 sayaç.');
     expect(translateApiError(inUse, i18nIn('en')).message).toBe('Not possible while it is in use: 2 meter profiles and 1 meter.');
+    const one = { message: '1 stored x value would not match', code: 'storedValuesRejected', params: { count: 1 }, details: [] };
+    const three = { ...one, params: { count: 3 } };
+    expect(translateApiError(one, i18nIn('en')).message).toBe('1 stored value does not match the new pattern.');
+    expect(translateApiError(three, i18nIn('en')).message).toBe('3 stored values do not match the new pattern.');
+    expect(translateApiError(three, i18nIn('tr')).message).toBe('Kayıtlı 3 değer yeni desene uymuyor.');
   });
 
   it('prefers the console’s own words for a known field message, and leaves a reason without a code as it came', () => {
