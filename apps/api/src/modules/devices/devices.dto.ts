@@ -160,15 +160,19 @@ export function isOnline(lastSeenAt: Date | null, expectedIntervalMinutes: numbe
   return lastSeenAt !== null && now - lastSeenAt.getTime() <= 2 * expectedIntervalMinutes * 60_000;
 }
 
+/** What an identifier field says about itself: its key, its label in both languages and its flags. */
+interface IdentifierFieldFacts {
+  key: string;
+  label: string;
+  labelEn: string | null;
+  isSecret: boolean;
+  isRequired: boolean;
+  isUnique: boolean;
+}
+
 export interface IdentifierRecord {
   value: string;
-  field: {
-    key: string;
-    label: string;
-    labelEn: string | null;
-    isSecret: boolean;
-    isRequired: boolean;
-    isUnique: boolean;
+  field: IdentifierFieldFacts & {
     sortOrder: number;
     technology: { code: string; name: string };
   };
@@ -239,18 +243,7 @@ export function mapDeviceRow(d: DeviceRecord): DeviceRow {
   };
 }
 
-export function mapDeviceDetail(
-  d: DeviceRecord,
-  fields: Array<{
-    key: string;
-    label: string;
-    labelEn: string | null;
-    isSecret: boolean;
-    isRequired: boolean;
-    isUnique: boolean;
-    technologyCode: string;
-  }>,
-): DeviceDetail {
+export function mapDeviceDetail(d: DeviceRecord, fields: Array<IdentifierFieldFacts & { technologyCode: string }>): DeviceDetail {
   const values = new Map(d.identifiers.map((i) => [i.field.key, i.value]));
   const identifiers: DeviceDetail['identifiers'] = {};
   for (const f of fields) {
