@@ -81,12 +81,12 @@ type Issue = ZodError['issues'][number];
 
 /**
  * The machine-readable reason of a schema refusal (packages/shared api-errors.ts), so a client can say it in its
- * own language. A `custom` issue (a refinement with its own sentence) has none: its English message stands.
+ * own language: a known sentence's (reasonOfMessage), else the issue kind's. A `custom` issue (a refinement with its
+ * own sentence) whose sentence is not known has none: its English message stands.
  */
 export function zodReason(issue: Issue): ApiErrorReason | undefined {
   const i = issue as Issue & { origin?: string; maximum?: number | bigint; minimum?: number | bigint; values?: unknown[]; keys?: string[] };
   const limit = (n: number | bigint | undefined) => (typeof n === 'bigint' ? Number(n) : (n ?? 0));
-  if (i.code === 'custom') return reasonOfMessage(i.message);
   const known = reasonOfMessage(i.message);
   if (known) return known;
   switch (i.code) {

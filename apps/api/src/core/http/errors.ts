@@ -98,6 +98,11 @@ export class ConflictException extends AppException {
   constructor(message: string, details: ErrorDetail[] = [], reason?: ApiErrorReason) {
     super(HttpStatus.CONFLICT, 'Conflict', message, details, reason);
   }
+
+  /** A value that must be unique is taken: `alreadyExists` on the body and on the field at `path`. */
+  static alreadyExists(message: string, path: (string | number)[], detail = 'already exists'): ConflictException {
+    return new ConflictException(message, [{ path, message: detail, code: 'alreadyExists' }], { code: 'alreadyExists' });
+  }
 }
 
 export class TooManyRequestsException extends AppException {

@@ -275,10 +275,10 @@ export class CustomersService {
 
   private async checkTcUnique(tx: Tx, tenantId: string, tcIdNo: string, exceptId: string | null, path: Path): Promise<void> {
     if (await this.customers.tcIdTaken(tenantId, tcIdNo, exceptId, tx)) {
-      throw new ConflictException(
+      throw ConflictException.alreadyExists(
         'a customer with this TC ID No already exists in the tenant',
-        [{ path: [...path, 'tcIdNo'], message: 'already registered', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
+        [...path, 'tcIdNo'],
+        'already registered',
       );
     }
   }

@@ -157,12 +157,7 @@ export class DefinitionsService {
 
   private async assertBrandNameFree(kind: BrandKind, name: string, exceptId?: string): Promise<void> {
     const other = await this.definitions.findBrandNamed(kind, name, exceptId);
-    if (other)
-      throw new ConflictException(
-        `${BRAND_LABEL[kind]} ${other.name} already exists`,
-        [{ path: ['name'], message: 'already exists', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
-      );
+    if (other) throw ConflictException.alreadyExists(`${BRAND_LABEL[kind]} ${other.name} already exists`, ['name']);
   }
 
   // ─── IP ratings ───────────────────────────────────────────────────────────────
@@ -229,11 +224,7 @@ export class DefinitionsService {
 
   private async assertIpRatingCodeFree(code: string, exceptId?: string): Promise<void> {
     if (await this.definitions.findIpRatingCoded(code, exceptId))
-      throw new ConflictException(
-        `IP rating ${code} already exists`,
-        [{ path: ['code'], message: 'already exists', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
-      );
+      throw ConflictException.alreadyExists(`IP rating ${code} already exists`, ['code']);
   }
 
   // ─── Subscription groups ──────────────────────────────────────────────────────
@@ -299,11 +290,7 @@ export class DefinitionsService {
 
   private async assertGroupCodeFree(code: string, exceptId?: string): Promise<void> {
     if (await this.definitions.findSubscriptionGroupCoded(code, exceptId)) {
-      throw new ConflictException(
-        `subscription group ${code} already exists`,
-        [{ path: ['code'], message: 'already exists', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
-      );
+      throw ConflictException.alreadyExists(`subscription group ${code} already exists`, ['code']);
     }
   }
 
@@ -323,11 +310,7 @@ export class DefinitionsService {
   async createTechnology(access: AccessContext, input: CreateTechnologyDto): Promise<TechnologyView> {
     const rootId = requireRootRight(access, 'DEFINITIONS', 'create');
     if (await this.definitions.findTechnologyCoded(input.code)) {
-      throw new ConflictException(
-        `communication technology ${input.code} already exists`,
-        [{ path: ['code'], message: 'already exists', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
-      );
+      throw ConflictException.alreadyExists(`communication technology ${input.code} already exists`, ['code']);
     }
     for (const [i, f] of input.fields.entries()) await this.assertDatabaseRegex(f.regex, ['fields', i, 'regex']);
     const id = await this.unitOfWork.run(async (tx) => {
@@ -352,11 +335,7 @@ export class DefinitionsService {
     const before = await this.definitions.findTechnology(id);
     if (!before) throw new EntityNotFoundException('communication technology', id);
     if (input.code !== undefined && (await this.definitions.findTechnologyCoded(input.code, id))) {
-      throw new ConflictException(
-        `communication technology ${input.code} already exists`,
-        [{ path: ['code'], message: 'already exists', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
-      );
+      throw ConflictException.alreadyExists(`communication technology ${input.code} already exists`, ['code']);
     }
     await this.unitOfWork.run(async (tx) => {
       await this.definitions.updateTechnology(tx, id, input);
@@ -464,11 +443,7 @@ export class DefinitionsService {
 
   private assertFieldKeyFree(technology: { name: string; fields: { id: string; key: string }[] }, key: string, exceptId?: string): void {
     if (technology.fields.some((f) => f.id !== exceptId && f.key.toLowerCase() === key.toLowerCase())) {
-      throw new ConflictException(
-        `${technology.name} already has a field ${key}`,
-        [{ path: ['key'], message: 'already exists', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
-      );
+      throw ConflictException.alreadyExists(`${technology.name} already has a field ${key}`, ['key']);
     }
   }
 

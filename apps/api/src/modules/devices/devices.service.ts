@@ -288,10 +288,10 @@ export class DevicesService {
 
   private async requireSerialFree(tx: Tx, brandId: string, serialNo: string, exceptId: string | null, path: Path): Promise<void> {
     if (await this.devices.serialTaken(brandId, serialNo, exceptId, tx)) {
-      throw new ConflictException(
+      throw ConflictException.alreadyExists(
         `a device of this brand with serial number ${serialNo} already exists`,
-        [{ path, message: 'already used for this brand', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
+        path,
+        'already used for this brand',
       );
     }
   }
@@ -308,10 +308,10 @@ export class DevicesService {
       const value = values.get(f.key);
       if (!f.isUnique || value === undefined || value.toLowerCase() === current.get(f.key)?.toLowerCase()) continue;
       if (await this.devices.identifierOwner(f.id, value, deviceId, tx)) {
-        throw new ConflictException(
+        throw ConflictException.alreadyExists(
           `${f.key} ${value} is already registered to another device`,
-          [{ path: [...path, f.key], message: 'already registered to another device', code: 'alreadyExists' }],
-          { code: 'alreadyExists' },
+          [...path, f.key],
+          'already registered to another device',
         );
       }
     }

@@ -257,10 +257,10 @@ export class MetersService {
 
   private async requireSerialFree(tx: Tx, brandId: string, serialNo: string, exceptId: string | null): Promise<void> {
     if (await this.meters.serialTaken(brandId, serialNo, exceptId, tx)) {
-      throw new ConflictException(
+      throw ConflictException.alreadyExists(
         `a meter of this brand with serial number ${serialNo} already exists`,
-        [{ path: ['serialNo'], message: 'already used for this brand', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
+        ['serialNo'],
+        'already used for this brand',
       );
     }
   }

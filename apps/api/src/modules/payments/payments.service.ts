@@ -222,10 +222,10 @@ export class PaymentsService {
     const existing = await this.payments.paymentByExternalId(tenantId, externalId);
     if (!existing) return null;
     if (existing.customerId !== customerId || existing.amountKurus !== amount)
-      throw new ConflictException(
+      throw ConflictException.alreadyExists(
         'this receipt number is already booked for another payment',
-        [{ path: ['receiptNo'], message: `already used by payment ${existing.id}`, code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
+        ['receiptNo'],
+        `already used by payment ${existing.id}`,
       );
     return this.view(existing.id);
   }

@@ -41,10 +41,10 @@ export class PortalAccountsService {
       throw new ConflictException('the customer already has a portal account', [], { code: 'alreadyExists' });
     // E-mail addresses are unique over all tenants' accounts: looked up beyond the caller's scope, answered as a bare conflict.
     if (await asSystem(() => this.repository.accountByEmail(input.email)))
-      throw new ConflictException(
+      throw ConflictException.alreadyExists(
         'this email address is used by another portal account',
-        [{ path: ['email'], message: 'already used by a portal account', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
+        ['email'],
+        'already used by a portal account',
       );
     const now = new Date();
     const created = await this.unitOfWork.run(async (tx) => {

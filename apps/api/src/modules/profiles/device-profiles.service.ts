@@ -242,12 +242,7 @@ export class DeviceProfilesService {
 
   private async assertModelFree(brandId: string, modelCode: string, exceptId?: string): Promise<void> {
     const other = await this.profiles.findDeviceProfileByModel(brandId, modelCode, exceptId);
-    if (other)
-      throw new ConflictException(
-        `${label(other)} already exists`,
-        [{ path: ['modelCode'], message: 'already exists for this brand', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
-      );
+    if (other) throw ConflictException.alreadyExists(`${label(other)} already exists`, ['modelCode'], 'already exists for this brand');
   }
 
   private async checkTechnologies(technologyIds: string[]): Promise<void> {

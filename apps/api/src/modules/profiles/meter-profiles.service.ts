@@ -148,12 +148,7 @@ export class MeterProfilesService {
 
   private async assertModelFree(brandId: string, modelCode: string, exceptId?: string): Promise<void> {
     const other = await this.profiles.findMeterProfileByModel(brandId, modelCode, exceptId);
-    if (other)
-      throw new ConflictException(
-        `${label(other)} already exists`,
-        [{ path: ['modelCode'], message: 'already exists for this brand', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
-      );
+    if (other) throw ConflictException.alreadyExists(`${label(other)} already exists`, ['modelCode'], 'already exists for this brand');
   }
 
   private async checkCompatible(deviceProfileIds: string[]): Promise<void> {

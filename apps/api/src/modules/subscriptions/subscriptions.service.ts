@@ -332,10 +332,10 @@ export class SubscriptionsService {
 
   private async checkNumberFree(tenantId: string, subscriptionNo: string, exceptId: string | null): Promise<void> {
     if (await this.subscriptions.numberTaken(tenantId, subscriptionNo, exceptId)) {
-      throw new ConflictException(
+      throw ConflictException.alreadyExists(
         `subscription number ${subscriptionNo} is already used in this tenant`,
-        [{ path: ['subscriptionNo'], message: 'already used in this tenant', code: 'alreadyExists' }],
-        { code: 'alreadyExists' },
+        ['subscriptionNo'],
+        'already used in this tenant',
       );
     }
   }
