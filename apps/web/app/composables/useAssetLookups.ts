@@ -5,7 +5,7 @@ import type { DetailTexts } from '~/lib/crud';
 import type { ListQuerySpec } from '~/lib/list-query';
 import { DEFAULT_TIME_ZONE } from '@water/shared';
 import { unwrap } from '~/lib/api-client';
-import { apiMessageKey, assetFailureMessage } from '~/lib/asset-errors';
+import { assetFailureMessage } from '~/lib/asset-errors';
 import { labelKey } from '~/lib/enum-labels';
 import { createSubmitState, failureMessage } from '~/lib/form-errors';
 import { bindListQuery } from '~/lib/list-query';
@@ -250,14 +250,10 @@ export function useAssetForm<T extends object>(initial: () => T, validate: (stat
   const clientErrors = computed(() => validate(state as T));
   const guard = useAssetUnsavedGuard(() => dirty.value && !submit.pending.value);
 
-  function translateApiMessage(message: string): string {
-    const key = apiMessageKey(message);
-    return key ? t(key) : message;
-  }
-
   function errorOf(path: string): string | undefined {
+    // Already in the page's language: the $api plugin translates every refusal (lib/api-messages.ts).
     const api = submit.fieldErrors.value[path];
-    if (api) return translateApiMessage(api);
+    if (api) return api;
     const key = clientErrors.value[path];
     return key && (submitted.value || touched.has(path)) ? t(key) : undefined;
   }

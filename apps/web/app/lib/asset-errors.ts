@@ -3,8 +3,8 @@ import type { FailureKind } from '~/lib/form-errors';
 import { failureKind } from '~/lib/form-errors';
 
 /**
- * The API writes its field messages in English. The ones the asset forms meet most often are shown in
- * the user's language; any other message is shown as the API wrote it.
+ * The API writes its field messages in English. The ones the asset forms meet most often have words of their
+ * own here, which the $api plugin (lib/api-messages.ts) prefers over the generic text of the message's code.
  */
 const FIELD_MESSAGES: Record<string, string> = {
   required: 'assets.apiErrors.required',
